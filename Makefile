@@ -1,0 +1,43 @@
+# swiftval — make help lists the targets.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+GO ?= go
+BENCH_DIR ?= benchmarks/results
+BENCH_PKGS ?= ./engine/... ./formats/... ./rules/... ./server/... ./benchmarks/...
+FUZZTIME ?= 30s
+
+.PHONY: help run build test bench fuzz generate fmt vet
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+run: ## start the server on 127.0.0.1:8080 with embedded defaults
+	$(GO) run ./cmd/swiftval serve
+
+build: ## build bin/swiftval
+	$(GO) build -o bin/swiftval ./cmd/swiftval
+
+test: ## go vet and the whole test suite with the race detector
+	$(GO) vet ./...
+	$(GO) test -race -timeout 20m ./...
+
+bench: ## run the benchmarks (-count 10) into a timestamped file and compare with the previous one
+	@mkdir -p $(BENCH_DIR)
+	@prev=$$(ls -1 $(BENCH_DIR)/*.txt 2>/dev/null | tail -n 1 || true); \
+	out=$(BENCH_DIR)/$$(date -u +%Y%m%dT%H%M%SZ).txt; \
+	$(GO) test -run '^$$' -bench . -benchmem -count 10 $(BENCH_PKGS) | tee $$out; \
+	if [ -n "$$prev" ]; then $(GO) run golang.org/x/perf/cmd/benchstat@latest $$prev $$out; fi
+
+fuzz: ## run every fuzz target for FUZZTIME each
+	@for pkg in $$($(GO) list ./...); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+generate: ## regenerate generated code (compiled schemas, code tables)
+	$(GO) generate ./...
+
+fmt: ## gofmt every Go file
+	gofmt -w $$(git ls-files '*.go')
