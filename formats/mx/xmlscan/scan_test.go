@@ -1,0 +1,146 @@
+package xmlscan
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+)
+
+// dump renders every token of doc, one per line, or the error.
+func dump(doc string, lim Limits) (string, error) {
+	s := NewScanner([]byte(doc), lim)
+	var b strings.Builder
+	for {
+		t, err := s.Next()
+		if err == io.EOF {
+			return b.String(), nil
+		}
+		if err != nil {
+			return b.String(), err
+		}
+		switch t.Kind {
+		case StartElement:
+			fmt.Fprintf(&b, "%d:start {%s}%s", t.Line, t.Name.Space, t.Name.Local)
+			for _, a := range t.Attrs {
+				fmt.Fprintf(&b, " {%s}%s=%q", a.Name.Space, a.Name.Local, a.Value)
+			}
+			b.WriteString("\n")
+		case EndElement:
+			fmt.Fprintf(&b, "%d:end %s\n", t.Line, t.Name.Local)
+		case Text:
+			if strings.TrimSpace(string(t.Text)) != "" {
+				fmt.Fprintf(&b, "%d:text %q\n", t.Line, t.Text)
+			}
+		}
+	}
+}
+
+func TestScanTokens(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"bare", `<a>x</a>`, "1:start {}a\n1:text \"x\"\n1:end a\n"},
+		{"bom and decl", "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a/>", "2:start {}a\n2:end a\n"},
+		{"default ns", `<Document xmlns="urn:x"><B>1</B></Document>`, "1:start {urn:x}Document\n1:start {urn:x}B\n1:text \"1\"\n1:end B\n1:end Document\n"},
+		{"prefixed", "<p:a xmlns:p=\"urn:p\">\n<p:b q=\"1\" p:c='2'/></p:a>", "1:start {urn:p}a\n2:start {urn:p}b {}q=\"1\" {urn:p}c=\"2\"\n2:end b\n2:end a\n"},
+		{"entities", `<a v="&lt;&#65;&#x42;">&amp;&gt;&quot;&apos;</a>`, "1:start {}a {}v=\"<AB\"\n1:text \"&>\\\"'\"\n1:end a\n"},
+		{"cdata merge", `<a>x<![CDATA[<y>]]><!-- c -->z</a>`, "1:start {}a\n1:text \"x<y>z\"\n1:end a\n"},
+		{"crlf", "<a>\r\nx\r\n</a>", "1:start {}a\n1:text \"\\nx\\n\"\n3:end a\n"},
+		{"scoped ns", `<a xmlns="u1"><b xmlns="u2"/><c/></a>`, "1:start {u1}a\n1:start {u2}b\n1:end b\n1:start {u1}c\n1:end c\n1:end a\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := dump(tc.in, Limits{})
+			if err != nil {
+				t.Fatalf("error %v", err)
+			}
+			if got != tc.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestScanErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		lim  Limits
+		kind ErrorKind
+		line int
+	}{
+		{"mismatch", "<a>\n<b></a>", Limits{}, ErrSyntax, 2},
+		{"unclosed", "<a>\n<b>", Limits{}, ErrSyntax, 2},
+		{"doctype", "<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>", Limits{}, ErrDoctype, 2},
+		{"entity", "<a>\n&x;</a>", Limits{}, ErrEntity, 2},
+		{"bare amp", "<a>a & b</a>", Limits{}, ErrSyntax, 1},
+		{"bad utf8", "<a>\n\xff</a>", Limits{}, ErrUTF8, 2},
+		{"control char", "<a>\x01</a>", Limits{}, ErrUTF8, 1},
+		{"utf16", "\xFE\xFF\x00<", Limits{}, ErrEncoding, 1},
+		{"latin1", `<?xml version="1.0" encoding="ISO-8859-1"?><a/>`, Limits{}, ErrEncoding, 1},
+		{"undeclared prefix", "<p:a/>", Limits{}, ErrNamespace, 1},
+		{"dup attr", `<a x="1" x="2"/>`, Limits{}, ErrSyntax, 1},
+		{"unquoted", `<a x=1/>`, Limits{}, ErrSyntax, 1},
+		{"two roots", "<a/>\n<b/>", Limits{}, ErrSyntax, 2},
+		{"text after", "<a/>x", Limits{}, ErrSyntax, 1},
+		{"empty", "", Limits{}, ErrSyntax, 1},
+		{"depth", strings.Repeat("<a>", 10000), Limits{}, ErrDepth, 1},
+		{"elements", "<a>" + strings.Repeat("<b/>", 11) + "</a>", Limits{MaxElements: 10}, ErrElements, 1},
+		{"size", "<a>" + strings.Repeat(" ", 100) + "</a>", Limits{MaxInput: 50}, ErrSize, 1},
+		{"char ref to nul", "<a>&#0;</a>", Limits{}, ErrUTF8, 1},
+		{"cdata end in text", "<a>]]></a>", Limits{}, ErrSyntax, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := dump(tc.in, tc.lim)
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("got %v, want a *Error", err)
+			}
+			if e.Kind != tc.kind || e.Line != tc.line {
+				t.Errorf("got kind %v line %d (%v), want %v line %d", e.Kind, e.Line, e, tc.kind, tc.line)
+			}
+		})
+	}
+}
+
+func TestScanAllocs(t *testing.T) {
+	doc := []byte(`<?xml version="1.0"?><Document xmlns="urn:x"><A><B Ccy="EUR">1.00</B><C>x &amp; y</C></A></Document>`)
+	s := NewScanner(doc, Limits{})
+	run := func() {
+		s.Reset(doc)
+		for {
+			if _, err := s.Next(); err != nil {
+				break
+			}
+		}
+	}
+	run()
+	if n := testing.AllocsPerRun(100, run); n != 0 {
+		t.Errorf("%v allocations per document, want 0", n)
+	}
+}
+
+func FuzzScan(f *testing.F) {
+	for _, s := range []string{`<a>x</a>`, `<p:a xmlns:p="u" p:x="&amp;"><![CDATA[x]]></p:a>`, `<!DOCTYPE a><a/>`, "<a>\xff</a>"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s := NewScanner(data, Limits{MaxDepth: 20, MaxElements: 1000})
+		for i := 0; ; i++ {
+			tok, err := s.Next()
+			if err != nil {
+				var e *Error
+				if err != io.EOF && (!errors.As(err, &e) || e.Line < 1) {
+					t.Fatalf("bad error %v", err)
+				}
+				return
+			}
+			if tok.Line < 1 || i > 10*len(data)+10 {
+				t.Fatalf("bad token %+v", tok)
+			}
+		}
+	})
+}
