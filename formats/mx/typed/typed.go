@@ -1,0 +1,606 @@
+// Package typed holds Go structs for the CBPR+ ISO 20022 message set and a
+// fast decoder from XML bytes into them.
+//
+// The structs are generated (go generate; see ./gen) from the base ISO 20022
+// XSDs of the message versions CBPR+ uses: head.001.001.02 (AppHdr),
+// pacs.008.001.08, pacs.009.001.08 (core, COV and ADV use the same schema),
+// pacs.002.001.10, pacs.004.001.09, camt.052/053/054.001.08 and
+// pain.001.001.09. Source of the version list: https://www.swift.com/cbpr-self-attestation
+// and the CBPR+ BizSvc table (see /work/shared/reference/mx-facts.md).
+//
+// Model: a complex element is a struct whose first field Pos says where the
+// element starts; a mandatory child is a struct value, an optional child or a
+// choice alternative is a pointer (nil when absent), a repeated child is a
+// slice. Simple-typed elements are Text values (Present reports whether the
+// element occurred). Amounts keep their lexical value (never float): use
+// Decimal to get an exact decimal.
+//
+// The decoder is lenient: it does not check the schema (the MX format does),
+// skips unknown elements, and never panics. Its strings alias the input when
+// they need no unescaping, so the input must not be modified while a Message
+// decoded from it is in use.
+package typed
+
+//go:generate go run ./gen -xsd /work/shared/xsd -out .
+
+import (
+	"bytes"
+	"errors"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/govalues/decimal"
+	"github.com/swiftval/swiftval/engine"
+)
+
+// Pos is the position of an element in the input: its byte offset plus one
+// (0 means absent or unknown). Message.Line turns it into a line number.
+type Pos int32
+
+// Text is the value of a simple-typed element with its position.
+type Text struct {
+	// Value is the element's character data, unescaped, whitespace kept.
+	Value string
+	// Pos is where the element starts; 0 when the element is absent.
+	Pos Pos
+}
+
+// Present reports whether the element occurred in the input.
+func (t Text) Present() bool { return t.Pos != 0 }
+
+// Decimal parses the value as an exact decimal (XSD xs:decimal lexical form,
+// surrounding whitespace ignored). ok is false when it is not a decimal or
+// has more than 19 significant digits.
+func (t Text) Decimal() (d decimal.Decimal, ok bool) { return ParseDecimal(t.Value) }
+
+// ParseDecimal parses an xs:decimal lexical value exactly. It refuses
+// exponents, and values that govalues/decimal would round (more than 19
+// digits), so the result is always the exact value of the text.
+func ParseDecimal(s string) (d decimal.Decimal, ok bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return d, false
+	}
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' || ((c == '+' || c == '-') && i == 0):
+		default:
+			return d, false
+		}
+	}
+	if digits == 0 || digits > decimal.MaxPrec {
+		return d, false
+	}
+	if s[0] == '+' {
+		s = s[1:]
+	}
+	if s[len(s)-1] == '.' {
+		s = s[:len(s)-1]
+	}
+	if s != "" && s[0] == '.' {
+		s = "0" + s
+	} else if len(s) > 1 && s[0] == '-' && s[1] == '.' {
+		s = "-0" + s[1:]
+	}
+	d, err := decimal.Parse(s)
+	return d, err == nil
+}
+
+// FractionDigits returns the number of digits after the decimal point in an
+// xs:decimal lexical value, trailing zeros included ("1.50" has 2).
+func FractionDigits(s string) int {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		return len(s) - i - 1
+	}
+	return 0
+}
+
+// Decimal parses an amount's value exactly (see Text.Decimal).
+func (a *ActiveCurrencyAndAmount) Decimal() (decimal.Decimal, bool) { return ParseDecimal(a.Value) }
+
+// Decimal parses an amount's value exactly (see Text.Decimal).
+func (a *ActiveOrHistoricCurrencyAndAmount) Decimal() (decimal.Decimal, bool) {
+	return ParseDecimal(a.Value)
+}
+
+// Definition describes one message definition with a typed model.
+type Definition struct {
+	// ID is the message identifier, as in the namespace: "pacs.008.001.08".
+	ID string
+	// Field is the Go field of Documents holding it.
+	Field string
+	// Element is the message element under /Document ("FIToFICstmrCdtTrf"),
+	// or "AppHdr" for the header.
+	Element string
+	// Type is the ISO 20022 type of that element.
+	Type string
+}
+
+// Known reports whether id (a message identifier such as "pacs.008.001.08")
+// has a typed model.
+func Known(id string) bool {
+	for i := range Definitions {
+		if Definitions[i].ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// NamespacePrefix is the ISO 20022 XML namespace prefix of message definitions.
+const NamespacePrefix = "urn:iso:std:iso:20022:tech:xsd:"
+
+// Message is one decoded MX message: the business application header (if
+// any) and the business document.
+type Message struct {
+	Documents
+	// Raw is the input the message was decoded from.
+	Raw []byte
+	// ID is the message identifier of the Document namespace
+	// ("pacs.008.001.08"); empty when there is no Document.
+	ID string
+	// Namespace is the Document namespace as written.
+	Namespace string
+	// DocPos is where the Document element starts.
+	DocPos Pos
+	// Element is the message element under Document ("FIToFICstmrCdtTrf").
+	Element string
+	// AppHdrNamespace is the namespace of the AppHdr, if any.
+	AppHdrNamespace string
+}
+
+// Line returns the 1-based line of position p in the input, 0 if p is 0.
+func (m *Message) Line(p Pos) int {
+	if p <= 0 || int(p) > len(m.Raw)+1 {
+		return 0
+	}
+	return bytes.Count(m.Raw[:p-1], []byte{'\n'}) + 1
+}
+
+// Loc returns the engine location of an element at path (an XPath such as
+// /Document/FIToFICstmrCdtTrf/GrpHdr/MsgId) starting at p.
+func (m *Message) Loc(path string, p Pos) engine.Location {
+	return engine.Location{Path: path, Line: m.Line(p)}
+}
+
+// DocPath returns the XPath of the message element: "/Document/" + Element.
+func (m *Message) DocPath() string { return "/Document/" + m.Element }
+
+// Errors returned by Decode.
+var (
+	// ErrNoDocument: neither an AppHdr nor a Document element was found.
+	ErrNoDocument = errors.New("typed: no AppHdr or Document element")
+	// ErrTruncated: the input ends inside an element.
+	ErrTruncated = errors.New("typed: input ends inside an element")
+)
+
+// maxDepth bounds element nesting while searching for AppHdr and Document:
+// ISO 20022 messages nest about 12 levels; wrappers add a few.
+const maxDepth = 64
+
+// Decode decodes raw (a Document, an AppHdr, or both under any wrapper
+// element, or AppHdr followed by Document) into a Message. A Document of a
+// message definition without a typed model gives a Message with ID set and
+// no document field. It returns an error only when nothing could be decoded;
+// a truncated input returns what was decoded with ErrTruncated.
+func Decode(raw []byte) (*Message, error) {
+	m := &Message{Raw: raw}
+	d := decoder{b: raw}
+	var stack [maxDepth]token
+	depth := 0
+	found := false
+	for {
+		var t token
+		k := d.next(&t)
+		if k == kEOF {
+			break
+		}
+		if k == kEnd {
+			if depth > 0 {
+				depth--
+			}
+			continue
+		}
+		switch string(t.name) {
+		case "AppHdr":
+			if m.AppHdr == nil {
+				m.AppHdrNamespace = d.namespace(&t, stack[:depth])
+				found = true
+				if strings.HasSuffix(m.AppHdrNamespace, "head.001.001.02") || m.AppHdrNamespace == "" {
+					d.decodeAppHdr(&m.Documents, &t)
+				} else {
+					d.skip(&t)
+				}
+				continue
+			}
+		case "Document":
+			if m.DocPos == 0 {
+				found = true
+				m.DocPos = t.pos
+				m.Namespace = d.namespace(&t, stack[:depth])
+				m.ID = strings.TrimPrefix(m.Namespace, NamespacePrefix)
+				if !t.empty && d.decodeDocument(m.ID, &m.Documents, &t) {
+					m.Element = elementOf(m)
+				} else {
+					d.skip(&t)
+				}
+				continue
+			}
+		}
+		if !t.empty {
+			if depth == maxDepth {
+				d.skip(&t)
+				continue
+			}
+			stack[depth] = t
+			depth++
+		}
+	}
+	if !found {
+		return nil, ErrNoDocument
+	}
+	if d.err != nil {
+		return m, d.err
+	}
+	return m, nil
+}
+
+func elementOf(m *Message) string {
+	for i := range Definitions {
+		if Definitions[i].ID == m.ID {
+			return Definitions[i].Element
+		}
+	}
+	return ""
+}
+
+// Token kinds.
+const (
+	kEOF = iota
+	kStart
+	kEnd
+)
+
+// token is a start tag.
+type token struct {
+	name   []byte // local name
+	prefix []byte
+	attrs  []byte // raw attribute text
+	pos    Pos
+	empty  bool // <x/>
+}
+
+// decoder reads markup from b. It never panics: every index is checked.
+type decoder struct {
+	b   []byte
+	i   int
+	err error
+}
+
+// next reads the next start or end tag, skipping text, comments, CDATA,
+// processing instructions and declarations.
+func (d *decoder) next(t *token) int {
+	b := d.b
+	for {
+		j := bytes.IndexByte(b[d.i:], '<')
+		if j < 0 {
+			d.i = len(b)
+			return kEOF
+		}
+		d.i += j
+		if d.i+1 >= len(b) {
+			d.i = len(b)
+			return kEOF
+		}
+		switch b[d.i+1] {
+		case '?':
+			d.skipPast("?>")
+		case '!':
+			switch {
+			case bytes.HasPrefix(b[d.i:], []byte("<!--")):
+				d.skipPast("-->")
+			case bytes.HasPrefix(b[d.i:], []byte("<![CDATA[")):
+				d.skipPast("]]>")
+			default:
+				d.skipPast(">")
+			}
+		case '/':
+			d.skipPast(">")
+			return kEnd
+		default:
+			return d.start(t)
+		}
+	}
+}
+
+func (d *decoder) skipPast(s string) {
+	k := bytes.Index(d.b[d.i:], []byte(s))
+	if k < 0 {
+		d.i = len(d.b)
+		return
+	}
+	d.i += k + len(s)
+}
+
+// start parses a start tag at d.i (d.b[d.i] == '<').
+func (d *decoder) start(t *token) int {
+	b := d.b
+	*t = token{pos: Pos(d.i + 1)}
+	i := d.i + 1
+	n := i
+	for n < len(b) && !isSpace(b[n]) && b[n] != '/' && b[n] != '>' {
+		n++
+	}
+	name := b[i:n]
+	if c := bytes.IndexByte(name, ':'); c >= 0 {
+		t.prefix, t.name = name[:c], name[c+1:]
+	} else {
+		t.name = name
+	}
+	a := n
+	var q byte
+	for n < len(b) {
+		c := b[n]
+		if q != 0 {
+			if c == q {
+				q = 0
+			}
+		} else if c == '"' || c == '\'' {
+			q = c
+		} else if c == '>' {
+			break
+		}
+		n++
+	}
+	if n >= len(b) {
+		d.i = len(b)
+		d.err = ErrTruncated
+		t.attrs = b[a:n]
+		t.empty = true
+		return kStart
+	}
+	t.attrs = b[a:n]
+	if n > a && b[n-1] == '/' {
+		t.empty = true
+		t.attrs = b[a : n-1]
+	}
+	d.i = n + 1
+	return kStart
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
+
+// child reads the next child start tag of the current element into c. It
+// returns false at the current element's end tag or at the end of input.
+func (d *decoder) child(c *token) bool {
+	switch d.next(c) {
+	case kStart:
+		return true
+	case kEOF:
+		d.err = ErrTruncated
+	}
+	return false
+}
+
+// skip skips the content and end tag of the element started by t.
+func (d *decoder) skip(t *token) {
+	if t.empty {
+		return
+	}
+	depth := 1
+	var c token
+	for depth > 0 {
+		switch d.next(&c) {
+		case kStart:
+			if !c.empty {
+				depth++
+			}
+		case kEnd:
+			depth--
+		case kEOF:
+			d.err = ErrTruncated
+			return
+		}
+	}
+}
+
+// text reads a simple element's value.
+func (d *decoder) text(t *token) Text { return Text{Value: d.textOf(t), Pos: t.pos} }
+
+// textOf reads the character data of the element started by t up to its end
+// tag. Child elements (not allowed by the schema) are skipped.
+func (d *decoder) textOf(t *token) string {
+	if t.empty {
+		return ""
+	}
+	b := d.b
+	// Fast path: plain text followed directly by the end tag.
+	j := bytes.IndexByte(b[d.i:], '<')
+	if j < 0 {
+		d.i, d.err = len(b), ErrTruncated
+		return ""
+	}
+	if e := d.i + j; e+1 < len(b) && b[e+1] == '/' {
+		seg := b[d.i:e]
+		d.i = e
+		d.skipPast(">")
+		if bytes.IndexByte(seg, '&') < 0 {
+			return alias(seg)
+		}
+		return string(unescape(nil, seg))
+	}
+	// Slow path: CDATA, comments, stray children.
+	var buf []byte
+	for {
+		j := bytes.IndexByte(b[d.i:], '<')
+		if j < 0 {
+			d.i, d.err = len(b), ErrTruncated
+			return string(buf)
+		}
+		buf = unescape(buf, b[d.i:d.i+j])
+		d.i += j
+		switch {
+		case bytes.HasPrefix(b[d.i:], []byte("<![CDATA[")):
+			s := d.i + 9
+			d.skipPast("]]>")
+			e := d.i - 3
+			if e < s {
+				e = s
+			}
+			if s <= len(b) && e <= len(b) {
+				buf = append(buf, b[s:e]...)
+			}
+		case bytes.HasPrefix(b[d.i:], []byte("<!--")):
+			d.skipPast("-->")
+		case bytes.HasPrefix(b[d.i:], []byte("<?")):
+			d.skipPast("?>")
+		case bytes.HasPrefix(b[d.i:], []byte("<!")):
+			d.skipPast(">")
+		case d.i+1 < len(b) && b[d.i+1] == '/':
+			d.skipPast(">")
+			return string(buf)
+		default:
+			var c token
+			d.start(&c)
+			d.skip(&c)
+		}
+	}
+}
+
+func alias(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// attr returns the unescaped value of the attribute with that local name, or "".
+func (d *decoder) attr(t *token, name string) string {
+	v, _ := attrValue(t.attrs, name, false)
+	return v
+}
+
+// attrValue scans raw attribute text for name (exact, prefix included when
+// exact is true, else local name) and returns its unescaped value.
+func attrValue(a []byte, name string, exact bool) (string, bool) {
+	i := 0
+	for i < len(a) {
+		for i < len(a) && isSpace(a[i]) {
+			i++
+		}
+		s := i
+		for i < len(a) && a[i] != '=' && !isSpace(a[i]) {
+			i++
+		}
+		n := a[s:i]
+		for i < len(a) && (isSpace(a[i]) || a[i] == '=') {
+			i++
+		}
+		if i >= len(a) || (a[i] != '"' && a[i] != '\'') {
+			return "", false
+		}
+		q := a[i]
+		i++
+		vs := i
+		for i < len(a) && a[i] != q {
+			i++
+		}
+		v := a[vs:i]
+		i++
+		ln := n
+		if !exact {
+			if c := bytes.IndexByte(n, ':'); c >= 0 {
+				ln = n[c+1:]
+			}
+		}
+		if string(ln) == name {
+			if bytes.IndexByte(v, '&') < 0 {
+				return alias(v), true
+			}
+			return string(unescape(nil, v)), true
+		}
+	}
+	return "", false
+}
+
+// namespace resolves the namespace of t's prefix from t's attributes, then
+// from the ancestors' (innermost first).
+func (d *decoder) namespace(t *token, ancestors []token) string {
+	name := "xmlns"
+	if len(t.prefix) > 0 {
+		name = "xmlns:" + string(t.prefix)
+	}
+	if v, ok := attrValue(t.attrs, name, true); ok {
+		return v
+	}
+	for i := len(ancestors) - 1; i >= 0; i-- {
+		if v, ok := attrValue(ancestors[i].attrs, name, true); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// unescape appends s to dst with the five XML entities and character
+// references replaced. Unknown references are kept as written.
+func unescape(dst, s []byte) []byte {
+	for {
+		i := bytes.IndexByte(s, '&')
+		if i < 0 {
+			return append(dst, s...)
+		}
+		dst = append(dst, s[:i]...)
+		s = s[i:]
+		e := bytes.IndexByte(s, ';')
+		if e < 0 || e > 12 {
+			dst = append(dst, '&')
+			s = s[1:]
+			continue
+		}
+		ent := string(s[1:e])
+		switch ent {
+		case "lt":
+			dst = append(dst, '<')
+		case "gt":
+			dst = append(dst, '>')
+		case "amp":
+			dst = append(dst, '&')
+		case "quot":
+			dst = append(dst, '"')
+		case "apos":
+			dst = append(dst, '\'')
+		default:
+			r, ok := charRef(ent)
+			if !ok {
+				dst = append(dst, s[:e+1]...)
+			} else {
+				dst = utf8.AppendRune(dst, r)
+			}
+		}
+		s = s[e+1:]
+	}
+}
+
+func charRef(ent string) (rune, bool) {
+	if len(ent) < 2 || ent[0] != '#' {
+		return 0, false
+	}
+	var n uint64
+	var err error
+	if ent[1] == 'x' {
+		n, err = strconv.ParseUint(ent[2:], 16, 32)
+	} else {
+		n, err = strconv.ParseUint(ent[1:], 10, 32)
+	}
+	if err != nil || n > utf8.MaxRune {
+		return 0, false
+	}
+	return rune(n), true
+}

@@ -1,0 +1,139 @@
+package typed
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// corpusDir holds the shared MX sample corpus, read in place.
+const corpusDir = "../../../../shared/corpus/mx"
+
+func readCorpus(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(corpusDir, name))
+	if err != nil {
+		t.Skipf("shared corpus absent (%v): run from the swiftval work tree next to ../shared", err)
+	}
+	return b
+}
+
+const samplePacs008 = "phoughton__iso20022-cbpr-ur/test_files__2025__pacs008_credit_transfer_sample.xml"
+
+func TestDecodeEnvelopePrefixed(t *testing.T) {
+	raw := readCorpus(t, "phoughton__iso20022-cbpr-ur/test_files__2025__CBPR_p.8.1.1.a_pacs.008_AtoB.xml")
+	m, err := Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ID != "pacs.008.001.08" || m.Element != "FIToFICstmrCdtTrf" {
+		t.Fatalf("ID %q element %q", m.ID, m.Element)
+	}
+	h := m.AppHdr
+	if h == nil || h.Fr.FIId == nil || h.Fr.FIId.FinInstnId.BICFI.Value != "BRDEROBU" || h.MsgDefIdr.Value != "pacs.008.001.08" {
+		t.Fatalf("AppHdr %+v", h)
+	}
+	d := m.Pacs008
+	if d == nil || len(d.CdtTrfTxInf) != 1 {
+		t.Fatal("no pacs.008 transaction")
+	}
+	tx := d.CdtTrfTxInf[0]
+	if tx.IntrBkSttlmAmt.Ccy != "RON" || tx.IntrBkSttlmAmt.Value != "12000000" {
+		t.Fatalf("amount %+v", tx.IntrBkSttlmAmt)
+	}
+	if got := m.Line(tx.IntrBkSttlmAmt.Pos); got != 49 {
+		t.Errorf("amount line %d, want 49", got)
+	}
+	if tx.Dbtr.PstlAdr == nil || tx.Dbtr.PstlAdr.Ctry.Value != "RO" || tx.PmtTpInf != nil {
+		t.Errorf("debtor %+v", tx.Dbtr)
+	}
+	if tx.DbtrAcct == nil || tx.DbtrAcct.Id.Othr == nil || tx.DbtrAcct.Id.Othr.Id.Value != "25698745" || tx.DbtrAcct.Id.IBAN.Present() {
+		t.Errorf("debtor account %+v", tx.DbtrAcct)
+	}
+}
+
+func TestDecodeText(t *testing.T) {
+	tests := []struct {
+		name, xml, want string
+	}{
+		{"plain", `<MsgId>ABC</MsgId>`, "ABC"},
+		{"entity", `<MsgId>A&amp;B&#x41;&#66;</MsgId>`, "A&BAB"},
+		{"cdata", `<MsgId>A<![CDATA[<x>]]>B</MsgId>`, "A<x>B"},
+		{"comment", `<MsgId>A<!-- c -->B</MsgId>`, "AB"},
+		{"empty", `<MsgId/>`, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := []byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"><FIToFICstmrCdtTrf><GrpHdr>` + tc.xml + `</GrpHdr></FIToFICstmrCdtTrf></Document>`)
+			m, err := Decode(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := m.Pacs008.GrpHdr.MsgId; got.Value != tc.want || !got.Present() {
+				t.Errorf("got %q", got.Value)
+			}
+		})
+	}
+}
+
+func TestDecodeNeverPanics(t *testing.T) {
+	raw := readCorpus(t, samplePacs008)
+	for i := 0; i <= len(raw); i += 7 {
+		Decode(raw[:i])
+	}
+	for _, s := range []string{"", "<", "<Document", "<Document xmlns='", "<Document><", "<a><b></a>", "<![CDATA[", "<!--", "</"} {
+		Decode([]byte(s))
+	}
+}
+
+func TestDecodeCorpus(t *testing.T) {
+	dir := filepath.Join(corpusDir, "phoughton__iso20022-cbpr-ur")
+	files, err := filepath.Glob(filepath.Join(dir, "*.xml"))
+	if err != nil || len(files) == 0 {
+		t.Skipf("shared corpus absent at %s", dir)
+	}
+	for _, f := range files {
+		raw, _ := os.ReadFile(f)
+		m, err := Decode(raw)
+		if err != nil {
+			t.Errorf("%s: %v", filepath.Base(f), err)
+			continue
+		}
+		if !Known(m.ID) || m.Element == "" {
+			t.Errorf("%s: message %q not decoded", filepath.Base(f), m.ID)
+		}
+		if strings.Contains(string(raw), "AppHdr") && m.AppHdr == nil {
+			t.Errorf("%s: AppHdr not decoded", filepath.Base(f))
+		}
+	}
+}
+
+func TestParseDecimal(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+		ok   bool
+	}{
+		{"12.50", "12.50", true}, {" 1 ", "1", true}, {".5", "0.5", true}, {"5.", "5", true},
+		{"+3", "3", true}, {"1e3", "", false}, {"", "", false}, {"1.2.3", "", false},
+		{"12345678901234567890", "", false},
+	}
+	for _, tc := range tests {
+		d, ok := ParseDecimal(tc.in)
+		if ok != tc.ok || (ok && d.String() != tc.want) {
+			t.Errorf("ParseDecimal(%q) = %v, %v", tc.in, d, ok)
+		}
+	}
+}
+
+func BenchmarkDecodePacs008(b *testing.B) {
+	raw := readCorpus(b, samplePacs008)
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
