@@ -59,6 +59,15 @@ func MatchType(p, typ, base string) bool {
 	}
 }
 
+// Costly is implemented by rules whose run may take long (interpreted user
+// rules, rules that look at every line of a long statement). The engine
+// checks the latency budget before each run of a Costly rule, instead of
+// once every few cheap rules.
+type Costly interface {
+	Rule
+	Costly()
+}
+
 // RuleFunc adapts a function to the Rule interface.
 type RuleFunc struct {
 	Meta RuleInfo
