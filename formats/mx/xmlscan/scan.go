@@ -987,3 +987,9 @@ func clip(b []byte) string {
 	}
 	return string(b)
 }
+
+// LookupPrefix resolves a namespace prefix in the scope of the current
+// element (after a StartElement, the scope includes that element's own
+// declarations), for attribute values that are QNames (xs:type="xs:string").
+// An empty prefix gives the default namespace.
+func (s *Scanner) LookupPrefix(prefix []byte) ([]byte, bool) { return s.resolve(prefix) }
