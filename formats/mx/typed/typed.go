@@ -154,6 +154,10 @@ type Message struct {
 	Element string
 	// AppHdrNamespace is the namespace of the AppHdr, if any.
 	AppHdrNamespace string
+
+	walked bool
+	leaves []Leaf
+	paths  []byte
 }
 
 // Line returns the 1-based line of position p in the input, 0 if p is 0.
@@ -603,4 +607,28 @@ func charRef(ent string) (rune, bool) {
 		return 0, false
 	}
 	return rune(n), true
+}
+
+// Carrier is implemented by format message bodies that hold a typed message
+// (the MX format's body), so rules can reach it without importing the format.
+type Carrier interface {
+	// TypedMessage returns the typed message, or nil when the message
+	// definition has no typed model.
+	TypedMessage() *Message
+}
+
+// TypedMessage implements Carrier.
+func (m *Message) TypedMessage() *Message { return m }
+
+// Of returns the typed message of an engine message: its Body when that is a
+// *Message or a Carrier. It returns nil for anything else (MT messages, MX
+// messages without a typed model).
+func Of(m *engine.Message) *Message {
+	if m == nil {
+		return nil
+	}
+	if c, ok := m.Body.(Carrier); ok {
+		return c.TypedMessage()
+	}
+	return nil
 }

@@ -137,3 +137,38 @@ func BenchmarkDecodePacs008(b *testing.B) {
 		}
 	}
 }
+
+func TestLeaves(t *testing.T) {
+	raw := readCorpus(t, "phoughton__iso20022-cbpr-ur/test_files__2025__CBPR_p.8.1.1.a_pacs.008_AtoB.xml")
+	m, err := Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Kind{
+		"/AppHdr/Fr/FIId/FinInstnId/BICFI":                                     KindBIC,
+		"/Document/FIToFICstmrCdtTrf/GrpHdr/MsgId":                             KindText,
+		"/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/IntrBkSttlmAmt":            KindAmount,
+		"/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/Dbtr/PstlAdr/Ctry":         KindCountry,
+		"/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/CdtrAcct/Id/Othr/Id":       KindOther,
+		"/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/InstdAgt/FinInstnId/BICFI": KindBIC,
+	}
+	got := map[string]Kind{}
+	ls := m.Leaves()
+	for i := range ls {
+		got[m.LeafPath(&ls[i])] = ls[i].Kind
+	}
+	for p, k := range want {
+		if g, ok := got[p]; !ok || g != k {
+			t.Errorf("%s: kind %v present %v, want %v", p, g, ok, k)
+		}
+	}
+}
+
+func BenchmarkLeaves(b *testing.B) {
+	raw := readCorpus(b, samplePacs008)
+	b.ReportAllocs()
+	for b.Loop() {
+		m, _ := Decode(raw)
+		m.Leaves()
+	}
+}
