@@ -149,7 +149,7 @@ func TestLeaves(t *testing.T) {
 		"/Document/FIToFICstmrCdtTrf/GrpHdr/MsgId":                             KindText,
 		"/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/IntrBkSttlmAmt":            KindAmount,
 		"/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/Dbtr/PstlAdr/Ctry":         KindCountry,
-		"/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/CdtrAcct/Id/Othr/Id":       KindOther,
+		"/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/CdtrAcct/Id/Othr/Id":       KindText,
 		"/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/InstdAgt/FinInstnId/BICFI": KindBIC,
 	}
 	got := map[string]Kind{}
