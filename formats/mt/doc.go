@@ -1,0 +1,33 @@
+// Package mt is swiftval's SWIFT MT (FIN) format: a block parser (blocks 1
+// to 5 and S, ACK/NAK envelopes, RJE batches), a zero-copy tokenizer of
+// block 4, a compiler of SWIFT's field-format notation ("6!n3!a15d",
+// "[/1!a][/34x]$<BIC>", "4*35x") into matchers, and message-type
+// definitions kept as data tables.
+//
+// # For rule writers
+//
+// A rule receives an *engine.Message; its Body is a *mt.Message:
+//
+//	m := mt.From(msg)           // nil when msg is not MT
+//	f := m.Field("32A")         // first field with that tag, or nil
+//	f = m.Field("50a")          // lower-case "a": any option (50A, 50F, 50K)
+//	for f := range m.All("71F") { ... }   // every occurrence, in order
+//	n := m.Count("23E")
+//	amt, ok := f.Amount()       // decimal.Decimal (govalues), never float
+//	ccy := f.Currency()         // f.Get("Currency")
+//	y, mo, d, ok := f.Date()
+//	f.Option()                  // "A" for 32A, "" for 59
+//	f.Get("BIC"), f.Account()   // named components (see fields.go)
+//	f.Loc(), f.LocOf("Amount")  // engine.Location for findings
+//	for _, s := range m.Sequences("B") { s.Field("32B") ... } // MT101 B, MT202COV B
+//	for _, s := range m.Sequences("61") { ... }               // MT940/942/950 statement lines
+//	m.UETR(), m.UserTag("108"), m.SenderBIC(), m.ReceiverBIC()
+//
+// Message.Type is "MT103", "MT103STP", "MT103REMIT", "MT202COV" ...; Base
+// drops the variant. Field syntax, presence, order, options, repetition,
+// block 3 (including the SR2018 UETR obligation) are already checked by the
+// format: rules need only the network validated rules (C/D/E codes).
+//
+// Every string in a Message points into one copy of the input; a Message is
+// read-only after Parse.
+package mt

@@ -1,0 +1,368 @@
+package mt
+
+import (
+	"strconv"
+
+	"github.com/swiftval/swiftval/engine"
+)
+
+// Format is the SWIFT MT (FIN) format. It is immutable and safe for
+// concurrent use.
+type Format struct{}
+
+// NewFormat returns the MT format for registration with an engine.
+func NewFormat() engine.Format { return &Format{} }
+
+var _ engine.Splitter = (*Format)(nil)
+
+// Name returns "mt".
+func (*Format) Name() string { return "mt" }
+
+// Detect reports whether raw looks like an MT message: "{1:" after optional
+// blanks and a UTF-8 BOM (which also covers ACK/NAK envelopes, which start
+// with a service-21 block 1), or a headerless block-4 export starting with
+// ":20:" (such input is then reported invalid for its missing headers
+// rather than unrecognised).
+func (*Format) Detect(raw []byte) bool {
+	i := 0
+	if len(raw) >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF {
+		i = 3
+	}
+	for i < len(raw) && (raw[i] == ' ' || raw[i] == '\n' || raw[i] == '\r' || raw[i] == '\t' || raw[i] == '$') {
+		i++
+	}
+	r := raw[i:]
+	if len(r) >= 3 && r[0] == '{' && r[1] == '1' && r[2] == ':' {
+		return true
+	}
+	return len(r) >= 4 && r[0] == ':' && isDigit(r[1]) && isDigit(r[2]) && (r[3] == ':' || (len(r) >= 5 && isUpper(r[3]) && r[4] == ':'))
+}
+
+// MessageTypes lists the types with a full definition (level full). Other
+// MTs parse and get syntax checks of known fields (level syntax).
+func (*Format) MessageTypes() []engine.TypeInfo {
+	out := make([]engine.TypeInfo, 0, len(typeList))
+	for _, d := range typeList {
+		out = append(out, engine.TypeInfo{Format: "mt", Type: d.Type, Level: engine.LevelFull, Description: d.Desc})
+	}
+	return out
+}
+
+// Split cuts an input holding several messages (an RJE batch with '$'
+// between messages, or messages simply concatenated) into one segment per
+// message. An ACK/NAK service message stays with the message it
+// acknowledges. Input with one message yields one segment.
+func (*Format) Split(raw []byte) []engine.Segment {
+	var segs []engine.Segment
+	line, col := 1, 1
+	start, sLine, sCol := -1, 1, 1
+	depth := 0
+	inText := false // inside block 4 text (braces are not structure there)
+	ackOpen := false
+	flush := func(end int) {
+		if start >= 0 {
+			segs = append(segs, engine.Segment{Data: raw[start:end], Line: sLine, Column: sCol})
+			start = -1
+		}
+	}
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case inText:
+			if c == '\n' && i+2 < len(raw) && raw[i+1] == '-' && raw[i+2] == '}' {
+				inText = false
+			}
+		case c == '$' && depth == 0:
+			flush(i)
+			ackOpen = false
+		case c == '{':
+			if depth == 0 && i+2 < len(raw) && raw[i+1] == '1' && raw[i+2] == ':' {
+				isAck := i+6 < len(raw) && raw[i+4] == '2' && raw[i+5] == '1'
+				if !ackOpen {
+					flush(i)
+				}
+				ackOpen = isAck
+				if start < 0 {
+					start, sLine, sCol = i, line, col
+				}
+			}
+			if start < 0 {
+				start, sLine, sCol = i, line, col
+			}
+			if depth == 0 && i+3 < len(raw) && raw[i+1] == '4' && raw[i+2] == ':' && raw[i+3] != '{' {
+				inText = true
+			}
+			depth++
+		case c == '}':
+			if depth > 0 {
+				depth--
+			}
+		default:
+			if start < 0 && c != ' ' && c != '\n' && c != '\r' && c != '\t' {
+				start, sLine, sCol = i, line, col
+			}
+		}
+		if c == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	flush(len(raw))
+	return segs
+}
+
+// Parse parses one message. It never panics; every problem becomes a
+// located finding in f. It returns nil only when nothing message-like was
+// found.
+func (fm *Format) Parse(raw []byte, f *engine.Findings) *engine.Message {
+	m := Parse(raw, f)
+	if m == nil {
+		return nil
+	}
+	level := engine.LevelSyntax
+	if m.Full {
+		level = engine.LevelFull
+	}
+	return &engine.Message{Format: "mt", Type: m.Type, Base: m.Base, Level: level, Body: m, Raw: raw}
+}
+
+// Parse parses and checks one MT message: blocks and headers, field syntax
+// of every known tag, and, for types with a full definition, field
+// presence, order, repetition, options and sequences. Problems are added to
+// f as located findings (at most MaxFindings, then one SVM107). It returns
+// nil only for blank input.
+func Parse(raw []byte, f *engine.Findings) *Message {
+	s := string(raw) // the one copy; every string of the Message points into it
+	i := skipBOM(s)
+	if i >= len(s) {
+		return nil
+	}
+	m := &Message{Raw: s}
+	p := parser{s: s, m: m, f: f}
+	if s[i] == ':' {
+		// Headerless block-4 export (bank statement files).
+		p.err(codeH01, engine.Location{Block: 1, Line: 1, Column: 1}, "basic header (block 1) is missing: the input holds only the text of block 4")
+		m.TextLine, m.TextColumn = p.lc(i)
+		end := len(s)
+		for k := i; k+2 < len(s); k++ {
+			if s[k] == '\n' && s[k+1] == '-' && (s[k+2] == '}' || s[k+2] == '\r' || s[k+2] == '\n') {
+				end = k
+				break
+			}
+		}
+		if end > i && s[end-1] == '\r' {
+			end--
+		}
+		p.tokenizeBody(i, end)
+		m.resolveType(&p)
+		m.check(&p)
+		return m
+	}
+	if hasPrefix(s[i:], "{1:") && len(s) > i+6 && s[i+4:i+6] == "21" {
+		i = p.parseAck(i)
+	}
+	end := p.parseBlocks(i)
+	if rest := skipSpace(s, end); rest < len(s) && !p.full() {
+		if s[rest] == '$' || hasPrefix(s[rest:], "{1:") {
+			p.err(CodeTrailingContent, p.loc(0, "", rest), "more than one message in the input; validate an RJE batch message by message (ValidateAll)")
+		} else {
+			p.err(CodeStrayContent, p.loc(0, "", rest), "unexpected content after the message: "+engine.Echo(cut(s[rest:], 16)))
+		}
+	}
+	p.checkPresence()
+	m.resolveType(&p)
+	p.checkUser()
+	m.check(&p)
+	return m
+}
+
+func hasPrefix(s, pre string) bool { return len(s) >= len(pre) && s[:len(pre)] == pre }
+
+// parseAck parses a service-21 ACK/NAK message {1:F21...}{4:{177:..}{451:0}}
+// and returns the offset of the message it acknowledges.
+func (p *parser) parseAck(i int) int {
+	s := p.s
+	ack := &Ack{}
+	p.m.Ack = ack
+	start := i
+	for i < len(s) {
+		i = skipSpace(s, i)
+		if i >= len(s) || s[i] != '{' || i+3 > len(s) {
+			break
+		}
+		if hasPrefix(s[i:], "{1:") && i > start {
+			break // the original message
+		}
+		if hasPrefix(s[i:], "{4:{") {
+			i = p.tagBlock(4, i, i+3, &ack.Tags)
+			continue
+		}
+		i = p.skipBalanced(i, 0)
+	}
+	found := false
+	for _, t := range ack.Tags {
+		switch t.Tag {
+		case "451":
+			found = true
+			switch t.Value {
+			case "0":
+			case "1":
+				ack.Nak = true
+			default:
+				p.err(CodeAckFormat, engine.Location{Block: 4, Field: "451", Line: t.Line, Column: t.Column}, "tag 451 must be 0 (ACK) or 1 (NAK), found "+engine.Echo(t.Value))
+			}
+		case "405":
+			ack.Code = t.Value
+		}
+	}
+	if !found {
+		l, c := p.lc(start)
+		p.err(CodeAckFormat, engine.Location{Block: 4, Line: l, Column: c}, "service-21 message without tag 451 (ACK/NAK indicator)")
+	}
+	return i
+}
+
+// checkPresence reports missing blocks 1, 2 and 4.
+func (p *parser) checkPresence() {
+	m := p.m
+	if !m.Basic.Present {
+		p.err(codeH01, engine.Location{Block: 1, Line: 1, Column: 1}, "basic header (block 1) is missing")
+	}
+	if !m.App.Present && m.Basic.ServiceID != "21" {
+		p.err(codeH25, engine.Location{Block: 2, Line: 1, Column: 1}, "application header (block 2) is missing")
+	}
+	if m.blocks&(1<<4) == 0 {
+		l, c := p.lc(len(p.s))
+		p.err(CodeNoText, engine.Location{Block: 4, Line: l, Column: c}, "text block (block 4) is missing")
+	}
+}
+
+// resolveType sets Type, Base, Variant and Full from block 2 and tag 119.
+func (m *Message) resolveType(p *parser) {
+	if m.App.MsgType == "" {
+		return
+	}
+	m.Base = mtName(m.App.MsgType)
+	m.Type = m.Base
+	if v, ok := m.UserTag("119"); ok {
+		if t := variantType(m.Base, v); t != "" {
+			m.Type, m.Variant = t, v
+		}
+	}
+	m.Full = defFor(m.Type) != nil
+}
+
+// Block 3 tags in SWIFT's fixed order (PW-M SwiftBlock3Builder.java).
+var userOrder = [...]string{"103", "113", "108", "119", "423", "106", "424", "111", "121", "115", "165", "433", "434"}
+
+func userRank(tag string) int {
+	for i, t := range userOrder {
+		if t == tag {
+			return i
+		}
+	}
+	return -1
+}
+
+// uetrRequired lists the types on which tag 121 is mandatory since SR2018
+// (mt-facts 2.2, SWIFT Standards FAQ SR2018). Checked here at parse level
+// rather than in rules/mt because it is a header rule.
+var uetrRequired = map[string]bool{"MT103": true, "MT103STP": true, "MT103REMIT": true, "MT202": true, "MT202COV": true, "MT205": true, "MT205COV": true}
+
+// checkUser checks block 3: order, known tags, formats, 119 and 121.
+func (p *parser) checkUser() {
+	m := p.m
+	last := -1
+	for k := range m.User {
+		t := &m.User[k]
+		loc := engine.Location{Block: 3, Field: t.Tag, Line: t.Line, Column: t.Column}
+		r := userRank(t.Tag)
+		if r < 0 {
+			p.err(codeU00, loc, "unknown block 3 tag "+engine.Echo(t.Tag))
+			continue
+		}
+		if r <= last {
+			p.err(codeU00, loc, "block 3 tag "+t.Tag+" is out of order or repeated (order: 103, 113, 108, 119, 423, 106, 424, 111, 121, 115, 165, 433, 434)")
+		}
+		last = r
+		v := t.Value
+		switch t.Tag {
+		case "103":
+			if !matchSet(v, 3, 3, setA) {
+				p.err(codeU03, loc, "tag 103 (service identifier) must be 3 letters, found "+engine.Echo(v))
+			}
+		case "113":
+			if !matchSet(v, 4, 4, setX) {
+				p.err(codeU01, loc, "tag 113 (banking priority) must be 4 characters, found "+engine.Echo(v))
+			}
+		case "108":
+			if !matchSet(v, 1, 16, setX) {
+				p.err(codeU02, loc, "tag 108 (message user reference) must be 1 to 16 characters, found "+engine.Echo(v))
+			}
+		case "119":
+			if !matchSet(v, 1, 8, setC) {
+				p.err(codeU08, loc, "tag 119 (validation flag) must be 1 to 8 upper-case letters or digits, found "+engine.Echo(v))
+			} else if m.Base != "" && m.Variant == "" {
+				if hasVariants(m.Base) {
+					p.err(codeU08, loc, "validation flag "+engine.Echo(v)+" is not defined for "+m.Base)
+				} else {
+					p.err(codeU09, loc, "validation flag (tag 119) is not allowed on "+m.Base+": it has no special validation")
+				}
+			}
+		case "121":
+			if !isUETR(v) {
+				p.err(CodeUETRFormat, loc, "tag 121 (UETR) must be a lower-case UUID version 4 (xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx), found "+engine.Echo(v))
+			}
+		case "111":
+			if !matchSet(v, 3, 3, setN) {
+				p.err(codeU03, loc, "tag 111 (service type identifier) must be 3 digits, found "+engine.Echo(v))
+			}
+		case "423", "106", "424", "115", "165", "433", "434":
+			if v == "" {
+				p.err(codeU03, loc, "block 3 tag "+t.Tag+" is empty")
+			}
+		}
+	}
+	if uetrRequired[m.Type] && m.App.Input {
+		if _, ok := m.UserTag("121"); !ok {
+			l, c := m.App.Line, m.App.Column
+			if len(m.User) > 0 {
+				l, c = m.User[0].Line, m.User[0].Column
+			}
+			p.err(CodeUETRMissing, engine.Location{Block: 3, Field: "121", Line: l, Column: c}, "tag 121 (UETR) is mandatory in block 3 of "+m.Type+" since SR2018")
+		}
+	}
+}
+
+// isUETR checks xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx, lower-case hex.
+func isUETR(v string) bool {
+	if len(v) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		c := v[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		case 14:
+			if c != '4' {
+				return false
+			}
+		case 19:
+			if c != '8' && c != '9' && c != 'a' && c != 'b' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+var _ = strconv.Itoa

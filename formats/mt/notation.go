@@ -1,0 +1,672 @@
+package mt
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// SWIFT character sets (mt-facts 2.1; the set table itself is marked
+// unconfirmed there):
+//
+//	n digits; a upper-case letters; c upper-case letters and digits;
+//	h upper-case hex; x the X set; y the Y set; z the Z set; d digits and
+//	the decimal comma; e a blank.
+type charset uint8
+
+const (
+	setN charset = iota
+	setA
+	setC
+	setH
+	setX
+	setY
+	setZ
+	setD
+	setE
+	setUC // internal: upper-case letters and digits (BIC)
+	numSets
+)
+
+var setTable [numSets][256]bool
+
+func init() {
+	add := func(s charset, chars string) {
+		for i := 0; i < len(chars); i++ {
+			setTable[s][chars[i]] = true
+		}
+	}
+	const digits = "0123456789"
+	const upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	const lower = "abcdefghijklmnopqrstuvwxyz"
+	add(setN, digits)
+	add(setA, upper)
+	add(setC, upper+digits)
+	add(setUC, upper+digits)
+	add(setH, digits+"ABCDEF")
+	add(setX, upper+lower+digits+"/-?:().,'+ ")
+	add(setY, upper+digits+".,-()/='+:?!\"%&*<>; ")
+	add(setZ, upper+lower+digits+"/-?:().,'+ =!\"%&*<>;{@#_\r\n")
+	add(setD, digits+",")
+	add(setE, " ")
+}
+
+func setOf(c byte) (charset, bool) {
+	switch c {
+	case 'n':
+		return setN, true
+	case 'a':
+		return setA, true
+	case 'c':
+		return setC, true
+	case 'h':
+		return setH, true
+	case 'x':
+		return setX, true
+	case 'y':
+		return setY, true
+	case 'z':
+		return setZ, true
+	case 'd':
+		return setD, true
+	case 'e':
+		return setE, true
+	}
+	return 0, false
+}
+
+// matchSet reports whether v has min..max characters, all in set s.
+func matchSet(v string, min, max int, s charset) bool {
+	if len(v) < min || len(v) > max {
+		return false
+	}
+	t := &setTable[s]
+	for i := 0; i < len(v); i++ {
+		if !t[v[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+type nodeKind uint8
+
+const (
+	kLit nodeKind = iota
+	kComp
+	kOpt
+	kNL
+	kBIC
+)
+
+type node struct {
+	kind  nodeKind
+	set   charset
+	lit   string
+	min   int
+	max   int
+	lines int // > 0: up to lines lines of up to max characters
+	comp  int // component index (kComp, kBIC)
+	sub   []node
+}
+
+// Pattern is a compiled SWIFT field format ("6!n3!a15d", "[/1!a][/34x]$<BIC>",
+// "4*35x"). It is immutable and safe for concurrent use.
+//
+// Notation: a count then a character set is a component ("16x" up to 16,
+// "6!n" exactly 6, "1-3n" 1 to 3, "4*35x" up to 4 lines of up to 35); "[...]"
+// is optional; "$" is a line break; "<BIC>" is a BIC (4!a2!a2!c[3!c]) as one
+// component; any other characters ("/", "//", "N", code words) are literals.
+type Pattern struct {
+	// Notation is the source notation.
+	Notation string
+	nodes    []node
+	ncomp    int
+	comps    []compInfo
+}
+
+type compInfo struct {
+	name string
+	set  charset
+	min  int
+	max  int
+	bic  bool
+}
+
+// MaxComponents is the most components a pattern may have.
+const MaxComponents = 16
+
+// ErrNotation is wrapped by Compile errors.
+var ErrNotation = errors.New("invalid field notation")
+
+// Compile compiles a notation once; names, when given, name the components
+// in order of appearance (a name per component, or none).
+func Compile(notation string, names ...string) (*Pattern, error) {
+	c := compiler{s: notation}
+	nodes, err := c.seq(0)
+	if err != nil {
+		return nil, err
+	}
+	if c.i < len(c.s) {
+		return nil, c.fail("unbalanced ']'")
+	}
+	if len(names) > 0 && len(names) != len(c.comps) {
+		return nil, errors.Join(ErrNotation, errors.New(strconv.Itoa(len(c.comps))+" components in "+strconv.Quote(notation)+" but "+strconv.Itoa(len(names))+" names"))
+	}
+	for i := range c.comps {
+		if i < len(names) {
+			c.comps[i].name = names[i]
+		} else {
+			c.comps[i].name = "C" + strconv.Itoa(i+1)
+		}
+	}
+	return &Pattern{Notation: notation, nodes: nodes, ncomp: len(c.comps), comps: c.comps}, nil
+}
+
+// MustCompile is Compile that panics on error (for the built-in tables).
+func MustCompile(notation string, names ...string) *Pattern {
+	p, err := Compile(notation, names...)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+type compiler struct {
+	s     string
+	i     int
+	depth int
+	comps []compInfo
+}
+
+func (c *compiler) fail(why string) error {
+	return errors.Join(ErrNotation, errors.New(strconv.Quote(c.s)+" at "+strconv.Itoa(c.i)+": "+why))
+}
+
+func (c *compiler) num() (int, bool) {
+	st := c.i
+	n := 0
+	for c.i < len(c.s) && isDigit(c.s[c.i]) {
+		n = n*10 + int(c.s[c.i]-'0')
+		c.i++
+		if n > 100000 {
+			return 0, false
+		}
+	}
+	return n, c.i > st
+}
+
+func (c *compiler) seq(depth int) ([]node, error) {
+	if depth > 8 {
+		return nil, c.fail("optional parts nested too deeply")
+	}
+	var out []node
+	for c.i < len(c.s) {
+		ch := c.s[c.i]
+		switch {
+		case ch == '[':
+			c.i++
+			sub, err := c.seq(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			if c.i >= len(c.s) || c.s[c.i] != ']' {
+				return nil, c.fail("missing ']'")
+			}
+			c.i++
+			if len(sub) == 0 {
+				return nil, c.fail("empty optional part")
+			}
+			out = append(out, node{kind: kOpt, sub: sub})
+		case ch == ']':
+			if depth == 0 {
+				return nil, c.fail("unbalanced ']'")
+			}
+			return out, nil
+		case ch == '$':
+			c.i++
+			out = append(out, node{kind: kNL})
+		case ch == '<':
+			if !strings.HasPrefix(c.s[c.i:], "<BIC>") {
+				return nil, c.fail("unknown macro (only <BIC>)")
+			}
+			c.i += 5
+			if len(c.comps) >= MaxComponents {
+				return nil, c.fail("too many components")
+			}
+			out = append(out, node{kind: kBIC, min: 8, max: 11, comp: len(c.comps)})
+			c.comps = append(c.comps, compInfo{set: setUC, min: 8, max: 11, bic: true})
+		case isDigit(ch):
+			n, ok := c.num()
+			if !ok || n == 0 {
+				return nil, c.fail("bad length")
+			}
+			nd := node{kind: kComp, min: 1, max: n}
+			if c.i < len(c.s) && c.s[c.i] == '!' {
+				nd.min = n
+				c.i++
+			} else if c.i < len(c.s) && c.s[c.i] == '-' {
+				c.i++
+				m, ok := c.num()
+				if !ok || m < n {
+					return nil, c.fail("bad length range")
+				}
+				nd.min, nd.max = n, m
+			} else if c.i < len(c.s) && c.s[c.i] == '*' {
+				c.i++
+				m, ok := c.num()
+				if !ok || m == 0 {
+					return nil, c.fail("bad line length")
+				}
+				nd.lines, nd.min, nd.max = n, 1, m
+			}
+			if c.i >= len(c.s) {
+				return nil, c.fail("missing character set")
+			}
+			set, ok := setOf(c.s[c.i])
+			if !ok {
+				return nil, c.fail("unknown character set " + strconv.Quote(c.s[c.i:c.i+1]))
+			}
+			c.i++
+			if nd.max > 10000 || nd.lines > 1000 {
+				return nil, c.fail("length too large")
+			}
+			if len(c.comps) >= MaxComponents {
+				return nil, c.fail("too many components")
+			}
+			nd.set, nd.comp = set, len(c.comps)
+			out = append(out, nd)
+			c.comps = append(c.comps, compInfo{set: set, min: nd.min, max: nd.max})
+		case ch >= 'a' && ch <= 'z':
+			return nil, c.fail("character set without a length")
+		default:
+			st := c.i
+			for c.i < len(c.s) {
+				d := c.s[c.i]
+				if d == '[' || d == ']' || d == '$' || d == '<' || isDigit(d) || (d >= 'a' && d <= 'z') {
+					break
+				}
+				c.i++
+			}
+			out = append(out, node{kind: kLit, lit: c.s[st:c.i]})
+		}
+	}
+	if depth > 0 {
+		return nil, c.fail("missing ']'")
+	}
+	return out, nil
+}
+
+// Failure says why a value does not match a pattern.
+type Failure struct {
+	// Code is the SWIFT error code (T17, T31, T33, T34 ... or a component
+	// specific code such as T50 for a date, T27 for a BIC).
+	Code string
+	// Component is the index of the failing component, -1 when the failure
+	// is a separator or trailing text.
+	Component int
+	// Name is the failing component's name ("" when Component is -1).
+	Name string
+	// Offset is the byte offset within the value where the failure is.
+	Offset int
+	// Reason is a plain-English explanation.
+	Reason string
+}
+
+type span struct{ lo, hi int32 }
+
+type frame struct {
+	nodes []node
+	k     int
+	next  *frame
+}
+
+// matcher is the state of one match; it lives on the caller's stack.
+type matcher struct {
+	p     *Pattern
+	v     string
+	caps  [MaxComponents]span
+	steps int
+	// furthest failure
+	fpos   int
+	fcomp  int
+	fkind  failKind
+	fset   bool
+	fextra int // for messages: the limit involved
+}
+
+type failKind uint8
+
+const (
+	fNone failKind = iota
+	fShort
+	fChar
+	fLong
+	fLit
+	fNL
+	fTrailing
+	fLines
+	fBlank
+	fBudget
+)
+
+// maxSteps bounds the backtracking of one match (patterns are tiny; this
+// only matters for hostile notations in fuzzing).
+const maxSteps = 20000
+
+func (mt *matcher) failAt(pos, comp int, k failKind, extra int) {
+	if !mt.fset || pos > mt.fpos {
+		mt.fpos, mt.fcomp, mt.fkind, mt.fextra, mt.fset = pos, comp, k, extra, true
+	}
+}
+
+// Match reports whether v matches the pattern; when not, the Failure
+// describes the furthest point reached.
+func (p *Pattern) Match(v string) (bool, Failure) {
+	var mt matcher
+	ok := p.match(&mt, v)
+	if ok {
+		return true, Failure{}
+	}
+	return false, mt.failure()
+}
+
+func (p *Pattern) match(mt *matcher, v string) bool {
+	mt.p, mt.v = p, v
+	for i := range mt.caps[:p.ncomp] {
+		mt.caps[i] = span{-1, -1}
+	}
+	return mt.seq(p.nodes, 0, 0, -1, nil)
+}
+
+func (mt *matcher) seq(nodes []node, k, pos, prev int, cont *frame) bool {
+	mt.steps++
+	if mt.steps > maxSteps {
+		mt.failAt(pos, prev, fBudget, 0)
+		return false
+	}
+	v := mt.v
+	if k == len(nodes) {
+		if cont != nil {
+			return mt.seq(cont.nodes, cont.k, pos, prev, cont.next)
+		}
+		if pos == len(v) {
+			return true
+		}
+		mt.failAt(pos, prev, fTrailing, 0)
+		return false
+	}
+	n := &nodes[k]
+	switch n.kind {
+	case kLit:
+		if len(v)-pos >= len(n.lit) && v[pos:pos+len(n.lit)] == n.lit {
+			return mt.seq(nodes, k+1, pos+len(n.lit), prev, cont)
+		}
+		mt.failAt(pos, -1-k, fLit, 0)
+		mt.litFail(n.lit)
+		return false
+	case kNL:
+		if pos < len(v) && v[pos] == '\n' {
+			return mt.seq(nodes, k+1, pos+1, prev, cont)
+		}
+		if pos+1 < len(v) && v[pos] == '\r' && v[pos+1] == '\n' {
+			return mt.seq(nodes, k+1, pos+2, prev, cont)
+		}
+		mt.failAt(pos, prev, fNL, 0)
+		return false
+	case kOpt:
+		after := frame{nodes: nodes, k: k + 1, next: cont}
+		if mt.seq(n.sub, 0, pos, prev, &after) {
+			return true
+		}
+		return mt.seq(nodes, k+1, pos, prev, cont)
+	case kBIC:
+		if len(v)-pos >= 8 && isBIC(v[pos:pos+8]) {
+			if len(v)-pos >= 11 && allUC(v[pos+8:pos+11]) && mt.seq(nodes, k+1, pos+11, n.comp, cont) {
+				mt.caps[n.comp] = span{int32(pos), int32(pos + 11)}
+				return true
+			}
+			if mt.seq(nodes, k+1, pos+8, n.comp, cont) {
+				mt.caps[n.comp] = span{int32(pos), int32(pos + 8)}
+				return true
+			}
+			return false
+		}
+		mt.failAt(pos, n.comp, fChar, 0)
+		return false
+	}
+	// kComp
+	if n.lines > 0 {
+		return mt.multi(nodes, k, pos, cont)
+	}
+	t := &setTable[n.set]
+	l := 0
+	for pos+l < len(v) && l < n.max && t[v[pos+l]] {
+		if (v[pos+l] == '\r' || v[pos+l] == '\n') && n.set != setZ {
+			break
+		}
+		l++
+	}
+	if l < n.min {
+		switch {
+		case l == 0 && (pos == len(v) || v[pos] == '\r' || v[pos] == '\n'):
+			mt.failAt(pos, n.comp, fBlank, n.min)
+		case pos+l < len(v) && !t[v[pos+l]] && v[pos+l] != '\r' && v[pos+l] != '\n':
+			mt.failAt(pos+l, n.comp, fChar, 0)
+		default:
+			mt.failAt(pos+l, n.comp, fShort, n.min)
+		}
+		return false
+	}
+	// Note where the component stopped for diagnostics.
+	if pos+l < len(v) && v[pos+l] != '\r' && v[pos+l] != '\n' {
+		if l == n.max && t[v[pos+l]] {
+			mt.failAt(pos+l, n.comp, fLong, n.max)
+		} else if !t[v[pos+l]] {
+			mt.failAt(pos+l, n.comp, fChar, 0)
+		}
+	}
+	// Preferred cut: before the first occurrence of the literal that
+	// follows, so "16x[//16x]" splits at "//".
+	pref := -1
+	if lit := nextLit(nodes, k+1); lit != "" {
+		if j := strings.Index(v[pos:pos+l], lit); j >= n.min {
+			pref = j
+			if mt.tryComp(nodes, k, pos, j, cont) {
+				return true
+			}
+		}
+	}
+	for j := l; j >= n.min; j-- {
+		if j == pref {
+			continue
+		}
+		if mt.tryComp(nodes, k, pos, j, cont) {
+			return true
+		}
+		if mt.steps > maxSteps {
+			return false
+		}
+	}
+	return false
+}
+
+func (mt *matcher) tryComp(nodes []node, k, pos, l int, cont *frame) bool {
+	n := &nodes[k]
+	if mt.seq(nodes, k+1, pos+l, n.comp, cont) {
+		mt.caps[n.comp] = span{int32(pos), int32(pos + l)}
+		return true
+	}
+	return false
+}
+
+// multi matches an N*M component: 1..N lines of 1..M characters.
+func (mt *matcher) multi(nodes []node, k, pos int, cont *frame) bool {
+	n := &nodes[k]
+	v := mt.v
+	t := &setTable[n.set]
+	// Collect line ends greedily.
+	var ends [64]int
+	cnt := 0
+	p := pos
+	for {
+		l := 0
+		for p+l < len(v) && v[p+l] != '\n' && v[p+l] != '\r' && t[v[p+l]] {
+			l++
+		}
+		if p+l < len(v) && v[p+l] != '\n' && v[p+l] != '\r' {
+			mt.failAt(p+l, n.comp, fChar, 0)
+			break
+		}
+		if l == 0 {
+			mt.failAt(p, n.comp, fBlank, 1)
+			break
+		}
+		if l > n.max {
+			mt.failAt(p+n.max, n.comp, fLong, n.max)
+			break
+		}
+		if cnt == n.lines || cnt == len(ends) {
+			mt.failAt(p, n.comp, fLines, n.lines)
+			break
+		}
+		ends[cnt] = p + l
+		cnt++
+		p += l
+		if p < len(v) && v[p] == '\r' && p+1 < len(v) && v[p+1] == '\n' {
+			p += 2
+		} else if p < len(v) && v[p] == '\n' {
+			p++
+		} else {
+			break
+		}
+	}
+	for c := cnt; c >= 1; c-- {
+		if mt.seq(nodes, k+1, ends[c-1], n.comp, cont) {
+			mt.caps[n.comp] = span{int32(pos), int32(ends[c-1])}
+			return true
+		}
+	}
+	return false
+}
+
+func (mt *matcher) litFail(string) {}
+
+func nextLit(nodes []node, k int) string {
+	if k >= len(nodes) {
+		return ""
+	}
+	switch nodes[k].kind {
+	case kLit:
+		return nodes[k].lit
+	case kOpt:
+		if len(nodes[k].sub) > 0 && nodes[k].sub[0].kind == kLit {
+			return nodes[k].sub[0].lit
+		}
+	}
+	return ""
+}
+
+// isBIC checks the first 8 characters of a BIC: 4!a2!a2!c.
+func isBIC(s string) bool {
+	for i := 0; i < 6; i++ {
+		if !isUpper(s[i]) {
+			return false
+		}
+	}
+	return isUpperDigit(s[6]) && isUpperDigit(s[7])
+}
+
+func allUC(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isUpperDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// failure turns the furthest failure into a Failure with a SWIFT code.
+// Codes: T17 blank/missing (unconfirmed), T31 separator (unconfirmed), T33
+// too long (unconfirmed), T30 too many lines (unconfirmed), T34 too short or
+// wrong character (FEC-2010); component-specific codes override them: T27
+// BIC, T50 date, T38 time, T52 currency, T40/T43 amount, T51 D/C mark, T15
+// sign (see compCode).
+func (mt *matcher) failure() Failure {
+	p := mt.p
+	f := Failure{Component: -1, Offset: mt.fpos}
+	ci := mt.fcomp
+	var info *compInfo
+	if ci >= 0 && ci < p.ncomp {
+		info = &p.comps[ci]
+		f.Component, f.Name = ci, info.name
+	}
+	desc := "the value"
+	if info != nil {
+		desc = "component " + info.name
+	}
+	switch mt.fkind {
+	case fBlank:
+		f.Code, f.Reason = codeT17, desc+" is missing or blank"
+	case fShort:
+		f.Code, f.Reason = codeT34, desc+" is too short: at least "+strconv.Itoa(mt.fextra)+" characters"
+	case fChar:
+		f.Code, f.Reason = codeT34, desc+" has a character outside its character set"
+		if info != nil && info.bic {
+			f.Reason = desc + " is not a valid BIC (4!a2!a2!c[3!c])"
+		}
+	case fLong:
+		f.Code, f.Reason = codeT33, desc+" is longer than "+strconv.Itoa(mt.fextra)+" characters"
+	case fLines:
+		f.Code, f.Reason = codeT30, desc+" has more than "+strconv.Itoa(mt.fextra)+" lines"
+	case fNL:
+		f.Code, f.Reason = codeT31, "a line break is missing after "+desc
+	case fLit:
+		f.Code, f.Reason = codeT31, "a separator is missing or wrong"
+		if k := -1 - mt.fcomp; k >= 0 {
+			f.Reason = "separator is missing or wrong"
+		}
+		f.Component, f.Name = -1, ""
+	case fTrailing:
+		f.Code, f.Reason = codeT33, "unexpected text after "+desc
+		if info == nil {
+			f.Reason = "unexpected text"
+		}
+	case fBudget:
+		f.Code, f.Reason = "T12", "the value cannot be matched against its format"
+	default:
+		f.Code, f.Reason = "T12", "the value does not match its format"
+	}
+	if info != nil && mt.fkind != fLit && mt.fkind != fBudget {
+		if c := compCode(info.name, mt.fkind, mt.v, mt.fpos); c != "" {
+			f.Code = c
+		}
+		if info.bic {
+			f.Code = codeT27
+		}
+	}
+	return f
+}
+
+// compCode returns the code for a failure inside a component with a known
+// meaning, or "" to keep the generic code.
+func compCode(name string, k failKind, v string, pos int) string {
+	switch name {
+	case "Date", "ValueDate", "EntryDate":
+		return codeT50
+	case "Time":
+		return codeT38
+	case "Currency":
+		return codeT52
+	case "Amount", "Rate":
+		if k == fChar && pos < len(v) && v[pos] == '.' {
+			return codeT43
+		}
+		return codeT40
+	case "Mark":
+		return codeT51
+	case "Sign":
+		return codeT15
+	}
+	return ""
+}
