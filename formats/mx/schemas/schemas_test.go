@@ -1,0 +1,37 @@
+package schemas
+
+import (
+	"testing"
+
+	"github.com/swiftval/swiftval/formats/mx/xsd"
+)
+
+// cbprPlus are the CBPR+ message versions (mx-facts.md §2, swift.com CBPR+
+// self-attestation page) whose base ISO schemas are available to ship.
+var cbprPlus = []string{"pacs.008.001.08", "pacs.009.001.08", "pacs.002.001.10", "pacs.004.001.09", "camt.052.001.08", "camt.053.001.08", "camt.054.001.08", "pain.001.001.09", "head.001.001.02"}
+
+func TestShippedSchemasCompile(t *testing.T) {
+	for _, v := range cbprPlus {
+		if !Has("urn:iso:std:iso:20022:tech:xsd:" + v) {
+			t.Errorf("CBPR+ schema %s is not shipped", v)
+		}
+	}
+	if n := len(Namespaces()); n < 140 {
+		t.Errorf("%d schemas shipped, want all of moov-io's 132 and the shared ones", n)
+	}
+	for _, ns := range Namespaces() {
+		s, err := Load(ns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.TargetNamespace != ns {
+			t.Errorf("%s: decoded namespace %s", ns, s.TargetNamespace)
+		}
+		if _, err := xsd.Compile(s); err != nil {
+			t.Errorf("%s: %v", ns, err)
+		}
+	}
+	if _, err := Load("urn:nope"); err == nil {
+		t.Error("Load of an unknown namespace: no error")
+	}
+}

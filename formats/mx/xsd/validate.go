@@ -1,0 +1,393 @@
+package xsd
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mx/xmlscan"
+)
+
+// Kind classifies a schema violation.
+type Kind uint8
+
+// Violation kinds.
+const (
+	// KindUnexpected: an element the content model does not allow here.
+	KindUnexpected Kind = iota + 1
+	// KindMissing: the element ended before its required children.
+	KindMissing
+	// KindText: text in an element that only holds elements.
+	KindText
+	// KindAttribute: an undeclared attribute or a missing required one.
+	KindAttribute
+	// KindLexical: a value outside its built-in type's lexical space
+	// (a decimal that is not a number, a bad boolean).
+	KindLexical
+	// KindDate: an invalid date, time or date-time (format or calendar).
+	KindDate
+	// KindEnumeration: a value not in the type's enumeration.
+	KindEnumeration
+	// KindLength: a value of the wrong length (in characters).
+	KindLength
+	// KindPattern: a value that does not match the type's pattern.
+	KindPattern
+	// KindDigits: too many total or fraction digits.
+	KindDigits
+	// KindRange: a value outside min/maxInclusive/Exclusive.
+	KindRange
+	// KindRoot: the root element is not declared by the schema.
+	KindRoot
+)
+
+// Violation is one schema violation.
+type Violation struct {
+	Kind Kind
+	// Path is the XPath of the element (or attribute, "/@Ccy"), with an
+	// index on elements declared as repeatable:
+	// /Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/IntrBkSttlmAmt.
+	Path string
+	// Line is the line of the element's start tag.
+	Line int
+	// Msg is plain English; it quotes at most engine.MaxEcho characters of
+	// the offending value.
+	Msg string
+	// Expected lists the elements the content model allowed at that point
+	// (KindUnexpected, KindMissing); "*" stands for any element allowed by a
+	// wildcard.
+	Expected []string
+}
+
+// Reporter receives violations as they are found, in document order.
+type Reporter interface {
+	Violation(v *Violation)
+}
+
+const xsiNS = "http://www.w3.org/2001/XMLSchema-instance"
+
+type frame struct {
+	name      []byte
+	idx       int32
+	line      int32
+	ct        *ctype
+	st        *stype // simple-typed element, or the value type of simple content
+	model     *dfa
+	state     int32 // current automaton state; -1 once the content model failed
+	textStart int32
+	namesMark int32
+	badText   bool
+}
+
+type nameCount struct {
+	name  []byte
+	count int32
+}
+
+// Session is the state of one validation in progress. The zero value is
+// ready to use; reuse a Session (it keeps its buffers) but never share one
+// between goroutines.
+type Session struct {
+	v         *Validator
+	rep       Reporter
+	frames    []frame
+	names     []nameCount
+	text      []byte
+	scratch   []byte
+	faults    []valueFault
+	skipDepth int // >0: ignore tokens until the end of the element at that depth
+	baseDepth int // token depth of the root element
+	done      bool
+	errs      int
+}
+
+// Errors returns the number of violations reported so far.
+func (s *Session) Errors() int { return s.errs }
+
+// Start begins validating the element whose start tag is tok against v,
+// reporting violations to rep. Feed every later token of the same scanner
+// to Token until it returns true (the element has ended). tok's element
+// must be a global element of the schema, or a KindRoot violation is
+// reported and the subtree is skipped.
+func (v *Validator) Start(s *Session, tok *xmlscan.Token, rep Reporter) {
+	s.v, s.rep = v, rep
+	s.frames, s.names, s.text = s.frames[:0], s.names[:0], s.text[:0]
+	s.skipDepth, s.done, s.errs = 0, false, 0
+	s.baseDepth = tok.Depth
+	e := v.root(tok.Name.Local)
+	if e == nil || string(tok.Name.Space) != v.ns {
+		s.report(KindRoot, "/"+string(tok.Name.Local), tok.Line, "element "+strconv.Quote(string(tok.Name.Local))+" in namespace "+engine.Echo(string(tok.Name.Space))+" is not declared by the schema "+v.ns, nil)
+		s.skipDepth = tok.Depth
+		if tok.SelfClosing {
+			// The end tag comes next and finishes the skip.
+			return
+		}
+		return
+	}
+	s.push(e, tok, 0)
+}
+
+// Token feeds the next token. It returns true when the element given to
+// Start has ended.
+func (s *Session) Token(tok *xmlscan.Token) bool {
+	if s.done {
+		return true
+	}
+	if s.skipDepth > 0 {
+		if tok.Kind == xmlscan.EndElement && tok.Depth == s.skipDepth {
+			s.skipDepth = 0
+			if len(s.frames) == 0 {
+				s.done = true
+				return true
+			}
+		}
+		return false
+	}
+	switch tok.Kind {
+	case xmlscan.StartElement:
+		s.child(tok)
+	case xmlscan.Text:
+		f := &s.frames[len(s.frames)-1]
+		if f.st != nil {
+			s.text = append(s.text, tok.Text...)
+		} else if !f.badText && (f.ct == nil || !f.ct.mixed) && len(bytes.TrimLeft(tok.Text, " \t\r\n")) > 0 {
+			f.badText = true
+			s.report(KindText, s.path(), int(f.line), "text is not allowed in "+string(f.name)+", which only holds elements", nil)
+		}
+	case xmlscan.EndElement:
+		s.end()
+		if len(s.frames) == 0 {
+			s.done = true
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Session) push(e *celem, tok *xmlscan.Token, idx int32) {
+	f := frame{name: tok.Name.Local, idx: idx, line: int32(tok.Line), ct: e.ct, st: e.st, state: 0, textStart: int32(len(s.text)), namesMark: int32(len(s.names))}
+	if e.ct != nil {
+		f.model = e.ct.model
+		if e.ct.simple {
+			f.st = e.ct.value
+		}
+	}
+	s.frames = append(s.frames, f)
+	s.attrs(tok, e)
+}
+
+func (s *Session) attrs(tok *xmlscan.Token, e *celem) {
+	var decl []cattr
+	if e.ct != nil {
+		decl = e.ct.attrs
+	}
+	var seen uint64
+	for i := range tok.Attrs {
+		a := &tok.Attrs[i]
+		if string(a.Name.Space) == xsiNS {
+			continue
+		}
+		found := -1
+		if len(a.Name.Space) == 0 {
+			for j := range decl {
+				if decl[j].name == string(a.Name.Local) {
+					found = j
+					break
+				}
+			}
+		}
+		if found < 0 {
+			s.report(KindAttribute, s.path()+"/@"+string(a.Name.Local), tok.Line, "attribute "+strconv.Quote(string(a.Name.Local))+" is not allowed on "+string(tok.Name.Local), nil)
+			continue
+		}
+		if found < 64 {
+			seen |= 1 << found
+		}
+		s.value(decl[found].typ, a.Value, s.path()+"/@"+decl[found].name, tok.Line, "attribute "+decl[found].name)
+	}
+	for j := range decl {
+		if decl[j].required && (j >= 64 || seen&(1<<j) == 0) {
+			s.report(KindAttribute, s.path()+"/@"+decl[j].name, tok.Line, "required attribute "+decl[j].name+" is missing on "+string(tok.Name.Local), nil)
+		}
+	}
+}
+
+func (s *Session) child(tok *xmlscan.Token) {
+	p := &s.frames[len(s.frames)-1]
+	m := p.model
+	if m == nil {
+		if p.st != nil {
+			s.report(KindUnexpected, s.path()+"/"+string(tok.Name.Local), tok.Line, "element "+string(tok.Name.Local)+" is not allowed: "+string(p.name)+" holds a value, not elements", nil)
+		} else {
+			s.report(KindUnexpected, s.path()+"/"+string(tok.Name.Local), tok.Line, "element "+string(tok.Name.Local)+" is not allowed: "+string(p.name)+" must be empty", nil)
+		}
+		s.skipDepth = tok.Depth
+		return
+	}
+	if p.state < 0 {
+		// The content model already failed: validate known children by
+		// their declaration, skip the rest.
+		if string(tok.Name.Space) == m.tns {
+			for _, e := range m.syms {
+				if e.name == string(tok.Name.Local) {
+					s.push(e, tok, s.index(p, e))
+					return
+				}
+			}
+		}
+		s.skipDepth = tok.Depth
+		return
+	}
+	st := &m.states[p.state]
+	if string(tok.Name.Space) == m.tns {
+		for i := range st.trans {
+			t := &st.trans[i]
+			if t.name == string(tok.Name.Local) {
+				p.state = t.next
+				s.push(t.elem, tok, s.index(p, t.elem))
+				return
+			}
+		}
+	}
+	if st.wild >= 0 && st.any.matches(string(tok.Name.Space), m.tns) {
+		p.state = st.wild
+		if st.any.mode == "strict" {
+			s.report(KindUnexpected, s.path()+"/"+string(tok.Name.Local), tok.Line, "element "+string(tok.Name.Local)+" in namespace "+engine.Echo(string(tok.Name.Space))+" has no declaration, which the strict wildcard demands", nil)
+		}
+		s.skipDepth = tok.Depth
+		return
+	}
+	exp := expected(m, p.state)
+	s.report(KindUnexpected, s.path()+"/"+string(tok.Name.Local), tok.Line, "element "+string(tok.Name.Local)+" is not expected here; expected "+expectedText(exp), exp)
+	p.state = -1
+	s.skipDepth = tok.Depth
+}
+
+func (s *Session) index(p *frame, e *celem) int32 {
+	if !e.repeated {
+		return 0
+	}
+	for i := int(p.namesMark); i < len(s.names); i++ {
+		if string(s.names[i].name) == e.name {
+			s.names[i].count++
+			return s.names[i].count
+		}
+	}
+	s.names = append(s.names, nameCount{name: []byte(e.name), count: 1})
+	return 1
+}
+
+func expected(m *dfa, state int32) []string {
+	st := &m.states[state]
+	out := make([]string, 0, len(st.trans)+1)
+	for _, t := range st.trans {
+		out = append(out, t.name)
+	}
+	if st.wild >= 0 {
+		out = append(out, "*")
+	}
+	return out
+}
+
+func expectedText(exp []string) string {
+	switch len(exp) {
+	case 0:
+		return "no more elements"
+	case 1:
+		return exp[0]
+	}
+	return "one of " + strings.Join(exp, ", ")
+}
+
+func (s *Session) end() {
+	f := &s.frames[len(s.frames)-1]
+	if f.st != nil {
+		s.value(f.st, s.text[f.textStart:], "", int(f.line), "")
+		s.text = s.text[:f.textStart]
+	}
+	if f.model != nil && f.state >= 0 && !f.model.states[f.state].accept {
+		exp := required(f.model, f.state)
+		s.report(KindMissing, s.path(), int(f.line), string(f.name)+" is incomplete: missing "+expectedText(exp), exp)
+	}
+	s.names = s.names[:f.namesMark]
+	s.frames = s.frames[:len(s.frames)-1]
+}
+
+// required lists what may come next in a non-accepting state (all of it is
+// needed to complete the model).
+func required(m *dfa, state int32) []string { return expected(m, state) }
+
+// value checks a simple value; path "" means the current element.
+func (s *Session) value(st *stype, raw []byte, path string, line int, what string) {
+	v := normalise(raw, st.ws, s.scratch)
+	if len(v) > 0 && (len(raw) == 0 || &v[0] != &raw[0]) {
+		s.scratch = v[:0] // keep the grown buffer
+	}
+	s.faults = st.check(v, s.faults[:0])
+	if len(s.faults) == 0 {
+		return
+	}
+	if path == "" {
+		path = s.path()
+	}
+	for _, fl := range s.faults {
+		subject := "value " + engine.EchoBytes(v)
+		if what != "" {
+			subject = what + " value " + engine.EchoBytes(v)
+		}
+		s.report(fl.kind, path, line, subject+" "+fl.msg, nil)
+	}
+}
+
+func (s *Session) report(k Kind, path string, line int, msg string, exp []string) {
+	s.errs++
+	if s.rep != nil {
+		s.rep.Violation(&Violation{Kind: k, Path: path, Line: line, Msg: msg, Expected: exp})
+	}
+}
+
+// path renders the XPath of the innermost open element.
+func (s *Session) path() string {
+	var sb strings.Builder
+	for i := range s.frames {
+		f := &s.frames[i]
+		sb.WriteByte('/')
+		sb.Write(f.name)
+		if f.idx > 0 {
+			sb.WriteByte('[')
+			sb.WriteString(strconv.Itoa(int(f.idx)))
+			sb.WriteByte(']')
+		}
+	}
+	return sb.String()
+}
+
+// Validate validates a whole document whose root element is declared by
+// the schema, reporting every violation to rep. It returns a non-nil error
+// only when the document is not well-formed (an *xmlscan.Error), after the
+// violations found up to that point.
+func (v *Validator) Validate(doc []byte, rep Reporter) error {
+	sc := xmlscan.NewScanner(doc, xmlscan.Limits{})
+	var s Session
+	started := false
+	for {
+		tok, err := sc.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		if !started {
+			if tok.Kind != xmlscan.StartElement {
+				continue
+			}
+			v.Start(&s, tok, rep)
+			started = true
+			continue
+		}
+		s.Token(tok)
+	}
+}
