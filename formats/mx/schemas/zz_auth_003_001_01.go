@@ -2,6 +2,8 @@
 
 package schemas
 
-func init() { register("urn:iso:std:iso:20022:tech:xsd:auth.003.001.01", "auth.003.001.01.xsd", schema_auth_003_001_01) }
+func init() {
+	register("urn:iso:std:iso:20022:tech:xsd:auth.003.001.01", "auth.003.001.01.xsd", schema_auth_003_001_01)
+}
 
 const schema_auth_003_001_01 = "H4sIAAAAAAAC/7SVX0/bPBTGv8vhNo3tBF70+mobcIE0uo1O06YJIeM4iYVjh/ikLUP57pPTpn9Qq8HKrhwRn/M85/fk0CfItVHAgTTOISkcqe8LUrmMFBrL9i6WriKVc9ORdkR7l1CaJO+mNE5iRjInPfG1kjrXUqB21hPRYukajVr521xbYaUW5lbbqfKoi8WlW9ZfiylNY0pZTFk89xlEYD1waBvLtXfcY9afvSRHJUs+9xl/VgkRKAP85xNY4HDuZFspixABAn+Cv+pnNht1EVQaOIugEv1hLPDj7iYCibtkZZC9XxRs1dX9bRVeh5JLm1+rhwn6s9IWY8wl2oNNX9rcNVXP+Fo9tMrjBAW2/qwUtlBjh6ucvlG2e7LTLowWnv7rFudJF60cv6L7y0l8agprPuhfX5rHgwlciXl68lXN9+TGki5Ms5I+s3mGBh8n6A+W/qH82F3aLDBwzR79dFt/UpsKm8dzgeJg/Ulb10aFr1AsOq4SpgsPo8HE8SpjxpYhMzqkvKPNy6P8bOR7m42rt8mRbgZJt0CmbBvkhZ2a+u0RXtipMq5We5YlTVYkU7okmfy/l+S62x+JzvrBwiBHR8KGvaglcDBiDjuNrNc2HfY2PQl/8ut/UhtMI7gbQJWINSdkNpvFszR2TUESShn5fvVxIktViSUaj422RcCQh8rwkzHqvZulFxMUaQSYLd7k/Tl8XqcDlPWC/isPeywk6WDh2aK+3sedc0YJu9vIaHASHnY6OabdTfc7AAD//0Tuqr54BwAA"
