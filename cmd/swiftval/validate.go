@@ -36,6 +36,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.format, "format", "", "force the message format: mt or mx (default: detect)")
 	fs.StringVar(&cfg.profile, "profile", "", "usage profile to apply, e.g. cbpr+ (default: as the message declares)")
 	fs.StringVar(&cfg.rulesets, "rulesets", "", "comma-separated rule sets to apply instead of all")
+	fs.StringVar(&userRulesDir, "rules", "", "directory of YAML rule sets (CEL) to load first; a broken set prints its errors and exits 2 (see docs/rules.md)")
 	fs.DurationVar(&cfg.budget, "budget", engine.DefaultBudget, "latency budget per message")
 	fs.IntVar(&cfg.maxBytes, "max-bytes", engine.DefaultMaxInput, "size limit per message in bytes")
 	fs.Usage = func() {

@@ -1,0 +1,274 @@
+package custom
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/swiftval/swiftval/engine"
+)
+
+// DefaultMaxCost is the largest static cost estimate (CEL cost units) a
+// rule may have: a rule of a few dozen comparisons and function calls costs
+// well under 1 000; 100 000 admits a regular expression over the longest MT
+// field (2 048 characters, cost ~ length) and a loop over a list of a few
+// thousand entries, and still runs in well under 100 µs.
+const DefaultMaxCost = 100_000
+
+// DefaultMaxRuntimeCost is the runtime cost limit of one rule evaluation;
+// an evaluation that exceeds it is stopped and reported as SV004. Equal to
+// the static limit: a rule that passed the estimate only reaches it when the
+// estimate was too optimistic (a value longer than its bound).
+const DefaultMaxRuntimeCost = DefaultMaxCost
+
+// compileOptions are the limits applied when compiling a rule set.
+type compileOptions struct {
+	maxCost, maxRuntimeCost uint64
+}
+
+// compiled is a rule set ready to install.
+type compiled struct {
+	spec  *setSpec
+	set   *engine.RuleSet
+	rules []*celRule
+	file  string
+	data  []byte
+}
+
+// compile parses and compiles a rule-set file. It returns every problem
+// found; compiled is nil when there is any.
+func compile(file string, data []byte, o compileOptions) (*compiled, []Problem) {
+	if o.maxCost == 0 {
+		o.maxCost = DefaultMaxCost
+	}
+	if o.maxRuntimeCost == 0 {
+		o.maxRuntimeCost = DefaultMaxRuntimeCost
+	}
+	spec, ps := parseSet(file, data)
+	if spec == nil {
+		return nil, ps
+	}
+	p := &problems{file: file, list: ps}
+	if baseEnvErr != nil {
+		p.add(nil, "", "CEL environment: %v", baseEnvErr)
+		return nil, p.list
+	}
+	env := baseEnv
+	lists := map[string]ref.Val{}
+	est := estimator{lists: map[string]uint64{}}
+	if len(spec.Lists) > 0 {
+		var opts []cel.EnvOption
+		for name, entries := range spec.Lists {
+			m := make(map[string]bool, len(entries))
+			for _, e := range entries {
+				m[e] = true
+			}
+			full := "lists." + name
+			opts = append(opts, cel.Variable(full, cel.MapType(cel.StringType, cel.BoolType)))
+			lists[full] = types.DefaultTypeAdapter.NativeToValue(m)
+			est.lists[full] = uint64(len(m))
+		}
+		var err error
+		if env, err = baseEnv.Extend(opts...); err != nil {
+			p.add(nil, "", "lists: %v", err)
+			return nil, p.list
+		}
+	}
+	set := &engine.RuleSet{Name: spec.Name, Version: spec.Version, Description: spec.Description, Source: "yaml:" + file, Disable: spec.Disable}
+	if len(spec.Severity) > 0 {
+		set.Severity = spec.Severity
+	}
+	c := &compiled{spec: spec, set: set, file: file, data: data}
+	ids := map[string]*yaml.Node{}
+	for _, rs := range spec.Rules {
+		if rs.ID != "" {
+			if prev, dup := ids[rs.ID]; dup {
+				p.add(rs.at["id"], rs.ID, "duplicate rule id %q (first at line %d)", rs.ID, prev.Line)
+				continue
+			}
+			ids[rs.ID] = rs.at["id"]
+		}
+		r := &celRule{
+			info: engine.RuleInfo{ID: rs.ID, Code: rs.Code, Severity: rs.Severity, AppliesTo: rs.AppliesTo, Format: rs.Format,
+				Source: "yaml:" + file, Description: rs.Description},
+			lists: lists, locMT: rs.LocMT, locMX: rs.LocMX,
+		}
+		if r.info.Code == "" {
+			r.info.Code = CodeUserRule
+		}
+		r.prog = compileExpr(p, env, est, rs, "check", rs.Check, data, o)
+		if rs.When != "" {
+			r.when = compileExpr(p, env, est, rs, "when", rs.When, data, o)
+		}
+		msg := rs.Message
+		if msg == "" {
+			msg = rs.Description
+		}
+		if msg == "" {
+			msg = "rule " + rs.ID + " failed"
+		}
+		tpl, err := parseTemplate(msg, lists)
+		if err != nil {
+			p.add(rs.at["message"], rs.ID, "message: %v", err)
+		}
+		r.msg = tpl
+		c.rules = append(c.rules, r)
+		set.Rules = append(set.Rules, r)
+	}
+	if len(p.list) > 0 {
+		return nil, p.list
+	}
+	return c, nil
+}
+
+// compileExpr compiles, type-checks and cost-checks one expression.
+func compileExpr(p *problems, env *cel.Env, est estimator, rs *ruleSpec, key, expr string, data []byte, o compileOptions) *program {
+	node := rs.at[key]
+	if strings.TrimSpace(expr) == "" {
+		if node != nil {
+			p.add(node, rs.ID, "%s is empty", key)
+		}
+		return nil
+	}
+	ast, iss := env.Compile(expr)
+	if iss != nil && iss.Err() != nil {
+		for _, e := range iss.Errors() {
+			line, col := exprPos(node, data, e.Location.Line(), e.Location.Column())
+			p.list = append(p.list, Problem{File: p.file, Line: line, Column: col, RuleID: rs.ID, Message: key + ": " + e.Message})
+		}
+		return nil
+	}
+	if !ast.OutputType().IsExactType(cel.BoolType) {
+		p.add(node, rs.ID, "%s must be a bool expression, not %s", key, ast.OutputType())
+		return nil
+	}
+	ce, err := env.EstimateCost(ast, est)
+	if err != nil {
+		p.add(node, rs.ID, "%s: cost estimate: %v", key, err)
+		return nil
+	}
+	if ce.Max > o.maxCost {
+		p.add(node, rs.ID, "%s: estimated cost %d is above the limit of %d; simplify the expression", key, ce.Max, o.maxCost)
+		return nil
+	}
+	prg, err := env.Program(ast,
+		cel.EvalOptions(cel.OptOptimize),
+		cel.CostTracking(tracker{}),
+		cel.CostLimit(o.maxRuntimeCost),
+		cel.InterruptCheckFrequency(64),
+	)
+	if err != nil {
+		p.add(node, rs.ID, "%s: %v", key, err)
+		return nil
+	}
+	return &program{prg: prg, src: expr, cost: ce.Max, loops: strings.Contains(expr, "(") && hasLoopMacro(expr)}
+}
+
+var loopRe = regexp.MustCompile(`\.(all|exists|exists_one|map|filter)\s*\(`)
+
+func hasLoopMacro(expr string) bool { return loopRe.MatchString(expr) }
+
+// exprPos maps a 1-based line and 0-based column within an expression to
+// the line and column within the file, given the expression's YAML node.
+func exprPos(n *yaml.Node, data []byte, line, col int) (int, int) {
+	if n == nil {
+		return 0, 0
+	}
+	if line < 1 {
+		line = 1
+	}
+	switch n.Style {
+	case yaml.LiteralStyle, yaml.FoldedStyle:
+		// Block scalars start on the next line, at the block's indentation.
+		fl := n.Line + line
+		return fl, indentOf(data, fl) + col + 1
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		if line == 1 {
+			return n.Line, n.Column + 1 + col
+		}
+	default:
+		if line == 1 {
+			return n.Line, n.Column + col
+		}
+	}
+	return n.Line + line - 1, 0
+}
+
+func indentOf(data []byte, line int) int {
+	lines := bytes.Split(data, []byte("\n"))
+	if line < 1 || line > len(lines) {
+		return 0
+	}
+	l := lines[line-1]
+	return len(l) - len(bytes.TrimLeft(l, " "))
+}
+
+// template is a compiled finding message: literal text and view values.
+type template struct {
+	parts []tplPart
+}
+
+type tplPart struct {
+	lit string
+	v   *varDef
+}
+
+var placeholderRe = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_.]+)\s*\}\}|\$\{\s*([A-Za-z0-9_.]+)\s*\}`)
+
+// parseTemplate compiles a message with {{name}} or ${name} placeholders
+// naming simple view values.
+func parseTemplate(s string, lists map[string]ref.Val) (*template, error) {
+	t := &template{}
+	last := 0
+	var bad []string
+	for _, m := range placeholderRe.FindAllStringSubmatchIndex(s, -1) {
+		var name string // {{name}} is group 1, ${name} group 2
+		if m[2] >= 0 {
+			name = s[m[2]:m[3]]
+		} else {
+			name = s[m[4]:m[5]]
+		}
+		d := viewIndex[name]
+		if d == nil || d.typ == MTType || d.typ == MXType {
+			bad = append(bad, name)
+			continue
+		}
+		t.parts = append(t.parts, tplPart{lit: s[last:m[0]]}, tplPart{v: d})
+		last = m[1]
+	}
+	t.parts = append(t.parts, tplPart{lit: s[last:]})
+	if len(bad) > 0 {
+		return t, fmt.Errorf("unknown placeholder(s) %s: use names of simple view values (see docs/rules.md)", strings.Join(bad, ", "))
+	}
+	return t, nil
+}
+
+// render renders the message for one transaction; each value is cut to
+// engine.MaxEcho characters.
+func (t *template) render(a *activation) string {
+	if len(t.parts) == 1 {
+		return t.parts[0].lit
+	}
+	var sb strings.Builder
+	for _, p := range t.parts {
+		if p.v == nil {
+			sb.WriteString(p.lit)
+			continue
+		}
+		switch v := p.v.get(a).(type) {
+		case types.String:
+			sb.WriteString(clip(string(v)))
+		case Decimal:
+			sb.WriteString(v.D.String())
+		default:
+			sb.WriteString(clip(fmt.Sprint(v.Value())))
+		}
+	}
+	return sb.String()
+}

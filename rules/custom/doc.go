@@ -1,0 +1,16 @@
+// Package custom loads user rule sets: YAML files of CEL rules that check a
+// format-neutral view of each payment, plus changes to built-in rules
+// (disable, severity_overrides). See docs/rules.md for the file format, the
+// view and every function.
+//
+// A Manager compiles each set once (parse, type-check, static cost check,
+// run the set's own tests) and installs it in an engine.Engine atomically;
+// a set with any problem is refused with a *LoadError locating each problem
+// (file, line, column, rule ID) and the sets in force stay as they were.
+//
+// Rules see a View built once per message, lazily, by an adapter of the
+// message's format (MT and MX adapters live in this package) or by a body
+// that implements Viewer. Evaluations run with a runtime cost limit; a rule
+// that fails at run time reports engine.CodeRuleFailed (SV004), so the
+// message is not reported valid, and validation goes on.
+package custom

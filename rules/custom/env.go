@@ -1,0 +1,410 @@
+package custom
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/cost"
+	"cel.dev/cel-go/common/operators"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/common/types/traits"
+	"cel.dev/cel-go/interpreter"
+	"github.com/govalues/decimal"
+)
+
+// varDef is one variable of the view as CEL sees it.
+type varDef struct {
+	name string
+	typ  *cel.Type
+	get  func(a *activation) ref.Val
+}
+
+// MTType and MXType are the CEL types of the format-specific accessors mt
+// and mx.
+var (
+	MTType = types.NewOpaqueType("swiftval.MT")
+	MXType = types.NewOpaqueType("swiftval.MX")
+)
+
+func str(f func(a *activation) string) func(a *activation) ref.Val {
+	return func(a *activation) ref.Val { return types.String(f(a)) }
+}
+
+func money(prefix string, m func(t *Transaction) *Money) []varDef {
+	return []varDef{
+		{prefix + ".amount", DecimalType, func(a *activation) ref.Val { return Decimal{m(a.tx).Amount} }},
+		{prefix + ".currency", cel.StringType, str(func(a *activation) string { return m(a.tx).Currency })},
+	}
+}
+
+func agent(prefix string, g func(t *Transaction) *Agent) []varDef {
+	return []varDef{
+		{prefix + ".bic", cel.StringType, str(func(a *activation) string { return g(a.tx).BIC })},
+		{prefix + ".name", cel.StringType, str(func(a *activation) string { return g(a.tx).Name })},
+		{prefix + ".country", cel.StringType, str(func(a *activation) string { return g(a.tx).Country })},
+		{prefix + ".account", cel.StringType, str(func(a *activation) string { return g(a.tx).Account })},
+	}
+}
+
+func party(prefix string, p func(t *Transaction) *Party) []varDef {
+	out := []varDef{
+		{prefix + ".name", cel.StringType, str(func(a *activation) string { return p(a.tx).Name })},
+		{prefix + ".address", cel.StringType, str(func(a *activation) string { return p(a.tx).Address })},
+		{prefix + ".country", cel.StringType, str(func(a *activation) string { return p(a.tx).Country })},
+		{prefix + ".account", cel.StringType, str(func(a *activation) string { return p(a.tx).Account })},
+		{prefix + ".bic", cel.StringType, str(func(a *activation) string { return p(a.tx).BIC })},
+	}
+	return append(out, agent(prefix+".agent", func(t *Transaction) *Agent { return &p(t).Agent })...)
+}
+
+// viewVars lists every variable of the view. docs/rules.md documents each.
+var viewVars = func() []varDef {
+	v := []varDef{
+		{"message.format", cel.StringType, str(func(a *activation) string { return a.v.Format })},
+		{"message.type", cel.StringType, str(func(a *activation) string { return a.v.Type })},
+		{"message.base", cel.StringType, str(func(a *activation) string { return a.v.Base })},
+		{"message.sender", cel.StringType, str(func(a *activation) string { return a.v.Sender })},
+		{"message.receiver", cel.StringType, str(func(a *activation) string { return a.v.Receiver })},
+		{"message.id", cel.StringType, str(func(a *activation) string { return a.v.ID })},
+		{"message.transactions", cel.IntType, func(a *activation) ref.Val { return types.Int(len(a.v.Transactions)) }},
+		{"uetr", cel.StringType, str(func(a *activation) string { return a.tx.UETR })},
+		{"ref.instruction", cel.StringType, str(func(a *activation) string { return a.tx.InstructionID })},
+		{"ref.end_to_end", cel.StringType, str(func(a *activation) string { return a.tx.EndToEndID })},
+		{"ref.transaction", cel.StringType, str(func(a *activation) string { return a.tx.TransactionID })},
+		{"value_date", cel.StringType, str(func(a *activation) string { return a.tx.ValueDate })},
+		{"charges.bearer", cel.StringType, str(func(a *activation) string { return a.tx.ChargeBearer })},
+		{"remittance", cel.StringType, str(func(a *activation) string { return a.tx.Remittance })},
+		{"purpose", cel.StringType, str(func(a *activation) string { return a.tx.Purpose })},
+		{"mt", MTType, func(a *activation) ref.Val { return mtVal{a.v.MT} }},
+		{"mx", MXType, func(a *activation) ref.Val { return mxVal{a.v.MX} }},
+	}
+	v = append(v, money("settlement", func(t *Transaction) *Money { return &t.Settlement })...)
+	v = append(v, money("instructed", func(t *Transaction) *Money { return &t.Instructed })...)
+	v = append(v, party("debtor", func(t *Transaction) *Party { return &t.Debtor })...)
+	v = append(v, party("creditor", func(t *Transaction) *Party { return &t.Creditor })...)
+	v = append(v, agent("instructing_agent", func(t *Transaction) *Agent { return &t.InstructingAgent })...)
+	v = append(v, agent("instructed_agent", func(t *Transaction) *Agent { return &t.InstructedAgent })...)
+	v = append(v, agent("intermediary", func(t *Transaction) *Agent { return &t.Intermediary })...)
+	return v
+}()
+
+var viewIndex = func() map[string]*varDef {
+	m := make(map[string]*varDef, len(viewVars))
+	for i := range viewVars {
+		m[viewVars[i].name] = &viewVars[i]
+	}
+	return m
+}()
+
+// activation resolves the view's variables for one transaction, and the
+// rule set's lists.
+type activation struct {
+	v     *View
+	tx    *Transaction
+	lists map[string]ref.Val
+}
+
+// ResolveName implements interpreter.Activation.
+func (a *activation) ResolveName(name string) (any, bool) {
+	if d := viewIndex[name]; d != nil {
+		return d.get(a), true
+	}
+	if l, ok := a.lists[name]; ok {
+		return l, true
+	}
+	return nil, false
+}
+
+// Parent implements interpreter.Activation.
+func (a *activation) Parent() interpreter.Activation { return nil }
+
+// mtVal is the CEL value of mt.
+type mtVal struct{ src MTSource }
+
+func (v mtVal) ConvertToNative(reflect.Type) (any, error) {
+	return nil, fmt.Errorf("mt: no conversion")
+}
+func (v mtVal) ConvertToType(t ref.Type) ref.Val {
+	if t == types.TypeType {
+		return MTType
+	}
+	return types.NewErr("mt: no conversion to %s", t.TypeName())
+}
+func (v mtVal) Equal(o ref.Val) ref.Val { return types.False }
+func (v mtVal) Type() ref.Type          { return MTType }
+func (v mtVal) Value() any              { return v.src }
+
+// mxVal is the CEL value of mx.
+type mxVal struct{ src MXSource }
+
+func (v mxVal) ConvertToNative(reflect.Type) (any, error) {
+	return nil, fmt.Errorf("mx: no conversion")
+}
+func (v mxVal) ConvertToType(t ref.Type) ref.Val {
+	if t == types.TypeType {
+		return MXType
+	}
+	return types.NewErr("mx: no conversion to %s", t.TypeName())
+}
+func (v mxVal) Equal(o ref.Val) ref.Val { return types.False }
+func (v mxVal) Type() ref.Type          { return MXType }
+func (v mxVal) Value() any              { return v.src }
+
+// fnCost is the fixed cost, in CEL cost units, of each of our overloads, used
+// both by the static estimate and by the runtime tracker. The figures are
+// in proportion to the work: one unit is about one comparison.
+var fnCost = map[string]uint64{
+	"decimal_string": 3, "decimal_int": 1, "is_decimal_string": 3, "decimal_scale": 1, "string_decimal": 3,
+	"is_bic_string": 3, "is_iban_string": 10, "is_country_string": 1, "is_currency_string": 1,
+	"bic_country_string": 1, "iban_country_string": 1, "currency_digits_string": 1,
+	"date_string": 3, "days_between_string_string": 6, "is_weekend_string": 3,
+	"mt_field": 5, "mt_fields": 10, "mt_has": 5, "mx_path": 10, "mx_has": 10,
+}
+
+// maxViewString bounds the size the static estimate assumes for any string
+// of the view: the longest MT field is 35 lines of 50 characters (1750) and
+// MX text elements are at most 140 (Max140Text) or 350 (Max350Text)
+// characters, so 2048 is an upper bound for either.
+const maxViewString = 2048
+
+// maxFields bounds how many repetitions of one MT tag mt.fields returns in
+// the static estimate (an MT message has at most a few hundred fields).
+const maxFields = 200
+
+type estimator struct {
+	lists map[string]uint64 // list name -> number of entries
+}
+
+// EstimateCallCost implements cost.Estimator.
+func (e estimator) EstimateCallCost(function, overloadID string, target *cost.AstNode, args []cost.AstNode) *cost.CallEstimate {
+	c, ok := fnCost[overloadID]
+	if !ok {
+		if strings.Contains(overloadID, "decimal") {
+			return &cost.CallEstimate{CostEstimate: cost.FixedCostEstimate(1)}
+		}
+		return nil
+	}
+	est := &cost.CallEstimate{CostEstimate: cost.FixedCostEstimate(c)}
+	switch overloadID {
+	case "mt_field", "mx_path", "string_decimal", "bic_country_string", "iban_country_string":
+		sz := cost.RangedSizeEstimate(0, maxViewString)
+		est.ResultSize = &sz
+	case "mt_fields":
+		el := cost.RangedSizeEstimate(0, maxViewString)
+		sz := cost.SizeEstimate{Min: 0, Max: maxFields, Elem: &el}
+		est.ResultSize = &sz
+	}
+	return est
+}
+
+// EstimateSize implements cost.Estimator.
+func (e estimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
+	p := n.Path()
+	if len(p) == 0 {
+		return nil
+	}
+	if n, ok := e.lists[p[0]]; ok {
+		k := cost.RangedSizeEstimate(0, 64)
+		sz := cost.SizeEstimate{Min: n, Max: n, Key: &k, Elem: &k}
+		return &sz
+	}
+	if viewIndex[p[0]] != nil {
+		sz := cost.RangedSizeEstimate(0, maxViewString)
+		return &sz
+	}
+	return nil
+}
+
+// tracker prices our overloads at run time, as the estimator does.
+type tracker struct{}
+
+// CallCost implements cost.ActualCostEstimator.
+func (tracker) CallCost(function, overloadID string, args []ref.Val, result ref.Val) *uint64 {
+	if c, ok := fnCost[overloadID]; ok {
+		return &c
+	}
+	if strings.Contains(overloadID, "decimal") {
+		one := uint64(1)
+		return &one
+	}
+	return nil
+}
+
+// baseEnv is the CEL environment shared by every rule set: the view's
+// variables and our functions. Rule sets extend it with their lists.
+var baseEnv, baseEnvErr = newBaseEnv()
+
+func newBaseEnv() (*cel.Env, error) {
+	opts := []cel.EnvOption{cel.StdLib(), cel.DefaultUTCTimeZone(true)}
+	for _, v := range viewVars {
+		opts = append(opts, cel.Variable(v.name, v.typ))
+	}
+	opts = append(opts, functions()...)
+	env, err := cel.NewCustomEnv(opts...)
+	if err != nil {
+		return nil, err
+	}
+	// Environments are checked lazily: compile once so a broken declaration
+	// fails here, not on a user's rule.
+	if _, iss := env.Compile("true"); iss != nil && iss.Err() != nil {
+		return nil, iss.Err()
+	}
+	return env, nil
+}
+
+func strFn(f func(string) ref.Val) cel.OverloadOpt {
+	return cel.UnaryBinding(func(v ref.Val) ref.Val {
+		s, ok := v.(types.String)
+		if !ok {
+			return types.NoSuchOverloadErr()
+		}
+		return f(string(s))
+	})
+}
+
+// decCmp declares the comparison operator op on decimals and between
+// decimals and ints. The standard library's single binding of comparisons
+// dispatches to Decimal.Compare (traits.Comparer), so the overloads carry no
+// binding of their own.
+func decCmp(op string) cel.EnvOption {
+	name := map[string]string{operators.Less: "less", operators.LessEquals: "less_equals", operators.Greater: "greater", operators.GreaterEquals: "greater_equals"}[op]
+	return cel.Function(op,
+		cel.Overload(name+"_decimal_decimal", []*cel.Type{DecimalType, DecimalType}, cel.BoolType),
+		cel.Overload(name+"_decimal_int", []*cel.Type{DecimalType, cel.IntType}, cel.BoolType),
+	)
+}
+
+func cmpAny(a, b ref.Val) (int, bool) {
+	if d, ok := a.(Decimal); ok {
+		return cmpDecimal(d, b)
+	}
+	if d, ok := b.(Decimal); ok {
+		c, ok := cmpDecimal(d, a)
+		return -c, ok
+	}
+	return 0, false
+}
+
+func functions() []cel.EnvOption {
+	return []cel.EnvOption{
+		decCmp(operators.Less),
+		decCmp(operators.LessEquals),
+		decCmp(operators.Greater),
+		decCmp(operators.GreaterEquals),
+		cel.Function("decimal",
+			cel.Overload("decimal_string", []*cel.Type{cel.StringType}, DecimalType, strFn(func(s string) ref.Val {
+				d, err := parseDecimal(s)
+				if err != nil {
+					return types.NewErr("decimal: %s is not a decimal number", echo(s))
+				}
+				return Decimal{d}
+			})),
+			cel.Overload("decimal_int", []*cel.Type{cel.IntType}, DecimalType, cel.UnaryBinding(func(v ref.Val) ref.Val {
+				d, err := decimal.New(int64(v.(types.Int)), 0)
+				if err != nil {
+					return types.NewErr("decimal: %v", err)
+				}
+				return Decimal{d}
+			}))),
+		cel.Function("is_decimal",
+			cel.Overload("is_decimal_string", []*cel.Type{cel.StringType}, cel.BoolType, strFn(func(s string) ref.Val {
+				_, err := parseDecimal(s)
+				return types.Bool(err == nil)
+			}))),
+		cel.Function("scale",
+			cel.MemberOverload("decimal_scale", []*cel.Type{DecimalType}, cel.IntType, cel.UnaryBinding(func(v ref.Val) ref.Val {
+				return types.Int(v.(Decimal).D.Scale())
+			}))),
+		cel.Function("string",
+			cel.Overload("string_decimal", []*cel.Type{DecimalType}, cel.StringType, cel.UnaryBinding(func(v ref.Val) ref.Val {
+				return types.String(v.(Decimal).D.String())
+			}))),
+		cel.Function("is_bic", cel.Overload("is_bic_string", []*cel.Type{cel.StringType}, cel.BoolType, strFn(func(s string) ref.Val { return types.Bool(IsBIC(s)) }))),
+		cel.Function("is_iban", cel.Overload("is_iban_string", []*cel.Type{cel.StringType}, cel.BoolType, strFn(func(s string) ref.Val { return types.Bool(IsIBAN(s)) }))),
+		cel.Function("is_country", cel.Overload("is_country_string", []*cel.Type{cel.StringType}, cel.BoolType, strFn(func(s string) ref.Val { return types.Bool(IsCountry(s)) }))),
+		cel.Function("is_currency", cel.Overload("is_currency_string", []*cel.Type{cel.StringType}, cel.BoolType, strFn(func(s string) ref.Val { return types.Bool(IsCurrency(s)) }))),
+		cel.Function("bic_country", cel.Overload("bic_country_string", []*cel.Type{cel.StringType}, cel.StringType, strFn(func(s string) ref.Val { return types.String(BICCountry(s)) }))),
+		cel.Function("iban_country", cel.Overload("iban_country_string", []*cel.Type{cel.StringType}, cel.StringType, strFn(func(s string) ref.Val { return types.String(IBANCountry(s)) }))),
+		cel.Function("currency_digits", cel.Overload("currency_digits_string", []*cel.Type{cel.StringType}, cel.IntType, strFn(func(s string) ref.Val {
+			n, ok := CurrencyDigits(s)
+			if !ok {
+				return types.NewErr("currency_digits: %s is not an ISO 4217 currency", echo(s))
+			}
+			return types.Int(n)
+		}))),
+		cel.Function("date", cel.Overload("date_string", []*cel.Type{cel.StringType}, cel.TimestampType, strFn(func(s string) ref.Val {
+			t, err := parseDate(s)
+			if err != nil {
+				return types.NewErr("date: %s is not a YYYY-MM-DD date", echo(s))
+			}
+			return types.Timestamp{Time: t}
+		}))),
+		cel.Function("days_between", cel.Overload("days_between_string_string", []*cel.Type{cel.StringType, cel.StringType}, cel.IntType, cel.BinaryBinding(func(a, b ref.Val) ref.Val {
+			ta, err1 := parseDate(string(a.(types.String)))
+			tb, err2 := parseDate(string(b.(types.String)))
+			if err1 != nil || err2 != nil {
+				return types.NewErr("days_between: arguments must be YYYY-MM-DD dates")
+			}
+			return types.Int(tb.Sub(ta) / (24 * time.Hour))
+		}))),
+		cel.Function("is_weekend", cel.Overload("is_weekend_string", []*cel.Type{cel.StringType}, cel.BoolType, strFn(func(s string) ref.Val {
+			t, err := parseDate(s)
+			if err != nil {
+				return types.NewErr("is_weekend: %s is not a YYYY-MM-DD date", echo(s))
+			}
+			wd := t.Weekday()
+			return types.Bool(wd == time.Saturday || wd == time.Sunday)
+		}))),
+		cel.Function("field",
+			cel.MemberOverload("mt_field", []*cel.Type{MTType, cel.StringType}, cel.StringType, cel.BinaryBinding(func(m, tag ref.Val) ref.Val {
+				src := m.(mtVal).src
+				if src == nil {
+					return types.String("")
+				}
+				s, _ := src.Field(string(tag.(types.String)))
+				return types.String(s)
+			}))),
+		cel.Function("fields",
+			cel.MemberOverload("mt_fields", []*cel.Type{MTType, cel.StringType}, cel.ListType(cel.StringType), cel.BinaryBinding(func(m, tag ref.Val) ref.Val {
+				src := m.(mtVal).src
+				if src == nil {
+					return types.DefaultTypeAdapter.NativeToValue([]string{})
+				}
+				return types.DefaultTypeAdapter.NativeToValue(src.Fields(string(tag.(types.String))))
+			}))),
+		cel.Function("has",
+			cel.MemberOverload("mt_has", []*cel.Type{MTType, cel.StringType}, cel.BoolType, cel.BinaryBinding(func(m, tag ref.Val) ref.Val {
+				src := m.(mtVal).src
+				if src == nil {
+					return types.False
+				}
+				_, ok := src.Field(string(tag.(types.String)))
+				return types.Bool(ok)
+			})),
+			cel.MemberOverload("mx_has", []*cel.Type{MXType, cel.StringType}, cel.BoolType, cel.BinaryBinding(func(m, p ref.Val) ref.Val {
+				src := m.(mxVal).src
+				if src == nil {
+					return types.False
+				}
+				_, ok := src.Path(string(p.(types.String)))
+				return types.Bool(ok)
+			}))),
+		cel.Function("path",
+			cel.MemberOverload("mx_path", []*cel.Type{MXType, cel.StringType}, cel.StringType, cel.BinaryBinding(func(m, p ref.Val) ref.Val {
+				src := m.(mxVal).src
+				if src == nil {
+					return types.String("")
+				}
+				s, _ := src.Path(string(p.(types.String)))
+				return types.String(s)
+			}))),
+	}
+}
+
+var _ traits.Comparer = Decimal{}
+
+func parseDate(s string) (time.Time, error) { return time.Parse(time.DateOnly, s) }

@@ -1,0 +1,67 @@
+package custom
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/swiftval/swiftval/engine"
+)
+
+// fakeFormat is a tiny engine.Format for tests: "FAKE" on the first line,
+// then name=value lines of the view (see ViewFromMap).
+type fakeFormat struct{}
+
+func (fakeFormat) Name() string                    { return "fake" }
+func (fakeFormat) Detect(raw []byte) bool          { return bytes.HasPrefix(raw, []byte("FAKE\n")) }
+func (fakeFormat) MessageTypes() []engine.TypeInfo { return nil }
+func (fakeFormat) Parse(raw []byte, f *engine.Findings) *engine.Message {
+	v, err := decodeTestView(bytes.TrimPrefix(raw, []byte("FAKE\n")))
+	if err != nil {
+		f.SetRule("fake.parse", "")
+		f.Error("FAKE1", engine.Location{}, err.Error())
+		return nil
+	}
+	return &engine.Message{Format: v.Format, Type: v.Type, Base: v.Base, Body: testBody{v}, Raw: raw}
+}
+
+// fakeMsg encodes view values as a fake message.
+func fakeMsg(kv ...string) []byte {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return append([]byte("FAKE\n"), encodeTestView(m)...)
+}
+
+func newEngine() *engine.Engine {
+	e := engine.New(engine.Options{})
+	e.RegisterFormat(fakeFormat{})
+	return e
+}
+
+// writeSets writes name->yaml files into a new temporary directory.
+func writeSets(t testing.TB, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for n, s := range files {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func codes(r *engine.Report) []string {
+	var out []string
+	for _, f := range r.Findings {
+		out = append(out, f.Code)
+	}
+	return out
+}
+
+func validate(e *engine.Engine, raw []byte) *engine.Report {
+	return e.ValidateWith(context.Background(), raw, engine.ValidateOptions{})
+}

@@ -1,0 +1,215 @@
+package custom
+
+import (
+	"sync"
+	"sync/atomic"
+	"weak"
+
+	"github.com/govalues/decimal"
+
+	"github.com/swiftval/swiftval/engine"
+)
+
+// View is the format-neutral view of a payment message that CEL rules see.
+// The same View describes an MT103 and a pacs.008: adapters (one per
+// format) fill it from the typed message in engine.Message.Body.
+//
+// A View is built at most once per message, lazily, by the first user rule
+// that runs on it, and shared read-only by every user rule of that
+// validation. Empty strings mean "absent".
+type View struct {
+	// Format is "mt" or "mx"; Type and Base are the message type and its base
+	// type, as in engine.Message.
+	Format, Type, Base string
+	// Sender and Receiver are the BICs of the sending and receiving
+	// institutions (MT basic and application headers; MX AppHdr Fr and To).
+	Sender, Receiver string
+	// ID is the message identification (MT field 20 of a single-transaction
+	// message; MX GrpHdr/MsgId).
+	ID string
+	// Transactions of the message: one for an MT103 or MT202, one per
+	// CdtTrfTxInf for a pacs.008. Rules are evaluated once per transaction.
+	Transactions []Transaction
+	// MT gives access to the MT fields by tag; nil for other formats.
+	MT MTSource
+	// MX gives access to the MX elements by path; nil for other formats.
+	MX MXSource
+}
+
+// Transaction is one payment within a message.
+type Transaction struct {
+	// UETR is the unique end-to-end transaction reference (MT field 121 of
+	// block 3; MX PmtId/UETR).
+	UETR string
+	// InstructionID is MT field 20 or MX PmtId/InstrId; EndToEndID is MX
+	// PmtId/EndToEndId (MT: empty unless the adapter finds one);
+	// TransactionID is MX PmtId/TxId (MT: field 20).
+	InstructionID, EndToEndID, TransactionID string
+	// ValueDate is the interbank settlement date, "YYYY-MM-DD" (MT 32A; MX
+	// IntrBkSttlmDt).
+	ValueDate string
+	// Settlement is the interbank settlement amount (MT 32A; MX
+	// IntrBkSttlmAmt); Instructed the instructed amount (MT 33B; MX InstdAmt).
+	Settlement, Instructed Money
+	// Debtor and Creditor are the ordering and beneficiary parties, each with
+	// its agent (MT 50a/52a and 59a/57a; MX Dbtr/DbtrAgt and Cdtr/CdtrAgt).
+	Debtor, Creditor Party
+	// InstructingAgent, InstructedAgent and Intermediary are the other agents
+	// (MX InstgAgt, InstdAgt, IntrmyAgt1; MT sender, receiver, 56a).
+	InstructingAgent, InstructedAgent, Intermediary Agent
+	// ChargeBearer is the ISO 20022 charge-bearer code: DEBT, CRED, SHAR or
+	// SLEV (MT 71A OUR, BEN, SHA are mapped to DEBT, CRED, SHAR).
+	ChargeBearer string
+	// Remittance is the unstructured remittance information (MT 70, lines
+	// joined with spaces; MX RmtInf/Ustrd joined with spaces).
+	Remittance string
+	// Purpose is the purpose code (MX Purp/Cd; MT: empty).
+	Purpose string
+	// Path is the MX path of the transaction element
+	// ("/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[2]"), used to locate
+	// findings; empty for MT.
+	Path string
+}
+
+// Money is an exact amount with its currency. Amount is a decimal, never a
+// float.
+type Money struct {
+	Amount   decimal.Decimal
+	Currency string
+}
+
+// Party is a debtor or creditor.
+type Party struct {
+	// Name is the party's name; Address its address lines joined with
+	// spaces.
+	Name, Address string
+	// Country is the ISO 3166 country of the party's address (MT 50F/59F
+	// country line; MX PstlAdr/Ctry); empty when not given.
+	Country string
+	// Account is the party's account (an IBAN or another identifier).
+	Account string
+	// BIC identifies the party when it is identified by a BIC (MT 50A/59A
+	// with a BIC; MX Id/OrgId/AnyBIC).
+	BIC string
+	// Agent is the party's bank (MT 52a/57a; MX DbtrAgt/CdtrAgt).
+	Agent Agent
+}
+
+// Agent is a financial institution.
+type Agent struct {
+	// BIC of the institution; Name its name when not identified by BIC.
+	BIC, Name string
+	// Country is the country of the institution: from its address when
+	// given, else from its BIC (characters 5 and 6).
+	Country string
+	// Account is the institution's account (MT party identifier line).
+	Account string
+}
+
+// MTSource gives rules access to the fields of an MT message by tag.
+type MTSource interface {
+	// Field returns the content of the first field with that tag ("32A")
+	// and whether it is present.
+	Field(tag string) (string, bool)
+	// Fields returns the content of every field with that tag, in order.
+	Fields(tag string) []string
+	// Location returns where the first field with that tag is; the zero
+	// Location when absent.
+	Location(tag string) engine.Location
+}
+
+// MXSource gives rules access to the elements of an MX message by path.
+type MXSource interface {
+	// Path returns the text of the first element at an absolute path
+	// ("/Document/FIToFICstmrCdtTrf/GrpHdr/MsgId", "/AppHdr/BizMsgIdr") and
+	// whether it is present. Indexes ("CdtTrfTxInf[2]") select an occurrence.
+	Path(path string) (string, bool)
+	// Location returns the location of the element at that path; the zero
+	// Location when absent.
+	Location(path string) engine.Location
+}
+
+// Viewer is implemented by message bodies that build their own View (test
+// formats, custom formats). It takes precedence over registered adapters.
+type Viewer interface {
+	PaymentView() *View
+}
+
+// Adapter builds the View of a message of one format. It returns nil when
+// the body is not a payment it understands. It must not panic and must not
+// keep m.
+type Adapter func(m *engine.Message) *View
+
+var adapters sync.Map // format name -> Adapter
+
+// RegisterAdapter sets the adapter for a format ("mt", "mx"), replacing any
+// earlier one. The MT and MX adapters of this package register themselves.
+func RegisterAdapter(format string, a Adapter) { adapters.Store(format, a) }
+
+// BuildView returns the View of m, built by m.Body's Viewer or the adapter
+// registered for m.Format; nil when neither applies. It does not cache: rules
+// use the per-message cache (viewOf).
+func BuildView(m *engine.Message) *View {
+	if v, ok := m.Body.(Viewer); ok {
+		return v.PaymentView()
+	}
+	if a, ok := adapters.Load(m.Format); ok {
+		return a.(Adapter)(m)
+	}
+	return nil
+}
+
+// viewSlots is the size of the per-message view cache. One validation
+// holds one slot while its user rules run; 256 slots keep collisions
+// between concurrent validations rare even with hundreds of goroutines, and
+// a collision only costs a rebuild, never a wrong view (the slot checks the
+// message's identity).
+const viewSlots = 256
+
+type viewEntry struct {
+	msg  weak.Pointer[engine.Message]
+	view *View
+}
+
+var viewCache [viewSlots]atomic.Pointer[viewEntry]
+
+// viewOf returns the View of m, building it on first use in this
+// validation. The cache holds views through weak message pointers, so it
+// never keeps a message alive and never confuses two messages.
+func viewOf(m *engine.Message) *View {
+	wp := weak.Make(m)
+	slot := &viewCache[slotOf(m)]
+	if e := slot.Load(); e != nil && e.msg == wp {
+		return e.view
+	}
+	v := BuildView(m)
+	slot.Store(&viewEntry{msg: wp, view: v})
+	return v
+}
+
+func slotOf(m *engine.Message) uint {
+	// The deadline differs between validations (nanosecond monotonic clock)
+	// and is the same for every rule of one validation.
+	h := uint64(m.Deadline.UnixNano()) ^ uint64(len(m.Raw))*0x9E3779B97F4A7C15
+	h ^= h >> 29
+	return uint(h % viewSlots)
+}
+
+// fillDerived completes what can be derived: the country of each agent
+// (and of each party identified by BIC) from its BIC when no address
+// country is given. Adapters call it once the view is filled.
+func fillDerived(v *View) {
+	for i := range v.Transactions {
+		t := &v.Transactions[i]
+		for _, a := range []*Agent{&t.Debtor.Agent, &t.Creditor.Agent, &t.InstructingAgent, &t.InstructedAgent, &t.Intermediary} {
+			if a.Country == "" && a.BIC != "" {
+				a.Country = BICCountry(a.BIC)
+			}
+		}
+		for _, p := range []*Party{&t.Debtor, &t.Creditor} {
+			if p.Country == "" && p.BIC != "" {
+				p.Country = BICCountry(p.BIC)
+			}
+		}
+	}
+}
