@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/c2h5oh/datasize"
+
+	"github.com/swiftval/swiftval/builtin"
+	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/server"
+)
+
+func init() {
+	register("serve", command{summary: "run the HTTP validation service (default 127.0.0.1:8080)", run: runServe})
+}
+
+// envPrefix: every serve flag can also be set by SWIFTVAL_<FLAG>, with
+// dashes as underscores (--max-body → SWIFTVAL_MAX_BODY); flags win.
+const envPrefix = "SWIFTVAL_"
+
+// byteSize is a flag.Value for sizes such as 1048576, 1MiB or 512KB.
+type byteSize int64
+
+func (b *byteSize) String() string { return strconv.FormatInt(int64(*b), 10) }
+
+func (b *byteSize) Set(s string) error {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		*b = byteSize(n)
+		return nil
+	}
+	var v datasize.ByteSize
+	if err := v.UnmarshalText([]byte(strings.ReplaceAll(s, "i", ""))); err != nil {
+		return fmt.Errorf("not a size: %q", s)
+	}
+	*b = byteSize(v)
+	return nil
+}
+
+// serveFlags are the flags of the serve command besides server.Config.
+type serveFlags struct {
+	logLevel  string
+	logFormat string
+	rulesDir  string
+}
+
+func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	cfg := server.DefaultConfig()
+	var sf serveFlags
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	maxBody := byteSize(cfg.MaxBodyBytes)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address host:port (port 0 picks a free port)")
+	fs.DurationVar(&cfg.Budget, "budget", engine.DefaultBudget, "latency budget per message; rules left when it runs out are skipped and the report is incomplete")
+	fs.Var(&maxBody, "max-body", "largest message body (also per batch line), e.g. 1048576 or 1MiB; larger requests get 413")
+	fs.IntVar(&cfg.MaxBatchMessages, "max-batch", cfg.MaxBatchMessages, "most messages in one batch request")
+	fs.IntVar(&cfg.MaxConcurrent, "max-concurrent", cfg.MaxConcurrent, "most validations running at once; beyond it requests wait --queue-wait, then get 503")
+	fs.DurationVar(&cfg.QueueWait, "queue-wait", cfg.QueueWait, "how long a request may wait for a validation slot before 503")
+	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", cfg.ReadHeaderTimeout, "time to read request headers")
+	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", cfg.ReadTimeout, "time to read a whole request (per message for batches)")
+	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", cfg.WriteTimeout, "time to write a response (per message for batches)")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "keep-alive connections idle this long are closed")
+	fs.DurationVar(&cfg.DrainTimeout, "drain-timeout", cfg.DrainTimeout, "on SIGINT/SIGTERM, time for in-flight requests to finish")
+	fs.StringVar(&cfg.AdminToken, "admin-token", "", "bearer token for /debug/pprof and /v1/rulesets (at least 16 characters; prefer the environment variable); empty turns them off")
+	fs.StringVar(&cfg.TLSCertFile, "tls-cert", "", "TLS certificate file (PEM); with --tls-key serves HTTPS")
+	fs.StringVar(&cfg.TLSKeyFile, "tls-key", "", "TLS private key file (PEM)")
+	fs.StringVar(&sf.rulesDir, "rules", "", "directory of YAML rule sets to load and manage (PUT /v1/rulesets writes there; SIGHUP reloads)")
+	fs.StringVar(&sf.logLevel, "log-level", "info", "log level: debug, info (one line per request), warn, error")
+	fs.StringVar(&sf.logFormat, "log-format", "json", "log format: json or text")
+	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (env " + envName(f.Name) + ")" })
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: swiftval serve [flags]\n\nRuns the HTTP validation service until SIGINT or SIGTERM, then drains.\nEvery flag can also be set from the environment variable shown; flags win.\nOpenTelemetry tracing is on when OTEL_EXPORTER_OTLP_ENDPOINT is set.\nSee docs/server.md for the API.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		if v, ok := os.LookupEnv(envName(f.Name)); ok && envErr == nil {
+			if err := fs.Set(f.Name, v); err != nil {
+				envErr = fmt.Errorf("%s: %v", envName(f.Name), err)
+			}
+		}
+	})
+	if envErr != nil {
+		fmt.Fprintf(stderr, "swiftval serve: %v\n", envErr)
+		return exitUsage
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "swiftval serve: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	cfg.MaxBodyBytes = int64(maxBody)
+	logger, err := newLogger(stderr, sf.logLevel, sf.logFormat)
+	if err != nil {
+		fmt.Fprintf(stderr, "swiftval serve: %v\n", err)
+		return exitUsage
+	}
+	cfg.Logger = logger
+	if cfg.MaxBodyBytes <= 0 || cfg.MaxBodyBytes > 1<<30 {
+		fmt.Fprintln(stderr, "swiftval serve: --max-body must be between 1 byte and 1GiB")
+		return exitUsage
+	}
+
+	start := time.Now()
+	eng := builtin.New(engine.Options{Budget: cfg.Budget, MaxInput: int(cfg.MaxBodyBytes)})
+	if os.Getenv(debugSlowEnv) != "" {
+		eng.RegisterFormat(slowFormat{})
+	}
+	if code := prepareEngine(eng, stderr); code != exitOK {
+		return code
+	}
+	cfg.Engine = eng
+	if sf.rulesDir != "" {
+		if code := setupRules(&cfg, eng, sf.rulesDir, stderr); code != exitOK {
+			return code
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	tp, shutdownTracing, err := server.TracerProviderFromEnv(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "swiftval serve: tracing: %v\n", err)
+		return exitUsage
+	}
+	cfg.TracerProvider = tp
+	srv, err := server.New(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "swiftval serve: %v\n", err)
+		return exitUsage
+	}
+	logger.Info("engine loaded", "formats", len(eng.Formats()), "rule_sets", len(eng.RuleSets()), "rules", len(eng.Rules()),
+		"startup_ms", float64(time.Since(start).Microseconds())/1e3, "tracing", tp != nil)
+	if reload != nil {
+		go watchHUP(ctx, logger)
+	}
+	err = srv.Run(ctx)
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = shutdownTracing(sctx)
+	if err != nil {
+		logger.Error("server stopped", "error", err.Error())
+		if errors.Is(err, context.DeadlineExceeded) {
+			return exitInvalid
+		}
+		return exitUsage
+	}
+	return exitOK
+}
+
+// envName is the environment variable of a flag: SWIFTVAL_MAX_BODY.
+func envName(flagName string) string {
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level must be debug, info, warn or error, not %q", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be json or text, not %q", format)
+}
+
+// reload, when set by setupRules, reloads the rule-set directory (SIGHUP).
+var reload func() error
+
+// setupRules loads the rule-set directory and hands its manager to the
+// server. Until the rule-set manager exists the flag is refused.
+var setupRules = func(cfg *server.Config, eng *engine.Engine, dir string, stderr io.Writer) int {
+	fmt.Fprintln(stderr, "swiftval serve: --rules is not available in this build")
+	return exitUsage
+}
+
+// watchHUP reloads the rule sets on every SIGHUP until ctx is done.
+func watchHUP(ctx context.Context, log *slog.Logger) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGHUP)
+	defer signal.Stop(ch)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ch:
+			if err := reload(); err != nil {
+				log.Error("rule-set reload failed; the previous rule sets stay", "error", err.Error())
+			} else {
+				log.Info("rule sets reloaded")
+			}
+		}
+	}
+}
+
+// debugSlowEnv, when set, registers slowFormat: a test hook for the
+// graceful-shutdown test, deliberately undocumented and off by default.
+const debugSlowEnv = "SWIFTVAL_DEBUG_SLOW_FORMAT"
+
+// slowFormat recognises inputs "SLOW <milliseconds>" and sleeps that long
+// while parsing (at most 10 s), so a test can hold a request in flight.
+type slowFormat struct{}
+
+func (slowFormat) Name() string { return "slowtest" }
+
+func (slowFormat) Detect(raw []byte) bool { return strings.HasPrefix(string(raw), "SLOW ") }
+
+func (slowFormat) Parse(raw []byte, f *engine.Findings) *engine.Message {
+	ms, _ := strconv.Atoi(strings.TrimSpace(string(raw[5:])))
+	time.Sleep(min(time.Duration(ms)*time.Millisecond, 10*time.Second))
+	return &engine.Message{Format: "slowtest", Type: "SLOW", Base: "SLOW", Level: engine.LevelSyntax, Raw: raw}
+}
+
+func (slowFormat) MessageTypes() []engine.TypeInfo { return nil }

@@ -1,0 +1,223 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// batchItem is one input line of POST /v1/validate/batch.
+type batchItem struct {
+	ID      string  `json:"id"`
+	Message *string `json:"message"`
+}
+
+// batchLineSlack: a message is JSON-escaped on its line; CR LF line ends
+// double in size (\r\n), so twice the body limit plus room for the id holds
+// any realistic message.
+const batchLineSlack = 64 << 10
+
+// handleBatch validates NDJSON lines ({"id","message"}) and streams one
+// NDJSON report per line, in order. A bad line yields an error object for
+// that line and the rest go on. Above MaxBatchMessages the request stops
+// with a final error object.
+func (s *Server) handleBatch(c echo.Context) error {
+	rc := c.(*reqCtx)
+	req := c.Request()
+	if !batchContentType(req.Header.Get(echo.HeaderContentType)) {
+		return problem(http.StatusUnsupportedMediaType, "send NDJSON: one {\"id\":...,\"message\":...} object per line (application/x-ndjson)")
+	}
+	opts, perr := s.validateOptions(req.URL.RawQuery)
+	if perr != nil {
+		return perr
+	}
+	ctx := req.Context()
+	// The first slot decides whether the request is shed, before the 200.
+	if !s.acquire(ctx) {
+		return s.shed()
+	}
+	held := true
+	defer func() {
+		if held {
+			s.release()
+		}
+	}()
+
+	res := c.Response()
+	ctl := http.NewResponseController(res)
+	_ = ctl.EnableFullDuplex() // read lines while writing reports (HTTP/1.1)
+	h := res.Header()
+	h[echo.HeaderContentType] = hdrNDJSON
+	h["Cache-Control"] = hdrNoSt
+	res.WriteHeader(http.StatusOK)
+
+	br := bufio.NewReaderSize(req.Body, 64<<10)
+	bw := bufio.NewWriterSize(res, 32<<10)
+	maxLine := int(s.cfg.MaxBodyBytes)*2 + batchLineSlack
+	var line, out []byte
+	index := 0
+	for {
+		s.extendDeadlines(ctl)
+		if br.Buffered() == 0 {
+			if bw.Flush() != nil {
+				return nil // client gone
+			}
+		}
+		var tooLong bool
+		var err error
+		line, tooLong, err = readLine(br, line[:0], maxLine)
+		if len(bytes.TrimSpace(line)) == 0 && !tooLong {
+			if err != nil {
+				break
+			}
+			continue
+		}
+		index++
+		if index > s.cfg.MaxBatchMessages {
+			out = appendLineError(out[:0], "", index, http.StatusRequestEntityTooLarge,
+				"batch limit of "+itoa(int64(s.cfg.MaxBatchMessages))+" messages reached; the rest of the request was not read")
+			_, _ = bw.Write(out)
+			break
+		}
+		switch {
+		case tooLong:
+			out = appendLineError(out[:0], "", index, http.StatusRequestEntityTooLarge, "line is longer than "+itoa(int64(maxLine))+" bytes")
+		default:
+			var it batchItem
+			if jerr := json.Unmarshal(line, &it); jerr != nil || it.Message == nil {
+				out = appendLineError(out[:0], it.ID, index, http.StatusBadRequest, "line is not a JSON object with a string \"message\"")
+				break
+			}
+			if int64(len(*it.Message)) > s.cfg.MaxBodyBytes {
+				out = appendLineError(out[:0], it.ID, index, http.StatusRequestEntityTooLarge, "message is above the limit of "+itoa(s.cfg.MaxBodyBytes)+" bytes")
+				break
+			}
+			if !held {
+				if !s.acquireWait(ctx) {
+					return nil // client gone
+				}
+				held = true
+			}
+			rep := s.validate(ctx, []byte(*it.Message), opts)
+			s.release()
+			held = false
+			rep.ID, rep.Index = it.ID, index
+			s.note(rc, rep)
+			out = rep.AppendJSON(out[:0])
+			out = append(out, '\n')
+		}
+		if _, werr := bw.Write(out); werr != nil {
+			return nil
+		}
+		if err != nil {
+			break
+		}
+	}
+	_ = bw.Flush()
+	// The header went out before the first validation; their time follows
+	// as a trailer.
+	rc.before()
+	res.Header()[http.TrailerPrefix+"Server-Timing"] = res.Header()["Server-Timing"]
+	return nil
+}
+
+// acquireWait takes a validation slot for a batch already under way: it
+// waits as long as the client does (the batch is paced by the slots).
+func (s *Server) acquireWait(ctx interface{ Done() <-chan struct{} }) bool {
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// extendDeadlines gives each batch message the read and write timeouts
+// afresh, so a long batch is not cut by the per-request timeouts while a
+// stalled client still is.
+func (s *Server) extendDeadlines(ctl *http.ResponseController) {
+	now := time.Now()
+	_ = ctl.SetReadDeadline(now.Add(s.cfg.ReadTimeout))
+	_ = ctl.SetWriteDeadline(now.Add(s.cfg.WriteTimeout))
+}
+
+// readLine appends the next line (without its end) to buf. A line longer
+// than max is skipped up to its end and reported with tooLong. err is
+// io.EOF after the last line.
+func readLine(br *bufio.Reader, buf []byte, max int) (line []byte, tooLong bool, err error) {
+	for {
+		chunk, rerr := br.ReadSlice('\n')
+		if !tooLong {
+			if len(buf)+len(chunk) > max+1 {
+				tooLong = true
+				buf = buf[:0]
+			} else {
+				buf = append(buf, chunk...)
+			}
+		}
+		switch {
+		case rerr == nil:
+			return trimEOL(buf), tooLong, nil
+		case errors.Is(rerr, bufio.ErrBufferFull):
+			continue
+		case errors.Is(rerr, io.EOF):
+			return trimEOL(buf), tooLong, io.EOF
+		default:
+			return trimEOL(buf), tooLong, rerr
+		}
+	}
+}
+
+func trimEOL(b []byte) []byte {
+	b = bytes.TrimSuffix(b, []byte{'\n'})
+	return bytes.TrimSuffix(b, []byte{'\r'})
+}
+
+// appendLineError appends the error object of a batch line:
+// {"id":...,"index":n,"error":{"status":..,"title":..,"detail":..}}.
+func appendLineError(buf []byte, id string, index, status int, detail string) []byte {
+	buf = append(buf, '{')
+	if id != "" {
+		buf = append(buf, `"id":`...)
+		buf = appendJSONString(buf, id)
+		buf = append(buf, ',')
+	}
+	buf = append(buf, `"index":`...)
+	buf = append(buf, itoa(int64(index))...)
+	buf = append(buf, `,"error":{"status":`...)
+	buf = append(buf, itoa(int64(status))...)
+	buf = append(buf, `,"title":`...)
+	buf = appendJSONString(buf, http.StatusText(status))
+	buf = append(buf, `,"detail":`...)
+	buf = appendJSONString(buf, detail)
+	return append(buf, "}}\n"...)
+}
+
+func appendJSONString(buf []byte, s string) []byte {
+	b, _ := json.Marshal(s)
+	return append(buf, b...)
+}
+
+// batchContentType accepts NDJSON and its aliases, plain text, JSON and no
+// content type.
+func batchContentType(ct string) bool {
+	if ct == "" {
+		return true
+	}
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	switch strings.ToLower(strings.TrimSpace(ct)) {
+	case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines",
+		"application/jsonlines", "application/json", "text/plain":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,186 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/swiftval/swiftval/engine"
+)
+
+// Defaults of DefaultConfig, each with the reason for its number.
+const (
+	// DefaultAddr listens on loopback only: exposing the service is a
+	// deliberate act (--addr :8080).
+	DefaultAddr = "127.0.0.1:8080"
+	// DefaultMaxBodyBytes is the engine's per-message limit (1 MiB): the
+	// largest FIN message is 10 000 characters and CBPR+ messages a few
+	// hundred KB.
+	DefaultMaxBodyBytes = engine.DefaultMaxInput
+	// DefaultMaxBatchMessages caps one batch request: 10 000 messages of a
+	// few KB each take well under a second of CPU, so a single request cannot
+	// hold a validation slot for long.
+	DefaultMaxBatchMessages = 10000
+	// DefaultReadHeaderTimeout bounds slow-loris header reads.
+	DefaultReadHeaderTimeout = 5 * time.Second
+	// DefaultReadTimeout bounds reading one request: 1 MiB at a slow 64 KB/s.
+	DefaultReadTimeout = 30 * time.Second
+	// DefaultWriteTimeout bounds writing one response (batch responses
+	// extend it per message, see handleBatch).
+	DefaultWriteTimeout = 30 * time.Second
+	// DefaultIdleTimeout closes idle keep-alive connections.
+	DefaultIdleTimeout = 120 * time.Second
+	// DefaultDrainTimeout fits inside the usual 30 s termination grace period
+	// of orchestrators, leaving time to flush logs and traces.
+	DefaultDrainTimeout = 25 * time.Second
+	// DefaultQueueWait is how long a request waits for a validation slot
+	// before it is shed with 503: long enough to absorb scheduling jitter
+	// (validations take tens of microseconds), short enough that a client
+	// retries elsewhere instead of piling up.
+	DefaultQueueWait = 50 * time.Millisecond
+)
+
+// RuleSetAdmin manages user rule sets at run time; the server exposes it
+// under /v1/rulesets (admin token required). Implementations must be safe
+// for concurrent use.
+type RuleSetAdmin interface {
+	// List describes every managed rule set; the result is encoded as JSON.
+	List() any
+	// Get returns the YAML source of the named set and a JSON-encodable
+	// description; ok is false when there is no such set.
+	Get(name string) (yaml []byte, info any, ok bool)
+	// Put compiles and installs (or replaces) the named set. An error means
+	// nothing changed; it is reported as 422 with its text and, when the
+	// error implements ProblemLister, its problems.
+	Put(name string, yaml []byte) error
+	// Delete removes the named set, reporting whether it existed.
+	Delete(name string) bool
+}
+
+// ProblemLister is implemented by rule-set errors that carry several
+// located problems; the server lists them in the "errors" member of the 422
+// problem document.
+type ProblemLister interface {
+	Problems() []any
+}
+
+// Config configures a Server. Start from DefaultConfig.
+type Config struct {
+	// Engine validates the messages. Nil means builtin.New with Budget and
+	// MaxBodyBytes.
+	Engine *engine.Engine `validate:"-"`
+	// Addr is the host:port to listen on (port 0 picks a free port).
+	Addr string `validate:"required,listen_addr"`
+	// Budget overrides the engine's per-message latency budget when positive.
+	Budget time.Duration `validate:"gte=0"`
+	// MaxBodyBytes is the largest accepted /v1/validate body, and the largest
+	// message of a batch line; larger bodies get 413 without being read.
+	MaxBodyBytes int64 `validate:"gt=0"`
+	// MaxBatchMessages caps the messages of one batch request.
+	MaxBatchMessages int `validate:"gt=0"`
+	// MaxConcurrent caps validations running at once; requests beyond it
+	// wait up to QueueWait, then get 503 with Retry-After.
+	MaxConcurrent int `validate:"gt=0"`
+	// QueueWait is how long a request may wait for a validation slot.
+	QueueWait time.Duration `validate:"gte=0"`
+	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout are the
+	// http.Server timeouts.
+	ReadHeaderTimeout time.Duration `validate:"gt=0"`
+	ReadTimeout       time.Duration `validate:"gt=0"`
+	WriteTimeout      time.Duration `validate:"gt=0"`
+	IdleTimeout       time.Duration `validate:"gt=0"`
+	// DrainTimeout bounds graceful shutdown: in-flight requests get this
+	// long to finish before connections are closed.
+	DrainTimeout time.Duration `validate:"gt=0"`
+	// AdminToken enables the admin endpoints (/debug/pprof/*, /v1/rulesets)
+	// for requests with "Authorization: Bearer <AdminToken>". Empty turns
+	// them off (404).
+	AdminToken string `validate:"omitempty,min=16"`
+	// TLSCertFile and TLSKeyFile enable TLS when both are set.
+	TLSCertFile string `validate:"required_with=TLSKeyFile"`
+	TLSKeyFile  string `validate:"required_with=TLSCertFile"`
+	// RuleSets manages user rule sets; nil makes /v1/rulesets answer 404.
+	RuleSets RuleSetAdmin `validate:"-"`
+	// Logger receives one line per request and the server's own events.
+	// Nil means JSON lines on stderr at info level.
+	Logger *slog.Logger `validate:"-"`
+	// TracerProvider, when set, traces each request and each validation
+	// (see TracerProviderFromEnv). Nil disables tracing.
+	TracerProvider trace.TracerProvider `validate:"-"`
+}
+
+// DefaultConfig returns the embedded defaults: loopback on port 8080, 1 MiB
+// bodies, 10 000 messages a batch, four validation slots per CPU, admin
+// endpoints and TLS off.
+func DefaultConfig() Config {
+	return Config{
+		Addr:              DefaultAddr,
+		MaxBodyBytes:      DefaultMaxBodyBytes,
+		MaxBatchMessages:  DefaultMaxBatchMessages,
+		MaxConcurrent:     defaultMaxConcurrent(),
+		QueueWait:         DefaultQueueWait,
+		ReadHeaderTimeout: DefaultReadHeaderTimeout,
+		ReadTimeout:       DefaultReadTimeout,
+		WriteTimeout:      DefaultWriteTimeout,
+		IdleTimeout:       DefaultIdleTimeout,
+		DrainTimeout:      DefaultDrainTimeout,
+	}
+}
+
+// defaultMaxConcurrent: validation is CPU-bound, so more running
+// validations than a few per CPU only add latency; at least 8 so that a
+// small container still overlaps network waits.
+func defaultMaxConcurrent() int {
+	return max(8, 4*runtime.GOMAXPROCS(0))
+}
+
+// Validate checks the configuration and returns every problem at once.
+func (c *Config) Validate() error {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	if err := v.RegisterValidation("listen_addr", isListenAddr); err != nil {
+		return err
+	}
+	err := v.Struct(c)
+	var verrs validator.ValidationErrors
+	if errors.As(err, &verrs) {
+		msgs := make([]string, 0, len(verrs))
+		for _, fe := range verrs {
+			msgs = append(msgs, describe(fe))
+		}
+		return fmt.Errorf("server: invalid configuration: %s", strings.Join(msgs, "; "))
+	}
+	return err
+}
+
+func describe(fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required":
+		return fe.Field() + " is required"
+	case "listen_addr":
+		return fmt.Sprintf("Addr %q is not host:port", fe.Value())
+	case "gt", "gte":
+		return fmt.Sprintf("%s must be %s %s, not %v", fe.Field(), map[string]string{"gt": "above", "gte": "at least"}[fe.Tag()], fe.Param(), fe.Value())
+	case "min":
+		return fmt.Sprintf("%s must be at least %s characters", fe.Field(), fe.Param())
+	case "required_with":
+		return fmt.Sprintf("%s is required with %s", fe.Field(), fe.Param())
+	}
+	return fmt.Sprintf("%s fails %s", fe.Field(), fe.Tag())
+}
+
+func isListenAddr(fl validator.FieldLevel) bool {
+	_, port, err := net.SplitHostPort(fl.Field().String())
+	if err != nil {
+		return false
+	}
+	p, err := strconv.Atoi(port)
+	return err == nil && p >= 0 && p <= 65535
+}

@@ -1,0 +1,344 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/swiftval/swiftval/engine"
+)
+
+// routes builds the Echo instance with every route. Every route is always
+// registered (the OpenAPI test compares them with openapi.json); switched-off
+// features answer 404 from their handlers.
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Logger.SetOutput(io.Discard)
+	e.HTTPErrorHandler = s.errorHandler
+	e.Use(s.middleware)
+
+	e.GET("/", s.handlePage)
+	e.GET("/openapi.json", s.handleOpenAPI)
+	e.GET("/healthz", s.handleHealthz)
+	e.GET("/readyz", s.handleReadyz)
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
+	e.POST("/v1/validate", s.handleValidate)
+	e.POST("/v1/validate/batch", s.handleBatch)
+	e.GET("/v1/message-types", s.handleMessageTypes)
+	e.GET("/v1/rules", s.handleRules)
+
+	// Admin routes take the middleware one by one: an Echo group would add
+	// catch-all 404 routes that turn every 405 into a 404.
+	admin := s.adminOnly
+	e.GET("/v1/rulesets", s.handleRuleSetList, admin)
+	e.GET("/v1/rulesets/:name", s.handleRuleSetGet, admin)
+	e.PUT("/v1/rulesets/:name", s.handleRuleSetPut, admin)
+	e.DELETE("/v1/rulesets/:name", s.handleRuleSetDelete, admin)
+	e.GET("/debug/pprof/", s.handlePprof, admin)
+	e.GET("/debug/pprof/:name", s.handlePprof, admin)
+
+	s.routeSet = map[string]bool{}
+	for _, r := range e.Routes() {
+		s.routeSet[r.Path] = true
+	}
+	return e
+}
+
+func (s *Server) routeKnown(path string) bool { return s.routeSet[path] }
+
+var (
+	hdrJSON   = []string{"application/json"}
+	hdrNDJSON = []string{"application/x-ndjson"}
+	hdrNoSt   = []string{"no-store"}
+)
+
+// bufPool holds request and response buffers of the validate path. Buffers
+// grown beyond maxPooledBuf are dropped rather than kept.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+// maxPooledBuf: typical messages are a few KB; keeping 1 MiB buffers in the
+// pool would pin memory after one large request.
+const maxPooledBuf = 256 << 10
+
+func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
+
+func putBuf(b *[]byte) {
+	if cap(*b) > maxPooledBuf {
+		return
+	}
+	*b = (*b)[:0]
+	bufPool.Put(b)
+}
+
+// handleValidate validates one raw message: 200 with the report (also when
+// the message is invalid), 400 for bad parameters, 413, 415, 503 when shed.
+func (s *Server) handleValidate(c echo.Context) error {
+	rc := c.(*reqCtx)
+	req := c.Request()
+	if !messageContentType(req.Header.Get(echo.HeaderContentType)) {
+		return problem(http.StatusUnsupportedMediaType, "the content type cannot hold a message; send the raw message as text/plain, application/xml or application/octet-stream")
+	}
+	opts, perr := s.validateOptions(req.URL.RawQuery)
+	if perr != nil {
+		return perr
+	}
+	limit := s.cfg.MaxBodyBytes
+	if req.ContentLength > limit {
+		return tooLarge(limit)
+	}
+	in := getBuf()
+	defer putBuf(in)
+	body, ok, err := readLimited(req.Body, *in, req.ContentLength, limit)
+	*in = body[:0]
+	if err != nil {
+		return problem(http.StatusBadRequest, "reading the request body failed")
+	}
+	if !ok {
+		return tooLarge(limit)
+	}
+	if !s.acquire(req.Context()) {
+		return s.shed()
+	}
+	rep := s.validate(req.Context(), body, opts)
+	s.release()
+	s.note(rc, rep)
+	out := getBuf()
+	defer putBuf(out)
+	*out = rep.AppendJSON((*out)[:0])
+	h := c.Response().Header()
+	h[echo.HeaderContentType] = hdrJSON
+	h["Cache-Control"] = hdrNoSt
+	c.Response().WriteHeader(http.StatusOK)
+	_, _ = c.Response().Write(*out)
+	return nil
+}
+
+// validate runs the engine, in a span of its own when tracing is on.
+func (s *Server) validate(ctx context.Context, raw []byte, o engine.ValidateOptions) *engine.Report {
+	if s.tracer == nil {
+		return s.eng.ValidateWith(ctx, raw, o)
+	}
+	ctx, span := s.tracer.Start(ctx, "validate")
+	rep := s.eng.ValidateWith(ctx, raw, o)
+	span.SetAttributes(traceAttrs(rep)...)
+	span.End()
+	return rep
+}
+
+func tooLarge(limit int64) *problemError {
+	p := problem(http.StatusRequestEntityTooLarge, "the body is above the limit of "+itoa(limit)+" bytes")
+	p.header = http.Header{"Connection": {"close"}}
+	return p
+}
+
+func (s *Server) shed() *problemError {
+	s.metrics.shed.Inc()
+	p := problem(http.StatusServiceUnavailable, "every validation slot is busy; retry shortly")
+	p.header = http.Header{"Retry-After": {"1"}}
+	return p
+}
+
+// readLimited reads r into buf (reused) and reports ok=false, having read
+// no more than limit+1 bytes, when the body is above limit.
+func readLimited(r io.Reader, buf []byte, size, limit int64) (b []byte, ok bool, err error) {
+	if size > 0 && int64(cap(buf)) < size {
+		buf = make([]byte, 0, size)
+	}
+	b = buf[:0]
+	for {
+		if len(b) == cap(b) {
+			if int64(len(b)) > limit {
+				return b, false, nil
+			}
+			grow := min(max(2*cap(b), 4096), int(limit)+1)
+			nb := make([]byte, len(b), max(grow, len(b)+1))
+			copy(nb, b)
+			b = nb
+		}
+		n, rerr := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if int64(len(b)) > limit {
+			return b, false, nil
+		}
+		if rerr == io.EOF {
+			return b, true, nil
+		}
+		if rerr != nil {
+			return b, false, rerr
+		}
+	}
+}
+
+// messageContentType accepts the content types that can hold a raw MT or
+// MX message: none, text/* (but HTML, CSS, JavaScript), XML types, octet
+// streams, SWIFT's own (application/x-swift-fin and the like) and, as curl
+// -d sends it, application/x-www-form-urlencoded (read raw). JSON,
+// multipart, images and the rest are refused.
+func messageContentType(ct string) bool {
+	if ct == "" {
+		return true
+	}
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	ct = strings.ToLower(strings.TrimSpace(ct))
+	switch {
+	case ct == "application/xml", ct == "application/octet-stream":
+		return true
+	case ct == "application/x-www-form-urlencoded":
+		// curl -d's default; the body is taken as raw bytes, not form-decoded.
+		return true
+	case strings.HasPrefix(ct, "text/"):
+		return ct != "text/html" && ct != "text/css" && ct != "text/javascript"
+	case strings.HasPrefix(ct, "application/") && strings.HasSuffix(ct, "+xml"):
+		return true
+	case strings.HasPrefix(ct, "application/x-swift"), strings.HasPrefix(ct, "application/swift"):
+		return true
+	}
+	return false
+}
+
+// validateOptions parses ?format=, ?profile= and ?rulesets=. A format that
+// is neither mt, mx nor registered, or an unknown rule set, is a 400.
+func (s *Server) validateOptions(rawQuery string) (engine.ValidateOptions, *problemError) {
+	var o engine.ValidateOptions
+	if s.cfg.Budget > 0 {
+		o.Budget = s.cfg.Budget
+	}
+	if rawQuery == "" {
+		return o, nil
+	}
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return o, problem(http.StatusBadRequest, "the query string is malformed")
+	}
+	if f := q.Get("format"); f != "" {
+		if !s.formats[f] {
+			return o, problem(http.StatusBadRequest, "format must be mt or mx")
+		}
+		o.Format = f
+	}
+	if p := q.Get("profile"); p != "" {
+		if len(p) > 64 {
+			return o, problem(http.StatusBadRequest, "profile name is too long")
+		}
+		o.Profile = p
+	}
+	if rs := q.Get("rulesets"); rs != "" {
+		for _, n := range strings.Split(rs, ",") {
+			n = strings.TrimSpace(n)
+			if n == "" {
+				continue
+			}
+			if s.eng.RuleSet(n) == nil {
+				return o, problem(http.StatusBadRequest, "unknown rule set "+engine.Echo(n)+"; GET /v1/rules lists them")
+			}
+			o.RuleSets = append(o.RuleSets, n)
+		}
+	}
+	return o, nil
+}
+
+func (s *Server) handleHealthz(c echo.Context) error {
+	return writeJSONBytes(c, http.StatusOK, []byte(`{"status":"ok"}`))
+}
+
+func (s *Server) handleReadyz(c echo.Context) error {
+	switch {
+	case s.draining.Load():
+		return problem(http.StatusServiceUnavailable, "draining: the server is shutting down")
+	case !s.ready.Load():
+		return problem(http.StatusServiceUnavailable, "the engine is not loaded")
+	}
+	return writeJSONBytes(c, http.StatusOK, []byte(`{"status":"ready"}`))
+}
+
+// messageTypesResponse is the body of GET /v1/message-types.
+type messageTypesResponse struct {
+	Formats []formatInfo `json:"formats"`
+}
+
+type formatInfo struct {
+	Name  string            `json:"name"`
+	Types []engine.TypeInfo `json:"types"`
+}
+
+func (s *Server) handleMessageTypes(c echo.Context) error {
+	resp := messageTypesResponse{Formats: []formatInfo{}}
+	for _, f := range s.eng.Formats() {
+		ts := f.MessageTypes()
+		if ts == nil {
+			ts = []engine.TypeInfo{}
+		}
+		resp.Formats = append(resp.Formats, formatInfo{Name: f.Name(), Types: ts})
+	}
+	return writeJSON(c, http.StatusOK, resp)
+}
+
+// rulesResponse is the body of GET /v1/rules.
+type rulesResponse struct {
+	RuleSets []ruleSetInfo       `json:"rule_sets"`
+	Rules    []engine.RuleStatus `json:"rules"`
+}
+
+type ruleSetInfo struct {
+	Name        string `json:"name"`
+	Version     string `json:"version,omitempty"`
+	Description string `json:"description,omitempty"`
+	Source      string `json:"source"`
+	Profile     string `json:"profile,omitempty"`
+	Rules       int    `json:"rules"`
+}
+
+func (s *Server) handleRules(c echo.Context) error {
+	resp := rulesResponse{RuleSets: []ruleSetInfo{}, Rules: s.eng.Rules()}
+	if resp.Rules == nil {
+		resp.Rules = []engine.RuleStatus{}
+	}
+	for _, rs := range s.eng.RuleSets() {
+		resp.RuleSets = append(resp.RuleSets, ruleSetInfo{Name: rs.Name, Version: rs.Version, Description: rs.Description, Source: rs.Source, Profile: rs.Profile, Rules: len(rs.Rules)})
+	}
+	return writeJSON(c, http.StatusOK, resp)
+}
+
+func writeJSON(c echo.Context, status int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return writeJSONBytes(c, status, b)
+}
+
+func writeJSONBytes(c echo.Context, status int, b []byte) error {
+	h := c.Response().Header()
+	h[echo.HeaderContentType] = hdrJSON
+	h["Cache-Control"] = hdrNoSt
+	c.Response().WriteHeader(status)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	_, err := c.Response().Write(b)
+	return err
+}
+
+func itoa(n int64) string {
+	var b [20]byte
+	i := len(b)
+	if n == 0 {
+		return "0"
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}

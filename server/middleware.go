@@ -1,0 +1,136 @@
+package server
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/swiftval/swiftval/engine"
+)
+
+// reqCtx is the per-request state shared by the middleware and the
+// handlers: it embeds the Echo context, so handlers receive it as their
+// echo.Context. Instances are pooled.
+type reqCtx struct {
+	echo.Context
+	start     time.Time
+	id        string
+	validated int           // validations run for this request
+	valDur    time.Duration // their total engine time
+	format    string        // of the last validation (for the log line)
+	typ       string
+	verdict   string
+	before    func() // rc.setTiming, bound once per pooled instance
+}
+
+// setTiming sets Server-Timing just before the response header goes out:
+// "validate;dur=<ms>" when the request validated something, and
+// "app;dur=<ms>" for the whole handling so far.
+func (rc *reqCtx) setTiming() {
+	var b [64]byte
+	buf := b[:0]
+	if rc.validated > 0 {
+		buf = append(buf, "validate;dur="...)
+		buf = strconv.AppendFloat(buf, float64(rc.valDur.Nanoseconds())/1e6, 'f', 3, 64)
+		buf = append(buf, ", "...)
+	}
+	buf = append(buf, "app;dur="...)
+	buf = strconv.AppendFloat(buf, float64(time.Since(rc.start).Nanoseconds())/1e6, 'f', 3, 64)
+	rc.Response().Header()["Server-Timing"] = []string{string(buf)}
+}
+
+// note records a finished validation for the log line, the Server-Timing
+// header and the metrics.
+func (s *Server) note(rc *reqCtx, r *engine.Report) {
+	rc.validated++
+	rc.valDur += r.Elapsed
+	rc.format, rc.typ, rc.verdict = r.Format, r.Type, verdict(r)
+	s.metrics.observeReport(r)
+}
+
+// middleware wraps every route: request ID, Server-Timing, panic recovery,
+// problem rendering of errors, metrics, the request log line and the span
+// name.
+func (s *Server) middleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		rc := s.ctxPool.Get().(*reqCtx)
+		*rc = reqCtx{Context: c, start: time.Now(), before: rc.before}
+		req := c.Request()
+		id := req.Header.Get(echo.HeaderXRequestID)
+		if !saneRequestID(id) {
+			id = s.newRequestID()
+		}
+		rc.id = id
+		res := c.Response()
+		res.Header()[echo.HeaderXRequestID] = []string{id}
+		res.Before(rc.before)
+		s.metrics.inFlight.Inc()
+
+		s.serve(rc, next)
+
+		s.metrics.inFlight.Dec()
+		d := time.Since(rc.start)
+		route := c.Path()
+		if !s.routeKnown(route) {
+			route = "unmatched"
+		}
+		status := res.Status
+		s.metrics.observeRequest(route, status, d)
+		if s.tracer != nil {
+			trace.SpanFromContext(req.Context()).SetName(req.Method + " " + route)
+		}
+		if s.log.Enabled(req.Context(), slog.LevelInfo) {
+			attrs := [...]slog.Attr{
+				slog.String("request_id", id),
+				slog.String("method", req.Method),
+				slog.String("route", route),
+				slog.Int("status", status),
+				slog.Float64("duration_ms", float64(d.Nanoseconds())/1e6),
+				slog.Int64("bytes_out", res.Size),
+				slog.String("format", rc.format),
+				slog.String("type", rc.typ),
+				slog.String("verdict", rc.verdict),
+				slog.Int("validations", rc.validated),
+			}
+			n := len(attrs)
+			if rc.validated == 0 {
+				n = 6
+			}
+			s.log.LogAttrs(req.Context(), slog.LevelInfo, "request", attrs[:n]...)
+		}
+		*rc = reqCtx{before: rc.before}
+		s.ctxPool.Put(rc)
+		return nil
+	}
+}
+
+// serve runs the handler, recovering a panic into a 500 problem and an
+// error log line (with the stack; the client gets neither), and renders a
+// returned error as a problem.
+func (s *Server) serve(rc *reqCtx, next echo.HandlerFunc) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			s.log.Error("handler panicked", "request_id", rc.id, "route", rc.Path(), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			if !rc.Response().Committed {
+				_ = writeProblem(rc, problem(http.StatusInternalServerError, "internal error; see the server log for this request ID"))
+			}
+		}
+	}()
+	if err := next(rc); err != nil {
+		s.errorHandler(err, rc)
+	}
+}
+
+func (s *Server) logRequestError(c echo.Context, err error) {
+	id := c.Response().Header().Get(echo.HeaderXRequestID)
+	s.log.Error("request failed", "request_id", id, "route", c.Path(), "error", err.Error())
+}
