@@ -1,0 +1,103 @@
+package mtrules
+
+import (
+	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mt"
+	"github.com/swiftval/swiftval/rules/common"
+)
+
+const (
+	srcUHB910 = "SWIFT UHB SR2006 MT 910 field 32A (pinas.synology.me/Swift_Manual/2006/FINAL/US9M/DOC/AFF004.HTM: decimals must not exceed the ISO 4217 maximum, C03)"
+	srcC08    = "SWIFT UHB SR2015 MT 102 STP field 32A (…/2015/books/us1m/ahf023.htm) and MT 203 field 32B (…/us2m/ajf009.htm): XAU, XAG, XPD, XPT not allowed (C08)"
+	srcBIC    = "SWIFT UHB SR2017 Identifier Code (…/2017/books/us3ma/aig024.htm: T27, T28, T29, T45); ISO 9362 branch codes"
+)
+
+// tAll lists every type the pack covers.
+var tAll = []string{
+	"MT101", "MT103", "MT192", "MT196", "MT199", "MT202", "MT205", "MT292", "MT296", "MT299",
+	"MT900", "MT910", "MT940", "MT942", "MT950",
+}
+
+func fieldRules() []engine.Rule {
+	return []engine.Rule{
+		newRule("mt.amount.C03", "C03", tAll, srcUHB910+"; "+srcIBMC+" (C03)",
+			"The number of decimals of an amount must not exceed the minor units of its currency (ISO 4217)", ruleC03),
+		newRule("mt.amount.C08", "C08", []string{"MT101", "MT103", "MT202", "MT205"}, srcC08,
+			"Commodity codes XAU, XAG, XPD and XPT are not allowed as the currency of a payment amount (32A, 32B)", ruleC08),
+		newRule("mt.bic.country", "T27", tAll, srcBIC,
+			"The country code of a BIC in a party field must be an ISO 3166-1 code (or XK)", ruleBICCountry),
+		newRule("mt.bic.branch", "T29", tAll, srcBIC+unconfirmed,
+			"The branch code of a BIC must not start with X unless it is XXX", ruleBICBranch),
+	}
+}
+
+// tooManyDecimals reports whether amount a (MT "123,45") has more decimals
+// than ccy's minor units. Unknown currencies and codes without minor units
+// report false (T52 is the parser's).
+func tooManyDecimals(a, ccy string) bool {
+	n, ok := common.MinorUnits(ccy)
+	if !ok {
+		return false
+	}
+	_, frac, p := common.SplitAmount(a, ',', true)
+	return p == common.AmountOK && frac > n
+}
+
+func ruleC03(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	for i := range m.Fields {
+		x := &m.Fields[i]
+		c, a, ok := ccyAmount(x)
+		if ok && tooManyDecimals(a, c) {
+			f.Error("C03", x.Loc(), "the amount has more decimals than its currency allows (ISO 4217 minor units)")
+		}
+	}
+}
+
+func ruleC08(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	for i := range m.Fields {
+		x := &m.Fields[i]
+		if x.Tag != "32A" && x.Tag != "32B" {
+			continue
+		}
+		if common.IsCommodity(currency(x)) {
+			f.Error("C08", x.Loc(), "commodity codes XAU, XAG, XPD and XPT are not allowed as a payment currency")
+		}
+	}
+}
+
+// bicOf returns the BIC of a party field with option A (the last line of
+// "[/1!a][/34x]CrLf4!a2!a2!c[3!c]", also 50A, 59A) or 25P (35x CrLf BIC), and
+// its 0-based line; ok is false for other fields.
+func bicOf(x *mt.Field) (bic string, line int, ok bool) {
+	t := x.Tag
+	if t != "25P" {
+		if len(t) != 3 || t[2] != 'A' {
+			return "", 0, false
+		}
+		switch t[:2] {
+		case "50", "51", "52", "53", "54", "55", "56", "57", "58", "59", "81", "82", "83", "84", "85", "86", "87", "88":
+		default:
+			return "", 0, false
+		}
+	}
+	bic, line = lastLine(x.Value)
+	return bic, line, true
+}
+
+func ruleBICCountry(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	for i := range m.Fields {
+		x := &m.Fields[i]
+		if bic, line, ok := bicOf(x); ok && common.CheckBIC(bic) == common.BICCountryUnknown {
+			f.Error("T27", lineLoc(x, line), "the country code of this BIC is not an ISO 3166-1 country: "+engine.Echo(bic))
+		}
+	}
+}
+
+func ruleBICBranch(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	for i := range m.Fields {
+		x := &m.Fields[i]
+		if bic, line, ok := bicOf(x); ok && len(bic) == 11 && common.CheckBIC(bic) == common.BICBranch {
+			f.Error("T29", lineLoc(x, line), "the branch code of this BIC is invalid (only XXX may start with X): "+engine.Echo(bic))
+		}
+	}
+}

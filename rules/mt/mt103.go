@@ -1,0 +1,566 @@
+package mtrules
+
+import (
+	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mt"
+	"github.com/swiftval/swiftval/rules/common"
+)
+
+// Sources of the MT 103 rules (page addresses without https://; see
+// /work/shared/reference/mt-facts.md 2.3 for the check of each).
+const (
+	srcUHB103R  = "SWIFT UHB SR2015, MT 103 REMIT network validated rules (pinas.synology.me/Swift_Manual/2015/books/us1m/ajd.htm)"
+	srcUHB103P  = "SWIFT UHB SR2006, MT 103+ network validated rules (pinas.synology.me/Swift_Manual/2006/FINAL/US1M/DOC/AID.HTM)"
+	srcIBME     = "IBM Standards Processing Engine, SWIFT rules 200-299 (E codes), SS3JSW_5.2.0 r_STDS_SWIFT_Rules200-299"
+	srcIBMC     = "IBM Standards Processing Engine, SWIFT rules 000-099 (C codes), SS3JSW_5.2.0 r_STDS_SWIFT_Rules000-099"
+	src23E      = "SWIFT UHB SR2006 MT 103 field 23E (pinas.synology.me/Swift_Manual/2006/FINAL/US1M/DOC/AHG004.HTM); SR2015 MT 103 REMIT 23E (…/2015/books/us1m/ajh004.htm); MT 103+ 23E (…/2006/FINAL/US1M/DOC/AIG004.HTM)"
+	src59P      = "SWIFT UHB SR2006 MT 103+ field 59a (pinas.synology.me/Swift_Manual/2006/FINAL/US1M/DOC/AIG016.HTM)"
+	srcFileAct  = "SWIFT UHB SR2006 MT 104/107 field 51A (pinas.synology.me/Swift_Manual/2006/FINAL/US1M/DOC/AJF006.HTM, ALCF005.HTM)"
+	unconfirmed = " [unconfirmed]"
+)
+
+var t103 = []string{"MT103"}
+
+// d49Countries is SWIFT's country list of MT 103 rule C2 (D49) and of the
+// MT 103 STP IBAN rule (D19), as printed in UHB SR2015 (us1m/ajd.htm). It is
+// SWIFT's own list (EU/EEA plus others), not "the EU": it changes between
+// releases (the SR2006 list lacks BG and RO). Re-take it from the release in
+// force. [unconfirmed that the SR2025 list is unchanged; that the D19 list is
+// the same as the D49 list]
+const d49Countries = "AD AT BE BG BV CH CY CZ DE DK ES EE FI FR GB GF GI GP GR HU IE IS IT LI LT LU LV MC MQ MT NL NO PL PM PT RE RO SE SI SJ SK SM TF VA"
+
+func inD49(cc string) bool {
+	if len(cc) != 2 {
+		return false
+	}
+	for i := 0; i+1 < len(d49Countries); i += 3 {
+		if d49Countries[i] == cc[0] && d49Countries[i+1] == cc[1] {
+			return true
+		}
+	}
+	return false
+}
+
+func isSTP(em *engine.Message, m *mt.Message) bool {
+	return em.Type == "MT103STP" || m.Variant == "STP"
+}
+
+func mt103Rules() []engine.Rule {
+	return []engine.Rule{
+		newRule("mt.MT103.D75", "D75", t103, srcUHB103R+" C1; "+srcUHB103P+" C1",
+			"If 33B is present and its currency differs from 32A, 36 is mandatory; otherwise 36 is not allowed", ruleD75),
+		newRule("mt.MT103.D49", "D49", t103, srcUHB103R+" C2",
+			"If the sender's and receiver's BICs are both in SWIFT's D49 country list, 33B is mandatory", ruleD49),
+		newRule("mt.MT103.E01", "E01", t103, srcUHB103R+" C3; "+srcIBME+" (E01)",
+			"If 23B is SPRI, 23E may only hold SDVA, TELB, PHOB or INTC (MT 103 STP: SDVA or INTC)", ruleE01),
+		newRule("mt.MT103.E02", "E02", t103, srcUHB103R+" C3; "+srcIBME+" (E02)",
+			"If 23B is SSTD or SPAY, 23E is not allowed", ruleE02),
+		newRule("mt.MT103.E03", "E03", t103, srcUHB103R+" C4; "+srcIBME+" (E03)",
+			"If 23B is SPRI, SSTD or SPAY, 53a must not be option D", ruleE03),
+		newRule("mt.MT103.E04", "E04", t103, srcUHB103R+" C5; "+srcIBME+" (E04)",
+			"If 23B is SPRI, SSTD or SPAY and 53B is used, its party identifier is mandatory", ruleE04),
+		newRule("mt.MT103.E05", "E05", t103, srcIBME+" (E05)",
+			"If 23B is SPRI, SSTD or SPAY, 54a may only be option A", ruleE05),
+		newRule("mt.MT103.E06", "E06", t103, srcIBME+" (E06); "+srcUHB103P+" C4",
+			"If 55a is present, 53a and 54a are mandatory", ruleE06),
+		newRule("mt.MT103.E07", "E07", t103, srcUHB103R+unconfirmed,
+			"If 23B is SPRI, SSTD or SPAY, 55a may only be option A", ruleE07),
+		newRule("mt.MT103.C81", "C81", t103, srcUHB103P+" C5",
+			"If 56a is present, 57a is mandatory", ruleC81),
+		newRule("mt.MT103.E16", "E16", t103, srcUHB103P+" C6",
+			"If 23B is SPRI, 56a is not allowed", ruleE16),
+		newRule("mt.MT103.E17", "E17", t103, srcUHB103R+unconfirmed,
+			"If 23B is SSTD or SPAY, 56a may only be option A or C, and option C must carry a clearing code", ruleE17),
+		newRule("mt.MT103.E09", "E09", t103, srcUHB103R+unconfirmed,
+			"If 23B is SPRI, SSTD or SPAY, 57a may only be option A, C or D, and option D must carry a party identifier", ruleE09),
+		newRule("mt.MT103.E10", "E10", t103, src59P+"; "+srcUHB103R+unconfirmed,
+			"If 23B is SPRI, SSTD or SPAY (always in MT 103 STP), the account of 59a is mandatory", ruleE10),
+		newRule("mt.MT103.E18", "E18", t103, "knowledge.xmldation.com/support/swift/fields/field_23e (CHQB: the account line of 59a must not be used)"+unconfirmed,
+			"If any 23E is CHQB, the account of 59a is not allowed", ruleE18),
+		newRule("mt.MT103.E13", "E13", t103, srcUHB103P+" C7",
+			"If 71A is OUR, 71F is not allowed", ruleE13),
+		newRule("mt.MT103.D50", "D50", t103, srcUHB103P+" C7",
+			"If 71A is SHA, 71G is not allowed", ruleD50),
+		newRule("mt.MT103.E15", "E15", t103, srcUHB103P+" C7",
+			"If 71A is BEN, at least one 71F is mandatory and 71G is not allowed", ruleE15),
+		newRule("mt.MT103.D51", "D51", t103, srcUHB103P+" C8; "+srcUHB103R+" C16",
+			"If 71F or 71G is present, 33B is mandatory", ruleD51),
+		newRule("mt.MT103.E44", "E44", t103, "SWIFT UHB MT 103 rule C16"+unconfirmed,
+			"If 56a is absent, no 23E may be TELI or PHOI", ruleE44),
+		newRule("mt.MT103.E45", "E45", t103, "SWIFT UHB MT 103 rule C17"+unconfirmed,
+			"If 57a is absent, no 23E may be TELE or PHON", ruleE45),
+		newRule("mt.MT103.C02", "C02", t103, srcIBMC+" (C02); "+srcUHB103P+" C9",
+			"The currency of 71G must be the currency of 32A", ruleC02),
+		newRule("mt.MT103.23E.code", "T47", t103, src23E,
+			"23E must hold a known instruction code (T47; T48 in MT 103 STP)", rule23ECode),
+		newRule("mt.MT103.D97", "D97", t103, src23E,
+			"23E additional information only after PHON, PHOB, PHOI, TELE, TELB, TELI, HOLD or REPA (MT 103 STP: REPA)", ruleD97),
+		newRule("mt.MT103.D98", "D98", t103, src23E,
+			"Repeated 23E codes must appear in SWIFT's fixed order", ruleD98),
+		newRule("mt.MT103.D67", "D67", t103, src23E,
+			"Some 23E code combinations are not allowed (e.g. SDVA with HOLD, REPA with CORT)", ruleD67),
+		newRule("mt.MT103.E46", "E46", t103, src23E,
+			"The same 23E code must not be repeated", ruleE46),
+		newRule("mt.MT103STP.D19", "D19", []string{"MT103STP"}, src59P+" (C10, D19, T73)",
+			"MT 103 STP between two D19-list countries: the account of 59a must be a valid IBAN", ruleD19),
+		newRule("mt.MT103.D63", "D63", []string{"MT101", "MT103"}, srcFileAct+"; for MT 101/103 by analogy"+unconfirmed,
+			"51A is only valid in FileAct, not in a FIN message", ruleD63),
+	}
+}
+
+func ruleD75(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	f36 := find(m.Fields, "36")
+	if b := find(m.Fields, "33B"); b != nil {
+		c33, c32 := currency(b), currency(find(m.Fields, "32A"))
+		if c33 == "" || c32 == "" {
+			return // format errors are the parser's
+		}
+		if c33 != c32 {
+			if f36 == nil {
+				f.Error("D75", b.Loc(), "field 36 (exchange rate) is mandatory when the currency of 33B differs from that of 32A")
+			}
+			return
+		}
+	}
+	if f36 != nil {
+		f.Error("D75", f36.Loc(), "field 36 is only allowed when 33B is present with a currency different from that of 32A")
+	}
+}
+
+func ruleD49(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if find(m.Fields, "33B") != nil || !inD49(senderCountry(m)) || !inD49(receiverCountry(m)) {
+		return
+	}
+	loc := msgLoc(m)
+	if a := find(m.Fields, "32A"); a != nil {
+		loc = a.Loc()
+	}
+	f.Error("D49", loc, "field 33B is mandatory: the sender's and receiver's countries are both in SWIFT's D49 list")
+}
+
+func ruleE01(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	if bankOp(m.Fields) != "SPRI" {
+		return
+	}
+	stp := isSTP(em, m)
+	for i := range m.Fields {
+		fd := &m.Fields[i]
+		if fd.Tag != "23E" {
+			continue
+		}
+		c, _, _ := code4(fd.Value)
+		ok := c == "SDVA" || c == "INTC"
+		if !stp {
+			ok = ok || c == "TELB" || c == "PHOB"
+		}
+		if !ok {
+			if stp {
+				f.Error("E01", fd.Loc(), "with 23B SPRI, 23E may only hold SDVA or INTC")
+			} else {
+				f.Error("E01", fd.Loc(), "with 23B SPRI, 23E may only hold SDVA, TELB, PHOB or INTC")
+			}
+		}
+	}
+}
+
+func ruleE02(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if op := bankOp(m.Fields); op != "SSTD" && op != "SPAY" {
+		return
+	}
+	for i := range m.Fields {
+		if m.Fields[i].Tag == "23E" {
+			f.Error("E02", m.Fields[i].Loc(), "with 23B SSTD or SPAY, field 23E is not allowed")
+		}
+	}
+}
+
+func ruleE03(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if !isSpecialOp(bankOp(m.Fields)) {
+		return
+	}
+	if x := find(m.Fields, "53D"); x != nil {
+		f.Error("E03", x.Loc(), "with 23B SPRI, SSTD or SPAY, field 53a must not be option D")
+	}
+}
+
+func ruleE04(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if !isSpecialOp(bankOp(m.Fields)) {
+		return
+	}
+	if x := find(m.Fields, "53B"); x != nil && !hasSlashLine(x.Value) {
+		f.Error("E04", x.Loc(), "with 23B SPRI, SSTD or SPAY, field 53B must carry a party identifier")
+	}
+}
+
+func ruleE05(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if !isSpecialOp(bankOp(m.Fields)) {
+		return
+	}
+	if x := find(m.Fields, "54a"); x != nil && option(x) != "A" {
+		f.Error("E05", x.Loc(), "with 23B SPRI, SSTD or SPAY, field 54a may only be option A")
+	}
+}
+
+func ruleE06(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	x := find(m.Fields, "55a")
+	if x == nil {
+		return
+	}
+	if find(m.Fields, "53a") == nil || find(m.Fields, "54a") == nil {
+		f.Error("E06", x.Loc(), "field 55a requires both 53a and 54a")
+	}
+}
+
+func ruleE07(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if !isSpecialOp(bankOp(m.Fields)) {
+		return
+	}
+	if x := find(m.Fields, "55a"); x != nil && option(x) != "A" {
+		f.Error("E07", x.Loc(), "with 23B SPRI, SSTD or SPAY, field 55a may only be option A")
+	}
+}
+
+func ruleC81(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	fs := m.Fields
+	if em.Type == "MT202COV" || em.Type == "MT205COV" || m.Variant == "COV" {
+		fs, _ = splitAt(fs, "50a") // sequence A only; sequence B is C68
+	}
+	requires(fs, "56a", "57a", "C81", "field 56a (intermediary) requires 57a (account with institution)", f)
+}
+
+// requires reports code at the first field matching ifTag when fs has no
+// field matching thenTag.
+func requires(fs []mt.Field, ifTag, thenTag, code, msg string, f *engine.Findings) {
+	if x := find(fs, ifTag); x != nil && find(fs, thenTag) == nil {
+		f.Error(code, x.Loc(), msg)
+	}
+}
+
+func ruleE16(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if bankOp(m.Fields) != "SPRI" {
+		return
+	}
+	if x := find(m.Fields, "56a"); x != nil {
+		f.Error("E16", x.Loc(), "with 23B SPRI, field 56a is not allowed")
+	}
+}
+
+func ruleE17(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if op := bankOp(m.Fields); op != "SSTD" && op != "SPAY" {
+		return
+	}
+	x := find(m.Fields, "56a")
+	if x == nil {
+		return
+	}
+	switch option(x) {
+	case "A":
+	case "C":
+		// 56C is "/34x"; a clearing system code is written "//" + code.
+		if len(x.Value) < 4 || x.Value[1] != '/' {
+			f.Error("E17", x.Loc(), "with 23B SSTD or SPAY, field 56C must carry a clearing system code (//…)")
+		}
+	default:
+		f.Error("E17", x.Loc(), "with 23B SSTD or SPAY, field 56a may only be option A or C")
+	}
+}
+
+func ruleE09(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if !isSpecialOp(bankOp(m.Fields)) {
+		return
+	}
+	x := find(m.Fields, "57a")
+	if x == nil {
+		return
+	}
+	switch option(x) {
+	case "A", "C":
+	case "D":
+		if !hasSlashLine(x.Value) {
+			f.Error("E09", x.Loc(), "with 23B SPRI, SSTD or SPAY, field 57D must carry a party identifier")
+		}
+	default:
+		f.Error("E09", x.Loc(), "with 23B SPRI, SSTD or SPAY, field 57a may only be option A, C or D")
+	}
+}
+
+func ruleE10(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	if !isSTP(em, m) && !isSpecialOp(bankOp(m.Fields)) {
+		return
+	}
+	if x := find(m.Fields, "59a"); x != nil && !hasSlashLine(x.Value) {
+		f.Error("E10", x.Loc(), "the account of the beneficiary customer (59a) is mandatory here")
+	}
+}
+
+func ruleE18(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if !any23E(m.Fields, "CHQB") {
+		return
+	}
+	if x := find(m.Fields, "59a"); x != nil && len(x.Value) > 0 && x.Value[0] == '/' {
+		f.Error("E18", x.Loc(), "with 23E CHQB (pay by cheque), field 59a must not carry an account")
+	}
+}
+
+func charges(m *mt.Message) string {
+	if x := find(m.Fields, "71A"); x != nil {
+		return firstLine(x.Value)
+	}
+	return ""
+}
+
+func ruleE13(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if charges(m) != "OUR" {
+		return
+	}
+	for i := range m.Fields {
+		if m.Fields[i].Tag == "71F" {
+			f.Error("E13", m.Fields[i].Loc(), "with 71A OUR, field 71F (sender's charges) is not allowed")
+		}
+	}
+}
+
+func ruleD50(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if charges(m) != "SHA" {
+		return
+	}
+	if x := find(m.Fields, "71G"); x != nil {
+		f.Error("D50", x.Loc(), "with 71A SHA, field 71G (receiver's charges) is not allowed")
+	}
+}
+
+func ruleE15(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if charges(m) != "BEN" {
+		return
+	}
+	if x := find(m.Fields, "71G"); x != nil {
+		f.Error("E15", x.Loc(), "with 71A BEN, field 71G (receiver's charges) is not allowed")
+	}
+	if find(m.Fields, "71F") == nil {
+		f.Error("E15", find(m.Fields, "71A").Loc(), "with 71A BEN, at least one field 71F (sender's charges) is mandatory")
+	}
+}
+
+func ruleD51(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if find(m.Fields, "33B") != nil {
+		return
+	}
+	x := find(m.Fields, "71F")
+	if x == nil {
+		x = find(m.Fields, "71G")
+	}
+	if x != nil {
+		f.Error("D51", x.Loc(), "field 33B is mandatory when 71F or 71G is present")
+	}
+}
+
+func ruleE44(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if find(m.Fields, "56a") != nil {
+		return
+	}
+	for i := range m.Fields {
+		if m.Fields[i].Tag != "23E" {
+			continue
+		}
+		if c, _, _ := code4(m.Fields[i].Value); c == "TELI" || c == "PHOI" {
+			f.Error("E44", m.Fields[i].Loc(), "23E TELI or PHOI needs an intermediary (56a)")
+		}
+	}
+}
+
+func ruleE45(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if find(m.Fields, "57a") != nil {
+		return
+	}
+	for i := range m.Fields {
+		if m.Fields[i].Tag != "23E" {
+			continue
+		}
+		if c, _, _ := code4(m.Fields[i].Value); c == "TELE" || c == "PHON" {
+			f.Error("E45", m.Fields[i].Loc(), "23E TELE or PHON needs an account with institution (57a)")
+		}
+	}
+}
+
+func ruleC02(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	g := find(m.Fields, "71G")
+	if g == nil {
+		return
+	}
+	cg, ca := currency(g), currency(find(m.Fields, "32A"))
+	if cg != "" && ca != "" && cg != ca {
+		f.Error("C02", g.Loc(), "the currency of 71G must be the currency of 32A")
+	}
+}
+
+// 23E instruction codes of MT 103 (and MT 103 REMIT) in SWIFT's order (D98)
+// and of MT 103 STP. BONL (SR2006) was later removed (xmldation field_23e).
+const (
+	codes23E    = "SDVA INTC REPA CORT HOLD CHQB PHOB TELB PHON TELE PHOI TELI"
+	codes23ESTP = "SDVA INTC REPA CORT"
+	// 23E codes that may carry additional information (D97).
+	info23E    = "PHON PHOB PHOI TELE TELB TELI HOLD REPA"
+	info23ESTP = "REPA"
+)
+
+// rank23E returns the 1-based position of code c in list (codes of four
+// letters separated by one space), or 0.
+func rank23E(list, c string) int {
+	if len(c) != 4 {
+		return 0
+	}
+	for i := 0; i+4 <= len(list); i += 5 {
+		if list[i:i+4] == c {
+			return i/5 + 1
+		}
+	}
+	return 0
+}
+
+func rule23ECode(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	list, code := codes23E, "T47"
+	if isSTP(em, m) {
+		list, code = codes23ESTP, "T48"
+	}
+	for i := range m.Fields {
+		fd := &m.Fields[i]
+		if fd.Tag != "23E" {
+			continue
+		}
+		if c, _, _ := code4(fd.Value); rank23E(list, c) == 0 {
+			if code == "T48" {
+				f.Error(code, fd.Loc(), "23E must be one of SDVA, INTC, REPA, CORT in MT 103 STP: "+engine.Echo(c))
+			} else {
+				f.Error(code, fd.Loc(), "23E must be one of SDVA, INTC, REPA, CORT, HOLD, CHQB, PHOB, TELB, PHON, TELE, PHOI, TELI: "+engine.Echo(c))
+			}
+		}
+	}
+}
+
+func ruleD97(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	list := info23E
+	if isSTP(em, m) {
+		list = info23ESTP
+	}
+	for i := range m.Fields {
+		fd := &m.Fields[i]
+		if fd.Tag != "23E" {
+			continue
+		}
+		c, _, slash := code4(fd.Value)
+		if slash && rank23E(codes23E, c) > 0 && rank23E(list, c) == 0 {
+			f.Error("D97", fd.Loc(), "23E additional information is not allowed after this code")
+		}
+	}
+}
+
+func ruleD98(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	list := codes23E
+	if isSTP(em, m) {
+		list = codes23ESTP
+	}
+	prev := 0
+	for i := range m.Fields {
+		fd := &m.Fields[i]
+		if fd.Tag != "23E" {
+			continue
+		}
+		c, _, _ := code4(fd.Value)
+		r := rank23E(list, c)
+		if r == 0 {
+			continue // unknown code: T47/T48
+		}
+		if r < prev {
+			f.Error("D98", fd.Loc(), "23E codes are out of order (SDVA, INTC, REPA, CORT, HOLD, CHQB, PHOB, TELB, PHON, TELE, PHOI, TELI)")
+		}
+		if r > prev {
+			prev = r
+		}
+	}
+}
+
+// forbidden23E lists the 23E pairs that must not occur together (D67), each
+// as "AAAABBBB". MT 103: UHB SR2006 AHG004 (SDVA–HOLD … HOLD–CHQB, as read;
+// the PHOB–TELB, PHON–TELE and PHOI–TELI pairs were cut off in the copy read
+// [unconfirmed]). MT 103 STP: REPA with CORT only (UHB SR2006 AIG004).
+const (
+	forbidden23E    = "SDVAHOLD SDVACHQB INTCHOLD INTCCHQB REPAHOLD REPACHQB REPACORT CORTHOLD CORTCHQB HOLDCHQB PHOBTELB PHONTELE PHOITELI"
+	forbidden23ESTP = "REPACORT"
+)
+
+func forbiddenPair(list, a, b string) bool {
+	for i := 0; i+8 <= len(list); i += 9 {
+		p, q := list[i:i+4], list[i+4:i+8]
+		if (p == a && q == b) || (p == b && q == a) {
+			return true
+		}
+	}
+	return false
+}
+
+func ruleD67(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	list := forbidden23E
+	if isSTP(em, m) {
+		list = forbidden23ESTP
+	}
+	for i := range m.Fields {
+		if m.Fields[i].Tag != "23E" {
+			continue
+		}
+		a, _, _ := code4(m.Fields[i].Value)
+		for j := 0; j < i; j++ {
+			if m.Fields[j].Tag != "23E" {
+				continue
+			}
+			if b, _, _ := code4(m.Fields[j].Value); forbiddenPair(list, a, b) {
+				f.Error("D67", m.Fields[i].Loc(), "this 23E code must not be combined with "+b)
+				break
+			}
+		}
+	}
+}
+
+func ruleE46(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	for i := range m.Fields {
+		if m.Fields[i].Tag != "23E" {
+			continue
+		}
+		a, _, _ := code4(m.Fields[i].Value)
+		for j := 0; j < i; j++ {
+			if m.Fields[j].Tag != "23E" {
+				continue
+			}
+			if b, _, _ := code4(m.Fields[j].Value); a == b {
+				f.Error("E46", m.Fields[i].Loc(), "the same 23E code must not appear twice")
+				break
+			}
+		}
+	}
+}
+
+func ruleD19(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if !inD49(senderCountry(m)) || !inD49(receiverCountry(m)) {
+		return
+	}
+	x := find(m.Fields, "59a")
+	if x == nil {
+		return
+	}
+	l := firstLine(x.Value)
+	if len(l) < 2 || l[0] != '/' {
+		return // missing account: E10
+	}
+	switch common.CheckIBAN(l[1:]) {
+	case common.IBANOK:
+	case common.IBANCountry:
+		f.Error("T73", lineLoc(x, 0), "the IBAN in 59a has a country code without IBAN")
+	default:
+		f.Error("D19", lineLoc(x, 0), "the account in 59a must be a valid IBAN (ISO 13616) between these countries")
+	}
+}
+
+func ruleD63(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if x := find(m.Fields, "51A"); x != nil {
+		f.Error("D63", x.Loc(), "field 51A is only valid in FileAct, not in a FIN message")
+	}
+}

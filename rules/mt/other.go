@@ -1,0 +1,194 @@
+package mtrules
+
+import (
+	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mt"
+)
+
+// Sources of the category 2, 9 and n9x rules.
+const (
+	srcFacts202 = "SWIFT UHB MT 202/205 and 202 COV/205 COV network validated rules, as listed in /work/shared/reference/mt-facts.md 2.4 (C81 confirmed for MT 103+ in UHB SR2006 US1M/DOC/AID.HTM)"
+	srcFacts9xx = "SWIFT UHB MT 910/940/942/950 network validated rules, as listed in /work/shared/reference/mt-facts.md 2.5"
+	srcFactsN9x = "SWIFT UHB category n common group messages (MT n92, n95, n96) network validated rules, recalled from the UHB"
+)
+
+func otherRules() []engine.Rule {
+	return []engine.Rule{
+		newRule("mt.MT202.C81", "C81", []string{"MT202", "MT205"}, srcFacts202+unconfirmed,
+			"If 56a is present, 57a is mandatory (sequence A in the COV variants)", ruleC81),
+		newRule("mt.MT202COV.C68", "C68", []string{"MT202COV", "MT205COV"}, srcFacts202+unconfirmed,
+			"In sequence B (underlying customer credit transfer), 56a requires 57a", ruleC68),
+		newRule("mt.MT910.C06", "C06", []string{"MT910"}, srcFacts9xx+"; C06 is the either-50a-or-52a code in the SWIFT Message Format Validation Rules, Oct 2007 (ro.scribd.com/document/134583279)",
+			"Either 50a (ordering customer) or 52a (ordering institution) must be present", ruleC06),
+		newRule("mt.MT940.C24", "C24", []string{"MT940", "MT942"}, srcFacts9xx+unconfirmed,
+			"A field 86 within the statement lines must directly follow a field 61", ruleC24),
+		newRule("mt.MT940.C27", "C27", []string{"MT940", "MT942", "MT950"}, srcFacts9xx+unconfirmed,
+			"The first two letters of the currency must be the same in 60a, 62a, 64 and 65 (MT 942: 34F, 90D, 90C)", ruleC27),
+		newRule("mt.MT940.61.C03", "C03", []string{"MT940", "MT942", "MT950"}, srcUHB910+" (C03 wording); applied to field 61 with the statement currency"+unconfirmed,
+			"The amount of each 61 has no more decimals than the statement currency allows", rule61C03),
+		newRule("mt.MTn92.C25", "C25", []string{"MT192", "MT292", "MT992"}, srcFactsN9x+unconfirmed,
+			"Field 79, a copy of the original message's mandatory fields, or both, must be present", ruleC25),
+		newRule("mt.MTn96.C31", "C31", []string{"MT196", "MT296", "MT996", "MT195", "MT295", "MT995"}, srcFactsN9x+unconfirmed,
+			"Either field 79 or a copy of the original message's fields may be present, not both", ruleC31),
+	}
+}
+
+func ruleC68(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	_, b := splitAt(m.Fields, "50a")
+	requires(b, "56a", "57a", "C68", "in sequence B, field 56a (intermediary) requires 57a (account with institution)", f)
+}
+
+func ruleC06(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if find(m.Fields, "50a") != nil || find(m.Fields, "52a") != nil {
+		return
+	}
+	loc := msgLoc(m)
+	if x := find(m.Fields, "32A"); x != nil {
+		loc = x.Loc()
+	}
+	f.Error("C06", loc, "either field 50a (ordering customer) or 52a (ordering institution) must be present")
+}
+
+func ruleC24(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	// The statement lines run from the first 61 to the closing balance 62a
+	// (MT 940) or to the end of the 61/86 group before 90D/90C (MT 942). An
+	// 86 after the closing balance is the message-level 86 and is free.
+	seen61 := false
+	for i := range m.Fields {
+		t := m.Fields[i].Tag
+		switch {
+		case t == "61":
+			seen61 = true
+		case len(t) == 3 && t[:2] == "62", t == "90D", t == "90C":
+			return
+		case t == "86" && seen61 && m.Fields[i-1].Tag != "61":
+			f.Error("C24", m.Fields[i].Loc(), "field 86 within the statement lines must directly follow a field 61")
+		}
+	}
+}
+
+func ruleC27(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	var ref string
+	for i := range m.Fields {
+		x := &m.Fields[i]
+		switch x.Tag {
+		case "60F", "60M", "62F", "62M", "64", "65", "34F", "90D", "90C":
+		default:
+			continue
+		}
+		c := currency(x)
+		if c == "" {
+			continue
+		}
+		if ref == "" {
+			ref = c
+			continue
+		}
+		if c[0] != ref[0] || c[1] != ref[1] {
+			f.Error("C27", x.Loc(), "the first two letters of the currency must be the same in all balance fields of the message")
+		}
+	}
+}
+
+func rule61C03(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	ccy := ""
+	for i := range m.Fields {
+		x := &m.Fields[i]
+		switch x.Tag {
+		case "60F", "60M", "34F":
+			if ccy == "" {
+				ccy = currency(x)
+			}
+		case "61":
+			if ccy == "" {
+				continue
+			}
+			if a := amount61(x.Value); a != "" && tooManyDecimals(a, ccy) {
+				f.Error("C03", x.Loc(), "the amount of field 61 has more decimals than the statement currency allows")
+			}
+		}
+	}
+}
+
+// amount61 returns the amount subfield of a field 61,
+// 6!n[4!n]2a[1!a]15d1!a3!c..., i.e. the digits and comma after the value
+// date, the optional entry date, the D/C mark (C, D, RC, RD, EC, ED) and the
+// optional funds code; "" when the line does not have that shape.
+func amount61(v string) string {
+	v = firstLine(v)
+	if len(v) < 8 {
+		return ""
+	}
+	i := 6
+	if len(v) >= 10 && isDigits(v[6:10]) {
+		i = 10
+	}
+	// D/C mark: 1 or 2 letters, then an optional funds-code letter.
+	j := i
+	for j < len(v) && j < i+3 && v[j] >= 'A' && v[j] <= 'Z' {
+		j++
+	}
+	if j == i {
+		return ""
+	}
+	k := j
+	for k < len(v) && (v[k] >= '0' && v[k] <= '9' || v[k] == ',') {
+		k++
+	}
+	if k == j {
+		return ""
+	}
+	return v[j:k]
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// copyOf reports whether fs holds a field outside the given tags (the copy of
+// the original message's fields in an MT n92/n95/n96).
+func copyOf(fs []mt.Field, own string) *mt.Field {
+	for i := range fs {
+		if !inList(own, fs[i].Tag) {
+			return &fs[i]
+		}
+	}
+	return nil
+}
+
+// inList reports whether tag is in list, tags separated by single spaces.
+func inList(list, tag string) bool {
+	for i := 0; i < len(list); {
+		j := i
+		for j < len(list) && list[j] != ' ' {
+			j++
+		}
+		if list[i:j] == tag {
+			return true
+		}
+		i = j + 1
+	}
+	return false
+}
+
+func ruleC25(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	if find(m.Fields, "79") != nil || copyOf(m.Fields, "20 21 11S") != nil {
+		return
+	}
+	f.Error("C25", msgLoc(m), "field 79, a copy of the original message's mandatory fields, or both, must be present")
+}
+
+func ruleC31(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	x79 := find(m.Fields, "79")
+	if x79 == nil {
+		return
+	}
+	if c := copyOf(m.Fields, "20 21 75 76 77A 11R 11S 79"); c != nil {
+		f.Error("C31", c.Loc(), "field 79 and a copy of the original message's fields must not both be present")
+	}
+}
