@@ -1,6 +1,7 @@
 package typed
 
 import (
+	"github.com/swiftval/swiftval/engine"
 	"strconv"
 	"unsafe"
 )
@@ -125,4 +126,9 @@ func (m *Message) LeafPath(l *Leaf) string {
 		return ""
 	}
 	return unsafe.String(&b[0], len(b))
+}
+
+// LeafLoc returns the engine location (XPath and line) of a leaf.
+func (m *Message) LeafLoc(l *Leaf) engine.Location {
+	return engine.Location{Path: m.LeafPath(l), Line: m.Line(l.Pos)}
 }

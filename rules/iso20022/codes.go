@@ -1,0 +1,137 @@
+package iso20022
+
+import (
+	"strings"
+
+	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mx/typed"
+	"github.com/swiftval/swiftval/rules/common"
+)
+
+func checkMinorUnits(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	if t == nil {
+		return
+	}
+	ls := t.Leaves()
+	for i := range ls {
+		l := &ls[i]
+		if l.Kind != typed.KindAmount {
+			continue
+		}
+		n, ok := common.MinorUnits(l.Ccy)
+		if !ok {
+			continue // unknown currency: SVI302; no minor unit (XAU, XDR): any scale
+		}
+		if fd := typed.FractionDigits(l.Value); fd > n {
+			f.Errorf(CodeMinorUnits, t.LeafLoc(l), "amount %s has %d decimal(s); currency %s allows at most %d (ISO 4217)", engine.Echo(strings.TrimSpace(l.Value)), fd, engine.Echo(l.Ccy), n)
+		}
+	}
+}
+
+func checkCurrencies(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	if t == nil {
+		return
+	}
+	ls := t.Leaves()
+	for i := range ls {
+		l := &ls[i]
+		var code string
+		switch l.Kind {
+		case typed.KindAmount:
+			code = l.Ccy
+		case typed.KindCurrency:
+			code = strings.TrimSpace(l.Value)
+		default:
+			continue
+		}
+		if common.IsCurrency(code) {
+			continue
+		}
+		loc := t.LeafLoc(l)
+		what := "currency"
+		if l.Kind == typed.KindAmount {
+			loc.Path += "/@Ccy"
+			what = "currency of the amount"
+		}
+		// ActiveOrHistoric types also admit withdrawn ISO 4217 codes, which the
+		// table does not hold: a warning, not an error.
+		if strings.Contains(l.Type, "Historic") {
+			f.Warnf(CodeCurrency, loc, "%s %s is not a current ISO 4217 code (historic codes are allowed here, but this one is unknown)", what, engine.Echo(code))
+			continue
+		}
+		f.Errorf(CodeCurrency, loc, "%s %s is not an active ISO 4217 currency code", what, engine.Echo(code))
+	}
+}
+
+func checkCountries(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	if t == nil {
+		return
+	}
+	ls := t.Leaves()
+	for i := range ls {
+		l := &ls[i]
+		if l.Kind == typed.KindCountry && !common.IsCountry(l.Value) {
+			f.Errorf(CodeCountry, t.LeafLoc(l), "country code %s is not an ISO 3166-1 alpha-2 code", engine.Echo(l.Value))
+		}
+	}
+}
+
+func checkIBANs(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	if t == nil {
+		return
+	}
+	ls := t.Leaves()
+	for i := range ls {
+		l := &ls[i]
+		if l.Kind != typed.KindIBAN {
+			continue
+		}
+		if p := common.CheckIBAN(l.Value); p != common.IBANOK {
+			// The IBAN itself is not echoed: it identifies an account.
+			f.Errorf(CodeIBAN, t.LeafLoc(l), "IBAN is invalid: %s", p)
+		}
+	}
+}
+
+func checkBICs(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	if t == nil {
+		return
+	}
+	ls := t.Leaves()
+	for i := range ls {
+		l := &ls[i]
+		if l.Kind != typed.KindBIC {
+			continue
+		}
+		if p := checkBIC(l.Value); p != common.BICOK {
+			f.Errorf(CodeBIC, t.LeafLoc(l), "BIC %s is invalid: %s", engine.Echo(l.Value), p)
+		}
+	}
+}
+
+// checkBIC is common.CheckBIC with the ISO 9362:2014 business party prefix:
+// since 2014 (the Dec2014 identifiers of ISO 20022) its four characters may
+// be letters or digits ([A-Z0-9]{4}), where FIN's 4!a takes letters only.
+func checkBIC(s string) common.BICProblem {
+	p := common.CheckBIC(s)
+	if p != common.BICInstitution || (len(s) != 8 && len(s) != 11) {
+		return p
+	}
+	var b [11]byte
+	copy(b[:], s)
+	for i := 0; i < 4; i++ {
+		switch c := b[i]; {
+		case c >= '0' && c <= '9':
+			b[i] = 'A'
+		case c >= 'A' && c <= 'Z':
+		default:
+			return p
+		}
+	}
+	return common.CheckBIC(string(b[:len(s)]))
+}

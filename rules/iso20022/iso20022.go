@@ -1,0 +1,90 @@
+// Package iso20022 is the "iso20022" rule set: ISO 20022 constraints that the
+// XSDs cannot express, checked on the typed MX messages of formats/mx/typed.
+//
+// Rules (codes SVI3xx, listed in docs/codes.md):
+//
+//	iso20022.amount.minor-units   SVI301  amount decimals within the currency's ISO 4217 minor units
+//	iso20022.currency.code        SVI302  currency codes are ISO 4217 codes
+//	iso20022.country.code         SVI303  country codes are ISO 3166-1 alpha-2 codes
+//	iso20022.iban                 SVI304  IBANs pass the registry length and MOD 97-10 check
+//	iso20022.bic                  SVI305  BICs are well formed with an ISO 3166 country
+//	iso20022.nb-of-txs            SVI306  NbOfTxs equals the number of transactions
+//	iso20022.ctrl-sum             SVI307  CtrlSum equals the sum of the amounts
+//	iso20022.total-settlement     SVI308  TtlIntrBkSttlmAmt equals the sum and shares its currency
+//
+// All sums are exact decimal arithmetic (github.com/govalues/decimal); no
+// amount is ever converted to floating point.
+package iso20022
+
+import (
+	"github.com/swiftval/swiftval/engine"
+)
+
+// Name is the rule set's name.
+const Name = "iso20022"
+
+// Codes reported by the rule set.
+const (
+	CodeMinorUnits   = "SVI301"
+	CodeCurrency     = "SVI302"
+	CodeCountry      = "SVI303"
+	CodeIBAN         = "SVI304"
+	CodeBIC          = "SVI305"
+	CodeNbOfTxs      = "SVI306"
+	CodeCtrlSum      = "SVI307"
+	CodeTotalSettled = "SVI308"
+)
+
+// RuleSet returns the built-in "iso20022" rule set. It applies to every MX
+// message with a typed model, under any profile.
+func RuleSet() *engine.RuleSet {
+	return &engine.RuleSet{
+		Name:        Name,
+		Version:     "2019",
+		Description: "ISO 20022 constraints beyond the XSD: ISO 4217/3166 code lists, minor units, IBAN, BIC, transaction counts and control sums",
+		Source:      engine.SourceBuiltin,
+		Rules:       Rules(),
+	}
+}
+
+// Rules returns the rules of the set, in the order they run.
+func Rules() []engine.Rule {
+	return []engine.Rule{
+		engine.NewRule(info("iso20022.amount.minor-units", CodeMinorUnits,
+			"ISO 20022 CurrencyAmount rule: \"The number of fractional digits (or minor unit of currency) must comply with ISO 4217\"; minor units from ISO 4217 (rules/common)",
+			"amount has no more decimals than its currency's ISO 4217 minor units"), checkMinorUnits),
+		engine.NewRule(info("iso20022.currency.code", CodeCurrency,
+			"ISO 20022 ActiveCurrencyCode / ActiveOrHistoricCurrencyCode: a code of ISO 4217 (rules/common table)",
+			"currency codes (Ccy attributes and currency elements) are ISO 4217 codes"), checkCurrencies),
+		engine.NewRule(info("iso20022.country.code", CodeCountry,
+			"ISO 20022 CountryCode: \"Code to identify a country ... as defined in ISO 3166, Alpha-2 code\" (rules/common table)",
+			"country codes are assigned ISO 3166-1 alpha-2 codes"), checkCountries),
+		engine.NewRule(info("iso20022.iban", CodeIBAN,
+			"ISO 20022 IBAN2007Identifier: ISO 13616 IBAN, ISO 7064 MOD 97-10 check digits, SWIFT IBAN registry lengths (rules/common)",
+			"IBANs have the registry length for their country and valid check digits"), checkIBANs),
+		engine.NewRule(info("iso20022.bic", CodeBIC,
+			"ISO 20022 BICFIDec2014Identifier / AnyBICDec2014Identifier: ISO 9362:2014 BIC, country code ISO 3166-1 (or XK)",
+			"BICs are 8 or 11 characters with a valid country code"), checkBICs),
+		engine.NewRule(info("iso20022.nb-of-txs", CodeNbOfTxs,
+			"ISO 20022 MDR: NumberOfTransactions, \"Number of individual transactions contained in the message\" (GroupHeader93/90/85, PaymentInstruction30)",
+			"NbOfTxs equals the number of transactions in the message (or payment information block)"), checkNbOfTxs),
+		engine.NewRule(info("iso20022.ctrl-sum", CodeCtrlSum,
+			"ISO 20022 MDR: ControlSum, \"Total of all individual amounts included in the message, irrespective of currencies\"",
+			"CtrlSum equals the exact sum of the transaction amounts"), checkCtrlSum),
+		engine.NewRule(info("iso20022.total-settlement", CodeTotalSettled,
+			"ISO 20022 MDR pacs.008/pacs.009 TotalInterbankSettlementAmountRule and TotalInterbankSettlementAmountAndSumRule; pacs.004 TotalReturnedInterbankSettlementAmount equivalents [rule names unconfirmed]",
+			"TtlIntrBkSttlmAmt (TtlRtrdIntrBkSttlmAmt) equals the sum of the transactions' settlement amounts, all in its currency"), checkTotalSettlement),
+	}
+}
+
+func info(id, code, source, desc string) engine.RuleInfo {
+	return engine.RuleInfo{
+		ID:          id,
+		Code:        code,
+		Severity:    engine.Error,
+		AppliesTo:   []string{"*"},
+		Format:      "mx",
+		Source:      source,
+		Description: desc,
+	}
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Writes the rule fixtures of testdata/mx/rules from base.pacs008.xml.tmpl.
+
+Each fixture is the base message with textual edits; <rule>.pass.xml obeys the
+rule, <rule>.fail.xml breaks it. Run from this directory; then regenerate the
+golden reports with `go test ./rules/... -update`.
+"""
+import re
+
+base = open("base.pacs008.xml.tmpl").read()
+
+AGT = '<ChrgsInf><Amt Ccy="EUR">{}</Amt><Agt><FinInstnId><BICFI>BANKGB2LXXX</BICFI></FinInstnId></Agt></ChrgsInf>'
+
+
+def edit(src, *pairs):
+    for old, new in pairs:
+        if old.startswith("re:"):
+            src, n = re.subn(old[3:], new, src, count=1, flags=re.S)
+        else:
+            n = src.count(old)
+            src = src.replace(old, new, 1)
+        assert n >= 1, old
+    return src
+
+
+NOTTL = ('<TtlIntrBkSttlmAmt Ccy="EUR">1500.25</TtlIntrBkSttlmAmt>\n\t\t\t\t', '')
+CHRG = '<ChrgBr>SHAR</ChrgBr>'
+BEFORE_RMT = '<RmtInf>'
+
+cases = {
+    # iso20022
+    "iso20022.amount.minor-units.pass": [('<InstdAmt Ccy="EUR">1500.25</InstdAmt>', '<InstdAmt Ccy="JPY">1500</InstdAmt>')],
+    "iso20022.amount.minor-units.fail": [('<InstdAmt Ccy="EUR">1500.25</InstdAmt>', '<InstdAmt Ccy="JPY">1500.5</InstdAmt>')],
+    "iso20022.currency.code.pass": [],
+    "iso20022.currency.code.fail": [NOTTL, ('<IntrBkSttlmAmt Ccy="EUR">', '<IntrBkSttlmAmt Ccy="EUX">')],
+    "iso20022.country.code.pass": [],
+    "iso20022.country.code.fail": [('<Ctry>GB</Ctry>', '<Ctry>UK</Ctry>')],
+    "iso20022.iban.pass": [],
+    "iso20022.iban.fail": [('DE89370400440532013000', 'DE89370400440532013001')],
+    "iso20022.bic.pass": [('re:(<CdtrAgt>\\s*<FinInstnId>\\s*<BICFI>)BANKDEFFXXX', '\\g<1>1BNKDEFF')],
+    "iso20022.bic.fail": [('re:(<CdtrAgt>\\s*<FinInstnId>\\s*<BICFI>)BANKDEFFXXX', '\\g<1>BANKQQFFXXX')],
+    "iso20022.nb-of-txs.pass": [],
+    "iso20022.nb-of-txs.fail": [('<NbOfTxs>1</NbOfTxs>', '<NbOfTxs>2</NbOfTxs>')],
+    "iso20022.ctrl-sum.pass": [('<NbOfTxs>1</NbOfTxs>', '<NbOfTxs>1</NbOfTxs>\n\t\t\t\t<CtrlSum>1500.250</CtrlSum>')],
+    "iso20022.ctrl-sum.fail": [('<NbOfTxs>1</NbOfTxs>', '<NbOfTxs>1</NbOfTxs>\n\t\t\t\t<CtrlSum>1500.2</CtrlSum>')],
+    "iso20022.total-settlement.pass": [],
+    "iso20022.total-settlement.fail": [('<TtlIntrBkSttlmAmt Ccy="EUR">1500.25<', '<TtlIntrBkSttlmAmt Ccy="EUR">1500.26<')],
+    # cbpr+
+    "cbpr.bah.biz-msg-idr.pass": [],
+    "cbpr.bah.biz-msg-idr.fail": [('<BizMsgIdr>SVTEST-0001<', '<BizMsgIdr>SVTEST-0002<')],
+    "cbpr.bah.msg-def-idr.pass": [],
+    "cbpr.bah.msg-def-idr.fail": [('<MsgDefIdr>pacs.008.001.08<', '<MsgDefIdr>pacs.008.001.09<')],
+    "cbpr.bah.from-to.pass": [('<CreDt>', '<CpyDplct>COPY</CpyDplct>\n\t\t<CreDt>'), ('re:(<To>\\s*<FIId>\\s*<FinInstnId>\\s*<BICFI>)BANKDEFFXXX', '\\g<1>BANKFRPPXXX')],
+    "cbpr.bah.from-to.fail": [('re:(<To>\\s*<FIId>\\s*<FinInstnId>\\s*<BICFI>)BANKDEFFXXX', '\\g<1>BANKFRPPXXX')],
+    "cbpr.bah.priority.pass": [],
+    "cbpr.bah.priority.fail": [('<Prty>NORM</Prty>', '<Prty>HIGH</Prty>')],
+    "cbpr.single-transaction.pass": [],
+    "cbpr.single-transaction.fail": [('<NbOfTxs>1</NbOfTxs>', '<NbOfTxs>2</NbOfTxs>')],
+    "cbpr.uetr.pass": [],
+    "cbpr.uetr.fail": [('8a562c67-ca16-48ba', '8a562c67-ca16-18ba')],
+    "cbpr.charset.fin-x.pass": [],
+    "cbpr.charset.fin-x.fail": [('<EndToEndId>E2E-REF-0001<', '<EndToEndId>E2E_REF_0001<')],
+    "cbpr.address.structured.pass": [],
+    "cbpr.address.structured.fail": [('<AdrLine>Hauptstrasse 5</AdrLine>', '<AdrLine>Hauptstrasse 5</AdrLine>\n\t\t\t\t\t\t<AdrLine>Hinterhaus</AdrLine>\n\t\t\t\t\t\t<AdrLine>3. Stock</AdrLine>')],
+    "cbpr.address.unstructured.pass": [],
+    "cbpr.address.unstructured.fail": [('re:<PstlAdr>\\s*<StrtNm>High Street</StrtNm>.*?</PstlAdr>', '<PstlAdr>\n\t\t\t\t\t\t<AdrLine>1 High Street</AdrLine>\n\t\t\t\t\t\t<AdrLine>London EC1A 1AA</AdrLine>\n\t\t\t\t\t</PstlAdr>')],
+    "cbpr.address.unstructured.sr2025": [('<CreDt>2026-11-27T10:00:00+00:00', '<CreDt>2026-06-01T10:00:00+02:00'), ('re:<PstlAdr>\\s*<StrtNm>High Street</StrtNm>.*?</PstlAdr>', '<PstlAdr>\n\t\t\t\t\t\t<AdrLine>1 High Street</AdrLine>\n\t\t\t\t\t\t<AdrLine>London EC1A 1AA</AdrLine>\n\t\t\t\t\t</PstlAdr>')],
+    "cbpr.currency.commodity.pass": [],
+    "cbpr.currency.commodity.fail": [NOTTL, ('<IntrBkSttlmAmt Ccy="EUR">1500.25<', '<IntrBkSttlmAmt Ccy="XAU">1500.25<')],
+    "cbpr.charges.debt.pass": [(CHRG, '<ChrgBr>DEBT</ChrgBr>\n\t\t\t\t' + AGT.format("10"))],
+    "cbpr.charges.debt.fail": [(CHRG, '<ChrgBr>DEBT</ChrgBr>\n\t\t\t\t' + AGT.format("10") + '\n\t\t\t\t' + AGT.format("5"))],
+    "cbpr.charges.cred.pass": [(CHRG, '<ChrgBr>CRED</ChrgBr>\n\t\t\t\t' + AGT.format("0"))],
+    "cbpr.charges.cred.fail": [(CHRG, '<ChrgBr>CRED</ChrgBr>')],
+    "cbpr.instr-for-cdtr-agt.pass": [(BEFORE_RMT, '<InstrForCdtrAgt><Cd>PHOB</Cd></InstrForCdtrAgt>\n\t\t\t\t<InstrForCdtrAgt><Cd>HOLD</Cd></InstrForCdtrAgt>\n\t\t\t\t<RmtInf>')],
+    "cbpr.instr-for-cdtr-agt.fail": [(BEFORE_RMT, '<InstrForCdtrAgt><Cd>CHQB</Cd></InstrForCdtrAgt>\n\t\t\t\t<InstrForCdtrAgt><Cd>HOLD</Cd></InstrForCdtrAgt>\n\t\t\t\t<RmtInf>')],
+    "cbpr.remittance.exclusive.pass": [],
+    "cbpr.remittance.exclusive.fail": [('<Ustrd>Invoice 2026-117</Ustrd>', '<Ustrd>Invoice 2026-117</Ustrd>\n\t\t\t\t\t<Strd><AddtlRmtInf>Invoice 2026-117</AddtlRmtInf></Strd>')],
+    "cbpr.instr-id.slashes.pass": [('<InstrId>SVTEST-0001<', '<InstrId>SVTEST/0001<')],
+    "cbpr.instr-id.slashes.fail": [('<InstrId>SVTEST-0001<', '<InstrId>SVTEST//0001<')],
+}
+
+for name, pairs in cases.items():
+    with open(name + ".xml", "w") as f:
+        f.write(edit(base, *pairs))
+print(len(cases), "fixtures")
