@@ -5,6 +5,7 @@ package builtin
 
 import (
 	"github.com/swiftval/swiftval/engine"
+	mtrules "github.com/swiftval/swiftval/rules/mt"
 )
 
 // New returns an engine with every shipped format and built-in rule set
@@ -22,6 +23,7 @@ func Register(e *engine.Engine) {
 
 	// Built-in rule sets.
 	// (each rule pack adds one line here: mustAdd(e, pkg.RuleSet()))
+	mustAdd(e, mtrules.RuleSet())
 }
 
 func mustAdd(e *engine.Engine, rs *engine.RuleSet) {
