@@ -1,0 +1,295 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Millis is a duration that encodes in JSON as milliseconds (a number with
+// microsecond precision).
+type Millis time.Duration
+
+// MarshalJSON writes the duration in milliseconds.
+func (m Millis) MarshalJSON() ([]byte, error) {
+	return strconv.AppendFloat(nil, math.Round(float64(m)/1e3)/1e3, 'f', -1, 64), nil
+}
+
+// UnmarshalJSON reads milliseconds.
+func (m *Millis) UnmarshalJSON(b []byte) error {
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return err
+	}
+	*m = Millis(f * 1e6)
+	return nil
+}
+
+// D returns m as a time.Duration.
+func (m Millis) D() time.Duration { return time.Duration(m) }
+
+// String formats like time.Duration, rounded to the microsecond.
+func (m Millis) String() string { return fmtDur(time.Duration(m)) }
+
+// Seconds is a duration that encodes in JSON as seconds.
+type Seconds time.Duration
+
+// MarshalJSON writes the duration in seconds.
+func (s Seconds) MarshalJSON() ([]byte, error) {
+	return strconv.AppendFloat(nil, time.Duration(s).Seconds(), 'f', -1, 64), nil
+}
+
+// UnmarshalJSON reads seconds.
+func (s *Seconds) UnmarshalJSON(b []byte) error {
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return err
+	}
+	*s = Seconds(f * 1e9)
+	return nil
+}
+
+// D returns s as a time.Duration.
+func (s Seconds) D() time.Duration { return time.Duration(s) }
+
+// fmtDur rounds to the microsecond (or to 0.1 ms above 100 ms).
+func fmtDur(d time.Duration) string {
+	if d >= 100*time.Millisecond {
+		return d.Round(100 * time.Microsecond).String()
+	}
+	return d.Round(time.Microsecond).String()
+}
+
+func pow10(x float64) float64 { return math.Pow(10, x) }
+
+// Summary is a latency distribution. Values come from an HDR histogram with
+// three significant digits: each is within 0.1 % of the true value.
+type Summary struct {
+	Count int64  `json:"count"`
+	Mean  Millis `json:"mean_ms"`
+	Min   Millis `json:"min_ms"`
+	P50   Millis `json:"p50_ms"`
+	P90   Millis `json:"p90_ms"`
+	P99   Millis `json:"p99_ms"`
+	P999  Millis `json:"p999_ms"`
+	Max   Millis `json:"max_ms"`
+}
+
+// Window is one interval of the latency-over-time series, by scheduled
+// time from the end of the warm-up.
+type Window struct {
+	Start  Seconds `json:"start_s"`
+	Count  int64   `json:"count"`
+	Errors int64   `json:"errors"`
+	P50    Millis  `json:"p50_ms"`
+	P99    Millis  `json:"p99_ms"`
+	Max    Millis  `json:"max_ms"`
+}
+
+// Point is one point of the latency distribution: the latency at a
+// quantile (in percent), client-side and (when reported) server-side.
+type Point struct {
+	Quantile float64 `json:"quantile"`
+	Latency  Millis  `json:"latency_ms"`
+	Server   Millis  `json:"server_ms,omitempty"`
+}
+
+// ProcStats are the figures of a server process the harness started.
+type ProcStats struct {
+	PID int `json:"pid"`
+	// PeakRSS is the peak resident set size (VmHWM) in bytes.
+	PeakRSS int64 `json:"peak_rss_bytes"`
+	// RSS is the resident set size at the end of the run (VmRSS) in bytes.
+	RSS int64 `json:"rss_bytes"`
+	// CPU is the user+system CPU time the process used during the run.
+	CPU Seconds `json:"cpu_s"`
+	// CPUPerRequest is CPU divided by the requests answered in the run.
+	CPUPerRequest Millis `json:"cpu_per_request_ms"`
+	// Goroutines is go_goroutines at the end of the run; -1 when unknown.
+	Goroutines int `json:"goroutines"`
+	// GCCount is the number of GC cycles during the run.
+	GCCount int64 `json:"gc_count"`
+	// GCPauseTotal is the GC stop-the-world time during the run.
+	GCPauseTotal Millis `json:"gc_pause_total_ms"`
+	// GCPauseMax is the largest recent pause (quantile 1 of
+	// go_gc_duration_seconds).
+	GCPauseMax Millis `json:"gc_pause_max_ms"`
+	// Note says what could not be read, if anything.
+	Note string `json:"note,omitempty"`
+}
+
+// Gate is a latency gate and its verdict.
+type Gate struct {
+	// P99 and P999 are the targets; zero means not gated.
+	P99  Millis `json:"p99_ms,omitempty"`
+	P999 Millis `json:"p999_ms,omitempty"`
+	// MaxErrorRate is the largest accepted share of failed requests.
+	MaxErrorRate float64 `json:"max_error_rate"`
+	// Pass is true when every target is met.
+	Pass bool `json:"pass"`
+	// Failures says which targets were missed, with the figures.
+	Failures []string `json:"failures,omitempty"`
+}
+
+// Check evaluates the gate against r, setting Pass and Failures, and records
+// it in r.Gate. A run with no successful request never passes.
+func (g Gate) Check(r *Report) *Gate {
+	g.Failures = nil
+	if r.OK == 0 {
+		g.Failures = append(g.Failures, "no request succeeded")
+	}
+	if g.P99 > 0 && r.Latency.P99 > g.P99 {
+		g.Failures = append(g.Failures, fmt.Sprintf("P99 %s is above the target %s", r.Latency.P99, g.P99))
+	}
+	if g.P999 > 0 && r.Latency.P999 > g.P999 {
+		g.Failures = append(g.Failures, fmt.Sprintf("P99.9 %s is above the target %s", r.Latency.P999, g.P999))
+	}
+	if er := r.ErrorRate(); er > g.MaxErrorRate {
+		g.Failures = append(g.Failures, fmt.Sprintf("error rate %.3f%% is above %.3f%%", 100*er, 100*g.MaxErrorRate))
+	}
+	g.Pass = len(g.Failures) == 0
+	r.Gate = &g
+	return &g
+}
+
+// Report is the outcome of one run.
+type Report struct {
+	// Target names what was loaded.
+	Target string `json:"target"`
+	// Started is when measuring started (after the warm-up), UTC.
+	Started time.Time `json:"started"`
+	// Rate is the requested arrival rate per second.
+	Rate float64 `json:"rate"`
+	// Duration and Warmup are the measured and warm-up durations.
+	Duration    Seconds `json:"duration_s"`
+	Warmup      Seconds `json:"warmup_s"`
+	Connections int     `json:"connections"`
+	// Mix is each sample's share of the requests (weights).
+	Mix map[string]int `json:"mix"`
+	// Scheduled is the number of requests scheduled after the warm-up;
+	// Completed those that got an answer or failed; OK those answered
+	// (2xx, or 422 for an invalid message); Invalid those answered
+	// "valid": false.
+	Scheduled int64 `json:"scheduled"`
+	Completed int64 `json:"completed"`
+	OK        int64 `json:"ok"`
+	Invalid   int64 `json:"invalid"`
+	// ErrorCount is the number of failed requests; Errors splits them by
+	// kind (timeout, http_503, conn_refused, canceled ...).
+	ErrorCount int64            `json:"error_count"`
+	Errors     map[string]int64 `json:"errors"`
+	// SendRate is the measured requests completed per second of Duration;
+	// Throughput is the successful ones per second of wall time (Duration,
+	// or longer when the last answer came after it).
+	SendRate   float64 `json:"send_rate"`
+	Throughput float64 `json:"throughput"`
+	// Latency is measured from each request's scheduled send time (open
+	// loop, queueing included); Service from its actual send; Server is
+	// the validation time the server reported in Server-Timing (nil when it
+	// reported none).
+	Latency Summary  `json:"latency"`
+	Service Summary  `json:"service"`
+	Server  *Summary `json:"server,omitempty"`
+	// Series is latency over time; Distribution the percentile curve.
+	Series       []Window `json:"series"`
+	Distribution []Point  `json:"distribution"`
+	// Process holds the server process figures when the harness started it.
+	Process *ProcStats `json:"process,omitempty"`
+	// Gate is the latency gate's verdict, when one was set.
+	Gate *Gate `json:"gate,omitempty"`
+	// Overhead, when measured, is the harness's own latency against a no-op
+	// endpoint at the same rate.
+	Overhead *Summary `json:"overhead,omitempty"`
+}
+
+// ErrorRate is the share of completed requests that failed.
+func (r *Report) ErrorRate() float64 {
+	if r.Completed == 0 {
+		return 0
+	}
+	return float64(r.ErrorCount) / float64(r.Completed)
+}
+
+// WriteText writes the report for humans.
+func (r *Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "target       %s\n", r.Target)
+	fmt.Fprintf(&b, "load         %.0f req/s for %s (warm-up %s), %d connections, open loop\n", r.Rate, r.Duration.D(), r.Warmup.D(), r.Connections)
+	if len(r.Mix) > 0 {
+		fmt.Fprintf(&b, "mix          %s\n", fmtMix(r.Mix))
+	}
+	fmt.Fprintf(&b, "requests     %d scheduled, %d completed, %d ok, %d errors (%.3f%%), %d answered invalid\n",
+		r.Scheduled, r.Completed, r.OK, r.ErrorCount, 100*r.ErrorRate(), r.Invalid)
+	pct := 0.0
+	if r.Rate > 0 {
+		pct = 100 * r.Throughput / r.Rate
+	}
+	fmt.Fprintf(&b, "throughput   %.0f req/s achieved of %.0f requested (%.1f%%)\n", r.Throughput, r.Rate, pct)
+	if len(r.Errors) > 0 {
+		keys := make([]string, 0, len(r.Errors))
+		for k := range r.Errors {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = fmt.Sprintf("%s=%d", k, r.Errors[k])
+		}
+		fmt.Fprintf(&b, "errors       %s\n", strings.Join(parts, " "))
+	}
+	fmt.Fprintf(&b, "\n%-28s %10s %10s %10s %10s %10s %10s\n", "latency", "P50", "P90", "P99", "P99.9", "max", "mean")
+	row := func(name string, s Summary) {
+		fmt.Fprintf(&b, "%-28s %10s %10s %10s %10s %10s %10s\n", name, s.P50, s.P90, s.P99, s.P999, s.Max, s.Mean)
+	}
+	row("client (from scheduled)", r.Latency)
+	row("client (from send)", r.Service)
+	if r.Server != nil {
+		row("server (Server-Timing)", *r.Server)
+	}
+	if r.Overhead != nil {
+		row("harness overhead (no-op)", *r.Overhead)
+	}
+	if p := r.Process; p != nil {
+		fmt.Fprintf(&b, "\nserver pid %d: peak RSS %.1f MiB (now %.1f MiB), CPU %.2fs (%s per request), goroutines %d, GC %d cycles, pause total %s, max %s\n",
+			p.PID, float64(p.PeakRSS)/(1<<20), float64(p.RSS)/(1<<20), p.CPU.D().Seconds(), p.CPUPerRequest, p.Goroutines, p.GCCount, p.GCPauseTotal, p.GCPauseMax)
+		if p.Note != "" {
+			fmt.Fprintf(&b, "             (%s)\n", p.Note)
+		}
+	}
+	if g := r.Gate; g != nil {
+		var t []string
+		if g.P99 > 0 {
+			t = append(t, "P99 ≤ "+g.P99.String())
+		}
+		if g.P999 > 0 {
+			t = append(t, "P99.9 ≤ "+g.P999.String())
+		}
+		t = append(t, fmt.Sprintf("errors ≤ %.3f%%", 100*g.MaxErrorRate))
+		if g.Pass {
+			fmt.Fprintf(&b, "\ngate         PASS (%s)\n", strings.Join(t, ", "))
+		} else {
+			fmt.Fprintf(&b, "\ngate         FAIL (%s): %s\n", strings.Join(t, ", "), strings.Join(g.Failures, "; "))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func fmtMix(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	total := 0
+	for k, v := range m {
+		keys = append(keys, k)
+		total += v
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %.0f%%", k, 100*float64(m[k])/float64(total))
+	}
+	return strings.Join(parts, ", ")
+}
