@@ -18,6 +18,7 @@ import (
 
 	"github.com/swiftval/swiftval/builtin"
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/rules/custom"
 	"github.com/swiftval/swiftval/server"
 )
 
@@ -49,9 +50,10 @@ func (b *byteSize) Set(s string) error {
 
 // serveFlags are the flags of the serve command besides server.Config.
 type serveFlags struct {
-	logLevel  string
-	logFormat string
-	rulesDir  string
+	logLevel   string
+	logFormat  string
+	rulesDir   string
+	watchRules bool
 }
 
 func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -75,6 +77,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.TLSCertFile, "tls-cert", "", "TLS certificate file (PEM); with --tls-key serves HTTPS")
 	fs.StringVar(&cfg.TLSKeyFile, "tls-key", "", "TLS private key file (PEM)")
 	fs.StringVar(&sf.rulesDir, "rules", "", "directory of YAML rule sets to load and manage (PUT /v1/rulesets writes there; SIGHUP reloads)")
+	fs.BoolVar(&sf.watchRules, "rules-watch", false, "with --rules, also reload when a file in the directory changes")
 	fs.StringVar(&sf.logLevel, "log-level", "info", "log level: debug, info (one line per request), warn, error")
 	fs.StringVar(&sf.logFormat, "log-format", "json", "log format: json or text")
 	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (env " + envName(f.Name) + ")" })
@@ -125,14 +128,13 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return code
 	}
 	cfg.Engine = eng
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	if sf.rulesDir != "" {
-		if code := setupRules(&cfg, eng, sf.rulesDir, stderr); code != exitOK {
+		if code := setupRules(ctx, &cfg, eng, sf.rulesDir, sf.watchRules, stderr); code != exitOK {
 			return code
 		}
 	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	tp, shutdownTracing, err := server.TracerProviderFromEnv(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "swiftval serve: tracing: %v\n", err)
@@ -186,12 +188,60 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 // reload, when set by setupRules, reloads the rule-set directory (SIGHUP).
 var reload func() error
 
-// setupRules loads the rule-set directory and hands its manager to the
-// server. Until the rule-set manager exists the flag is refused.
-var setupRules = func(cfg *server.Config, eng *engine.Engine, dir string, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "swiftval serve: --rules is not available in this build")
-	return exitUsage
+// setupRules loads the rule-set directory with a custom.Manager and hands
+// it to the server for /v1/rulesets; SIGHUP reloads it, and with watch set
+// so does any change of a file in it.
+func setupRules(ctx context.Context, cfg *server.Config, eng *engine.Engine, dir string, watch bool, stderr io.Writer) int {
+	m, err := custom.NewManager(eng, custom.ManagerOptions{Dir: dir, Logger: cfg.Logger})
+	if err != nil {
+		printRuleErr(stderr, err)
+		return exitUsage
+	}
+	cfg.RuleSets = ruleSetAdmin{m}
+	reload = m.Reload
+	if watch {
+		go func() {
+			if err := m.Watch(ctx); err != nil {
+				cfg.Logger.Error("watching the rule-set directory failed; SIGHUP still reloads", "error", err.Error())
+			}
+		}()
+	}
+	return exitOK
 }
+
+// ruleSetAdmin adapts custom.Manager to server.RuleSetAdmin.
+type ruleSetAdmin struct{ m *custom.Manager }
+
+func (a ruleSetAdmin) List() any { return a.m.List() }
+
+func (a ruleSetAdmin) Get(name string) ([]byte, any, bool) {
+	y, info, ok := a.m.Get(name)
+	return y, info, ok
+}
+
+func (a ruleSetAdmin) Put(name string, yaml []byte) error {
+	err := a.m.Put(name, yaml)
+	var le *custom.LoadError
+	if errors.As(err, &le) {
+		return loadProblems{le}
+	}
+	return err
+}
+
+func (a ruleSetAdmin) Delete(name string) bool { return a.m.Delete(name) }
+
+// loadProblems lists a LoadError's problems for the 422 problem document.
+type loadProblems struct{ *custom.LoadError }
+
+func (e loadProblems) Problems() []any {
+	out := make([]any, len(e.LoadError.Problems))
+	for i, p := range e.LoadError.Problems {
+		out[i] = p
+	}
+	return out
+}
+
+func (e loadProblems) Unwrap() error { return e.LoadError }
 
 // watchHUP reloads the rule sets on every SIGHUP until ctx is done.
 func watchHUP(ctx context.Context, log *slog.Logger) {
