@@ -1,0 +1,205 @@
+// Package cbpr is the "cbpr+" rule set: SWIFT CBPR+ (Cross-Border Payments
+// and Reporting Plus) usage-guideline rules for the typed MX messages of
+// formats/mx/typed. It applies only under the "cbpr+" profile (named by the
+// caller, or declared by the message's AppHdr BizSvc).
+//
+// Standards releases: the set covers SR2025 (live 22 November 2025) and
+// SR2026 (live 14 November 2026). By default the release in force is chosen
+// per message by the AppHdr creation date (CreDt), falling back to the clock;
+// New(Options{Release: "SR2025"}) pins one. Only the postal-address rules
+// differ between the two releases as implemented here.
+//
+// Rule numbers (R1, R41 ...) differ per message and release and could not be
+// confirmed against the SWIFT MyStandards usage guidelines, so rule IDs use
+// the SWIFT rule names instead; each rule's Source gives the rule name and
+// the public sources it was checked against (see
+// /work/shared/reference/cbpr-rules-index.md).
+package cbpr
+
+import (
+	"time"
+
+	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mx/typed"
+)
+
+// Name is the rule set's name; Profile is the profile it applies under.
+const (
+	Name    = "cbpr+"
+	Profile = "cbpr+"
+)
+
+// Codes reported by the rule set (docs/codes.md).
+const (
+	CodeBizMsgIdr      = "SVC401"
+	CodeMsgDefIdr      = "SVC402"
+	CodeFromTo         = "SVC403"
+	CodePriority       = "SVC404"
+	CodeSingleTx       = "SVC405"
+	CodeUETR           = "SVC406"
+	CodeCharset        = "SVC407"
+	CodeAddress        = "SVC408"
+	CodeUnstructured   = "SVC409"
+	CodeCommodity      = "SVC410"
+	CodeDebt           = "SVC411"
+	CodeCred           = "SVC412"
+	CodeInstrForCdtr   = "SVC413"
+	CodeRemittance     = "SVC414"
+	CodeInstrIDSlashes = "SVC415"
+)
+
+// Release is a CBPR+ standards release.
+type Release struct {
+	// Name is "SR2025" or "SR2026".
+	Name string
+	// Live is the first day the release is in force on the network.
+	Live time.Time
+}
+
+// Releases lists the supported releases, oldest first. Dates: SR2025 live
+// 22 Nov 2025 (NTT DATA, "Since 22 November 2025 ... hybrid postal address");
+// SR2026 live 14 Nov 2026 (J.P. Morgan ISO 20022 migration page, "Effective
+// November 14, 2026"; SWIFT news "November 2026 as part of the SR 2026
+// standards release").
+var Releases = []Release{
+	{"SR2025", time.Date(2025, 11, 22, 0, 0, 0, 0, time.UTC)},
+	{"SR2026", time.Date(2026, 11, 14, 0, 0, 0, 0, time.UTC)},
+}
+
+// Options configures the rule set.
+type Options struct {
+	// Release pins a release ("SR2025", "SR2026"); empty chooses the release
+	// in force at the message's AppHdr CreDt (or the clock without one).
+	Release string
+	// Now is the clock used when a message has no usable CreDt; time.Now when nil.
+	Now func() time.Time
+}
+
+// RuleSet returns the built-in "cbpr+" rule set, release chosen by date.
+func RuleSet() *engine.RuleSet { return New(Options{}) }
+
+// New returns the "cbpr+" rule set with the given options. An unknown
+// Release falls back to choosing by date.
+func New(o Options) *engine.RuleSet {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	version := "SR2025+SR2026"
+	pinned := false
+	for _, r := range Releases {
+		if r.Name == o.Release {
+			version, pinned = r.Name, true
+		}
+	}
+	if !pinned {
+		o.Release = ""
+	}
+	c := &checker{o: o}
+	return &engine.RuleSet{
+		Name:        Name,
+		Version:     version,
+		Description: "SWIFT CBPR+ usage-guideline rules (SR2025, SR2026) for the CBPR+ MX message set",
+		Source:      engine.SourceBuiltin,
+		Profile:     Profile,
+		Rules:       c.rules(),
+	}
+}
+
+type checker struct{ o Options }
+
+// release returns the release in force for a message.
+func (c *checker) release(t *typed.Message) string {
+	if c.o.Release != "" {
+		return c.o.Release
+	}
+	at := c.o.Now()
+	if t.AppHdr != nil {
+		if d, err := time.Parse(time.RFC3339Nano, trim(t.AppHdr.CreDt.Value)); err == nil {
+			at = d
+		}
+	}
+	name := Releases[0].Name
+	for _, r := range Releases {
+		if !at.Before(r.Live) {
+			name = r.Name
+		}
+	}
+	return name
+}
+
+const (
+	pacs008 = "pacs.008.001.08"
+	pacs009 = "pacs.009.001.08"
+	pacs002 = "pacs.002.001.10"
+	pacs004 = "pacs.004.001.09"
+	camt052 = "camt.052.001.08"
+	camt053 = "camt.053.001.08"
+	camt054 = "camt.054.001.08"
+	pain001 = "pain.001.001.09"
+)
+
+// all is every CBPR+ message with a typed model.
+var all = []string{pacs008, pacs009, pacs002, pacs004, camt052, camt053, camt054, pain001}
+
+func info(id, code string, types []string, source, desc string) engine.RuleInfo {
+	return engine.RuleInfo{ID: id, Code: code, Severity: engine.Error, AppliesTo: types, Format: "mx", Source: source, Description: desc}
+}
+
+// Sources cited below.
+const (
+	srcDeck  = "SWIFT CBPR+ training deck (public copy; see mx-facts.md)"
+	srcJS    = "independent pre-SR2025 CBPR+ validator using SWIFT rule names"
+	srcGS    = "https://developer.gs.com/docs/services/transaction-banking/cbpr+-pacs008"
+	srcJPM   = "https://www.jpmorgan.com/insights/payments/cross-border-payments/iso-20022-jpmorganchase-digital-channels"
+	srcNoNum = "; CBPR+ rule number unconfirmed (differs per message and release)"
+)
+
+func (c *checker) rules() []engine.Rule {
+	return []engine.Rule{
+		engine.NewRule(info("cbpr.bah.biz-msg-idr", CodeBizMsgIdr, all,
+			"CBPR_Business_Message_Identifier_TextualRule: BizMsgIdr \"must contain the Message Identification element from the Group Header of the underlying message, where available\"; "+srcDeck+"; "+srcGS+srcNoNum,
+			"AppHdr BizMsgIdr equals the document's GrpHdr/MsgId"), checkBizMsgIdr),
+		engine.NewRule(info("cbpr.bah.msg-def-idr", CodeMsgDefIdr, all,
+			"CBPR_Message_Definition_Identifier_TextualRule: MsgDefIdr \"must be formatted exactly as it appears in the namespace of the Business Message\"; "+srcDeck+"; "+srcGS+srcNoNum,
+			"AppHdr MsgDefIdr equals the message identifier of the Document namespace"), checkMsgDefIdr),
+		engine.NewRule(info("cbpr.bah.from-to", CodeFromTo, []string{pacs008, pacs009, pacs004, pacs002},
+			"CBPR_From_To_Instructing_Instructed_Agent_BIC_1/2_FormalRule: BAH From/To BIC must match the Instructing/Instructed Agent BIC, except where CpyDplct is COPY or CODU; "+srcJS+"; "+srcGS+" (COPY/CODU exception wording unconfirmed)"+srcNoNum,
+			"AppHdr From/To BICs equal the instructing/instructed agent BICs unless the message is a copy (COPY, CODU)"), checkFromTo),
+		engine.NewRule(info("cbpr.bah.priority", CodePriority, []string{pacs008, pacs009},
+			"CBPR_Priority_Instruction_Priority_FormalRule: if Priority is used in the BAH, it should be identical to PmtTpInf/InstrPrty if present; "+srcJS+"; "+srcDeck+srcNoNum,
+			"AppHdr Prty equals PmtTpInf/InstrPrty when both are present"), checkPriority),
+		engine.NewRule(info("cbpr.single-transaction", CodeSingleTx, []string{pacs008, pacs009, pacs004},
+			"CBPR+ restricted XSD: NbOfTxs fixed to 1 and one transaction (GoPlasmatic/MXMessage CBPR+ pacs.008 types, SR2025); "+srcDeck+" (\"The number of transactions in CBPR+ payment usage guidelines is fixed to 1\")",
+			"one transaction per message: NbOfTxs is 1 and exactly one transaction is present"), checkSingleTx),
+		engine.NewRule(info("cbpr.uetr", CodeUETR, []string{pacs008, pacs009},
+			"CBPR+ restricted XSD: PaymentIdentification7__1/UETR mandatory, UUIDv4Identifier pattern [a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89ab][a-f0-9]{3}-[a-f0-9]{12} (GoPlasmatic/MXMessage pacs_008_001_08; JAXB CBPR+ pacs.009 PaymentIdentification7__1)",
+			"PmtId/UETR is present and a lower-case UUID version 4"), checkUETR),
+		engine.NewRule(info("cbpr.charset.fin-x", CodeCharset, all,
+			"CBPR+ restricted XSD types CBPR_RestrictedFINXMaxNText pattern [0-9a-zA-Z/\\-\\?:\\(\\)\\.,'\\+ ]+ and _Extended (names, postal addresses, remittance, e-mail) adding !#$%&*=^_`{|}~\";<>@[\\] (GoPlasmatic/MXMessage, SR2025); "+srcJPM,
+			"free text uses the FIN-X character set (extended set for names, addresses, remittance information and e-mail)"), checkCharset),
+		engine.NewRule(info("cbpr.address.structured", CodeAddress, []string{pacs008, pacs009, pacs004, pacs002, pain001},
+			"CBPR+ SR2025 postal address (structured/hybrid): TwnNm and Ctry mandatory, hybrid at most 2 AdrLine; "+srcJPM+" (\"For any postal address sent, Town Name and Country must be included\"; hybrid \"maximum 2 Address Line elements\")"+srcNoNum,
+			"a structured or hybrid postal address has TwnNm and Ctry, and a hybrid one at most 2 AdrLine"), c.checkAddress),
+		engine.NewRule(info("cbpr.address.unstructured", CodeUnstructured, []string{pacs008, pacs009, pacs004, pacs002, pain001},
+			"CBPR+ SR2026: fully unstructured postal addresses (AdrLine only) no longer accepted from 14 November 2026; https://www.swift.com/news-events/news/iso-20022-milestone-november-2026-unstructured-addresses-be-removed; https://www.jpmorgan.com/insights/payments/cross-border-payments/iso-20022-migration (exempt messages unconfirmed)",
+			"no address is AdrLine only: refused under SR2026, a warning under SR2025"), c.checkUnstructured),
+		engine.NewRule(info("cbpr.currency.commodity", CodeCommodity, []string{pacs008, pacs009, pacs004},
+			"CBPR_Interbank_Settlement_Currency_FormalRule: \"The codes XAU, XAG, XPD and XPT are not allowed, as these codes are only used for commodities\" (pacs.004: CBPR_Returned_Interbank_Settlement_Currency_FormalRule); "+srcJS+srcNoNum,
+			"settlement amounts are not in a commodity currency (XAU, XAG, XPD, XPT)"), checkCommodity),
+		engine.NewRule(info("cbpr.charges.debt", CodeDebt, []string{pacs008},
+			"CBPR_DEBT_FormalRule: \"If Charge Bearer/DEBT is present, then only one occurrence of Charge Information is allowed\"; "+srcJS+srcNoNum,
+			"with ChrgBr DEBT at most one ChrgsInf"), checkDebt),
+		engine.NewRule(info("cbpr.charges.cred", CodeCred, []string{pacs008},
+			"CBPR_CRED_FormalRule: \"Charge information is mandatory if CRED is present\"; "+srcJS+" (zero-amount wording unconfirmed)"+srcNoNum,
+			"with ChrgBr CRED at least one ChrgsInf"), checkCred),
+		engine.NewRule(info("cbpr.instr-for-cdtr-agt", CodeInstrForCdtr, []string{pacs008},
+			"CBPR_Instruction_for_Creditor_Agent1_FormalRule (HOLD not with CHQB), ..._Agent2_FormalRule (TELB not with PHOB), CBPR_Instruction_For_Creditor_Presence_Code_FormalRule (each code once); "+srcJS+srcNoNum,
+			"InstrForCdtrAgt codes: no HOLD with CHQB, no TELB with PHOB, each code at most once"), checkInstrForCdtrAgt),
+		engine.NewRule(info("cbpr.remittance.exclusive", CodeRemittance, []string{pacs008},
+			"CBPR_Remittance_Mutually_Exclusive_FormalRule (Strd or Ustrd) and CBPR_Related_Remit_Info_Remit_Info_Mutually_Exclusive_FormalRule (RltdRmtInf or RmtInf); "+srcJS+srcNoNum,
+			"remittance: Strd and Ustrd exclusive; RltdRmtInf and RmtInf exclusive"), checkRemittance),
+		engine.NewRule(info("cbpr.instr-id.slashes", CodeInstrIDSlashes, []string{pacs008, pacs009, pacs002, pacs004, camt054},
+			"CBPR_Instruction_Identification_FormalRule / CBPR_Original_Instruction_Identification_FormalRule: \"must not start or end with a slash '/' and must not contain two consecutive slashes '//'\"; "+srcJS+" (pacs.008, pacs.002); camt.054 and pacs.004 per [UR] only"+srcNoNum,
+			"InstrId / OrgnlInstrId do not start or end with '/' nor contain '//'"), checkInstrIDSlashes),
+	}
+}

@@ -1,0 +1,194 @@
+package cbpr
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mx/typed"
+	"github.com/swiftval/swiftval/formats/mx/typed/typedtest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden reports in testdata/mx/rules")
+
+const fixtures = "../../testdata/mx/rules"
+
+const tx = "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]"
+
+// cases: for each rule, its code and the XPath its failing fixture must be
+// reported at. <rule>.pass.xml must be valid and not report the code.
+var cases = []struct {
+	rule, code, path string
+}{
+	{"cbpr.bah.biz-msg-idr", CodeBizMsgIdr, "/AppHdr/BizMsgIdr"},
+	{"cbpr.bah.msg-def-idr", CodeMsgDefIdr, "/AppHdr/MsgDefIdr"},
+	{"cbpr.bah.from-to", CodeFromTo, "/AppHdr/To/FIId/FinInstnId/BICFI"},
+	{"cbpr.bah.priority", CodePriority, "/AppHdr/Prty"},
+	{"cbpr.single-transaction", CodeSingleTx, "/Document/FIToFICstmrCdtTrf/GrpHdr/NbOfTxs"},
+	{"cbpr.uetr", CodeUETR, tx + "/PmtId/UETR"},
+	{"cbpr.charset.fin-x", CodeCharset, tx + "/PmtId/EndToEndId"},
+	{"cbpr.address.structured", CodeAddress, tx + "/Cdtr/PstlAdr/AdrLine[3]"},
+	{"cbpr.address.unstructured", CodeUnstructured, tx + "/Dbtr/PstlAdr"},
+	{"cbpr.currency.commodity", CodeCommodity, tx + "/IntrBkSttlmAmt/@Ccy"},
+	{"cbpr.charges.debt", CodeDebt, tx + "/ChrgsInf[2]"},
+	{"cbpr.charges.cred", CodeCred, tx + "/ChrgBr"},
+	{"cbpr.instr-for-cdtr-agt", CodeInstrForCdtr, tx + "/InstrForCdtrAgt[2]/Cd"},
+	{"cbpr.remittance.exclusive", CodeRemittance, tx + "/RmtInf/Strd[1]"},
+	{"cbpr.instr-id.slashes", CodeInstrIDSlashes, tx + "/PmtId/InstrId"},
+}
+
+func TestRules(t *testing.T) {
+	e := typedtest.Engine(t, RuleSet())
+	seen := map[string]bool{}
+	for _, r := range RuleSet().Rules {
+		seen[r.Info().ID] = false
+	}
+	for _, tc := range cases {
+		seen[tc.rule] = true
+		for _, kind := range []string{"pass", "fail"} {
+			t.Run(tc.rule+"/"+kind, func(t *testing.T) {
+				name := filepath.Join(fixtures, tc.rule+"."+kind)
+				raw, err := os.ReadFile(name + ".xml")
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, js := typedtest.Report(e, raw, engine.ValidateOptions{})
+				typedtest.Golden(t, name+".json", js, *update)
+				var hit *engine.Finding
+				for i := range r.Findings {
+					if r.Findings[i].Code == tc.code && hit == nil {
+						hit = &r.Findings[i]
+					}
+				}
+				switch {
+				case kind == "pass" && hit != nil:
+					t.Errorf("pass fixture reports %s: %s", tc.code, hit.Message)
+				case kind == "pass" && !r.Valid:
+					t.Errorf("pass fixture invalid: %v", r.Findings)
+				case kind == "fail" && hit == nil:
+					t.Errorf("fail fixture does not report %s: %v", tc.code, r.Findings)
+				case kind == "fail" && hit.Location.Path != tc.path:
+					t.Errorf("%s at %s, want %s", tc.code, hit.Location.Path, tc.path)
+				case kind == "fail" && (hit.Rule != tc.rule || hit.Location.Line == 0 || hit.Severity != engine.Error):
+					t.Errorf("finding rule %s line %d severity %v", hit.Rule, hit.Location.Line, hit.Severity)
+				}
+			})
+		}
+	}
+	for id, ok := range seen {
+		if !ok {
+			t.Errorf("rule %s has no test case", id)
+		}
+	}
+}
+
+// TestRelease checks the release choice: by CreDt, pinned, and by clock.
+func TestRelease(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(fixtures, "cbpr.address.unstructured.sr2025.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		set  *engine.RuleSet
+		sev  engine.Severity
+	}{
+		{"by CreDt 2026-06-01 is SR2025", RuleSet(), engine.Warning},
+		{"pinned SR2026", New(Options{Release: "SR2026"}), engine.Error},
+		{"pinned SR2025", New(Options{Release: "SR2025"}), engine.Warning},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := typedtest.Engine(t, tc.set)
+			r, js := typedtest.Report(e, raw, engine.ValidateOptions{})
+			if !strings.Contains(tc.name, "pinned") {
+				typedtest.Golden(t, filepath.Join(fixtures, "cbpr.address.unstructured.sr2025.json"), js, *update)
+			}
+			if len(r.Findings) != 1 || r.Findings[0].Code != CodeUnstructured || r.Findings[0].Severity != tc.sev {
+				t.Errorf("findings %v, want one %s %v", r.Findings, CodeUnstructured, tc.sev)
+			}
+		})
+	}
+	c := &checker{o: Options{Now: func() time.Time { return time.Date(2026, 11, 13, 23, 0, 0, 0, time.UTC) }}}
+	if got := c.release(&typedMessageNoHdr); got != "SR2025" {
+		t.Errorf("release on 13 Nov 2026 = %s, want SR2025", got)
+	}
+	c.o.Now = func() time.Time { return time.Date(2026, 11, 14, 0, 0, 0, 0, time.UTC) }
+	if got := c.release(&typedMessageNoHdr); got != "SR2026" {
+		t.Errorf("release on 14 Nov 2026 = %s, want SR2026", got)
+	}
+	if v := RuleSet().Version; v != "SR2025+SR2026" {
+		t.Errorf("version %s", v)
+	}
+	if v := New(Options{Release: "SR2025"}).Version; v != "SR2025" {
+		t.Errorf("pinned version %s", v)
+	}
+}
+
+func TestUUIDv4(t *testing.T) {
+	tests := []struct {
+		s  string
+		ok bool
+	}{
+		{"8a562c67-ca16-48ba-b074-65581be6f011", true},
+		{"8A562C67-CA16-48BA-B074-65581BE6F011", false},
+		{"8a562c67-ca16-18ba-b074-65581be6f011", false},
+		{"8a562c67-ca16-48ba-c074-65581be6f011", false},
+		{"8a562c67ca1648bab07465581be6f011", false},
+		{"", false},
+	}
+	for _, tc := range tests {
+		if got := isUUIDv4(tc.s); got != tc.ok {
+			t.Errorf("isUUIDv4(%q) = %v", tc.s, got)
+		}
+	}
+}
+
+// TestCorpus runs the set over the shared corpus's CBPR+ files (read in
+// place). Files named as deliberate violators (generated, names may be
+// wrong) must report the rule their name cites; SWIFT's own samples must
+// report no error.
+func TestCorpus(t *testing.T) {
+	dir := "../../../shared/corpus/mx/phoughton__iso20022-cbpr-ur"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("shared corpus absent at %s: skipping corpus checks", dir)
+	}
+	e := typedtest.Engine(t, RuleSet())
+	expect := map[string]string{
+		"commodity_currency_XAU": CodeCommodity,
+		"slash_in_instrid":       CodeInstrIDSlashes,
+		"msgdefidr_mismatch":     CodeMsgDefIdr,
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.xml"))
+	for _, f := range files {
+		raw, _ := os.ReadFile(f)
+		r, _ := typedtest.Report(e, raw, engine.ValidateOptions{Profile: Profile})
+		base := filepath.Base(f)
+		for suffix, code := range expect {
+			if strings.Contains(base, "__violates_") && strings.Contains(base, suffix) && !r.HasCode(code) {
+				t.Errorf("%s: %s not reported: %v", base, code, r.Findings)
+			}
+		}
+		for _, fd := range r.Findings {
+			t.Logf("%s: %s %s %s", base, fd.Code, fd.Location.Path, fd.Message)
+		}
+	}
+}
+
+func BenchmarkRuleSet(b *testing.B) {
+	raw, err := os.ReadFile(filepath.Join(fixtures, "cbpr.uetr.pass.xml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := typedtest.Engine(b, RuleSet())
+	b.ReportAllocs()
+	for b.Loop() {
+		e.Validate(nil, raw)
+	}
+}
+
+var typedMessageNoHdr = typed.Message{}

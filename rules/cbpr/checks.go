@@ -1,0 +1,454 @@
+package cbpr
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mx/typed"
+	"github.com/swiftval/swiftval/rules/common"
+)
+
+func trim(s string) string { return strings.TrimSpace(s) }
+
+// hdr returns the typed message when it has an AppHdr and a document.
+func hdr(m *engine.Message) *typed.Message {
+	t := typed.Of(m)
+	if t == nil || t.AppHdr == nil || t.Element == "" {
+		return nil
+	}
+	return t
+}
+
+// grpHdrMsgID returns the document's GrpHdr/MsgId.
+func grpHdrMsgID(t *typed.Message) typed.Text {
+	switch {
+	case t.Pacs008 != nil:
+		return t.Pacs008.GrpHdr.MsgId
+	case t.Pacs009 != nil:
+		return t.Pacs009.GrpHdr.MsgId
+	case t.Pacs002 != nil:
+		return t.Pacs002.GrpHdr.MsgId
+	case t.Pacs004 != nil:
+		return t.Pacs004.GrpHdr.MsgId
+	case t.Camt052 != nil:
+		return t.Camt052.GrpHdr.MsgId
+	case t.Camt053 != nil:
+		return t.Camt053.GrpHdr.MsgId
+	case t.Camt054 != nil:
+		return t.Camt054.GrpHdr.MsgId
+	case t.Pain001 != nil:
+		return t.Pain001.GrpHdr.MsgId
+	}
+	return typed.Text{}
+}
+
+func checkBizMsgIdr(m *engine.Message, f *engine.Findings) {
+	t := hdr(m)
+	if t == nil {
+		return
+	}
+	id, b := grpHdrMsgID(t), t.AppHdr.BizMsgIdr
+	if !id.Present() || !b.Present() || trim(id.Value) == trim(b.Value) {
+		return
+	}
+	f.Errorf(CodeBizMsgIdr, t.Loc("/AppHdr/BizMsgIdr", b.Pos), "AppHdr BizMsgIdr %s differs from GrpHdr/MsgId %s", engine.Echo(b.Value), engine.Echo(id.Value))
+}
+
+func checkMsgDefIdr(m *engine.Message, f *engine.Findings) {
+	t := hdr(m)
+	if t == nil {
+		return
+	}
+	d := t.AppHdr.MsgDefIdr
+	if !d.Present() || trim(d.Value) == t.ID {
+		return
+	}
+	f.Errorf(CodeMsgDefIdr, t.Loc("/AppHdr/MsgDefIdr", d.Pos), "AppHdr MsgDefIdr %s differs from the Document namespace's message %s", engine.Echo(d.Value), engine.Echo(t.ID))
+}
+
+type agents struct {
+	instg, instd *typed.BranchAndFinancialInstitutionIdentification6
+	path         string // path of the block holding them
+}
+
+// txAgents returns the instructing and instructed agents of the (first)
+// transaction, or of the group header when the transaction has none.
+func txAgents(t *typed.Message) (a agents) {
+	doc := t.DocPath()
+	switch {
+	case t.Pacs008 != nil:
+		g := &t.Pacs008.GrpHdr
+		a = agents{g.InstgAgt, g.InstdAgt, doc + "/GrpHdr"}
+		if len(t.Pacs008.CdtTrfTxInf) > 0 {
+			tx := &t.Pacs008.CdtTrfTxInf[0]
+			a = pick(a, tx.InstgAgt, tx.InstdAgt, doc+"/CdtTrfTxInf[1]")
+		}
+	case t.Pacs009 != nil:
+		g := &t.Pacs009.GrpHdr
+		a = agents{g.InstgAgt, g.InstdAgt, doc + "/GrpHdr"}
+		if len(t.Pacs009.CdtTrfTxInf) > 0 {
+			tx := &t.Pacs009.CdtTrfTxInf[0]
+			a = pick(a, tx.InstgAgt, tx.InstdAgt, doc+"/CdtTrfTxInf[1]")
+		}
+	case t.Pacs004 != nil:
+		g := &t.Pacs004.GrpHdr
+		a = agents{g.InstgAgt, g.InstdAgt, doc + "/GrpHdr"}
+		if len(t.Pacs004.TxInf) > 0 {
+			tx := &t.Pacs004.TxInf[0]
+			a = pick(a, tx.InstgAgt, tx.InstdAgt, doc+"/TxInf[1]")
+		}
+	case t.Pacs002 != nil:
+		g := &t.Pacs002.GrpHdr
+		a = agents{g.InstgAgt, g.InstdAgt, doc + "/GrpHdr"}
+		if len(t.Pacs002.TxInfAndSts) > 0 {
+			tx := &t.Pacs002.TxInfAndSts[0]
+			a = pick(a, tx.InstgAgt, tx.InstdAgt, doc+"/TxInfAndSts[1]")
+		}
+	}
+	return a
+}
+
+func pick(a agents, instg, instd *typed.BranchAndFinancialInstitutionIdentification6, path string) agents {
+	if instg != nil || instd != nil {
+		return agents{instg, instd, path}
+	}
+	return a
+}
+
+func partyBIC(p *typed.Party44Choice) typed.Text {
+	if p.FIId != nil {
+		return p.FIId.FinInstnId.BICFI
+	}
+	return typed.Text{}
+}
+
+func checkFromTo(m *engine.Message, f *engine.Findings) {
+	t := hdr(m)
+	if t == nil {
+		return
+	}
+	switch trim(t.AppHdr.CpyDplct.Value) {
+	case "COPY", "CODU":
+		return
+	}
+	a := txAgents(t)
+	pairs := []struct {
+		bah   typed.Text
+		path  string
+		agent *typed.BranchAndFinancialInstitutionIdentification6
+		name  string
+	}{
+		{partyBIC(&t.AppHdr.Fr), "/AppHdr/Fr/FIId/FinInstnId/BICFI", a.instg, "InstgAgt"},
+		{partyBIC(&t.AppHdr.To), "/AppHdr/To/FIId/FinInstnId/BICFI", a.instd, "InstdAgt"},
+	}
+	for _, p := range pairs {
+		if !p.bah.Present() || p.agent == nil || !p.agent.FinInstnId.BICFI.Present() {
+			continue
+		}
+		if bic8(p.bah.Value) != bic8(p.agent.FinInstnId.BICFI.Value) {
+			f.Errorf(CodeFromTo, t.Loc(p.path, p.bah.Pos), "AppHdr BIC %s differs from %s BIC %s (%s/%s/FinInstnId/BICFI)", engine.Echo(p.bah.Value), p.name, engine.Echo(p.agent.FinInstnId.BICFI.Value), a.path, p.name)
+		}
+	}
+}
+
+// bic8 normalises a BIC for comparison: "BANKDEFFXXX" and "BANKDEFF" name
+// the same primary office.
+func bic8(s string) string {
+	s = trim(s)
+	if len(s) == 11 && strings.HasSuffix(s, "XXX") {
+		return s[:8]
+	}
+	return s
+}
+
+func checkPriority(m *engine.Message, f *engine.Findings) {
+	t := hdr(m)
+	if t == nil {
+		return
+	}
+	p := t.AppHdr.Prty
+	if !p.Present() {
+		return
+	}
+	var instr typed.Text
+	switch {
+	case t.Pacs008 != nil:
+		if t.Pacs008.GrpHdr.PmtTpInf != nil {
+			instr = t.Pacs008.GrpHdr.PmtTpInf.InstrPrty
+		}
+		if len(t.Pacs008.CdtTrfTxInf) > 0 && t.Pacs008.CdtTrfTxInf[0].PmtTpInf != nil && t.Pacs008.CdtTrfTxInf[0].PmtTpInf.InstrPrty.Present() {
+			instr = t.Pacs008.CdtTrfTxInf[0].PmtTpInf.InstrPrty
+		}
+	case t.Pacs009 != nil:
+		if t.Pacs009.GrpHdr.PmtTpInf != nil {
+			instr = t.Pacs009.GrpHdr.PmtTpInf.InstrPrty
+		}
+		if len(t.Pacs009.CdtTrfTxInf) > 0 && t.Pacs009.CdtTrfTxInf[0].PmtTpInf != nil && t.Pacs009.CdtTrfTxInf[0].PmtTpInf.InstrPrty.Present() {
+			instr = t.Pacs009.CdtTrfTxInf[0].PmtTpInf.InstrPrty
+		}
+	}
+	if instr.Present() && trim(instr.Value) != trim(p.Value) {
+		f.Errorf(CodePriority, t.Loc("/AppHdr/Prty", p.Pos), "AppHdr Prty %s differs from PmtTpInf/InstrPrty %s", engine.Echo(p.Value), engine.Echo(instr.Value))
+	}
+}
+
+func checkSingleTx(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	if t == nil {
+		return
+	}
+	var nb typed.Text
+	var n int
+	var tx string
+	var txPos typed.Pos
+	switch {
+	case t.Pacs008 != nil:
+		nb, n, tx = t.Pacs008.GrpHdr.NbOfTxs, len(t.Pacs008.CdtTrfTxInf), "CdtTrfTxInf"
+		if n > 1 {
+			txPos = t.Pacs008.CdtTrfTxInf[1].Pos
+		}
+	case t.Pacs009 != nil:
+		nb, n, tx = t.Pacs009.GrpHdr.NbOfTxs, len(t.Pacs009.CdtTrfTxInf), "CdtTrfTxInf"
+		if n > 1 {
+			txPos = t.Pacs009.CdtTrfTxInf[1].Pos
+		}
+	case t.Pacs004 != nil:
+		nb, n, tx = t.Pacs004.GrpHdr.NbOfTxs, len(t.Pacs004.TxInf), "TxInf"
+		if n > 1 {
+			txPos = t.Pacs004.TxInf[1].Pos
+		}
+	default:
+		return
+	}
+	if nb.Present() && trim(nb.Value) != "1" {
+		f.Errorf(CodeSingleTx, t.Loc(t.DocPath()+"/GrpHdr/NbOfTxs", nb.Pos), "NbOfTxs is %s; CBPR+ allows exactly one transaction per message", engine.Echo(nb.Value))
+	}
+	if n > 1 {
+		f.Errorf(CodeSingleTx, t.Loc(t.DocPath()+"/"+tx+"[2]", txPos), "the message holds %d %s; CBPR+ allows exactly one transaction per message", n, tx)
+	}
+}
+
+func checkUETR(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	if t == nil {
+		return
+	}
+	var ids []*typed.PaymentIdentification7
+	var tx string
+	switch {
+	case t.Pacs008 != nil:
+		for i := range t.Pacs008.CdtTrfTxInf {
+			ids = append(ids, &t.Pacs008.CdtTrfTxInf[i].PmtId)
+		}
+		tx = "CdtTrfTxInf"
+	case t.Pacs009 != nil:
+		for i := range t.Pacs009.CdtTrfTxInf {
+			ids = append(ids, &t.Pacs009.CdtTrfTxInf[i].PmtId)
+		}
+		tx = "CdtTrfTxInf"
+	}
+	for i, id := range ids {
+		p := t.DocPath() + "/" + tx + "[" + strconv.Itoa(i+1) + "]/PmtId"
+		if !id.UETR.Present() {
+			f.Errorf(CodeUETR, t.Loc(p, id.Pos), "PmtId/UETR is missing; CBPR+ makes the UETR mandatory")
+			continue
+		}
+		if !isUUIDv4(id.UETR.Value) {
+			f.Errorf(CodeUETR, t.Loc(p+"/UETR", id.UETR.Pos), "UETR %s is not a lower-case UUID version 4 (8-4-4-4-12 hex digits, version 4, variant 8, 9, a or b)", engine.Echo(id.UETR.Value))
+		}
+	}
+}
+
+// isUUIDv4 matches the ISO 20022 UUIDv4Identifier pattern
+// [a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89ab][a-f0-9]{3}-[a-f0-9]{12}.
+func isUUIDv4(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+			continue
+		case 14:
+			if c != '4' {
+				return false
+			}
+			continue
+		case 19:
+			if c != '8' && c != '9' && c != 'a' && c != 'b' {
+				return false
+			}
+			continue
+		}
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// finxExtra are the characters the CBPR+ _Extended text types add to FIN-X
+// (GoPlasmatic/MXMessage pacs_008_001_08, SR2025; dosgmbh.de character sets).
+const finxExtra = "!#$%&*=^_`{|}~\";<>@[\\]"
+
+// indexNotFINX returns the index of the first byte of s outside FIN-X (the
+// SWIFT X set without CR and LF, which the CBPR+ pattern excludes), or with
+// extended also outside finxExtra; -1 when all are in.
+func indexNotFINX(s string, extended bool) int {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if common.IsX(c) && c != '\r' && c != '\n' {
+			continue
+		}
+		if extended && strings.IndexByte(finxExtra, c) >= 0 {
+			continue
+		}
+		return i
+	}
+	return -1
+}
+
+// extendedText reports whether a text leaf at path may use the extended
+// character set: names, postal addresses, remittance information, e-mail.
+func extendedText(path, name string) bool {
+	return name == "Nm" || name == "EmailAdr" || strings.Contains(path, "/PstlAdr/") || strings.Contains(path, "/RmtInf/")
+}
+
+func checkCharset(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	if t == nil {
+		return
+	}
+	ls := t.Leaves()
+	for i := range ls {
+		l := &ls[i]
+		if l.Kind != typed.KindText {
+			continue
+		}
+		path := t.LeafPath(l)
+		ext := extendedText(path, l.Name)
+		j := indexNotFINX(l.Value, ext)
+		if j < 0 {
+			continue
+		}
+		set := "FIN-X"
+		if ext {
+			set = "extended FIN-X"
+		}
+		f.Errorf(CodeCharset, t.LeafLoc(l), "%s has a character outside the CBPR+ %s character set at position %d", l.Name, set, len([]rune(l.Value[:j]))+1)
+	}
+}
+
+func checkCommodity(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	if t == nil {
+		return
+	}
+	ls := t.Leaves()
+	for i := range ls {
+		l := &ls[i]
+		if l.Kind != typed.KindAmount || !common.IsCommodity(l.Ccy) {
+			continue
+		}
+		switch l.Name {
+		case "IntrBkSttlmAmt", "TtlIntrBkSttlmAmt", "RtrdIntrBkSttlmAmt", "TtlRtrdIntrBkSttlmAmt":
+		default:
+			continue
+		}
+		loc := t.LeafLoc(l)
+		loc.Path += "/@Ccy"
+		f.Errorf(CodeCommodity, loc, "%s is in %s, a commodity code; CBPR+ does not allow XAU, XAG, XPD or XPT", l.Name, engine.Echo(l.Ccy))
+	}
+}
+
+func pacs008Tx(t *typed.Message) []typed.CreditTransferTransaction39 {
+	if t == nil || t.Pacs008 == nil {
+		return nil
+	}
+	return t.Pacs008.CdtTrfTxInf
+}
+
+func txPath(t *typed.Message, i int) string {
+	return t.DocPath() + "/CdtTrfTxInf[" + strconv.Itoa(i+1) + "]"
+}
+
+func checkDebt(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	for i, tx := range pacs008Tx(t) {
+		if trim(tx.ChrgBr.Value) == "DEBT" && len(tx.ChrgsInf) > 1 {
+			f.Errorf(CodeDebt, t.Loc(txPath(t, i)+"/ChrgsInf[2]", tx.ChrgsInf[1].Pos), "ChrgBr is DEBT but ChrgsInf occurs %d times; only one is allowed", len(tx.ChrgsInf))
+		}
+	}
+}
+
+func checkCred(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	for i, tx := range pacs008Tx(t) {
+		if trim(tx.ChrgBr.Value) == "CRED" && len(tx.ChrgsInf) == 0 {
+			f.Errorf(CodeCred, t.Loc(txPath(t, i)+"/ChrgBr", tx.ChrgBr.Pos), "ChrgBr is CRED but ChrgsInf is missing; it is mandatory with CRED (a zero amount when no charges were taken)")
+		}
+	}
+}
+
+func checkInstrForCdtrAgt(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	for i, tx := range pacs008Tx(t) {
+		if len(tx.InstrForCdtrAgt) == 0 {
+			continue
+		}
+		seen := map[string]int{}
+		for j, in := range tx.InstrForCdtrAgt {
+			cd := trim(in.Cd.Value)
+			if cd == "" {
+				continue
+			}
+			p := txPath(t, i) + "/InstrForCdtrAgt[" + strconv.Itoa(j+1) + "]/Cd"
+			if _, dup := seen[cd]; dup {
+				f.Errorf(CodeInstrForCdtr, t.Loc(p, in.Cd.Pos), "InstrForCdtrAgt code %s is used more than once", engine.Echo(cd))
+				continue
+			}
+			seen[cd] = j
+		}
+		for _, pair := range [][2]string{{"HOLD", "CHQB"}, {"TELB", "PHOB"}} {
+			j, has := seen[pair[0]]
+			if _, other := seen[pair[1]]; has && other {
+				in := tx.InstrForCdtrAgt[j]
+				f.Errorf(CodeInstrForCdtr, t.Loc(txPath(t, i)+"/InstrForCdtrAgt["+strconv.Itoa(j+1)+"]/Cd", in.Cd.Pos), "InstrForCdtrAgt code %s is not allowed together with %s", pair[0], pair[1])
+			}
+		}
+	}
+}
+
+func checkRemittance(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	for i, tx := range pacs008Tx(t) {
+		if tx.RmtInf != nil && len(tx.RltdRmtInf) > 0 {
+			f.Errorf(CodeRemittance, t.Loc(txPath(t, i)+"/RmtInf", tx.RmtInf.Pos), "RmtInf and RltdRmtInf are both present; they are mutually exclusive")
+		}
+		if r := tx.RmtInf; r != nil && len(r.Strd) > 0 && len(r.Ustrd) > 0 {
+			f.Errorf(CodeRemittance, t.Loc(txPath(t, i)+"/RmtInf/Strd[1]", r.Strd[0].Pos), "RmtInf has both Ustrd and Strd; only one of them may be used")
+		}
+	}
+}
+
+func checkInstrIDSlashes(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	if t == nil {
+		return
+	}
+	ls := t.Leaves()
+	for i := range ls {
+		l := &ls[i]
+		if l.Name != "InstrId" && l.Name != "OrgnlInstrId" {
+			continue
+		}
+		if !common.SlashRuleOK(l.Value) {
+			f.Errorf(CodeInstrIDSlashes, t.LeafLoc(l), "%s %s must not start or end with '/' or contain '//'", l.Name, engine.Echo(l.Value))
+		}
+	}
+}
