@@ -5,6 +5,8 @@ package builtin
 
 import (
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/rules/cbpr"
+	"github.com/swiftval/swiftval/rules/iso20022"
 	mtrules "github.com/swiftval/swiftval/rules/mt"
 )
 
@@ -24,6 +26,8 @@ func Register(e *engine.Engine) {
 	// Built-in rule sets.
 	// (each rule pack adds one line here: mustAdd(e, pkg.RuleSet()))
 	mustAdd(e, mtrules.RuleSet())
+	mustAdd(e, iso20022.RuleSet())
+	mustAdd(e, cbpr.RuleSet())
 }
 
 func mustAdd(e *engine.Engine, rs *engine.RuleSet) {

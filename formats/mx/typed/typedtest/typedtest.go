@@ -32,7 +32,7 @@ func (Format) Detect(raw []byte) bool {
 func (Format) Parse(raw []byte, f *engine.Findings) *engine.Message {
 	m, err := typed.Decode(raw)
 	if m == nil {
-		f.Errorf("SVX299", engine.Location{Line: 1}, "test format: %v", err)
+		f.Errorf(engine.CodeUnrecognised, engine.Location{Line: 1}, "test format: %v", err)
 		return nil
 	}
 	msg := &engine.Message{Format: "mx", Type: m.ID, Base: m.ID, Level: engine.LevelFull, Body: m, Raw: raw}
