@@ -993,3 +993,6 @@ func clip(b []byte) string {
 // declarations), for attribute values that are QNames (xs:type="xs:string").
 // An empty prefix gives the default namespace.
 func (s *Scanner) LookupPrefix(prefix []byte) ([]byte, bool) { return s.resolve(prefix) }
+
+// Pos returns the byte offset just past the last token returned.
+func (s *Scanner) Pos() int { return s.pos }

@@ -1,0 +1,374 @@
+package mx
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mx/xmlscan"
+	"github.com/swiftval/swiftval/formats/mx/xsd"
+)
+
+var _ engine.Format = (*Format)(nil)
+
+// LoadSchemas reads and compiles every *.xsd file of dir (not recursive),
+// in name order. The error names the file and, for a schema problem, the
+// line (a *xsd.SchemaError).
+func LoadSchemas(dir string) ([]*xsd.Validator, error) {
+	names, err := filepath.Glob(filepath.Join(dir, "*.xsd"))
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		if _, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("schema directory: %w", err)
+		}
+		return nil, fmt.Errorf("schema directory %s holds no .xsd file", dir)
+	}
+	sort.Strings(names)
+	out := make([]*xsd.Validator, 0, len(names))
+	for _, n := range names {
+		s, err := xsd.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		v, err := xsd.Compile(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// Finding codes of the MX format (documented in docs/codes.md).
+const (
+	CodeNotWellFormed   = "SVX200"
+	CodeDoctype         = "SVX201"
+	CodeEntity          = "SVX202"
+	CodeEncoding        = "SVX203"
+	CodeNamespace       = "SVX204"
+	CodeDepth           = "SVX205"
+	CodeTooManyElements = "SVX206"
+	CodeTooLarge        = "SVX207"
+	CodeNoDocument      = "SVX210"
+	CodeUnknownNS       = "SVX211"
+	CodeRootUndeclared  = "SVX212"
+	CodeHeaderMismatch  = "SVX213"
+	CodeDuplicatePart   = "SVX214"
+	CodeTypedDecode     = "SVX215"
+	CodeSchemaBroken    = "SVX216"
+	CodeUnexpected      = "SVX220"
+	CodeMissing         = "SVX221"
+	CodeText            = "SVX222"
+	CodeAttribute       = "SVX223"
+	CodeLexical         = "SVX230"
+	CodeDate            = "SVX231"
+	CodeEnumeration     = "SVX232"
+	CodeLength          = "SVX233"
+	CodePattern         = "SVX234"
+	CodeDigits          = "SVX235"
+	CodeRange           = "SVX236"
+)
+
+var kindCodes = map[xsd.Kind]string{
+	xsd.KindUnexpected: CodeUnexpected, xsd.KindMissing: CodeMissing, xsd.KindText: CodeText,
+	xsd.KindAttribute: CodeAttribute, xsd.KindLexical: CodeLexical, xsd.KindDate: CodeDate,
+	xsd.KindEnumeration: CodeEnumeration, xsd.KindLength: CodeLength, xsd.KindPattern: CodePattern,
+	xsd.KindDigits: CodeDigits, xsd.KindRange: CodeRange, xsd.KindRoot: CodeRootUndeclared,
+}
+
+var scanCodes = map[xmlscan.ErrorKind]string{
+	xmlscan.ErrSyntax: CodeNotWellFormed, xmlscan.ErrDoctype: CodeDoctype, xmlscan.ErrEntity: CodeEntity,
+	xmlscan.ErrEncoding: CodeEncoding, xmlscan.ErrUTF8: CodeEncoding, xmlscan.ErrNamespace: CodeNamespace,
+	xmlscan.ErrDepth: CodeDepth, xmlscan.ErrElements: CodeTooManyElements, xmlscan.ErrAttrs: CodeTooManyElements,
+	xmlscan.ErrSize: CodeTooLarge,
+}
+
+// part kinds
+const (
+	partNone = iota
+	partHdr
+	partDoc
+)
+
+// parser is the reusable state of one Parse.
+type parser struct {
+	sc    xmlscan.Scanner
+	sess  xsd.Session
+	f     *engine.Findings
+	part  int
+	errs  int
+	path  []string // open wrapper elements
+	hdr   hdrState
+	names [8][]byte // AppHdr element path, relative to AppHdr
+}
+
+type hdrState struct {
+	depth int // depth of the AppHdr element
+	text  []byte
+}
+
+// Violation implements xsd.Reporter.
+func (p *parser) Violation(v *xsd.Violation) {
+	p.errs++
+	p.f.Add(kindCodes[v.Kind], engine.Error, engine.Location{Path: v.Path, Line: v.Line}, v.Msg)
+}
+
+// Parse implements engine.Format. Not-well-formed input gives one located
+// finding and a nil Message; schema violations give one finding each and
+// a Message for rules to run on.
+func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
+	p := f.pool.Get().(*parser)
+	defer func() {
+		p.f = nil
+		p.path = p.path[:0]
+		f.pool.Put(p)
+	}()
+	p.f, p.errs, p.part = fs, 0, partNone
+	p.sc.Reset(raw)
+	p.sc.SetLimits(f.lim)
+	fs.SetRule("mx.xml", "")
+
+	m := &Message{Raw: raw}
+	docOK, hdrOK := true, true
+	wrapperDepth := 0 // depth of AppHdr/Document elements found
+	for {
+		tok, err := p.sc.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			var e *xmlscan.Error
+			if errors.As(err, &e) {
+				path := ""
+				if p.part == partNone && len(p.path) > 0 {
+					path = "/" + strings.Join(p.path, "/")
+				}
+				fs.SetRule("mx.xml", "")
+				fs.Add(scanCodes[e.Kind], engine.Error, engine.Location{Path: path, Line: e.Line}, "XML: "+e.Msg)
+			}
+			return nil
+		}
+		if p.part != partNone {
+			if p.part == partHdr {
+				p.header(tok, m.AppHdr)
+			}
+			if p.sess.Token(tok) {
+				if p.part == partHdr {
+					m.AppHdr.Span.End = tok.End
+					hdrOK = p.sess.Errors() == 0
+				} else {
+					m.Doc.End = tok.End
+					docOK = p.sess.Errors() == 0
+				}
+				p.part = partNone
+			}
+			continue
+		}
+		switch tok.Kind {
+		case xmlscan.StartElement:
+			local := tok.Name.Local
+			isHdr := string(local) == "AppHdr"
+			isDoc := string(local) == "Document"
+			if !isHdr && !isDoc {
+				if wrapperDepth > 0 && tok.Depth >= wrapperDepth {
+					// Siblings of AppHdr/Document inside the wrapper, or
+					// children of an unvalidated part: not ours to judge.
+					continue
+				}
+				p.path = append(p.path, string(local))
+				continue
+			}
+			if wrapperDepth == 0 {
+				wrapperDepth = tok.Depth
+			}
+			if tok.Depth != wrapperDepth {
+				continue
+			}
+			if isHdr && m.AppHdr != nil || isDoc && !m.Doc.IsZero() {
+				fs.SetRule("mx.envelope", "")
+				fs.Errorf(CodeDuplicatePart, engine.Location{Path: "/" + string(local), Line: tok.Line}, "more than one %s element: one message holds at most one AppHdr and one Document", local)
+				continue
+			}
+			ns := tok.Name.Space
+			l := f.schemas[string(ns)]
+			if isHdr {
+				m.AppHdr = &AppHdr{Span: Span{Start: tok.Offset}, Line: tok.Line}
+				if l != nil {
+					m.AppHdr.Namespace, m.AppHdr.Type = l.ns, l.typ
+				} else {
+					m.AppHdr.Namespace = string(ns)
+					m.AppHdr.Type = typeOf(m.AppHdr.Namespace)
+				}
+				p.hdr.depth = tok.Depth
+			} else {
+				m.Doc = Span{Start: tok.Offset}
+				m.DocLine = tok.Line
+				if l != nil {
+					m.Namespace, m.Type = l.ns, l.typ
+				} else {
+					m.Namespace = string(ns)
+					m.Type = typeOf(m.Namespace)
+				}
+			}
+			if tok.Depth > 1 && len(p.path) > 0 && m.Envelope == "" {
+				m.Envelope = p.path[len(p.path)-1]
+			}
+			part := partDoc
+			if isHdr {
+				part = partHdr
+			}
+			var v *xsd.Validator
+			if l != nil {
+				var err error
+				if v, err = l.validator(); err != nil {
+					fs.SetRule("mx.schema", "")
+					fs.Errorf(CodeSchemaBroken, engine.Location{Path: "/" + string(local), Line: tok.Line}, "the schema for %s does not compile: %v", engine.Echo(string(ns)), err)
+				}
+			} else {
+				fs.SetRule("mx.schema", "")
+				fs.Errorf(CodeUnknownNS, engine.Location{Path: "/" + string(local), Line: tok.Line}, "no schema is known for namespace %s, so the %s cannot be validated", engine.Echo(string(ns)), local)
+			}
+			if v == nil {
+				if isHdr {
+					hdrOK = false
+				} else {
+					docOK = false
+				}
+			}
+			fs.SetRule("mx.schema", "")
+			if v != nil {
+				p.part = part
+				v.Start(&p.sess, tok, p)
+				if part == partHdr {
+					p.hdr.text = p.hdr.text[:0]
+				}
+				continue
+			}
+			// Unvalidated part: skip it (header fields are not read).
+			if err := p.skip(tok); err != nil {
+				var e *xmlscan.Error
+				if errors.As(err, &e) {
+					fs.SetRule("mx.xml", "")
+					fs.Add(scanCodes[e.Kind], engine.Error, engine.Location{Line: e.Line}, "XML: "+e.Msg)
+				}
+				return nil
+			}
+			if isHdr {
+				m.AppHdr.Span.End = p.sc.Pos()
+			} else {
+				m.Doc.End = p.sc.Pos()
+			}
+		case xmlscan.EndElement:
+			if len(p.path) > 0 && (wrapperDepth == 0 || tok.Depth < wrapperDepth) {
+				p.path = p.path[:len(p.path)-1]
+			}
+		}
+	}
+	if m.Doc.IsZero() && m.AppHdr == nil {
+		fs.SetRule("mx.envelope", "")
+		fs.Error(CodeNoDocument, engine.Location{Line: 1}, "no ISO 20022 Document or AppHdr element found")
+		return nil
+	}
+	m.SchemaValid = docOK && hdrOK
+	em := &engine.Message{Format: "mx", Raw: raw, Body: m, Level: engine.LevelSchema}
+	if m.Doc.IsZero() {
+		m.Type = m.AppHdr.Type
+	}
+	em.Type = m.Type
+	em.Base = baseOf(m.Type)
+	if h := m.AppHdr; h != nil {
+		if strings.HasPrefix(h.BizSvc, "swift.cbprplus.") {
+			em.Profile = "cbpr+"
+		}
+		if h.MsgDefIdr != "" && !m.Doc.IsZero() && h.MsgDefIdr != m.Type {
+			fs.SetRule("mx.envelope", "")
+			fs.Errorf(CodeHeaderMismatch, engine.Location{Path: "/AppHdr/MsgDefIdr", Line: h.Line}, "the AppHdr is for message %s but the Document is %s", engine.Echo(h.MsgDefIdr), engine.Echo(m.Type))
+		}
+	}
+	if !m.Doc.IsZero() {
+		if dec := decoderFor(m.Type); dec != nil {
+			var hdr Span
+			if m.AppHdr != nil {
+				hdr = m.AppHdr.Span
+			}
+			typed, err := dec(m.Type, raw, m.Doc, hdr)
+			if err != nil {
+				fs.SetRule("mx.typed", "")
+				fs.Errorf(CodeTypedDecode, engine.Location{Path: "/Document", Line: m.DocLine}, "the Document could not be decoded into the typed model: %v", err)
+			} else {
+				m.Typed = typed
+				em.Level = engine.LevelFull
+			}
+		}
+	}
+	return em
+}
+
+// skip consumes the element just started.
+func (p *parser) skip(t *xmlscan.Token) error {
+	depth := t.Depth
+	for {
+		t, err := p.sc.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		if t.Kind == xmlscan.EndElement && t.Depth == depth {
+			return nil
+		}
+	}
+}
+
+// header records the AppHdr fields from the tokens of the AppHdr subtree.
+func (p *parser) header(tok *xmlscan.Token, h *AppHdr) {
+	rel := tok.Depth - p.hdr.depth // 0 for AppHdr itself
+	switch tok.Kind {
+	case xmlscan.StartElement:
+		if rel > 0 && rel <= len(p.names) {
+			p.names[rel-1] = tok.Name.Local
+		}
+		p.hdr.text = p.hdr.text[:0]
+	case xmlscan.Text:
+		p.hdr.text = append(p.hdr.text, tok.Text...)
+	case xmlscan.EndElement:
+		if rel < 1 || rel > len(p.names) {
+			return
+		}
+		v := bytes.TrimSpace(p.hdr.text)
+		switch {
+		case rel == 1:
+			switch string(tok.Name.Local) {
+			case "BizMsgIdr":
+				h.BizMsgIdr = string(v)
+			case "MsgDefIdr":
+				h.MsgDefIdr = string(v)
+			case "BizSvc":
+				h.BizSvc = string(v)
+			case "CreDt":
+				h.CreDt = string(v)
+			case "CpyDplct":
+				h.CpyDplct = string(v)
+			case "Prty":
+				h.Prty = string(v)
+			}
+		case rel == 4 && string(tok.Name.Local) == "BICFI" && string(p.names[1]) == "FIId" && string(p.names[2]) == "FinInstnId":
+			switch string(p.names[0]) {
+			case "Fr":
+				h.FromBIC = string(v)
+			case "To":
+				h.ToBIC = string(v)
+			}
+		}
+		p.hdr.text = p.hdr.text[:0]
+	}
+}
