@@ -171,7 +171,9 @@ func fragment(raw []byte, p part) []byte {
 	return b.Bytes()
 }
 
-func isSpaceOrEnd(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '>' || c == '/' }
+func isSpaceOrEnd(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '>' || c == '/'
+}
 
 var xmllintLine = regexp.MustCompile(`^[^:]*:(\d+): `)
 

@@ -148,7 +148,7 @@ func (l *lazy) validator() (*xsd.Validator, error) {
 type Format struct {
 	lim     xmlscan.Limits
 	schemas map[string]*lazy // by namespace
-	pool    sync.Pool // *parser
+	pool    sync.Pool        // *parser
 }
 
 // cbprPlus lists the CBPR+ message versions (mx-facts.md §2; swift.com CBPR+
