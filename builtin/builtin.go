@@ -5,6 +5,7 @@ package builtin
 
 import (
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mx"
 	"github.com/swiftval/swiftval/rules/cbpr"
 	"github.com/swiftval/swiftval/rules/iso20022"
 	mtrules "github.com/swiftval/swiftval/rules/mt"
@@ -22,6 +23,7 @@ func New(opts engine.Options) *engine.Engine {
 func Register(e *engine.Engine) {
 	// Formats, in detection order.
 	// (each format package adds one line here: e.RegisterFormat(pkg.NewFormat()))
+	e.RegisterFormat(mx.Default())
 
 	// Built-in rule sets.
 	// (each rule pack adds one line here: mustAdd(e, pkg.RuleSet()))

@@ -263,3 +263,7 @@ func (f *Format) Validator(ns string) (*xsd.Validator, error) {
 	}
 	return l.validator()
 }
+
+// TypedValue returns Typed: typed models reach their value through this
+// method (an interface of their own) without importing this package.
+func (m *Message) TypedValue() any { return m.Typed }
