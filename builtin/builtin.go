@@ -5,6 +5,7 @@ package builtin
 
 import (
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mt"
 	"github.com/swiftval/swiftval/formats/mx"
 	"github.com/swiftval/swiftval/rules/cbpr"
 	"github.com/swiftval/swiftval/rules/iso20022"
@@ -23,6 +24,7 @@ func New(opts engine.Options) *engine.Engine {
 func Register(e *engine.Engine) {
 	// Formats, in detection order.
 	// (each format package adds one line here: e.RegisterFormat(pkg.NewFormat()))
+	e.RegisterFormat(mt.NewFormat())
 	e.RegisterFormat(mx.Default())
 
 	// Built-in rule sets.

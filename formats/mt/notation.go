@@ -355,7 +355,9 @@ const (
 const maxSteps = 20000
 
 func (mt *matcher) failAt(pos, comp int, k failKind, extra int) {
-	if !mt.fset || pos > mt.fpos {
+	// The furthest failure wins; at the same position a component failure
+	// is more telling than a missing separator of an optional part.
+	if !mt.fset || pos > mt.fpos || (pos == mt.fpos && (mt.fkind == fLit || mt.fkind == fNL) && comp >= 0 && k != fLit && k != fNL) {
 		mt.fpos, mt.fcomp, mt.fkind, mt.fextra, mt.fset = pos, comp, k, extra, true
 	}
 }
@@ -637,7 +639,7 @@ func (mt *matcher) failure() Failure {
 	default:
 		f.Code, f.Reason = "T12", "the value does not match its format"
 	}
-	if info != nil && mt.fkind != fLit && mt.fkind != fBudget {
+	if info != nil && mt.fkind != fLit && mt.fkind != fBudget && mt.fkind != fTrailing && mt.fkind != fNL {
 		if c := compCode(info.name, mt.fkind, mt.v, mt.fpos); c != "" {
 			f.Code = c
 		}

@@ -1,0 +1,114 @@
+package mt
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestCompileErrors(t *testing.T) {
+	for _, n := range []string{"", "x", "16", "16q", "[16x", "16x]", "[]", "4*x", "3-1n", "<FOO>", "99999999x",
+		"1n1n1n1n1n1n1n1n1n1n1n1n1n1n1n1n1n", "[[[[[[[[[[1n]]]]]]]]]]"} {
+		if n == "" {
+			continue // empty notation compiles to "empty value only"
+		}
+		if _, err := Compile(n); !errors.Is(err, ErrNotation) {
+			t.Errorf("Compile(%q) err = %v, want ErrNotation", n, err)
+		}
+	}
+	if _, err := Compile("3!a15d", "Currency"); !errors.Is(err, ErrNotation) {
+		t.Errorf("wrong name count accepted")
+	}
+}
+
+func TestNotationMatch(t *testing.T) {
+	cases := []struct {
+		notation, names, value string
+		ok                     bool
+		code                   string // on failure
+		comp                   string // failing component ("" for separators)
+		offset                 int
+	}{
+		{"16x", "Ref", "ABC/123", true, "", "", 0},
+		{"16x", "Ref", "ABCDEFGHIJKLMNOPQ", false, "T33", "Ref", 16},
+		{"16x", "Ref", "ABC_1", false, "T34", "Ref", 3},
+		{"16x", "Ref", "", false, "T17", "Ref", 0},
+		{"6!n", "N", "12345", false, "T34", "N", 5},
+		{"6!n", "Date", "12345X", false, "T50", "Date", 5},
+		{"3!a15d", "Currency,Amount", "EUR1000,", true, "", "", 0},
+		{"3!a15d", "Currency,Amount", "EU1000,", false, "T52", "Currency", 2},
+		{"3!a15d", "Currency,Amount", "EUR1000.5", false, "T43", "Amount", 7},
+		{"3!a15d", "Currency,Amount", "EUR1234567890123456,", false, "T40", "Amount", 18},
+		{"3!a15d", "Currency,Amount", "EUR", false, "T40", "Amount", 3},
+		{"4*35x", "N", "A\r\nB\r\nC\r\nD", true, "", "", 0},
+		{"4*35x", "N", "A\nB\nC\nD\nE", false, "T30", "N", 8},
+		{"4*35x", "N", "A\n\nB", false, "T17", "N", 2},
+		{"4*35x", "N", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", false, "T33", "N", 35},
+		{"/8c/4!n1!x4!n", "Code,Time,Sign,Offset", "/SNDTIME/1249+0100", true, "", "", 0},
+		{"/8c/4!n1!x4!n", "Code,Time,Sign,Offset", "SNDTIME/1249+0100", false, "T31", "", 0},
+		{"[[/1!a][/34x]$]<BIC>", "DC,Account,BIC", "BANKBEBB", true, "", "", 0},
+		{"[[/1!a][/34x]$]<BIC>", "DC,Account,BIC", "/D/12345\nBANKBEBBXXX", true, "", "", 0},
+		{"[[/1!a][/34x]$]<BIC>", "DC,Account,BIC", "/ABC\r\nBANKBEBB", true, "", "", 0},
+		{"[[/1!a][/34x]$]<BIC>", "DC,Account,BIC", "BANK1234", false, "T27", "BIC", 0},
+		{"[[/1!a][/34x]$]<BIC>", "DC,Account,BIC", "BANKBEBBXX", false, "T33", "BIC", 8},
+		{"5n[/5n]", "A,B", "1/1", true, "", "", 0},
+		{"5n[/5n]", "A,B", "123456", false, "T33", "A", 5},
+		{"6!n[4!n]2a[1!a]15d1!a3!c16x[//16x][$34x]", "ValueDate,EntryDate,Mark,FundsCode,Amount,TransactionType,IdentificationCode,Reference,BankReference,Details",
+			"2501150115D100,NTRFNONREF//BANKREF1\nSUPPLEMENTARY", true, "", "", 0},
+		{"9000z", "E", "{A\r\n@#", true, "", "", 0},
+		{"3!n$6!n[$4!n6!n]", "MT,Date,Session,ISN", "103\n250115", true, "", "", 0},
+		{"3!n$6!n[$4!n6!n]", "MT,Date,Session,ISN", "103250115", false, "T33", "MT", 3},
+	}
+	for _, c := range cases {
+		p, err := Compile(c.notation, splitNames(c.names)...)
+		if err != nil {
+			t.Fatalf("Compile(%q): %v", c.notation, err)
+		}
+		ok, f := p.Match(c.value)
+		if ok != c.ok {
+			t.Errorf("%s ~ %q: ok = %v, want %v (%+v)", c.notation, c.value, ok, c.ok, f)
+			continue
+		}
+		if ok {
+			continue
+		}
+		if f.Code != c.code || f.Name != c.comp || f.Offset != c.offset {
+			t.Errorf("%s ~ %q: failure %+v, want code %s component %q offset %d", c.notation, c.value, f, c.code, c.comp, c.offset)
+		}
+	}
+}
+
+func TestNotationComponents(t *testing.T) {
+	m, fs := parseOnly("{1:F01BANKBEBBAXXX0000000000}{2:I940BANKDEFFXXXXN}{4:\r\n:20:S\r\n:25:1\r\n:28C:1\r\n:60F:C250114EUR1,\r\n:61:2501150115RD100,5NTRFNONREF//BANK1\r\nSUPP\r\n:62F:C250115EUR1,\r\n-}")
+	if len(fs) != 0 {
+		t.Fatalf("findings %v", fs)
+	}
+	f := m.Field("61")
+	want := map[string]string{"ValueDate": "250115", "EntryDate": "0115", "Mark": "RD", "Amount": "100,5", "TransactionType": "N",
+		"IdentificationCode": "TRF", "Reference": "NONREF", "BankReference": "BANK1", "Details": "SUPP"}
+	for k, v := range want {
+		if got := f.Get(k); got != v {
+			t.Errorf("61 %s = %q, want %q", k, got, v)
+		}
+	}
+	if d, ok := f.Amount(); !ok || d.String() != "100.5" {
+		t.Errorf("amount %v %v", d, ok)
+	}
+	if loc := f.LocOf("Details"); loc.Line != 7 || loc.Column != 1 {
+		t.Errorf("Details at %v", loc)
+	}
+}
+
+func splitNames(s string) []string {
+	if s == "" {
+		return nil
+	}
+	var out []string
+	st := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ',' {
+			out = append(out, s[st:i])
+			st = i + 1
+		}
+	}
+	return out
+}

@@ -1,0 +1,457 @@
+package mt
+
+import (
+	"strconv"
+
+	"github.com/swiftval/swiftval/engine"
+)
+
+// check runs the block-4 checks: field syntax for every known tag and,
+// for types with a definition, presence, order, options, repetition,
+// code words and sequences.
+func (m *Message) check(p *parser) {
+	m.checkSyntax(p)
+	if d := defFor(m.Type); d != nil {
+		m.checkStructure(p, d)
+	}
+}
+
+// checkSyntax matches every field with a known spec and fills its
+// components (one allocation for all components of the message).
+func (m *Message) checkSyntax(p *parser) {
+	total := 0
+	for i := range m.Fields {
+		if s := specFor(m.Fields[i].Tag); s != nil {
+			total += s.pat.ncomp
+		}
+	}
+	if total > 0 {
+		m.compBuf = make([]Component, 0, total)
+	}
+	var mt matcher
+	for i := range m.Fields {
+		if p.full() {
+			return
+		}
+		f := &m.Fields[i]
+		s := specFor(f.Tag)
+		if s == nil {
+			continue
+		}
+		if !s.pat.match(&mt, f.Value) {
+			fl := mt.failure()
+			p.err(fl.Code, f.locAt(fl.Offset), "field "+f.Tag+": "+fl.Reason+" (format "+s.notation+")")
+			mt = matcher{}
+			continue
+		}
+		start := len(m.compBuf)
+		for c := 0; c < s.pat.ncomp; c++ {
+			sp := mt.caps[c]
+			if sp.lo < 0 {
+				continue
+			}
+			m.compBuf = append(m.compBuf, Component{Name: s.pat.comps[c].name, Value: f.Value[sp.lo:sp.hi], Offset: int(sp.lo)})
+		}
+		f.Components = m.compBuf[start:len(m.compBuf):len(m.compBuf)]
+		mt = matcher{}
+		if f.Tag == "61" {
+			fix61(f)
+		}
+		p.postCheck(f, s)
+	}
+}
+
+// fix61 re-splits the D/C mark of field 61 when "2a" took the funds code
+// ("DR" → mark "D", funds code "R").
+func fix61(f *Field) {
+	var mark, funds *Component
+	for i := range f.Components {
+		switch f.Components[i].Name {
+		case "Mark":
+			mark = &f.Components[i]
+		case "FundsCode":
+			funds = &f.Components[i]
+		}
+	}
+	if mark == nil || funds != nil || len(mark.Value) != 2 || validMark61(mark.Value) || !validMark61(mark.Value[:1]) {
+		return
+	}
+	// Funds code is not stored separately here (no spare slot); shorten the
+	// mark so rules read the right D/C value.
+	mark.Value = mark.Value[:1]
+}
+
+func validMark61(s string) bool {
+	switch s {
+	case "C", "D", "RC", "RD":
+		return true
+	}
+	return false
+}
+
+// postCheck applies the semantic checks of components with a known
+// meaning: dates (T50), times (T38), time offsets (T16), signs (T15),
+// currencies (T52), amounts (T40, T43), debit/credit marks (T51), and the
+// slash rule of references (T26).
+func (p *parser) postCheck(f *Field, s *fieldSpec) {
+	if s.slash {
+		v := f.Value
+		if len(v) > 0 && (v[0] == '/' || v[len(v)-1] == '/' || containsSlashSlash(v)) {
+			p.err(codeT26, f.locAt(0), "field "+f.Tag+" must not start or end with '/' nor contain \"//\": "+engine.Echo(v))
+		}
+	}
+	for i := range f.Components {
+		c := &f.Components[i]
+		v := c.Value
+		bad := ""
+		code := ""
+		switch c.Name {
+		case "Date", "ValueDate":
+			if _, _, _, ok := ParseDate(v); !ok {
+				code, bad = codeT50, "is not a valid date (YYMMDD)"
+			}
+		case "EntryDate":
+			if len(v) == 4 {
+				mo := int(v[0]-'0')*10 + int(v[1]-'0')
+				d := int(v[2]-'0')*10 + int(v[3]-'0')
+				if mo < 1 || mo > 12 || d < 1 || d > daysIn(2000, mo) {
+					code, bad = codeT50, "is not a valid date (MMDD)"
+				}
+			}
+		case "Time":
+			if !validHHMM(v) {
+				code, bad = codeT38, "is not a valid time (HHMM)"
+			}
+		case "Offset":
+			// UHB-2006 ALAF007: HH 00-13, MM 00-59 (T16).
+			if len(v) == 4 && (int(v[0]-'0')*10+int(v[1]-'0') > 13 || int(v[2]-'0')*10+int(v[3]-'0') > 59) {
+				code, bad = "T16", "is not a valid time offset (HH 00-13, MM 00-59)"
+			}
+		case "Sign":
+			if v != "+" && v != "-" {
+				code, bad = codeT15, "must be + or -"
+			}
+		case "Currency":
+			if _, ok := ccyUnits[v]; !ok {
+				code, bad = codeT52, "is not an ISO 4217 currency code"
+			}
+		case "Amount", "Rate":
+			code, bad = checkDecimal(v)
+		case "Mark":
+			switch f.Tag {
+			case "61":
+				if !validMark61(v) {
+					code, bad = codeT51, "must be C, D, RC or RD"
+				}
+			default:
+				if v != "C" && v != "D" {
+					code, bad = codeT51, "must be C or D"
+				}
+			}
+		}
+		if bad != "" {
+			p.err(code, f.locAt(c.Offset), "field "+f.Tag+": "+c.Name+" "+engine.Echo(v)+" "+bad)
+		}
+	}
+}
+
+// checkDecimal applies SWIFT's decimal rules: at least one digit before the
+// comma (T40), exactly one comma (T43) (UHB-2017 us3ma/ahg026.htm).
+func checkDecimal(v string) (string, string) {
+	if v == "" || v[0] < '0' || v[0] > '9' {
+		return codeT40, "must start with a digit (integer part of at least one digit)"
+	}
+	n := 0
+	for i := 0; i < len(v); i++ {
+		if v[i] == ',' {
+			n++
+		}
+	}
+	if n != 1 {
+		return codeT43, "must have exactly one decimal comma"
+	}
+	return "", ""
+}
+
+func containsSlashSlash(v string) bool {
+	for i := 0; i+1 < len(v); i++ {
+		if v[i] == '/' && v[i+1] == '/' {
+			return true
+		}
+	}
+	return false
+}
+
+// walker is the state of the structure check; it lives on the stack.
+type walker struct {
+	p    *parser
+	m    *Message
+	d    *typeDef
+	used [maxSlots]bool
+	occ  [8]int // occurrences per group
+	i    int    // current slot
+	any  bool   // i points at a slot that was used
+}
+
+// checkStructure walks the fields against the definition: each field goes
+// to the next slot that takes its tag (re-entering a repetitive sequence at
+// its first slot); mandatory slots skipped on the way, fields no slot takes
+// and option letters not allowed are T13 (FEC-2010: "field tag not
+// expected ... mandatory field missing ... sequence incorrect ... field not
+// allowed"); a mandatory repetitive sequence that never occurs is T11.
+func (m *Message) checkStructure(p *parser, d *typeDef) {
+	w := walker{p: p, m: m, d: d}
+	if len(d.groups) > len(w.occ) {
+		return
+	}
+	for fi := range m.Fields {
+		if p.full() {
+			return
+		}
+		f := &m.Fields[fi]
+		j, exact := w.find(f)
+		if j < 0 {
+			w.unexpected(f)
+			continue
+		}
+		w.advance(j, f)
+		s := &d.slots[j]
+		if !exact {
+			p.err(codeT13, f.Loc(), "option "+engine.Echo(f.Option())+" of field "+s.tag+" is not allowed in "+m.Type+" (allowed: "+optList(s.opts)+")")
+		}
+		if s.codes != nil {
+			c := f.Code()
+			if f.Components == nil {
+				c = ""
+			}
+			if f.Components != nil && !inList(s.codes, c) {
+				p.err(s.codeErr, f.LocOf("Code"), "field "+f.Tag+": code word "+engine.Echo(c)+" is not allowed in "+m.Type)
+			}
+		}
+		if s.group >= 0 {
+			g := &d.groups[s.group]
+			f.Seq = g.name
+			if g.rep {
+				f.SeqIndex = w.occ[s.group]
+			}
+		}
+	}
+	w.finish()
+	m.buildSeqs()
+}
+
+func optList(opts string) string {
+	b := make([]byte, 0, 2*len(opts))
+	for i := 0; i < len(opts); i++ {
+		if i > 0 {
+			b = append(b, ',', ' ')
+		}
+		if opts[i] == '_' {
+			b = append(b, "no letter"...)
+			continue
+		}
+		b = append(b, opts[i])
+	}
+	return string(b)
+}
+
+func inList(l []string, v string) bool {
+	for _, x := range l {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func slotTakes(s *slot, f *Field, exact bool) bool {
+	if s.tag == "any" {
+		return true
+	}
+	if f.Number() != s.num {
+		return false
+	}
+	return !exact || s.allows(f.Option())
+}
+
+// find returns the slot for f and whether its option is allowed there, or
+// -1. Order of preference: the current slot again if repeatable, later
+// slots of the current sequence occurrence, a new occurrence of the current
+// repetitive sequence, then later slots; exact option matches first.
+func (w *walker) find(f *Field) (int, bool) {
+	for _, exact := range [2]bool{true, false} {
+		if j := w.scan(f, exact); j >= 0 {
+			return j, exact
+		}
+	}
+	return -1, false
+}
+
+func (w *walker) scan(f *Field, exact bool) int {
+	sl := w.d.slots
+	i := w.i
+	if i < len(sl) && w.any && sl[i].rep && slotTakes(&sl[i], f, exact) {
+		return i
+	}
+	start := i
+	if w.any {
+		start = i + 1
+	}
+	cg := -1
+	if w.any && i < len(sl) {
+		cg = sl[i].group
+	}
+	for j := start; j < len(sl); j++ {
+		if cg >= 0 {
+			g := &w.d.groups[cg]
+			if j == g.last+1 && g.rep && slotTakes(&sl[g.first], f, exact) {
+				return g.first
+			}
+		}
+		if slotTakes(&sl[j], f, exact) {
+			return j
+		}
+	}
+	if cg >= 0 {
+		g := &w.d.groups[cg]
+		if g.last == len(sl)-1 && g.rep && slotTakes(&sl[g.first], f, exact) {
+			return g.first
+		}
+	}
+	return -1
+}
+
+// advance moves to slot j for field f, reporting mandatory slots skipped.
+func (w *walker) advance(j int, f *Field) {
+	sl := w.d.slots
+	i := w.i
+	if w.any && j == i {
+		return // repeat of the current slot
+	}
+	if w.any && j <= i {
+		// New occurrence of the current repetitive sequence.
+		g := sl[j].group
+		w.missing(i+1, w.d.groups[g].last+1, f.Loc())
+		for k := w.d.groups[g].first; k <= w.d.groups[g].last; k++ {
+			w.used[k] = false
+		}
+		w.occ[g]++
+		w.i, w.any = j, true
+		w.used[j] = true
+		return
+	}
+	start := i
+	if w.any {
+		start = i + 1
+	}
+	if g := sl[j].group; g >= 0 && w.occ[g] == 0 {
+		// Entering a sequence: slots of the sequence before j count.
+		w.missing(start, w.d.groups[g].first, f.Loc())
+		w.occ[g] = 1
+		w.missing(w.d.groups[g].first, j, f.Loc())
+	} else {
+		w.missing(start, j, f.Loc())
+	}
+	w.i, w.any = j, true
+	w.used[j] = true
+}
+
+// missing reports mandatory slots in [from, to) that were not used.
+// Sequences never entered are reported once (if mandatory) and skipped.
+func (w *walker) missing(from, to int, at engine.Location) {
+	sl := w.d.slots
+	for k := from; k < to && k < len(sl); k++ {
+		s := &sl[k]
+		if g := s.group; g >= 0 && w.occ[g] == 0 {
+			gr := &w.d.groups[g]
+			if k == gr.first && gr.min > 0 {
+				code := codeT13
+				if gr.rep {
+					code = codeT11
+				}
+				w.p.err(code, at, "mandatory sequence "+gr.name+" of "+w.m.Type+" is missing")
+			}
+			if gr.last >= k {
+				k = gr.last
+			}
+			continue
+		}
+		if s.mand && !w.used[k] {
+			where := " (expected before field " + at.Field + ")"
+			if at.Field == "" {
+				where = " (expected before the end of block 4)"
+			}
+			w.p.err(codeT13, at, "mandatory field "+s.tag+" is missing"+where)
+		}
+	}
+}
+
+// unexpected reports a field no slot takes.
+func (w *walker) unexpected(f *Field) {
+	for k := range w.d.slots {
+		s := &w.d.slots[k]
+		if slotTakes(s, f, false) {
+			why := "is out of order"
+			if w.used[k] && !s.rep && k == w.i {
+				why = "is not repeatable here"
+			}
+			w.p.err(codeT13, f.Loc(), "field "+f.Tag+" "+why+" in "+w.m.Type)
+			return
+		}
+	}
+	w.p.err(codeT13, f.Loc(), "field "+f.Tag+" is not allowed in "+w.m.Type)
+}
+
+// finish reports mandatory slots after the last field.
+func (w *walker) finish() {
+	start := w.i
+	if w.any {
+		start = w.i + 1
+	}
+	l, c := w.m.TextLine, w.m.TextColumn
+	if n := len(w.m.Fields); n > 0 {
+		last := &w.m.Fields[n-1]
+		end := last.locAt(len(last.Value))
+		l, c = end.Line, end.Column
+	}
+	at := engine.Location{Block: 4, Line: l, Column: c}
+	w.missing(start, len(w.d.slots), at)
+}
+
+// buildSeqs groups consecutive fields of the same sequence occurrence.
+func (m *Message) buildSeqs() {
+	n := 0
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		if f.Seq != "" && (i == 0 || m.Fields[i-1].Seq != f.Seq || m.Fields[i-1].SeqIndex != f.SeqIndex) {
+			n++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	if n <= len(m.seqBuf) {
+		m.Seqs = m.seqBuf[:0:n]
+	} else {
+		m.Seqs = make([]Sequence, 0, n)
+	}
+	for i := 0; i < len(m.Fields); {
+		f := &m.Fields[i]
+		if f.Seq == "" {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(m.Fields) && m.Fields[j].Seq == f.Seq && m.Fields[j].SeqIndex == f.SeqIndex {
+			j++
+		}
+		idx := f.SeqIndex
+		if idx == 0 {
+			idx = 1
+		}
+		m.Seqs = append(m.Seqs, Sequence{Name: f.Seq, Index: idx, Fields: m.Fields[i:j:j]})
+		i = j
+	}
+}
+
+var _ = strconv.Itoa
