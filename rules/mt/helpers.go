@@ -10,9 +10,27 @@ import (
 // engine's Message (for its Type).
 type checkFn func(em *engine.Message, m *mt.Message, f *engine.Findings)
 
+// mtRule is an engine.Rule that runs a check on MT messages only. It
+// implements the interface directly (rather than through engine.NewRule's
+// closure) to save an indirect call per rule and message.
+type mtRule struct {
+	info engine.RuleInfo
+	fn   checkFn
+}
+
+// Info implements engine.Rule.
+func (r *mtRule) Info() engine.RuleInfo { return r.info }
+
+// Check implements engine.Rule.
+func (r *mtRule) Check(em *engine.Message, f *engine.Findings) {
+	if m, ok := em.Body.(*mt.Message); ok && m != nil {
+		r.fn(em, m, f)
+	}
+}
+
 // newRule builds an engine.Rule that runs fn on MT messages only.
 func newRule(id, code string, types []string, source, desc string, fn checkFn) engine.Rule {
-	return engine.NewRule(engine.RuleInfo{
+	return &mtRule{info: engine.RuleInfo{
 		ID:          id,
 		Code:        code,
 		Severity:    engine.Error,
@@ -20,11 +38,7 @@ func newRule(id, code string, types []string, source, desc string, fn checkFn) e
 		Format:      "mt",
 		Source:      source,
 		Description: desc,
-	}, func(em *engine.Message, f *engine.Findings) {
-		if m := mt.From(em); m != nil {
-			fn(em, m, f)
-		}
-	})
+	}, fn: fn}
 }
 
 // matchTag reports whether field tag ft matches pattern p: exact ("32A", "59"),
@@ -37,10 +51,19 @@ func matchTag(ft, p string) bool {
 	return ft == p
 }
 
-// find returns the first field of fs matching tag, or nil.
+// find returns the first field of fs matching tag (see matchTag), or nil.
 func find(fs []mt.Field, tag string) *mt.Field {
+	if len(tag) == 3 && tag[2] == 'a' {
+		a, b := tag[0], tag[1]
+		for i := range fs {
+			if t := fs[i].Tag; len(t) >= 2 && t[0] == a && t[1] == b {
+				return &fs[i]
+			}
+		}
+		return nil
+	}
 	for i := range fs {
-		if matchTag(fs[i].Tag, tag) {
+		if fs[i].Tag == tag {
 			return &fs[i]
 		}
 	}
@@ -144,7 +167,7 @@ func isUpper3(s string) bool {
 // ok is false for other fields or when the value does not have that shape
 // (the parser reports the format error).
 func ccyAmount(f *mt.Field) (ccy, amt string, ok bool) {
-	v := firstLine(f.Value)
+	v := f.Value // single-line fields: no line split needed
 	off := -1
 	switch f.Tag {
 	case "32A":

@@ -91,8 +91,6 @@ func mt103Rules() []engine.Rule {
 			"If 57a is absent, no 23E may be TELE or PHON", ruleE45),
 		newRule("mt.MT103.C02", "C02", t103, srcIBMC+" (C02); "+srcUHB103P+" C9",
 			"The currency of 71G must be the currency of 32A", ruleC02),
-		newRule("mt.MT103.23E.code", "T47", t103, src23E,
-			"23E must hold a known instruction code (T47; T48 in MT 103 STP)", rule23ECode),
 		newRule("mt.MT103.D97", "D97", t103, src23E,
 			"23E additional information only after PHON, PHOB, PHOI, TELE, TELB, TELI, HOLD or REPA (MT 103 STP: REPA)", ruleD97),
 		newRule("mt.MT103.D98", "D98", t103, src23E,
@@ -395,6 +393,8 @@ func ruleC02(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 
 // 23E instruction codes of MT 103 (and MT 103 REMIT) in SWIFT's order (D98)
 // and of MT 103 STP. BONL (SR2006) was later removed (xmldation field_23e).
+// Unknown codes (T47, T48 in MT 103 STP) are reported by the parser
+// (formats/mt field definitions); the rules here skip them.
 const (
 	codes23E    = "SDVA INTC REPA CORT HOLD CHQB PHOB TELB PHON TELE PHOI TELI"
 	codes23ESTP = "SDVA INTC REPA CORT"
@@ -415,26 +415,6 @@ func rank23E(list, c string) int {
 		}
 	}
 	return 0
-}
-
-func rule23ECode(em *engine.Message, m *mt.Message, f *engine.Findings) {
-	list, code := codes23E, "T47"
-	if isSTP(em, m) {
-		list, code = codes23ESTP, "T48"
-	}
-	for i := range m.Fields {
-		fd := &m.Fields[i]
-		if fd.Tag != "23E" {
-			continue
-		}
-		if c, _, _ := code4(fd.Value); rank23E(list, c) == 0 {
-			if code == "T48" {
-				f.Error(code, fd.Loc(), "23E must be one of SDVA, INTC, REPA, CORT in MT 103 STP: "+engine.Echo(c))
-			} else {
-				f.Error(code, fd.Loc(), "23E must be one of SDVA, INTC, REPA, CORT, HOLD, CHQB, PHOB, TELB, PHON, TELE, PHOI, TELI: "+engine.Echo(c))
-			}
-		}
-	}
 }
 
 func ruleD97(em *engine.Message, m *mt.Message, f *engine.Findings) {

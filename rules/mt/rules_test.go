@@ -34,8 +34,9 @@ const (
 // with fields replaced or added: each argument is a whole field line
 // (":TAG:value"); a tag already in the base replaces it, "-TAG" removes it,
 // new tags are inserted before 71A in the given order.
-func mt103(edits ...string) string { return mt103From(ltBE, ltUS, "", edits...) }
+func mt103(edits ...string) string { return mt103From(ltBE, ltUS, uetr, edits...) }
 
+// mt103From is mt103 with the headers given: user is the whole block 3.
 func mt103From(sender, receiver, user string, edits ...string) string {
 	base := []string{
 		":20:REF123",
@@ -45,7 +46,7 @@ func mt103From(sender, receiver, user string, edits ...string) string {
 		":59:/DE89370400440532013000\nJANE DOE",
 		":71A:SHA",
 	}
-	return fin("103", sender, receiver, uetr+user, edit(base, edits)...)
+	return fin("103", sender, receiver, user, edit(base, edits)...)
 }
 
 func edit(base []string, edits []string) []string {
@@ -188,8 +189,8 @@ func TestMT103Rules(t *testing.T) {
 		{name: "D75 36 with same currency", in: mt103(":33B:EUR1000,00", ":36:1,0"), code: "D75", tag: "36", bad: true},
 
 		{name: "D49 ok outside list", in: mt103(), code: "D49"},
-		{name: "D49 ok with 33B", in: mt103From(ltBE, ltDE, "", ":33B:EUR1000,00"), code: "D49"},
-		{name: "D49 missing 33B", in: mt103From(ltBE, ltDE, ""), code: "D49", tag: "32A", bad: true},
+		{name: "D49 ok with 33B", in: mt103From(ltBE, ltDE, uetr, ":33B:EUR1000,00"), code: "D49"},
+		{name: "D49 missing 33B", in: mt103From(ltBE, ltDE, uetr), code: "D49", tag: "32A", bad: true},
 
 		{name: "E01 ok", in: mt103(":23B:SPRI", ":23E:SDVA", ":23E:PHOB"), code: "E01"},
 		{name: "E01 bad code", in: mt103(":23B:SPRI", ":23E:HOLD"), code: "E01", tag: "23E", bad: true},
@@ -238,8 +239,6 @@ func TestMT103Rules(t *testing.T) {
 		{name: "C02 ok", in: mt103(":71A:OUR", ":33B:EUR1000,00", ":71G:EUR5,00"), code: "C02"},
 		{name: "C02 71G other currency", in: mt103(":71A:OUR", ":33B:EUR1000,00", ":71G:USD5,00"), code: "C02", tag: "71G", bad: true},
 
-		{name: "T47 ok", in: mt103(":23E:SDVA"), code: "T47"},
-		{name: "T47 unknown code", in: mt103(":23E:BONL"), code: "T47", tag: "23E", bad: true},
 		{name: "D97 ok", in: mt103(":23E:HOLD/PASSPORT"), code: "D97"},
 		{name: "D97 info after SDVA", in: mt103(":23E:SDVA/TODAY"), code: "D97", tag: "23E", bad: true},
 		{name: "D98 ok", in: mt103(":23E:SDVA", ":23E:TELB"), code: "D98"},
@@ -250,6 +249,26 @@ func TestMT103Rules(t *testing.T) {
 		{name: "E46 repeated", in: mt103(":23E:PHOB", ":23E:PHOB"), code: "E46", tag: "23E", nth: 2, bad: true},
 		{name: "D63 ok", in: mt103(), code: "D63"},
 		{name: "D63 51A", in: mt103(":51A:BANKBEBB"), code: "D63", tag: "51A", bad: true},
+	})
+}
+
+const stp = "{3:{119:STP}{121:180f1e65-90e0-44d5-a49a-92b55eb3025f}}"
+
+func TestMT103STPRules(t *testing.T) {
+	runCases(t, []ruleCase{
+		{name: "E01 STP ok", in: mt103From(ltBE, ltUS, stp, ":23B:SPRI", ":23E:INTC"), code: "E01"},
+		{name: "E01 STP TELB", in: mt103From(ltBE, ltUS, stp, ":23B:SPRI", ":23E:TELB"), code: "E01", tag: "23E", bad: true},
+		{name: "E10 STP ok", in: mt103From(ltBE, ltUS, stp), code: "E10"},
+		{name: "E10 STP no account", in: mt103From(ltBE, ltUS, stp, ":59:JANE DOE"), code: "E10", tag: "59", bad: true},
+		{name: "D19 ok IBAN", in: mt103From(ltBE, ltDE, stp, ":33B:EUR1000,00"), code: "D19"},
+		{name: "D19 ok outside list", in: mt103From(ltBE, ltUS, stp, ":59:/12345678\nJANE DOE"), code: "D19"},
+		{name: "D19 not an IBAN", in: mt103From(ltBE, ltDE, stp, ":33B:EUR1000,00", ":59:/12345678\nJANE DOE"), code: "D19", tag: "59", bad: true},
+		{name: "D19 bad check digits", in: mt103From(ltBE, ltDE, stp, ":33B:EUR1000,00", ":59:/DE88370400440532013000\nJANE DOE"), code: "D19", tag: "59", bad: true},
+		{name: "T73 IBAN country", in: mt103From(ltBE, ltDE, stp, ":33B:EUR1000,00", ":59:/US89370400440532013000\nJANE DOE"), code: "T73", tag: "59", bad: true},
+		{name: "D67 STP ok", in: mt103From(ltBE, ltUS, stp, ":23E:SDVA", ":23E:INTC"), code: "D67"},
+		{name: "D67 STP REPA with CORT", in: mt103From(ltBE, ltUS, stp, ":23E:REPA", ":23E:CORT"), code: "D67", tag: "23E", nth: 2, bad: true},
+		{name: "D97 STP ok", in: mt103From(ltBE, ltUS, stp, ":23E:REPA/EPAY123"), code: "D97"},
+		{name: "D97 STP info after INTC", in: mt103From(ltBE, ltUS, stp, ":23E:INTC/GROUP"), code: "D97", tag: "23E", bad: true},
 	})
 }
 
