@@ -619,16 +619,3 @@ type Carrier interface {
 
 // TypedMessage implements Carrier.
 func (m *Message) TypedMessage() *Message { return m }
-
-// Of returns the typed message of an engine message: its Body when that is a
-// *Message or a Carrier. It returns nil for anything else (MT messages, MX
-// messages without a typed model).
-func Of(m *engine.Message) *Message {
-	if m == nil {
-		return nil
-	}
-	if c, ok := m.Body.(Carrier); ok {
-		return c.TypedMessage()
-	}
-	return nil
-}

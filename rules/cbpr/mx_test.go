@@ -1,0 +1,79 @@
+package cbpr
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mx"
+	"github.com/swiftval/swiftval/formats/mx/typed"
+	"github.com/swiftval/swiftval/rules/iso20022"
+)
+
+// mxEngine is an engine with the real MX format (schema validation and the
+// typed decoder hook) and both MX rule sets.
+func mxEngine(t testing.TB) *engine.Engine {
+	e := engine.New(engine.Options{Budget: time.Second})
+	e.RegisterFormat(mx.Default())
+	for _, s := range []*engine.RuleSet{iso20022.RuleSet(), RuleSet()} {
+		if err := e.AddRuleSet(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
+
+// TestThroughMXFormat checks the typed decoder is reached through the MX
+// format's hook: fixtures are decoded (level full), profile cbpr+ comes from
+// BizSvc, and each failing fixture still reports its code.
+func TestThroughMXFormat(t *testing.T) {
+	e := mxEngine(t)
+	for _, tc := range cases {
+		raw, err := os.ReadFile(filepath.Join(fixtures, tc.rule+".fail.xml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := e.Validate(context.Background(), raw)
+		if r.Level != engine.LevelFull {
+			t.Errorf("%s: level %s, want full", tc.rule, r.Level)
+		}
+		if !r.HasCode(tc.code) {
+			t.Errorf("%s: %s not reported through the MX format: %v", tc.rule, tc.code, r.Findings)
+		}
+	}
+	raw, _ := os.ReadFile(filepath.Join(fixtures, "cbpr.uetr.pass.xml"))
+	em := mx.Default().Parse(raw, new(engine.Findings))
+	if em == nil || typed.Of(em) == nil || typed.Of(em).Pacs008 == nil {
+		t.Fatal("typed message not attached to the MX body")
+	}
+}
+
+// BenchmarkMXPacs008 is the whole validation (parse, schema, typed decode,
+// iso20022 and cbpr+ rules) of the 3.2 KB CBPR+ pacs.008 corpus sample.
+func BenchmarkMXPacs008(b *testing.B) {
+	raw, err := os.ReadFile("../../../shared/corpus/mx/phoughton__iso20022-cbpr-ur/test_files__2025__pacs008_credit_transfer_sample.xml")
+	if err != nil {
+		b.Skipf("shared corpus absent: %v", err)
+	}
+	e := mxEngine(b)
+	r := e.Validate(context.Background(), raw)
+	if r.Level != engine.LevelFull {
+		b.Fatalf("level %s: %v", r.Level, r.Findings)
+	}
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	ds := make([]time.Duration, 0, b.N)
+	for b.Loop() {
+		t0 := time.Now()
+		e.Validate(context.Background(), raw)
+		ds = append(ds, time.Since(t0))
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	if len(ds) > 0 {
+		b.ReportMetric(float64(ds[len(ds)/2].Nanoseconds())/1e3, "median-µs")
+	}
+}
