@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/swiftval/swiftval/engine"
 )
@@ -37,7 +38,9 @@ func fakeMsg(kv ...string) []byte {
 }
 
 func newEngine() *engine.Engine {
-	e := engine.New(engine.Options{})
+	// A generous budget: the race detector and a loaded machine slow CEL
+	// down tenfold, and these tests are about verdicts, not latency.
+	e := engine.New(engine.Options{Budget: 2 * time.Second})
 	e.RegisterFormat(fakeFormat{})
 	return e
 }
@@ -64,4 +67,24 @@ func codes(r *engine.Report) []string {
 
 func validate(e *engine.Engine, raw []byte) *engine.Report {
 	return e.ValidateWith(context.Background(), raw, engine.ValidateOptions{})
+}
+
+// testdataDir copies testdata/rulesets (without subdirectories) into a
+// temporary directory, so tests that Put or Delete never touch the
+// originals.
+func testdataDir(t testing.TB) string {
+	t.Helper()
+	files, err := setFiles("../../testdata/rulesets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m[filepath.Base(f)] = string(b)
+	}
+	return writeSets(t, m)
 }

@@ -145,3 +145,7 @@ func (r *celRule) location(v *View, tx *Transaction) engine.Location {
 	}
 	return engine.Location{}
 }
+
+// Costly implements engine.Costly: the engine checks the latency budget
+// before each run of an interpreted rule.
+func (r *celRule) Costly() {}

@@ -1,0 +1,52 @@
+package custom
+
+import (
+	"os"
+	"testing"
+
+	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mt"
+)
+
+func TestMTView(t *testing.T) {
+	raw, err := os.ReadFile("../../testdata/rulesets/samples/mt103-gb-in-large.fin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f engine.Findings
+	m := mt.NewFormat().Parse(raw, &f)
+	if m == nil {
+		t.Fatalf("parse: %+v", f.List())
+	}
+	v := MTView(m)
+	if v == nil || len(v.Transactions) != 1 {
+		t.Fatalf("view = %+v", v)
+	}
+	tx := v.Transactions[0]
+	for _, c := range []struct{ name, got, want string }{
+		{"type", v.Type, "MT103"},
+		{"sender", v.Sender, "BARCGB22XXX"},
+		{"uetr", tx.UETR, "180f1e65-90e0-44d5-a49a-92b55eb3025f"},
+		{"ref", tx.InstructionID, "REF20261127A"},
+		{"value date", tx.ValueDate, "2026-11-27"},
+		{"amount", tx.Settlement.Amount.String(), "60000.00"},
+		{"currency", tx.Settlement.Currency, "GBP"},
+		{"instructed", tx.Instructed.Amount.String(), "60000.00"},
+		{"debtor name", tx.Debtor.Name, "JOHN SMITH"},
+		{"debtor account", tx.Debtor.Account, "GB29NWBK60161331926819"},
+		{"debtor agent", tx.Debtor.Agent.BIC, "BARCGB22XXX"},
+		{"debtor agent country", tx.Debtor.Agent.Country, "GB"},
+		{"creditor name", tx.Creditor.Name, "ACME IMPORTS PVT LTD"},
+		{"creditor country", tx.Creditor.Country, "IN"},
+		{"creditor agent country", tx.Creditor.Agent.Country, "IN"},
+		{"charges", tx.ChargeBearer, "SHAR"},
+		{"remittance", tx.Remittance, "INVOICE 4711"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	if s, ok := v.MT.Field("23B"); !ok || s != "CRED" {
+		t.Errorf("mt.field(23B) = %q %v", s, ok)
+	}
+}

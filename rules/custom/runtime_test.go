@@ -1,0 +1,268 @@
+package custom
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/swiftval/swiftval/engine"
+)
+
+// fakeBuiltin registers a built-in set whose rules always report.
+func fakeBuiltin(e *engine.Engine) {
+	rs := &engine.RuleSet{Name: "fake-builtin", Version: "1", Source: engine.SourceBuiltin}
+	for _, id := range []string{"mt.bic.branch", "mt.MT103.D75"} {
+		id := id
+		rs.Rules = append(rs.Rules, engine.NewRule(engine.RuleInfo{ID: id, Code: "B" + id[len(id)-3:], AppliesTo: []string{"*"}}, func(m *engine.Message, f *engine.Findings) {
+			f.Error("B"+id[len(id)-3:], engine.Location{}, "built-in finding")
+		}))
+	}
+	if err := e.AddRuleSet(rs); err != nil {
+		panic(err)
+	}
+}
+
+func TestSeverityOverrideAndDisable(t *testing.T) {
+	e := newEngine()
+	fakeBuiltin(e)
+	msg := fakeMsg("message.type", "MT103")
+	before := validate(e, msg)
+	if len(before.Findings) != 2 {
+		t.Fatalf("before: %+v", before.Findings)
+	}
+	m, err := NewManager(e, ManagerOptions{Dir: testdataDir(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := validate(e, msg)
+	if len(after.Findings) != 1 || after.Findings[0].Rule != "mt.bic.branch" || after.Findings[0].Severity != engine.Warning || !after.Valid {
+		t.Fatalf("after: %+v", after.Findings)
+	}
+	// Selecting other sets by name drops the policy set's changes.
+	sel := e.ValidateWith(t.Context(), msg, engine.ValidateOptions{RuleSets: []string{"fake-builtin"}})
+	if len(sel.Findings) != 2 {
+		t.Fatalf("selected: %+v", sel.Findings)
+	}
+	if !m.Delete("house-policy") {
+		t.Fatal("Delete")
+	}
+	if again := validate(e, msg); len(again.Findings) != 2 {
+		t.Fatalf("after delete: %+v", again.Findings)
+	}
+}
+
+func TestRuleSetSourceAndLabel(t *testing.T) {
+	e := newEngine()
+	if _, err := NewManager(e, ManagerOptions{Dir: "../../testdata/rulesets"}); err != nil {
+		t.Fatal(err)
+	}
+	rep := validate(e, fakeMsg("message.type", "MT103", "creditor.country", "IR"))
+	if !slices.Contains(codes(rep), "SVU520") || rep.Findings[0].RuleSet != "blocked-countries@2026.11" {
+		t.Fatalf("%+v", rep.Findings)
+	}
+	for _, r := range e.Rules() {
+		if r.ID == "blocked.country" {
+			if r.Source != "yaml:../../testdata/rulesets/blocked-countries.yaml" || r.Evaluations != 1 || r.Findings != 1 {
+				t.Fatalf("status = %+v", r)
+			}
+			return
+		}
+	}
+	t.Fatal("rule not listed")
+}
+
+// TestRuntimeFailures: a rule that exhausts its cost limit, one that errors,
+// and a Go rule that panics each give a finding; the message is not valid
+// and the other rules still run.
+func TestRuntimeFailures(t *testing.T) {
+	e := newEngine()
+	e.AddRuleSet(&engine.RuleSet{Name: "go", Source: engine.SourceGo, Rules: []engine.Rule{
+		engine.NewRule(engine.RuleInfo{ID: "go.panics", AppliesTo: []string{"*"}}, func(*engine.Message, *engine.Findings) { panic("boom") }),
+	}})
+	m, err := NewManager(e, ManagerOptions{MaxRuntimeCost: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := `name: rt
+rules:
+  - id: rt.costly
+    applies_to: [all]
+    check: "[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20].all(x, x > 0)"
+  - id: rt.error
+    applies_to: [all]
+    check: decimal(debtor.name) > 0
+  - id: rt.after
+    applies_to: [all]
+    check: settlement.amount < 10
+    code: SVU599
+`
+	if err := m.Put("rt", []byte(set)); err != nil {
+		t.Fatal(err)
+	}
+	rep := validate(e, fakeMsg("settlement.amount", "50", "debtor.name", "not a number"))
+	if rep.Valid {
+		t.Fatal("valid")
+	}
+	want := map[string]string{"go.panics": engine.CodeRulePanicked, "rt.costly": engine.CodeRuleFailed, "rt.error": engine.CodeRuleFailed, "rt.after": "SVU599"}
+	for _, f := range rep.Findings {
+		if want[f.Rule] == f.Code {
+			delete(want, f.Rule)
+		}
+	}
+	if len(want) > 0 {
+		t.Fatalf("missing %v in %+v", want, rep.Findings)
+	}
+	for _, f := range rep.Findings {
+		if f.Rule == "rt.costly" && f.Message != "user rule failed at run time: runtime cost limit exceeded" {
+			t.Errorf("message = %q", f.Message)
+		}
+	}
+}
+
+func TestNoView(t *testing.T) {
+	e := engine.New(engine.Options{})
+	e.RegisterFormat(plainFormat{})
+	m, _ := NewManager(e, ManagerOptions{})
+	if err := m.Put("nv", []byte("name: nv\nrules:\n  - id: nv.r\n    applies_to: [all]\n    check: \"true\"\n")); err != nil {
+		t.Fatal(err)
+	}
+	rep := validate(e, []byte("PLAIN"))
+	if rep.Valid || !rep.HasCode(CodeNoView) {
+		t.Fatalf("%+v", rep.Findings)
+	}
+}
+
+type plainFormat struct{}
+
+func (plainFormat) Name() string                    { return "plain" }
+func (plainFormat) Detect(raw []byte) bool          { return true }
+func (plainFormat) MessageTypes() []engine.TypeInfo { return nil }
+func (plainFormat) Parse(raw []byte, f *engine.Findings) *engine.Message {
+	return &engine.Message{Format: "plain", Type: "MT999", Base: "MT999", Raw: raw}
+}
+
+// twoRules is a set whose two rules always fail with codes of version v.
+func twoRules(v string) []byte {
+	return fmt.Appendf(nil, `name: swap
+version: "%[1]s"
+rules:
+  - id: swap.one
+    applies_to: [all]
+    check: "false"
+    code: %[1]s1
+  - id: swap.two
+    applies_to: [all]
+    check: "false"
+    code: %[1]s2
+`, v)
+}
+
+// TestReloadUnderLoad: validations running while the set is replaced over
+// and over each see one version whole, never a mix, and never fail.
+func TestReloadUnderLoad(t *testing.T) {
+	e := newEngine()
+	m, err := NewManager(e, ManagerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Put("swap", twoRules("AAA")); err != nil {
+		t.Fatal(err)
+	}
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	var seen [2]atomic.Int64
+	errs := make(chan string, 8)
+	msg := fakeMsg("message.type", "MT103")
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() {
+				rep := validate(e, msg)
+				c := codes(rep)
+				switch {
+				case slices.Equal(c, []string{"AAA1", "AAA2"}):
+					seen[0].Add(1)
+				case slices.Equal(c, []string{"BBB1", "BBB2"}):
+					seen[1].Add(1)
+				default:
+					select {
+					case errs <- fmt.Sprint(c):
+					default:
+					}
+					return
+				}
+			}
+		}()
+	}
+	for i := 0; i < 200; i++ {
+		v := "AAA"
+		if i%2 == 0 {
+			v = "BBB"
+		}
+		if err := m.Put("swap", twoRules(v)); err != nil {
+			t.Fatal(err)
+		}
+		// A broken version is refused and changes nothing.
+		if err := m.Put("swap", []byte("name: swap\nrules: [")); err == nil {
+			t.Fatal("broken set accepted")
+		}
+	}
+	stop.Store(true)
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("mixed or failed report: %s", e)
+	}
+	if seen[0].Load() == 0 || seen[1].Load() == 0 {
+		t.Logf("versions seen: %d %d", seen[0].Load(), seen[1].Load())
+	}
+}
+
+func TestManagerAPI(t *testing.T) {
+	dir := writeSets(t, map[string]string{"a.yaml": "name: a\nversion: \"1\"\nrules:\n  - id: a.r\n    applies_to: [all]\n    check: \"true\"\n"})
+	e := newEngine()
+	m, err := NewManager(e, ManagerOptions{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := m.List(); len(l) != 1 || l[0].Name != "a" || l[0].Version != "1" || !slices.Equal(l[0].Rules, []string{"a.r"}) {
+		t.Fatalf("List = %+v", l)
+	}
+	y, info, ok := m.Get("a")
+	if !ok || info.Name != "a" || len(y) == 0 {
+		t.Fatal("Get")
+	}
+	if _, _, ok := m.Get("nope"); ok {
+		t.Fatal("Get nope")
+	}
+	// Put with a mismatched name is refused.
+	var le *LoadError
+	if err := m.Put("b", []byte("name: c\n")); !errors.As(err, &le) {
+		t.Fatalf("Put mismatched = %v", err)
+	}
+	if err := m.Put("b", []byte("name: b\nrules:\n  - id: b.r\n    applies_to: [all]\n    check: \"false\"\n")); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.List()) != 2 || len(e.RuleSets()) != 2 {
+		t.Fatalf("after Put: %d sets", len(e.RuleSets()))
+	}
+	// Put writes the file, so a Reload keeps the set.
+	if err := m.Reload(); err != nil || len(m.List()) != 2 {
+		t.Fatalf("Reload = %v, %d sets", err, len(m.List()))
+	}
+	// A broken file makes Reload fail and change nothing.
+	writeSets(t, nil)
+	if err := writeFileAtomic(dir+"/broken.yaml", []byte("name: broken\nrules: 3\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Reload(); !errors.As(err, &le) || len(m.List()) != 2 || len(e.RuleSets()) != 2 {
+		t.Fatalf("Reload broken = %v", err)
+	}
+	if !m.Delete("b") || m.Delete("b") || len(e.RuleSets()) != 1 {
+		t.Fatal("Delete")
+	}
+}
