@@ -139,8 +139,28 @@ func bankOp(fs []mt.Field) string {
 // SPRI, SSTD, SPAY that trigger MT 103 rules C4–C12.
 func isSpecialOp(op string) bool { return op == "SPRI" || op == "SSTD" || op == "SPAY" }
 
-// any23E reports whether some 23E of fs has code c.
+// fields23E returns the run of 23E fields of an MT 103 (they follow 23B and
+// precede the mandatory 32A), or nil. The search stops at 32A, so a 23E out
+// of place (after 32A) is not seen here; the parser reports it as T13.
+func fields23E(fs []mt.Field) []mt.Field {
+	for i := range fs {
+		switch fs[i].Tag {
+		case "32A":
+			return nil
+		case "23E":
+			j := i + 1
+			for j < len(fs) && fs[j].Tag == "23E" {
+				j++
+			}
+			return fs[i:j]
+		}
+	}
+	return nil
+}
+
+// any23E reports whether some 23E of an MT 103 has code c.
 func any23E(fs []mt.Field, c string) bool {
+	fs = fields23E(fs)
 	for i := range fs {
 		if fs[i].Tag == "23E" {
 			if k, _, _ := code4(fs[i].Value); k == c {

@@ -137,12 +137,13 @@ func ruleD49(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleE01(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	fs := fields23E(m.Fields)
 	if bankOp(m.Fields) != "SPRI" {
 		return
 	}
 	stp := isSTP(em, m)
-	for i := range m.Fields {
-		fd := &m.Fields[i]
+	for i := range fs {
+		fd := &fs[i]
 		if fd.Tag != "23E" {
 			continue
 		}
@@ -162,12 +163,13 @@ func ruleE01(em *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleE02(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	fs := fields23E(m.Fields)
 	if op := bankOp(m.Fields); op != "SSTD" && op != "SPAY" {
 		return
 	}
-	for i := range m.Fields {
-		if m.Fields[i].Tag == "23E" {
-			f.Error("E02", m.Fields[i].Loc(), "with 23B SSTD or SPAY, field 23E is not allowed")
+	for i := range fs {
+		if fs[i].Tag == "23E" {
+			f.Error("E02", fs[i].Loc(), "with 23B SSTD or SPAY, field 23E is not allowed")
 		}
 	}
 }
@@ -353,29 +355,31 @@ func ruleD51(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleE44(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	fs := fields23E(m.Fields)
 	if find(m.Fields, "56a") != nil {
 		return
 	}
-	for i := range m.Fields {
-		if m.Fields[i].Tag != "23E" {
+	for i := range fs {
+		if fs[i].Tag != "23E" {
 			continue
 		}
-		if c, _, _ := code4(m.Fields[i].Value); c == "TELI" || c == "PHOI" {
-			f.Error("E44", m.Fields[i].Loc(), "23E TELI or PHOI needs an intermediary (56a)")
+		if c, _, _ := code4(fs[i].Value); c == "TELI" || c == "PHOI" {
+			f.Error("E44", fs[i].Loc(), "23E TELI or PHOI needs an intermediary (56a)")
 		}
 	}
 }
 
 func ruleE45(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	fs := fields23E(m.Fields)
 	if find(m.Fields, "57a") != nil {
 		return
 	}
-	for i := range m.Fields {
-		if m.Fields[i].Tag != "23E" {
+	for i := range fs {
+		if fs[i].Tag != "23E" {
 			continue
 		}
-		if c, _, _ := code4(m.Fields[i].Value); c == "TELE" || c == "PHON" {
-			f.Error("E45", m.Fields[i].Loc(), "23E TELE or PHON needs an account with institution (57a)")
+		if c, _, _ := code4(fs[i].Value); c == "TELE" || c == "PHON" {
+			f.Error("E45", fs[i].Loc(), "23E TELE or PHON needs an account with institution (57a)")
 		}
 	}
 }
@@ -418,12 +422,13 @@ func rank23E(list, c string) int {
 }
 
 func ruleD97(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	fs := fields23E(m.Fields)
 	list := info23E
 	if isSTP(em, m) {
 		list = info23ESTP
 	}
-	for i := range m.Fields {
-		fd := &m.Fields[i]
+	for i := range fs {
+		fd := &fs[i]
 		if fd.Tag != "23E" {
 			continue
 		}
@@ -435,13 +440,14 @@ func ruleD97(em *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleD98(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	fs := fields23E(m.Fields)
 	list := codes23E
 	if isSTP(em, m) {
 		list = codes23ESTP
 	}
 	prev := 0
-	for i := range m.Fields {
-		fd := &m.Fields[i]
+	for i := range fs {
+		fd := &fs[i]
 		if fd.Tag != "23E" {
 			continue
 		}
@@ -479,21 +485,22 @@ func forbiddenPair(list, a, b string) bool {
 }
 
 func ruleD67(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	fs := fields23E(m.Fields)
 	list := forbidden23E
 	if isSTP(em, m) {
 		list = forbidden23ESTP
 	}
-	for i := range m.Fields {
-		if m.Fields[i].Tag != "23E" {
+	for i := range fs {
+		if fs[i].Tag != "23E" {
 			continue
 		}
-		a, _, _ := code4(m.Fields[i].Value)
+		a, _, _ := code4(fs[i].Value)
 		for j := 0; j < i; j++ {
-			if m.Fields[j].Tag != "23E" {
+			if fs[j].Tag != "23E" {
 				continue
 			}
-			if b, _, _ := code4(m.Fields[j].Value); forbiddenPair(list, a, b) {
-				f.Error("D67", m.Fields[i].Loc(), "this 23E code must not be combined with "+b)
+			if b, _, _ := code4(fs[j].Value); forbiddenPair(list, a, b) {
+				f.Error("D67", fs[i].Loc(), "this 23E code must not be combined with "+b)
 				break
 			}
 		}
@@ -501,17 +508,18 @@ func ruleD67(em *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleE46(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	for i := range m.Fields {
-		if m.Fields[i].Tag != "23E" {
+	fs := fields23E(m.Fields)
+	for i := range fs {
+		if fs[i].Tag != "23E" {
 			continue
 		}
-		a, _, _ := code4(m.Fields[i].Value)
+		a, _, _ := code4(fs[i].Value)
 		for j := 0; j < i; j++ {
-			if m.Fields[j].Tag != "23E" {
+			if fs[j].Tag != "23E" {
 				continue
 			}
-			if b, _, _ := code4(m.Fields[j].Value); a == b {
-				f.Error("E46", m.Fields[i].Loc(), "the same 23E code must not appear twice")
+			if b, _, _ := code4(fs[j].Value); a == b {
+				f.Error("E46", fs[i].Loc(), "the same 23E code must not appear twice")
 				break
 			}
 		}
