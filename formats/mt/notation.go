@@ -348,6 +348,7 @@ const (
 	fLines
 	fBlank
 	fBudget
+	fStop // a variable component stopped at a character outside its set
 )
 
 // maxSteps bounds the backtracking of one match (patterns are tiny; this
@@ -357,9 +358,21 @@ const maxSteps = 20000
 func (mt *matcher) failAt(pos, comp int, k failKind, extra int) {
 	// The furthest failure wins; at the same position a component failure
 	// is more telling than a missing separator of an optional part.
-	if !mt.fset || pos > mt.fpos || (pos == mt.fpos && (mt.fkind == fLit || mt.fkind == fNL) && comp >= 0 && k != fLit && k != fNL) {
+	if !mt.fset || pos > mt.fpos || (pos == mt.fpos && mt.weaker(comp, k)) {
 		mt.fpos, mt.fcomp, mt.fkind, mt.fextra, mt.fset = pos, comp, k, extra, true
 	}
+}
+
+// weaker reports whether the recorded failure at the same position should
+// give way to a new one of kind k.
+func (mt *matcher) weaker(comp int, k failKind) bool {
+	switch mt.fkind {
+	case fStop:
+		return k != fTrailing && k != fStop
+	case fLit, fNL:
+		return comp >= 0 && k != fLit && k != fNL && k != fStop && k != fTrailing
+	}
+	return false
 }
 
 // Match reports whether v matches the pattern; when not, the Failure
@@ -460,12 +473,14 @@ func (mt *matcher) seq(nodes []node, k, pos, prev int, cont *frame) bool {
 		}
 		return false
 	}
-	// Note where the component stopped for diagnostics.
+	// Note where the component stopped for diagnostics: too long, or a
+	// character outside its set (weak: a separator or the next component
+	// failing at the same place is the better explanation).
 	if pos+l < len(v) && v[pos+l] != '\r' && v[pos+l] != '\n' {
 		if l == n.max && t[v[pos+l]] {
 			mt.failAt(pos+l, n.comp, fLong, n.max)
-		} else if !t[v[pos+l]] {
-			mt.failAt(pos+l, n.comp, fChar, 0)
+		} else if l < n.max && !t[v[pos+l]] {
+			mt.failAt(pos+l, n.comp, fStop, 0)
 		}
 	}
 	// Preferred cut: before the first occurrence of the literal that
@@ -612,7 +627,7 @@ func (mt *matcher) failure() Failure {
 		f.Code, f.Reason = codeT17, desc+" is missing or blank"
 	case fShort:
 		f.Code, f.Reason = codeT34, desc+" is too short: at least "+strconv.Itoa(mt.fextra)+" characters"
-	case fChar:
+	case fChar, fStop:
 		f.Code, f.Reason = codeT34, desc+" has a character outside its character set"
 		if info != nil && info.bic {
 			f.Reason = desc + " is not a valid BIC (4!a2!a2!c[3!c])"
@@ -661,7 +676,7 @@ func compCode(name string, k failKind, v string, pos int) string {
 	case "Currency":
 		return codeT52
 	case "Amount", "Rate":
-		if k == fChar && pos < len(v) && v[pos] == '.' {
+		if (k == fChar || k == fStop) && pos < len(v) && v[pos] == '.' {
 			return codeT43
 		}
 		return codeT40

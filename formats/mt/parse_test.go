@@ -1,0 +1,173 @@
+package mt
+
+import (
+	"testing"
+)
+
+const (
+	b1   = "{1:F01BANKBEBBAXXX0000000000}"
+	b2   = "{2:I103BANKDEFFXXXXN}"
+	b3   = "{3:{121:eb6305c9-1f7f-49de-aed0-16487c27b42d}}"
+	text = "{4:\r\n:20:REF\r\n:23B:CRED\r\n:32A:250115EUR1,\r\n:50K:JOHN\r\n:59:JANE\r\n:71A:OUR\r\n-}"
+)
+
+func TestBlocks(t *testing.T) {
+	cases := []struct {
+		name, in   string
+		code       string
+		block      int
+		line, col  int
+		wantNoFind bool
+	}{
+		{name: "valid", in: b1 + b2 + b3 + text, wantNoFind: true},
+		{name: "LF only", in: b1 + b2 + b3 + "{4:\n:20:REF\n:23B:CRED\n:32A:250115EUR1,\n:50K:JOHN\n:59:JANE\n:71A:OUR\n-}", wantNoFind: true},
+		{name: "BOM and blanks", in: "\xEF\xBB\xBF \r\n" + b1 + b2 + b3 + text, wantNoFind: true},
+		{name: "empty blocks 3 and 5", in: b1 + "{2:I199BANKDEFFXXXXN}{3:}{4:\r\n:20:R\r\n:79:X\r\n-}{5:}", wantNoFind: true},
+		{name: "block 1 short", in: "{1:F01BANKBEBB}" + b2 + b3 + text, code: "H01", block: 1, line: 1, col: 1},
+		{name: "app id", in: "{1:X01BANKBEBBAXXX0000000000}" + b2 + b3 + text, code: "H02", block: 1, line: 1, col: 4},
+		{name: "service id", in: "{1:F02BANKBEBBAXXX0000000000}" + b2 + b3 + text, code: "H03", block: 1, line: 1, col: 5},
+		{name: "LT address", in: "{1:F01BANK1EBBAXXX0000000000}" + b2 + b3 + text, code: "H10", block: 1, line: 1, col: 7},
+		{name: "session", in: "{1:F01BANKBEBBAXXX00X0000000}" + b2 + b3 + text, code: "H15", block: 1, line: 1, col: 19},
+		{name: "sequence", in: "{1:F01BANKBEBBAXXX000000000X}" + b2 + b3 + text, code: "H20", block: 1, line: 1, col: 23},
+		{name: "block 1 missing", in: b2 + b3 + text, code: "H01", block: 1, line: 1, col: 1},
+		{name: "block 2 missing", in: b1 + b3 + text, code: "H25", block: 2},
+		{name: "I/O id", in: b1 + "{2:X103BANKDEFFXXXXN}" + b3 + text, code: "H26", block: 2, line: 1, col: 33},
+		{name: "message type", in: b1 + "{2:I1X3BANKDEFFXXXXN}" + b3 + text, code: "H30", block: 2, line: 1, col: 34},
+		{name: "priority", in: b1 + "{2:I103BANKDEFFXXXXZ}" + b3 + text, code: "H40", block: 2, line: 1, col: 49},
+		{name: "receiver", in: b1 + "{2:I103BANK1EFFXXXXN}" + b3 + text, code: "H50", block: 2, line: 1, col: 37},
+		{name: "output header length", in: b1 + "{2:O1031200250115BANKBEBBAXXX1234}" + b3 + text, code: "H25", block: 2},
+		{name: "block 3 order", in: b1 + b2 + "{3:{121:eb6305c9-1f7f-49de-aed0-16487c27b42d}{108:X}}" + text[:0] + text, code: "U00", block: 3, line: 1, col: 96},
+		{name: "block 3 unknown tag", in: b1 + b2 + "{3:{999:X}{121:eb6305c9-1f7f-49de-aed0-16487c27b42d}}" + text, code: "U00", block: 3, line: 1, col: 54},
+		{name: "119 unknown flag", in: b1 + b2 + "{3:{119:XYZ}{121:eb6305c9-1f7f-49de-aed0-16487c27b42d}}" + text, code: "U08", block: 3, line: 1, col: 54},
+		{name: "119 on MT199", in: b1 + "{2:I199BANKDEFFXXXXN}{3:{119:STP}}{4:\r\n:20:R\r\n:79:X\r\n-}", code: "U09", block: 3, line: 1, col: 54},
+		{name: "UETR upper case", in: b1 + b2 + "{3:{121:EB6305C9-1F7F-49DE-AED0-16487C27B42D}}" + text, code: CodeUETRFormat, block: 3, line: 1, col: 54},
+		{name: "UETR not v4", in: b1 + b2 + "{3:{121:eb6305c9-1f7f-39de-aed0-16487c27b42d}}" + text, code: CodeUETRFormat, block: 3, line: 1, col: 54},
+		{name: "UETR missing", in: b1 + b2 + text, code: CodeUETRMissing, block: 3},
+		{name: "unknown block", in: b1 + b2 + b3 + text + "{7:X}", code: CodeUnknownBlock, line: 8, col: 3},
+		{name: "malformed block id", in: "{:1:}" + b1 + b2 + b3 + text, code: CodeUnknownBlock, line: 1, col: 1},
+		{name: "block order", in: b1 + b3 + b2 + text, code: CodeBlockOrder},
+		{name: "unclosed block 1", in: "{1:F01BANKBEBBAXXX0000000000" + b2 + b3 + text, code: CodeUnclosedBlock, block: 1, line: 1, col: 1},
+		{name: "unclosed block 5", in: b1 + b2 + b3 + text + "{5:{CHK:1}", code: CodeUnclosedBlock, block: 5},
+		{name: "block 4 not terminated", in: b1 + b2 + b3 + "{4:\r\n:20:REF\r\n", code: CodeTextNotTerminated, block: 4, line: 1, col: 97},
+		{name: "block 4 missing", in: b1 + b2 + b3, code: CodeNoText, block: 4},
+		{name: "block 4 no line break", in: b1 + b2 + b3 + "{4::20:REF\r\n-}", code: CodeTextLayout, block: 4, line: 1, col: 100},
+		{name: "text before first field", in: b1 + b2 + b3 + "{4:\r\nHELLO\r\n:20:REF\r\n-}", code: CodeTextLayout, block: 4, line: 2, col: 1},
+		{name: "bad tag line", in: b1 + b2 + b3 + "{4:\r\n:20:REF\r\n:2X:FOO\r\n-}", code: "T13", block: 4, line: 3, col: 1},
+		{name: "stray text", in: b1 + "xx" + b2 + b3 + text, code: CodeStrayContent, line: 1, col: 30},
+		{name: "second message", in: b1 + b2 + b3 + text + "$" + b1, code: CodeTrailingContent},
+		{name: "NAK without 451", in: "{1:F21BANKBEBBAXXX0000000000}{4:{177:2501151200}}" + b1 + b2 + b3 + text, code: CodeAckFormat, block: 4},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, fs := parseOnly(c.in)
+			if c.wantNoFind {
+				if len(fs) != 0 {
+					t.Fatalf("unexpected findings %v", fs)
+				}
+				return
+			}
+			for _, f := range fs {
+				if f.Code == c.code && (c.block == 0 || f.Location.Block == c.block) && (c.line == 0 || (f.Location.Line == c.line && f.Location.Column == c.col)) {
+					return
+				}
+			}
+			t.Fatalf("want %s (block %d, line %d, column %d), got %v", c.code, c.block, c.line, c.col, fs)
+		})
+	}
+}
+
+func TestHeadersAndTypes(t *testing.T) {
+	m, fs := parseOnly("{1:F01BANKDEFFAXXX1234123456}{2:O1031200250115BANKBEBBAXXX12341234562501151201N}{3:{108:MUR}{119:STP}{121:eb6305c9-1f7f-49de-aed0-16487c27b42d}}{4:\r\n:20:R\r\n-}{5:{CHK:ABC}}{S:{COP:P}}")
+	if m.Type != "MT103STP" || m.Base != "MT103" || m.Variant != "STP" || !m.Full {
+		t.Errorf("type %q base %q variant %q full %v", m.Type, m.Base, m.Variant, m.Full)
+	}
+	if m.App.Input || m.App.MIR != "250115BANKBEBBAXXX1234123456" || m.App.Priority != 'N' || m.App.OutputTime != "1201" {
+		t.Errorf("app header %+v", m.App)
+	}
+	if m.SenderBIC() != "BANKBEBBXXX" || m.ReceiverBIC() != "BANKDEFFXXX" {
+		t.Errorf("sender %q receiver %q", m.SenderBIC(), m.ReceiverBIC())
+	}
+	if v, ok := m.UserTag("108"); !ok || v != "MUR" || m.UETR() != "eb6305c9-1f7f-49de-aed0-16487c27b42d" {
+		t.Errorf("block 3 %+v", m.User)
+	}
+	if len(m.Trailer) != 1 || m.Trailer[0].Tag != "CHK" || len(m.System) != 1 || m.System[0].Value != "P" {
+		t.Errorf("trailer %+v system %+v", m.Trailer, m.System)
+	}
+	if !hasFinding(fs, "T13", 0, 0) {
+		t.Errorf("want T13 for missing fields, got %v", fs)
+	}
+	m, _ = parseOnly("{1:F21BANKBEBBAXXX0000000000}{4:{177:2501151200}{451:1}{405:T28010}}" + b1 + b2 + b3 + text)
+	if m.Ack == nil || !m.Ack.Nak || m.Ack.Code != "T28010" || m.Type != "MT103" {
+		t.Errorf("ack %+v type %s", m.Ack, m.Type)
+	}
+}
+
+func TestSequences(t *testing.T) {
+	m, fs := parseOnly(string(readFile(t, repoRoot(t)+"/testdata/mt/valid_mt101.fin")))
+	if len(fs) != 0 {
+		t.Fatal(fs)
+	}
+	bs := m.Sequences("B")
+	if len(bs) != 2 || bs[0].Index != 1 || bs[1].Index != 2 {
+		t.Fatalf("sequences %+v", m.Seqs)
+	}
+	if f := bs[1].Field("32B"); f == nil || f.Value != "EUR200,50" || f.Seq != "B" || f.SeqIndex != 2 {
+		t.Errorf("B[2] 32B = %+v", f)
+	}
+	if bs[1].Count("23E") != 1 || !bs[0].Has("59a") || bs[0].Has("23E") {
+		t.Errorf("sequence accessors")
+	}
+	m, _ = parseOnly(string(readFile(t, repoRoot(t)+"/testdata/mt/valid_mt202cov.fin")))
+	if a, b := m.Sequences("A"), m.Sequences("B"); len(a) != 1 || len(b) != 1 || b[0].Field("52A") == nil || a[0].Field("52A") != nil {
+		t.Errorf("COV sequences %+v", m.Seqs)
+	}
+	m, _ = parseOnly(string(readFile(t, repoRoot(t)+"/testdata/mt/valid_mt940_lf.fin")))
+	lines := m.Sequences("61")
+	if len(lines) != 2 || lines[0].Field("86") == nil || lines[1].Field("86") != nil {
+		t.Fatalf("statement lines %+v", m.Seqs)
+	}
+	n := 0
+	for i, l := range lines[0].Field("86").Lines() {
+		n++
+		if i == 1 && l != "-info line starting with a dash" {
+			t.Errorf("86 line 2 = %q", l)
+		}
+	}
+	if n != 2 {
+		t.Errorf("86 has %d lines", n)
+	}
+	if m.Count("61") != 2 || m.Field("60a").Option() != "F" {
+		t.Errorf("accessors")
+	}
+	c := 0
+	for range m.All("61") {
+		c++
+	}
+	if c != 2 {
+		t.Errorf("All(61) = %d", c)
+	}
+}
+
+func TestSplit(t *testing.T) {
+	raw := readFile(t, repoRoot(t)+"/testdata/mt/batch_rje.fin")
+	segs := (&Format{}).Split(raw)
+	if len(segs) != 2 || segs[1].Line != 4 || segs[1].Column != 4 {
+		t.Fatalf("segments %+v", segs)
+	}
+	ack := []byte("{1:F21BANKBEBBAXXX0000000000}{4:{177:2501151200}{451:0}}" + b1 + b2 + b3 + text + b1 + b2 + b3 + text)
+	if segs := (&Format{}).Split(ack); len(segs) != 2 {
+		t.Fatalf("ack segments %d", len(segs))
+	}
+	if segs := (&Format{}).Split([]byte(b1 + b2 + "{4:\r\n:79:{1:NOT A BLOCK\r\n-}")); len(segs) != 1 {
+		t.Fatalf("braces in text split the message: %d", len(segs))
+	}
+}
+
+func TestDetect(t *testing.T) {
+	f := &Format{}
+	for in, want := range map[string]bool{"{1:F01": true, "\xEF\xBB\xBF\r\n {1:": true, "$\n{1:": true, ":20:REF": true, ":32A:X": true, "<Doc": false, "": false, "{2:": false, ":2:": false} {
+		if got := f.Detect([]byte(in)); got != want {
+			t.Errorf("Detect(%q) = %v", in, got)
+		}
+	}
+}
