@@ -6,7 +6,7 @@
 // exported API speaks net/http:
 //
 //	cfg := server.DefaultConfig()
-//	cfg.Engine = builtin.New(engine.Options{})
+//	cfg.Engine = builtin.New(engine.Options{MaxInput: int(cfg.MaxBodyBytes)})
 //	srv, err := server.New(cfg)
 //	...
 //	err = srv.Run(ctx) // serves until ctx is done, then drains
@@ -32,7 +32,6 @@ import (
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/swiftval/swiftval/builtin"
 	"github.com/swiftval/swiftval/engine"
 )
 
@@ -60,15 +59,15 @@ type Server struct {
 }
 
 // New validates cfg and builds a Server. It fails only on an invalid
-// configuration.
+// configuration (including a nil Engine).
 func New(cfg Config) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, eng: cfg.Engine, log: cfg.Logger}
-	if s.eng == nil {
-		s.eng = builtin.New(engine.Options{Budget: cfg.Budget, MaxInput: int(min(cfg.MaxBodyBytes, 1<<30))})
+	if cfg.Engine == nil {
+		return nil, errors.New("server: invalid configuration: Engine is required (builtin.New gives the shipped formats and rule packs)")
 	}
+	s := &Server{cfg: cfg, eng: cfg.Engine, log: cfg.Logger}
 	if s.log == nil {
 		s.log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	}

@@ -437,6 +437,7 @@ func TestConfigValidate(t *testing.T) {
 		{"negative budget", func(c *Config) { c.Budget = -1 }, "Budget"},
 		{"short token", func(c *Config) { c.AdminToken = "short" }, "AdminToken"},
 		{"cert without key", func(c *Config) { c.TLSCertFile = "c.pem" }, "TLSKeyFile"},
+		{"no engine", func(c *Config) { c.Engine = nil }, "Engine is required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
