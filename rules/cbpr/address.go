@@ -10,37 +10,36 @@ import (
 // address summarises one PstlAdr element from its leaves.
 type address struct {
 	path      string
-	pos       typed.Pos // first leaf
+	pos       typed.Pos // the PstlAdr element
+	ppos      typed.Pos
 	adrLines  int
 	line3     typed.Pos // third AdrLine
 	other     bool      // any element other than AdrLine
 	twn, ctry bool
 }
 
-// addresses groups the leaves of each PstlAdr (they are contiguous in walk
-// order) into address summaries.
+// addresses groups the direct children of each PstlAdr (they are
+// contiguous in walk order and share ParentPos) into address summaries.
+// Remittance location addresses (under RltdRmtInf) are left out: the CBPR+
+// address rules cover party and agent addresses.
 func addresses(t *typed.Message) []address {
 	var out []address
 	ls := t.Leaves()
 	for i := range ls {
 		l := &ls[i]
-		p := t.LeafPath(l)
-		k := strings.LastIndex(p, "/PstlAdr/")
-		if k < 0 || strings.Contains(p, "/RltdRmtInf") {
-			// Remittance location addresses are not party or agent
-			// addresses, which the CBPR+ address rules cover.
+		if l.Ctx&typed.InPstlAdr == 0 || l.Ctx&typed.InRltdRmtInf != 0 {
 			continue
 		}
-		parent := p[:k+len("/PstlAdr")]
-		if strings.IndexByte(p[k+len("/PstlAdr/"):], '/') >= 0 {
-			// AdrTp/Cd and the like: deeper than a direct child.
-			if len(out) > 0 && out[len(out)-1].path == parent {
+		if l.Parent != "PstlAdr" {
+			// AdrTp/Cd and the like: part of the enclosing address.
+			if len(out) > 0 {
 				out[len(out)-1].other = true
 			}
 			continue
 		}
-		if len(out) == 0 || out[len(out)-1].path != parent {
-			out = append(out, address{path: parent, pos: l.Pos})
+		if len(out) == 0 || out[len(out)-1].ppos != l.ParentPos {
+			p := t.LeafPath(l)
+			out = append(out, address{path: p[:strings.LastIndexByte(p, '/')], pos: l.ParentPos, ppos: l.ParentPos})
 		}
 		a := &out[len(out)-1]
 		switch l.Name {

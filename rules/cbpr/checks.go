@@ -313,10 +313,10 @@ func indexNotFINX(s string, extended bool) int {
 	return -1
 }
 
-// extendedText reports whether a text leaf at path may use the extended
-// character set: names, postal addresses, remittance information, e-mail.
-func extendedText(path, name string) bool {
-	return name == "Nm" || name == "EmailAdr" || strings.Contains(path, "/PstlAdr/") || strings.Contains(path, "/RmtInf/")
+// extendedText reports whether a text leaf may use the extended character
+// set: names, postal addresses, remittance information, e-mail.
+func extendedText(l *typed.Leaf) bool {
+	return l.Name == "Nm" || l.Name == "EmailAdr" || l.Ctx&(typed.InPstlAdr|typed.InRmtInf) != 0
 }
 
 func checkCharset(m *engine.Message, f *engine.Findings) {
@@ -330,8 +330,7 @@ func checkCharset(m *engine.Message, f *engine.Findings) {
 		if l.Kind != typed.KindText {
 			continue
 		}
-		path := t.LeafPath(l)
-		ext := extendedText(path, l.Name)
+		ext := extendedText(l)
 		j := indexNotFINX(l.Value, ext)
 		if j < 0 {
 			continue

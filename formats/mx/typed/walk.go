@@ -3,6 +3,7 @@ package typed
 import (
 	"github.com/swiftval/swiftval/engine"
 	"strconv"
+	"strings"
 	"unsafe"
 )
 
@@ -45,8 +46,51 @@ type Leaf struct {
 	Ccy string
 	// Pos is where the element starts.
 	Pos Pos
+	// Parent is the local name of the parent element; ParentPos where it
+	// starts (leaves of one element share it).
+	Parent    string
+	ParentPos Pos
+	// Ctx says which context elements enclose the leaf.
+	Ctx Ctx
 
 	path [2]int32
+}
+
+// Ctx is a set of enclosing context elements of a leaf.
+type Ctx uint8
+
+// Context elements tracked for leaves.
+const (
+	// InPstlAdr: inside a PstlAdr (postal address).
+	InPstlAdr Ctx = 1 << iota
+	// InRmtInf: inside RmtInf (remittance information).
+	InRmtInf
+	// InRltdRmtInf: inside RltdRmtInf (related remittance information).
+	InRltdRmtInf
+	// InAppHdr: inside the AppHdr.
+	InAppHdr
+)
+
+func ctxOf(name string) Ctx {
+	switch name {
+	case "PstlAdr":
+		return InPstlAdr
+	case "RmtInf":
+		return InRmtInf
+	case "RltdRmtInf":
+		return InRltdRmtInf
+	case "/AppHdr":
+		return InAppHdr
+	}
+	return 0
+}
+
+// mark is the walker state to restore after an element.
+type mark struct {
+	n      int
+	ctx    Ctx
+	parent string
+	ppos   Pos
 }
 
 // walker builds the leaf list and XPaths of a message: cur is the path of
@@ -55,14 +99,20 @@ type walker struct {
 	cur    []byte
 	store  []byte
 	leaves []Leaf
+	ctx    Ctx
+	parent string
+	ppos   Pos
 }
 
-// push appends /name (with [i+1] when i >= 0) to the current path and
-// returns the length to pop back to.
-func (w *walker) push(name string, i int) int {
-	n := len(w.cur)
+// push enters element name (index i when repeated, else -1) starting at p:
+// it appends /name or /name[i+1] to the current path and returns the state
+// to pop back to.
+func (w *walker) push(name string, i int, p Pos) mark {
+	m := mark{len(w.cur), w.ctx, w.parent, w.ppos}
 	w.cur = appendStep(w.cur, name, i)
-	return n
+	w.ctx |= ctxOf(name)
+	w.parent, w.ppos = name, p
+	return m
 }
 
 func appendStep(b []byte, name string, i int) []byte {
@@ -76,19 +126,25 @@ func appendStep(b []byte, name string, i int) []byte {
 	return b
 }
 
-func (w *walker) root(path string) int {
-	n := len(w.cur)
+func (w *walker) root(path string, p Pos) mark {
+	m := mark{len(w.cur), w.ctx, w.parent, w.ppos}
 	w.cur = append(w.cur, path...)
-	return n
+	w.ctx |= ctxOf(path)
+	w.parent, w.ppos = path[strings.LastIndexByte(path, '/')+1:], p
+	return m
 }
 
-func (w *walker) pop(n int) { w.cur = w.cur[:n] }
+func (w *walker) pop(m mark) {
+	w.cur = w.cur[:m.n]
+	w.ctx, w.parent, w.ppos = m.ctx, m.parent, m.ppos
+}
 
 func (w *walker) add(name string, i int, l Leaf) {
 	s := len(w.store)
 	w.store = append(w.store, w.cur...)
 	w.store = appendStep(w.store, name, i)
 	l.path = [2]int32{int32(s), int32(len(w.store))}
+	l.Parent, l.ParentPos, l.Ctx = w.parent, w.ppos, w.ctx
 	w.leaves = append(w.leaves, l)
 }
 

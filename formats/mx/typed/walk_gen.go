@@ -7,7 +7,7 @@ func (v *AccountIdentification4Choice) walk(w *walker) {
 		w.text("IBAN", -1, KindIBAN, "IBAN2007Identifier", &v.IBAN)
 	}
 	if v.Othr != nil {
-		n := w.push("Othr", -1)
+		n := w.push("Othr", -1, v.Othr.Pos)
 		v.Othr.walk(w)
 		w.pop(n)
 	}
@@ -15,17 +15,17 @@ func (v *AccountIdentification4Choice) walk(w *walker) {
 
 func (v *AccountInterest4) walk(w *walker) {
 	if v.Tp != nil {
-		n := w.push("Tp", -1)
+		n := w.push("Tp", -1, v.Tp.Pos)
 		v.Tp.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Rate {
-		n := w.push("Rate", i)
+		n := w.push("Rate", i, v.Rate[i].Pos)
 		v.Rate[i].walk(w)
 		w.pop(n)
 	}
 	if v.FrToDt != nil {
-		n := w.push("FrToDt", -1)
+		n := w.push("FrToDt", -1, v.FrToDt.Pos)
 		v.FrToDt.walk(w)
 		w.pop(n)
 	}
@@ -33,7 +33,7 @@ func (v *AccountInterest4) walk(w *walker) {
 		w.text("Rsn", -1, KindText, "Max35Text", &v.Rsn)
 	}
 	if v.Tax != nil {
-		n := w.push("Tax", -1)
+		n := w.push("Tax", -1, v.Tax.Pos)
 		v.Tax.walk(w)
 		w.pop(n)
 	}
@@ -44,7 +44,7 @@ func (v *AccountNotification17) walk(w *walker) {
 		w.text("Id", -1, KindText, "Max35Text", &v.Id)
 	}
 	if v.NtfctnPgntn != nil {
-		n := w.push("NtfctnPgntn", -1)
+		n := w.push("NtfctnPgntn", -1, v.NtfctnPgntn.Pos)
 		v.NtfctnPgntn.walk(w)
 		w.pop(n)
 	}
@@ -52,7 +52,7 @@ func (v *AccountNotification17) walk(w *walker) {
 		w.text("ElctrncSeqNb", -1, KindOther, "Number", &v.ElctrncSeqNb)
 	}
 	if v.RptgSeq != nil {
-		n := w.push("RptgSeq", -1)
+		n := w.push("RptgSeq", -1, v.RptgSeq.Pos)
 		v.RptgSeq.walk(w)
 		w.pop(n)
 	}
@@ -63,7 +63,7 @@ func (v *AccountNotification17) walk(w *walker) {
 		w.text("CreDtTm", -1, KindOther, "ISODateTime", &v.CreDtTm)
 	}
 	if v.FrToDt != nil {
-		n := w.push("FrToDt", -1)
+		n := w.push("FrToDt", -1, v.FrToDt.Pos)
 		v.FrToDt.walk(w)
 		w.pop(n)
 	}
@@ -71,32 +71,32 @@ func (v *AccountNotification17) walk(w *walker) {
 		w.text("CpyDplctInd", -1, KindOther, "CopyDuplicate1Code", &v.CpyDplctInd)
 	}
 	if v.RptgSrc != nil {
-		n := w.push("RptgSrc", -1)
+		n := w.push("RptgSrc", -1, v.RptgSrc.Pos)
 		v.RptgSrc.walk(w)
 		w.pop(n)
 	}
 	if v.Acct.Pos != 0 {
-		n := w.push("Acct", -1)
+		n := w.push("Acct", -1, v.Acct.Pos)
 		v.Acct.walk(w)
 		w.pop(n)
 	}
 	if v.RltdAcct != nil {
-		n := w.push("RltdAcct", -1)
+		n := w.push("RltdAcct", -1, v.RltdAcct.Pos)
 		v.RltdAcct.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Intrst {
-		n := w.push("Intrst", i)
+		n := w.push("Intrst", i, v.Intrst[i].Pos)
 		v.Intrst[i].walk(w)
 		w.pop(n)
 	}
 	if v.TxsSummry != nil {
-		n := w.push("TxsSummry", -1)
+		n := w.push("TxsSummry", -1, v.TxsSummry.Pos)
 		v.TxsSummry.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Ntry {
-		n := w.push("Ntry", i)
+		n := w.push("Ntry", i, v.Ntry[i].Pos)
 		v.Ntry[i].walk(w)
 		w.pop(n)
 	}
@@ -110,7 +110,7 @@ func (v *AccountReport25) walk(w *walker) {
 		w.text("Id", -1, KindText, "Max35Text", &v.Id)
 	}
 	if v.RptPgntn != nil {
-		n := w.push("RptPgntn", -1)
+		n := w.push("RptPgntn", -1, v.RptPgntn.Pos)
 		v.RptPgntn.walk(w)
 		w.pop(n)
 	}
@@ -118,7 +118,7 @@ func (v *AccountReport25) walk(w *walker) {
 		w.text("ElctrncSeqNb", -1, KindOther, "Number", &v.ElctrncSeqNb)
 	}
 	if v.RptgSeq != nil {
-		n := w.push("RptgSeq", -1)
+		n := w.push("RptgSeq", -1, v.RptgSeq.Pos)
 		v.RptgSeq.walk(w)
 		w.pop(n)
 	}
@@ -129,7 +129,7 @@ func (v *AccountReport25) walk(w *walker) {
 		w.text("CreDtTm", -1, KindOther, "ISODateTime", &v.CreDtTm)
 	}
 	if v.FrToDt != nil {
-		n := w.push("FrToDt", -1)
+		n := w.push("FrToDt", -1, v.FrToDt.Pos)
 		v.FrToDt.walk(w)
 		w.pop(n)
 	}
@@ -137,37 +137,37 @@ func (v *AccountReport25) walk(w *walker) {
 		w.text("CpyDplctInd", -1, KindOther, "CopyDuplicate1Code", &v.CpyDplctInd)
 	}
 	if v.RptgSrc != nil {
-		n := w.push("RptgSrc", -1)
+		n := w.push("RptgSrc", -1, v.RptgSrc.Pos)
 		v.RptgSrc.walk(w)
 		w.pop(n)
 	}
 	if v.Acct.Pos != 0 {
-		n := w.push("Acct", -1)
+		n := w.push("Acct", -1, v.Acct.Pos)
 		v.Acct.walk(w)
 		w.pop(n)
 	}
 	if v.RltdAcct != nil {
-		n := w.push("RltdAcct", -1)
+		n := w.push("RltdAcct", -1, v.RltdAcct.Pos)
 		v.RltdAcct.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Intrst {
-		n := w.push("Intrst", i)
+		n := w.push("Intrst", i, v.Intrst[i].Pos)
 		v.Intrst[i].walk(w)
 		w.pop(n)
 	}
 	for i := range v.Bal {
-		n := w.push("Bal", i)
+		n := w.push("Bal", i, v.Bal[i].Pos)
 		v.Bal[i].walk(w)
 		w.pop(n)
 	}
 	if v.TxsSummry != nil {
-		n := w.push("TxsSummry", -1)
+		n := w.push("TxsSummry", -1, v.TxsSummry.Pos)
 		v.TxsSummry.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Ntry {
-		n := w.push("Ntry", i)
+		n := w.push("Ntry", i, v.Ntry[i].Pos)
 		v.Ntry[i].walk(w)
 		w.pop(n)
 	}
@@ -190,7 +190,7 @@ func (v *AccountStatement9) walk(w *walker) {
 		w.text("Id", -1, KindText, "Max35Text", &v.Id)
 	}
 	if v.StmtPgntn != nil {
-		n := w.push("StmtPgntn", -1)
+		n := w.push("StmtPgntn", -1, v.StmtPgntn.Pos)
 		v.StmtPgntn.walk(w)
 		w.pop(n)
 	}
@@ -198,7 +198,7 @@ func (v *AccountStatement9) walk(w *walker) {
 		w.text("ElctrncSeqNb", -1, KindOther, "Number", &v.ElctrncSeqNb)
 	}
 	if v.RptgSeq != nil {
-		n := w.push("RptgSeq", -1)
+		n := w.push("RptgSeq", -1, v.RptgSeq.Pos)
 		v.RptgSeq.walk(w)
 		w.pop(n)
 	}
@@ -209,7 +209,7 @@ func (v *AccountStatement9) walk(w *walker) {
 		w.text("CreDtTm", -1, KindOther, "ISODateTime", &v.CreDtTm)
 	}
 	if v.FrToDt != nil {
-		n := w.push("FrToDt", -1)
+		n := w.push("FrToDt", -1, v.FrToDt.Pos)
 		v.FrToDt.walk(w)
 		w.pop(n)
 	}
@@ -217,37 +217,37 @@ func (v *AccountStatement9) walk(w *walker) {
 		w.text("CpyDplctInd", -1, KindOther, "CopyDuplicate1Code", &v.CpyDplctInd)
 	}
 	if v.RptgSrc != nil {
-		n := w.push("RptgSrc", -1)
+		n := w.push("RptgSrc", -1, v.RptgSrc.Pos)
 		v.RptgSrc.walk(w)
 		w.pop(n)
 	}
 	if v.Acct.Pos != 0 {
-		n := w.push("Acct", -1)
+		n := w.push("Acct", -1, v.Acct.Pos)
 		v.Acct.walk(w)
 		w.pop(n)
 	}
 	if v.RltdAcct != nil {
-		n := w.push("RltdAcct", -1)
+		n := w.push("RltdAcct", -1, v.RltdAcct.Pos)
 		v.RltdAcct.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Intrst {
-		n := w.push("Intrst", i)
+		n := w.push("Intrst", i, v.Intrst[i].Pos)
 		v.Intrst[i].walk(w)
 		w.pop(n)
 	}
 	for i := range v.Bal {
-		n := w.push("Bal", i)
+		n := w.push("Bal", i, v.Bal[i].Pos)
 		v.Bal[i].walk(w)
 		w.pop(n)
 	}
 	if v.TxsSummry != nil {
-		n := w.push("TxsSummry", -1)
+		n := w.push("TxsSummry", -1, v.TxsSummry.Pos)
 		v.TxsSummry.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Ntry {
-		n := w.push("Ntry", i)
+		n := w.push("Ntry", i, v.Ntry[i].Pos)
 		v.Ntry[i].walk(w)
 		w.pop(n)
 	}
@@ -267,7 +267,7 @@ func (v *ActiveOrHistoricCurrencyAndAmount) walk(w *walker) {
 
 func (v *ActiveOrHistoricCurrencyAndAmountRange2) walk(w *walker) {
 	if v.Amt.Pos != 0 {
-		n := w.push("Amt", -1)
+		n := w.push("Amt", -1, v.Amt.Pos)
 		v.Amt.walk(w)
 		w.pop(n)
 	}
@@ -284,7 +284,7 @@ func (v *AddressType3Choice) walk(w *walker) {
 		w.text("Cd", -1, KindOther, "AddressType2Code", &v.Cd)
 	}
 	if v.Prtry != nil {
-		n := w.push("Prtry", -1)
+		n := w.push("Prtry", -1, v.Prtry.Pos)
 		v.Prtry.walk(w)
 		w.pop(n)
 	}
@@ -295,37 +295,37 @@ func (v *AmendmentInformationDetails13) walk(w *walker) {
 		w.text("OrgnlMndtId", -1, KindText, "Max35Text", &v.OrgnlMndtId)
 	}
 	if v.OrgnlCdtrSchmeId != nil {
-		n := w.push("OrgnlCdtrSchmeId", -1)
+		n := w.push("OrgnlCdtrSchmeId", -1, v.OrgnlCdtrSchmeId.Pos)
 		v.OrgnlCdtrSchmeId.walk(w)
 		w.pop(n)
 	}
 	if v.OrgnlCdtrAgt != nil {
-		n := w.push("OrgnlCdtrAgt", -1)
+		n := w.push("OrgnlCdtrAgt", -1, v.OrgnlCdtrAgt.Pos)
 		v.OrgnlCdtrAgt.walk(w)
 		w.pop(n)
 	}
 	if v.OrgnlCdtrAgtAcct != nil {
-		n := w.push("OrgnlCdtrAgtAcct", -1)
+		n := w.push("OrgnlCdtrAgtAcct", -1, v.OrgnlCdtrAgtAcct.Pos)
 		v.OrgnlCdtrAgtAcct.walk(w)
 		w.pop(n)
 	}
 	if v.OrgnlDbtr != nil {
-		n := w.push("OrgnlDbtr", -1)
+		n := w.push("OrgnlDbtr", -1, v.OrgnlDbtr.Pos)
 		v.OrgnlDbtr.walk(w)
 		w.pop(n)
 	}
 	if v.OrgnlDbtrAcct != nil {
-		n := w.push("OrgnlDbtrAcct", -1)
+		n := w.push("OrgnlDbtrAcct", -1, v.OrgnlDbtrAcct.Pos)
 		v.OrgnlDbtrAcct.walk(w)
 		w.pop(n)
 	}
 	if v.OrgnlDbtrAgt != nil {
-		n := w.push("OrgnlDbtrAgt", -1)
+		n := w.push("OrgnlDbtrAgt", -1, v.OrgnlDbtrAgt.Pos)
 		v.OrgnlDbtrAgt.walk(w)
 		w.pop(n)
 	}
 	if v.OrgnlDbtrAgtAcct != nil {
-		n := w.push("OrgnlDbtrAgtAcct", -1)
+		n := w.push("OrgnlDbtrAgtAcct", -1, v.OrgnlDbtrAgtAcct.Pos)
 		v.OrgnlDbtrAgtAcct.walk(w)
 		w.pop(n)
 	}
@@ -333,12 +333,12 @@ func (v *AmendmentInformationDetails13) walk(w *walker) {
 		w.text("OrgnlFnlColltnDt", -1, KindOther, "ISODate", &v.OrgnlFnlColltnDt)
 	}
 	if v.OrgnlFrqcy != nil {
-		n := w.push("OrgnlFrqcy", -1)
+		n := w.push("OrgnlFrqcy", -1, v.OrgnlFrqcy.Pos)
 		v.OrgnlFrqcy.walk(w)
 		w.pop(n)
 	}
 	if v.OrgnlRsn != nil {
-		n := w.push("OrgnlRsn", -1)
+		n := w.push("OrgnlRsn", -1, v.OrgnlRsn.Pos)
 		v.OrgnlRsn.walk(w)
 		w.pop(n)
 	}
@@ -349,27 +349,27 @@ func (v *AmendmentInformationDetails13) walk(w *walker) {
 
 func (v *AmountAndCurrencyExchange3) walk(w *walker) {
 	if v.InstdAmt != nil {
-		n := w.push("InstdAmt", -1)
+		n := w.push("InstdAmt", -1, v.InstdAmt.Pos)
 		v.InstdAmt.walk(w)
 		w.pop(n)
 	}
 	if v.TxAmt != nil {
-		n := w.push("TxAmt", -1)
+		n := w.push("TxAmt", -1, v.TxAmt.Pos)
 		v.TxAmt.walk(w)
 		w.pop(n)
 	}
 	if v.CntrValAmt != nil {
-		n := w.push("CntrValAmt", -1)
+		n := w.push("CntrValAmt", -1, v.CntrValAmt.Pos)
 		v.CntrValAmt.walk(w)
 		w.pop(n)
 	}
 	if v.AnncdPstngAmt != nil {
-		n := w.push("AnncdPstngAmt", -1)
+		n := w.push("AnncdPstngAmt", -1, v.AnncdPstngAmt.Pos)
 		v.AnncdPstngAmt.walk(w)
 		w.pop(n)
 	}
 	for i := range v.PrtryAmt {
-		n := w.push("PrtryAmt", i)
+		n := w.push("PrtryAmt", i, v.PrtryAmt[i].Pos)
 		v.PrtryAmt[i].walk(w)
 		w.pop(n)
 	}
@@ -380,7 +380,7 @@ func (v *AmountAndCurrencyExchangeDetails3) walk(w *walker) {
 		w.amount("Amt", -1, "ActiveOrHistoricCurrencyAndAmount", v.Amt.Value, v.Amt.Ccy, v.Amt.Pos)
 	}
 	if v.CcyXchg != nil {
-		n := w.push("CcyXchg", -1)
+		n := w.push("CcyXchg", -1, v.CcyXchg.Pos)
 		v.CcyXchg.walk(w)
 		w.pop(n)
 	}
@@ -394,7 +394,7 @@ func (v *AmountAndCurrencyExchangeDetails4) walk(w *walker) {
 		w.amount("Amt", -1, "ActiveOrHistoricCurrencyAndAmount", v.Amt.Value, v.Amt.Ccy, v.Amt.Pos)
 	}
 	if v.CcyXchg != nil {
-		n := w.push("CcyXchg", -1)
+		n := w.push("CcyXchg", -1, v.CcyXchg.Pos)
 		v.CcyXchg.walk(w)
 		w.pop(n)
 	}
@@ -423,7 +423,7 @@ func (v *AmountType4Choice) walk(w *walker) {
 		w.amount("InstdAmt", -1, "ActiveOrHistoricCurrencyAndAmount", v.InstdAmt.Value, v.InstdAmt.Ccy, v.InstdAmt.Pos)
 	}
 	if v.EqvtAmt != nil {
-		n := w.push("EqvtAmt", -1)
+		n := w.push("EqvtAmt", -1, v.EqvtAmt.Pos)
 		v.EqvtAmt.walk(w)
 		w.pop(n)
 	}
@@ -458,12 +458,12 @@ func (v *BalanceType10Choice) walk(w *walker) {
 
 func (v *BalanceType13) walk(w *walker) {
 	if v.CdOrPrtry.Pos != 0 {
-		n := w.push("CdOrPrtry", -1)
+		n := w.push("CdOrPrtry", -1, v.CdOrPrtry.Pos)
 		v.CdOrPrtry.walk(w)
 		w.pop(n)
 	}
 	if v.SubTp != nil {
-		n := w.push("SubTp", -1)
+		n := w.push("SubTp", -1, v.SubTp.Pos)
 		v.SubTp.walk(w)
 		w.pop(n)
 	}
@@ -471,17 +471,17 @@ func (v *BalanceType13) walk(w *walker) {
 
 func (v *BankToCustomerAccountReportV08) walk(w *walker) {
 	if v.GrpHdr.Pos != 0 {
-		n := w.push("GrpHdr", -1)
+		n := w.push("GrpHdr", -1, v.GrpHdr.Pos)
 		v.GrpHdr.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Rpt {
-		n := w.push("Rpt", i)
+		n := w.push("Rpt", i, v.Rpt[i].Pos)
 		v.Rpt[i].walk(w)
 		w.pop(n)
 	}
 	for i := range v.SplmtryData {
-		n := w.push("SplmtryData", i)
+		n := w.push("SplmtryData", i, v.SplmtryData[i].Pos)
 		v.SplmtryData[i].walk(w)
 		w.pop(n)
 	}
@@ -489,17 +489,17 @@ func (v *BankToCustomerAccountReportV08) walk(w *walker) {
 
 func (v *BankToCustomerDebitCreditNotificationV08) walk(w *walker) {
 	if v.GrpHdr.Pos != 0 {
-		n := w.push("GrpHdr", -1)
+		n := w.push("GrpHdr", -1, v.GrpHdr.Pos)
 		v.GrpHdr.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Ntfctn {
-		n := w.push("Ntfctn", i)
+		n := w.push("Ntfctn", i, v.Ntfctn[i].Pos)
 		v.Ntfctn[i].walk(w)
 		w.pop(n)
 	}
 	for i := range v.SplmtryData {
-		n := w.push("SplmtryData", i)
+		n := w.push("SplmtryData", i, v.SplmtryData[i].Pos)
 		v.SplmtryData[i].walk(w)
 		w.pop(n)
 	}
@@ -507,17 +507,17 @@ func (v *BankToCustomerDebitCreditNotificationV08) walk(w *walker) {
 
 func (v *BankToCustomerStatementV08) walk(w *walker) {
 	if v.GrpHdr.Pos != 0 {
-		n := w.push("GrpHdr", -1)
+		n := w.push("GrpHdr", -1, v.GrpHdr.Pos)
 		v.GrpHdr.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Stmt {
-		n := w.push("Stmt", i)
+		n := w.push("Stmt", i, v.Stmt[i].Pos)
 		v.Stmt[i].walk(w)
 		w.pop(n)
 	}
 	for i := range v.SplmtryData {
-		n := w.push("SplmtryData", i)
+		n := w.push("SplmtryData", i, v.SplmtryData[i].Pos)
 		v.SplmtryData[i].walk(w)
 		w.pop(n)
 	}
@@ -525,12 +525,12 @@ func (v *BankToCustomerStatementV08) walk(w *walker) {
 
 func (v *BankTransactionCodeStructure4) walk(w *walker) {
 	if v.Domn != nil {
-		n := w.push("Domn", -1)
+		n := w.push("Domn", -1, v.Domn.Pos)
 		v.Domn.walk(w)
 		w.pop(n)
 	}
 	if v.Prtry != nil {
-		n := w.push("Prtry", -1)
+		n := w.push("Prtry", -1, v.Prtry.Pos)
 		v.Prtry.walk(w)
 		w.pop(n)
 	}
@@ -541,7 +541,7 @@ func (v *BankTransactionCodeStructure5) walk(w *walker) {
 		w.text("Cd", -1, KindOther, "ExternalBankTransactionDomain1Code", &v.Cd)
 	}
 	if v.Fmly.Pos != 0 {
-		n := w.push("Fmly", -1)
+		n := w.push("Fmly", -1, v.Fmly.Pos)
 		v.Fmly.walk(w)
 		w.pop(n)
 	}
@@ -576,12 +576,12 @@ func (v *BatchInformation2) walk(w *walker) {
 
 func (v *BranchAndFinancialInstitutionIdentification6) walk(w *walker) {
 	if v.FinInstnId.Pos != 0 {
-		n := w.push("FinInstnId", -1)
+		n := w.push("FinInstnId", -1, v.FinInstnId.Pos)
 		v.FinInstnId.walk(w)
 		w.pop(n)
 	}
 	if v.BrnchId != nil {
-		n := w.push("BrnchId", -1)
+		n := w.push("BrnchId", -1, v.BrnchId.Pos)
 		v.BrnchId.walk(w)
 		w.pop(n)
 	}
@@ -598,7 +598,7 @@ func (v *BranchData3) walk(w *walker) {
 		w.text("Nm", -1, KindText, "Max140Text", &v.Nm)
 	}
 	if v.PstlAdr != nil {
-		n := w.push("PstlAdr", -1)
+		n := w.push("PstlAdr", -1, v.PstlAdr.Pos)
 		v.PstlAdr.walk(w)
 		w.pop(n)
 	}
@@ -609,12 +609,12 @@ func (v *BusinessApplicationHeader5) walk(w *walker) {
 		w.text("CharSet", -1, KindOther, "UnicodeChartsCode", &v.CharSet)
 	}
 	if v.Fr.Pos != 0 {
-		n := w.push("Fr", -1)
+		n := w.push("Fr", -1, v.Fr.Pos)
 		v.Fr.walk(w)
 		w.pop(n)
 	}
 	if v.To.Pos != 0 {
-		n := w.push("To", -1)
+		n := w.push("To", -1, v.To.Pos)
 		v.To.walk(w)
 		w.pop(n)
 	}
@@ -640,7 +640,7 @@ func (v *BusinessApplicationHeader5) walk(w *walker) {
 		w.text("Prty", -1, KindOther, "BusinessMessagePriorityCode", &v.Prty)
 	}
 	if v.Sgntr != nil {
-		n := w.push("Sgntr", -1)
+		n := w.push("Sgntr", -1, v.Sgntr.Pos)
 		v.Sgntr.walk(w)
 		w.pop(n)
 	}
@@ -651,12 +651,12 @@ func (v *BusinessApplicationHeaderV02) walk(w *walker) {
 		w.text("CharSet", -1, KindOther, "UnicodeChartsCode", &v.CharSet)
 	}
 	if v.Fr.Pos != 0 {
-		n := w.push("Fr", -1)
+		n := w.push("Fr", -1, v.Fr.Pos)
 		v.Fr.walk(w)
 		w.pop(n)
 	}
 	if v.To.Pos != 0 {
-		n := w.push("To", -1)
+		n := w.push("To", -1, v.To.Pos)
 		v.To.walk(w)
 		w.pop(n)
 	}
@@ -670,7 +670,7 @@ func (v *BusinessApplicationHeaderV02) walk(w *walker) {
 		w.text("BizSvc", -1, KindText, "Max35Text", &v.BizSvc)
 	}
 	if v.MktPrctc != nil {
-		n := w.push("MktPrctc", -1)
+		n := w.push("MktPrctc", -1, v.MktPrctc.Pos)
 		v.MktPrctc.walk(w)
 		w.pop(n)
 	}
@@ -690,12 +690,12 @@ func (v *BusinessApplicationHeaderV02) walk(w *walker) {
 		w.text("Prty", -1, KindOther, "BusinessMessagePriorityCode", &v.Prty)
 	}
 	if v.Sgntr != nil {
-		n := w.push("Sgntr", -1)
+		n := w.push("Sgntr", -1, v.Sgntr.Pos)
 		v.Sgntr.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Rltd {
-		n := w.push("Rltd", i)
+		n := w.push("Rltd", i, v.Rltd[i].Pos)
 		v.Rltd[i].walk(w)
 		w.pop(n)
 	}
@@ -712,12 +712,12 @@ func (v *CardAggregated2) walk(w *walker) {
 		w.text("SaleRcncltnId", -1, KindText, "Max35Text", &v.SaleRcncltnId)
 	}
 	if v.SeqNbRg != nil {
-		n := w.push("SeqNbRg", -1)
+		n := w.push("SeqNbRg", -1, v.SeqNbRg.Pos)
 		v.SeqNbRg.walk(w)
 		w.pop(n)
 	}
 	if v.TxDtRg != nil {
-		n := w.push("TxDtRg", -1)
+		n := w.push("TxDtRg", -1, v.TxDtRg.Pos)
 		v.TxDtRg.walk(w)
 		w.pop(n)
 	}
@@ -725,22 +725,22 @@ func (v *CardAggregated2) walk(w *walker) {
 
 func (v *CardEntry4) walk(w *walker) {
 	if v.Card != nil {
-		n := w.push("Card", -1)
+		n := w.push("Card", -1, v.Card.Pos)
 		v.Card.walk(w)
 		w.pop(n)
 	}
 	if v.POI != nil {
-		n := w.push("POI", -1)
+		n := w.push("POI", -1, v.POI.Pos)
 		v.POI.walk(w)
 		w.pop(n)
 	}
 	if v.AggtdNtry != nil {
-		n := w.push("AggtdNtry", -1)
+		n := w.push("AggtdNtry", -1, v.AggtdNtry.Pos)
 		v.AggtdNtry.walk(w)
 		w.pop(n)
 	}
 	if v.PrePdAcct != nil {
-		n := w.push("PrePdAcct", -1)
+		n := w.push("PrePdAcct", -1, v.PrePdAcct.Pos)
 		v.PrePdAcct.walk(w)
 		w.pop(n)
 	}
@@ -751,7 +751,7 @@ func (v *CardIndividualTransaction2) walk(w *walker) {
 		w.text("ICCRltdData", -1, KindText, "Max1025Text", &v.ICCRltdData)
 	}
 	if v.PmtCntxt != nil {
-		n := w.push("PmtCntxt", -1)
+		n := w.push("PmtCntxt", -1, v.PmtCntxt.Pos)
 		v.PmtCntxt.walk(w)
 		w.pop(n)
 	}
@@ -774,12 +774,12 @@ func (v *CardIndividualTransaction2) walk(w *walker) {
 		w.text("SeqNb", -1, KindText, "Max35Text", &v.SeqNb)
 	}
 	if v.TxId != nil {
-		n := w.push("TxId", -1)
+		n := w.push("TxId", -1, v.TxId.Pos)
 		v.TxId.walk(w)
 		w.pop(n)
 	}
 	if v.Pdct != nil {
-		n := w.push("Pdct", -1)
+		n := w.push("Pdct", -1, v.Pdct.Pos)
 		v.Pdct.walk(w)
 		w.pop(n)
 	}
@@ -811,22 +811,22 @@ func (v *CardSequenceNumberRange1) walk(w *walker) {
 
 func (v *CardTransaction17) walk(w *walker) {
 	if v.Card != nil {
-		n := w.push("Card", -1)
+		n := w.push("Card", -1, v.Card.Pos)
 		v.Card.walk(w)
 		w.pop(n)
 	}
 	if v.POI != nil {
-		n := w.push("POI", -1)
+		n := w.push("POI", -1, v.POI.Pos)
 		v.POI.walk(w)
 		w.pop(n)
 	}
 	if v.Tx != nil {
-		n := w.push("Tx", -1)
+		n := w.push("Tx", -1, v.Tx.Pos)
 		v.Tx.walk(w)
 		w.pop(n)
 	}
 	if v.PrePdAcct != nil {
-		n := w.push("PrePdAcct", -1)
+		n := w.push("PrePdAcct", -1, v.PrePdAcct.Pos)
 		v.PrePdAcct.walk(w)
 		w.pop(n)
 	}
@@ -834,12 +834,12 @@ func (v *CardTransaction17) walk(w *walker) {
 
 func (v *CardTransaction3Choice) walk(w *walker) {
 	if v.Aggtd != nil {
-		n := w.push("Aggtd", -1)
+		n := w.push("Aggtd", -1, v.Aggtd.Pos)
 		v.Aggtd.walk(w)
 		w.pop(n)
 	}
 	if v.Indv != nil {
-		n := w.push("Indv", -1)
+		n := w.push("Indv", -1, v.Indv.Pos)
 		v.Indv.walk(w)
 		w.pop(n)
 	}
@@ -856,12 +856,12 @@ func (v *CardholderAuthentication2) walk(w *walker) {
 
 func (v *CashAccount38) walk(w *walker) {
 	if v.Id.Pos != 0 {
-		n := w.push("Id", -1)
+		n := w.push("Id", -1, v.Id.Pos)
 		v.Id.walk(w)
 		w.pop(n)
 	}
 	if v.Tp != nil {
-		n := w.push("Tp", -1)
+		n := w.push("Tp", -1, v.Tp.Pos)
 		v.Tp.walk(w)
 		w.pop(n)
 	}
@@ -872,7 +872,7 @@ func (v *CashAccount38) walk(w *walker) {
 		w.text("Nm", -1, KindText, "Max70Text", &v.Nm)
 	}
 	if v.Prxy != nil {
-		n := w.push("Prxy", -1)
+		n := w.push("Prxy", -1, v.Prxy.Pos)
 		v.Prxy.walk(w)
 		w.pop(n)
 	}
@@ -880,12 +880,12 @@ func (v *CashAccount38) walk(w *walker) {
 
 func (v *CashAccount39) walk(w *walker) {
 	if v.Id.Pos != 0 {
-		n := w.push("Id", -1)
+		n := w.push("Id", -1, v.Id.Pos)
 		v.Id.walk(w)
 		w.pop(n)
 	}
 	if v.Tp != nil {
-		n := w.push("Tp", -1)
+		n := w.push("Tp", -1, v.Tp.Pos)
 		v.Tp.walk(w)
 		w.pop(n)
 	}
@@ -896,17 +896,17 @@ func (v *CashAccount39) walk(w *walker) {
 		w.text("Nm", -1, KindText, "Max70Text", &v.Nm)
 	}
 	if v.Prxy != nil {
-		n := w.push("Prxy", -1)
+		n := w.push("Prxy", -1, v.Prxy.Pos)
 		v.Prxy.walk(w)
 		w.pop(n)
 	}
 	if v.Ownr != nil {
-		n := w.push("Ownr", -1)
+		n := w.push("Ownr", -1, v.Ownr.Pos)
 		v.Ownr.walk(w)
 		w.pop(n)
 	}
 	if v.Svcr != nil {
-		n := w.push("Svcr", -1)
+		n := w.push("Svcr", -1, v.Svcr.Pos)
 		v.Svcr.walk(w)
 		w.pop(n)
 	}
@@ -923,7 +923,7 @@ func (v *CashAccountType2Choice) walk(w *walker) {
 
 func (v *CashAvailability1) walk(w *walker) {
 	if v.Dt.Pos != 0 {
-		n := w.push("Dt", -1)
+		n := w.push("Dt", -1, v.Dt.Pos)
 		v.Dt.walk(w)
 		w.pop(n)
 	}
@@ -946,12 +946,12 @@ func (v *CashAvailabilityDate1Choice) walk(w *walker) {
 
 func (v *CashBalance8) walk(w *walker) {
 	if v.Tp.Pos != 0 {
-		n := w.push("Tp", -1)
+		n := w.push("Tp", -1, v.Tp.Pos)
 		v.Tp.walk(w)
 		w.pop(n)
 	}
 	for i := range v.CdtLine {
-		n := w.push("CdtLine", i)
+		n := w.push("CdtLine", i, v.CdtLine[i].Pos)
 		v.CdtLine[i].walk(w)
 		w.pop(n)
 	}
@@ -962,12 +962,12 @@ func (v *CashBalance8) walk(w *walker) {
 		w.text("CdtDbtInd", -1, KindOther, "CreditDebitCode", &v.CdtDbtInd)
 	}
 	if v.Dt.Pos != 0 {
-		n := w.push("Dt", -1)
+		n := w.push("Dt", -1, v.Dt.Pos)
 		v.Dt.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Avlbty {
-		n := w.push("Avlbty", i)
+		n := w.push("Avlbty", i, v.Avlbty[i].Pos)
 		v.Avlbty[i].walk(w)
 		w.pop(n)
 	}
@@ -999,7 +999,7 @@ func (v *ChargeType3Choice) walk(w *walker) {
 		w.text("Cd", -1, KindOther, "ExternalChargeType1Code", &v.Cd)
 	}
 	if v.Prtry != nil {
-		n := w.push("Prtry", -1)
+		n := w.push("Prtry", -1, v.Prtry.Pos)
 		v.Prtry.walk(w)
 		w.pop(n)
 	}
@@ -1010,7 +1010,7 @@ func (v *Charges6) walk(w *walker) {
 		w.amount("TtlChrgsAndTaxAmt", -1, "ActiveOrHistoricCurrencyAndAmount", v.TtlChrgsAndTaxAmt.Value, v.TtlChrgsAndTaxAmt.Ccy, v.TtlChrgsAndTaxAmt.Pos)
 	}
 	for i := range v.Rcrd {
-		n := w.push("Rcrd", i)
+		n := w.push("Rcrd", i, v.Rcrd[i].Pos)
 		v.Rcrd[i].walk(w)
 		w.pop(n)
 	}
@@ -1021,7 +1021,7 @@ func (v *Charges7) walk(w *walker) {
 		w.amount("Amt", -1, "ActiveOrHistoricCurrencyAndAmount", v.Amt.Value, v.Amt.Ccy, v.Amt.Pos)
 	}
 	if v.Agt.Pos != 0 {
-		n := w.push("Agt", -1)
+		n := w.push("Agt", -1, v.Agt.Pos)
 		v.Agt.walk(w)
 		w.pop(n)
 	}
@@ -1038,7 +1038,7 @@ func (v *ChargesRecord3) walk(w *walker) {
 		w.text("ChrgInclInd", -1, KindOther, "ChargeIncludedIndicator", &v.ChrgInclInd)
 	}
 	if v.Tp != nil {
-		n := w.push("Tp", -1)
+		n := w.push("Tp", -1, v.Tp.Pos)
 		v.Tp.walk(w)
 		w.pop(n)
 	}
@@ -1049,12 +1049,12 @@ func (v *ChargesRecord3) walk(w *walker) {
 		w.text("Br", -1, KindOther, "ChargeBearerType1Code", &v.Br)
 	}
 	if v.Agt != nil {
-		n := w.push("Agt", -1)
+		n := w.push("Agt", -1, v.Agt.Pos)
 		v.Agt.walk(w)
 		w.pop(n)
 	}
 	if v.Tax != nil {
-		n := w.push("Tax", -1)
+		n := w.push("Tax", -1, v.Tax.Pos)
 		v.Tax.walk(w)
 		w.pop(n)
 	}
@@ -1068,17 +1068,17 @@ func (v *Cheque11) walk(w *walker) {
 		w.text("ChqNb", -1, KindText, "Max35Text", &v.ChqNb)
 	}
 	if v.ChqFr != nil {
-		n := w.push("ChqFr", -1)
+		n := w.push("ChqFr", -1, v.ChqFr.Pos)
 		v.ChqFr.walk(w)
 		w.pop(n)
 	}
 	if v.DlvryMtd != nil {
-		n := w.push("DlvryMtd", -1)
+		n := w.push("DlvryMtd", -1, v.DlvryMtd.Pos)
 		v.DlvryMtd.walk(w)
 		w.pop(n)
 	}
 	if v.DlvrTo != nil {
-		n := w.push("DlvrTo", -1)
+		n := w.push("DlvrTo", -1, v.DlvrTo.Pos)
 		v.DlvrTo.walk(w)
 		w.pop(n)
 	}
@@ -1134,7 +1134,7 @@ func (v *ClearingSystemIdentification3Choice) walk(w *walker) {
 
 func (v *ClearingSystemMemberIdentification2) walk(w *walker) {
 	if v.ClrSysId != nil {
-		n := w.push("ClrSysId", -1)
+		n := w.push("ClrSysId", -1, v.ClrSysId.Pos)
 		v.ClrSysId.walk(w)
 		w.pop(n)
 	}
@@ -1175,7 +1175,7 @@ func (v *Contact4) walk(w *walker) {
 		w.text("Dept", -1, KindText, "Max70Text", &v.Dept)
 	}
 	for i := range v.Othr {
-		n := w.push("Othr", i)
+		n := w.push("Othr", i, v.Othr[i].Pos)
 		v.Othr[i].walk(w)
 		w.pop(n)
 	}
@@ -1198,7 +1198,7 @@ func (v *CreditLine3) walk(w *walker) {
 		w.text("Incl", -1, KindOther, "TrueFalseIndicator", &v.Incl)
 	}
 	if v.Tp != nil {
-		n := w.push("Tp", -1)
+		n := w.push("Tp", -1, v.Tp.Pos)
 		v.Tp.walk(w)
 		w.pop(n)
 	}
@@ -1206,7 +1206,7 @@ func (v *CreditLine3) walk(w *walker) {
 		w.amount("Amt", -1, "ActiveOrHistoricCurrencyAndAmount", v.Amt.Value, v.Amt.Ccy, v.Amt.Pos)
 	}
 	if v.Dt != nil {
-		n := w.push("Dt", -1)
+		n := w.push("Dt", -1, v.Dt.Pos)
 		v.Dt.walk(w)
 		w.pop(n)
 	}
@@ -1223,22 +1223,22 @@ func (v *CreditLineType1Choice) walk(w *walker) {
 
 func (v *CreditTransferTransaction34) walk(w *walker) {
 	if v.PmtId.Pos != 0 {
-		n := w.push("PmtId", -1)
+		n := w.push("PmtId", -1, v.PmtId.Pos)
 		v.PmtId.walk(w)
 		w.pop(n)
 	}
 	if v.PmtTpInf != nil {
-		n := w.push("PmtTpInf", -1)
+		n := w.push("PmtTpInf", -1, v.PmtTpInf.Pos)
 		v.PmtTpInf.walk(w)
 		w.pop(n)
 	}
 	if v.Amt.Pos != 0 {
-		n := w.push("Amt", -1)
+		n := w.push("Amt", -1, v.Amt.Pos)
 		v.Amt.walk(w)
 		w.pop(n)
 	}
 	if v.XchgRateInf != nil {
-		n := w.push("XchgRateInf", -1)
+		n := w.push("XchgRateInf", -1, v.XchgRateInf.Pos)
 		v.XchgRateInf.walk(w)
 		w.pop(n)
 	}
@@ -1246,72 +1246,72 @@ func (v *CreditTransferTransaction34) walk(w *walker) {
 		w.text("ChrgBr", -1, KindOther, "ChargeBearerType1Code", &v.ChrgBr)
 	}
 	if v.ChqInstr != nil {
-		n := w.push("ChqInstr", -1)
+		n := w.push("ChqInstr", -1, v.ChqInstr.Pos)
 		v.ChqInstr.walk(w)
 		w.pop(n)
 	}
 	if v.UltmtDbtr != nil {
-		n := w.push("UltmtDbtr", -1)
+		n := w.push("UltmtDbtr", -1, v.UltmtDbtr.Pos)
 		v.UltmtDbtr.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt1 != nil {
-		n := w.push("IntrmyAgt1", -1)
+		n := w.push("IntrmyAgt1", -1, v.IntrmyAgt1.Pos)
 		v.IntrmyAgt1.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt1Acct != nil {
-		n := w.push("IntrmyAgt1Acct", -1)
+		n := w.push("IntrmyAgt1Acct", -1, v.IntrmyAgt1Acct.Pos)
 		v.IntrmyAgt1Acct.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt2 != nil {
-		n := w.push("IntrmyAgt2", -1)
+		n := w.push("IntrmyAgt2", -1, v.IntrmyAgt2.Pos)
 		v.IntrmyAgt2.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt2Acct != nil {
-		n := w.push("IntrmyAgt2Acct", -1)
+		n := w.push("IntrmyAgt2Acct", -1, v.IntrmyAgt2Acct.Pos)
 		v.IntrmyAgt2Acct.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt3 != nil {
-		n := w.push("IntrmyAgt3", -1)
+		n := w.push("IntrmyAgt3", -1, v.IntrmyAgt3.Pos)
 		v.IntrmyAgt3.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt3Acct != nil {
-		n := w.push("IntrmyAgt3Acct", -1)
+		n := w.push("IntrmyAgt3Acct", -1, v.IntrmyAgt3Acct.Pos)
 		v.IntrmyAgt3Acct.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrAgt != nil {
-		n := w.push("CdtrAgt", -1)
+		n := w.push("CdtrAgt", -1, v.CdtrAgt.Pos)
 		v.CdtrAgt.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrAgtAcct != nil {
-		n := w.push("CdtrAgtAcct", -1)
+		n := w.push("CdtrAgtAcct", -1, v.CdtrAgtAcct.Pos)
 		v.CdtrAgtAcct.walk(w)
 		w.pop(n)
 	}
 	if v.Cdtr != nil {
-		n := w.push("Cdtr", -1)
+		n := w.push("Cdtr", -1, v.Cdtr.Pos)
 		v.Cdtr.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrAcct != nil {
-		n := w.push("CdtrAcct", -1)
+		n := w.push("CdtrAcct", -1, v.CdtrAcct.Pos)
 		v.CdtrAcct.walk(w)
 		w.pop(n)
 	}
 	if v.UltmtCdtr != nil {
-		n := w.push("UltmtCdtr", -1)
+		n := w.push("UltmtCdtr", -1, v.UltmtCdtr.Pos)
 		v.UltmtCdtr.walk(w)
 		w.pop(n)
 	}
 	for i := range v.InstrForCdtrAgt {
-		n := w.push("InstrForCdtrAgt", i)
+		n := w.push("InstrForCdtrAgt", i, v.InstrForCdtrAgt[i].Pos)
 		v.InstrForCdtrAgt[i].walk(w)
 		w.pop(n)
 	}
@@ -1319,32 +1319,32 @@ func (v *CreditTransferTransaction34) walk(w *walker) {
 		w.text("InstrForDbtrAgt", -1, KindText, "Max140Text", &v.InstrForDbtrAgt)
 	}
 	if v.Purp != nil {
-		n := w.push("Purp", -1)
+		n := w.push("Purp", -1, v.Purp.Pos)
 		v.Purp.walk(w)
 		w.pop(n)
 	}
 	for i := range v.RgltryRptg {
-		n := w.push("RgltryRptg", i)
+		n := w.push("RgltryRptg", i, v.RgltryRptg[i].Pos)
 		v.RgltryRptg[i].walk(w)
 		w.pop(n)
 	}
 	if v.Tax != nil {
-		n := w.push("Tax", -1)
+		n := w.push("Tax", -1, v.Tax.Pos)
 		v.Tax.walk(w)
 		w.pop(n)
 	}
 	for i := range v.RltdRmtInf {
-		n := w.push("RltdRmtInf", i)
+		n := w.push("RltdRmtInf", i, v.RltdRmtInf[i].Pos)
 		v.RltdRmtInf[i].walk(w)
 		w.pop(n)
 	}
 	if v.RmtInf != nil {
-		n := w.push("RmtInf", -1)
+		n := w.push("RmtInf", -1, v.RmtInf.Pos)
 		v.RmtInf.walk(w)
 		w.pop(n)
 	}
 	for i := range v.SplmtryData {
-		n := w.push("SplmtryData", i)
+		n := w.push("SplmtryData", i, v.SplmtryData[i].Pos)
 		v.SplmtryData[i].walk(w)
 		w.pop(n)
 	}
@@ -1352,12 +1352,12 @@ func (v *CreditTransferTransaction34) walk(w *walker) {
 
 func (v *CreditTransferTransaction36) walk(w *walker) {
 	if v.PmtId.Pos != 0 {
-		n := w.push("PmtId", -1)
+		n := w.push("PmtId", -1, v.PmtId.Pos)
 		v.PmtId.walk(w)
 		w.pop(n)
 	}
 	if v.PmtTpInf != nil {
-		n := w.push("PmtTpInf", -1)
+		n := w.push("PmtTpInf", -1, v.PmtTpInf.Pos)
 		v.PmtTpInf.walk(w)
 		w.pop(n)
 	}
@@ -1371,162 +1371,162 @@ func (v *CreditTransferTransaction36) walk(w *walker) {
 		w.text("SttlmPrty", -1, KindOther, "Priority3Code", &v.SttlmPrty)
 	}
 	if v.SttlmTmIndctn != nil {
-		n := w.push("SttlmTmIndctn", -1)
+		n := w.push("SttlmTmIndctn", -1, v.SttlmTmIndctn.Pos)
 		v.SttlmTmIndctn.walk(w)
 		w.pop(n)
 	}
 	if v.SttlmTmReq != nil {
-		n := w.push("SttlmTmReq", -1)
+		n := w.push("SttlmTmReq", -1, v.SttlmTmReq.Pos)
 		v.SttlmTmReq.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt1 != nil {
-		n := w.push("PrvsInstgAgt1", -1)
+		n := w.push("PrvsInstgAgt1", -1, v.PrvsInstgAgt1.Pos)
 		v.PrvsInstgAgt1.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt1Acct != nil {
-		n := w.push("PrvsInstgAgt1Acct", -1)
+		n := w.push("PrvsInstgAgt1Acct", -1, v.PrvsInstgAgt1Acct.Pos)
 		v.PrvsInstgAgt1Acct.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt2 != nil {
-		n := w.push("PrvsInstgAgt2", -1)
+		n := w.push("PrvsInstgAgt2", -1, v.PrvsInstgAgt2.Pos)
 		v.PrvsInstgAgt2.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt2Acct != nil {
-		n := w.push("PrvsInstgAgt2Acct", -1)
+		n := w.push("PrvsInstgAgt2Acct", -1, v.PrvsInstgAgt2Acct.Pos)
 		v.PrvsInstgAgt2Acct.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt3 != nil {
-		n := w.push("PrvsInstgAgt3", -1)
+		n := w.push("PrvsInstgAgt3", -1, v.PrvsInstgAgt3.Pos)
 		v.PrvsInstgAgt3.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt3Acct != nil {
-		n := w.push("PrvsInstgAgt3Acct", -1)
+		n := w.push("PrvsInstgAgt3Acct", -1, v.PrvsInstgAgt3Acct.Pos)
 		v.PrvsInstgAgt3Acct.walk(w)
 		w.pop(n)
 	}
 	if v.InstgAgt != nil {
-		n := w.push("InstgAgt", -1)
+		n := w.push("InstgAgt", -1, v.InstgAgt.Pos)
 		v.InstgAgt.walk(w)
 		w.pop(n)
 	}
 	if v.InstdAgt != nil {
-		n := w.push("InstdAgt", -1)
+		n := w.push("InstdAgt", -1, v.InstdAgt.Pos)
 		v.InstdAgt.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt1 != nil {
-		n := w.push("IntrmyAgt1", -1)
+		n := w.push("IntrmyAgt1", -1, v.IntrmyAgt1.Pos)
 		v.IntrmyAgt1.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt1Acct != nil {
-		n := w.push("IntrmyAgt1Acct", -1)
+		n := w.push("IntrmyAgt1Acct", -1, v.IntrmyAgt1Acct.Pos)
 		v.IntrmyAgt1Acct.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt2 != nil {
-		n := w.push("IntrmyAgt2", -1)
+		n := w.push("IntrmyAgt2", -1, v.IntrmyAgt2.Pos)
 		v.IntrmyAgt2.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt2Acct != nil {
-		n := w.push("IntrmyAgt2Acct", -1)
+		n := w.push("IntrmyAgt2Acct", -1, v.IntrmyAgt2Acct.Pos)
 		v.IntrmyAgt2Acct.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt3 != nil {
-		n := w.push("IntrmyAgt3", -1)
+		n := w.push("IntrmyAgt3", -1, v.IntrmyAgt3.Pos)
 		v.IntrmyAgt3.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt3Acct != nil {
-		n := w.push("IntrmyAgt3Acct", -1)
+		n := w.push("IntrmyAgt3Acct", -1, v.IntrmyAgt3Acct.Pos)
 		v.IntrmyAgt3Acct.walk(w)
 		w.pop(n)
 	}
 	if v.UltmtDbtr != nil {
-		n := w.push("UltmtDbtr", -1)
+		n := w.push("UltmtDbtr", -1, v.UltmtDbtr.Pos)
 		v.UltmtDbtr.walk(w)
 		w.pop(n)
 	}
 	if v.Dbtr.Pos != 0 {
-		n := w.push("Dbtr", -1)
+		n := w.push("Dbtr", -1, v.Dbtr.Pos)
 		v.Dbtr.walk(w)
 		w.pop(n)
 	}
 	if v.DbtrAcct != nil {
-		n := w.push("DbtrAcct", -1)
+		n := w.push("DbtrAcct", -1, v.DbtrAcct.Pos)
 		v.DbtrAcct.walk(w)
 		w.pop(n)
 	}
 	if v.DbtrAgt != nil {
-		n := w.push("DbtrAgt", -1)
+		n := w.push("DbtrAgt", -1, v.DbtrAgt.Pos)
 		v.DbtrAgt.walk(w)
 		w.pop(n)
 	}
 	if v.DbtrAgtAcct != nil {
-		n := w.push("DbtrAgtAcct", -1)
+		n := w.push("DbtrAgtAcct", -1, v.DbtrAgtAcct.Pos)
 		v.DbtrAgtAcct.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrAgt != nil {
-		n := w.push("CdtrAgt", -1)
+		n := w.push("CdtrAgt", -1, v.CdtrAgt.Pos)
 		v.CdtrAgt.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrAgtAcct != nil {
-		n := w.push("CdtrAgtAcct", -1)
+		n := w.push("CdtrAgtAcct", -1, v.CdtrAgtAcct.Pos)
 		v.CdtrAgtAcct.walk(w)
 		w.pop(n)
 	}
 	if v.Cdtr.Pos != 0 {
-		n := w.push("Cdtr", -1)
+		n := w.push("Cdtr", -1, v.Cdtr.Pos)
 		v.Cdtr.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrAcct != nil {
-		n := w.push("CdtrAcct", -1)
+		n := w.push("CdtrAcct", -1, v.CdtrAcct.Pos)
 		v.CdtrAcct.walk(w)
 		w.pop(n)
 	}
 	if v.UltmtCdtr != nil {
-		n := w.push("UltmtCdtr", -1)
+		n := w.push("UltmtCdtr", -1, v.UltmtCdtr.Pos)
 		v.UltmtCdtr.walk(w)
 		w.pop(n)
 	}
 	for i := range v.InstrForCdtrAgt {
-		n := w.push("InstrForCdtrAgt", i)
+		n := w.push("InstrForCdtrAgt", i, v.InstrForCdtrAgt[i].Pos)
 		v.InstrForCdtrAgt[i].walk(w)
 		w.pop(n)
 	}
 	for i := range v.InstrForNxtAgt {
-		n := w.push("InstrForNxtAgt", i)
+		n := w.push("InstrForNxtAgt", i, v.InstrForNxtAgt[i].Pos)
 		v.InstrForNxtAgt[i].walk(w)
 		w.pop(n)
 	}
 	if v.Purp != nil {
-		n := w.push("Purp", -1)
+		n := w.push("Purp", -1, v.Purp.Pos)
 		v.Purp.walk(w)
 		w.pop(n)
 	}
 	if v.RmtInf != nil {
-		n := w.push("RmtInf", -1)
+		n := w.push("RmtInf", -1, v.RmtInf.Pos)
 		v.RmtInf.walk(w)
 		w.pop(n)
 	}
 	if v.UndrlygCstmrCdtTrf != nil {
-		n := w.push("UndrlygCstmrCdtTrf", -1)
+		n := w.push("UndrlygCstmrCdtTrf", -1, v.UndrlygCstmrCdtTrf.Pos)
 		v.UndrlygCstmrCdtTrf.walk(w)
 		w.pop(n)
 	}
 	for i := range v.SplmtryData {
-		n := w.push("SplmtryData", i)
+		n := w.push("SplmtryData", i, v.SplmtryData[i].Pos)
 		v.SplmtryData[i].walk(w)
 		w.pop(n)
 	}
@@ -1534,137 +1534,137 @@ func (v *CreditTransferTransaction36) walk(w *walker) {
 
 func (v *CreditTransferTransaction37) walk(w *walker) {
 	if v.UltmtDbtr != nil {
-		n := w.push("UltmtDbtr", -1)
+		n := w.push("UltmtDbtr", -1, v.UltmtDbtr.Pos)
 		v.UltmtDbtr.walk(w)
 		w.pop(n)
 	}
 	if v.InitgPty != nil {
-		n := w.push("InitgPty", -1)
+		n := w.push("InitgPty", -1, v.InitgPty.Pos)
 		v.InitgPty.walk(w)
 		w.pop(n)
 	}
 	if v.Dbtr.Pos != 0 {
-		n := w.push("Dbtr", -1)
+		n := w.push("Dbtr", -1, v.Dbtr.Pos)
 		v.Dbtr.walk(w)
 		w.pop(n)
 	}
 	if v.DbtrAcct != nil {
-		n := w.push("DbtrAcct", -1)
+		n := w.push("DbtrAcct", -1, v.DbtrAcct.Pos)
 		v.DbtrAcct.walk(w)
 		w.pop(n)
 	}
 	if v.DbtrAgt.Pos != 0 {
-		n := w.push("DbtrAgt", -1)
+		n := w.push("DbtrAgt", -1, v.DbtrAgt.Pos)
 		v.DbtrAgt.walk(w)
 		w.pop(n)
 	}
 	if v.DbtrAgtAcct != nil {
-		n := w.push("DbtrAgtAcct", -1)
+		n := w.push("DbtrAgtAcct", -1, v.DbtrAgtAcct.Pos)
 		v.DbtrAgtAcct.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt1 != nil {
-		n := w.push("PrvsInstgAgt1", -1)
+		n := w.push("PrvsInstgAgt1", -1, v.PrvsInstgAgt1.Pos)
 		v.PrvsInstgAgt1.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt1Acct != nil {
-		n := w.push("PrvsInstgAgt1Acct", -1)
+		n := w.push("PrvsInstgAgt1Acct", -1, v.PrvsInstgAgt1Acct.Pos)
 		v.PrvsInstgAgt1Acct.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt2 != nil {
-		n := w.push("PrvsInstgAgt2", -1)
+		n := w.push("PrvsInstgAgt2", -1, v.PrvsInstgAgt2.Pos)
 		v.PrvsInstgAgt2.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt2Acct != nil {
-		n := w.push("PrvsInstgAgt2Acct", -1)
+		n := w.push("PrvsInstgAgt2Acct", -1, v.PrvsInstgAgt2Acct.Pos)
 		v.PrvsInstgAgt2Acct.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt3 != nil {
-		n := w.push("PrvsInstgAgt3", -1)
+		n := w.push("PrvsInstgAgt3", -1, v.PrvsInstgAgt3.Pos)
 		v.PrvsInstgAgt3.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt3Acct != nil {
-		n := w.push("PrvsInstgAgt3Acct", -1)
+		n := w.push("PrvsInstgAgt3Acct", -1, v.PrvsInstgAgt3Acct.Pos)
 		v.PrvsInstgAgt3Acct.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt1 != nil {
-		n := w.push("IntrmyAgt1", -1)
+		n := w.push("IntrmyAgt1", -1, v.IntrmyAgt1.Pos)
 		v.IntrmyAgt1.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt1Acct != nil {
-		n := w.push("IntrmyAgt1Acct", -1)
+		n := w.push("IntrmyAgt1Acct", -1, v.IntrmyAgt1Acct.Pos)
 		v.IntrmyAgt1Acct.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt2 != nil {
-		n := w.push("IntrmyAgt2", -1)
+		n := w.push("IntrmyAgt2", -1, v.IntrmyAgt2.Pos)
 		v.IntrmyAgt2.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt2Acct != nil {
-		n := w.push("IntrmyAgt2Acct", -1)
+		n := w.push("IntrmyAgt2Acct", -1, v.IntrmyAgt2Acct.Pos)
 		v.IntrmyAgt2Acct.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt3 != nil {
-		n := w.push("IntrmyAgt3", -1)
+		n := w.push("IntrmyAgt3", -1, v.IntrmyAgt3.Pos)
 		v.IntrmyAgt3.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt3Acct != nil {
-		n := w.push("IntrmyAgt3Acct", -1)
+		n := w.push("IntrmyAgt3Acct", -1, v.IntrmyAgt3Acct.Pos)
 		v.IntrmyAgt3Acct.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrAgt.Pos != 0 {
-		n := w.push("CdtrAgt", -1)
+		n := w.push("CdtrAgt", -1, v.CdtrAgt.Pos)
 		v.CdtrAgt.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrAgtAcct != nil {
-		n := w.push("CdtrAgtAcct", -1)
+		n := w.push("CdtrAgtAcct", -1, v.CdtrAgtAcct.Pos)
 		v.CdtrAgtAcct.walk(w)
 		w.pop(n)
 	}
 	if v.Cdtr.Pos != 0 {
-		n := w.push("Cdtr", -1)
+		n := w.push("Cdtr", -1, v.Cdtr.Pos)
 		v.Cdtr.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrAcct != nil {
-		n := w.push("CdtrAcct", -1)
+		n := w.push("CdtrAcct", -1, v.CdtrAcct.Pos)
 		v.CdtrAcct.walk(w)
 		w.pop(n)
 	}
 	if v.UltmtCdtr != nil {
-		n := w.push("UltmtCdtr", -1)
+		n := w.push("UltmtCdtr", -1, v.UltmtCdtr.Pos)
 		v.UltmtCdtr.walk(w)
 		w.pop(n)
 	}
 	for i := range v.InstrForCdtrAgt {
-		n := w.push("InstrForCdtrAgt", i)
+		n := w.push("InstrForCdtrAgt", i, v.InstrForCdtrAgt[i].Pos)
 		v.InstrForCdtrAgt[i].walk(w)
 		w.pop(n)
 	}
 	for i := range v.InstrForNxtAgt {
-		n := w.push("InstrForNxtAgt", i)
+		n := w.push("InstrForNxtAgt", i, v.InstrForNxtAgt[i].Pos)
 		v.InstrForNxtAgt[i].walk(w)
 		w.pop(n)
 	}
 	if v.Tax != nil {
-		n := w.push("Tax", -1)
+		n := w.push("Tax", -1, v.Tax.Pos)
 		v.Tax.walk(w)
 		w.pop(n)
 	}
 	if v.RmtInf != nil {
-		n := w.push("RmtInf", -1)
+		n := w.push("RmtInf", -1, v.RmtInf.Pos)
 		v.RmtInf.walk(w)
 		w.pop(n)
 	}
@@ -1675,12 +1675,12 @@ func (v *CreditTransferTransaction37) walk(w *walker) {
 
 func (v *CreditTransferTransaction39) walk(w *walker) {
 	if v.PmtId.Pos != 0 {
-		n := w.push("PmtId", -1)
+		n := w.push("PmtId", -1, v.PmtId.Pos)
 		v.PmtId.walk(w)
 		w.pop(n)
 	}
 	if v.PmtTpInf != nil {
-		n := w.push("PmtTpInf", -1)
+		n := w.push("PmtTpInf", -1, v.PmtTpInf.Pos)
 		v.PmtTpInf.walk(w)
 		w.pop(n)
 	}
@@ -1694,12 +1694,12 @@ func (v *CreditTransferTransaction39) walk(w *walker) {
 		w.text("SttlmPrty", -1, KindOther, "Priority3Code", &v.SttlmPrty)
 	}
 	if v.SttlmTmIndctn != nil {
-		n := w.push("SttlmTmIndctn", -1)
+		n := w.push("SttlmTmIndctn", -1, v.SttlmTmIndctn.Pos)
 		v.SttlmTmIndctn.walk(w)
 		w.pop(n)
 	}
 	if v.SttlmTmReq != nil {
-		n := w.push("SttlmTmReq", -1)
+		n := w.push("SttlmTmReq", -1, v.SttlmTmReq.Pos)
 		v.SttlmTmReq.walk(w)
 		w.pop(n)
 	}
@@ -1719,172 +1719,172 @@ func (v *CreditTransferTransaction39) walk(w *walker) {
 		w.text("ChrgBr", -1, KindOther, "ChargeBearerType1Code", &v.ChrgBr)
 	}
 	for i := range v.ChrgsInf {
-		n := w.push("ChrgsInf", i)
+		n := w.push("ChrgsInf", i, v.ChrgsInf[i].Pos)
 		v.ChrgsInf[i].walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt1 != nil {
-		n := w.push("PrvsInstgAgt1", -1)
+		n := w.push("PrvsInstgAgt1", -1, v.PrvsInstgAgt1.Pos)
 		v.PrvsInstgAgt1.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt1Acct != nil {
-		n := w.push("PrvsInstgAgt1Acct", -1)
+		n := w.push("PrvsInstgAgt1Acct", -1, v.PrvsInstgAgt1Acct.Pos)
 		v.PrvsInstgAgt1Acct.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt2 != nil {
-		n := w.push("PrvsInstgAgt2", -1)
+		n := w.push("PrvsInstgAgt2", -1, v.PrvsInstgAgt2.Pos)
 		v.PrvsInstgAgt2.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt2Acct != nil {
-		n := w.push("PrvsInstgAgt2Acct", -1)
+		n := w.push("PrvsInstgAgt2Acct", -1, v.PrvsInstgAgt2Acct.Pos)
 		v.PrvsInstgAgt2Acct.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt3 != nil {
-		n := w.push("PrvsInstgAgt3", -1)
+		n := w.push("PrvsInstgAgt3", -1, v.PrvsInstgAgt3.Pos)
 		v.PrvsInstgAgt3.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt3Acct != nil {
-		n := w.push("PrvsInstgAgt3Acct", -1)
+		n := w.push("PrvsInstgAgt3Acct", -1, v.PrvsInstgAgt3Acct.Pos)
 		v.PrvsInstgAgt3Acct.walk(w)
 		w.pop(n)
 	}
 	if v.InstgAgt != nil {
-		n := w.push("InstgAgt", -1)
+		n := w.push("InstgAgt", -1, v.InstgAgt.Pos)
 		v.InstgAgt.walk(w)
 		w.pop(n)
 	}
 	if v.InstdAgt != nil {
-		n := w.push("InstdAgt", -1)
+		n := w.push("InstdAgt", -1, v.InstdAgt.Pos)
 		v.InstdAgt.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt1 != nil {
-		n := w.push("IntrmyAgt1", -1)
+		n := w.push("IntrmyAgt1", -1, v.IntrmyAgt1.Pos)
 		v.IntrmyAgt1.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt1Acct != nil {
-		n := w.push("IntrmyAgt1Acct", -1)
+		n := w.push("IntrmyAgt1Acct", -1, v.IntrmyAgt1Acct.Pos)
 		v.IntrmyAgt1Acct.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt2 != nil {
-		n := w.push("IntrmyAgt2", -1)
+		n := w.push("IntrmyAgt2", -1, v.IntrmyAgt2.Pos)
 		v.IntrmyAgt2.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt2Acct != nil {
-		n := w.push("IntrmyAgt2Acct", -1)
+		n := w.push("IntrmyAgt2Acct", -1, v.IntrmyAgt2Acct.Pos)
 		v.IntrmyAgt2Acct.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt3 != nil {
-		n := w.push("IntrmyAgt3", -1)
+		n := w.push("IntrmyAgt3", -1, v.IntrmyAgt3.Pos)
 		v.IntrmyAgt3.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt3Acct != nil {
-		n := w.push("IntrmyAgt3Acct", -1)
+		n := w.push("IntrmyAgt3Acct", -1, v.IntrmyAgt3Acct.Pos)
 		v.IntrmyAgt3Acct.walk(w)
 		w.pop(n)
 	}
 	if v.UltmtDbtr != nil {
-		n := w.push("UltmtDbtr", -1)
+		n := w.push("UltmtDbtr", -1, v.UltmtDbtr.Pos)
 		v.UltmtDbtr.walk(w)
 		w.pop(n)
 	}
 	if v.InitgPty != nil {
-		n := w.push("InitgPty", -1)
+		n := w.push("InitgPty", -1, v.InitgPty.Pos)
 		v.InitgPty.walk(w)
 		w.pop(n)
 	}
 	if v.Dbtr.Pos != 0 {
-		n := w.push("Dbtr", -1)
+		n := w.push("Dbtr", -1, v.Dbtr.Pos)
 		v.Dbtr.walk(w)
 		w.pop(n)
 	}
 	if v.DbtrAcct != nil {
-		n := w.push("DbtrAcct", -1)
+		n := w.push("DbtrAcct", -1, v.DbtrAcct.Pos)
 		v.DbtrAcct.walk(w)
 		w.pop(n)
 	}
 	if v.DbtrAgt.Pos != 0 {
-		n := w.push("DbtrAgt", -1)
+		n := w.push("DbtrAgt", -1, v.DbtrAgt.Pos)
 		v.DbtrAgt.walk(w)
 		w.pop(n)
 	}
 	if v.DbtrAgtAcct != nil {
-		n := w.push("DbtrAgtAcct", -1)
+		n := w.push("DbtrAgtAcct", -1, v.DbtrAgtAcct.Pos)
 		v.DbtrAgtAcct.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrAgt.Pos != 0 {
-		n := w.push("CdtrAgt", -1)
+		n := w.push("CdtrAgt", -1, v.CdtrAgt.Pos)
 		v.CdtrAgt.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrAgtAcct != nil {
-		n := w.push("CdtrAgtAcct", -1)
+		n := w.push("CdtrAgtAcct", -1, v.CdtrAgtAcct.Pos)
 		v.CdtrAgtAcct.walk(w)
 		w.pop(n)
 	}
 	if v.Cdtr.Pos != 0 {
-		n := w.push("Cdtr", -1)
+		n := w.push("Cdtr", -1, v.Cdtr.Pos)
 		v.Cdtr.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrAcct != nil {
-		n := w.push("CdtrAcct", -1)
+		n := w.push("CdtrAcct", -1, v.CdtrAcct.Pos)
 		v.CdtrAcct.walk(w)
 		w.pop(n)
 	}
 	if v.UltmtCdtr != nil {
-		n := w.push("UltmtCdtr", -1)
+		n := w.push("UltmtCdtr", -1, v.UltmtCdtr.Pos)
 		v.UltmtCdtr.walk(w)
 		w.pop(n)
 	}
 	for i := range v.InstrForCdtrAgt {
-		n := w.push("InstrForCdtrAgt", i)
+		n := w.push("InstrForCdtrAgt", i, v.InstrForCdtrAgt[i].Pos)
 		v.InstrForCdtrAgt[i].walk(w)
 		w.pop(n)
 	}
 	for i := range v.InstrForNxtAgt {
-		n := w.push("InstrForNxtAgt", i)
+		n := w.push("InstrForNxtAgt", i, v.InstrForNxtAgt[i].Pos)
 		v.InstrForNxtAgt[i].walk(w)
 		w.pop(n)
 	}
 	if v.Purp != nil {
-		n := w.push("Purp", -1)
+		n := w.push("Purp", -1, v.Purp.Pos)
 		v.Purp.walk(w)
 		w.pop(n)
 	}
 	for i := range v.RgltryRptg {
-		n := w.push("RgltryRptg", i)
+		n := w.push("RgltryRptg", i, v.RgltryRptg[i].Pos)
 		v.RgltryRptg[i].walk(w)
 		w.pop(n)
 	}
 	if v.Tax != nil {
-		n := w.push("Tax", -1)
+		n := w.push("Tax", -1, v.Tax.Pos)
 		v.Tax.walk(w)
 		w.pop(n)
 	}
 	for i := range v.RltdRmtInf {
-		n := w.push("RltdRmtInf", i)
+		n := w.push("RltdRmtInf", i, v.RltdRmtInf[i].Pos)
 		v.RltdRmtInf[i].walk(w)
 		w.pop(n)
 	}
 	if v.RmtInf != nil {
-		n := w.push("RmtInf", -1)
+		n := w.push("RmtInf", -1, v.RmtInf.Pos)
 		v.RmtInf.walk(w)
 		w.pop(n)
 	}
 	for i := range v.SplmtryData {
-		n := w.push("SplmtryData", i)
+		n := w.push("SplmtryData", i, v.SplmtryData[i].Pos)
 		v.SplmtryData[i].walk(w)
 		w.pop(n)
 	}
@@ -1892,7 +1892,7 @@ func (v *CreditTransferTransaction39) walk(w *walker) {
 
 func (v *CreditorReferenceInformation2) walk(w *walker) {
 	if v.Tp != nil {
-		n := w.push("Tp", -1)
+		n := w.push("Tp", -1, v.Tp.Pos)
 		v.Tp.walk(w)
 		w.pop(n)
 	}
@@ -1912,7 +1912,7 @@ func (v *CreditorReferenceType1Choice) walk(w *walker) {
 
 func (v *CreditorReferenceType2) walk(w *walker) {
 	if v.CdOrPrtry.Pos != 0 {
-		n := w.push("CdOrPrtry", -1)
+		n := w.push("CdOrPrtry", -1, v.CdOrPrtry.Pos)
 		v.CdOrPrtry.walk(w)
 		w.pop(n)
 	}
@@ -1944,17 +1944,17 @@ func (v *CurrencyExchange5) walk(w *walker) {
 
 func (v *CustomerCreditTransferInitiationV09) walk(w *walker) {
 	if v.GrpHdr.Pos != 0 {
-		n := w.push("GrpHdr", -1)
+		n := w.push("GrpHdr", -1, v.GrpHdr.Pos)
 		v.GrpHdr.walk(w)
 		w.pop(n)
 	}
 	for i := range v.PmtInf {
-		n := w.push("PmtInf", i)
+		n := w.push("PmtInf", i, v.PmtInf[i].Pos)
 		v.PmtInf[i].walk(w)
 		w.pop(n)
 	}
 	for i := range v.SplmtryData {
-		n := w.push("SplmtryData", i)
+		n := w.push("SplmtryData", i, v.SplmtryData[i].Pos)
 		v.SplmtryData[i].walk(w)
 		w.pop(n)
 	}
@@ -1986,12 +1986,12 @@ func (v *DateAndPlaceOfBirth1) walk(w *walker) {
 
 func (v *DateOrDateTimePeriod1Choice) walk(w *walker) {
 	if v.Dt != nil {
-		n := w.push("Dt", -1)
+		n := w.push("Dt", -1, v.Dt.Pos)
 		v.Dt.walk(w)
 		w.pop(n)
 	}
 	if v.DtTm != nil {
-		n := w.push("DtTm", -1)
+		n := w.push("DtTm", -1, v.DtTm.Pos)
 		v.DtTm.walk(w)
 		w.pop(n)
 	}
@@ -2017,7 +2017,7 @@ func (v *DateTimePeriod1) walk(w *walker) {
 
 func (v *DiscountAmountAndType1) walk(w *walker) {
 	if v.Tp != nil {
-		n := w.push("Tp", -1)
+		n := w.push("Tp", -1, v.Tp.Pos)
 		v.Tp.walk(w)
 		w.pop(n)
 	}
@@ -2064,7 +2064,7 @@ func (v *DocumentAdjustment1) walk(w *walker) {
 
 func (v *DocumentLineIdentification1) walk(w *walker) {
 	if v.Tp != nil {
-		n := w.push("Tp", -1)
+		n := w.push("Tp", -1, v.Tp.Pos)
 		v.Tp.walk(w)
 		w.pop(n)
 	}
@@ -2078,7 +2078,7 @@ func (v *DocumentLineIdentification1) walk(w *walker) {
 
 func (v *DocumentLineInformation1) walk(w *walker) {
 	for i := range v.Id {
-		n := w.push("Id", i)
+		n := w.push("Id", i, v.Id[i].Pos)
 		v.Id[i].walk(w)
 		w.pop(n)
 	}
@@ -2086,7 +2086,7 @@ func (v *DocumentLineInformation1) walk(w *walker) {
 		w.text("Desc", -1, KindText, "Max2048Text", &v.Desc)
 	}
 	if v.Amt != nil {
-		n := w.push("Amt", -1)
+		n := w.push("Amt", -1, v.Amt.Pos)
 		v.Amt.walk(w)
 		w.pop(n)
 	}
@@ -2094,7 +2094,7 @@ func (v *DocumentLineInformation1) walk(w *walker) {
 
 func (v *DocumentLineType1) walk(w *walker) {
 	if v.CdOrPrtry.Pos != 0 {
-		n := w.push("CdOrPrtry", -1)
+		n := w.push("CdOrPrtry", -1, v.CdOrPrtry.Pos)
 		v.CdOrPrtry.walk(w)
 		w.pop(n)
 	}
@@ -2114,12 +2114,12 @@ func (v *DocumentLineType1Choice) walk(w *walker) {
 
 func (v *EntryDetails9) walk(w *walker) {
 	if v.Btch != nil {
-		n := w.push("Btch", -1)
+		n := w.push("Btch", -1, v.Btch.Pos)
 		v.Btch.walk(w)
 		w.pop(n)
 	}
 	for i := range v.TxDtls {
-		n := w.push("TxDtls", i)
+		n := w.push("TxDtls", i, v.TxDtls[i].Pos)
 		v.TxDtls[i].walk(w)
 		w.pop(n)
 	}
@@ -2136,7 +2136,7 @@ func (v *EntryStatus1Choice) walk(w *walker) {
 
 func (v *EntryTransaction10) walk(w *walker) {
 	if v.Refs != nil {
-		n := w.push("Refs", -1)
+		n := w.push("Refs", -1, v.Refs.Pos)
 		v.Refs.walk(w)
 		w.pop(n)
 	}
@@ -2147,107 +2147,107 @@ func (v *EntryTransaction10) walk(w *walker) {
 		w.text("CdtDbtInd", -1, KindOther, "CreditDebitCode", &v.CdtDbtInd)
 	}
 	if v.AmtDtls != nil {
-		n := w.push("AmtDtls", -1)
+		n := w.push("AmtDtls", -1, v.AmtDtls.Pos)
 		v.AmtDtls.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Avlbty {
-		n := w.push("Avlbty", i)
+		n := w.push("Avlbty", i, v.Avlbty[i].Pos)
 		v.Avlbty[i].walk(w)
 		w.pop(n)
 	}
 	if v.BkTxCd != nil {
-		n := w.push("BkTxCd", -1)
+		n := w.push("BkTxCd", -1, v.BkTxCd.Pos)
 		v.BkTxCd.walk(w)
 		w.pop(n)
 	}
 	if v.Chrgs != nil {
-		n := w.push("Chrgs", -1)
+		n := w.push("Chrgs", -1, v.Chrgs.Pos)
 		v.Chrgs.walk(w)
 		w.pop(n)
 	}
 	if v.Intrst != nil {
-		n := w.push("Intrst", -1)
+		n := w.push("Intrst", -1, v.Intrst.Pos)
 		v.Intrst.walk(w)
 		w.pop(n)
 	}
 	if v.RltdPties != nil {
-		n := w.push("RltdPties", -1)
+		n := w.push("RltdPties", -1, v.RltdPties.Pos)
 		v.RltdPties.walk(w)
 		w.pop(n)
 	}
 	if v.RltdAgts != nil {
-		n := w.push("RltdAgts", -1)
+		n := w.push("RltdAgts", -1, v.RltdAgts.Pos)
 		v.RltdAgts.walk(w)
 		w.pop(n)
 	}
 	if v.LclInstrm != nil {
-		n := w.push("LclInstrm", -1)
+		n := w.push("LclInstrm", -1, v.LclInstrm.Pos)
 		v.LclInstrm.walk(w)
 		w.pop(n)
 	}
 	if v.Purp != nil {
-		n := w.push("Purp", -1)
+		n := w.push("Purp", -1, v.Purp.Pos)
 		v.Purp.walk(w)
 		w.pop(n)
 	}
 	for i := range v.RltdRmtInf {
-		n := w.push("RltdRmtInf", i)
+		n := w.push("RltdRmtInf", i, v.RltdRmtInf[i].Pos)
 		v.RltdRmtInf[i].walk(w)
 		w.pop(n)
 	}
 	if v.RmtInf != nil {
-		n := w.push("RmtInf", -1)
+		n := w.push("RmtInf", -1, v.RmtInf.Pos)
 		v.RmtInf.walk(w)
 		w.pop(n)
 	}
 	if v.RltdDts != nil {
-		n := w.push("RltdDts", -1)
+		n := w.push("RltdDts", -1, v.RltdDts.Pos)
 		v.RltdDts.walk(w)
 		w.pop(n)
 	}
 	if v.RltdPric != nil {
-		n := w.push("RltdPric", -1)
+		n := w.push("RltdPric", -1, v.RltdPric.Pos)
 		v.RltdPric.walk(w)
 		w.pop(n)
 	}
 	for i := range v.RltdQties {
-		n := w.push("RltdQties", i)
+		n := w.push("RltdQties", i, v.RltdQties[i].Pos)
 		v.RltdQties[i].walk(w)
 		w.pop(n)
 	}
 	if v.FinInstrmId != nil {
-		n := w.push("FinInstrmId", -1)
+		n := w.push("FinInstrmId", -1, v.FinInstrmId.Pos)
 		v.FinInstrmId.walk(w)
 		w.pop(n)
 	}
 	if v.Tax != nil {
-		n := w.push("Tax", -1)
+		n := w.push("Tax", -1, v.Tax.Pos)
 		v.Tax.walk(w)
 		w.pop(n)
 	}
 	if v.RtrInf != nil {
-		n := w.push("RtrInf", -1)
+		n := w.push("RtrInf", -1, v.RtrInf.Pos)
 		v.RtrInf.walk(w)
 		w.pop(n)
 	}
 	if v.CorpActn != nil {
-		n := w.push("CorpActn", -1)
+		n := w.push("CorpActn", -1, v.CorpActn.Pos)
 		v.CorpActn.walk(w)
 		w.pop(n)
 	}
 	if v.SfkpgAcct != nil {
-		n := w.push("SfkpgAcct", -1)
+		n := w.push("SfkpgAcct", -1, v.SfkpgAcct.Pos)
 		v.SfkpgAcct.walk(w)
 		w.pop(n)
 	}
 	for i := range v.CshDpst {
-		n := w.push("CshDpst", i)
+		n := w.push("CshDpst", i, v.CshDpst[i].Pos)
 		v.CshDpst[i].walk(w)
 		w.pop(n)
 	}
 	if v.CardTx != nil {
-		n := w.push("CardTx", -1)
+		n := w.push("CardTx", -1, v.CardTx.Pos)
 		v.CardTx.walk(w)
 		w.pop(n)
 	}
@@ -2255,7 +2255,7 @@ func (v *EntryTransaction10) walk(w *walker) {
 		w.text("AddtlTxInf", -1, KindText, "Max500Text", &v.AddtlTxInf)
 	}
 	for i := range v.SplmtryData {
-		n := w.push("SplmtryData", i)
+		n := w.push("SplmtryData", i, v.SplmtryData[i].Pos)
 		v.SplmtryData[i].walk(w)
 		w.pop(n)
 	}
@@ -2287,17 +2287,17 @@ func (v *ExchangeRate1) walk(w *walker) {
 
 func (v *FIToFICustomerCreditTransferV08) walk(w *walker) {
 	if v.GrpHdr.Pos != 0 {
-		n := w.push("GrpHdr", -1)
+		n := w.push("GrpHdr", -1, v.GrpHdr.Pos)
 		v.GrpHdr.walk(w)
 		w.pop(n)
 	}
 	for i := range v.CdtTrfTxInf {
-		n := w.push("CdtTrfTxInf", i)
+		n := w.push("CdtTrfTxInf", i, v.CdtTrfTxInf[i].Pos)
 		v.CdtTrfTxInf[i].walk(w)
 		w.pop(n)
 	}
 	for i := range v.SplmtryData {
-		n := w.push("SplmtryData", i)
+		n := w.push("SplmtryData", i, v.SplmtryData[i].Pos)
 		v.SplmtryData[i].walk(w)
 		w.pop(n)
 	}
@@ -2305,22 +2305,22 @@ func (v *FIToFICustomerCreditTransferV08) walk(w *walker) {
 
 func (v *FIToFIPaymentStatusReportV10) walk(w *walker) {
 	if v.GrpHdr.Pos != 0 {
-		n := w.push("GrpHdr", -1)
+		n := w.push("GrpHdr", -1, v.GrpHdr.Pos)
 		v.GrpHdr.walk(w)
 		w.pop(n)
 	}
 	for i := range v.OrgnlGrpInfAndSts {
-		n := w.push("OrgnlGrpInfAndSts", i)
+		n := w.push("OrgnlGrpInfAndSts", i, v.OrgnlGrpInfAndSts[i].Pos)
 		v.OrgnlGrpInfAndSts[i].walk(w)
 		w.pop(n)
 	}
 	for i := range v.TxInfAndSts {
-		n := w.push("TxInfAndSts", i)
+		n := w.push("TxInfAndSts", i, v.TxInfAndSts[i].Pos)
 		v.TxInfAndSts[i].walk(w)
 		w.pop(n)
 	}
 	for i := range v.SplmtryData {
-		n := w.push("SplmtryData", i)
+		n := w.push("SplmtryData", i, v.SplmtryData[i].Pos)
 		v.SplmtryData[i].walk(w)
 		w.pop(n)
 	}
@@ -2337,17 +2337,17 @@ func (v *FinancialIdentificationSchemeName1Choice) walk(w *walker) {
 
 func (v *FinancialInstitutionCreditTransferV08) walk(w *walker) {
 	if v.GrpHdr.Pos != 0 {
-		n := w.push("GrpHdr", -1)
+		n := w.push("GrpHdr", -1, v.GrpHdr.Pos)
 		v.GrpHdr.walk(w)
 		w.pop(n)
 	}
 	for i := range v.CdtTrfTxInf {
-		n := w.push("CdtTrfTxInf", i)
+		n := w.push("CdtTrfTxInf", i, v.CdtTrfTxInf[i].Pos)
 		v.CdtTrfTxInf[i].walk(w)
 		w.pop(n)
 	}
 	for i := range v.SplmtryData {
-		n := w.push("SplmtryData", i)
+		n := w.push("SplmtryData", i, v.SplmtryData[i].Pos)
 		v.SplmtryData[i].walk(w)
 		w.pop(n)
 	}
@@ -2358,7 +2358,7 @@ func (v *FinancialInstitutionIdentification18) walk(w *walker) {
 		w.text("BICFI", -1, KindBIC, "BICFIDec2014Identifier", &v.BICFI)
 	}
 	if v.ClrSysMmbId != nil {
-		n := w.push("ClrSysMmbId", -1)
+		n := w.push("ClrSysMmbId", -1, v.ClrSysMmbId.Pos)
 		v.ClrSysMmbId.walk(w)
 		w.pop(n)
 	}
@@ -2369,12 +2369,12 @@ func (v *FinancialInstitutionIdentification18) walk(w *walker) {
 		w.text("Nm", -1, KindText, "Max140Text", &v.Nm)
 	}
 	if v.PstlAdr != nil {
-		n := w.push("PstlAdr", -1)
+		n := w.push("PstlAdr", -1, v.PstlAdr.Pos)
 		v.PstlAdr.walk(w)
 		w.pop(n)
 	}
 	if v.Othr != nil {
-		n := w.push("Othr", -1)
+		n := w.push("Othr", -1, v.Othr.Pos)
 		v.Othr.walk(w)
 		w.pop(n)
 	}
@@ -2397,12 +2397,12 @@ func (v *Frequency36Choice) walk(w *walker) {
 		w.text("Tp", -1, KindOther, "Frequency6Code", &v.Tp)
 	}
 	if v.Prd != nil {
-		n := w.push("Prd", -1)
+		n := w.push("Prd", -1, v.Prd.Pos)
 		v.Prd.walk(w)
 		w.pop(n)
 	}
 	if v.PtInTm != nil {
-		n := w.push("PtInTm", -1)
+		n := w.push("PtInTm", -1, v.PtInTm.Pos)
 		v.PtInTm.walk(w)
 		w.pop(n)
 	}
@@ -2428,12 +2428,12 @@ func (v *FrequencyPeriod1) walk(w *walker) {
 
 func (v *FromToAmountRange1) walk(w *walker) {
 	if v.FrAmt.Pos != 0 {
-		n := w.push("FrAmt", -1)
+		n := w.push("FrAmt", -1, v.FrAmt.Pos)
 		v.FrAmt.walk(w)
 		w.pop(n)
 	}
 	if v.ToAmt.Pos != 0 {
-		n := w.push("ToAmt", -1)
+		n := w.push("ToAmt", -1, v.ToAmt.Pos)
 		v.ToAmt.walk(w)
 		w.pop(n)
 	}
@@ -2441,17 +2441,17 @@ func (v *FromToAmountRange1) walk(w *walker) {
 
 func (v *Garnishment3) walk(w *walker) {
 	if v.Tp.Pos != 0 {
-		n := w.push("Tp", -1)
+		n := w.push("Tp", -1, v.Tp.Pos)
 		v.Tp.walk(w)
 		w.pop(n)
 	}
 	if v.Grnshee != nil {
-		n := w.push("Grnshee", -1)
+		n := w.push("Grnshee", -1, v.Grnshee.Pos)
 		v.Grnshee.walk(w)
 		w.pop(n)
 	}
 	if v.GrnshmtAdmstr != nil {
-		n := w.push("GrnshmtAdmstr", -1)
+		n := w.push("GrnshmtAdmstr", -1, v.GrnshmtAdmstr.Pos)
 		v.GrnshmtAdmstr.walk(w)
 		w.pop(n)
 	}
@@ -2474,7 +2474,7 @@ func (v *Garnishment3) walk(w *walker) {
 
 func (v *GarnishmentType1) walk(w *walker) {
 	if v.CdOrPrtry.Pos != 0 {
-		n := w.push("CdOrPrtry", -1)
+		n := w.push("CdOrPrtry", -1, v.CdOrPrtry.Pos)
 		v.CdOrPrtry.walk(w)
 		w.pop(n)
 	}
@@ -2497,7 +2497,7 @@ func (v *GenericAccountIdentification1) walk(w *walker) {
 		w.text("Id", -1, KindText, "Max34Text", &v.Id)
 	}
 	if v.SchmeNm != nil {
-		n := w.push("SchmeNm", -1)
+		n := w.push("SchmeNm", -1, v.SchmeNm.Pos)
 		v.SchmeNm.walk(w)
 		w.pop(n)
 	}
@@ -2511,7 +2511,7 @@ func (v *GenericFinancialIdentification1) walk(w *walker) {
 		w.text("Id", -1, KindText, "Max35Text", &v.Id)
 	}
 	if v.SchmeNm != nil {
-		n := w.push("SchmeNm", -1)
+		n := w.push("SchmeNm", -1, v.SchmeNm.Pos)
 		v.SchmeNm.walk(w)
 		w.pop(n)
 	}
@@ -2573,7 +2573,7 @@ func (v *GenericOrganisationIdentification1) walk(w *walker) {
 		w.text("Id", -1, KindText, "Max35Text", &v.Id)
 	}
 	if v.SchmeNm != nil {
-		n := w.push("SchmeNm", -1)
+		n := w.push("SchmeNm", -1, v.SchmeNm.Pos)
 		v.SchmeNm.walk(w)
 		w.pop(n)
 	}
@@ -2587,7 +2587,7 @@ func (v *GenericPersonIdentification1) walk(w *walker) {
 		w.text("Id", -1, KindText, "Max35Text", &v.Id)
 	}
 	if v.SchmeNm != nil {
-		n := w.push("SchmeNm", -1)
+		n := w.push("SchmeNm", -1, v.SchmeNm.Pos)
 		v.SchmeNm.walk(w)
 		w.pop(n)
 	}
@@ -2604,17 +2604,17 @@ func (v *GroupHeader81) walk(w *walker) {
 		w.text("CreDtTm", -1, KindOther, "ISODateTime", &v.CreDtTm)
 	}
 	if v.MsgRcpt != nil {
-		n := w.push("MsgRcpt", -1)
+		n := w.push("MsgRcpt", -1, v.MsgRcpt.Pos)
 		v.MsgRcpt.walk(w)
 		w.pop(n)
 	}
 	if v.MsgPgntn != nil {
-		n := w.push("MsgPgntn", -1)
+		n := w.push("MsgPgntn", -1, v.MsgPgntn.Pos)
 		v.MsgPgntn.walk(w)
 		w.pop(n)
 	}
 	if v.OrgnlBizQry != nil {
-		n := w.push("OrgnlBizQry", -1)
+		n := w.push("OrgnlBizQry", -1, v.OrgnlBizQry.Pos)
 		v.OrgnlBizQry.walk(w)
 		w.pop(n)
 	}
@@ -2631,7 +2631,7 @@ func (v *GroupHeader85) walk(w *walker) {
 		w.text("CreDtTm", -1, KindOther, "ISODateTime", &v.CreDtTm)
 	}
 	for i := range v.Authstn {
-		n := w.push("Authstn", i)
+		n := w.push("Authstn", i, v.Authstn[i].Pos)
 		v.Authstn[i].walk(w)
 		w.pop(n)
 	}
@@ -2642,12 +2642,12 @@ func (v *GroupHeader85) walk(w *walker) {
 		w.text("CtrlSum", -1, KindDecimal, "DecimalNumber", &v.CtrlSum)
 	}
 	if v.InitgPty.Pos != 0 {
-		n := w.push("InitgPty", -1)
+		n := w.push("InitgPty", -1, v.InitgPty.Pos)
 		v.InitgPty.walk(w)
 		w.pop(n)
 	}
 	if v.FwdgAgt != nil {
-		n := w.push("FwdgAgt", -1)
+		n := w.push("FwdgAgt", -1, v.FwdgAgt.Pos)
 		v.FwdgAgt.walk(w)
 		w.pop(n)
 	}
@@ -2661,7 +2661,7 @@ func (v *GroupHeader90) walk(w *walker) {
 		w.text("CreDtTm", -1, KindOther, "ISODateTime", &v.CreDtTm)
 	}
 	for i := range v.Authstn {
-		n := w.push("Authstn", i)
+		n := w.push("Authstn", i, v.Authstn[i].Pos)
 		v.Authstn[i].walk(w)
 		w.pop(n)
 	}
@@ -2684,17 +2684,17 @@ func (v *GroupHeader90) walk(w *walker) {
 		w.text("IntrBkSttlmDt", -1, KindOther, "ISODate", &v.IntrBkSttlmDt)
 	}
 	if v.SttlmInf.Pos != 0 {
-		n := w.push("SttlmInf", -1)
+		n := w.push("SttlmInf", -1, v.SttlmInf.Pos)
 		v.SttlmInf.walk(w)
 		w.pop(n)
 	}
 	if v.InstgAgt != nil {
-		n := w.push("InstgAgt", -1)
+		n := w.push("InstgAgt", -1, v.InstgAgt.Pos)
 		v.InstgAgt.walk(w)
 		w.pop(n)
 	}
 	if v.InstdAgt != nil {
-		n := w.push("InstdAgt", -1)
+		n := w.push("InstdAgt", -1, v.InstdAgt.Pos)
 		v.InstdAgt.walk(w)
 		w.pop(n)
 	}
@@ -2708,12 +2708,12 @@ func (v *GroupHeader91) walk(w *walker) {
 		w.text("CreDtTm", -1, KindOther, "ISODateTime", &v.CreDtTm)
 	}
 	if v.InstgAgt != nil {
-		n := w.push("InstgAgt", -1)
+		n := w.push("InstgAgt", -1, v.InstgAgt.Pos)
 		v.InstgAgt.walk(w)
 		w.pop(n)
 	}
 	if v.InstdAgt != nil {
-		n := w.push("InstdAgt", -1)
+		n := w.push("InstdAgt", -1, v.InstdAgt.Pos)
 		v.InstdAgt.walk(w)
 		w.pop(n)
 	}
@@ -2742,22 +2742,22 @@ func (v *GroupHeader93) walk(w *walker) {
 		w.text("IntrBkSttlmDt", -1, KindOther, "ISODate", &v.IntrBkSttlmDt)
 	}
 	if v.SttlmInf.Pos != 0 {
-		n := w.push("SttlmInf", -1)
+		n := w.push("SttlmInf", -1, v.SttlmInf.Pos)
 		v.SttlmInf.walk(w)
 		w.pop(n)
 	}
 	if v.PmtTpInf != nil {
-		n := w.push("PmtTpInf", -1)
+		n := w.push("PmtTpInf", -1, v.PmtTpInf.Pos)
 		v.PmtTpInf.walk(w)
 		w.pop(n)
 	}
 	if v.InstgAgt != nil {
-		n := w.push("InstgAgt", -1)
+		n := w.push("InstgAgt", -1, v.InstgAgt.Pos)
 		v.InstgAgt.walk(w)
 		w.pop(n)
 	}
 	if v.InstdAgt != nil {
-		n := w.push("InstdAgt", -1)
+		n := w.push("InstdAgt", -1, v.InstdAgt.Pos)
 		v.InstdAgt.walk(w)
 		w.pop(n)
 	}
@@ -2783,17 +2783,17 @@ func (v *ImplementationSpecification1) walk(w *walker) {
 
 func (v *ImpliedCurrencyAmountRange1Choice) walk(w *walker) {
 	if v.FrAmt != nil {
-		n := w.push("FrAmt", -1)
+		n := w.push("FrAmt", -1, v.FrAmt.Pos)
 		v.FrAmt.walk(w)
 		w.pop(n)
 	}
 	if v.ToAmt != nil {
-		n := w.push("ToAmt", -1)
+		n := w.push("ToAmt", -1, v.ToAmt.Pos)
 		v.ToAmt.walk(w)
 		w.pop(n)
 	}
 	if v.FrToAmt != nil {
-		n := w.push("FrToAmt", -1)
+		n := w.push("FrToAmt", -1, v.FrToAmt.Pos)
 		v.FrToAmt.walk(w)
 		w.pop(n)
 	}
@@ -2840,17 +2840,17 @@ func (v *InterestRecord2) walk(w *walker) {
 		w.text("CdtDbtInd", -1, KindOther, "CreditDebitCode", &v.CdtDbtInd)
 	}
 	if v.Tp != nil {
-		n := w.push("Tp", -1)
+		n := w.push("Tp", -1, v.Tp.Pos)
 		v.Tp.walk(w)
 		w.pop(n)
 	}
 	if v.Rate != nil {
-		n := w.push("Rate", -1)
+		n := w.push("Rate", -1, v.Rate.Pos)
 		v.Rate.walk(w)
 		w.pop(n)
 	}
 	if v.FrToDt != nil {
-		n := w.push("FrToDt", -1)
+		n := w.push("FrToDt", -1, v.FrToDt.Pos)
 		v.FrToDt.walk(w)
 		w.pop(n)
 	}
@@ -2858,7 +2858,7 @@ func (v *InterestRecord2) walk(w *walker) {
 		w.text("Rsn", -1, KindText, "Max35Text", &v.Rsn)
 	}
 	if v.Tax != nil {
-		n := w.push("Tax", -1)
+		n := w.push("Tax", -1, v.Tax.Pos)
 		v.Tax.walk(w)
 		w.pop(n)
 	}
@@ -2893,7 +2893,7 @@ func (v *MandateRelatedInformation14) walk(w *walker) {
 		w.text("AmdmntInd", -1, KindOther, "TrueFalseIndicator", &v.AmdmntInd)
 	}
 	if v.AmdmntInfDtls != nil {
-		n := w.push("AmdmntInfDtls", -1)
+		n := w.push("AmdmntInfDtls", -1, v.AmdmntInfDtls.Pos)
 		v.AmdmntInfDtls.walk(w)
 		w.pop(n)
 	}
@@ -2907,12 +2907,12 @@ func (v *MandateRelatedInformation14) walk(w *walker) {
 		w.text("FnlColltnDt", -1, KindOther, "ISODate", &v.FnlColltnDt)
 	}
 	if v.Frqcy != nil {
-		n := w.push("Frqcy", -1)
+		n := w.push("Frqcy", -1, v.Frqcy.Pos)
 		v.Frqcy.walk(w)
 		w.pop(n)
 	}
 	if v.Rsn != nil {
-		n := w.push("Rsn", -1)
+		n := w.push("Rsn", -1, v.Rsn.Pos)
 		v.Rsn.walk(w)
 		w.pop(n)
 	}
@@ -2944,7 +2944,7 @@ func (v *NameAndAddress16) walk(w *walker) {
 		w.text("Nm", -1, KindText, "Max140Text", &v.Nm)
 	}
 	if v.Adr.Pos != 0 {
-		n := w.push("Adr", -1)
+		n := w.push("Adr", -1, v.Adr.Pos)
 		v.Adr.walk(w)
 		w.pop(n)
 	}
@@ -2967,7 +2967,7 @@ func (v *NumberAndSumOfTransactions4) walk(w *walker) {
 		w.text("Sum", -1, KindDecimal, "DecimalNumber", &v.Sum)
 	}
 	if v.TtlNetNtry != nil {
-		n := w.push("TtlNetNtry", -1)
+		n := w.push("TtlNetNtry", -1, v.TtlNetNtry.Pos)
 		v.TtlNetNtry.walk(w)
 		w.pop(n)
 	}
@@ -2993,7 +2993,7 @@ func (v *OrganisationIdentification29) walk(w *walker) {
 		w.text("LEI", -1, KindOther, "LEIIdentifier", &v.LEI)
 	}
 	for i := range v.Othr {
-		n := w.push("Othr", i)
+		n := w.push("Othr", i, v.Othr[i].Pos)
 		v.Othr[i].walk(w)
 		w.pop(n)
 	}
@@ -3049,12 +3049,12 @@ func (v *OriginalGroupHeader17) walk(w *walker) {
 		w.text("GrpSts", -1, KindOther, "ExternalPaymentGroupStatus1Code", &v.GrpSts)
 	}
 	for i := range v.StsRsnInf {
-		n := w.push("StsRsnInf", i)
+		n := w.push("StsRsnInf", i, v.StsRsnInf[i].Pos)
 		v.StsRsnInf[i].walk(w)
 		w.pop(n)
 	}
 	for i := range v.NbOfTxsPerSts {
-		n := w.push("NbOfTxsPerSts", i)
+		n := w.push("NbOfTxsPerSts", i, v.NbOfTxsPerSts[i].Pos)
 		v.NbOfTxsPerSts[i].walk(w)
 		w.pop(n)
 	}
@@ -3071,7 +3071,7 @@ func (v *OriginalGroupHeader18) walk(w *walker) {
 		w.text("OrgnlCreDtTm", -1, KindOther, "ISODateTime", &v.OrgnlCreDtTm)
 	}
 	for i := range v.RtrRsnInf {
-		n := w.push("RtrRsnInf", i)
+		n := w.push("RtrRsnInf", i, v.RtrRsnInf[i].Pos)
 		v.RtrRsnInf[i].walk(w)
 		w.pop(n)
 	}
@@ -3094,7 +3094,7 @@ func (v *OriginalTransactionReference28) walk(w *walker) {
 		w.amount("IntrBkSttlmAmt", -1, "ActiveOrHistoricCurrencyAndAmount", v.IntrBkSttlmAmt.Value, v.IntrBkSttlmAmt.Ccy, v.IntrBkSttlmAmt.Pos)
 	}
 	if v.Amt != nil {
-		n := w.push("Amt", -1)
+		n := w.push("Amt", -1, v.Amt.Pos)
 		v.Amt.walk(w)
 		w.pop(n)
 	}
@@ -3105,22 +3105,22 @@ func (v *OriginalTransactionReference28) walk(w *walker) {
 		w.text("ReqdColltnDt", -1, KindOther, "ISODate", &v.ReqdColltnDt)
 	}
 	if v.ReqdExctnDt != nil {
-		n := w.push("ReqdExctnDt", -1)
+		n := w.push("ReqdExctnDt", -1, v.ReqdExctnDt.Pos)
 		v.ReqdExctnDt.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrSchmeId != nil {
-		n := w.push("CdtrSchmeId", -1)
+		n := w.push("CdtrSchmeId", -1, v.CdtrSchmeId.Pos)
 		v.CdtrSchmeId.walk(w)
 		w.pop(n)
 	}
 	if v.SttlmInf != nil {
-		n := w.push("SttlmInf", -1)
+		n := w.push("SttlmInf", -1, v.SttlmInf.Pos)
 		v.SttlmInf.walk(w)
 		w.pop(n)
 	}
 	if v.PmtTpInf != nil {
-		n := w.push("PmtTpInf", -1)
+		n := w.push("PmtTpInf", -1, v.PmtTpInf.Pos)
 		v.PmtTpInf.walk(w)
 		w.pop(n)
 	}
@@ -3128,67 +3128,67 @@ func (v *OriginalTransactionReference28) walk(w *walker) {
 		w.text("PmtMtd", -1, KindOther, "PaymentMethod4Code", &v.PmtMtd)
 	}
 	if v.MndtRltdInf != nil {
-		n := w.push("MndtRltdInf", -1)
+		n := w.push("MndtRltdInf", -1, v.MndtRltdInf.Pos)
 		v.MndtRltdInf.walk(w)
 		w.pop(n)
 	}
 	if v.RmtInf != nil {
-		n := w.push("RmtInf", -1)
+		n := w.push("RmtInf", -1, v.RmtInf.Pos)
 		v.RmtInf.walk(w)
 		w.pop(n)
 	}
 	if v.UltmtDbtr != nil {
-		n := w.push("UltmtDbtr", -1)
+		n := w.push("UltmtDbtr", -1, v.UltmtDbtr.Pos)
 		v.UltmtDbtr.walk(w)
 		w.pop(n)
 	}
 	if v.Dbtr != nil {
-		n := w.push("Dbtr", -1)
+		n := w.push("Dbtr", -1, v.Dbtr.Pos)
 		v.Dbtr.walk(w)
 		w.pop(n)
 	}
 	if v.DbtrAcct != nil {
-		n := w.push("DbtrAcct", -1)
+		n := w.push("DbtrAcct", -1, v.DbtrAcct.Pos)
 		v.DbtrAcct.walk(w)
 		w.pop(n)
 	}
 	if v.DbtrAgt != nil {
-		n := w.push("DbtrAgt", -1)
+		n := w.push("DbtrAgt", -1, v.DbtrAgt.Pos)
 		v.DbtrAgt.walk(w)
 		w.pop(n)
 	}
 	if v.DbtrAgtAcct != nil {
-		n := w.push("DbtrAgtAcct", -1)
+		n := w.push("DbtrAgtAcct", -1, v.DbtrAgtAcct.Pos)
 		v.DbtrAgtAcct.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrAgt != nil {
-		n := w.push("CdtrAgt", -1)
+		n := w.push("CdtrAgt", -1, v.CdtrAgt.Pos)
 		v.CdtrAgt.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrAgtAcct != nil {
-		n := w.push("CdtrAgtAcct", -1)
+		n := w.push("CdtrAgtAcct", -1, v.CdtrAgtAcct.Pos)
 		v.CdtrAgtAcct.walk(w)
 		w.pop(n)
 	}
 	if v.Cdtr != nil {
-		n := w.push("Cdtr", -1)
+		n := w.push("Cdtr", -1, v.Cdtr.Pos)
 		v.Cdtr.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrAcct != nil {
-		n := w.push("CdtrAcct", -1)
+		n := w.push("CdtrAcct", -1, v.CdtrAcct.Pos)
 		v.CdtrAcct.walk(w)
 		w.pop(n)
 	}
 	if v.UltmtCdtr != nil {
-		n := w.push("UltmtCdtr", -1)
+		n := w.push("UltmtCdtr", -1, v.UltmtCdtr.Pos)
 		v.UltmtCdtr.walk(w)
 		w.pop(n)
 	}
 	if v.Purp != nil {
-		n := w.push("Purp", -1)
+		n := w.push("Purp", -1, v.Purp.Pos)
 		v.Purp.walk(w)
 		w.pop(n)
 	}
@@ -3211,7 +3211,7 @@ func (v *OtherIdentification1) walk(w *walker) {
 		w.text("Sfx", -1, KindText, "Max16Text", &v.Sfx)
 	}
 	if v.Tp.Pos != 0 {
-		n := w.push("Tp", -1)
+		n := w.push("Tp", -1, v.Tp.Pos)
 		v.Tp.walk(w)
 		w.pop(n)
 	}
@@ -3228,12 +3228,12 @@ func (v *Pagination1) walk(w *walker) {
 
 func (v *Party38Choice) walk(w *walker) {
 	if v.OrgId != nil {
-		n := w.push("OrgId", -1)
+		n := w.push("OrgId", -1, v.OrgId.Pos)
 		v.OrgId.walk(w)
 		w.pop(n)
 	}
 	if v.PrvtId != nil {
-		n := w.push("PrvtId", -1)
+		n := w.push("PrvtId", -1, v.PrvtId.Pos)
 		v.PrvtId.walk(w)
 		w.pop(n)
 	}
@@ -3241,12 +3241,12 @@ func (v *Party38Choice) walk(w *walker) {
 
 func (v *Party40Choice) walk(w *walker) {
 	if v.Pty != nil {
-		n := w.push("Pty", -1)
+		n := w.push("Pty", -1, v.Pty.Pos)
 		v.Pty.walk(w)
 		w.pop(n)
 	}
 	if v.Agt != nil {
-		n := w.push("Agt", -1)
+		n := w.push("Agt", -1, v.Agt.Pos)
 		v.Agt.walk(w)
 		w.pop(n)
 	}
@@ -3254,12 +3254,12 @@ func (v *Party40Choice) walk(w *walker) {
 
 func (v *Party44Choice) walk(w *walker) {
 	if v.OrgId != nil {
-		n := w.push("OrgId", -1)
+		n := w.push("OrgId", -1, v.OrgId.Pos)
 		v.OrgId.walk(w)
 		w.pop(n)
 	}
 	if v.FIId != nil {
-		n := w.push("FIId", -1)
+		n := w.push("FIId", -1, v.FIId.Pos)
 		v.FIId.walk(w)
 		w.pop(n)
 	}
@@ -3270,12 +3270,12 @@ func (v *PartyIdentification135) walk(w *walker) {
 		w.text("Nm", -1, KindText, "Max140Text", &v.Nm)
 	}
 	if v.PstlAdr != nil {
-		n := w.push("PstlAdr", -1)
+		n := w.push("PstlAdr", -1, v.PstlAdr.Pos)
 		v.PstlAdr.walk(w)
 		w.pop(n)
 	}
 	if v.Id != nil {
-		n := w.push("Id", -1)
+		n := w.push("Id", -1, v.Id.Pos)
 		v.Id.walk(w)
 		w.pop(n)
 	}
@@ -3283,7 +3283,7 @@ func (v *PartyIdentification135) walk(w *walker) {
 		w.text("CtryOfRes", -1, KindCountry, "CountryCode", &v.CtryOfRes)
 	}
 	if v.CtctDtls != nil {
-		n := w.push("CtctDtls", -1)
+		n := w.push("CtctDtls", -1, v.CtctDtls.Pos)
 		v.CtctDtls.walk(w)
 		w.pop(n)
 	}
@@ -3291,7 +3291,7 @@ func (v *PartyIdentification135) walk(w *walker) {
 
 func (v *PaymentCard4) walk(w *walker) {
 	if v.PlainCardData != nil {
-		n := w.push("PlainCardData", -1)
+		n := w.push("PlainCardData", -1, v.PlainCardData.Pos)
 		v.PlainCardData.walk(w)
 		w.pop(n)
 	}
@@ -3299,7 +3299,7 @@ func (v *PaymentCard4) walk(w *walker) {
 		w.text("CardCtryCd", -1, KindOther, "Exact3NumericText", &v.CardCtryCd)
 	}
 	if v.CardBrnd != nil {
-		n := w.push("CardBrnd", -1)
+		n := w.push("CardBrnd", -1, v.CardBrnd.Pos)
 		v.CardBrnd.walk(w)
 		w.pop(n)
 	}
@@ -3340,7 +3340,7 @@ func (v *PaymentContext3) walk(w *walker) {
 		w.text("FllbckInd", -1, KindOther, "TrueFalseIndicator", &v.FllbckInd)
 	}
 	if v.AuthntcnMtd != nil {
-		n := w.push("AuthntcnMtd", -1)
+		n := w.push("AuthntcnMtd", -1, v.AuthntcnMtd.Pos)
 		v.AuthntcnMtd.walk(w)
 		w.pop(n)
 	}
@@ -3393,12 +3393,12 @@ func (v *PaymentInstruction30) walk(w *walker) {
 		w.text("CtrlSum", -1, KindDecimal, "DecimalNumber", &v.CtrlSum)
 	}
 	if v.PmtTpInf != nil {
-		n := w.push("PmtTpInf", -1)
+		n := w.push("PmtTpInf", -1, v.PmtTpInf.Pos)
 		v.PmtTpInf.walk(w)
 		w.pop(n)
 	}
 	if v.ReqdExctnDt.Pos != 0 {
-		n := w.push("ReqdExctnDt", -1)
+		n := w.push("ReqdExctnDt", -1, v.ReqdExctnDt.Pos)
 		v.ReqdExctnDt.walk(w)
 		w.pop(n)
 	}
@@ -3406,22 +3406,22 @@ func (v *PaymentInstruction30) walk(w *walker) {
 		w.text("PoolgAdjstmntDt", -1, KindOther, "ISODate", &v.PoolgAdjstmntDt)
 	}
 	if v.Dbtr.Pos != 0 {
-		n := w.push("Dbtr", -1)
+		n := w.push("Dbtr", -1, v.Dbtr.Pos)
 		v.Dbtr.walk(w)
 		w.pop(n)
 	}
 	if v.DbtrAcct.Pos != 0 {
-		n := w.push("DbtrAcct", -1)
+		n := w.push("DbtrAcct", -1, v.DbtrAcct.Pos)
 		v.DbtrAcct.walk(w)
 		w.pop(n)
 	}
 	if v.DbtrAgt.Pos != 0 {
-		n := w.push("DbtrAgt", -1)
+		n := w.push("DbtrAgt", -1, v.DbtrAgt.Pos)
 		v.DbtrAgt.walk(w)
 		w.pop(n)
 	}
 	if v.DbtrAgtAcct != nil {
-		n := w.push("DbtrAgtAcct", -1)
+		n := w.push("DbtrAgtAcct", -1, v.DbtrAgtAcct.Pos)
 		v.DbtrAgtAcct.walk(w)
 		w.pop(n)
 	}
@@ -3429,7 +3429,7 @@ func (v *PaymentInstruction30) walk(w *walker) {
 		w.text("InstrForDbtrAgt", -1, KindText, "Max140Text", &v.InstrForDbtrAgt)
 	}
 	if v.UltmtDbtr != nil {
-		n := w.push("UltmtDbtr", -1)
+		n := w.push("UltmtDbtr", -1, v.UltmtDbtr.Pos)
 		v.UltmtDbtr.walk(w)
 		w.pop(n)
 	}
@@ -3437,17 +3437,17 @@ func (v *PaymentInstruction30) walk(w *walker) {
 		w.text("ChrgBr", -1, KindOther, "ChargeBearerType1Code", &v.ChrgBr)
 	}
 	if v.ChrgsAcct != nil {
-		n := w.push("ChrgsAcct", -1)
+		n := w.push("ChrgsAcct", -1, v.ChrgsAcct.Pos)
 		v.ChrgsAcct.walk(w)
 		w.pop(n)
 	}
 	if v.ChrgsAcctAgt != nil {
-		n := w.push("ChrgsAcctAgt", -1)
+		n := w.push("ChrgsAcctAgt", -1, v.ChrgsAcctAgt.Pos)
 		v.ChrgsAcctAgt.walk(w)
 		w.pop(n)
 	}
 	for i := range v.CdtTrfTxInf {
-		n := w.push("CdtTrfTxInf", i)
+		n := w.push("CdtTrfTxInf", i, v.CdtTrfTxInf[i].Pos)
 		v.CdtTrfTxInf[i].walk(w)
 		w.pop(n)
 	}
@@ -3455,17 +3455,17 @@ func (v *PaymentInstruction30) walk(w *walker) {
 
 func (v *PaymentReturnReason5) walk(w *walker) {
 	if v.OrgnlBkTxCd != nil {
-		n := w.push("OrgnlBkTxCd", -1)
+		n := w.push("OrgnlBkTxCd", -1, v.OrgnlBkTxCd.Pos)
 		v.OrgnlBkTxCd.walk(w)
 		w.pop(n)
 	}
 	if v.Orgtr != nil {
-		n := w.push("Orgtr", -1)
+		n := w.push("Orgtr", -1, v.Orgtr.Pos)
 		v.Orgtr.walk(w)
 		w.pop(n)
 	}
 	if v.Rsn != nil {
-		n := w.push("Rsn", -1)
+		n := w.push("Rsn", -1, v.Rsn.Pos)
 		v.Rsn.walk(w)
 		w.pop(n)
 	}
@@ -3476,12 +3476,12 @@ func (v *PaymentReturnReason5) walk(w *walker) {
 
 func (v *PaymentReturnReason6) walk(w *walker) {
 	if v.Orgtr != nil {
-		n := w.push("Orgtr", -1)
+		n := w.push("Orgtr", -1, v.Orgtr.Pos)
 		v.Orgtr.walk(w)
 		w.pop(n)
 	}
 	if v.Rsn != nil {
-		n := w.push("Rsn", -1)
+		n := w.push("Rsn", -1, v.Rsn.Pos)
 		v.Rsn.walk(w)
 		w.pop(n)
 	}
@@ -3492,22 +3492,22 @@ func (v *PaymentReturnReason6) walk(w *walker) {
 
 func (v *PaymentReturnV09) walk(w *walker) {
 	if v.GrpHdr.Pos != 0 {
-		n := w.push("GrpHdr", -1)
+		n := w.push("GrpHdr", -1, v.GrpHdr.Pos)
 		v.GrpHdr.walk(w)
 		w.pop(n)
 	}
 	if v.OrgnlGrpInf != nil {
-		n := w.push("OrgnlGrpInf", -1)
+		n := w.push("OrgnlGrpInf", -1, v.OrgnlGrpInf.Pos)
 		v.OrgnlGrpInf.walk(w)
 		w.pop(n)
 	}
 	for i := range v.TxInf {
-		n := w.push("TxInf", i)
+		n := w.push("TxInf", i, v.TxInf[i].Pos)
 		v.TxInf[i].walk(w)
 		w.pop(n)
 	}
 	for i := range v.SplmtryData {
-		n := w.push("SplmtryData", i)
+		n := w.push("SplmtryData", i, v.SplmtryData[i].Pos)
 		v.SplmtryData[i].walk(w)
 		w.pop(n)
 	}
@@ -3518,7 +3518,7 @@ func (v *PaymentTransaction110) walk(w *walker) {
 		w.text("StsId", -1, KindText, "Max35Text", &v.StsId)
 	}
 	if v.OrgnlGrpInf != nil {
-		n := w.push("OrgnlGrpInf", -1)
+		n := w.push("OrgnlGrpInf", -1, v.OrgnlGrpInf.Pos)
 		v.OrgnlGrpInf.walk(w)
 		w.pop(n)
 	}
@@ -3538,12 +3538,12 @@ func (v *PaymentTransaction110) walk(w *walker) {
 		w.text("TxSts", -1, KindOther, "ExternalPaymentTransactionStatus1Code", &v.TxSts)
 	}
 	for i := range v.StsRsnInf {
-		n := w.push("StsRsnInf", i)
+		n := w.push("StsRsnInf", i, v.StsRsnInf[i].Pos)
 		v.StsRsnInf[i].walk(w)
 		w.pop(n)
 	}
 	for i := range v.ChrgsInf {
-		n := w.push("ChrgsInf", i)
+		n := w.push("ChrgsInf", i, v.ChrgsInf[i].Pos)
 		v.ChrgsInf[i].walk(w)
 		w.pop(n)
 	}
@@ -3551,7 +3551,7 @@ func (v *PaymentTransaction110) walk(w *walker) {
 		w.text("AccptncDtTm", -1, KindOther, "ISODateTime", &v.AccptncDtTm)
 	}
 	if v.FctvIntrBkSttlmDt != nil {
-		n := w.push("FctvIntrBkSttlmDt", -1)
+		n := w.push("FctvIntrBkSttlmDt", -1, v.FctvIntrBkSttlmDt.Pos)
 		v.FctvIntrBkSttlmDt.walk(w)
 		w.pop(n)
 	}
@@ -3562,22 +3562,22 @@ func (v *PaymentTransaction110) walk(w *walker) {
 		w.text("ClrSysRef", -1, KindText, "Max35Text", &v.ClrSysRef)
 	}
 	if v.InstgAgt != nil {
-		n := w.push("InstgAgt", -1)
+		n := w.push("InstgAgt", -1, v.InstgAgt.Pos)
 		v.InstgAgt.walk(w)
 		w.pop(n)
 	}
 	if v.InstdAgt != nil {
-		n := w.push("InstdAgt", -1)
+		n := w.push("InstdAgt", -1, v.InstdAgt.Pos)
 		v.InstdAgt.walk(w)
 		w.pop(n)
 	}
 	if v.OrgnlTxRef != nil {
-		n := w.push("OrgnlTxRef", -1)
+		n := w.push("OrgnlTxRef", -1, v.OrgnlTxRef.Pos)
 		v.OrgnlTxRef.walk(w)
 		w.pop(n)
 	}
 	for i := range v.SplmtryData {
-		n := w.push("SplmtryData", i)
+		n := w.push("SplmtryData", i, v.SplmtryData[i].Pos)
 		v.SplmtryData[i].walk(w)
 		w.pop(n)
 	}
@@ -3588,7 +3588,7 @@ func (v *PaymentTransaction112) walk(w *walker) {
 		w.text("RtrId", -1, KindText, "Max35Text", &v.RtrId)
 	}
 	if v.OrgnlGrpInf != nil {
-		n := w.push("OrgnlGrpInf", -1)
+		n := w.push("OrgnlGrpInf", -1, v.OrgnlGrpInf.Pos)
 		v.OrgnlGrpInf.walk(w)
 		w.pop(n)
 	}
@@ -3623,7 +3623,7 @@ func (v *PaymentTransaction112) walk(w *walker) {
 		w.text("SttlmPrty", -1, KindOther, "Priority3Code", &v.SttlmPrty)
 	}
 	if v.SttlmTmIndctn != nil {
-		n := w.push("SttlmTmIndctn", -1)
+		n := w.push("SttlmTmIndctn", -1, v.SttlmTmIndctn.Pos)
 		v.SttlmTmIndctn.walk(w)
 		w.pop(n)
 	}
@@ -3640,7 +3640,7 @@ func (v *PaymentTransaction112) walk(w *walker) {
 		w.text("ChrgBr", -1, KindOther, "ChargeBearerType1Code", &v.ChrgBr)
 	}
 	for i := range v.ChrgsInf {
-		n := w.push("ChrgsInf", i)
+		n := w.push("ChrgsInf", i, v.ChrgsInf[i].Pos)
 		v.ChrgsInf[i].walk(w)
 		w.pop(n)
 	}
@@ -3648,32 +3648,32 @@ func (v *PaymentTransaction112) walk(w *walker) {
 		w.text("ClrSysRef", -1, KindText, "Max35Text", &v.ClrSysRef)
 	}
 	if v.InstgAgt != nil {
-		n := w.push("InstgAgt", -1)
+		n := w.push("InstgAgt", -1, v.InstgAgt.Pos)
 		v.InstgAgt.walk(w)
 		w.pop(n)
 	}
 	if v.InstdAgt != nil {
-		n := w.push("InstdAgt", -1)
+		n := w.push("InstdAgt", -1, v.InstdAgt.Pos)
 		v.InstdAgt.walk(w)
 		w.pop(n)
 	}
 	if v.RtrChain != nil {
-		n := w.push("RtrChain", -1)
+		n := w.push("RtrChain", -1, v.RtrChain.Pos)
 		v.RtrChain.walk(w)
 		w.pop(n)
 	}
 	for i := range v.RtrRsnInf {
-		n := w.push("RtrRsnInf", i)
+		n := w.push("RtrRsnInf", i, v.RtrRsnInf[i].Pos)
 		v.RtrRsnInf[i].walk(w)
 		w.pop(n)
 	}
 	if v.OrgnlTxRef != nil {
-		n := w.push("OrgnlTxRef", -1)
+		n := w.push("OrgnlTxRef", -1, v.OrgnlTxRef.Pos)
 		v.OrgnlTxRef.walk(w)
 		w.pop(n)
 	}
 	for i := range v.SplmtryData {
-		n := w.push("SplmtryData", i)
+		n := w.push("SplmtryData", i, v.SplmtryData[i].Pos)
 		v.SplmtryData[i].walk(w)
 		w.pop(n)
 	}
@@ -3684,17 +3684,17 @@ func (v *PaymentTypeInformation26) walk(w *walker) {
 		w.text("InstrPrty", -1, KindOther, "Priority2Code", &v.InstrPrty)
 	}
 	for i := range v.SvcLvl {
-		n := w.push("SvcLvl", i)
+		n := w.push("SvcLvl", i, v.SvcLvl[i].Pos)
 		v.SvcLvl[i].walk(w)
 		w.pop(n)
 	}
 	if v.LclInstrm != nil {
-		n := w.push("LclInstrm", -1)
+		n := w.push("LclInstrm", -1, v.LclInstrm.Pos)
 		v.LclInstrm.walk(w)
 		w.pop(n)
 	}
 	if v.CtgyPurp != nil {
-		n := w.push("CtgyPurp", -1)
+		n := w.push("CtgyPurp", -1, v.CtgyPurp.Pos)
 		v.CtgyPurp.walk(w)
 		w.pop(n)
 	}
@@ -3708,12 +3708,12 @@ func (v *PaymentTypeInformation27) walk(w *walker) {
 		w.text("ClrChanl", -1, KindOther, "ClearingChannel2Code", &v.ClrChanl)
 	}
 	for i := range v.SvcLvl {
-		n := w.push("SvcLvl", i)
+		n := w.push("SvcLvl", i, v.SvcLvl[i].Pos)
 		v.SvcLvl[i].walk(w)
 		w.pop(n)
 	}
 	if v.LclInstrm != nil {
-		n := w.push("LclInstrm", -1)
+		n := w.push("LclInstrm", -1, v.LclInstrm.Pos)
 		v.LclInstrm.walk(w)
 		w.pop(n)
 	}
@@ -3721,7 +3721,7 @@ func (v *PaymentTypeInformation27) walk(w *walker) {
 		w.text("SeqTp", -1, KindOther, "SequenceType3Code", &v.SeqTp)
 	}
 	if v.CtgyPurp != nil {
-		n := w.push("CtgyPurp", -1)
+		n := w.push("CtgyPurp", -1, v.CtgyPurp.Pos)
 		v.CtgyPurp.walk(w)
 		w.pop(n)
 	}
@@ -3735,17 +3735,17 @@ func (v *PaymentTypeInformation28) walk(w *walker) {
 		w.text("ClrChanl", -1, KindOther, "ClearingChannel2Code", &v.ClrChanl)
 	}
 	for i := range v.SvcLvl {
-		n := w.push("SvcLvl", i)
+		n := w.push("SvcLvl", i, v.SvcLvl[i].Pos)
 		v.SvcLvl[i].walk(w)
 		w.pop(n)
 	}
 	if v.LclInstrm != nil {
-		n := w.push("LclInstrm", -1)
+		n := w.push("LclInstrm", -1, v.LclInstrm.Pos)
 		v.LclInstrm.walk(w)
 		w.pop(n)
 	}
 	if v.CtgyPurp != nil {
-		n := w.push("CtgyPurp", -1)
+		n := w.push("CtgyPurp", -1, v.CtgyPurp.Pos)
 		v.CtgyPurp.walk(w)
 		w.pop(n)
 	}
@@ -3753,12 +3753,12 @@ func (v *PaymentTypeInformation28) walk(w *walker) {
 
 func (v *PersonIdentification13) walk(w *walker) {
 	if v.DtAndPlcOfBirth != nil {
-		n := w.push("DtAndPlcOfBirth", -1)
+		n := w.push("DtAndPlcOfBirth", -1, v.DtAndPlcOfBirth.Pos)
 		v.DtAndPlcOfBirth.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Othr {
-		n := w.push("Othr", i)
+		n := w.push("Othr", i, v.Othr[i].Pos)
 		v.Othr[i].walk(w)
 		w.pop(n)
 	}
@@ -3790,12 +3790,12 @@ func (v *PlainCardData1) walk(w *walker) {
 		w.text("SvcCd", -1, KindOther, "Exact3NumericText", &v.SvcCd)
 	}
 	for i := range v.TrckData {
-		n := w.push("TrckData", i)
+		n := w.push("TrckData", i, v.TrckData[i].Pos)
 		v.TrckData[i].walk(w)
 		w.pop(n)
 	}
 	if v.CardSctyCd != nil {
-		n := w.push("CardSctyCd", -1)
+		n := w.push("CardSctyCd", -1, v.CardSctyCd.Pos)
 		v.CardSctyCd.walk(w)
 		w.pop(n)
 	}
@@ -3803,7 +3803,7 @@ func (v *PlainCardData1) walk(w *walker) {
 
 func (v *PointOfInteraction1) walk(w *walker) {
 	if v.Id.Pos != 0 {
-		n := w.push("Id", -1)
+		n := w.push("Id", -1, v.Id.Pos)
 		v.Id.walk(w)
 		w.pop(n)
 	}
@@ -3814,12 +3814,12 @@ func (v *PointOfInteraction1) walk(w *walker) {
 		w.text("GrpId", -1, KindText, "Max35Text", &v.GrpId)
 	}
 	if v.Cpblties != nil {
-		n := w.push("Cpblties", -1)
+		n := w.push("Cpblties", -1, v.Cpblties.Pos)
 		v.Cpblties.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Cmpnt {
-		n := w.push("Cmpnt", i)
+		n := w.push("Cmpnt", i, v.Cmpnt[i].Pos)
 		v.Cmpnt[i].walk(w)
 		w.pop(n)
 	}
@@ -3836,7 +3836,7 @@ func (v *PointOfInteractionCapabilities1) walk(w *walker) {
 		w.text("OnLineCpblties", -1, KindOther, "OnLineCapability1Code", &v.OnLineCpblties)
 	}
 	for i := range v.DispCpblties {
-		n := w.push("DispCpblties", i)
+		n := w.push("DispCpblties", i, v.DispCpblties[i].Pos)
 		v.DispCpblties[i].walk(w)
 		w.pop(n)
 	}
@@ -3868,7 +3868,7 @@ func (v *PointOfInteractionComponent1) walk(w *walker) {
 
 func (v *PostalAddress24) walk(w *walker) {
 	if v.AdrTp != nil {
-		n := w.push("AdrTp", -1)
+		n := w.push("AdrTp", -1, v.AdrTp.Pos)
 		v.AdrTp.walk(w)
 		w.pop(n)
 	}
@@ -3921,12 +3921,12 @@ func (v *PostalAddress24) walk(w *walker) {
 
 func (v *Price7) walk(w *walker) {
 	if v.Tp.Pos != 0 {
-		n := w.push("Tp", -1)
+		n := w.push("Tp", -1, v.Tp.Pos)
 		v.Tp.walk(w)
 		w.pop(n)
 	}
 	if v.Val.Pos != 0 {
-		n := w.push("Val", -1)
+		n := w.push("Val", -1, v.Val.Pos)
 		v.Val.walk(w)
 		w.pop(n)
 	}
@@ -3970,7 +3970,7 @@ func (v *ProprietaryAgent4) walk(w *walker) {
 		w.text("Tp", -1, KindText, "Max35Text", &v.Tp)
 	}
 	if v.Agt.Pos != 0 {
-		n := w.push("Agt", -1)
+		n := w.push("Agt", -1, v.Agt.Pos)
 		v.Agt.walk(w)
 		w.pop(n)
 	}
@@ -3990,7 +3990,7 @@ func (v *ProprietaryDate3) walk(w *walker) {
 		w.text("Tp", -1, KindText, "Max35Text", &v.Tp)
 	}
 	if v.Dt.Pos != 0 {
-		n := w.push("Dt", -1)
+		n := w.push("Dt", -1, v.Dt.Pos)
 		v.Dt.walk(w)
 		w.pop(n)
 	}
@@ -4001,7 +4001,7 @@ func (v *ProprietaryParty5) walk(w *walker) {
 		w.text("Tp", -1, KindText, "Max35Text", &v.Tp)
 	}
 	if v.Pty.Pos != 0 {
-		n := w.push("Pty", -1)
+		n := w.push("Pty", -1, v.Pty.Pos)
 		v.Pty.walk(w)
 		w.pop(n)
 	}
@@ -4036,7 +4036,7 @@ func (v *ProprietaryReference1) walk(w *walker) {
 
 func (v *ProxyAccountIdentification1) walk(w *walker) {
 	if v.Tp != nil {
-		n := w.push("Tp", -1)
+		n := w.push("Tp", -1, v.Tp.Pos)
 		v.Tp.walk(w)
 		w.pop(n)
 	}
@@ -4065,12 +4065,12 @@ func (v *Purpose2Choice) walk(w *walker) {
 
 func (v *Rate4) walk(w *walker) {
 	if v.Tp.Pos != 0 {
-		n := w.push("Tp", -1)
+		n := w.push("Tp", -1, v.Tp.Pos)
 		v.Tp.walk(w)
 		w.pop(n)
 	}
 	if v.VldtyRg != nil {
-		n := w.push("VldtyRg", -1)
+		n := w.push("VldtyRg", -1, v.VldtyRg.Pos)
 		v.VldtyRg.walk(w)
 		w.pop(n)
 	}
@@ -4087,7 +4087,7 @@ func (v *RateType4Choice) walk(w *walker) {
 
 func (v *ReferredDocumentInformation7) walk(w *walker) {
 	if v.Tp != nil {
-		n := w.push("Tp", -1)
+		n := w.push("Tp", -1, v.Tp.Pos)
 		v.Tp.walk(w)
 		w.pop(n)
 	}
@@ -4098,7 +4098,7 @@ func (v *ReferredDocumentInformation7) walk(w *walker) {
 		w.text("RltdDt", -1, KindOther, "ISODate", &v.RltdDt)
 	}
 	for i := range v.LineDtls {
-		n := w.push("LineDtls", i)
+		n := w.push("LineDtls", i, v.LineDtls[i].Pos)
 		v.LineDtls[i].walk(w)
 		w.pop(n)
 	}
@@ -4115,7 +4115,7 @@ func (v *ReferredDocumentType3Choice) walk(w *walker) {
 
 func (v *ReferredDocumentType4) walk(w *walker) {
 	if v.CdOrPrtry.Pos != 0 {
-		n := w.push("CdOrPrtry", -1)
+		n := w.push("CdOrPrtry", -1, v.CdOrPrtry.Pos)
 		v.CdOrPrtry.walk(w)
 		w.pop(n)
 	}
@@ -4138,12 +4138,12 @@ func (v *RegulatoryReporting3) walk(w *walker) {
 		w.text("DbtCdtRptgInd", -1, KindOther, "RegulatoryReportingType1Code", &v.DbtCdtRptgInd)
 	}
 	if v.Authrty != nil {
-		n := w.push("Authrty", -1)
+		n := w.push("Authrty", -1, v.Authrty.Pos)
 		v.Authrty.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Dtls {
-		n := w.push("Dtls", i)
+		n := w.push("Dtls", i, v.Dtls[i].Pos)
 		v.Dtls[i].walk(w)
 		w.pop(n)
 	}
@@ -4154,7 +4154,7 @@ func (v *RemittanceAmount2) walk(w *walker) {
 		w.amount("DuePyblAmt", -1, "ActiveOrHistoricCurrencyAndAmount", v.DuePyblAmt.Value, v.DuePyblAmt.Ccy, v.DuePyblAmt.Pos)
 	}
 	for i := range v.DscntApldAmt {
-		n := w.push("DscntApldAmt", i)
+		n := w.push("DscntApldAmt", i, v.DscntApldAmt[i].Pos)
 		v.DscntApldAmt[i].walk(w)
 		w.pop(n)
 	}
@@ -4162,12 +4162,12 @@ func (v *RemittanceAmount2) walk(w *walker) {
 		w.amount("CdtNoteAmt", -1, "ActiveOrHistoricCurrencyAndAmount", v.CdtNoteAmt.Value, v.CdtNoteAmt.Ccy, v.CdtNoteAmt.Pos)
 	}
 	for i := range v.TaxAmt {
-		n := w.push("TaxAmt", i)
+		n := w.push("TaxAmt", i, v.TaxAmt[i].Pos)
 		v.TaxAmt[i].walk(w)
 		w.pop(n)
 	}
 	for i := range v.AdjstmntAmtAndRsn {
-		n := w.push("AdjstmntAmtAndRsn", i)
+		n := w.push("AdjstmntAmtAndRsn", i, v.AdjstmntAmtAndRsn[i].Pos)
 		v.AdjstmntAmtAndRsn[i].walk(w)
 		w.pop(n)
 	}
@@ -4181,7 +4181,7 @@ func (v *RemittanceAmount3) walk(w *walker) {
 		w.amount("DuePyblAmt", -1, "ActiveOrHistoricCurrencyAndAmount", v.DuePyblAmt.Value, v.DuePyblAmt.Ccy, v.DuePyblAmt.Pos)
 	}
 	for i := range v.DscntApldAmt {
-		n := w.push("DscntApldAmt", i)
+		n := w.push("DscntApldAmt", i, v.DscntApldAmt[i].Pos)
 		v.DscntApldAmt[i].walk(w)
 		w.pop(n)
 	}
@@ -4189,12 +4189,12 @@ func (v *RemittanceAmount3) walk(w *walker) {
 		w.amount("CdtNoteAmt", -1, "ActiveOrHistoricCurrencyAndAmount", v.CdtNoteAmt.Value, v.CdtNoteAmt.Ccy, v.CdtNoteAmt.Pos)
 	}
 	for i := range v.TaxAmt {
-		n := w.push("TaxAmt", i)
+		n := w.push("TaxAmt", i, v.TaxAmt[i].Pos)
 		v.TaxAmt[i].walk(w)
 		w.pop(n)
 	}
 	for i := range v.AdjstmntAmtAndRsn {
-		n := w.push("AdjstmntAmtAndRsn", i)
+		n := w.push("AdjstmntAmtAndRsn", i, v.AdjstmntAmtAndRsn[i].Pos)
 		v.AdjstmntAmtAndRsn[i].walk(w)
 		w.pop(n)
 	}
@@ -4208,7 +4208,7 @@ func (v *RemittanceInformation16) walk(w *walker) {
 		w.text("Ustrd", i, KindText, "Max140Text", &v.Ustrd[i])
 	}
 	for i := range v.Strd {
-		n := w.push("Strd", i)
+		n := w.push("Strd", i, v.Strd[i].Pos)
 		v.Strd[i].walk(w)
 		w.pop(n)
 	}
@@ -4225,7 +4225,7 @@ func (v *RemittanceLocation7) walk(w *walker) {
 		w.text("RmtId", -1, KindText, "Max35Text", &v.RmtId)
 	}
 	for i := range v.RmtLctnDtls {
-		n := w.push("RmtLctnDtls", i)
+		n := w.push("RmtLctnDtls", i, v.RmtLctnDtls[i].Pos)
 		v.RmtLctnDtls[i].walk(w)
 		w.pop(n)
 	}
@@ -4239,7 +4239,7 @@ func (v *RemittanceLocationData1) walk(w *walker) {
 		w.text("ElctrncAdr", -1, KindText, "Max2048Text", &v.ElctrncAdr)
 	}
 	if v.PstlAdr != nil {
-		n := w.push("PstlAdr", -1)
+		n := w.push("PstlAdr", -1, v.PstlAdr.Pos)
 		v.PstlAdr.walk(w)
 		w.pop(n)
 	}
@@ -4259,17 +4259,17 @@ func (v *ReportEntry10) walk(w *walker) {
 		w.text("RvslInd", -1, KindOther, "TrueFalseIndicator", &v.RvslInd)
 	}
 	if v.Sts.Pos != 0 {
-		n := w.push("Sts", -1)
+		n := w.push("Sts", -1, v.Sts.Pos)
 		v.Sts.walk(w)
 		w.pop(n)
 	}
 	if v.BookgDt != nil {
-		n := w.push("BookgDt", -1)
+		n := w.push("BookgDt", -1, v.BookgDt.Pos)
 		v.BookgDt.walk(w)
 		w.pop(n)
 	}
 	if v.ValDt != nil {
-		n := w.push("ValDt", -1)
+		n := w.push("ValDt", -1, v.ValDt.Pos)
 		v.ValDt.walk(w)
 		w.pop(n)
 	}
@@ -4277,12 +4277,12 @@ func (v *ReportEntry10) walk(w *walker) {
 		w.text("AcctSvcrRef", -1, KindText, "Max35Text", &v.AcctSvcrRef)
 	}
 	for i := range v.Avlbty {
-		n := w.push("Avlbty", i)
+		n := w.push("Avlbty", i, v.Avlbty[i].Pos)
 		v.Avlbty[i].walk(w)
 		w.pop(n)
 	}
 	if v.BkTxCd.Pos != 0 {
-		n := w.push("BkTxCd", -1)
+		n := w.push("BkTxCd", -1, v.BkTxCd.Pos)
 		v.BkTxCd.walk(w)
 		w.pop(n)
 	}
@@ -4290,37 +4290,37 @@ func (v *ReportEntry10) walk(w *walker) {
 		w.text("ComssnWvrInd", -1, KindOther, "YesNoIndicator", &v.ComssnWvrInd)
 	}
 	if v.AddtlInfInd != nil {
-		n := w.push("AddtlInfInd", -1)
+		n := w.push("AddtlInfInd", -1, v.AddtlInfInd.Pos)
 		v.AddtlInfInd.walk(w)
 		w.pop(n)
 	}
 	if v.AmtDtls != nil {
-		n := w.push("AmtDtls", -1)
+		n := w.push("AmtDtls", -1, v.AmtDtls.Pos)
 		v.AmtDtls.walk(w)
 		w.pop(n)
 	}
 	if v.Chrgs != nil {
-		n := w.push("Chrgs", -1)
+		n := w.push("Chrgs", -1, v.Chrgs.Pos)
 		v.Chrgs.walk(w)
 		w.pop(n)
 	}
 	if v.TechInptChanl != nil {
-		n := w.push("TechInptChanl", -1)
+		n := w.push("TechInptChanl", -1, v.TechInptChanl.Pos)
 		v.TechInptChanl.walk(w)
 		w.pop(n)
 	}
 	if v.Intrst != nil {
-		n := w.push("Intrst", -1)
+		n := w.push("Intrst", -1, v.Intrst.Pos)
 		v.Intrst.walk(w)
 		w.pop(n)
 	}
 	if v.CardTx != nil {
-		n := w.push("CardTx", -1)
+		n := w.push("CardTx", -1, v.CardTx.Pos)
 		v.CardTx.walk(w)
 		w.pop(n)
 	}
 	for i := range v.NtryDtls {
-		n := w.push("NtryDtls", i)
+		n := w.push("NtryDtls", i, v.NtryDtls[i].Pos)
 		v.NtryDtls[i].walk(w)
 		w.pop(n)
 	}
@@ -4352,7 +4352,7 @@ func (v *SecuritiesAccount19) walk(w *walker) {
 		w.text("Id", -1, KindText, "Max35Text", &v.Id)
 	}
 	if v.Tp != nil {
-		n := w.push("Tp", -1)
+		n := w.push("Tp", -1, v.Tp.Pos)
 		v.Tp.walk(w)
 		w.pop(n)
 	}
@@ -4366,7 +4366,7 @@ func (v *SecurityIdentification19) walk(w *walker) {
 		w.text("ISIN", -1, KindOther, "ISINOct2015Identifier", &v.ISIN)
 	}
 	for i := range v.OthrId {
-		n := w.push("OthrId", i)
+		n := w.push("OthrId", i, v.OthrId[i].Pos)
 		v.OthrId[i].walk(w)
 		w.pop(n)
 	}
@@ -4392,7 +4392,7 @@ func (v *SequenceRange1Choice) walk(w *walker) {
 		w.text("ToSeq", -1, KindText, "Max35Text", &v.ToSeq)
 	}
 	for i := range v.FrToSeq {
-		n := w.push("FrToSeq", i)
+		n := w.push("FrToSeq", i, v.FrToSeq[i].Pos)
 		v.FrToSeq[i].walk(w)
 		w.pop(n)
 	}
@@ -4427,42 +4427,42 @@ func (v *SettlementInstruction7) walk(w *walker) {
 		w.text("SttlmMtd", -1, KindOther, "SettlementMethod1Code", &v.SttlmMtd)
 	}
 	if v.SttlmAcct != nil {
-		n := w.push("SttlmAcct", -1)
+		n := w.push("SttlmAcct", -1, v.SttlmAcct.Pos)
 		v.SttlmAcct.walk(w)
 		w.pop(n)
 	}
 	if v.ClrSys != nil {
-		n := w.push("ClrSys", -1)
+		n := w.push("ClrSys", -1, v.ClrSys.Pos)
 		v.ClrSys.walk(w)
 		w.pop(n)
 	}
 	if v.InstgRmbrsmntAgt != nil {
-		n := w.push("InstgRmbrsmntAgt", -1)
+		n := w.push("InstgRmbrsmntAgt", -1, v.InstgRmbrsmntAgt.Pos)
 		v.InstgRmbrsmntAgt.walk(w)
 		w.pop(n)
 	}
 	if v.InstgRmbrsmntAgtAcct != nil {
-		n := w.push("InstgRmbrsmntAgtAcct", -1)
+		n := w.push("InstgRmbrsmntAgtAcct", -1, v.InstgRmbrsmntAgtAcct.Pos)
 		v.InstgRmbrsmntAgtAcct.walk(w)
 		w.pop(n)
 	}
 	if v.InstdRmbrsmntAgt != nil {
-		n := w.push("InstdRmbrsmntAgt", -1)
+		n := w.push("InstdRmbrsmntAgt", -1, v.InstdRmbrsmntAgt.Pos)
 		v.InstdRmbrsmntAgt.walk(w)
 		w.pop(n)
 	}
 	if v.InstdRmbrsmntAgtAcct != nil {
-		n := w.push("InstdRmbrsmntAgtAcct", -1)
+		n := w.push("InstdRmbrsmntAgtAcct", -1, v.InstdRmbrsmntAgtAcct.Pos)
 		v.InstdRmbrsmntAgtAcct.walk(w)
 		w.pop(n)
 	}
 	if v.ThrdRmbrsmntAgt != nil {
-		n := w.push("ThrdRmbrsmntAgt", -1)
+		n := w.push("ThrdRmbrsmntAgt", -1, v.ThrdRmbrsmntAgt.Pos)
 		v.ThrdRmbrsmntAgt.walk(w)
 		w.pop(n)
 	}
 	if v.ThrdRmbrsmntAgtAcct != nil {
-		n := w.push("ThrdRmbrsmntAgtAcct", -1)
+		n := w.push("ThrdRmbrsmntAgtAcct", -1, v.ThrdRmbrsmntAgtAcct.Pos)
 		v.ThrdRmbrsmntAgtAcct.walk(w)
 		w.pop(n)
 	}
@@ -4497,12 +4497,12 @@ func (v *StatusReason6Choice) walk(w *walker) {
 
 func (v *StatusReasonInformation12) walk(w *walker) {
 	if v.Orgtr != nil {
-		n := w.push("Orgtr", -1)
+		n := w.push("Orgtr", -1, v.Orgtr.Pos)
 		v.Orgtr.walk(w)
 		w.pop(n)
 	}
 	if v.Rsn != nil {
-		n := w.push("Rsn", -1)
+		n := w.push("Rsn", -1, v.Rsn.Pos)
 		v.Rsn.walk(w)
 		w.pop(n)
 	}
@@ -4534,37 +4534,37 @@ func (v *StructuredRegulatoryReporting3) walk(w *walker) {
 
 func (v *StructuredRemittanceInformation16) walk(w *walker) {
 	for i := range v.RfrdDocInf {
-		n := w.push("RfrdDocInf", i)
+		n := w.push("RfrdDocInf", i, v.RfrdDocInf[i].Pos)
 		v.RfrdDocInf[i].walk(w)
 		w.pop(n)
 	}
 	if v.RfrdDocAmt != nil {
-		n := w.push("RfrdDocAmt", -1)
+		n := w.push("RfrdDocAmt", -1, v.RfrdDocAmt.Pos)
 		v.RfrdDocAmt.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrRefInf != nil {
-		n := w.push("CdtrRefInf", -1)
+		n := w.push("CdtrRefInf", -1, v.CdtrRefInf.Pos)
 		v.CdtrRefInf.walk(w)
 		w.pop(n)
 	}
 	if v.Invcr != nil {
-		n := w.push("Invcr", -1)
+		n := w.push("Invcr", -1, v.Invcr.Pos)
 		v.Invcr.walk(w)
 		w.pop(n)
 	}
 	if v.Invcee != nil {
-		n := w.push("Invcee", -1)
+		n := w.push("Invcee", -1, v.Invcee.Pos)
 		v.Invcee.walk(w)
 		w.pop(n)
 	}
 	if v.TaxRmt != nil {
-		n := w.push("TaxRmt", -1)
+		n := w.push("TaxRmt", -1, v.TaxRmt.Pos)
 		v.TaxRmt.walk(w)
 		w.pop(n)
 	}
 	if v.GrnshmtRmt != nil {
-		n := w.push("GrnshmtRmt", -1)
+		n := w.push("GrnshmtRmt", -1, v.GrnshmtRmt.Pos)
 		v.GrnshmtRmt.walk(w)
 		w.pop(n)
 	}
@@ -4578,7 +4578,7 @@ func (v *SupplementaryData1) walk(w *walker) {
 		w.text("PlcAndNm", -1, KindText, "Max350Text", &v.PlcAndNm)
 	}
 	if v.Envlp.Pos != 0 {
-		n := w.push("Envlp", -1)
+		n := w.push("Envlp", -1, v.Envlp.Pos)
 		v.Envlp.walk(w)
 		w.pop(n)
 	}
@@ -4598,7 +4598,7 @@ func (v *TaxAmount2) walk(w *walker) {
 		w.amount("TtlAmt", -1, "ActiveOrHistoricCurrencyAndAmount", v.TtlAmt.Value, v.TtlAmt.Ccy, v.TtlAmt.Pos)
 	}
 	for i := range v.Dtls {
-		n := w.push("Dtls", i)
+		n := w.push("Dtls", i, v.Dtls[i].Pos)
 		v.Dtls[i].walk(w)
 		w.pop(n)
 	}
@@ -4606,7 +4606,7 @@ func (v *TaxAmount2) walk(w *walker) {
 
 func (v *TaxAmountAndType1) walk(w *walker) {
 	if v.Tp != nil {
-		n := w.push("Tp", -1)
+		n := w.push("Tp", -1, v.Tp.Pos)
 		v.Tp.walk(w)
 		w.pop(n)
 	}
@@ -4647,17 +4647,17 @@ func (v *TaxCharges2) walk(w *walker) {
 
 func (v *TaxInformation7) walk(w *walker) {
 	if v.Cdtr != nil {
-		n := w.push("Cdtr", -1)
+		n := w.push("Cdtr", -1, v.Cdtr.Pos)
 		v.Cdtr.walk(w)
 		w.pop(n)
 	}
 	if v.Dbtr != nil {
-		n := w.push("Dbtr", -1)
+		n := w.push("Dbtr", -1, v.Dbtr.Pos)
 		v.Dbtr.walk(w)
 		w.pop(n)
 	}
 	if v.UltmtDbtr != nil {
-		n := w.push("UltmtDbtr", -1)
+		n := w.push("UltmtDbtr", -1, v.UltmtDbtr.Pos)
 		v.UltmtDbtr.walk(w)
 		w.pop(n)
 	}
@@ -4683,7 +4683,7 @@ func (v *TaxInformation7) walk(w *walker) {
 		w.text("SeqNb", -1, KindOther, "Number", &v.SeqNb)
 	}
 	for i := range v.Rcrd {
-		n := w.push("Rcrd", i)
+		n := w.push("Rcrd", i, v.Rcrd[i].Pos)
 		v.Rcrd[i].walk(w)
 		w.pop(n)
 	}
@@ -4691,12 +4691,12 @@ func (v *TaxInformation7) walk(w *walker) {
 
 func (v *TaxInformation8) walk(w *walker) {
 	if v.Cdtr != nil {
-		n := w.push("Cdtr", -1)
+		n := w.push("Cdtr", -1, v.Cdtr.Pos)
 		v.Cdtr.walk(w)
 		w.pop(n)
 	}
 	if v.Dbtr != nil {
-		n := w.push("Dbtr", -1)
+		n := w.push("Dbtr", -1, v.Dbtr.Pos)
 		v.Dbtr.walk(w)
 		w.pop(n)
 	}
@@ -4722,7 +4722,7 @@ func (v *TaxInformation8) walk(w *walker) {
 		w.text("SeqNb", -1, KindOther, "Number", &v.SeqNb)
 	}
 	for i := range v.Rcrd {
-		n := w.push("Rcrd", i)
+		n := w.push("Rcrd", i, v.Rcrd[i].Pos)
 		v.Rcrd[i].walk(w)
 		w.pop(n)
 	}
@@ -4751,7 +4751,7 @@ func (v *TaxParty2) walk(w *walker) {
 		w.text("TaxTp", -1, KindText, "Max35Text", &v.TaxTp)
 	}
 	if v.Authstn != nil {
-		n := w.push("Authstn", -1)
+		n := w.push("Authstn", -1, v.Authstn.Pos)
 		v.Authstn.walk(w)
 		w.pop(n)
 	}
@@ -4765,7 +4765,7 @@ func (v *TaxPeriod2) walk(w *walker) {
 		w.text("Tp", -1, KindOther, "TaxRecordPeriod1Code", &v.Tp)
 	}
 	if v.FrToDt != nil {
-		n := w.push("FrToDt", -1)
+		n := w.push("FrToDt", -1, v.FrToDt.Pos)
 		v.FrToDt.walk(w)
 		w.pop(n)
 	}
@@ -4791,12 +4791,12 @@ func (v *TaxRecord2) walk(w *walker) {
 		w.text("FrmsCd", -1, KindText, "Max35Text", &v.FrmsCd)
 	}
 	if v.Prd != nil {
-		n := w.push("Prd", -1)
+		n := w.push("Prd", -1, v.Prd.Pos)
 		v.Prd.walk(w)
 		w.pop(n)
 	}
 	if v.TaxAmt != nil {
-		n := w.push("TaxAmt", -1)
+		n := w.push("TaxAmt", -1, v.TaxAmt.Pos)
 		v.TaxAmt.walk(w)
 		w.pop(n)
 	}
@@ -4807,7 +4807,7 @@ func (v *TaxRecord2) walk(w *walker) {
 
 func (v *TaxRecordDetails2) walk(w *walker) {
 	if v.Prd != nil {
-		n := w.push("Prd", -1)
+		n := w.push("Prd", -1, v.Prd.Pos)
 		v.Prd.walk(w)
 		w.pop(n)
 	}
@@ -4827,22 +4827,22 @@ func (v *TechnicalInputChannel1Choice) walk(w *walker) {
 
 func (v *TotalTransactions6) walk(w *walker) {
 	if v.TtlNtries != nil {
-		n := w.push("TtlNtries", -1)
+		n := w.push("TtlNtries", -1, v.TtlNtries.Pos)
 		v.TtlNtries.walk(w)
 		w.pop(n)
 	}
 	if v.TtlCdtNtries != nil {
-		n := w.push("TtlCdtNtries", -1)
+		n := w.push("TtlCdtNtries", -1, v.TtlCdtNtries.Pos)
 		v.TtlCdtNtries.walk(w)
 		w.pop(n)
 	}
 	if v.TtlDbtNtries != nil {
-		n := w.push("TtlDbtNtries", -1)
+		n := w.push("TtlDbtNtries", -1, v.TtlDbtNtries.Pos)
 		v.TtlDbtNtries.walk(w)
 		w.pop(n)
 	}
 	for i := range v.TtlNtriesPerBkTxCd {
-		n := w.push("TtlNtriesPerBkTxCd", i)
+		n := w.push("TtlNtriesPerBkTxCd", i, v.TtlNtriesPerBkTxCd[i].Pos)
 		v.TtlNtriesPerBkTxCd[i].walk(w)
 		w.pop(n)
 	}
@@ -4856,17 +4856,17 @@ func (v *TotalsPerBankTransactionCode5) walk(w *walker) {
 		w.text("Sum", -1, KindDecimal, "DecimalNumber", &v.Sum)
 	}
 	if v.TtlNetNtry != nil {
-		n := w.push("TtlNetNtry", -1)
+		n := w.push("TtlNetNtry", -1, v.TtlNetNtry.Pos)
 		v.TtlNetNtry.walk(w)
 		w.pop(n)
 	}
 	if v.CdtNtries != nil {
-		n := w.push("CdtNtries", -1)
+		n := w.push("CdtNtries", -1, v.CdtNtries.Pos)
 		v.CdtNtries.walk(w)
 		w.pop(n)
 	}
 	if v.DbtNtries != nil {
-		n := w.push("DbtNtries", -1)
+		n := w.push("DbtNtries", -1, v.DbtNtries.Pos)
 		v.DbtNtries.walk(w)
 		w.pop(n)
 	}
@@ -4874,17 +4874,17 @@ func (v *TotalsPerBankTransactionCode5) walk(w *walker) {
 		w.text("FcstInd", -1, KindOther, "TrueFalseIndicator", &v.FcstInd)
 	}
 	if v.BkTxCd.Pos != 0 {
-		n := w.push("BkTxCd", -1)
+		n := w.push("BkTxCd", -1, v.BkTxCd.Pos)
 		v.BkTxCd.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Avlbty {
-		n := w.push("Avlbty", i)
+		n := w.push("Avlbty", i, v.Avlbty[i].Pos)
 		v.Avlbty[i].walk(w)
 		w.pop(n)
 	}
 	if v.Dt != nil {
-		n := w.push("Dt", -1)
+		n := w.push("Dt", -1, v.Dt.Pos)
 		v.Dt.walk(w)
 		w.pop(n)
 	}
@@ -4901,62 +4901,62 @@ func (v *TrackData1) walk(w *walker) {
 
 func (v *TransactionAgents5) walk(w *walker) {
 	if v.InstgAgt != nil {
-		n := w.push("InstgAgt", -1)
+		n := w.push("InstgAgt", -1, v.InstgAgt.Pos)
 		v.InstgAgt.walk(w)
 		w.pop(n)
 	}
 	if v.InstdAgt != nil {
-		n := w.push("InstdAgt", -1)
+		n := w.push("InstdAgt", -1, v.InstdAgt.Pos)
 		v.InstdAgt.walk(w)
 		w.pop(n)
 	}
 	if v.DbtrAgt != nil {
-		n := w.push("DbtrAgt", -1)
+		n := w.push("DbtrAgt", -1, v.DbtrAgt.Pos)
 		v.DbtrAgt.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrAgt != nil {
-		n := w.push("CdtrAgt", -1)
+		n := w.push("CdtrAgt", -1, v.CdtrAgt.Pos)
 		v.CdtrAgt.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt1 != nil {
-		n := w.push("IntrmyAgt1", -1)
+		n := w.push("IntrmyAgt1", -1, v.IntrmyAgt1.Pos)
 		v.IntrmyAgt1.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt2 != nil {
-		n := w.push("IntrmyAgt2", -1)
+		n := w.push("IntrmyAgt2", -1, v.IntrmyAgt2.Pos)
 		v.IntrmyAgt2.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt3 != nil {
-		n := w.push("IntrmyAgt3", -1)
+		n := w.push("IntrmyAgt3", -1, v.IntrmyAgt3.Pos)
 		v.IntrmyAgt3.walk(w)
 		w.pop(n)
 	}
 	if v.RcvgAgt != nil {
-		n := w.push("RcvgAgt", -1)
+		n := w.push("RcvgAgt", -1, v.RcvgAgt.Pos)
 		v.RcvgAgt.walk(w)
 		w.pop(n)
 	}
 	if v.DlvrgAgt != nil {
-		n := w.push("DlvrgAgt", -1)
+		n := w.push("DlvrgAgt", -1, v.DlvrgAgt.Pos)
 		v.DlvrgAgt.walk(w)
 		w.pop(n)
 	}
 	if v.IssgAgt != nil {
-		n := w.push("IssgAgt", -1)
+		n := w.push("IssgAgt", -1, v.IssgAgt.Pos)
 		v.IssgAgt.walk(w)
 		w.pop(n)
 	}
 	if v.SttlmPlc != nil {
-		n := w.push("SttlmPlc", -1)
+		n := w.push("SttlmPlc", -1, v.SttlmPlc.Pos)
 		v.SttlmPlc.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Prtry {
-		n := w.push("Prtry", i)
+		n := w.push("Prtry", i, v.Prtry[i].Pos)
 		v.Prtry[i].walk(w)
 		w.pop(n)
 	}
@@ -4985,7 +4985,7 @@ func (v *TransactionDates3) walk(w *walker) {
 		w.text("TxDtTm", -1, KindOther, "ISODateTime", &v.TxDtTm)
 	}
 	for i := range v.Prtry {
-		n := w.push("Prtry", i)
+		n := w.push("Prtry", i, v.Prtry[i].Pos)
 		v.Prtry[i].walk(w)
 		w.pop(n)
 	}
@@ -5005,7 +5005,7 @@ func (v *TransactionInterest4) walk(w *walker) {
 		w.amount("TtlIntrstAndTaxAmt", -1, "ActiveOrHistoricCurrencyAndAmount", v.TtlIntrstAndTaxAmt.Value, v.TtlIntrstAndTaxAmt.Ccy, v.TtlIntrstAndTaxAmt.Pos)
 	}
 	for i := range v.Rcrd {
-		n := w.push("Rcrd", i)
+		n := w.push("Rcrd", i, v.Rcrd[i].Pos)
 		v.Rcrd[i].walk(w)
 		w.pop(n)
 	}
@@ -5013,47 +5013,47 @@ func (v *TransactionInterest4) walk(w *walker) {
 
 func (v *TransactionParties6) walk(w *walker) {
 	if v.InitgPty != nil {
-		n := w.push("InitgPty", -1)
+		n := w.push("InitgPty", -1, v.InitgPty.Pos)
 		v.InitgPty.walk(w)
 		w.pop(n)
 	}
 	if v.Dbtr != nil {
-		n := w.push("Dbtr", -1)
+		n := w.push("Dbtr", -1, v.Dbtr.Pos)
 		v.Dbtr.walk(w)
 		w.pop(n)
 	}
 	if v.DbtrAcct != nil {
-		n := w.push("DbtrAcct", -1)
+		n := w.push("DbtrAcct", -1, v.DbtrAcct.Pos)
 		v.DbtrAcct.walk(w)
 		w.pop(n)
 	}
 	if v.UltmtDbtr != nil {
-		n := w.push("UltmtDbtr", -1)
+		n := w.push("UltmtDbtr", -1, v.UltmtDbtr.Pos)
 		v.UltmtDbtr.walk(w)
 		w.pop(n)
 	}
 	if v.Cdtr != nil {
-		n := w.push("Cdtr", -1)
+		n := w.push("Cdtr", -1, v.Cdtr.Pos)
 		v.Cdtr.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrAcct != nil {
-		n := w.push("CdtrAcct", -1)
+		n := w.push("CdtrAcct", -1, v.CdtrAcct.Pos)
 		v.CdtrAcct.walk(w)
 		w.pop(n)
 	}
 	if v.UltmtCdtr != nil {
-		n := w.push("UltmtCdtr", -1)
+		n := w.push("UltmtCdtr", -1, v.UltmtCdtr.Pos)
 		v.UltmtCdtr.walk(w)
 		w.pop(n)
 	}
 	if v.TradgPty != nil {
-		n := w.push("TradgPty", -1)
+		n := w.push("TradgPty", -1, v.TradgPty.Pos)
 		v.TradgPty.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Prtry {
-		n := w.push("Prtry", i)
+		n := w.push("Prtry", i, v.Prtry[i].Pos)
 		v.Prtry[i].walk(w)
 		w.pop(n)
 	}
@@ -5061,67 +5061,67 @@ func (v *TransactionParties6) walk(w *walker) {
 
 func (v *TransactionParties7) walk(w *walker) {
 	if v.UltmtDbtr != nil {
-		n := w.push("UltmtDbtr", -1)
+		n := w.push("UltmtDbtr", -1, v.UltmtDbtr.Pos)
 		v.UltmtDbtr.walk(w)
 		w.pop(n)
 	}
 	if v.Dbtr.Pos != 0 {
-		n := w.push("Dbtr", -1)
+		n := w.push("Dbtr", -1, v.Dbtr.Pos)
 		v.Dbtr.walk(w)
 		w.pop(n)
 	}
 	if v.InitgPty != nil {
-		n := w.push("InitgPty", -1)
+		n := w.push("InitgPty", -1, v.InitgPty.Pos)
 		v.InitgPty.walk(w)
 		w.pop(n)
 	}
 	if v.DbtrAgt != nil {
-		n := w.push("DbtrAgt", -1)
+		n := w.push("DbtrAgt", -1, v.DbtrAgt.Pos)
 		v.DbtrAgt.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt1 != nil {
-		n := w.push("PrvsInstgAgt1", -1)
+		n := w.push("PrvsInstgAgt1", -1, v.PrvsInstgAgt1.Pos)
 		v.PrvsInstgAgt1.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt2 != nil {
-		n := w.push("PrvsInstgAgt2", -1)
+		n := w.push("PrvsInstgAgt2", -1, v.PrvsInstgAgt2.Pos)
 		v.PrvsInstgAgt2.walk(w)
 		w.pop(n)
 	}
 	if v.PrvsInstgAgt3 != nil {
-		n := w.push("PrvsInstgAgt3", -1)
+		n := w.push("PrvsInstgAgt3", -1, v.PrvsInstgAgt3.Pos)
 		v.PrvsInstgAgt3.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt1 != nil {
-		n := w.push("IntrmyAgt1", -1)
+		n := w.push("IntrmyAgt1", -1, v.IntrmyAgt1.Pos)
 		v.IntrmyAgt1.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt2 != nil {
-		n := w.push("IntrmyAgt2", -1)
+		n := w.push("IntrmyAgt2", -1, v.IntrmyAgt2.Pos)
 		v.IntrmyAgt2.walk(w)
 		w.pop(n)
 	}
 	if v.IntrmyAgt3 != nil {
-		n := w.push("IntrmyAgt3", -1)
+		n := w.push("IntrmyAgt3", -1, v.IntrmyAgt3.Pos)
 		v.IntrmyAgt3.walk(w)
 		w.pop(n)
 	}
 	if v.CdtrAgt != nil {
-		n := w.push("CdtrAgt", -1)
+		n := w.push("CdtrAgt", -1, v.CdtrAgt.Pos)
 		v.CdtrAgt.walk(w)
 		w.pop(n)
 	}
 	if v.Cdtr.Pos != 0 {
-		n := w.push("Cdtr", -1)
+		n := w.push("Cdtr", -1, v.Cdtr.Pos)
 		v.Cdtr.walk(w)
 		w.pop(n)
 	}
 	if v.UltmtCdtr != nil {
-		n := w.push("UltmtCdtr", -1)
+		n := w.push("UltmtCdtr", -1, v.UltmtCdtr.Pos)
 		v.UltmtCdtr.walk(w)
 		w.pop(n)
 	}
@@ -5129,12 +5129,12 @@ func (v *TransactionParties7) walk(w *walker) {
 
 func (v *TransactionPrice4Choice) walk(w *walker) {
 	if v.DealPric != nil {
-		n := w.push("DealPric", -1)
+		n := w.push("DealPric", -1, v.DealPric.Pos)
 		v.DealPric.walk(w)
 		w.pop(n)
 	}
 	for i := range v.Prtry {
-		n := w.push("Prtry", i)
+		n := w.push("Prtry", i, v.Prtry[i].Pos)
 		v.Prtry[i].walk(w)
 		w.pop(n)
 	}
@@ -5142,17 +5142,17 @@ func (v *TransactionPrice4Choice) walk(w *walker) {
 
 func (v *TransactionQuantities3Choice) walk(w *walker) {
 	if v.Qty != nil {
-		n := w.push("Qty", -1)
+		n := w.push("Qty", -1, v.Qty.Pos)
 		v.Qty.walk(w)
 		w.pop(n)
 	}
 	if v.OrgnlAndCurFaceAmt != nil {
-		n := w.push("OrgnlAndCurFaceAmt", -1)
+		n := w.push("OrgnlAndCurFaceAmt", -1, v.OrgnlAndCurFaceAmt.Pos)
 		v.OrgnlAndCurFaceAmt.walk(w)
 		w.pop(n)
 	}
 	if v.Prtry != nil {
-		n := w.push("Prtry", -1)
+		n := w.push("Prtry", -1, v.Prtry.Pos)
 		v.Prtry.walk(w)
 		w.pop(n)
 	}
@@ -5202,7 +5202,7 @@ func (v *TransactionReferences6) walk(w *walker) {
 		w.text("PrcgId", -1, KindText, "Max35Text", &v.PrcgId)
 	}
 	for i := range v.Prtry {
-		n := w.push("Prtry", i)
+		n := w.push("Prtry", i, v.Prtry[i].Pos)
 		v.Prtry[i].walk(w)
 		w.pop(n)
 	}
@@ -5220,47 +5220,47 @@ func (v *YieldedOrValueType1Choice) walk(w *walker) {
 // walkDocuments walks the AppHdr and the document that are set.
 func (docs *Documents) walk(w *walker) {
 	if docs.AppHdr != nil {
-		n := w.root("/AppHdr")
+		n := w.root("/AppHdr", docs.AppHdr.Pos)
 		docs.AppHdr.walk(w)
 		w.pop(n)
 	}
 	if docs.Pacs008 != nil {
-		n := w.root("/Document/FIToFICstmrCdtTrf")
+		n := w.root("/Document/FIToFICstmrCdtTrf", docs.Pacs008.Pos)
 		docs.Pacs008.walk(w)
 		w.pop(n)
 	}
 	if docs.Pacs009 != nil {
-		n := w.root("/Document/FICdtTrf")
+		n := w.root("/Document/FICdtTrf", docs.Pacs009.Pos)
 		docs.Pacs009.walk(w)
 		w.pop(n)
 	}
 	if docs.Pacs002 != nil {
-		n := w.root("/Document/FIToFIPmtStsRpt")
+		n := w.root("/Document/FIToFIPmtStsRpt", docs.Pacs002.Pos)
 		docs.Pacs002.walk(w)
 		w.pop(n)
 	}
 	if docs.Pacs004 != nil {
-		n := w.root("/Document/PmtRtr")
+		n := w.root("/Document/PmtRtr", docs.Pacs004.Pos)
 		docs.Pacs004.walk(w)
 		w.pop(n)
 	}
 	if docs.Camt052 != nil {
-		n := w.root("/Document/BkToCstmrAcctRpt")
+		n := w.root("/Document/BkToCstmrAcctRpt", docs.Camt052.Pos)
 		docs.Camt052.walk(w)
 		w.pop(n)
 	}
 	if docs.Camt053 != nil {
-		n := w.root("/Document/BkToCstmrStmt")
+		n := w.root("/Document/BkToCstmrStmt", docs.Camt053.Pos)
 		docs.Camt053.walk(w)
 		w.pop(n)
 	}
 	if docs.Camt054 != nil {
-		n := w.root("/Document/BkToCstmrDbtCdtNtfctn")
+		n := w.root("/Document/BkToCstmrDbtCdtNtfctn", docs.Camt054.Pos)
 		docs.Camt054.walk(w)
 		w.pop(n)
 	}
 	if docs.Pain001 != nil {
-		n := w.root("/Document/CstmrCdtTrfInitn")
+		n := w.root("/Document/CstmrCdtTrfInitn", docs.Pain001.Pos)
 		docs.Pain001.walk(w)
 		w.pop(n)
 	}

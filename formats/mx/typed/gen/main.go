@@ -285,11 +285,11 @@ func main() {
 			case isAmount:
 				fmt.Fprintf(&wb, "\tif v.%s.Pos != 0 {\n\t\tw.amount(%q, -1, %q, v.%s.Value, v.%s.Ccy, v.%s.Pos)\n\t}\n", f.Name, f.Name, f.Type, f.Name, f.Name, f.Name)
 			case f.Repeated:
-				fmt.Fprintf(&wb, "\tfor i := range v.%s {\n\t\tn := w.push(%q, i)\n\t\tv.%s[i].walk(w)\n\t\tw.pop(n)\n\t}\n", f.Name, f.Name, f.Name)
+				fmt.Fprintf(&wb, "\tfor i := range v.%s {\n\t\tn := w.push(%q, i, v.%s[i].Pos)\n\t\tv.%s[i].walk(w)\n\t\tw.pop(n)\n\t}\n", f.Name, f.Name, f.Name, f.Name)
 			case f.Optional:
-				fmt.Fprintf(&wb, "\tif v.%s != nil {\n\t\tn := w.push(%q, -1)\n\t\tv.%s.walk(w)\n\t\tw.pop(n)\n\t}\n", f.Name, f.Name, f.Name)
+				fmt.Fprintf(&wb, "\tif v.%s != nil {\n\t\tn := w.push(%q, -1, v.%s.Pos)\n\t\tv.%s.walk(w)\n\t\tw.pop(n)\n\t}\n", f.Name, f.Name, f.Name, f.Name)
 			default:
-				fmt.Fprintf(&wb, "\tif v.%s.Pos != 0 {\n\t\tn := w.push(%q, -1)\n\t\tv.%s.walk(w)\n\t\tw.pop(n)\n\t}\n", f.Name, f.Name, f.Name)
+				fmt.Fprintf(&wb, "\tif v.%s.Pos != 0 {\n\t\tn := w.push(%q, -1, v.%s.Pos)\n\t\tv.%s.walk(w)\n\t\tw.pop(n)\n\t}\n", f.Name, f.Name, f.Name, f.Name)
 			}
 		}
 		wb.WriteString("}\n\n")
@@ -347,7 +347,7 @@ func main() {
 		if m.Root != "Document" {
 			path = "/" + m.Root
 		}
-		fmt.Fprintf(&wb, "\tif docs.%s != nil {\n\t\tn := w.root(%q)\n\t\tdocs.%s.walk(w)\n\t\tw.pop(n)\n\t}\n", m.Field, path, m.Field)
+		fmt.Fprintf(&wb, "\tif docs.%s != nil {\n\t\tn := w.root(%q, docs.%s.Pos)\n\t\tdocs.%s.walk(w)\n\t\tw.pop(n)\n\t}\n", m.Field, path, m.Field, m.Field)
 	}
 	wb.WriteString("}\n")
 	for name, b := range map[string]*bytes.Buffer{"types_gen.go": &tb, "decode_gen.go": &db, "walk_gen.go": &wb} {
