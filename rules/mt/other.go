@@ -22,6 +22,8 @@ func otherRules() []engine.Rule {
 			"Either 50a (ordering customer) or 52a (ordering institution) must be present", ruleC06),
 		newRule("mt.MT940.C24", "C24", []string{"MT940", "MT942"}, srcFacts9xx+unconfirmed,
 			"A field 86 within the statement lines must directly follow a field 61", ruleC24),
+		newRule("mt.MT942.C23", "C23", []string{"MT942"}, srcFacts9xx+"; MT 942 rule C2 recalled from the UHB"+unconfirmed,
+			"One 34F has no D/C mark; with two 34F the first is D and the second C", ruleC23),
 		newRule("mt.MT940.C27", "C27", []string{"MT940", "MT942", "MT950"}, srcFacts9xx+unconfirmed,
 			"The first two letters of the currency must be the same in 60a, 62a, 64 and 65 (MT 942: 34F, 90D, 90C)", ruleC27),
 		newRule("mt.MT940.61.C03", "C03", []string{"MT940", "MT942", "MT950"}, srcUHB910+" (C03 wording); applied to field 61 with the statement currency"+unconfirmed,
@@ -49,7 +51,7 @@ func ruleC06(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	f.Error("C06", loc, "either field 50a (ordering customer) or 52a (ordering institution) must be present")
 }
 
-func ruleC24(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+func ruleC24(em *engine.Message, m *mt.Message, f *engine.Findings) {
 	// The statement lines run from the first 61 to the closing balance 62a
 	// (MT 940) or to the end of the 61/86 group before 90D/90C (MT 942). An
 	// 86 after the closing balance is the message-level 86 and is free.
@@ -61,7 +63,9 @@ func ruleC24(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 			seen61 = true
 		case len(t) == 3 && t[:2] == "62", t == "90D", t == "90C":
 			return
-		case t == "86" && seen61 && m.Fields[i-1].Tag != "61":
+		case t == "86" && seen61 && m.Fields[i-1].Tag != "61" && !(i == len(m.Fields)-1 && em.Type == "MT942"):
+			// (MT 942: the last field of the message may be an 86 of its
+			// own, UHB MT 942 C3 [unconfirmed])
 			f.Error("C24", m.Fields[i].Loc(), "field 86 within the statement lines must directly follow a field 61")
 		}
 	}
@@ -191,4 +195,40 @@ func ruleC31(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	if c := copyOf(m.Fields, "20 21 75 76 77A 11R 11S 79"); c != nil {
 		f.Error("C31", c.Loc(), "field 79 and a copy of the original message's fields must not both be present")
 	}
+}
+
+func ruleC23(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	var first, second *mt.Field
+	for i := range m.Fields {
+		if m.Fields[i].Tag == "34F" {
+			if first == nil {
+				first = &m.Fields[i]
+			} else if second == nil {
+				second = &m.Fields[i]
+			}
+		}
+	}
+	if first == nil {
+		return
+	}
+	if second == nil {
+		if dcMark34F(first.Value) != 0 {
+			f.Error("C23", first.Loc(), "a single field 34F must not carry a D/C mark")
+		}
+		return
+	}
+	if dcMark34F(first.Value) != 'D' {
+		f.Error("C23", first.Loc(), "with two fields 34F, the first must carry the mark D")
+	}
+	if dcMark34F(second.Value) != 'C' {
+		f.Error("C23", second.Loc(), "with two fields 34F, the second must carry the mark C")
+	}
+}
+
+// dcMark34F returns the D/C mark of a 34F value (3!a[1!a]15d), or 0.
+func dcMark34F(v string) byte {
+	if len(v) > 3 && (v[3] == 'D' || v[3] == 'C') {
+		return v[3]
+	}
+	return 0
 }

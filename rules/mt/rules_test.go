@@ -380,6 +380,25 @@ func TestMT9xxRules(t *testing.T) {
 	})
 }
 
+func mt942(mid ...string) string {
+	f := []string{":20:INTRA1", ":25:123456789", ":28C:1/1"}
+	f = append(f, mid...)
+	return fin("942", ltBE, ltUS, "", f...)
+}
+
+func TestMT942Rules(t *testing.T) {
+	runCases(t, []ruleCase{
+		{name: "C23 ok one", in: mt942(":34F:EUR100,", ":13D:2501021200+0100"), code: "C23"},
+		{name: "C23 ok two", in: mt942(":34F:EURD100,", ":34F:EURC200,", ":13D:2501021200+0100"), code: "C23"},
+		{name: "C23 one with mark", in: mt942(":34F:EURD100,", ":13D:2501021200+0100"), code: "C23", tag: "34F", bad: true},
+		{name: "C23 two wrong marks", in: mt942(":34F:EURC100,", ":34F:EURC200,", ":13D:2501021200+0100"), code: "C23", tag: "34F", bad: true},
+		{name: "C27 ok", in: mt942(":34F:EUR100,", ":13D:2501021200+0100", ":90D:1EUR5,"), code: "C27"},
+		{name: "C27 90D other currency", in: mt942(":34F:EUR100,", ":13D:2501021200+0100", ":90D:1USD5,"), code: "C27", tag: "90D", bad: true},
+		{name: "C24 ok trailing 86", in: mt942(":34F:EUR100,", ":13D:2501021200+0100", ":61:250102D5,NTRFREF", ":86:LINE", ":86:MESSAGE"), code: "C24"},
+		{name: "C24 86 not after 61", in: mt942(":34F:EUR100,", ":13D:2501021200+0100", ":61:250102D5,NTRFREF", ":86:LINE", ":86:AGAIN", ":90D:1EUR5,"), code: "C24", tag: "86", nth: 2, bad: true},
+	})
+}
+
 func TestN9xRules(t *testing.T) {
 	runCases(t, []ruleCase{
 		{name: "C25 ok 79", in: fin("192", ltBE, ltUS, "", ":20:R", ":21:R2", ":11S:103\n250102", ":79:PLEASE CANCEL"), code: "C25"},
@@ -446,6 +465,37 @@ func BenchmarkRulesOnlyMT103(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		for _, r := range rules {
 			r.Check(em, &f)
+		}
+	}
+}
+
+// TestRobustness runs the rules on damaged variants of the test messages
+// (each field emptied or cut to one character in turn): no rule may panic.
+func TestRobustness(t *testing.T) {
+	inputs := []string{
+		mt103(":33B:USD1100,00", ":36:0,9", ":23E:SDVA", ":53B:/1", ":56C://FW1", ":57D:X", ":71F:EUR1,"),
+		mt103From(ltBE, ltDE, stp, ":23B:SPRI", ":23E:INTC"),
+		mt101(txWith(":21F:FX1", ":33B:USD110,00", ":36:0,9", ":50L:X")...),
+		mt202cov([]string{":20:R", ":21:R", ":32A:250102EUR1,", ":58A:BANKFRPP"}, []string{":50K:X", ":56A:BANKGB2L", ":59:X"}),
+		mt940(), mt942(":34F:EURD100,", ":34F:EURC1,", ":61:250102D5,NTRFREF", ":86:X", ":90D:1EUR5,"),
+		fin("910", ltBE, ltUS, "", ":20:R", ":32A:250102EUR1,"),
+		fin("196", ltBE, ltUS, "", ":20:R", ":76:X", ":79:Y", ":32A:1"),
+	}
+	for _, in := range inputs {
+		lines := strings.Split(in, "\r\n")
+		for i, l := range lines {
+			if !strings.HasPrefix(l, ":") {
+				continue
+			}
+			tagEnd := strings.Index(l[1:], ":") + 2
+			for _, v := range []string{"", l[tagEnd:min(len(l), tagEnd+1)], "/", "//"} {
+				c := append([]string(nil), lines...)
+				c[i] = l[:tagEnd] + v
+				r := testEngine.Validate(context.Background(), []byte(strings.Join(c, "\r\n")))
+				if r.HasCode(engine.CodeRulePanicked) {
+					t.Fatalf("rule panicked on %q", strings.Join(c, "\r\n"))
+				}
+			}
 		}
 	}
 }
