@@ -310,16 +310,18 @@ func TestRunInjectedLatency(t *testing.T) {
 			t.Errorf("%s = %v, want %v within 0.1%%", c.name, c.got.D(), c.want)
 		}
 	}
-	// Client-side: the injected latency plus loopback and scheduling costs;
-	// bounded loosely because the test machine is shared.
-	slack := 15 * time.Millisecond
+	// Client-side: never below the injected latency; above it by loopback
+	// and scheduling costs, bounded loosely because the test machine is
+	// shared (a stall of a few hundred milliseconds happens under -race
+	// while others compile).
 	for _, c := range []struct {
-		name string
-		got  Millis
-		want time.Duration
-	}{{"P50", rep.Latency.P50, fast}, {"P99", rep.Latency.P99, slow}} {
-		if c.got.D() < c.want || c.got.D() > c.want+slack {
-			t.Errorf("client %s = %v, want from %v to %v", c.name, c.got.D(), c.want, c.want+slack)
+		name  string
+		got   Millis
+		want  time.Duration
+		slack time.Duration
+	}{{"P50", rep.Latency.P50, fast, 50 * time.Millisecond}, {"P99", rep.Latency.P99, slow, time.Second}} {
+		if c.got.D() < c.want || c.got.D() > c.want+c.slack {
+			t.Errorf("client %s = %v, want from %v to %v", c.name, c.got.D(), c.want, c.want+c.slack)
 		}
 	}
 	if rep.Throughput < 200 || rep.Throughput > 260 {
@@ -456,21 +458,22 @@ func TestRunCancel(t *testing.T) {
 	}
 }
 
-// TestRamp loads a server that handles one request at a time in 2 ms (at
-// most 500/s): the ramp must pass 100/s and find the knee by 900/s, where
-// the queue grows by 400 requests a second.
+// TestRamp loads a server that handles one request at a time in 5 ms (at
+// most 200/s): the ramp must pass 40/s and fail at 440/s, where the queue
+// grows by 240 requests a second. The P99 target is loose (200 ms) because
+// the test machine is shared.
 func TestRamp(t *testing.T) {
 	sem := make(chan struct{}, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		sem <- struct{}{}
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
 		<-sem
 	}))
 	defer srv.Close()
 	res, err := Ramp(context.Background(), RampConfig{
-		Run:   Config{Target: httpTarget(t, srv.URL, 32), Mix: mustMix(t), Duration: 400 * time.Millisecond, Warmup: 200 * time.Millisecond, Connections: 32},
-		Start: 100, Step: 400, Max: 1300, P99: 60 * time.Millisecond,
+		Run:   Config{Target: httpTarget(t, srv.URL, 32), Mix: mustMix(t), Duration: 500 * time.Millisecond, Warmup: 200 * time.Millisecond, Connections: 32},
+		Start: 40, Step: 400, Max: 1000, P99: 200 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -478,8 +481,8 @@ func TestRamp(t *testing.T) {
 	var buf bytes.Buffer
 	res.WriteText(&buf)
 	t.Log("\n" + buf.String())
-	if res.Best < 100 || res.Knee == 0 || res.Knee > 900 || res.Best >= res.Knee {
-		t.Errorf("best %.0f knee %.0f, want a pass at 100/s and a knee by 900/s", res.Best, res.Knee)
+	if res.Best != 40 || res.Knee != 440 {
+		t.Errorf("best %.0f knee %.0f, want 40 and 440:\n%s", res.Best, res.Knee, buf.String())
 	}
 	if last := res.Steps[len(res.Steps)-1]; last.Pass || last.Why == "" {
 		t.Errorf("last step %+v should be the failing knee", last)
