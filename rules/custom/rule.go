@@ -136,6 +136,7 @@ func (r *celRule) location(v *View, tx *Transaction) engine.Location {
 		if p == "" {
 			return engine.Location{Path: tx.Path}
 		}
+		p = inTransaction(p, tx.Path)
 		if v.MX != nil {
 			if l := v.MX.Location(p); l.Path != "" {
 				return l
@@ -149,3 +150,34 @@ func (r *celRule) location(v *View, tx *Transaction) engine.Location {
 // Costly implements engine.Costly: the engine checks the latency budget
 // before each run of an interpreted rule.
 func (r *celRule) Costly() {}
+
+// inTransaction rewrites a location path without indexes into the
+// transaction's element: with tx
+// "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[2]", the path
+// "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf/Cdtr" becomes
+// "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[2]/Cdtr".
+func inTransaction(p, tx string) string {
+	if tx == "" || strings.IndexByte(p, '[') >= 0 {
+		return p
+	}
+	var b strings.Builder
+	i := 0
+	for i < len(tx) {
+		j := strings.IndexByte(tx[i:], '[')
+		if j < 0 {
+			break
+		}
+		b.WriteString(tx[i : i+j])
+		k := strings.IndexByte(tx[i+j:], ']')
+		if k < 0 {
+			return p
+		}
+		i += j + k + 1
+	}
+	b.WriteString(tx[i:])
+	plain := b.String()
+	if rest, ok := strings.CutPrefix(p, plain); ok && (rest == "" || rest[0] == '/') {
+		return tx + rest
+	}
+	return p
+}

@@ -1,0 +1,111 @@
+package custom
+
+import (
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mt"
+	"github.com/swiftval/swiftval/formats/mx"
+)
+
+// realEngine has the real MT and MX formats and no built-in rules, so the
+// reports hold only parse findings and user-rule findings.
+func realEngine(t testing.TB) *engine.Engine {
+	t.Helper()
+	e := engine.New(engine.Options{Budget: 2 * time.Second})
+	e.RegisterFormat(mt.NewFormat())
+	e.RegisterFormat(mx.Default())
+	return e
+}
+
+func sample(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("../../testdata/rulesets/samples/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestSameRuleMTAndMX: the blocked-country rule, written once, catches a
+// creditor in Iran in an MT103 and in a pacs.008, and passes clean ones;
+// findings are located in each format's own terms.
+func TestSameRuleMTAndMX(t *testing.T) {
+	e := realEngine(t)
+	if _, err := NewManager(e, ManagerOptions{Dir: testdataDir(t)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		file  string
+		codes []string
+		loc   engine.Location
+	}{
+		{"mt103-blocked-ir.fin", []string{"SVU520"}, engine.Location{Block: 4, Field: "59F", Line: 8, Column: 1}},
+		{"mt103-gb-in-small.fin", nil, engine.Location{}},
+		{"mt103-gb-in-large.fin", []string{"SVU510"}, engine.Location{Block: 4, Field: "32A", Line: 4, Column: 1}},
+		{"pacs008-blocked-ir.xml", []string{"SVU520"}, engine.Location{Path: "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/Cdtr"}},
+		{"pacs008-ok.xml", nil, engine.Location{}},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			rep := validate(e, sample(t, c.file))
+			var got []string
+			for _, f := range rep.Findings {
+				if f.Code[:2] == "SV" {
+					got = append(got, f.Code)
+				}
+			}
+			if !slices.Equal(got, c.codes) {
+				t.Fatalf("codes %v, want %v; findings %+v", got, c.codes, rep.Findings)
+			}
+			for _, f := range rep.Findings {
+				if f.Code == c.codes[0] && f.Location != c.loc {
+					t.Errorf("location %+v, want %+v", f.Location, c.loc)
+				}
+			}
+		})
+	}
+}
+
+func TestMXView(t *testing.T) {
+	e := realEngine(t)
+	var f engine.Findings
+	m := mx.Default().Parse(sample(t, "pacs008-blocked-ir.xml"), &f)
+	_ = e
+	v := MXView(m)
+	if v == nil || len(v.Transactions) != 1 {
+		t.Fatalf("view %+v (findings %+v)", v, f.List())
+	}
+	tx := v.Transactions[0]
+	for _, c := range []struct{ name, got, want string }{
+		{"type", v.Type, "pacs.008.001.08"},
+		{"sender", v.Sender, "BANKGB2LXXX"},
+		{"id", v.ID, "SVTEST-0001"},
+		{"uetr", tx.UETR, "8a562c67-ca16-48ba-b074-65581be6f011"},
+		{"e2e", tx.EndToEndID, "E2E-REF-0001"},
+		{"value date", tx.ValueDate, "2026-11-27"},
+		{"amount", tx.Settlement.Amount.String(), "1500.25"},
+		{"currency", tx.Settlement.Currency, "EUR"},
+		{"debtor", tx.Debtor.Name, "Debtor Ltd"},
+		{"debtor country", tx.Debtor.Country, "GB"},
+		{"debtor account", tx.Debtor.Account, "GB82WEST12345698765432"},
+		{"debtor agent", tx.Debtor.Agent.BIC, "BANKGB2LXXX"},
+		{"creditor", tx.Creditor.Name, "Creditor GmbH & Co"},
+		{"creditor country", tx.Creditor.Country, "IR"},
+		{"creditor agent country", tx.Creditor.Agent.Country, "DE"},
+		{"charges", tx.ChargeBearer, "SHAR"},
+		{"remittance", tx.Remittance, "Invoice 2026-117"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	if s, ok := v.MX.Path("/Document/FIToFICstmrCdtTrf/GrpHdr/NbOfTxs"); !ok || s != "1" {
+		t.Errorf("mx.path = %q %v", s, ok)
+	}
+	if s, ok := v.MX.Path("/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/PmtId/EndToEndId"); !ok || s != "E2E-REF-0001" {
+		t.Errorf("mx.path indexed = %q %v", s, ok)
+	}
+}
