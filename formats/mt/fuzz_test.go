@@ -1,0 +1,73 @@
+package mt
+
+import (
+	"context"
+	"testing"
+
+	"github.com/swiftval/swiftval/engine"
+)
+
+// Seed corpora live in testdata/fuzz/<FuzzName>/ (checked in); the f.Add
+// seeds below are the minimal ones.
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(b1 + b2 + b3 + text))
+	f.Add([]byte("{1:F21BANKBEBBAXXX0000000000}{4:{177:2501151200}{451:1}{405:T27}}" + b1 + b2 + text))
+	f.Add([]byte(":20:X\n:79:Y"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var fs engine.Findings
+		m := Parse(raw, &fs)
+		if fs.Len() > MaxFindings+1 {
+			t.Fatalf("%d findings", fs.Len())
+		}
+		if m == nil {
+			return
+		}
+		for i := range m.Fields {
+			fd := &m.Fields[i]
+			if fd.Offset < 0 || fd.Offset+len(fd.Value) > len(m.Raw) || m.Raw[fd.Offset:fd.Offset+len(fd.Value)] != fd.Value {
+				t.Fatalf("field %d value not a slice of the input", i)
+			}
+			for _, c := range fd.Components {
+				if c.Offset < 0 || c.Offset+len(c.Value) > len(fd.Value) {
+					t.Fatalf("component %s out of its field", c.Name)
+				}
+			}
+		}
+		(&Format{}).Split(raw)
+	})
+}
+
+func FuzzCompile(f *testing.F) {
+	for i := range fieldSpecs {
+		f.Add(fieldSpecs[i].notation, "ABC123,\r\n/X/Y")
+	}
+	f.Add("[[/1!a][/34x]$]<BIC>", "/D/1\nBANKBEBB")
+	f.Add("35x35x35x35x35x", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA_")
+	f.Fuzz(func(t *testing.T, notation, value string) {
+		p, err := Compile(notation)
+		if err != nil {
+			return
+		}
+		ok, fl := p.Match(value)
+		if !ok && (fl.Code == "" || fl.Offset < 0 || fl.Offset > len(value)) {
+			t.Fatalf("bad failure %+v for %q ~ %q", fl, notation, value)
+		}
+	})
+}
+
+func FuzzValidate(f *testing.F) {
+	f.Add([]byte(b1 + b2 + b3 + text))
+	f.Add([]byte(b1 + "{2:I940BANKDEFFXXXXN}{4:\n:20:S\n:25:1\n:28C:1\n:60F:C250114EUR1,\n:61:250115D1,NTRFX\n:86:-A\n:62F:C250115EUR1,\n-}"))
+	e := newEngine()
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		for _, r := range e.ValidateAll(context.Background(), raw, engine.ValidateOptions{}) {
+			if r.HasCode(engine.CodeParserPanicked) || r.HasCode(engine.CodeRulePanicked) {
+				t.Fatalf("panic on %q", raw)
+			}
+			if r.Valid && r.Errors() > 0 {
+				t.Fatalf("valid report with errors")
+			}
+		}
+	})
+}
