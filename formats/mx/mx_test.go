@@ -1,0 +1,212 @@
+package mx
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/swiftval/swiftval/engine"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/mx/schema/golden")
+
+var testFormat = Default()
+
+// render prints the parse result: type line then one line per finding.
+func render(raw []byte) string {
+	var fs engine.Findings
+	m := testFormat.Parse(raw, &fs)
+	var b strings.Builder
+	if m == nil {
+		b.WriteString("message: nil\n")
+	} else {
+		fmt.Fprintf(&b, "message: type=%s base=%s profile=%s level=%s\n", m.Type, m.Base, m.Profile, m.Level)
+	}
+	for _, f := range fs.List() {
+		fmt.Fprintf(&b, "%s %s line %d %s: %s\n", f.Code, f.Severity, f.Location.Line, f.Location.Path, f.Message)
+	}
+	return b.String()
+}
+
+func TestGolden(t *testing.T) {
+	files, _ := filepath.Glob("../../testdata/mx/schema/*.xml")
+	if len(files) == 0 {
+		t.Fatal("no test messages under testdata/mx/schema")
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".xml")
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := render(raw)
+			golden := filepath.Join("../../testdata/mx/schema/golden", name+".golden")
+			if *update {
+				os.MkdirAll(filepath.Dir(golden), 0o755)
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -run TestGolden -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("got\n%s\nwant\n%s", got, want)
+			}
+			valid := !strings.Contains(got, " error ")
+			if strings.HasPrefix(name, "valid_") != valid {
+				t.Errorf("file name says %s, findings say valid=%v", name, valid)
+			}
+		})
+	}
+}
+
+// TestBadInput feeds hostile and broken inputs: each must give an invalid
+// result with a located finding of the expected code, quickly.
+func TestBadInput(t *testing.T) {
+	doc := func(body string) string {
+		return `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08">` + body + `</Document>`
+	}
+	valid, err := os.ReadFile("../../testdata/mx/schema/valid_pacs008_envelope.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bomb := `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><Document>&lol2;</Document>`
+	tests := []struct {
+		name string
+		in   string
+		code string
+		line int
+	}{
+		{"not well-formed", doc("<FIToFICstmrCdtTrf>\n</Document>"), CodeNotWellFormed, 2},
+		{"entity bomb", bomb, CodeDoctype, 1},
+		{"external entity", `<!DOCTYPE d SYSTEM "http://example.com/x.dtd"><Document/>`, CodeDoctype, 1},
+		{"undeclared entity", doc("&xxe;"), CodeEntity, 1},
+		{"deep nesting", strings.Repeat("<a>", 10000) + strings.Repeat("</a>", 10000), CodeDepth, 1},
+		{"invalid utf-8", doc("<FIToFICstmrCdtTrf>\n\xc3\x28</FIToFICstmrCdtTrf>"), CodeEncoding, 2},
+		{"utf-16", "\xff\xfe<\x00", CodeEncoding, 1},
+		{"unknown namespace", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.999.001.01"><X/></Document>`, CodeUnknownNS, 1},
+		{"no document", `<Envelope><Foo/></Envelope>`, CodeNoDocument, 1},
+		{"header of another message", strings.Replace(string(valid), "<MsgDefIdr>pacs.008.001.08</MsgDefIdr>", "<MsgDefIdr>pacs.009.001.08</MsgDefIdr>", 1), CodeHeaderMismatch, 4},
+		{"undeclared root", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:head.001.001.02"/>`, CodeRootUndeclared, 1},
+		{"two documents", `<E>` + doc("") + doc("") + `</E>`, CodeDuplicatePart, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var fs engine.Findings
+			start := time.Now()
+			testFormat.Parse([]byte(tc.in), &fs)
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("took %v", d)
+			}
+			for _, f := range fs.List() {
+				if f.Code == tc.code {
+					if f.Location.Line != tc.line {
+						t.Errorf("%s at line %d, want %d", f.Code, f.Location.Line, tc.line)
+					}
+					return
+				}
+			}
+			t.Errorf("no %s finding; got %v", tc.code, fs.List())
+		})
+	}
+}
+
+// TestHugeInput: a 50 MB body is refused at once, without reading it all
+// into structures.
+func TestHugeInput(t *testing.T) {
+	raw := make([]byte, 0, 50<<20)
+	raw = append(raw, `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"><FIToFICstmrCdtTrf><GrpHdr><MsgId>`...)
+	raw = append(raw, bytes.Repeat([]byte("A"), 50<<20-len(raw)-40)...)
+	raw = append(raw, `</MsgId></GrpHdr></FIToFICstmrCdtTrf></Document>`...)
+	var fs engine.Findings
+	if m := testFormat.Parse(raw, &fs); m != nil || fs.Len() != 1 || fs.List()[0].Code != CodeTooLarge || fs.List()[0].Location.Line != 1 {
+		t.Errorf("got %v", fs.List())
+	}
+}
+
+func TestParseFields(t *testing.T) {
+	raw, err := os.ReadFile("../../testdata/mx/schema/valid_pacs008_prefixed.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fs engine.Findings
+	em := testFormat.Parse(raw, &fs)
+	if em == nil || fs.Len() != 0 {
+		t.Fatalf("parse: %v", fs.List())
+	}
+	m := em.Body.(*Message)
+	h := m.AppHdr
+	if em.Type != "pacs.008.001.08" || em.Base != "pacs.008" || em.Profile != "cbpr+" || m.Envelope != "Envelope" || !m.SchemaValid {
+		t.Errorf("got %+v %+v", em, m)
+	}
+	if h == nil || h.FromBIC != "AAAAGB2LXXX" || h.ToBIC != "BBBBUS33XXX" || h.BizMsgIdr != "SVTEST-0001" || h.MsgDefIdr != "pacs.008.001.08" || h.BizSvc != "swift.cbprplus.02" || h.Type != "head.001.001.02" {
+		t.Errorf("header %+v", h)
+	}
+	if !bytes.HasPrefix(raw[m.Doc.Start:], []byte("<pacs:Document")) || !bytes.HasSuffix(raw[:m.Doc.End], []byte("</pacs:Document>")) {
+		t.Errorf("doc span %v", m.Doc)
+	}
+}
+
+func TestRegisterDecoder(t *testing.T) {
+	RegisterDecoder(func(msgType string, raw []byte, doc, hdr Span) (any, error) {
+		return msgType + ":" + string(raw[doc.Start:doc.Start+9]), nil
+	}, "pacs.008.001.08")
+	defer decoders.Delete("pacs.008.001.08")
+	raw, _ := os.ReadFile("../../testdata/mx/schema/valid_pacs008_bare.xml")
+	var fs engine.Findings
+	em := testFormat.Parse(raw, &fs)
+	if em.Level != engine.LevelFull || em.Body.(*Message).TypedValue() != "pacs.008.001.08:<Document" {
+		t.Errorf("level %s typed %v", em.Level, em.Body.(*Message).Typed)
+	}
+}
+
+func TestDetect(t *testing.T) {
+	for in, want := range map[string]bool{"<a/>": true, "\xEF\xBB\xBF \n<a/>": true, "{1:F01": false, "": false, "  x<": false} {
+		if got := testFormat.Detect([]byte(in)); got != want {
+			t.Errorf("Detect(%q) = %v", in, got)
+		}
+	}
+}
+
+func TestLoadSchemas(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.xsd"), []byte("<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:t\" elementFormDefault=\"qualified\">\n<xs:element name=\"Document\" type=\"Nope\"/>\n</xs:schema>"), 0o644)
+	_, err := NewFormat(Options{SchemaDir: dir})
+	if err == nil || !strings.Contains(err.Error(), "a.xsd:2:") {
+		t.Errorf("got %v, want an error located at a.xsd:2", err)
+	}
+	os.WriteFile(filepath.Join(dir, "a.xsd"), []byte(`<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns="urn:t" targetNamespace="urn:t" elementFormDefault="qualified"><xs:element name="Document" type="xs:string"/></xs:schema>`), 0o644)
+	f, err := NewFormat(Options{SchemaDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fs engine.Findings
+	em := f.Parse([]byte(`<Document xmlns="urn:t">x</Document>`), &fs)
+	if em == nil || fs.Len() != 0 || em.Type != "urn:t" {
+		t.Errorf("got %v %v", em, fs.List())
+	}
+	if _, err := LoadSchemas(filepath.Join(dir, "missing")); err == nil {
+		t.Error("missing directory: no error")
+	}
+}
+
+// TestEngine runs the format inside the engine (as builtin wires it).
+func TestEngine(t *testing.T) {
+	e := engine.New(engine.Options{})
+	e.RegisterFormat(testFormat)
+	raw, _ := os.ReadFile("../../testdata/mx/schema/invalid_enum_chrgbr.xml")
+	r := e.Validate(context.Background(), raw)
+	if r.Valid || r.Format != "mx" || r.Type != "pacs.008.001.08" || !r.HasCode(CodeEnumeration) {
+		t.Errorf("report %+v", r)
+	}
+}
