@@ -137,10 +137,10 @@ func ruleD49(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleE01(em *engine.Message, m *mt.Message, f *engine.Findings) {
-	fs := fields23E(m.Fields)
 	if bankOp(m.Fields) != "SPRI" {
 		return
 	}
+	fs := fields23E(m.Fields)
 	stp := isSTP(em, m)
 	for i := range fs {
 		fd := &fs[i]
@@ -163,10 +163,10 @@ func ruleE01(em *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleE02(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	fs := fields23E(m.Fields)
 	if op := bankOp(m.Fields); op != "SSTD" && op != "SPAY" {
 		return
 	}
+	fs := fields23E(m.Fields)
 	for i := range fs {
 		if fs[i].Tag == "23E" {
 			f.Error("E02", fs[i].Loc(), "with 23B SSTD or SPAY, field 23E is not allowed")
@@ -356,7 +356,7 @@ func ruleD51(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 
 func ruleE44(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	fs := fields23E(m.Fields)
-	if find(m.Fields, "56a") != nil {
+	if len(fs) == 0 || find(m.Fields, "56a") != nil {
 		return
 	}
 	for i := range fs {
@@ -371,7 +371,7 @@ func ruleE44(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 
 func ruleE45(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	fs := fields23E(m.Fields)
-	if find(m.Fields, "57a") != nil {
+	if len(fs) == 0 || find(m.Fields, "57a") != nil {
 		return
 	}
 	for i := range fs {
