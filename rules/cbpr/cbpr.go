@@ -46,6 +46,10 @@ const (
 	CodeInstrForCdtr   = "SVC413"
 	CodeRemittance     = "SVC414"
 	CodeInstrIDSlashes = "SVC415"
+	CodeRejectReason   = "SVC416"
+	CodeRejectSttlmDt  = "SVC417"
+	CodeChargeBearer   = "SVC418"
+	CodeStrdLength     = "SVC419"
 )
 
 // Release is a CBPR+ standards release.
@@ -201,5 +205,17 @@ func (c *checker) rules() []engine.Rule {
 		engine.NewRule(info("cbpr.instr-id.slashes", CodeInstrIDSlashes, []string{pacs008, pacs009, pacs002, pacs004, camt054},
 			"CBPR_Instruction_Identification_FormalRule / CBPR_Original_Instruction_Identification_FormalRule: \"must not start or end with a slash '/' and must not contain two consecutive slashes '//'\"; "+srcJS+" (pacs.008, pacs.002); camt.054 and pacs.004 per [UR] only"+srcNoNum,
 			"InstrId / OrgnlInstrId do not start or end with '/' nor contain '//'"), checkInstrIDSlashes),
+		engine.NewRule(info("cbpr.status.reject-reason", CodeRejectReason, []string{pacs002},
+			"CBPR_Transaction_Status_Reject_Reason_FormalRule: with TxSts RJCT a StsRsnInf/Rsn is mandatory; independent pre-SR2025 CBPR+ validator (pacs.002)"+srcNoNum,
+			"a rejected transaction (TxSts RJCT) gives a reason in StsRsnInf/Rsn"), checkRejectReason),
+		engine.NewRule(info("cbpr.status.reject-settlement-date", CodeRejectSttlmDt, []string{pacs002},
+			"CBPR_Transaction_Status_Reject_Effective_Sett_Date_FormalRule: with TxSts RJCT FctvIntrBkSttlmDt is not allowed; independent pre-SR2025 CBPR+ validator (pacs.002)"+srcNoNum,
+			"a rejected transaction (TxSts RJCT) has no FctvIntrBkSttlmDt"), checkRejectSttlmDt),
+		engine.NewRule(info("cbpr.charges.bearer", CodeChargeBearer, []string{pacs008},
+			"CBPR+ restricted XSD ChargeBearerType1Code__1 = DEBT, CRED, SHAR (no SLEV) for pacs.008: GoPlasmatic/MXMessage pacs_008_001_08 (SR2025); JAXB CBPR+ pacs.008 STP CreditTransferTransaction39__1",
+			"ChrgBr is DEBT, CRED or SHAR (SLEV is not used in CBPR+ pacs.008)"), checkChargeBearer),
+		engine.NewRule(info("cbpr.remittance.structured-length", CodeStrdLength, []string{pacs008, pacs009},
+			"CBPR_Structured_RemittanceInformation_TextualRule: Strd may repeat but \"must not exceed 9,000 characters of business information (does not include the xml element identification)\"; "+srcDeck+srcNoNum,
+			"all Strd occurrences together hold at most 9,000 characters of data"), checkStrdLength),
 	}
 }

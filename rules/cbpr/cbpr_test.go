@@ -39,6 +39,10 @@ var cases = []struct {
 	{"cbpr.instr-for-cdtr-agt", CodeInstrForCdtr, tx + "/InstrForCdtrAgt[2]/Cd"},
 	{"cbpr.remittance.exclusive", CodeRemittance, tx + "/RmtInf/Strd[1]"},
 	{"cbpr.instr-id.slashes", CodeInstrIDSlashes, tx + "/PmtId/InstrId"},
+	{"cbpr.status.reject-reason", CodeRejectReason, "/Document/FIToFIPmtStsRpt/TxInfAndSts[1]/TxSts"},
+	{"cbpr.status.reject-settlement-date", CodeRejectSttlmDt, "/Document/FIToFIPmtStsRpt/TxInfAndSts[1]/FctvIntrBkSttlmDt"},
+	{"cbpr.charges.bearer", CodeChargeBearer, tx + "/ChrgBr"},
+	{"cbpr.remittance.structured-length", CodeStrdLength, tx + "/RmtInf/Strd[1]"},
 }
 
 func TestRules(t *testing.T) {

@@ -3,6 +3,7 @@ package cbpr
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mx/typed"
@@ -449,5 +450,81 @@ func checkInstrIDSlashes(m *engine.Message, f *engine.Findings) {
 		if !common.SlashRuleOK(l.Value) {
 			f.Errorf(CodeInstrIDSlashes, t.LeafLoc(l), "%s %s must not start or end with '/' or contain '//'", l.Name, engine.Echo(l.Value))
 		}
+	}
+}
+
+// statusTx yields the pacs.002 transaction statuses with their paths.
+func statusTx(t *typed.Message, fn func(tx *typed.PaymentTransaction110, path string)) {
+	if t == nil || t.Pacs002 == nil {
+		return
+	}
+	for i := range t.Pacs002.TxInfAndSts {
+		fn(&t.Pacs002.TxInfAndSts[i], t.DocPath()+"/TxInfAndSts["+strconv.Itoa(i+1)+"]")
+	}
+}
+
+func checkRejectReason(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	statusTx(t, func(tx *typed.PaymentTransaction110, path string) {
+		if trim(tx.TxSts.Value) != "RJCT" {
+			return
+		}
+		for _, r := range tx.StsRsnInf {
+			if r.Rsn != nil {
+				return
+			}
+		}
+		f.Errorf(CodeRejectReason, t.Loc(path+"/TxSts", tx.TxSts.Pos), "TxSts is RJCT but no StsRsnInf/Rsn gives the reason")
+	})
+}
+
+func checkRejectSttlmDt(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	statusTx(t, func(tx *typed.PaymentTransaction110, path string) {
+		if trim(tx.TxSts.Value) == "RJCT" && tx.FctvIntrBkSttlmDt != nil {
+			f.Errorf(CodeRejectSttlmDt, t.Loc(path+"/FctvIntrBkSttlmDt", tx.FctvIntrBkSttlmDt.Pos), "TxSts is RJCT; FctvIntrBkSttlmDt is not allowed for a rejected transaction")
+		}
+	})
+}
+
+func checkChargeBearer(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	for i, tx := range pacs008Tx(t) {
+		switch v := trim(tx.ChrgBr.Value); v {
+		case "", "DEBT", "CRED", "SHAR":
+		default:
+			f.Errorf(CodeChargeBearer, t.Loc(txPath(t, i)+"/ChrgBr", tx.ChrgBr.Pos), "ChrgBr %s is not allowed in CBPR+; use DEBT, CRED or SHAR", engine.Echo(v))
+		}
+	}
+}
+
+// maxStrdChars is the CBPR+ limit on the business data of all Strd
+// occurrences of one message (SWIFT CBPR+ training deck).
+const maxStrdChars = 9000
+
+func checkStrdLength(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	if t == nil {
+		return
+	}
+	ls := t.Leaves()
+	n := 0
+	var first *typed.Leaf
+	for i := range ls {
+		l := &ls[i]
+		if l.Ctx&typed.InStrd == 0 {
+			continue
+		}
+		if first == nil {
+			first = l
+		}
+		n += utf8.RuneCountInString(l.Value) + len(l.Ccy)
+	}
+	if n > maxStrdChars {
+		p := t.LeafPath(first)
+		if k := strings.Index(p, "/Strd"); k >= 0 {
+			p = p[:k] + "/Strd[1]"
+		}
+		f.Errorf(CodeStrdLength, t.Loc(p, first.ParentPos), "structured remittance information holds %d characters of data; CBPR+ allows at most %d over all Strd", n, maxStrdChars)
 	}
 }

@@ -69,6 +69,8 @@ const (
 	InRltdRmtInf
 	// InAppHdr: inside the AppHdr.
 	InAppHdr
+	// InStrd: inside Strd (structured remittance information).
+	InStrd
 )
 
 func ctxOf(name string) Ctx {
@@ -81,6 +83,8 @@ func ctxOf(name string) Ctx {
 		return InRltdRmtInf
 	case "/AppHdr":
 		return InAppHdr
+	case "Strd":
+		return InStrd
 	}
 	return 0
 }

@@ -79,7 +79,31 @@ cases = {
     "cbpr.instr-id.slashes.fail": [('<InstrId>SVTEST-0001<', '<InstrId>SVTEST//0001<')],
 }
 
+STRD = "<Strd>" + "".join("<AddtlRmtInf>" + ("R%03d" % i) * 35 + "</AddtlRmtInf>" for i in range(3)) + "</Strd>"
+cases.update({
+    "cbpr.charges.bearer.pass": [],
+    "cbpr.charges.bearer.fail": [(CHRG, '<ChrgBr>SLEV</ChrgBr>')],
+    "cbpr.remittance.structured-length.pass": [('<Ustrd>Invoice 2026-117</Ustrd>', STRD * 21)],
+    "cbpr.remittance.structured-length.fail": [('<Ustrd>Invoice 2026-117</Ustrd>', STRD * 22)],
+})
+
+base002 = open("base.pacs002.xml.tmpl").read()
+REJECT = ('<TxSts>ACSC</TxSts>\n\t\t\t\t<FctvIntrBkSttlmDt>\n\t\t\t\t\t<Dt>2026-11-27</Dt>\n\t\t\t\t</FctvIntrBkSttlmDt>',
+          '<TxSts>RJCT</TxSts>\n\t\t\t\t<StsRsnInf>\n\t\t\t\t\t<Rsn>\n\t\t\t\t\t\t<Cd>AC04</Cd>\n\t\t\t\t\t</Rsn>\n\t\t\t\t</StsRsnInf>')
+cases002 = {
+    "cbpr.status.reject-reason.pass": [REJECT],
+    "cbpr.status.reject-reason.fail": [REJECT, ('<Rsn>\n\t\t\t\t\t\t<Cd>AC04</Cd>\n\t\t\t\t\t</Rsn>', '<AddtlInf>closed account</AddtlInf>')],
+    "cbpr.status.reject-settlement-date.pass": [REJECT],
+    "cbpr.status.reject-settlement-date.fail": [('<TxSts>ACSC</TxSts>', '<TxSts>RJCT</TxSts>'), ('</FctvIntrBkSttlmDt>', '</FctvIntrBkSttlmDt>')],
+}
+cases002["cbpr.status.reject-settlement-date.fail"] = [(
+    '<TxSts>ACSC</TxSts>\n\t\t\t\t<FctvIntrBkSttlmDt>',
+    '<TxSts>RJCT</TxSts>\n\t\t\t\t<StsRsnInf>\n\t\t\t\t\t<Rsn>\n\t\t\t\t\t\t<Cd>AC04</Cd>\n\t\t\t\t\t</Rsn>\n\t\t\t\t</StsRsnInf>\n\t\t\t\t<FctvIntrBkSttlmDt>')]
+
 for name, pairs in cases.items():
     with open(name + ".xml", "w") as f:
         f.write(edit(base, *pairs))
-print(len(cases), "fixtures")
+for name, pairs in cases002.items():
+    with open(name + ".xml", "w") as f:
+        f.write(edit(base002, *pairs))
+print(len(cases) + len(cases002), "fixtures")
