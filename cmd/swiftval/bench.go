@@ -45,7 +45,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.url, "url", "", "base URL of a running server (requests go to <url>"+bench.ValidatePath+"); loopback only unless --allow-remote")
 	fs.BoolVar(&c.inproc, "inproc", false, "load the engine in this process instead of a server (no HTTP)")
 	fs.BoolVar(&c.spawn, "spawn", false, "start 'swiftval serve' on a free loopback port, load it, and report its memory, CPU, goroutines and GC")
-	fs.StringVar(&c.spawnArgs, "spawn-args", "", "extra arguments for the spawned 'serve' (space-separated)")
+	fs.StringVar(&c.spawnArgs, "spawn-args", "--log-level warn", "arguments for the spawned 'serve' (space-separated; the default keeps per-request logs off the harness's stderr)")
 	fs.BoolVar(&c.noop, "noop-server", false, "load an in-process no-op HTTP endpoint: measures the harness's own overhead")
 	fs.BoolVar(&c.overhead, "overhead", false, "first run the same load against a no-op endpoint and report the harness overhead beside the figures")
 	fs.Float64Var(&c.rate, "rate", 1000, "requests per second (constant arrival rate)")
