@@ -77,3 +77,25 @@ func BenchmarkMXPacs008(b *testing.B) {
 		b.ReportMetric(float64(ds[len(ds)/2].Nanoseconds())/1e3, "median-µs")
 	}
 }
+
+// TestWholeCorpusNoPanics validates every MX file of the shared corpus with
+// the MX format and both rule sets: no rule may panic (SV003) or fail.
+func TestWholeCorpusNoPanics(t *testing.T) {
+	root := "../../../shared/corpus/mx"
+	files, _ := filepath.Glob(filepath.Join(root, "*", "*.xml"))
+	if len(files) == 0 {
+		t.Skipf("shared corpus absent at %s", root)
+	}
+	e := mxEngine(t)
+	for _, f := range files {
+		raw, _ := os.ReadFile(f)
+		for _, o := range []engine.ValidateOptions{{}, {Profile: Profile}} {
+			r := e.ValidateWith(context.Background(), raw, o)
+			for _, fd := range r.Findings {
+				if fd.Code == engine.CodeRulePanicked || fd.Code == engine.CodeRuleFailed {
+					t.Errorf("%s: %s by %s", filepath.Base(f), fd.Code, fd.Rule)
+				}
+			}
+		}
+	}
+}

@@ -114,3 +114,39 @@ func BenchmarkRuleSet(b *testing.B) {
 		e.Validate(nil, raw)
 	}
 }
+
+// TestPain001Groups checks NbOfTxs and CtrlSum at both levels of a pain.001:
+// the group header (all payment information blocks) and each PmtInf.
+func TestPain001Groups(t *testing.T) {
+	e := typedtest.Engine(t, RuleSet())
+	tests := []struct {
+		file       string
+		code, path string // expected finding; empty for none
+	}{
+		{"iso20022.pain001.pass", "", ""},
+		// PmtInf[2] claims 2 transactions: both its own count and the group
+		// header's total (3 listed, 3 present) are checked separately.
+		{"iso20022.pain001.nb-of-txs.fail", CodeNbOfTxs, "/Document/CstmrCdtTrfInitn/PmtInf[2]/NbOfTxs"},
+		{"iso20022.pain001.ctrl-sum.fail", CodeCtrlSum, "/Document/CstmrCdtTrfInitn/PmtInf[1]/CtrlSum"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			name := filepath.Join(fixtures, tc.file)
+			raw, err := os.ReadFile(name + ".xml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, js := typedtest.Report(e, raw, engine.ValidateOptions{})
+			typedtest.Golden(t, name+".json", js, *update)
+			if tc.code == "" {
+				if len(r.Findings) != 0 {
+					t.Errorf("unexpected findings: %v", r.Findings)
+				}
+				return
+			}
+			if len(r.Findings) != 1 || r.Findings[0].Code != tc.code || r.Findings[0].Location.Path != tc.path {
+				t.Errorf("findings %v, want one %s at %s", r.Findings, tc.code, tc.path)
+			}
+		})
+	}
+}

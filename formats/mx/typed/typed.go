@@ -619,3 +619,21 @@ type Carrier interface {
 
 // TypedMessage implements Carrier.
 func (m *Message) TypedMessage() *Message { return m }
+
+// Variant returns the CBPR+ usage variant the AppHdr BizSvc names: "STP"
+// (swift.cbprplus.stp.NN, pacs.008 STP), "COV" or "ADV" (pacs.009 cover and
+// advice), or "" for the core usage or without an AppHdr. pacs.009 COV and
+// ADV share the pacs.009.001.08 schema; only BizSvc tells them apart
+// (SWIFT CBPR+ training deck BizSvc table; see mx-facts.md).
+func (m *Message) Variant() string {
+	if m.AppHdr == nil {
+		return ""
+	}
+	s := strings.TrimSpace(m.AppHdr.BizSvc.Value)
+	for _, v := range [...]string{"stp", "cov", "adv"} {
+		if strings.Contains(s, "."+v+".") {
+			return strings.ToUpper(v)
+		}
+	}
+	return ""
+}

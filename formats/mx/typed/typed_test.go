@@ -172,3 +172,21 @@ func BenchmarkLeaves(b *testing.B) {
 		m.Leaves()
 	}
 }
+
+func TestVariant(t *testing.T) {
+	tests := []struct{ bizSvc, want string }{
+		{"swift.cbprplus.cov.03", "COV"},
+		{"swift.cbprplus.adv.02", "ADV"},
+		{"swift.cbprplus.stp.04", "STP"},
+		{"swift.cbprplus.03", ""},
+	}
+	for _, tc := range tests {
+		m := &Message{Documents: Documents{AppHdr: &BusinessApplicationHeaderV02{BizSvc: Text{Value: tc.bizSvc, Pos: 1}}}}
+		if got := m.Variant(); got != tc.want {
+			t.Errorf("Variant(%q) = %q, want %q", tc.bizSvc, got, tc.want)
+		}
+	}
+	if (&Message{}).Variant() != "" {
+		t.Error("no AppHdr: want empty variant")
+	}
+}

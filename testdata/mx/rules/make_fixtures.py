@@ -100,6 +100,15 @@ cases002["cbpr.status.reject-settlement-date.fail"] = [(
     '<TxSts>ACSC</TxSts>\n\t\t\t\t<FctvIntrBkSttlmDt>',
     '<TxSts>RJCT</TxSts>\n\t\t\t\t<StsRsnInf>\n\t\t\t\t\t<Rsn>\n\t\t\t\t\t\t<Cd>AC04</Cd>\n\t\t\t\t\t</Rsn>\n\t\t\t\t</StsRsnInf>\n\t\t\t\t<FctvIntrBkSttlmDt>')]
 
+base001 = open("base.pain001.xml.tmpl").read()
+cases001 = {
+    "iso20022.pain001.pass": [],
+    "iso20022.pain001.nb-of-txs.fail": [('<NbOfTxs>1</NbOfTxs>', '<NbOfTxs>2</NbOfTxs>')],
+    "iso20022.pain001.ctrl-sum.fail": [('<CtrlSum>300.50</CtrlSum>', '<CtrlSum>300.49</CtrlSum>')],
+}
+for name, pairs in cases001.items():
+    with open(name + ".xml", "w") as f:
+        f.write(edit(base001, *pairs))
 for name, pairs in cases.items():
     with open(name + ".xml", "w") as f:
         f.write(edit(base, *pairs))
