@@ -30,6 +30,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/swiftval/swiftval/engine"
@@ -95,7 +96,8 @@ func New(cfg Config) (*Server, error) {
 	s.echo = s.routes()
 	s.handler = s.echo
 	if cfg.TracerProvider != nil {
-		s.handler = otelhttp.NewHandler(s.echo, "http.request", otelhttp.WithTracerProvider(cfg.TracerProvider))
+		s.handler = otelhttp.NewHandler(s.echo, "http.request", otelhttp.WithTracerProvider(cfg.TracerProvider),
+			otelhttp.WithPropagators(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})))
 	}
 	s.ready.Store(true)
 	return s, nil
