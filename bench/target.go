@@ -56,14 +56,15 @@ const ValidatePath = "/v1/validate"
 // HTTPTarget posts samples to a validation endpoint over keep-alive
 // connections, at most one request in flight per worker.
 type HTTPTarget struct {
-	url    *url.URL
-	client *http.Client
-	tr     *http.Transport
+	url *url.URL
+	tr  *http.Transport
 }
 
 // NewHTTPTarget returns a target posting to rawURL; a URL without a path
 // gets ValidatePath. connections bounds the TCP connections; timeout bounds
-// each request (connect to last byte).
+// the wait for each response's header (connecting is bounded by 5 s). The
+// requests go straight to the transport's RoundTrip: no redirects, no
+// cookies, no per-request timer, which saves a dozen allocations a request.
 func NewHTTPTarget(rawURL string, connections int, timeout time.Duration) (*HTTPTarget, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
@@ -79,18 +80,19 @@ func NewHTTPTarget(rawURL string, connections int, timeout time.Duration) (*HTTP
 		connections = 1
 	}
 	tr := &http.Transport{
-		Proxy:               nil,
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConns:        connections,
-		MaxIdleConnsPerHost: connections,
-		MaxConnsPerHost:     connections,
-		IdleConnTimeout:     90 * time.Second,
-		DisableCompression:  true,
-		ForceAttemptHTTP2:   false,
-		WriteBufferSize:     16 << 10,
-		ReadBufferSize:      16 << 10,
+		Proxy:                 nil,
+		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:          connections,
+		MaxIdleConnsPerHost:   connections,
+		MaxConnsPerHost:       connections,
+		IdleConnTimeout:       90 * time.Second,
+		DisableCompression:    true,
+		ForceAttemptHTTP2:     false,
+		WriteBufferSize:       16 << 10,
+		ReadBufferSize:        16 << 10,
+		ResponseHeaderTimeout: timeout,
 	}
-	return &HTTPTarget{url: u, tr: tr, client: &http.Client{Transport: tr, Timeout: timeout}}, nil
+	return &HTTPTarget{url: u, tr: tr}, nil
 }
 
 // IsLoopback reports whether rawURL names a loopback host (localhost,
@@ -159,7 +161,7 @@ func (w *httpWorker) Do(ctx context.Context, s *Sample) Outcome {
 	req := tm.WithContext(ctx)
 	req.Body = w.body
 	req.ContentLength = int64(len(s.Body))
-	resp, err := w.t.client.Do(req)
+	resp, err := w.t.tr.RoundTrip(req)
 	if err != nil {
 		return Outcome{Err: ErrorKind(err)}
 	}

@@ -52,7 +52,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "measured duration (per step with --ramp)")
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "warm-up before measuring (per step with --ramp)")
 	fs.IntVar(&c.connections, "connections", 32, "connections (requests in flight at most)")
-	fs.DurationVar(&c.timeout, "timeout", 5*time.Second, "timeout of one request")
+	fs.DurationVar(&c.timeout, "timeout", 5*time.Second, "how long to wait for each response's header")
 	fs.StringVar(&c.corpus, "corpus", "", "directory of messages to send (default: the built-in mix "+strings.Join(sampleNames(), ", ")+")")
 	fs.StringVar(&c.mix, "mix", "", "sample weights, e.g. mt103=5,pacs008=2 (default: equal weights)")
 	fs.BoolVar(&c.jsonOut, "json", false, "write the report as JSON on stdout")
