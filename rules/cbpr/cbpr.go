@@ -50,6 +50,10 @@ const (
 	CodeRejectSttlmDt  = "SVC417"
 	CodeChargeBearer   = "SVC418"
 	CodeStrdLength     = "SVC419"
+	CodeCopyDuplicate  = "SVC420"
+	CodePartyName      = "SVC421"
+	CodePartyAnyBIC    = "SVC422"
+	CodeCovUnderlying  = "SVC423"
 )
 
 // Release is a CBPR+ standards release.
@@ -145,6 +149,11 @@ const (
 // all is every CBPR+ message with a typed model.
 var all = []string{pacs008, pacs009, pacs002, pacs004, camt052, camt053, camt054, pain001}
 
+func warn(ri engine.RuleInfo) engine.RuleInfo {
+	ri.Severity = engine.Warning
+	return ri
+}
+
 func info(id, code string, types []string, source, desc string) engine.RuleInfo {
 	return engine.RuleInfo{ID: id, Code: code, Severity: engine.Error, AppliesTo: types, Format: "mx", Source: source, Description: desc}
 }
@@ -217,5 +226,17 @@ func (c *checker) rules() []engine.Rule {
 		engine.NewRule(info("cbpr.remittance.structured-length", CodeStrdLength, []string{pacs008, pacs009},
 			"CBPR_Structured_RemittanceInformation_TextualRule: Strd may repeat but \"must not exceed 9,000 characters of business information (does not include the xml element identification)\"; "+srcDeck+srcNoNum,
 			"all Strd occurrences together hold at most 9,000 characters of data"), checkStrdLength),
+		engine.NewRule(warn(info("cbpr.bah.copy-duplicate", CodeCopyDuplicate, []string{camt052, camt053, camt054},
+			srcDeck+": \"Where utilised in the BAH of a camt message the content of this element should match the Copy Duplicate element within the camt message\" (a should-rule: warning)",
+			"AppHdr CpyDplct matches the camt report's CpyDplctInd")), checkCopyDuplicate),
+		engine.NewRule(info("cbpr.party.name-address", CodePartyName, []string{pacs008, pacs009},
+			"CBPR_Party_Name_Postal_Address_FormalRule: if PstlAdr is present then Nm is mandatory; "+srcJS+srcNoNum,
+			"a party (Dbtr, Cdtr, ultimate parties, initiating party) with a PstlAdr has a Nm"), checkPartyName),
+		engine.NewRule(warn(info("cbpr.party.any-bic", CodePartyAnyBIC, []string{pacs008, pacs009},
+			"CBPR_Debtor_BIC_Presence_TextualRule / CBPR_Creditor_BIC_Presence_TextualRule: \"If AnyBIC is present, then (Name and Postal Address) is NOT allowed ... in case of conflicting information, AnyBIC will always take precedence\" (SR2024 pacs.008 UG principle 1B, https://studylib.net/doc/27686183/; textual rule: warning)"+srcNoNum,
+			"a Dbtr or Cdtr identified by AnyBIC carries no Nm or PstlAdr")), checkPartyAnyBIC),
+		engine.NewRule(info("cbpr.cov.underlying", CodeCovUnderlying, []string{pacs009},
+			"CBPR+ pacs.009 COV (BizSvc swift.cbprplus.cov.NN): the cover carries the underlying customer credit transfer (UndrlygCstmrCdtTrf); SWIFT training catalogue \"FI to FI Customer Credit Transfer with the Cover Method\" [multiplicity 1..1 in the COV usage guideline unconfirmed]",
+			"a pacs.009 COV carries UndrlygCstmrCdtTrf"), checkCovUnderlying),
 	}
 }

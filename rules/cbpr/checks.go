@@ -528,3 +528,86 @@ func checkStrdLength(m *engine.Message, f *engine.Findings) {
 		f.Errorf(CodeStrdLength, t.Loc(p, first.ParentPos), "structured remittance information holds %d characters of data; CBPR+ allows at most %d over all Strd", n, maxStrdChars)
 	}
 }
+
+func checkCopyDuplicate(m *engine.Message, f *engine.Findings) {
+	t := hdr(m)
+	if t == nil || !t.AppHdr.CpyDplct.Present() {
+		return
+	}
+	want := trim(t.AppHdr.CpyDplct.Value)
+	ls := t.Leaves()
+	for i := range ls {
+		l := &ls[i]
+		if l.Name == "CpyDplctInd" && trim(l.Value) != want {
+			f.Warnf(CodeCopyDuplicate, t.LeafLoc(l), "CpyDplctInd %s differs from AppHdr CpyDplct %s", engine.Echo(l.Value), engine.Echo(want))
+		}
+	}
+}
+
+// parties yields the PartyIdentification135 parties of the first pacs.008
+// transaction or of a pacs.009 COV underlying transfer, with their paths.
+func parties(t *typed.Message, fn func(p *typed.PartyIdentification135, path, name string)) {
+	if t == nil {
+		return
+	}
+	each := func(base string, named map[string]*typed.PartyIdentification135, order []string) {
+		for _, n := range order {
+			if p := named[n]; p != nil {
+				fn(p, base+"/"+n, n)
+			}
+		}
+	}
+	order := []string{"UltmtDbtr", "InitgPty", "Dbtr", "Cdtr", "UltmtCdtr"}
+	switch {
+	case t.Pacs008 != nil:
+		for i := range t.Pacs008.CdtTrfTxInf {
+			tx := &t.Pacs008.CdtTrfTxInf[i]
+			each(txPath(t, i), map[string]*typed.PartyIdentification135{"UltmtDbtr": tx.UltmtDbtr, "InitgPty": tx.InitgPty, "Dbtr": &tx.Dbtr, "Cdtr": &tx.Cdtr, "UltmtCdtr": tx.UltmtCdtr}, order)
+		}
+	case t.Pacs009 != nil:
+		for i := range t.Pacs009.CdtTrfTxInf {
+			u := t.Pacs009.CdtTrfTxInf[i].UndrlygCstmrCdtTrf
+			if u == nil {
+				continue
+			}
+			each(txPath(t, i)+"/UndrlygCstmrCdtTrf", map[string]*typed.PartyIdentification135{"UltmtDbtr": u.UltmtDbtr, "InitgPty": u.InitgPty, "Dbtr": &u.Dbtr, "Cdtr": &u.Cdtr, "UltmtCdtr": u.UltmtCdtr}, order)
+		}
+	}
+}
+
+func checkPartyName(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	parties(t, func(p *typed.PartyIdentification135, path, name string) {
+		if p.PstlAdr != nil && !p.Nm.Present() {
+			f.Errorf(CodePartyName, t.Loc(path+"/PstlAdr", p.PstlAdr.Pos), "%s has a PstlAdr but no Nm; the name is mandatory with a postal address", name)
+		}
+	})
+}
+
+func checkPartyAnyBIC(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	parties(t, func(p *typed.PartyIdentification135, path, name string) {
+		if name != "Dbtr" && name != "Cdtr" {
+			return
+		}
+		if p.Id == nil || p.Id.OrgId == nil || !p.Id.OrgId.AnyBIC.Present() {
+			return
+		}
+		if p.Nm.Present() || p.PstlAdr != nil {
+			f.Warnf(CodePartyAnyBIC, t.Loc(path+"/Id/OrgId/AnyBIC", p.Id.OrgId.AnyBIC.Pos), "%s is identified by AnyBIC and also carries Nm or PstlAdr, which CBPR+ does not allow; AnyBIC takes precedence", name)
+		}
+	})
+}
+
+func checkCovUnderlying(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	if t == nil || t.Pacs009 == nil || t.Variant() != "COV" {
+		return
+	}
+	for i := range t.Pacs009.CdtTrfTxInf {
+		tx := &t.Pacs009.CdtTrfTxInf[i]
+		if tx.UndrlygCstmrCdtTrf == nil {
+			f.Errorf(CodeCovUnderlying, t.Loc(txPath(t, i), tx.Pos), "the AppHdr BizSvc marks a cover payment (COV) but UndrlygCstmrCdtTrf is missing")
+		}
+	}
+}

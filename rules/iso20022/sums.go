@@ -18,6 +18,7 @@ type group struct {
 	ctrl    typed.Text // CtrlSum
 	count   int        // transactions actually present
 	txName  string     // element name of a transaction, for messages
+	scope   string     // "the message" or "this PmtInf", for messages
 	amounts iter.Seq[*typed.ActiveOrHistoricCurrencyAndAmount]
 }
 
@@ -75,7 +76,7 @@ func groups(t *typed.Message) iter.Seq[*group] {
 			}
 			for i := range d.PmtInf {
 				p := &d.PmtInf[i]
-				if !yield(&group{path: t.DocPath() + "/PmtInf[" + strconv.Itoa(i+1) + "]", nb: p.NbOfTxs, ctrl: p.CtrlSum, count: len(p.CdtTrfTxInf), txName: "CdtTrfTxInf",
+				if !yield(&group{path: t.DocPath() + "/PmtInf[" + strconv.Itoa(i+1) + "]", nb: p.NbOfTxs, ctrl: p.CtrlSum, count: len(p.CdtTrfTxInf), txName: "CdtTrfTxInf", scope: "this PmtInf",
 					amounts: func(y func(*typed.ActiveOrHistoricCurrencyAndAmount) bool) {
 						for _, a := range pain001Amounts(p) {
 							if !y(a) {
@@ -121,7 +122,11 @@ func checkNbOfTxs(m *engine.Message, f *engine.Findings) {
 			continue // Max15NumericText pattern: the schema reports it
 		}
 		if n != g.count {
-			f.Errorf(CodeNbOfTxs, t.Loc(g.path+"/NbOfTxs", g.nb.Pos), "NbOfTxs is %d but the message holds %d %s", n, g.count, g.txName)
+			scope := g.scope
+			if scope == "" {
+				scope = "the message"
+			}
+			f.Errorf(CodeNbOfTxs, t.Loc(g.path+"/NbOfTxs", g.nb.Pos), "NbOfTxs is %d but %s holds %d %s", n, scope, g.count, g.txName)
 		}
 	}
 }

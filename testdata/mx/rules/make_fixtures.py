@@ -100,6 +100,28 @@ cases002["cbpr.status.reject-settlement-date.fail"] = [(
     '<TxSts>ACSC</TxSts>\n\t\t\t\t<FctvIntrBkSttlmDt>',
     '<TxSts>RJCT</TxSts>\n\t\t\t\t<StsRsnInf>\n\t\t\t\t\t<Rsn>\n\t\t\t\t\t\t<Cd>AC04</Cd>\n\t\t\t\t\t</Rsn>\n\t\t\t\t</StsRsnInf>\n\t\t\t\t<FctvIntrBkSttlmDt>')]
 
+cases.update({
+    "cbpr.party.name-address.pass": [],
+    "cbpr.party.name-address.fail": [('<Nm>Debtor Ltd</Nm>\n\t\t\t\t\t', '')],
+    "cbpr.party.any-bic.pass": [('re:<Nm>Creditor GmbH &amp; Co</Nm>\\s*<PstlAdr>.*?</PstlAdr>', '<Id><OrgId><AnyBIC>CRDTDEFFXXX</AnyBIC></OrgId></Id>')],
+    "cbpr.party.any-bic.fail": [('re:(<Cdtr>\\s*<Nm>Creditor GmbH &amp; Co</Nm>\\s*<PstlAdr>.*?</PstlAdr>)', '\\g<1>\n\t\t\t\t\t<Id><OrgId><AnyBIC>CRDTDEFFXXX</AnyBIC></OrgId></Id>')],
+})
+others = {
+    "base.pacs009cov.xml.tmpl": {
+        "cbpr.cov.underlying.pass": [],
+        "cbpr.cov.underlying.fail": [('re:\\s*<UndrlygCstmrCdtTrf>.*?</UndrlygCstmrCdtTrf>', '')],
+    },
+    "base.camt054.xml.tmpl": {
+        "cbpr.bah.copy-duplicate.pass": [],
+        "cbpr.bah.copy-duplicate.fail": [('<CpyDplctInd>COPY</CpyDplctInd>', '<CpyDplctInd>DUPL</CpyDplctInd>')],
+    },
+}
+for tmpl, cs in others.items():
+    b = open(tmpl).read()
+    for name, pairs in cs.items():
+        with open(name + ".xml", "w") as f:
+            f.write(edit(b, *pairs))
+
 base001 = open("base.pain001.xml.tmpl").read()
 cases001 = {
     "iso20022.pain001.pass": [],
