@@ -28,6 +28,7 @@
 // block 3 (including the SR2018 UETR obligation) are already checked by the
 // format: rules need only the network validated rules (C/D/E codes).
 //
-// Every string in a Message points into one copy of the input; a Message is
-// read-only after Parse.
+// Every string in a Message points into the input bytes (no copy): do not
+// modify the input while the Message is in use. A Message is read-only after
+// Parse.
 package mt

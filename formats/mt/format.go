@@ -2,6 +2,7 @@ package mt
 
 import (
 	"strconv"
+	"unsafe"
 
 	"github.com/swiftval/swiftval/engine"
 )
@@ -134,7 +135,10 @@ func (fm *Format) Parse(raw []byte, f *engine.Findings) *engine.Message {
 // f as located findings (at most MaxFindings, then one SVM107). It returns
 // nil only for blank input.
 func Parse(raw []byte, f *engine.Findings) *Message {
-	s := string(raw) // the one copy; every string of the Message points into it
+	// Zero-copy: every string of the Message points into raw, which must
+	// therefore not be modified while the Message is in use (the engine
+	// never keeps a Message beyond the validation).
+	s := unsafe.String(unsafe.SliceData(raw), len(raw))
 	i := skipBOM(s)
 	if i >= len(s) {
 		return nil

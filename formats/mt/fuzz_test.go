@@ -53,7 +53,29 @@ func FuzzCompile(f *testing.F) {
 		if !ok && (fl.Code == "" || fl.Offset < 0 || fl.Offset > len(value)) {
 			t.Fatalf("bad failure %+v for %q ~ %q", fl, notation, value)
 		}
+		checkLinear(t, p, value)
 	})
+}
+
+// checkLinear cross-checks the fast linear matcher against the
+// backtracking one: same verdict, same components.
+func checkLinear(t *testing.T, p *Pattern, value string) {
+	if !p.linear {
+		return
+	}
+	var a, b matcher
+	for i := range a.caps {
+		a.caps[i], b.caps[i] = span{-1, -1}, span{-1, -1}
+	}
+	la := p.matchLinear(&a, value)
+	b.p, b.v = p, value
+	lb := b.seq(p.nodes, 0, 0, -1, nil)
+	if la != lb {
+		t.Fatalf("%q ~ %q: linear %v, backtracking %v", p.Notation, value, la, lb)
+	}
+	if la && a.caps != b.caps {
+		t.Fatalf("%q ~ %q: linear components %v, backtracking %v", p.Notation, value, a.caps[:p.ncomp], b.caps[:p.ncomp])
+	}
 }
 
 func FuzzValidate(f *testing.F) {

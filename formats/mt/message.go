@@ -11,12 +11,12 @@ import (
 // 5 and S, the fields of block 4 in input order, and (for the message types
 // with a full definition) the sequences those fields belong to.
 //
-// Every string in a Message is a substring of one copy of the input made at
-// parse time, so fields cost no allocation of their own. A Message is
+// Every string in a Message is a substring of the input itself (no copy), so
+// the input must not be modified while the Message is in use. A Message is
 // read-only once Parse returns and is then safe for concurrent readers.
 type Message struct {
-	// Raw is the input the message was parsed from (the copy the strings
-	// point into).
+	// Raw is the input the message was parsed from (shared with the caller's
+	// bytes, not copied).
 	Raw string
 	// Type is the full message type: "MT103", "MT103STP", "MT103REMIT",
 	// "MT202COV" ...; "MT" + block 2's three digits plus the variant named by
@@ -444,8 +444,7 @@ func (m *Message) ReceiverBIC() string {
 }
 
 // ltToBIC turns a 12-character LT address (BIC8 + LT code + branch) into a
-// BIC11 (BIC8 + branch). The result is a substring when the LT code is
-// followed directly by the branch, so it allocates only in that case.
+// BIC11 (BIC8 + branch); it allocates the result.
 func ltToBIC(lt string) string {
 	if len(lt) != 12 {
 		return ""

@@ -123,6 +123,10 @@ type Pattern struct {
 	nodes    []node
 	ncomp    int
 	comps    []compInfo
+	// linear is true when the pattern can be matched left to right without
+	// backtracking (no optional parts, each variable component followed by
+	// something it cannot consume); such values take the fast path.
+	linear bool
 }
 
 type compInfo struct {
@@ -131,6 +135,45 @@ type compInfo struct {
 	min  int
 	max  int
 	bic  bool
+	kind semKind
+}
+
+// semKind is the meaning of a component, from its name, for the checks
+// that follow a structural match.
+type semKind uint8
+
+const (
+	semNone semKind = iota
+	semDate
+	semMMDD
+	semTime
+	semOffset
+	semSign
+	semCurrency
+	semDecimal
+	semMark
+)
+
+func kindOf(name string) semKind {
+	switch name {
+	case "Date", "ValueDate":
+		return semDate
+	case "EntryDate":
+		return semMMDD
+	case "Time":
+		return semTime
+	case "Offset":
+		return semOffset
+	case "Sign":
+		return semSign
+	case "Currency":
+		return semCurrency
+	case "Amount", "Rate":
+		return semDecimal
+	case "Mark":
+		return semMark
+	}
+	return semNone
 }
 
 // MaxComponents is the most components a pattern may have.
@@ -159,8 +202,114 @@ func Compile(notation string, names ...string) (*Pattern, error) {
 		} else {
 			c.comps[i].name = "C" + strconv.Itoa(i+1)
 		}
+		c.comps[i].kind = kindOf(c.comps[i].name)
 	}
-	return &Pattern{Notation: notation, nodes: nodes, ncomp: len(c.comps), comps: c.comps}, nil
+	return &Pattern{Notation: notation, nodes: nodes, ncomp: len(c.comps), comps: c.comps, linear: isLinear(nodes)}, nil
+}
+
+// isLinear reports whether greedy left-to-right matching of nodes is
+// exact: see Pattern.linear.
+func isLinear(nodes []node) bool {
+	for k := range nodes {
+		n := &nodes[k]
+		switch n.kind {
+		case kOpt, kBIC:
+			return false
+		case kComp:
+			if n.lines > 0 && k != len(nodes)-1 {
+				return false
+			}
+			if n.set == setZ || n.min == n.max || k == len(nodes)-1 {
+				continue
+			}
+			nx := &nodes[k+1]
+			switch nx.kind {
+			case kNL:
+			case kLit:
+				if setTable[n.set][nx.lit[0]] {
+					return false
+				}
+			case kComp:
+				for c := 0; c < 256; c++ {
+					if setTable[n.set][c] && setTable[nx.set][c] {
+						return false
+					}
+				}
+			default:
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// matchLinear matches a linear pattern greedily, filling mt.caps. It
+// reports only success; on failure the backtracking matcher explains why.
+func (p *Pattern) matchLinear(mt *matcher, v string) bool {
+	pos := 0
+	for k := range p.nodes {
+		n := &p.nodes[k]
+		switch n.kind {
+		case kLit:
+			if len(v)-pos < len(n.lit) || v[pos:pos+len(n.lit)] != n.lit {
+				return false
+			}
+			pos += len(n.lit)
+		case kNL:
+			if pos < len(v) && v[pos] == '\n' {
+				pos++
+			} else if pos+1 < len(v) && v[pos] == '\r' && v[pos+1] == '\n' {
+				pos += 2
+			} else {
+				return false
+			}
+		case kComp:
+			t := &setTable[n.set]
+			if n.lines > 0 {
+				st := pos
+				lines := 0
+				for {
+					l := 0
+					for pos+l < len(v) && t[v[pos+l]] && v[pos+l] != '\r' && v[pos+l] != '\n' {
+						l++
+					}
+					if l == 0 || l > n.max {
+						return false
+					}
+					lines++
+					pos += l
+					if pos == len(v) {
+						break
+					}
+					if lines == n.lines {
+						return false
+					}
+					if v[pos] == '\n' {
+						pos++
+					} else if pos+1 < len(v) && v[pos] == '\r' && v[pos+1] == '\n' {
+						pos += 2
+					} else {
+						return false
+					}
+				}
+				mt.caps[n.comp] = span{int32(st), int32(pos)}
+				continue
+			}
+			l := 0
+			for pos+l < len(v) && l < n.max && t[v[pos+l]] {
+				if (v[pos+l] == '\r' || v[pos+l] == '\n') && n.set != setZ {
+					break
+				}
+				l++
+			}
+			if l < n.min {
+				return false
+			}
+			mt.caps[n.comp] = span{int32(pos), int32(pos + l)}
+			pos += l
+		}
+	}
+	return pos == len(v)
 }
 
 // MustCompile is Compile that panics on error (for the built-in tables).
@@ -387,7 +536,10 @@ func (p *Pattern) Match(v string) (bool, Failure) {
 }
 
 func (p *Pattern) match(mt *matcher, v string) bool {
-	mt.p, mt.v = p, v
+	mt.p, mt.v, mt.steps, mt.fset = p, v, 0, false
+	if p.linear && p.matchLinear(mt, v) {
+		return true
+	}
 	for i := range mt.caps[:p.ncomp] {
 		mt.caps[i] = span{-1, -1}
 	}

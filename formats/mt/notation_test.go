@@ -63,6 +63,7 @@ func TestNotationMatch(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Compile(%q): %v", c.notation, err)
 		}
+		checkLinear(t, p, c.value)
 		ok, f := p.Match(c.value)
 		if ok != c.ok {
 			t.Errorf("%s ~ %q: ok = %v, want %v (%+v)", c.notation, c.value, ok, c.ok, f)

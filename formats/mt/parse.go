@@ -2,6 +2,7 @@ package mt
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/swiftval/swiftval/engine"
 )
@@ -506,44 +507,45 @@ func (p *parser) tokenize(from, to int) {
 	p.tokenizeBody(i, to)
 }
 
-// tokenizeBody splits the lines of s[i:to] into fields.
+// tokenizeBody splits the lines of s[i:to] into fields. Lines are found
+// with strings.IndexByte and counted as they go, so positions cost nothing
+// extra.
 func (p *parser) tokenizeBody(i, to int) {
 	s := p.s
 	m := p.m
+	text := s[i:to]
 	// Pre-size: one field per line that starts with ':'.
-	n := 0
-	for k := i; k < to; k++ {
-		if s[k] == ':' && (k == i || s[k-1] == '\n') {
-			n++
-		}
+	n := strings.Count(text, "\n:")
+	if len(text) > 0 && text[0] == ':' {
+		n++
 	}
 	if n > MaxFields {
 		n = MaxFields
 	}
 	m.Fields = make([]Field, 0, n)
 	var cur *Field
+	line, col := p.lc(i)
 	for i < to && !p.full() {
 		// Line [i, e).
-		e := i
-		for e < to && s[e] != '\n' {
-			e++
+		e := to
+		if k := strings.IndexByte(s[i:to], '\n'); k >= 0 {
+			e = i + k
 		}
 		tagEnd := fieldTag(s, i, e)
 		if tagEnd > 0 {
 			if len(m.Fields) >= MaxFields {
-				p.err(CodeTooManyFields, p.loc(4, "", i), "block 4 holds more than "+strconv.Itoa(MaxFields)+" fields; the rest is not checked")
+				p.err(CodeTooManyFields, engine.Location{Block: 4, Line: line, Column: col}, "block 4 holds more than "+strconv.Itoa(MaxFields)+" fields; the rest is not checked")
 				return
 			}
-			m.Fields = append(m.Fields, Field{Tag: s[i+1 : tagEnd], Offset: tagEnd + 1})
+			m.Fields = append(m.Fields, Field{Tag: s[i+1 : tagEnd], Offset: tagEnd + 1, Line: line, Column: col})
 			cur = &m.Fields[len(m.Fields)-1]
-			cur.Line, cur.Column = p.lc(i)
-			cur.ValueLine, cur.ValueColumn = cur.Line, cur.Column+tagEnd+1-i
+			cur.ValueLine, cur.ValueColumn = line, col+tagEnd+1-i
 		} else if cur == nil {
 			if i < e && !(e-i == 1 && s[i] == '\r') {
-				p.err(CodeTextLayout, p.loc(4, "", i), "text before the first field of block 4: "+engine.Echo(cut(s[i:e], 16)))
+				p.err(CodeTextLayout, engine.Location{Block: 4, Line: line, Column: col}, "text before the first field of block 4: "+engine.Echo(cut(s[i:e], 16)))
 			}
 		} else if s[i] == ':' {
-			p.err(codeT13, p.loc(4, cur.Tag, i), "line starts with ':' but not with a valid field tag (\":NN:\" or \":NNA:\"): "+engine.Echo(cut(s[i:e], 12)))
+			p.err(codeT13, engine.Location{Block: 4, Field: cur.Tag, Line: line, Column: col}, "line starts with ':' but not with a valid field tag (\":NN:\" or \":NNA:\"): "+engine.Echo(cut(s[i:e], 12)))
 		}
 		if cur != nil {
 			ve := e
@@ -556,6 +558,7 @@ func (p *parser) tokenizeBody(i, to int) {
 			cur.Value = s[cur.Offset:ve]
 		}
 		i = e + 1
+		line, col = line+1, 1
 	}
 }
 

@@ -29,6 +29,9 @@ func (m *Message) checkSyntax(p *parser) {
 		m.compBuf = make([]Component, 0, total)
 	}
 	var mt matcher
+	for i := range mt.caps {
+		mt.caps[i] = span{-1, -1}
+	}
 	for i := range m.Fields {
 		if p.full() {
 			return
@@ -41,23 +44,28 @@ func (m *Message) checkSyntax(p *parser) {
 		if !s.pat.match(&mt, f.Value) {
 			fl := mt.failure()
 			p.err(fl.Code, f.locAt(fl.Offset), "field "+f.Tag+": "+fl.Reason+" (format "+s.notation+")")
-			mt = matcher{}
 			continue
 		}
-		start := len(m.compBuf)
+		buf := m.compBuf
+		start := len(buf)
+		sem := false
 		for c := 0; c < s.pat.ncomp; c++ {
 			sp := mt.caps[c]
 			if sp.lo < 0 {
 				continue
 			}
-			m.compBuf = append(m.compBuf, Component{Name: s.pat.comps[c].name, Value: f.Value[sp.lo:sp.hi], Offset: int(sp.lo)})
+			ci := &s.pat.comps[c]
+			sem = sem || ci.kind != semNone
+			buf = append(buf, Component{Name: ci.name, Value: f.Value[sp.lo:sp.hi], Offset: int(sp.lo)})
 		}
-		f.Components = m.compBuf[start:len(m.compBuf):len(m.compBuf)]
-		mt = matcher{}
+		m.compBuf = buf
+		f.Components = buf[start:len(buf):len(buf)]
 		if f.Tag == "61" {
 			fix61(f)
 		}
-		p.postCheck(f, s)
+		if sem || s.slash {
+			p.postCheck(f, s)
+		}
 	}
 }
 
