@@ -49,6 +49,19 @@ func mt103From(sender, receiver, user string, edits ...string) string {
 	return fin("103", sender, receiver, user, edit(base, edits)...)
 }
 
+// output103 is the base MT 103 as an output message (block 2 "O") sent by a
+// German bank to the receiver whose LT address is in block 1.
+func output103(receiverLT string) string {
+	base := []string{":20:REF123", ":23B:CRED", ":32A:250102EUR1000,00", ":50K:/12345\nJOHN DOE", ":59:/DE89370400440532013000\nJANE DOE", ":71A:SHA"}
+	var b strings.Builder
+	b.WriteString("{1:F01" + receiverLT + "0000000000}{2:O1031200250102BANKDEFFAXXX00001234562501021200N}" + uetr + "{4:\r\n")
+	for _, f := range base {
+		b.WriteString(strings.ReplaceAll(f, "\n", "\r\n") + "\r\n")
+	}
+	b.WriteString("-}")
+	return b.String()
+}
+
 func edit(base []string, edits []string) []string {
 	out := append([]string(nil), base...)
 	for _, e := range edits {
@@ -191,6 +204,8 @@ func TestMT103Rules(t *testing.T) {
 		{name: "D49 ok outside list", in: mt103(), code: "D49"},
 		{name: "D49 ok with 33B", in: mt103From(ltBE, ltDE, uetr, ":33B:EUR1000,00"), code: "D49"},
 		{name: "D49 missing 33B", in: mt103From(ltBE, ltDE, uetr), code: "D49", tag: "32A", bad: true},
+		{name: "D49 output message ok", in: output103("BANKUS33AXXX"), code: "D49"},
+		{name: "D49 output message missing 33B", in: output103("BANKBEBBAXXX"), code: "D49", tag: "32A", bad: true},
 
 		{name: "E01 ok", in: mt103(":23B:SPRI", ":23E:SDVA", ":23E:PHOB"), code: "E01"},
 		{name: "E01 bad code", in: mt103(":23B:SPRI", ":23E:HOLD"), code: "E01", tag: "23E", bad: true},
@@ -316,6 +331,7 @@ func TestMT101Rules(t *testing.T) {
 		{name: "D61 ok in B", in: mt101With(aNoCust, txWith(":50H:/999\nACME")...), code: "D61"},
 		{name: "D61 in both", in: mt101(txWith(":50H:/999\nACME")...), code: "D61", tag: "50H", nth: 2, bad: true},
 		{name: "D61 in neither", in: mt101With(aNoCust), code: "D61", tag: "21", bad: true},
+		{name: "D61 missing in second B", in: mt101With(aNoCust, append(txWith(":50H:/999\nACME"), txWith(":21:TX2")...)...), code: "D61", tag: "21", nth: 2, bad: true},
 		{name: "D62 ok", in: mt101(txWith(":50L:INSTR")...), code: "D62"},
 		{name: "D62 in both", in: mt101With([]string{":20:REF101", ":28D:1/1", ":50L:INSTR", ":50H:/123456\nACME CORP", ":30:250102"}, txWith(":50L:INSTR2")...), code: "D62", tag: "50L", nth: 2, bad: true},
 		{name: "D68 ok", in: mt101(txWith(":21F:FX1", ":33B:USD110,00", ":36:0,9")...), code: "D68"},
@@ -349,6 +365,7 @@ func TestMT2xxRules(t *testing.T) {
 		{name: "C68 ok", in: mt202cov(a, edit(b, []string{":56A:BANKGB2L", ":57A:BANKDEFF"})), code: "C68"},
 		{name: "C68 56a without 57a in B", in: mt202cov(a, edit(b, []string{":56A:BANKGB2L"})), code: "C68", tag: "56A", bad: true},
 		{name: "C81 COV ignores B", in: mt202cov(a, edit(b, []string{":56A:BANKGB2L"})), code: "C81"},
+		{name: "C68 MT205COV", in: fin("205", ltBE, ltUS, "{3:{119:COV}{121:180f1e65-90e0-44d5-a49a-92b55eb3025f}}", append(append([]string(nil), a...), edit(b, []string{":56A:BANKGB2L"})...)...), code: "C68", tag: "56A", bad: true},
 	})
 }
 
