@@ -100,6 +100,15 @@ var viewIndex = func() map[string]*varDef {
 	return m
 }()
 
+// viewPos maps a variable name to its position in viewVars.
+var viewPos = func() map[string]int {
+	m := make(map[string]int, len(viewVars))
+	for i := range viewVars {
+		m[viewVars[i].name] = i
+	}
+	return m
+}()
+
 // activation resolves the view's variables for one transaction, and the
 // rule set's lists.
 type activation struct {
@@ -110,8 +119,16 @@ type activation struct {
 
 // ResolveName implements interpreter.Activation.
 func (a *activation) ResolveName(name string) (any, bool) {
-	if d := viewIndex[name]; d != nil {
-		return d.get(a), true
+	if i, ok := viewPos[name]; ok {
+		if a.tx.vals == nil {
+			a.tx.vals = make([]ref.Val, len(viewVars))
+		}
+		v := a.tx.vals[i]
+		if v == nil {
+			v = viewVars[i].get(a)
+			a.tx.vals[i] = v
+		}
+		return v, true
 	}
 	if l, ok := a.lists[name]; ok {
 		return l, true
@@ -222,14 +239,25 @@ func (e estimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
 // tracker prices our overloads at run time, as the estimator does.
 type tracker struct{}
 
+// fnCostPtr holds the costs of fnCost as pointers, so the tracker returns
+// them without allocating.
+var fnCostPtr = func() map[string]*uint64 {
+	m := make(map[string]*uint64, len(fnCost))
+	for k, v := range fnCost {
+		m[k] = &v
+	}
+	return m
+}()
+
+var costOne = uint64(1)
+
 // CallCost implements cost.ActualCostEstimator.
 func (tracker) CallCost(function, overloadID string, args []ref.Val, result ref.Val) *uint64 {
-	if c, ok := fnCost[overloadID]; ok {
-		return &c
+	if c, ok := fnCostPtr[overloadID]; ok {
+		return c
 	}
 	if strings.Contains(overloadID, "decimal") {
-		one := uint64(1)
-		return &one
+		return &costOne
 	}
 	return nil
 }

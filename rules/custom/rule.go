@@ -48,10 +48,15 @@ func (r *celRule) Check(m *engine.Message, f *engine.Findings) {
 		f.Add(CodeNoView, engine.Error, engine.Location{}, "user rule cannot run: no payment view for "+m.Format+" "+m.Type+" messages")
 		return
 	}
-	a := activation{v: v, lists: r.lists}
+	if v.act == nil {
+		v.act = &activation{v: v}
+	}
+	a := v.act
+	a.lists = r.lists
 	txs := v.Transactions
 	if len(txs) == 0 {
-		txs = []Transaction{{}}
+		v.Transactions = []Transaction{{}}
+		txs = v.Transactions
 	}
 	if len(txs) > maxTransactions {
 		txs = txs[:maxTransactions]
@@ -63,7 +68,7 @@ func (r *celRule) Check(m *engine.Message, f *engine.Findings) {
 			return
 		}
 		if r.when != nil {
-			ok, err := r.when.eval(m.Ctx, &a)
+			ok, err := r.when.eval(m.Ctx, a)
 			if err != "" {
 				f.Add(engine.CodeRuleFailed, engine.Error, r.location(v, a.tx), "user rule failed at run time (when): "+err)
 				continue
@@ -72,13 +77,13 @@ func (r *celRule) Check(m *engine.Message, f *engine.Findings) {
 				continue
 			}
 		}
-		ok, err := r.prog.eval(m.Ctx, &a)
+		ok, err := r.prog.eval(m.Ctx, a)
 		if err != "" {
 			f.Add(engine.CodeRuleFailed, engine.Error, r.location(v, a.tx), "user rule failed at run time: "+err)
 			continue
 		}
 		if !ok {
-			f.Add(r.info.Code, r.info.Severity, r.location(v, a.tx), r.msg.render(&a))
+			f.Add(r.info.Code, r.info.Severity, r.location(v, a.tx), r.msg.render(a))
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"sync/atomic"
 	"weak"
 
+	"cel.dev/cel-go/common/types/ref"
+
 	"github.com/govalues/decimal"
 
 	"github.com/swiftval/swiftval/engine"
@@ -34,6 +36,10 @@ type View struct {
 	MT MTSource
 	// MX gives access to the MX elements by path; nil for other formats.
 	MX MXSource
+
+	// act is the activation reused by every user rule of the validation
+	// (rules of one validation run one after another).
+	act *activation
 }
 
 // Transaction is one payment within a message.
@@ -69,6 +75,10 @@ type Transaction struct {
 	// ("/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[2]"), used to locate
 	// findings; empty for MT.
 	Path string
+
+	// vals caches the CEL values of the view's variables (index of
+	// viewVars), converted on first use and shared by every rule.
+	vals []ref.Val
 }
 
 // Money is an exact amount with its currency. Amount is a decimal, never a

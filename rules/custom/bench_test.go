@@ -1,0 +1,131 @@
+package custom
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/swiftval/swiftval/builtin"
+	"github.com/swiftval/swiftval/engine"
+)
+
+// twentyRules is a realistic set of 20 CEL rules on customer transfers:
+// comparisons, list membership, identifier checks, amounts, dates, a regular
+// expression and format-specific access.
+func twentyRules() string {
+	checks := []string{
+		`settlement.amount <= decimal("1000000.00")`,
+		`settlement.currency in ["EUR", "GBP", "USD", "CHF", "JPY"]`,
+		`!(creditor.country in lists.blocked)`,
+		`!(debtor.country in lists.blocked)`,
+		`!(creditor.agent.country in lists.blocked)`,
+		`!(debtor.agent.country in lists.blocked)`,
+		`debtor.agent.bic == "" || is_bic(debtor.agent.bic)`,
+		`creditor.agent.bic == "" || is_bic(creditor.agent.bic)`,
+		`debtor.account == "" || !debtor.account.startsWith("GB") || is_iban(debtor.account)`,
+		`uetr == "" || uetr.size() == 36`,
+		`value_date == "" || value_date >= "2020-01-01"`,
+		`charges.bearer in ["DEBT", "CRED", "SHAR", "SLEV", ""]`,
+		`instructed.currency == "" || instructed.currency == settlement.currency || instructed.amount > 0`,
+		`settlement.amount.scale() <= 2`,
+		`!remittance.contains("SANCTIONED")`,
+		`!debtor.name.matches("(?i)^test")`,
+		`creditor.name != ""`,
+		`ref.instruction.size() <= 35`,
+		`message.type.startsWith("MT") ? mt.has("20") : mx.has("/Document/FIToFICstmrCdtTrf/GrpHdr/MsgId")`,
+		`debtor.agent.country != "GB" || creditor.agent.country != "IN" || settlement.amount <= decimal("50000")`,
+	}
+	var sb strings.Builder
+	sb.WriteString("name: twenty\nlists:\n  blocked: [IR, KP, SY, CU]\nrules:\n")
+	for i, c := range checks {
+		fmt.Fprintf(&sb, "  - id: twenty.r%02d\n    applies_to: [payments]\n    check: %q\n", i, c)
+	}
+	return sb.String()
+}
+
+func mt103Engine(b testing.TB, withRules bool) *engine.Engine {
+	e := builtin.New(engine.Options{Budget: time.Second})
+	if withRules {
+		m, err := NewManager(e, ManagerOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := m.Put("twenty", []byte(twentyRules())); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return e
+}
+
+func benchValidate(b *testing.B, withRules bool) {
+	e := mt103Engine(b, withRules)
+	raw := sample(b, "mt103-gb-in-small.fin")
+	if rep := e.Validate(context.Background(), raw); rep.Type != "MT103" {
+		b.Fatalf("not an MT103: %+v", rep)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		e.Validate(ctx, raw)
+	}
+}
+
+// BenchmarkMT103Builtin is an MT103 validation with the built-in rules only.
+func BenchmarkMT103Builtin(b *testing.B) { benchValidate(b, false) }
+
+// BenchmarkMT103With20CEL is the same with a set of 20 CEL rules added; the
+// difference from BenchmarkMT103Builtin is the cost of the user rules.
+func BenchmarkMT103With20CEL(b *testing.B) { benchValidate(b, true) }
+
+// TestTwentyRulesOverhead measures the median overhead of 20 CEL rules on an
+// MT103 and logs it (go test -run Overhead -v). The budget is 20 µs; the
+// assertion allows 5x for the race detector and shared machines.
+func TestTwentyRulesOverhead(t *testing.T) {
+	base, with := mt103Engine(t, false), mt103Engine(t, true)
+	raw := sample(t, "mt103-gb-in-small.fin")
+	ctx := context.Background()
+	if rep := with.Validate(ctx, raw); !rep.Valid {
+		t.Fatalf("sample not valid with the 20 rules: %+v", rep.Findings)
+	}
+	median := func(e *engine.Engine) time.Duration {
+		const n = 301
+		ds := make([]time.Duration, n)
+		for i := range ds {
+			s := time.Now()
+			for j := 0; j < 10; j++ {
+				e.Validate(ctx, raw)
+			}
+			ds[i] = time.Since(s) / 10
+		}
+		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+		return ds[n/2]
+	}
+	median(base)
+	median(with)
+	b, w := median(base), median(with)
+	t.Logf("MT103 median: built-in only %v, with 20 CEL rules %v, overhead %v", b, w, w-b)
+	if w-b > 100*time.Microsecond {
+		t.Errorf("20 CEL rules add %v to an MT103 validation; budget 20µs", w-b)
+	}
+}
+
+// BenchmarkLoad100 compiles, cost-checks and installs a set of 100 rules.
+func BenchmarkLoad100(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("name: hundred\nlists:\n  blocked: [IR, KP, SY, CU]\nrules:\n")
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&sb, "  - id: hundred.r%03d\n    applies_to: [payments]\n    when: settlement.currency == \"EUR\"\n    check: settlement.amount <= decimal(\"%d.00\") && !(creditor.country in lists.blocked)\n    message: \"amount {{settlement.amount}} above %d\"\n", i, 1000+i, 1000+i)
+	}
+	data := []byte(sb.String())
+	e := newEngine()
+	m, _ := NewManager(e, ManagerOptions{})
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := m.Put("hundred", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
