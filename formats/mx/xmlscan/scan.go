@@ -75,7 +75,9 @@ type Token struct {
 	Attrs []Attr
 	// Text is the decoded character data of a Text token.
 	Text []byte
-	// Line is the 1-based line of the token's first byte ('<' of a tag).
+	// Line is the 1-based line of the token's first byte ('<' of the tag),
+	// set on StartElement only (counting lines costs time on every token);
+	// for other tokens use Scanner.Line(Offset).
 	Line int
 	// Offset is the byte offset of the token's first byte in the input
 	// (after a byte-order mark, which counts).
@@ -444,12 +446,12 @@ func equalFold(b []byte, s string) bool {
 func checkChars(d []byte) (int, bool) {
 	for i := 0; i < len(d); {
 		c := d[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-				return i, false
-			}
+		if charClass[c] == 0 {
 			i++
 			continue
+		}
+		if c < utf8.RuneSelf {
+			return i, false
 		}
 		r, n := utf8.DecodeRune(d[i:])
 		if r == utf8.RuneError && n == 1 || r == 0xFFFE || r == 0xFFFF {
@@ -459,6 +461,26 @@ func checkChars(d []byte) (int, bool) {
 	}
 	return 0, true
 }
+
+// charClass: 0 for an allowed ASCII byte, 1 for a forbidden control byte,
+// 2 for a non-ASCII byte (decoded and checked as UTF-8).
+var charClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = 2
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+			t[c] = 1
+		}
+	}
+	return
+}()
+
+// textStop marks the bytes that end a run of plain text.
+var textStop = func() (t [256]bool) {
+	t['<'], t['&'], t['\r'], t[']'] = true, true, true, true
+	return
+}()
 
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
 
@@ -820,7 +842,7 @@ loop:
 		}
 		// A run of plain text.
 		i := s.pos
-		for i < len(d) && d[i] != '<' && d[i] != '&' && d[i] != '\r' && d[i] != ']' {
+		for i < len(d) && !textStop[d[i]] {
 			i++
 		}
 		seg := d[s.pos:i]
@@ -866,7 +888,7 @@ loop:
 		}
 	}
 	t := &s.tok
-	*t = Token{Kind: Text, Line: s.lineAt(start), Offset: start, End: s.pos, Depth: len(s.stack)}
+	*t = Token{Kind: Text, Offset: start, End: s.pos, Depth: len(s.stack)}
 	if copied {
 		t.Text = s.buf
 	} else {
@@ -924,7 +946,7 @@ func (s *Scanner) popEnd(off, end int) (*Token, error) {
 		s.done = true
 	}
 	t := &s.tok
-	*t = Token{Kind: EndElement, Name: Name{Space: top.space, Prefix: top.prefix, Local: top.local}, Line: s.lineAt(off), Offset: off, End: end, Depth: depth, SelfClosing: off == s.tok.Offset && s.tok.SelfClosing}
+	*t = Token{Kind: EndElement, Name: Name{Space: top.space, Prefix: top.prefix, Local: top.local}, Offset: off, End: end, Depth: depth, SelfClosing: off == s.tok.Offset && s.tok.SelfClosing}
 	return t, nil
 }
 

@@ -78,7 +78,7 @@ func (r *reader) next() (*xmlscan.Token, error) {
 		}
 		if t.Kind == xmlscan.Text {
 			if len(bytes.TrimSpace(t.Text)) > 0 {
-				return nil, r.errf(t.Line, "unexpected text in schema")
+				return nil, r.errf(r.s.Line(t.Offset), "unexpected text in schema")
 			}
 			continue
 		}

@@ -82,7 +82,7 @@ type frame struct {
 }
 
 type nameCount struct {
-	name  []byte
+	name  string
 	count int32
 }
 
@@ -205,7 +205,7 @@ func (s *Session) attrs(tok *xmlscan.Token, e *celem) {
 		if found < 64 {
 			seen |= 1 << found
 		}
-		s.value(decl[found].typ, a.Value, s.path()+"/@"+decl[found].name, tok.Line, "attribute "+decl[found].name)
+		s.value(decl[found].typ, a.Value, decl[found].name, tok.Line)
 	}
 	for j := range decl {
 		if decl[j].required && (j >= 64 || seen&(1<<j) == 0) {
@@ -270,12 +270,12 @@ func (s *Session) index(p *frame, e *celem) int32 {
 		return 0
 	}
 	for i := int(p.namesMark); i < len(s.names); i++ {
-		if string(s.names[i].name) == e.name {
+		if s.names[i].name == e.name {
 			s.names[i].count++
 			return s.names[i].count
 		}
 	}
-	s.names = append(s.names, nameCount{name: []byte(e.name), count: 1})
+	s.names = append(s.names, nameCount{name: e.name, count: 1})
 	return 1
 }
 
@@ -304,7 +304,7 @@ func expectedText(exp []string) string {
 func (s *Session) end() {
 	f := &s.frames[len(s.frames)-1]
 	if f.st != nil {
-		s.value(f.st, s.text[f.textStart:], "", int(f.line), "")
+		s.value(f.st, s.text[f.textStart:], "", int(f.line))
 		s.text = s.text[:f.textStart]
 	}
 	if f.model != nil && f.state >= 0 && !f.model.states[f.state].accept {
@@ -319,8 +319,9 @@ func (s *Session) end() {
 // needed to complete the model).
 func required(m *dfa, state int32) []string { return expected(m, state) }
 
-// value checks a simple value; path "" means the current element.
-func (s *Session) value(st *stype, raw []byte, path string, line int, what string) {
+// value checks a simple value of the current element, or of its attribute
+// attr when attr is not empty.
+func (s *Session) value(st *stype, raw []byte, attr string, line int) {
 	v := normalise(raw, st.ws, s.scratch)
 	if len(v) > 0 && (len(raw) == 0 || &v[0] != &raw[0]) {
 		s.scratch = v[:0] // keep the grown buffer
@@ -329,14 +330,13 @@ func (s *Session) value(st *stype, raw []byte, path string, line int, what strin
 	if len(s.faults) == 0 {
 		return
 	}
-	if path == "" {
-		path = s.path()
+	path := s.path()
+	subject := "value " + engine.EchoBytes(v)
+	if attr != "" {
+		path += "/@" + attr
+		subject = "attribute " + attr + " value " + engine.EchoBytes(v)
 	}
 	for _, fl := range s.faults {
-		subject := "value " + engine.EchoBytes(v)
-		if what != "" {
-			subject = what + " value " + engine.EchoBytes(v)
-		}
 		s.report(fl.kind, path, line, subject+" "+fl.msg, nil)
 	}
 }

@@ -1,0 +1,144 @@
+package mx_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"os"
+	"testing"
+
+	moov "github.com/moov-io/iso20022/pkg/document"
+
+	"github.com/swiftval/swiftval/builtin"
+	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mx"
+)
+
+// Benchmarks compare, on the same bytes, in one `go test -bench` run:
+//
+//   - swiftval: mx.Format.Parse (well-formedness, AppHdr/Document, full
+//     schema validation with every violation located);
+//   - engine: swiftval's whole validation as shipped (builtin.New: parse,
+//     schema, and every registered rule set);
+//   - moov-io: github.com/moov-io/iso20022 v0.2.1
+//     document.ParseIso20022Document followed by Validate;
+//   - encoding-xml: encoding/xml unmarshalling into a generic node tree
+//     (no validation at all: the floor of a reflection-based decoder).
+//
+// Inputs (shared corpus, see SOURCES.md): the 3.2 KB Fedwire pacs.008.001.08
+// sample of moov-io/wire20022, and the Document of the CBPR+ "max"
+// pacs.008.001.08 of phoughton/iso20022-cbpr-ur (moov-io reads no envelope,
+// so every contender gets the Document alone; "cbpr-max-envelope" adds the
+// AppHdr for swiftval).
+
+const corpus = "../../../shared/corpus/mx/"
+
+var benchInputs = []struct{ name, file string }{
+	{"fedwire-3.2KB", "moov-io__wire20022/CustomerCreditTransfer__swiftSample__CustomerCreditTransfer_Scenario1_Step1_pacs.008.xml"},
+	{"cbpr-max-doc", "phoughton__iso20022-cbpr-ur/y2025__pacs.008.max.xml"},
+}
+
+// documentOnly cuts the Document element out of an envelope.
+func documentOnly(raw []byte) []byte {
+	i := bytes.Index(raw, []byte("<Document"))
+	j := bytes.LastIndex(raw, []byte("</Document>"))
+	if i < 0 || j < 0 {
+		return raw
+	}
+	return raw[i : j+len("</Document>")]
+}
+
+type node struct {
+	XMLName xml.Name
+	Attrs   []xml.Attr `xml:",any,attr"`
+	Text    string     `xml:",chardata"`
+	Nodes   []node     `xml:",any"`
+}
+
+func load(b *testing.B, file string) []byte {
+	raw, err := os.ReadFile(corpus + file)
+	if err != nil {
+		b.Skipf("shared corpus not found (%v)", err)
+	}
+	return raw
+}
+
+func BenchmarkParseValidate(b *testing.B) {
+	f := mx.Default()
+	eng := builtin.New(engine.Options{})
+	for _, in := range benchInputs {
+		full := load(b, in.file)
+		doc := documentOnly(full)
+		b.Run(in.name+"/swiftval", func(b *testing.B) {
+			var fs engine.Findings
+			b.SetBytes(int64(len(doc)))
+			b.ReportAllocs()
+			for b.Loop() {
+				fs.Reset()
+				if m := f.Parse(doc, &fs); m == nil || fs.Errors() != 0 {
+					b.Fatalf("not valid: %v", fs.List())
+				}
+			}
+		})
+		b.Run(in.name+"/engine", func(b *testing.B) {
+			b.SetBytes(int64(len(doc)))
+			b.ReportAllocs()
+			for b.Loop() {
+				eng.Validate(context.Background(), doc)
+			}
+		})
+		b.Run(in.name+"/moov-io", func(b *testing.B) {
+			b.SetBytes(int64(len(doc)))
+			b.ReportAllocs()
+			for b.Loop() {
+				d, err := moov.ParseIso20022Document(doc)
+				if err == nil {
+					_ = d.Validate()
+				}
+			}
+		})
+		b.Run(in.name+"/encoding-xml", func(b *testing.B) {
+			b.SetBytes(int64(len(doc)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var n node
+				if err := xml.Unmarshal(doc, &n); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		if !bytes.Equal(full, doc) {
+			b.Run("cbpr-max-envelope/swiftval", func(b *testing.B) {
+				var fs engine.Findings
+				b.SetBytes(int64(len(full)))
+				b.ReportAllocs()
+				for b.Loop() {
+					fs.Reset()
+					f.Parse(full, &fs)
+				}
+			})
+		}
+	}
+}
+
+// TestParseAllocs pins the allocations of parsing and validating the 3.2 KB
+// Fedwire message, typed decoding included when the typed package is
+// linked in (it is, through builtin): the target is at most 100.
+func TestParseAllocs(t *testing.T) {
+	raw, err := os.ReadFile(corpus + benchInputs[0].file)
+	if err != nil {
+		t.Skipf("shared corpus not found (%v)", err)
+	}
+	f := mx.Default()
+	var fs engine.Findings
+	n := testing.AllocsPerRun(200, func() {
+		fs.Reset()
+		f.Parse(raw, &fs)
+	})
+	if fs.Len() != 0 {
+		t.Fatalf("findings %v", fs.List())
+	}
+	if n > 100 {
+		t.Errorf("%v allocations per message, want at most 100", n)
+	}
+}
