@@ -516,3 +516,21 @@ func TestRobustness(t *testing.T) {
 		}
 	}
 }
+
+// TestNoAllocsThroughEngine pins that the pack adds no allocation to a
+// validation: an engine with the pack allocates exactly as much as one
+// without it, for a message that triggers no finding.
+func TestNoAllocsThroughEngine(t *testing.T) {
+	in := []byte(mt103(":33B:EUR1000,00", ":23E:SDVA", ":52A:BANKGB2L", ":71F:EUR1,00"))
+	bare := engine.New(engine.Options{})
+	bare.RegisterFormat(mt.NewFormat())
+	ctx := context.Background()
+	if r := testEngine.Validate(ctx, in); len(r.Findings) != 0 {
+		t.Fatalf("message is not clean: %+v", r.Findings)
+	}
+	with := testing.AllocsPerRun(50, func() { testEngine.Validate(ctx, in) })
+	without := testing.AllocsPerRun(50, func() { bare.Validate(ctx, in) })
+	if with != without {
+		t.Fatalf("allocations with the pack %v, without %v", with, without)
+	}
+}
