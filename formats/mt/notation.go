@@ -219,8 +219,11 @@ func isLinear(nodes []node) bool {
 			if n.lines > 0 && k != len(nodes)-1 {
 				return false
 			}
-			if n.set == setZ || n.min == n.max || k == len(nodes)-1 {
+			if n.min == n.max || k == len(nodes)-1 {
 				continue
+			}
+			if n.set == setZ {
+				return false // z also takes line breaks: not worth the case analysis
 			}
 			nx := &nodes[k+1]
 			switch nx.kind {
