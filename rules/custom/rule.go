@@ -43,7 +43,7 @@ func (r *celRule) Info() engine.RuleInfo { return r.info }
 // of the message's view and adds a finding for each transaction where
 // check is false. A run-time error adds an SV004 finding.
 func (r *celRule) Check(m *engine.Message, f *engine.Findings) {
-	v := viewOf(m)
+	v := ViewOf(m)
 	if v == nil {
 		f.Add(CodeNoView, engine.Error, engine.Location{}, "user rule cannot run: no payment view for "+m.Format+" "+m.Type+" messages")
 		return

@@ -158,7 +158,7 @@ func RegisterAdapter(format string, a Adapter) { adapters.Store(format, a) }
 
 // BuildView returns the View of m, built by m.Body's Viewer or the adapter
 // registered for m.Format; nil when neither applies. It does not cache: rules
-// use the per-message cache (viewOf).
+// use the per-message cache (ViewOf).
 func BuildView(m *engine.Message) *View {
 	if v, ok := m.Body.(Viewer); ok {
 		return v.PaymentView()
@@ -183,10 +183,12 @@ type viewEntry struct {
 
 var viewCache [viewSlots]atomic.Pointer[viewEntry]
 
-// viewOf returns the View of m, building it on first use in this
-// validation. The cache holds views through weak message pointers, so it
-// never keeps a message alive and never confuses two messages.
-func viewOf(m *engine.Message) *View {
+// ViewOf returns the View of m, building it on first use in this
+// validation and returning the same View to every later caller (CEL rules
+// and Go rules alike); nil when no adapter applies. Callers must treat the
+// View as read-only. The cache holds views through weak message pointers,
+// so it never keeps a message alive and never confuses two messages.
+func ViewOf(m *engine.Message) *View {
 	wp := weak.Make(m)
 	slot := &viewCache[slotOf(m)]
 	if e := slot.Load(); e != nil && e.msg == wp {
