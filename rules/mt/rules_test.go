@@ -129,6 +129,10 @@ func lineOf(in, tag string, nth int) int {
 	return 0
 }
 
+// fired collects the IDs of rules whose failing case passed, when
+// TestEveryRuleHasCases runs the case tables.
+var fired map[string]bool
+
 type ruleCase struct {
 	name string
 	in   string
@@ -166,6 +170,9 @@ func runCases(t *testing.T, cases []ruleCase) {
 			wantLine := lineOf(tc.in, tc.tag, nth) + tc.off
 			for _, f := range got {
 				if f.Location.Field == tc.tag && f.Location.Line == wantLine && f.Location.Block == 4 {
+					if fired != nil {
+						fired[f.Rule] = true
+					}
 					return
 				}
 			}
@@ -532,5 +539,21 @@ func TestNoAllocsThroughEngine(t *testing.T) {
 	without := testing.AllocsPerRun(50, func() { bare.Validate(ctx, in) })
 	if with != without {
 		t.Fatalf("allocations with the pack %v, without %v", with, without)
+	}
+}
+
+// TestEveryRuleHasCases runs every case table and checks that each rule of
+// the set produced its finding, at the expected place, in at least one case.
+func TestEveryRuleHasCases(t *testing.T) {
+	fired = map[string]bool{}
+	defer func() { fired = nil }()
+	for _, fn := range []func(*testing.T){TestMT103Rules, TestMT103STPRules, TestFieldRules, TestMT101Rules,
+		TestMT2xxRules, TestMT942Rules, TestMT9xxRules, TestN9xRules} {
+		fn(t)
+	}
+	for _, r := range RuleSet().Rules {
+		if id := r.Info().ID; !fired[id] {
+			t.Errorf("rule %s has no failing case", id)
+		}
 	}
 }
