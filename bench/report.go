@@ -194,6 +194,12 @@ type Report struct {
 	Latency Summary  `json:"latency"`
 	Service Summary  `json:"service"`
 	Server  *Summary `json:"server,omitempty"`
+	// SendDelay is from each request's scheduled time to its actual send:
+	// the pacer's own lateness plus, when every connection is busy, the
+	// wait for one. When it is a large part of Latency while connections
+	// are idle, the harness (or the machine) is the bottleneck, not the
+	// server.
+	SendDelay Summary `json:"send_delay"`
 	// Series is latency over time; Distribution the percentile curve.
 	Series       []Window `json:"series"`
 	Distribution []Point  `json:"distribution"`
@@ -247,6 +253,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	row("client (from scheduled)", r.Latency)
 	row("client (from send)", r.Service)
+	row("send delay (pacer+queue)", r.SendDelay)
 	if r.Server != nil {
 		row("server (Server-Timing)", *r.Server)
 	}

@@ -69,7 +69,7 @@ type Config struct {
 	// 5 s when zero.
 	Drain time.Duration
 	// Window is the resolution of the latency-over-time series; when zero,
-	// 1 s or Duration/maxWindows, whichever is longer.
+	// 100 ms or Duration/maxWindows, whichever is longer.
 	Window time.Duration
 	// Progress, when set, receives a progress line about every second
 	// (rewritten in place with \r) and a final newline.
@@ -112,7 +112,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		cfg.Drain = 5 * time.Second
 	}
 	if cfg.Window <= 0 {
-		cfg.Window = max(time.Second, cfg.Duration/maxWindows)
+		cfg.Window = max(100*time.Millisecond, cfg.Duration/maxWindows)
 	}
 	interval := float64(time.Second) / cfg.Rate
 	warmN := int64(cfg.Rate * cfg.Warmup.Seconds())
@@ -173,7 +173,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				o := w.Do(runCtx, s)
 				t1 := time.Now()
 				if i >= warmN {
-					rec.record(d-warmEnd, t1.Sub(scheduled), t1.Sub(t0), t1.Sub(start)-warmEnd, &o)
+					rec.record(d-warmEnd, t1.Sub(scheduled), t1.Sub(t0), t0.Sub(scheduled), t1.Sub(start)-warmEnd, &o)
 				}
 			}
 		}()
@@ -223,6 +223,7 @@ type recorder struct {
 	lat     *hdrhistogram.Histogram // from the scheduled time
 	svc     *hdrhistogram.Histogram // from the actual send
 	srv     *hdrhistogram.Histogram // Server-Timing
+	wait    *hdrhistogram.Histogram // from the scheduled time to the send
 	wins    []winRec
 	errs    map[string]int64
 	done    int64 // measured requests answered or failed
@@ -244,6 +245,7 @@ func newRecorder(nwin int, window, warmEnd time.Duration) *recorder {
 		lat:     hdrhistogram.New(histLow, histHigh, histDigits),
 		svc:     hdrhistogram.New(histLow, histHigh, histDigits),
 		srv:     hdrhistogram.New(histLow, histHigh, histDigits),
+		wait:    hdrhistogram.New(histLow, histHigh, histDigits),
 		wins:    make([]winRec, nwin),
 		errs:    map[string]int64{},
 	}
@@ -260,9 +262,9 @@ func clampRec(h *hdrhistogram.Histogram, d time.Duration) {
 }
 
 // record adds one measured request: at is its scheduled time from measuring
-// start, lat its latency from then, svc from its actual send, end its
-// completion from measuring start.
-func (r *recorder) record(at, lat, svc, end time.Duration, o *Outcome) {
+// start, lat its latency from then, svc from its actual send, wait from its
+// scheduled time to its send, end its completion from measuring start.
+func (r *recorder) record(at, lat, svc, wait, end time.Duration, o *Outcome) {
 	wi := int(at / r.window)
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -286,6 +288,7 @@ func (r *recorder) record(at, lat, svc, end time.Duration, o *Outcome) {
 	}
 	clampRec(r.lat, lat)
 	clampRec(r.svc, svc)
+	clampRec(r.wait, wait)
 	if o.HasServer {
 		clampRec(r.srv, o.Server)
 	}
@@ -358,6 +361,7 @@ func (r *recorder) report(cfg Config) *Report {
 		Errors:      map[string]int64{},
 		Latency:     summarize(r.lat),
 		Service:     summarize(r.svc),
+		SendDelay:   summarize(r.wait),
 	}
 	for k, v := range r.errs {
 		rep.Errors[k] = v
