@@ -100,3 +100,18 @@ func TestAllocations(t *testing.T) {
 		t.Fatalf("MT940: %v, %d lines", fs, len(m.Sequences("61")))
 	}
 }
+
+var sinkBytes []byte
+
+// BenchmarkBaselineAlloc6K calibrates the machine: one 6 KiB allocation,
+// about what parsing a typical MT103 allocates in total. On a loaded
+// machine compare the MT benchmarks with it rather than with absolute
+// targets.
+func BenchmarkBaselineAlloc6K(b *testing.B) {
+	b.ReportAllocs()
+	cpu := processCPU()
+	for b.Loop() {
+		sinkBytes = make([]byte, 6<<10)
+	}
+	reportCPU(b, cpu)
+}

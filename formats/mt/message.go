@@ -56,7 +56,7 @@ type Message struct {
 	Seqs []Sequence
 
 	blocks  uint8 // bit i set when block i was seen (bit 6 for S)
-	tagBuf  [14]HeaderTag
+	tagBuf  [8]HeaderTag
 	seqBuf  [4]Sequence
 	compBuf []Component
 }
