@@ -20,8 +20,6 @@ func mt101A(m *mt.Message) (a, rest []mt.Field) { return splitAt(m.Fields, "21")
 
 func mt101Rules() []engine.Rule {
 	return []engine.Rule{
-		newRule("mt.MT101.D54", "D54", t101, srcUHB101+" C1",
-			"In each sequence B, an exchange rate in 36 requires the FX deal reference 21F", rule101D54),
 		newRule("mt.MT101.D60", "D60", t101, srcUHB101+" C2",
 			"In each sequence B, 36 is mandatory if 33B is present and the 32B amount is not zero; otherwise 36 is not allowed", rule101D60),
 		newRule("mt.MT101.D61", "D61", t101, srcUHB101+" C3",
@@ -32,8 +30,6 @@ func mt101Rules() []engine.Rule {
 			"In each sequence B, the currency of 33B must differ from that of 32B", rule101D68),
 		newRule("mt.MT101.D64", "D64", t101, srcUHB101o+" C6",
 			"The account servicing institution (52a) may be in sequence A or in sequence B, not both", rule101D64),
-		newRule("mt.MT101.D65", "D65", t101, srcUHB101o+" C7",
-			"In each sequence B, 56a requires 57a", rule101D65),
 		newRule("mt.MT101.D98", "D98", t101, srcUHB101o+" C8",
 			"If 21R is present in sequence A, every 32B must have the same currency", rule101D98),
 	}
@@ -50,13 +46,6 @@ func findBy(fs []mt.Field, pred func(string) bool) *mt.Field {
 		}
 	}
 	return nil
-}
-
-func rule101D54(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	_, rest := mt101A(m)
-	for b, rest := nextSeq(rest, "21"); len(b) > 0; b, rest = nextSeq(rest, "21") {
-		requires(b, "36", "21F", "D54", "field 36 (exchange rate) requires 21F (FX deal reference) in the same transaction", f)
-	}
 }
 
 func rule101D60(_ *engine.Message, m *mt.Message, f *engine.Findings) {
@@ -128,13 +117,6 @@ func rule101D64(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 		if x := find(b, "52a"); x != nil {
 			f.Error("D64", x.Loc(), "field 52a is in sequence A, so it must not be in sequence B")
 		}
-	}
-}
-
-func rule101D65(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	_, rest := mt101A(m)
-	for b, rest := nextSeq(rest, "21"); len(b) > 0; b, rest = nextSeq(rest, "21") {
-		requires(b, "56a", "57a", "D65", "field 56a (intermediary) requires 57a (account with institution) in the same transaction", f)
 	}
 }
 

@@ -61,12 +61,8 @@ func mt103Rules() []engine.Rule {
 			"If 23B is SPRI, SSTD or SPAY and 53B is used, its party identifier is mandatory", ruleE04),
 		newRule("mt.MT103.E05", "E05", t103, srcIBME+" (E05)",
 			"If 23B is SPRI, SSTD or SPAY, 54a may only be option A", ruleE05),
-		newRule("mt.MT103.E06", "E06", t103, srcIBME+" (E06); "+srcUHB103P+" C4",
-			"If 55a is present, 53a and 54a are mandatory", ruleE06),
 		newRule("mt.MT103.E07", "E07", t103, srcUHB103R+unconfirmed,
 			"If 23B is SPRI, SSTD or SPAY, 55a may only be option A", ruleE07),
-		newRule("mt.MT103.C81", "C81", t103, srcUHB103P+" C5",
-			"If 56a is present, 57a is mandatory", ruleC81),
 		newRule("mt.MT103.E16", "E16", t103, srcUHB103P+" C6",
 			"If 23B is SPRI, 56a is not allowed", ruleE16),
 		newRule("mt.MT103.E17", "E17", t103, srcUHB103R+unconfirmed,
@@ -101,8 +97,6 @@ func mt103Rules() []engine.Rule {
 			"The same 23E code must not be repeated", ruleE46),
 		newRule("mt.MT103STP.D19", "D19", []string{"MT103STP"}, src59P+" (C10, D19, T73)",
 			"MT 103 STP between two D19-list countries: the account of 59a must be a valid IBAN", ruleD19),
-		newRule("mt.MT103.D63", "D63", []string{"MT101", "MT103"}, srcFileAct+"; for MT 101/103 by analogy"+unconfirmed,
-			"51A is only valid in FileAct, not in a FIN message", ruleD63),
 	}
 }
 
@@ -201,38 +195,12 @@ func ruleE05(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	}
 }
 
-func ruleE06(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	x := find(m.Fields, "55a")
-	if x == nil {
-		return
-	}
-	if find(m.Fields, "53a") == nil || find(m.Fields, "54a") == nil {
-		f.Error("E06", x.Loc(), "field 55a requires both 53a and 54a")
-	}
-}
-
 func ruleE07(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	if !isSpecialOp(bankOp(m.Fields)) {
 		return
 	}
 	if x := find(m.Fields, "55a"); x != nil && option(x) != "A" {
 		f.Error("E07", x.Loc(), "with 23B SPRI, SSTD or SPAY, field 55a may only be option A")
-	}
-}
-
-func ruleC81(em *engine.Message, m *mt.Message, f *engine.Findings) {
-	fs := m.Fields
-	if em.Type == "MT202COV" || em.Type == "MT205COV" || m.Variant == "COV" {
-		fs, _ = splitAt(fs, "50a") // sequence A only; sequence B is C68
-	}
-	requires(fs, "56a", "57a", "C81", "field 56a (intermediary) requires 57a (account with institution)", f)
-}
-
-// requires reports code at the first field matching ifTag when fs has no
-// field matching thenTag.
-func requires(fs []mt.Field, ifTag, thenTag, code, msg string, f *engine.Findings) {
-	if x := find(fs, ifTag); x != nil && find(fs, thenTag) == nil {
-		f.Error(code, x.Loc(), msg)
 	}
 }
 
@@ -544,11 +512,5 @@ func ruleD19(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 		f.Error("T73", lineLoc(x, 0), "the IBAN in 59a has a country code without IBAN")
 	default:
 		f.Error("D19", lineLoc(x, 0), "the account in 59a must be a valid IBAN (ISO 13616) between these countries")
-	}
-}
-
-func ruleD63(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	if x := find(m.Fields, "51A"); x != nil {
-		f.Error("D63", x.Loc(), "field 51A is only valid in FileAct, not in a FIN message")
 	}
 }

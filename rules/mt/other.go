@@ -14,10 +14,6 @@ const (
 
 func otherRules() []engine.Rule {
 	return []engine.Rule{
-		newRule("mt.MT202.C81", "C81", []string{"MT202", "MT205"}, srcFacts202+unconfirmed,
-			"If 56a is present, 57a is mandatory (sequence A in the COV variants)", ruleC81),
-		newRule("mt.MT202COV.C68", "C68", []string{"MT202COV", "MT205COV"}, srcFacts202+unconfirmed,
-			"In sequence B (underlying customer credit transfer), 56a requires 57a", ruleC68),
 		newRule("mt.MT910.C06", "C06", []string{"MT910"}, srcFacts9xx+"; C06 is the either-50a-or-52a code in the SWIFT Message Format Validation Rules, Oct 2007 (ro.scribd.com/document/134583279)",
 			"Either 50a (ordering customer) or 52a (ordering institution) must be present", ruleC06),
 		newRule("mt.MT940.C24", "C24", []string{"MT940", "MT942"}, srcFacts9xx+unconfirmed,
@@ -33,11 +29,6 @@ func otherRules() []engine.Rule {
 		newRule("mt.MTn96.C31", "C31", []string{"MT196", "MT296", "MT996", "MT195", "MT295", "MT995"}, srcFactsN9x+unconfirmed,
 			"Either field 79 or a copy of the original message's fields may be present, not both", ruleC31),
 	}
-}
-
-func ruleC68(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	_, b := splitAt(m.Fields, "50a")
-	requires(b, "56a", "57a", "C68", "in sequence B, field 56a (intermediary) requires 57a (account with institution)", f)
 }
 
 func ruleC06(_ *engine.Message, m *mt.Message, f *engine.Findings) {
