@@ -22,6 +22,12 @@
 //	for _, s := range m.Sequences("B") { s.Field("32B") ... } // MT101 B, MT202COV B
 //	for _, s := range m.Sequences("61") { ... }               // MT940/942/950 statement lines
 //	m.UETR(), m.UserTag("108"), m.SenderBIC(), m.ReceiverBIC()
+//	mt.MinorUnits("JPY"), mt.ParseAmount("1,5"), mt.ParseDate("250115")
+//
+// A field whose value does not match its format has nil Components, so
+// f.Amount() and friends return ok false / "": rules should then skip the
+// check (the format has already reported the syntax error). Field.Seq and
+// SeqIndex say which sequence occurrence a field belongs to.
 //
 // Message.Type is "MT103", "MT103STP", "MT103REMIT", "MT202COV" ...; Base
 // drops the variant. Field syntax, presence, order, options, repetition,

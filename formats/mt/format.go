@@ -329,7 +329,7 @@ func (p *parser) checkUser() {
 			}
 		}
 	}
-	if uetrRequired[m.Type] && m.App.Input {
+	if uetrRequired[m.Type] && m.App.Present {
 		if _, ok := m.UserTag("121"); !ok {
 			l, c := m.App.Line, m.App.Column
 			if len(m.User) > 0 {
