@@ -15,6 +15,10 @@
 // silently what they cannot read, and never report a problem the parser
 // already reports.
 //
+// Rules of a common shape are data: presence conditions ("if 56a then 57a",
+// presence.go) and the MT 103 option rules under 23B SPRI/SSTD/SPAY
+// (options.go) are tables; the other rules are small functions.
+//
 // Each rule cites its source in RuleInfo.Source: the SWIFT User Handbook
 // (UHB) page that states the rule, by release, as collected in
 // /work/shared/reference/mt-facts.md. Rules whose code or text could not be

@@ -55,20 +55,6 @@ func mt103Rules() []engine.Rule {
 			"If 23B is SPRI, 23E may only hold SDVA, TELB, PHOB or INTC (MT 103 STP: SDVA or INTC)", ruleE01),
 		newRule("mt.MT103.E02", "E02", t103, srcUHB103R+" C3; "+srcIBME+" (E02)",
 			"If 23B is SSTD or SPAY, 23E is not allowed", ruleE02),
-		newRule("mt.MT103.E03", "E03", t103, srcUHB103R+" C4; "+srcIBME+" (E03)",
-			"If 23B is SPRI, SSTD or SPAY, 53a must not be option D", ruleE03),
-		newRule("mt.MT103.E04", "E04", t103, srcUHB103R+" C5; "+srcIBME+" (E04)",
-			"If 23B is SPRI, SSTD or SPAY and 53B is used, its party identifier is mandatory", ruleE04),
-		newRule("mt.MT103.E05", "E05", t103, srcIBME+" (E05)",
-			"If 23B is SPRI, SSTD or SPAY, 54a may only be option A", ruleE05),
-		newRule("mt.MT103.E07", "E07", t103, srcUHB103R+unconfirmed,
-			"If 23B is SPRI, SSTD or SPAY, 55a may only be option A", ruleE07),
-		newRule("mt.MT103.E16", "E16", t103, srcUHB103P+" C6",
-			"If 23B is SPRI, 56a is not allowed", ruleE16),
-		newRule("mt.MT103.E17", "E17", t103, srcUHB103R+unconfirmed,
-			"If 23B is SSTD or SPAY, 56a may only be option A or C, and option C must carry a clearing code", ruleE17),
-		newRule("mt.MT103.E09", "E09", t103, srcUHB103R+unconfirmed,
-			"If 23B is SPRI, SSTD or SPAY, 57a may only be option A, C or D, and option D must carry a party identifier", ruleE09),
 		newRule("mt.MT103.E10", "E10", t103, src59P+"; "+srcUHB103R+unconfirmed,
 			"If 23B is SPRI, SSTD or SPAY (always in MT 103 STP), the account of 59a is mandatory", ruleE10),
 		newRule("mt.MT103.E18", "E18", t103, "knowledge.xmldation.com/support/swift/fields/field_23e (CHQB: the account line of 59a must not be used)"+unconfirmed,
@@ -165,90 +151,6 @@ func ruleE02(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 		if fs[i].Tag == "23E" {
 			f.Error("E02", fs[i].Loc(), "with 23B SSTD or SPAY, field 23E is not allowed")
 		}
-	}
-}
-
-func ruleE03(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	if !isSpecialOp(bankOp(m.Fields)) {
-		return
-	}
-	if x := find(m.Fields, "53D"); x != nil {
-		f.Error("E03", x.Loc(), "with 23B SPRI, SSTD or SPAY, field 53a must not be option D")
-	}
-}
-
-func ruleE04(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	if !isSpecialOp(bankOp(m.Fields)) {
-		return
-	}
-	if x := find(m.Fields, "53B"); x != nil && !hasSlashLine(x.Value) {
-		f.Error("E04", x.Loc(), "with 23B SPRI, SSTD or SPAY, field 53B must carry a party identifier")
-	}
-}
-
-func ruleE05(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	if !isSpecialOp(bankOp(m.Fields)) {
-		return
-	}
-	if x := find(m.Fields, "54a"); x != nil && option(x) != "A" {
-		f.Error("E05", x.Loc(), "with 23B SPRI, SSTD or SPAY, field 54a may only be option A")
-	}
-}
-
-func ruleE07(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	if !isSpecialOp(bankOp(m.Fields)) {
-		return
-	}
-	if x := find(m.Fields, "55a"); x != nil && option(x) != "A" {
-		f.Error("E07", x.Loc(), "with 23B SPRI, SSTD or SPAY, field 55a may only be option A")
-	}
-}
-
-func ruleE16(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	if bankOp(m.Fields) != "SPRI" {
-		return
-	}
-	if x := find(m.Fields, "56a"); x != nil {
-		f.Error("E16", x.Loc(), "with 23B SPRI, field 56a is not allowed")
-	}
-}
-
-func ruleE17(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	if op := bankOp(m.Fields); op != "SSTD" && op != "SPAY" {
-		return
-	}
-	x := find(m.Fields, "56a")
-	if x == nil {
-		return
-	}
-	switch option(x) {
-	case "A":
-	case "C":
-		// 56C is "/34x"; a clearing system code is written "//" + code.
-		if len(x.Value) < 4 || x.Value[1] != '/' {
-			f.Error("E17", x.Loc(), "with 23B SSTD or SPAY, field 56C must carry a clearing system code (//…)")
-		}
-	default:
-		f.Error("E17", x.Loc(), "with 23B SSTD or SPAY, field 56a may only be option A or C")
-	}
-}
-
-func ruleE09(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	if !isSpecialOp(bankOp(m.Fields)) {
-		return
-	}
-	x := find(m.Fields, "57a")
-	if x == nil {
-		return
-	}
-	switch option(x) {
-	case "A", "C":
-	case "D":
-		if !hasSlashLine(x.Value) {
-			f.Error("E09", x.Loc(), "with 23B SPRI, SSTD or SPAY, field 57D must carry a party identifier")
-		}
-	default:
-		f.Error("E09", x.Loc(), "with 23B SPRI, SSTD or SPAY, field 57a may only be option A, C or D")
 	}
 }
 

@@ -14,6 +14,7 @@ func RuleSet() *engine.RuleSet {
 	rules = append(rules, mt103Rules()...)
 	rules = append(rules, mt101Rules()...)
 	rules = append(rules, otherRules()...)
+	rules = append(rules, optionRuleList()...)
 	rules = append(rules, presenceRuleList()...)
 	rules = append(rules, fieldRules()...)
 	return &engine.RuleSet{
