@@ -81,4 +81,5 @@ const (
 	codeT50 = "T50" // date (UHB-2006)
 	codeT51 = "T51" // D/C mark code word (JS table; unconfirmed)
 	codeT52 = "T52" // currency code (UHB-2015)
+	codeT56 = "T56" // 50F/59F numbered lines (UHB-2017 us1m/ajh017.htm)
 )

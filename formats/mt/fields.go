@@ -9,6 +9,7 @@ type fieldSpec struct {
 	notation string
 	names    string // comma-separated component names
 	slash    bool   // T26: must not start or end with '/' nor contain "//"
+	numbered byte   // > 0: NameAndAddress lines are "1!n/33x", numbers 1..numbered ascending (T56)
 	pat      *Pattern
 }
 
@@ -55,9 +56,10 @@ var fieldSpecs = []fieldSpec{
 	{tag: "36", notation: "12d", names: "Rate"},
 	{tag: "50A", notation: "[/34x$]<BIC>", names: "Account,BIC"},
 	{tag: "50C", notation: "<BIC>", names: "BIC"},
-	// 50F: party identifier line then up to 4 lines; SWIFT's numbered line
-	// structure (1!n/33x, T56) is not enforced here.
-	{tag: "50F", notation: "35x$4*35x", names: "PartyIdentifier,NameAndAddress"},
+	// 50F: party identifier line then up to 4 numbered lines "1!n/33x"
+	// (numbers 1-8 in ascending order, T56: UHB-2017 us1m/ajh017.htm via
+	// mt-facts; the country code check T73 is not done here).
+	{tag: "50F", notation: "35x$4*35x", names: "PartyIdentifier,NameAndAddress", numbered: '8'},
 	{tag: "50G", notation: "/34x$<BIC>", names: "Account,BIC"},
 	{tag: "50H", notation: "/34x$4*35x", names: "Account,NameAndAddress"},
 	{tag: "50K", notation: "[/34x$]4*35x", names: "Account,NameAndAddress"},
@@ -88,9 +90,9 @@ var fieldSpecs = []fieldSpec{
 	{tag: "58D", notation: notPartyD, names: namPartyD},
 	{tag: "59", notation: "[/34x$]4*35x", names: "Account,NameAndAddress"},
 	{tag: "59A", notation: "[/34x$]<BIC>", names: "Account,BIC"},
-	// 59F: account then up to 4 lines; the numbered line structure
-	// (1!n/33x, T56) is not enforced here.
-	{tag: "59F", notation: "[/34x$]4*35x", names: "Account,NameAndAddress"},
+	// 59F: account then up to 4 numbered lines "1!n/33x", numbers 1-3 in
+	// ascending order (T56, as 50F; T73 not done here).
+	{tag: "59F", notation: "[/34x$]4*35x", names: "Account,NameAndAddress", numbered: '3'},
 	{tag: "60F", notation: notBal, names: namBal},
 	{tag: "60M", notation: notBal, names: namBal},
 	// 61: value date, entry date (MMDD), D/C mark (C, D, RC, RD), funds

@@ -63,7 +63,7 @@ func (m *Message) checkSyntax(p *parser) {
 		if f.Tag == "61" {
 			fix61(f)
 		}
-		if sem || s.slash {
+		if sem || s.slash || s.numbered > 0 {
 			p.postCheck(f, s)
 		}
 	}
@@ -107,6 +107,9 @@ func (p *parser) postCheck(f *Field, s *fieldSpec) {
 		if len(v) > 0 && (v[0] == '/' || v[len(v)-1] == '/' || containsSlashSlash(v)) {
 			p.err(codeT26, f.locAt(0), "field "+f.Tag+" must not start or end with '/' nor contain \"//\": "+engine.Echo(v))
 		}
+	}
+	if s.numbered > 0 {
+		p.checkNumbered(f, s.numbered)
 	}
 	for i := range f.Components {
 		c := &f.Components[i]
@@ -161,6 +164,51 @@ func (p *parser) postCheck(f *Field, s *fieldSpec) {
 			p.err(code, f.locAt(c.Offset), "field "+f.Tag+": "+c.Name+" "+engine.Echo(v)+" "+bad)
 		}
 	}
+}
+
+// checkNumbered checks the numbered lines of 50F/59F: each "N/text" with
+// N from 1 to max, numbers never decreasing (T56).
+func (p *parser) checkNumbered(f *Field, max byte) {
+	var c *Component
+	for i := range f.Components {
+		if f.Components[i].Name == "NameAndAddress" {
+			c = &f.Components[i]
+		}
+	}
+	if c == nil {
+		return
+	}
+	v, off := c.Value, c.Offset
+	last := byte('0')
+	for len(v) > 0 {
+		line := v
+		if k := indexByte(v, '\n'); k >= 0 {
+			line = v[:k]
+			v = v[k+1:]
+		} else {
+			v = ""
+		}
+		line = trimCR(line)
+		switch {
+		case len(line) < 3 || line[1] != '/' || line[0] < '1' || line[0] > max:
+			p.err(codeT56, f.locAt(off), "field "+f.Tag+": line "+engine.Echo(cut(line, 12))+" must be a line number 1-"+string(max)+", '/' and text")
+		case line[0] < last:
+			p.err(codeT56, f.locAt(off), "field "+f.Tag+": line numbers must be in ascending order")
+		default:
+			last = line[0]
+		}
+		off += len(line)
+		for off < len(f.Value) && (f.Value[off] == '\r' || f.Value[off] == '\n') {
+			off++
+		}
+	}
+}
+
+func trimCR(s string) string {
+	if n := len(s); n > 0 && s[n-1] == '\r' {
+		return s[:n-1]
+	}
+	return s
 }
 
 // checkDecimal applies SWIFT's decimal rules: at least one digit before the
