@@ -44,6 +44,7 @@ func (m *Message) checkSyntax(p *parser) {
 		if !s.pat.match(&mt, f.Value) {
 			fl := mt.failure()
 			p.err(fl.Code, f.locAt(fl.Offset), "field "+f.Tag+": "+fl.Reason+" (format "+s.notation+")")
+			p.partialCheck(f, s, &mt, fl)
 			continue
 		}
 		buf := m.compBuf
@@ -113,56 +114,86 @@ func (p *parser) postCheck(f *Field, s *fieldSpec) {
 	}
 	for i := range f.Components {
 		c := &f.Components[i]
-		v := c.Value
-		bad := ""
-		code := ""
-		switch c.Name {
-		case "Date", "ValueDate":
-			if _, _, _, ok := ParseDate(v); !ok {
-				code, bad = codeT50, "is not a valid date (YYMMDD)"
-			}
-		case "EntryDate":
-			if len(v) == 4 {
-				mo := int(v[0]-'0')*10 + int(v[1]-'0')
-				d := int(v[2]-'0')*10 + int(v[3]-'0')
-				if mo < 1 || mo > 12 || d < 1 || d > daysIn(2000, mo) {
-					code, bad = codeT50, "is not a valid date (MMDD)"
-				}
-			}
-		case "Time":
-			if !validHHMM(v) {
-				code, bad = codeT38, "is not a valid time (HHMM)"
-			}
-		case "Offset":
-			// UHB-2006 ALAF007: HH 00-13, MM 00-59 (T16).
-			if len(v) == 4 && (int(v[0]-'0')*10+int(v[1]-'0') > 13 || int(v[2]-'0')*10+int(v[3]-'0') > 59) {
-				code, bad = "T16", "is not a valid time offset (HH 00-13, MM 00-59)"
-			}
-		case "Sign":
-			if v != "+" && v != "-" {
-				code, bad = codeT15, "must be + or -"
-			}
-		case "Currency":
-			if _, ok := ccyUnits[v]; !ok {
-				code, bad = codeT52, "is not an ISO 4217 currency code"
-			}
-		case "Amount", "Rate":
-			code, bad = checkDecimal(v)
-		case "Mark":
-			switch f.Tag {
-			case "61":
-				if !validMark61(v) {
-					code, bad = codeT51, "must be C, D, RC or RD"
-				}
-			default:
-				if v != "C" && v != "D" {
-					code, bad = codeT51, "must be C or D"
-				}
+		if code, bad := semCheck(kindOf(c.Name), f.Tag, c.Value); bad != "" {
+			p.err(code, f.locAt(c.Offset), "field "+f.Tag+": "+c.Name+" "+engine.Echo(c.Value)+" "+bad)
+		}
+	}
+}
+
+// semCheck checks one component value of a known kind and returns the code
+// and the reason when it is wrong.
+func semCheck(k semKind, tag, v string) (code, bad string) {
+	switch k {
+	case semDate:
+		if _, _, _, ok := ParseDate(v); !ok {
+			return codeT50, "is not a valid date (YYMMDD)"
+		}
+	case semMMDD:
+		if len(v) == 4 {
+			mo := int(v[0]-'0')*10 + int(v[1]-'0')
+			d := int(v[2]-'0')*10 + int(v[3]-'0')
+			if mo < 1 || mo > 12 || d < 1 || d > daysIn(2000, mo) {
+				return codeT50, "is not a valid date (MMDD)"
 			}
 		}
-		if bad != "" {
-			p.err(code, f.locAt(c.Offset), "field "+f.Tag+": "+c.Name+" "+engine.Echo(v)+" "+bad)
+	case semTime:
+		if !validHHMM(v) {
+			return codeT38, "is not a valid time (HHMM)"
 		}
+	case semOffset:
+		// UHB-2006 ALAF007: HH 00-13, MM 00-59 (T16).
+		if len(v) == 4 && (int(v[0]-'0')*10+int(v[1]-'0') > 13 || int(v[2]-'0')*10+int(v[3]-'0') > 59) {
+			return "T16", "is not a valid time offset (HH 00-13, MM 00-59)"
+		}
+	case semSign:
+		if v != "+" && v != "-" {
+			return codeT15, "must be + or -"
+		}
+	case semCurrency:
+		if _, ok := ccyUnits[v]; !ok {
+			return codeT52, "is not an ISO 4217 currency code"
+		}
+	case semDecimal:
+		return checkDecimal(v)
+	case semMark:
+		if tag == "61" {
+			if !validMark61(v) {
+				return codeT51, "must be C, D, RC or RD"
+			}
+		} else if v != "C" && v != "D" {
+			return codeT51, "must be C or D"
+		}
+	}
+	return "", ""
+}
+
+// partialCheck runs the semantic checks on the components before a
+// structural failure at offset off (linear patterns only), so a wrong date
+// is reported even when the amount after it is malformed too.
+func (p *parser) partialCheck(f *Field, s *fieldSpec, mt *matcher, fail Failure) {
+	if !s.pat.linear {
+		return
+	}
+	for i := range mt.caps[:s.pat.ncomp] {
+		mt.caps[i] = span{-1, -1}
+	}
+	s.pat.matchLinear(mt, f.Value)
+	for c := 0; c < s.pat.ncomp; c++ {
+		sp := mt.caps[c]
+		ci := &s.pat.comps[c]
+		if sp.lo < 0 || c == fail.Component || int(sp.hi) > fail.Offset || ci.kind == semNone || ci.kind == semDecimal {
+			continue
+		}
+		v := f.Value[sp.lo:sp.hi]
+		if len(v) < ci.min {
+			continue
+		}
+		if code, bad := semCheck(ci.kind, f.Tag, v); bad != "" {
+			p.err(code, f.locAt(int(sp.lo)), "field "+f.Tag+": "+ci.name+" "+engine.Echo(v)+" "+bad)
+		}
+	}
+	for i := range mt.caps {
+		mt.caps[i] = span{-1, -1}
 	}
 }
 
