@@ -9,8 +9,8 @@ import (
 
 // address summarises one PstlAdr element from its leaves.
 type address struct {
-	path      string
-	pos       typed.Pos // the PstlAdr element
+	leaf      *typed.Leaf // first leaf, to build the path when reporting
+	pos       typed.Pos   // the PstlAdr element
 	ppos      typed.Pos
 	adrLines  int
 	line3     typed.Pos // third AdrLine
@@ -22,8 +22,7 @@ type address struct {
 // contiguous in walk order and share ParentPos) into address summaries.
 // Remittance location addresses (under RltdRmtInf) are left out: the CBPR+
 // address rules cover party and agent addresses.
-func addresses(t *typed.Message) []address {
-	var out []address
+func addresses(t *typed.Message, out []address) []address {
 	ls := t.Leaves()
 	for i := range ls {
 		l := &ls[i]
@@ -38,8 +37,7 @@ func addresses(t *typed.Message) []address {
 			continue
 		}
 		if len(out) == 0 || out[len(out)-1].ppos != l.ParentPos {
-			p := t.LeafPath(l)
-			out = append(out, address{path: p[:strings.LastIndexByte(p, '/')], pos: l.ParentPos, ppos: l.ParentPos})
+			out = append(out, address{leaf: l, pos: l.ParentPos, ppos: l.ParentPos})
 		}
 		a := &out[len(out)-1]
 		switch l.Name {
@@ -64,7 +62,8 @@ func (c *checker) checkAddress(m *engine.Message, f *engine.Findings) {
 	if t == nil {
 		return
 	}
-	for _, a := range addresses(t) {
+	var buf [8]address
+	for _, a := range addresses(t, buf[:0]) {
 		if !a.other {
 			continue // unstructured: cbpr.address.unstructured
 		}
@@ -80,10 +79,10 @@ func (c *checker) checkAddress(m *engine.Message, f *engine.Findings) {
 			if !a.ctry {
 				miss = append(miss, "Ctry")
 			}
-			f.Errorf(CodeAddress, t.Loc(a.path, a.pos), "%s postal address lacks %s; CBPR+ requires TwnNm and Ctry", kind, strings.Join(miss, " and "))
+			f.Errorf(CodeAddress, t.Loc(t.ParentPath(a.leaf), a.pos), "%s postal address lacks %s; CBPR+ requires TwnNm and Ctry", kind, strings.Join(miss, " and "))
 		}
 		if a.adrLines > 2 {
-			f.Errorf(CodeAddress, t.Loc(a.path+"/AdrLine[3]", a.line3), "hybrid postal address has %d AdrLine; CBPR+ allows at most 2 with structured elements", a.adrLines)
+			f.Errorf(CodeAddress, t.Loc(t.ParentPath(a.leaf)+"/AdrLine[3]", a.line3), "hybrid postal address has %d AdrLine; CBPR+ allows at most 2 with structured elements", a.adrLines)
 		}
 	}
 }
@@ -94,7 +93,8 @@ func (c *checker) checkUnstructured(m *engine.Message, f *engine.Findings) {
 		return
 	}
 	rel := ""
-	for _, a := range addresses(t) {
+	var buf [8]address
+	for _, a := range addresses(t, buf[:0]) {
 		if a.other || a.adrLines == 0 {
 			continue
 		}
@@ -102,9 +102,9 @@ func (c *checker) checkUnstructured(m *engine.Message, f *engine.Findings) {
 			rel = c.release(t)
 		}
 		if rel == "SR2025" {
-			f.Warnf(CodeUnstructured, t.Loc(a.path, a.pos), "postal address is unstructured (AdrLine only): accepted under SR2025, refused from 14 November 2026 (SR2026); use TwnNm and Ctry")
+			f.Warnf(CodeUnstructured, t.Loc(t.ParentPath(a.leaf), a.pos), "postal address is unstructured (AdrLine only): accepted under SR2025, refused from 14 November 2026 (SR2026); use TwnNm and Ctry")
 			continue
 		}
-		f.Errorf(CodeUnstructured, t.Loc(a.path, a.pos), "postal address is unstructured (AdrLine only), refused under %s; a structured or hybrid address with TwnNm and Ctry is required", rel)
+		f.Errorf(CodeUnstructured, t.Loc(t.ParentPath(a.leaf), a.pos), "postal address is unstructured (AdrLine only), refused under %s; a structured or hybrid address with TwnNm and Ctry is required", rel)
 	}
 }

@@ -70,49 +70,48 @@ func checkMsgDefIdr(m *engine.Message, f *engine.Findings) {
 
 type agents struct {
 	instg, instd *typed.BranchAndFinancialInstitutionIdentification6
-	path         string // path of the block holding them
+	block        string // block holding them, under the message element
 }
 
 // txAgents returns the instructing and instructed agents of the (first)
 // transaction, or of the group header when the transaction has none.
 func txAgents(t *typed.Message) (a agents) {
-	doc := t.DocPath()
 	switch {
 	case t.Pacs008 != nil:
 		g := &t.Pacs008.GrpHdr
-		a = agents{g.InstgAgt, g.InstdAgt, doc + "/GrpHdr"}
+		a = agents{g.InstgAgt, g.InstdAgt, "GrpHdr"}
 		if len(t.Pacs008.CdtTrfTxInf) > 0 {
 			tx := &t.Pacs008.CdtTrfTxInf[0]
-			a = pick(a, tx.InstgAgt, tx.InstdAgt, doc+"/CdtTrfTxInf[1]")
+			a = pick(a, tx.InstgAgt, tx.InstdAgt, "CdtTrfTxInf[1]")
 		}
 	case t.Pacs009 != nil:
 		g := &t.Pacs009.GrpHdr
-		a = agents{g.InstgAgt, g.InstdAgt, doc + "/GrpHdr"}
+		a = agents{g.InstgAgt, g.InstdAgt, "GrpHdr"}
 		if len(t.Pacs009.CdtTrfTxInf) > 0 {
 			tx := &t.Pacs009.CdtTrfTxInf[0]
-			a = pick(a, tx.InstgAgt, tx.InstdAgt, doc+"/CdtTrfTxInf[1]")
+			a = pick(a, tx.InstgAgt, tx.InstdAgt, "CdtTrfTxInf[1]")
 		}
 	case t.Pacs004 != nil:
 		g := &t.Pacs004.GrpHdr
-		a = agents{g.InstgAgt, g.InstdAgt, doc + "/GrpHdr"}
+		a = agents{g.InstgAgt, g.InstdAgt, "GrpHdr"}
 		if len(t.Pacs004.TxInf) > 0 {
 			tx := &t.Pacs004.TxInf[0]
-			a = pick(a, tx.InstgAgt, tx.InstdAgt, doc+"/TxInf[1]")
+			a = pick(a, tx.InstgAgt, tx.InstdAgt, "TxInf[1]")
 		}
 	case t.Pacs002 != nil:
 		g := &t.Pacs002.GrpHdr
-		a = agents{g.InstgAgt, g.InstdAgt, doc + "/GrpHdr"}
+		a = agents{g.InstgAgt, g.InstdAgt, "GrpHdr"}
 		if len(t.Pacs002.TxInfAndSts) > 0 {
 			tx := &t.Pacs002.TxInfAndSts[0]
-			a = pick(a, tx.InstgAgt, tx.InstdAgt, doc+"/TxInfAndSts[1]")
+			a = pick(a, tx.InstgAgt, tx.InstdAgt, "TxInfAndSts[1]")
 		}
 	}
 	return a
 }
 
-func pick(a agents, instg, instd *typed.BranchAndFinancialInstitutionIdentification6, path string) agents {
+func pick(a agents, instg, instd *typed.BranchAndFinancialInstitutionIdentification6, block string) agents {
 	if instg != nil || instd != nil {
-		return agents{instg, instd, path}
+		return agents{instg, instd, block}
 	}
 	return a
 }
@@ -134,7 +133,7 @@ func checkFromTo(m *engine.Message, f *engine.Findings) {
 		return
 	}
 	a := txAgents(t)
-	pairs := []struct {
+	pairs := [...]struct {
 		bah   typed.Text
 		path  string
 		agent *typed.BranchAndFinancialInstitutionIdentification6
@@ -148,7 +147,7 @@ func checkFromTo(m *engine.Message, f *engine.Findings) {
 			continue
 		}
 		if bic8(p.bah.Value) != bic8(p.agent.FinInstnId.BICFI.Value) {
-			f.Errorf(CodeFromTo, t.Loc(p.path, p.bah.Pos), "AppHdr BIC %s differs from %s BIC %s (%s/%s/FinInstnId/BICFI)", engine.Echo(p.bah.Value), p.name, engine.Echo(p.agent.FinInstnId.BICFI.Value), a.path, p.name)
+			f.Errorf(CodeFromTo, t.Loc(p.path, p.bah.Pos), "AppHdr BIC %s differs from %s BIC %s (%s/%s/FinInstnId/BICFI)", engine.Echo(p.bah.Value), p.name, engine.Echo(p.agent.FinInstnId.BICFI.Value), t.DocPath()+"/"+a.block, p.name)
 		}
 	}
 }
@@ -250,13 +249,13 @@ func checkUETR(m *engine.Message, f *engine.Findings) {
 		tx = "CdtTrfTxInf"
 	}
 	for i, id := range ids {
-		p := t.DocPath() + "/" + tx + "[" + strconv.Itoa(i+1) + "]/PmtId"
+		p := func() string { return t.DocPath() + "/" + tx + "[" + strconv.Itoa(i+1) + "]/PmtId" }
 		if !id.UETR.Present() {
-			f.Errorf(CodeUETR, t.Loc(p, id.Pos), "PmtId/UETR is missing; CBPR+ makes the UETR mandatory")
+			f.Errorf(CodeUETR, t.Loc(p(), id.Pos), "PmtId/UETR is missing; CBPR+ makes the UETR mandatory")
 			continue
 		}
 		if !isUUIDv4(id.UETR.Value) {
-			f.Errorf(CodeUETR, t.Loc(p+"/UETR", id.UETR.Pos), "UETR %s is not a lower-case UUID version 4 (8-4-4-4-12 hex digits, version 4, variant 8, 9, a or b)", engine.Echo(id.UETR.Value))
+			f.Errorf(CodeUETR, t.Loc(p()+"/UETR", id.UETR.Pos), "UETR %s is not a lower-case UUID version 4 (8-4-4-4-12 hex digits, version 4, variant 8, 9, a or b)", engine.Echo(id.UETR.Value))
 		}
 	}
 }
@@ -454,18 +453,22 @@ func checkInstrIDSlashes(m *engine.Message, f *engine.Findings) {
 }
 
 // statusTx yields the pacs.002 transaction statuses with their paths.
-func statusTx(t *typed.Message, fn func(tx *typed.PaymentTransaction110, path string)) {
+func statusTx(t *typed.Message, fn func(tx *typed.PaymentTransaction110, i int)) {
 	if t == nil || t.Pacs002 == nil {
 		return
 	}
 	for i := range t.Pacs002.TxInfAndSts {
-		fn(&t.Pacs002.TxInfAndSts[i], t.DocPath()+"/TxInfAndSts["+strconv.Itoa(i+1)+"]")
+		fn(&t.Pacs002.TxInfAndSts[i], i)
 	}
+}
+
+func stsPath(t *typed.Message, i int) string {
+	return t.DocPath() + "/TxInfAndSts[" + strconv.Itoa(i+1) + "]"
 }
 
 func checkRejectReason(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
-	statusTx(t, func(tx *typed.PaymentTransaction110, path string) {
+	statusTx(t, func(tx *typed.PaymentTransaction110, i int) {
 		if trim(tx.TxSts.Value) != "RJCT" {
 			return
 		}
@@ -474,15 +477,15 @@ func checkRejectReason(m *engine.Message, f *engine.Findings) {
 				return
 			}
 		}
-		f.Errorf(CodeRejectReason, t.Loc(path+"/TxSts", tx.TxSts.Pos), "TxSts is RJCT but no StsRsnInf/Rsn gives the reason")
+		f.Errorf(CodeRejectReason, t.Loc(stsPath(t, i)+"/TxSts", tx.TxSts.Pos), "TxSts is RJCT but no StsRsnInf/Rsn gives the reason")
 	})
 }
 
 func checkRejectSttlmDt(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
-	statusTx(t, func(tx *typed.PaymentTransaction110, path string) {
+	statusTx(t, func(tx *typed.PaymentTransaction110, i int) {
 		if trim(tx.TxSts.Value) == "RJCT" && tx.FctvIntrBkSttlmDt != nil {
-			f.Errorf(CodeRejectSttlmDt, t.Loc(path+"/FctvIntrBkSttlmDt", tx.FctvIntrBkSttlmDt.Pos), "TxSts is RJCT; FctvIntrBkSttlmDt is not allowed for a rejected transaction")
+			f.Errorf(CodeRejectSttlmDt, t.Loc(stsPath(t, i)+"/FctvIntrBkSttlmDt", tx.FctvIntrBkSttlmDt.Pos), "TxSts is RJCT; FctvIntrBkSttlmDt is not allowed for a rejected transaction")
 		}
 	})
 }
@@ -544,49 +547,64 @@ func checkCopyDuplicate(m *engine.Message, f *engine.Findings) {
 	}
 }
 
-// parties yields the PartyIdentification135 parties of the first pacs.008
-// transaction or of a pacs.009 COV underlying transfer, with their paths.
-func parties(t *typed.Message, fn func(p *typed.PartyIdentification135, path, name string)) {
+// party is one PartyIdentification135 of a transaction.
+type party struct {
+	p          *typed.PartyIdentification135
+	name       string
+	tx         int  // transaction index
+	underlying bool // inside a pacs.009 UndrlygCstmrCdtTrf
+}
+
+// path returns the party's XPath.
+func (p party) path(t *typed.Message) string {
+	s := txPath(t, p.tx)
+	if p.underlying {
+		s += "/UndrlygCstmrCdtTrf"
+	}
+	return s + "/" + p.name
+}
+
+// parties calls fn for the parties of each pacs.008 transaction and of each
+// pacs.009 COV underlying transfer.
+func parties(t *typed.Message, fn func(p party)) {
 	if t == nil {
 		return
 	}
-	each := func(base string, named map[string]*typed.PartyIdentification135, order []string) {
-		for _, n := range order {
-			if p := named[n]; p != nil {
-				fn(p, base+"/"+n, n)
+	each := func(i int, u bool, ultD, initg, dbtr, cdtr, ultC *typed.PartyIdentification135) {
+		for _, p := range [...]party{{ultD, "UltmtDbtr", i, u}, {initg, "InitgPty", i, u}, {dbtr, "Dbtr", i, u}, {cdtr, "Cdtr", i, u}, {ultC, "UltmtCdtr", i, u}} {
+			if p.p != nil {
+				fn(p)
 			}
 		}
 	}
-	order := []string{"UltmtDbtr", "InitgPty", "Dbtr", "Cdtr", "UltmtCdtr"}
 	switch {
 	case t.Pacs008 != nil:
 		for i := range t.Pacs008.CdtTrfTxInf {
 			tx := &t.Pacs008.CdtTrfTxInf[i]
-			each(txPath(t, i), map[string]*typed.PartyIdentification135{"UltmtDbtr": tx.UltmtDbtr, "InitgPty": tx.InitgPty, "Dbtr": &tx.Dbtr, "Cdtr": &tx.Cdtr, "UltmtCdtr": tx.UltmtCdtr}, order)
+			each(i, false, tx.UltmtDbtr, tx.InitgPty, &tx.Dbtr, &tx.Cdtr, tx.UltmtCdtr)
 		}
 	case t.Pacs009 != nil:
 		for i := range t.Pacs009.CdtTrfTxInf {
-			u := t.Pacs009.CdtTrfTxInf[i].UndrlygCstmrCdtTrf
-			if u == nil {
-				continue
+			if u := t.Pacs009.CdtTrfTxInf[i].UndrlygCstmrCdtTrf; u != nil {
+				each(i, true, u.UltmtDbtr, u.InitgPty, &u.Dbtr, &u.Cdtr, u.UltmtCdtr)
 			}
-			each(txPath(t, i)+"/UndrlygCstmrCdtTrf", map[string]*typed.PartyIdentification135{"UltmtDbtr": u.UltmtDbtr, "InitgPty": u.InitgPty, "Dbtr": &u.Dbtr, "Cdtr": &u.Cdtr, "UltmtCdtr": u.UltmtCdtr}, order)
 		}
 	}
 }
 
 func checkPartyName(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
-	parties(t, func(p *typed.PartyIdentification135, path, name string) {
-		if p.PstlAdr != nil && !p.Nm.Present() {
-			f.Errorf(CodePartyName, t.Loc(path+"/PstlAdr", p.PstlAdr.Pos), "%s has a PstlAdr but no Nm; the name is mandatory with a postal address", name)
+	parties(t, func(pt party) {
+		if p := pt.p; p.PstlAdr != nil && !p.Nm.Present() {
+			f.Errorf(CodePartyName, t.Loc(pt.path(t)+"/PstlAdr", p.PstlAdr.Pos), "%s has a PstlAdr but no Nm; the name is mandatory with a postal address", pt.name)
 		}
 	})
 }
 
 func checkPartyAnyBIC(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
-	parties(t, func(p *typed.PartyIdentification135, path, name string) {
+	parties(t, func(pt party) {
+		p, name := pt.p, pt.name
 		if name != "Dbtr" && name != "Cdtr" {
 			return
 		}
@@ -594,7 +612,7 @@ func checkPartyAnyBIC(m *engine.Message, f *engine.Findings) {
 			return
 		}
 		if p.Nm.Present() || p.PstlAdr != nil {
-			f.Warnf(CodePartyAnyBIC, t.Loc(path+"/Id/OrgId/AnyBIC", p.Id.OrgId.AnyBIC.Pos), "%s is identified by AnyBIC and also carries Nm or PstlAdr, which CBPR+ does not allow; AnyBIC takes precedence", name)
+			f.Warnf(CodePartyAnyBIC, t.Loc(pt.path(t)+"/Id/OrgId/AnyBIC", p.Id.OrgId.AnyBIC.Pos), "%s is identified by AnyBIC and also carries Nm or PstlAdr, which CBPR+ does not allow; AnyBIC takes precedence", name)
 		}
 	})
 }

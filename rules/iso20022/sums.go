@@ -1,7 +1,6 @@
 package iso20022
 
 import (
-	"iter"
 	"strconv"
 	"strings"
 
@@ -11,101 +10,113 @@ import (
 )
 
 // group is a block with a transaction count and control sum: a group header,
-// or a pain.001 payment information block.
+// or a pain.001 payment information block (pmtInf >= 0).
 type group struct {
-	path    string     // XPath of the block
-	nb      typed.Text // NbOfTxs
-	ctrl    typed.Text // CtrlSum
-	count   int        // transactions actually present
-	txName  string     // element name of a transaction, for messages
-	scope   string     // "the message" or "this PmtInf", for messages
-	amounts iter.Seq[*typed.ActiveOrHistoricCurrencyAndAmount]
+	t      *typed.Message
+	nb     typed.Text // NbOfTxs
+	ctrl   typed.Text // CtrlSum
+	count  int        // transactions actually present
+	txName string     // element name of a transaction, for messages
+	pmtInf int        // pain.001 PmtInf index, -1 for the group header
 }
 
-// groups yields the count/sum blocks of the message.
-func groups(t *typed.Message) iter.Seq[*group] {
-	return func(yield func(*group) bool) {
-		switch {
-		case t.Pacs008 != nil:
-			d := t.Pacs008
-			yield(&group{path: t.DocPath() + "/GrpHdr", nb: d.GrpHdr.NbOfTxs, ctrl: d.GrpHdr.CtrlSum, count: len(d.CdtTrfTxInf), txName: "CdtTrfTxInf",
-				amounts: func(y func(*typed.ActiveOrHistoricCurrencyAndAmount) bool) {
-					for i := range d.CdtTrfTxInf {
-						if !y((*typed.ActiveOrHistoricCurrencyAndAmount)(&d.CdtTrfTxInf[i].IntrBkSttlmAmt)) {
-							return
-						}
-					}
-				}})
-		case t.Pacs009 != nil:
-			d := t.Pacs009
-			yield(&group{path: t.DocPath() + "/GrpHdr", nb: d.GrpHdr.NbOfTxs, ctrl: d.GrpHdr.CtrlSum, count: len(d.CdtTrfTxInf), txName: "CdtTrfTxInf",
-				amounts: func(y func(*typed.ActiveOrHistoricCurrencyAndAmount) bool) {
-					for i := range d.CdtTrfTxInf {
-						if !y((*typed.ActiveOrHistoricCurrencyAndAmount)(&d.CdtTrfTxInf[i].IntrBkSttlmAmt)) {
-							return
-						}
-					}
-				}})
-		case t.Pacs004 != nil:
-			d := t.Pacs004
-			yield(&group{path: t.DocPath() + "/GrpHdr", nb: d.GrpHdr.NbOfTxs, ctrl: d.GrpHdr.CtrlSum, count: len(d.TxInf), txName: "TxInf",
-				amounts: func(y func(*typed.ActiveOrHistoricCurrencyAndAmount) bool) {
-					for i := range d.TxInf {
-						if !y((*typed.ActiveOrHistoricCurrencyAndAmount)(&d.TxInf[i].RtrdIntrBkSttlmAmt)) {
-							return
-						}
-					}
-				}})
-		case t.Pain001 != nil:
-			d := t.Pain001
-			n := 0
-			for i := range d.PmtInf {
-				n += len(d.PmtInf[i].CdtTrfTxInf)
+// path returns the XPath of the block.
+func (g group) path() string {
+	if g.pmtInf >= 0 {
+		return g.t.DocPath() + "/PmtInf[" + strconv.Itoa(g.pmtInf+1) + "]"
+	}
+	return g.t.DocPath() + "/GrpHdr"
+}
+
+// scope names the block in messages.
+func (g group) scope() string {
+	if g.pmtInf >= 0 {
+		return "this PmtInf"
+	}
+	return "the message"
+}
+
+// sum adds the block's transaction amounts exactly. ok is false when an
+// amount is not a decimal or the sum overflows 19 digits: the sum cannot
+// then be verified.
+func (g group) sum() (s decimal.Decimal, ok bool) {
+	ok = true
+	add := func(value string) {
+		if !ok {
+			return
+		}
+		d, good := typed.ParseDecimal(value)
+		if !good {
+			ok = false
+			return
+		}
+		var err error
+		if s, err = s.Add(d); err != nil {
+			ok = false
+		}
+	}
+	t := g.t
+	switch {
+	case t.Pacs008 != nil:
+		for i := range t.Pacs008.CdtTrfTxInf {
+			add(t.Pacs008.CdtTrfTxInf[i].IntrBkSttlmAmt.Value)
+		}
+	case t.Pacs009 != nil:
+		for i := range t.Pacs009.CdtTrfTxInf {
+			add(t.Pacs009.CdtTrfTxInf[i].IntrBkSttlmAmt.Value)
+		}
+	case t.Pacs004 != nil:
+		for i := range t.Pacs004.TxInf {
+			add(t.Pacs004.TxInf[i].RtrdIntrBkSttlmAmt.Value)
+		}
+	case t.Pain001 != nil:
+		for i := range t.Pain001.PmtInf {
+			if g.pmtInf >= 0 && i != g.pmtInf {
+				continue
 			}
-			if !yield(&group{path: t.DocPath() + "/GrpHdr", nb: d.GrpHdr.NbOfTxs, ctrl: d.GrpHdr.CtrlSum, count: n, txName: "CdtTrfTxInf",
-				amounts: func(y func(*typed.ActiveOrHistoricCurrencyAndAmount) bool) {
-					for i := range d.PmtInf {
-						for _, a := range pain001Amounts(&d.PmtInf[i]) {
-							if !y(a) {
-								return
-							}
-						}
-					}
-				}}) {
-				return
-			}
-			for i := range d.PmtInf {
-				p := &d.PmtInf[i]
-				if !yield(&group{path: t.DocPath() + "/PmtInf[" + strconv.Itoa(i+1) + "]", nb: p.NbOfTxs, ctrl: p.CtrlSum, count: len(p.CdtTrfTxInf), txName: "CdtTrfTxInf", scope: "this PmtInf",
-					amounts: func(y func(*typed.ActiveOrHistoricCurrencyAndAmount) bool) {
-						for _, a := range pain001Amounts(p) {
-							if !y(a) {
-								return
-							}
-						}
-					}}) {
-					return
+			p := &t.Pain001.PmtInf[i]
+			for j := range p.CdtTrfTxInf {
+				// The instructed amount: InstdAmt, or the amount of an
+				// equivalent amount (EqvtAmt/Amt).
+				switch a := &p.CdtTrfTxInf[j].Amt; {
+				case a.InstdAmt != nil:
+					add(a.InstdAmt.Value)
+				case a.EqvtAmt != nil:
+					add(a.EqvtAmt.Amt.Value)
 				}
 			}
 		}
 	}
+	return s, ok
 }
 
-// pain001Amounts returns the instructed amount of each transaction of a
-// payment information block (InstdAmt, or the EqvtAmt/Amt of an equivalent
-// amount).
-func pain001Amounts(p *typed.PaymentInstruction30) []*typed.ActiveOrHistoricCurrencyAndAmount {
-	out := make([]*typed.ActiveOrHistoricCurrencyAndAmount, 0, len(p.CdtTrfTxInf))
-	for i := range p.CdtTrfTxInf {
-		a := &p.CdtTrfTxInf[i].Amt
-		switch {
-		case a.InstdAmt != nil:
-			out = append(out, a.InstdAmt)
-		case a.EqvtAmt != nil:
-			out = append(out, &a.EqvtAmt.Amt)
+// groups calls fn for each count/sum block of the message.
+func groups(t *typed.Message, fn func(g group)) {
+	g := group{t: t, txName: "CdtTrfTxInf", pmtInf: -1}
+	switch {
+	case t.Pacs008 != nil:
+		g.nb, g.ctrl, g.count = t.Pacs008.GrpHdr.NbOfTxs, t.Pacs008.GrpHdr.CtrlSum, len(t.Pacs008.CdtTrfTxInf)
+	case t.Pacs009 != nil:
+		g.nb, g.ctrl, g.count = t.Pacs009.GrpHdr.NbOfTxs, t.Pacs009.GrpHdr.CtrlSum, len(t.Pacs009.CdtTrfTxInf)
+	case t.Pacs004 != nil:
+		g.nb, g.ctrl, g.count, g.txName = t.Pacs004.GrpHdr.NbOfTxs, t.Pacs004.GrpHdr.CtrlSum, len(t.Pacs004.TxInf), "TxInf"
+	case t.Pain001 != nil:
+		d := t.Pain001
+		for i := range d.PmtInf {
+			g.count += len(d.PmtInf[i].CdtTrfTxInf)
 		}
+		g.nb, g.ctrl = d.GrpHdr.NbOfTxs, d.GrpHdr.CtrlSum
+		fn(g)
+		for i := range d.PmtInf {
+			p := &d.PmtInf[i]
+			pg := group{t: t, nb: p.NbOfTxs, ctrl: p.CtrlSum, count: len(p.CdtTrfTxInf), txName: "CdtTrfTxInf", pmtInf: i}
+			fn(pg)
+		}
+		return
+	default:
+		return
 	}
-	return out
+	fn(g)
 }
 
 func checkNbOfTxs(m *engine.Message, f *engine.Findings) {
@@ -113,38 +124,18 @@ func checkNbOfTxs(m *engine.Message, f *engine.Findings) {
 	if t == nil {
 		return
 	}
-	for g := range groups(t) {
+	groups(t, func(g group) {
 		if !g.nb.Present() {
-			continue
+			return
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(g.nb.Value))
 		if err != nil {
-			continue // Max15NumericText pattern: the schema reports it
+			return // Max15NumericText pattern: the schema reports it
 		}
 		if n != g.count {
-			scope := g.scope
-			if scope == "" {
-				scope = "the message"
-			}
-			f.Errorf(CodeNbOfTxs, t.Loc(g.path+"/NbOfTxs", g.nb.Pos), "NbOfTxs is %d but %s holds %d %s", n, scope, g.count, g.txName)
+			f.Errorf(CodeNbOfTxs, t.Loc(g.path()+"/NbOfTxs", g.nb.Pos), "NbOfTxs is %d but %s holds %d %s", n, g.scope(), g.count, g.txName)
 		}
-	}
-}
-
-// sum adds amounts exactly. ok is false when an amount is not a decimal or
-// the sum overflows 19 digits: the sum cannot then be verified.
-func sum(amounts iter.Seq[*typed.ActiveOrHistoricCurrencyAndAmount]) (s decimal.Decimal, ok bool) {
-	for a := range amounts {
-		d, good := a.Decimal()
-		if !good {
-			return s, false
-		}
-		var err error
-		if s, err = s.Add(d); err != nil {
-			return s, false
-		}
-	}
-	return s, true
+	})
 }
 
 func checkCtrlSum(m *engine.Message, f *engine.Findings) {
@@ -152,22 +143,35 @@ func checkCtrlSum(m *engine.Message, f *engine.Findings) {
 	if t == nil {
 		return
 	}
-	for g := range groups(t) {
+	groups(t, func(g group) {
 		if !g.ctrl.Present() {
-			continue
+			return
 		}
 		want, ok := g.ctrl.Decimal()
 		if !ok {
-			continue // DecimalNumber: the schema reports it
+			return // DecimalNumber: the schema reports it
 		}
-		got, ok := sum(g.amounts)
+		got, ok := g.sum()
 		if !ok {
-			continue
+			return
 		}
 		if want.Cmp(got) != 0 {
-			f.Errorf(CodeCtrlSum, t.Loc(g.path+"/CtrlSum", g.ctrl.Pos), "CtrlSum is %s but the amounts of the %s add up to %s", engine.Echo(strings.TrimSpace(g.ctrl.Value)), g.txName, got)
+			f.Errorf(CodeCtrlSum, t.Loc(g.path()+"/CtrlSum", g.ctrl.Pos), "CtrlSum is %s but the amounts of the %s add up to %s", engine.Echo(strings.TrimSpace(g.ctrl.Value)), g.txName, got)
 		}
+	})
+}
+
+// settledAmount returns the settlement amount of transaction i, or nil.
+func settledAmount(t *typed.Message, i int) *typed.ActiveCurrencyAndAmount {
+	switch {
+	case t.Pacs008 != nil:
+		return &t.Pacs008.CdtTrfTxInf[i].IntrBkSttlmAmt
+	case t.Pacs009 != nil:
+		return &t.Pacs009.CdtTrfTxInf[i].IntrBkSttlmAmt
+	case t.Pacs004 != nil:
+		return &t.Pacs004.TxInf[i].RtrdIntrBkSttlmAmt
 	}
+	return nil
 }
 
 func checkTotalSettlement(m *engine.Message, f *engine.Findings) {
@@ -176,32 +180,24 @@ func checkTotalSettlement(m *engine.Message, f *engine.Findings) {
 		return
 	}
 	var total *typed.ActiveCurrencyAndAmount
-	var amounts []*typed.ActiveCurrencyAndAmount
+	var n int
 	name, txName, amtName := "TtlIntrBkSttlmAmt", "CdtTrfTxInf", "IntrBkSttlmAmt"
 	switch {
 	case t.Pacs008 != nil:
-		total = t.Pacs008.GrpHdr.TtlIntrBkSttlmAmt
-		for i := range t.Pacs008.CdtTrfTxInf {
-			amounts = append(amounts, &t.Pacs008.CdtTrfTxInf[i].IntrBkSttlmAmt)
-		}
+		total, n = t.Pacs008.GrpHdr.TtlIntrBkSttlmAmt, len(t.Pacs008.CdtTrfTxInf)
 	case t.Pacs009 != nil:
-		total = t.Pacs009.GrpHdr.TtlIntrBkSttlmAmt
-		for i := range t.Pacs009.CdtTrfTxInf {
-			amounts = append(amounts, &t.Pacs009.CdtTrfTxInf[i].IntrBkSttlmAmt)
-		}
+		total, n = t.Pacs009.GrpHdr.TtlIntrBkSttlmAmt, len(t.Pacs009.CdtTrfTxInf)
 	case t.Pacs004 != nil:
-		total = t.Pacs004.GrpHdr.TtlRtrdIntrBkSttlmAmt
+		total, n = t.Pacs004.GrpHdr.TtlRtrdIntrBkSttlmAmt, len(t.Pacs004.TxInf)
 		name, txName, amtName = "TtlRtrdIntrBkSttlmAmt", "TxInf", "RtrdIntrBkSttlmAmt"
-		for i := range t.Pacs004.TxInf {
-			amounts = append(amounts, &t.Pacs004.TxInf[i].RtrdIntrBkSttlmAmt)
-		}
 	}
 	if total == nil {
 		return
 	}
 	var s decimal.Decimal
 	ok := true
-	for i, a := range amounts {
+	for i := 0; i < n; i++ {
+		a := settledAmount(t, i)
 		if a.Ccy != total.Ccy {
 			f.Errorf(CodeTotalSettled, t.Loc(t.DocPath()+"/"+txName+"["+strconv.Itoa(i+1)+"]/"+amtName+"/@Ccy", a.Pos),
 				"%s currency %s differs from the %s currency %s", amtName, engine.Echo(a.Ccy), name, engine.Echo(total.Ccy))

@@ -155,9 +155,11 @@ type Message struct {
 	// AppHdrNamespace is the namespace of the AppHdr, if any.
 	AppHdrNamespace string
 
-	walked bool
-	leaves []Leaf
-	paths  []byte
+	walked     bool
+	leaves     []Leaf
+	frames     []frame
+	pathsBuilt bool
+	paths      []byte
 }
 
 // Line returns the 1-based line of position p in the input, 0 if p is 0.

@@ -53,7 +53,9 @@ type Leaf struct {
 	// Ctx says which context elements enclose the leaf.
 	Ctx Ctx
 
-	path [2]int32
+	frame int32    // walker frame of the parent element
+	idx   int32    // index when repeated, else -1
+	path  [2]int32 // range of the XPath in Message.paths, once built
 }
 
 // Ctx is a set of enclosing context elements of a leaf.
@@ -97,26 +99,110 @@ type mark struct {
 	ppos   Pos
 }
 
-// walker builds the leaf list and XPaths of a message: cur is the path of
-// the element being walked, store keeps every leaf's path.
+// frame is one element entered by the walker: its name (a whole path for
+// a root), its index when repeated (else -1) and its parent frame.
+type frame struct {
+	name   string
+	idx    int32
+	parent int32 // -1 for a root
+}
+
+// walker builds the leaf list of a message. XPaths are not built while
+// walking: each leaf records its frame, and the paths of all leaves are
+// materialised together on the first LeafPath call.
 type walker struct {
-	cur    []byte
-	store  []byte
+	frames []frame
+	cur    int32
 	leaves []Leaf
 	ctx    Ctx
 	parent string
 	ppos   Pos
 }
 
-// push enters element name (index i when repeated, else -1) starting at p:
-// it appends /name or /name[i+1] to the current path and returns the state
-// to pop back to.
+// push enters element name (index i when repeated, else -1) starting at p
+// and returns the state to pop back to.
 func (w *walker) push(name string, i int, p Pos) mark {
-	m := mark{len(w.cur), w.ctx, w.parent, w.ppos}
-	w.cur = appendStep(w.cur, name, i)
+	m := mark{int(w.cur), w.ctx, w.parent, w.ppos}
+	w.frames = append(w.frames, frame{name: name, idx: int32(i), parent: w.cur})
+	w.cur = int32(len(w.frames) - 1)
 	w.ctx |= ctxOf(name)
 	w.parent, w.ppos = name, p
 	return m
+}
+
+func (w *walker) root(path string, p Pos) mark {
+	m := mark{int(w.cur), w.ctx, w.parent, w.ppos}
+	w.frames = append(w.frames, frame{name: path, idx: -1, parent: -1})
+	w.cur = int32(len(w.frames) - 1)
+	w.ctx |= ctxOf(path)
+	w.parent, w.ppos = path[strings.LastIndexByte(path, '/')+1:], p
+	return m
+}
+
+func (w *walker) pop(m mark) {
+	w.cur = int32(m.n)
+	w.ctx, w.parent, w.ppos = m.ctx, m.parent, m.ppos
+}
+
+func (w *walker) add(i int, l Leaf) {
+	l.frame, l.idx = w.cur, int32(i)
+	l.Parent, l.ParentPos, l.Ctx = w.parent, w.ppos, w.ctx
+	w.leaves = append(w.leaves, l)
+}
+
+func (w *walker) text(name string, i int, k Kind, typ string, t *Text) {
+	w.add(i, Leaf{Kind: k, Type: typ, Name: name, Value: t.Value, Pos: t.Pos})
+}
+
+func (w *walker) amount(name string, i int, typ, value, ccy string, p Pos) {
+	w.add(i, Leaf{Kind: KindAmount, Type: typ, Name: name, Value: value, Ccy: ccy, Pos: p})
+}
+
+// leafCapacity estimates the number of leaves from the input size: CBPR+
+// samples carry about one leaf per 60 bytes of XML.
+func leafCapacity(n int) int { return min(max(n/48, 16), 1024) }
+
+// Leaves returns every simple-typed element and amount present in the
+// AppHdr and the document, in schema order, computed once per Message. Like
+// the rest of a Message it is not safe for concurrent first use: the engine
+// runs the rules of one validation one after another.
+func (m *Message) Leaves() []Leaf {
+	if m.walked {
+		return m.leaves
+	}
+	m.walked = true
+	n := leafCapacity(len(m.Raw))
+	w := walker{frames: make([]frame, 0, n/2), cur: -1, leaves: make([]Leaf, 0, n)}
+	m.Documents.walk(&w)
+	m.leaves, m.frames = w.leaves, w.frames
+	return m.leaves
+}
+
+// materialise builds the XPaths of all leaves into one buffer.
+func (m *Message) materialise() {
+	m.pathsBuilt = true
+	var chain [64]int32
+	buf := make([]byte, 0, len(m.leaves)*64)
+	for i := range m.leaves {
+		l := &m.leaves[i]
+		k := 0
+		for f := l.frame; f >= 0 && int(f) < len(m.frames) && k < len(chain); f = m.frames[f].parent {
+			chain[k] = f
+			k++
+		}
+		s := len(buf)
+		for k--; k >= 0; k-- {
+			fr := &m.frames[chain[k]]
+			if fr.parent < 0 {
+				buf = append(buf, fr.name...)
+				continue
+			}
+			buf = appendStep(buf, fr.name, int(fr.idx))
+		}
+		buf = appendStep(buf, l.Name, int(l.idx))
+		l.path = [2]int32{int32(s), int32(len(buf))}
+	}
+	m.paths = buf
 }
 
 func appendStep(b []byte, name string, i int) []byte {
@@ -130,54 +216,14 @@ func appendStep(b []byte, name string, i int) []byte {
 	return b
 }
 
-func (w *walker) root(path string, p Pos) mark {
-	m := mark{len(w.cur), w.ctx, w.parent, w.ppos}
-	w.cur = append(w.cur, path...)
-	w.ctx |= ctxOf(path)
-	w.parent, w.ppos = path[strings.LastIndexByte(path, '/')+1:], p
-	return m
-}
-
-func (w *walker) pop(m mark) {
-	w.cur = w.cur[:m.n]
-	w.ctx, w.parent, w.ppos = m.ctx, m.parent, m.ppos
-}
-
-func (w *walker) add(name string, i int, l Leaf) {
-	s := len(w.store)
-	w.store = append(w.store, w.cur...)
-	w.store = appendStep(w.store, name, i)
-	l.path = [2]int32{int32(s), int32(len(w.store))}
-	l.Parent, l.ParentPos, l.Ctx = w.parent, w.ppos, w.ctx
-	w.leaves = append(w.leaves, l)
-}
-
-func (w *walker) text(name string, i int, k Kind, typ string, t *Text) {
-	w.add(name, i, Leaf{Kind: k, Type: typ, Name: name, Value: t.Value, Pos: t.Pos})
-}
-
-func (w *walker) amount(name string, i int, typ, value, ccy string, p Pos) {
-	w.add(name, i, Leaf{Kind: KindAmount, Type: typ, Name: name, Value: value, Ccy: ccy, Pos: p})
-}
-
-// Leaves returns every simple-typed element and amount present in the
-// AppHdr and the document, in schema order, computed once per Message. Like
-// the rest of a Message it is not safe for concurrent first use: the engine
-// runs the rules of one validation one after another.
-func (m *Message) Leaves() []Leaf {
-	if m.walked {
-		return m.leaves
-	}
-	m.walked = true
-	w := walker{cur: make([]byte, 0, 256), store: make([]byte, 0, 4096), leaves: make([]Leaf, 0, 96)}
-	m.Documents.walk(&w)
-	m.leaves, m.paths = w.leaves, w.store
-	return m.leaves
-}
-
 // LeafPath returns the XPath of a leaf returned by Leaves, such as
-// /Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/IntrBkSttlmAmt.
+// /Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/IntrBkSttlmAmt. The paths of
+// all leaves are built together on the first call; later calls do not
+// allocate.
 func (m *Message) LeafPath(l *Leaf) string {
+	if !m.pathsBuilt {
+		m.materialise()
+	}
 	if int(l.path[1]) > len(m.paths) || l.path[0] > l.path[1] {
 		return ""
 	}
@@ -186,6 +232,13 @@ func (m *Message) LeafPath(l *Leaf) string {
 		return ""
 	}
 	return unsafe.String(&b[0], len(b))
+}
+
+// ParentPath returns the XPath of a leaf's parent element
+// (/Document/.../Dbtr/PstlAdr for a TwnNm leaf).
+func (m *Message) ParentPath(l *Leaf) string {
+	p := m.LeafPath(l)
+	return p[:max(strings.LastIndexByte(p, '/'), 0)]
 }
 
 // LeafLoc returns the engine location (XPath and line) of a leaf.
