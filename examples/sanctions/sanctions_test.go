@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/swiftval/swiftval/builtin"
 	"github.com/swiftval/swiftval/engine"
@@ -64,7 +65,8 @@ func TestMatch(t *testing.T) {
 // TestRuleOnMessages: the Go rule flags a blocked bank in an MT103 and a
 // listed creditor in a pacs.008, and passes a clean message.
 func TestRuleOnMessages(t *testing.T) {
-	e := builtin.New(engine.Options{})
+	// A generous budget: the race detector slows schema validation down.
+	e := builtin.New(engine.Options{Budget: 2 * time.Second})
 	if err := e.AddRuleSet(RuleSet(loadList(t))); err != nil {
 		t.Fatal(err)
 	}

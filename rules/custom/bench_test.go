@@ -82,7 +82,8 @@ func BenchmarkMT103With20CEL(b *testing.B) { benchValidate(b, true) }
 
 // TestTwentyRulesOverhead measures the median overhead of 20 CEL rules on an
 // MT103 and logs it (go test -run Overhead -v). The budget is 20 µs; the
-// assertion allows 5x for the race detector and shared machines.
+// assertion allows 5x for shared machines, and only logs under the race
+// detector (which slows CEL tenfold).
 func TestTwentyRulesOverhead(t *testing.T) {
 	base, with := mt103Engine(t, false), mt103Engine(t, true)
 	raw := sample(t, "mt103-gb-in-small.fin")
@@ -107,7 +108,7 @@ func TestTwentyRulesOverhead(t *testing.T) {
 	median(with)
 	b, w := median(base), median(with)
 	t.Logf("MT103 median: built-in only %v, with 20 CEL rules %v, overhead %v", b, w, w-b)
-	if w-b > 100*time.Microsecond {
+	if w-b > 100*time.Microsecond && !raceEnabled {
 		t.Errorf("20 CEL rules add %v to an MT103 validation; budget 20µs", w-b)
 	}
 }
