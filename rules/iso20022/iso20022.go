@@ -72,7 +72,7 @@ func Rules() []engine.Rule {
 			"ISO 20022 MDR: ControlSum, \"Total of all individual amounts included in the message, irrespective of currencies\"",
 			"CtrlSum equals the exact sum of the transaction amounts"), checkCtrlSum),
 		engine.NewRule(info("iso20022.total-settlement", CodeTotalSettled,
-			"ISO 20022 MDR pacs.008/pacs.009 TotalInterbankSettlementAmountRule and TotalInterbankSettlementAmountAndSumRule; pacs.004 TotalReturnedInterbankSettlementAmount equivalents [rule names unconfirmed]",
+			"ISO 20022 constraints TotalInterbankSettlementAmountAndSumRule (\"If GroupHeader/TotalInterbankSettlementAmount is present, then it must equal the sum of all occurrences of CreditTransferTransactionInformation/InterbankSettlementAmount\") and TotalInterbankSettlementAmountRule (same currency), as in the ISO e-Repository export of tools20022/tools20022-api-full for pacs.008 V05 / pacs.009 V06 [assumed unchanged in V08]; pacs.004 returned-amount equivalents [unconfirmed]",
 			"TtlIntrBkSttlmAmt (TtlRtrdIntrBkSttlmAmt) equals the sum of the transactions' settlement amounts, all in its currency"), checkTotalSettlement),
 	}
 }
