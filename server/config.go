@@ -41,6 +41,11 @@ const (
 	// DefaultDrainTimeout fits inside the usual 30 s termination grace period
 	// of orchestrators, leaving time to flush logs and traces.
 	DefaultDrainTimeout = 25 * time.Second
+	// DefaultMaxConns bounds open connections: each costs about 20 KB
+	// (goroutine stack, read and write buffers), so 1024 cap that at ~20 MB,
+	// far above what a load balancer keeps open to one instance. Further
+	// connections wait in the kernel's accept queue.
+	DefaultMaxConns = 1024
 	// DefaultQueueWait is how long a request waits for a validation slot
 	// before it is shed with 503: long enough to absorb scheduling jitter
 	// (validations take tens of microseconds), short enough that a client
@@ -89,6 +94,8 @@ type Config struct {
 	// MaxConcurrent caps validations running at once; requests beyond it
 	// wait up to QueueWait, then get 503 with Retry-After.
 	MaxConcurrent int `validate:"gt=0"`
+	// MaxConns caps open client connections; 0 means no cap.
+	MaxConns int `validate:"gte=0"`
 	// QueueWait is how long a request may wait for a validation slot.
 	QueueWait time.Duration `validate:"gte=0"`
 	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout are the
@@ -126,6 +133,7 @@ func DefaultConfig() Config {
 		MaxBodyBytes:      DefaultMaxBodyBytes,
 		MaxBatchMessages:  DefaultMaxBatchMessages,
 		MaxConcurrent:     defaultMaxConcurrent(),
+		MaxConns:          DefaultMaxConns,
 		QueueWait:         DefaultQueueWait,
 		ReadHeaderTimeout: DefaultReadHeaderTimeout,
 		ReadTimeout:       DefaultReadTimeout,

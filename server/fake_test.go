@@ -118,3 +118,8 @@ func (b *syncBuffer) String() string {
 var _ io.Writer = (*syncBuffer)(nil)
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewJSONHandler(io.Discard, nil)) }
+
+// quietLogger drops request lines (level warn), as a busy deployment may.
+func quietLogger() *slog.Logger {
+	return slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}

@@ -71,10 +71,10 @@ func (s *Server) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		res.Header()[echo.HeaderXRequestID] = []string{id}
 		res.Before(rc.before)
 		s.metrics.inFlight.Inc()
+		defer s.metrics.inFlight.Dec()
 
 		s.serve(rc, next)
 
-		s.metrics.inFlight.Dec()
 		d := time.Since(rc.start)
 		route := c.Path()
 		if !s.routeKnown(route) {

@@ -67,6 +67,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&maxBody, "max-body", "largest message body (also per batch line), e.g. 1048576 or 1MiB; larger requests get 413")
 	fs.IntVar(&cfg.MaxBatchMessages, "max-batch", cfg.MaxBatchMessages, "most messages in one batch request")
 	fs.IntVar(&cfg.MaxConcurrent, "max-concurrent", cfg.MaxConcurrent, "most validations running at once; beyond it requests wait --queue-wait, then get 503")
+	fs.IntVar(&cfg.MaxConns, "max-conns", cfg.MaxConns, "most open client connections (0: no cap); more wait to be accepted")
 	fs.DurationVar(&cfg.QueueWait, "queue-wait", cfg.QueueWait, "how long a request may wait for a validation slot before 503")
 	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", cfg.ReadHeaderTimeout, "time to read request headers")
 	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", cfg.ReadTimeout, "time to read a whole request (per message for batches)")
