@@ -54,6 +54,7 @@ const (
 	CodePartyName      = "SVC421"
 	CodePartyAnyBIC    = "SVC422"
 	CodeCovUnderlying  = "SVC423"
+	CodeBizSvc         = "SVC424"
 )
 
 // Release is a CBPR+ standards release.
@@ -238,5 +239,8 @@ func (c *checker) rules() []engine.Rule {
 		engine.NewRule(info("cbpr.cov.underlying", CodeCovUnderlying, []string{pacs009},
 			"CBPR+ pacs.009 COV (BizSvc swift.cbprplus.cov.NN): the cover carries the underlying customer credit transfer (UndrlygCstmrCdtTrf); SWIFT training catalogue \"FI to FI Customer Credit Transfer with the Cover Method\" [multiplicity 1..1 in the COV usage guideline unconfirmed]",
 			"a pacs.009 COV carries UndrlygCstmrCdtTrf"), checkCovUnderlying),
+		engine.NewRule(info("cbpr.bah.biz-svc", CodeBizSvc, all,
+			"CBPR+ BAH: AppHdr (head.001.001.02) with BizSvc mandatory [1..1] ("+srcGS+"; GoPlasmatic/MXMessage CBPR+ BAH types); BizSvc values swift.cbprplus[.stp|.cov|.adv].NN per message variant ("+srcDeck+" BizSvc table); the release suffix (.03 SR2025, .04 SR2026) is not checked: SR2026 value unconfirmed",
+			"the message has an AppHdr whose BizSvc names a CBPR+ service matching the message (stp only for pacs.008, cov/adv only for pacs.009)"), checkBizSvc),
 	}
 }

@@ -47,6 +47,7 @@ var cases = []struct {
 	{"cbpr.party.name-address", CodePartyName, tx + "/Dbtr/PstlAdr"},
 	{"cbpr.party.any-bic", CodePartyAnyBIC, tx + "/Cdtr/Id/OrgId/AnyBIC"},
 	{"cbpr.cov.underlying", CodeCovUnderlying, "/Document/FICdtTrf/CdtTrfTxInf[1]"},
+	{"cbpr.bah.biz-svc", CodeBizSvc, "/AppHdr/BizSvc"},
 }
 
 func TestRules(t *testing.T) {

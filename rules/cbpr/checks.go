@@ -629,3 +629,28 @@ func checkCovUnderlying(m *engine.Message, f *engine.Findings) {
 		}
 	}
 }
+
+func checkBizSvc(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	if t == nil || t.Element == "" {
+		return
+	}
+	if t.AppHdr == nil {
+		f.Errorf(CodeBizSvc, t.Loc("/Document", t.DocPos), "no AppHdr: CBPR+ messages carry a business application header (head.001.001.02) with BizSvc")
+		return
+	}
+	b := t.AppHdr.BizSvc
+	if !b.Present() {
+		f.Errorf(CodeBizSvc, t.Loc("/AppHdr", t.AppHdr.Pos), "AppHdr BizSvc is missing; CBPR+ makes it mandatory")
+		return
+	}
+	v := trim(b.Value)
+	if !strings.HasPrefix(v, "swift.cbprplus.") {
+		f.Errorf(CodeBizSvc, t.Loc("/AppHdr/BizSvc", b.Pos), "AppHdr BizSvc %s does not name a CBPR+ service (swift.cbprplus...)", engine.Echo(v))
+		return
+	}
+	switch variant := t.Variant(); {
+	case variant == "STP" && t.Pacs008 == nil, (variant == "COV" || variant == "ADV") && t.Pacs009 == nil:
+		f.Errorf(CodeBizSvc, t.Loc("/AppHdr/BizSvc", b.Pos), "AppHdr BizSvc %s names the %s usage, which does not exist for %s", engine.Echo(v), variant, t.ID)
+	}
+}

@@ -101,6 +101,8 @@ cases002["cbpr.status.reject-settlement-date.fail"] = [(
     '<TxSts>RJCT</TxSts>\n\t\t\t\t<StsRsnInf>\n\t\t\t\t\t<Rsn>\n\t\t\t\t\t\t<Cd>AC04</Cd>\n\t\t\t\t\t</Rsn>\n\t\t\t\t</StsRsnInf>\n\t\t\t\t<FctvIntrBkSttlmDt>')]
 
 cases.update({
+    "cbpr.bah.biz-svc.pass": [('<BizSvc>swift.cbprplus.04<', '<BizSvc>swift.cbprplus.stp.04<')],
+    "cbpr.bah.biz-svc.fail": [('<BizSvc>swift.cbprplus.04<', '<BizSvc>swift.cbprplus.cov.04<')],
     "cbpr.party.name-address.pass": [],
     "cbpr.party.name-address.fail": [('<Nm>Debtor Ltd</Nm>\n\t\t\t\t\t', '')],
     "cbpr.party.any-bic.pass": [('re:<Nm>Creditor GmbH &amp; Co</Nm>\\s*<PstlAdr>.*?</PstlAdr>', '<Id><OrgId><AnyBIC>CRDTDEFFXXX</AnyBIC></OrgId></Id>')],
