@@ -1,7 +1,6 @@
 package mt
 
 import (
-	"strconv"
 	"unsafe"
 
 	"github.com/swiftval/swiftval/engine"
@@ -368,5 +367,3 @@ func isUETR(v string) bool {
 	}
 	return true
 }
-
-var _ = strconv.Itoa

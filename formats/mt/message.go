@@ -2,6 +2,7 @@ package mt
 
 import (
 	"iter"
+	"strings"
 
 	"github.com/govalues/decimal"
 	"github.com/swiftval/swiftval/engine"
@@ -225,7 +226,7 @@ func (f *Field) Lines() iter.Seq2[int, string] {
 	return func(yield func(int, string) bool) {
 		v := f.Value
 		for i := 0; ; i++ {
-			j := indexByte(v, '\n')
+			j := strings.IndexByte(v, '\n')
 			line := v
 			if j >= 0 {
 				line = v[:j]
@@ -488,13 +489,4 @@ func all(fs []Field, tag string) iter.Seq[*Field] {
 			}
 		}
 	}
-}
-
-func indexByte(s string, c byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return i
-		}
-	}
-	return -1
 }

@@ -573,7 +573,6 @@ func (mt *matcher) seq(nodes []node, k, pos, prev int, cont *frame) bool {
 			return mt.seq(nodes, k+1, pos+len(n.lit), prev, cont)
 		}
 		mt.failAt(pos, -1-k, fLit, 0)
-		mt.litFail(n.lit)
 		return false
 	case kNL:
 		if pos < len(v) && v[pos] == '\n' {
@@ -722,8 +721,6 @@ func (mt *matcher) multi(nodes []node, k, pos int, cont *frame) bool {
 	return false
 }
 
-func (mt *matcher) litFail(string) {}
-
 func nextLit(nodes []node, k int) string {
 	if k >= len(nodes) {
 		return ""
@@ -794,10 +791,7 @@ func (mt *matcher) failure() Failure {
 	case fNL:
 		f.Code, f.Reason = codeT31, "a line break is missing after "+desc
 	case fLit:
-		f.Code, f.Reason = codeT31, "a separator is missing or wrong"
-		if k := -1 - mt.fcomp; k >= 0 {
-			f.Reason = "separator is missing or wrong"
-		}
+		f.Code, f.Reason = codeT31, "separator is missing or wrong"
 		f.Component, f.Name = -1, ""
 	case fTrailing:
 		f.Code, f.Reason = codeT33, "unexpected text after "+desc

@@ -5,7 +5,94 @@ import (
 	"strings"
 )
 
-// Message type definitions, as data. One line per field slot:
+// Shared parts of the definitions (the variants differ only around them).
+const (
+	// MT 103 and MT 103 REMIT up to 59a; 23B codes: T36 (mt-facts 2.3;
+	// FEC-2010), 23E codes: T47 in MT 103 and REMIT (UHB-2006 AHG004,
+	// UHB-2015 ajh004).
+	def103Head = `
+20 M
+13C O*
+23B M codes=CRED,CRTS,SPAY,SPRI,SSTD:T36
+23E O* codes=SDVA,INTC,REPA,CORT,HOLD,CHQB,PHOB,TELB,PHON,TELE,PHOI,TELI:T47
+26T O
+32A M
+33B O
+36 O
+50a[AFK] M
+51A O
+52a[AD] O
+53a[ABD] O
+54a[ABD] O
+55a[ABD] O
+56a[ACD] O
+57a[ABCD] O
+59a[_AF] M`
+	// 71A code words: T08 (IBM-TV).
+	def103Charges = `
+71A M codes=BEN,OUR,SHA:T08
+71F O*
+71G O
+72 O
+77B O`
+	def199 = `
+20 M
+21 O
+79 M`
+	def202 = `
+20 M
+21 M
+13C O*
+32A M
+52a[AD] O
+53a[ABD] O
+54a[ABD] O
+56a[AD] O
+57a[ABD] O
+58a[AD] M
+72 O`
+	// MT 205: the field list follows PW-MT mt2xx/MT205.java as remembered
+	// (52a mandatory, no 54a); not re-checked in mt-facts.
+	def205 = `
+20 M
+21 M
+13C O*
+32A M
+52a[AD] M
+53a[ABD] O
+56a[AD] O
+57a[ABD] O
+58a[AD] M
+72 O`
+	// Sequence B of MT 202 COV and MT 205 COV (PW-MT MT202COV.java).
+	defCovB = `
+seq B M
+50a[AFK] M
+52a[AD] O
+56a[ACD] O
+57a[ABCD] O
+59a[_AF] M
+70 O
+72 O
+33B O
+end`
+	def192 = `
+20 M
+21 M
+11S M
+79 O
+any O*`
+	def196 = `
+20 M
+21 M
+76 M
+77A O
+11a[RS] O
+79 O
+any O*`
+)
+
+// typeSources are the message definitions, one line per field slot:
 //
 //	NN[a[OPTS]] M|O[*] [codes=C1,C2,...:CODE]
 //
@@ -49,33 +136,8 @@ seq B M*
 25A O
 36 O
 end`},
-	// 23B codes: T36 (mt-facts 2.3; FEC-2010). 23E codes: T47 in MT 103
-	// (UHB-2006 AHG004). 71A: T08 (IBM-TV).
-	{"MT103", "Single Customer Credit Transfer", `
-20 M
-13C O*
-23B M codes=CRED,CRTS,SPAY,SPRI,SSTD:T36
-23E O* codes=SDVA,INTC,REPA,CORT,HOLD,CHQB,PHOB,TELB,PHON,TELE,PHOI,TELI:T47
-26T O
-32A M
-33B O
-36 O
-50a[AFK] M
-51A O
-52a[AD] O
-53a[ABD] O
-54a[ABD] O
-55a[ABD] O
-56a[ACD] O
-57a[ABCD] O
-59a[_AF] M
-70 O
-71A M codes=BEN,OUR,SHA:T08
-71F O*
-71G O
-72 O
-77B O`},
-	// MT 103 STP (119:STP): options restricted, 23E codes and T48
+	{"MT103", "Single Customer Credit Transfer", def103Head + "\n70 O" + def103Charges},
+	// MT 103 STP (119:STP): options restricted, no 51A, 23E codes and T48
 	// (PW-MT MT103_STP.java; UHB-2006 AIG004).
 	{"MT103STP", "Single Customer Credit Transfer (STP)", `
 20 M
@@ -94,118 +156,16 @@ end`},
 56A O
 57A O
 59a[_AF] M
-70 O
-71A M codes=BEN,OUR,SHA:T08
-71F O*
-71G O
-72 O
-77B O`},
+70 O` + def103Charges},
 	// MT 103 REMIT (119:REMIT): no 70, 77T mandatory (PW-MT
-	// MT103_REMIT.java); 23E T47 (UHB-2015 ajh004).
-	{"MT103REMIT", "Single Customer Credit Transfer (REMIT)", `
-20 M
-13C O*
-23B M codes=CRED,CRTS,SPAY,SPRI,SSTD:T36
-23E O* codes=SDVA,INTC,REPA,CORT,HOLD,CHQB,PHOB,TELB,PHON,TELE,PHOI,TELI:T47
-26T O
-32A M
-33B O
-36 O
-50a[AFK] M
-51A O
-52a[AD] O
-53a[ABD] O
-54a[ABD] O
-55a[ABD] O
-56a[ACD] O
-57a[ABCD] O
-59a[_AF] M
-71A M codes=BEN,OUR,SHA:T08
-71F O*
-71G O
-72 O
-77B O
-77T M`},
-	{"MT199", "Free Format Message", `
-20 M
-21 O
-79 M`},
-	{"MT299", "Free Format Message", `
-20 M
-21 O
-79 M`},
-	{"MT202", "General Financial Institution Transfer", `
-20 M
-21 M
-13C O*
-32A M
-52a[AD] O
-53a[ABD] O
-54a[ABD] O
-56a[AD] O
-57a[ABD] O
-58a[AD] M
-72 O`},
-	{"MT202COV", "General Financial Institution Transfer (cover)", `
-seq A M
-20 M
-21 M
-13C O*
-32A M
-52a[AD] O
-53a[ABD] O
-54a[ABD] O
-56a[AD] O
-57a[ABD] O
-58a[AD] M
-72 O
-end
-seq B M
-50a[AFK] M
-52a[AD] O
-56a[ACD] O
-57a[ABCD] O
-59a[_AF] M
-70 O
-72 O
-33B O
-end`},
-	// MT 205: the field list follows PW-MT mt2xx/MT205.java as remembered
-	// (52a mandatory, no 54a); not re-checked in mt-facts.
-	{"MT205", "Financial Institution Transfer Execution", `
-20 M
-21 M
-13C O*
-32A M
-52a[AD] M
-53a[ABD] O
-56a[AD] O
-57a[ABD] O
-58a[AD] M
-72 O`},
-	{"MT205COV", "Financial Institution Transfer Execution (cover)", `
-seq A M
-20 M
-21 M
-13C O*
-32A M
-52a[AD] M
-53a[ABD] O
-56a[AD] O
-57a[ABD] O
-58a[AD] M
-72 O
-end
-seq B M
-50a[AFK] M
-52a[AD] O
-56a[ACD] O
-57a[ABCD] O
-59a[_AF] M
-70 O
-72 O
-33B O
-end`},
+	// MT103_REMIT.java).
+	{"MT103REMIT", "Single Customer Credit Transfer (REMIT)", def103Head + def103Charges + "\n77T M"},
+	{"MT199", "Free Format Message", def199},
+	{"MT299", "Free Format Message", def199},
+	{"MT202", "General Financial Institution Transfer", def202},
+	{"MT202COV", "General Financial Institution Transfer (cover)", "seq A M" + def202 + "\nend" + defCovB},
+	{"MT205", "Financial Institution Transfer Execution", def205},
+	{"MT205COV", "Financial Institution Transfer Execution (cover)", "seq A M" + def205 + "\nend" + defCovB},
 	{"MT900", "Confirmation of Debit", `
 20 M
 21 M
@@ -263,34 +223,10 @@ seq 61 O*
 end
 62a[FM] M
 64 O`},
-	{"MT192", "Request for Cancellation", `
-20 M
-21 M
-11S M
-79 O
-any O*`},
-	{"MT292", "Request for Cancellation", `
-20 M
-21 M
-11S M
-79 O
-any O*`},
-	{"MT196", "Answers", `
-20 M
-21 M
-76 M
-77A O
-11a[RS] O
-79 O
-any O*`},
-	{"MT296", "Answers", `
-20 M
-21 M
-76 M
-77A O
-11a[RS] O
-79 O
-any O*`},
+	{"MT192", "Request for Cancellation", def192},
+	{"MT292", "Request for Cancellation", def192},
+	{"MT196", "Answers", def196},
+	{"MT296", "Answers", def196},
 }
 
 // slot is one field position of a message definition.

@@ -1,7 +1,7 @@
 package mt
 
 import (
-	"strconv"
+	"strings"
 
 	"github.com/swiftval/swiftval/engine"
 )
@@ -213,7 +213,7 @@ func (p *parser) checkNumbered(f *Field, max byte) {
 	last := byte('0')
 	for len(v) > 0 {
 		line := v
-		if k := indexByte(v, '\n'); k >= 0 {
+		if k := strings.IndexByte(v, '\n'); k >= 0 {
 			line = v[:k]
 			v = v[k+1:]
 		} else {
@@ -540,5 +540,3 @@ func (m *Message) buildSeqs() {
 		i = j
 	}
 }
-
-var _ = strconv.Itoa
