@@ -64,6 +64,7 @@ const (
 	codeU03 = "U03" // block 3 format (FEC-2010 3.16)
 	codeU08 = "U08" // bad 119 (FEC-2010 3.16)
 	codeU09 = "U09" // 119 on an MT without special validation (FEC-2010 3.16)
+	codeM50 = "M50" // message length exceeded (IBM-TV)
 	codeT13 = "T13" // field not expected / mandatory missing / order (FEC-2010)
 	codeT10 = "T10" // repetitive sequence too many times (FEC-2010)
 	codeT11 = "T11" // repetitive sequence too few times (FEC-2010)

@@ -18,6 +18,11 @@ const (
 	// takes 7, so a real message has fewer than 1 500 fields; 5 000 leaves
 	// room for bank exports while bounding memory on hostile input.
 	MaxFields = 5000
+	// MaxText is FIN's maximum length of the text block of a user message
+	// (10 000 characters; M50 "message length exceeded", IBM-TV via
+	// mt-facts 2.7). How FIN counts line breaks was not confirmed; here
+	// every byte between "{4:" and "-}" counts.
+	MaxText = 10000
 )
 
 // parser holds the state of one parse. It lives on the stack of Parse.
@@ -482,6 +487,9 @@ func (p *parser) block4(open, body int) int {
 	}
 	if end > body && s[end-1] == '\r' {
 		end--
+	}
+	if end-body > MaxText {
+		p.err(codeM50, p.loc(4, "", open), "block 4 holds "+strconv.Itoa(end-body)+" characters, above FIN's maximum of "+strconv.Itoa(MaxText))
 	}
 	p.tokenize(body, end)
 	return next

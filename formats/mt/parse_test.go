@@ -1,6 +1,7 @@
 package mt
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -55,6 +56,7 @@ func TestBlocks(t *testing.T) {
 		{name: "bad tag line", in: b1 + b2 + b3 + "{4:\r\n:20:REF\r\n:2X:FOO\r\n-}", code: "T13", block: 4, line: 3, col: 1},
 		{name: "stray text", in: b1 + "xx" + b2 + b3 + text, code: CodeStrayContent, line: 1, col: 30},
 		{name: "second message", in: b1 + b2 + b3 + text + "$" + b1, code: CodeTrailingContent},
+		{name: "text too long", in: b1 + b2 + b3 + "{4:\r\n:20:REF\r\n:79:" + strings.Repeat("A\r\n", 5000) + "-}", code: "M50", block: 4, line: 1, col: 97},
 		{name: "NAK without 451", in: "{1:F21BANKBEBBAXXX0000000000}{4:{177:2501151200}}" + b1 + b2 + b3 + text, code: CodeAckFormat, block: 4},
 	}
 	for _, c := range cases {
