@@ -105,7 +105,7 @@ func parts(raw []byte) ([]part, error) {
 						decls = append(decls, m...)
 					}
 				}
-				p := part{name: l, ns: string(tok.Name.Space), start: tok.Offset, line: tok.Line, nsDecls: decls}
+				p := part{name: l, ns: string(tok.Name.Space), start: tok.Offset, line: sc.Line(tok.Offset), nsDecls: decls}
 				d := tok.Depth
 				if !tok.SelfClosing {
 					for {

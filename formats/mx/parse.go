@@ -194,13 +194,13 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 			}
 			if isHdr && m.AppHdr != nil || isDoc && !m.Doc.IsZero() {
 				fs.SetRule("mx.envelope", "")
-				fs.Errorf(CodeDuplicatePart, engine.Location{Path: "/" + string(local), Line: tok.Line}, "more than one %s element: one message holds at most one AppHdr and one Document", local)
+				fs.Errorf(CodeDuplicatePart, engine.Location{Path: "/" + string(local), Line: p.sc.Line(tok.Offset)}, "more than one %s element: one message holds at most one AppHdr and one Document", local)
 				continue
 			}
 			ns := tok.Name.Space
 			l := f.schemas[string(ns)]
 			if isHdr {
-				m.AppHdr = &AppHdr{Span: Span{Start: tok.Offset}, Line: tok.Line}
+				m.AppHdr = &AppHdr{Span: Span{Start: tok.Offset}, Line: p.sc.Line(tok.Offset)}
 				if l != nil {
 					m.AppHdr.Namespace, m.AppHdr.Type = l.ns, l.typ
 				} else {
@@ -210,7 +210,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 				p.hdr.depth = tok.Depth
 			} else {
 				m.Doc = Span{Start: tok.Offset}
-				m.DocLine = tok.Line
+				m.DocLine = p.sc.Line(tok.Offset)
 				if l != nil {
 					m.Namespace, m.Type = l.ns, l.typ
 				} else {
@@ -230,11 +230,11 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 				var err error
 				if v, err = l.validator(); err != nil {
 					fs.SetRule("mx.schema", "")
-					fs.Errorf(CodeSchemaBroken, engine.Location{Path: "/" + string(local), Line: tok.Line}, "the schema for %s does not compile: %v", engine.Echo(string(ns)), err)
+					fs.Errorf(CodeSchemaBroken, engine.Location{Path: "/" + string(local), Line: p.sc.Line(tok.Offset)}, "the schema for %s does not compile: %v", engine.Echo(string(ns)), err)
 				}
 			} else {
 				fs.SetRule("mx.schema", "")
-				fs.Errorf(CodeUnknownNS, engine.Location{Path: "/" + string(local), Line: tok.Line}, "no schema is known for namespace %s, so the %s cannot be validated", engine.Echo(string(ns)), local)
+				fs.Errorf(CodeUnknownNS, engine.Location{Path: "/" + string(local), Line: p.sc.Line(tok.Offset)}, "no schema is known for namespace %s, so the %s cannot be validated", engine.Echo(string(ns)), local)
 			}
 			if v == nil {
 				if isHdr {
@@ -246,7 +246,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 			fs.SetRule("mx.schema", "")
 			if v != nil {
 				p.part = part
-				v.Start(&p.sess, tok, p)
+				v.Start(&p.sess, &p.sc, tok, p)
 				if part == partHdr {
 					p.hdr.text = p.hdr.text[:0]
 				}

@@ -41,7 +41,8 @@ const (
 	EndElement
 	// Text is character data: text, CDATA sections and references between
 	// two tags, merged and decoded (comments and processing instructions in
-	// between are dropped).
+	// between are dropped). Whitespace-only text before a start tag or
+	// between two end tags is not reported.
 	Text
 )
 
@@ -62,11 +63,10 @@ type Attr struct {
 	Name Name
 	// Value is the normalised, decoded value.
 	Value []byte
-	// Line is the line of the attribute's name.
-	Line int
 }
 
-// Token is one token. Only the fields of its Kind are set.
+// Token is one token. Only the fields of its Kind are set: Name and
+// Attrs of a Text token, Text and Attrs of an EndElement, are stale.
 type Token struct {
 	Kind Kind
 	// Name is the element name (StartElement, EndElement).
@@ -75,12 +75,9 @@ type Token struct {
 	Attrs []Attr
 	// Text is the decoded character data of a Text token.
 	Text []byte
-	// Line is the 1-based line of the token's first byte ('<' of the tag),
-	// set on StartElement only (counting lines costs time on every token);
-	// for other tokens use Scanner.Line(Offset).
-	Line int
 	// Offset is the byte offset of the token's first byte in the input
-	// (after a byte-order mark, which counts).
+	// (a byte-order mark counts). Scanner.Line(Offset) gives its 1-based
+	// line: lines are counted only on demand, which keeps the scan fast.
 	Offset int
 	// End is the byte offset just past the token (past '>' of a tag).
 	End int
@@ -196,12 +193,13 @@ type nsBinding struct {
 	depth       int
 }
 
+// openElem holds no pointers (offsets only): pushing and popping it costs
+// no GC write barriers.
 type openElem struct {
-	start, end int // raw qualified name in the input
-	nsMark     int // len(ns) when opened
-	space      []byte
-	prefix     []byte
-	local      []byte
+	start, end int32 // raw qualified name in the input
+	colon      int32 // offset of the prefix colon; -1 for none
+	nsMark     int32 // len(ns) when opened
+	space      int32 // index of the namespace binding in ns; -1 none, -2 xml
 }
 
 var (
@@ -255,8 +253,8 @@ func (s *Scanner) Reset(data []byte) {
 // before the first Next.
 func (s *Scanner) SetLimits(lim Limits) { s.lim = lim.withDefaults() }
 
-// Line returns the line of byte offset off, which must not be before the
-// last token returned.
+// Line returns the 1-based line of byte offset off. It is cheapest when
+// offsets are asked in increasing order (it counts from the last one asked).
 func (s *Scanner) Line(off int) int { return s.lineAt(off) }
 
 func (s *Scanner) lineAt(off int) int {
@@ -314,6 +312,22 @@ func (s *Scanner) Next() (*Token, error) {
 		}
 		c := s.data[s.pos]
 		if c != '<' {
+			if len(s.stack) > 0 && isSpace(c) {
+				// Whitespace between tags in element content (before a
+				// start tag, or between two end tags) is not reported: it
+				// is half the tokens of an indented message and means
+				// nothing to a schema. Whitespace that is an element's
+				// whole content (<A> </A>) is reported.
+				d := s.data
+				i := s.pos + 1
+				for i < len(d) && isSpace(d[i]) {
+					i++
+				}
+				if i+1 < len(d) && d[i] == '<' && (isNameStart(d[i+1]) || d[i+1] == '/' && s.tok.Kind == EndElement) {
+					s.pos = i
+					continue
+				}
+			}
 			if len(s.stack) == 0 {
 				// Outside the root: only whitespace.
 				i := s.pos
@@ -632,7 +646,7 @@ func (s *Scanner) startTag() (*Token, error) {
 			s.ns = append(s.ns, nsBinding{prefix: al, uri: val, depth: depth})
 			continue
 		}
-		s.attrs = append(s.attrs, Attr{Name: Name{Prefix: ap, Local: al}, Value: val, Line: aoff})
+		s.attrs = append(s.attrs, Attr{Name: Name{Prefix: ap, Local: al}, Value: val})
 	}
 	// Duplicate namespace declarations.
 	for i := nsMark; i < len(s.ns); i++ {
@@ -645,7 +659,6 @@ func (s *Scanner) startTag() (*Token, error) {
 	// Resolve attribute names, check duplicates, fix lines.
 	for i := range s.attrs {
 		a := &s.attrs[i]
-		a.Line = s.lineAt(a.Line)
 		if len(a.Name.Prefix) > 0 {
 			u, ok := s.resolve(a.Name.Prefix)
 			if !ok {
@@ -660,16 +673,53 @@ func (s *Scanner) startTag() (*Token, error) {
 			}
 		}
 	}
-	space, ok := s.resolve(prefix)
-	if !ok {
+	si := s.resolveIndex(prefix)
+	if si == -3 {
 		return s.fail(ErrNamespace, open, "undeclared namespace prefix %s on element <%s>", clip(prefix), clip(d[nameStart:nameEnd]))
 	}
 	s.root = true
-	s.stack = append(s.stack, openElem{start: nameStart, end: nameEnd, nsMark: nsMark, space: space, prefix: prefix, local: local})
+	colon := int32(-1)
+	if len(prefix) > 0 {
+		colon = int32(nameStart + len(prefix))
+	}
+	s.stack = append(s.stack, openElem{start: int32(nameStart), end: int32(nameEnd), colon: colon, nsMark: int32(nsMark), space: si})
 	t := &s.tok
-	*t = Token{Kind: StartElement, Name: Name{Space: space, Prefix: prefix, Local: local}, Attrs: s.attrs, Line: s.lineAt(open), Offset: open, End: s.pos, Depth: depth, SelfClosing: selfClosing}
+	t.Kind = StartElement
+	t.Name.Space, t.Name.Prefix, t.Name.Local = s.space(si), prefix, local
+	t.Attrs = s.attrs
+	t.Offset, t.End, t.Depth, t.SelfClosing = open, s.pos, depth, selfClosing
 	s.pendingEnd = selfClosing
 	return t, nil
+}
+
+// resolveIndex returns the index in s.ns of the binding of prefix: -1 for
+// no namespace, -2 for the xml namespace, -3 when undeclared.
+func (s *Scanner) resolveIndex(prefix []byte) int32 {
+	for i := len(s.ns) - 1; i >= 0; i-- {
+		if bytes.Equal(s.ns[i].prefix, prefix) {
+			if len(s.ns[i].uri) == 0 {
+				return -1
+			}
+			return int32(i)
+		}
+	}
+	if len(prefix) == 0 {
+		return -1
+	}
+	if bytes.Equal(prefix, xmlPrefix) {
+		return -2
+	}
+	return -3
+}
+
+func (s *Scanner) space(i int32) []byte {
+	switch {
+	case i >= 0:
+		return s.ns[i].uri
+	case i == -2:
+		return xmlNS
+	}
+	return nil
 }
 
 func (s *Scanner) resolve(prefix []byte) ([]byte, bool) {
@@ -888,7 +938,7 @@ loop:
 		}
 	}
 	t := &s.tok
-	*t = Token{Kind: Text, Offset: start, End: s.pos, Depth: len(s.stack)}
+	t.Kind, t.Offset, t.End, t.Depth, t.SelfClosing = Text, start, s.pos, len(s.stack), false
 	if copied {
 		t.Text = s.buf
 	} else {
@@ -940,13 +990,21 @@ func (s *Scanner) endTag() (*Token, error) {
 func (s *Scanner) popEnd(off, end int) (*Token, error) {
 	top := s.stack[len(s.stack)-1]
 	depth := len(s.stack)
+	t := &s.tok
+	selfClosing := off == t.Offset && t.SelfClosing && t.Kind == StartElement
+	t.Kind = EndElement
+	t.Name.Space = s.space(top.space)
+	if top.colon >= 0 {
+		t.Name.Prefix, t.Name.Local = s.data[top.start:top.colon], s.data[top.colon+1:top.end]
+	} else {
+		t.Name.Prefix, t.Name.Local = nil, s.data[top.start:top.end]
+	}
+	t.Offset, t.End, t.Depth, t.SelfClosing = off, end, depth, selfClosing
 	s.stack = s.stack[:len(s.stack)-1]
 	s.ns = s.ns[:top.nsMark]
 	if len(s.stack) == 0 {
 		s.done = true
 	}
-	t := &s.tok
-	*t = Token{Kind: EndElement, Name: Name{Space: top.space, Prefix: top.prefix, Local: top.local}, Offset: off, End: end, Depth: depth, SelfClosing: off == s.tok.Offset && s.tok.SelfClosing}
 	return t, nil
 }
 

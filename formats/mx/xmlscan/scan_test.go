@@ -22,7 +22,7 @@ func dump(doc string, lim Limits) (string, error) {
 		}
 		switch t.Kind {
 		case StartElement:
-			fmt.Fprintf(&b, "%d:start {%s}%s", t.Line, t.Name.Space, t.Name.Local)
+			fmt.Fprintf(&b, "%d:start {%s}%s", s.Line(t.Offset), t.Name.Space, t.Name.Local)
 			for _, a := range t.Attrs {
 				fmt.Fprintf(&b, " {%s}%s=%q", a.Name.Space, a.Name.Local, a.Value)
 			}
@@ -138,7 +138,7 @@ func FuzzScan(f *testing.F) {
 				}
 				return
 			}
-			if tok.Kind == StartElement && tok.Line < 1 || i > 10*len(data)+10 {
+			if s.Line(tok.Offset) < 1 || i > 10*len(data)+10 {
 				t.Fatalf("bad token %+v", tok)
 			}
 		}

@@ -46,6 +46,26 @@ type celem struct {
 	st       *stype // simple type, or nil
 }
 
+// value returns the type of the element's text: its simple type, or the
+// base of its simple content; nil for element-only or empty content.
+func (e *celem) value() *stype {
+	if e.st != nil {
+		return e.st
+	}
+	if e.ct != nil && e.ct.simple {
+		return e.ct.value
+	}
+	return nil
+}
+
+// model returns the automaton of the element's children, or nil.
+func (e *celem) model() *dfa {
+	if e.ct != nil {
+		return e.ct.model
+	}
+	return nil
+}
+
 // ctype is a compiled complex type.
 type ctype struct {
 	name   string

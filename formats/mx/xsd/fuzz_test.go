@@ -6,7 +6,7 @@ import (
 
 const fuzzSchema = `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns="urn:f" targetNamespace="urn:f" elementFormDefault="qualified">
 <xs:element name="Document" type="D"/>
-<xs:complexType name="D"><xs:sequence><xs:element name="A" type="Amt" maxOccurs="3"/><xs:choice minOccurs="0"><xs:element name="B" type="Code"/><xs:element name="C" type="xs:date"/></xs:choice><xs:any namespace="##any" processContents="lax" minOccurs="0"/></xs:sequence></xs:complexType>
+<xs:complexType name="D"><xs:sequence><xs:element name="A" type="Amt" maxOccurs="3"/><xs:choice minOccurs="0"><xs:element name="B" type="Code"/><xs:element name="C" type="xs:date"/></xs:choice><xs:any namespace="##other" processContents="lax" minOccurs="0"/></xs:sequence></xs:complexType>
 <xs:complexType name="Amt"><xs:simpleContent><xs:extension base="Dec"><xs:attribute name="Ccy" type="Code" use="required"/></xs:extension></xs:simpleContent></xs:complexType>
 <xs:simpleType name="Dec"><xs:restriction base="xs:decimal"><xs:totalDigits value="5"/><xs:fractionDigits value="2"/><xs:minInclusive value="0"/></xs:restriction></xs:simpleType>
 <xs:simpleType name="Code"><xs:restriction base="xs:string"><xs:pattern value="[A-Z]{3,3}"/><xs:enumeration value="EUR"/><xs:enumeration value="USD"/></xs:restriction></xs:simpleType>

@@ -62,6 +62,9 @@ type reader struct {
 
 var xsdNS = []byte(XSDNamespace)
 
+// ln returns the line of a token.
+func (r *reader) ln(t *xmlscan.Token) int { return r.s.Line(t.Offset) }
+
 func (r *reader) errf(line int, format string, args ...any) error {
 	return &SchemaError{File: r.file, Line: line, Msg: fmt.Sprintf(format, args...)}
 }
@@ -78,7 +81,7 @@ func (r *reader) next() (*xmlscan.Token, error) {
 		}
 		if t.Kind == xmlscan.Text {
 			if len(bytes.TrimSpace(t.Text)) > 0 {
-				return nil, r.errf(r.s.Line(t.Offset), "unexpected text in schema")
+				return nil, r.errf(r.ln(t), "unexpected text in schema")
 			}
 			continue
 		}
@@ -163,12 +166,12 @@ func (r *reader) schema() (*Schema, error) {
 		return nil, err
 	}
 	if !isXSD(t, "schema") {
-		return nil, r.errf(t.Line, "root element is not xs:schema")
+		return nil, r.errf(r.ln(t), "root element is not xs:schema")
 	}
 	a := r.attrs(t)
 	r.tns = a["targetNamespace"]
 	if v := a["elementFormDefault"]; v != "qualified" {
-		return nil, r.errf(t.Line, "elementFormDefault %q is not supported (only \"qualified\", as in ISO 20022 schemas)", v)
+		return nil, r.errf(r.ln(t), "elementFormDefault %q is not supported (only \"qualified\", as in ISO 20022 schemas)", v)
 	}
 	sch := &Schema{TargetNamespace: r.tns}
 	for {
@@ -180,7 +183,7 @@ func (r *reader) schema() (*Schema, error) {
 			break
 		}
 		if !bytes.Equal(t.Name.Space, xsdNS) {
-			return nil, r.errf(t.Line, "unexpected element <%s> in schema", t.Name.Local)
+			return nil, r.errf(r.ln(t), "unexpected element <%s> in schema", t.Name.Local)
 		}
 		switch string(t.Name.Local) {
 		case "annotation":
@@ -205,7 +208,7 @@ func (r *reader) schema() (*Schema, error) {
 				sch.SimpleTypes = append(sch.SimpleTypes, st)
 			}
 		default:
-			err = r.errf(t.Line, "unsupported XSD construct xs:%s", t.Name.Local)
+			err = r.errf(r.ln(t), "unsupported XSD construct xs:%s", t.Name.Local)
 		}
 		if err != nil {
 			return nil, err
@@ -242,7 +245,7 @@ func (r *reader) body(t *xmlscan.Token, fn func(c *xmlscan.Token) error) error {
 			continue
 		}
 		if !bytes.Equal(c.Name.Space, xsdNS) {
-			return r.errf(c.Line, "unexpected element <%s> in schema", c.Name.Local)
+			return r.errf(r.ln(c), "unexpected element <%s> in schema", c.Name.Local)
 		}
 		if err := fn(c); err != nil {
 			return err
@@ -252,7 +255,7 @@ func (r *reader) body(t *xmlscan.Token, fn func(c *xmlscan.Token) error) error {
 
 func (r *reader) element(t *xmlscan.Token) (*Element, error) {
 	a := r.attrs(t)
-	line := t.Line
+	line := r.ln(t)
 	e := &Element{Name: a["name"], Line: line}
 	if e.Name == "" {
 		if a["ref"] != "" {
@@ -277,29 +280,29 @@ func (r *reader) element(t *xmlscan.Token) (*Element, error) {
 		return nil, err
 	}
 	err = r.body(t, func(c *xmlscan.Token) error {
-		return r.errf(c.Line, "unsupported XSD construct xs:%s inside element %s", c.Name.Local, e.Name)
+		return r.errf(r.ln(c), "unsupported XSD construct xs:%s inside element %s", c.Name.Local, e.Name)
 	})
 	return e, err
 }
 
 func (r *reader) complexType(t *xmlscan.Token) (*ComplexType, error) {
 	a := r.attrs(t)
-	ct := &ComplexType{Name: a["name"], Line: t.Line, Mixed: a["mixed"] == "true"}
+	ct := &ComplexType{Name: a["name"], Line: r.ln(t), Mixed: a["mixed"] == "true"}
 	if ct.Name == "" {
-		return nil, r.errf(t.Line, "unsupported XSD construct: anonymous complexType")
+		return nil, r.errf(r.ln(t), "unsupported XSD construct: anonymous complexType")
 	}
 	err := r.body(t, func(c *xmlscan.Token) error {
 		switch string(c.Name.Local) {
 		case "sequence", "choice":
 			if ct.Content != nil || ct.SimpleContent != nil {
-				return r.errf(c.Line, "complexType %s has more than one content model", ct.Name)
+				return r.errf(r.ln(c), "complexType %s has more than one content model", ct.Name)
 			}
 			g, err := r.group(c)
 			ct.Content = g
 			return err
 		case "simpleContent":
 			if ct.Content != nil || ct.SimpleContent != nil {
-				return r.errf(c.Line, "complexType %s has more than one content model", ct.Name)
+				return r.errf(r.ln(c), "complexType %s has more than one content model", ct.Name)
 			}
 			sc, err := r.simpleContent(c)
 			ct.SimpleContent = sc
@@ -311,19 +314,19 @@ func (r *reader) complexType(t *xmlscan.Token) (*ComplexType, error) {
 			}
 			return err
 		}
-		return r.errf(c.Line, "unsupported XSD construct xs:%s in complexType %s", c.Name.Local, ct.Name)
+		return r.errf(r.ln(c), "unsupported XSD construct xs:%s in complexType %s", c.Name.Local, ct.Name)
 	})
 	return ct, err
 }
 
 func (r *reader) group(t *xmlscan.Token) (*Group, error) {
 	a := r.attrs(t)
-	g := &Group{Kind: Sequence, Line: t.Line}
+	g := &Group{Kind: Sequence, Line: r.ln(t)}
 	if string(t.Name.Local) == "choice" {
 		g.Kind = Choice
 	}
 	var err error
-	if g.MinOccurs, g.MaxOccurs, err = r.occurs(a, t.Line); err != nil {
+	if g.MinOccurs, g.MaxOccurs, err = r.occurs(a, r.ln(t)); err != nil {
 		return nil, err
 	}
 	err = r.body(t, func(c *xmlscan.Token) error {
@@ -342,7 +345,7 @@ func (r *reader) group(t *xmlscan.Token) (*Group, error) {
 			return err
 		case "any":
 			ca := r.attrs(c)
-			w := &Any{Namespace: ca["namespace"], ProcessContents: ca["processContents"], Line: c.Line}
+			w := &Any{Namespace: ca["namespace"], ProcessContents: ca["processContents"], Line: r.ln(c)}
 			if w.Namespace == "" {
 				w.Namespace = "##any"
 			}
@@ -350,38 +353,38 @@ func (r *reader) group(t *xmlscan.Token) (*Group, error) {
 				w.ProcessContents = "strict"
 			}
 			var err error
-			if w.MinOccurs, w.MaxOccurs, err = r.occurs(ca, c.Line); err != nil {
+			if w.MinOccurs, w.MaxOccurs, err = r.occurs(ca, r.ln(c)); err != nil {
 				return err
 			}
 			g.Particles = append(g.Particles, Particle{Any: w})
 			return r.body(c, func(cc *xmlscan.Token) error {
-				return r.errf(cc.Line, "unexpected xs:%s in xs:any", cc.Name.Local)
+				return r.errf(r.ln(cc), "unexpected xs:%s in xs:any", cc.Name.Local)
 			})
 		}
-		return r.errf(c.Line, "unsupported XSD construct xs:%s in xs:%s", c.Name.Local, g.Kind)
+		return r.errf(r.ln(c), "unsupported XSD construct xs:%s in xs:%s", c.Name.Local, g.Kind)
 	})
 	return g, err
 }
 
 func (r *reader) simpleContent(t *xmlscan.Token) (*SimpleContent, error) {
-	sc := &SimpleContent{Line: t.Line}
+	sc := &SimpleContent{Line: r.ln(t)}
 	seen := false
 	err := r.body(t, func(c *xmlscan.Token) error {
 		if string(c.Name.Local) != "extension" || seen {
-			return r.errf(c.Line, "unsupported XSD construct xs:%s in simpleContent (only one xs:extension)", c.Name.Local)
+			return r.errf(r.ln(c), "unsupported XSD construct xs:%s in simpleContent (only one xs:extension)", c.Name.Local)
 		}
 		seen = true
 		b, ok := r.attrs(c)["base"]
 		if !ok {
-			return r.errf(c.Line, "extension without a base")
+			return r.errf(r.ln(c), "extension without a base")
 		}
 		var err error
-		if sc.Base, err = r.qname(b, c.Line); err != nil {
+		if sc.Base, err = r.qname(b, r.ln(c)); err != nil {
 			return err
 		}
 		return r.body(c, func(cc *xmlscan.Token) error {
 			if string(cc.Name.Local) != "attribute" {
-				return r.errf(cc.Line, "unsupported XSD construct xs:%s in extension", cc.Name.Local)
+				return r.errf(r.ln(cc), "unsupported XSD construct xs:%s in extension", cc.Name.Local)
 			}
 			at, err := r.attribute(cc)
 			if at != nil {
@@ -391,61 +394,61 @@ func (r *reader) simpleContent(t *xmlscan.Token) (*SimpleContent, error) {
 		})
 	})
 	if err == nil && !seen {
-		err = r.errf(t.Line, "simpleContent without an extension")
+		err = r.errf(r.ln(t), "simpleContent without an extension")
 	}
 	return sc, err
 }
 
 func (r *reader) attribute(t *xmlscan.Token) (*Attribute, error) {
 	a := r.attrs(t)
-	at := &Attribute{Name: a["name"], Line: t.Line}
+	at := &Attribute{Name: a["name"], Line: r.ln(t)}
 	if at.Name == "" {
-		return nil, r.errf(t.Line, "unsupported XSD construct: attribute without a name")
+		return nil, r.errf(r.ln(t), "unsupported XSD construct: attribute without a name")
 	}
 	switch a["use"] {
 	case "", "optional":
 	case "required":
 		at.Required = true
 	default:
-		return nil, r.errf(t.Line, "unsupported attribute use %q", a["use"])
+		return nil, r.errf(r.ln(t), "unsupported attribute use %q", a["use"])
 	}
 	for _, k := range []string{"ref", "default", "fixed", "form"} {
 		if _, ok := a[k]; ok {
-			return nil, r.errf(t.Line, "unsupported XSD construct: attribute %s", k)
+			return nil, r.errf(r.ln(t), "unsupported XSD construct: attribute %s", k)
 		}
 	}
 	tn, ok := a["type"]
 	if !ok {
-		return nil, r.errf(t.Line, "unsupported XSD construct: attribute %s without a named type", at.Name)
+		return nil, r.errf(r.ln(t), "unsupported XSD construct: attribute %s without a named type", at.Name)
 	}
 	var err error
-	if at.Type, err = r.qname(tn, t.Line); err != nil {
+	if at.Type, err = r.qname(tn, r.ln(t)); err != nil {
 		return nil, err
 	}
 	err = r.body(t, func(c *xmlscan.Token) error {
-		return r.errf(c.Line, "unsupported XSD construct xs:%s in attribute", c.Name.Local)
+		return r.errf(r.ln(c), "unsupported XSD construct xs:%s in attribute", c.Name.Local)
 	})
 	return at, err
 }
 
 func (r *reader) simpleType(t *xmlscan.Token) (*SimpleType, error) {
 	a := r.attrs(t)
-	st := &SimpleType{Name: a["name"], Line: t.Line, Facets: NewFacets()}
+	st := &SimpleType{Name: a["name"], Line: r.ln(t), Facets: NewFacets()}
 	if st.Name == "" {
-		return nil, r.errf(t.Line, "unsupported XSD construct: anonymous simpleType")
+		return nil, r.errf(r.ln(t), "unsupported XSD construct: anonymous simpleType")
 	}
 	seen := false
 	err := r.body(t, func(c *xmlscan.Token) error {
 		if string(c.Name.Local) != "restriction" || seen {
-			return r.errf(c.Line, "unsupported XSD construct xs:%s in simpleType %s (only xs:restriction)", c.Name.Local, st.Name)
+			return r.errf(r.ln(c), "unsupported XSD construct xs:%s in simpleType %s (only xs:restriction)", c.Name.Local, st.Name)
 		}
 		seen = true
 		b, ok := r.attrs(c)["base"]
 		if !ok {
-			return r.errf(c.Line, "restriction without a base (anonymous base types are not supported)")
+			return r.errf(r.ln(c), "restriction without a base (anonymous base types are not supported)")
 		}
 		var err error
-		if st.Base, err = r.qname(b, c.Line); err != nil {
+		if st.Base, err = r.qname(b, r.ln(c)); err != nil {
 			return err
 		}
 		f := &st.Facets
@@ -453,13 +456,13 @@ func (r *reader) simpleType(t *xmlscan.Token) (*SimpleType, error) {
 			fa := r.attrs(fc)
 			v, ok := fa["value"]
 			if !ok {
-				return r.errf(fc.Line, "facet xs:%s without a value", fc.Name.Local)
+				return r.errf(r.ln(fc), "facet xs:%s without a value", fc.Name.Local)
 			}
 			name := string(fc.Name.Local)
 			num := func(dst *int) error {
 				n, err := strconv.Atoi(strings.TrimSpace(v))
 				if err != nil || n < 0 {
-					return r.errf(fc.Line, "bad %s value %q", name, v)
+					return r.errf(r.ln(fc), "bad %s value %q", name, v)
 				}
 				*dst = n
 				return nil
@@ -479,7 +482,7 @@ func (r *reader) simpleType(t *xmlscan.Token) (*SimpleType, error) {
 			case "totalDigits":
 				err = num(&f.TotalDigits)
 				if err == nil && f.TotalDigits == 0 {
-					err = r.errf(fc.Line, "totalDigits must be positive")
+					err = r.errf(r.ln(fc), "totalDigits must be positive")
 				}
 			case "fractionDigits":
 				err = num(&f.FractionDigits)
@@ -493,22 +496,22 @@ func (r *reader) simpleType(t *xmlscan.Token) (*SimpleType, error) {
 				f.MaxExclusive = strings.TrimSpace(v)
 			case "whiteSpace":
 				if v != "preserve" && v != "replace" && v != "collapse" {
-					return r.errf(fc.Line, "bad whiteSpace value %q", v)
+					return r.errf(r.ln(fc), "bad whiteSpace value %q", v)
 				}
 				f.WhiteSpace = v
 			default:
-				return r.errf(fc.Line, "unsupported facet xs:%s", name)
+				return r.errf(r.ln(fc), "unsupported facet xs:%s", name)
 			}
 			if err != nil {
 				return err
 			}
 			return r.body(fc, func(cc *xmlscan.Token) error {
-				return r.errf(cc.Line, "unexpected xs:%s in facet", cc.Name.Local)
+				return r.errf(r.ln(cc), "unexpected xs:%s in facet", cc.Name.Local)
 			})
 		})
 	})
 	if err == nil && !seen {
-		err = r.errf(t.Line, "simpleType %s without a restriction", st.Name)
+		err = r.errf(r.ln(t), "simpleType %s without a restriction", st.Name)
 	}
 	return st, err
 }

@@ -1,7 +1,6 @@
 package xsd
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"strconv"
@@ -68,13 +67,13 @@ type Reporter interface {
 
 const xsiNS = "http://www.w3.org/2001/XMLSchema-instance"
 
+// frame is one open element. It holds two pointers only (e, name), so
+// pushing it costs few GC write barriers.
 type frame struct {
+	e         *celem
 	name      []byte
 	idx       int32
-	line      int32
-	ct        *ctype
-	st        *stype // simple-typed element, or the value type of simple content
-	model     *dfa
+	off       int32 // offset of the start tag; its line is counted on report
 	state     int32 // current automaton state; -1 once the content model failed
 	textStart int32
 	namesMark int32
@@ -91,6 +90,7 @@ type nameCount struct {
 // between goroutines.
 type Session struct {
 	v         *Validator
+	sc        *xmlscan.Scanner
 	rep       Reporter
 	frames    []frame
 	names     []nameCount
@@ -106,19 +106,19 @@ type Session struct {
 // Errors returns the number of violations reported so far.
 func (s *Session) Errors() int { return s.errs }
 
-// Start begins validating the element whose start tag is tok against v,
-// reporting violations to rep. Feed every later token of the same scanner
-// to Token until it returns true (the element has ended). tok's element
+// Start begins validating the element whose start tag is tok (just read
+// from sc) against v, reporting violations to rep. Feed every later token of
+// sc to Token until it returns true (the element has ended). tok's element
 // must be a global element of the schema, or a KindRoot violation is
 // reported and the subtree is skipped.
-func (v *Validator) Start(s *Session, tok *xmlscan.Token, rep Reporter) {
-	s.v, s.rep = v, rep
+func (v *Validator) Start(s *Session, sc *xmlscan.Scanner, tok *xmlscan.Token, rep Reporter) {
+	s.v, s.sc, s.rep = v, sc, rep
 	s.frames, s.names, s.text = s.frames[:0], s.names[:0], s.text[:0]
 	s.skipDepth, s.done, s.errs = 0, false, 0
 	s.baseDepth = tok.Depth
 	e := v.root(tok.Name.Local)
 	if e == nil || string(tok.Name.Space) != v.ns {
-		s.report(KindRoot, "/"+string(tok.Name.Local), tok.Line, "element "+strconv.Quote(string(tok.Name.Local))+" in namespace "+engine.Echo(string(tok.Name.Space))+" is not declared by the schema "+v.ns, nil)
+		s.report(KindRoot, "/"+string(tok.Name.Local), s.line(tok.Offset), "element "+strconv.Quote(string(tok.Name.Local))+" in namespace "+engine.Echo(string(tok.Name.Space))+" is not declared by the schema "+v.ns, nil)
 		s.skipDepth = tok.Depth
 		if tok.SelfClosing {
 			// The end tag comes next and finishes the skip.
@@ -150,11 +150,11 @@ func (s *Session) Token(tok *xmlscan.Token) bool {
 		s.child(tok)
 	case xmlscan.Text:
 		f := &s.frames[len(s.frames)-1]
-		if f.st != nil {
+		if f.e.value() != nil {
 			s.text = append(s.text, tok.Text...)
-		} else if !f.badText && (f.ct == nil || !f.ct.mixed) && len(bytes.TrimLeft(tok.Text, " \t\r\n")) > 0 {
+		} else if !f.badText && (f.e.ct == nil || !f.e.ct.mixed) && !allSpace(tok.Text) {
 			f.badText = true
-			s.report(KindText, s.path(), int(f.line), "text is not allowed in "+string(f.name)+", which only holds elements", nil)
+			s.report(KindText, s.path(), s.line(int(f.off)), "text is not allowed in "+string(f.name)+", which only holds elements", nil)
 		}
 	case xmlscan.EndElement:
 		s.end()
@@ -166,15 +166,17 @@ func (s *Session) Token(tok *xmlscan.Token) bool {
 	return false
 }
 
-func (s *Session) push(e *celem, tok *xmlscan.Token, idx int32) {
-	f := frame{name: tok.Name.Local, idx: idx, line: int32(tok.Line), ct: e.ct, st: e.st, state: 0, textStart: int32(len(s.text)), namesMark: int32(len(s.names))}
-	if e.ct != nil {
-		f.model = e.ct.model
-		if e.ct.simple {
-			f.st = e.ct.value
+func allSpace(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+			return false
 		}
 	}
-	s.frames = append(s.frames, f)
+	return true
+}
+
+func (s *Session) push(e *celem, tok *xmlscan.Token, idx int32) {
+	s.frames = append(s.frames, frame{e: e, name: tok.Name.Local, idx: idx, off: int32(tok.Offset), textStart: int32(len(s.text)), namesMark: int32(len(s.names))})
 	s.attrs(tok, e)
 }
 
@@ -199,29 +201,29 @@ func (s *Session) attrs(tok *xmlscan.Token, e *celem) {
 			}
 		}
 		if found < 0 {
-			s.report(KindAttribute, s.path()+"/@"+string(a.Name.Local), tok.Line, "attribute "+strconv.Quote(string(a.Name.Local))+" is not allowed on "+string(tok.Name.Local), nil)
+			s.report(KindAttribute, s.path()+"/@"+string(a.Name.Local), s.line(tok.Offset), "attribute "+strconv.Quote(string(a.Name.Local))+" is not allowed on "+string(tok.Name.Local), nil)
 			continue
 		}
 		if found < 64 {
 			seen |= 1 << found
 		}
-		s.value(decl[found].typ, a.Value, decl[found].name, tok.Line)
+		s.value(decl[found].typ, a.Value, decl[found].name, s.line(tok.Offset))
 	}
 	for j := range decl {
 		if decl[j].required && (j >= 64 || seen&(1<<j) == 0) {
-			s.report(KindAttribute, s.path()+"/@"+decl[j].name, tok.Line, "required attribute "+decl[j].name+" is missing on "+string(tok.Name.Local), nil)
+			s.report(KindAttribute, s.path()+"/@"+decl[j].name, s.line(tok.Offset), "required attribute "+decl[j].name+" is missing on "+string(tok.Name.Local), nil)
 		}
 	}
 }
 
 func (s *Session) child(tok *xmlscan.Token) {
 	p := &s.frames[len(s.frames)-1]
-	m := p.model
+	m := p.e.model()
 	if m == nil {
-		if p.st != nil {
-			s.report(KindUnexpected, s.path()+"/"+string(tok.Name.Local), tok.Line, "element "+string(tok.Name.Local)+" is not allowed: "+string(p.name)+" holds a value, not elements", nil)
+		if p.e.value() != nil {
+			s.report(KindUnexpected, s.path()+"/"+string(tok.Name.Local), s.line(tok.Offset), "element "+string(tok.Name.Local)+" is not allowed: "+string(p.name)+" holds a value, not elements", nil)
 		} else {
-			s.report(KindUnexpected, s.path()+"/"+string(tok.Name.Local), tok.Line, "element "+string(tok.Name.Local)+" is not allowed: "+string(p.name)+" must be empty", nil)
+			s.report(KindUnexpected, s.path()+"/"+string(tok.Name.Local), s.line(tok.Offset), "element "+string(tok.Name.Local)+" is not allowed: "+string(p.name)+" must be empty", nil)
 		}
 		s.skipDepth = tok.Depth
 		return
@@ -254,13 +256,13 @@ func (s *Session) child(tok *xmlscan.Token) {
 	if st.wild >= 0 && st.any.matches(string(tok.Name.Space), m.tns) {
 		p.state = st.wild
 		if st.any.mode == "strict" {
-			s.report(KindUnexpected, s.path()+"/"+string(tok.Name.Local), tok.Line, "element "+string(tok.Name.Local)+" in namespace "+engine.Echo(string(tok.Name.Space))+" has no declaration, which the strict wildcard demands", nil)
+			s.report(KindUnexpected, s.path()+"/"+string(tok.Name.Local), s.line(tok.Offset), "element "+string(tok.Name.Local)+" in namespace "+engine.Echo(string(tok.Name.Space))+" has no declaration, which the strict wildcard demands", nil)
 		}
 		s.skipDepth = tok.Depth
 		return
 	}
 	exp := expected(m, p.state)
-	s.report(KindUnexpected, s.path()+"/"+string(tok.Name.Local), tok.Line, "element "+string(tok.Name.Local)+" is not expected here; expected "+expectedText(exp), exp)
+	s.report(KindUnexpected, s.path()+"/"+string(tok.Name.Local), s.line(tok.Offset), "element "+string(tok.Name.Local)+" is not expected here; expected "+expectedText(exp), exp)
 	p.state = -1
 	s.skipDepth = tok.Depth
 }
@@ -303,13 +305,13 @@ func expectedText(exp []string) string {
 
 func (s *Session) end() {
 	f := &s.frames[len(s.frames)-1]
-	if f.st != nil {
-		s.value(f.st, s.text[f.textStart:], "", int(f.line))
+	if st := f.e.value(); st != nil {
+		s.value(st, s.text[f.textStart:], "", s.line(int(f.off)))
 		s.text = s.text[:f.textStart]
 	}
-	if f.model != nil && f.state >= 0 && !f.model.states[f.state].accept {
-		exp := required(f.model, f.state)
-		s.report(KindMissing, s.path(), int(f.line), string(f.name)+" is incomplete: missing "+expectedText(exp), exp)
+	if m := f.e.model(); m != nil && f.state >= 0 && !m.states[f.state].accept {
+		exp := required(m, f.state)
+		s.report(KindMissing, s.path(), s.line(int(f.off)), string(f.name)+" is incomplete: missing "+expectedText(exp), exp)
 	}
 	s.names = s.names[:f.namesMark]
 	s.frames = s.frames[:len(s.frames)-1]
@@ -340,6 +342,8 @@ func (s *Session) value(st *stype, raw []byte, attr string, line int) {
 		s.report(fl.kind, path, line, subject+" "+fl.msg, nil)
 	}
 }
+
+func (s *Session) line(off int) int { return s.sc.Line(off) }
 
 func (s *Session) report(k Kind, path string, line int, msg string, exp []string) {
 	s.errs++
@@ -384,7 +388,7 @@ func (v *Validator) Validate(doc []byte, rep Reporter) error {
 			if tok.Kind != xmlscan.StartElement {
 				continue
 			}
-			v.Start(&s, tok, rep)
+			v.Start(&s, sc, tok, rep)
 			started = true
 			continue
 		}
