@@ -26,6 +26,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sanctions", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listFile := fs.String("list", "examples/sanctions/sanctions.csv", "sanctions list (CSV: name,country,bic,reason)")
+	budget := fs.Duration("budget", engine.DefaultBudget, "latency budget per message")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -40,7 +41,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	e := builtin.New(engine.Options{})
+	e := builtin.New(engine.Options{Budget: *budget})
 	if err := e.AddRuleSet(RuleSet(list)); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2

@@ -99,7 +99,7 @@ func TestRuleOnMessages(t *testing.T) {
 
 func TestRun(t *testing.T) {
 	var out, errb bytes.Buffer
-	code := run([]string{"-list", "sanctions.csv", "../../testdata/rulesets/samples/mt103-blocked-ir.fin"}, &out, &errb)
+	code := run([]string{"-budget", "2s", "-list", "sanctions.csv", "../../testdata/rulesets/samples/mt103-blocked-ir.fin"}, &out, &errb)
 	if code != 1 || !strings.Contains(out.String(), Code) {
 		t.Fatalf("code %d, out %s, err %s", code, out.String(), errb.String())
 	}
