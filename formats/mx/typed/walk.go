@@ -53,6 +53,7 @@ type Leaf struct {
 	// Ctx says which context elements enclose the leaf.
 	Ctx Ctx
 
+	n     int32    // index in Message.leaves, so copies find their path
 	frame int32    // walker frame of the parent element
 	idx   int32    // index when repeated, else -1
 	path  [2]int32 // range of the XPath in Message.paths, once built
@@ -145,7 +146,7 @@ func (w *walker) pop(m mark) {
 }
 
 func (w *walker) add(i int, l Leaf) {
-	l.frame, l.idx = w.cur, int32(i)
+	l.frame, l.idx, l.n = w.cur, int32(i), int32(len(w.leaves))
 	l.Parent, l.ParentPos, l.Ctx = w.parent, w.ppos, w.ctx
 	w.leaves = append(w.leaves, l)
 }
@@ -216,18 +217,22 @@ func appendStep(b []byte, name string, i int) []byte {
 	return b
 }
 
-// LeafPath returns the XPath of a leaf returned by Leaves, such as
-// /Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/IntrBkSttlmAmt. The paths of
-// all leaves are built together on the first call; later calls do not
-// allocate.
+// LeafPath returns the XPath of a leaf returned by Leaves (or a copy of
+// one), such as /Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/IntrBkSttlmAmt.
+// The paths of all leaves are built together on the first call; later calls
+// do not allocate. It returns "" for a leaf of another message.
 func (m *Message) LeafPath(l *Leaf) string {
 	if !m.pathsBuilt {
 		m.materialise()
 	}
-	if int(l.path[1]) > len(m.paths) || l.path[0] > l.path[1] {
+	if l.n < 0 || int(l.n) >= len(m.leaves) {
 		return ""
 	}
-	b := m.paths[l.path[0]:l.path[1]]
+	r := m.leaves[l.n].path
+	if int(r[1]) > len(m.paths) || r[0] > r[1] {
+		return ""
+	}
+	b := m.paths[r[0]:r[1]]
 	if len(b) == 0 {
 		return ""
 	}
