@@ -19,7 +19,8 @@
 //	f.Option()                  // "A" for 32A, "" for 59
 //	f.Get("BIC"), f.Account()   // named components (see fields.go)
 //	f.Loc(), f.LocOf("Amount")  // engine.Location for findings
-//	for _, s := range m.Sequences("B") { s.Field("32B") ... } // MT101 B, MT202COV B
+//	for _, s := range m.Sequences("B") { s.Field("32B") ... } // MT101 B, MT202COV/205COV B
+//	a := m.Sequences("A")                                     // MT101, MT202COV, MT205COV sequence A
 //	for _, s := range m.Sequences("61") { ... }               // MT940/942/950 statement lines
 //	m.UETR(), m.UserTag("108"), m.SenderBIC(), m.ReceiverBIC()
 //	mt.MinorUnits("JPY"), mt.ParseAmount("1,5"), mt.ParseDate("250115")

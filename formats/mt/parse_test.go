@@ -119,6 +119,9 @@ func TestSequences(t *testing.T) {
 	if bs[1].Count("23E") != 1 || !bs[0].Has("59a") || bs[0].Has("23E") {
 		t.Errorf("sequence accessors")
 	}
+	if a := m.Sequences("A"); len(a) != 1 || a[0].Field("28D") == nil || a[0].Field("21") != nil {
+		t.Errorf("MT101 sequence A %+v", a)
+	}
 	m, _ = parseOnly(string(readFile(t, repoRoot(t)+"/testdata/mt/valid_mt202cov.fin")))
 	if a, b := m.Sequences("A"), m.Sequences("B"); len(a) != 1 || len(b) != 1 || b[0].Field("52A") == nil || a[0].Field("52A") != nil {
 		t.Errorf("COV sequences %+v", m.Seqs)

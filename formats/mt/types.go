@@ -109,6 +109,7 @@ any O*`
 // cited per line.
 var typeSources = []struct{ typ, desc, def string }{
 	{"MT101", "Request for Transfer", `
+seq A M
 20 M
 21R O
 28D M
@@ -118,6 +119,7 @@ var typeSources = []struct{ typ, desc, def string }{
 51A O
 30 M
 25 O
+end
 seq B M*
 21 M
 21F O
