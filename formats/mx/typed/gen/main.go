@@ -16,8 +16,10 @@ import (
 	"flag"
 	"fmt"
 	"go/format"
+	"io/fs"
 	"log"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -111,14 +113,14 @@ func (c *ctype) sig() string {
 }
 
 func main() {
-	dir := flag.String("xsd", "/work/shared/xsd", "directory holding <id>.xsd files")
+	dir := flag.String("xsd", "/work/shared/xsd", "directories holding <id>.xsd files, comma-separated; the moov-io/iso20022 module's docs/specifications is searched after them")
 	out := flag.String("out", ".", "output directory")
 	flag.Parse()
 
 	types := map[string]*ctype{}
 	roots := map[string]string{} // message ID -> root type name
 	for _, m := range messages {
-		raw, err := os.ReadFile(filepath.Join(*dir, m.ID+".xsd"))
+		raw, err := readXSD(*dir, m.ID)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -361,6 +363,32 @@ func main() {
 		}
 	}
 	fmt.Printf("gen: %d types for %d messages\n", len(names), len(messages))
+}
+
+// readXSD finds <id>.xsd in the given directories, then anywhere under the
+// moov-io/iso20022 module's docs/specifications (located with go list).
+func readXSD(dirs, id string) ([]byte, error) {
+	for _, d := range strings.Split(dirs, ",") {
+		if raw, err := os.ReadFile(filepath.Join(d, id+".xsd")); err == nil {
+			return raw, nil
+		}
+	}
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/moov-io/iso20022").Output()
+	if err == nil {
+		root := filepath.Join(strings.TrimSpace(string(out)), "docs", "specifications")
+		var found string
+		filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+			if err == nil && !e.IsDir() && e.Name() == id+".xsd" {
+				found = p
+				return filepath.SkipAll
+			}
+			return nil
+		})
+		if found != "" {
+			return os.ReadFile(found)
+		}
+	}
+	return nil, fmt.Errorf("%s.xsd not found in %s nor in the moov-io/iso20022 specifications", id, dirs)
 }
 
 // kindOf maps an XSD simple type to the leaf kind rules select on.
