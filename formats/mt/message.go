@@ -64,6 +64,7 @@ type Message struct {
 
 // BasicHeader is block 1: {1:F01BANKBEBBAXXX0000000000}.
 type BasicHeader struct {
+	// Present is false when the message has no block 1.
 	Present bool
 	// AppID is 'F' (FIN), 'A' (GPA) or 'L' (login).
 	AppID byte
@@ -82,6 +83,7 @@ type BasicHeader struct {
 
 // AppHeader is block 2, input (I) or output (O).
 type AppHeader struct {
+	// Present is false when the message has no block 2.
 	Present bool
 	// Input is true for an input header ('I'), false for output ('O').
 	Input bool
@@ -108,6 +110,7 @@ type AppHeader struct {
 
 // HeaderTag is one {tag:value} of blocks 3, 5 or S.
 type HeaderTag struct {
+	// Tag is the tag ("121", "CHK") and Value its content.
 	Tag, Value string
 	// Line and Column locate the tag's opening brace.
 	Line, Column int
@@ -153,7 +156,9 @@ type Field struct {
 
 // Component is one named part of a field value.
 type Component struct {
-	Name  string
+	// Name is the component's name from the field specification.
+	Name string
+	// Value is the component's text (a substring of the field value).
 	Value string
 	// Offset is the byte offset of Value within Field.Value.
 	Offset int

@@ -367,6 +367,7 @@ type defError struct {
 	why  string
 }
 
+// Error implements error.
 func (e *defError) Error() string {
 	return "definition of " + e.typ + " line " + strconv.Itoa(e.line) + " " + strconv.Quote(e.text) + ": " + e.why
 }
