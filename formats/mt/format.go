@@ -165,6 +165,11 @@ func Parse(raw []byte, f *engine.Findings) *Message {
 	}
 	if hasPrefix(s[i:], "{1:") && len(s) > i+6 && s[i+4:i+6] == "21" {
 		i = p.parseAck(i)
+		if skipSpace(s, i) >= len(s) {
+			// A service message alone (an ACK/NAK without the message it
+			// acknowledges): nothing more to check.
+			return m
+		}
 	}
 	end := p.parseBlocks(i)
 	if rest := skipSpace(s, end); rest < len(s) && !p.full() {
@@ -200,6 +205,10 @@ func (p *parser) parseAck(i int) int {
 		}
 		if hasPrefix(s[i:], "{4:{") {
 			i = p.tagBlock(4, i, i+3, &ack.Tags)
+			continue
+		}
+		if i == start {
+			i = p.block1(i, i+3) // the service message's own basic header
 			continue
 		}
 		i = p.skipBalanced(i, 0)

@@ -102,6 +102,10 @@ func TestHeadersAndTypes(t *testing.T) {
 	if m.Ack == nil || !m.Ack.Nak || m.Ack.Code != "T28010" || m.Type != "MT103" {
 		t.Errorf("ack %+v type %s", m.Ack, m.Type)
 	}
+	m, fs = parseOnly("{1:F21BANKBEBBAXXX0000000000}{4:{177:2501151200}{451:0}}")
+	if len(fs) != 0 || m.Ack == nil || m.Ack.Nak || m.Basic.ServiceID != "21" {
+		t.Errorf("ACK alone: %v %+v", fs, m.Ack)
+	}
 }
 
 func TestSequences(t *testing.T) {
