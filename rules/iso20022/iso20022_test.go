@@ -150,3 +150,22 @@ func TestPain001Groups(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkRulesOnly runs the set's rules on an already decoded message
+// (leaves cached after the first run): the cost of the rules themselves.
+func BenchmarkRulesOnly(b *testing.B) {
+	raw, err := os.ReadFile(filepath.Join(fixtures, "iso20022.ctrl-sum.pass.xml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := typedtest.Format{}.Parse(raw, new(engine.Findings))
+	rules := Rules()
+	var f engine.Findings
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, r := range rules {
+			r.Check(m, &f)
+		}
+		f.Reset()
+	}
+}
