@@ -65,7 +65,7 @@ func TestGolden(t *testing.T) {
 				t.Errorf("got\n%s\nwant\n%s", got, want)
 			}
 			valid := !strings.Contains(got, " error ")
-			if strings.HasPrefix(name, "valid_") != valid {
+			if strings.Contains(name, "invalid_") == valid {
 				t.Errorf("file name says %s, findings say valid=%v", name, valid)
 			}
 		})
