@@ -182,6 +182,11 @@ func TestCorpus(t *testing.T) {
 				t.Errorf("%s: %s not reported: %v", base, code, r.Findings)
 			}
 		}
+		// SWIFT's own samples (copied into the corpus unchanged) must pass.
+		swiftSample := (strings.Contains(base, "CBPR_p") || strings.HasSuffix(base, "CBPR2025.PACS008-MinMax-0023.xml")) && !strings.Contains(base, "violates")
+		if swiftSample && r.Errors() > 0 {
+			t.Errorf("%s: SWIFT sample reported invalid: %v", base, r.Findings)
+		}
 		for _, fd := range r.Findings {
 			t.Logf("%s: %s %s %s", base, fd.Code, fd.Location.Path, fd.Message)
 		}
