@@ -225,3 +225,16 @@ func BenchmarkRulesOnly(b *testing.B) {
 		f.Reset()
 	}
 }
+
+// TestBizSvcHeaderVersion: an AppHdr of another head.001 version is refused.
+func TestBizSvcHeaderVersion(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(fixtures, "cbpr.bah.biz-svc.pass.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw = []byte(strings.Replace(string(raw), "head.001.001.02", "head.001.001.01", 1))
+	r, _ := typedtest.Report(typedtest.Engine(t, RuleSet()), raw, engine.ValidateOptions{})
+	if len(r.Findings) != 1 || r.Findings[0].Code != CodeBizSvc || r.Findings[0].Location.Path != "/AppHdr" {
+		t.Errorf("findings %v, want one %s at /AppHdr", r.Findings, CodeBizSvc)
+	}
+}

@@ -639,6 +639,9 @@ func checkBizSvc(m *engine.Message, f *engine.Findings) {
 		f.Errorf(CodeBizSvc, t.Loc("/Document", t.DocPos), "no AppHdr: CBPR+ messages carry a business application header (head.001.001.02) with BizSvc")
 		return
 	}
+	if ns := t.AppHdrNamespace; ns != "" && !strings.HasSuffix(ns, "head.001.001.02") {
+		f.Errorf(CodeBizSvc, t.Loc("/AppHdr", t.AppHdr.Pos), "AppHdr namespace %s: CBPR+ uses head.001.001.02", engine.Echo(ns))
+	}
 	b := t.AppHdr.BizSvc
 	if !b.Present() {
 		f.Errorf(CodeBizSvc, t.Loc("/AppHdr", t.AppHdr.Pos), "AppHdr BizSvc is missing; CBPR+ makes it mandatory")
