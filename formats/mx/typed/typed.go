@@ -219,11 +219,10 @@ func Decode(raw []byte) (*Message, error) {
 			if m.AppHdr == nil {
 				m.AppHdrNamespace = d.namespace(&t, stack[:depth])
 				found = true
-				if strings.HasSuffix(m.AppHdrNamespace, "head.001.001.02") || m.AppHdrNamespace == "" {
-					d.decodeAppHdr(&m.Documents, &t)
-				} else {
-					d.skip(&t)
-				}
+				// Other head.001 versions are decoded leniently with the
+				// head.001.001.02 model (the fields rules use have the same
+				// names); AppHdrNamespace tells them apart.
+				d.decodeAppHdr(&m.Documents, &t)
 				continue
 			}
 		case "Document":
