@@ -91,6 +91,10 @@ func TestNotationComponents(t *testing.T) {
 			t.Errorf("61 %s = %q, want %q", k, got, v)
 		}
 	}
+	m2, _ := parseOnly("{1:F01BANKBEBBAXXX0000000000}{2:I940BANKDEFFXXXXN}{4:\r\n:61:250115DR1,NTRFNONREF\r\n-}")
+	if g := m2.Field("61"); g.Get("Mark") != "D" || g.Get("FundsCode") != "R" || g.Get("Amount") != "1," {
+		t.Errorf("61 DR: mark %q funds %q", g.Get("Mark"), g.Get("FundsCode"))
+	}
 	if d, ok := f.Amount(); !ok || d.String() != "100.5" {
 		t.Errorf("amount %v %v", d, ok)
 	}

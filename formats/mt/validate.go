@@ -47,6 +47,9 @@ func (m *Message) checkSyntax(p *parser) {
 			p.partialCheck(f, s, &mt, fl)
 			continue
 		}
+		if f.Tag == "61" {
+			fix61(&mt, s.pat, f.Value)
+		}
 		buf := m.compBuf
 		start := len(buf)
 		sem := false
@@ -61,33 +64,38 @@ func (m *Message) checkSyntax(p *parser) {
 		}
 		m.compBuf = buf
 		f.Components = buf[start:len(buf):len(buf)]
-		if f.Tag == "61" {
-			fix61(f)
-		}
 		if sem || s.slash || s.numbered > 0 {
 			p.postCheck(f, s)
 		}
 	}
 }
 
-// fix61 re-splits the D/C mark of field 61 when "2a" took the funds code
-// ("DR" → mark "D", funds code "R").
-func fix61(f *Field) {
-	var mark, funds *Component
-	for i := range f.Components {
-		switch f.Components[i].Name {
+// fix61 re-splits the D/C mark of field 61 when "2a" also took the funds
+// code ("DR100," is mark D, funds code R, not mark "DR"), working on the
+// captured spans before components are built.
+func fix61(mt *matcher, p *Pattern, v string) {
+	mark, funds := -1, -1
+	for c := 0; c < p.ncomp; c++ {
+		switch p.comps[c].name {
 		case "Mark":
-			mark = &f.Components[i]
+			mark = c
 		case "FundsCode":
-			funds = &f.Components[i]
+			funds = c
 		}
 	}
-	if mark == nil || funds != nil || len(mark.Value) != 2 || validMark61(mark.Value) || !validMark61(mark.Value[:1]) {
+	if mark < 0 || funds < 0 || mt.caps[funds].lo >= 0 {
 		return
 	}
-	// Funds code is not stored separately here (no spare slot); shorten the
-	// mark so rules read the right D/C value.
-	mark.Value = mark.Value[:1]
+	sp := mt.caps[mark]
+	if sp.lo < 0 || sp.hi-sp.lo != 2 {
+		return
+	}
+	m := v[sp.lo:sp.hi]
+	if validMark61(m) || !validMark61(m[:1]) {
+		return
+	}
+	mt.caps[mark] = span{sp.lo, sp.lo + 1}
+	mt.caps[funds] = span{sp.lo + 1, sp.hi}
 }
 
 func validMark61(s string) bool {
