@@ -11,6 +11,7 @@ import (
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mx"
 	"github.com/swiftval/swiftval/formats/mx/typed"
+	"github.com/swiftval/swiftval/formats/mx/typed/typedtest"
 	"github.com/swiftval/swiftval/rules/iso20022"
 )
 
@@ -98,4 +99,48 @@ func TestWholeCorpusNoPanics(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestTruncatedNoPanics runs both sets over every prefix (in steps) of each
+// fixture: partly decoded messages (nil optional parts, empty slices) must
+// not make a rule panic.
+func TestTruncatedNoPanics(t *testing.T) {
+	e := typedtestEngineBoth(t)
+	files, _ := filepath.Glob(filepath.Join(fixtures, "*.xml"))
+	for _, f := range files {
+		raw, _ := os.ReadFile(f)
+		for n := 0; n < len(raw); n += 97 {
+			r := e.ValidateWith(context.Background(), raw[:n], engine.ValidateOptions{Profile: Profile})
+			for _, fd := range r.Findings {
+				if fd.Code == engine.CodeRulePanicked {
+					t.Fatalf("%s[:%d]: rule %s panicked", filepath.Base(f), n, fd.Rule)
+				}
+			}
+		}
+	}
+}
+
+// TestRulesDoNotAllocate pins the passing path of both sets at zero
+// allocations once the message is decoded.
+func TestRulesDoNotAllocate(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(fixtures, "cbpr.uetr.pass.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := typedtest.Format{}.Parse(raw, new(engine.Findings))
+	rules := append(iso20022.Rules(), RuleSet().Rules...)
+	var f engine.Findings
+	n := testing.AllocsPerRun(50, func() {
+		for _, r := range rules {
+			r.Check(m, &f)
+		}
+		f.Reset()
+	})
+	if n != 0 {
+		t.Errorf("rules allocate %.0f times on a valid message, want 0", n)
+	}
+}
+
+func typedtestEngineBoth(t testing.TB) *engine.Engine {
+	return typedtest.Engine(t, iso20022.RuleSet(), RuleSet())
 }
