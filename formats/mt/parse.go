@@ -74,6 +74,14 @@ func (p *parser) err(code string, loc engine.Location, msg string) {
 	p.f.Error(code, loc, msg)
 }
 
+// warn adds a warning finding unless the cap is reached.
+func (p *parser) warn(code string, loc engine.Location, msg string) {
+	p.n++
+	if p.n <= MaxFindings {
+		p.f.Warn(code, loc, msg)
+	}
+}
+
 func (p *parser) full() bool { return p.n > MaxFindings }
 
 // skipSpace skips blanks, tabs and line breaks.
@@ -554,6 +562,10 @@ func (p *parser) tokenizeBody(i, to int) {
 			}
 		} else if s[i] == ':' {
 			p.err(codeT13, engine.Location{Block: 4, Field: cur.Tag, Line: line, Column: col}, "line starts with ':' but not with a valid field tag (\":NN:\" or \":NNA:\"): "+engine.Echo(cut(s[i:e], 12)))
+		} else if s[i] == '-' {
+			// Tolerated (only "-}" ends block 4), but FIN reads CrLf- as the
+			// end of the text and would reject the message (T13, FEC-2010).
+			p.warn(codeT13, engine.Location{Block: 4, Field: cur.Tag, Line: line, Column: col}, "line of field "+cur.Tag+" starts with '-': accepted as text here, but FIN reads a line break followed by '-' as the end of the text (T13)")
 		}
 		if cur != nil {
 			ve := e
