@@ -218,3 +218,41 @@ func TestEngine(t *testing.T) {
 		t.Errorf("report %+v", r)
 	}
 }
+
+// TestConcurrentParse parses from many goroutines at once, on a fresh
+// format whose lazily compiled schemas are first used concurrently.
+func TestConcurrentParse(t *testing.T) {
+	f, err := NewFormat(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("../../testdata/mx/schema/*.xml")
+	want := map[string]string{}
+	for _, file := range files {
+		raw, _ := os.ReadFile(file)
+		want[file] = render(raw)
+	}
+	camt := []byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.056.001.09"><X/></Document>`)
+	done := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			var msg string
+			for _, file := range files {
+				raw, _ := os.ReadFile(file)
+				var fs engine.Findings
+				f.Parse(camt, &fs)
+				fs.Reset()
+				m := f.Parse(raw, &fs)
+				if m == nil || (fs.Errors() == 0) == strings.Contains(file, "invalid_") {
+					msg = file + ": unexpected verdict"
+				}
+			}
+			done <- msg
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
+	}
+}

@@ -1,6 +1,10 @@
 package schemas
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/swiftval/swiftval/formats/mx/xsd"
@@ -33,5 +37,44 @@ func TestShippedSchemasCompile(t *testing.T) {
 	}
 	if _, err := Load("urn:nope"); err == nil {
 		t.Error("Load of an unknown namespace: no error")
+	}
+}
+
+// TestGeneratedCurrent re-encodes the XSD files gen.go reads and compares
+// them with the shipped data (skipped when the XSD files are absent).
+func TestGeneratedCurrent(t *testing.T) {
+	files, _ := filepath.Glob("../../../../shared/xsd/*.xsd")
+	if out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/moov-io/iso20022").Output(); err == nil {
+		dir := filepath.Join(strings.TrimSpace(string(out)), "docs", "specifications")
+		_ = filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+			if err == nil && strings.HasSuffix(p, ".xsd") {
+				files = append(files, p)
+			}
+			return nil
+		})
+	}
+	if len(files) == 0 {
+		t.Skip("XSD files absent: cannot check the generated schemas")
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		s, err := xsd.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen[s.TargetNamespace] {
+			continue
+		}
+		seen[s.TargetNamespace] = true
+		data, err := Encode(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if registry[s.TargetNamespace].data != data {
+			t.Errorf("%s: generated schema is stale; run go generate ./formats/mx/schemas", f)
+		}
+	}
+	if len(seen) != len(registry) {
+		t.Errorf("%d schemas in the XSD files, %d shipped; run go generate", len(seen), len(registry))
 	}
 }
