@@ -55,6 +55,7 @@ const (
 	CodePartyAnyBIC    = "SVC422"
 	CodeCovUnderlying  = "SVC423"
 	CodeBizSvc         = "SVC424"
+	CodeSttlmMtd       = "SVC425"
 )
 
 // Release is a CBPR+ standards release.
@@ -242,5 +243,8 @@ func (c *checker) rules() []engine.Rule {
 		engine.NewRule(info("cbpr.bah.biz-svc", CodeBizSvc, all,
 			"CBPR+ BAH: AppHdr (head.001.001.02) with BizSvc mandatory [1..1] ("+srcGS+"; GoPlasmatic/MXMessage CBPR+ BAH types); BizSvc values swift.cbprplus[.stp|.cov|.adv].NN per message variant ("+srcDeck+" BizSvc table); the release suffix (.03 SR2025, .04 SR2026) is not checked: SR2026 value unconfirmed",
 			"the message has an AppHdr whose BizSvc names a CBPR+ service matching the message (stp only for pacs.008, cov/adv only for pacs.009)"), checkBizSvc),
+		engine.NewRule(info("cbpr.settlement-method", CodeSttlmMtd, []string{pacs008},
+			"CBPR+ restricted XSD SettlementMethod1Code__1 = INDA, INGA, COVE for pacs.008 (CLRG not allowed): GoPlasmatic/MXMessage pacs_008_001_08 (SR2025); SWIFT sample p.8.1.1.a uses INDA",
+			"GrpHdr/SttlmInf/SttlmMtd is INDA, INGA or COVE"), checkSttlmMtd),
 	}
 }

@@ -48,6 +48,7 @@ var cases = []struct {
 	{"cbpr.party.any-bic", CodePartyAnyBIC, tx + "/Cdtr/Id/OrgId/AnyBIC"},
 	{"cbpr.cov.underlying", CodeCovUnderlying, "/Document/FICdtTrf/CdtTrfTxInf[1]"},
 	{"cbpr.bah.biz-svc", CodeBizSvc, "/AppHdr/BizSvc"},
+	{"cbpr.settlement-method", CodeSttlmMtd, "/Document/FIToFICstmrCdtTrf/GrpHdr/SttlmInf/SttlmMtd"},
 }
 
 func TestRules(t *testing.T) {

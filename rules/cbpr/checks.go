@@ -657,3 +657,16 @@ func checkBizSvc(m *engine.Message, f *engine.Findings) {
 		f.Errorf(CodeBizSvc, t.Loc("/AppHdr/BizSvc", b.Pos), "AppHdr BizSvc %s names the %s usage, which does not exist for %s", engine.Echo(v), variant, t.ID)
 	}
 }
+
+func checkSttlmMtd(m *engine.Message, f *engine.Findings) {
+	t := typed.Of(m)
+	if t == nil || t.Pacs008 == nil {
+		return
+	}
+	s := t.Pacs008.GrpHdr.SttlmInf.SttlmMtd
+	switch v := trim(s.Value); v {
+	case "", "INDA", "INGA", "COVE":
+	default:
+		f.Errorf(CodeSttlmMtd, t.Loc(t.DocPath()+"/GrpHdr/SttlmInf/SttlmMtd", s.Pos), "SttlmMtd %s is not used in CBPR+ pacs.008; use INDA, INGA or COVE", engine.Echo(v))
+	}
+}

@@ -101,6 +101,8 @@ cases002["cbpr.status.reject-settlement-date.fail"] = [(
     '<TxSts>RJCT</TxSts>\n\t\t\t\t<StsRsnInf>\n\t\t\t\t\t<Rsn>\n\t\t\t\t\t\t<Cd>AC04</Cd>\n\t\t\t\t\t</Rsn>\n\t\t\t\t</StsRsnInf>\n\t\t\t\t<FctvIntrBkSttlmDt>')]
 
 cases.update({
+    "cbpr.settlement-method.pass": [('<SttlmMtd>INDA<', '<SttlmMtd>COVE<')],
+    "cbpr.settlement-method.fail": [('<SttlmMtd>INDA<', '<SttlmMtd>CLRG<')],
     "cbpr.bah.biz-svc.pass": [('<BizSvc>swift.cbprplus.04<', '<BizSvc>swift.cbprplus.stp.04<')],
     "cbpr.bah.biz-svc.fail": [('<BizSvc>swift.cbprplus.04<', '<BizSvc>swift.cbprplus.cov.04<')],
     "cbpr.party.name-address.pass": [],
