@@ -29,7 +29,7 @@ type RampConfig struct {
 	// MaxErrorRate is the share of failed requests a step may have (0.001
 	// when zero).
 	MaxErrorRate float64
-	// Before, when set, is called before each step (to reset server stats).
+	// Before, when set, is called before each step.
 	Before func(rate float64)
 	// After, when set, is called with each step's report (to add server
 	// stats before the step is judged).

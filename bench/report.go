@@ -105,9 +105,10 @@ type ProcStats struct {
 	PeakRSS int64 `json:"peak_rss_bytes"`
 	// RSS is the resident set size at the end of the run (VmRSS) in bytes.
 	RSS int64 `json:"rss_bytes"`
-	// CPU is the user+system CPU time the process used during the run.
+	// CPU is the user+system CPU time the process used from the end of the
+	// warm-up to the end of the run.
 	CPU Seconds `json:"cpu_s"`
-	// CPUPerRequest is CPU divided by the requests answered in the run.
+	// CPUPerRequest is CPU divided by the measured requests.
 	CPUPerRequest Millis `json:"cpu_per_request_ms"`
 	// Goroutines is go_goroutines at the end of the run; -1 when unknown.
 	Goroutines int `json:"goroutines"`

@@ -76,6 +76,10 @@ type Config struct {
 	Progress io.Writer
 	// Label prefixes the progress line (a ramp step, say).
 	Label string
+	// MeasureStart, when set, is called once when the warm-up ends (at the
+	// start when there is none), from its own goroutine: the place to take
+	// the starting figures of the server process (Proc.Begin).
+	MeasureStart func()
 }
 
 func (c *Config) check() error {
@@ -134,6 +138,20 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rec.start = start
 
 	var sent atomic.Int64
+	measureHook := make(chan struct{})
+	go func() {
+		defer close(measureHook)
+		if cfg.MeasureStart == nil {
+			return
+		}
+		t := time.NewTimer(time.Until(start.Add(warmEnd)))
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-runCtx.Done():
+		}
+		cfg.MeasureStart()
+	}()
 	go func() { // the pacer
 		defer close(jobs)
 		defer pacerThread()()
@@ -203,6 +221,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	wg.Wait()
 	close(stopProgress)
 	<-progressDone
+	<-measureHook
 
 	rep := rec.report(cfg)
 	rep.Target = cfg.Target.Name()

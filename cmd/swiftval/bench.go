@@ -183,8 +183,8 @@ Flags:`)
 		rc := bench.RampConfig{Run: base, Start: c.rampStart, Step: c.rampStep, Factor: c.rampFactor,
 			Max: c.rampMax, P99: target, MaxErrorRate: c.maxErrors}
 		if proc != nil {
-			rc.Before = func(float64) { proc.Begin() }
-			rc.After = func(r *bench.Report) { r.Process = proc.Stats(r.OK) }
+			rc.Run.MeasureStart = proc.Begin
+			rc.After = func(r *bench.Report) { r.Process = proc.Stats(r.Completed) }
 		}
 		res, err := bench.Ramp(ctx, rc)
 		if err != nil {
@@ -216,14 +216,14 @@ Flags:`)
 	}
 
 	if proc != nil {
-		proc.Begin()
+		base.MeasureStart = proc.Begin
 	}
 	rep, err := bench.Run(ctx, base)
 	if err != nil {
 		return fail("%v", err)
 	}
 	if proc != nil {
-		rep.Process = proc.Stats(rep.OK)
+		rep.Process = proc.Stats(rep.Completed)
 	}
 	rep.Overhead = overhead
 	if c.p99 > 0 || c.p999 > 0 {
