@@ -13,7 +13,7 @@ type optionRule struct {
 	id, code string
 	source   string
 	desc     string
-	ops      string // 23B codes that trigger the rule, space separated
+	ops      uint8  // 23B codes that trigger the rule (opSPRI|opSSTD|opSPAY)
 	tag      string // "53a" ...
 	allowed  string // option letters allowed; "" = field not allowed
 	msg      string // finding for a disallowed option (or field)
@@ -21,7 +21,26 @@ type optionRule struct {
 	extraMsg string // finding when extra reports false
 }
 
-const specialOps = "SPRI SSTD SPAY"
+// 23B code bits.
+const (
+	opSPRI uint8 = 1 << iota
+	opSSTD
+	opSPAY
+	specialOps = opSPRI | opSSTD | opSPAY
+)
+
+// opBit returns the bit of a 23B code, 0 for others (CRED, CRTS).
+func opBit(op string) uint8 {
+	switch op {
+	case "SPRI":
+		return opSPRI
+	case "SSTD":
+		return opSSTD
+	case "SPAY":
+		return opSPAY
+	}
+	return 0
+}
 
 // optionRules are the MT 103 rules C4–C11 on options under 23B SPRI, SSTD
 // and SPAY (numbering of MT 103 REMIT, UHB SR2015).
@@ -39,10 +58,10 @@ var optionRules = []optionRule{
 		desc: "If 23B is SPRI, SSTD or SPAY, 55a may only be option A", ops: specialOps, tag: "55a", allowed: "A",
 		msg: "with 23B SPRI, SSTD or SPAY, field 55a may only be option A"},
 	{id: "mt.MT103.E16", code: "E16", source: srcUHB103P + " C6",
-		desc: "If 23B is SPRI, 56a is not allowed", ops: "SPRI", tag: "56a", allowed: "",
+		desc: "If 23B is SPRI, 56a is not allowed", ops: opSPRI, tag: "56a", allowed: "",
 		msg: "with 23B SPRI, field 56a is not allowed"},
 	{id: "mt.MT103.E17", code: "E17", source: srcUHB103R + unconfirmed,
-		desc: "If 23B is SSTD or SPAY, 56a may only be option A or C, and option C must carry a clearing code", ops: "SSTD SPAY", tag: "56a", allowed: "AC",
+		desc: "If 23B is SSTD or SPAY, 56a may only be option A or C, and option C must carry a clearing code", ops: opSSTD | opSPAY, tag: "56a", allowed: "AC",
 		msg:   "with 23B SSTD or SPAY, field 56a may only be option A or C",
 		extra: clearingCodeIfC, extraMsg: "with 23B SSTD or SPAY, field 56C must carry a clearing system code (//…)"},
 	{id: "mt.MT103.E09", code: "E09", source: srcUHB103R + unconfirmed,
@@ -74,8 +93,7 @@ func optionRuleList() []engine.Rule {
 }
 
 func (o *optionRule) check(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	op := bankOp(m.Fields)
-	if len(op) != 4 || !inList(o.ops, op) {
+	if opBit(bankOp(m.Fields))&o.ops == 0 {
 		return
 	}
 	x := find(m.Fields, o.tag)
