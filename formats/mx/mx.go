@@ -204,12 +204,11 @@ func typeOf(ns string) string {
 	return ns
 }
 
-// baseOf returns "pacs.008" for "pacs.008.001.08".
+// baseOf returns "pacs.008" for "pacs.008.001.08"; a type of another form
+// (a non-ISO namespace) is its own base.
 func baseOf(t string) string {
-	if i := strings.IndexByte(t, '.'); i > 0 {
-		if j := strings.IndexByte(t[i+1:], '.'); j > 0 {
-			return t[:i+1+j]
-		}
+	if len(t) == 15 && t[4] == '.' && t[8] == '.' && t[12] == '.' {
+		return t[:8]
 	}
 	return t
 }

@@ -138,6 +138,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 
 	m := &Message{Raw: raw}
 	docOK, hdrOK := true, true
+	docSchema, hdrSchema := true, true // whether each part had a schema
 	wrapperDepth := 0 // depth of AppHdr/Document elements found
 	for {
 		tok, err := p.sc.Next()
@@ -242,6 +243,11 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 				} else {
 					docOK = false
 				}
+				if isDoc {
+					docSchema = false
+				} else {
+					hdrSchema = false
+				}
 			}
 			fs.SetRule("mx.schema", "")
 			if v != nil {
@@ -279,6 +285,9 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 	}
 	m.SchemaValid = docOK && hdrOK
 	em := &engine.Message{Format: "mx", Raw: raw, Body: m, Level: engine.LevelSchema}
+	if !m.Doc.IsZero() && !docSchema || m.Doc.IsZero() && !hdrSchema {
+		em.Level = engine.LevelSyntax // no schema for the main part
+	}
 	if m.Doc.IsZero() {
 		m.Type = m.AppHdr.Type
 	}
