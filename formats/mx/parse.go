@@ -139,7 +139,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 	m := &Message{Raw: raw}
 	docOK, hdrOK := true, true
 	docSchema, hdrSchema := true, true // whether each part had a schema
-	wrapperDepth := 0 // depth of AppHdr/Document elements found
+	wrapperDepth := 0                  // depth of AppHdr/Document elements found
 	for {
 		tok, err := p.sc.Next()
 		if err != nil {
