@@ -41,6 +41,25 @@ func BenchmarkParseMT103(b *testing.B) {
 	}
 }
 
+// BenchmarkParseMT103Reuse parses into a recycled Message (ParseInto), as
+// an embedder with a pool would.
+func BenchmarkParseMT103Reuse(b *testing.B) {
+	raw := []byte(mt103)
+	var f engine.Findings
+	m := &Message{}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(raw)))
+	cpu := processCPU()
+	for b.Loop() {
+		f.Reset()
+		m = ParseInto(m, raw, &f)
+	}
+	reportCPU(b, cpu)
+	if f.Len() != 0 {
+		b.Fatal(f.List())
+	}
+}
+
 func BenchmarkValidateMT103(b *testing.B) {
 	raw := []byte(mt103)
 	e := newEngine()
@@ -94,6 +113,11 @@ func TestAllocations(t *testing.T) {
 	n := testing.AllocsPerRun(200, func() { e.Validate(ctx, raw) })
 	if n > 10 {
 		t.Errorf("Validate(MT103) = %.0f allocations, budget 10", n)
+	}
+	var f engine.Findings
+	m := Parse(raw, &f)
+	if n := testing.AllocsPerRun(100, func() { f.Reset(); m = ParseInto(m, raw, &f) }); n > 0 {
+		t.Errorf("ParseInto(MT103) = %.0f allocations, want 0", n)
 	}
 	m, fs := parseOnly(mt940(50))
 	if len(fs) != 0 || len(m.Sequences("61")) != 50 {

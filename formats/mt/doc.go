@@ -37,5 +37,6 @@
 //
 // Every string in a Message points into the input bytes (no copy): do not
 // modify the input while the Message is in use. A Message is read-only after
-// Parse.
+// Parse. Embedders that recycle Messages can call ParseInto, which reuses a
+// Message's storage and then parses without allocating.
 package mt

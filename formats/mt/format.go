@@ -133,7 +133,14 @@ func (fm *Format) Parse(raw []byte, f *engine.Findings) *engine.Message {
 // presence, order, repetition, options and sequences. Problems are added to
 // f as located findings (at most MaxFindings, then one SVM107). It returns
 // nil only for blank input.
-func Parse(raw []byte, f *engine.Findings) *Message {
+func Parse(raw []byte, f *engine.Findings) *Message { return ParseInto(nil, raw, f) }
+
+// ParseInto is Parse reusing the storage of m (its field, component and
+// sequence slices) so that a caller that recycles Messages, through a
+// sync.Pool for example, parses without allocating. m must no longer be in
+// use: everything it held is overwritten. With a nil m it is Parse. It
+// returns m (or a new Message), or nil for blank input.
+func ParseInto(m *Message, raw []byte, f *engine.Findings) *Message {
 	// Zero-copy: every string of the Message points into raw, which must
 	// therefore not be modified while the Message is in use (the engine
 	// never keeps a Message beyond the validation).
@@ -142,7 +149,12 @@ func Parse(raw []byte, f *engine.Findings) *Message {
 	if i >= len(s) {
 		return nil
 	}
-	m := &Message{Raw: s}
+	if m == nil {
+		m = &Message{}
+	} else {
+		m.reset()
+	}
+	m.Raw = s
 	p := parser{s: s, m: m, f: f}
 	if s[i] == ':' {
 		// Headerless block-4 export (bank statement files).

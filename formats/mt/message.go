@@ -56,10 +56,11 @@ type Message struct {
 	// without sequences). See Sequences.
 	Seqs []Sequence
 
-	blocks  uint8 // bit i set when block i was seen (bit 6 for S)
-	tagBuf  [8]HeaderTag
-	seqBuf  [4]Sequence
-	compBuf []Component
+	blocks   uint8      // bit i set when block i was seen (bit 6 for S)
+	seqStore []Sequence // allocated storage of Seqs beyond seqBuf (reused by ParseInto)
+	tagBuf   [8]HeaderTag
+	seqBuf   [4]Sequence
+	compBuf  []Component
 }
 
 // BasicHeader is block 1: {1:F01BANKBEBBAXXX0000000000}.
@@ -162,6 +163,13 @@ type Component struct {
 	Value string
 	// Offset is the byte offset of Value within Field.Value.
 	Offset int
+}
+
+// reset empties m for ParseInto, keeping the storage of its slices.
+func (m *Message) reset() {
+	fields, comps, seqs := m.Fields[:0], m.compBuf[:0], m.seqStore[:0]
+	*m = Message{}
+	m.Fields, m.compBuf, m.seqStore = fields, comps, seqs
 }
 
 // Number returns the two-digit tag number ("32" for "32A").

@@ -538,7 +538,11 @@ func (p *parser) tokenizeBody(i, to int) {
 	if n > MaxFields {
 		n = MaxFields
 	}
-	m.Fields = make([]Field, 0, n)
+	if cap(m.Fields) >= n {
+		m.Fields = m.Fields[:0]
+	} else {
+		m.Fields = make([]Field, 0, n)
+	}
 	var cur *Field
 	line, col := p.lc(i)
 	for i < to && !p.full() {

@@ -3,6 +3,8 @@ package mt
 import (
 	"strings"
 	"testing"
+
+	"github.com/swiftval/swiftval/engine"
 )
 
 const (
@@ -177,6 +179,32 @@ func TestDetect(t *testing.T) {
 	for in, want := range map[string]bool{"{1:F01": true, "\xEF\xBB\xBF\r\n {1:": true, "$\n{1:": true, ":20:REF": true, ":32A:X": true, "<Doc": false, "": false, "{2:": false, ":2:": false} {
 		if got := f.Detect([]byte(in)); got != want {
 			t.Errorf("Detect(%q) = %v", in, got)
+		}
+	}
+}
+
+// TestParseIntoReuse parses different messages into one recycled Message
+// and checks each result equals a fresh parse.
+func TestParseIntoReuse(t *testing.T) {
+	inputs := []string{mt940(60), mt103, string(readFile(t, repoRoot(t)+"/testdata/mt/valid_mt101.fin")), b1 + b2 + b3 + text, mt940(3), "{1:F01X}", mt103}
+	var m *Message
+	for i, in := range inputs {
+		var f1, f2 engine.Findings
+		fresh := Parse([]byte(in), &f1)
+		m = ParseInto(m, []byte(in), &f2)
+		if len(f1.List()) != len(f2.List()) || len(fresh.Fields) != len(m.Fields) || len(fresh.Seqs) != len(m.Seqs) || fresh.Type != m.Type {
+			t.Fatalf("input %d: reuse differs: %d/%d findings, %d/%d fields, %d/%d seqs", i, len(f1.List()), len(f2.List()), len(fresh.Fields), len(m.Fields), len(fresh.Seqs), len(m.Seqs))
+		}
+		for k := range fresh.Fields {
+			a, b := &fresh.Fields[k], &m.Fields[k]
+			if a.Tag != b.Tag || a.Value != b.Value || a.Seq != b.Seq || len(a.Components) != len(b.Components) {
+				t.Fatalf("input %d field %d differs", i, k)
+			}
+			for c := range a.Components {
+				if a.Components[c] != b.Components[c] {
+					t.Fatalf("input %d field %d component %d differs", i, k, c)
+				}
+			}
 		}
 	}
 }

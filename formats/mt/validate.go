@@ -25,7 +25,9 @@ func (m *Message) checkSyntax(p *parser) {
 			total += s.pat.ncomp
 		}
 	}
-	if total > 0 {
+	if cap(m.compBuf) >= total {
+		m.compBuf = m.compBuf[:0]
+	} else {
 		m.compBuf = make([]Component, 0, total)
 	}
 	var mt matcher
@@ -525,10 +527,14 @@ func (m *Message) buildSeqs() {
 	if n == 0 {
 		return
 	}
-	if n <= len(m.seqBuf) {
+	switch {
+	case n <= len(m.seqBuf):
 		m.Seqs = m.seqBuf[:0:n]
-	} else {
-		m.Seqs = make([]Sequence, 0, n)
+	case cap(m.seqStore) >= n:
+		m.Seqs = m.seqStore[:0]
+	default:
+		m.seqStore = make([]Sequence, 0, n)
+		m.Seqs = m.seqStore
 	}
 	for i := 0; i < len(m.Fields); {
 		f := &m.Fields[i]
