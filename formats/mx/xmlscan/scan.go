@@ -1076,3 +1076,6 @@ func (s *Scanner) LookupPrefix(prefix []byte) ([]byte, bool) { return s.resolve(
 
 // Pos returns the byte offset just past the last token returned.
 func (s *Scanner) Pos() int { return s.pos }
+
+// Input returns the input being scanned.
+func (s *Scanner) Input() []byte { return s.data }

@@ -15,6 +15,7 @@ type Validator struct {
 	ns    string
 	file  string
 	roots []*celem
+	elems []*celem // every element declaration, by celem.id
 	// decls maps global element names to declarations (strict wildcards).
 	types int
 }
@@ -40,6 +41,7 @@ func (v *Validator) root(local []byte) *celem {
 
 // celem is a compiled element declaration.
 type celem struct {
+	id       int32 // index in Validator.elems
 	name     string
 	repeated bool   // maxOccurs > 1: paths carry an index
 	ct       *ctype // complex type, or nil
@@ -186,6 +188,7 @@ func Compile(s *Schema) (*Validator, error) {
 		}
 	}
 	v.types = len(c.cts) + len(c.sts)
+	v.elems = c.elems
 	return v, nil
 }
 
@@ -195,7 +198,7 @@ type compiler struct {
 	sts    map[string]*stype
 	ctDecl map[string]*ComplexType
 	stDecl map[string]*SimpleType
-	elems  map[*Element]*celem
+	elems  []*celem
 }
 
 func (c *compiler) errf(line int, format string, args ...any) error {
@@ -203,7 +206,8 @@ func (c *compiler) errf(line int, format string, args ...any) error {
 }
 
 func (c *compiler) element(e *Element) (*celem, error) {
-	ce := &celem{name: e.Name, repeated: e.MaxOccurs > 1 || e.MaxOccurs == Unbounded}
+	ce := &celem{id: int32(len(c.elems)), name: e.Name, repeated: e.MaxOccurs > 1 || e.MaxOccurs == Unbounded}
+	c.elems = append(c.elems, ce)
 	if e.Type.Space == c.s.TargetNamespace {
 		if _, ok := c.ctDecl[e.Type.Local]; ok {
 			ct, err := c.complexType(e.Type.Local, e.Line)

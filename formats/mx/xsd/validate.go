@@ -67,11 +67,12 @@ type Reporter interface {
 
 const xsiNS = "http://www.w3.org/2001/XMLSchema-instance"
 
-// frame is one open element. It holds two pointers only (e, name), so
-// pushing it costs few GC write barriers.
+// frame is one open element. It holds no pointer (indexes and offsets
+// only), so pushing and popping frames costs no GC write barrier.
 type frame struct {
-	e         *celem
-	name      []byte
+	e         int32 // celem id
+	nameStart int32 // local name in the input
+	nameEnd   int32
 	idx       int32
 	off       int32 // offset of the start tag; its line is counted on report
 	state     int32 // current automaton state; -1 once the content model failed
@@ -81,7 +82,7 @@ type frame struct {
 }
 
 type nameCount struct {
-	name  string
+	e     int32 // celem id
 	count int32
 }
 
@@ -150,11 +151,12 @@ func (s *Session) Token(tok *xmlscan.Token) bool {
 		s.child(tok)
 	case xmlscan.Text:
 		f := &s.frames[len(s.frames)-1]
-		if f.e.value() != nil {
+		e := s.v.elems[f.e]
+		if e.value() != nil {
 			s.text = append(s.text, tok.Text...)
-		} else if !f.badText && (f.e.ct == nil || !f.e.ct.mixed) && !allSpace(tok.Text) {
+		} else if !f.badText && (e.ct == nil || !e.ct.mixed) && !allSpace(tok.Text) {
 			f.badText = true
-			s.report(KindText, s.path(), s.line(int(f.off)), "text is not allowed in "+string(f.name)+", which only holds elements", nil)
+			s.report(KindText, s.path(), s.line(int(f.off)), "text is not allowed in "+string(s.name(f))+", which only holds elements", nil)
 		}
 	case xmlscan.EndElement:
 		s.end()
@@ -176,7 +178,11 @@ func allSpace(b []byte) bool {
 }
 
 func (s *Session) push(e *celem, tok *xmlscan.Token, idx int32) {
-	s.frames = append(s.frames, frame{e: e, name: tok.Name.Local, idx: idx, off: int32(tok.Offset), textStart: int32(len(s.text)), namesMark: int32(len(s.names))})
+	ns := tok.Offset + 1
+	if len(tok.Name.Prefix) > 0 {
+		ns += len(tok.Name.Prefix) + 1
+	}
+	s.frames = append(s.frames, frame{e: e.id, nameStart: int32(ns), nameEnd: int32(ns + len(tok.Name.Local)), idx: idx, off: int32(tok.Offset), textStart: int32(len(s.text)), namesMark: int32(len(s.names))})
 	s.attrs(tok, e)
 }
 
@@ -218,12 +224,13 @@ func (s *Session) attrs(tok *xmlscan.Token, e *celem) {
 
 func (s *Session) child(tok *xmlscan.Token) {
 	p := &s.frames[len(s.frames)-1]
-	m := p.e.model()
+	pe := s.v.elems[p.e]
+	m := pe.model()
 	if m == nil {
-		if p.e.value() != nil {
-			s.report(KindUnexpected, s.path()+"/"+string(tok.Name.Local), s.line(tok.Offset), "element "+string(tok.Name.Local)+" is not allowed: "+string(p.name)+" holds a value, not elements", nil)
+		if pe.value() != nil {
+			s.report(KindUnexpected, s.path()+"/"+string(tok.Name.Local), s.line(tok.Offset), "element "+string(tok.Name.Local)+" is not allowed: "+string(s.name(p))+" holds a value, not elements", nil)
 		} else {
-			s.report(KindUnexpected, s.path()+"/"+string(tok.Name.Local), s.line(tok.Offset), "element "+string(tok.Name.Local)+" is not allowed: "+string(p.name)+" must be empty", nil)
+			s.report(KindUnexpected, s.path()+"/"+string(tok.Name.Local), s.line(tok.Offset), "element "+string(tok.Name.Local)+" is not allowed: "+string(s.name(p))+" must be empty", nil)
 		}
 		s.skipDepth = tok.Depth
 		return
@@ -272,12 +279,12 @@ func (s *Session) index(p *frame, e *celem) int32 {
 		return 0
 	}
 	for i := int(p.namesMark); i < len(s.names); i++ {
-		if s.names[i].name == e.name {
+		if s.names[i].e == e.id {
 			s.names[i].count++
 			return s.names[i].count
 		}
 	}
-	s.names = append(s.names, nameCount{name: e.name, count: 1})
+	s.names = append(s.names, nameCount{e: e.id, count: 1})
 	return 1
 }
 
@@ -305,13 +312,14 @@ func expectedText(exp []string) string {
 
 func (s *Session) end() {
 	f := &s.frames[len(s.frames)-1]
-	if st := f.e.value(); st != nil {
+	e := s.v.elems[f.e]
+	if st := e.value(); st != nil {
 		s.value(st, s.text[f.textStart:], "", s.line(int(f.off)))
 		s.text = s.text[:f.textStart]
 	}
-	if m := f.e.model(); m != nil && f.state >= 0 && !m.states[f.state].accept {
+	if m := e.model(); m != nil && f.state >= 0 && !m.states[f.state].accept {
 		exp := required(m, f.state)
-		s.report(KindMissing, s.path(), s.line(int(f.off)), string(f.name)+" is incomplete: missing "+expectedText(exp), exp)
+		s.report(KindMissing, s.path(), s.line(int(f.off)), string(s.name(f))+" is incomplete: missing "+expectedText(exp), exp)
 	}
 	s.names = s.names[:f.namesMark]
 	s.frames = s.frames[:len(s.frames)-1]
@@ -345,6 +353,9 @@ func (s *Session) value(st *stype, raw []byte, attr string, line int) {
 
 func (s *Session) line(off int) int { return s.sc.Line(off) }
 
+// name returns the local name of an open element.
+func (s *Session) name(f *frame) []byte { return s.sc.Input()[f.nameStart:f.nameEnd] }
+
 func (s *Session) report(k Kind, path string, line int, msg string, exp []string) {
 	s.errs++
 	if s.rep != nil {
@@ -358,7 +369,7 @@ func (s *Session) path() string {
 	for i := range s.frames {
 		f := &s.frames[i]
 		sb.WriteByte('/')
-		sb.Write(f.name)
+		sb.Write(s.name(f))
 		if f.idx > 0 {
 			sb.WriteByte('[')
 			sb.WriteString(strconv.Itoa(int(f.idx)))
