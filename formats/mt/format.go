@@ -38,14 +38,15 @@ func (*Format) Detect(raw []byte) bool {
 	return len(r) >= 4 && r[0] == ':' && isDigit(r[1]) && isDigit(r[2]) && (r[3] == ':' || (len(r) >= 5 && isUpper(r[3]) && r[4] == ':'))
 }
 
-// MessageTypes lists the types with a full definition (level full). Other
-// MTs parse and get syntax checks of known fields (level syntax).
+// MessageTypes lists the types with a full definition (level full), then
+// "MT*" for every other MT, which parses and gets syntax checks of known
+// fields (level syntax).
 func (*Format) MessageTypes() []engine.TypeInfo {
-	out := make([]engine.TypeInfo, 0, len(typeList))
+	out := make([]engine.TypeInfo, 0, len(typeList)+1)
 	for _, d := range typeList {
 		out = append(out, engine.TypeInfo{Format: "mt", Type: d.Type, Level: engine.LevelFull, Description: d.Desc})
 	}
-	return out
+	return append(out, engine.TypeInfo{Format: "mt", Type: "MT*", Level: engine.LevelSyntax, Description: "any other MT: blocks, headers and the syntax of known fields"})
 }
 
 // Split cuts an input holding several messages (an RJE batch with '$'

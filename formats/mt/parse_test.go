@@ -174,6 +174,24 @@ func TestSplit(t *testing.T) {
 	}
 }
 
+func TestMessageTypes(t *testing.T) {
+	ts := (&Format{}).MessageTypes()
+	full := map[string]bool{}
+	for _, ti := range ts {
+		if ti.Level == engine.LevelFull {
+			full[ti.Type] = true
+		}
+	}
+	for _, want := range []string{"MT101", "MT103", "MT103STP", "MT103REMIT", "MT199", "MT202", "MT202COV", "MT205", "MT205COV", "MT299", "MT900", "MT910", "MT940", "MT942", "MT950", "MT192", "MT292", "MT196", "MT296"} {
+		if !full[want] {
+			t.Errorf("%s not listed at level full", want)
+		}
+	}
+	if last := ts[len(ts)-1]; last.Type != "MT*" || last.Level != engine.LevelSyntax {
+		t.Errorf("last entry %+v", last)
+	}
+}
+
 func TestDetect(t *testing.T) {
 	f := &Format{}
 	for in, want := range map[string]bool{"{1:F01": true, "\xEF\xBB\xBF\r\n {1:": true, "$\n{1:": true, ":20:REF": true, ":32A:X": true, "<Doc": false, "": false, "{2:": false, ":2:": false} {
