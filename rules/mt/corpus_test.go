@@ -107,3 +107,25 @@ func TestCorpus(t *testing.T) {
 		}
 	}
 }
+
+// TestRepoValidSamples checks that the repository's valid MT samples
+// (testdata/mt/valid_*.fin) raise no finding of the pack.
+func TestRepoValidSamples(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "mt", "valid_*.fin"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no valid samples found: %v", err)
+	}
+	for _, fn := range files {
+		raw, err := os.ReadFile(fn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range testEngine.ValidateAll(context.Background(), raw, engine.ValidateOptions{}) {
+			for _, f := range r.Findings {
+				if strings.HasPrefix(f.RuleSet, "swift-mt") {
+					t.Errorf("%s: %s at %s: %s", filepath.Base(fn), f.Code, f.Location, f.Message)
+				}
+			}
+		}
+	}
+}
