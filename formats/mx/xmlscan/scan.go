@@ -498,13 +498,24 @@ var textStop = func() (t [256]bool) {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
 
-func isNameStart(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || c >= 0x80
-}
+// nameClass: 1 for a byte that may start a name (ASCII letter, '_', any
+// non-ASCII byte: multi-byte characters are checked as UTF-8 up front),
+// 2 for one that may only continue it (digit, '-', '.').
+var nameClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_', c >= 0x80:
+			t[c] = 1
+		case '0' <= c && c <= '9', c == '-', c == '.':
+			t[c] = 2
+		}
+	}
+	return
+}()
 
-func isNameChar(c byte) bool {
-	return isNameStart(c) || '0' <= c && c <= '9' || c == '-' || c == '.'
-}
+func isNameStart(c byte) bool { return nameClass[c] == 1 }
+
+func isNameChar(c byte) bool { return nameClass[c] != 0 }
 
 // readName reads a QName at s.pos: prefix (may be empty) and local part.
 func (s *Scanner) readName() (prefix, local []byte, ok bool) {
@@ -517,6 +528,10 @@ func (s *Scanner) readName() (prefix, local []byte, ok bool) {
 	colon := -1
 	for i < len(d) {
 		c := d[i]
+		if nameClass[c] != 0 {
+			i++
+			continue
+		}
 		if c == ':' {
 			if colon >= 0 {
 				return nil, nil, false
@@ -528,10 +543,7 @@ func (s *Scanner) readName() (prefix, local []byte, ok bool) {
 			}
 			continue
 		}
-		if !isNameChar(c) {
-			break
-		}
-		i++
+		break
 	}
 	s.pos = i
 	if colon >= 0 {
@@ -968,6 +980,20 @@ func (s *Scanner) endTag() (*Token, error) {
 	open := s.pos
 	s.pos += 2
 	nameStart := s.pos
+	if n := len(s.stack); n > 0 {
+		// Fast path: the name of the open element, then '>' or space.
+		top := s.stack[n-1]
+		want := d[top.start:top.end]
+		if e := nameStart + len(want); e < len(d) && (d[e] == '>' || isSpace(d[e])) && bytes.Equal(d[nameStart:e], want) {
+			s.pos = e
+			s.skipSpace()
+			if s.pos < len(d) && d[s.pos] == '>' {
+				s.pos++
+				return s.popEnd(open, s.pos)
+			}
+			return s.fail(ErrSyntax, open, "expected '>' to close end tag </%s", clip(want))
+		}
+	}
 	if _, _, ok := s.readName(); !ok {
 		return s.fail(ErrSyntax, open, "invalid end tag")
 	}
