@@ -62,9 +62,28 @@ func find(fs []mt.Field, tag string) *mt.Field {
 		}
 		return nil
 	}
-	for i := range fs {
-		if fs[i].Tag == tag {
-			return &fs[i]
+	// Tags are 2 or 3 bytes: compare bytes directly rather than calling the
+	// runtime's string comparison for every field.
+	switch len(tag) {
+	case 2:
+		a, b := tag[0], tag[1]
+		for i := range fs {
+			if t := fs[i].Tag; len(t) == 2 && t[0] == a && t[1] == b {
+				return &fs[i]
+			}
+		}
+	case 3:
+		a, b, c := tag[0], tag[1], tag[2]
+		for i := range fs {
+			if t := fs[i].Tag; len(t) == 3 && t[0] == a && t[1] == b && t[2] == c {
+				return &fs[i]
+			}
+		}
+	default:
+		for i := range fs {
+			if fs[i].Tag == tag {
+				return &fs[i]
+			}
 		}
 	}
 	return nil
