@@ -69,16 +69,16 @@ func ruleC08(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 // "[/1!a][/34x]CrLf4!a2!a2!c[3!c]", also 50A, 59A) or 25P (35x CrLf BIC), and
 // its 0-based line; ok is false for other fields.
 func bicOf(x *mt.Field) (bic string, line int, ok bool) {
+	// Party fields 50A–59A and 81A–88A, and 25P.
 	t := x.Tag
-	if t != "25P" {
-		if len(t) != 3 || t[2] != 'A' {
-			return "", 0, false
-		}
-		switch t[:2] {
-		case "50", "51", "52", "53", "54", "55", "56", "57", "58", "59", "81", "82", "83", "84", "85", "86", "87", "88":
-		default:
-			return "", 0, false
-		}
+	if len(t) != 3 {
+		return "", 0, false
+	}
+	switch {
+	case t[2] == 'A' && (t[0] == '5' || t[0] == '8' && t[1] >= '1' && t[1] <= '8'):
+	case t == "25P":
+	default:
+		return "", 0, false
 	}
 	bic, line = lastLine(x.Value)
 	return bic, line, true
