@@ -201,6 +201,10 @@ type Report struct {
 	// are idle, the harness (or the machine) is the bottleneck, not the
 	// server.
 	SendDelay Summary `json:"send_delay"`
+	// PacerLag is the part of SendDelay before the pacer released the
+	// request (its timer's lateness, or the pacer waiting for a CPU); the
+	// rest is the wait for a free connection (raise --connections).
+	PacerLag Summary `json:"pacer_lag"`
 	// Series is latency over time; Distribution the percentile curve.
 	Series       []Window `json:"series"`
 	Distribution []Point  `json:"distribution"`
@@ -255,6 +259,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	row("client (from scheduled)", r.Latency)
 	row("client (from send)", r.Service)
 	row("send delay (pacer+queue)", r.SendDelay)
+	row("  of which pacer lag", r.PacerLag)
 	if r.Server != nil {
 		row("server (Server-Timing)", *r.Server)
 	}

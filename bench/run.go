@@ -133,7 +133,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	runCtx, cancel := context.WithTimeout(ctx, cfg.Warmup+cfg.Duration+cfg.Drain)
 	defer cancel()
-	jobs := make(chan int64, 4*cfg.Connections)
+	jobs := make(chan job, 4*cfg.Connections)
 	start := time.Now().Add(2 * time.Millisecond)
 	rec.start = start
 
@@ -160,7 +160,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			now := time.Since(start)
 			for i < total && due(i) <= now {
 				select {
-				case jobs <- i:
+				case jobs <- job{i, now}:
 					i++
 				case <-runCtx.Done():
 					return
@@ -182,7 +182,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range jobs {
+			for j := range jobs {
+				i := j.i
 				sent.Add(1)
 				d := due(i)
 				scheduled := start.Add(d)
@@ -191,7 +192,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				o := w.Do(runCtx, s)
 				t1 := time.Now()
 				if i >= warmN {
-					rec.record(d-warmEnd, t1.Sub(scheduled), t1.Sub(t0), t0.Sub(scheduled), t1.Sub(start)-warmEnd, &o)
+					rec.record(d-warmEnd, t1.Sub(scheduled), t1.Sub(t0), t0.Sub(scheduled), j.woke-d, t1.Sub(start)-warmEnd, &o)
 				}
 			}
 		}()
@@ -231,6 +232,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	return rep, nil
 }
 
+// job is request i, released by the pacer when it woke at woke (from the
+// start): woke minus the request's scheduled time is the pacer's lag.
+type job struct {
+	i    int64
+	woke time.Duration
+}
+
 // recorder collects the results of the measured requests. Workers record
 // under its mutex: at tens of thousands of requests per second the lock is
 // held for well under a microsecond each time.
@@ -243,6 +251,7 @@ type recorder struct {
 	svc     *hdrhistogram.Histogram // from the actual send
 	srv     *hdrhistogram.Histogram // Server-Timing
 	wait    *hdrhistogram.Histogram // from the scheduled time to the send
+	lag     *hdrhistogram.Histogram // from the scheduled time to the pacer's release
 	wins    []winRec
 	errs    map[string]int64
 	done    int64 // measured requests answered or failed
@@ -265,6 +274,7 @@ func newRecorder(nwin int, window, warmEnd time.Duration) *recorder {
 		svc:     hdrhistogram.New(histLow, histHigh, histDigits),
 		srv:     hdrhistogram.New(histLow, histHigh, histDigits),
 		wait:    hdrhistogram.New(histLow, histHigh, histDigits),
+		lag:     hdrhistogram.New(histLow, histHigh, histDigits),
 		wins:    make([]winRec, nwin),
 		errs:    map[string]int64{},
 	}
@@ -282,8 +292,9 @@ func clampRec(h *hdrhistogram.Histogram, d time.Duration) {
 
 // record adds one measured request: at is its scheduled time from measuring
 // start, lat its latency from then, svc from its actual send, wait from its
-// scheduled time to its send, end its completion from measuring start.
-func (r *recorder) record(at, lat, svc, wait, end time.Duration, o *Outcome) {
+// scheduled time to its send, lag from its scheduled time to the pacer's
+// release, end its completion from measuring start.
+func (r *recorder) record(at, lat, svc, wait, lag, end time.Duration, o *Outcome) {
 	wi := int(at / r.window)
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -308,6 +319,7 @@ func (r *recorder) record(at, lat, svc, wait, end time.Duration, o *Outcome) {
 	clampRec(r.lat, lat)
 	clampRec(r.svc, svc)
 	clampRec(r.wait, wait)
+	clampRec(r.lag, lag)
 	if o.HasServer {
 		clampRec(r.srv, o.Server)
 	}
@@ -381,6 +393,7 @@ func (r *recorder) report(cfg Config) *Report {
 		Latency:     summarize(r.lat),
 		Service:     summarize(r.svc),
 		SendDelay:   summarize(r.wait),
+		PacerLag:    summarize(r.lag),
 	}
 	for k, v := range r.errs {
 		rep.Errors[k] = v
