@@ -24,6 +24,7 @@ package xmlscan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"unicode/utf8"
@@ -458,20 +459,33 @@ func equalFold(b []byte, s string) bool {
 // checkChars reports the offset of the first byte that is invalid UTF-8 or
 // not an XML Char (XML 1.0 §2.2).
 func checkChars(d []byte) (int, bool) {
-	for i := 0; i < len(d); {
-		c := d[i]
-		if charClass[c] == 0 {
-			i++
-			continue
+	i := 0
+	for i < len(d) {
+		// Fast path: eight ASCII bytes at a time, none below 0x20 (a word
+		// holding a tab or line break goes the byte-by-byte way).
+		for i+8 <= len(d) {
+			w := binary.LittleEndian.Uint64(d[i:])
+			if w&0x8080808080808080 != 0 || (w-0x2020202020202020)&^w&0x8080808080808080 != 0 {
+				break
+			}
+			i += 8
 		}
-		if c < utf8.RuneSelf {
-			return i, false
+		end := min(i+8, len(d))
+		for i < end {
+			c := d[i]
+			if charClass[c] == 0 {
+				i++
+				continue
+			}
+			if c < utf8.RuneSelf {
+				return i, false
+			}
+			r, n := utf8.DecodeRune(d[i:])
+			if r == utf8.RuneError && n == 1 || r == 0xFFFE || r == 0xFFFF {
+				return i, false
+			}
+			i += n
 		}
-		r, n := utf8.DecodeRune(d[i:])
-		if r == utf8.RuneError && n == 1 || r == 0xFFFE || r == 0xFFFF {
-			return i, false
-		}
-		i += n
 	}
 	return 0, true
 }
