@@ -123,6 +123,19 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+// TestManyFindings: a document with an error per element stops reporting
+// at 1000 findings.
+func TestManyFindings(t *testing.T) {
+	// One bad value per element (unknown elements would be skipped after
+	// the first error of their parent).
+	raw := []byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>x</MsgId><CreDtTm>2026-01-01T00:00:00</CreDtTm></GrpHdr>` + strings.Repeat(`<Stmt><Id>x</Id><CreDtTm>bad</CreDtTm><Acct><Id><IBAN>bad</IBAN></Id></Acct></Stmt>`, 2000) + `</BkToCstmrStmt></Document>`)
+	var fs engine.Findings
+	testFormat.Parse(raw, &fs)
+	if fs.Len() != 1001 || fs.List()[1000].Code != CodeTooManyFindings {
+		t.Errorf("%d findings, last %v", fs.Len(), fs.List()[fs.Len()-1])
+	}
+}
+
 // TestHugeInput: a 50 MB body is refused at once, without reading it all
 // into structures.
 func TestHugeInput(t *testing.T) {

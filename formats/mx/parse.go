@@ -64,6 +64,7 @@ const (
 	CodeDuplicatePart   = "SVX214"
 	CodeTypedDecode     = "SVX215"
 	CodeSchemaBroken    = "SVX216"
+	CodeTooManyFindings = "SVX217"
 	CodeUnexpected      = "SVX220"
 	CodeMissing         = "SVX221"
 	CodeText            = "SVX222"
@@ -115,9 +116,20 @@ type hdrState struct {
 	text  []byte
 }
 
+// maxFindings bounds the schema findings of one message: a hostile 16 MiB
+// document could otherwise produce hundreds of thousands (one per element),
+// and 1000 is far more than anyone reads; the message is invalid anyway.
+const maxFindings = 1000
+
 // Violation implements xsd.Reporter.
 func (p *parser) Violation(v *xsd.Violation) {
 	p.errs++
+	if p.errs > maxFindings {
+		if p.errs == maxFindings+1 {
+			p.f.Add(CodeTooManyFindings, engine.Error, engine.Location{Path: v.Path, Line: v.Line}, "more than 1000 schema findings; the rest are not reported")
+		}
+		return
+	}
 	p.f.Add(kindCodes[v.Kind], engine.Error, engine.Location{Path: v.Path, Line: v.Line}, v.Msg)
 }
 
