@@ -1,0 +1,313 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/swiftval/swiftval/engine"
+)
+
+// Exit codes of Main, the same as every swiftval command's.
+const (
+	// ExitOK: the run completed and every gate was met.
+	ExitOK = 0
+	// ExitGate: a gate was missed (or a ramp found no passing rate).
+	ExitGate = 1
+	// ExitUsage: a usage or setup error; nothing was measured.
+	ExitUsage = 2
+)
+
+// benchConfig holds the flags of the bench command.
+type benchConfig struct {
+	url, corpus, mix, html, spawnArgs string
+	inproc, noop, spawn, jsonOut      bool
+	quiet, allowRemote, overhead      bool
+	ramp                              bool
+	rate                              float64
+	duration, warmup, timeout         time.Duration
+	connections                       int
+	p99, p999                         time.Duration
+	maxErrors                         float64
+	rampStart, rampStep, rampMax      float64
+	rampFactor                        float64
+}
+
+// Main runs the bench command with args (without the command name),
+// writing the report to stdout and usage, errors and progress to stderr.
+// newEngine builds the engine of --inproc runs. It returns ExitOK, ExitGate
+// when a gate (--p99, --p999, or a ramp where no rate passed) is missed, or
+// ExitUsage on a usage or setup error.
+func Main(args []string, stdout, stderr io.Writer, newEngine func() *engine.Engine) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c benchConfig
+	fs.StringVar(&c.url, "url", "", "base URL of a running server (requests go to <url>"+ValidatePath+"); loopback only unless --allow-remote")
+	fs.BoolVar(&c.inproc, "inproc", false, "load the engine in this process instead of a server (no HTTP)")
+	fs.BoolVar(&c.spawn, "spawn", false, "start 'swiftval serve' on a free loopback port, load it, and report its memory, CPU, goroutines and GC")
+	fs.StringVar(&c.spawnArgs, "spawn-args", "--log-level warn", "arguments for the spawned 'serve' (space-separated; the default keeps per-request logs off the harness's stderr)")
+	fs.BoolVar(&c.noop, "noop-server", false, "load an in-process no-op HTTP endpoint: measures the harness's own overhead")
+	fs.BoolVar(&c.overhead, "overhead", false, "first run the same load against a no-op endpoint and report the harness overhead beside the figures")
+	fs.Float64Var(&c.rate, "rate", 1000, "requests per second (constant arrival rate)")
+	fs.DurationVar(&c.duration, "duration", 10*time.Second, "measured duration (per step with --ramp)")
+	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "warm-up before measuring (per step with --ramp)")
+	fs.IntVar(&c.connections, "connections", 32, "connections (requests in flight at most)")
+	fs.DurationVar(&c.timeout, "timeout", 5*time.Second, "how long to wait for each response's header")
+	fs.StringVar(&c.corpus, "corpus", "", "directory of messages to send (default: the built-in mix "+strings.Join(sampleNames(), ", ")+")")
+	fs.StringVar(&c.mix, "mix", "", "sample weights, e.g. mt103=5,pacs008=2 (default: equal weights)")
+	fs.BoolVar(&c.jsonOut, "json", false, "write the report as JSON on stdout")
+	fs.StringVar(&c.html, "html", "", "also write a self-contained HTML report with plots to `FILE`")
+	fs.DurationVar(&c.p99, "p99", 0, "gate: exit 1 when P99 latency is above this (e.g. 5ms); with --ramp, the target")
+	fs.DurationVar(&c.p999, "p999", 0, "gate: exit 1 when P99.9 latency is above this")
+	fs.Float64Var(&c.maxErrors, "max-errors", 0.001, "gate: largest accepted share of failed requests")
+	fs.BoolVar(&c.ramp, "ramp", false, "step the rate up to find the highest that keeps P99 under --p99 (default 5ms)")
+	fs.Float64Var(&c.rampStart, "ramp-start", 1000, "ramp: first rate")
+	fs.Float64Var(&c.rampStep, "ramp-step", 1000, "ramp: rate added at each step")
+	fs.Float64Var(&c.rampFactor, "ramp-factor", 0, "ramp: multiply the rate by this at each step instead (when above 1)")
+	fs.Float64Var(&c.rampMax, "ramp-max", 100000, "ramp: highest rate tried")
+	fs.BoolVar(&c.quiet, "quiet", false, "no progress line on stderr")
+	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow a --url that is not a loopback address")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, `Usage: swiftval bench (--url URL | --inproc | --spawn | --noop-server) [flags]
+
+Sends messages at a constant arrival rate (open loop: latency is measured from
+each request's scheduled time, so queueing is counted) and reports P50, P90,
+P99, P99.9 and max from an HDR histogram, the achieved throughput, errors by
+kind and the server's own validation time (Server-Timing).
+Exit status: 0 ok, 1 gate (--p99/--p999) missed, 2 usage or setup error.
+
+Flags:`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "swiftval bench: "+format+"\n", a...)
+		return ExitUsage
+	}
+	if fs.NArg() > 0 {
+		return fail("unexpected argument %q", fs.Arg(0))
+	}
+	modes := 0
+	for _, on := range []bool{c.url != "", c.inproc, c.spawn, c.noop} {
+		if on {
+			modes++
+		}
+	}
+	if modes != 1 {
+		return fail("give exactly one of --url, --inproc, --spawn, --noop-server")
+	}
+	if c.url != "" && !c.allowRemote && !IsLoopback(c.url) {
+		return fail("%s is not a loopback address (add --allow-remote to load it anyway)", c.url)
+	}
+	if c.maxErrors < 0 || c.maxErrors > 1 {
+		return fail("--max-errors must be from 0 to 1")
+	}
+
+	samples := BuiltinSamples()
+	if c.corpus != "" {
+		var err error
+		if samples, err = LoadCorpus(c.corpus); err != nil {
+			return fail("%v", err)
+		}
+	}
+	weights, err := ParseMix(c.mix)
+	if err != nil {
+		return fail("%v", err)
+	}
+	mix, err := NewMix(samples, weights)
+	if err != nil {
+		return fail("%v", err)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	var progress io.Writer = stderr
+	if c.quiet {
+		progress = nil
+	}
+	base := Config{Mix: mix, Rate: c.rate, Duration: c.duration, Warmup: c.warmup,
+		Connections: c.connections, Progress: progress}
+
+	var proc *Proc
+	switch {
+	case c.inproc:
+		base.Target = NewInprocTarget(newEngine(), engine.ValidateOptions{})
+	case c.noop:
+		url, closeFn, err := startNoop()
+		if err != nil {
+			return fail("%v", err)
+		}
+		defer closeFn()
+		if base.Target, err = NewHTTPTarget(url, c.connections, c.timeout); err != nil {
+			return fail("%v", err)
+		}
+	case c.spawn:
+		exe, err := os.Executable()
+		if err != nil {
+			return fail("spawn: %v", err)
+		}
+		srv, err := SpawnServer(exe, append([]string{"serve"}, strings.Fields(c.spawnArgs)...), 15*time.Second, stderr)
+		if err != nil {
+			return fail("%v", err)
+		}
+		defer srv.Stop()
+		proc = srv.Proc
+		if base.Target, err = NewHTTPTarget(srv.URL, c.connections, c.timeout); err != nil {
+			return fail("%v", err)
+		}
+	default:
+		if base.Target, err = NewHTTPTarget(c.url, c.connections, c.timeout); err != nil {
+			return fail("%v", err)
+		}
+	}
+	defer base.Target.Close()
+
+	var overhead *Summary
+	if c.overhead {
+		if overhead, err = measureOverhead(ctx, base, c.timeout); err != nil {
+			return fail("overhead: %v", err)
+		}
+	}
+
+	if c.ramp {
+		target := c.p99
+		if target <= 0 {
+			target = 5 * time.Millisecond
+		}
+		rc := RampConfig{Run: base, Start: c.rampStart, Step: c.rampStep, Factor: c.rampFactor,
+			Max: c.rampMax, P99: target, MaxErrorRate: c.maxErrors}
+		if proc != nil {
+			rc.Run.MeasureStart = proc.Begin
+			rc.After = func(r *Report) { r.Process = proc.Stats(r.Completed) }
+		}
+		res, err := Ramp(ctx, rc)
+		if err != nil {
+			return fail("%v", err)
+		}
+		if res.BestReport != nil {
+			res.BestReport.Overhead = overhead
+		}
+		if c.jsonOut {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			_ = enc.Encode(res)
+		} else {
+			_ = res.WriteText(stdout)
+			if res.BestReport != nil {
+				fmt.Fprintf(stdout, "\nbest step:\n")
+				_ = res.BestReport.WriteText(stdout)
+			}
+		}
+		if c.html != "" {
+			if err := writeHTMLFile(c.html, nil, res); err != nil {
+				return fail("%v", err)
+			}
+		}
+		if res.Best == 0 {
+			return ExitGate
+		}
+		return ExitOK
+	}
+
+	if proc != nil {
+		base.MeasureStart = proc.Begin
+	}
+	rep, err := Run(ctx, base)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if proc != nil {
+		rep.Process = proc.Stats(rep.Completed)
+	}
+	rep.Overhead = overhead
+	if c.p99 > 0 || c.p999 > 0 {
+		Gate{P99: Millis(c.p99), P999: Millis(c.p999), MaxErrorRate: c.maxErrors}.Check(rep)
+	}
+	if c.jsonOut {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(rep)
+	} else {
+		_ = rep.WriteText(stdout)
+	}
+	if c.html != "" {
+		if err := writeHTMLFile(c.html, rep, nil); err != nil {
+			return fail("%v", err)
+		}
+	}
+	if rep.Gate != nil && !rep.Gate.Pass {
+		return ExitGate
+	}
+	return ExitOK
+}
+
+func sampleNames() []string {
+	var out []string
+	for _, s := range BuiltinSamples() {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+// startNoop serves NoopHandler on a free loopback port.
+func startNoop() (url string, closeFn func(), err error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: NoopHandler(), ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	return "http://" + l.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+// measureOverhead runs base's load against a no-op endpoint.
+func measureOverhead(ctx context.Context, base Config, timeout time.Duration) (*Summary, error) {
+	url, closeFn, err := startNoop()
+	if err != nil {
+		return nil, err
+	}
+	defer closeFn()
+	t, err := NewHTTPTarget(url, base.Connections, timeout)
+	if err != nil {
+		return nil, err
+	}
+	defer t.Close()
+	cfg := base
+	cfg.Target = t
+	cfg.Label = "[no-op] "
+	rep, err := Run(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if rep.OK == 0 {
+		return nil, errors.New("no request to the no-op endpoint succeeded")
+	}
+	return &rep.Latency, nil
+}
+
+func writeHTMLFile(name string, rep *Report, ramp *RampResult) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := WriteHTML(f, rep, ramp); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,152 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/swiftval/swiftval/builtin"
+	"github.com/swiftval/swiftval/engine"
+)
+
+func newEngine() *engine.Engine { return builtin.New(engine.Options{}) }
+
+func runMain(args ...string) (code int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	code = Main(args, &o, &e, newEngine)
+	return code, o.String(), e.String()
+}
+
+func TestMainUsage(t *testing.T) {
+	srv := injectedServer(t, 0, 0, 1, 0)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		err  string
+	}{
+		{"help", []string{"--help"}, ExitOK, "Usage: swiftval bench"},
+		{"no mode", []string{"--rate", "10"}, ExitUsage, "exactly one of"},
+		{"two modes", []string{"--inproc", "--noop-server"}, ExitUsage, "exactly one of"},
+		{"remote URL", []string{"--url", "http://192.0.2.1:8080"}, ExitUsage, "not a loopback"},
+		{"bad URL", []string{"--url", "ftp://127.0.0.1/x"}, ExitUsage, "not an http(s) URL"},
+		{"bad mix", []string{"--inproc", "--mix", "mt103"}, ExitUsage, "name=weight"},
+		{"unknown sample", []string{"--inproc", "--mix", "mt999=1"}, ExitUsage, "names no sample"},
+		{"missing corpus", []string{"--inproc", "--corpus", filepath.Join(t.TempDir(), "none")}, ExitUsage, "corpus"},
+		{"stray argument", []string{"--inproc", "extra"}, ExitUsage, "unexpected argument"},
+		{"bad flag", []string{"--rate", "fast"}, ExitUsage, "invalid value"},
+		{"zero rate", []string{"--url", srv.URL, "--rate", "0", "--quiet"}, ExitUsage, "rate must be"},
+		{"max-errors out of range", []string{"--inproc", "--max-errors", "2"}, ExitUsage, "--max-errors"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runMain(tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.code, errOut)
+			}
+			if !strings.Contains(errOut+out, tt.err) {
+				t.Errorf("output lacks %q:\n%s%s", tt.err, out, errOut)
+			}
+		})
+	}
+}
+
+// TestMainGate runs the command against a server taking 2 ms a request:
+// a 1 ms P99 gate fails with exit 1 and the figures, a 1 s gate passes.
+func TestMainGate(t *testing.T) {
+	srv := injectedServer(t, 2*time.Millisecond, 2*time.Millisecond, 1, 0)
+	base := []string{"--url", srv.URL, "--rate", "200", "--duration", "300ms", "--warmup", "100ms", "--connections", "8"}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"P99 missed", []string{"--p99", "1ms"}, ExitGate, "gate         FAIL"},
+		{"P99.9 missed", []string{"--p999", "1ms"}, ExitGate, "P99.9"},
+		{"P99 met", []string{"--p99", "1s"}, ExitOK, "gate         PASS"},
+		{"no gate", nil, ExitOK, "throughput"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runMain(append(append([]string{}, base...), tt.args...)...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\n%s%s", code, tt.code, out, errOut)
+			}
+			if !strings.Contains(out, tt.want) || !strings.Contains(out, "P99") {
+				t.Errorf("report lacks %q:\n%s", tt.want, out)
+			}
+			if !strings.Contains(errOut, "measuring") {
+				t.Errorf("no progress line on stderr: %q", errOut)
+			}
+		})
+	}
+}
+
+func TestMainOutputs(t *testing.T) {
+	srv := injectedServer(t, time.Millisecond, time.Millisecond, 1, 0)
+	dir := t.TempDir()
+	html := filepath.Join(dir, "r.html")
+	code, out, errOut := runMain("--url", srv.URL, "--rate", "200", "--duration", "300ms", "--warmup", "0s",
+		"--mix", "mt103=2,pacs008=1", "--json", "--html", html, "--quiet", "--p99", "1s")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if errOut != "" {
+		t.Errorf("--quiet run wrote to stderr: %q", errOut)
+	}
+	var rep Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("--json output: %v\n%s", err, out)
+	}
+	if rep.OK != 60 || rep.Gate == nil || !rep.Gate.Pass || rep.Mix["mt103"] != 2 || rep.Server == nil {
+		t.Errorf("JSON report: ok %d gate %+v mix %v", rep.OK, rep.Gate, rep.Mix)
+	}
+	b, err := os.ReadFile(html)
+	if err != nil || !bytes.Contains(b, []byte("<svg")) {
+		t.Errorf("HTML report: %v", err)
+	}
+
+	// A ramp in JSON: steps up to the knee (a 5 ms P99 target against 1 ms
+	// answers passes at 100/s; the ramp stops at its maximum).
+	code, out, errOut = runMain("--url", srv.URL, "--ramp", "--ramp-start", "100", "--ramp-step", "100", "--ramp-max", "200",
+		"--p99", "500ms", "--duration", "300ms", "--warmup", "100ms", "--json", "--quiet")
+	if code != ExitOK {
+		t.Fatalf("ramp exit %d: %s", code, errOut)
+	}
+	var ramp RampResult
+	if err := json.Unmarshal([]byte(out), &ramp); err != nil {
+		t.Fatalf("ramp --json output: %v\n%s", err, out)
+	}
+	if len(ramp.Steps) != 2 || ramp.Best != 200 || ramp.Knee != 0 {
+		t.Errorf("ramp: %+v", ramp)
+	}
+}
+
+func TestMainInprocAndNoop(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"in process", []string{"--inproc"}, []string{"in-process engine", "server (Server-Timing)"}},
+		{"no-op with overhead", []string{"--noop-server", "--overhead"}, []string{"harness overhead (no-op)", "127.0.0.1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runMain(append(tt.args, "--rate", "200", "--duration", "300ms", "--warmup", "100ms", "--quiet")...)
+			if code != ExitOK {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("report lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
