@@ -64,7 +64,7 @@ type Engine struct {
 // New returns an Engine with no formats and no rule sets.
 func New(opts Options) *Engine {
 	if opts.Budget <= 0 {
-		opts.Budget = DefaultBudget
+		opts.Budget = DefaultBudget * raceBudgetScale
 	}
 	if opts.MaxInput <= 0 {
 		opts.MaxInput = DefaultMaxInput
