@@ -470,6 +470,15 @@ func checkChars(d []byte) (int, bool) {
 			}
 			i += 8
 		}
+		if i+8 <= len(d) {
+			// Eight table lookups OR-ed, one branch: tabs and line breaks
+			// are allowed (class 0).
+			b := d[i : i+8 : i+8]
+			if charClass[b[0]]|charClass[b[1]]|charClass[b[2]]|charClass[b[3]]|charClass[b[4]]|charClass[b[5]]|charClass[b[6]]|charClass[b[7]] == 0 {
+				i += 8
+				continue
+			}
+		}
 		end := min(i+8, len(d))
 		for i < end {
 			c := d[i]

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // dump renders every token of doc, one per line, or the error.
@@ -143,4 +144,33 @@ func FuzzScan(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCheckChars compares the word-at-a-time check with a plain one on
+// inputs with a bad byte at every position.
+func TestCheckChars(t *testing.T) {
+	plain := func(d []byte) (int, bool) {
+		for i := 0; i < len(d); {
+			r, n := utf8.DecodeRune(d[i:])
+			if r == utf8.RuneError && n == 1 || r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
+				return i, false
+			}
+			i += n
+		}
+		return 0, true
+	}
+	base := []byte("<a>\tabc é defghijklmn\r\nopqrstu 日本 vwxyz0123456789</a>")
+	for _, bad := range [][]byte{{0x01}, {0xff}, {0xc3}, {0xef, 0xbf, 0xbe}, {0x1f}} {
+		for i := 0; i <= len(base); i++ {
+			d := append(append(append([]byte(nil), base[:i]...), bad...), base[i:]...)
+			gi, gok := checkChars(d)
+			wi, wok := plain(d)
+			if gi != wi || gok != wok {
+				t.Fatalf("%q: got %d %v, want %d %v", d, gi, gok, wi, wok)
+			}
+		}
+	}
+	if _, ok := checkChars(base); !ok {
+		t.Error("valid input refused")
+	}
 }
