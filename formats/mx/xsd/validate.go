@@ -92,6 +92,8 @@ type nameCount struct {
 type Session struct {
 	v         *Validator
 	sc        *xmlscan.Scanner
+	nsSeen    []byte // a namespace slice known to equal nsName
+	nsName    string
 	rep       Reporter
 	frames    []frame
 	names     []nameCount
@@ -114,6 +116,7 @@ func (s *Session) Errors() int { return s.errs }
 // reported and the subtree is skipped.
 func (v *Validator) Start(s *Session, sc *xmlscan.Scanner, tok *xmlscan.Token, rep Reporter) {
 	s.v, s.sc, s.rep = v, sc, rep
+	s.nsSeen, s.nsName = nil, ""
 	s.frames, s.names, s.text = s.frames[:0], s.names[:0], s.text[:0]
 	s.skipDepth, s.done, s.errs = 0, false, 0
 	s.baseDepth = tok.Depth
@@ -238,7 +241,7 @@ func (s *Session) child(tok *xmlscan.Token) {
 	if p.state < 0 {
 		// The content model already failed: validate known children by
 		// their declaration, skip the rest.
-		if string(tok.Name.Space) == m.tns {
+		if s.inNS(tok.Name.Space, m.tns) {
 			for _, e := range m.syms {
 				if e.name == string(tok.Name.Local) {
 					s.push(e, tok, s.index(p, e))
@@ -250,7 +253,7 @@ func (s *Session) child(tok *xmlscan.Token) {
 		return
 	}
 	st := &m.states[p.state]
-	if string(tok.Name.Space) == m.tns {
+	if s.inNS(tok.Name.Space, m.tns) {
 		for i := range st.trans {
 			t := &st.trans[i]
 			if t.name == string(tok.Name.Local) {
@@ -352,6 +355,23 @@ func (s *Session) value(st *stype, raw []byte, attr string, line int) {
 }
 
 func (s *Session) line(off int) int { return s.sc.Line(off) }
+
+// inNS reports whether space is ns. The scanner hands out the same slice
+// for every element in the scope of one declaration, so a slice already
+// found equal is recognised by its address, without comparing bytes.
+func (s *Session) inNS(space []byte, ns string) bool {
+	if len(space) != len(ns) {
+		return false
+	}
+	if len(space) == 0 || len(s.nsSeen) == len(space) && &s.nsSeen[0] == &space[0] && s.nsName == ns {
+		return true
+	}
+	if string(space) != ns {
+		return false
+	}
+	s.nsSeen, s.nsName = space, ns
+	return true
+}
 
 // name returns the local name of an open element.
 func (s *Session) name(f *frame) []byte { return s.sc.Input()[f.nameStart:f.nameEnd] }
