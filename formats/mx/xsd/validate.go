@@ -216,7 +216,7 @@ func (s *Session) attrs(tok *xmlscan.Token, e *celem) {
 		if found < 64 {
 			seen |= 1 << found
 		}
-		s.value(decl[found].typ, a.Value, decl[found].name, s.line(tok.Offset))
+		s.value(decl[found].typ, a.Value, decl[found].name, tok.Offset)
 	}
 	for j := range decl {
 		if decl[j].required && (j >= 64 || seen&(1<<j) == 0) {
@@ -317,7 +317,7 @@ func (s *Session) end() {
 	f := &s.frames[len(s.frames)-1]
 	e := s.v.elems[f.e]
 	if st := e.value(); st != nil {
-		s.value(st, s.text[f.textStart:], "", s.line(int(f.off)))
+		s.value(st, s.text[f.textStart:], "", int(f.off))
 		s.text = s.text[:f.textStart]
 	}
 	if m := e.model(); m != nil && f.state >= 0 && !m.states[f.state].accept {
@@ -334,7 +334,7 @@ func required(m *dfa, state int32) []string { return expected(m, state) }
 
 // value checks a simple value of the current element, or of its attribute
 // attr when attr is not empty.
-func (s *Session) value(st *stype, raw []byte, attr string, line int) {
+func (s *Session) value(st *stype, raw []byte, attr string, off int) {
 	v := normalise(raw, st.ws, s.scratch)
 	if len(v) > 0 && (len(raw) == 0 || &v[0] != &raw[0]) {
 		s.scratch = v[:0] // keep the grown buffer
@@ -343,7 +343,7 @@ func (s *Session) value(st *stype, raw []byte, attr string, line int) {
 	if len(s.faults) == 0 {
 		return
 	}
-	path := s.path()
+	path, line := s.path(), s.line(off)
 	subject := "value " + engine.EchoBytes(v)
 	if attr != "" {
 		path += "/@" + attr
