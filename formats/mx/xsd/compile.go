@@ -99,9 +99,25 @@ type dstate struct {
 }
 
 type dtrans struct {
+	key  uint64 // nameKey(name): most ISO 20022 tags fit in 8 bytes
+	n    int    // len(name)
 	name string
 	next int32
 	elem *celem
+}
+
+// nameKey packs the first 8 bytes of a name into an integer, so matching a
+// tag against a transition is mostly one integer comparison.
+func nameKey[T string | []byte](b T) uint64 {
+	var k uint64
+	for i := 0; i < len(b) && i < 8; i++ {
+		k |= uint64(b[i]) << (8 * i)
+	}
+	return k
+}
+
+func (t *dtrans) matches(key uint64, local []byte) bool {
+	return t.key == key && t.n == len(local) && (t.n <= 8 || t.name == string(local))
 }
 
 type cany struct {
@@ -478,7 +494,8 @@ func (b *modelBuilder) determinise(start, end int32, d *ComplexType) (*dfa, erro
 				st.wild, st.any = next, b.wilds[-sym-1]
 				continue
 			}
-			st.trans = append(st.trans, dtrans{name: b.syms[sym].name, next: next, elem: b.syms[sym]})
+			name := b.syms[sym].name
+			st.trans = append(st.trans, dtrans{key: nameKey(name), n: len(name), name: name, next: next, elem: b.syms[sym]})
 		}
 	}
 	return m, nil

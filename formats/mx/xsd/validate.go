@@ -254,9 +254,10 @@ func (s *Session) child(tok *xmlscan.Token) {
 	}
 	st := &m.states[p.state]
 	if s.inNS(tok.Name.Space, m.tns) {
+		key := nameKey(tok.Name.Local)
 		for i := range st.trans {
 			t := &st.trans[i]
-			if t.name == string(tok.Name.Local) {
+			if t.matches(key, tok.Name.Local) {
 				p.state = t.next
 				s.push(t.elem, tok, s.index(p, t.elem))
 				return
