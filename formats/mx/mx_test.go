@@ -234,6 +234,19 @@ func TestEngine(t *testing.T) {
 
 // TestConcurrentParse parses from many goroutines at once, on a fresh
 // format whose lazily compiled schemas are first used concurrently.
+func TestCompileAll(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles every shipped schema")
+	}
+	f, err := NewFormat(Options{CompileAll: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.MessageTypes()); n < 140 {
+		t.Errorf("%d message types", n)
+	}
+}
+
 func TestConcurrentParse(t *testing.T) {
 	f, err := NewFormat(Options{})
 	if err != nil {
