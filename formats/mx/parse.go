@@ -112,8 +112,10 @@ type parser struct {
 }
 
 type hdrState struct {
-	depth int // depth of the AppHdr element
-	text  []byte
+	depth   int // depth of the AppHdr element
+	text    []byte
+	defOff  int // offset of the MsgDefIdr start tag
+	textOff int // offset of the last start tag inside the AppHdr
 }
 
 // maxFindings bounds the schema findings of one message: a hostile 16 MiB
@@ -161,7 +163,10 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 			var e *xmlscan.Error
 			if errors.As(err, &e) {
 				path := ""
-				if p.part == partNone && len(p.path) > 0 {
+				switch {
+				case p.part != partNone:
+					path = p.sess.Path()
+				case len(p.path) > 0:
 					path = "/" + strings.Join(p.path, "/")
 				}
 				fs.SetRule("mx.xml", "")
@@ -311,7 +316,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 		}
 		if h.MsgDefIdr != "" && !m.Doc.IsZero() && h.MsgDefIdr != m.Type {
 			fs.SetRule("mx.envelope", "")
-			fs.Errorf(CodeHeaderMismatch, engine.Location{Path: "/AppHdr/MsgDefIdr", Line: h.Line}, "the AppHdr is for message %s but the Document is %s", engine.Echo(h.MsgDefIdr), engine.Echo(m.Type))
+			fs.Errorf(CodeHeaderMismatch, engine.Location{Path: "/AppHdr/MsgDefIdr", Line: p.sc.Line(p.hdr.defOff)}, "the AppHdr is for message %s but the Document is %s", engine.Echo(h.MsgDefIdr), engine.Echo(m.Type))
 		}
 	}
 	if !m.Doc.IsZero() {
@@ -359,6 +364,7 @@ func (p *parser) header(tok *xmlscan.Token, h *AppHdr) {
 			p.names[rel-1] = tok.Name.Local
 		}
 		p.hdr.text = p.hdr.text[:0]
+		p.hdr.textOff = tok.Offset
 	case xmlscan.Text:
 		p.hdr.text = append(p.hdr.text, tok.Text...)
 	case xmlscan.EndElement:
@@ -373,6 +379,7 @@ func (p *parser) header(tok *xmlscan.Token, h *AppHdr) {
 				h.BizMsgIdr = string(v)
 			case "MsgDefIdr":
 				h.MsgDefIdr = string(v)
+				p.hdr.defOff = p.hdr.textOff
 			case "BizSvc":
 				h.BizSvc = string(v)
 			case "CreDt":

@@ -384,6 +384,15 @@ func (s *Session) report(k Kind, path string, line int, msg string, exp []string
 	}
 }
 
+// Path returns the XPath of the innermost open element ("" when none), for
+// locating problems found outside the session (a well-formedness error).
+func (s *Session) Path() string {
+	if s.done || len(s.frames) == 0 {
+		return ""
+	}
+	return s.path()
+}
+
 // path renders the XPath of the innermost open element.
 func (s *Session) path() string {
 	var sb strings.Builder
