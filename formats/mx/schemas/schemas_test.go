@@ -44,6 +44,9 @@ func TestShippedSchemasCompile(t *testing.T) {
 // them with the shipped data (skipped when the XSD files are absent).
 func TestGeneratedCurrent(t *testing.T) {
 	files, _ := filepath.Glob("../../../../shared/xsd/*.xsd")
+	if len(files) == 0 {
+		t.Skip("../shared/xsd absent: cannot check the generated schemas")
+	}
 	if out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/moov-io/iso20022").Output(); err == nil {
 		dir := filepath.Join(strings.TrimSpace(string(out)), "docs", "specifications")
 		_ = filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
@@ -53,8 +56,8 @@ func TestGeneratedCurrent(t *testing.T) {
 			return nil
 		})
 	}
-	if len(files) == 0 {
-		t.Skip("XSD files absent: cannot check the generated schemas")
+	if len(files) <= 21 {
+		t.Skip("moov-io module absent from the module cache: cannot check the generated schemas")
 	}
 	seen := map[string]bool{}
 	for _, f := range files {
