@@ -55,9 +55,10 @@ func (s *Server) routes() *echo.Echo {
 func (s *Server) routeKnown(path string) bool { return s.routeSet[path] }
 
 var (
-	hdrJSON   = []string{"application/json"}
-	hdrNDJSON = []string{"application/x-ndjson"}
-	hdrNoSt   = []string{"no-store"}
+	hdrJSON    = []string{"application/json"}
+	hdrNDJSON  = []string{"application/x-ndjson"}
+	hdrNoSt    = []string{"no-store"}
+	hdrNosniff = []string{"nosniff"}
 )
 
 // bufPool holds request and response buffers of the validate path. Buffers

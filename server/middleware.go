@@ -68,7 +68,9 @@ func (s *Server) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		rc.id = id
 		res := c.Response()
-		res.Header()[echo.HeaderXRequestID] = []string{id}
+		h := res.Header()
+		h[echo.HeaderXRequestID] = []string{id}
+		h["X-Content-Type-Options"] = hdrNosniff
 		res.Before(rc.before)
 		s.metrics.inFlight.Inc()
 		defer s.metrics.inFlight.Dec()

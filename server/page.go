@@ -47,7 +47,6 @@ func contentSecurityPolicy(page []byte) string {
 func (s *Server) handlePage(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set("Content-Security-Policy", pageCSP)
-	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	return c.Blob(http.StatusOK, "text/html; charset=utf-8", pageHTML)
 }

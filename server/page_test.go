@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -112,6 +114,38 @@ func TestPageInBrowser(t *testing.T) {
 	if verdict != "VALID" || !hidden {
 		t.Errorf("verdict %q, table hidden %v", verdict, hidden)
 	}
+
+	// Dropping a file on the box loads and validates it.
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const dt = new DataTransfer();
+		dt.items.add(new File([`+jsString(invalidMsg)+`], "payment.fin", {type: "text/plain"}));
+		return document.getElementById("message").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+	})()`))
+	step("drop a file", err)
+	step("dropped file validated", chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#verdict.invalid"))))
+	text, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID("message")))
+	step("dropped text", err)
+	if text != invalidMsg {
+		t.Errorf("box holds %q after the drop", text)
+	}
+
+	// /#msg=<message> fills the box and validates at once.
+	step("fragment", chromedp.Do(ctx,
+		chromedp.Navigate("about:blank"),
+		chromedp.Navigate(ts.URL+"/#msg="+url.PathEscape(invalidMsg)),
+		chromedp.WaitVisible(chromedp.CSS("#findings tbody tr")),
+	))
+	verdict, err = chromedp.Run(ctx, chromedp.Text(chromedp.ID("verdict")))
+	step("verdict", err)
+	if !strings.HasPrefix(verdict, "INVALID") {
+		t.Errorf("fragment verdict %q", verdict)
+	}
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 func saveArtifact(t *testing.T, name string, data []byte) {
