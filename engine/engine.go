@@ -323,6 +323,9 @@ func (e *Engine) validate(ctx context.Context, c *config, raw []byte, o Validate
 	if m == nil {
 		return
 	}
+	if rel, ok := fm.(Releaser); ok {
+		defer rel.Release(m)
+	}
 	rep.Type, rep.Level = m.Type, m.Level
 	if rep.Level == "" {
 		rep.Level = LevelSyntax

@@ -440,3 +440,32 @@ func TestValidateAllocs(t *testing.T) {
 		t.Fatalf("engine allocates %.0f per validation, want at most 1 (the Report)", got)
 	}
 }
+
+// releasingFormat counts the messages handed back through Release.
+type releasingFormat struct {
+	lineFormat
+	released *int
+}
+
+func (r releasingFormat) Release(*engine.Message) { *r.released++ }
+
+func TestReleaseAfterRules(t *testing.T) {
+	n := 0
+	e := engine.New(engine.Options{})
+	e.RegisterFormat(releasingFormat{released: &n})
+	ran := false
+	check := engine.NewRule(engine.RuleInfo{ID: "r", AppliesTo: []string{"*"}}, func(*engine.Message, *engine.Findings) {
+		if n != 0 {
+			t.Error("message released before a rule ran")
+		}
+		ran = true
+	})
+	if err := e.AddRuleSet(&engine.RuleSet{Name: "s", Rules: []engine.Rule{check}}); err != nil {
+		t.Fatal(err)
+	}
+	e.Validate(context.Background(), []byte("T:A"))
+	e.Validate(context.Background(), []byte("T:A\nunparseable"))
+	if !ran || n != 1 {
+		t.Fatalf("ran=%v released=%d, want one release (none for the unparseable input)", ran, n)
+	}
+}

@@ -80,6 +80,15 @@ type Format interface {
 	MessageTypes() []TypeInfo
 }
 
+// Releaser is implemented by formats that recycle parsed messages (through
+// a sync.Pool, say) so that parsing allocates nothing in the steady state.
+// The engine calls Release exactly once per message Parse returned, after
+// the last rule ran. The format must not let findings or the Message's
+// Type, Base, Level and Profile strings point into storage it recycles.
+type Releaser interface {
+	Release(m *Message)
+}
+
 // Splitter is implemented by formats whose inputs may hold several messages
 // (MT RJE batches with '$' between messages, for example).
 type Splitter interface {
