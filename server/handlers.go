@@ -286,8 +286,8 @@ func (s *Server) handleMessageTypes(c echo.Context) error {
 
 // rulesResponse is the body of GET /v1/rules.
 type rulesResponse struct {
-	RuleSets []ruleSetInfo       `json:"rule_sets"`
-	Rules    []engine.RuleStatus `json:"rules"`
+	RuleSets []ruleSetInfo `json:"rule_sets"`
+	Rules    []ruleInfo    `json:"rules"`
 }
 
 type ruleSetInfo struct {
@@ -299,10 +299,29 @@ type ruleSetInfo struct {
 	Rules       int    `json:"rules"`
 }
 
+// ruleInfo is one rule of GET /v1/rules. engine.RuleStatus would encode
+// only one "source" (the set's); the rule's own citation is kept apart.
+type ruleInfo struct {
+	ID          string          `json:"id"`
+	Code        string          `json:"code"`
+	Severity    engine.Severity `json:"severity"`
+	AppliesTo   []string        `json:"applies_to"`
+	Format      string          `json:"format,omitempty"`
+	Description string          `json:"description,omitempty"`
+	// Citation is where the rule comes from in the standard (RuleInfo.Source).
+	Citation string `json:"citation,omitempty"`
+	RuleSet  string `json:"rule_set"`
+	// Source is the source of the rule set: built-in, go, yaml:<file>.
+	Source  string `json:"source"`
+	Enabled bool   `json:"enabled"`
+	engine.RuleStats
+}
+
 func (s *Server) handleRules(c echo.Context) error {
-	resp := rulesResponse{RuleSets: []ruleSetInfo{}, Rules: s.eng.Rules()}
-	if resp.Rules == nil {
-		resp.Rules = []engine.RuleStatus{}
+	resp := rulesResponse{RuleSets: []ruleSetInfo{}, Rules: []ruleInfo{}}
+	for _, r := range s.eng.Rules() {
+		resp.Rules = append(resp.Rules, ruleInfo{ID: r.ID, Code: r.Code, Severity: r.Severity, AppliesTo: r.AppliesTo, Format: r.Format,
+			Description: r.Description, Citation: r.RuleInfo.Source, RuleSet: r.RuleSet, Source: r.Source, Enabled: r.Enabled, RuleStats: r.RuleStats})
 	}
 	for _, rs := range s.eng.RuleSets() {
 		resp.RuleSets = append(resp.RuleSets, ruleSetInfo{Name: rs.Name, Version: rs.Version, Description: rs.Description, Source: rs.Source, Profile: rs.Profile, Rules: len(rs.Rules)})
