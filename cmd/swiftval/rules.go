@@ -26,10 +26,14 @@ func init() {
 		if code := prev(e, stderr); code != exitOK {
 			return code
 		}
-		if userRulesDir == "" {
+		// The flag's value is consumed, so a later command run in the same
+		// process (tests, serve) does not load it again.
+		dir := userRulesDir
+		userRulesDir = ""
+		if dir == "" {
 			return exitOK
 		}
-		if _, err := custom.NewManager(e, custom.ManagerOptions{Dir: userRulesDir}); err != nil {
+		if _, err := custom.NewManager(e, custom.ManagerOptions{Dir: dir}); err != nil {
 			printRuleErr(stderr, err)
 			return exitUsage
 		}
