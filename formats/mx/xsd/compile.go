@@ -46,26 +46,31 @@ type celem struct {
 	repeated bool   // maxOccurs > 1: paths carry an index
 	ct       *ctype // complex type, or nil
 	st       *stype // simple type, or nil
+	// Derived by finish: the text type, the child automaton, and whether
+	// attributes are declared.
+	val      *stype
+	mdl      *dfa
+	hasAttrs bool
 }
 
 // value returns the type of the element's text: its simple type, or the
 // base of its simple content; nil for element-only or empty content.
-func (e *celem) value() *stype {
-	if e.st != nil {
-		return e.st
-	}
-	if e.ct != nil && e.ct.simple {
-		return e.ct.value
-	}
-	return nil
-}
+func (e *celem) value() *stype { return e.val }
 
 // model returns the automaton of the element's children, or nil.
-func (e *celem) model() *dfa {
+func (e *celem) model() *dfa { return e.mdl }
+
+// finish fills the fields derived from the element's type, once every type
+// is compiled.
+func (e *celem) finish() {
+	e.val, e.mdl = e.st, nil
 	if e.ct != nil {
-		return e.ct.model
+		e.mdl = e.ct.model
+		if e.ct.simple {
+			e.val = e.ct.value
+		}
+		e.hasAttrs = len(e.ct.attrs) > 0
 	}
-	return nil
 }
 
 // ctype is a compiled complex type.
@@ -205,6 +210,9 @@ func Compile(s *Schema) (*Validator, error) {
 	}
 	v.types = len(c.cts) + len(c.sts)
 	v.elems = c.elems
+	for _, e := range c.elems {
+		e.finish()
+	}
 	return v, nil
 }
 

@@ -186,7 +186,9 @@ func (s *Session) push(e *celem, tok *xmlscan.Token, idx int32) {
 		ns += len(tok.Name.Prefix) + 1
 	}
 	s.frames = append(s.frames, frame{e: e.id, nameStart: int32(ns), nameEnd: int32(ns + len(tok.Name.Local)), idx: idx, off: int32(tok.Offset), textStart: int32(len(s.text)), namesMark: int32(len(s.names))})
-	s.attrs(tok, e)
+	if len(tok.Attrs) > 0 || e.hasAttrs {
+		s.attrs(tok, e)
+	}
 }
 
 func (s *Session) attrs(tok *xmlscan.Token, e *celem) {
