@@ -39,16 +39,13 @@ func (s *Server) handleBatch(c echo.Context) error {
 		return perr
 	}
 	ctx := req.Context()
-	// The first slot decides whether the request is shed, before the 200.
+	// Whether a slot is free now decides whether the request is shed,
+	// before the 200. The slot is not kept while the lines are read: a slow
+	// client must not hold validation capacity.
 	if !s.acquire(ctx) {
 		return s.shed()
 	}
-	held := true
-	defer func() {
-		if held {
-			s.release()
-		}
-	}()
+	s.release()
 
 	res := c.Response()
 	ctl := http.NewResponseController(res)
@@ -99,15 +96,11 @@ func (s *Server) handleBatch(c echo.Context) error {
 				out = appendLineError(out[:0], it.ID, index, http.StatusRequestEntityTooLarge, "message is above the limit of "+itoa(s.cfg.MaxBodyBytes)+" bytes")
 				break
 			}
-			if !held {
-				if !s.acquireWait(ctx) {
-					return nil // client gone
-				}
-				held = true
+			if !s.acquireWait(ctx) {
+				return nil // client gone
 			}
 			rep := s.validate(ctx, []byte(*it.Message), opts)
 			s.release()
-			held = false
 			rep.ID, rep.Index = it.ID, index
 			s.note(rc, rep)
 			out = rep.AppendJSON(out[:0])
@@ -128,8 +121,9 @@ func (s *Server) handleBatch(c echo.Context) error {
 	return nil
 }
 
-// acquireWait takes a validation slot for a batch already under way: it
-// waits as long as the client does (the batch is paced by the slots).
+// acquireWait takes a validation slot for a batch already under way (its
+// 200 is sent, so it cannot be shed): it waits as long as the client does,
+// and the batch is paced by the slots.
 func (s *Server) acquireWait(ctx interface{ Done() <-chan struct{} }) bool {
 	select {
 	case s.slots <- struct{}{}:

@@ -96,7 +96,7 @@ func (s *Server) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 				slog.Float64("duration_ms", float64(d.Nanoseconds())/1e6),
 				slog.Int64("bytes_out", res.Size),
 				slog.String("format", rc.format),
-				slog.String("type", rc.typ),
+				slog.String("type", clip(rc.typ)),
 				slog.String("verdict", rc.verdict),
 				slog.Int("validations", rc.validated),
 			}
@@ -130,6 +130,16 @@ func (s *Server) serve(rc *reqCtx, next echo.HandlerFunc) {
 	if err := next(rc); err != nil {
 		s.errorHandler(err, rc)
 	}
+}
+
+// clip bounds a value from the input (an MX type comes from a namespace,
+// which is free text) before it goes into a log line.
+func clip(v string) string {
+	const max = 64
+	if len(v) <= max {
+		return v
+	}
+	return v[:max] + "…"
 }
 
 func (s *Server) logRequestError(c echo.Context, err error) {

@@ -626,3 +626,26 @@ func TestLoadShedding(t *testing.T) {
 		t.Error("shed requests not counted")
 	}
 }
+
+// TestBatchSlowClientHoldsNoSlot: a batch whose client is slow to send its
+// lines holds no validation slot while waiting for them.
+func TestBatchSlowClientHoldsNoSlot(t *testing.T) {
+	s, _ := newTestServer(t, func(c *Config) { c.MaxConcurrent = 1; c.QueueWait = 0 })
+	pr, pw := io.Pipe()
+	done := make(chan *httptest.ResponseRecorder)
+	go func() { done <- do(t, s, "POST", "/v1/validate/batch", "application/x-ndjson", pr) }()
+	if _, err := pw.Write([]byte(`{"id":"1","message":` + jsonString(validMsg) + "}\n")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond) // the batch now waits for its next line
+	for range 3 {
+		if rec := do(t, s, "POST", "/v1/validate", "", strings.NewReader(validMsg)); rec.Code != 200 {
+			t.Fatalf("validate beside a waiting batch: %d", rec.Code)
+		}
+	}
+	pw.Close()
+	rec := <-done
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"id":"1"`) {
+		t.Fatalf("batch: %d %s", rec.Code, rec.Body)
+	}
+}
