@@ -268,6 +268,14 @@ func (s *Session) child(tok *xmlscan.Token) {
 	}
 	if st.wild >= 0 && st.any.matches(string(tok.Name.Space), m.tns) {
 		p.state = st.wild
+		if st.any.mode != "skip" && string(tok.Name.Space) == s.v.ns {
+			// A lax or strict wildcard validates an element the schema
+			// declares globally (XSD 1.0 §3.10.1).
+			if e := s.v.root(tok.Name.Local); e != nil {
+				s.push(e, tok, 0)
+				return
+			}
+		}
 		if st.any.mode == "strict" {
 			s.report(KindUnexpected, s.path()+"/"+string(tok.Name.Local), s.line(tok.Offset), "element "+string(tok.Name.Local)+" in namespace "+engine.Echo(string(tok.Name.Space))+" has no declaration, which the strict wildcard demands", nil)
 		}
