@@ -127,7 +127,10 @@ func TestLoad(t *testing.T) {
 		t.Skip("load test skipped in -short mode")
 	}
 	before := runtime.NumGoroutine()
-	s, _ := newTestServer(t, func(c *Config) { c.Logger = discardLogger() })
+	// As many slots as clients: this test is about correctness under
+	// concurrency, not shedding (TestLoadShedding), and a loaded CI machine
+	// with the race detector may stall a goroutine past QueueWait.
+	s, _ := newTestServer(t, func(c *Config) { c.Logger = discardLogger(); c.MaxConcurrent = 64 })
 	base, stop := startServer(t, s)
 	tr := &http.Transport{MaxIdleConnsPerHost: 64}
 	client := &http.Client{Transport: tr, Timeout: 5 * time.Second}

@@ -225,7 +225,19 @@ func testServeDrain(t *testing.T, bin string) {
 		c, b := request(t, "POST", p.base+"/v1/validate", "text/plain", "SLOW 1500")
 		slow <- result{c, b}
 	}()
-	time.Sleep(500 * time.Millisecond)
+	// Wait until the slow request is in flight (the metrics request is the
+	// other one).
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, m := request(t, "GET", p.base+"/metrics", "", "")
+		if strings.Contains(m, "\nswiftval_http_requests_in_flight 2\n") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the slow request never arrived")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	msgs := p.stop(t, syscall.SIGTERM)
 	r := <-slow
 	if r.code != 200 || !strings.Contains(r.body, `"format":"slowtest"`) {
