@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mt"
+	"github.com/swiftval/swiftval/formats/mx"
 )
 
 // fakeFormat is a tiny engine.Format for tests: "FAKE" on the first line,
@@ -40,8 +42,11 @@ func fakeMsg(kv ...string) []byte {
 func newEngine() *engine.Engine {
 	// A generous budget: the race detector and a loaded machine slow CEL
 	// down tenfold, and these tests are about verdicts, not latency.
+	// The real formats too, for the file tests of testdata/rulesets.
 	e := engine.New(engine.Options{Budget: 2 * time.Second})
 	e.RegisterFormat(fakeFormat{})
+	e.RegisterFormat(mt.NewFormat())
+	e.RegisterFormat(mx.Default())
 	return e
 }
 
@@ -69,7 +74,7 @@ func validate(e *engine.Engine, raw []byte) *engine.Report {
 	return e.ValidateWith(context.Background(), raw, engine.ValidateOptions{})
 }
 
-// testdataDir copies testdata/rulesets (without subdirectories) into a
+// testdataDir copies testdata/rulesets (with its samples) into a
 // temporary directory, so tests that Put or Delete never touch the
 // originals.
 func testdataDir(t testing.TB) string {
@@ -86,5 +91,23 @@ func testdataDir(t testing.TB) string {
 		}
 		m[filepath.Base(f)] = string(b)
 	}
-	return writeSets(t, m)
+	dir := writeSets(t, m)
+	// The samples the sets' file tests read.
+	samples, err := os.ReadDir("../../testdata/rulesets/samples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "samples"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range samples {
+		b, err := os.ReadFile(filepath.Join("../../testdata/rulesets/samples", s.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "samples", s.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
