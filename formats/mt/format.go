@@ -13,7 +13,10 @@ type Format struct{}
 // NewFormat returns the MT format for registration with an engine.
 func NewFormat() engine.Format { return &Format{} }
 
-var _ engine.Splitter = (*Format)(nil)
+var (
+	_ engine.Splitter = (*Format)(nil)
+	_ engine.Releaser = (*Format)(nil)
+)
 
 // Name returns "mt".
 func (*Format) Name() string { return "mt" }
@@ -117,16 +120,25 @@ func (*Format) Split(raw []byte) []engine.Segment {
 // Parse parses one message. It never panics; every problem becomes a
 // located finding in f. It returns nil only when nothing message-like was
 // found.
+//
+// The Message comes from a pool and goes back to it when the engine calls
+// Release (see pool.go), so a validation allocates nothing here in the
+// steady state. A caller that never calls Release just leaves the Message
+// to the garbage collector.
 func (fm *Format) Parse(raw []byte, f *engine.Findings) *engine.Message {
-	m := Parse(raw, f)
-	if m == nil {
+	m := getMessage()
+	if ParseInto(m, raw, f) == nil {
+		putMessage(m)
 		return nil
 	}
 	level := engine.LevelSyntax
 	if m.Full {
 		level = engine.LevelFull
 	}
-	return &engine.Message{Format: "mt", Type: m.Type, Base: m.Base, Level: level, Body: m, Raw: raw}
+	// Type and Base are static strings (mtNames, variantType), never
+	// substrings of pooled storage, so a Report may keep them.
+	m.em = engine.Message{Format: "mt", Type: m.Type, Base: m.Base, Level: level, Body: m, Raw: raw}
+	return &m.em
 }
 
 // Parse parses and checks one MT message: blocks and headers, field syntax

@@ -61,6 +61,7 @@ type Message struct {
 	tagBuf   [8]HeaderTag
 	seqBuf   [4]Sequence
 	compBuf  []Component
+	em       engine.Message // the engine's view, returned by Format.Parse (see pool.go)
 }
 
 // BasicHeader is block 1: {1:F01BANKBEBBAXXX0000000000}.

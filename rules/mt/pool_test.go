@@ -1,0 +1,110 @@
+package mtrules
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/swiftval/swiftval/engine"
+)
+
+// poolInputs are messages with and without rule findings: the repository's
+// MT samples, the benchmark messages and messages that break rules.
+func poolInputs(t *testing.T) [][]byte {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "mt", "*.fin"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no samples found: %v", err)
+	}
+	var in [][]byte
+	for _, fn := range files {
+		b, err := os.ReadFile(fn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in = append(in, b)
+	}
+	for _, s := range []string{
+		benchMT103, benchMT940(20),
+		mt103(":33B:USD1100,00", ":36:0,9", ":23E:SDVA", ":53B:/1", ":56C://FW1", ":57D:X", ":71F:EUR1,"),
+		mt103From(ltBE, ltDE, stp, ":23B:SPRI", ":23E:INTC"),
+		mt101(txWith(":21F:FX1", ":33B:USD110,00", ":36:0,9", ":50L:X")...),
+		mt942(":34F:EURD100,", ":34F:EURC1,", ":61:250102D5,NTRFREF", ":86:X", ":90D:1EUR5,"),
+	} {
+		in = append(in, []byte(s))
+	}
+	return in
+}
+
+func reportsJSON(e *engine.Engine, raw []byte) ([]*engine.Report, []byte) {
+	reps := e.ValidateAll(context.Background(), raw, engine.ValidateOptions{})
+	var b []byte
+	for _, r := range reps {
+		r.Elapsed = 0
+		b = r.AppendJSON(b)
+	}
+	return reps, b
+}
+
+// TestPoolReuseKeepsReports validates A, then every other message (reusing
+// A's recycled Message), and checks that A's report, rule findings
+// included, is unchanged.
+func TestPoolReuseKeepsReports(t *testing.T) {
+	e := builtinEngine(t)
+	inputs := poolInputs(t)
+	rules := 0
+	for i, a := range inputs {
+		repsA, before := reportsJSON(e, a)
+		for _, r := range repsA {
+			for _, f := range r.Findings {
+				if f.RuleSet != "" {
+					rules++
+				}
+			}
+		}
+		for j, b := range inputs {
+			if j != i {
+				reportsJSON(e, b)
+			}
+		}
+		var after []byte
+		for _, r := range repsA {
+			after = r.AppendJSON(after)
+		}
+		if !bytes.Equal(before, after) {
+			t.Fatalf("input %d: report changed after other validations:\nbefore %s\nafter  %s", i, before, after)
+		}
+	}
+	if rules == 0 {
+		t.Fatal("no rule finding in the inputs: the test proves nothing")
+	}
+}
+
+// TestPoolConcurrent validates from several goroutines (run with -race):
+// each report must equal the one computed alone.
+func TestPoolConcurrent(t *testing.T) {
+	e := builtinEngine(t)
+	inputs := poolInputs(t)
+	want := make([][]byte, len(inputs))
+	for i, in := range inputs {
+		_, want[i] = reportsJSON(e, in)
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; k < 25; k++ {
+				i := (g*5 + k) % len(inputs)
+				if _, got := reportsJSON(e, inputs[i]); !bytes.Equal(got, want[i]) {
+					t.Errorf("input %d: concurrent report differs:\ngot  %s\nwant %s", i, got, want[i])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
