@@ -43,6 +43,7 @@ func (v *Validator) root(local []byte) *celem {
 type celem struct {
 	id       int32 // index in Validator.elems
 	name     string
+	typ      QName // declared type (xsi:type must name it)
 	repeated bool   // maxOccurs > 1: paths carry an index
 	ct       *ctype // complex type, or nil
 	st       *stype // simple type, or nil
@@ -230,7 +231,7 @@ func (c *compiler) errf(line int, format string, args ...any) error {
 }
 
 func (c *compiler) element(e *Element) (*celem, error) {
-	ce := &celem{id: int32(len(c.elems)), name: e.Name, repeated: e.MaxOccurs > 1 || e.MaxOccurs == Unbounded}
+	ce := &celem{id: int32(len(c.elems)), name: e.Name, typ: e.Type, repeated: e.MaxOccurs > 1 || e.MaxOccurs == Unbounded}
 	c.elems = append(c.elems, ce)
 	if e.Type.Space == c.s.TargetNamespace {
 		if _, ok := c.ctDecl[e.Type.Local]; ok {

@@ -200,6 +200,7 @@ func (s *Session) attrs(tok *xmlscan.Token, e *celem) {
 	for i := range tok.Attrs {
 		a := &tok.Attrs[i]
 		if string(a.Name.Space) == xsiNS {
+			s.xsiAttr(tok, e, a)
 			continue
 		}
 		found := -1
@@ -224,6 +225,34 @@ func (s *Session) attrs(tok *xmlscan.Token, e *celem) {
 		if decl[j].required && (j >= 64 || seen&(1<<j) == 0) {
 			s.report(KindAttribute, s.path()+"/@"+decl[j].name, s.line(tok.Offset), "required attribute "+decl[j].name+" is missing on "+string(tok.Name.Local), nil)
 		}
+	}
+}
+
+// xsiAttr checks an attribute of the XML Schema instance namespace. ISO
+// 20022 schemas declare no nillable element and derive no type from
+// another, so xsi:type may only name the declared type and xsi:nil may not
+// be true; schema locations are ignored (the schema comes from the
+// namespace).
+func (s *Session) xsiAttr(tok *xmlscan.Token, e *celem, a *xmlscan.Attr) {
+	path := func() string { return s.path() + "/@xsi:" + string(a.Name.Local) }
+	switch string(a.Name.Local) {
+	case "schemaLocation", "noNamespaceSchemaLocation":
+	case "nil":
+		if v := strings.TrimSpace(string(a.Value)); v == "true" || v == "1" {
+			s.report(KindAttribute, path(), s.line(tok.Offset), "xsi:nil is not allowed: "+string(tok.Name.Local)+" is not nillable", nil)
+		}
+	case "type":
+		v := strings.TrimSpace(string(a.Value))
+		prefix, local := "", v
+		if i := strings.IndexByte(v, ':'); i >= 0 {
+			prefix, local = v[:i], v[i+1:]
+		}
+		ns, ok := s.sc.LookupPrefix([]byte(prefix))
+		if !ok || local != e.typ.Local || string(ns) != e.typ.Space {
+			s.report(KindAttribute, path(), s.line(tok.Offset), "xsi:type "+engine.Echo(v)+" is not the declared type "+e.typ.Local+" of "+string(tok.Name.Local), nil)
+		}
+	default:
+		s.report(KindAttribute, path(), s.line(tok.Offset), "attribute xsi:"+string(a.Name.Local)+" is not allowed", nil)
 	}
 }
 
