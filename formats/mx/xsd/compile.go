@@ -43,7 +43,7 @@ func (v *Validator) root(local []byte) *celem {
 type celem struct {
 	id       int32 // index in Validator.elems
 	name     string
-	typ      QName // declared type (xsi:type must name it)
+	typ      QName  // declared type (xsi:type must name it)
 	repeated bool   // maxOccurs > 1: paths carry an index
 	ct       *ctype // complex type, or nil
 	st       *stype // simple type, or nil
