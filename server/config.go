@@ -107,6 +107,11 @@ type Config struct {
 	// DrainTimeout bounds graceful shutdown: in-flight requests get this
 	// long to finish before connections are closed.
 	DrainTimeout time.Duration `validate:"gt=0"`
+	// ShutdownDelay is how long the server keeps accepting requests after
+	// shutdown began, with /readyz already answering 503, so that load
+	// balancers stop sending traffic before the listener closes. 0 closes
+	// it at once.
+	ShutdownDelay time.Duration `validate:"gte=0"`
 	// AdminToken enables the admin endpoints (/debug/pprof/*, /v1/rulesets)
 	// for requests with "Authorization: Bearer <AdminToken>". Empty turns
 	// them off (404).

@@ -113,6 +113,29 @@ func TestDrainTimeout(t *testing.T) {
 	}
 }
 
+// TestShutdownDelay: after shutdown begins the server keeps accepting for
+// the delay, with /readyz at 503 over the network, then stops.
+func TestShutdownDelay(t *testing.T) {
+	s, _ := newTestServer(t, func(c *Config) { c.ShutdownDelay = 300 * time.Millisecond })
+	base, stop := startServer(t, s)
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+	for !s.draining.Load() {
+		time.Sleep(time.Millisecond)
+	}
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatalf("readyz during the delay: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 503 {
+		t.Fatalf("readyz during the delay: %d", resp.StatusCode)
+	}
+	if err := <-stopped; err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestRunBadAddr(t *testing.T) {
 	s, _ := newTestServer(t, func(c *Config) { c.Addr = "256.0.0.1:1" })
 	if err := s.Run(context.Background()); err == nil {

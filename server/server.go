@@ -120,8 +120,9 @@ func (s *Server) Addr() net.Addr {
 }
 
 // Run listens on Config.Addr and serves until ctx is done, then drains: it
-// stops accepting connections, turns /readyz to 503, and waits up to
-// Config.DrainTimeout for requests in flight. It returns nil after a clean
+// turns /readyz to 503, keeps accepting for Config.ShutdownDelay, stops
+// accepting connections, and waits up to Config.DrainTimeout for requests in
+// flight. It returns nil after a clean
 // drain, an error when the address cannot be bound, serving fails, or the
 // drain timed out (remaining connections are then closed).
 func (s *Server) Run(ctx context.Context) error {
@@ -167,6 +168,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	s.draining.Store(true)
+	if d := s.cfg.ShutdownDelay; d > 0 {
+		s.log.Info("shutting down: not ready, still accepting", "delay", d.String())
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case err := <-errc:
+			t.Stop()
+			return fmt.Errorf("server: %w", err)
+		}
+	}
 	s.log.Info("draining", "timeout", s.cfg.DrainTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.DrainTimeout)
 	defer cancel()

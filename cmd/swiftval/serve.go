@@ -74,6 +74,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", cfg.WriteTimeout, "time to write a response (per message for batches)")
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "keep-alive connections idle this long are closed")
 	fs.DurationVar(&cfg.DrainTimeout, "drain-timeout", cfg.DrainTimeout, "on SIGINT/SIGTERM, time for in-flight requests to finish")
+	fs.DurationVar(&cfg.ShutdownDelay, "shutdown-delay", cfg.ShutdownDelay, "on SIGINT/SIGTERM, keep accepting this long with /readyz at 503 so load balancers stop sending traffic")
 	fs.StringVar(&cfg.AdminToken, "admin-token", "", "bearer token for /debug/pprof and /v1/rulesets (at least 16 characters; prefer the environment variable); empty turns them off")
 	fs.StringVar(&cfg.TLSCertFile, "tls-cert", "", "TLS certificate file (PEM); with --tls-key serves HTTPS")
 	fs.StringVar(&cfg.TLSKeyFile, "tls-key", "", "TLS private key file (PEM)")
