@@ -34,6 +34,9 @@ func (s *Server) handleBatch(c echo.Context) error {
 	if !batchContentType(req.Header.Get(echo.HeaderContentType)) {
 		return problem(http.StatusUnsupportedMediaType, "send NDJSON: one {\"id\":...,\"message\":...} object per line (application/x-ndjson)")
 	}
+	if p := checkContentEncoding(req); p != nil {
+		return p
+	}
 	opts, perr := s.validateOptions(req.URL.RawQuery)
 	if perr != nil {
 		return perr

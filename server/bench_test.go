@@ -45,3 +45,34 @@ func BenchmarkHandlerValidate(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkHandlerBatch is POST /v1/validate/batch with 100 messages per
+// request through the whole handler chain, without a network.
+func BenchmarkHandlerBatch(b *testing.B) {
+	s, _ := newTestServer(b, func(c *Config) { c.Logger = discardLogger() })
+	h := s.Handler()
+	var sb strings.Builder
+	for i := range 100 {
+		msg := validMsg
+		if i%2 == 1 {
+			msg = invalidMsg
+		}
+		sb.WriteString(`{"id":"m` + itoa(int64(i)) + `","message":` + jsonString(msg) + "}\n")
+	}
+	in := sb.String()
+	body := strings.NewReader(in)
+	req := httptest.NewRequest("POST", "/v1/validate/batch", body)
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	w := &benchWriter{h: http.Header{}}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		body.Reset(in)
+		clear(w.h)
+		h.ServeHTTP(w, req)
+		if w.status != 200 {
+			b.Fatalf("status %d", w.status)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/100, "ns/message")
+}

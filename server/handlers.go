@@ -87,6 +87,9 @@ func (s *Server) handleValidate(c echo.Context) error {
 	if !messageContentType(req.Header.Get(echo.HeaderContentType)) {
 		return problem(http.StatusUnsupportedMediaType, "the content type cannot hold a message; send the raw message as text/plain, application/xml or application/octet-stream")
 	}
+	if p := checkContentEncoding(req); p != nil {
+		return p
+	}
 	opts, perr := s.validateOptions(req.URL.RawQuery)
 	if perr != nil {
 		return perr
@@ -205,6 +208,15 @@ func messageContentType(ct string) bool {
 		return true
 	}
 	return false
+}
+
+// checkContentEncoding refuses compressed bodies: the body is validated as
+// sent, and a gzip stream is no message (RFC 9110 §15.5.16: 415).
+func checkContentEncoding(req *http.Request) *problemError {
+	if ce := req.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+		return problem(http.StatusUnsupportedMediaType, "content codings are not supported; send the body uncompressed")
+	}
+	return nil
 }
 
 // validateOptions parses ?format=, ?profile= and ?rulesets=. A format that

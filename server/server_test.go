@@ -74,6 +74,7 @@ func TestValidate(t *testing.T) {
 		{"image refused", "", "image/png", validMsg, 415, false, nil},
 		{"multipart refused", "", "multipart/form-data; boundary=x", validMsg, 415, false, nil},
 		{"html refused", "", "text/html", validMsg, 415, false, nil},
+		{"gzip refused", "", "text/plain;ce=gzip", validMsg, 415, false, nil},
 		{"bad format", "?format=json", "text/plain", validMsg, 400, false, nil},
 		{"unknown rule set", "?rulesets=fake,nope", "text/plain", validMsg, 400, false, nil},
 		{"bad query", "?format=%zz", "text/plain", validMsg, 400, false, nil},
@@ -82,7 +83,11 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := do(t, s, "POST", "/v1/validate"+tt.query, tt.ctype, strings.NewReader(tt.body))
+			ctype, hdr := tt.ctype, []string(nil)
+			if c, ok := strings.CutSuffix(ctype, ";ce=gzip"); ok {
+				ctype, hdr = c, []string{"Content-Encoding", "gzip"}
+			}
+			rec := do(t, s, "POST", "/v1/validate"+tt.query, ctype, strings.NewReader(tt.body), hdr...)
 			if rec.Code != tt.status {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, rec.Body)
 			}
