@@ -88,6 +88,8 @@ type Token struct {
 	// SelfClosing is true for an empty-element tag (<a/>): its StartElement
 	// and EndElement share Offset and End.
 	SelfClosing bool
+	// CDATA is true for a Text token that includes a CDATA section.
+	CDATA bool
 }
 
 // Limits bound the resources a document may use. Zero fields take the
@@ -891,7 +893,7 @@ func (s *Scanner) text() (*Token, error) {
 	start := s.pos
 	s.buf = s.buf[:0]
 	var raw []byte // a single undecoded run, when that is all there is
-	copied := false
+	copied, cdata := false, false
 loop:
 	for s.pos < len(d) {
 		c := d[s.pos]
@@ -905,6 +907,7 @@ loop:
 				}
 				seg := rest[len(cdataOpen) : len(cdataOpen)+e]
 				s.pos += len(cdataOpen) + e + len(cdataClose)
+				cdata = true
 				if raw != nil {
 					s.buf = append(s.buf, raw...)
 					raw = nil
@@ -973,7 +976,7 @@ loop:
 		}
 	}
 	t := &s.tok
-	t.Kind, t.Offset, t.End, t.Depth, t.SelfClosing = Text, start, s.pos, len(s.stack), false
+	t.Kind, t.Offset, t.End, t.Depth, t.SelfClosing, t.CDATA = Text, start, s.pos, len(s.stack), false, cdata
 	if copied {
 		t.Text = s.buf
 	} else {

@@ -157,7 +157,9 @@ func (s *Session) Token(tok *xmlscan.Token) bool {
 		e := s.v.elems[f.e]
 		if e.value() != nil {
 			s.text = append(s.text, tok.Text...)
-		} else if !f.badText && (e.ct == nil || !e.ct.mixed) && !allSpace(tok.Text) {
+		} else if !f.badText && (e.ct == nil || !e.ct.mixed) && (tok.CDATA || !allSpace(tok.Text)) {
+			// A CDATA section counts as text even when blank, as in
+			// libxml2.
 			f.badText = true
 			s.report(KindText, s.path(), s.line(int(f.off)), "text is not allowed in "+string(s.name(f))+", which only holds elements", nil)
 		}
