@@ -266,3 +266,18 @@ func TestManagerAPI(t *testing.T) {
 		t.Fatal("Delete")
 	}
 }
+
+func TestNameClashWithBuiltin(t *testing.T) {
+	e := newEngine()
+	fakeBuiltin(e)
+	m, _ := NewManager(e, ManagerOptions{})
+	err := m.Put("fake-builtin", []byte("name: fake-builtin\n"))
+	var le *LoadError
+	if !errors.As(err, &le) || le.Problems[0].Line != 1 || len(e.RuleSets()) != 1 {
+		t.Fatalf("err = %v", err)
+	}
+	err = m.Put("x", []byte("name: x\nrules:\n  - id: mt.bic.branch\n    applies_to: [all]\n    check: \"true\"\n"))
+	if !errors.As(err, &le) || le.Problems[0].Line != 3 || le.Problems[0].RuleID != "mt.bic.branch" {
+		t.Fatalf("err = %v", err)
+	}
+}
