@@ -57,69 +57,16 @@ type serveFlags struct {
 }
 
 func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	cfg := server.DefaultConfig()
-	var sf serveFlags
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	maxBody := byteSize(cfg.MaxBodyBytes)
-	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address host:port (port 0 picks a free port)")
-	fs.DurationVar(&cfg.Budget, "budget", engine.DefaultBudget, "latency budget per message; rules left when it runs out are skipped and the report is incomplete")
-	fs.Var(&maxBody, "max-body", "largest message body (also per batch line), e.g. 1048576 or 1MiB; larger requests get 413")
-	fs.IntVar(&cfg.MaxBatchMessages, "max-batch", cfg.MaxBatchMessages, "most messages in one batch request")
-	fs.IntVar(&cfg.MaxConcurrent, "max-concurrent", cfg.MaxConcurrent, "most validations running at once; beyond it requests wait --queue-wait, then get 503")
-	fs.IntVar(&cfg.MaxConns, "max-conns", cfg.MaxConns, "most open client connections (0: no cap); more wait to be accepted")
-	fs.DurationVar(&cfg.QueueWait, "queue-wait", cfg.QueueWait, "how long a request may wait for a validation slot before 503")
-	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", cfg.ReadHeaderTimeout, "time to read request headers")
-	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", cfg.ReadTimeout, "time to read a whole request (per message for batches)")
-	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", cfg.WriteTimeout, "time to write a response (per message for batches)")
-	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "keep-alive connections idle this long are closed")
-	fs.DurationVar(&cfg.DrainTimeout, "drain-timeout", cfg.DrainTimeout, "on SIGINT/SIGTERM, time for in-flight requests to finish")
-	fs.DurationVar(&cfg.ShutdownDelay, "shutdown-delay", cfg.ShutdownDelay, "on SIGINT/SIGTERM, keep accepting this long with /readyz at 503 so load balancers stop sending traffic")
-	fs.StringVar(&cfg.AdminToken, "admin-token", "", "bearer token for /debug/pprof and /v1/rulesets (at least 16 characters; prefer the environment variable); empty turns them off")
-	fs.StringVar(&cfg.TLSCertFile, "tls-cert", "", "TLS certificate file (PEM); with --tls-key serves HTTPS")
-	fs.StringVar(&cfg.TLSKeyFile, "tls-key", "", "TLS private key file (PEM)")
-	fs.StringVar(&sf.rulesDir, "rules", "", "directory of YAML rule sets to load and manage (PUT /v1/rulesets writes there; SIGHUP reloads)")
-	fs.BoolVar(&sf.watchRules, "rules-watch", false, "with --rules, also reload when a file in the directory changes")
-	fs.StringVar(&sf.logLevel, "log-level", "info", "log level: debug, info (one line per request), warn, error")
-	fs.StringVar(&sf.logFormat, "log-format", "json", "log format: json or text")
-	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (env " + envName(f.Name) + ")" })
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: swiftval serve [flags]\n\nRuns the HTTP validation service until SIGINT or SIGTERM, then drains.\nEvery flag can also be set from the environment variable shown; flags win.\nOpenTelemetry tracing is on when OTEL_EXPORTER_OTLP_ENDPOINT is set.\nSee docs/server.md for the API.\n\nFlags:")
-		fs.PrintDefaults()
+	cfg, sf, code, ok := parseServe(args, stderr)
+	if !ok {
+		return code
 	}
-	var envErr error
-	fs.VisitAll(func(f *flag.Flag) {
-		if v, ok := os.LookupEnv(envName(f.Name)); ok && envErr == nil {
-			if err := fs.Set(f.Name, v); err != nil {
-				envErr = fmt.Errorf("%s: %v", envName(f.Name), err)
-			}
-		}
-	})
-	if envErr != nil {
-		fmt.Fprintf(stderr, "swiftval serve: %v\n", envErr)
-		return exitUsage
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "swiftval serve: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
-	}
-	cfg.MaxBodyBytes = int64(maxBody)
 	logger, err := newLogger(stderr, sf.logLevel, sf.logFormat)
 	if err != nil {
 		fmt.Fprintf(stderr, "swiftval serve: %v\n", err)
 		return exitUsage
 	}
 	cfg.Logger = logger
-	if cfg.MaxBodyBytes <= 0 || cfg.MaxBodyBytes > 1<<30 {
-		fmt.Fprintln(stderr, "swiftval serve: --max-body must be between 1 byte and 1GiB")
-		return exitUsage
-	}
 
 	start := time.Now()
 	eng := builtin.New(engine.Options{Budget: cfg.Budget, MaxInput: int(cfg.MaxBodyBytes)})
@@ -165,6 +112,77 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitOK
+}
+
+// parseServe reads the serve flags over SWIFTVAL_* environment variables
+// over the defaults. ok is false when the command should exit with code
+// (after --help, or a usage error already printed).
+func parseServe(args []string, stderr io.Writer) (cfg server.Config, sf serveFlags, code int, ok bool) {
+	cfg = server.DefaultConfig()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	maxBody := byteSize(cfg.MaxBodyBytes)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address host:port (port 0 picks a free port)")
+	fs.DurationVar(&cfg.Budget, "budget", engine.DefaultBudget, "latency budget per message; rules left when it runs out are skipped and the report is incomplete")
+	fs.Var(&maxBody, "max-body", "largest message body (also per batch line), e.g. 1048576 or 1MiB; larger requests get 413")
+	fs.IntVar(&cfg.MaxBatchMessages, "max-batch", cfg.MaxBatchMessages, "most messages in one batch request")
+	fs.IntVar(&cfg.MaxConcurrent, "max-concurrent", cfg.MaxConcurrent, "most validations running at once; beyond it requests wait --queue-wait, then get 503")
+	fs.IntVar(&cfg.MaxConns, "max-conns", cfg.MaxConns, "most open client connections (0: no cap); more wait to be accepted")
+	fs.DurationVar(&cfg.QueueWait, "queue-wait", cfg.QueueWait, "how long a request may wait for a validation slot before 503")
+	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", cfg.ReadHeaderTimeout, "time to read request headers")
+	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", cfg.ReadTimeout, "time to read a whole request (per message for batches)")
+	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", cfg.WriteTimeout, "time to write a response (per message for batches)")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "keep-alive connections idle this long are closed")
+	fs.DurationVar(&cfg.DrainTimeout, "drain-timeout", cfg.DrainTimeout, "on SIGINT/SIGTERM, time for in-flight requests to finish")
+	fs.DurationVar(&cfg.ShutdownDelay, "shutdown-delay", cfg.ShutdownDelay, "on SIGINT/SIGTERM, keep accepting this long with /readyz at 503 so load balancers stop sending traffic")
+	fs.StringVar(&cfg.AdminToken, "admin-token", "", "bearer token for /debug/pprof and /v1/rulesets (at least 16 characters; prefer the environment variable); empty turns them off")
+	fs.StringVar(&cfg.TLSCertFile, "tls-cert", "", "TLS certificate file (PEM); with --tls-key serves HTTPS")
+	fs.StringVar(&cfg.TLSKeyFile, "tls-key", "", "TLS private key file (PEM)")
+	fs.StringVar(&sf.rulesDir, "rules", "", "directory of YAML rule sets to load and manage (PUT /v1/rulesets writes there; SIGHUP reloads)")
+	fs.BoolVar(&sf.watchRules, "rules-watch", false, "with --rules, also reload when a file in the directory changes")
+	fs.StringVar(&sf.logLevel, "log-level", "info", "log level: debug, info (one line per request), warn, error")
+	fs.StringVar(&sf.logFormat, "log-format", "json", "log format: json or text")
+	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (env " + envName(f.Name) + ")" })
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: swiftval serve [flags]\n\nRuns the HTTP validation service until SIGINT or SIGTERM, then drains.\nEvery flag can also be set from the environment variable shown; flags win.\nOpenTelemetry tracing is on when OTEL_EXPORTER_OTLP_ENDPOINT is set.\nSee docs/server.md for the API.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		if v, ok := os.LookupEnv(envName(f.Name)); ok && envErr == nil {
+			if err := fs.Set(f.Name, v); err != nil {
+				envErr = fmt.Errorf("%s: %v", envName(f.Name), err)
+			}
+		}
+	})
+	if envErr != nil {
+		fmt.Fprintf(stderr, "swiftval serve: %v\n", envErr)
+		return cfg, sf, exitUsage, false
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return cfg, sf, exitOK, false
+		}
+		return cfg, sf, exitUsage, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "swiftval serve: unexpected argument %q\n", fs.Arg(0))
+		return cfg, sf, exitUsage, false
+	}
+	cfg.MaxBodyBytes = int64(maxBody)
+	if cfg.MaxBodyBytes <= 0 || cfg.MaxBodyBytes > 1<<30 {
+		fmt.Fprintln(stderr, "swiftval serve: --max-body must be between 1 byte and 1GiB")
+		return cfg, sf, exitUsage, false
+	}
+	if _, err := newLogger(io.Discard, sf.logLevel, sf.logFormat); err != nil {
+		fmt.Fprintf(stderr, "swiftval serve: %v\n", err)
+		return cfg, sf, exitUsage, false
+	}
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintf(stderr, "swiftval serve: %v\n", err)
+		return cfg, sf, exitUsage, false
+	}
+	return cfg, sf, exitOK, true
 }
 
 // envName is the environment variable of a flag: SWIFTVAL_MAX_BODY.

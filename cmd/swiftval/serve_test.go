@@ -65,6 +65,32 @@ func TestServeBadConfig(t *testing.T) {
 	}
 }
 
+// TestServeFlagsAndEnv: defaults, then SWIFTVAL_* variables, then flags.
+func TestServeFlagsAndEnv(t *testing.T) {
+	t.Setenv("SWIFTVAL_ADDR", "127.0.0.1:9000")
+	t.Setenv("SWIFTVAL_MAX_BODY", "2MiB")
+	t.Setenv("SWIFTVAL_DRAIN_TIMEOUT", "3s")
+	t.Setenv("SWIFTVAL_ADMIN_TOKEN", "env-token-0123456789")
+	t.Setenv("SWIFTVAL_RULES_WATCH", "true")
+	var errb bytes.Buffer
+	cfg, sf, code, ok := parseServe([]string{"--addr", "127.0.0.1:9001", "--max-batch", "7", "--log-level", "warn"}, &errb)
+	if !ok {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if cfg.Addr != "127.0.0.1:9001" {
+		t.Errorf("Addr %q: the flag must win over SWIFTVAL_ADDR", cfg.Addr)
+	}
+	if cfg.MaxBodyBytes != 2<<20 || cfg.DrainTimeout != 3*time.Second || cfg.AdminToken != "env-token-0123456789" || !sf.watchRules {
+		t.Errorf("environment not applied: %+v %+v", cfg, sf)
+	}
+	if cfg.MaxBatchMessages != 7 || sf.logLevel != "warn" {
+		t.Errorf("flags not applied: %+v %+v", cfg, sf)
+	}
+	if cfg.ReadHeaderTimeout != 5*time.Second || cfg.Budget != 5*time.Millisecond || cfg.TLSCertFile != "" {
+		t.Errorf("defaults changed: %+v", cfg)
+	}
+}
+
 func TestByteSizeFlag(t *testing.T) {
 	tests := []struct {
 		in   string
