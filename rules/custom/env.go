@@ -57,6 +57,12 @@ func party(prefix string, p func(t *Transaction) *Party) []varDef {
 		{prefix + ".country", cel.StringType, str(func(a *activation) string { return p(a.tx).Country })},
 		{prefix + ".account", cel.StringType, str(func(a *activation) string { return p(a.tx).Account })},
 		{prefix + ".bic", cel.StringType, str(func(a *activation) string { return p(a.tx).BIC })},
+		{prefix + ".iban", cel.StringType, str(func(a *activation) string {
+			if acc := p(a.tx).Account; IsIBAN(acc) {
+				return acc
+			}
+			return ""
+		})},
 	}
 	return append(out, agent(prefix+".agent", func(t *Transaction) *Agent { return &p(t).Agent })...)
 }

@@ -211,7 +211,7 @@ func setViewValue(v *View, tx *Transaction, k, val string) error {
 			p.Address = val
 		case "country":
 			p.Country = val
-		case "account":
+		case "account", "iban":
 			p.Account = val
 		case "bic":
 			p.BIC = val
