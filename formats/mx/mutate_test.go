@@ -76,7 +76,31 @@ func mutate(r *rand.Rand, raw []byte) ([]byte, string) {
 	}
 	e := inner[r.IntN(len(inner))]
 	cat := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
-	switch r.IntN(6) {
+	tagEnd := e.start + bytes.IndexByte(raw[e.start:e.end], '>')
+	selfClosing := raw[tagEnd-1] == '/'
+	switch r.IntN(10) {
+	case 6:
+		if selfClosing {
+			return nil, ""
+		}
+		return cat(raw[:tagEnd+1], []byte("junk"), raw[tagEnd+1:]), "text"
+	case 7:
+		at := tagEnd
+		if selfClosing {
+			at--
+		}
+		return cat(raw[:at], []byte(` foo="1"`), raw[at:]), "attr-added"
+	case 8:
+		if selfClosing {
+			return nil, ""
+		}
+		return cat(raw[:tagEnd+1], []byte(`<x:Y xmlns:x="urn:x"/>`), raw[tagEnd+1:]), "foreign-child"
+	case 9:
+		// Empty the element: <Name/>.
+		if selfClosing {
+			return nil, ""
+		}
+		return cat(raw[:tagEnd], []byte("/>"), raw[e.end:]), "emptied"
 	case 0:
 		return cat(raw[:e.start], raw[e.end:]), "remove"
 	case 1:
