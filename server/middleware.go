@@ -52,6 +52,16 @@ func (s *Server) note(rc *reqCtx, r *engine.Report) {
 	rc.valDur += r.Elapsed
 	rc.format, rc.typ, rc.verdict = r.Format, r.Type, verdict(r)
 	s.metrics.observeReport(r)
+	if !r.Valid {
+		for i := range r.Findings {
+			f := &r.Findings[i]
+			// The engine stopped a panicking rule or parser and reported it
+			// (SV003, SV005) so the request goes on; the operator hears of it.
+			if f.Code == engine.CodeRulePanicked || f.Code == engine.CodeParserPanicked {
+				s.log.Error("rule panicked", "request_id", rc.id, "rule", f.Rule, "rule_set", f.RuleSet, "code", f.Code, "type", clip(r.Type))
+			}
+		}
+	}
 }
 
 // middleware wraps every route: request ID, Server-Timing, panic recovery,

@@ -589,8 +589,14 @@ func TestHandlerPanic(t *testing.T) {
 	if !strings.Contains(logs.String(), `"msg":"handler panicked"`) || !strings.Contains(logs.String(), "secret internals") {
 		t.Errorf("no panic log line: %s", logs)
 	}
-	if rec := do(t, s, "POST", "/v1/validate", "", strings.NewReader(panicMsg)); rec.Code != 200 {
-		t.Fatalf("after panic: %d", rec.Code)
+	// A panicking rule is stopped by the engine: the report says SV003 (the
+	// other findings stay), the log has an error line, the server goes on.
+	rec = do(t, s, "POST", "/v1/validate", "", strings.NewReader(panicMsg))
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"code":"SV003"`) {
+		t.Fatalf("panicking rule: %d %s", rec.Code, rec.Body)
+	}
+	if !strings.Contains(logs.String(), `"msg":"rule panicked"`) || !strings.Contains(logs.String(), `"rule":"fake.panic"`) {
+		t.Errorf("no rule panic log line: %s", logs)
 	}
 	if rec := do(t, s, "GET", "/healthz", "", nil); rec.Code != 200 {
 		t.Fatalf("after panic: %d", rec.Code)
