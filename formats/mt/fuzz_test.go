@@ -2,6 +2,7 @@ package mt
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/swiftval/swiftval/engine"
@@ -54,6 +55,7 @@ func FuzzCompile(f *testing.F) {
 			t.Fatalf("bad failure %+v for %q ~ %q", fl, notation, value)
 		}
 		checkLinear(t, p, value)
+		checkFirst(t, p, value)
 	})
 }
 
@@ -76,6 +78,28 @@ func checkLinear(t *testing.T, p *Pattern, value string) {
 	if la && a.caps != b.caps {
 		t.Fatalf("%q ~ %q: linear components %v, backtracking %v", p.Notation, value, a.caps[:p.ncomp], b.caps[:p.ncomp])
 	}
+}
+
+// checkFirst cross-checks the first-path matcher against the backtracking
+// one: when the first path matches, the backtracking matcher must match
+// with the same components.
+func checkFirst(t testing.TB, p *Pattern, value string) bool {
+	var a, b matcher
+	a.p, a.v = p, value
+	if !p.matchFirst(&a, value) {
+		return false
+	}
+	for i := range b.caps {
+		b.caps[i] = span{-1, -1}
+	}
+	b.p, b.v = p, value
+	if !b.seq(p.nodes, 0, 0, -1, nil) {
+		t.Fatalf("%q ~ %q: first path matches, backtracking does not", p.Notation, value)
+	}
+	if !slices.Equal(a.caps[:p.ncomp], b.caps[:p.ncomp]) {
+		t.Fatalf("%q ~ %q: first-path components %v, backtracking %v", p.Notation, value, a.caps[:p.ncomp], b.caps[:p.ncomp])
+	}
+	return true
 }
 
 func FuzzValidate(f *testing.F) {

@@ -540,13 +540,164 @@ func (p *Pattern) Match(v string) (bool, Failure) {
 
 func (p *Pattern) match(mt *matcher, v string) bool {
 	mt.p, mt.v, mt.steps, mt.fset = p, v, 0, false
-	if p.linear && p.matchLinear(mt, v) {
+	if p.linear {
+		if p.matchLinear(mt, v) {
+			return true
+		}
+	} else if p.matchFirst(mt, v) {
 		return true
 	}
 	for i := range mt.caps[:p.ncomp] {
 		mt.caps[i] = span{-1, -1}
 	}
 	return mt.seq(p.nodes, 0, 0, -1, nil)
+}
+
+// Outcomes of firstPath.
+const (
+	fpOK      = iota // the nodes matched
+	fpNone           // no way through the nodes exists (every path fails)
+	fpUnknown        // the first path failed but others were not tried
+)
+
+// matchFirst matches a pattern along the backtracking matcher's first path
+// only: at each choice it takes the alternative the backtracking matcher
+// tries first (an optional part taken, the preferred cut or the longest
+// run of a component, 11 characters of a BIC, the most lines). An optional
+// part is skipped only when taking it fails before any choice was made
+// (so every way through it fails). When the first path matches, it is the
+// backtracking matcher's answer, with the same components; when it does
+// not, matchFirst reports false and the caller runs the backtracking
+// matcher, which also explains the failure. It neither records failures
+// nor counts steps.
+func (p *Pattern) matchFirst(mt *matcher, v string) bool {
+	mt.p, mt.v = p, v
+	for i := range mt.caps[:p.ncomp] {
+		mt.caps[i] = span{-1, -1}
+	}
+	pos, r := mt.firstPath(p.nodes, 0)
+	return r == fpOK && pos == len(v)
+}
+
+// clearCaps resets the captures of the components in nodes.
+func clearCaps(mt *matcher, nodes []node) {
+	for k := range nodes {
+		switch n := &nodes[k]; n.kind {
+		case kComp, kBIC:
+			mt.caps[n.comp] = span{-1, -1}
+		case kOpt:
+			clearCaps(mt, n.sub)
+		}
+	}
+}
+
+// firstPath follows the first path through nodes from pos; see matchFirst.
+func (mt *matcher) firstPath(nodes []node, pos int) (int, int) {
+	v := mt.v
+	chose := false // a choice with untried alternatives was made
+	fail := func() (int, int) {
+		if chose {
+			return pos, fpUnknown
+		}
+		return pos, fpNone
+	}
+	for k := range nodes {
+		n := &nodes[k]
+		switch n.kind {
+		case kLit:
+			if len(v)-pos < len(n.lit) || v[pos:pos+len(n.lit)] != n.lit {
+				return fail()
+			}
+			pos += len(n.lit)
+		case kNL:
+			if pos < len(v) && v[pos] == '\n' {
+				pos++
+			} else if pos+1 < len(v) && v[pos] == '\r' && v[pos+1] == '\n' {
+				pos += 2
+			} else {
+				return fail()
+			}
+		case kOpt:
+			np, r := mt.firstPath(n.sub, pos)
+			switch r {
+			case fpOK:
+				pos, chose = np, true // skipping it is the untried alternative
+			case fpUnknown:
+				return pos, fpUnknown
+			}
+			if r == fpNone {
+				// Taking it fails whatever follows: skip it, forgetting
+				// what its components captured on the way.
+				clearCaps(mt, n.sub)
+			}
+		case kBIC:
+			if len(v)-pos < 8 || !isBIC(v[pos:pos+8]) {
+				return fail()
+			}
+			l := 8
+			if len(v)-pos >= 11 && allUC(v[pos+8:pos+11]) {
+				l, chose = 11, true
+			}
+			mt.caps[n.comp] = span{int32(pos), int32(pos + l)}
+			pos += l
+		case kComp:
+			t := &setTable[n.set]
+			if n.lines > 0 {
+				// As multi: collect lines greedily, take them all.
+				cnt, end, q := 0, -1, pos
+				for {
+					l := 0
+					for q+l < len(v) && v[q+l] != '\n' && v[q+l] != '\r' && t[v[q+l]] {
+						l++
+					}
+					if (q+l < len(v) && v[q+l] != '\n' && v[q+l] != '\r') || l == 0 || l > n.max || cnt == n.lines || cnt == 64 {
+						break
+					}
+					cnt++
+					q += l
+					end = q
+					if q < len(v) && v[q] == '\r' && q+1 < len(v) && v[q+1] == '\n' {
+						q += 2
+					} else if q < len(v) && v[q] == '\n' {
+						q++
+					} else {
+						break
+					}
+				}
+				if cnt == 0 {
+					return fail()
+				}
+				if cnt > 1 {
+					chose = true
+				}
+				mt.caps[n.comp] = span{int32(pos), int32(end)}
+				pos = end
+				continue
+			}
+			l := 0
+			for pos+l < len(v) && l < n.max && t[v[pos+l]] {
+				if (v[pos+l] == '\r' || v[pos+l] == '\n') && n.set != setZ {
+					break
+				}
+				l++
+			}
+			if l < n.min {
+				return fail()
+			}
+			j := l
+			if lit := nextLit(nodes, k+1); lit != "" {
+				if c := strings.Index(v[pos:pos+l], lit); c >= n.min {
+					j = c
+				}
+			}
+			if l > n.min {
+				chose = true
+			}
+			mt.caps[n.comp] = span{int32(pos), int32(pos + j)}
+			pos += j
+		}
+	}
+	return pos, fpOK
 }
 
 func (mt *matcher) seq(nodes []node, k, pos, prev int, cont *frame) bool {

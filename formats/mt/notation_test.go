@@ -2,6 +2,7 @@ package mt
 
 import (
 	"errors"
+	"path/filepath"
 	"testing"
 )
 
@@ -116,4 +117,67 @@ func splitNames(s string) []string {
 		}
 	}
 	return out
+}
+
+// TestFirstPathAgrees runs every field format on the field values of the
+// test messages, whole and cut or altered in many ways, and checks that
+// the first-path matcher, when it matches, agrees with the backtracking
+// matcher. It also checks that it matches the common values (the fast
+// path is taken).
+func TestFirstPathAgrees(t *testing.T) {
+	values := map[string]bool{}
+	add := func(raw string) {
+		m, _ := parseOnly(raw)
+		if m == nil {
+			return
+		}
+		for i := range m.Fields {
+			values[m.Fields[i].Value] = true
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(repoRoot(t), "testdata", "mt", "*.fin"))
+	for _, fn := range files {
+		add(string(readFile(t, fn)))
+	}
+	add(mt103)
+	add(mt940(3))
+	for _, v := range []string{"BANKBEBB", "BANKBEBBXXX", "/D/1\nBANKBEBB", "/1\r\nBANKBEBB", "/C\nBANKBEBB", "/D/\nX", "/ABC",
+		"/12\nA\nB\nC\nD", "/12\nA\nB\nC\nD\nE", "A\nB", "/D/12//34\nX", "SDVA/INFO", "SDVA", "/SNDTIME/1249+0100",
+		"2501150115D1,5NTRFREF//BANK\r\nDETAILS", "250115DR1,5NTRFREF", "250115RD1,NTRF1//2", "1/\n2/X", "DE/X\n1/A\n2/B"} {
+		values[v] = true
+	}
+	base := make([]string, 0, len(values))
+	for v := range values {
+		base = append(base, v)
+	}
+	for _, v := range base {
+		for i := 0; i <= len(v); i++ {
+			values[v[:i]] = true
+			values[v[i:]] = true
+			if i < len(v) {
+				for _, c := range []string{"/", "\n", "\r\n", "A", "1", ",", " ", "//", "_"} {
+					values[v[:i]+c+v[i:]] = true
+					values[v[:i]+c+v[i+1:]] = true
+				}
+			}
+		}
+	}
+	matched := map[string]bool{}
+	for i := range fieldSpecs {
+		s := &fieldSpecs[i]
+		for v := range values {
+			if checkFirst(t, s.pat, v) {
+				matched[s.tag] = true
+			}
+		}
+	}
+	// The common shapes must take the fast path.
+	for _, c := range []struct{ tag, v string }{{"52A", "BANKBEBB"}, {"57A", "/D/1\r\nBANKBEBBXXX"}, {"50K", "/1\r\nA\r\nB"},
+		{"59", "A\r\nB"}, {"23E", "SDVA"}, {"23E", "PHOB/123"}, {"61", "2501150115D1,5NTRFREF//BANK\r\nDETAILS"}, {"61", "250115D1,NTRFNONREF"}} {
+		var mt matcher
+		if !specFor(c.tag).pat.matchFirst(&mt, c.v) {
+			t.Errorf("%s %q: first path does not match", c.tag, c.v)
+		}
+	}
+	t.Logf("%d values, %d formats matched on the first path", len(values), len(matched))
 }
