@@ -98,12 +98,14 @@ type Config struct {
 	MaxConns int `validate:"gte=0"`
 	// QueueWait is how long a request may wait for a validation slot.
 	QueueWait time.Duration `validate:"gte=0"`
-	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout are the
-	// http.Server timeouts.
+	// ReadHeaderTimeout bounds reading the request headers.
 	ReadHeaderTimeout time.Duration `validate:"gt=0"`
-	ReadTimeout       time.Duration `validate:"gt=0"`
-	WriteTimeout      time.Duration `validate:"gt=0"`
-	IdleTimeout       time.Duration `validate:"gt=0"`
+	// ReadTimeout bounds reading a request (per message in a batch).
+	ReadTimeout time.Duration `validate:"gt=0"`
+	// WriteTimeout bounds writing a response (per message in a batch).
+	WriteTimeout time.Duration `validate:"gt=0"`
+	// IdleTimeout closes keep-alive connections idle this long.
+	IdleTimeout time.Duration `validate:"gt=0"`
 	// DrainTimeout bounds graceful shutdown: in-flight requests get this
 	// long to finish before connections are closed.
 	DrainTimeout time.Duration `validate:"gt=0"`
@@ -116,9 +118,11 @@ type Config struct {
 	// for requests with "Authorization: Bearer <AdminToken>". Empty turns
 	// them off (404).
 	AdminToken string `validate:"omitempty,min=16"`
-	// TLSCertFile and TLSKeyFile enable TLS when both are set.
+	// TLSCertFile is the PEM certificate file; with TLSKeyFile it turns
+	// TLS on.
 	TLSCertFile string `validate:"required_with=TLSKeyFile"`
-	TLSKeyFile  string `validate:"required_with=TLSCertFile"`
+	// TLSKeyFile is the PEM private key file of TLSCertFile.
+	TLSKeyFile string `validate:"required_with=TLSCertFile"`
 	// RuleSets manages user rule sets; nil makes /v1/rulesets answer 404.
 	RuleSets RuleSetAdmin `validate:"-"`
 	// Logger receives one line per request and the server's own events.
