@@ -596,3 +596,17 @@ func TestNoopHandlerAllocs(t *testing.T) {
 		t.Errorf("no-op answered %d %v", rec.Code, rec.Header())
 	}
 }
+
+// TestRecordAllocs pins the recorder's hot path at zero allocations: the
+// workers call it once per request.
+func TestRecordAllocs(t *testing.T) {
+	r := newRecorder(4, time.Second, 0)
+	o := Outcome{Server: time.Millisecond, HasServer: true}
+	r.record(0, time.Millisecond, time.Millisecond, 0, 0, time.Millisecond, &o) // creates the window's histogram
+	n := testing.AllocsPerRun(1000, func() {
+		r.record(10*time.Millisecond, 2*time.Millisecond, time.Millisecond, 50*time.Microsecond, 20*time.Microsecond, 12*time.Millisecond, &o)
+	})
+	if n != 0 {
+		t.Errorf("record allocates %v times a call", n)
+	}
+}

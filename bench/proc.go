@@ -25,6 +25,7 @@ const clockTicks = 100
 // (Linux only), goroutines and GC pauses from its Prometheus /metrics.
 // Begin marks the start of a measurement; Stats reports since then.
 type Proc struct {
+	// PID is the process watched.
 	PID int
 	// MetricsURL is the server's Prometheus endpoint; empty to skip.
 	MetricsURL string

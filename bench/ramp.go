@@ -38,23 +38,23 @@ type RampConfig struct {
 
 // RampStep is one rate tried during a ramp.
 type RampStep struct {
-	Rate       float64 `json:"rate"`
-	Throughput float64 `json:"throughput"`
-	P50        Millis  `json:"p50_ms"`
-	P99        Millis  `json:"p99_ms"`
-	P999       Millis  `json:"p999_ms"`
-	ErrorRate  float64 `json:"error_rate"`
-	Pass       bool    `json:"pass"`
-	Why        string  `json:"why,omitempty"`
+	Rate       float64 `json:"rate"`          // requested, per second
+	Throughput float64 `json:"throughput"`    // achieved, per second
+	P50        Millis  `json:"p50_ms"`        // client-side, from the scheduled time
+	P99        Millis  `json:"p99_ms"`        // client-side, from the scheduled time
+	P999       Millis  `json:"p999_ms"`       // client-side, from the scheduled time
+	ErrorRate  float64 `json:"error_rate"`    // failed share of the requests
+	Pass       bool    `json:"pass"`          // every criterion met
+	Why        string  `json:"why,omitempty"` // the criteria missed
 	// Report is the step's full report.
 	Report *Report `json:"-"`
 }
 
 // RampResult is the outcome of a ramp.
 type RampResult struct {
-	Target string     `json:"target"`
-	P99    Millis     `json:"p99_target_ms"`
-	Steps  []RampStep `json:"steps"`
+	Target string     `json:"target"`        // what was loaded
+	P99    Millis     `json:"p99_target_ms"` // the latency target
+	Steps  []RampStep `json:"steps"`         // every rate tried, in order
 	// Best is the highest rate that passed; 0 when none did.
 	Best float64 `json:"best_rate"`
 	// Knee is the first rate that failed; 0 when every step passed up to Max.

@@ -69,38 +69,38 @@ func pow10(x float64) float64 { return math.Pow(10, x) }
 // Summary is a latency distribution. Values come from an HDR histogram with
 // three significant digits: each is within 0.1 % of the true value.
 type Summary struct {
-	Count int64  `json:"count"`
-	Mean  Millis `json:"mean_ms"`
-	Min   Millis `json:"min_ms"`
-	P50   Millis `json:"p50_ms"`
-	P90   Millis `json:"p90_ms"`
-	P99   Millis `json:"p99_ms"`
-	P999  Millis `json:"p999_ms"`
-	Max   Millis `json:"max_ms"`
+	Count int64  `json:"count"`   // values recorded
+	Mean  Millis `json:"mean_ms"` // arithmetic mean
+	Min   Millis `json:"min_ms"`  // smallest value
+	P50   Millis `json:"p50_ms"`  // median
+	P90   Millis `json:"p90_ms"`  // 90th percentile
+	P99   Millis `json:"p99_ms"`  // 99th percentile
+	P999  Millis `json:"p999_ms"` // 99.9th percentile
+	Max   Millis `json:"max_ms"`  // largest value
 }
 
 // Window is one interval of the latency-over-time series, by scheduled
 // time from the end of the warm-up.
 type Window struct {
-	Start  Seconds `json:"start_s"`
-	Count  int64   `json:"count"`
-	Errors int64   `json:"errors"`
-	P50    Millis  `json:"p50_ms"`
-	P99    Millis  `json:"p99_ms"`
-	Max    Millis  `json:"max_ms"`
+	Start  Seconds `json:"start_s"` // window start, from the end of the warm-up
+	Count  int64   `json:"count"`   // successful requests scheduled in the window
+	Errors int64   `json:"errors"`  // failed requests scheduled in the window
+	P50    Millis  `json:"p50_ms"`  // median latency (2 significant digits)
+	P99    Millis  `json:"p99_ms"`  // 99th percentile latency
+	Max    Millis  `json:"max_ms"`  // largest latency
 }
 
 // Point is one point of the latency distribution: the latency at a
 // quantile (in percent), client-side and (when reported) server-side.
 type Point struct {
-	Quantile float64 `json:"quantile"`
-	Latency  Millis  `json:"latency_ms"`
-	Server   Millis  `json:"server_ms,omitempty"`
+	Quantile float64 `json:"quantile"`            // percent, 0 to 99.999
+	Latency  Millis  `json:"latency_ms"`          // client-side, from the scheduled time
+	Server   Millis  `json:"server_ms,omitempty"` // Server-Timing, when reported
 }
 
 // ProcStats are the figures of a server process the harness started.
 type ProcStats struct {
-	PID int `json:"pid"`
+	PID int `json:"pid"` // process ID
 	// PeakRSS is the peak resident set size (VmHWM) in bytes.
 	PeakRSS int64 `json:"peak_rss_bytes"`
 	// RSS is the resident set size at the end of the run (VmRSS) in bytes.
@@ -126,8 +126,8 @@ type ProcStats struct {
 // Gate is a latency gate and its verdict.
 type Gate struct {
 	// P99 and P999 are the targets; zero means not gated.
-	P99  Millis `json:"p99_ms,omitempty"`
-	P999 Millis `json:"p999_ms,omitempty"`
+	P99  Millis `json:"p99_ms,omitempty"`  // largest accepted P99
+	P999 Millis `json:"p999_ms,omitempty"` // largest accepted P99.9
 	// MaxErrorRate is the largest accepted share of failed requests.
 	MaxErrorRate float64 `json:"max_error_rate"`
 	// Pass is true when every target is met.
@@ -167,8 +167,8 @@ type Report struct {
 	Rate float64 `json:"rate"`
 	// Duration and Warmup are the measured and warm-up durations.
 	Duration    Seconds `json:"duration_s"`
-	Warmup      Seconds `json:"warmup_s"`
-	Connections int     `json:"connections"`
+	Warmup      Seconds `json:"warmup_s"`    // sent, not measured
+	Connections int     `json:"connections"` // requests in flight at most
 	// Mix is each sample's share of the requests (weights).
 	Mix map[string]int `json:"mix"`
 	// Scheduled is the number of requests scheduled after the warm-up;
@@ -176,25 +176,25 @@ type Report struct {
 	// (2xx, or 422 for an invalid message); Invalid those answered
 	// "valid": false.
 	Scheduled int64 `json:"scheduled"`
-	Completed int64 `json:"completed"`
-	OK        int64 `json:"ok"`
-	Invalid   int64 `json:"invalid"`
+	Completed int64 `json:"completed"` // answered or failed
+	OK        int64 `json:"ok"`        // answered
+	Invalid   int64 `json:"invalid"`   // answered "valid": false
 	// ErrorCount is the number of failed requests; Errors splits them by
 	// kind (timeout, http_503, conn_refused, canceled ...).
 	ErrorCount int64            `json:"error_count"`
-	Errors     map[string]int64 `json:"errors"`
+	Errors     map[string]int64 `json:"errors"` // by kind
 	// SendRate is the measured requests completed per second of Duration;
 	// Throughput is the successful ones per second of wall time (Duration,
 	// or longer when the last answer came after it).
 	SendRate   float64 `json:"send_rate"`
-	Throughput float64 `json:"throughput"`
+	Throughput float64 `json:"throughput"` // successful requests per second
 	// Latency is measured from each request's scheduled send time (open
 	// loop, queueing included); Service from its actual send; Server is
 	// the validation time the server reported in Server-Timing (nil when it
 	// reported none).
 	Latency Summary  `json:"latency"`
-	Service Summary  `json:"service"`
-	Server  *Summary `json:"server,omitempty"`
+	Service Summary  `json:"service"`          // from the actual send
+	Server  *Summary `json:"server,omitempty"` // from Server-Timing
 	// SendDelay is from each request's scheduled time to its actual send:
 	// the pacer's own lateness plus, when every connection is busy, the
 	// wait for one. When it is a large part of Latency while connections
@@ -207,7 +207,7 @@ type Report struct {
 	PacerLag Summary `json:"pacer_lag"`
 	// Series is latency over time; Distribution the percentile curve.
 	Series       []Window `json:"series"`
-	Distribution []Point  `json:"distribution"`
+	Distribution []Point  `json:"distribution"` // latency by percentile
 	// Process holds the server process figures when the harness started it.
 	Process *ProcStats `json:"process,omitempty"`
 	// Gate is the latency gate's verdict, when one was set.

@@ -29,7 +29,7 @@ type Outcome struct {
 	// Server is the validation time the server reported (Server-Timing
 	// validate;dur=) or the engine measured in process; valid when HasServer.
 	Server    time.Duration
-	HasServer bool
+	HasServer bool // Server is set
 }
 
 // Target is what a run sends requests to. NewWorker is called once per
@@ -135,10 +135,12 @@ type reqBody struct {
 	closed atomic.Bool
 }
 
+// Close marks the body free for reuse.
 func (b *reqBody) Close() error { b.closed.Store(true); return nil }
 
 var invalidMark = []byte(`"valid":false`)
 
+// Do posts s and reads the answer into the worker's buffer.
 func (w *httpWorker) Do(ctx context.Context, s *Sample) Outcome {
 	tm := w.tmpl[s.ContentType]
 	if tm == nil {
@@ -293,6 +295,7 @@ func (t *InprocTarget) NewWorker() Worker { return inprocWorker{t} }
 
 type inprocWorker struct{ t *InprocTarget }
 
+// Do validates s with the engine.
 func (w inprocWorker) Do(ctx context.Context, s *Sample) Outcome {
 	r := w.t.eng.ValidateWith(ctx, s.Body, w.t.opts)
 	return Outcome{Invalid: !r.Valid, Server: r.Elapsed, HasServer: true}
