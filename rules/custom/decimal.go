@@ -20,8 +20,11 @@ var DecimalType = types.NewOpaqueType("swiftval.Decimal")
 // Decimal.Compare.
 type decimalRuntimeType struct{}
 
+// HasTrait implements ref.Type: decimals are comparable.
 func (decimalRuntimeType) HasTrait(t int) bool { return t == traits.ComparerType }
-func (decimalRuntimeType) TypeName() string    { return DecimalType.TypeName() }
+
+// TypeName implements ref.Type.
+func (decimalRuntimeType) TypeName() string { return DecimalType.TypeName() }
 
 // Decimal is the CEL value of an exact amount.
 type Decimal struct{ D decimal.Decimal }

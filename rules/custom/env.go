@@ -148,34 +148,52 @@ func (a *activation) Parent() interpreter.Activation { return nil }
 // mtVal is the CEL value of mt.
 type mtVal struct{ src MTSource }
 
+// ConvertToNative implements ref.Val; mt converts to nothing.
 func (v mtVal) ConvertToNative(reflect.Type) (any, error) {
 	return nil, fmt.Errorf("mt: no conversion")
 }
+
+// ConvertToType implements ref.Val; mt converts only to its type.
 func (v mtVal) ConvertToType(t ref.Type) ref.Val {
 	if t == types.TypeType {
 		return MTType
 	}
 	return types.NewErr("mt: no conversion to %s", t.TypeName())
 }
+
+// Equal implements ref.Val; accessors are never equal.
 func (v mtVal) Equal(o ref.Val) ref.Val { return types.False }
-func (v mtVal) Type() ref.Type          { return MTType }
-func (v mtVal) Value() any              { return v.src }
+
+// Type implements ref.Val.
+func (v mtVal) Type() ref.Type { return MTType }
+
+// Value implements ref.Val: the source.
+func (v mtVal) Value() any { return v.src }
 
 // mxVal is the CEL value of mx.
 type mxVal struct{ src MXSource }
 
+// ConvertToNative implements ref.Val; mx converts to nothing.
 func (v mxVal) ConvertToNative(reflect.Type) (any, error) {
 	return nil, fmt.Errorf("mx: no conversion")
 }
+
+// ConvertToType implements ref.Val; mx converts only to its type.
 func (v mxVal) ConvertToType(t ref.Type) ref.Val {
 	if t == types.TypeType {
 		return MXType
 	}
 	return types.NewErr("mx: no conversion to %s", t.TypeName())
 }
+
+// Equal implements ref.Val; accessors are never equal.
 func (v mxVal) Equal(o ref.Val) ref.Val { return types.False }
-func (v mxVal) Type() ref.Type          { return MXType }
-func (v mxVal) Value() any              { return v.src }
+
+// Type implements ref.Val.
+func (v mxVal) Type() ref.Type { return MXType }
+
+// Value implements ref.Val: the source.
+func (v mxVal) Value() any { return v.src }
 
 // fnCost is the fixed cost, in CEL cost units, of each of our overloads, used
 // both by the static estimate and by the runtime tracker. The figures are
@@ -310,17 +328,6 @@ func decCmp(op string) cel.EnvOption {
 		cel.Overload(name+"_decimal_decimal", []*cel.Type{DecimalType, DecimalType}, cel.BoolType),
 		cel.Overload(name+"_decimal_int", []*cel.Type{DecimalType, cel.IntType}, cel.BoolType),
 	)
-}
-
-func cmpAny(a, b ref.Val) (int, bool) {
-	if d, ok := a.(Decimal); ok {
-		return cmpDecimal(d, b)
-	}
-	if d, ok := b.(Decimal); ok {
-		c, ok := cmpDecimal(d, a)
-		return -c, ok
-	}
-	return 0, false
 }
 
 func functions() []cel.EnvOption {

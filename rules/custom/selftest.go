@@ -119,9 +119,16 @@ const viewFormatName = "swiftval-test-view"
 // viewFormat parses the encoding of a test view (name=value lines).
 type viewFormat struct{}
 
-func (viewFormat) Name() string                    { return viewFormatName }
-func (viewFormat) Detect([]byte) bool              { return false }
+// Name implements engine.Format.
+func (viewFormat) Name() string { return viewFormatName }
+
+// Detect implements engine.Format: never detected, always forced.
+func (viewFormat) Detect([]byte) bool { return false }
+
+// MessageTypes implements engine.Format.
 func (viewFormat) MessageTypes() []engine.TypeInfo { return nil }
+
+// Parse implements engine.Format.
 func (viewFormat) Parse(raw []byte, f *engine.Findings) *engine.Message {
 	v, err := decodeTestView(raw)
 	if err != nil {
@@ -134,6 +141,7 @@ func (viewFormat) Parse(raw []byte, f *engine.Findings) *engine.Message {
 
 type testBody struct{ v *View }
 
+// PaymentView implements Viewer.
 func (b testBody) PaymentView() *View { return b.v }
 
 func encodeTestView(m map[string]string) []byte {

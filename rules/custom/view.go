@@ -141,6 +141,8 @@ type MXSource interface {
 
 // Viewer is implemented by message bodies that build their own View (test
 // formats, custom formats). It takes precedence over registered adapters.
+// PaymentView must return a View owned by that one message (never one
+// shared between messages): rules cache values in it while they run.
 type Viewer interface {
 	PaymentView() *View
 }
