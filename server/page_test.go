@@ -129,6 +129,26 @@ func TestPageInBrowser(t *testing.T) {
 		t.Errorf("box holds %q after the drop", text)
 	}
 
+	// Message text is shown as text, never as markup.
+	hostile := strings.Replace(invalidMsg, ":20:BAD", ":20:BAD<img src=x onerror=\"window.pwned=1\">", 1)
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.body.dataset.done = "", true)`))
+	step("reset", err)
+	step("hostile message", chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.ID("message"), hostile),
+		chromedp.Click(chromedp.ID("validate")),
+		chromedp.WaitReady(chromedp.CSS(`body[data-done="1"]`)),
+	))
+	src, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("L2")))
+	step("rendered line", err)
+	if !strings.Contains(src, `<img src=x`) {
+		t.Errorf("line 2 rendered as %q", src)
+	}
+	injected, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!window.pwned || document.querySelectorAll("#source img, #findings img").length > 0`))
+	step("injection check", err)
+	if injected {
+		t.Error("the page rendered message content as markup")
+	}
+
 	// /#msg=<message> fills the box and validates at once.
 	step("fragment", chromedp.Do(ctx,
 		chromedp.Navigate("about:blank"),
