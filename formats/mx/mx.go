@@ -10,6 +10,15 @@
 // "pacs.008.001.08", base "pacs.008"). Schemas are the ones shipped in the
 // binary (package schemas) plus any loaded from Options.SchemaDir.
 //
+// Validation is one streaming pass (package xmlscan tokenizes, package xsd
+// checks each token against the compiled schema) that reports every
+// violation with its XPath and line; well-formedness errors stop the parse
+// (Parse returns nil). DOCTYPE declarations and entities are refused, and
+// input size, nesting depth, element count and findings per message are
+// bounded. The message level is engine.LevelSchema, engine.LevelFull when a
+// typed decoder is registered for the type (RegisterDecoder; package typed
+// registers itself), engine.LevelSyntax when no schema is known.
+//
 // Findings use the SVX2xx codes listed in docs/codes.md.
 package mx
 
