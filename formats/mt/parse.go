@@ -43,14 +43,15 @@ func (p *parser) lc(off int) (int, int) {
 	if off > len(p.s) {
 		off = len(p.s)
 	}
-	s := p.s
 	line, col := p.cur.line, p.cur.col
-	for i := p.cur.off; i < off; i++ {
-		if s[i] == '\n' {
-			line++
-			col = 1
+	if seg := p.s[p.cur.off:off]; seg != "" {
+		// Count line breaks with the vectorised helpers rather than byte
+		// by byte.
+		if n := strings.Count(seg, "\n"); n == 0 {
+			col += len(seg)
 		} else {
-			col++
+			line += n
+			col = len(seg) - strings.LastIndexByte(seg, '\n')
 		}
 	}
 	p.cur.off, p.cur.line, p.cur.col = off, line, col
@@ -476,11 +477,8 @@ func (p *parser) block4(open, body int) int {
 	}
 	// Find the end: a line break followed by "-}".
 	end, next := -1, -1
-	for k := body; k+2 < len(s); k++ {
-		if s[k] == '\n' && s[k+1] == '-' && s[k+2] == '}' {
-			end, next = k, k+3
-			break
-		}
+	if k := strings.Index(s[body:], "\n-}"); k >= 0 {
+		end, next = body+k, body+k+3
 	}
 	if end < 0 {
 		// Not terminated: fall back to the first "-}" or the end of input.
@@ -530,18 +528,13 @@ func (p *parser) tokenizeBody(i, to int) {
 	s := p.s
 	m := p.m
 	text := s[i:to]
-	// Pre-size: one field per line that starts with ':'.
-	n := strings.Count(text, "\n:")
-	if len(text) > 0 && text[0] == ':' {
-		n++
-	}
-	if n > MaxFields {
-		n = MaxFields
-	}
-	if cap(m.Fields) >= n {
-		m.Fields = m.Fields[:0]
-	} else {
-		m.Fields = make([]Field, 0, n)
+	// Pre-size (one field per line that starts with ':') only when the
+	// Message has no storage yet; a recycled Message grows on demand.
+	m.Fields = m.Fields[:0]
+	if cap(m.Fields) == 0 {
+		if n := countFields(text); n > 0 {
+			m.Fields = make([]Field, 0, n)
+		}
 	}
 	var cur *Field
 	line, col := p.lc(i)
@@ -556,6 +549,12 @@ func (p *parser) tokenizeBody(i, to int) {
 			if len(m.Fields) >= MaxFields {
 				p.err(CodeTooManyFields, engine.Location{Block: 4, Line: line, Column: col}, "block 4 holds more than "+strconv.Itoa(MaxFields)+" fields; the rest is not checked")
 				return
+			}
+			if len(m.Fields) == cap(m.Fields) {
+				// Grow once to what the rest of the text needs.
+				fs := make([]Field, len(m.Fields), len(m.Fields)+countFields(s[i:to]))
+				copy(fs, m.Fields)
+				m.Fields = fs
 			}
 			m.Fields = append(m.Fields, Field{Tag: s[i+1 : tagEnd], Offset: tagEnd + 1, Line: line, Column: col})
 			cur = &m.Fields[len(m.Fields)-1]
@@ -584,6 +583,16 @@ func (p *parser) tokenizeBody(i, to int) {
 		i = e + 1
 		line, col = line+1, 1
 	}
+}
+
+// countFields counts the lines of text that start with ':' (an upper bound
+// of the fields it holds), at most MaxFields.
+func countFields(text string) int {
+	n := strings.Count(text, "\n:")
+	if len(text) > 0 && text[0] == ':' {
+		n++
+	}
+	return min(n, MaxFields)
 }
 
 // fieldTag returns the offset of the closing colon of a tag ":NN:" or

@@ -240,7 +240,9 @@ type slot struct {
 	rep     bool
 	codes   []string
 	codeErr string
-	group   int // index into def.groups, -1 outside sequences
+	group   int    // index into def.groups, -1 outside sequences
+	key     int    // tag number 0-99 (num as a number), -1 for any
+	optMask uint32 // options allowed, by tagKey option index: bit 0 no letter, 1-26 A-Z
 }
 
 type group struct {
@@ -345,6 +347,17 @@ func compileDef(typ, desc, def string) (*typeDef, error) {
 			}
 			s.codes, s.codeErr = strings.Split(list, ","), code
 		}
+		s.key = -1
+		if s.tag != "any" {
+			s.key = int(s.num[0]-'0')*10 + int(s.num[1]-'0')
+			for i := 0; i < len(s.opts); i++ {
+				if s.opts[i] == '_' {
+					s.optMask |= 1
+				} else if isUpper(s.opts[i]) {
+					s.optMask |= 1 << (s.opts[i] - 'A' + 1)
+				}
+			}
+		}
 		d.slots = append(d.slots, s)
 	}
 	if cur >= 0 {
@@ -373,18 +386,6 @@ func (e *defError) Error() string {
 }
 
 func defFor(t string) *typeDef { return typeMap[t] }
-
-// allows reports whether the slot takes a field with option opt ("" for
-// no letter).
-func (s *slot) allows(opt string) bool {
-	if s.tag == "any" {
-		return true
-	}
-	if opt == "" {
-		return strings.IndexByte(s.opts, '_') >= 0
-	}
-	return strings.Contains(s.opts, opt)
-}
 
 var mtNames [1000]string
 

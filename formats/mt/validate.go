@@ -19,16 +19,13 @@ func (m *Message) check(p *parser) {
 // checkSyntax matches every field with a known spec and fills its
 // components (one allocation for all components of the message).
 func (m *Message) checkSyntax(p *parser) {
-	total := 0
-	for i := range m.Fields {
-		if s := specFor(m.Fields[i].Tag); s != nil {
-			total += s.pat.ncomp
+	m.compBuf = m.compBuf[:0]
+	if cap(m.compBuf) == 0 {
+		// A new Message: size the buffer once. A recycled one grows on
+		// demand (see below) and then keeps its storage.
+		if n := compsNeeded(m.Fields); n > 0 {
+			m.compBuf = make([]Component, 0, n)
 		}
-	}
-	if cap(m.compBuf) >= total {
-		m.compBuf = m.compBuf[:0]
-	} else {
-		m.compBuf = make([]Component, 0, total)
 	}
 	var mt matcher
 	for i := range mt.caps {
@@ -53,6 +50,11 @@ func (m *Message) checkSyntax(p *parser) {
 			fix61(&mt, s.pat, f.Value)
 		}
 		buf := m.compBuf
+		if cap(buf)-len(buf) < s.pat.ncomp {
+			// Earlier fields keep pointing into the old buffer, which
+			// stays valid.
+			buf = make([]Component, 0, len(buf)+compsNeeded(m.Fields[i:]))
+		}
 		start := len(buf)
 		sem := false
 		for c := 0; c < s.pat.ncomp; c++ {
@@ -70,6 +72,17 @@ func (m *Message) checkSyntax(p *parser) {
 			p.postCheck(f, s)
 		}
 	}
+}
+
+// compsNeeded returns the most components the fields can have.
+func compsNeeded(fs []Field) int {
+	n := 0
+	for i := range fs {
+		if s := specFor(fs[i].Tag); s != nil {
+			n += s.pat.ncomp
+		}
+	}
+	return n
 }
 
 // fix61 re-splits the D/C mark of field 61 when "2a" also took the funds
@@ -361,14 +374,25 @@ func inList(l []string, v string) bool {
 	return false
 }
 
-func slotTakes(s *slot, f *Field, exact bool) bool {
-	if s.tag == "any" {
-		return true
+// fieldKey is a field tag as tagKey splits it: number and option index.
+type fieldKey struct{ num, opt int }
+
+func keyOf(f *Field) fieldKey {
+	n, o := tagKey(f.Tag)
+	return fieldKey{n, o}
+}
+
+// slotTakes reports whether slot s takes a field with tag k: same number
+// and, when exact, an option listed in s.opts (compared as precomputed
+// numbers rather than strings).
+func slotTakes(s *slot, k fieldKey, exact bool) bool {
+	if s.key < 0 {
+		return true // "any"
 	}
-	if f.Number() != s.num {
+	if k.num != s.key {
 		return false
 	}
-	return !exact || s.allows(f.Option())
+	return !exact || s.optMask&(1<<k.opt) != 0
 }
 
 // find returns the slot for f and whether its option is allowed there, or
@@ -376,15 +400,30 @@ func slotTakes(s *slot, f *Field, exact bool) bool {
 // slots of the current sequence occurrence, a new occurrence of the current
 // repetitive sequence, then later slots; exact option matches first.
 func (w *walker) find(f *Field) (int, bool) {
+	k := keyOf(f)
+	if k.num < 0 {
+		// Not a tag the tokenizer makes; compare as the strings did.
+		return w.findSlow(f)
+	}
 	for _, exact := range [2]bool{true, false} {
-		if j := w.scan(f, exact); j >= 0 {
+		if j := w.scan(k, exact); j >= 0 {
 			return j, exact
 		}
 	}
 	return -1, false
 }
 
-func (w *walker) scan(f *Field, exact bool) int {
+// findSlow is find for a malformed tag: only "any" slots can take it.
+func (w *walker) findSlow(f *Field) (int, bool) {
+	for _, exact := range [2]bool{true, false} {
+		if j := w.scan(fieldKey{num: -2}, exact); j >= 0 {
+			return j, exact
+		}
+	}
+	return -1, false
+}
+
+func (w *walker) scan(f fieldKey, exact bool) int {
 	sl := w.d.slots
 	i := w.i
 	if i < len(sl) && w.any && sl[i].rep && slotTakes(&sl[i], f, exact) {
@@ -485,9 +524,13 @@ func (w *walker) missing(from, to int, at engine.Location) {
 
 // unexpected reports a field no slot takes.
 func (w *walker) unexpected(f *Field) {
+	key := keyOf(f)
+	if key.num < 0 {
+		key.num = -2
+	}
 	for k := range w.d.slots {
 		s := &w.d.slots[k]
-		if slotTakes(s, f, false) {
+		if slotTakes(s, key, false) {
 			why := "is out of order"
 			if w.used[k] && !s.rep && k == w.i {
 				why = "is not repeatable here"
