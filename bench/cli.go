@@ -39,7 +39,7 @@ type benchConfig struct {
 	p99, p999                         time.Duration
 	maxErrors                         float64
 	rampStart, rampStep, rampMax      float64
-	rampFactor                        float64
+	rampFactor, rampMinThroughput     float64
 }
 
 // Main runs the bench command with args (without the command name),
@@ -74,6 +74,7 @@ func Main(args []string, stdout, stderr io.Writer, newEngine func() *engine.Engi
 	fs.Float64Var(&c.rampStep, "ramp-step", 1000, "ramp: rate added at each step")
 	fs.Float64Var(&c.rampFactor, "ramp-factor", 0, "ramp: multiply the rate by this at each step instead (when above 1)")
 	fs.Float64Var(&c.rampMax, "ramp-max", 100000, "ramp: highest rate tried")
+	fs.Float64Var(&c.rampMinThroughput, "ramp-min-throughput", 0.95, "ramp: share of the rate a step must achieve to pass")
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress line on stderr")
 	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow a --url that is not a loopback address")
 	fs.Usage = func() {
@@ -190,7 +191,7 @@ Flags:`)
 			target = 5 * time.Millisecond
 		}
 		rc := RampConfig{Run: base, Start: c.rampStart, Step: c.rampStep, Factor: c.rampFactor,
-			Max: c.rampMax, P99: target, MaxErrorRate: c.maxErrors}
+			Max: c.rampMax, P99: target, MaxErrorRate: c.maxErrors, MinThroughput: c.rampMinThroughput}
 		if proc != nil {
 			rc.Run.MeasureStart = proc.Begin
 			rc.After = func(r *Report) { r.Process = proc.Stats(r.Completed) }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/swiftval/swiftval/bench"
 	"github.com/swiftval/swiftval/builtin"
 	"github.com/swiftval/swiftval/engine"
 )
@@ -241,6 +242,25 @@ func BenchmarkValidateCorpus(b *testing.B) {
 			for b.Loop() {
 				eng.Validate(ctx, s.raw)
 			}
+		})
+	}
+}
+
+// BenchmarkValidateParallel measures the whole engine on every sample from
+// GOMAXPROCS goroutines at once: how validation scales over the cores a
+// server has.
+func BenchmarkValidateParallel(b *testing.B) {
+	eng := builtin.New(engine.Options{})
+	ctx := context.Background()
+	for _, s := range bench.BuiltinSamples() {
+		b.Run(s.Name, func(b *testing.B) {
+			b.SetBytes(int64(len(s.Body)))
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					eng.Validate(ctx, s.Body)
+				}
+			})
 		})
 	}
 }
