@@ -551,6 +551,7 @@ type stype struct {
 	prim     prim
 	ws       wsMode
 	patterns []*regexp.Regexp // all must match (one per restriction step)
+	fast     []*fastPattern   // per pattern: a regexp-free matcher, or nil
 	srcs     []string
 	enum     []string
 	enumSet  map[string]struct{}
@@ -612,6 +613,7 @@ func (c *compiler) simpleType(q QName, line int) (*stype, error) {
 	st := *base
 	st.name = d.Name
 	st.patterns = append([]*regexp.Regexp(nil), base.patterns...)
+	st.fast = append([]*fastPattern(nil), base.fast...)
 	st.srcs = append([]string(nil), base.srcs...)
 	f := &d.Facets
 	if len(f.Patterns) > 0 {
@@ -624,6 +626,7 @@ func (c *compiler) simpleType(q QName, line int) (*stype, error) {
 			return nil, c.errf(d.Line, "pattern of %s: %v", d.Name, err)
 		}
 		st.patterns = append(st.patterns, re)
+		st.fast = append(st.fast, compileFast(src))
 		st.srcs = append(st.srcs, src)
 	}
 	if len(f.Enumeration) > 0 {

@@ -378,7 +378,14 @@ func (st *stype) check(v []byte, out []valueFault) []valueFault {
 		}
 	}
 	for i, re := range st.patterns {
-		if !re.Match(v) {
+		matched, decided := false, false
+		if fp := st.fast[i]; fp != nil {
+			matched, decided = fp.match(v)
+		}
+		if !decided {
+			matched = re.Match(v)
+		}
+		if !matched {
 			out = append(out, valueFault{KindPattern, "does not match the pattern " + st.srcs[i] + " of " + st.name})
 		}
 	}
