@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -35,7 +36,7 @@ type benchConfig struct {
 	ramp                              bool
 	rate                              float64
 	duration, warmup, timeout         time.Duration
-	connections                       int
+	connections, pid                  int
 	p99, p999                         time.Duration
 	maxErrors                         float64
 	rampStart, rampStep, rampMax      float64
@@ -55,6 +56,7 @@ func Main(args []string, stdout, stderr io.Writer, newEngine func() *engine.Engi
 	fs.BoolVar(&c.inproc, "inproc", false, "load the engine in this process instead of a server (no HTTP)")
 	fs.BoolVar(&c.spawn, "spawn", false, "start 'swiftval serve' on a free loopback port, load it, and report its memory, CPU, goroutines and GC")
 	fs.StringVar(&c.spawnArgs, "spawn-args", "--log-level warn", "arguments for the spawned 'serve' (space-separated; the default keeps per-request logs off the harness's stderr)")
+	fs.IntVar(&c.pid, "pid", 0, "with --url: the server's process ID on this machine, to report its memory, CPU and (from <url>/metrics) goroutines and GC like --spawn")
 	fs.BoolVar(&c.noop, "noop-server", false, "load an in-process no-op HTTP endpoint: measures the harness's own overhead")
 	fs.BoolVar(&c.overhead, "overhead", false, "first run the same load against a no-op endpoint and report the harness overhead beside the figures")
 	fs.Float64Var(&c.rate, "rate", 1000, "requests per second (constant arrival rate)")
@@ -113,6 +115,9 @@ Flags:`)
 	}
 	if c.url != "" && !c.allowRemote && !IsLoopback(c.url) {
 		return fail("%s is not a loopback address (add --allow-remote to load it anyway)", c.url)
+	}
+	if c.pid != 0 && (c.url == "" || c.pid < 0) {
+		return fail("--pid goes with --url and must be positive")
 	}
 	if c.maxErrors < 0 || c.maxErrors > 1 {
 		return fail("--max-errors must be from 0 to 1")
@@ -174,6 +179,12 @@ Flags:`)
 	default:
 		if base.Target, err = NewHTTPTarget(c.url, c.connections, c.timeout); err != nil {
 			return fail("%v", err)
+		}
+		if c.pid > 0 {
+			if _, _, err := memory(c.pid); err != nil {
+				return fail("--pid %d: %v", c.pid, err)
+			}
+			proc = &Proc{PID: c.pid, MetricsURL: strings.TrimSuffix(baseURL(c.url), "/") + "/metrics"}
 		}
 	}
 	defer base.Target.Close()
@@ -311,4 +322,13 @@ func writeHTMLFile(name string, rep *Report, ramp *RampResult) error {
 		return err
 	}
 	return f.Close()
+}
+
+// baseURL is rawURL without its path, query and fragment.
+func baseURL(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL
+	}
+	return u.Scheme + "://" + u.Host
 }

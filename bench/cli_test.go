@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +42,8 @@ func TestMainUsage(t *testing.T) {
 		{"bad flag", []string{"--rate", "fast"}, ExitUsage, "invalid value"},
 		{"zero rate", []string{"--url", srv.URL, "--rate", "0", "--quiet"}, ExitUsage, "rate must be"},
 		{"max-errors out of range", []string{"--inproc", "--max-errors", "2"}, ExitUsage, "--max-errors"},
+		{"pid without url", []string{"--inproc", "--pid", "1"}, ExitUsage, "--pid goes with --url"},
+		{"pid of no process", []string{"--url", srv.URL, "--pid", "999999999"}, ExitUsage, "--pid 999999999"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,5 +153,18 @@ func TestMainInprocAndNoop(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestMainPid loads a server of this process, named by --pid: the report
+// has its memory and CPU figures (and notes that /metrics is missing).
+func TestMainPid(t *testing.T) {
+	srv := injectedServer(t, 0, 0, 1, 0)
+	code, out, errOut := runMain("--url", srv.URL+"/v1/validate", "--pid", strconv.Itoa(os.Getpid()), "--rate", "100", "--duration", "200ms", "--warmup", "0s", "--quiet")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "server pid "+strconv.Itoa(os.Getpid())+": peak RSS") || !strings.Contains(out, "no Go runtime metrics at "+srv.URL+"/metrics") {
+		t.Errorf("report lacks the process figures:\n%s", out)
 	}
 }
