@@ -47,9 +47,13 @@ func twentyRules() string {
 }
 
 func mt103Engine(b testing.TB, withRules bool) *engine.Engine {
+	return mt103EngineOpts(b, withRules, ManagerOptions{})
+}
+
+func mt103EngineOpts(b testing.TB, withRules bool, o ManagerOptions) *engine.Engine {
 	e := builtin.New(engine.Options{Budget: time.Second})
 	if withRules {
-		m, err := NewManager(e, ManagerOptions{})
+		m, err := NewManager(e, o)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -61,7 +65,11 @@ func mt103Engine(b testing.TB, withRules bool) *engine.Engine {
 }
 
 func benchValidate(b *testing.B, withRules bool) {
-	e := mt103Engine(b, withRules)
+	benchValidateOpts(b, withRules, ManagerOptions{})
+}
+
+func benchValidateOpts(b *testing.B, withRules bool, o ManagerOptions) {
+	e := mt103EngineOpts(b, withRules, o)
 	raw := sample(b, "mt103-gb-in-small.fin")
 	if rep := e.Validate(context.Background(), raw); rep.Type != "MT103" {
 		b.Fatalf("not an MT103: %+v", rep)
@@ -79,6 +87,12 @@ func BenchmarkMT103Builtin(b *testing.B) { benchValidate(b, false) }
 // BenchmarkMT103With20CEL is the same with a set of 20 CEL rules added; the
 // difference from BenchmarkMT103Builtin is the cost of the user rules.
 func BenchmarkMT103With20CEL(b *testing.B) { benchValidate(b, true) }
+
+// BenchmarkMT103With20CELTracked forces the runtime cost tracker on every
+// rule (ManagerOptions.TrackAllCosts), the generic path.
+func BenchmarkMT103With20CELTracked(b *testing.B) {
+	benchValidateOpts(b, true, ManagerOptions{TrackAllCosts: true})
+}
 
 // TestTwentyRulesOverhead measures the median overhead of 20 CEL rules on an
 // MT103 and logs it (go test -run Overhead -v). The budget is 20 µs; the

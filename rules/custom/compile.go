@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"cel.dev/cel-go/cel"
+	celast "cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"go.yaml.in/yaml/v3"
@@ -27,9 +28,19 @@ const DefaultMaxCost = 100_000
 // estimate was too optimistic (a value longer than its bound).
 const DefaultMaxRuntimeCost = DefaultMaxCost
 
+// trackAbove is the static cost estimate above which an expression is
+// evaluated under the runtime cost tracker even without loops. Below it, a
+// loop-free expression is bounded by its estimate: its cost is the sum of
+// its nodes, and string functions are linear in their inputs, which the
+// message size limit bounds. The tracker doubles the cost of a typical
+// rule (and allocates), so cheap loop-free rules run without it.
+const trackAbove = 1000
+
 // compileOptions are the limits applied when compiling a rule set.
 type compileOptions struct {
 	maxCost, maxRuntimeCost uint64
+	// trackAll evaluates every expression under the runtime cost tracker.
+	trackAll bool
 }
 
 // compiled is a rule set ready to install.
@@ -157,22 +168,31 @@ func compileExpr(p *problems, env *cel.Env, est estimator, rs *ruleSpec, key, ex
 		p.add(node, rs.ID, "%s: estimated cost %d is above the limit of %d; simplify the expression", key, ce.Max, o.maxCost)
 		return nil
 	}
-	prg, err := env.Program(ast,
-		cel.EvalOptions(cel.OptOptimize),
-		cel.CostTracking(tracker{}),
-		cel.CostLimit(o.maxRuntimeCost),
-		cel.InterruptCheckFrequency(64),
-	)
+	loops := hasComprehension(ast)
+	popts := []cel.ProgramOption{cel.EvalOptions(cel.OptOptimize)}
+	tracked := o.trackAll || loops || ce.Max > trackAbove
+	if tracked {
+		popts = append(popts, cel.CostTracking(tracker{}), cel.CostLimit(o.maxRuntimeCost), cel.InterruptCheckFrequency(64))
+	}
+	prg, err := env.Program(ast, popts...)
 	if err != nil {
 		p.add(node, rs.ID, "%s: %v", key, err)
 		return nil
 	}
-	return &program{prg: prg, src: expr, cost: ce.Max, loops: strings.Contains(expr, "(") && hasLoopMacro(expr)}
+	return &program{prg: prg, src: expr, cost: ce.Max, loops: loops, tracked: tracked}
 }
 
-var loopRe = regexp.MustCompile(`\.(all|exists|exists_one|map|filter)\s*\(`)
-
-func hasLoopMacro(expr string) bool { return loopRe.MatchString(expr) }
+// hasComprehension reports whether a checked expression holds a
+// comprehension (all, exists, exists_one, map, filter).
+func hasComprehension(a *cel.Ast) bool {
+	found := false
+	celast.PostOrderVisit(a.NativeRep().Expr(), celast.NewExprVisitor(func(e celast.Expr) {
+		if e.Kind() == celast.ComprehensionKind {
+			found = true
+		}
+	}))
+	return found
+}
 
 // exprPos maps a 1-based line and 0-based column within an expression to
 // the line and column within the file, given the expression's YAML node.

@@ -30,8 +30,14 @@ type ManagerOptions struct {
 	// DefaultMaxCost when zero.
 	MaxCost uint64
 	// MaxRuntimeCost is the runtime cost limit of one evaluation;
-	// DefaultMaxRuntimeCost when zero.
+	// DefaultMaxRuntimeCost when zero. It applies to every expression with
+	// a comprehension or a static estimate above 1 000 units; cheaper
+	// loop-free expressions are bounded by their estimate and run without
+	// the tracker, unless TrackAllCosts is set.
 	MaxRuntimeCost uint64
+	// TrackAllCosts evaluates every expression under the runtime cost
+	// tracker (about twice slower); for tests and the cautious.
+	TrackAllCosts bool
 	// Logger receives reload outcomes from Watch; slog.Default() when nil.
 	Logger *slog.Logger
 	// OnReload, when set, is called after every reload Watch attempts, with
@@ -103,7 +109,7 @@ func NewManager(e *engine.Engine, opts ManagerOptions) (*Manager, error) {
 }
 
 func (m *Manager) copts() compileOptions {
-	return compileOptions{maxCost: m.opts.MaxCost, maxRuntimeCost: m.opts.MaxRuntimeCost}
+	return compileOptions{maxCost: m.opts.MaxCost, maxRuntimeCost: m.opts.MaxRuntimeCost, trackAll: m.opts.TrackAllCosts}
 }
 
 // Reload re-reads Dir and replaces every set the Manager loaded with the

@@ -20,10 +20,11 @@ const maxTransactions = 1000
 
 // program is one compiled expression.
 type program struct {
-	prg   cel.Program
-	src   string
-	cost  uint64 // static estimate (max)
-	loops bool   // has comprehensions: evaluate under the context
+	prg     cel.Program
+	src     string
+	cost    uint64 // static estimate (max)
+	loops   bool   // has comprehensions: evaluate under the context
+	tracked bool   // evaluated under the runtime cost tracker and limit
 }
 
 // celRule is a user rule compiled from a rule set. It is immutable and safe

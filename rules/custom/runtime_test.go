@@ -314,3 +314,46 @@ func TestNameClashWithBuiltin(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestCostTracking: loop-free cheap expressions run without the tracker,
+// comprehensions and costly expressions with it, and TrackAllCosts forces
+// it; verdicts are the same either way.
+func TestCostTracking(t *testing.T) {
+	for _, c := range []struct {
+		check   string
+		tracked bool
+	}{
+		{`settlement.amount <= decimal("100") && creditor.country in ["FR", "DE"]`, false},
+		{`mt.fields("72").exists(l, l.contains("/REJT/"))`, true},
+		{`remittance.matches("^[A-Z ]+$") && debtor.name.matches("^[A-Z ]+$") && creditor.name.matches("^[A-Z ]+$")`, true},
+	} {
+		for _, all := range []bool{false, true} {
+			set := fmt.Sprintf("name: ct\nrules:\n  - id: ct.r\n    applies_to: [all]\n    check: %q\n", c.check)
+			comp, ps := compile("ct.yaml", []byte(set), compileOptions{trackAll: all})
+			if len(ps) > 0 {
+				t.Fatal(ps)
+			}
+			p := comp.rules[0].prog
+			if p.tracked != (c.tracked || all) {
+				t.Errorf("%s (trackAll %v): tracked %v, estimate %d", c.check, all, p.tracked, p.cost)
+			}
+		}
+	}
+	e1, e2 := newEngine(), newEngine()
+	m1, _ := NewManager(e1, ManagerOptions{})
+	m2, _ := NewManager(e2, ManagerOptions{TrackAllCosts: true})
+	for _, m := range []*Manager{m1, m2} {
+		if err := m.Put("twenty", []byte(twentyRules())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, msg := range [][]byte{
+		fakeMsg("settlement.amount", "5", "settlement.currency", "EUR", "creditor.name", "X"),
+		fakeMsg("settlement.amount", "5000000", "settlement.currency", "XXX", "creditor.country", "IR", "debtor.name", "test"),
+	} {
+		a, b := codes(validate(e1, msg)), codes(validate(e2, msg))
+		if !slices.Equal(a, b) || (i == 1 && len(a) < 3) {
+			t.Errorf("message %d: verdicts %v and %v", i, a, b)
+		}
+	}
+}
