@@ -16,18 +16,36 @@ const currencies = "" +
 	"UYU2UYW4UZS2VED2VES2VND0VUV0WST2XAF0XCD2XCG2XOF0XPF0YER2ZAR2ZMW2ZWG2ZWL2" +
 	"XAU0XAG0XPD0XPT0XDR0XSU0XUA0XBA0XBB0XBC0XBD0XTS0XXX0"
 
-var ccyUnits map[string]int
+// ccyTable holds minor units + 1 (0: unknown code) indexed by ccyIndex:
+// a lookup without hashing, on the path of every currency component.
+var ccyTable [26 * 26 * 26]uint8
 
 func init() {
-	ccyUnits = make(map[string]int, len(currencies)/4)
 	for i := 0; i+4 <= len(currencies); i += 4 {
-		ccyUnits[currencies[i:i+3]] = int(currencies[i+3] - '0')
+		ccyTable[ccyIndex(currencies[i:i+3])] = currencies[i+3] - '0' + 1
 	}
+}
+
+// ccyIndex maps three upper-case letters to 0..26³-1, anything else to -1.
+func ccyIndex(c string) int {
+	if len(c) != 3 || !isUpper(c[0]) || !isUpper(c[1]) || !isUpper(c[2]) {
+		return -1
+	}
+	return (int(c[0]-'A')*26+int(c[1]-'A'))*26 + int(c[2]-'A')
+}
+
+// knownCurrency reports whether ccy is in the ISO 4217 list.
+func knownCurrency(ccy string) bool {
+	i := ccyIndex(ccy)
+	return i >= 0 && ccyTable[i] != 0
 }
 
 // MinorUnits returns the number of decimals ISO 4217 allows for a currency
 // (JPY 0, EUR 2, BHD 3) and whether the code is known. Rules use it for C03.
 func MinorUnits(ccy string) (int, bool) {
-	n, ok := ccyUnits[ccy]
-	return n, ok
+	i := ccyIndex(ccy)
+	if i < 0 || ccyTable[i] == 0 {
+		return 0, false
+	}
+	return int(ccyTable[i]) - 1, true
 }

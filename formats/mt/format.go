@@ -288,7 +288,8 @@ func (m *Message) resolveType(p *parser) {
 			m.Type, m.Variant = t, v
 		}
 	}
-	m.Full = defFor(m.Type) != nil
+	m.def = defFor(m.Type)
+	m.Full = m.def != nil
 }
 
 // Block 3 tags in SWIFT's fixed order (PW-M SwiftBlock3Builder.java).
@@ -303,10 +304,16 @@ func userRank(tag string) int {
 	return -1
 }
 
-// uetrRequired lists the types on which tag 121 is mandatory since SR2018
+// uetrRequired reports whether tag 121 is mandatory on typ since SR2018
 // (mt-facts 2.2, SWIFT Standards FAQ SR2018). Checked here at parse level
 // rather than in rules/mt because it is a header rule.
-var uetrRequired = map[string]bool{"MT103": true, "MT103STP": true, "MT103REMIT": true, "MT202": true, "MT202COV": true, "MT205": true, "MT205COV": true}
+func uetrRequired(typ string) bool {
+	switch typ {
+	case "MT103", "MT103STP", "MT103REMIT", "MT202", "MT202COV", "MT205", "MT205COV":
+		return true
+	}
+	return false
+}
 
 // checkUser checks block 3: order, known tags, formats, 119 and 121.
 func (p *parser) checkUser() {
@@ -362,7 +369,7 @@ func (p *parser) checkUser() {
 			}
 		}
 	}
-	if uetrRequired[m.Type] && m.App.Present {
+	if uetrRequired(m.Type) && m.App.Present {
 		if _, ok := m.UserTag("121"); !ok {
 			l, c := m.App.Line, m.App.Column
 			if len(m.User) > 0 {

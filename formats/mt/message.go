@@ -61,6 +61,7 @@ type Message struct {
 	tagBuf   [8]HeaderTag
 	seqBuf   [4]Sequence
 	compBuf  []Component
+	def      *typeDef       // the definition of Type, or nil (set by resolveType)
 	em       engine.Message // the engine's view, returned by Format.Parse (see pool.go)
 }
 

@@ -257,6 +257,10 @@ type typeDef struct {
 	Type, Desc string
 	slots      []slot
 	groups     []group
+	// next[k] is the first slot at or after k that is mandatory or starts a
+	// sequence (len(slots) when none): the only slots walker.missing
+	// reports on. len(next) is len(slots)+1.
+	next []int
 }
 
 var (
@@ -365,6 +369,16 @@ func compileDef(typ, desc, def string) (*typeDef, error) {
 	}
 	if len(d.slots) > maxSlots {
 		return nil, &defError{typ, 0, "", "too many slots"}
+	}
+	d.next = make([]int, len(d.slots)+1)
+	d.next[len(d.slots)] = len(d.slots)
+	for k := len(d.slots) - 1; k >= 0; k-- {
+		s := &d.slots[k]
+		if s.mand || (s.group >= 0 && d.groups[s.group].first == k) {
+			d.next[k] = k
+		} else {
+			d.next[k] = d.next[k+1]
+		}
 	}
 	return d, nil
 }

@@ -11,7 +11,7 @@ import (
 // code words and sequences.
 func (m *Message) check(p *parser) {
 	m.checkSyntax(p)
-	if d := defFor(m.Type); d != nil {
+	if d := m.def; d != nil {
 		m.checkStructure(p, d)
 	}
 }
@@ -173,7 +173,7 @@ func semCheck(k semKind, tag, v string) (code, bad string) {
 			return codeT15, "must be + or -"
 		}
 	case semCurrency:
-		if _, ok := ccyUnits[v]; !ok {
+		if !knownCurrency(v) {
 			return codeT52, "is not an ISO 4217 currency code"
 		}
 	case semDecimal:
@@ -496,7 +496,13 @@ func (w *walker) advance(j int, f *Field) {
 // Sequences never entered are reported once (if mandatory) and skipped.
 func (w *walker) missing(from, to int, at engine.Location) {
 	sl := w.d.slots
-	for k := from; k < to && k < len(sl); k++ {
+	if from < 0 || from >= len(sl) {
+		return
+	}
+	// Only mandatory slots and sequence starts can report anything: jump
+	// from one to the next.
+	nx := w.d.next
+	for k := nx[from]; k < to && k < len(sl); k = nx[k+1] {
 		s := &sl[k]
 		if g := s.group; g >= 0 && w.occ[g] == 0 {
 			gr := &w.d.groups[g]
