@@ -44,6 +44,8 @@ type celem struct {
 	id       int32 // index in Validator.elems
 	name     string
 	typ      QName  // declared type (xsi:type must name it)
+	fixed    []byte // fixed value, or nil
+	def      []byte // default value of an empty element, or nil
 	repeated bool   // maxOccurs > 1: paths carry an index
 	ct       *ctype // complex type, or nil
 	st       *stype // simple type, or nil
@@ -213,6 +215,16 @@ func Compile(s *Schema) (*Validator, error) {
 	v.elems = c.elems
 	for _, e := range c.elems {
 		e.finish()
+		if (e.fixed != nil || e.def != nil) && e.val == nil {
+			return nil, c.errf(0, "element %s has a fixed or default value but no text content", e.name)
+		}
+		for _, dv := range [][]byte{e.fixed, e.def} {
+			if dv != nil {
+				if faults := e.val.check(normalise(dv, e.val.ws, nil), nil); len(faults) > 0 {
+					return nil, c.errf(0, "fixed or default value of element %s %s", e.name, faults[0].msg)
+				}
+			}
+		}
 	}
 	return v, nil
 }
@@ -232,6 +244,11 @@ func (c *compiler) errf(line int, format string, args ...any) error {
 
 func (c *compiler) element(e *Element) (*celem, error) {
 	ce := &celem{id: int32(len(c.elems)), name: e.Name, typ: e.Type, repeated: e.MaxOccurs > 1 || e.MaxOccurs == Unbounded}
+	if e.HasFixed {
+		ce.fixed = []byte(e.Fixed)
+	} else if e.HasDefault {
+		ce.def = []byte(e.Default)
+	}
 	c.elems = append(c.elems, ce)
 	if e.Type.Space == c.s.TargetNamespace {
 		if _, ok := c.ctDecl[e.Type.Local]; ok {

@@ -66,6 +66,12 @@ type Element struct {
 	// global elements.
 	MinOccurs int `json:"mi"`
 	MaxOccurs int `json:"ma"`
+	// Fixed is the value the element must have when HasFixed (fixed="…").
+	Fixed    string `json:"fx,omitempty"`
+	HasFixed bool   `json:"hfx,omitempty"`
+	// Default is the value an empty element takes when HasDefault.
+	Default    string `json:"df,omitempty"`
+	HasDefault bool   `json:"hdf,omitempty"`
 	// Line is the line of the declaration in the schema file.
 	Line int `json:"ln,omitempty"`
 }

@@ -263,10 +263,25 @@ func (r *reader) element(t *xmlscan.Token) (*Element, error) {
 		}
 		return nil, r.errf(line, "element without a name")
 	}
-	for _, k := range []string{"ref", "substitutionGroup", "abstract", "nillable", "default", "fixed", "form"} {
+	for _, k := range []string{"ref", "substitutionGroup"} {
 		if _, ok := a[k]; ok {
 			return nil, r.errf(line, "unsupported XSD construct: element attribute %s", k)
 		}
+	}
+	// Harmless when they say what is assumed anyway.
+	for k, ok := range map[string]string{"abstract": "false", "nillable": "false", "form": "qualified"} {
+		if v, has := a[k]; has && v != ok {
+			return nil, r.errf(line, "unsupported XSD construct: element attribute %s=%q", k, v)
+		}
+	}
+	if v, ok := a["fixed"]; ok {
+		e.Fixed, e.HasFixed = v, true
+	}
+	if v, ok := a["default"]; ok {
+		if e.HasFixed {
+			return nil, r.errf(line, "element %s has both default and fixed", e.Name)
+		}
+		e.Default, e.HasDefault = v, true
 	}
 	var err error
 	if e.MinOccurs, e.MaxOccurs, err = r.occurs(a, line); err != nil {

@@ -173,6 +173,20 @@ func (s *Session) Token(tok *xmlscan.Token) bool {
 	return false
 }
 
+// sameValue compares two values of a simple type: decimals by value,
+// anything else as normalised text.
+func sameValue(st *stype, a, b []byte) bool {
+	a, b = normalise(a, st.ws, nil), normalise(b, st.ws, nil)
+	if st.prim == pDecimal || st.prim == pInteger {
+		da, ok1 := parseDecimal(a)
+		db, ok2 := parseDecimal(b)
+		if ok1 && ok2 {
+			return cmpDecimal(da, db) == 0
+		}
+	}
+	return string(a) == string(b)
+}
+
 func allSpace(b []byte) bool {
 	for _, c := range b {
 		if c != ' ' && c != '\n' && c != '\t' && c != '\r' {
@@ -359,7 +373,16 @@ func (s *Session) end() {
 	f := &s.frames[len(s.frames)-1]
 	e := s.v.elems[f.e]
 	if st := e.value(); st != nil {
-		s.value(st, s.text[f.textStart:], "", int(f.off))
+		txt := s.text[f.textStart:]
+		if len(txt) == 0 && e.fixed != nil {
+			txt = e.fixed
+		} else if len(txt) == 0 && e.def != nil {
+			txt = e.def
+		}
+		s.value(st, txt, "", int(f.off))
+		if e.fixed != nil && !sameValue(st, txt, e.fixed) {
+			s.report(KindEnumeration, s.path(), s.line(int(f.off)), "value "+engine.EchoBytes(txt)+" differs from the fixed value "+engine.EchoBytes(e.fixed)+" of "+e.name, nil)
+		}
 		s.text = s.text[:f.textStart]
 	}
 	if m := e.model(); m != nil && f.state >= 0 && !m.states[f.state].accept {

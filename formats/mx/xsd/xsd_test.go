@@ -148,6 +148,33 @@ func itoa(n int) string {
 	return itoa(n/10) + string(rune('0'+n%10))
 }
 
+// TestFixedDefault: fixed and default element values.
+func TestFixedDefault(t *testing.T) {
+	s, err := Read("fd.xsd", []byte(`<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns="urn:fd" targetNamespace="urn:fd" elementFormDefault="qualified">
+<xs:element name="Document" type="D"/>
+<xs:complexType name="D"><xs:sequence><xs:element name="N" type="xs:decimal" fixed="1"/><xs:element name="C" type="Code" default="EUR" minOccurs="0"/></xs:sequence></xs:complexType>
+<xs:simpleType name="Code"><xs:restriction base="xs:string"><xs:pattern value="[A-Z]{3}"/></xs:restriction></xs:simpleType>
+</xs:schema>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := Compile(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for doc, want := range map[string]int{
+		`<Document xmlns="urn:fd"><N>1.00</N><C/></Document>`:    0,
+		`<Document xmlns="urn:fd"><N/></Document>`:               0,
+		`<Document xmlns="urn:fd"><N>2</N></Document>`:           1,
+		`<Document xmlns="urn:fd"><N>1</N><C>eur</C></Document>`: 1,
+	} {
+		var c collect
+		if err := v.Validate([]byte(doc), &c); err != nil || len(c.v) != want {
+			t.Errorf("%s: %v %v, want %d violations", doc, err, c.v, want)
+		}
+	}
+}
+
 func TestCompileErrors(t *testing.T) {
 	head := `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns="urn:t" targetNamespace="urn:t" elementFormDefault="qualified">` + "\n"
 	tests := []struct {
