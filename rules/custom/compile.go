@@ -108,7 +108,7 @@ func compile(file string, data []byte, o compileOptions) (*compiled, []Problem) 
 		r := &celRule{
 			info: engine.RuleInfo{ID: rs.ID, Code: rs.Code, Severity: rs.Severity, AppliesTo: rs.AppliesTo, Format: rs.Format,
 				Source: "yaml:" + file, Description: rs.Description},
-			lists: lists, locMT: rs.LocMT, locMX: rs.LocMX,
+			lists: lists, locMT: rs.LocMT, locMX: rs.LocMX, label: set.Label(),
 		}
 		if r.info.Code == "" {
 			r.info.Code = CodeUserRule

@@ -35,6 +35,7 @@ type celRule struct {
 	msg          *template
 	lists        map[string]ref.Val
 	locMT, locMX string
+	label        string // the rule set's label, name@version
 }
 
 // Info implements engine.Rule.
@@ -42,11 +43,13 @@ func (r *celRule) Info() engine.RuleInfo { return r.info }
 
 // Check implements engine.Rule: it evaluates the rule on each transaction
 // of the message's view and adds a finding for each transaction where
-// check is false. A run-time error adds an SV004 finding.
+// check is false. A run-time error adds an SV004 error finding, and running
+// out of budget an SV001 one; both are added last and exempt from severity
+// overrides, so the message is never reported valid after them.
 func (r *celRule) Check(m *engine.Message, f *engine.Findings) {
 	v := ViewOf(m)
 	if v == nil {
-		f.Add(CodeNoView, engine.Error, engine.Location{}, "user rule cannot run: no payment view for "+m.Format+" "+m.Type+" messages")
+		r.fail(f, CodeNoView, engine.Location{}, "user rule cannot run: no payment view for "+m.Format+" "+m.Type+" messages")
 		return
 	}
 	if v.act == nil {
@@ -62,16 +65,17 @@ func (r *celRule) Check(m *engine.Message, f *engine.Findings) {
 	if len(txs) > maxTransactions {
 		txs = txs[:maxTransactions]
 	}
+	var failed []failure
 	for i := range txs {
 		a.tx = &txs[i]
 		if i > 0 && !m.Deadline.IsZero() && time.Now().After(m.Deadline) {
-			f.Add(engine.CodeBudgetExceeded, engine.Error, engine.Location{}, "latency budget exhausted inside a user rule; remaining transactions not checked")
-			return
+			failed = append(failed, failure{engine.CodeBudgetExceeded, engine.Location{}, "latency budget exhausted inside a user rule; remaining transactions not checked"})
+			break
 		}
 		if r.when != nil {
 			ok, err := r.when.eval(m.Ctx, a)
 			if err != "" {
-				f.Add(engine.CodeRuleFailed, engine.Error, r.location(v, a.tx), "user rule failed at run time (when): "+err)
+				failed = append(failed, failure{engine.CodeRuleFailed, r.location(v, a.tx), "user rule failed at run time (when): " + err})
 				continue
 			}
 			if !ok {
@@ -80,13 +84,30 @@ func (r *celRule) Check(m *engine.Message, f *engine.Findings) {
 		}
 		ok, err := r.prog.eval(m.Ctx, a)
 		if err != "" {
-			f.Add(engine.CodeRuleFailed, engine.Error, r.location(v, a.tx), "user rule failed at run time: "+err)
+			failed = append(failed, failure{engine.CodeRuleFailed, r.location(v, a.tx), "user rule failed at run time: " + err})
 			continue
 		}
 		if !ok {
 			f.Add(r.info.Code, r.info.Severity, r.location(v, a.tx), r.msg.render(a))
 		}
 	}
+	for _, x := range failed {
+		r.fail(f, x.code, x.loc, x.msg)
+	}
+}
+
+// failure is a run-time failure of a rule, reported after its findings.
+type failure struct {
+	code string
+	loc  engine.Location
+	msg  string
+}
+
+// fail adds an error finding that no severity override can downgrade: it
+// re-stamps the rule (which clears the override) before adding it.
+func (r *celRule) fail(f *engine.Findings, code string, loc engine.Location, msg string) {
+	f.SetRule(r.info.ID, r.label)
+	f.Add(code, engine.Error, loc, msg)
 }
 
 // eval evaluates p; err is a short, data-free description of a run-time

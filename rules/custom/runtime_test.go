@@ -357,3 +357,32 @@ func TestCostTracking(t *testing.T) {
 		}
 	}
 }
+
+// TestFailureNotDowngraded: a severity override of a user rule applies to
+// its findings but never to its run-time failures.
+func TestFailureNotDowngraded(t *testing.T) {
+	e := newEngine()
+	m, _ := NewManager(e, ManagerOptions{})
+	if err := m.Put("soft", []byte(`name: soft
+version: "2"
+severity_overrides: {soft.r: warning}
+rules:
+  - id: soft.r
+    applies_to: [all]
+    check: decimal(debtor.name) > 0
+`)); err != nil {
+		t.Fatal(err)
+	}
+	rep := validate(e, fakeMsg("debtor.name", "5"))
+	if !rep.Valid || len(rep.Findings) != 0 {
+		t.Fatalf("passing: %+v", rep.Findings)
+	}
+	rep = validate(e, fakeMsg("debtor.name", "-5"))
+	if !rep.Valid || len(rep.Findings) != 1 || rep.Findings[0].Severity != engine.Warning {
+		t.Fatalf("failing check, downgraded: %+v", rep.Findings)
+	}
+	rep = validate(e, fakeMsg("debtor.name", "abc"))
+	if rep.Valid || len(rep.Findings) != 1 || rep.Findings[0].Code != engine.CodeRuleFailed || rep.Findings[0].Severity != engine.Error || rep.Findings[0].RuleSet != "soft@2" {
+		t.Fatalf("run-time failure: %+v", rep.Findings)
+	}
+}
