@@ -12,7 +12,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -124,19 +123,8 @@ func (t *HTTPTarget) NewWorker() Worker {
 type httpWorker struct {
 	t    *HTTPTarget
 	tmpl map[string]*http.Request // by content type; headers shared read-only
-	body *reqBody
 	buf  []byte
 }
-
-// reqBody is a reusable request body: it is reused only once the transport
-// has closed it, so a late write by the transport never sees a reset reader.
-type reqBody struct {
-	bytes.Reader
-	closed atomic.Bool
-}
-
-// Close marks the body free for reuse.
-func (b *reqBody) Close() error { b.closed.Store(true); return nil }
 
 var invalidMark = []byte(`"valid":false`)
 
@@ -155,13 +143,13 @@ func (w *httpWorker) Do(ctx context.Context, s *Sample) Outcome {
 		}
 		w.tmpl[s.ContentType] = tm
 	}
-	if w.body == nil || !w.body.closed.Load() {
-		w.body = new(reqBody)
-	}
-	w.body.closed.Store(false)
-	w.body.Reset(s.Body)
 	req := tm.WithContext(ctx)
-	req.Body = w.body
+	// An io.NopCloser around a *bytes.Reader is a body net/http knows to be
+	// in memory: it writes the headers and the body in one write, and never
+	// takes the sendfile path (which costs a second write and a 32 KB copy
+	// buffer a request). Two small allocations; a reusable body of our own
+	// type would lose both optimisations.
+	req.Body = io.NopCloser(bytes.NewReader(s.Body))
 	req.ContentLength = int64(len(s.Body))
 	resp, err := w.t.tr.RoundTrip(req)
 	if err != nil {
