@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -11,6 +12,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -52,6 +54,7 @@ func (b *byteSize) Set(s string) error {
 type serveFlags struct {
 	logLevel   string
 	logFormat  string
+	logFlush   time.Duration
 	rulesDir   string
 	watchRules bool
 }
@@ -61,7 +64,15 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	logger, err := newLogger(stderr, sf.logLevel, sf.logFormat)
+	var logOut io.Writer = stderr
+	if sf.logFlush > 0 {
+		lw := newLineBuffer(stderr)
+		defer lw.Flush()
+		stopFlush := lw.flushEvery(sf.logFlush)
+		defer stopFlush()
+		logOut = lw
+	}
+	logger, err := newLogger(logOut, sf.logLevel, sf.logFormat)
 	if err != nil {
 		fmt.Fprintf(stderr, "swiftval serve: %v\n", err)
 		return exitUsage
@@ -142,6 +153,7 @@ func parseServe(args []string, stderr io.Writer) (cfg server.Config, sf serveFla
 	fs.BoolVar(&sf.watchRules, "rules-watch", false, "with --rules, also reload when a file in the directory changes")
 	fs.StringVar(&sf.logLevel, "log-level", "info", "log level: debug, info (one line per request), warn, error")
 	fs.StringVar(&sf.logFormat, "log-format", "json", "log format: json or text")
+	fs.DurationVar(&sf.logFlush, "log-flush", 100*time.Millisecond, "request log lines are written in batches at most this far apart (0: each at once); other lines at once")
 	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (env " + envName(f.Name) + ")" })
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: swiftval serve [flags]\n\nRuns the HTTP validation service until SIGINT or SIGTERM, then drains.\nEvery flag can also be set from the environment variable shown; flags win.\nOpenTelemetry tracing is on when OTEL_EXPORTER_OTLP_ENDPOINT is set.\nSee docs/server.md for the API.\n\nFlags:")
@@ -183,6 +195,71 @@ func parseServe(args []string, stderr io.Writer) (cfg server.Config, sf serveFla
 		return cfg, sf, exitUsage, false
 	}
 	return cfg, sf, exitOK, true
+}
+
+// lineBuffer batches the request log lines into one write per flush, so
+// logging costs no system call per request and a slow log pipe does not
+// hold every request on the logger's lock. Any other line (start, errors,
+// shutdown) flushes the batch and goes out at once, in order. Lines are
+// never split; nothing is dropped.
+type lineBuffer struct {
+	mu  sync.Mutex
+	w   io.Writer
+	buf []byte
+}
+
+// lineBufferMax flushes early beyond 64 KiB: a few hundred request lines.
+const lineBufferMax = 64 << 10
+
+func newLineBuffer(w io.Writer) *lineBuffer { return &lineBuffer{w: w} }
+
+var requestLine = [][]byte{[]byte(`"msg":"request"`), []byte(" msg=request ")}
+
+// Write implements io.Writer; p is one log line.
+func (b *lineBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf = append(b.buf, p...)
+	if len(b.buf) >= lineBufferMax || !(bytes.Contains(p, requestLine[0]) || bytes.Contains(p, requestLine[1])) {
+		if err := b.flushLocked(); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
+
+// Flush writes the batched lines.
+func (b *lineBuffer) Flush() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.flushLocked()
+}
+
+func (b *lineBuffer) flushLocked() error {
+	if len(b.buf) == 0 {
+		return nil
+	}
+	_, err := b.w.Write(b.buf)
+	b.buf = b.buf[:0]
+	return err
+}
+
+// flushEvery flushes every d until the returned stop is called.
+func (b *lineBuffer) flushEvery(d time.Duration) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				_ = b.Flush()
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() { close(done) }
 }
 
 // envName is the environment variable of a flag: SWIFTVAL_MAX_BODY.

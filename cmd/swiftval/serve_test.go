@@ -91,6 +91,40 @@ func TestServeFlagsAndEnv(t *testing.T) {
 	}
 }
 
+// TestLineBuffer: request lines wait for a flush; any other line flushes
+// them and itself at once, in order.
+func TestLineBuffer(t *testing.T) {
+	var out bytes.Buffer
+	b := newLineBuffer(&out)
+	req1 := `{"level":"INFO","msg":"request","status":200}` + "\n"
+	req2 := `time=x level=INFO msg=request status=200` + "\n"
+	other := `{"level":"ERROR","msg":"handler panicked"}` + "\n"
+	for _, l := range []string{req1, req2} {
+		if _, err := b.Write([]byte(l)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out.Len() != 0 {
+		t.Fatalf("request lines written at once: %q", out.String())
+	}
+	if _, err := b.Write([]byte(other)); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != req1+req2+other {
+		t.Fatalf("got %q", out.String())
+	}
+	b.Write([]byte(req1))
+	if err := b.Flush(); err != nil || out.String() != req1+req2+other+req1 {
+		t.Fatalf("after Flush: %q %v", out.String(), err)
+	}
+	for out.Len() < lineBufferMax {
+		b.Write([]byte(req1))
+	}
+	if b.Flush(); out.Len() < lineBufferMax {
+		t.Fatal("lost lines")
+	}
+}
+
 func TestByteSizeFlag(t *testing.T) {
 	tests := []struct {
 		in   string
