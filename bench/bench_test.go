@@ -310,18 +310,17 @@ func TestRunInjectedLatency(t *testing.T) {
 			t.Errorf("%s = %v, want %v within 0.1%%", c.name, c.got.D(), c.want)
 		}
 	}
-	// Client-side: never below the injected latency; above it by loopback
-	// and scheduling costs, bounded loosely because the test machine is
-	// shared (a stall of a few hundred milliseconds happens under -race
-	// while others compile).
+	// Client-side: never below the injected latency. Above it by loopback
+	// and scheduling costs, bounded (from the actual send, so that the
+	// pacer's lag on a starved machine does not count) loosely because the
+	// test machine is shared.
 	for _, c := range []struct {
-		name  string
-		got   Millis
-		want  time.Duration
-		slack time.Duration
-	}{{"P50", rep.Latency.P50, fast, 50 * time.Millisecond}, {"P99", rep.Latency.P99, slow, time.Second}} {
-		if c.got.D() < c.want || c.got.D() > c.want+c.slack {
-			t.Errorf("client %s = %v, want from %v to %v", c.name, c.got.D(), c.want, c.want+c.slack)
+		name       string
+		got, sent  Millis
+		want, over time.Duration
+	}{{"P50", rep.Latency.P50, rep.Service.P50, fast, 50 * time.Millisecond}, {"P99", rep.Latency.P99, rep.Service.P99, slow, time.Second}} {
+		if c.got.D() < c.want || c.sent.D() < c.want || c.sent.D() > c.want+c.over || c.got < c.sent {
+			t.Errorf("client %s = %v (from send %v), want at least %v, from send at most %v", c.name, c.got.D(), c.sent.D(), c.want, c.want+c.over)
 		}
 	}
 	if rep.Throughput < 150 || rep.Throughput > 260 {
@@ -337,9 +336,9 @@ func TestRunInjectedLatency(t *testing.T) {
 		pass bool
 	}{
 		{"P99 under the slow latency fails", Gate{P99: Millis(10 * time.Millisecond)}, false},
-		{"P99 well above passes", Gate{P99: Millis(time.Second)}, true},
+		{"P99 well above passes", Gate{P99: Millis(time.Minute)}, true},
 		{"P99.9 under the slow latency fails", Gate{P999: Millis(10 * time.Millisecond)}, false},
-		{"both above pass", Gate{P99: Millis(time.Second), P999: Millis(time.Second)}, true},
+		{"both above pass", Gate{P99: Millis(time.Minute), P999: Millis(time.Minute)}, true},
 	}
 	for _, g := range gates {
 		t.Run(g.name, func(t *testing.T) {
@@ -608,5 +607,32 @@ func TestRecordAllocs(t *testing.T) {
 	})
 	if n != 0 {
 		t.Errorf("record allocates %v times a call", n)
+	}
+}
+
+// TestHTTPWorkerAllocs bounds the client's allocations per request, with
+// the server in another process (this test binary, see TestMain) so that
+// only the client's are counted. About 50 are net/http's own (headers,
+// transport goroutine hand-offs, timers); the worker adds three (the
+// request copy and its body reader).
+func TestHTTPWorkerAllocs(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SVBENCH_HELPER_SERVE", "1")
+	srv, err := SpawnServer(exe, []string{"-test.run=^$"}, 10*time.Second, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	w := httpTarget(t, srv.URL, 1).NewWorker()
+	s := &BuiltinSamples()[0]
+	ctx := context.Background()
+	if o := w.Do(ctx, s); o.Err != "" || !o.HasServer {
+		t.Fatalf("first request: %+v", o)
+	}
+	if n := testing.AllocsPerRun(500, func() { w.Do(ctx, s) }); n > 60 {
+		t.Errorf("%v allocations a request, want at most 60", n)
 	}
 }
