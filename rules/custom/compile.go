@@ -36,6 +36,18 @@ const DefaultMaxRuntimeCost = DefaultMaxCost
 // rule (and allocates), so cheap loop-free rules run without it.
 const trackAbove = 1000
 
+// MaxSetBytes is the largest rule-set file accepted (4 MiB): a 100-rule set
+// is about 20 KB, so this leaves room for thousands of rules or lists of
+// about 200 000 entries, while refusing a file that would take seconds to
+// parse.
+const MaxSetBytes = 4 << 20
+
+// MaxRules is the most rules one set may hold: loading costs about 0.2 ms
+// per rule, so 2 000 rules load in under half a second, and each rule runs
+// on every message it applies to (about 0.25 µs each); larger policies
+// belong in several sets or in Go.
+const MaxRules = 2000
+
 // compileOptions are the limits applied when compiling a rule set.
 type compileOptions struct {
 	maxCost, maxRuntimeCost uint64
@@ -61,9 +73,15 @@ func compile(file string, data []byte, o compileOptions) (*compiled, []Problem) 
 	if o.maxRuntimeCost == 0 {
 		o.maxRuntimeCost = DefaultMaxRuntimeCost
 	}
+	if len(data) > MaxSetBytes {
+		return nil, []Problem{{File: file, Message: fmt.Sprintf("rule-set file is %d bytes, above the limit of %d", len(data), MaxSetBytes)}}
+	}
 	spec, ps := parseSet(file, data)
 	if spec == nil {
 		return nil, ps
+	}
+	if len(spec.Rules) > MaxRules {
+		return nil, append(ps, Problem{File: file, Message: fmt.Sprintf("the set has %d rules, above the limit of %d per set", len(spec.Rules), MaxRules)})
 	}
 	p := &problems{file: file, list: ps}
 	if baseEnvErr != nil {

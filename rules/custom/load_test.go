@@ -2,6 +2,7 @@ package custom
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -70,3 +71,20 @@ func TestDuplicateAcrossFiles(t *testing.T) {
 		t.Fatalf("problem = %s", p)
 	}
 }
+
+func TestSizeLimits(t *testing.T) {
+	big := "name: big\n#" + strings.Repeat("x", MaxSetBytes) + "\n"
+	if _, ps := compile("big.yaml", []byte(big), compileOptions{}); len(ps) != 1 || !strings.Contains(ps[0].Message, "above the limit") {
+		t.Fatalf("big file: %v", ps)
+	}
+	var sb strings.Builder
+	sb.WriteString("name: many\nrules:\n")
+	for i := 0; i <= MaxRules; i++ {
+		sb.WriteString("  - {id: r" + itoa(i) + ", applies_to: [all], check: \"true\"}\n")
+	}
+	if _, ps := compile("many.yaml", []byte(sb.String()), compileOptions{}); len(ps) != 1 || !strings.Contains(ps[0].Message, "rules, above the limit") {
+		t.Fatalf("many rules: %v", ps)
+	}
+}
+
+func itoa(i int) string { return fmt.Sprint(i) }

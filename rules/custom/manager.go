@@ -128,6 +128,10 @@ func (m *Manager) Reload() error {
 	next := map[string]*loaded{}
 	var ps []Problem
 	for _, f := range files {
+		if st, err := os.Stat(f); err == nil && st.Size() > MaxSetBytes {
+			ps = append(ps, Problem{File: f, Message: fmt.Sprintf("rule-set file is %d bytes, above the limit of %d", st.Size(), MaxSetBytes)})
+			continue
+		}
 		data, err := os.ReadFile(f)
 		if err != nil {
 			ps = append(ps, Problem{File: f, Message: err.Error()})
