@@ -210,3 +210,43 @@ func TestLoad(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestTimeoutsAndConnCap: a client that never finishes its headers is cut
+// after ReadHeaderTimeout; beyond MaxConns a connection waits to be served
+// until another closes.
+func TestTimeoutsAndConnCap(t *testing.T) {
+	s, _ := newTestServer(t, func(c *Config) { c.ReadHeaderTimeout = 100 * time.Millisecond; c.MaxConns = 1 })
+	base, _ := startServer(t, s)
+	addr := strings.TrimPrefix(base, "http://")
+
+	slow, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
+	if _, err := slow.Write([]byte("POST /v1/validate HTTP/1.1\r\nHost: x\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	// The only connection slot is taken: another client waits.
+	quick := &http.Client{Timeout: 50 * time.Millisecond, Transport: &http.Transport{}}
+	if _, err := quick.Get(base + "/healthz"); err == nil {
+		t.Error("a second connection was served beyond MaxConns")
+	}
+	// The slow client is cut after ReadHeaderTimeout...
+	_ = slow.SetReadDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	if _, err := io.ReadAll(slow); err != nil {
+		t.Fatalf("slow client: %v", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Fatalf("slow client cut after %v", d)
+	}
+	// ...which frees the slot.
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{}}
+	resp, err := client.Get(base + "/healthz")
+	if err != nil {
+		t.Fatalf("after the slow client: %v", err)
+	}
+	resp.Body.Close()
+	client.CloseIdleConnections()
+}

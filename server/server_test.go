@@ -660,3 +660,23 @@ func TestBatchSlowClientHoldsNoSlot(t *testing.T) {
 		t.Fatalf("batch: %d %s", rec.Code, rec.Body)
 	}
 }
+
+// TestBatchLongLine: a line above the line limit (twice the body limit
+// plus 64 KiB) gets a 413 error object without being kept, and the lines
+// after it go on.
+func TestBatchLongLine(t *testing.T) {
+	s, _ := newTestServer(t, func(c *Config) { c.MaxBodyBytes = 100 })
+	in := `{"id":"long","message":"` + strings.Repeat("x", 200<<10) + `"}` + "\n" +
+		`{"id":"next","message":` + jsonString(validMsg) + "}"
+	rec := do(t, s, "POST", "/v1/validate/batch", "application/x-ndjson", strings.NewReader(in))
+	lines := strings.Split(strings.TrimSpace(rec.Body.String()), "\n")
+	if rec.Code != 200 || len(lines) != 2 {
+		t.Fatalf("status %d, %d lines: %s", rec.Code, len(lines), rec.Body)
+	}
+	if !strings.Contains(lines[0], `"index":1,"error":{"status":413`) || !strings.Contains(lines[0], "longer than") {
+		t.Errorf("line 1: %s", lines[0])
+	}
+	if !strings.Contains(lines[1], `"id":"next","index":2,"valid":true`) {
+		t.Errorf("line 2: %s", lines[1])
+	}
+}

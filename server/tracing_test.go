@@ -1,8 +1,10 @@
 package server
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
@@ -56,4 +58,15 @@ func TestTracingOffWithoutEnv(t *testing.T) {
 	if err != nil || tp != nil || shutdown == nil {
 		t.Fatalf("tp %v, err %v", tp, err)
 	}
+}
+
+func TestTracingOnWithEnv(t *testing.T) {
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1")
+	tp, shutdown, err := TracerProviderFromEnv(t.Context())
+	if err != nil || tp == nil {
+		t.Fatalf("tp %v, err %v", tp, err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	_ = shutdown(ctx) // nothing listens there; only the call matters
 }
