@@ -212,6 +212,13 @@ type Report struct {
 	Process *ProcStats `json:"process,omitempty"`
 	// Gate is the latency gate's verdict, when one was set.
 	Gate *Gate `json:"gate,omitempty"`
+	// HarnessCPU is the CPU time this process used from the end of the
+	// warm-up to the end of the run, and HarnessCPUPerRequest that per
+	// measured request: what the harness took from the machine's cores
+	// (with --inproc and --noop-server, the engine's or the no-op server's
+	// time too). Zero when /proc cannot be read.
+	HarnessCPU           Seconds `json:"harness_cpu_s"`
+	HarnessCPUPerRequest Millis  `json:"harness_cpu_per_request_ms"`
 	// Overhead, when measured, is the harness's own latency against a no-op
 	// endpoint at the same rate.
 	Overhead *Summary `json:"overhead,omitempty"`
@@ -265,6 +272,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	if r.Overhead != nil {
 		row("harness overhead (no-op)", *r.Overhead)
+	}
+	if r.HarnessCPU > 0 {
+		fmt.Fprintf(&b, "\nharness: CPU %.2fs (%s per request) in this process\n", r.HarnessCPU.D().Seconds(), r.HarnessCPUPerRequest)
 	}
 	if p := r.Process; p != nil {
 		fmt.Fprintf(&b, "\nserver pid %d: peak RSS %.1f MiB (now %.1f MiB), CPU %.2fs (%s per request), goroutines %d, GC %d cycles, pause total %s, max %s\n",

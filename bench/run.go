@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -139,18 +140,20 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	var sent atomic.Int64
 	measureHook := make(chan struct{})
+	var cpu0 float64
+	cpuErr := errors.New("not read")
 	go func() {
 		defer close(measureHook)
-		if cfg.MeasureStart == nil {
-			return
-		}
 		t := time.NewTimer(time.Until(start.Add(warmEnd)))
 		defer t.Stop()
 		select {
 		case <-t.C:
 		case <-runCtx.Done():
 		}
-		cfg.MeasureStart()
+		cpu0, cpuErr = cpuSeconds(os.Getpid())
+		if cfg.MeasureStart != nil {
+			cfg.MeasureStart()
+		}
 	}()
 	go func() { // the pacer
 		defer close(jobs)
@@ -223,8 +226,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	close(stopProgress)
 	<-progressDone
 	<-measureHook
+	cpu1, err := cpuSeconds(os.Getpid())
 
 	rep := rec.report(cfg)
+	if err == nil && cpuErr == nil {
+		rep.HarnessCPU = Seconds((cpu1 - cpu0) * 1e9)
+		if rep.Completed > 0 {
+			rep.HarnessCPUPerRequest = Millis(float64(rep.HarnessCPU) / float64(rep.Completed))
+		}
+	}
 	rep.Target = cfg.Target.Name()
 	rep.Started = start.Add(warmEnd).UTC()
 	rep.Scheduled = total - warmN
