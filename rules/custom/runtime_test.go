@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/swiftval/swiftval/engine"
 )
@@ -384,5 +385,31 @@ rules:
 	rep = validate(e, fakeMsg("debtor.name", "abc"))
 	if rep.Valid || len(rep.Findings) != 1 || rep.Findings[0].Code != engine.CodeRuleFailed || rep.Findings[0].Severity != engine.Error || rep.Findings[0].RuleSet != "soft@2" {
 		t.Fatalf("run-time failure: %+v", rep.Findings)
+	}
+}
+
+// TestViewCacheRecycledMessage: a format that recycles its messages hands
+// the same *engine.Message to the next validation; the cached view of the
+// previous validation must not be returned for it.
+func TestViewCacheRecycledMessage(t *testing.T) {
+	v1, _ := ViewFromMap(map[string]string{"creditor.country": "IR"})
+	v2, _ := ViewFromMap(map[string]string{"creditor.country": "FR"})
+	raw := []byte("same buffer")
+	m := &engine.Message{Format: "mt", Type: "MT103", Body: testBody{v1}, Raw: raw, Deadline: time.Unix(0, 1000)}
+	if got := ViewOf(m); got != v1 || ViewOf(m) != v1 {
+		t.Fatal("first validation: view not built or not cached")
+	}
+	// The format recycles m for the next validation, same buffer; pick a
+	// later deadline that falls in the same cache slot.
+	next := *m
+	for d := int64(1001); ; d++ {
+		next.Deadline = time.Unix(0, d)
+		if slotOf(&next) == slotOf(m) {
+			break
+		}
+	}
+	*m = engine.Message{Format: "mt", Type: "MT103", Body: testBody{v2}, Raw: raw, Deadline: next.Deadline}
+	if got := ViewOf(m); got != v2 {
+		t.Fatalf("recycled message got the previous validation's view (country %q)", got.Transactions[0].Creditor.Country)
 	}
 }

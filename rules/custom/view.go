@@ -3,6 +3,8 @@ package custom
 import (
 	"sync"
 	"sync/atomic"
+	"time"
+	"unsafe"
 	"weak"
 
 	"cel.dev/cel-go/common/types/ref"
@@ -174,13 +176,26 @@ func BuildView(m *engine.Message) *View {
 // viewSlots is the size of the per-message view cache. One validation
 // holds one slot while its user rules run; 256 slots keep collisions
 // between concurrent validations rare even with hundreds of goroutines, and
-// a collision only costs a rebuild, never a wrong view (the slot checks the
-// message's identity).
+// a collision only costs a rebuild.
 const viewSlots = 256
 
+// viewEntry identifies the validation a view was built for. Formats recycle
+// their messages (engine.Releaser), so the same *engine.Message is reused
+// by later validations: the message pointer alone is not enough. The
+// deadline (the validation's start on the engine's nanosecond monotonic
+// clock plus its budget) differs between two validations of one pooled
+// message, which run one after the other; the input's address and length
+// are compared as well.
 type viewEntry struct {
-	msg  weak.Pointer[engine.Message]
-	view *View
+	msg      weak.Pointer[engine.Message]
+	deadline time.Time
+	raw      *byte
+	n        int
+	view     *View
+}
+
+func (e *viewEntry) is(m *engine.Message, wp weak.Pointer[engine.Message]) bool {
+	return e.msg == wp && e.deadline == m.Deadline && e.raw == unsafe.SliceData(m.Raw) && e.n == len(m.Raw)
 }
 
 var viewCache [viewSlots]atomic.Pointer[viewEntry]
@@ -188,16 +203,18 @@ var viewCache [viewSlots]atomic.Pointer[viewEntry]
 // ViewOf returns the View of m, building it on first use in this
 // validation and returning the same View to every later caller (CEL rules
 // and Go rules alike); nil when no adapter applies. Callers must treat the
-// View as read-only. The cache holds views through weak message pointers,
-// so it never keeps a message alive and never confuses two messages.
+// View as read-only and use it only during the validation. The cache holds
+// messages through weak pointers, so it never keeps a message alive; a
+// cached View keeps the input it points into alive until its slot is
+// reused.
 func ViewOf(m *engine.Message) *View {
 	wp := weak.Make(m)
 	slot := &viewCache[slotOf(m)]
-	if e := slot.Load(); e != nil && e.msg == wp {
+	if e := slot.Load(); e != nil && e.is(m, wp) {
 		return e.view
 	}
 	v := BuildView(m)
-	slot.Store(&viewEntry{msg: wp, view: v})
+	slot.Store(&viewEntry{msg: wp, deadline: m.Deadline, raw: unsafe.SliceData(m.Raw), n: len(m.Raw), view: v})
 	return v
 }
 
