@@ -11,6 +11,7 @@ type fieldSpec struct {
 	slash    bool   // T26: must not start or end with '/' nor contain "//"
 	numbered byte   // > 0: NameAndAddress lines are "1!n/33x", numbers 1..numbered ascending (T56)
 	pat      *Pattern
+	post     bool // postCheck has something to check: slash, numbered or a component with a semKind
 }
 
 // Party-field notations. The account/party-identifier line and its line
@@ -128,6 +129,10 @@ func init() {
 	for i := range fieldSpecs {
 		s := &fieldSpecs[i]
 		s.pat = MustCompile(s.notation, strings.Split(s.names, ",")...)
+		s.post = s.slash || s.numbered > 0
+		for _, c := range s.pat.comps {
+			s.post = s.post || c.kind != semNone
+		}
 		num, opt := tagKey(s.tag)
 		if num < 0 || specIndex[num][opt] != nil {
 			panic("mt: bad or duplicate field spec " + s.tag)

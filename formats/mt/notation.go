@@ -28,9 +28,14 @@ const (
 	numSets
 )
 
-var setTable [numSets][256]bool
+// setTable is filled by a variable initializer rather than an init
+// function so that it is ready when the init functions of other files
+// (fields.go compiles the field formats) run: package variables are
+// initialised before any init function.
+var setTable = buildSetTable()
 
-func init() {
+func buildSetTable() [numSets][256]bool {
+	var setTable [numSets][256]bool
 	add := func(s charset, chars string) {
 		for i := 0; i < len(chars); i++ {
 			setTable[s][chars[i]] = true
@@ -49,6 +54,7 @@ func init() {
 	add(setZ, upper+lower+digits+"/-?:().,'+ =!\"%&*<>;{@#_\r\n")
 	add(setD, digits+",")
 	add(setE, " ")
+	return setTable
 }
 
 func setOf(c byte) (charset, bool) {
@@ -108,6 +114,70 @@ type node struct {
 	lines int // > 0: up to lines lines of up to max characters
 	comp  int // component index (kComp, kBIC)
 	sub   []node
+	// kOpt: the bytes a match of sub can start with (a superset) and
+	// whether sub can match nothing; see firstSet.
+	first    byteSet
+	nullable bool
+}
+
+// byteSet is a set of bytes.
+type byteSet [4]uint64
+
+func (b *byteSet) add(c byte)      { b[c>>6] |= 1 << (c & 63) }
+func (b *byteSet) has(c byte) bool { return b[c>>6]&(1<<(c&63)) != 0 }
+func (b *byteSet) union(o *byteSet) {
+	b[0], b[1], b[2], b[3] = b[0]|o[0], b[1]|o[1], b[2]|o[2], b[3]|o[3]
+}
+func (b *byteSet) addSet(t *[256]bool) {
+	for c := range t {
+		if t[c] {
+			b.add(byte(c))
+		}
+	}
+}
+
+// firstSet returns the bytes a match of nodes can start with (a superset:
+// every node but kOpt consumes at least one byte, and a match of it starts
+// with one of these) and whether nodes can match the empty string. It
+// fills first and nullable of the kOpt nodes on the way.
+func firstSet(nodes []node) (byteSet, bool) {
+	var set byteSet
+	for k := range nodes {
+		n := &nodes[k]
+		switch n.kind {
+		case kOpt:
+			n.first, n.nullable = firstSet(n.sub)
+			set.union(&n.first)
+			continue
+		case kLit:
+			set.add(n.lit[0])
+		case kNL:
+			set.add('\n')
+			set.add('\r')
+		case kBIC:
+			for c := byte('A'); c <= 'Z'; c++ {
+				set.add(c)
+			}
+		case kComp:
+			var t byteSet
+			t.addSet(&setTable[n.set])
+			if n.lines > 0 || n.set != setZ {
+				// Only z takes line breaks, and never as the first
+				// character of a line of a multi-line component.
+				t[0] &^= 1<<'\n' | 1<<'\r'
+			}
+			set.union(&t)
+		}
+		// Continue past the first node that consumes input only to fill
+		// the kOpt nodes after it.
+		for j := k + 1; j < len(nodes); j++ {
+			if nodes[j].kind == kOpt {
+				nodes[j].first, nodes[j].nullable = firstSet(nodes[j].sub)
+			}
+		}
+		return set, false
+	}
+	return set, true
 }
 
 // Pattern is a compiled SWIFT field format ("6!n3!a15d", "[/1!a][/34x]$<BIC>",
@@ -204,6 +274,7 @@ func Compile(notation string, names ...string) (*Pattern, error) {
 		}
 		c.comps[i].kind = kindOf(c.comps[i].name)
 	}
+	firstSet(nodes)
 	return &Pattern{Notation: notation, nodes: nodes, ncomp: len(c.comps), comps: c.comps, linear: isLinear(nodes)}, nil
 }
 
@@ -591,22 +662,25 @@ func clearCaps(mt *matcher, nodes []node) {
 	}
 }
 
+// failOutcome is firstPath's outcome on a failure: no way through when no
+// choice was made on the way.
+func failOutcome(chose bool) int {
+	if chose {
+		return fpUnknown
+	}
+	return fpNone
+}
+
 // firstPath follows the first path through nodes from pos; see matchFirst.
 func (mt *matcher) firstPath(nodes []node, pos int) (int, int) {
 	v := mt.v
 	chose := false // a choice with untried alternatives was made
-	fail := func() (int, int) {
-		if chose {
-			return pos, fpUnknown
-		}
-		return pos, fpNone
-	}
 	for k := range nodes {
 		n := &nodes[k]
 		switch n.kind {
 		case kLit:
 			if len(v)-pos < len(n.lit) || v[pos:pos+len(n.lit)] != n.lit {
-				return fail()
+				return pos, failOutcome(chose)
 			}
 			pos += len(n.lit)
 		case kNL:
@@ -615,9 +689,14 @@ func (mt *matcher) firstPath(nodes []node, pos int) (int, int) {
 			} else if pos+1 < len(v) && v[pos] == '\r' && v[pos+1] == '\n' {
 				pos += 2
 			} else {
-				return fail()
+				return pos, failOutcome(chose)
 			}
 		case kOpt:
+			if !n.nullable && (pos >= len(v) || !n.first.has(v[pos])) {
+				// No match of sub starts here: firstPath(sub) would
+				// report fpNone without capturing anything.
+				continue
+			}
 			np, r := mt.firstPath(n.sub, pos)
 			switch r {
 			case fpOK:
@@ -632,7 +711,7 @@ func (mt *matcher) firstPath(nodes []node, pos int) (int, int) {
 			}
 		case kBIC:
 			if len(v)-pos < 8 || !isBIC(v[pos:pos+8]) {
-				return fail()
+				return pos, failOutcome(chose)
 			}
 			l := 8
 			if len(v)-pos >= 11 && allUC(v[pos+8:pos+11]) {
@@ -665,7 +744,7 @@ func (mt *matcher) firstPath(nodes []node, pos int) (int, int) {
 					}
 				}
 				if cnt == 0 {
-					return fail()
+					return pos, failOutcome(chose)
 				}
 				if cnt > 1 {
 					chose = true
@@ -682,7 +761,7 @@ func (mt *matcher) firstPath(nodes []node, pos int) (int, int) {
 				l++
 			}
 			if l < n.min {
-				return fail()
+				return pos, failOutcome(chose)
 			}
 			j := l
 			if lit := nextLit(nodes, k+1); lit != "" {

@@ -3,6 +3,7 @@ package mt
 import (
 	"errors"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -180,4 +181,20 @@ func TestFirstPathAgrees(t *testing.T) {
 		}
 	}
 	t.Logf("%d values, %d formats matched on the first path", len(values), len(matched))
+}
+
+// TestFieldFormatsCompiledWithSets checks that the built-in formats were
+// compiled with the character sets in place (package initialisation
+// order): compiling them again now gives the same linearity and first sets.
+func TestFieldFormatsCompiledWithSets(t *testing.T) {
+	for i := range fieldSpecs {
+		s := &fieldSpecs[i]
+		p := MustCompile(s.notation)
+		if p.linear != s.pat.linear || !reflect.DeepEqual(p.nodes, s.pat.nodes) {
+			t.Errorf("%s %s: compiled differently at init", s.tag, s.notation)
+		}
+	}
+	if !specFor("61").pat.nodes[1].first.has('0') {
+		t.Error("first set of 61's entry date is empty")
+	}
 }

@@ -477,8 +477,8 @@ func (p *parser) block4(open, body int) int {
 	}
 	// Find the end: a line break followed by "-}".
 	end, next := -1, -1
-	if k := strings.Index(s[body:], "\n-}"); k >= 0 {
-		end, next = body+k, body+k+3
+	if k := indexTerminator(s, body); k >= 0 {
+		end, next = k, k+3
 	}
 	if end < 0 {
 		// Not terminated: fall back to the first "-}" or the end of input.
@@ -499,6 +499,23 @@ func (p *parser) block4(open, body int) int {
 	}
 	p.tokenize(body, end)
 	return next
+}
+
+// indexTerminator returns the offset of the first "\n-}" at or after from,
+// or -1. It looks for the rare '-' rather than for every line break, which
+// strings.Index would stop at.
+func indexTerminator(s string, from int) int {
+	for i := from + 1; i+1 < len(s); i++ {
+		j := strings.IndexByte(s[i:len(s)-1], '-')
+		if j < 0 {
+			return -1
+		}
+		i += j
+		if s[i+1] == '}' && s[i-1] == '\n' {
+			return i - 1
+		}
+	}
+	return -1
 }
 
 // tokenize splits the text s[from:to] into fields. Each line that starts

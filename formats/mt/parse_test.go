@@ -226,3 +226,22 @@ func TestParseIntoReuse(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexTerminator checks indexTerminator against the plain search.
+func TestIndexTerminator(t *testing.T) {
+	ref := func(s string, from int) int {
+		for k := from; k+2 < len(s); k++ {
+			if s[k] == '\n' && s[k+1] == '-' && s[k+2] == '}' {
+				return k
+			}
+		}
+		return -1
+	}
+	for _, s := range []string{"", "-", "-}", "\n-}", "\n-", "x\n-}", "-}\n-}", "a-b\n-x\n-}", "\n--}\n-}", "\r\n:20:A-B\r\n-}{5:}", "\n-}\n-}", "--}", "\n\n-}-}"} {
+		for from := 0; from <= len(s); from++ {
+			if got, want := indexTerminator(s, from), ref(s, from); got != want {
+				t.Errorf("indexTerminator(%q, %d) = %d, want %d", s, from, got, want)
+			}
+		}
+	}
+}

@@ -56,20 +56,19 @@ func (m *Message) checkSyntax(p *parser) {
 			buf = make([]Component, 0, len(buf)+compsNeeded(m.Fields[i:]))
 		}
 		start := len(buf)
-		sem := false
-		for c := 0; c < s.pat.ncomp; c++ {
-			sp := mt.caps[c]
-			if sp.lo < 0 {
-				continue
+		buf = buf[:start+s.pat.ncomp]
+		w := start
+		for c, sp := range mt.caps[:s.pat.ncomp] {
+			if sp.lo >= 0 {
+				buf[w] = Component{Name: s.pat.comps[c].name, Value: f.Value[sp.lo:sp.hi], Offset: int(sp.lo)}
+				w++
 			}
-			ci := &s.pat.comps[c]
-			sem = sem || ci.kind != semNone
-			buf = append(buf, Component{Name: ci.name, Value: f.Value[sp.lo:sp.hi], Offset: int(sp.lo)})
 		}
+		buf = buf[:w]
 		m.compBuf = buf
-		f.Components = buf[start:len(buf):len(buf)]
-		if sem || s.slash || s.numbered > 0 {
-			p.postCheck(f, s)
+		f.Components = buf[start:w:w]
+		if s.post {
+			p.postCheck(f, s, &mt)
 		}
 	}
 }
@@ -125,7 +124,11 @@ func validMark61(s string) bool {
 // meaning: dates (T50), times (T38), time offsets (T16), signs (T15),
 // currencies (T52), amounts (T40, T43), debit/credit marks (T51), and the
 // slash rule of references (T26).
-func (p *parser) postCheck(f *Field, s *fieldSpec) {
+//
+// mt holds the captures the components of f were built from, in the same
+// order, so the kind of each comes from the pattern rather than from its
+// name.
+func (p *parser) postCheck(f *Field, s *fieldSpec, mt *matcher) {
 	if s.slash {
 		v := f.Value
 		if len(v) > 0 && (v[0] == '/' || v[len(v)-1] == '/' || containsSlashSlash(v)) {
@@ -135,10 +138,17 @@ func (p *parser) postCheck(f *Field, s *fieldSpec) {
 	if s.numbered > 0 {
 		p.checkNumbered(f, s.numbered)
 	}
-	for i := range f.Components {
+	i := 0
+	for k, sp := range mt.caps[:s.pat.ncomp] {
+		if sp.lo < 0 {
+			continue
+		}
 		c := &f.Components[i]
-		if code, bad := semCheck(kindOf(c.Name), f.Tag, c.Value); bad != "" {
-			p.err(code, f.locAt(c.Offset), "field "+f.Tag+": "+c.Name+" "+engine.Echo(c.Value)+" "+bad)
+		i++
+		if kind := s.pat.comps[k].kind; kind != semNone {
+			if code, bad := semCheck(kind, f.Tag, c.Value); bad != "" {
+				p.err(code, f.locAt(c.Offset), "field "+f.Tag+": "+c.Name+" "+engine.Echo(c.Value)+" "+bad)
+			}
 		}
 	}
 }
