@@ -31,6 +31,7 @@ const (
 // benchConfig holds the flags of the bench command.
 type benchConfig struct {
 	url, corpus, mix, html, spawnArgs string
+	client                            string
 	inproc, noop, spawn, jsonOut      bool
 	quiet, allowRemote, overhead      bool
 	ramp                              bool
@@ -63,6 +64,7 @@ func Main(args []string, stdout, stderr io.Writer, newEngine func() *engine.Engi
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "measured duration (per step with --ramp)")
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "warm-up before measuring (per step with --ramp)")
 	fs.IntVar(&c.connections, "connections", 32, "connections (requests in flight at most)")
+	fs.StringVar(&c.client, "client", "raw", "HTTP client: raw (a minimal HTTP/1.1 client, a fraction of net/http's CPU; http:// only) or std (net/http)")
 	fs.DurationVar(&c.timeout, "timeout", 5*time.Second, "how long to wait for each response's header")
 	fs.StringVar(&c.corpus, "corpus", "", "directory of messages to send (default: the built-in mix "+strings.Join(sampleNames(), ", ")+")")
 	fs.StringVar(&c.mix, "mix", "", "sample weights, e.g. mt103=5,pacs008=2 (default: equal weights)")
@@ -116,6 +118,9 @@ Flags:`)
 	if c.url != "" && !c.allowRemote && !IsLoopback(c.url) {
 		return fail("%s is not a loopback address (add --allow-remote to load it anyway)", c.url)
 	}
+	if c.client != "raw" && c.client != "std" {
+		return fail("--client must be raw or std, not %q", c.client)
+	}
 	if c.pid != 0 && (c.url == "" || c.pid < 0) {
 		return fail("--pid goes with --url and must be positive")
 	}
@@ -159,7 +164,7 @@ Flags:`)
 			return fail("%v", err)
 		}
 		defer closeFn()
-		if base.Target, err = NewHTTPTarget(url, c.connections, c.timeout); err != nil {
+		if base.Target, err = newTarget(c.client, url, c.connections, c.timeout); err != nil {
 			return fail("%v", err)
 		}
 	case c.spawn:
@@ -173,11 +178,11 @@ Flags:`)
 		}
 		defer srv.Stop()
 		proc = srv.Proc
-		if base.Target, err = NewHTTPTarget(srv.URL, c.connections, c.timeout); err != nil {
+		if base.Target, err = newTarget(c.client, srv.URL, c.connections, c.timeout); err != nil {
 			return fail("%v", err)
 		}
 	default:
-		if base.Target, err = NewHTTPTarget(c.url, c.connections, c.timeout); err != nil {
+		if base.Target, err = newTarget(c.client, c.url, c.connections, c.timeout); err != nil {
 			return fail("%v", err)
 		}
 		if c.pid > 0 {
@@ -191,7 +196,7 @@ Flags:`)
 
 	var overhead *Summary
 	if c.overhead {
-		if overhead, err = measureOverhead(ctx, base, c.timeout); err != nil {
+		if overhead, err = measureOverhead(ctx, base, c.client, c.timeout); err != nil {
 			return fail("overhead: %v", err)
 		}
 	}
@@ -288,13 +293,13 @@ func startNoop() (url string, closeFn func(), err error) {
 }
 
 // measureOverhead runs base's load against a no-op endpoint.
-func measureOverhead(ctx context.Context, base Config, timeout time.Duration) (*Summary, error) {
+func measureOverhead(ctx context.Context, base Config, client string, timeout time.Duration) (*Summary, error) {
 	url, closeFn, err := startNoop()
 	if err != nil {
 		return nil, err
 	}
 	defer closeFn()
-	t, err := NewHTTPTarget(url, base.Connections, timeout)
+	t, err := newTarget(client, url, base.Connections, timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -331,4 +336,12 @@ func baseURL(rawURL string) string {
 		return rawURL
 	}
 	return u.Scheme + "://" + u.Host
+}
+
+// newTarget returns the HTTP target of the client named by --client.
+func newTarget(client, url string, connections int, timeout time.Duration) (Target, error) {
+	if client == "raw" {
+		return NewRawTarget(url, timeout)
+	}
+	return NewHTTPTarget(url, connections, timeout)
 }
