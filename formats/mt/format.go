@@ -295,11 +295,36 @@ func (m *Message) resolveType(p *parser) {
 // Block 3 tags in SWIFT's fixed order (PW-M SwiftBlock3Builder.java).
 var userOrder = [...]string{"103", "113", "108", "119", "423", "106", "424", "111", "121", "115", "165", "433", "434"}
 
+// userRank returns the index of tag in userOrder, or -1 (a switch rather
+// than a loop of string comparisons; TestUserRank keeps the two in step).
 func userRank(tag string) int {
-	for i, t := range userOrder {
-		if t == tag {
-			return i
-		}
+	switch tag {
+	case "103":
+		return 0
+	case "113":
+		return 1
+	case "108":
+		return 2
+	case "119":
+		return 3
+	case "423":
+		return 4
+	case "106":
+		return 5
+	case "424":
+		return 6
+	case "111":
+		return 7
+	case "121":
+		return 8
+	case "115":
+		return 9
+	case "165":
+		return 10
+	case "433":
+		return 11
+	case "434":
+		return 12
 	}
 	return -1
 }
@@ -382,28 +407,23 @@ func (p *parser) checkUser() {
 
 // isUETR checks xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx, lower-case hex.
 func isUETR(v string) bool {
-	if len(v) != 36 {
+	if len(v) != 36 || v[8] != '-' || v[13] != '-' || v[18] != '-' || v[23] != '-' || v[14] != '4' {
 		return false
 	}
-	for i := 0; i < 36; i++ {
-		c := v[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		case 14:
-			if c != '4' {
-				return false
-			}
-		case 19:
-			if c != '8' && c != '9' && c != 'a' && c != 'b' {
-				return false
-			}
-		default:
-			if !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f') {
-				return false
-			}
+	if c := v[19]; c != '8' && c != '9' && c != 'a' && c != 'b' {
+		return false
+	}
+	return lowerHex(v[:8]) && lowerHex(v[9:13]) && lowerHex(v[15:18]) && lowerHex(v[20:23]) && lowerHex(v[24:])
+}
+
+// isLowerHex marks 0-9 and a-f.
+var isLowerHex = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true,
+	'a': true, 'b': true, 'c': true, 'd': true, 'e': true, 'f': true}
+
+func lowerHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isLowerHex[s[i]] {
+			return false
 		}
 	}
 	return true

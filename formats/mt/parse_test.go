@@ -245,3 +245,67 @@ func TestIndexTerminator(t *testing.T) {
 		}
 	}
 }
+
+// TestUserRank keeps userRank's switch in step with userOrder.
+func TestUserRank(t *testing.T) {
+	for i, tag := range userOrder {
+		if r := userRank(tag); r != i {
+			t.Errorf("userRank(%s) = %d, want %d", tag, r, i)
+		}
+	}
+	for _, tag := range []string{"", "12", "1030", "999", "CHK"} {
+		if r := userRank(tag); r != -1 {
+			t.Errorf("userRank(%q) = %d", tag, r)
+		}
+	}
+}
+
+// TestIsUETR checks isUETR against the character-by-character definition
+// on every one-character change of a valid UETR.
+func TestIsUETR(t *testing.T) {
+	ref := func(v string) bool {
+		if len(v) != 36 {
+			return false
+		}
+		for i := 0; i < 36; i++ {
+			c := v[i]
+			switch i {
+			case 8, 13, 18, 23:
+				if c != '-' {
+					return false
+				}
+			case 14:
+				if c != '4' {
+					return false
+				}
+			case 19:
+				if c != '8' && c != '9' && c != 'a' && c != 'b' {
+					return false
+				}
+			default:
+				if !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f') {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	const good = "eb6305c9-1f7f-49de-aed0-16487c27b42d"
+	if !isUETR(good) {
+		t.Fatal("valid UETR rejected")
+	}
+	for i := 0; i < len(good); i++ {
+		for c := 0; c < 256; c++ {
+			v := good[:i] + string(rune(0)) + good[i+1:]
+			v = v[:i] + string([]byte{byte(c)}) + v[i+1:]
+			if got, want := isUETR(v), ref(v); got != want {
+				t.Fatalf("isUETR(%q) = %v, want %v", v, got, want)
+			}
+		}
+	}
+	for _, v := range []string{"", good[:35], good + "0", "EB6305C9-1F7F-49DE-AED0-16487C27B42D"} {
+		if isUETR(v) != ref(v) {
+			t.Errorf("isUETR(%q) differs", v)
+		}
+	}
+}
