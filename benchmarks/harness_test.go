@@ -10,25 +10,37 @@ import (
 )
 
 // BenchmarkHarnessHTTP measures one request of the load harness's HTTP
-// worker against bench.NoopHandler over loopback, closed loop: the client
-// and the no-op server share this process, so time and allocations are
-// both sides' (net/http's server allocates about 10 per request itself).
-// It is the per-request cost the harness adds on top of a real server.
+// workers (raw: its own HTTP/1.1 client, the default; std: net/http's)
+// against bench.NoopHandler over loopback, closed loop. The client and the
+// no-op server share this process, so time and allocations are both sides'
+// (net/http's server allocates about 10 a request itself): the per-request
+// cost the harness adds on top of a real server is below these figures.
 func BenchmarkHarnessHTTP(b *testing.B) {
 	srv := httptest.NewServer(bench.NoopHandler())
 	defer srv.Close()
-	tg, err := bench.NewHTTPTarget(srv.URL, 1, 5*time.Second)
-	if err != nil {
-		b.Fatal(err)
+	targets := []struct {
+		name string
+		make func() (bench.Target, error)
+	}{
+		{"raw", func() (bench.Target, error) { return bench.NewRawTarget(srv.URL, 5*time.Second) }},
+		{"std", func() (bench.Target, error) { return bench.NewHTTPTarget(srv.URL, 1, 5*time.Second) }},
 	}
-	defer tg.Close()
-	w := tg.NewWorker()
-	s := &bench.BuiltinSamples()[0]
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		if o := w.Do(ctx, s); o.Err != "" {
-			b.Fatal(o.Err)
-		}
+	for _, tc := range targets {
+		b.Run(tc.name, func(b *testing.B) {
+			tg, err := tc.make()
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer tg.Close()
+			w := tg.NewWorker()
+			s := &bench.BuiltinSamples()[0]
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				if o := w.Do(ctx, s); o.Err != "" {
+					b.Fatal(o.Err)
+				}
+			}
+		})
 	}
 }
