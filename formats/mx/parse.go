@@ -141,8 +141,14 @@ func (p *parser) Violation(v *xsd.Violation) {
 func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 	p := f.pool.Get().(*parser)
 	defer func() {
+		// Drop every reference to the input: a pooled parser must not keep
+		// payment data alive (or reachable) after the call.
 		p.f = nil
 		p.path = p.path[:0]
+		p.sc.Wipe()
+		p.sess.Release()
+		clear(p.names[:])
+		clear(p.hdr.text[:cap(p.hdr.text)])
 		f.pool.Put(p)
 	}()
 	p.f, p.errs, p.part = fs, 0, partNone

@@ -242,6 +242,16 @@ func NewScanner(data []byte, lim Limits) *Scanner {
 	return s
 }
 
+// Wipe drops every reference to the input and zeroes the scanner's
+// buffers (kept for reuse), so a pooled scanner keeps no payment data.
+func (s *Scanner) Wipe() {
+	s.Reset(nil)
+	clear(s.buf[:cap(s.buf)])
+	clear(s.attrs[:cap(s.attrs)])
+	clear(s.ns[:cap(s.ns)])
+	s.tok = Token{}
+}
+
 // Reset makes s scan data from the start, keeping its buffers.
 func (s *Scanner) Reset(data []byte) {
 	s.data, s.pos, s.line, s.lpos, s.err = data, 0, 1, 0, nil

@@ -174,3 +174,16 @@ func TestCheckChars(t *testing.T) {
 		t.Error("valid input refused")
 	}
 }
+
+func TestWipe(t *testing.T) {
+	s := NewScanner([]byte(`<a x="s&amp;cret">s&amp;cret</a>`), Limits{})
+	for {
+		if _, err := s.Next(); err != nil {
+			break
+		}
+	}
+	s.Wipe()
+	if s.Input() != nil || strings.Contains(string(s.buf[:cap(s.buf)]), "cret") {
+		t.Error("input still reachable after Wipe")
+	}
+}

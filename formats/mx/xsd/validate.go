@@ -106,6 +106,15 @@ type Session struct {
 	errs      int
 }
 
+// Release drops the session's references to the input and the reporter
+// (its buffers are kept for reuse). Call it before pooling a Session.
+func (s *Session) Release() {
+	s.sc, s.rep, s.nsSeen = nil, nil, nil
+	clear(s.text[:cap(s.text)])
+	s.text = s.text[:0]
+	clear(s.scratch[:cap(s.scratch)])
+}
+
 // Errors returns the number of violations reported so far.
 func (s *Session) Errors() int { return s.errs }
 
