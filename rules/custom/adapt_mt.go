@@ -96,26 +96,54 @@ func mtCustomerTx(v *View, m *mt.Message, fi func(string) *mt.Field) Transaction
 
 func mtFITx(v *View, m *mt.Message) Transaction {
 	t := Transaction{UETR: m.UETR(), InstructionID: v.ID, TransactionID: v.ID, InstructingAgent: Agent{BIC: v.Sender}, InstructedAgent: Agent{BIC: v.Receiver}}
-	if f := m.Field("21"); f != nil {
+	// Cover payments repeat 52a, 56a, 57a in sequence B: read sequence A.
+	fa := func(tag string) *mt.Field { return seqField(m, tag, "A") }
+	if f := fa("21"); f != nil {
 		t.EndToEndID = f.Value
 	}
-	mtAmountDate(&t, m.Field)
-	if f := m.Field("52a"); f != nil {
+	mtAmountDate(&t, fa)
+	if seqs := m.Sequences("B"); len(seqs) > 0 && strings.HasSuffix(v.Type, "COV") {
+		b := &seqs[0]
+		u := &t.Underlying
+		u.Present = true
+		if f := b.Field("50a"); f != nil {
+			u.Debtor = mtParty(f)
+		}
+		if f := b.Field("52a"); f != nil {
+			u.Debtor.Agent = mtAgent(f)
+		}
+		if f := b.Field("59a"); f != nil {
+			u.Creditor = mtParty(f)
+		}
+		if f := b.Field("57a"); f != nil {
+			u.Creditor.Agent = mtAgent(f)
+		}
+		if f := b.Field("33B"); f != nil {
+			if d, ok := f.Amount(); ok {
+				u.Instructed.Amount = d
+			}
+			u.Instructed.Currency = f.Currency()
+		}
+		if f := b.Field("70"); f != nil {
+			u.Remittance = joinLines(f)
+		}
+	}
+	if f := fa("52a"); f != nil {
 		a := mtAgent(f)
 		t.Debtor = Party{BIC: a.BIC, Name: a.Name, Account: a.Account}
 	} else {
 		t.Debtor = Party{BIC: v.Sender}
 	}
-	if f := m.Field("58a"); f != nil {
+	if f := fa("58a"); f != nil {
 		a := mtAgent(f)
 		t.Creditor = Party{BIC: a.BIC, Name: a.Name, Account: a.Account}
 	}
-	if f := m.Field("57a"); f != nil {
+	if f := fa("57a"); f != nil {
 		t.Creditor.Agent = mtAgent(f)
 	} else {
 		t.Creditor.Agent = Agent{BIC: v.Receiver}
 	}
-	if f := m.Field("56a"); f != nil {
+	if f := fa("56a"); f != nil {
 		t.Intermediary = mtAgent(f)
 	}
 	return t
@@ -268,4 +296,15 @@ func (s mtSource) Location(tag string) engine.Location {
 		return f.Loc()
 	}
 	return engine.Location{}
+}
+
+// seqField returns the first field with that tag in the named sequence
+// (fields outside any sequence count as sequence A).
+func seqField(m *mt.Message, tag, seq string) *mt.Field {
+	for f := range m.All(tag) {
+		if f.Seq == seq || (seq == "A" && f.Seq == "") {
+			return f
+		}
+	}
+	return nil
 }

@@ -50,3 +50,34 @@ func TestMTView(t *testing.T) {
 		t.Errorf("mt.field(23B) = %q %v", s, ok)
 	}
 }
+
+func TestMTViewCover(t *testing.T) {
+	raw, err := os.ReadFile("../../testdata/rulesets/samples/mt202cov-underlying-ir.fin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f engine.Findings
+	m := mt.NewFormat().Parse(raw, &f)
+	if m == nil || m.Type != "MT202COV" {
+		t.Fatalf("parse: %+v %+v", m, f.List())
+	}
+	v := MTView(m)
+	tx := v.Transactions[0]
+	for _, c := range []struct{ name, got, want string }{
+		{"debtor (52A)", tx.Debtor.BIC, "BARCGB22"},
+		{"creditor (58A)", tx.Creditor.BIC, "DEUTDEFF"},
+		{"creditor agent (receiver)", tx.Creditor.Agent.BIC, "DEUTDEFFXXX"},
+		{"end to end", tx.EndToEndID, "E2EREF1"},
+		{"amount", tx.Settlement.Amount.String(), "1000.00"},
+		{"underlying debtor", tx.Underlying.Debtor.Name, "JOHN SMITH"},
+		{"underlying creditor country", tx.Underlying.Creditor.Country, "IR"},
+		{"underlying instructed", tx.Underlying.Instructed.Amount.String(), "1000.00"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	if !tx.Underlying.Present {
+		t.Error("underlying not present")
+	}
+}

@@ -94,6 +94,22 @@ func MXView(em *engine.Message) *View {
 			if x.Purp != nil {
 				t.Purpose = strings.TrimSpace(x.Purp.Cd.Value)
 			}
+			if c := x.UndrlygCstmrCdtTrf; c != nil {
+				u := &t.Underlying
+				u.Present = true
+				u.Debtor = party135(&c.Dbtr)
+				u.Debtor.Account = account(c.DbtrAcct)
+				u.Debtor.Agent = agent6(&c.DbtrAgt)
+				u.Creditor = party135(&c.Cdtr)
+				u.Creditor.Account = account(c.CdtrAcct)
+				u.Creditor.Agent = agent6(&c.CdtrAgt)
+				if c.InstdAmt != nil {
+					u.Instructed = mxMoney(c.InstdAmt.Value, c.InstdAmt.Ccy)
+				}
+				if c.RmtInf != nil {
+					u.Remittance = joinTexts(c.RmtInf.Ustrd)
+				}
+			}
 		}
 	case tm.Pain001 != nil:
 		d := tm.Pain001

@@ -95,6 +95,11 @@ var viewVars = func() []varDef {
 	v = append(v, agent("instructing_agent", func(t *Transaction) *Agent { return &t.InstructingAgent })...)
 	v = append(v, agent("instructed_agent", func(t *Transaction) *Agent { return &t.InstructedAgent })...)
 	v = append(v, agent("intermediary", func(t *Transaction) *Agent { return &t.Intermediary })...)
+	v = append(v, varDef{"underlying.present", cel.BoolType, func(a *activation) ref.Val { return types.Bool(a.tx.Underlying.Present) }})
+	v = append(v, party("underlying.debtor", func(t *Transaction) *Party { return &t.Underlying.Debtor })...)
+	v = append(v, party("underlying.creditor", func(t *Transaction) *Party { return &t.Underlying.Creditor })...)
+	v = append(v, money("underlying.instructed", func(t *Transaction) *Money { return &t.Underlying.Instructed })...)
+	v = append(v, varDef{"underlying.remittance", cel.StringType, str(func(a *activation) string { return a.tx.Underlying.Remittance })})
 	return v
 }()
 

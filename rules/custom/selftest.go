@@ -290,6 +290,31 @@ func setViewValue(v *View, tx *Transaction, k, val string) error {
 		ok = party(&tx.Debtor, rest)
 	case "creditor":
 		ok = party(&tx.Creditor, rest)
+	case "underlying":
+		u := &tx.Underlying
+		u.Present = true
+		sub, field, _ := strings.Cut(rest, ".")
+		switch sub {
+		case "present":
+			u.Present = val == "true"
+		case "debtor":
+			ok = party(&u.Debtor, field)
+		case "creditor":
+			ok = party(&u.Creditor, field)
+		case "instructed":
+			switch field {
+			case "amount":
+				return dec(&u.Instructed.Amount)
+			case "currency":
+				u.Instructed.Currency = val
+			default:
+				ok = false
+			}
+		case "remittance":
+			u.Remittance = val
+		default:
+			ok = false
+		}
 	case "instructing_agent":
 		ok = agentField(&tx.InstructingAgent, rest, val)
 	case "instructed_agent":

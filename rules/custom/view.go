@@ -73,6 +73,10 @@ type Transaction struct {
 	Remittance string
 	// Purpose is the purpose code (MX Purp/Cd; MT: empty).
 	Purpose string
+	// Underlying is the underlying customer credit transfer of a cover
+	// payment (MT202COV/MT205COV sequence B; pacs.009 COV
+	// UndrlygCstmrCdtTrf); zero otherwise, with Present false.
+	Underlying Underlying
 	// Path is the MX path of the transaction element
 	// ("/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[2]"), used to locate
 	// findings; empty for MT.
@@ -81,6 +85,20 @@ type Transaction struct {
 	// vals caches the CEL values of the view's variables (index of
 	// viewVars), converted on first use and shared by every rule.
 	vals []ref.Val
+}
+
+// Underlying is the customer credit transfer a cover payment covers.
+type Underlying struct {
+	// Present is true for cover payments that carry it.
+	Present bool
+	// Debtor and Creditor are the ordering and beneficiary customers, each
+	// with its agent (MT 50a/52a and 59a/57a of sequence B; MX Dbtr/DbtrAgt
+	// and Cdtr/CdtrAgt of UndrlygCstmrCdtTrf).
+	Debtor, Creditor Party
+	// Instructed is the instructed amount (MT 33B; MX InstdAmt).
+	Instructed Money
+	// Remittance is the remittance information (MT 70; MX RmtInf/Ustrd).
+	Remittance string
 }
 
 // Money is an exact amount with its currency. Amount is a decimal, never a
@@ -237,7 +255,12 @@ func fillDerived(v *View) {
 				a.Country = BICCountry(a.BIC)
 			}
 		}
-		for _, p := range []*Party{&t.Debtor, &t.Creditor} {
+		for _, a := range []*Agent{&t.Underlying.Debtor.Agent, &t.Underlying.Creditor.Agent} {
+			if a.Country == "" && a.BIC != "" {
+				a.Country = BICCountry(a.BIC)
+			}
+		}
+		for _, p := range []*Party{&t.Debtor, &t.Creditor, &t.Underlying.Debtor, &t.Underlying.Creditor} {
 			if p.Country == "" && p.BIC != "" {
 				p.Country = BICCountry(p.BIC)
 			}
