@@ -79,13 +79,13 @@ type part struct {
 
 var xmlnsRE = regexp.MustCompile(`\sxmlns(:[A-Za-z_][\w.\-]*)?\s*=\s*("[^"]*"|'[^']*')`)
 
-// parts finds the AppHdr and Document elements as Parse does (the first
-// depth at which either occurs).
+// parts finds the AppHdr and Document elements as Parse does: the first
+// of each, at any depth, outside each other.
 func parts(raw []byte) ([]part, error) {
 	sc := xmlscan.NewScanner(raw, xmlscan.Limits{})
 	var out []part
 	var anc [][]byte // raw start tags of open ancestors
-	depth := 0
+	seen := map[string]bool{}
 	for {
 		tok, err := sc.Next()
 		if errors.Is(err, io.EOF) {
@@ -97,8 +97,7 @@ func parts(raw []byte) ([]part, error) {
 		switch tok.Kind {
 		case xmlscan.StartElement:
 			l := string(tok.Name.Local)
-			if (l == "AppHdr" || l == "Document") && (depth == 0 || tok.Depth == depth) {
-				depth = tok.Depth
+			if l == "AppHdr" || l == "Document" {
 				var decls []byte
 				for _, a := range anc {
 					for _, m := range xmlnsRE.FindAll(a, -1) {
@@ -107,31 +106,25 @@ func parts(raw []byte) ([]part, error) {
 				}
 				p := part{name: l, ns: string(tok.Name.Space), start: tok.Offset, line: sc.Line(tok.Offset), nsDecls: decls}
 				d := tok.Depth
-				if !tok.SelfClosing {
-					for {
-						t2, err := sc.Next()
-						if err != nil {
-							return out, err
-						}
-						if t2.Kind == xmlscan.EndElement && t2.Depth == d {
-							p.end = t2.End
-							break
-						}
+				for {
+					t2, err := sc.Next()
+					if err != nil {
+						return out, err
 					}
-				} else {
-					sc.Next()
-					p.end = tok.End
+					if t2.Kind == xmlscan.EndElement && t2.Depth == d {
+						p.end = t2.End
+						break
+					}
 				}
-				out = append(out, p)
+				if !seen[l] {
+					seen[l] = true
+					out = append(out, p)
+				}
 				continue
 			}
-			if !tok.SelfClosing {
-				anc = append(anc, raw[tok.Offset:tok.End])
-			}
+			anc = append(anc, raw[tok.Offset:tok.End])
 		case xmlscan.EndElement:
-			if !tok.SelfClosing && len(anc) > 0 && tok.Depth <= len(anc) {
-				anc = anc[:tok.Depth-1]
-			}
+			anc = anc[:len(anc)-1]
 		}
 	}
 }

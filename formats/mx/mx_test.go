@@ -168,6 +168,11 @@ func TestParseFields(t *testing.T) {
 	if h == nil || h.FromBIC != "AAAAGB2LXXX" || h.ToBIC != "BBBBUS33XXX" || h.BizMsgIdr != "SVTEST-0001" || h.MsgDefIdr != "pacs.008.001.08" || h.BizSvc != "swift.cbprplus.02" || h.Type != "head.001.001.02" {
 		t.Errorf("header %+v", h)
 	}
+	raw2, _ := os.ReadFile("../../testdata/mx/schema/valid_pacs008_mixed_depth_envelope.xml")
+	fs.Reset()
+	if em2 := testFormat.Parse(raw2, &fs); em2 == nil || em2.Type != "pacs.008.001.08" || em2.Body.(*Message).AppHdr == nil || em2.Body.(*Message).Envelope != "Hdr" || fs.Len() != 0 {
+		t.Errorf("mixed depths: %+v %v", em2, fs.List())
+	}
 	if !bytes.HasPrefix(raw[m.Doc.Start:], []byte("<pacs:Document")) || !bytes.HasSuffix(raw[:m.Doc.End], []byte("</pacs:Document>")) {
 		t.Errorf("doc span %v", m.Doc)
 	}

@@ -106,7 +106,7 @@ type parser struct {
 	f     *engine.Findings
 	part  int
 	errs  int
-	path  []string // open wrapper elements
+	path  [][]byte // open wrapper elements (local names, in the input)
 	hdr   hdrState
 	names [8][]byte // AppHdr element path, relative to AppHdr
 }
@@ -144,6 +144,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 		// Drop every reference to the input: a pooled parser must not keep
 		// payment data alive (or reachable) after the call.
 		p.f = nil
+		clear(p.path[:cap(p.path)])
 		p.path = p.path[:0]
 		p.sc.Wipe()
 		p.sess.Release()
@@ -159,7 +160,6 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 	m := &Message{Raw: raw}
 	docOK, hdrOK := true, true
 	docSchema, hdrSchema := true, true // whether each part had a schema
-	wrapperDepth := 0                  // depth of AppHdr/Document elements found
 	for {
 		tok, err := p.sc.Next()
 		if err != nil {
@@ -173,7 +173,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 				case p.part != partNone:
 					path = p.sess.Path()
 				case len(p.path) > 0:
-					path = "/" + strings.Join(p.path, "/")
+					path = "/" + string(bytes.Join(p.path, []byte("/")))
 				}
 				fs.SetRule("mx.xml", "")
 				fs.Add(scanCodes[e.Kind], engine.Error, engine.Location{Path: path, Line: e.Line}, "XML: "+e.Msg)
@@ -202,23 +202,18 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 			isHdr := string(local) == "AppHdr"
 			isDoc := string(local) == "Document"
 			if !isHdr && !isDoc {
-				if wrapperDepth > 0 && tok.Depth >= wrapperDepth {
-					// Siblings of AppHdr/Document inside the wrapper, or
-					// children of an unvalidated part: not ours to judge.
-					continue
-				}
-				p.path = append(p.path, string(local))
-				continue
-			}
-			if wrapperDepth == 0 {
-				wrapperDepth = tok.Depth
-			}
-			if tok.Depth != wrapperDepth {
+				// A wrapper element (or a sibling of the parts inside one):
+				// not ours to judge; remembered for the envelope name.
+				p.path = append(p.path, local)
 				continue
 			}
 			if isHdr && m.AppHdr != nil || isDoc && !m.Doc.IsZero() {
 				fs.SetRule("mx.envelope", "")
 				fs.Errorf(CodeDuplicatePart, engine.Location{Path: "/" + string(local), Line: p.sc.Line(tok.Offset)}, "more than one %s element: one message holds at most one AppHdr and one Document", local)
+				if err := p.skip(tok); err != nil {
+					p.scanError(err)
+					return nil
+				}
 				continue
 			}
 			ns := tok.Name.Space
@@ -242,8 +237,8 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 					m.Type = typeOf(m.Namespace)
 				}
 			}
-			if tok.Depth > 1 && len(p.path) > 0 && m.Envelope == "" {
-				m.Envelope = p.path[len(p.path)-1]
+			if len(p.path) > 0 && m.Envelope == "" {
+				m.Envelope = string(p.path[len(p.path)-1])
 			}
 			part := partDoc
 			if isHdr {
@@ -283,11 +278,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 			}
 			// Unvalidated part: skip it (header fields are not read).
 			if err := p.skip(tok); err != nil {
-				var e *xmlscan.Error
-				if errors.As(err, &e) {
-					fs.SetRule("mx.xml", "")
-					fs.Add(scanCodes[e.Kind], engine.Error, engine.Location{Line: e.Line}, "XML: "+e.Msg)
-				}
+				p.scanError(err)
 				return nil
 			}
 			if isHdr {
@@ -296,7 +287,8 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 				m.Doc.End = p.sc.Pos()
 			}
 		case xmlscan.EndElement:
-			if len(p.path) > 0 && (wrapperDepth == 0 || tok.Depth < wrapperDepth) {
+			// Parts consume their own end tags: this closes a wrapper.
+			if len(p.path) > 0 {
 				p.path = p.path[:len(p.path)-1]
 			}
 		}
@@ -342,6 +334,15 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 		}
 	}
 	return em
+}
+
+// scanError reports a well-formedness error met while skipping a subtree.
+func (p *parser) scanError(err error) {
+	var e *xmlscan.Error
+	if errors.As(err, &e) {
+		p.f.SetRule("mx.xml", "")
+		p.f.Add(scanCodes[e.Kind], engine.Error, engine.Location{Line: e.Line}, "XML: "+e.Msg)
+	}
 }
 
 // skip consumes the element just started.
