@@ -11,8 +11,9 @@ import (
 )
 
 // DecimalType is the CEL type of exact amounts: "swiftval.Decimal". Values
-// compare numerically (1000 == 1000.00) with <, <=, >, >=, == and !=,
-// against each other and against ints; decimal("1000.50") makes one.
+// compare numerically with <, <=, >, >= against each other and against
+// ints, and with == and != against each other (1000 == 1000.00);
+// decimal("1000.50") makes one.
 var DecimalType = types.NewOpaqueType("swiftval.Decimal")
 
 // decimalRuntimeType is the runtime type of decimal values: the same name,
