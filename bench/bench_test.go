@@ -472,8 +472,8 @@ func TestRamp(t *testing.T) {
 	}))
 	defer srv.Close()
 	res, err := Ramp(context.Background(), RampConfig{
-		Run:   Config{Target: httpTarget(t, srv.URL, 64), Mix: mustMix(t), Duration: 500 * time.Millisecond, Warmup: 200 * time.Millisecond, Connections: 64, Drain: 2 * time.Second},
-		Start: 20, Step: 780, Max: 1000, P99: 5 * time.Second, MinThroughput: 0.5,
+		Run:   Config{Target: httpTarget(t, srv.URL, 64), Mix: mustMix(t), Duration: 500 * time.Millisecond, Warmup: 200 * time.Millisecond, Connections: 64, Drain: time.Second},
+		Start: 20, Step: 780, Max: 1000, P99: 5 * time.Second, MinThroughput: 0.5, Retries: 1,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -484,8 +484,11 @@ func TestRamp(t *testing.T) {
 	if res.Best != 20 || res.Knee != 800 {
 		t.Errorf("best %.0f knee %.0f, want 20 and 800:\n%s", res.Best, res.Knee, buf.String())
 	}
-	if last := res.Steps[len(res.Steps)-1]; last.Pass || last.Why == "" {
+	if last := res.Steps[len(res.Steps)-1]; last.Pass || last.Why == "" || strings.Contains(last.Why, "run again") {
 		t.Errorf("last step %+v should be the failing knee", last)
+	}
+	if n := len(res.Steps); n != 3 || !strings.HasSuffix(res.Steps[1].Why, "(run again)") || res.Steps[1].Rate != 800 {
+		t.Errorf("want 20/s, 800/s failing and run again, 800/s failing; got %d steps: %+v", n, res.Steps)
 	}
 	var html bytes.Buffer
 	if err := WriteHTML(&html, nil, res); err != nil || !strings.Contains(html.String(), "Ramp") {

@@ -37,7 +37,7 @@ type benchConfig struct {
 	ramp                              bool
 	rate                              float64
 	duration, warmup, timeout         time.Duration
-	connections, pid                  int
+	connections, pid, rampRetries     int
 	p99, p999                         time.Duration
 	maxErrors                         float64
 	rampStart, rampStep, rampMax      float64
@@ -79,6 +79,7 @@ func Main(args []string, stdout, stderr io.Writer, newEngine func() *engine.Engi
 	fs.Float64Var(&c.rampFactor, "ramp-factor", 0, "ramp: multiply the rate by this at each step instead (when above 1)")
 	fs.Float64Var(&c.rampMax, "ramp-max", 100000, "ramp: highest rate tried")
 	fs.Float64Var(&c.rampMinThroughput, "ramp-min-throughput", 0.95, "ramp: share of the rate a step must achieve to pass")
+	fs.IntVar(&c.rampRetries, "ramp-retries", 1, "ramp: times a failing step is run again before it counts as the knee")
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress line on stderr")
 	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow a --url that is not a loopback address")
 	fs.Usage = func() {
@@ -207,7 +208,7 @@ Flags:`)
 			target = 5 * time.Millisecond
 		}
 		rc := RampConfig{Run: base, Start: c.rampStart, Step: c.rampStep, Factor: c.rampFactor,
-			Max: c.rampMax, P99: target, MaxErrorRate: c.maxErrors, MinThroughput: c.rampMinThroughput}
+			Max: c.rampMax, P99: target, MaxErrorRate: c.maxErrors, MinThroughput: c.rampMinThroughput, Retries: c.rampRetries}
 		if proc != nil {
 			rc.Run.MeasureStart = proc.Begin
 			rc.After = func(r *Report) { r.Process = proc.Stats(r.Completed) }

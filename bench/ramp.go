@@ -29,6 +29,10 @@ type RampConfig struct {
 	// MaxErrorRate is the share of failed requests a step may have (0.001
 	// when zero).
 	MaxErrorRate float64
+	// Retries is how many times a failing step is run again before it counts
+	// as the knee: on a shared machine one noisy second can fail a step the
+	// server passes.
+	Retries int
 	// Before, when set, is called before each step.
 	Before func(rate float64)
 	// After, when set, is called with each step's report (to add server
@@ -83,6 +87,7 @@ func Ramp(ctx context.Context, rc RampConfig) (*RampResult, error) {
 		rc.MaxErrorRate = 0.001
 	}
 	res := &RampResult{Target: rc.Run.Target.Name(), P99: Millis(rc.P99)}
+	tries := 0
 	for rate := rc.Start; rate <= rc.Max; {
 		if ctx.Err() != nil {
 			break
@@ -117,6 +122,13 @@ func Ramp(ctx context.Context, rc RampConfig) (*RampResult, error) {
 		}
 		st.Pass = len(why) == 0
 		st.Why = strings.Join(why, "; ")
+		if !st.Pass && tries < rc.Retries {
+			tries++
+			st.Why += " (run again)"
+			res.Steps = append(res.Steps, st)
+			continue
+		}
+		tries = 0
 		res.Steps = append(res.Steps, st)
 		if !st.Pass {
 			res.Knee = rate
@@ -139,7 +151,10 @@ func (r *RampResult) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "%10s %12s %10s %10s %10s %8s  %s\n", "rate/s", "achieved/s", "P50", "P99", "P99.9", "errors", "verdict")
 	for _, s := range r.Steps {
 		v := "pass"
-		if !s.Pass {
+		switch {
+		case !s.Pass && strings.HasSuffix(s.Why, "(run again)"):
+			v = "fail: " + s.Why
+		case !s.Pass:
 			v = "KNEE: " + s.Why
 		}
 		fmt.Fprintf(&b, "%10.0f %12.0f %10s %10s %10s %7.3f%%  %s\n", s.Rate, s.Throughput, s.P50, s.P99, s.P999, 100*s.ErrorRate, v)
