@@ -1,6 +1,8 @@
 package mt
 
 import (
+	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -148,4 +150,39 @@ func TestParseAmount(t *testing.T) {
 			t.Errorf("ParseAmount(%q) = %v, %v", c.in, d, ok)
 		}
 	}
+}
+
+// TestFieldIndex checks Message.Field (indexed by tag number) against a
+// scan of all fields, for every tag form, on the test messages, a message
+// with block 4 twice and a Message built by hand.
+func TestFieldIndex(t *testing.T) {
+	inputs := []string{mt103, mt940(3), b1 + b2 + "{4:\r\n:21:A\r\n:20:B\r\n-}{4:\r\n:20:C\r\n:21:D\r\n-}"}
+	files, _ := filepath.Glob(filepath.Join(repoRoot(t), "testdata", "mt", "*.fin"))
+	for _, fn := range files {
+		inputs = append(inputs, string(readFile(t, fn)))
+	}
+	var tags []string
+	for n := 0; n < 100; n++ {
+		num := string([]byte{byte('0' + n/10), byte('0' + n%10)})
+		tags = append(tags, num, num+"a", num+"A", num+"F", num+"K")
+	}
+	tags = append(tags, "", "5", "x", "5xa", "any")
+	check := func(name string, m *Message) {
+		for _, tag := range tags {
+			if got, want := m.Field(tag), first(m.Fields, tag); got != want {
+				t.Fatalf("%s: Field(%q) = %v, want %v", name, tag, got, want)
+			}
+			if m.Has(tag) != (first(m.Fields, tag) != nil) {
+				t.Fatalf("%s: Has(%q) wrong", name, tag)
+			}
+		}
+	}
+	for i, in := range inputs {
+		m, _ := parseOnly(in)
+		if m == nil {
+			continue
+		}
+		check(strconv.Itoa(i), m)
+	}
+	check("by hand", &Message{Fields: []Field{{Tag: "20"}, {Tag: "32A"}, {Tag: "50K"}}})
 }

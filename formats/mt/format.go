@@ -164,9 +164,10 @@ func ParseInto(m *Message, raw []byte, f *engine.Findings) *Message {
 	}
 	if m == nil {
 		m = &Message{}
-	} else {
+	} else if !m.fresh {
 		m.reset()
 	}
+	m.fresh = false
 	m.Raw = s
 	p := parser{s: s, m: m, f: f}
 	if s[i] == ':' {

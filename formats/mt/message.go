@@ -62,6 +62,11 @@ type Message struct {
 	seqBuf   [4]Sequence
 	compBuf  []Component
 	def      *typeDef       // the definition of Type, or nil (set by resolveType)
+	// tagFirst[n] is 1 + the index of the first field with tag number n, 0
+	// when none; valid when indexed (set by the tokenizer). See Field.
+	tagFirst [100]uint16
+	indexed  bool
+	fresh    bool // reset already (by putMessage): ParseInto need not reset again
 	em       engine.Message // the engine's view, returned by Format.Parse (see pool.go)
 }
 
@@ -386,7 +391,62 @@ func From(m *engine.Message) *Message {
 // ("32A", "59" for the no-letter option) or a number with a lowercase "a"
 // meaning any option ("50a" matches 50A, 50F, 50K, and 59a matches 59, 59A,
 // 59F).
-func (m *Message) Field(tag string) *Field { return first(m.Fields, tag) }
+//
+// It starts from the first field with the tag's number (an index the
+// tokenizer builds) rather than from the first field.
+func (m *Message) Field(tag string) *Field {
+	if i := m.Index(tag); i >= 0 {
+		return &m.Fields[i]
+	}
+	return nil
+}
+
+// Index returns the index in Fields of the first field with that tag (same
+// forms as Field), or -1.
+func (m *Message) Index(tag string) int {
+	fs := m.Fields
+	if len(tag) < 2 || len(tag) > 3 || !isDigit(tag[0]) || !isDigit(tag[1]) {
+		for k := range fs {
+			if matchTag(fs[k].Tag, tag) {
+				return k
+			}
+		}
+		return -1
+	}
+	a, b := tag[0], tag[1]
+	lo := 0
+	if m.indexed {
+		i := int(m.tagFirst[int(a-'0')*10+int(b-'0')])
+		if i == 0 || i > len(fs) {
+			return -1
+		}
+		lo = i - 1
+	}
+	// Tags are 2 or 3 bytes: compare bytes rather than call the runtime's
+	// string comparison for every field.
+	switch {
+	case len(tag) == 2:
+		for k := lo; k < len(fs); k++ {
+			if t := fs[k].Tag; len(t) == 2 && t[0] == a && t[1] == b {
+				return k
+			}
+		}
+	case tag[2] == 'a':
+		for k := lo; k < len(fs); k++ {
+			if t := fs[k].Tag; len(t) >= 2 && t[0] == a && t[1] == b {
+				return k
+			}
+		}
+	default:
+		c := tag[2]
+		for k := lo; k < len(fs); k++ {
+			if t := fs[k].Tag; len(t) == 3 && t[0] == a && t[1] == b && t[2] == c {
+				return k
+			}
+		}
+	}
+	return -1
+}
 
 // All iterates over the fields with that tag (same forms as Field) in input
 // order.
@@ -396,7 +456,7 @@ func (m *Message) All(tag string) iter.Seq[*Field] { return all(m.Fields, tag) }
 func (m *Message) Count(tag string) int { return count(m.Fields, tag) }
 
 // Has reports whether a field with that tag is present.
-func (m *Message) Has(tag string) bool { return first(m.Fields, tag) != nil }
+func (m *Message) Has(tag string) bool { return m.Field(tag) != nil }
 
 // Sequences returns the occurrences of the named sequence in input order
 // (nil when none): "B" for the transactions of MT101, "B" for the

@@ -553,6 +553,7 @@ func (p *parser) tokenizeBody(i, to int) {
 			m.Fields = make([]Field, 0, n)
 		}
 	}
+	m.indexed, m.tagFirst = true, [100]uint16{} // (a repeated block 4 tokenizes again)
 	var cur *Field
 	line, col := p.lc(i)
 	for i < to && !p.full() {
@@ -576,6 +577,9 @@ func (p *parser) tokenizeBody(i, to int) {
 			m.Fields = append(m.Fields, Field{Tag: s[i+1 : tagEnd], Offset: tagEnd + 1, Line: line, Column: col})
 			cur = &m.Fields[len(m.Fields)-1]
 			cur.ValueLine, cur.ValueColumn = line, col+tagEnd+1-i
+			if n := int(s[i+1]-'0')*10 + int(s[i+2]-'0'); m.tagFirst[n] == 0 {
+				m.tagFirst[n] = uint16(len(m.Fields))
+			}
 		} else if cur == nil {
 			if i < e && !(e-i == 1 && s[i] == '\r') {
 				p.err(CodeTextLayout, engine.Location{Block: 4, Line: line, Column: col}, "text before the first field of block 4: "+engine.Echo(cut(s[i:e], 16)))

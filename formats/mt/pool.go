@@ -41,6 +41,7 @@ func putMessage(m *Message) {
 	clear(m.compBuf)
 	clear(m.seqStore[:cap(m.seqStore)])
 	m.reset()
+	m.fresh = true
 	msgPool.Put(m)
 }
 

@@ -146,8 +146,8 @@ func code4(v string) (code, info string, slash bool) {
 }
 
 // bankOp returns the code of field 23B, or "".
-func bankOp(fs []mt.Field) string {
-	if b := find(fs, "23B"); b != nil {
+func bankOp(m *mt.Message) string {
+	if b := m.Field("23B"); b != nil {
 		c, _, _ := code4(b.Value)
 		return c
 	}
@@ -161,25 +161,28 @@ func isSpecialOp(op string) bool { return op == "SPRI" || op == "SSTD" || op == 
 // fields23E returns the run of 23E fields of an MT 103 (they follow 23B and
 // precede the mandatory 32A), or nil. The search stops at 32A, so a 23E out
 // of place (after 32A) is not seen here; the parser reports it as T13.
-func fields23E(fs []mt.Field) []mt.Field {
-	for i := range fs {
-		switch fs[i].Tag {
-		case "32A":
-			return nil
-		case "23E":
-			j := i + 1
-			for j < len(fs) && fs[j].Tag == "23E" {
-				j++
-			}
-			return fs[i:j]
-		}
+//
+// It uses the message's tag index: the first 23E, unless a 32A comes
+// before it.
+func fields23E(m *mt.Message) []mt.Field {
+	i := m.Index("23E")
+	if i < 0 {
+		return nil
 	}
-	return nil
+	if a := m.Index("32A"); a >= 0 && a < i {
+		return nil
+	}
+	fs := m.Fields
+	j := i + 1
+	for j < len(fs) && fs[j].Tag == "23E" {
+		j++
+	}
+	return fs[i:j]
 }
 
 // any23E reports whether some 23E of an MT 103 has code c.
-func any23E(fs []mt.Field, c string) bool {
-	fs = fields23E(fs)
+func any23E(m *mt.Message, c string) bool {
+	fs := fields23E(m)
 	for i := range fs {
 		if fs[i].Tag == "23E" {
 			if k, _, _ := code4(fs[i].Value); k == c {

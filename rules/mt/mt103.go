@@ -87,9 +87,9 @@ func mt103Rules() []engine.Rule {
 }
 
 func ruleD75(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	f36 := find(m.Fields, "36")
-	if b := find(m.Fields, "33B"); b != nil {
-		c33, c32 := currency(b), currency(find(m.Fields, "32A"))
+	f36 := m.Field("36")
+	if b := m.Field("33B"); b != nil {
+		c33, c32 := currency(b), currency(m.Field("32A"))
 		if c33 == "" || c32 == "" {
 			return // format errors are the parser's
 		}
@@ -106,21 +106,21 @@ func ruleD75(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleD49(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	if find(m.Fields, "33B") != nil || !inD49(senderCountry(m)) || !inD49(receiverCountry(m)) {
+	if m.Field("33B") != nil || !inD49(senderCountry(m)) || !inD49(receiverCountry(m)) {
 		return
 	}
 	loc := msgLoc(m)
-	if a := find(m.Fields, "32A"); a != nil {
+	if a := m.Field("32A"); a != nil {
 		loc = a.Loc()
 	}
 	f.Error("D49", loc, "field 33B is mandatory: the sender's and receiver's countries are both in SWIFT's D49 list")
 }
 
 func ruleE01(em *engine.Message, m *mt.Message, f *engine.Findings) {
-	if bankOp(m.Fields) != "SPRI" {
+	if bankOp(m) != "SPRI" {
 		return
 	}
-	fs := fields23E(m.Fields)
+	fs := fields23E(m)
 	stp := isSTP(em, m)
 	for i := range fs {
 		fd := &fs[i]
@@ -143,10 +143,10 @@ func ruleE01(em *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleE02(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	if op := bankOp(m.Fields); op != "SSTD" && op != "SPAY" {
+	if op := bankOp(m); op != "SSTD" && op != "SPAY" {
 		return
 	}
-	fs := fields23E(m.Fields)
+	fs := fields23E(m)
 	for i := range fs {
 		if fs[i].Tag == "23E" {
 			f.Error("E02", fs[i].Loc(), "with 23B SSTD or SPAY, field 23E is not allowed")
@@ -155,25 +155,25 @@ func ruleE02(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleE10(em *engine.Message, m *mt.Message, f *engine.Findings) {
-	if !isSTP(em, m) && !isSpecialOp(bankOp(m.Fields)) {
+	if !isSTP(em, m) && !isSpecialOp(bankOp(m)) {
 		return
 	}
-	if x := find(m.Fields, "59a"); x != nil && !hasSlashLine(x.Value) {
+	if x := m.Field("59a"); x != nil && !hasSlashLine(x.Value) {
 		f.Error("E10", x.Loc(), "the account of the beneficiary customer (59a) is mandatory here")
 	}
 }
 
 func ruleE18(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	if !any23E(m.Fields, "CHQB") {
+	if !any23E(m, "CHQB") {
 		return
 	}
-	if x := find(m.Fields, "59a"); x != nil && len(x.Value) > 0 && x.Value[0] == '/' {
+	if x := m.Field("59a"); x != nil && len(x.Value) > 0 && x.Value[0] == '/' {
 		f.Error("E18", x.Loc(), "with 23E CHQB (pay by cheque), field 59a must not carry an account")
 	}
 }
 
 func charges(m *mt.Message) string {
-	if x := find(m.Fields, "71A"); x != nil {
+	if x := m.Field("71A"); x != nil {
 		return firstLine(x.Value)
 	}
 	return ""
@@ -194,7 +194,7 @@ func ruleD50(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	if charges(m) != "SHA" {
 		return
 	}
-	if x := find(m.Fields, "71G"); x != nil {
+	if x := m.Field("71G"); x != nil {
 		f.Error("D50", x.Loc(), "with 71A SHA, field 71G (receiver's charges) is not allowed")
 	}
 }
@@ -203,21 +203,21 @@ func ruleE15(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	if charges(m) != "BEN" {
 		return
 	}
-	if x := find(m.Fields, "71G"); x != nil {
+	if x := m.Field("71G"); x != nil {
 		f.Error("E15", x.Loc(), "with 71A BEN, field 71G (receiver's charges) is not allowed")
 	}
-	if find(m.Fields, "71F") == nil {
-		f.Error("E15", find(m.Fields, "71A").Loc(), "with 71A BEN, at least one field 71F (sender's charges) is mandatory")
+	if m.Field("71F") == nil {
+		f.Error("E15", m.Field("71A").Loc(), "with 71A BEN, at least one field 71F (sender's charges) is mandatory")
 	}
 }
 
 func ruleD51(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	if find(m.Fields, "33B") != nil {
+	if m.Field("33B") != nil {
 		return
 	}
-	x := find(m.Fields, "71F")
+	x := m.Field("71F")
 	if x == nil {
-		x = find(m.Fields, "71G")
+		x = m.Field("71G")
 	}
 	if x != nil {
 		f.Error("D51", x.Loc(), "field 33B is mandatory when 71F or 71G is present")
@@ -225,8 +225,8 @@ func ruleD51(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleE44(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	fs := fields23E(m.Fields)
-	if len(fs) == 0 || find(m.Fields, "56a") != nil {
+	fs := fields23E(m)
+	if len(fs) == 0 || m.Field("56a") != nil {
 		return
 	}
 	for i := range fs {
@@ -240,8 +240,8 @@ func ruleE44(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleE45(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	fs := fields23E(m.Fields)
-	if len(fs) == 0 || find(m.Fields, "57a") != nil {
+	fs := fields23E(m)
+	if len(fs) == 0 || m.Field("57a") != nil {
 		return
 	}
 	for i := range fs {
@@ -255,11 +255,11 @@ func ruleE45(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleC02(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	g := find(m.Fields, "71G")
+	g := m.Field("71G")
 	if g == nil {
 		return
 	}
-	cg, ca := currency(g), currency(find(m.Fields, "32A"))
+	cg, ca := currency(g), currency(m.Field("32A"))
 	if cg != "" && ca != "" && cg != ca {
 		f.Error("C02", g.Loc(), "the currency of 71G must be the currency of 32A")
 	}
@@ -292,7 +292,7 @@ func rank23E(list, c string) int {
 }
 
 func ruleD97(em *engine.Message, m *mt.Message, f *engine.Findings) {
-	fs := fields23E(m.Fields)
+	fs := fields23E(m)
 	list := info23E
 	if isSTP(em, m) {
 		list = info23ESTP
@@ -310,7 +310,7 @@ func ruleD97(em *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleD98(em *engine.Message, m *mt.Message, f *engine.Findings) {
-	fs := fields23E(m.Fields)
+	fs := fields23E(m)
 	list := codes23E
 	if isSTP(em, m) {
 		list = codes23ESTP
@@ -355,7 +355,7 @@ func forbiddenPair(list, a, b string) bool {
 }
 
 func ruleD67(em *engine.Message, m *mt.Message, f *engine.Findings) {
-	fs := fields23E(m.Fields)
+	fs := fields23E(m)
 	list := forbidden23E
 	if isSTP(em, m) {
 		list = forbidden23ESTP
@@ -378,7 +378,7 @@ func ruleD67(em *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleE46(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	fs := fields23E(m.Fields)
+	fs := fields23E(m)
 	for i := range fs {
 		if fs[i].Tag != "23E" {
 			continue
@@ -400,7 +400,7 @@ func ruleD19(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	if !inD49(senderCountry(m)) || !inD49(receiverCountry(m)) {
 		return
 	}
-	x := find(m.Fields, "59a")
+	x := m.Field("59a")
 	if x == nil {
 		return
 	}

@@ -93,10 +93,10 @@ func optionRuleList() []engine.Rule {
 }
 
 func (o *optionRule) check(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	if opBit(bankOp(m.Fields))&o.ops == 0 {
+	if opBit(bankOp(m))&o.ops == 0 {
 		return
 	}
-	x := find(m.Fields, o.tag)
+	x := m.Field(o.tag)
 	if x == nil {
 		return
 	}

@@ -32,11 +32,11 @@ func otherRules() []engine.Rule {
 }
 
 func ruleC06(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	if find(m.Fields, "50a") != nil || find(m.Fields, "52a") != nil {
+	if m.Field("50a") != nil || m.Field("52a") != nil {
 		return
 	}
 	loc := msgLoc(m)
-	if x := find(m.Fields, "32A"); x != nil {
+	if x := m.Field("32A"); x != nil {
 		loc = x.Loc()
 	}
 	f.Error("C06", loc, "either field 50a (ordering customer) or 52a (ordering institution) must be present")
@@ -172,14 +172,14 @@ func inList(list, tag string) bool {
 }
 
 func ruleC25(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	if find(m.Fields, "79") != nil || copyOf(m.Fields, "20 21 11S") != nil {
+	if m.Field("79") != nil || copyOf(m.Fields, "20 21 11S") != nil {
 		return
 	}
 	f.Error("C25", msgLoc(m), "field 79, a copy of the original message's mandatory fields, or both, must be present")
 }
 
 func ruleC31(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	x79 := find(m.Fields, "79")
+	x79 := m.Field("79")
 	if x79 == nil {
 		return
 	}

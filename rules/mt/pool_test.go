@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mt"
 )
 
 // poolInputs are messages with and without rule findings: the repository's
@@ -107,4 +108,51 @@ func TestPoolConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// fields23ERef is fields23E as first written: a scan of all fields.
+func fields23ERef(fs []mt.Field) []mt.Field {
+	for i := range fs {
+		switch fs[i].Tag {
+		case "32A":
+			return nil
+		case "23E":
+			j := i + 1
+			for j < len(fs) && fs[j].Tag == "23E" {
+				j++
+			}
+			return fs[i:j]
+		}
+	}
+	return nil
+}
+
+// TestIndexedHelpers checks the helpers that use the message's tag index
+// against scans of the fields.
+func TestIndexedHelpers(t *testing.T) {
+	inputs := poolInputs(t)
+	for _, s := range []string{
+		mt103(":23E:SDVA", ":23E:INTC"), mt103("-32A", ":23E:SDVA"), mt103(":32A:250102EUR1,", ":23E:PHOB"),
+		fin("103", ltBE, ltUS, uetr, ":20:R", ":32A:250102EUR1,", ":23E:SDVA", ":23B:CRED"),
+		fin("103", ltBE, ltUS, uetr, ":20:R", ":23E:SDVA", ":71A:SHA", ":23E:HOLD"),
+	} {
+		inputs = append(inputs, []byte(s))
+	}
+	for i, in := range inputs {
+		m := mt.Parse(in, &engine.Findings{})
+		if m == nil {
+			continue
+		}
+		a, b := fields23E(m), fields23ERef(m.Fields)
+		if len(a) != len(b) || (len(a) > 0 && &a[0] != &b[0]) {
+			t.Errorf("input %d: fields23E = %d fields, want %d", i, len(a), len(b))
+		}
+		want := ""
+		if x := find(m.Fields, "23B"); x != nil {
+			want, _, _ = code4(x.Value)
+		}
+		if got := bankOp(m); got != want {
+			t.Errorf("input %d: bankOp = %q, want %q", i, got, want)
+		}
+	}
 }
