@@ -61,12 +61,12 @@ type Message struct {
 	tagBuf   [8]HeaderTag
 	seqBuf   [4]Sequence
 	compBuf  []Component
-	def      *typeDef       // the definition of Type, or nil (set by resolveType)
+	def      *typeDef // the definition of Type, or nil (set by resolveType)
 	// tagFirst[n] is 1 + the index of the first field with tag number n, 0
 	// when none; valid when indexed (set by the tokenizer). See Field.
 	tagFirst [100]uint16
 	indexed  bool
-	fresh    bool // reset already (by putMessage): ParseInto need not reset again
+	fresh    bool           // reset already (by putMessage): ParseInto need not reset again
 	em       engine.Message // the engine's view, returned by Format.Parse (see pool.go)
 }
 
