@@ -60,10 +60,3 @@ func (e *LoadError) Error() string {
 
 // ProblemList returns e.Problems.
 func (e *LoadError) ProblemList() []Problem { return e.Problems }
-
-func loadErr(ps []Problem) error {
-	if len(ps) == 0 {
-		return nil
-	}
-	return &LoadError{Problems: ps}
-}

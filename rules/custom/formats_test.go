@@ -109,3 +109,87 @@ func TestMXView(t *testing.T) {
 		t.Errorf("mx.path indexed = %q %v", s, ok)
 	}
 }
+
+func TestMXViewPacs009Cover(t *testing.T) {
+	var f engine.Findings
+	m := mx.Default().Parse(sample(t, "pacs009cov-ok.xml"), &f)
+	v := MXView(m)
+	if v == nil || len(v.Transactions) != 1 {
+		t.Fatalf("view %+v (findings %+v)", v, f.List())
+	}
+	tx := v.Transactions[0]
+	u := tx.Underlying
+	for _, c := range []struct{ name, got, want string }{
+		{"type", v.Type, "pacs.009.001.08"},
+		{"settlement", tx.Settlement.Amount.String() + " " + tx.Settlement.Currency, "25000.00 USD"},
+		{"underlying debtor", u.Debtor.Name + "/" + u.Debtor.Country, "Debtor Ltd/GB"},
+		{"underlying creditor", u.Creditor.Name + "/" + u.Creditor.Country, "Creditor GmbH/DE"},
+		{"underlying creditor agent", u.Creditor.Agent.BIC + "/" + u.Creditor.Agent.Country, "BANKDEFFXXX/DE"},
+		{"underlying instructed", u.Instructed.Amount.String(), "25000.00"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	if !u.Present {
+		t.Error("underlying not present")
+	}
+}
+
+// TestMXViewPain001: one transaction per PmtInf/CdtTrfTxInf, each located
+// in its own element, the rule evaluated on each.
+func TestMXViewPain001(t *testing.T) {
+	var f engine.Findings
+	m := mx.Default().Parse(sample(t, "pain001-three-tx.xml"), &f)
+	v := MXView(m)
+	if v == nil || len(v.Transactions) != 3 {
+		t.Fatalf("view %+v (findings %+v)", v, f.List())
+	}
+	want := []struct{ e2e, amount, creditor, path string }{
+		{"E2E-1", "100.25", "Creditor One", "/Document/CstmrCdtTrfInitn/PmtInf[1]/CdtTrfTxInf[1]"},
+		{"E2E-2", "200.25", "Creditor Two", "/Document/CstmrCdtTrfInitn/PmtInf[1]/CdtTrfTxInf[2]"},
+		{"E2E-3", "", "Creditor Three", "/Document/CstmrCdtTrfInitn/PmtInf[2]/CdtTrfTxInf[1]"},
+	}
+	for i, w := range want {
+		tx := v.Transactions[i]
+		if tx.EndToEndID != w.e2e || tx.Creditor.Name != w.creditor || tx.Path != w.path || (w.amount != "" && tx.Instructed.Amount.String() != w.amount) {
+			t.Errorf("tx %d = %s %s %s %s", i, tx.EndToEndID, tx.Instructed.Amount, tx.Creditor.Name, tx.Path)
+		}
+		if tx.ValueDate != "2026-11-30" || tx.Debtor.Name != "Debtor Ltd" {
+			t.Errorf("tx %d: value date %q, debtor %q", i, tx.ValueDate, tx.Debtor.Name)
+		}
+	}
+	e := realEngine(t)
+	mg, _ := NewManager(e, ManagerOptions{})
+	if err := mg.Put("per-tx", []byte(`name: per-tx
+rules:
+  - id: per-tx.r
+    applies_to: [pain.001.*]
+    check: settlement.amount < 150
+    location: /Document/CstmrCdtTrfInitn/PmtInf/CdtTrfTxInf/Amt
+`)); err != nil {
+		t.Fatal(err)
+	}
+	rep := validate(e, sample(t, "pain001-three-tx.xml"))
+	var paths []string
+	for _, f := range rep.Findings {
+		if f.Rule == "per-tx.r" {
+			paths = append(paths, f.Location.Path)
+		}
+	}
+	if len(paths) < 1 || paths[0] != "/Document/CstmrCdtTrfInitn/PmtInf[1]/CdtTrfTxInf[2]/Amt" {
+		t.Fatalf("findings at %v; all %+v", paths, rep.Findings)
+	}
+}
+
+func TestParseDecimal(t *testing.T) {
+	for _, c := range []struct{ in, want string }{{"1234,56", "1234.56"}, {"100,", "100"}, {"0.5", "0.5"}, {"-3", "-3"}} {
+		d, err := parseDecimal(c.in)
+		if err != nil || d.String() != c.want {
+			t.Errorf("parseDecimal(%q) = %v, %v", c.in, d, err)
+		}
+	}
+	if _, err := parseDecimal("1,2,3"); err == nil {
+		t.Error("1,2,3 accepted")
+	}
+}
