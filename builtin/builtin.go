@@ -12,6 +12,15 @@ import (
 	mtrules "github.com/swiftval/swiftval/rules/mt"
 )
 
+// Config selects the optional parts of the shipped wiring.
+type Config struct {
+	// SchemaDir names a directory of ISO 20022 XSD files loaded at start
+	// (the --schemas flag), for example CBPR+ usage-guideline schemas from
+	// SWIFT MyStandards; they take precedence over shipped schemas of the
+	// same namespace.
+	SchemaDir string
+}
+
 // New returns an engine with every shipped format and built-in rule set
 // registered.
 func New(opts engine.Options) *engine.Engine {
@@ -20,15 +29,30 @@ func New(opts engine.Options) *engine.Engine {
 	return e
 }
 
+// NewWithConfig is New with optional parts. It fails, naming the file and
+// line, when a schema in cfg.SchemaDir does not compile.
+func NewWithConfig(opts engine.Options, cfg Config) (*engine.Engine, error) {
+	if cfg.SchemaDir == "" {
+		return New(opts), nil
+	}
+	f, err := mx.NewFormat(mx.Options{SchemaDir: cfg.SchemaDir})
+	if err != nil {
+		return nil, err
+	}
+	e := engine.New(opts)
+	register(e, f)
+	return e, nil
+}
+
 // Register adds the shipped formats and built-in rule sets to e.
-func Register(e *engine.Engine) {
+func Register(e *engine.Engine) { register(e, mx.Default()) }
+
+func register(e *engine.Engine, mxFormat *mx.Format) {
 	// Formats, in detection order.
-	// (each format package adds one line here: e.RegisterFormat(pkg.NewFormat()))
 	e.RegisterFormat(mt.NewFormat())
-	e.RegisterFormat(mx.Default())
+	e.RegisterFormat(mxFormat)
 
 	// Built-in rule sets.
-	// (each rule pack adds one line here: mustAdd(e, pkg.RuleSet()))
 	mustAdd(e, mtrules.RuleSet())
 	mustAdd(e, iso20022.RuleSet())
 	mustAdd(e, cbpr.RuleSet())
@@ -39,5 +63,3 @@ func mustAdd(e *engine.Engine, rs *engine.RuleSet) {
 		panic("builtin: " + err.Error()) // a programming error in a shipped pack
 	}
 }
-
-var _ = mustAdd

@@ -57,6 +57,7 @@ type serveFlags struct {
 	logFlush   time.Duration
 	rulesDir   string
 	watchRules bool
+	schemaDir  string
 }
 
 func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -80,7 +81,11 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	cfg.Logger = logger
 
 	start := time.Now()
-	eng := builtin.New(engine.Options{Budget: cfg.Budget, MaxInput: int(cfg.MaxBodyBytes)})
+	eng, err := builtin.NewWithConfig(engine.Options{Budget: cfg.Budget, MaxInput: int(cfg.MaxBodyBytes)}, builtin.Config{SchemaDir: sf.schemaDir})
+	if err != nil {
+		fmt.Fprintf(stderr, "swiftval serve: --schemas: %v\n", err)
+		return exitUsage
+	}
 	if os.Getenv(debugSlowEnv) != "" {
 		eng.RegisterFormat(slowFormat{})
 	}
@@ -149,6 +154,7 @@ func parseServe(args []string, stderr io.Writer) (cfg server.Config, sf serveFla
 	fs.StringVar(&cfg.AdminToken, "admin-token", "", "bearer token for /debug/pprof and /v1/rulesets (at least 16 characters; prefer the environment variable); empty turns them off")
 	fs.StringVar(&cfg.TLSCertFile, "tls-cert", "", "TLS certificate file (PEM); with --tls-key serves HTTPS")
 	fs.StringVar(&cfg.TLSKeyFile, "tls-key", "", "TLS private key file (PEM)")
+	fs.StringVar(&sf.schemaDir, "schemas", "", "directory of extra ISO 20022 XSD files (e.g. CBPR+ usage-guideline schemas from MyStandards), compiled at start; they take precedence over shipped schemas of the same namespace")
 	fs.StringVar(&sf.rulesDir, "rules", "", "directory of YAML rule sets to load and manage (PUT /v1/rulesets writes there; SIGHUP reloads)")
 	fs.BoolVar(&sf.watchRules, "rules-watch", false, "with --rules, also reload when a file in the directory changes")
 	fs.StringVar(&sf.logLevel, "log-level", "info", "log level: debug, info (one line per request), warn, error")

@@ -24,6 +24,7 @@ type validateConfig struct {
 	format   string
 	profile  string
 	rulesets string
+	schemas  string
 	budget   time.Duration
 	maxBytes int
 }
@@ -35,6 +36,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.output, "output", "text", "report format: text or json (JSON Lines, one object per message)")
 	fs.StringVar(&cfg.format, "format", "", "force the message format: mt or mx (default: detect)")
 	fs.StringVar(&cfg.profile, "profile", "", "usage profile to apply, e.g. cbpr+ (default: as the message declares)")
+	fs.StringVar(&cfg.schemas, "schemas", "", "directory of extra ISO 20022 XSD files to compile and use (they take precedence over shipped schemas of the same namespace)")
 	fs.StringVar(&cfg.rulesets, "rulesets", "", "comma-separated rule sets to apply instead of all")
 	fs.StringVar(&userRulesDir, "rules", "", "directory of YAML rule sets (CEL) to load first; a broken set prints its errors and exits 2 (see docs/rules.md)")
 	fs.DurationVar(&cfg.budget, "budget", engine.DefaultBudget, "latency budget per message")
@@ -66,7 +68,11 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	eng := builtin.New(engine.Options{Budget: cfg.budget, MaxInput: cfg.maxBytes})
+	eng, err := builtin.NewWithConfig(engine.Options{Budget: cfg.budget, MaxInput: cfg.maxBytes}, builtin.Config{SchemaDir: cfg.schemas})
+	if err != nil {
+		fmt.Fprintf(stderr, "swiftval validate: --schemas: %v\n", err)
+		return exitUsage
+	}
 	if code := prepareEngine(eng, stderr); code != exitOK {
 		return code
 	}
