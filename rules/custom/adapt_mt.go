@@ -42,14 +42,16 @@ func MTView(em *engine.Message) *View {
 	switch {
 	case strings.HasPrefix(v.Base, "MT101"):
 		// One transaction per sequence B, with the ordering party of A.
-		for _, s := range m.Sequences("B") {
+		for i, s := range m.Sequences("B") {
 			s := s
-			v.Transactions = append(v.Transactions, mtCustomerTx(v, m, func(tag string) *mt.Field {
+			t := mtCustomerTx(v, m, func(tag string) *mt.Field {
 				if f := s.Field(tag); f != nil {
 					return f
 				}
-				return m.Field(tag)
-			}))
+				return seqField(m, tag, "A")
+			})
+			t.mtSeq = i + 1
+			v.Transactions = append(v.Transactions, t)
 		}
 	case strings.HasPrefix(v.Base, "MT202") || strings.HasPrefix(v.Base, "MT205") || v.Base == "MT203":
 		v.Transactions = []Transaction{mtFITx(v, m)}
@@ -288,6 +290,17 @@ func (s mtSource) Fields(tag string) []string {
 		out = append(out, f.Value)
 	}
 	return out
+}
+
+// locationIn returns the location of the first field with that tag in the
+// n-th (1-based) occurrence of sequence B, else in the message.
+func (s mtSource) locationIn(tag string, n int) engine.Location {
+	if seqs := s.m.Sequences("B"); n > 0 && n <= len(seqs) {
+		if f := seqs[n-1].Field(tag); f != nil {
+			return f.Loc()
+		}
+	}
+	return s.Location(tag)
 }
 
 // Location implements MTSource.

@@ -193,3 +193,30 @@ func TestParseDecimal(t *testing.T) {
 		t.Error("1,2,3 accepted")
 	}
 }
+
+// TestMT101PerTransaction: an MT101 gives one transaction per sequence B,
+// and a finding on the second points at the second transaction's field.
+func TestMT101PerTransaction(t *testing.T) {
+	e := realEngine(t)
+	mg, _ := NewManager(e, ManagerOptions{})
+	if err := mg.Put("mt101", []byte(`name: mt101
+rules:
+  - id: mt101.r
+    applies_to: [MT101]
+    check: settlement.amount < 500
+    message: "{{ref.transaction}} {{creditor.name}} {{value_date}}"
+    location: "32B"
+`)); err != nil {
+		t.Fatal(err)
+	}
+	rep := validate(e, sample(t, "mt101-two-tx.fin"))
+	var got []string
+	for _, f := range rep.Findings {
+		if f.Rule == "mt101.r" {
+			got = append(got, f.Message+" @ "+f.Location.String())
+		}
+	}
+	if len(got) != 1 || got[0] != "TX2 CREDITOR TWO 2026-11-30 @ block 4, field 32B, line 14, column 1" {
+		t.Fatalf("got %q; all %+v", got, rep.Findings)
+	}
+}

@@ -152,7 +152,11 @@ func (r *celRule) location(v *View, tx *Transaction) engine.Location {
 		if r.locMT == "" {
 			return engine.Location{}
 		}
-		if v.MT != nil {
+		if src, ok := v.MT.(mtSource); ok && tx.mtSeq > 0 {
+			if l := src.locationIn(r.locMT, tx.mtSeq); l.Field != "" {
+				return l
+			}
+		} else if v.MT != nil {
 			if l := v.MT.Location(r.locMT); l.Field != "" || l.Line > 0 {
 				return l
 			}

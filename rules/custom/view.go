@@ -82,6 +82,10 @@ type Transaction struct {
 	// findings; empty for MT.
 	Path string
 
+	// mtSeq, for MT101, is the 1-based occurrence of sequence B holding the
+	// transaction, so findings point at its fields; 0 otherwise.
+	mtSeq int
+
 	// vals caches the CEL values of the view's variables (index of
 	// viewVars), converted on first use and shared by every rule.
 	vals []ref.Val
