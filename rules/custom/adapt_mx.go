@@ -315,10 +315,67 @@ func (s *mxSource) Path(path string) (string, bool) {
 	return "", false
 }
 
-// Location implements MXSource.
+// Location implements MXSource. For a complex element (Cdtr, PmtId) it
+// gives the line of its start tag, found from its first simple element.
 func (s *mxSource) Location(path string) engine.Location {
 	if l := s.find(path); l != nil {
 		return s.m.LeafLoc(l)
 	}
+	leaves := s.m.Leaves()
+	exact := strings.IndexByte(path, '[') >= 0
+	for i := range leaves {
+		lp := s.m.LeafPath(&leaves[i])
+		// The leaf's path with its last steps cut back to the length of path.
+		for j := len(lp) - 1; j > 0; j-- {
+			if lp[j] != '/' {
+				continue
+			}
+			prefix := lp[:j]
+			if (exact && prefix == path) || (!exact && pathEqualNoIndex(prefix, path)) {
+				return engine.Location{Path: prefix, Line: s.m.Line(startTag(s.m.Raw, int(leaves[i].Pos)-1, lastStep(path)))}
+			}
+		}
+	}
 	return engine.Location{}
+}
+
+// lastStep returns the element name of the last step of a path, without
+// its index.
+func lastStep(path string) string {
+	name := path[strings.LastIndexByte(path, '/')+1:]
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		name = name[:i]
+	}
+	return name
+}
+
+// startTag returns the position (offset plus one, as typed.Pos) of the
+// start tag of the element called name that encloses offset off, searching
+// backwards; the position of off itself when none is found.
+func startTag(raw []byte, off int, name string) typed.Pos {
+	if off > len(raw) {
+		off = len(raw)
+	}
+	for i := off - 1; i >= 0; i-- {
+		if raw[i] != '<' {
+			continue
+		}
+		j := i + 1
+		// Skip a namespace prefix.
+		for k := j; k < len(raw) && k < j+32; k++ {
+			if raw[k] == ':' {
+				j = k + 1
+				break
+			}
+			if raw[k] == '>' || raw[k] == ' ' || raw[k] == '/' {
+				break
+			}
+		}
+		if j+len(name) < len(raw) && string(raw[j:j+len(name)]) == name {
+			if c := raw[j+len(name)]; c == '>' || c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+				return typed.Pos(i + 1)
+			}
+		}
+	}
+	return typed.Pos(off + 1)
 }

@@ -46,7 +46,7 @@ func TestSameRuleMTAndMX(t *testing.T) {
 		{"mt103-blocked-ir.fin", []string{"SVU520"}, engine.Location{Block: 4, Field: "59F", Line: 8, Column: 1}},
 		{"mt103-gb-in-small.fin", nil, engine.Location{}},
 		{"mt103-gb-in-large.fin", []string{"SVU510"}, engine.Location{Block: 4, Field: "32A", Line: 4, Column: 1}},
-		{"pacs008-blocked-ir.xml", []string{"SVU520"}, engine.Location{Path: "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/Cdtr"}},
+		{"pacs008-blocked-ir.xml", []string{"SVU520"}, engine.Location{Path: "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/Cdtr", Line: 83}},
 		{"pacs008-ok.xml", nil, engine.Location{}},
 	} {
 		t.Run(c.file, func(t *testing.T) {
