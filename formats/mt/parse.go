@@ -428,9 +428,10 @@ func (p *parser) tagBlock(block, open, body int, dst *[]HeaderTag) int {
 				i = e
 				continue
 			}
-			t := HeaderTag{Tag: s[i+1 : k], Value: s[k+1 : e]}
-			t.Line, t.Column = p.lc(i)
-			p.addTag(dst, t)
+			if t := p.addTag(dst); t != nil {
+				t.Tag, t.Value = s[i+1:k], s[k+1:e]
+				t.Line, t.Column = p.lc(i)
+			}
 			i = e + 1
 		default:
 			p.err(code, p.loc(block, "", i), "unexpected character in block "+blockName(block)+": "+engine.Echo(s[i:i+1]))
@@ -443,20 +444,25 @@ func (p *parser) tagBlock(block, open, body int, dst *[]HeaderTag) int {
 	return i
 }
 
-// addTag appends t to *dst, using the message's inline buffer first.
-func (p *parser) addTag(dst *[]HeaderTag, t HeaderTag) {
+// addTag appends an empty tag to *dst, using the message's inline buffer
+// first, and returns it to be filled in place; nil when *dst already holds
+// 64 tags (no header block has that many: memory stays bounded).
+func (p *parser) addTag(dst *[]HeaderTag) *HeaderTag {
 	if *dst == nil {
 		// Carve the next free part of the inline buffer.
 		used := len(p.m.User) + len(p.m.Trailer) + len(p.m.System)
+		if p.m.Ack != nil {
+			used += len(p.m.Ack.Tags)
+		}
 		if used < len(p.m.tagBuf) {
 			*dst = p.m.tagBuf[used:used:len(p.m.tagBuf)]
 		}
 	}
-	*dst = append(*dst, t)
-	if len(*dst) > 64 {
-		// Guard: no header block has that many tags; keep memory bounded.
-		*dst = (*dst)[:64]
+	if len(*dst) >= 64 {
+		return nil
 	}
+	*dst = append(*dst, HeaderTag{})
+	return &(*dst)[len(*dst)-1]
 }
 
 func blockName(b int) string {
@@ -574,8 +580,12 @@ func (p *parser) tokenizeBody(i, to int) {
 				copy(fs, m.Fields)
 				m.Fields = fs
 			}
-			m.Fields = append(m.Fields, Field{Tag: s[i+1 : tagEnd], Offset: tagEnd + 1, Line: line, Column: col})
+			// Fill the new field in place (see checkSyntax on composite
+			// literals).
+			m.Fields = m.Fields[:len(m.Fields)+1]
 			cur = &m.Fields[len(m.Fields)-1]
+			*cur = Field{}
+			cur.Tag, cur.Offset, cur.Line, cur.Column = s[i+1:tagEnd], tagEnd+1, line, col
 			cur.ValueLine, cur.ValueColumn = line, col+tagEnd+1-i
 			if n := int(s[i+1]-'0')*10 + int(s[i+2]-'0'); m.tagFirst[n] == 0 {
 				m.tagFirst[n] = uint16(len(m.Fields))

@@ -309,3 +309,19 @@ func TestIsUETR(t *testing.T) {
 		}
 	}
 }
+
+// TestAckTagsKept checks that the tags of an ACK keep their values once
+// the acknowledged message's block 3 is parsed (they share the Message's
+// inline tag buffer).
+func TestAckTagsKept(t *testing.T) {
+	m, _ := parseOnly("{1:F21BANKBEBBAXXX0000000000}{4:{177:2501151200}{451:0}}" + b1 + b2 + b3 + text)
+	if m == nil || m.Ack == nil || len(m.Ack.Tags) != 2 {
+		t.Fatalf("ack not parsed: %+v", m)
+	}
+	if m.Ack.Tags[0].Tag != "177" || m.Ack.Tags[1].Tag != "451" || m.Ack.Tags[1].Value != "0" {
+		t.Errorf("ack tags overwritten: %+v", m.Ack.Tags)
+	}
+	if len(m.User) == 0 || m.User[0].Tag == "177" {
+		t.Errorf("user tags: %+v", m.User)
+	}
+}

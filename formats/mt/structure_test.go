@@ -42,9 +42,9 @@ func (w *walker) missingRef(from, to int, at engine.Location) {
 // walker states for every message definition.
 func TestMissingJumpTable(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	at := engine.Location{Block: 4, Field: "32A", Line: 3, Column: 1}
+	field := &Field{Tag: "32A", Line: 3, Column: 1}
 	for _, d := range typeList {
-		m := &Message{Type: d.Type}
+		m := &Message{Type: d.Type, TextLine: 7, TextColumn: 2}
 		for n := 0; n < 2000; n++ {
 			var fa, fb engine.Findings
 			wa := walker{p: &parser{f: &fa}, m: m, d: d}
@@ -57,7 +57,11 @@ func TestMissingJumpTable(t *testing.T) {
 			wb := wa
 			wb.p = &parser{f: &fb}
 			from, to := r.IntN(len(d.slots)+2), r.IntN(len(d.slots)+3)
-			wa.missing(from, to, at)
+			f, at := field, field.Loc()
+			if n%2 == 0 {
+				f, at = nil, engine.Location{Block: 4, Line: 7, Column: 2}
+			}
+			wa.missing(from, to, f)
 			wb.missingRef(from, to, at)
 			if !reflect.DeepEqual(fa.List(), fb.List()) {
 				t.Fatalf("%s missing(%d, %d): %v, want %v", d.Type, from, to, fa.List(), fb.List())

@@ -60,7 +60,13 @@ func (m *Message) checkSyntax(p *parser) {
 		w := start
 		for c, sp := range mt.caps[:s.pat.ncomp] {
 			if sp.lo >= 0 {
-				buf[w] = Component{Name: s.pat.comps[c].name, Value: f.Value[sp.lo:sp.hi], Offset: int(sp.lo)}
+				// Field by field: a composite literal is built on the
+				// stack and copied with wide loads that stall on the
+				// narrow stores just made (store forwarding).
+				d := &buf[w]
+				d.Name = s.pat.comps[c].name
+				d.Value = f.Value[sp.lo:sp.hi]
+				d.Offset = int(sp.lo)
 				w++
 			}
 		}
@@ -313,6 +319,22 @@ type walker struct {
 	any  bool   // i points at a slot that was used
 }
 
+// at is the location of findings about slots skipped before field f, or
+// of those missing at the end of block 4 (f nil): the end of the last
+// field's value, or the start of block 4 when it has no field.
+func (w *walker) at(f *Field) engine.Location {
+	if f != nil {
+		return f.Loc()
+	}
+	l, c := w.m.TextLine, w.m.TextColumn
+	if n := len(w.m.Fields); n > 0 {
+		last := &w.m.Fields[n-1]
+		end := last.locAt(len(last.Value))
+		l, c = end.Line, end.Column
+	}
+	return engine.Location{Block: 4, Line: l, Column: c}
+}
+
 // checkStructure walks the fields against the definition: each field goes
 // to the next slot that takes its tag (re-entering a repetitive sequence at
 // its first slot); mandatory slots skipped on the way, fields no slot takes
@@ -477,7 +499,7 @@ func (w *walker) advance(j int, f *Field) {
 	if w.any && j <= i {
 		// New occurrence of the current repetitive sequence.
 		g := sl[j].group
-		w.missing(i+1, w.d.groups[g].last+1, f.Loc())
+		w.missing(i+1, w.d.groups[g].last+1, f)
 		for k := w.d.groups[g].first; k <= w.d.groups[g].last; k++ {
 			w.used[k] = false
 		}
@@ -492,11 +514,11 @@ func (w *walker) advance(j int, f *Field) {
 	}
 	if g := sl[j].group; g >= 0 && w.occ[g] == 0 {
 		// Entering a sequence: slots of the sequence before j count.
-		w.missing(start, w.d.groups[g].first, f.Loc())
+		w.missing(start, w.d.groups[g].first, f)
 		w.occ[g] = 1
-		w.missing(w.d.groups[g].first, j, f.Loc())
+		w.missing(w.d.groups[g].first, j, f)
 	} else {
-		w.missing(start, j, f.Loc())
+		w.missing(start, j, f)
 	}
 	w.i, w.any = j, true
 	w.used[j] = true
@@ -504,7 +526,11 @@ func (w *walker) advance(j int, f *Field) {
 
 // missing reports mandatory slots in [from, to) that were not used.
 // Sequences never entered are reported once (if mandatory) and skipped.
-func (w *walker) missing(from, to int, at engine.Location) {
+//
+// The finding is located at field f, or at the end of block 4 when f is
+// nil (see at); the location is built only when there is something to
+// report.
+func (w *walker) missing(from, to int, f *Field) {
 	sl := w.d.slots
 	if from < 0 || from >= len(sl) {
 		return
@@ -521,7 +547,7 @@ func (w *walker) missing(from, to int, at engine.Location) {
 				if gr.rep {
 					code = codeT11
 				}
-				w.p.err(code, at, "mandatory sequence "+gr.name+" of "+w.m.Type+" is missing")
+				w.p.err(code, w.at(f), "mandatory sequence "+gr.name+" of "+w.m.Type+" is missing")
 			}
 			if gr.last >= k {
 				k = gr.last
@@ -529,6 +555,7 @@ func (w *walker) missing(from, to int, at engine.Location) {
 			continue
 		}
 		if s.mand && !w.used[k] {
+			at := w.at(f)
 			where := " (expected before field " + at.Field + ")"
 			if at.Field == "" {
 				where = " (expected before the end of block 4)"
@@ -564,14 +591,7 @@ func (w *walker) finish() {
 	if w.any {
 		start = w.i + 1
 	}
-	l, c := w.m.TextLine, w.m.TextColumn
-	if n := len(w.m.Fields); n > 0 {
-		last := &w.m.Fields[n-1]
-		end := last.locAt(len(last.Value))
-		l, c = end.Line, end.Column
-	}
-	at := engine.Location{Block: 4, Line: l, Column: c}
-	w.missing(start, len(w.d.slots), at)
+	w.missing(start, len(w.d.slots), nil)
 }
 
 // buildSeqs groups consecutive fields of the same sequence occurrence.
