@@ -154,6 +154,13 @@ Flags:`)
 	}
 	base := Config{Mix: mix, Rate: c.rate, Duration: c.duration, Warmup: c.warmup,
 		Connections: c.connections, Progress: progress}
+	if !c.ramp { // check the load before starting anything (a ramp checks its own)
+		pre := base
+		pre.Target = &InprocTarget{}
+		if err := pre.check(); err != nil {
+			return fail("%v", err)
+		}
+	}
 
 	var proc *Proc
 	switch {

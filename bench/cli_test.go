@@ -43,6 +43,7 @@ func TestMainUsage(t *testing.T) {
 		{"stray argument", []string{"--inproc", "extra"}, ExitUsage, "unexpected argument"},
 		{"bad flag", []string{"--rate", "fast"}, ExitUsage, "invalid value"},
 		{"zero rate", []string{"--url", srv.URL, "--rate", "0", "--quiet"}, ExitUsage, "rate must be"},
+		{"bad load before spawning", []string{"--spawn", "--duration", "0s"}, ExitUsage, "duration must be positive"},
 		{"max-errors out of range", []string{"--inproc", "--max-errors", "2"}, ExitUsage, "--max-errors"},
 		{"pid without url", []string{"--inproc", "--pid", "1"}, ExitUsage, "--pid goes with --url"},
 		{"pid of no process", []string{"--url", srv.URL, "--pid", "999999999"}, ExitUsage, "--pid 999999999"},
