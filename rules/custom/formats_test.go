@@ -220,3 +220,23 @@ rules:
 		t.Fatalf("got %q; all %+v", got, rep.Findings)
 	}
 }
+
+// TestMXDefaultLocation: a rule without a location points at its
+// transaction, with the line of the transaction's start tag.
+func TestMXDefaultLocation(t *testing.T) {
+	e := realEngine(t)
+	mg, _ := NewManager(e, ManagerOptions{})
+	if err := mg.Put("noloc", []byte("name: noloc\nrules:\n  - id: noloc.r\n    applies_to: [pacs.008.*]\n    check: \"false\"\n")); err != nil {
+		t.Fatal(err)
+	}
+	rep := validate(e, sample(t, "pacs008-ok.xml"))
+	for _, f := range rep.Findings {
+		if f.Rule == "noloc.r" {
+			if f.Location.Path != "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]" || f.Location.Line != 35 {
+				t.Fatalf("location %+v", f.Location)
+			}
+			return
+		}
+	}
+	t.Fatalf("no finding: %+v", rep.Findings)
+}

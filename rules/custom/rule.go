@@ -165,7 +165,10 @@ func (r *celRule) location(v *View, tx *Transaction) engine.Location {
 	case "mx":
 		p := r.locMX
 		if p == "" {
-			return engine.Location{Path: tx.Path}
+			p = tx.Path
+			if p == "" {
+				return engine.Location{}
+			}
 		}
 		p = inTransaction(p, tx.Path)
 		if v.MX != nil {
