@@ -211,6 +211,9 @@ func isUpper3(s string) bool {
 func ccyAmount(f *mt.Field) (ccy, amt string, ok bool) {
 	v := f.Value // single-line fields: no line split needed
 	off := -1
+	if t := f.Tag; len(t) < 2 || (t[0] != '3' && t[0] != '6' && t[0] != '7' && t[0] != '9') {
+		return "", "", false // quick reject before the string switch: no such tag below
+	}
 	switch f.Tag {
 	case "32A":
 		off = 6

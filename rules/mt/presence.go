@@ -76,8 +76,10 @@ func (p *presence) check(em *engine.Message, m *mt.Message, f *engine.Findings) 
 	case scopeSeqA:
 		if isCOV(em, m) {
 			fs, _ = splitAt(fs, "50a")
+			p.in(fs, f)
+			return
 		}
-		p.in(fs, f)
+		p.inMsg(m, f)
 	case scopeCovB:
 		_, fs = splitAt(fs, "50a")
 		p.in(fs, f)
@@ -85,6 +87,24 @@ func (p *presence) check(em *engine.Message, m *mt.Message, f *engine.Findings) 
 		_, rest := mt101A(m)
 		for b, rest := nextSeq(rest, "21"); len(b) > 0; b, rest = nextSeq(rest, "21") {
 			p.in(b, f)
+		}
+	}
+}
+
+// inMsg is in on all the fields of m, through the message's tag index.
+func (p *presence) inMsg(m *mt.Message, f *engine.Findings) {
+	x := m.Field(p.when)
+	if x == nil {
+		return
+	}
+	if p.need[0] == "" {
+		f.Error(p.code, x.Loc(), p.msg)
+		return
+	}
+	for _, n := range p.need {
+		if n != "" && m.Field(n) == nil {
+			f.Error(p.code, x.Loc(), p.msg)
+			return
 		}
 	}
 }
