@@ -10,7 +10,16 @@
 //
 // Rules see a View built once per message, lazily, by an adapter of the
 // message's format (MT and MX adapters live in this package) or by a body
-// that implements Viewer. Evaluations run with a runtime cost limit; a rule
-// that fails at run time reports engine.CodeRuleFailed (SV004), so the
-// message is not reported valid, and validation goes on.
+// that implements Viewer; Go rules get the same View from ViewOf.
+//
+// Every expression must pass a static cost limit at load. Expressions whose
+// cost can grow at run time (comprehensions, or a static estimate above
+// 1 000 units) also run under a runtime cost limit; cheaper loop-free ones
+// are bounded by their estimate (ManagerOptions.TrackAllCosts tracks all).
+// User rules are engine.Costly, so the engine checks the latency budget
+// before each. A rule that fails at run time reports engine.CodeRuleFailed
+// (SV004) as an error no severity override can downgrade, so the message is
+// not reported valid, and validation goes on.
+//
+// A Manager, the compiled rules and the views are safe for concurrent use.
 package custom
