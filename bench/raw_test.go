@@ -14,10 +14,10 @@ import (
 // clients builds each HTTP target kind for a URL.
 var clients = []struct {
 	name string
-	make func(url string, timeout time.Duration) (Target, error)
+	make func(url string, conns int, timeout time.Duration) (Target, error)
 }{
-	{"std", func(u string, to time.Duration) (Target, error) { return NewHTTPTarget(u, 2, to) }},
-	{"raw", func(u string, to time.Duration) (Target, error) { return NewRawTarget(u, to) }},
+	{"std", func(u string, n int, to time.Duration) (Target, error) { return NewHTTPTarget(u, n, to) }},
+	{"raw", func(u string, _ int, to time.Duration) (Target, error) { return NewRawTarget(u, to) }},
 }
 
 // TestTargets runs both HTTP clients through the answers a server can give.
@@ -76,7 +76,7 @@ func TestTargets(t *testing.T) {
 				if to == 0 {
 					to = 5 * time.Second
 				}
-				tg, err := c.make(srv.URL, to)
+				tg, err := c.make(srv.URL, 1, to)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -110,7 +110,7 @@ func TestTargetsStaleConnection(t *testing.T) {
 	s := &BuiltinSamples()[0]
 	for _, c := range clients {
 		t.Run(c.name, func(t *testing.T) {
-			tg, err := c.make(srv.URL, 5*time.Second)
+			tg, err := c.make(srv.URL, 1, 5*time.Second)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -132,7 +132,7 @@ func TestTargetsConnRefused(t *testing.T) {
 	url := closed.URL
 	closed.Close()
 	for _, c := range clients {
-		tg, err := c.make(url, time.Second)
+		tg, err := c.make(url, 1, time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
