@@ -10,6 +10,11 @@
 // time, not from when it was actually sent: when the server (or the
 // harness) falls behind, the queueing delay is counted, so the figures do
 // not suffer from coordinated omission.
+//
+// Run does one run against a Target (RawTarget, HTTPTarget, InprocTarget),
+// Ramp steps the rate up to the knee, Gate judges a Report, WriteHTML and
+// Report.WriteText render it, and Main is the "swiftval bench" command.
+// See benchmarks/README.md for the method and the figures.
 package bench
 
 import (
