@@ -1,6 +1,8 @@
 package mtrules
 
 import (
+	"strings"
+
 	"github.com/govalues/decimal"
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mt"
@@ -113,6 +115,13 @@ func firstLine(v string) string {
 
 // lastLine returns the last line of v and its 0-based line index.
 func lastLine(v string) (string, int) {
+	if strings.IndexByte(v, '\n') < 0 {
+		// One line (a BIC alone, say): no count needed.
+		if len(v) > 0 && v[len(v)-1] == '\r' {
+			v = v[:len(v)-1]
+		}
+		return v, 0
+	}
 	n, start := 0, 0
 	for i := 0; i < len(v); i++ {
 		if v[i] == '\n' {
@@ -211,17 +220,14 @@ func isUpper3(s string) bool {
 func ccyAmount(f *mt.Field) (ccy, amt string, ok bool) {
 	v := f.Value // single-line fields: no line split needed
 	off := -1
-	if t := f.Tag; len(t) < 2 || (t[0] != '3' && t[0] != '6' && t[0] != '7' && t[0] != '9') {
-		return "", "", false // quick reject before the string switch: no such tag below
-	}
-	switch f.Tag {
-	case "32A":
+	switch amountKind(f.Tag) {
+	case amtAt6:
 		off = 6
-	case "32B", "33B", "71F", "71G", "32C", "32D":
+	case amtAt0:
 		off = 0
-	case "60F", "60M", "62F", "62M", "64", "65":
+	case amtAt7:
 		off = 7
-	case "34F":
+	case amt34F:
 		if len(v) < 4 || !isUpper3(v[:3]) {
 			return "", "", false
 		}
@@ -230,7 +236,7 @@ func ccyAmount(f *mt.Field) (ccy, amt string, ok bool) {
 			a = a[1:]
 		}
 		return v[:3], a, a != ""
-	case "90D", "90C":
+	case amt90:
 		i := 0
 		for i < len(v) && i < 5 && v[i] >= '0' && v[i] <= '9' {
 			i++
@@ -246,6 +252,53 @@ func ccyAmount(f *mt.Field) (ccy, amt string, ok bool) {
 		return "", "", false
 	}
 	return v[off : off+3], v[off+3:], true
+}
+
+// Shapes of currency-and-amount fields, for ccyAmount.
+const (
+	amtNone = iota
+	amtAt6  // 32A
+	amtAt0  // 32B 33B 71F 71G 32C 32D
+	amtAt7  // 60F 60M 62F 62M 64 65
+	amt34F
+	amt90 // 90C 90D
+)
+
+// amountKind classifies a tag for ccyAmount by its bytes (cheaper than a
+// string switch on every field of a message).
+func amountKind(t string) int {
+	switch len(t) {
+	case 2:
+		if t[0] == '6' && (t[1] == '4' || t[1] == '5') {
+			return amtAt7
+		}
+	case 3:
+		a, b, c := t[0], t[1], t[2]
+		switch a {
+		case '3':
+			switch {
+			case b == '2' && c == 'A':
+				return amtAt6
+			case b == '2' && (c == 'B' || c == 'C' || c == 'D'), b == '3' && c == 'B':
+				return amtAt0
+			case b == '4' && c == 'F':
+				return amt34F
+			}
+		case '6':
+			if (b == '0' || b == '2') && (c == 'F' || c == 'M') {
+				return amtAt7
+			}
+		case '7':
+			if b == '1' && (c == 'F' || c == 'G') {
+				return amtAt0
+			}
+		case '9':
+			if b == '0' && (c == 'C' || c == 'D') {
+				return amt90
+			}
+		}
+	}
+	return amtNone
 }
 
 // currency returns the currency of a currency-and-amount field, or "".

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -153,6 +154,46 @@ func TestIndexedHelpers(t *testing.T) {
 		}
 		if got := bankOp(m); got != want {
 			t.Errorf("input %d: bankOp = %q, want %q", i, got, want)
+		}
+	}
+}
+
+// TestAmountKind checks the byte-level tag classification of ccyAmount
+// against the string switch it replaced, on every tag form, and lastLine's
+// one-line shortcut against the general loop.
+func TestAmountKind(t *testing.T) {
+	ref := func(tag string) int {
+		switch tag {
+		case "32A":
+			return amtAt6
+		case "32B", "33B", "71F", "71G", "32C", "32D":
+			return amtAt0
+		case "60F", "60M", "62F", "62M", "64", "65":
+			return amtAt7
+		case "34F":
+			return amt34F
+		case "90D", "90C":
+			return amt90
+		}
+		return amtNone
+	}
+	for n := 0; n < 100; n++ {
+		num := string([]byte{byte('0' + n/10), byte('0' + n%10)})
+		for _, o := range []string{"", "A", "B", "C", "D", "F", "G", "M", "a", "AB"} {
+			if got, want := amountKind(num+o), ref(num+o); got != want {
+				t.Errorf("amountKind(%q) = %d, want %d", num+o, got, want)
+			}
+		}
+	}
+	for _, v := range []string{"", "X", "X\r", "\r", "BANKBEBB", "/1\r\nBANKBEBB", "A\nB\nC", "A\n", "\n"} {
+		l, n := lastLine(v)
+		k := strings.LastIndexByte(v, '\n')
+		want := v[k+1:]
+		if len(want) > 0 && want[len(want)-1] == '\r' {
+			want = want[:len(want)-1]
+		}
+		if l != want || n != strings.Count(v, "\n") {
+			t.Errorf("lastLine(%q) = %q, %d", v, l, n)
 		}
 	}
 }
