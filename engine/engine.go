@@ -334,6 +334,7 @@ func (e *Engine) validate(ctx context.Context, c *config, raw []byte, o Validate
 		ctx = context.Background()
 	}
 	m.Ctx, m.Deadline = ctx, e.epoch.Add(deadline)
+	m.cache = [MaxCacheSlots]any{}
 	b := c.bucketFor(m, o)
 	timed := b.runs.Add(1)%statSample == 0
 	done := ctx.Done()

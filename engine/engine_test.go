@@ -469,3 +469,35 @@ func TestReleaseAfterRules(t *testing.T) {
 		t.Fatalf("ran=%v released=%d, want one release (none for the unparseable input)", ran, n)
 	}
 }
+
+var testSlot = engine.NewCacheSlot()
+
+// TestCacheSlotLivesOneValidation: a value cached by one rule is seen by
+// the next rule of the same validation and never by a later validation of
+// a recycled Message.
+func TestCacheSlotLivesOneValidation(t *testing.T) {
+	msg := &engine.Message{Format: "mt", Type: "A"}
+	e := engine.New(engine.Options{})
+	e.RegisterFormat(staticFormat{msg})
+	calls := 0
+	set := engine.NewRule(engine.RuleInfo{ID: "set", AppliesTo: []string{"*"}}, func(m *engine.Message, f *engine.Findings) {
+		if m.Cached(testSlot) != nil {
+			f.Error("STALE", engine.Location{}, "value from an earlier validation")
+		}
+		calls++
+		m.SetCached(testSlot, calls)
+	})
+	get := engine.NewRule(engine.RuleInfo{ID: "get", AppliesTo: []string{"*"}}, func(m *engine.Message, f *engine.Findings) {
+		if m.Cached(testSlot) != calls {
+			f.Error("LOST", engine.Location{}, "value not kept within the validation")
+		}
+	})
+	if err := e.AddRuleSet(&engine.RuleSet{Name: "s", Rules: []engine.Rule{set, get}}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if r := e.Validate(context.Background(), nil); !r.Valid {
+			t.Fatalf("validation %d: %s", i, codes(r))
+		}
+	}
+}

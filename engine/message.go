@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 )
 
@@ -32,7 +33,41 @@ type Message struct {
 	Ctx context.Context
 	// Deadline is when the validation's latency budget runs out.
 	Deadline time.Time
+
+	// cache holds what rule packs derive once per validation (see
+	// CacheSlot); the engine clears it before the rules run.
+	cache [MaxCacheSlots]any
 }
+
+// MaxCacheSlots is the number of per-validation cache slots a Message has.
+const MaxCacheSlots = 4
+
+// CacheSlot names one per-validation cache entry of a Message. A rule pack
+// that derives something from a message once for all its rules (the
+// format-neutral payment view of user rules, an index) takes a slot at
+// init with NewCacheSlot and keeps its value there with SetCached. The
+// engine clears every slot before the rules of a validation run, so a value
+// never outlives its validation even when formats recycle Messages.
+type CacheSlot int
+
+var cacheSlots atomic.Int32
+
+// NewCacheSlot reserves a cache slot. It panics when all MaxCacheSlots are
+// taken: slots are reserved by package initialisation, so that is a
+// programming error.
+func NewCacheSlot() CacheSlot {
+	n := cacheSlots.Add(1) - 1
+	if n >= MaxCacheSlots {
+		panic("engine: more than MaxCacheSlots cache slots reserved")
+	}
+	return CacheSlot(n)
+}
+
+// Cached returns the value kept in slot s during this validation, or nil.
+func (m *Message) Cached(s CacheSlot) any { return m.cache[s] }
+
+// SetCached keeps v in slot s for the rest of this validation.
+func (m *Message) SetCached(s CacheSlot, v any) { m.cache[s] = v }
 
 // Validation levels reported in Report.Level and TypeInfo.Level.
 const (

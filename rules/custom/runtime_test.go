@@ -1,15 +1,16 @@
 package custom
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/swiftval/swiftval/engine"
 )
@@ -388,28 +389,49 @@ rules:
 	}
 }
 
+// recyclingFormat hands the same *engine.Message to every validation, as a
+// format that recycles its messages does, with the body of the next view.
+type recyclingFormat struct {
+	msg   *engine.Message
+	views []*View
+	n     *int
+}
+
+func (recyclingFormat) Name() string                    { return "mt" }
+func (recyclingFormat) Detect([]byte) bool              { return true }
+func (recyclingFormat) MessageTypes() []engine.TypeInfo { return nil }
+func (r recyclingFormat) Parse([]byte, *engine.Findings) *engine.Message {
+	r.msg.Body = testBody{r.views[*r.n%len(r.views)]}
+	*r.n++
+	return r.msg
+}
+
 // TestViewCacheRecycledMessage: a format that recycles its messages hands
-// the same *engine.Message to the next validation; the cached view of the
+// the same *engine.Message to the next validation; the view cached by the
 // previous validation must not be returned for it.
 func TestViewCacheRecycledMessage(t *testing.T) {
 	v1, _ := ViewFromMap(map[string]string{"creditor.country": "IR"})
 	v2, _ := ViewFromMap(map[string]string{"creditor.country": "FR"})
-	raw := []byte("same buffer")
-	m := &engine.Message{Format: "mt", Type: "MT103", Body: testBody{v1}, Raw: raw, Deadline: time.Unix(0, 1000)}
-	if got := ViewOf(m); got != v1 || ViewOf(m) != v1 {
-		t.Fatal("first validation: view not built or not cached")
+	n := 0
+	e := engine.New(engine.Options{})
+	e.RegisterFormat(recyclingFormat{msg: &engine.Message{Format: "mt", Type: "MT103", Base: "MT103"}, views: []*View{v1, v2}, n: &n})
+	var seen []string
+	rule := engine.NewRule(engine.RuleInfo{ID: "see", AppliesTo: []string{"*"}}, func(m *engine.Message, f *engine.Findings) {
+		v := ViewOf(m)
+		if ViewOf(m) != v {
+			f.Error("X", engine.Location{}, "view rebuilt within one validation")
+		}
+		seen = append(seen, v.Transactions[0].Creditor.Country)
+	})
+	if err := e.AddRuleSet(&engine.RuleSet{Name: "s", Rules: []engine.Rule{rule}}); err != nil {
+		t.Fatal(err)
 	}
-	// The format recycles m for the next validation, same buffer; pick a
-	// later deadline that falls in the same cache slot.
-	next := *m
-	for d := int64(1001); ; d++ {
-		next.Deadline = time.Unix(0, d)
-		if slotOf(&next) == slotOf(m) {
-			break
+	for i := 0; i < 4; i++ {
+		if r := e.Validate(context.Background(), []byte("x")); !r.Valid {
+			t.Fatalf("validation %d: %+v", i, r.Findings)
 		}
 	}
-	*m = engine.Message{Format: "mt", Type: "MT103", Body: testBody{v2}, Raw: raw, Deadline: next.Deadline}
-	if got := ViewOf(m); got != v2 {
-		t.Fatalf("recycled message got the previous validation's view (country %q)", got.Transactions[0].Creditor.Country)
+	if got := strings.Join(seen, ","); got != "IR,FR,IR,FR" {
+		t.Fatalf("views seen %s, want IR,FR,IR,FR (a recycled message got a stale view)", got)
 	}
 }

@@ -2,10 +2,6 @@ package custom
 
 import (
 	"sync"
-	"sync/atomic"
-	"time"
-	"unsafe"
-	"weak"
 
 	"cel.dev/cel-go/common/types/ref"
 
@@ -195,57 +191,22 @@ func BuildView(m *engine.Message) *View {
 	return nil
 }
 
-// viewSlots is the size of the per-message view cache. One validation
-// holds one slot while its user rules run; 256 slots keep collisions
-// between concurrent validations rare even with hundreds of goroutines, and
-// a collision only costs a rebuild.
-const viewSlots = 256
-
-// viewEntry identifies the validation a view was built for. Formats recycle
-// their messages (engine.Releaser), so the same *engine.Message is reused
-// by later validations: the message pointer alone is not enough. The
-// deadline (the validation's start on the engine's nanosecond monotonic
-// clock plus its budget) differs between two validations of one pooled
-// message, which run one after the other; the input's address and length
-// are compared as well.
-type viewEntry struct {
-	msg      weak.Pointer[engine.Message]
-	deadline time.Time
-	raw      *byte
-	n        int
-	view     *View
-}
-
-func (e *viewEntry) is(m *engine.Message, wp weak.Pointer[engine.Message]) bool {
-	return e.msg == wp && e.deadline == m.Deadline && e.raw == unsafe.SliceData(m.Raw) && e.n == len(m.Raw)
-}
-
-var viewCache [viewSlots]atomic.Pointer[viewEntry]
+// viewSlot is the per-validation cache slot holding a message's View, so
+// that every user rule of one validation shares one View (the engine clears
+// the slot before each validation, also for recycled messages).
+var viewSlot = engine.NewCacheSlot()
 
 // ViewOf returns the View of m, building it on first use in this
 // validation and returning the same View to every later caller (CEL rules
 // and Go rules alike); nil when no adapter applies. Callers must treat the
-// View as read-only and use it only during the validation. The cache holds
-// messages through weak pointers, so it never keeps a message alive; a
-// cached View keeps the input it points into alive until its slot is
-// reused.
+// View as read-only and use it only during the validation.
 func ViewOf(m *engine.Message) *View {
-	wp := weak.Make(m)
-	slot := &viewCache[slotOf(m)]
-	if e := slot.Load(); e != nil && e.is(m, wp) {
-		return e.view
+	if v, ok := m.Cached(viewSlot).(*View); ok {
+		return v
 	}
 	v := BuildView(m)
-	slot.Store(&viewEntry{msg: wp, deadline: m.Deadline, raw: unsafe.SliceData(m.Raw), n: len(m.Raw), view: v})
+	m.SetCached(viewSlot, v)
 	return v
-}
-
-func slotOf(m *engine.Message) uint {
-	// The deadline differs between validations (nanosecond monotonic clock)
-	// and is the same for every rule of one validation.
-	h := uint64(m.Deadline.UnixNano()) ^ uint64(len(m.Raw))*0x9E3779B97F4A7C15
-	h ^= h >> 29
-	return uint(h % viewSlots)
 }
 
 // fillDerived completes what can be derived: the country of each agent
