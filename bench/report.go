@@ -277,8 +277,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "\nharness: CPU %.2fs (%s per request) in this process\n", r.HarnessCPU.D().Seconds(), r.HarnessCPUPerRequest)
 	}
 	if p := r.Process; p != nil {
-		fmt.Fprintf(&b, "\nserver pid %d: peak RSS %.1f MiB (now %.1f MiB), CPU %.2fs (%s per request), goroutines %d, GC %d cycles, pause total %s, max %s\n",
-			p.PID, float64(p.PeakRSS)/(1<<20), float64(p.RSS)/(1<<20), p.CPU.D().Seconds(), p.CPUPerRequest, p.Goroutines, p.GCCount, p.GCPauseTotal, p.GCPauseMax)
+		fmt.Fprintf(&b, "\nserver pid %d: peak RSS %.1f MiB (now %.1f MiB), CPU %.2fs (%s per request)\n",
+			p.PID, float64(p.PeakRSS)/(1<<20), float64(p.RSS)/(1<<20), p.CPU.D().Seconds(), p.CPUPerRequest)
+		fmt.Fprintf(&b, "             goroutines %d, GC %d cycles, pause total %s, max %s\n", p.Goroutines, p.GCCount, p.GCPauseTotal, p.GCPauseMax)
 		if p.Note != "" {
 			fmt.Fprintf(&b, "             (%s)\n", p.Note)
 		}
