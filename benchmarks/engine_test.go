@@ -226,8 +226,9 @@ func corpusByType(tb testing.TB, eng *engine.Engine) []sample {
 	return out
 }
 
-// BenchmarkValidateCorpus measures the whole engine on one valid message
-// of each further type found in the shared corpus.
+// BenchmarkValidateCorpus measures, on one valid message of each further
+// type found in the shared corpus, the format's parser alone (parse) and
+// the whole engine (both).
 func BenchmarkValidateCorpus(b *testing.B) {
 	eng := builtin.New(engine.Options{})
 	ss := corpusByType(b, eng)
@@ -236,7 +237,25 @@ func BenchmarkValidateCorpus(b *testing.B) {
 	}
 	ctx := context.Background()
 	for _, s := range ss {
-		b.Run(s.name, func(b *testing.B) {
+		var format engine.Format
+		for _, f := range eng.Formats() {
+			if f.Detect(s.raw) {
+				format = f
+				break
+			}
+		}
+		if format != nil {
+			b.Run(s.name+"/parse", func(b *testing.B) {
+				var fs engine.Findings
+				b.SetBytes(int64(len(s.raw)))
+				b.ReportAllocs()
+				for b.Loop() {
+					format.Parse(s.raw, &fs)
+					fs.Reset()
+				}
+			})
+		}
+		b.Run(s.name+"/both", func(b *testing.B) {
 			b.SetBytes(int64(len(s.raw)))
 			b.ReportAllocs()
 			for b.Loop() {
