@@ -559,7 +559,10 @@ func (p *parser) tokenizeBody(i, to int) {
 			m.Fields = make([]Field, 0, n)
 		}
 	}
-	m.indexed, m.tagFirst = true, [100]uint16{} // (a repeated block 4 tokenizes again)
+	if m.indexed {
+		m.tagFirst = [100]uint16{} // a repeated block 4 tokenizes again
+	}
+	m.indexed = true
 	var cur *Field
 	line, col := p.lc(i)
 	for i < to && !p.full() {
