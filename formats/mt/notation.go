@@ -317,6 +317,40 @@ func isLinear(nodes []node) bool {
 	return true
 }
 
+// compRun returns how many bytes of v from pos, at most max, are in the
+// set t: a single-line component's greedy run. Only z holds line breaks,
+// so testing the set alone is the same as also stopping at '\r' and '\n'
+// for the other sets (TestRuns).
+func compRun(t *[256]bool, v string, pos, max int) int {
+	r := v[pos:]
+	if len(r) > max {
+		r = r[:max]
+	}
+	l := 0
+	for l < len(r) && t[r[l]] {
+		l++
+	}
+	return l
+}
+
+// lineRun returns the length of the run of bytes of set s from q that
+// stops at a line break: one line of a multi-line component.
+func lineRun(s charset, v string, q int) int {
+	t := &setTable[s]
+	r := v[q:]
+	l := 0
+	if s == setZ {
+		for l < len(r) && r[l] != '\n' && r[l] != '\r' && t[r[l]] {
+			l++
+		}
+		return l
+	}
+	for l < len(r) && t[r[l]] {
+		l++
+	}
+	return l
+}
+
 // matchLinear matches a linear pattern greedily, filling mt.caps. It
 // reports only success; on failure the backtracking matcher explains why.
 func (p *Pattern) matchLinear(mt *matcher, v string) bool {
@@ -343,10 +377,7 @@ func (p *Pattern) matchLinear(mt *matcher, v string) bool {
 				st := pos
 				lines := 0
 				for {
-					l := 0
-					for pos+l < len(v) && t[v[pos+l]] && v[pos+l] != '\r' && v[pos+l] != '\n' {
-						l++
-					}
+					l := lineRun(n.set, v, pos)
 					if l == 0 || l > n.max {
 						return false
 					}
@@ -369,13 +400,7 @@ func (p *Pattern) matchLinear(mt *matcher, v string) bool {
 				mt.caps[n.comp] = span{int32(st), int32(pos)}
 				continue
 			}
-			l := 0
-			for pos+l < len(v) && l < n.max && t[v[pos+l]] {
-				if (v[pos+l] == '\r' || v[pos+l] == '\n') && n.set != setZ {
-					break
-				}
-				l++
-			}
+			l := compRun(t, v, pos, n.max)
 			if l < n.min {
 				return false
 			}
@@ -725,10 +750,7 @@ func (mt *matcher) firstPath(nodes []node, pos int) (int, int) {
 				// As multi: collect lines greedily, take them all.
 				cnt, end, q := 0, -1, pos
 				for {
-					l := 0
-					for q+l < len(v) && v[q+l] != '\n' && v[q+l] != '\r' && t[v[q+l]] {
-						l++
-					}
+					l := lineRun(n.set, v, q)
 					if (q+l < len(v) && v[q+l] != '\n' && v[q+l] != '\r') || l == 0 || l > n.max || cnt == n.lines || cnt == 64 {
 						break
 					}
@@ -753,13 +775,7 @@ func (mt *matcher) firstPath(nodes []node, pos int) (int, int) {
 				pos = end
 				continue
 			}
-			l := 0
-			for pos+l < len(v) && l < n.max && t[v[pos+l]] {
-				if (v[pos+l] == '\r' || v[pos+l] == '\n') && n.set != setZ {
-					break
-				}
-				l++
-			}
+			l := compRun(t, v, pos, n.max)
 			if l < n.min {
 				return pos, failOutcome(chose)
 			}

@@ -198,3 +198,39 @@ func TestFieldFormatsCompiledWithSets(t *testing.T) {
 		t.Error("first set of 61's entry date is empty")
 	}
 }
+
+// TestRuns checks compRun and lineRun against the loops they replaced, for
+// every character set, on strings of every byte.
+func TestRuns(t *testing.T) {
+	var vals []string
+	for c := 0; c < 256; c++ {
+		vals = append(vals, "AB1"+string([]byte{byte(c)})+"x/\r\nZZ", string([]byte{byte(c), 'a', '\n', byte(c)}))
+	}
+	vals = append(vals, "", "\r\n", "ABC DEF\r\nGHI", "abc{@#_\r\n=!", "123,45")
+	for s := charset(0); s < numSets; s++ {
+		tb := &setTable[s]
+		for _, v := range vals {
+			for pos := 0; pos <= len(v); pos++ {
+				for _, max := range []int{1, 3, 35, 9000} {
+					l := 0
+					for pos+l < len(v) && l < max && tb[v[pos+l]] {
+						if (v[pos+l] == '\r' || v[pos+l] == '\n') && s != setZ {
+							break
+						}
+						l++
+					}
+					if got := compRun(tb, v, pos, max); got != l {
+						t.Fatalf("compRun(set %d, %q, %d, %d) = %d, want %d", s, v, pos, max, got, l)
+					}
+				}
+				l := 0
+				for pos+l < len(v) && v[pos+l] != '\n' && v[pos+l] != '\r' && tb[v[pos+l]] {
+					l++
+				}
+				if got := lineRun(s, v, pos); got != l {
+					t.Fatalf("lineRun(set %d, %q, %d) = %d, want %d", s, v, pos, got, l)
+				}
+			}
+		}
+	}
+}
