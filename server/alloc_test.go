@@ -38,7 +38,8 @@ func TestValidateAllocs(t *testing.T) {
 }
 
 // FuzzValidate: whatever the body, query and content type, the answer is a
-// 200 report or a 4xx problem, never a 5xx.
+// 200 report or a 4xx problem, never a 5xx, except the 500 problem for the
+// fake engine's deliberately panicking rule (a PANIC field 20).
 func FuzzValidate(f *testing.F) {
 	f.Add([]byte(validMsg), "", "text/plain")
 	f.Add([]byte(invalidMsg), "format=mt&rulesets=fake", "")
@@ -58,6 +59,10 @@ func FuzzValidate(f *testing.F) {
 			var v map[string]any
 			if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
 				t.Fatalf("200 body is not JSON: %v: %q", err, rec.Body)
+			}
+		case 500:
+			if !strings.Contains(string(body), "PANIC") || !strings.Contains(rec.Body.String(), `"rule":"fake.panic"`) {
+				t.Fatalf("status 500: %s", rec.Body)
 			}
 		case 400, 413, 415:
 			if rec.Header().Get("Content-Type") != contentTypeProblem {

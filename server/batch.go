@@ -106,6 +106,10 @@ func (s *Server) handleBatch(c echo.Context) error {
 			s.release()
 			rep.ID, rep.Index = it.ID, index
 			s.note(rc, rep)
+			if p := internalFailure(rep); p != nil {
+				out = appendLineError(out[:0], it.ID, index, p.status, p.detail)
+				break
+			}
 			out = rep.AppendJSON(out[:0])
 			out = append(out, '\n')
 		}

@@ -114,6 +114,9 @@ func (s *Server) handleValidate(c echo.Context) error {
 	rep := s.validate(req.Context(), body, opts)
 	s.release()
 	s.note(rc, rep)
+	if p := internalFailure(rep); p != nil {
+		return p
+	}
 	out := getBuf()
 	defer putBuf(out)
 	*out = rep.AppendJSON((*out)[:0])
@@ -135,6 +138,27 @@ func (s *Server) validate(ctx context.Context, raw []byte, o engine.ValidateOpti
 	span.SetAttributes(traceAttrs(rep)...)
 	span.End()
 	return rep
+}
+
+// internalFailure returns a 500 problem when a rule or the parser panicked
+// during the validation (codes SV003, SV005): the verdict cannot be trusted
+// either way, so the client gets an error to retry or escalate, not a
+// report. It names the failing rules (public IDs, no internals); the
+// operator has the error log line written by note. nil otherwise.
+func internalFailure(rep *engine.Report) *problemError {
+	var failed []any
+	for i := range rep.Findings {
+		f := &rep.Findings[i]
+		if f.Code == engine.CodeRulePanicked || f.Code == engine.CodeParserPanicked {
+			failed = append(failed, map[string]string{"code": f.Code, "rule": f.Rule, "rule_set": f.RuleSet})
+		}
+	}
+	if failed == nil {
+		return nil
+	}
+	p := problem(http.StatusInternalServerError, "a rule or the parser failed unexpectedly, so the message could not be validated; the failure is logged")
+	p.errs = failed
+	return p
 }
 
 func tooLarge(limit int64) *problemError {

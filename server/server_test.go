@@ -69,7 +69,7 @@ func TestValidate(t *testing.T) {
 		{"format forced", "?format=mt", "text/plain", validMsg, 200, true, nil},
 		{"format mx not registered", "?format=mx", "text/plain", validMsg, 200, false, []string{engine.CodeUnknownFormat}},
 		{"named rule set", "?rulesets=fake&profile=cbpr%2B", "text/plain", invalidMsg, 200, false, []string{"X01"}},
-		{"panicking rule is a finding", "", "text/plain", panicMsg, 200, false, []string{engine.CodeRulePanicked}},
+		{"panicking rule is a 500 problem", "", "text/plain", panicMsg, 500, false, nil},
 		{"json refused", "", "application/json", validMsg, 415, false, nil},
 		{"image refused", "", "image/png", validMsg, 415, false, nil},
 		{"multipart refused", "", "multipart/form-data; boundary=x", validMsg, 415, false, nil},
@@ -589,11 +589,15 @@ func TestHandlerPanic(t *testing.T) {
 	if !strings.Contains(logs.String(), `"msg":"handler panicked"`) || !strings.Contains(logs.String(), "secret internals") {
 		t.Errorf("no panic log line: %s", logs)
 	}
-	// A panicking rule is stopped by the engine: the report says SV003 (the
-	// other findings stay), the log has an error line, the server goes on.
+	// A panicking rule is stopped by the engine (SV003): the client gets a
+	// 500 problem naming the rule, the log has an error line, the server
+	// goes on.
 	rec = do(t, s, "POST", "/v1/validate", "", strings.NewReader(panicMsg))
-	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"code":"SV003"`) {
+	if rec.Code != 500 || !strings.Contains(rec.Body.String(), `"rule":"fake.panic"`) || !strings.Contains(rec.Header().Get("Content-Type"), "problem+json") {
 		t.Fatalf("panicking rule: %d %s", rec.Code, rec.Body)
+	}
+	if rec = do(t, s, "POST", "/v1/validate", "", strings.NewReader(validMsg)); rec.Code != 200 {
+		t.Fatalf("after a panicking rule the server answers %d", rec.Code)
 	}
 	if !strings.Contains(logs.String(), `"msg":"rule panicked"`) || !strings.Contains(logs.String(), `"rule":"fake.panic"`) {
 		t.Errorf("no rule panic log line: %s", logs)
