@@ -1,6 +1,8 @@
 package mtrules
 
 import (
+	"strings"
+
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mt"
 	"github.com/swiftval/swiftval/rules/common"
@@ -37,6 +39,12 @@ func fieldRules() []engine.Rule {
 func tooManyDecimals(a, ccy string) bool {
 	n, ok := common.MinorUnits(ccy)
 	if !ok {
+		return false
+	}
+	// SplitAmount counts at most the bytes after the first comma as
+	// fraction digits (and fails without a comma): when there are no more
+	// than n of them the answer is false without reading the digits.
+	if k := strings.IndexByte(a, ','); k < 0 || len(a)-k-1 <= n {
 		return false
 	}
 	_, frac, p := common.SplitAmount(a, ',', true)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mt"
+	"github.com/swiftval/swiftval/rules/common"
 )
 
 // poolInputs are messages with and without rule findings: the repository's
@@ -194,6 +195,23 @@ func TestAmountKind(t *testing.T) {
 		}
 		if l != want || n != strings.Count(v, "\n") {
 			t.Errorf("lastLine(%q) = %q, %d", v, l, n)
+		}
+	}
+}
+
+// TestTooManyDecimalsShortcut checks tooManyDecimals against the plain
+// SplitAmount computation on amounts of every shape.
+func TestTooManyDecimalsShortcut(t *testing.T) {
+	for _, ccy := range []string{"EUR", "JPY", "BHD", "XAU", "CLF", "QQQ", ""} {
+		for _, a := range []string{"", ",", "1", "1,", "1,5", "1,50", "1,505", "1,5055", "12,3,4", "1.5", "1,5X", ",50", "1,,", "100000,00000"} {
+			want := false
+			if n, ok := common.MinorUnits(ccy); ok {
+				_, frac, p := common.SplitAmount(a, ',', true)
+				want = p == common.AmountOK && frac > n
+			}
+			if got := tooManyDecimals(a, ccy); got != want {
+				t.Errorf("tooManyDecimals(%q, %s) = %v, want %v", a, ccy, got, want)
+			}
 		}
 	}
 }
