@@ -86,6 +86,7 @@ func New(cfg Config) (*Server, error) {
 		known[t.Format+"\x00"+t.Type] = true
 	}
 	s.metrics = newMetrics(func(format, typ string) bool { return known[format+"\x00"+typ] })
+	s.metrics.reg.MustRegister(newRuleCollector(s.eng))
 	if cfg.TracerProvider != nil {
 		s.tracer = cfg.TracerProvider.Tracer("github.com/swiftval/swiftval/server")
 	}

@@ -352,6 +352,10 @@ func TestInfoRoutes(t *testing.T) {
 		{"/metrics", "text/plain", []string{
 			`swiftval_validations_total{format="mt",type="MT103",verdict="invalid"} 1`,
 			`swiftval_findings_total{code="X01"} 1`,
+			`swiftval_rule_evaluations_total{rule="fake.bad",rule_set="fake@1",source="go"} 1`,
+			`swiftval_rule_findings_total{rule="fake.bad",rule_set="fake@1",source="go"} 1`,
+			`swiftval_rule_panics_total{rule="fake.bad",rule_set="fake@1",source="go"} 0`,
+			`swiftval_rule_max_time_seconds{rule="fake.bad"`,
 			`swiftval_http_request_duration_seconds_count{route="/v1/validate",status="200"} 1`,
 			`swiftval_validation_duration_seconds_count 1`,
 			`swiftval_budget_overruns_total 0`,
