@@ -1,6 +1,7 @@
 // Package schemas holds the ISO 20022 message schemas shipped in the
 // binary, compiled from XSD files by `go generate` into a compact form (the
-// xsd.Schema model as gzipped JSON) so no XSD file is needed at run time.
+// xsd.Schema model in a binary encoding, gzipped; see codec.go) so no XSD
+// file is needed at run time.
 //
 // The shipped set is every CBPR+ base schema available (pacs.008.001.08,
 // pacs.009.001.08, pacs.002.001.10, pacs.004.001.09, camt.052/053/054.001.08,
@@ -16,11 +17,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 
 	"github.com/swiftval/swiftval/formats/mx/xsd"
 )
@@ -63,7 +62,11 @@ func Load(ns string) (*xsd.Schema, error) {
 }
 
 func decode(file, data string) (*xsd.Schema, error) {
-	zr, err := gzip.NewReader(base64.NewDecoder(base64.StdEncoding, strings.NewReader(data)))
+	gz, err := base64.StdEncoding.DecodeString(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: corrupt embedded schema: %v", file, err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {
 		return nil, fmt.Errorf("%s: corrupt embedded schema: %v", file, err)
 	}
@@ -71,23 +74,20 @@ func decode(file, data string) (*xsd.Schema, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: corrupt embedded schema: %v", file, err)
 	}
-	var s xsd.Schema
-	if err := json.NewDecoder(bytes.NewReader(raw)).Decode(&s); err != nil {
+	s, err := unmarshal(raw)
+	if err != nil {
 		return nil, fmt.Errorf("%s: corrupt embedded schema: %v", file, err)
 	}
 	s.File = file
-	return &s, nil
+	return s, nil
 }
 
-// Encode serialises a schema into the embedded form (used by the generator).
+// Encode serialises a schema into the embedded form (used by the generator):
+// the binary encoding of codec.go, gzipped, in base64.
 func Encode(s *xsd.Schema) (string, error) {
-	raw, err := json.Marshal(s)
-	if err != nil {
-		return "", err
-	}
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if _, err := zw.Write(raw); err != nil {
+	if _, err := zw.Write(marshal(s)); err != nil {
 		return "", err
 	}
 	if err := zw.Close(); err != nil {

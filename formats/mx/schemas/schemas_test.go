@@ -1,9 +1,11 @@
 package schemas
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -79,5 +81,68 @@ func TestGeneratedCurrent(t *testing.T) {
 	}
 	if len(seen) != len(registry) {
 		t.Errorf("%d schemas in the XSD files, %d shipped; run go generate", len(seen), len(registry))
+	}
+}
+
+// TestCodecRoundTrip checks that the binary encoding gives back the model
+// read from the XSD files, field for field (skipped without the files).
+func TestCodecRoundTrip(t *testing.T) {
+	files, _ := filepath.Glob("../../../../shared/xsd/*.xsd")
+	if len(files) == 0 {
+		t.Skip("../shared/xsd absent: no XSD files to read")
+	}
+	for _, f := range files {
+		s, err := xsd.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := unmarshal(marshal(s))
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		got.File = s.File
+		if !reflect.DeepEqual(got, s) {
+			t.Errorf("%s: decoded model differs from the one read", f)
+		}
+	}
+}
+
+// TestCodecCorrupt feeds truncated and altered encodings: errors, never a
+// panic.
+func TestCodecCorrupt(t *testing.T) {
+	s, err := Load("urn:iso:std:iso:20022:tech:xsd:head.001.001.02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := marshal(s)
+	tests := []struct {
+		name string
+		data []byte
+	}{
+		{"empty", nil},
+		{"bad magic", append([]byte("JSON!"), data[len(codecMagic):]...)},
+		{"trailing byte", append(append([]byte(nil), data...), 0)},
+	}
+	for _, n := range []int{len(codecMagic), len(codecMagic) + 1, len(data) / 3, len(data) / 2, len(data) - 1} {
+		tests = append(tests, struct {
+			name string
+			data []byte
+		}{fmt.Sprintf("truncated at %d", n), data[:n]})
+	}
+	for i := len(codecMagic); i < len(data); i += 97 {
+		b := append([]byte(nil), data...)
+		b[i] ^= 0xff
+		tests = append(tests, struct {
+			name string
+			data []byte
+		}{fmt.Sprintf("byte %d flipped", i), b})
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := unmarshal(tc.data)
+			if err == nil && !strings.HasPrefix(tc.name, "byte") {
+				t.Error("no error")
+			}
+		})
 	}
 }
