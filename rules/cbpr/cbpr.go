@@ -71,6 +71,12 @@ type Release struct {
 // SR2026 live 14 Nov 2026 (J.P. Morgan ISO 20022 migration page, "Effective
 // November 14, 2026"; SWIFT news "November 2026 as part of the SR 2026
 // standards release").
+// confirmed: SR2025 22 Nov 2025 by https://mambu.com/en/insights/articles/cbpr-is-live-what-iso-20022-means-in-practice
+// ("On 22 November 2025, the coexistence period formally ended"); SR2026
+// 14 Nov 2026 by Oracle Banking Payments "SWIFT SR2026 Changes",
+// https://docs.oracle.com/en/industries/financial-services/banking-payments-cloud-service/14.8.2.0.0/pcsrn/swift-sr2026-changes.html
+// (SR2026 "effective date of 14-Nov-2026. SR2025 behavior remains active until
+// that date").
 var Releases = []Release{
 	{"SR2025", time.Date(2025, 11, 22, 0, 0, 0, 0, time.UTC)},
 	{"SR2026", time.Date(2026, 11, 14, 0, 0, 0, 0, time.UTC)},
@@ -167,6 +173,10 @@ const (
 	srcGS    = "https://developer.gs.com/docs/services/transaction-banking/cbpr+-pacs008"
 	srcJPM   = "https://www.jpmorgan.com/insights/payments/cross-border-payments/iso-20022-jpmorganchase-digital-channels"
 	srcNoNum = "; CBPR+ rule number unconfirmed (differs per message and release)"
+	// srcKont is a second independent pre-SR2025 validator using the UG rule texts.
+	srcKont   = "zosensheng/isoCode kont-rps-iso/kont-mx-interface/src/main/java/com/hisun/kont/mx/msg/pacs/MXPacs00900108.java (pre-SR2025 pacs.009 validator, checkR2/checkR3)"
+	srcJPMH2H = "https://www.jpmorgan.com/payments/client-resource-center/h2h (J.P. Morgan H2H, CBPR+ postal address)"
+	srcOra26  = "Oracle Banking Payments \"SWIFT SR2026 Changes\", https://docs.oracle.com/en/industries/financial-services/banking-payments-cloud-service/14.8.2.0.0/pcsrn/swift-sr2026-changes.html"
 )
 
 func (c *checker) rules() []engine.Rule {
@@ -178,7 +188,7 @@ func (c *checker) rules() []engine.Rule {
 			"CBPR_Message_Definition_Identifier_TextualRule: MsgDefIdr \"must be formatted exactly as it appears in the namespace of the Business Message\"; "+srcDeck+"; "+srcGS+srcNoNum,
 			"AppHdr MsgDefIdr equals the message identifier of the Document namespace"), checkMsgDefIdr),
 		engine.NewRule(info("cbpr.bah.from-to", CodeFromTo, []string{pacs008, pacs009, pacs004, pacs002},
-			"CBPR_From_To_Instructing_Instructed_Agent_BIC_1/2_FormalRule: BAH From/To BIC must match the Instructing/Instructed Agent BIC, except where CpyDplct is COPY or CODU; "+srcJS+"; "+srcGS+" (COPY/CODU exception wording unconfirmed)"+srcNoNum,
+			"CBPR_From_To_Instructing_Instructed_Agent_BIC_1/2_FormalRule: BAH From/To BIC must match the Instructing/Instructed Agent BIC, except where CpyDplct is COPY or CODU; "+srcJS+"; "+srcGS+"; confirmed (COPY/CODU exception, \"except where BAH CopyDuplicate = COPY or = CODU\"; BIC_2 when CpyDplct is absent): "+srcKont+srcNoNum,
 			"AppHdr From/To BICs equal the instructing/instructed agent BICs unless the message is a copy (COPY, CODU)"), checkFromTo),
 		engine.NewRule(info("cbpr.bah.priority", CodePriority, []string{pacs008, pacs009},
 			"CBPR_Priority_Instruction_Priority_FormalRule: if Priority is used in the BAH, it should be identical to PmtTpInf/InstrPrty if present; "+srcJS+"; "+srcDeck+srcNoNum,
@@ -193,10 +203,10 @@ func (c *checker) rules() []engine.Rule {
 			"CBPR+ restricted XSD types CBPR_RestrictedFINXMaxNText pattern [0-9a-zA-Z/\\-\\?:\\(\\)\\.,'\\+ ]+ and _Extended (names, postal addresses, remittance, e-mail) adding !#$%&*=^_`{|}~\";<>@[\\] (GoPlasmatic/MXMessage, SR2025); "+srcJPM,
 			"free text uses the FIN-X character set (extended set for names, addresses, remittance information and e-mail)"), checkCharset),
 		engine.NewRule(info("cbpr.address.structured", CodeAddress, []string{pacs008, pacs009, pacs004, pacs002, pain001},
-			"CBPR+ SR2025 postal address (structured/hybrid): TwnNm and Ctry mandatory, hybrid at most 2 AdrLine; "+srcJPM+" (\"For any postal address sent, Town Name and Country must be included\"; hybrid \"maximum 2 Address Line elements\")"+srcNoNum,
+			"CBPR+ SR2025 postal address (structured/hybrid): TwnNm and Ctry mandatory, hybrid at most 2 AdrLine; "+srcJPM+" (\"For any postal address sent, Town Name and Country must be included\"; hybrid \"maximum 2 Address Line elements\"); confirmed: "+srcJPMH2H+" (hybrid: town and country both required, up to two address lines of 70 characters); "+srcOra26+" (structured/hybrid, \"maximum of two Address Lines\")"+srcNoNum,
 			"a structured or hybrid postal address has TwnNm and Ctry, and a hybrid one at most 2 AdrLine"), c.checkAddress),
 		engine.NewRule(info("cbpr.address.unstructured", CodeUnstructured, []string{pacs008, pacs009, pacs004, pacs002, pain001},
-			"CBPR+ SR2026: fully unstructured postal addresses (AdrLine only) no longer accepted from 14 November 2026; https://www.swift.com/news-events/news/iso-20022-milestone-november-2026-unstructured-addresses-be-removed; https://www.jpmorgan.com/insights/payments/cross-border-payments/iso-20022-migration (exempt messages unconfirmed)",
+			"CBPR+ SR2026: fully unstructured postal addresses (AdrLine only) no longer accepted from 14 November 2026; https://www.swift.com/news-events/news/iso-20022-milestone-november-2026-unstructured-addresses-be-removed; https://www.jpmorgan.com/insights/payments/cross-border-payments/iso-20022-migration; confirmed: "+srcOra26+" (SR2026 from 14-Nov-2026: \"Fully unstructured addresses are not allowed\"); "+srcJPMH2H+" (\"phased out by November, 14, 2026\") (exempt messages unconfirmed)",
 			"no address is AdrLine only: refused under SR2026, a warning under SR2025"), c.checkUnstructured),
 		engine.NewRule(info("cbpr.currency.commodity", CodeCommodity, []string{pacs008, pacs009, pacs004},
 			"CBPR_Interbank_Settlement_Currency_FormalRule: \"The codes XAU, XAG, XPD and XPT are not allowed, as these codes are only used for commodities\" (pacs.004: CBPR_Returned_Interbank_Settlement_Currency_FormalRule); "+srcJS+srcNoNum,
@@ -208,7 +218,7 @@ func (c *checker) rules() []engine.Rule {
 			"CBPR_CRED_FormalRule: \"Charge information is mandatory if CRED is present\"; "+srcJS+" (zero-amount wording unconfirmed)"+srcNoNum,
 			"with ChrgBr CRED at least one ChrgsInf"), checkCred),
 		engine.NewRule(info("cbpr.instr-for-cdtr-agt", CodeInstrForCdtr, []string{pacs008},
-			"CBPR_Instruction_for_Creditor_Agent1_FormalRule (HOLD not with CHQB), ..._Agent2_FormalRule (TELB not with PHOB), CBPR_Instruction_For_Creditor_Presence_Code_FormalRule (each code once); "+srcJS+srcNoNum,
+			"CBPR_Instruction_for_Creditor_Agent1_FormalRule (HOLD not with CHQB), ..._Agent2_FormalRule (TELB not with PHOB), CBPR_Instruction_For_Creditor_Presence_Code_FormalRule (each code once); "+srcJS+"; confirmed (CHQB excludes HOLD, PHOB excludes TELB): Oracle Banking Payments Generic Wires ISO user guide, \"Underlying Customer Credit Transfer - Other Details\", https://docs.oracle.com/en/industries/financial-services/banking-payments/14.8.0.0.0/gwiug/cross-border-outbound-fi-credit-transfer-input-detailed_underlying-customer-credit-transfer_other-d.html"+srcNoNum,
 			"InstrForCdtrAgt codes: no HOLD with CHQB, no TELB with PHOB, each code at most once"), checkInstrForCdtrAgt),
 		engine.NewRule(info("cbpr.remittance.exclusive", CodeRemittance, []string{pacs008},
 			"CBPR_Remittance_Mutually_Exclusive_FormalRule (Strd or Ustrd) and CBPR_Related_Remit_Info_Remit_Info_Mutually_Exclusive_FormalRule (RltdRmtInf or RmtInf); "+srcJS+srcNoNum,
