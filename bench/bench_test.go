@@ -354,6 +354,8 @@ func testInjectedLatency(t *testing.T, target func(url string) Target) {
 		{"P99 well above passes", Gate{P99: Millis(time.Minute)}, true},
 		{"P99.9 under the slow latency fails", Gate{P999: Millis(10 * time.Millisecond)}, false},
 		{"both above pass", Gate{P99: Millis(time.Minute), P999: Millis(time.Minute)}, true},
+		{"server P99 under the slow latency fails", Gate{ServerP99: Millis(10 * time.Millisecond)}, false},
+		{"server P99 above the slow latency passes", Gate{ServerP99: Millis(21 * time.Millisecond)}, true},
 	}
 	for _, g := range gates {
 		t.Run(g.name, func(t *testing.T) {

@@ -38,7 +38,7 @@ type benchConfig struct {
 	rate                              float64
 	duration, warmup, timeout         time.Duration
 	connections, pid, rampRetries     int
-	p99, p999                         time.Duration
+	p99, p999, serverP99              time.Duration
 	maxErrors                         float64
 	rampStart, rampStep, rampMax      float64
 	rampFactor, rampMinThroughput     float64
@@ -72,6 +72,7 @@ func Main(args []string, stdout, stderr io.Writer, newEngine func() *engine.Engi
 	fs.StringVar(&c.html, "html", "", "also write a self-contained HTML report with plots to `FILE`")
 	fs.DurationVar(&c.p99, "p99", 0, "gate: exit 1 when P99 latency is above this (e.g. 5ms); with --ramp, the target")
 	fs.DurationVar(&c.p999, "p999", 0, "gate: exit 1 when P99.9 latency is above this")
+	fs.DurationVar(&c.serverP99, "server-p99", 0, "gate: exit 1 when the server's own P99 (Server-Timing) is above this")
 	fs.Float64Var(&c.maxErrors, "max-errors", 0.001, "gate: largest accepted share of failed requests")
 	fs.BoolVar(&c.ramp, "ramp", false, "step the rate up to find the highest that keeps P99 under --p99 (default 5ms)")
 	fs.Float64Var(&c.rampStart, "ramp-start", 1000, "ramp: first rate")
@@ -260,8 +261,8 @@ Flags:`)
 		rep.Process = proc.Stats(rep.Completed)
 	}
 	rep.Overhead = overhead
-	if c.p99 > 0 || c.p999 > 0 {
-		Gate{P99: Millis(c.p99), P999: Millis(c.p999), MaxErrorRate: c.maxErrors}.Check(rep)
+	if c.p99 > 0 || c.p999 > 0 || c.serverP99 > 0 {
+		Gate{P99: Millis(c.p99), P999: Millis(c.p999), ServerP99: Millis(c.serverP99), MaxErrorRate: c.maxErrors}.Check(rep)
 	}
 	if c.jsonOut {
 		enc := json.NewEncoder(stdout)

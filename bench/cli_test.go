@@ -76,6 +76,8 @@ func TestMainGate(t *testing.T) {
 		{"P99 missed", []string{"--p99", "1ms"}, ExitGate, "gate         FAIL"},
 		{"P99.9 missed", []string{"--p999", "1ms"}, ExitGate, "P99.9"},
 		{"P99 met", []string{"--p99", "1m"}, ExitOK, "gate         PASS"},
+		{"server P99 missed", []string{"--server-p99", "1ms"}, ExitGate, "server P99"},
+		{"server P99 met", []string{"--server-p99", "3ms"}, ExitOK, "gate         PASS"},
 		{"no gate", nil, ExitOK, "throughput"},
 	}
 	for _, tt := range tests {

@@ -128,6 +128,10 @@ type Gate struct {
 	// P99 and P999 are the targets; zero means not gated.
 	P99  Millis `json:"p99_ms,omitempty"`  // largest accepted P99
 	P999 Millis `json:"p999_ms,omitempty"` // largest accepted P99.9
+	// ServerP99 is the largest accepted P99 of the server's own validation
+	// time (Server-Timing): a gate that a shared, noisy machine disturbs
+	// far less than the client-side one. Zero means not gated.
+	ServerP99 Millis `json:"server_p99_ms,omitempty"`
 	// MaxErrorRate is the largest accepted share of failed requests.
 	MaxErrorRate float64 `json:"max_error_rate"`
 	// Pass is true when every target is met.
@@ -148,6 +152,14 @@ func (g Gate) Check(r *Report) *Gate {
 	}
 	if g.P999 > 0 && r.Latency.P999 > g.P999 {
 		g.Failures = append(g.Failures, fmt.Sprintf("P99.9 %s is above the target %s", r.Latency.P999, g.P999))
+	}
+	if g.ServerP99 > 0 {
+		switch {
+		case r.Server == nil:
+			g.Failures = append(g.Failures, "no Server-Timing validate time to check the server P99 against")
+		case r.Server.P99 > g.ServerP99:
+			g.Failures = append(g.Failures, fmt.Sprintf("server P99 %s is above the target %s", r.Server.P99, g.ServerP99))
+		}
 	}
 	if er := r.ErrorRate(); er > g.MaxErrorRate {
 		g.Failures = append(g.Failures, fmt.Sprintf("error rate %.3f%% is above %.3f%%", 100*er, 100*g.MaxErrorRate))
@@ -291,6 +303,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		if g.P999 > 0 {
 			t = append(t, "P99.9 ≤ "+g.P999.String())
+		}
+		if g.ServerP99 > 0 {
+			t = append(t, "server P99 ≤ "+g.ServerP99.String())
 		}
 		t = append(t, fmt.Sprintf("errors ≤ %.3f%%", 100*g.MaxErrorRate))
 		if g.Pass {
