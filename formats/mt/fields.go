@@ -156,6 +156,15 @@ func tagKey(tag string) (int, int) {
 	return n, int(tag[2]-'A') + 1
 }
 
+// specOf is specFor(f.Tag) on the tag key the tokenizer kept.
+func specOf(f *Field) *fieldSpec {
+	n, o := f.key()
+	if n < 0 {
+		return nil
+	}
+	return specIndex[n][o]
+}
+
 func specFor(tag string) *fieldSpec {
 	n, o := tagKey(tag)
 	if n < 0 {

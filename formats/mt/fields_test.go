@@ -168,6 +168,13 @@ func TestFieldIndex(t *testing.T) {
 	}
 	tags = append(tags, "", "5", "x", "5xa", "any")
 	check := func(name string, m *Message) {
+		for i := range m.Fields {
+			f := &m.Fields[i]
+			n, o := f.key()
+			if wn, wo := tagKey(f.Tag); n != wn || o != wo {
+				t.Fatalf("%s: field %s key %d,%d, want %d,%d", name, f.Tag, n, o, wn, wo)
+			}
+		}
 		for _, tag := range tags {
 			if got, want := m.Field(tag), first(m.Fields, tag); got != want {
 				t.Fatalf("%s: Field(%q) = %v, want %v", name, tag, got, want)

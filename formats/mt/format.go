@@ -289,7 +289,13 @@ func (m *Message) resolveType(p *parser) {
 			m.Type, m.Variant = t, v
 		}
 	}
-	m.def = defFor(m.Type)
+	if m.Variant == "" && len(m.App.MsgType) == 3 && isDigits(m.App.MsgType) {
+		// A base type: index by number rather than hash the name.
+		d := m.App.MsgType
+		m.def = defByNum[int(d[0]-'0')*100+int(d[1]-'0')*10+int(d[2]-'0')]
+	} else {
+		m.def = defFor(m.Type)
+	}
 	m.Full = m.def != nil
 }
 

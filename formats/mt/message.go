@@ -160,6 +160,19 @@ type Field struct {
 	// specification: "Date", "Currency", "Amount", "BIC", "Account" ...).
 	// Nil when the tag has no specification or the value does not match it.
 	Components []Component
+
+	// tnum is 1 + the tag number and topt the option index (tagKey), set
+	// by the tokenizer so the checks need not split the tag again; tnum 0
+	// when unknown (a Field built by hand).
+	tnum, topt uint8
+}
+
+// key returns the tag number and option index of f (tagKey).
+func (f *Field) key() (int, int) {
+	if f.tnum != 0 {
+		return int(f.tnum) - 1, int(f.topt)
+	}
+	return tagKey(f.Tag)
 }
 
 // Component is one named part of a field value.

@@ -212,14 +212,15 @@ func (p *parser) skipBalanced(i, block int) int {
 // 1 and 2) and the offset after its closing brace.
 func (p *parser) simpleBody(block, open, body int) (string, int, bool) {
 	s := p.s
-	for k := body; k < len(s); k++ {
-		switch s[k] {
-		case '}':
-			return s[body:k], k + 1, true
-		case '{':
-			p.err(CodeUnclosedBlock, p.loc(block, "", open), "block "+strconv.Itoa(block)+" is not closed before the next block")
-			return s[body:k], k, false
-		}
+	// The first '}' and no '{' before it: two vectorised searches instead
+	// of a loop over each byte.
+	if c := strings.IndexByte(s[body:], '}'); c >= 0 && strings.IndexByte(s[body:body+c], '{') < 0 {
+		return s[body : body+c], body + c + 1, true
+	}
+	if o := strings.IndexByte(s[body:], '{'); o >= 0 {
+		k := body + o
+		p.err(CodeUnclosedBlock, p.loc(block, "", open), "block "+strconv.Itoa(block)+" is not closed before the next block")
+		return s[body:k], k, false
 	}
 	p.err(CodeUnclosedBlock, p.loc(block, "", open), "block "+strconv.Itoa(block)+" is not closed: missing '}'")
 	return s[body:], len(s), false
@@ -590,8 +591,13 @@ func (p *parser) tokenizeBody(i, to int) {
 			*cur = Field{}
 			cur.Tag, cur.Offset, cur.Line, cur.Column = s[i+1:tagEnd], tagEnd+1, line, col
 			cur.ValueLine, cur.ValueColumn = line, col+tagEnd+1-i
-			if n := int(s[i+1]-'0')*10 + int(s[i+2]-'0'); m.tagFirst[n] == 0 {
+			n := int(s[i+1]-'0')*10 + int(s[i+2]-'0')
+			if m.tagFirst[n] == 0 {
 				m.tagFirst[n] = uint16(len(m.Fields))
+			}
+			cur.tnum = uint8(n + 1)
+			if tagEnd == i+4 {
+				cur.topt = s[i+3] - 'A' + 1
 			}
 		} else if cur == nil {
 			if i < e && !(e-i == 1 && s[i] == '\r') {

@@ -325,3 +325,38 @@ func TestAckTagsKept(t *testing.T) {
 		t.Errorf("user tags: %+v", m.User)
 	}
 }
+
+// TestSimpleBody checks simpleBody's searches against a byte loop on every
+// string of up to six bytes from "{}x".
+func TestSimpleBody(t *testing.T) {
+	ref := func(s string, body int) (string, int, bool, int) {
+		for k := body; k < len(s); k++ {
+			switch s[k] {
+			case '}':
+				return s[body:k], k + 1, true, 0
+			case '{':
+				return s[body:k], k, false, 1
+			}
+		}
+		return s[body:], len(s), false, 1
+	}
+	var gen func(prefix string)
+	gen = func(s string) {
+		if len(s) > 6 {
+			return
+		}
+		for body := 0; body <= len(s); body++ {
+			var f engine.Findings
+			p := parser{s: s, m: &Message{}, f: &f}
+			v, next, ok := p.simpleBody(1, 0, body)
+			wv, wnext, wok, wn := ref(s, body)
+			if v != wv || next != wnext || ok != wok || f.Len() != wn {
+				t.Fatalf("simpleBody(%q, %d) = %q %d %v (%d findings), want %q %d %v (%d)", s, body, v, next, ok, f.Len(), wv, wnext, wok, wn)
+			}
+		}
+		for _, c := range []string{"{", "}", "x"} {
+			gen(s + c)
+		}
+	}
+	gen("")
+}

@@ -69,3 +69,12 @@ func TestMissingJumpTable(t *testing.T) {
 		}
 	}
 }
+
+// TestDefByNum checks the by-number table against the name map.
+func TestDefByNum(t *testing.T) {
+	for n := 0; n < 1000; n++ {
+		if got, want := defByNum[n], defFor(mtNames[n]); got != want {
+			t.Errorf("defByNum[%d] = %v, want %v", n, got, want)
+		}
+	}
+}

@@ -266,6 +266,8 @@ type typeDef struct {
 var (
 	typeList []*typeDef
 	typeMap  = map[string]*typeDef{}
+	// defByNum holds the definitions of base types ("MT103") by number.
+	defByNum [1000]*typeDef
 )
 
 func init() {
@@ -276,6 +278,9 @@ func init() {
 		}
 		typeList = append(typeList, d)
 		typeMap[d.Type] = d
+		if t := d.Type; len(t) == 5 && t[:2] == "MT" && isDigits(t[2:]) {
+			defByNum[int(t[2]-'0')*100+int(t[3]-'0')*10+int(t[4]-'0')] = d
+		}
 	}
 }
 

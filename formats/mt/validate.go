@@ -36,7 +36,7 @@ func (m *Message) checkSyntax(p *parser) {
 			return
 		}
 		f := &m.Fields[i]
-		s := specFor(f.Tag)
+		s := specOf(f)
 		if s == nil {
 			continue
 		}
@@ -83,7 +83,7 @@ func (m *Message) checkSyntax(p *parser) {
 func compsNeeded(fs []Field) int {
 	n := 0
 	for i := range fs {
-		if s := specFor(fs[i].Tag); s != nil {
+		if s := specOf(&fs[i]); s != nil {
 			n += s.pat.ncomp
 		}
 	}
@@ -410,7 +410,7 @@ func inList(l []string, v string) bool {
 type fieldKey struct{ num, opt int }
 
 func keyOf(f *Field) fieldKey {
-	n, o := tagKey(f.Tag)
+	n, o := f.key()
 	return fieldKey{n, o}
 }
 
