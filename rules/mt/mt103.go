@@ -57,7 +57,7 @@ func mt103Rules() []engine.Rule {
 			"If 23B is SSTD or SPAY, 23E is not allowed", ruleE02),
 		newRule("mt.MT103.E10", "E10", t103, src59P+"; "+srcUHB103R+unconfirmed,
 			"If 23B is SPRI, SSTD or SPAY (always in MT 103 STP), the account of 59a is mandatory", ruleE10),
-		newRule("mt.MT103.E18", "E18", t103, "knowledge.xmldation.com/support/swift/fields/field_23e (CHQB: the account line of 59a must not be used)"+unconfirmed,
+		newRule("mt.MT103.E18", "E18", t103, "knowledge.xmldation.com/support/swift/fields/field_23e (CHQB: the account line of 59a must not be used); confirmed (C13, E18): GoPlasmatic/SwiftMTMessage src/messages/mt103.rs (swift-mt-message 3.x)",
 			"If any 23E is CHQB, the account of 59a is not allowed", ruleE18),
 		newRule("mt.MT103.E13", "E13", t103, srcUHB103P+" C7",
 			"If 71A is OUR, 71F is not allowed", ruleE13),
@@ -67,9 +67,9 @@ func mt103Rules() []engine.Rule {
 			"If 71A is BEN, at least one 71F is mandatory and 71G is not allowed", ruleE15),
 		newRule("mt.MT103.D51", "D51", t103, srcUHB103P+" C8; "+srcUHB103R+" C16",
 			"If 71F or 71G is present, 33B is mandatory", ruleD51),
-		newRule("mt.MT103.E44", "E44", t103, "SWIFT UHB MT 103 rule C16"+unconfirmed,
+		newRule("mt.MT103.E44", "E44", t103, "SWIFT UHB MT 103 rule C16; confirmed (C16, E44): GoPlasmatic/SwiftMTMessage src/messages/mt103.rs (swift-mt-message 3.x)",
 			"If 56a is absent, no 23E may be TELI or PHOI", ruleE44),
-		newRule("mt.MT103.E45", "E45", t103, "SWIFT UHB MT 103 rule C17"+unconfirmed,
+		newRule("mt.MT103.E45", "E45", t103, "SWIFT UHB MT 103 rule C17; confirmed (C17, E45): GoPlasmatic/SwiftMTMessage src/messages/mt103.rs (swift-mt-message 3.x)",
 			"If 57a is absent, no 23E may be TELE or PHON", ruleE45),
 		newRule("mt.MT103.C02", "C02", t103, srcIBMC+" (C02); "+srcUHB103P+" C9",
 			"The currency of 71G must be the currency of 32A", ruleC02),
@@ -337,8 +337,9 @@ func ruleD98(em *engine.Message, m *mt.Message, f *engine.Findings) {
 
 // forbidden23E lists the 23E pairs that must not occur together (D67), each
 // as "AAAABBBB". MT 103: UHB SR2006 AHG004 (SDVA–HOLD … HOLD–CHQB, as read;
-// the PHOB–TELB, PHON–TELE and PHOI–TELI pairs were cut off in the copy read
-// [unconfirmed]). MT 103 STP: REPA with CORT only (UHB SR2006 AIG004).
+// the PHOB–TELB, PHON–TELE and PHOI–TELI pairs were cut off in the copy read;
+// confirmed: UHB SR2015 MT 103 REMIT 23E, …/2015/books/us1m/ajh004.htm, lists
+// all 13 pairs). MT 103 STP: REPA with CORT only (UHB SR2006 AIG004).
 const (
 	forbidden23E    = "SDVAHOLD SDVACHQB INTCHOLD INTCCHQB REPAHOLD REPACHQB REPACORT CORTHOLD CORTCHQB HOLDCHQB PHOBTELB PHONTELE PHOITELI"
 	forbidden23ESTP = "REPACORT"

@@ -60,7 +60,7 @@ var optionRules = []optionRule{
 	{id: "mt.MT103.E16", code: "E16", source: srcUHB103P + " C6",
 		desc: "If 23B is SPRI, 56a is not allowed", ops: opSPRI, tag: "56a", allowed: "",
 		msg: "with 23B SPRI, field 56a is not allowed"},
-	{id: "mt.MT103.E17", code: "E17", source: srcUHB103R + unconfirmed,
+	{id: "mt.MT103.E17", code: "E17", source: srcUHB103R + "; confirmed (SSTD/SPAY: 56a option A or C only, E17): GoPlasmatic/SwiftMTMessage src/messages/mt103.rs (C10 doc); the clearing-code part" + unconfirmed,
 		desc: "If 23B is SSTD or SPAY, 56a may only be option A or C, and option C must carry a clearing code", ops: opSSTD | opSPAY, tag: "56a", allowed: "AC",
 		msg:   "with 23B SSTD or SPAY, field 56a may only be option A or C",
 		extra: clearingCodeIfC, extraMsg: "with 23B SSTD or SPAY, field 56C must carry a clearing system code (//…)"},
