@@ -16,17 +16,17 @@ func otherRules() []engine.Rule {
 	return []engine.Rule{
 		newRule("mt.MT910.C06", "C06", []string{"MT910"}, srcFacts9xx+"; C06 is the either-50a-or-52a code in the SWIFT Message Format Validation Rules, Oct 2007 (ro.scribd.com/document/134583279)",
 			"Either 50a (ordering customer) or 52a (ordering institution) must be present", ruleC06),
-		newRule("mt.MT940.C24", "C24", []string{"MT940", "MT942"}, srcFacts9xx+unconfirmed,
+		newRule("mt.MT940.C24", "C24", []string{"MT940", "MT942"}, srcFacts9xx+"; MT 942 C3 (C24, last-field exception) as in GoPlasmatic/SwiftMTMessage src/messages/mt942.rs; MT 940 only from the same project"+unconfirmed,
 			"A field 86 within the statement lines must directly follow a field 61", ruleC24),
-		newRule("mt.MT942.C23", "C23", []string{"MT942"}, srcFacts9xx+"; MT 942 rule C2 recalled from the UHB"+unconfirmed,
+		newRule("mt.MT942.C23", "C23", []string{"MT942"}, srcFacts9xx+"; MT 942 rule C2 recalled from the UHB; confirmed (MT 942 C2, C23): GoPlasmatic/SwiftMTMessage src/messages/mt942.rs (swift-mt-message 3.x)",
 			"One 34F has no D/C mark; with two 34F the first is D and the second C", ruleC23),
-		newRule("mt.MT940.C27", "C27", []string{"MT940", "MT942", "MT950"}, srcFacts9xx+unconfirmed,
+		newRule("mt.MT940.C27", "C27", []string{"MT940", "MT942", "MT950"}, srcFacts9xx+"; MT 942 C1 (C27 on 34F, 90D, 90C) as in GoPlasmatic/SwiftMTMessage src/messages/mt942.rs; MT 940/950 only from the same project"+unconfirmed,
 			"The first two letters of the currency must be the same in 60a, 62a, 64 and 65 (MT 942: 34F, 90D, 90C)", ruleC27),
 		newRule("mt.MT940.61.C03", "C03", []string{"MT940", "MT942", "MT950"}, srcUHB910+" (C03 wording); applied to field 61 with the statement currency"+unconfirmed,
 			"The amount of each 61 has no more decimals than the statement currency allows", rule61C03),
-		newRule("mt.MTn92.C25", "C25", []string{"MT192", "MT292", "MT992"}, srcFactsN9x+unconfirmed,
+		newRule("mt.MTn92.C25", "C25", []string{"MT192", "MT292", "MT992"}, srcFactsN9x+"; confirmed (C1, C25): GoPlasmatic/SwiftMTMessage src/messages/mt192.rs, mt292.rs (swift-mt-message 3.x); iso20022.org/15022/uhb/mtn92-4-field-79.htm (79 conditional, rule C1)",
 			"Field 79, a copy of the original message's mandatory fields, or both, must be present", ruleC25),
-		newRule("mt.MTn96.C31", "C31", []string{"MT196", "MT296", "MT996", "MT195", "MT295", "MT995"}, srcFactsN9x+unconfirmed,
+		newRule("mt.MTn96.C31", "C31", []string{"MT196", "MT296", "MT996", "MT195", "MT295", "MT995"}, srcFactsN9x+"; confirmed for MT n96 (C1, C31): GoPlasmatic/SwiftMTMessage src/messages/mt196.rs, mt296.rs (swift-mt-message 3.x); MT n95 code"+unconfirmed,
 			"Either field 79 or a copy of the original message's fields may be present, not both", ruleC31),
 	}
 }
