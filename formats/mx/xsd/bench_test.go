@@ -40,3 +40,18 @@ func BenchmarkValidate(b *testing.B) {
 		b.Fatal("violations")
 	}
 }
+
+// BenchmarkCompile measures compiling one large CBPR+ schema, which every
+// start-up pays for each CBPR+ message type.
+func BenchmarkCompile(b *testing.B) {
+	s, err := ReadFile("../../../../shared/xsd/pacs.008.001.08.xsd")
+	if err != nil {
+		b.Skip("shared xsd not found")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Compile(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,10 +1,11 @@
 package xsd
 
 import (
+	"cmp"
+	"encoding/binary"
 	"fmt"
 	"regexp"
-	"sort"
-	"strconv"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -319,6 +320,10 @@ type modelBuilder struct {
 	wilds []*cany
 	line  int
 	err   error
+	// closure scratch: mark[s] == gen when state s is in the current set.
+	mark  []uint32
+	gen   uint32
+	stack []int32
 }
 
 func (b *modelBuilder) state() int32 {
@@ -430,85 +435,88 @@ func (b *modelBuilder) particle(p *Particle, from int32) int32 {
 	})
 }
 
-func (b *modelBuilder) closure(set []int32) []int32 {
-	seen := make(map[int32]bool, len(set)*2)
-	out := make([]int32, 0, len(set)*2)
-	stack := append([]int32(nil), set...)
+// closure returns the epsilon closure of set, sorted, in dst's storage.
+// It reuses the builder's mark and stack scratch: determinise calls it once
+// per automaton transition, which makes it the hot loop of Compile.
+func (b *modelBuilder) closure(dst, set []int32) []int32 {
+	if len(b.mark) < len(b.n.eps) {
+		b.mark = make([]uint32, len(b.n.eps))
+		b.gen = 0
+	}
+	b.gen++
+	if b.gen == 0 { // wrapped: stale marks could alias
+		clear(b.mark)
+		b.gen = 1
+	}
+	out := dst[:0]
+	stack := append(b.stack[:0], set...)
 	for len(stack) > 0 {
 		s := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if seen[s] {
+		if b.mark[s] == b.gen {
 			continue
 		}
-		seen[s] = true
+		b.mark[s] = b.gen
 		out = append(out, s)
 		stack = append(stack, b.n.eps[s]...)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	b.stack = stack
+	slices.Sort(out)
 	return out
 }
 
-func setKey(set []int32) string {
-	var sb strings.Builder
-	for _, s := range set {
-		sb.WriteString(strconv.Itoa(int(s)))
-		sb.WriteByte(',')
+// symOrder orders transitions: element symbols ascending, then wildcards
+// in declaration order (-1, -2, ...).
+func symOrder(sym int32) int64 {
+	if sym >= 0 {
+		return int64(sym)
 	}
-	return sb.String()
+	return 1<<32 - int64(sym)
 }
 
 func (b *modelBuilder) determinise(start, end int32, d *ComplexType) (*dfa, error) {
 	m := &dfa{tns: b.c.s.TargetNamespace, syms: b.syms}
-	index := map[string]int32{}
+	index := map[string]int32{} // state set (4 bytes a state) -> DFA state
 	var sets [][]int32
+	var key []byte
 	add := func(set []int32) (int32, error) {
-		k := setKey(set)
-		if i, ok := index[k]; ok {
+		key = key[:0]
+		for _, s := range set {
+			key = binary.LittleEndian.AppendUint32(key, uint32(s))
+		}
+		if i, ok := index[string(key)]; ok {
 			return i, nil
 		}
 		if len(sets) >= maxDFAStates {
 			return 0, b.c.errf(d.Line, "content model of %s too large (more than %d states)", d.Name, maxDFAStates)
 		}
 		i := int32(len(sets))
-		index[k] = i
-		sets = append(sets, set)
-		acc := false
-		for _, s := range set {
-			if s == end {
-				acc = true
-			}
-		}
+		index[string(key)] = i
+		sets = append(sets, slices.Clone(set))
+		_, acc := slices.BinarySearch(set, end)
 		m.states = append(m.states, dstate{accept: acc, wild: -1})
 		return i, nil
 	}
-	if _, err := add(b.closure([]int32{start})); err != nil {
+	var cl, targets []int32
+	if _, err := add(b.closure(cl, []int32{start})); err != nil {
 		return nil, err
 	}
+	var edges []nedge
 	for i := 0; i < len(sets); i++ {
-		set := sets[i]
-		// Group targets by symbol, in symbol order.
-		targets := map[int32][]int32{}
-		var order []int32
-		for _, s := range set {
-			for _, e := range b.n.edges[s] {
-				if _, ok := targets[e.sym]; !ok {
-					order = append(order, e.sym)
-				}
-				targets[e.sym] = append(targets[e.sym], e.to)
-			}
+		// The edges out of the set, grouped by symbol in symbol order.
+		edges = edges[:0]
+		for _, s := range sets[i] {
+			edges = append(edges, b.n.edges[s]...)
 		}
-		sort.Slice(order, func(x, y int) bool {
-			a, c := order[x], order[y]
-			if (a < 0) != (c < 0) {
-				return a >= 0
+		slices.SortStableFunc(edges, func(x, y nedge) int { return cmp.Compare(symOrder(x.sym), symOrder(y.sym)) })
+		for j := 0; j < len(edges); {
+			sym := edges[j].sym
+			targets = targets[:0]
+			for ; j < len(edges) && edges[j].sym == sym; j++ {
+				targets = append(targets, edges[j].to)
 			}
-			if a < 0 {
-				return a > c
-			}
-			return a < c
-		})
-		for _, sym := range order {
-			next, err := add(b.closure(targets[sym]))
+			cl = b.closure(cl, targets)
+			next, err := add(cl)
 			if err != nil {
 				return nil, err
 			}
