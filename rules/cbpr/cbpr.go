@@ -248,7 +248,7 @@ func (c *checker) rules() []engine.Rule {
 			"CBPR_Debtor_BIC_Presence_TextualRule / CBPR_Creditor_BIC_Presence_TextualRule: \"If AnyBIC is present, then (Name and Postal Address) is NOT allowed ... in case of conflicting information, AnyBIC will always take precedence\" (SR2024 pacs.008 UG principle 1B, https://studylib.net/doc/27686183/; textual rule: warning)"+srcNoNum,
 			"a Dbtr or Cdtr identified by AnyBIC carries no Nm or PstlAdr")), checkPartyAnyBIC),
 		engine.NewRule(info("cbpr.cov.underlying", CodeCovUnderlying, []string{pacs009},
-			"CBPR+ pacs.009 COV (BizSvc swift.cbprplus.cov.NN): the cover carries the underlying customer credit transfer (UndrlygCstmrCdtTrf); SWIFT training catalogue \"FI to FI Customer Credit Transfer with the Cover Method\" [multiplicity 1..1 in the COV usage guideline unconfirmed]",
+			"CBPR+ pacs.009 COV (BizSvc swift.cbprplus.cov.NN): the cover carries the underlying customer credit transfer (UndrlygCstmrCdtTrf); SWIFT training catalogue \"FI to FI Customer Credit Transfer with the Cover Method\"; confirmed (UndrlygCstmrCdtTrf 1..1 in the CBPR+ COV restricted schema, with Dbtr, DbtrAgt, CdtrAgt and Cdtr mandatory inside): GoPlasmatic/MXMessage src/document/pacs_009_001_08_cov.rs (CreditTransferTransaction361, SR2025)",
 			"a pacs.009 COV carries UndrlygCstmrCdtTrf"), checkCovUnderlying),
 		engine.NewRule(info("cbpr.bah.biz-svc", CodeBizSvc, all,
 			"CBPR+ BAH: AppHdr (head.001.001.02) with BizSvc mandatory [1..1] ("+srcGS+"; GoPlasmatic/MXMessage CBPR+ BAH types); BizSvc values swift.cbprplus[.stp|.cov|.adv].NN per message variant ("+srcDeck+" BizSvc table); the release suffix (.03 SR2025, .04 SR2026) is not checked: SR2026 value unconfirmed",
