@@ -174,9 +174,10 @@ const (
 	srcJPM   = "https://www.jpmorgan.com/insights/payments/cross-border-payments/iso-20022-jpmorganchase-digital-channels"
 	srcNoNum = "; CBPR+ rule number unconfirmed (differs per message and release)"
 	// srcKont is a second independent pre-SR2025 validator using the UG rule texts.
-	srcKont   = "zosensheng/isoCode kont-rps-iso/kont-mx-interface/src/main/java/com/hisun/kont/mx/msg/pacs/MXPacs00900108.java (pre-SR2025 pacs.009 validator, checkR2/checkR3)"
-	srcJPMH2H = "https://www.jpmorgan.com/payments/client-resource-center/h2h (J.P. Morgan H2H, CBPR+ postal address)"
-	srcOra26  = "Oracle Banking Payments \"SWIFT SR2026 Changes\", https://docs.oracle.com/en/industries/financial-services/banking-payments-cloud-service/14.8.2.0.0/pcsrn/swift-sr2026-changes.html"
+	srcKont     = "zosensheng/isoCode kont-rps-iso/kont-mx-interface/src/main/java/com/hisun/kont/mx/msg/pacs/MXPacs00900108.java (pre-SR2025 pacs.009 validator, checkR2/checkR3)"
+	srcJPMH2H   = "https://www.jpmorgan.com/payments/client-resource-center/h2h (J.P. Morgan H2H, CBPR+ postal address)"
+	srcSWIFTAdr = "SWIFT \"Removal of unstructured address\", https://www.swift.com/standards/iso-20022/removal-unstructured-address"
+	srcOra26    = "Oracle Banking Payments \"SWIFT SR2026 Changes\", https://docs.oracle.com/en/industries/financial-services/banking-payments-cloud-service/14.8.2.0.0/pcsrn/swift-sr2026-changes.html"
 )
 
 func (c *checker) rules() []engine.Rule {
@@ -203,10 +204,10 @@ func (c *checker) rules() []engine.Rule {
 			"CBPR+ restricted XSD types CBPR_RestrictedFINXMaxNText pattern [0-9a-zA-Z/\\-\\?:\\(\\)\\.,'\\+ ]+ and _Extended (names, postal addresses, remittance, e-mail) adding !#$%&*=^_`{|}~\";<>@[\\] (GoPlasmatic/MXMessage, SR2025); "+srcJPM,
 			"free text uses the FIN-X character set (extended set for names, addresses, remittance information and e-mail)"), checkCharset),
 		engine.NewRule(info("cbpr.address.structured", CodeAddress, []string{pacs008, pacs009, pacs004, pacs002, pain001},
-			"CBPR+ SR2025 postal address (structured/hybrid): TwnNm and Ctry mandatory, hybrid at most 2 AdrLine; "+srcJPM+" (\"For any postal address sent, Town Name and Country must be included\"; hybrid \"maximum 2 Address Line elements\"); confirmed: "+srcJPMH2H+" (hybrid: town and country both required, up to two address lines of 70 characters); "+srcOra26+" (structured/hybrid, \"maximum of two Address Lines\")"+srcNoNum,
+			"CBPR+ SR2025 postal address (structured/hybrid): TwnNm and Ctry mandatory, hybrid at most 2 AdrLine; "+srcJPM+" (\"For any postal address sent, Town Name and Country must be included\"; hybrid \"maximum 2 Address Line elements\"); confirmed: "+srcJPMH2H+" (hybrid: town and country both required, up to two address lines of 70 characters); "+srcOra26+" (structured/hybrid, \"maximum of two Address Lines\"); "+srcSWIFTAdr+" (structured: Country and Town Name at minimum, no Address Line; hybrid: Country and Town Name plus Address Line)"+srcNoNum,
 			"a structured or hybrid postal address has TwnNm and Ctry, and a hybrid one at most 2 AdrLine"), c.checkAddress),
 		engine.NewRule(info("cbpr.address.unstructured", CodeUnstructured, []string{pacs008, pacs009, pacs004, pacs002, pain001},
-			"CBPR+ SR2026: fully unstructured postal addresses (AdrLine only) no longer accepted from 14 November 2026; https://www.swift.com/news-events/news/iso-20022-milestone-november-2026-unstructured-addresses-be-removed; https://www.jpmorgan.com/insights/payments/cross-border-payments/iso-20022-migration; confirmed: "+srcOra26+" (SR2026 from 14-Nov-2026: \"Fully unstructured addresses are not allowed\"); "+srcJPMH2H+" (\"phased out by November, 14, 2026\") (exempt messages unconfirmed)",
+			"CBPR+ SR2026: fully unstructured postal addresses (AdrLine only) no longer accepted from 14 November 2026; https://www.swift.com/news-events/news/iso-20022-milestone-november-2026-unstructured-addresses-be-removed; https://www.jpmorgan.com/insights/payments/cross-border-payments/iso-20022-migration; confirmed: "+srcOra26+" (SR2026 from 14-Nov-2026: \"Fully unstructured addresses are not allowed\"); "+srcJPMH2H+" (\"phased out by November, 14, 2026\"); confirmed with scope: "+srcSWIFTAdr+" (from 14 November 2026 town and country in designated fields for all agents and parties, except admi.024, camt.025, camt.052, camt.053, camt.054, camt.060; BIC-only agents remain valid)",
 			"no address is AdrLine only: refused under SR2026, a warning under SR2025"), c.checkUnstructured),
 		engine.NewRule(info("cbpr.currency.commodity", CodeCommodity, []string{pacs008, pacs009, pacs004},
 			"CBPR_Interbank_Settlement_Currency_FormalRule: \"The codes XAU, XAG, XPD and XPT are not allowed, as these codes are only used for commodities\" (pacs.004: CBPR_Returned_Interbank_Settlement_Currency_FormalRule); "+srcJS+srcNoNum,
