@@ -40,7 +40,7 @@ var presenceRules = []presence{
 	{id: "mt.MT103.E06", code: "E06", types: t103, source: srcIBME + " (E06); " + srcUHB103P + " C4",
 		desc: "If 55a is present, 53a and 54a are mandatory", scope: scopeSeqA, when: "55a", need: [2]string{"53a", "54a"},
 		msg: "field 55a requires both 53a and 54a"},
-	{id: "mt.MT103.D63", code: "D63", types: []string{"MT101", "MT103"}, source: srcFileAct + "; for MT 101/103 by analogy" + unconfirmed,
+	{id: "mt.MT103.D63", code: "D63", types: []string{"MT101", "MT103"}, source: srcFileAct + "; confirmed for MT 103: UHB SR2015 MT 103 REMIT field 51A (pinas.synology.me/Swift_Manual/2015/books/us1m/ajh010.htm, \"only valid in FileAct (Error code(s): D63)\"), also MT 102 (…/us1m/agf003.htm); MT 101 by analogy" + unconfirmed,
 		desc: "51A is only valid in FileAct, not in a FIN message", scope: scopeSeqA, when: "51A",
 		msg: "field 51A is only valid in FileAct, not in a FIN message"},
 	{id: "mt.MT202.C81", code: "C81", types: []string{"MT202", "MT205"}, source: srcFacts202 + unconfirmed,
