@@ -88,7 +88,7 @@ type rawWorker struct {
 	br   *bufio.Reader
 	used bool // conn has served a request already
 
-	ctx  context.Context // the context abort is registered on
+	ctx  context.Context // the context abort is registered on; guarded by mu
 	stop func() bool
 }
 
@@ -108,11 +108,12 @@ func (w *rawWorker) request(s *Sample) []byte {
 	return b.Bytes()
 }
 
-// abort makes a blocked read or write return at once: the run's context
-// ended.
-func (w *rawWorker) abort() {
+// abort makes a blocked read or write return at once: ctx ended. It does
+// nothing when the worker has moved on to another context (an AfterFunc of
+// an earlier request's context can run late, after a new connection is up).
+func (w *rawWorker) abort(ctx context.Context) {
 	w.mu.Lock()
-	if w.conn != nil {
+	if w.conn != nil && w.ctx == ctx {
 		_ = w.conn.SetDeadline(time.Unix(1, 0))
 	}
 	w.mu.Unlock()
@@ -139,7 +140,10 @@ func (w *rawWorker) Do(ctx context.Context, s *Sample) Outcome {
 		if w.stop != nil {
 			w.stop()
 		}
-		w.ctx, w.stop = ctx, context.AfterFunc(ctx, w.abort)
+		w.mu.Lock()
+		w.ctx = ctx
+		w.mu.Unlock()
+		w.stop = context.AfterFunc(ctx, func() { w.abort(ctx) })
 	}
 	if ctx.Err() != nil {
 		return Outcome{Err: "canceled"}
