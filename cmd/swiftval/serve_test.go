@@ -50,6 +50,8 @@ func TestServeBadConfig(t *testing.T) {
 		{"bad env duration", nil, map[string]string{"SWIFTVAL_BUDGET": "soon"}, "SWIFTVAL_BUDGET"},
 		{"stray argument", []string{"extra"}, nil, "unexpected argument"},
 		{"missing rules dir", []string{"--rules", "/nonexistent/rules"}, nil, "rule"},
+		{"negative memory limit", []string{"--memory-limit", "-1"}, nil, "--memory-limit"},
+		{"bad env memory limit", nil, map[string]string{"SWIFTVAL_MEMORY_LIMIT": "plenty"}, "SWIFTVAL_MEMORY_LIMIT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,6 +74,7 @@ func TestServeFlagsAndEnv(t *testing.T) {
 	t.Setenv("SWIFTVAL_DRAIN_TIMEOUT", "3s")
 	t.Setenv("SWIFTVAL_ADMIN_TOKEN", "env-token-0123456789")
 	t.Setenv("SWIFTVAL_RULES_WATCH", "true")
+	t.Setenv("SWIFTVAL_MEMORY_LIMIT", "256MiB")
 	var errb bytes.Buffer
 	cfg, sf, code, ok := parseServe([]string{"--addr", "127.0.0.1:9001", "--max-batch", "7", "--log-level", "warn"}, &errb)
 	if !ok {
@@ -80,7 +83,7 @@ func TestServeFlagsAndEnv(t *testing.T) {
 	if cfg.Addr != "127.0.0.1:9001" {
 		t.Errorf("Addr %q: the flag must win over SWIFTVAL_ADDR", cfg.Addr)
 	}
-	if cfg.MaxBodyBytes != 2<<20 || cfg.DrainTimeout != 3*time.Second || cfg.AdminToken != "env-token-0123456789" || !sf.watchRules {
+	if cfg.MaxBodyBytes != 2<<20 || cfg.DrainTimeout != 3*time.Second || cfg.AdminToken != "env-token-0123456789" || !sf.watchRules || sf.memLimit != 256<<20 {
 		t.Errorf("environment not applied: %+v %+v", cfg, sf)
 	}
 	if cfg.MaxBatchMessages != 7 || sf.logLevel != "warn" {

@@ -146,6 +146,7 @@ type lazy struct {
 	v      *xsd.Validator
 	err    error
 	preset *xsd.Validator
+	done   atomic.Bool // compiled (or failed): once has run
 }
 
 func (l *lazy) validator() (*xsd.Validator, error) {
@@ -156,9 +157,11 @@ func (l *lazy) validator() (*xsd.Validator, error) {
 		s, err := l.load()
 		if err != nil {
 			l.err = err
+			l.done.Store(true)
 			return
 		}
 		l.v, l.err = xsd.Compile(s)
+		l.done.Store(true)
 	})
 	return l.v, l.err
 }
@@ -315,6 +318,20 @@ func (f *Format) Validator(ns string) (*xsd.Validator, error) {
 		return nil, nil
 	}
 	return l.validator()
+}
+
+// Compiled returns the namespaces whose schemas are compiled so far
+// (including those loaded from Options.SchemaDir), sorted. Start-up
+// compiles the CBPR+ ones; any other is compiled by its first message.
+func (f *Format) Compiled() []string {
+	var out []string
+	for ns, l := range f.schemas {
+		if l.preset != nil || l.done.Load() {
+			out = append(out, ns)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // TypedValue returns Typed: typed models reach their value through this

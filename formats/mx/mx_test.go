@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -321,5 +323,43 @@ func TestCodesDocumented(t *testing.T) {
 		if !used[c] {
 			t.Errorf("%s is in docs/codes.md but not used", c)
 		}
+	}
+}
+
+// TestStartupCompilesCBPROnly pins the start-up work: building the format
+// compiles exactly the CBPR+ schemas (the first message of any of them
+// pays no compilation); any other schema is compiled by its first use.
+func TestStartupCompilesCBPROnly(t *testing.T) {
+	f, err := NewFormat(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, v := range cbprPlus {
+		want = append(want, NamespacePrefix+v)
+	}
+	sort.Strings(want)
+	if got := f.Compiled(); !slices.Equal(got, want) {
+		t.Fatalf("compiled at start:\n got %v\nwant %v", got, want)
+	}
+	tests := []struct {
+		ns       string
+		compiled bool // after the call
+	}{
+		{NamespacePrefix + "pacs.008.001.08", true},
+		{NamespacePrefix + "camt.056.001.09", true},
+		{"urn:nope", false},
+	}
+	for _, tt := range tests {
+		v, err := f.Validator(tt.ns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (v != nil) != tt.compiled || slices.Contains(f.Compiled(), tt.ns) != tt.compiled {
+			t.Errorf("%s: validator %v, listed %v; want %v", tt.ns, v != nil, slices.Contains(f.Compiled(), tt.ns), tt.compiled)
+		}
+	}
+	if got := len(f.Compiled()); got != len(want)+1 {
+		t.Errorf("%d schemas compiled after one lazy use, want %d", got, len(want)+1)
 	}
 }
