@@ -39,4 +39,12 @@
 // modify the input while the Message is in use. A Message is read-only after
 // Parse. Embedders that recycle Messages can call ParseInto, which reuses a
 // Message's storage and then parses without allocating.
+//
+// Format.Parse, the engine's entry point, does so: it takes the Message from
+// a pool, and the engine hands it back through Format.Release (the
+// engine.Releaser hook) once the last rule has run. A rule must therefore
+// not keep the *engine.Message, the *mt.Message or pointers to its Fields,
+// Sequences or Components beyond its Check; strings taken from them stay
+// valid (they point into the input, not into pooled storage). See pool.go
+// and the Performance section of GAPS.md.
 package mt

@@ -162,14 +162,16 @@ func ParseInto(m *Message, raw []byte, f *engine.Findings) *Message {
 	if i >= len(s) {
 		return nil
 	}
+	clean := true // every field slot within cap(m.Fields) is zero
 	if m == nil {
 		m = &Message{}
 	} else if !m.fresh {
 		m.reset()
+		clean = false
 	}
 	m.fresh = false
 	m.Raw = s
-	p := parser{s: s, m: m, f: f}
+	p := parser{s: s, m: m, f: f, clean: clean}
 	if s[i] == ':' {
 		// Headerless block-4 export (bank statement files).
 		p.err(codeH01, engine.Location{Block: 1, Line: 1, Column: 1}, "basic header (block 1) is missing: the input holds only the text of block 4")

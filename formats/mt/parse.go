@@ -32,6 +32,9 @@ type parser struct {
 	f   *engine.Findings
 	n   int // findings added by this parse
 	cur struct{ off, line, col int }
+	// clean: the Message's field storage is all zero (a new or pooled
+	// Message, see putMessage), so the tokenizer need not zero each slot.
+	clean bool
 }
 
 // lc returns the 1-based line and column of byte offset off of p.s.
@@ -552,6 +555,14 @@ func (p *parser) tokenizeBody(i, to int) {
 	s := p.s
 	m := p.m
 	text := s[i:to]
+	if m.indexed {
+		// A repeated block 4 tokenizes again: wipe what the first pass
+		// wrote so that every written slot stays within len(m.Fields)
+		// (putMessage clears only those).
+		clear(m.Fields)
+		m.tagFirst = [100]uint16{}
+	}
+	m.indexed = true
 	// Pre-size (one field per line that starts with ':') only when the
 	// Message has no storage yet; a recycled Message grows on demand.
 	m.Fields = m.Fields[:0]
@@ -560,10 +571,6 @@ func (p *parser) tokenizeBody(i, to int) {
 			m.Fields = make([]Field, 0, n)
 		}
 	}
-	if m.indexed {
-		m.tagFirst = [100]uint16{} // a repeated block 4 tokenizes again
-	}
-	m.indexed = true
 	var cur *Field
 	line, col := p.lc(i)
 	for i < to && !p.full() {
@@ -588,7 +595,9 @@ func (p *parser) tokenizeBody(i, to int) {
 			// literals).
 			m.Fields = m.Fields[:len(m.Fields)+1]
 			cur = &m.Fields[len(m.Fields)-1]
-			*cur = Field{}
+			if !p.clean {
+				*cur = Field{}
+			}
 			cur.Tag, cur.Offset, cur.Line, cur.Column = s[i+1:tagEnd], tagEnd+1, line, col
 			cur.ValueLine, cur.ValueColumn = line, col+tagEnd+1-i
 			n := int(s[i+1]-'0')*10 + int(s[i+2]-'0')

@@ -54,6 +54,9 @@ func tooManyDecimals(a, ccy string) bool {
 func ruleC03(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	for i := range m.Fields {
 		x := &m.Fields[i]
+		if t := x.Tag; len(t) < 2 || (t[0] != '3' && t[0] != '6' && t[0] != '7' && t[0] != '9') {
+			continue // inlined pre-check: amountKind knows no other tags
+		}
 		c, a, ok := ccyAmount(x)
 		if ok && tooManyDecimals(a, c) {
 			f.Error("C03", x.Loc(), "the amount has more decimals than its currency allows (ISO 4217 minor units)")

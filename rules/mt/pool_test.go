@@ -184,6 +184,9 @@ func TestAmountKind(t *testing.T) {
 			if got, want := amountKind(num+o), ref(num+o); got != want {
 				t.Errorf("amountKind(%q) = %d, want %d", num+o, got, want)
 			}
+			if amountKind(num+o) != amtNone && !strings.ContainsRune("3679", rune(num[0])) {
+				t.Errorf("ruleC03's pre-check would skip %q", num+o)
+			}
 		}
 	}
 	for _, v := range []string{"", "X", "X\r", "\r", "BANKBEBB", "/1\r\nBANKBEBB", "A\nB\nC", "A\n", "\n"} {
