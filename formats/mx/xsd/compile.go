@@ -509,6 +509,14 @@ func (b *modelBuilder) determinise(start, end int32, d *ComplexType) (*dfa, erro
 			edges = append(edges, b.n.edges[s]...)
 		}
 		slices.SortStableFunc(edges, func(x, y nedge) int { return cmp.Compare(symOrder(x.sym), symOrder(y.sym)) })
+		// The validator keeps the transitions: size them exactly.
+		n := 0
+		for j := range edges {
+			if edges[j].sym >= 0 && (j == 0 || edges[j].sym != edges[j-1].sym) {
+				n++
+			}
+		}
+		m.states[i].trans = make([]dtrans, 0, n)
 		for j := 0; j < len(edges); {
 			sym := edges[j].sym
 			targets = targets[:0]
@@ -532,6 +540,7 @@ func (b *modelBuilder) determinise(start, end int32, d *ComplexType) (*dfa, erro
 			st.trans = append(st.trans, dtrans{key: nameKey(name), n: len(name), name: name, next: next, elem: b.syms[sym]})
 		}
 	}
+	m.states = slices.Clip(slices.Clone(m.states))
 	return m, nil
 }
 
