@@ -51,6 +51,7 @@ func DecodeSpans(id string, raw []byte, docStart, hdrStart int, hasHdr bool) (*M
 	if !t.empty && d.decodeDocument(id, &m.Documents, &t) {
 		m.Element = elementOf(m)
 	}
+	m.nTexts, m.nStarts = d.texts, d.starts
 	return m, d.err
 }
 

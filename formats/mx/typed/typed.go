@@ -156,6 +156,8 @@ type Message struct {
 	AppHdrNamespace string
 
 	walked     bool
+	nTexts     int // simple elements the decoder read: sizes the leaf list
+	nStarts    int // start tags the decoder read: sizes the frame list
 	leaves     []Leaf
 	frames     []frame
 	pathsBuilt bool
@@ -251,6 +253,7 @@ func Decode(raw []byte) (*Message, error) {
 	if !found {
 		return nil, ErrNoDocument
 	}
+	m.nTexts, m.nStarts = d.texts, d.starts
 	if d.err != nil {
 		return m, d.err
 	}
@@ -284,9 +287,11 @@ type token struct {
 
 // decoder reads markup from b. It never panics: every index is checked.
 type decoder struct {
-	b   []byte
-	i   int
-	err error
+	b      []byte
+	i      int
+	err    error
+	texts  int // textOf calls: an upper bound of the leaves
+	starts int // start tags read: an upper bound of the walker frames
 }
 
 // next reads the next start or end tag, skipping text, comments, CDATA,
@@ -337,6 +342,7 @@ func (d *decoder) skipPast(s string) {
 // start parses a start tag at d.i (d.b[d.i] == '<').
 func (d *decoder) start(t *token) int {
 	b := d.b
+	d.starts++
 	*t = token{pos: Pos(d.i + 1)}
 	i := d.i + 1
 	n := i
@@ -422,6 +428,7 @@ func (d *decoder) text(t *token) Text { return Text{Value: d.textOf(t), Pos: t.p
 // textOf reads the character data of the element started by t up to its end
 // tag. Child elements (not allowed by the schema) are skipped.
 func (d *decoder) textOf(t *token) string {
+	d.texts++
 	if t.empty {
 		return ""
 	}

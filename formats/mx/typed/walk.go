@@ -174,8 +174,15 @@ func (m *Message) Leaves() []Leaf {
 		return m.leaves
 	}
 	m.walked = true
-	n := leafCapacity(len(m.Raw))
-	w := walker{frames: make([]frame, 0, n/2), cur: -1, leaves: make([]Leaf, 0, n)}
+	// The decoder counted the simple elements and start tags it read: upper
+	// bounds of the leaves and frames (skipped elements aside), so one
+	// allocation each; the size estimate serves messages built by hand.
+	nl, nf := m.nTexts, m.nStarts-m.nTexts
+	if nl <= 0 {
+		nl = leafCapacity(len(m.Raw))
+		nf = nl / 2
+	}
+	w := walker{frames: make([]frame, 0, max(nf, 4)), cur: -1, leaves: make([]Leaf, 0, nl)}
 	m.Documents.walk(&w)
 	m.leaves, m.frames = w.leaves, w.frames
 	return m.leaves
