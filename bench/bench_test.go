@@ -125,9 +125,9 @@ func TestNewMix(t *testing.T) {
 		want    map[string]int
 		wantErr bool
 	}{
-		{"equal", nil, map[string]int{"mt103": 1, "mt202": 1, "mt940": 1, "pacs008": 1, "pacs009": 1, "camt053": 1}, false},
+		{"equal", nil, map[string]int{"mt103": 1, "mt202": 1, "mt940": 1, "pacs008": 1, "pacs008cbpr": 1, "pacs009": 1, "camt053": 1}, false},
 		{"weighted", map[string]int{"mt103": 5, "pacs008": 2}, map[string]int{"mt103": 5, "pacs008": 2}, false},
-		{"prefix", map[string]int{"pacs": 3}, map[string]int{"pacs008": 3, "pacs009": 3}, false},
+		{"prefix", map[string]int{"pacs": 3}, map[string]int{"pacs008": 3, "pacs008cbpr": 3, "pacs009": 3}, false},
 		{"unknown", map[string]int{"mt999": 1}, nil, true},
 	}
 	for _, tt := range tests {

@@ -28,12 +28,14 @@ type Sample struct {
 }
 
 // Built-in sample names, in the order BuiltinSamples returns them.
-var builtinNames = []string{"mt103", "mt202", "mt940", "pacs008", "pacs009", "camt053"}
+var builtinNames = []string{"mt103", "mt202", "mt940", "pacs008", "pacs008cbpr", "pacs009", "camt053"}
 
 // BuiltinSamples returns the sample mix embedded in the binary: one valid
-// MT103, MT202, MT940 (FIN, CRLF line ends) and one valid pacs.008.001.08,
-// pacs.009.001.08 and camt.053.001.08 (XSD-valid Documents). The bodies are
-// shared; callers must not modify them.
+// MT103, MT202, MT940 (FIN, CRLF line ends), one valid pacs.008.001.08,
+// pacs.009.001.08 and camt.053.001.08 (XSD-valid Documents), and
+// pacs008cbpr: a CBPR+ envelope (AppHdr head.001.001.02 with BizSvc
+// swift.cbprplus.02, then the pacs.008.001.08 Document) that runs the CBPR+
+// rules and passes them. The bodies are shared; callers must not modify them.
 func BuiltinSamples() []Sample {
 	out := make([]Sample, 0, len(builtinNames))
 	for _, n := range builtinNames {
