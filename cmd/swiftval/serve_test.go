@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"testing"
@@ -59,9 +60,14 @@ func TestServeBadConfig(t *testing.T) {
 				t.Setenv(k, v)
 			}
 			var out, errb bytes.Buffer
+			gc := debug.SetGCPercent(-1)
+			debug.SetGCPercent(gc)
 			code := run(append([]string{"serve"}, tt.args...), nil, &out, &errb)
 			if code != exitUsage || !strings.Contains(errb.String(), tt.want) {
 				t.Fatalf("exit %d, stderr %q; want %d and %q", code, errb.String(), exitUsage, tt.want)
+			}
+			if now := debug.SetGCPercent(gc); now != gc {
+				t.Errorf("GOGC left at %d after a failed start, want %d", now, gc)
 			}
 		})
 	}
