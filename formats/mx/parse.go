@@ -15,7 +15,25 @@ import (
 	"github.com/swiftval/swiftval/formats/mx/xsd"
 )
 
-var _ engine.Format = (*Format)(nil)
+var (
+	_ engine.Format   = (*Format)(nil)
+	_ engine.Releaser = (*Format)(nil)
+)
+
+// Release implements engine.Releaser: the engine calls it once the last
+// rule has run on m. It hands the typed message's scratch (the leaf list of
+// the typed package) back for reuse when Typed has a Recycle method; the
+// message itself, its strings and the findings are left alone.
+func (f *Format) Release(m *engine.Message) {
+	if m == nil {
+		return
+	}
+	if b, ok := m.Body.(*Message); ok {
+		if r, ok := b.Typed.(interface{ Recycle() }); ok {
+			r.Recycle()
+		}
+	}
+}
 
 // LoadSchemas reads and compiles every *.xsd file of dir (not recursive),
 // in name order. The error names the file and, for a schema problem, the

@@ -160,6 +160,7 @@ type Message struct {
 	nStarts    int // start tags the decoder read: sizes the frame list
 	leaves     []Leaf
 	frames     []frame
+	bufs       *leafBufs // pooled holder of leaves and frames, if any
 	pathsBuilt bool
 	paths      []byte
 }

@@ -190,3 +190,39 @@ func TestVariant(t *testing.T) {
 		t.Error("no AppHdr: want empty variant")
 	}
 }
+
+// TestRecycle: after Recycle, paths taken before stay valid, Leaves builds
+// the same list again, and a recycled list serves the next message.
+func TestRecycle(t *testing.T) {
+	raw := readCorpus(t, samplePacs008)
+	m, err := Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := m.Leaves()
+	want := make([]string, len(ls))
+	for i := range ls {
+		want[i] = m.LeafPath(&ls[i]) + "=" + ls[i].Value
+	}
+	paths := append([]string(nil), want...)
+	m.Recycle()
+	m.Recycle() // a second call is harmless
+	m2, _ := Decode(raw)
+	for _, mm := range []*Message{m, m2} {
+		ls := mm.Leaves()
+		if len(ls) != len(want) {
+			t.Fatalf("%d leaves after recycling, want %d", len(ls), len(want))
+		}
+		for i := range ls {
+			if got := mm.LeafPath(&ls[i]) + "=" + ls[i].Value; got != want[i] {
+				t.Errorf("leaf %d: %s, want %s", i, got, want[i])
+			}
+		}
+	}
+	for i := range paths {
+		if paths[i] != want[i] {
+			t.Errorf("path %d changed to %s", i, paths[i])
+		}
+	}
+	m2.Recycle()
+}
