@@ -98,8 +98,8 @@ func bicOf(x *mt.Field) (bic string, line int, ok bool) {
 func ruleBICCountry(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	for i := range m.Fields {
 		x := &m.Fields[i]
-		if t := x.Tag; len(t) != 3 || (t[2] != 'A' && t[2] != 'P') {
-			continue // cheap pre-check of bicOf's tags (xxA, 25P), inlined
+		if t := x.Tag; len(t) != 3 || !(t[2] == 'A' && (t[0] == '5' || t[0] == '8') || t[2] == 'P' && t[0] == '2') {
+			continue // cheap pre-check of bicOf's tags (5xA, 8xA, 25P), inlined
 		}
 		if bic, line, ok := bicOf(x); ok && common.CheckBIC(bic) == common.BICCountryUnknown {
 			f.Error("T27", lineLoc(x, line), "the country code of this BIC is not an ISO 3166-1 country: "+engine.Echo(bic))
@@ -110,8 +110,8 @@ func ruleBICCountry(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 func ruleBICBranch(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	for i := range m.Fields {
 		x := &m.Fields[i]
-		if t := x.Tag; len(t) != 3 || (t[2] != 'A' && t[2] != 'P') {
-			continue // cheap pre-check of bicOf's tags (xxA, 25P), inlined
+		if t := x.Tag; len(t) != 3 || !(t[2] == 'A' && (t[0] == '5' || t[0] == '8') || t[2] == 'P' && t[0] == '2') {
+			continue // cheap pre-check of bicOf's tags (5xA, 8xA, 25P), inlined
 		}
 		if bic, line, ok := bicOf(x); ok && len(bic) == 11 && common.CheckBIC(bic) == common.BICBranch {
 			f.Error("T29", lineLoc(x, line), "the branch code of this BIC is invalid (only XXX may start with X): "+engine.Echo(bic))
