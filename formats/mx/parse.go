@@ -21,9 +21,10 @@ var (
 )
 
 // Release implements engine.Releaser: the engine calls it once the last
-// rule has run on m. It hands the typed message's scratch (the leaf list of
-// the typed package) back for reuse when Typed has a Recycle method; the
-// message itself, its strings and the findings are left alone.
+// rule has run on m. It hands the typed message (Typed) back for reuse when
+// it has a Recycle method (the typed package's does): its decoded elements
+// and leaf lists serve the next message. Findings, the report and the
+// strings of m are left alone.
 func (f *Format) Release(m *engine.Message) {
 	if m == nil {
 		return

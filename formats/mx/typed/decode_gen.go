@@ -16,7 +16,7 @@ func (d *decoder) decAccountIdentification4Choice(v *AccountIdentification4Choic
 		case "IBAN":
 			v.IBAN = d.text(&c)
 		case "Othr":
-			v.Othr = new(GenericAccountIdentification1)
+			v.Othr = alloc(&d.a.sGenericAccountIdentification1)
 			d.decGenericAccountIdentification1(v.Othr, &c)
 		default:
 			d.skip(&c)
@@ -36,18 +36,18 @@ func (d *decoder) decAccountInterest4(v *AccountInterest4, t *token) {
 		}
 		switch string(c.name) {
 		case "Tp":
-			v.Tp = new(InterestType1Choice)
+			v.Tp = alloc(&d.a.sInterestType1Choice)
 			d.decInterestType1Choice(v.Tp, &c)
 		case "Rate":
 			v.Rate = append(v.Rate, Rate4{})
 			d.decRate4(&v.Rate[len(v.Rate)-1], &c)
 		case "FrToDt":
-			v.FrToDt = new(DateTimePeriod1)
+			v.FrToDt = alloc(&d.a.sDateTimePeriod1)
 			d.decDateTimePeriod1(v.FrToDt, &c)
 		case "Rsn":
 			v.Rsn = d.text(&c)
 		case "Tax":
-			v.Tax = new(TaxCharges2)
+			v.Tax = alloc(&d.a.sTaxCharges2)
 			d.decTaxCharges2(v.Tax, &c)
 		default:
 			d.skip(&c)
@@ -69,35 +69,35 @@ func (d *decoder) decAccountNotification17(v *AccountNotification17, t *token) {
 		case "Id":
 			v.Id = d.text(&c)
 		case "NtfctnPgntn":
-			v.NtfctnPgntn = new(Pagination1)
+			v.NtfctnPgntn = alloc(&d.a.sPagination1)
 			d.decPagination1(v.NtfctnPgntn, &c)
 		case "ElctrncSeqNb":
 			v.ElctrncSeqNb = d.text(&c)
 		case "RptgSeq":
-			v.RptgSeq = new(SequenceRange1Choice)
+			v.RptgSeq = alloc(&d.a.sSequenceRange1Choice)
 			d.decSequenceRange1Choice(v.RptgSeq, &c)
 		case "LglSeqNb":
 			v.LglSeqNb = d.text(&c)
 		case "CreDtTm":
 			v.CreDtTm = d.text(&c)
 		case "FrToDt":
-			v.FrToDt = new(DateTimePeriod1)
+			v.FrToDt = alloc(&d.a.sDateTimePeriod1)
 			d.decDateTimePeriod1(v.FrToDt, &c)
 		case "CpyDplctInd":
 			v.CpyDplctInd = d.text(&c)
 		case "RptgSrc":
-			v.RptgSrc = new(ReportingSource1Choice)
+			v.RptgSrc = alloc(&d.a.sReportingSource1Choice)
 			d.decReportingSource1Choice(v.RptgSrc, &c)
 		case "Acct":
 			d.decCashAccount39(&v.Acct, &c)
 		case "RltdAcct":
-			v.RltdAcct = new(CashAccount38)
+			v.RltdAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.RltdAcct, &c)
 		case "Intrst":
 			v.Intrst = append(v.Intrst, AccountInterest4{})
 			d.decAccountInterest4(&v.Intrst[len(v.Intrst)-1], &c)
 		case "TxsSummry":
-			v.TxsSummry = new(TotalTransactions6)
+			v.TxsSummry = alloc(&d.a.sTotalTransactions6)
 			d.decTotalTransactions6(v.TxsSummry, &c)
 		case "Ntry":
 			v.Ntry = append(v.Ntry, ReportEntry10{})
@@ -124,29 +124,29 @@ func (d *decoder) decAccountReport25(v *AccountReport25, t *token) {
 		case "Id":
 			v.Id = d.text(&c)
 		case "RptPgntn":
-			v.RptPgntn = new(Pagination1)
+			v.RptPgntn = alloc(&d.a.sPagination1)
 			d.decPagination1(v.RptPgntn, &c)
 		case "ElctrncSeqNb":
 			v.ElctrncSeqNb = d.text(&c)
 		case "RptgSeq":
-			v.RptgSeq = new(SequenceRange1Choice)
+			v.RptgSeq = alloc(&d.a.sSequenceRange1Choice)
 			d.decSequenceRange1Choice(v.RptgSeq, &c)
 		case "LglSeqNb":
 			v.LglSeqNb = d.text(&c)
 		case "CreDtTm":
 			v.CreDtTm = d.text(&c)
 		case "FrToDt":
-			v.FrToDt = new(DateTimePeriod1)
+			v.FrToDt = alloc(&d.a.sDateTimePeriod1)
 			d.decDateTimePeriod1(v.FrToDt, &c)
 		case "CpyDplctInd":
 			v.CpyDplctInd = d.text(&c)
 		case "RptgSrc":
-			v.RptgSrc = new(ReportingSource1Choice)
+			v.RptgSrc = alloc(&d.a.sReportingSource1Choice)
 			d.decReportingSource1Choice(v.RptgSrc, &c)
 		case "Acct":
 			d.decCashAccount39(&v.Acct, &c)
 		case "RltdAcct":
-			v.RltdAcct = new(CashAccount38)
+			v.RltdAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.RltdAcct, &c)
 		case "Intrst":
 			v.Intrst = append(v.Intrst, AccountInterest4{})
@@ -155,7 +155,7 @@ func (d *decoder) decAccountReport25(v *AccountReport25, t *token) {
 			v.Bal = append(v.Bal, CashBalance8{})
 			d.decCashBalance8(&v.Bal[len(v.Bal)-1], &c)
 		case "TxsSummry":
-			v.TxsSummry = new(TotalTransactions6)
+			v.TxsSummry = alloc(&d.a.sTotalTransactions6)
 			d.decTotalTransactions6(v.TxsSummry, &c)
 		case "Ntry":
 			v.Ntry = append(v.Ntry, ReportEntry10{})
@@ -203,29 +203,29 @@ func (d *decoder) decAccountStatement9(v *AccountStatement9, t *token) {
 		case "Id":
 			v.Id = d.text(&c)
 		case "StmtPgntn":
-			v.StmtPgntn = new(Pagination1)
+			v.StmtPgntn = alloc(&d.a.sPagination1)
 			d.decPagination1(v.StmtPgntn, &c)
 		case "ElctrncSeqNb":
 			v.ElctrncSeqNb = d.text(&c)
 		case "RptgSeq":
-			v.RptgSeq = new(SequenceRange1Choice)
+			v.RptgSeq = alloc(&d.a.sSequenceRange1Choice)
 			d.decSequenceRange1Choice(v.RptgSeq, &c)
 		case "LglSeqNb":
 			v.LglSeqNb = d.text(&c)
 		case "CreDtTm":
 			v.CreDtTm = d.text(&c)
 		case "FrToDt":
-			v.FrToDt = new(DateTimePeriod1)
+			v.FrToDt = alloc(&d.a.sDateTimePeriod1)
 			d.decDateTimePeriod1(v.FrToDt, &c)
 		case "CpyDplctInd":
 			v.CpyDplctInd = d.text(&c)
 		case "RptgSrc":
-			v.RptgSrc = new(ReportingSource1Choice)
+			v.RptgSrc = alloc(&d.a.sReportingSource1Choice)
 			d.decReportingSource1Choice(v.RptgSrc, &c)
 		case "Acct":
 			d.decCashAccount39(&v.Acct, &c)
 		case "RltdAcct":
-			v.RltdAcct = new(CashAccount38)
+			v.RltdAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.RltdAcct, &c)
 		case "Intrst":
 			v.Intrst = append(v.Intrst, AccountInterest4{})
@@ -234,7 +234,7 @@ func (d *decoder) decAccountStatement9(v *AccountStatement9, t *token) {
 			v.Bal = append(v.Bal, CashBalance8{})
 			d.decCashBalance8(&v.Bal[len(v.Bal)-1], &c)
 		case "TxsSummry":
-			v.TxsSummry = new(TotalTransactions6)
+			v.TxsSummry = alloc(&d.a.sTotalTransactions6)
 			d.decTotalTransactions6(v.TxsSummry, &c)
 		case "Ntry":
 			v.Ntry = append(v.Ntry, ReportEntry10{})
@@ -302,7 +302,7 @@ func (d *decoder) decAddressType3Choice(v *AddressType3Choice, t *token) {
 		case "Cd":
 			v.Cd = d.text(&c)
 		case "Prtry":
-			v.Prtry = new(GenericIdentification30)
+			v.Prtry = alloc(&d.a.sGenericIdentification30)
 			d.decGenericIdentification30(v.Prtry, &c)
 		default:
 			d.skip(&c)
@@ -324,33 +324,33 @@ func (d *decoder) decAmendmentInformationDetails13(v *AmendmentInformationDetail
 		case "OrgnlMndtId":
 			v.OrgnlMndtId = d.text(&c)
 		case "OrgnlCdtrSchmeId":
-			v.OrgnlCdtrSchmeId = new(PartyIdentification135)
+			v.OrgnlCdtrSchmeId = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.OrgnlCdtrSchmeId, &c)
 		case "OrgnlCdtrAgt":
-			v.OrgnlCdtrAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.OrgnlCdtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.OrgnlCdtrAgt, &c)
 		case "OrgnlCdtrAgtAcct":
-			v.OrgnlCdtrAgtAcct = new(CashAccount38)
+			v.OrgnlCdtrAgtAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.OrgnlCdtrAgtAcct, &c)
 		case "OrgnlDbtr":
-			v.OrgnlDbtr = new(PartyIdentification135)
+			v.OrgnlDbtr = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.OrgnlDbtr, &c)
 		case "OrgnlDbtrAcct":
-			v.OrgnlDbtrAcct = new(CashAccount38)
+			v.OrgnlDbtrAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.OrgnlDbtrAcct, &c)
 		case "OrgnlDbtrAgt":
-			v.OrgnlDbtrAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.OrgnlDbtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.OrgnlDbtrAgt, &c)
 		case "OrgnlDbtrAgtAcct":
-			v.OrgnlDbtrAgtAcct = new(CashAccount38)
+			v.OrgnlDbtrAgtAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.OrgnlDbtrAgtAcct, &c)
 		case "OrgnlFnlColltnDt":
 			v.OrgnlFnlColltnDt = d.text(&c)
 		case "OrgnlFrqcy":
-			v.OrgnlFrqcy = new(Frequency36Choice)
+			v.OrgnlFrqcy = alloc(&d.a.sFrequency36Choice)
 			d.decFrequency36Choice(v.OrgnlFrqcy, &c)
 		case "OrgnlRsn":
-			v.OrgnlRsn = new(MandateSetupReason1Choice)
+			v.OrgnlRsn = alloc(&d.a.sMandateSetupReason1Choice)
 			d.decMandateSetupReason1Choice(v.OrgnlRsn, &c)
 		case "OrgnlTrckgDays":
 			v.OrgnlTrckgDays = d.text(&c)
@@ -372,16 +372,16 @@ func (d *decoder) decAmountAndCurrencyExchange3(v *AmountAndCurrencyExchange3, t
 		}
 		switch string(c.name) {
 		case "InstdAmt":
-			v.InstdAmt = new(AmountAndCurrencyExchangeDetails3)
+			v.InstdAmt = alloc(&d.a.sAmountAndCurrencyExchangeDetails3)
 			d.decAmountAndCurrencyExchangeDetails3(v.InstdAmt, &c)
 		case "TxAmt":
-			v.TxAmt = new(AmountAndCurrencyExchangeDetails3)
+			v.TxAmt = alloc(&d.a.sAmountAndCurrencyExchangeDetails3)
 			d.decAmountAndCurrencyExchangeDetails3(v.TxAmt, &c)
 		case "CntrValAmt":
-			v.CntrValAmt = new(AmountAndCurrencyExchangeDetails3)
+			v.CntrValAmt = alloc(&d.a.sAmountAndCurrencyExchangeDetails3)
 			d.decAmountAndCurrencyExchangeDetails3(v.CntrValAmt, &c)
 		case "AnncdPstngAmt":
-			v.AnncdPstngAmt = new(AmountAndCurrencyExchangeDetails3)
+			v.AnncdPstngAmt = alloc(&d.a.sAmountAndCurrencyExchangeDetails3)
 			d.decAmountAndCurrencyExchangeDetails3(v.AnncdPstngAmt, &c)
 		case "PrtryAmt":
 			v.PrtryAmt = append(v.PrtryAmt, AmountAndCurrencyExchangeDetails4{})
@@ -406,7 +406,7 @@ func (d *decoder) decAmountAndCurrencyExchangeDetails3(v *AmountAndCurrencyExcha
 		case "Amt":
 			d.decActiveOrHistoricCurrencyAndAmount(&v.Amt, &c)
 		case "CcyXchg":
-			v.CcyXchg = new(CurrencyExchange5)
+			v.CcyXchg = alloc(&d.a.sCurrencyExchange5)
 			d.decCurrencyExchange5(v.CcyXchg, &c)
 		default:
 			d.skip(&c)
@@ -430,7 +430,7 @@ func (d *decoder) decAmountAndCurrencyExchangeDetails4(v *AmountAndCurrencyExcha
 		case "Amt":
 			d.decActiveOrHistoricCurrencyAndAmount(&v.Amt, &c)
 		case "CcyXchg":
-			v.CcyXchg = new(CurrencyExchange5)
+			v.CcyXchg = alloc(&d.a.sCurrencyExchange5)
 			d.decCurrencyExchange5(v.CcyXchg, &c)
 		default:
 			d.skip(&c)
@@ -492,10 +492,10 @@ func (d *decoder) decAmountType4Choice(v *AmountType4Choice, t *token) {
 		}
 		switch string(c.name) {
 		case "InstdAmt":
-			v.InstdAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.InstdAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.InstdAmt, &c)
 		case "EqvtAmt":
-			v.EqvtAmt = new(EquivalentAmount2)
+			v.EqvtAmt = alloc(&d.a.sEquivalentAmount2)
 			d.decEquivalentAmount2(v.EqvtAmt, &c)
 		default:
 			d.skip(&c)
@@ -580,7 +580,7 @@ func (d *decoder) decBalanceType13(v *BalanceType13, t *token) {
 		case "CdOrPrtry":
 			d.decBalanceType10Choice(&v.CdOrPrtry, &c)
 		case "SubTp":
-			v.SubTp = new(BalanceSubType1Choice)
+			v.SubTp = alloc(&d.a.sBalanceSubType1Choice)
 			d.decBalanceSubType1Choice(v.SubTp, &c)
 		default:
 			d.skip(&c)
@@ -675,10 +675,10 @@ func (d *decoder) decBankTransactionCodeStructure4(v *BankTransactionCodeStructu
 		}
 		switch string(c.name) {
 		case "Domn":
-			v.Domn = new(BankTransactionCodeStructure5)
+			v.Domn = alloc(&d.a.sBankTransactionCodeStructure5)
 			d.decBankTransactionCodeStructure5(v.Domn, &c)
 		case "Prtry":
-			v.Prtry = new(ProprietaryBankTransactionCodeStructure1)
+			v.Prtry = alloc(&d.a.sProprietaryBankTransactionCodeStructure1)
 			d.decProprietaryBankTransactionCodeStructure1(v.Prtry, &c)
 		default:
 			d.skip(&c)
@@ -746,7 +746,7 @@ func (d *decoder) decBatchInformation2(v *BatchInformation2, t *token) {
 		case "NbOfTxs":
 			v.NbOfTxs = d.text(&c)
 		case "TtlAmt":
-			v.TtlAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.TtlAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlAmt, &c)
 		case "CdtDbtInd":
 			v.CdtDbtInd = d.text(&c)
@@ -770,7 +770,7 @@ func (d *decoder) decBranchAndFinancialInstitutionIdentification6(v *BranchAndFi
 		case "FinInstnId":
 			d.decFinancialInstitutionIdentification18(&v.FinInstnId, &c)
 		case "BrnchId":
-			v.BrnchId = new(BranchData3)
+			v.BrnchId = alloc(&d.a.sBranchData3)
 			d.decBranchData3(v.BrnchId, &c)
 		default:
 			d.skip(&c)
@@ -796,7 +796,7 @@ func (d *decoder) decBranchData3(v *BranchData3, t *token) {
 		case "Nm":
 			v.Nm = d.text(&c)
 		case "PstlAdr":
-			v.PstlAdr = new(PostalAddress24)
+			v.PstlAdr = alloc(&d.a.sPostalAddress24)
 			d.decPostalAddress24(v.PstlAdr, &c)
 		default:
 			d.skip(&c)
@@ -836,7 +836,7 @@ func (d *decoder) decBusinessApplicationHeader5(v *BusinessApplicationHeader5, t
 		case "Prty":
 			v.Prty = d.text(&c)
 		case "Sgntr":
-			v.Sgntr = new(SignatureEnvelope)
+			v.Sgntr = alloc(&d.a.sSignatureEnvelope)
 			d.decSignatureEnvelope(v.Sgntr, &c)
 		default:
 			d.skip(&c)
@@ -868,7 +868,7 @@ func (d *decoder) decBusinessApplicationHeaderV02(v *BusinessApplicationHeaderV0
 		case "BizSvc":
 			v.BizSvc = d.text(&c)
 		case "MktPrctc":
-			v.MktPrctc = new(ImplementationSpecification1)
+			v.MktPrctc = alloc(&d.a.sImplementationSpecification1)
 			d.decImplementationSpecification1(v.MktPrctc, &c)
 		case "CreDt":
 			v.CreDt = d.text(&c)
@@ -881,7 +881,7 @@ func (d *decoder) decBusinessApplicationHeaderV02(v *BusinessApplicationHeaderV0
 		case "Prty":
 			v.Prty = d.text(&c)
 		case "Sgntr":
-			v.Sgntr = new(SignatureEnvelope)
+			v.Sgntr = alloc(&d.a.sSignatureEnvelope)
 			d.decSignatureEnvelope(v.Sgntr, &c)
 		case "Rltd":
 			v.Rltd = append(v.Rltd, BusinessApplicationHeader5{})
@@ -910,10 +910,10 @@ func (d *decoder) decCardAggregated2(v *CardAggregated2, t *token) {
 		case "SaleRcncltnId":
 			v.SaleRcncltnId = d.text(&c)
 		case "SeqNbRg":
-			v.SeqNbRg = new(CardSequenceNumberRange1)
+			v.SeqNbRg = alloc(&d.a.sCardSequenceNumberRange1)
 			d.decCardSequenceNumberRange1(v.SeqNbRg, &c)
 		case "TxDtRg":
-			v.TxDtRg = new(DateOrDateTimePeriod1Choice)
+			v.TxDtRg = alloc(&d.a.sDateOrDateTimePeriod1Choice)
 			d.decDateOrDateTimePeriod1Choice(v.TxDtRg, &c)
 		default:
 			d.skip(&c)
@@ -933,16 +933,16 @@ func (d *decoder) decCardEntry4(v *CardEntry4, t *token) {
 		}
 		switch string(c.name) {
 		case "Card":
-			v.Card = new(PaymentCard4)
+			v.Card = alloc(&d.a.sPaymentCard4)
 			d.decPaymentCard4(v.Card, &c)
 		case "POI":
-			v.POI = new(PointOfInteraction1)
+			v.POI = alloc(&d.a.sPointOfInteraction1)
 			d.decPointOfInteraction1(v.POI, &c)
 		case "AggtdNtry":
-			v.AggtdNtry = new(CardAggregated2)
+			v.AggtdNtry = alloc(&d.a.sCardAggregated2)
 			d.decCardAggregated2(v.AggtdNtry, &c)
 		case "PrePdAcct":
-			v.PrePdAcct = new(CashAccount38)
+			v.PrePdAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.PrePdAcct, &c)
 		default:
 			d.skip(&c)
@@ -964,7 +964,7 @@ func (d *decoder) decCardIndividualTransaction2(v *CardIndividualTransaction2, t
 		case "ICCRltdData":
 			v.ICCRltdData = d.text(&c)
 		case "PmtCntxt":
-			v.PmtCntxt = new(PaymentContext3)
+			v.PmtCntxt = alloc(&d.a.sPaymentContext3)
 			d.decPaymentContext3(v.PmtCntxt, &c)
 		case "AddtlSvc":
 			v.AddtlSvc = d.text(&c)
@@ -979,10 +979,10 @@ func (d *decoder) decCardIndividualTransaction2(v *CardIndividualTransaction2, t
 		case "SeqNb":
 			v.SeqNb = d.text(&c)
 		case "TxId":
-			v.TxId = new(TransactionIdentifier1)
+			v.TxId = alloc(&d.a.sTransactionIdentifier1)
 			d.decTransactionIdentifier1(v.TxId, &c)
 		case "Pdct":
-			v.Pdct = new(Product2)
+			v.Pdct = alloc(&d.a.sProduct2)
 			d.decProduct2(v.Pdct, &c)
 		case "VldtnDt":
 			v.VldtnDt = d.text(&c)
@@ -1048,16 +1048,16 @@ func (d *decoder) decCardTransaction17(v *CardTransaction17, t *token) {
 		}
 		switch string(c.name) {
 		case "Card":
-			v.Card = new(PaymentCard4)
+			v.Card = alloc(&d.a.sPaymentCard4)
 			d.decPaymentCard4(v.Card, &c)
 		case "POI":
-			v.POI = new(PointOfInteraction1)
+			v.POI = alloc(&d.a.sPointOfInteraction1)
 			d.decPointOfInteraction1(v.POI, &c)
 		case "Tx":
-			v.Tx = new(CardTransaction3Choice)
+			v.Tx = alloc(&d.a.sCardTransaction3Choice)
 			d.decCardTransaction3Choice(v.Tx, &c)
 		case "PrePdAcct":
-			v.PrePdAcct = new(CashAccount38)
+			v.PrePdAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.PrePdAcct, &c)
 		default:
 			d.skip(&c)
@@ -1077,10 +1077,10 @@ func (d *decoder) decCardTransaction3Choice(v *CardTransaction3Choice, t *token)
 		}
 		switch string(c.name) {
 		case "Aggtd":
-			v.Aggtd = new(CardAggregated2)
+			v.Aggtd = alloc(&d.a.sCardAggregated2)
 			d.decCardAggregated2(v.Aggtd, &c)
 		case "Indv":
-			v.Indv = new(CardIndividualTransaction2)
+			v.Indv = alloc(&d.a.sCardIndividualTransaction2)
 			d.decCardIndividualTransaction2(v.Indv, &c)
 		default:
 			d.skip(&c)
@@ -1123,14 +1123,14 @@ func (d *decoder) decCashAccount38(v *CashAccount38, t *token) {
 		case "Id":
 			d.decAccountIdentification4Choice(&v.Id, &c)
 		case "Tp":
-			v.Tp = new(CashAccountType2Choice)
+			v.Tp = alloc(&d.a.sCashAccountType2Choice)
 			d.decCashAccountType2Choice(v.Tp, &c)
 		case "Ccy":
 			v.Ccy = d.text(&c)
 		case "Nm":
 			v.Nm = d.text(&c)
 		case "Prxy":
-			v.Prxy = new(ProxyAccountIdentification1)
+			v.Prxy = alloc(&d.a.sProxyAccountIdentification1)
 			d.decProxyAccountIdentification1(v.Prxy, &c)
 		default:
 			d.skip(&c)
@@ -1152,20 +1152,20 @@ func (d *decoder) decCashAccount39(v *CashAccount39, t *token) {
 		case "Id":
 			d.decAccountIdentification4Choice(&v.Id, &c)
 		case "Tp":
-			v.Tp = new(CashAccountType2Choice)
+			v.Tp = alloc(&d.a.sCashAccountType2Choice)
 			d.decCashAccountType2Choice(v.Tp, &c)
 		case "Ccy":
 			v.Ccy = d.text(&c)
 		case "Nm":
 			v.Nm = d.text(&c)
 		case "Prxy":
-			v.Prxy = new(ProxyAccountIdentification1)
+			v.Prxy = alloc(&d.a.sProxyAccountIdentification1)
 			d.decProxyAccountIdentification1(v.Prxy, &c)
 		case "Ownr":
-			v.Ownr = new(PartyIdentification135)
+			v.Ownr = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.Ownr, &c)
 		case "Svcr":
-			v.Svcr = new(BranchAndFinancialInstitutionIdentification6)
+			v.Svcr = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.Svcr, &c)
 		default:
 			d.skip(&c)
@@ -1327,7 +1327,7 @@ func (d *decoder) decChargeType3Choice(v *ChargeType3Choice, t *token) {
 		case "Cd":
 			v.Cd = d.text(&c)
 		case "Prtry":
-			v.Prtry = new(GenericIdentification3)
+			v.Prtry = alloc(&d.a.sGenericIdentification3)
 			d.decGenericIdentification3(v.Prtry, &c)
 		default:
 			d.skip(&c)
@@ -1347,7 +1347,7 @@ func (d *decoder) decCharges6(v *Charges6, t *token) {
 		}
 		switch string(c.name) {
 		case "TtlChrgsAndTaxAmt":
-			v.TtlChrgsAndTaxAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.TtlChrgsAndTaxAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlChrgsAndTaxAmt, &c)
 		case "Rcrd":
 			v.Rcrd = append(v.Rcrd, ChargesRecord3{})
@@ -1397,17 +1397,17 @@ func (d *decoder) decChargesRecord3(v *ChargesRecord3, t *token) {
 		case "ChrgInclInd":
 			v.ChrgInclInd = d.text(&c)
 		case "Tp":
-			v.Tp = new(ChargeType3Choice)
+			v.Tp = alloc(&d.a.sChargeType3Choice)
 			d.decChargeType3Choice(v.Tp, &c)
 		case "Rate":
 			v.Rate = d.text(&c)
 		case "Br":
 			v.Br = d.text(&c)
 		case "Agt":
-			v.Agt = new(BranchAndFinancialInstitutionIdentification6)
+			v.Agt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.Agt, &c)
 		case "Tax":
-			v.Tax = new(TaxCharges2)
+			v.Tax = alloc(&d.a.sTaxCharges2)
 			d.decTaxCharges2(v.Tax, &c)
 		default:
 			d.skip(&c)
@@ -1431,13 +1431,13 @@ func (d *decoder) decCheque11(v *Cheque11, t *token) {
 		case "ChqNb":
 			v.ChqNb = d.text(&c)
 		case "ChqFr":
-			v.ChqFr = new(NameAndAddress16)
+			v.ChqFr = alloc(&d.a.sNameAndAddress16)
 			d.decNameAndAddress16(v.ChqFr, &c)
 		case "DlvryMtd":
-			v.DlvryMtd = new(ChequeDeliveryMethod1Choice)
+			v.DlvryMtd = alloc(&d.a.sChequeDeliveryMethod1Choice)
 			d.decChequeDeliveryMethod1Choice(v.DlvryMtd, &c)
 		case "DlvrTo":
-			v.DlvrTo = new(NameAndAddress16)
+			v.DlvrTo = alloc(&d.a.sNameAndAddress16)
 			d.decNameAndAddress16(v.DlvrTo, &c)
 		case "InstrPrty":
 			v.InstrPrty = d.text(&c)
@@ -1534,7 +1534,7 @@ func (d *decoder) decClearingSystemMemberIdentification2(v *ClearingSystemMember
 		}
 		switch string(c.name) {
 		case "ClrSysId":
-			v.ClrSysId = new(ClearingSystemIdentification2Choice)
+			v.ClrSysId = alloc(&d.a.sClearingSystemIdentification2Choice)
 			d.decClearingSystemIdentification2Choice(v.ClrSysId, &c)
 		case "MmbId":
 			v.MmbId = d.text(&c)
@@ -1621,13 +1621,13 @@ func (d *decoder) decCreditLine3(v *CreditLine3, t *token) {
 		case "Incl":
 			v.Incl = d.text(&c)
 		case "Tp":
-			v.Tp = new(CreditLineType1Choice)
+			v.Tp = alloc(&d.a.sCreditLineType1Choice)
 			d.decCreditLineType1Choice(v.Tp, &c)
 		case "Amt":
-			v.Amt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.Amt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.Amt, &c)
 		case "Dt":
-			v.Dt = new(DateAndDateTime2Choice)
+			v.Dt = alloc(&d.a.sDateAndDateTime2Choice)
 			d.decDateAndDateTime2Choice(v.Dt, &c)
 		default:
 			d.skip(&c)
@@ -1670,53 +1670,53 @@ func (d *decoder) decCreditTransferTransaction34(v *CreditTransferTransaction34,
 		case "PmtId":
 			d.decPaymentIdentification6(&v.PmtId, &c)
 		case "PmtTpInf":
-			v.PmtTpInf = new(PaymentTypeInformation26)
+			v.PmtTpInf = alloc(&d.a.sPaymentTypeInformation26)
 			d.decPaymentTypeInformation26(v.PmtTpInf, &c)
 		case "Amt":
 			d.decAmountType4Choice(&v.Amt, &c)
 		case "XchgRateInf":
-			v.XchgRateInf = new(ExchangeRate1)
+			v.XchgRateInf = alloc(&d.a.sExchangeRate1)
 			d.decExchangeRate1(v.XchgRateInf, &c)
 		case "ChrgBr":
 			v.ChrgBr = d.text(&c)
 		case "ChqInstr":
-			v.ChqInstr = new(Cheque11)
+			v.ChqInstr = alloc(&d.a.sCheque11)
 			d.decCheque11(v.ChqInstr, &c)
 		case "UltmtDbtr":
-			v.UltmtDbtr = new(PartyIdentification135)
+			v.UltmtDbtr = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.UltmtDbtr, &c)
 		case "IntrmyAgt1":
-			v.IntrmyAgt1 = new(BranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt1, &c)
 		case "IntrmyAgt1Acct":
-			v.IntrmyAgt1Acct = new(CashAccount38)
+			v.IntrmyAgt1Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.IntrmyAgt1Acct, &c)
 		case "IntrmyAgt2":
-			v.IntrmyAgt2 = new(BranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt2, &c)
 		case "IntrmyAgt2Acct":
-			v.IntrmyAgt2Acct = new(CashAccount38)
+			v.IntrmyAgt2Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.IntrmyAgt2Acct, &c)
 		case "IntrmyAgt3":
-			v.IntrmyAgt3 = new(BranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt3, &c)
 		case "IntrmyAgt3Acct":
-			v.IntrmyAgt3Acct = new(CashAccount38)
+			v.IntrmyAgt3Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.IntrmyAgt3Acct, &c)
 		case "CdtrAgt":
-			v.CdtrAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.CdtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.CdtrAgt, &c)
 		case "CdtrAgtAcct":
-			v.CdtrAgtAcct = new(CashAccount38)
+			v.CdtrAgtAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.CdtrAgtAcct, &c)
 		case "Cdtr":
-			v.Cdtr = new(PartyIdentification135)
+			v.Cdtr = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.Cdtr, &c)
 		case "CdtrAcct":
-			v.CdtrAcct = new(CashAccount38)
+			v.CdtrAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.CdtrAcct, &c)
 		case "UltmtCdtr":
-			v.UltmtCdtr = new(PartyIdentification135)
+			v.UltmtCdtr = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.UltmtCdtr, &c)
 		case "InstrForCdtrAgt":
 			v.InstrForCdtrAgt = append(v.InstrForCdtrAgt, InstructionForCreditorAgent1{})
@@ -1724,19 +1724,19 @@ func (d *decoder) decCreditTransferTransaction34(v *CreditTransferTransaction34,
 		case "InstrForDbtrAgt":
 			v.InstrForDbtrAgt = d.text(&c)
 		case "Purp":
-			v.Purp = new(Purpose2Choice)
+			v.Purp = alloc(&d.a.sPurpose2Choice)
 			d.decPurpose2Choice(v.Purp, &c)
 		case "RgltryRptg":
 			v.RgltryRptg = append(v.RgltryRptg, RegulatoryReporting3{})
 			d.decRegulatoryReporting3(&v.RgltryRptg[len(v.RgltryRptg)-1], &c)
 		case "Tax":
-			v.Tax = new(TaxInformation8)
+			v.Tax = alloc(&d.a.sTaxInformation8)
 			d.decTaxInformation8(v.Tax, &c)
 		case "RltdRmtInf":
 			v.RltdRmtInf = append(v.RltdRmtInf, RemittanceLocation7{})
 			d.decRemittanceLocation7(&v.RltdRmtInf[len(v.RltdRmtInf)-1], &c)
 		case "RmtInf":
-			v.RmtInf = new(RemittanceInformation16)
+			v.RmtInf = alloc(&d.a.sRemittanceInformation16)
 			d.decRemittanceInformation16(v.RmtInf, &c)
 		case "SplmtryData":
 			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
@@ -1761,7 +1761,7 @@ func (d *decoder) decCreditTransferTransaction36(v *CreditTransferTransaction36,
 		case "PmtId":
 			d.decPaymentIdentification7(&v.PmtId, &c)
 		case "PmtTpInf":
-			v.PmtTpInf = new(PaymentTypeInformation28)
+			v.PmtTpInf = alloc(&d.a.sPaymentTypeInformation28)
 			d.decPaymentTypeInformation28(v.PmtTpInf, &c)
 		case "IntrBkSttlmAmt":
 			d.decActiveCurrencyAndAmount(&v.IntrBkSttlmAmt, &c)
@@ -1770,80 +1770,80 @@ func (d *decoder) decCreditTransferTransaction36(v *CreditTransferTransaction36,
 		case "SttlmPrty":
 			v.SttlmPrty = d.text(&c)
 		case "SttlmTmIndctn":
-			v.SttlmTmIndctn = new(SettlementDateTimeIndication1)
+			v.SttlmTmIndctn = alloc(&d.a.sSettlementDateTimeIndication1)
 			d.decSettlementDateTimeIndication1(v.SttlmTmIndctn, &c)
 		case "SttlmTmReq":
-			v.SttlmTmReq = new(SettlementTimeRequest2)
+			v.SttlmTmReq = alloc(&d.a.sSettlementTimeRequest2)
 			d.decSettlementTimeRequest2(v.SttlmTmReq, &c)
 		case "PrvsInstgAgt1":
-			v.PrvsInstgAgt1 = new(BranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt1, &c)
 		case "PrvsInstgAgt1Acct":
-			v.PrvsInstgAgt1Acct = new(CashAccount38)
+			v.PrvsInstgAgt1Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.PrvsInstgAgt1Acct, &c)
 		case "PrvsInstgAgt2":
-			v.PrvsInstgAgt2 = new(BranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt2, &c)
 		case "PrvsInstgAgt2Acct":
-			v.PrvsInstgAgt2Acct = new(CashAccount38)
+			v.PrvsInstgAgt2Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.PrvsInstgAgt2Acct, &c)
 		case "PrvsInstgAgt3":
-			v.PrvsInstgAgt3 = new(BranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt3, &c)
 		case "PrvsInstgAgt3Acct":
-			v.PrvsInstgAgt3Acct = new(CashAccount38)
+			v.PrvsInstgAgt3Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.PrvsInstgAgt3Acct, &c)
 		case "InstgAgt":
-			v.InstgAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.InstgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstgAgt, &c)
 		case "InstdAgt":
-			v.InstdAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.InstdAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstdAgt, &c)
 		case "IntrmyAgt1":
-			v.IntrmyAgt1 = new(BranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt1, &c)
 		case "IntrmyAgt1Acct":
-			v.IntrmyAgt1Acct = new(CashAccount38)
+			v.IntrmyAgt1Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.IntrmyAgt1Acct, &c)
 		case "IntrmyAgt2":
-			v.IntrmyAgt2 = new(BranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt2, &c)
 		case "IntrmyAgt2Acct":
-			v.IntrmyAgt2Acct = new(CashAccount38)
+			v.IntrmyAgt2Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.IntrmyAgt2Acct, &c)
 		case "IntrmyAgt3":
-			v.IntrmyAgt3 = new(BranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt3, &c)
 		case "IntrmyAgt3Acct":
-			v.IntrmyAgt3Acct = new(CashAccount38)
+			v.IntrmyAgt3Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.IntrmyAgt3Acct, &c)
 		case "UltmtDbtr":
-			v.UltmtDbtr = new(BranchAndFinancialInstitutionIdentification6)
+			v.UltmtDbtr = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.UltmtDbtr, &c)
 		case "Dbtr":
 			d.decBranchAndFinancialInstitutionIdentification6(&v.Dbtr, &c)
 		case "DbtrAcct":
-			v.DbtrAcct = new(CashAccount38)
+			v.DbtrAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.DbtrAcct, &c)
 		case "DbtrAgt":
-			v.DbtrAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.DbtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.DbtrAgt, &c)
 		case "DbtrAgtAcct":
-			v.DbtrAgtAcct = new(CashAccount38)
+			v.DbtrAgtAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.DbtrAgtAcct, &c)
 		case "CdtrAgt":
-			v.CdtrAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.CdtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.CdtrAgt, &c)
 		case "CdtrAgtAcct":
-			v.CdtrAgtAcct = new(CashAccount38)
+			v.CdtrAgtAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.CdtrAgtAcct, &c)
 		case "Cdtr":
 			d.decBranchAndFinancialInstitutionIdentification6(&v.Cdtr, &c)
 		case "CdtrAcct":
-			v.CdtrAcct = new(CashAccount38)
+			v.CdtrAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.CdtrAcct, &c)
 		case "UltmtCdtr":
-			v.UltmtCdtr = new(BranchAndFinancialInstitutionIdentification6)
+			v.UltmtCdtr = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.UltmtCdtr, &c)
 		case "InstrForCdtrAgt":
 			v.InstrForCdtrAgt = append(v.InstrForCdtrAgt, InstructionForCreditorAgent2{})
@@ -1852,13 +1852,13 @@ func (d *decoder) decCreditTransferTransaction36(v *CreditTransferTransaction36,
 			v.InstrForNxtAgt = append(v.InstrForNxtAgt, InstructionForNextAgent1{})
 			d.decInstructionForNextAgent1(&v.InstrForNxtAgt[len(v.InstrForNxtAgt)-1], &c)
 		case "Purp":
-			v.Purp = new(Purpose2Choice)
+			v.Purp = alloc(&d.a.sPurpose2Choice)
 			d.decPurpose2Choice(v.Purp, &c)
 		case "RmtInf":
-			v.RmtInf = new(RemittanceInformation2)
+			v.RmtInf = alloc(&d.a.sRemittanceInformation2)
 			d.decRemittanceInformation2(v.RmtInf, &c)
 		case "UndrlygCstmrCdtTrf":
-			v.UndrlygCstmrCdtTrf = new(CreditTransferTransaction37)
+			v.UndrlygCstmrCdtTrf = alloc(&d.a.sCreditTransferTransaction37)
 			d.decCreditTransferTransaction37(v.UndrlygCstmrCdtTrf, &c)
 		case "SplmtryData":
 			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
@@ -1881,69 +1881,69 @@ func (d *decoder) decCreditTransferTransaction37(v *CreditTransferTransaction37,
 		}
 		switch string(c.name) {
 		case "UltmtDbtr":
-			v.UltmtDbtr = new(PartyIdentification135)
+			v.UltmtDbtr = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.UltmtDbtr, &c)
 		case "InitgPty":
-			v.InitgPty = new(PartyIdentification135)
+			v.InitgPty = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.InitgPty, &c)
 		case "Dbtr":
 			d.decPartyIdentification135(&v.Dbtr, &c)
 		case "DbtrAcct":
-			v.DbtrAcct = new(CashAccount38)
+			v.DbtrAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.DbtrAcct, &c)
 		case "DbtrAgt":
 			d.decBranchAndFinancialInstitutionIdentification6(&v.DbtrAgt, &c)
 		case "DbtrAgtAcct":
-			v.DbtrAgtAcct = new(CashAccount38)
+			v.DbtrAgtAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.DbtrAgtAcct, &c)
 		case "PrvsInstgAgt1":
-			v.PrvsInstgAgt1 = new(BranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt1, &c)
 		case "PrvsInstgAgt1Acct":
-			v.PrvsInstgAgt1Acct = new(CashAccount38)
+			v.PrvsInstgAgt1Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.PrvsInstgAgt1Acct, &c)
 		case "PrvsInstgAgt2":
-			v.PrvsInstgAgt2 = new(BranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt2, &c)
 		case "PrvsInstgAgt2Acct":
-			v.PrvsInstgAgt2Acct = new(CashAccount38)
+			v.PrvsInstgAgt2Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.PrvsInstgAgt2Acct, &c)
 		case "PrvsInstgAgt3":
-			v.PrvsInstgAgt3 = new(BranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt3, &c)
 		case "PrvsInstgAgt3Acct":
-			v.PrvsInstgAgt3Acct = new(CashAccount38)
+			v.PrvsInstgAgt3Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.PrvsInstgAgt3Acct, &c)
 		case "IntrmyAgt1":
-			v.IntrmyAgt1 = new(BranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt1, &c)
 		case "IntrmyAgt1Acct":
-			v.IntrmyAgt1Acct = new(CashAccount38)
+			v.IntrmyAgt1Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.IntrmyAgt1Acct, &c)
 		case "IntrmyAgt2":
-			v.IntrmyAgt2 = new(BranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt2, &c)
 		case "IntrmyAgt2Acct":
-			v.IntrmyAgt2Acct = new(CashAccount38)
+			v.IntrmyAgt2Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.IntrmyAgt2Acct, &c)
 		case "IntrmyAgt3":
-			v.IntrmyAgt3 = new(BranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt3, &c)
 		case "IntrmyAgt3Acct":
-			v.IntrmyAgt3Acct = new(CashAccount38)
+			v.IntrmyAgt3Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.IntrmyAgt3Acct, &c)
 		case "CdtrAgt":
 			d.decBranchAndFinancialInstitutionIdentification6(&v.CdtrAgt, &c)
 		case "CdtrAgtAcct":
-			v.CdtrAgtAcct = new(CashAccount38)
+			v.CdtrAgtAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.CdtrAgtAcct, &c)
 		case "Cdtr":
 			d.decPartyIdentification135(&v.Cdtr, &c)
 		case "CdtrAcct":
-			v.CdtrAcct = new(CashAccount38)
+			v.CdtrAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.CdtrAcct, &c)
 		case "UltmtCdtr":
-			v.UltmtCdtr = new(PartyIdentification135)
+			v.UltmtCdtr = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.UltmtCdtr, &c)
 		case "InstrForCdtrAgt":
 			v.InstrForCdtrAgt = append(v.InstrForCdtrAgt, InstructionForCreditorAgent1{})
@@ -1952,13 +1952,13 @@ func (d *decoder) decCreditTransferTransaction37(v *CreditTransferTransaction37,
 			v.InstrForNxtAgt = append(v.InstrForNxtAgt, InstructionForNextAgent1{})
 			d.decInstructionForNextAgent1(&v.InstrForNxtAgt[len(v.InstrForNxtAgt)-1], &c)
 		case "Tax":
-			v.Tax = new(TaxInformation8)
+			v.Tax = alloc(&d.a.sTaxInformation8)
 			d.decTaxInformation8(v.Tax, &c)
 		case "RmtInf":
-			v.RmtInf = new(RemittanceInformation16)
+			v.RmtInf = alloc(&d.a.sRemittanceInformation16)
 			d.decRemittanceInformation16(v.RmtInf, &c)
 		case "InstdAmt":
-			v.InstdAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.InstdAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.InstdAmt, &c)
 		default:
 			d.skip(&c)
@@ -1980,7 +1980,7 @@ func (d *decoder) decCreditTransferTransaction39(v *CreditTransferTransaction39,
 		case "PmtId":
 			d.decPaymentIdentification7(&v.PmtId, &c)
 		case "PmtTpInf":
-			v.PmtTpInf = new(PaymentTypeInformation28)
+			v.PmtTpInf = alloc(&d.a.sPaymentTypeInformation28)
 			d.decPaymentTypeInformation28(v.PmtTpInf, &c)
 		case "IntrBkSttlmAmt":
 			d.decActiveCurrencyAndAmount(&v.IntrBkSttlmAmt, &c)
@@ -1989,17 +1989,17 @@ func (d *decoder) decCreditTransferTransaction39(v *CreditTransferTransaction39,
 		case "SttlmPrty":
 			v.SttlmPrty = d.text(&c)
 		case "SttlmTmIndctn":
-			v.SttlmTmIndctn = new(SettlementDateTimeIndication1)
+			v.SttlmTmIndctn = alloc(&d.a.sSettlementDateTimeIndication1)
 			d.decSettlementDateTimeIndication1(v.SttlmTmIndctn, &c)
 		case "SttlmTmReq":
-			v.SttlmTmReq = new(SettlementTimeRequest2)
+			v.SttlmTmReq = alloc(&d.a.sSettlementTimeRequest2)
 			d.decSettlementTimeRequest2(v.SttlmTmReq, &c)
 		case "AccptncDtTm":
 			v.AccptncDtTm = d.text(&c)
 		case "PoolgAdjstmntDt":
 			v.PoolgAdjstmntDt = d.text(&c)
 		case "InstdAmt":
-			v.InstdAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.InstdAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.InstdAmt, &c)
 		case "XchgRate":
 			v.XchgRate = d.text(&c)
@@ -2009,75 +2009,75 @@ func (d *decoder) decCreditTransferTransaction39(v *CreditTransferTransaction39,
 			v.ChrgsInf = append(v.ChrgsInf, Charges7{})
 			d.decCharges7(&v.ChrgsInf[len(v.ChrgsInf)-1], &c)
 		case "PrvsInstgAgt1":
-			v.PrvsInstgAgt1 = new(BranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt1, &c)
 		case "PrvsInstgAgt1Acct":
-			v.PrvsInstgAgt1Acct = new(CashAccount38)
+			v.PrvsInstgAgt1Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.PrvsInstgAgt1Acct, &c)
 		case "PrvsInstgAgt2":
-			v.PrvsInstgAgt2 = new(BranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt2, &c)
 		case "PrvsInstgAgt2Acct":
-			v.PrvsInstgAgt2Acct = new(CashAccount38)
+			v.PrvsInstgAgt2Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.PrvsInstgAgt2Acct, &c)
 		case "PrvsInstgAgt3":
-			v.PrvsInstgAgt3 = new(BranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt3, &c)
 		case "PrvsInstgAgt3Acct":
-			v.PrvsInstgAgt3Acct = new(CashAccount38)
+			v.PrvsInstgAgt3Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.PrvsInstgAgt3Acct, &c)
 		case "InstgAgt":
-			v.InstgAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.InstgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstgAgt, &c)
 		case "InstdAgt":
-			v.InstdAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.InstdAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstdAgt, &c)
 		case "IntrmyAgt1":
-			v.IntrmyAgt1 = new(BranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt1, &c)
 		case "IntrmyAgt1Acct":
-			v.IntrmyAgt1Acct = new(CashAccount38)
+			v.IntrmyAgt1Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.IntrmyAgt1Acct, &c)
 		case "IntrmyAgt2":
-			v.IntrmyAgt2 = new(BranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt2, &c)
 		case "IntrmyAgt2Acct":
-			v.IntrmyAgt2Acct = new(CashAccount38)
+			v.IntrmyAgt2Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.IntrmyAgt2Acct, &c)
 		case "IntrmyAgt3":
-			v.IntrmyAgt3 = new(BranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt3, &c)
 		case "IntrmyAgt3Acct":
-			v.IntrmyAgt3Acct = new(CashAccount38)
+			v.IntrmyAgt3Acct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.IntrmyAgt3Acct, &c)
 		case "UltmtDbtr":
-			v.UltmtDbtr = new(PartyIdentification135)
+			v.UltmtDbtr = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.UltmtDbtr, &c)
 		case "InitgPty":
-			v.InitgPty = new(PartyIdentification135)
+			v.InitgPty = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.InitgPty, &c)
 		case "Dbtr":
 			d.decPartyIdentification135(&v.Dbtr, &c)
 		case "DbtrAcct":
-			v.DbtrAcct = new(CashAccount38)
+			v.DbtrAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.DbtrAcct, &c)
 		case "DbtrAgt":
 			d.decBranchAndFinancialInstitutionIdentification6(&v.DbtrAgt, &c)
 		case "DbtrAgtAcct":
-			v.DbtrAgtAcct = new(CashAccount38)
+			v.DbtrAgtAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.DbtrAgtAcct, &c)
 		case "CdtrAgt":
 			d.decBranchAndFinancialInstitutionIdentification6(&v.CdtrAgt, &c)
 		case "CdtrAgtAcct":
-			v.CdtrAgtAcct = new(CashAccount38)
+			v.CdtrAgtAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.CdtrAgtAcct, &c)
 		case "Cdtr":
 			d.decPartyIdentification135(&v.Cdtr, &c)
 		case "CdtrAcct":
-			v.CdtrAcct = new(CashAccount38)
+			v.CdtrAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.CdtrAcct, &c)
 		case "UltmtCdtr":
-			v.UltmtCdtr = new(PartyIdentification135)
+			v.UltmtCdtr = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.UltmtCdtr, &c)
 		case "InstrForCdtrAgt":
 			v.InstrForCdtrAgt = append(v.InstrForCdtrAgt, InstructionForCreditorAgent1{})
@@ -2086,19 +2086,19 @@ func (d *decoder) decCreditTransferTransaction39(v *CreditTransferTransaction39,
 			v.InstrForNxtAgt = append(v.InstrForNxtAgt, InstructionForNextAgent1{})
 			d.decInstructionForNextAgent1(&v.InstrForNxtAgt[len(v.InstrForNxtAgt)-1], &c)
 		case "Purp":
-			v.Purp = new(Purpose2Choice)
+			v.Purp = alloc(&d.a.sPurpose2Choice)
 			d.decPurpose2Choice(v.Purp, &c)
 		case "RgltryRptg":
 			v.RgltryRptg = append(v.RgltryRptg, RegulatoryReporting3{})
 			d.decRegulatoryReporting3(&v.RgltryRptg[len(v.RgltryRptg)-1], &c)
 		case "Tax":
-			v.Tax = new(TaxInformation8)
+			v.Tax = alloc(&d.a.sTaxInformation8)
 			d.decTaxInformation8(v.Tax, &c)
 		case "RltdRmtInf":
 			v.RltdRmtInf = append(v.RltdRmtInf, RemittanceLocation7{})
 			d.decRemittanceLocation7(&v.RltdRmtInf[len(v.RltdRmtInf)-1], &c)
 		case "RmtInf":
-			v.RmtInf = new(RemittanceInformation16)
+			v.RmtInf = alloc(&d.a.sRemittanceInformation16)
 			d.decRemittanceInformation16(v.RmtInf, &c)
 		case "SplmtryData":
 			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
@@ -2121,7 +2121,7 @@ func (d *decoder) decCreditorReferenceInformation2(v *CreditorReferenceInformati
 		}
 		switch string(c.name) {
 		case "Tp":
-			v.Tp = new(CreditorReferenceType2)
+			v.Tp = alloc(&d.a.sCreditorReferenceType2)
 			d.decCreditorReferenceType2(v.Tp, &c)
 		case "Ref":
 			v.Ref = d.text(&c)
@@ -2285,10 +2285,10 @@ func (d *decoder) decDateOrDateTimePeriod1Choice(v *DateOrDateTimePeriod1Choice,
 		}
 		switch string(c.name) {
 		case "Dt":
-			v.Dt = new(DatePeriod2)
+			v.Dt = alloc(&d.a.sDatePeriod2)
 			d.decDatePeriod2(v.Dt, &c)
 		case "DtTm":
-			v.DtTm = new(DateTimePeriod1)
+			v.DtTm = alloc(&d.a.sDateTimePeriod1)
 			d.decDateTimePeriod1(v.DtTm, &c)
 		default:
 			d.skip(&c)
@@ -2350,7 +2350,7 @@ func (d *decoder) decDiscountAmountAndType1(v *DiscountAmountAndType1, t *token)
 		}
 		switch string(c.name) {
 		case "Tp":
-			v.Tp = new(DiscountAmountType1Choice)
+			v.Tp = alloc(&d.a.sDiscountAmountType1Choice)
 			d.decDiscountAmountType1Choice(v.Tp, &c)
 		case "Amt":
 			d.decActiveOrHistoricCurrencyAndAmount(&v.Amt, &c)
@@ -2441,7 +2441,7 @@ func (d *decoder) decDocumentLineIdentification1(v *DocumentLineIdentification1,
 		}
 		switch string(c.name) {
 		case "Tp":
-			v.Tp = new(DocumentLineType1)
+			v.Tp = alloc(&d.a.sDocumentLineType1)
 			d.decDocumentLineType1(v.Tp, &c)
 		case "Nb":
 			v.Nb = d.text(&c)
@@ -2470,7 +2470,7 @@ func (d *decoder) decDocumentLineInformation1(v *DocumentLineInformation1, t *to
 		case "Desc":
 			v.Desc = d.text(&c)
 		case "Amt":
-			v.Amt = new(RemittanceAmount3)
+			v.Amt = alloc(&d.a.sRemittanceAmount3)
 			d.decRemittanceAmount3(v.Amt, &c)
 		default:
 			d.skip(&c)
@@ -2532,7 +2532,7 @@ func (d *decoder) decEntryDetails9(v *EntryDetails9, t *token) {
 		}
 		switch string(c.name) {
 		case "Btch":
-			v.Btch = new(BatchInformation2)
+			v.Btch = alloc(&d.a.sBatchInformation2)
 			d.decBatchInformation2(v.Btch, &c)
 		case "TxDtls":
 			v.TxDtls = append(v.TxDtls, EntryTransaction10{})
@@ -2576,75 +2576,75 @@ func (d *decoder) decEntryTransaction10(v *EntryTransaction10, t *token) {
 		}
 		switch string(c.name) {
 		case "Refs":
-			v.Refs = new(TransactionReferences6)
+			v.Refs = alloc(&d.a.sTransactionReferences6)
 			d.decTransactionReferences6(v.Refs, &c)
 		case "Amt":
-			v.Amt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.Amt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.Amt, &c)
 		case "CdtDbtInd":
 			v.CdtDbtInd = d.text(&c)
 		case "AmtDtls":
-			v.AmtDtls = new(AmountAndCurrencyExchange3)
+			v.AmtDtls = alloc(&d.a.sAmountAndCurrencyExchange3)
 			d.decAmountAndCurrencyExchange3(v.AmtDtls, &c)
 		case "Avlbty":
 			v.Avlbty = append(v.Avlbty, CashAvailability1{})
 			d.decCashAvailability1(&v.Avlbty[len(v.Avlbty)-1], &c)
 		case "BkTxCd":
-			v.BkTxCd = new(BankTransactionCodeStructure4)
+			v.BkTxCd = alloc(&d.a.sBankTransactionCodeStructure4)
 			d.decBankTransactionCodeStructure4(v.BkTxCd, &c)
 		case "Chrgs":
-			v.Chrgs = new(Charges6)
+			v.Chrgs = alloc(&d.a.sCharges6)
 			d.decCharges6(v.Chrgs, &c)
 		case "Intrst":
-			v.Intrst = new(TransactionInterest4)
+			v.Intrst = alloc(&d.a.sTransactionInterest4)
 			d.decTransactionInterest4(v.Intrst, &c)
 		case "RltdPties":
-			v.RltdPties = new(TransactionParties6)
+			v.RltdPties = alloc(&d.a.sTransactionParties6)
 			d.decTransactionParties6(v.RltdPties, &c)
 		case "RltdAgts":
-			v.RltdAgts = new(TransactionAgents5)
+			v.RltdAgts = alloc(&d.a.sTransactionAgents5)
 			d.decTransactionAgents5(v.RltdAgts, &c)
 		case "LclInstrm":
-			v.LclInstrm = new(LocalInstrument2Choice)
+			v.LclInstrm = alloc(&d.a.sLocalInstrument2Choice)
 			d.decLocalInstrument2Choice(v.LclInstrm, &c)
 		case "Purp":
-			v.Purp = new(Purpose2Choice)
+			v.Purp = alloc(&d.a.sPurpose2Choice)
 			d.decPurpose2Choice(v.Purp, &c)
 		case "RltdRmtInf":
 			v.RltdRmtInf = append(v.RltdRmtInf, RemittanceLocation7{})
 			d.decRemittanceLocation7(&v.RltdRmtInf[len(v.RltdRmtInf)-1], &c)
 		case "RmtInf":
-			v.RmtInf = new(RemittanceInformation16)
+			v.RmtInf = alloc(&d.a.sRemittanceInformation16)
 			d.decRemittanceInformation16(v.RmtInf, &c)
 		case "RltdDts":
-			v.RltdDts = new(TransactionDates3)
+			v.RltdDts = alloc(&d.a.sTransactionDates3)
 			d.decTransactionDates3(v.RltdDts, &c)
 		case "RltdPric":
-			v.RltdPric = new(TransactionPrice4Choice)
+			v.RltdPric = alloc(&d.a.sTransactionPrice4Choice)
 			d.decTransactionPrice4Choice(v.RltdPric, &c)
 		case "RltdQties":
 			v.RltdQties = append(v.RltdQties, TransactionQuantities3Choice{})
 			d.decTransactionQuantities3Choice(&v.RltdQties[len(v.RltdQties)-1], &c)
 		case "FinInstrmId":
-			v.FinInstrmId = new(SecurityIdentification19)
+			v.FinInstrmId = alloc(&d.a.sSecurityIdentification19)
 			d.decSecurityIdentification19(v.FinInstrmId, &c)
 		case "Tax":
-			v.Tax = new(TaxInformation8)
+			v.Tax = alloc(&d.a.sTaxInformation8)
 			d.decTaxInformation8(v.Tax, &c)
 		case "RtrInf":
-			v.RtrInf = new(PaymentReturnReason5)
+			v.RtrInf = alloc(&d.a.sPaymentReturnReason5)
 			d.decPaymentReturnReason5(v.RtrInf, &c)
 		case "CorpActn":
-			v.CorpActn = new(CorporateAction9)
+			v.CorpActn = alloc(&d.a.sCorporateAction9)
 			d.decCorporateAction9(v.CorpActn, &c)
 		case "SfkpgAcct":
-			v.SfkpgAcct = new(SecuritiesAccount19)
+			v.SfkpgAcct = alloc(&d.a.sSecuritiesAccount19)
 			d.decSecuritiesAccount19(v.SfkpgAcct, &c)
 		case "CshDpst":
 			v.CshDpst = append(v.CshDpst, CashDeposit1{})
 			d.decCashDeposit1(&v.CshDpst[len(v.CshDpst)-1], &c)
 		case "CardTx":
-			v.CardTx = new(CardTransaction17)
+			v.CardTx = alloc(&d.a.sCardTransaction17)
 			d.decCardTransaction17(v.CardTx, &c)
 		case "AddtlTxInf":
 			v.AddtlTxInf = d.text(&c)
@@ -2816,17 +2816,17 @@ func (d *decoder) decFinancialInstitutionIdentification18(v *FinancialInstitutio
 		case "BICFI":
 			v.BICFI = d.text(&c)
 		case "ClrSysMmbId":
-			v.ClrSysMmbId = new(ClearingSystemMemberIdentification2)
+			v.ClrSysMmbId = alloc(&d.a.sClearingSystemMemberIdentification2)
 			d.decClearingSystemMemberIdentification2(v.ClrSysMmbId, &c)
 		case "LEI":
 			v.LEI = d.text(&c)
 		case "Nm":
 			v.Nm = d.text(&c)
 		case "PstlAdr":
-			v.PstlAdr = new(PostalAddress24)
+			v.PstlAdr = alloc(&d.a.sPostalAddress24)
 			d.decPostalAddress24(v.PstlAdr, &c)
 		case "Othr":
-			v.Othr = new(GenericFinancialIdentification1)
+			v.Othr = alloc(&d.a.sGenericFinancialIdentification1)
 			d.decGenericFinancialIdentification1(v.Othr, &c)
 		default:
 			d.skip(&c)
@@ -2871,10 +2871,10 @@ func (d *decoder) decFrequency36Choice(v *Frequency36Choice, t *token) {
 		case "Tp":
 			v.Tp = d.text(&c)
 		case "Prd":
-			v.Prd = new(FrequencyPeriod1)
+			v.Prd = alloc(&d.a.sFrequencyPeriod1)
 			d.decFrequencyPeriod1(v.Prd, &c)
 		case "PtInTm":
-			v.PtInTm = new(FrequencyAndMoment1)
+			v.PtInTm = alloc(&d.a.sFrequencyAndMoment1)
 			d.decFrequencyAndMoment1(v.PtInTm, &c)
 		default:
 			d.skip(&c)
@@ -2959,17 +2959,17 @@ func (d *decoder) decGarnishment3(v *Garnishment3, t *token) {
 		case "Tp":
 			d.decGarnishmentType1(&v.Tp, &c)
 		case "Grnshee":
-			v.Grnshee = new(PartyIdentification135)
+			v.Grnshee = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.Grnshee, &c)
 		case "GrnshmtAdmstr":
-			v.GrnshmtAdmstr = new(PartyIdentification135)
+			v.GrnshmtAdmstr = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.GrnshmtAdmstr, &c)
 		case "RefNb":
 			v.RefNb = d.text(&c)
 		case "Dt":
 			v.Dt = d.text(&c)
 		case "RmtdAmt":
-			v.RmtdAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.RmtdAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.RmtdAmt, &c)
 		case "FmlyMdclInsrncInd":
 			v.FmlyMdclInsrncInd = d.text(&c)
@@ -3037,7 +3037,7 @@ func (d *decoder) decGenericAccountIdentification1(v *GenericAccountIdentificati
 		case "Id":
 			v.Id = d.text(&c)
 		case "SchmeNm":
-			v.SchmeNm = new(AccountSchemeName1Choice)
+			v.SchmeNm = alloc(&d.a.sAccountSchemeName1Choice)
 			d.decAccountSchemeName1Choice(v.SchmeNm, &c)
 		case "Issr":
 			v.Issr = d.text(&c)
@@ -3061,7 +3061,7 @@ func (d *decoder) decGenericFinancialIdentification1(v *GenericFinancialIdentifi
 		case "Id":
 			v.Id = d.text(&c)
 		case "SchmeNm":
-			v.SchmeNm = new(FinancialIdentificationSchemeName1Choice)
+			v.SchmeNm = alloc(&d.a.sFinancialIdentificationSchemeName1Choice)
 			d.decFinancialIdentificationSchemeName1Choice(v.SchmeNm, &c)
 		case "Issr":
 			v.Issr = d.text(&c)
@@ -3177,7 +3177,7 @@ func (d *decoder) decGenericOrganisationIdentification1(v *GenericOrganisationId
 		case "Id":
 			v.Id = d.text(&c)
 		case "SchmeNm":
-			v.SchmeNm = new(OrganisationIdentificationSchemeName1Choice)
+			v.SchmeNm = alloc(&d.a.sOrganisationIdentificationSchemeName1Choice)
 			d.decOrganisationIdentificationSchemeName1Choice(v.SchmeNm, &c)
 		case "Issr":
 			v.Issr = d.text(&c)
@@ -3201,7 +3201,7 @@ func (d *decoder) decGenericPersonIdentification1(v *GenericPersonIdentification
 		case "Id":
 			v.Id = d.text(&c)
 		case "SchmeNm":
-			v.SchmeNm = new(PersonIdentificationSchemeName1Choice)
+			v.SchmeNm = alloc(&d.a.sPersonIdentificationSchemeName1Choice)
 			d.decPersonIdentificationSchemeName1Choice(v.SchmeNm, &c)
 		case "Issr":
 			v.Issr = d.text(&c)
@@ -3227,13 +3227,13 @@ func (d *decoder) decGroupHeader81(v *GroupHeader81, t *token) {
 		case "CreDtTm":
 			v.CreDtTm = d.text(&c)
 		case "MsgRcpt":
-			v.MsgRcpt = new(PartyIdentification135)
+			v.MsgRcpt = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.MsgRcpt, &c)
 		case "MsgPgntn":
-			v.MsgPgntn = new(Pagination1)
+			v.MsgPgntn = alloc(&d.a.sPagination1)
 			d.decPagination1(v.MsgPgntn, &c)
 		case "OrgnlBizQry":
-			v.OrgnlBizQry = new(OriginalBusinessQuery1)
+			v.OrgnlBizQry = alloc(&d.a.sOriginalBusinessQuery1)
 			d.decOriginalBusinessQuery1(v.OrgnlBizQry, &c)
 		case "AddtlInf":
 			v.AddtlInf = d.text(&c)
@@ -3268,7 +3268,7 @@ func (d *decoder) decGroupHeader85(v *GroupHeader85, t *token) {
 		case "InitgPty":
 			d.decPartyIdentification135(&v.InitgPty, &c)
 		case "FwdgAgt":
-			v.FwdgAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.FwdgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.FwdgAgt, &c)
 		default:
 			d.skip(&c)
@@ -3303,17 +3303,17 @@ func (d *decoder) decGroupHeader90(v *GroupHeader90, t *token) {
 		case "GrpRtr":
 			v.GrpRtr = d.text(&c)
 		case "TtlRtrdIntrBkSttlmAmt":
-			v.TtlRtrdIntrBkSttlmAmt = new(ActiveCurrencyAndAmount)
+			v.TtlRtrdIntrBkSttlmAmt = alloc(&d.a.sActiveCurrencyAndAmount)
 			d.decActiveCurrencyAndAmount(v.TtlRtrdIntrBkSttlmAmt, &c)
 		case "IntrBkSttlmDt":
 			v.IntrBkSttlmDt = d.text(&c)
 		case "SttlmInf":
 			d.decSettlementInstruction7(&v.SttlmInf, &c)
 		case "InstgAgt":
-			v.InstgAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.InstgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstgAgt, &c)
 		case "InstdAgt":
-			v.InstdAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.InstdAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstdAgt, &c)
 		default:
 			d.skip(&c)
@@ -3337,10 +3337,10 @@ func (d *decoder) decGroupHeader91(v *GroupHeader91, t *token) {
 		case "CreDtTm":
 			v.CreDtTm = d.text(&c)
 		case "InstgAgt":
-			v.InstgAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.InstgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstgAgt, &c)
 		case "InstdAgt":
-			v.InstdAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.InstdAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstdAgt, &c)
 		default:
 			d.skip(&c)
@@ -3370,20 +3370,20 @@ func (d *decoder) decGroupHeader93(v *GroupHeader93, t *token) {
 		case "CtrlSum":
 			v.CtrlSum = d.text(&c)
 		case "TtlIntrBkSttlmAmt":
-			v.TtlIntrBkSttlmAmt = new(ActiveCurrencyAndAmount)
+			v.TtlIntrBkSttlmAmt = alloc(&d.a.sActiveCurrencyAndAmount)
 			d.decActiveCurrencyAndAmount(v.TtlIntrBkSttlmAmt, &c)
 		case "IntrBkSttlmDt":
 			v.IntrBkSttlmDt = d.text(&c)
 		case "SttlmInf":
 			d.decSettlementInstruction7(&v.SttlmInf, &c)
 		case "PmtTpInf":
-			v.PmtTpInf = new(PaymentTypeInformation28)
+			v.PmtTpInf = alloc(&d.a.sPaymentTypeInformation28)
 			d.decPaymentTypeInformation28(v.PmtTpInf, &c)
 		case "InstgAgt":
-			v.InstgAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.InstgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstgAgt, &c)
 		case "InstdAgt":
-			v.InstdAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.InstdAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstdAgt, &c)
 		default:
 			d.skip(&c)
@@ -3445,13 +3445,13 @@ func (d *decoder) decImpliedCurrencyAmountRange1Choice(v *ImpliedCurrencyAmountR
 		}
 		switch string(c.name) {
 		case "FrAmt":
-			v.FrAmt = new(AmountRangeBoundary1)
+			v.FrAmt = alloc(&d.a.sAmountRangeBoundary1)
 			d.decAmountRangeBoundary1(v.FrAmt, &c)
 		case "ToAmt":
-			v.ToAmt = new(AmountRangeBoundary1)
+			v.ToAmt = alloc(&d.a.sAmountRangeBoundary1)
 			d.decAmountRangeBoundary1(v.ToAmt, &c)
 		case "FrToAmt":
-			v.FrToAmt = new(FromToAmountRange1)
+			v.FrToAmt = alloc(&d.a.sFromToAmountRange1)
 			d.decFromToAmountRange1(v.FrToAmt, &c)
 		case "EQAmt":
 			v.EQAmt = d.text(&c)
@@ -3542,18 +3542,18 @@ func (d *decoder) decInterestRecord2(v *InterestRecord2, t *token) {
 		case "CdtDbtInd":
 			v.CdtDbtInd = d.text(&c)
 		case "Tp":
-			v.Tp = new(InterestType1Choice)
+			v.Tp = alloc(&d.a.sInterestType1Choice)
 			d.decInterestType1Choice(v.Tp, &c)
 		case "Rate":
-			v.Rate = new(Rate4)
+			v.Rate = alloc(&d.a.sRate4)
 			d.decRate4(v.Rate, &c)
 		case "FrToDt":
-			v.FrToDt = new(DateTimePeriod1)
+			v.FrToDt = alloc(&d.a.sDateTimePeriod1)
 			d.decDateTimePeriod1(v.FrToDt, &c)
 		case "Rsn":
 			v.Rsn = d.text(&c)
 		case "Tax":
-			v.Tax = new(TaxCharges2)
+			v.Tax = alloc(&d.a.sTaxCharges2)
 			d.decTaxCharges2(v.Tax, &c)
 		default:
 			d.skip(&c)
@@ -3621,7 +3621,7 @@ func (d *decoder) decMandateRelatedInformation14(v *MandateRelatedInformation14,
 		case "AmdmntInd":
 			v.AmdmntInd = d.text(&c)
 		case "AmdmntInfDtls":
-			v.AmdmntInfDtls = new(AmendmentInformationDetails13)
+			v.AmdmntInfDtls = alloc(&d.a.sAmendmentInformationDetails13)
 			d.decAmendmentInformationDetails13(v.AmdmntInfDtls, &c)
 		case "ElctrncSgntr":
 			v.ElctrncSgntr = d.text(&c)
@@ -3630,10 +3630,10 @@ func (d *decoder) decMandateRelatedInformation14(v *MandateRelatedInformation14,
 		case "FnlColltnDt":
 			v.FnlColltnDt = d.text(&c)
 		case "Frqcy":
-			v.Frqcy = new(Frequency36Choice)
+			v.Frqcy = alloc(&d.a.sFrequency36Choice)
 			d.decFrequency36Choice(v.Frqcy, &c)
 		case "Rsn":
-			v.Rsn = new(MandateSetupReason1Choice)
+			v.Rsn = alloc(&d.a.sMandateSetupReason1Choice)
 			d.decMandateSetupReason1Choice(v.Rsn, &c)
 		case "TrckgDays":
 			v.TrckgDays = d.text(&c)
@@ -3743,7 +3743,7 @@ func (d *decoder) decNumberAndSumOfTransactions4(v *NumberAndSumOfTransactions4,
 		case "Sum":
 			v.Sum = d.text(&c)
 		case "TtlNetNtry":
-			v.TtlNetNtry = new(AmountAndDirection35)
+			v.TtlNetNtry = alloc(&d.a.sAmountAndDirection35)
 			d.decAmountAndDirection35(v.TtlNetNtry, &c)
 		default:
 			d.skip(&c)
@@ -3959,67 +3959,67 @@ func (d *decoder) decOriginalTransactionReference28(v *OriginalTransactionRefere
 		}
 		switch string(c.name) {
 		case "IntrBkSttlmAmt":
-			v.IntrBkSttlmAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.IntrBkSttlmAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.IntrBkSttlmAmt, &c)
 		case "Amt":
-			v.Amt = new(AmountType4Choice)
+			v.Amt = alloc(&d.a.sAmountType4Choice)
 			d.decAmountType4Choice(v.Amt, &c)
 		case "IntrBkSttlmDt":
 			v.IntrBkSttlmDt = d.text(&c)
 		case "ReqdColltnDt":
 			v.ReqdColltnDt = d.text(&c)
 		case "ReqdExctnDt":
-			v.ReqdExctnDt = new(DateAndDateTime2Choice)
+			v.ReqdExctnDt = alloc(&d.a.sDateAndDateTime2Choice)
 			d.decDateAndDateTime2Choice(v.ReqdExctnDt, &c)
 		case "CdtrSchmeId":
-			v.CdtrSchmeId = new(PartyIdentification135)
+			v.CdtrSchmeId = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.CdtrSchmeId, &c)
 		case "SttlmInf":
-			v.SttlmInf = new(SettlementInstruction7)
+			v.SttlmInf = alloc(&d.a.sSettlementInstruction7)
 			d.decSettlementInstruction7(v.SttlmInf, &c)
 		case "PmtTpInf":
-			v.PmtTpInf = new(PaymentTypeInformation27)
+			v.PmtTpInf = alloc(&d.a.sPaymentTypeInformation27)
 			d.decPaymentTypeInformation27(v.PmtTpInf, &c)
 		case "PmtMtd":
 			v.PmtMtd = d.text(&c)
 		case "MndtRltdInf":
-			v.MndtRltdInf = new(MandateRelatedInformation14)
+			v.MndtRltdInf = alloc(&d.a.sMandateRelatedInformation14)
 			d.decMandateRelatedInformation14(v.MndtRltdInf, &c)
 		case "RmtInf":
-			v.RmtInf = new(RemittanceInformation16)
+			v.RmtInf = alloc(&d.a.sRemittanceInformation16)
 			d.decRemittanceInformation16(v.RmtInf, &c)
 		case "UltmtDbtr":
-			v.UltmtDbtr = new(Party40Choice)
+			v.UltmtDbtr = alloc(&d.a.sParty40Choice)
 			d.decParty40Choice(v.UltmtDbtr, &c)
 		case "Dbtr":
-			v.Dbtr = new(Party40Choice)
+			v.Dbtr = alloc(&d.a.sParty40Choice)
 			d.decParty40Choice(v.Dbtr, &c)
 		case "DbtrAcct":
-			v.DbtrAcct = new(CashAccount38)
+			v.DbtrAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.DbtrAcct, &c)
 		case "DbtrAgt":
-			v.DbtrAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.DbtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.DbtrAgt, &c)
 		case "DbtrAgtAcct":
-			v.DbtrAgtAcct = new(CashAccount38)
+			v.DbtrAgtAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.DbtrAgtAcct, &c)
 		case "CdtrAgt":
-			v.CdtrAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.CdtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.CdtrAgt, &c)
 		case "CdtrAgtAcct":
-			v.CdtrAgtAcct = new(CashAccount38)
+			v.CdtrAgtAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.CdtrAgtAcct, &c)
 		case "Cdtr":
-			v.Cdtr = new(Party40Choice)
+			v.Cdtr = alloc(&d.a.sParty40Choice)
 			d.decParty40Choice(v.Cdtr, &c)
 		case "CdtrAcct":
-			v.CdtrAcct = new(CashAccount38)
+			v.CdtrAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.CdtrAcct, &c)
 		case "UltmtCdtr":
-			v.UltmtCdtr = new(Party40Choice)
+			v.UltmtCdtr = alloc(&d.a.sParty40Choice)
 			d.decParty40Choice(v.UltmtCdtr, &c)
 		case "Purp":
-			v.Purp = new(Purpose2Choice)
+			v.Purp = alloc(&d.a.sPurpose2Choice)
 			d.decPurpose2Choice(v.Purp, &c)
 		default:
 			d.skip(&c)
@@ -4104,10 +4104,10 @@ func (d *decoder) decParty38Choice(v *Party38Choice, t *token) {
 		}
 		switch string(c.name) {
 		case "OrgId":
-			v.OrgId = new(OrganisationIdentification29)
+			v.OrgId = alloc(&d.a.sOrganisationIdentification29)
 			d.decOrganisationIdentification29(v.OrgId, &c)
 		case "PrvtId":
-			v.PrvtId = new(PersonIdentification13)
+			v.PrvtId = alloc(&d.a.sPersonIdentification13)
 			d.decPersonIdentification13(v.PrvtId, &c)
 		default:
 			d.skip(&c)
@@ -4127,10 +4127,10 @@ func (d *decoder) decParty40Choice(v *Party40Choice, t *token) {
 		}
 		switch string(c.name) {
 		case "Pty":
-			v.Pty = new(PartyIdentification135)
+			v.Pty = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.Pty, &c)
 		case "Agt":
-			v.Agt = new(BranchAndFinancialInstitutionIdentification6)
+			v.Agt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.Agt, &c)
 		default:
 			d.skip(&c)
@@ -4150,10 +4150,10 @@ func (d *decoder) decParty44Choice(v *Party44Choice, t *token) {
 		}
 		switch string(c.name) {
 		case "OrgId":
-			v.OrgId = new(PartyIdentification135)
+			v.OrgId = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.OrgId, &c)
 		case "FIId":
-			v.FIId = new(BranchAndFinancialInstitutionIdentification6)
+			v.FIId = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.FIId, &c)
 		default:
 			d.skip(&c)
@@ -4175,15 +4175,15 @@ func (d *decoder) decPartyIdentification135(v *PartyIdentification135, t *token)
 		case "Nm":
 			v.Nm = d.text(&c)
 		case "PstlAdr":
-			v.PstlAdr = new(PostalAddress24)
+			v.PstlAdr = alloc(&d.a.sPostalAddress24)
 			d.decPostalAddress24(v.PstlAdr, &c)
 		case "Id":
-			v.Id = new(Party38Choice)
+			v.Id = alloc(&d.a.sParty38Choice)
 			d.decParty38Choice(v.Id, &c)
 		case "CtryOfRes":
 			v.CtryOfRes = d.text(&c)
 		case "CtctDtls":
-			v.CtctDtls = new(Contact4)
+			v.CtctDtls = alloc(&d.a.sContact4)
 			d.decContact4(v.CtctDtls, &c)
 		default:
 			d.skip(&c)
@@ -4203,12 +4203,12 @@ func (d *decoder) decPaymentCard4(v *PaymentCard4, t *token) {
 		}
 		switch string(c.name) {
 		case "PlainCardData":
-			v.PlainCardData = new(PlainCardData1)
+			v.PlainCardData = alloc(&d.a.sPlainCardData1)
 			d.decPlainCardData1(v.PlainCardData, &c)
 		case "CardCtryCd":
 			v.CardCtryCd = d.text(&c)
 		case "CardBrnd":
-			v.CardBrnd = new(GenericIdentification1)
+			v.CardBrnd = alloc(&d.a.sGenericIdentification1)
 			d.decGenericIdentification1(v.CardBrnd, &c)
 		case "AddtlCardData":
 			v.AddtlCardData = d.text(&c)
@@ -4250,7 +4250,7 @@ func (d *decoder) decPaymentContext3(v *PaymentContext3, t *token) {
 		case "FllbckInd":
 			v.FllbckInd = d.text(&c)
 		case "AuthntcnMtd":
-			v.AuthntcnMtd = new(CardholderAuthentication2)
+			v.AuthntcnMtd = alloc(&d.a.sCardholderAuthentication2)
 			d.decCardholderAuthentication2(v.AuthntcnMtd, &c)
 		default:
 			d.skip(&c)
@@ -4330,7 +4330,7 @@ func (d *decoder) decPaymentInstruction30(v *PaymentInstruction30, t *token) {
 		case "CtrlSum":
 			v.CtrlSum = d.text(&c)
 		case "PmtTpInf":
-			v.PmtTpInf = new(PaymentTypeInformation26)
+			v.PmtTpInf = alloc(&d.a.sPaymentTypeInformation26)
 			d.decPaymentTypeInformation26(v.PmtTpInf, &c)
 		case "ReqdExctnDt":
 			d.decDateAndDateTime2Choice(&v.ReqdExctnDt, &c)
@@ -4343,20 +4343,20 @@ func (d *decoder) decPaymentInstruction30(v *PaymentInstruction30, t *token) {
 		case "DbtrAgt":
 			d.decBranchAndFinancialInstitutionIdentification6(&v.DbtrAgt, &c)
 		case "DbtrAgtAcct":
-			v.DbtrAgtAcct = new(CashAccount38)
+			v.DbtrAgtAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.DbtrAgtAcct, &c)
 		case "InstrForDbtrAgt":
 			v.InstrForDbtrAgt = d.text(&c)
 		case "UltmtDbtr":
-			v.UltmtDbtr = new(PartyIdentification135)
+			v.UltmtDbtr = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.UltmtDbtr, &c)
 		case "ChrgBr":
 			v.ChrgBr = d.text(&c)
 		case "ChrgsAcct":
-			v.ChrgsAcct = new(CashAccount38)
+			v.ChrgsAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.ChrgsAcct, &c)
 		case "ChrgsAcctAgt":
-			v.ChrgsAcctAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.ChrgsAcctAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.ChrgsAcctAgt, &c)
 		case "CdtTrfTxInf":
 			v.CdtTrfTxInf = append(v.CdtTrfTxInf, CreditTransferTransaction34{})
@@ -4379,13 +4379,13 @@ func (d *decoder) decPaymentReturnReason5(v *PaymentReturnReason5, t *token) {
 		}
 		switch string(c.name) {
 		case "OrgnlBkTxCd":
-			v.OrgnlBkTxCd = new(BankTransactionCodeStructure4)
+			v.OrgnlBkTxCd = alloc(&d.a.sBankTransactionCodeStructure4)
 			d.decBankTransactionCodeStructure4(v.OrgnlBkTxCd, &c)
 		case "Orgtr":
-			v.Orgtr = new(PartyIdentification135)
+			v.Orgtr = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.Orgtr, &c)
 		case "Rsn":
-			v.Rsn = new(ReturnReason5Choice)
+			v.Rsn = alloc(&d.a.sReturnReason5Choice)
 			d.decReturnReason5Choice(v.Rsn, &c)
 		case "AddtlInf":
 			v.AddtlInf = append(v.AddtlInf, d.text(&c))
@@ -4407,10 +4407,10 @@ func (d *decoder) decPaymentReturnReason6(v *PaymentReturnReason6, t *token) {
 		}
 		switch string(c.name) {
 		case "Orgtr":
-			v.Orgtr = new(PartyIdentification135)
+			v.Orgtr = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.Orgtr, &c)
 		case "Rsn":
-			v.Rsn = new(ReturnReason5Choice)
+			v.Rsn = alloc(&d.a.sReturnReason5Choice)
 			d.decReturnReason5Choice(v.Rsn, &c)
 		case "AddtlInf":
 			v.AddtlInf = append(v.AddtlInf, d.text(&c))
@@ -4434,7 +4434,7 @@ func (d *decoder) decPaymentReturnV09(v *PaymentReturnV09, t *token) {
 		case "GrpHdr":
 			d.decGroupHeader90(&v.GrpHdr, &c)
 		case "OrgnlGrpInf":
-			v.OrgnlGrpInf = new(OriginalGroupHeader18)
+			v.OrgnlGrpInf = alloc(&d.a.sOriginalGroupHeader18)
 			d.decOriginalGroupHeader18(v.OrgnlGrpInf, &c)
 		case "TxInf":
 			v.TxInf = append(v.TxInf, PaymentTransaction112{})
@@ -4462,7 +4462,7 @@ func (d *decoder) decPaymentTransaction110(v *PaymentTransaction110, t *token) {
 		case "StsId":
 			v.StsId = d.text(&c)
 		case "OrgnlGrpInf":
-			v.OrgnlGrpInf = new(OriginalGroupInformation29)
+			v.OrgnlGrpInf = alloc(&d.a.sOriginalGroupInformation29)
 			d.decOriginalGroupInformation29(v.OrgnlGrpInf, &c)
 		case "OrgnlInstrId":
 			v.OrgnlInstrId = d.text(&c)
@@ -4483,20 +4483,20 @@ func (d *decoder) decPaymentTransaction110(v *PaymentTransaction110, t *token) {
 		case "AccptncDtTm":
 			v.AccptncDtTm = d.text(&c)
 		case "FctvIntrBkSttlmDt":
-			v.FctvIntrBkSttlmDt = new(DateAndDateTime2Choice)
+			v.FctvIntrBkSttlmDt = alloc(&d.a.sDateAndDateTime2Choice)
 			d.decDateAndDateTime2Choice(v.FctvIntrBkSttlmDt, &c)
 		case "AcctSvcrRef":
 			v.AcctSvcrRef = d.text(&c)
 		case "ClrSysRef":
 			v.ClrSysRef = d.text(&c)
 		case "InstgAgt":
-			v.InstgAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.InstgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstgAgt, &c)
 		case "InstdAgt":
-			v.InstdAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.InstdAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstdAgt, &c)
 		case "OrgnlTxRef":
-			v.OrgnlTxRef = new(OriginalTransactionReference28)
+			v.OrgnlTxRef = alloc(&d.a.sOriginalTransactionReference28)
 			d.decOriginalTransactionReference28(v.OrgnlTxRef, &c)
 		case "SplmtryData":
 			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
@@ -4521,7 +4521,7 @@ func (d *decoder) decPaymentTransaction112(v *PaymentTransaction112, t *token) {
 		case "RtrId":
 			v.RtrId = d.text(&c)
 		case "OrgnlGrpInf":
-			v.OrgnlGrpInf = new(OriginalGroupInformation29)
+			v.OrgnlGrpInf = alloc(&d.a.sOriginalGroupInformation29)
 			d.decOriginalGroupInformation29(v.OrgnlGrpInf, &c)
 		case "OrgnlInstrId":
 			v.OrgnlInstrId = d.text(&c)
@@ -4534,7 +4534,7 @@ func (d *decoder) decPaymentTransaction112(v *PaymentTransaction112, t *token) {
 		case "OrgnlClrSysRef":
 			v.OrgnlClrSysRef = d.text(&c)
 		case "OrgnlIntrBkSttlmAmt":
-			v.OrgnlIntrBkSttlmAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.OrgnlIntrBkSttlmAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.OrgnlIntrBkSttlmAmt, &c)
 		case "OrgnlIntrBkSttlmDt":
 			v.OrgnlIntrBkSttlmDt = d.text(&c)
@@ -4545,15 +4545,15 @@ func (d *decoder) decPaymentTransaction112(v *PaymentTransaction112, t *token) {
 		case "SttlmPrty":
 			v.SttlmPrty = d.text(&c)
 		case "SttlmTmIndctn":
-			v.SttlmTmIndctn = new(SettlementDateTimeIndication1)
+			v.SttlmTmIndctn = alloc(&d.a.sSettlementDateTimeIndication1)
 			d.decSettlementDateTimeIndication1(v.SttlmTmIndctn, &c)
 		case "RtrdInstdAmt":
-			v.RtrdInstdAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.RtrdInstdAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.RtrdInstdAmt, &c)
 		case "XchgRate":
 			v.XchgRate = d.text(&c)
 		case "CompstnAmt":
-			v.CompstnAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.CompstnAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.CompstnAmt, &c)
 		case "ChrgBr":
 			v.ChrgBr = d.text(&c)
@@ -4563,19 +4563,19 @@ func (d *decoder) decPaymentTransaction112(v *PaymentTransaction112, t *token) {
 		case "ClrSysRef":
 			v.ClrSysRef = d.text(&c)
 		case "InstgAgt":
-			v.InstgAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.InstgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstgAgt, &c)
 		case "InstdAgt":
-			v.InstdAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.InstdAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstdAgt, &c)
 		case "RtrChain":
-			v.RtrChain = new(TransactionParties7)
+			v.RtrChain = alloc(&d.a.sTransactionParties7)
 			d.decTransactionParties7(v.RtrChain, &c)
 		case "RtrRsnInf":
 			v.RtrRsnInf = append(v.RtrRsnInf, PaymentReturnReason6{})
 			d.decPaymentReturnReason6(&v.RtrRsnInf[len(v.RtrRsnInf)-1], &c)
 		case "OrgnlTxRef":
-			v.OrgnlTxRef = new(OriginalTransactionReference28)
+			v.OrgnlTxRef = alloc(&d.a.sOriginalTransactionReference28)
 			d.decOriginalTransactionReference28(v.OrgnlTxRef, &c)
 		case "SplmtryData":
 			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
@@ -4603,10 +4603,10 @@ func (d *decoder) decPaymentTypeInformation26(v *PaymentTypeInformation26, t *to
 			v.SvcLvl = append(v.SvcLvl, ServiceLevel8Choice{})
 			d.decServiceLevel8Choice(&v.SvcLvl[len(v.SvcLvl)-1], &c)
 		case "LclInstrm":
-			v.LclInstrm = new(LocalInstrument2Choice)
+			v.LclInstrm = alloc(&d.a.sLocalInstrument2Choice)
 			d.decLocalInstrument2Choice(v.LclInstrm, &c)
 		case "CtgyPurp":
-			v.CtgyPurp = new(CategoryPurpose1Choice)
+			v.CtgyPurp = alloc(&d.a.sCategoryPurpose1Choice)
 			d.decCategoryPurpose1Choice(v.CtgyPurp, &c)
 		default:
 			d.skip(&c)
@@ -4633,12 +4633,12 @@ func (d *decoder) decPaymentTypeInformation27(v *PaymentTypeInformation27, t *to
 			v.SvcLvl = append(v.SvcLvl, ServiceLevel8Choice{})
 			d.decServiceLevel8Choice(&v.SvcLvl[len(v.SvcLvl)-1], &c)
 		case "LclInstrm":
-			v.LclInstrm = new(LocalInstrument2Choice)
+			v.LclInstrm = alloc(&d.a.sLocalInstrument2Choice)
 			d.decLocalInstrument2Choice(v.LclInstrm, &c)
 		case "SeqTp":
 			v.SeqTp = d.text(&c)
 		case "CtgyPurp":
-			v.CtgyPurp = new(CategoryPurpose1Choice)
+			v.CtgyPurp = alloc(&d.a.sCategoryPurpose1Choice)
 			d.decCategoryPurpose1Choice(v.CtgyPurp, &c)
 		default:
 			d.skip(&c)
@@ -4665,10 +4665,10 @@ func (d *decoder) decPaymentTypeInformation28(v *PaymentTypeInformation28, t *to
 			v.SvcLvl = append(v.SvcLvl, ServiceLevel8Choice{})
 			d.decServiceLevel8Choice(&v.SvcLvl[len(v.SvcLvl)-1], &c)
 		case "LclInstrm":
-			v.LclInstrm = new(LocalInstrument2Choice)
+			v.LclInstrm = alloc(&d.a.sLocalInstrument2Choice)
 			d.decLocalInstrument2Choice(v.LclInstrm, &c)
 		case "CtgyPurp":
-			v.CtgyPurp = new(CategoryPurpose1Choice)
+			v.CtgyPurp = alloc(&d.a.sCategoryPurpose1Choice)
 			d.decCategoryPurpose1Choice(v.CtgyPurp, &c)
 		default:
 			d.skip(&c)
@@ -4688,7 +4688,7 @@ func (d *decoder) decPersonIdentification13(v *PersonIdentification13, t *token)
 		}
 		switch string(c.name) {
 		case "DtAndPlcOfBirth":
-			v.DtAndPlcOfBirth = new(DateAndPlaceOfBirth1)
+			v.DtAndPlcOfBirth = alloc(&d.a.sDateAndPlaceOfBirth1)
 			d.decDateAndPlaceOfBirth1(v.DtAndPlcOfBirth, &c)
 		case "Othr":
 			v.Othr = append(v.Othr, GenericPersonIdentification1{})
@@ -4745,7 +4745,7 @@ func (d *decoder) decPlainCardData1(v *PlainCardData1, t *token) {
 			v.TrckData = append(v.TrckData, TrackData1{})
 			d.decTrackData1(&v.TrckData[len(v.TrckData)-1], &c)
 		case "CardSctyCd":
-			v.CardSctyCd = new(CardSecurityInformation1)
+			v.CardSctyCd = alloc(&d.a.sCardSecurityInformation1)
 			d.decCardSecurityInformation1(v.CardSctyCd, &c)
 		default:
 			d.skip(&c)
@@ -4771,7 +4771,7 @@ func (d *decoder) decPointOfInteraction1(v *PointOfInteraction1, t *token) {
 		case "GrpId":
 			v.GrpId = d.text(&c)
 		case "Cpblties":
-			v.Cpblties = new(PointOfInteractionCapabilities1)
+			v.Cpblties = alloc(&d.a.sPointOfInteractionCapabilities1)
 			d.decPointOfInteractionCapabilities1(v.Cpblties, &c)
 		case "Cmpnt":
 			v.Cmpnt = append(v.Cmpnt, PointOfInteractionComponent1{})
@@ -4851,7 +4851,7 @@ func (d *decoder) decPostalAddress24(v *PostalAddress24, t *token) {
 		}
 		switch string(c.name) {
 		case "AdrTp":
-			v.AdrTp = new(AddressType3Choice)
+			v.AdrTp = alloc(&d.a.sAddressType3Choice)
 			d.decAddressType3Choice(v.AdrTp, &c)
 		case "Dept":
 			v.Dept = d.text(&c)
@@ -4924,7 +4924,7 @@ func (d *decoder) decPriceRateOrAmount3Choice(v *PriceRateOrAmount3Choice, t *to
 		case "Rate":
 			v.Rate = d.text(&c)
 		case "Amt":
-			v.Amt = new(ActiveOrHistoricCurrencyAnd13DecimalAmount)
+			v.Amt = alloc(&d.a.sActiveOrHistoricCurrencyAnd13DecimalAmount)
 			d.decActiveOrHistoricCurrencyAnd13DecimalAmount(v.Amt, &c)
 		default:
 			d.skip(&c)
@@ -5122,7 +5122,7 @@ func (d *decoder) decProxyAccountIdentification1(v *ProxyAccountIdentification1,
 		}
 		switch string(c.name) {
 		case "Tp":
-			v.Tp = new(ProxyAccountType1Choice)
+			v.Tp = alloc(&d.a.sProxyAccountType1Choice)
 			d.decProxyAccountType1Choice(v.Tp, &c)
 		case "Id":
 			v.Id = d.text(&c)
@@ -5188,7 +5188,7 @@ func (d *decoder) decRate4(v *Rate4, t *token) {
 		case "Tp":
 			d.decRateType4Choice(&v.Tp, &c)
 		case "VldtyRg":
-			v.VldtyRg = new(ActiveOrHistoricCurrencyAndAmountRange2)
+			v.VldtyRg = alloc(&d.a.sActiveOrHistoricCurrencyAndAmountRange2)
 			d.decActiveOrHistoricCurrencyAndAmountRange2(v.VldtyRg, &c)
 		default:
 			d.skip(&c)
@@ -5229,7 +5229,7 @@ func (d *decoder) decReferredDocumentInformation7(v *ReferredDocumentInformation
 		}
 		switch string(c.name) {
 		case "Tp":
-			v.Tp = new(ReferredDocumentType4)
+			v.Tp = alloc(&d.a.sReferredDocumentType4)
 			d.decReferredDocumentType4(v.Tp, &c)
 		case "Nb":
 			v.Nb = d.text(&c)
@@ -5321,7 +5321,7 @@ func (d *decoder) decRegulatoryReporting3(v *RegulatoryReporting3, t *token) {
 		case "DbtCdtRptgInd":
 			v.DbtCdtRptgInd = d.text(&c)
 		case "Authrty":
-			v.Authrty = new(RegulatoryAuthority2)
+			v.Authrty = alloc(&d.a.sRegulatoryAuthority2)
 			d.decRegulatoryAuthority2(v.Authrty, &c)
 		case "Dtls":
 			v.Dtls = append(v.Dtls, StructuredRegulatoryReporting3{})
@@ -5344,13 +5344,13 @@ func (d *decoder) decRemittanceAmount2(v *RemittanceAmount2, t *token) {
 		}
 		switch string(c.name) {
 		case "DuePyblAmt":
-			v.DuePyblAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.DuePyblAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.DuePyblAmt, &c)
 		case "DscntApldAmt":
 			v.DscntApldAmt = append(v.DscntApldAmt, DiscountAmountAndType1{})
 			d.decDiscountAmountAndType1(&v.DscntApldAmt[len(v.DscntApldAmt)-1], &c)
 		case "CdtNoteAmt":
-			v.CdtNoteAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.CdtNoteAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.CdtNoteAmt, &c)
 		case "TaxAmt":
 			v.TaxAmt = append(v.TaxAmt, TaxAmountAndType1{})
@@ -5359,7 +5359,7 @@ func (d *decoder) decRemittanceAmount2(v *RemittanceAmount2, t *token) {
 			v.AdjstmntAmtAndRsn = append(v.AdjstmntAmtAndRsn, DocumentAdjustment1{})
 			d.decDocumentAdjustment1(&v.AdjstmntAmtAndRsn[len(v.AdjstmntAmtAndRsn)-1], &c)
 		case "RmtdAmt":
-			v.RmtdAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.RmtdAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.RmtdAmt, &c)
 		default:
 			d.skip(&c)
@@ -5379,13 +5379,13 @@ func (d *decoder) decRemittanceAmount3(v *RemittanceAmount3, t *token) {
 		}
 		switch string(c.name) {
 		case "DuePyblAmt":
-			v.DuePyblAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.DuePyblAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.DuePyblAmt, &c)
 		case "DscntApldAmt":
 			v.DscntApldAmt = append(v.DscntApldAmt, DiscountAmountAndType1{})
 			d.decDiscountAmountAndType1(&v.DscntApldAmt[len(v.DscntApldAmt)-1], &c)
 		case "CdtNoteAmt":
-			v.CdtNoteAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.CdtNoteAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.CdtNoteAmt, &c)
 		case "TaxAmt":
 			v.TaxAmt = append(v.TaxAmt, TaxAmountAndType1{})
@@ -5394,7 +5394,7 @@ func (d *decoder) decRemittanceAmount3(v *RemittanceAmount3, t *token) {
 			v.AdjstmntAmtAndRsn = append(v.AdjstmntAmtAndRsn, DocumentAdjustment1{})
 			d.decDocumentAdjustment1(&v.AdjstmntAmtAndRsn[len(v.AdjstmntAmtAndRsn)-1], &c)
 		case "RmtdAmt":
-			v.RmtdAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.RmtdAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.RmtdAmt, &c)
 		default:
 			d.skip(&c)
@@ -5481,7 +5481,7 @@ func (d *decoder) decRemittanceLocationData1(v *RemittanceLocationData1, t *toke
 		case "ElctrncAdr":
 			v.ElctrncAdr = d.text(&c)
 		case "PstlAdr":
-			v.PstlAdr = new(NameAndAddress16)
+			v.PstlAdr = alloc(&d.a.sNameAndAddress16)
 			d.decNameAndAddress16(v.PstlAdr, &c)
 		default:
 			d.skip(&c)
@@ -5511,10 +5511,10 @@ func (d *decoder) decReportEntry10(v *ReportEntry10, t *token) {
 		case "Sts":
 			d.decEntryStatus1Choice(&v.Sts, &c)
 		case "BookgDt":
-			v.BookgDt = new(DateAndDateTime2Choice)
+			v.BookgDt = alloc(&d.a.sDateAndDateTime2Choice)
 			d.decDateAndDateTime2Choice(v.BookgDt, &c)
 		case "ValDt":
-			v.ValDt = new(DateAndDateTime2Choice)
+			v.ValDt = alloc(&d.a.sDateAndDateTime2Choice)
 			d.decDateAndDateTime2Choice(v.ValDt, &c)
 		case "AcctSvcrRef":
 			v.AcctSvcrRef = d.text(&c)
@@ -5526,22 +5526,22 @@ func (d *decoder) decReportEntry10(v *ReportEntry10, t *token) {
 		case "ComssnWvrInd":
 			v.ComssnWvrInd = d.text(&c)
 		case "AddtlInfInd":
-			v.AddtlInfInd = new(MessageIdentification2)
+			v.AddtlInfInd = alloc(&d.a.sMessageIdentification2)
 			d.decMessageIdentification2(v.AddtlInfInd, &c)
 		case "AmtDtls":
-			v.AmtDtls = new(AmountAndCurrencyExchange3)
+			v.AmtDtls = alloc(&d.a.sAmountAndCurrencyExchange3)
 			d.decAmountAndCurrencyExchange3(v.AmtDtls, &c)
 		case "Chrgs":
-			v.Chrgs = new(Charges6)
+			v.Chrgs = alloc(&d.a.sCharges6)
 			d.decCharges6(v.Chrgs, &c)
 		case "TechInptChanl":
-			v.TechInptChanl = new(TechnicalInputChannel1Choice)
+			v.TechInptChanl = alloc(&d.a.sTechnicalInputChannel1Choice)
 			d.decTechnicalInputChannel1Choice(v.TechInptChanl, &c)
 		case "Intrst":
-			v.Intrst = new(TransactionInterest4)
+			v.Intrst = alloc(&d.a.sTransactionInterest4)
 			d.decTransactionInterest4(v.Intrst, &c)
 		case "CardTx":
-			v.CardTx = new(CardEntry4)
+			v.CardTx = alloc(&d.a.sCardEntry4)
 			d.decCardEntry4(v.CardTx, &c)
 		case "NtryDtls":
 			v.NtryDtls = append(v.NtryDtls, EntryDetails9{})
@@ -5610,7 +5610,7 @@ func (d *decoder) decSecuritiesAccount19(v *SecuritiesAccount19, t *token) {
 		case "Id":
 			v.Id = d.text(&c)
 		case "Tp":
-			v.Tp = new(GenericIdentification30)
+			v.Tp = alloc(&d.a.sGenericIdentification30)
 			d.decGenericIdentification30(v.Tp, &c)
 		case "Nm":
 			v.Nm = d.text(&c)
@@ -5749,28 +5749,28 @@ func (d *decoder) decSettlementInstruction7(v *SettlementInstruction7, t *token)
 		case "SttlmMtd":
 			v.SttlmMtd = d.text(&c)
 		case "SttlmAcct":
-			v.SttlmAcct = new(CashAccount38)
+			v.SttlmAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.SttlmAcct, &c)
 		case "ClrSys":
-			v.ClrSys = new(ClearingSystemIdentification3Choice)
+			v.ClrSys = alloc(&d.a.sClearingSystemIdentification3Choice)
 			d.decClearingSystemIdentification3Choice(v.ClrSys, &c)
 		case "InstgRmbrsmntAgt":
-			v.InstgRmbrsmntAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.InstgRmbrsmntAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstgRmbrsmntAgt, &c)
 		case "InstgRmbrsmntAgtAcct":
-			v.InstgRmbrsmntAgtAcct = new(CashAccount38)
+			v.InstgRmbrsmntAgtAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.InstgRmbrsmntAgtAcct, &c)
 		case "InstdRmbrsmntAgt":
-			v.InstdRmbrsmntAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.InstdRmbrsmntAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstdRmbrsmntAgt, &c)
 		case "InstdRmbrsmntAgtAcct":
-			v.InstdRmbrsmntAgtAcct = new(CashAccount38)
+			v.InstdRmbrsmntAgtAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.InstdRmbrsmntAgtAcct, &c)
 		case "ThrdRmbrsmntAgt":
-			v.ThrdRmbrsmntAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.ThrdRmbrsmntAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.ThrdRmbrsmntAgt, &c)
 		case "ThrdRmbrsmntAgtAcct":
-			v.ThrdRmbrsmntAgtAcct = new(CashAccount38)
+			v.ThrdRmbrsmntAgtAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.ThrdRmbrsmntAgtAcct, &c)
 		default:
 			d.skip(&c)
@@ -5850,10 +5850,10 @@ func (d *decoder) decStatusReasonInformation12(v *StatusReasonInformation12, t *
 		}
 		switch string(c.name) {
 		case "Orgtr":
-			v.Orgtr = new(PartyIdentification135)
+			v.Orgtr = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.Orgtr, &c)
 		case "Rsn":
-			v.Rsn = new(StatusReason6Choice)
+			v.Rsn = alloc(&d.a.sStatusReason6Choice)
 			d.decStatusReason6Choice(v.Rsn, &c)
 		case "AddtlInf":
 			v.AddtlInf = append(v.AddtlInf, d.text(&c))
@@ -5883,7 +5883,7 @@ func (d *decoder) decStructuredRegulatoryReporting3(v *StructuredRegulatoryRepor
 		case "Cd":
 			v.Cd = d.text(&c)
 		case "Amt":
-			v.Amt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.Amt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.Amt, &c)
 		case "Inf":
 			v.Inf = append(v.Inf, d.text(&c))
@@ -5908,22 +5908,22 @@ func (d *decoder) decStructuredRemittanceInformation16(v *StructuredRemittanceIn
 			v.RfrdDocInf = append(v.RfrdDocInf, ReferredDocumentInformation7{})
 			d.decReferredDocumentInformation7(&v.RfrdDocInf[len(v.RfrdDocInf)-1], &c)
 		case "RfrdDocAmt":
-			v.RfrdDocAmt = new(RemittanceAmount2)
+			v.RfrdDocAmt = alloc(&d.a.sRemittanceAmount2)
 			d.decRemittanceAmount2(v.RfrdDocAmt, &c)
 		case "CdtrRefInf":
-			v.CdtrRefInf = new(CreditorReferenceInformation2)
+			v.CdtrRefInf = alloc(&d.a.sCreditorReferenceInformation2)
 			d.decCreditorReferenceInformation2(v.CdtrRefInf, &c)
 		case "Invcr":
-			v.Invcr = new(PartyIdentification135)
+			v.Invcr = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.Invcr, &c)
 		case "Invcee":
-			v.Invcee = new(PartyIdentification135)
+			v.Invcee = alloc(&d.a.sPartyIdentification135)
 			d.decPartyIdentification135(v.Invcee, &c)
 		case "TaxRmt":
-			v.TaxRmt = new(TaxInformation7)
+			v.TaxRmt = alloc(&d.a.sTaxInformation7)
 			d.decTaxInformation7(v.TaxRmt, &c)
 		case "GrnshmtRmt":
-			v.GrnshmtRmt = new(Garnishment3)
+			v.GrnshmtRmt = alloc(&d.a.sGarnishment3)
 			d.decGarnishment3(v.GrnshmtRmt, &c)
 		case "AddtlRmtInf":
 			v.AddtlRmtInf = append(v.AddtlRmtInf, d.text(&c))
@@ -5982,10 +5982,10 @@ func (d *decoder) decTaxAmount2(v *TaxAmount2, t *token) {
 		case "Rate":
 			v.Rate = d.text(&c)
 		case "TaxblBaseAmt":
-			v.TaxblBaseAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.TaxblBaseAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.TaxblBaseAmt, &c)
 		case "TtlAmt":
-			v.TtlAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.TtlAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlAmt, &c)
 		case "Dtls":
 			v.Dtls = append(v.Dtls, TaxRecordDetails2{})
@@ -6008,7 +6008,7 @@ func (d *decoder) decTaxAmountAndType1(v *TaxAmountAndType1, t *token) {
 		}
 		switch string(c.name) {
 		case "Tp":
-			v.Tp = new(TaxAmountType1Choice)
+			v.Tp = alloc(&d.a.sTaxAmountType1Choice)
 			d.decTaxAmountType1Choice(v.Tp, &c)
 		case "Amt":
 			d.decActiveOrHistoricCurrencyAndAmount(&v.Amt, &c)
@@ -6076,7 +6076,7 @@ func (d *decoder) decTaxCharges2(v *TaxCharges2, t *token) {
 		case "Rate":
 			v.Rate = d.text(&c)
 		case "Amt":
-			v.Amt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.Amt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.Amt, &c)
 		default:
 			d.skip(&c)
@@ -6096,13 +6096,13 @@ func (d *decoder) decTaxInformation7(v *TaxInformation7, t *token) {
 		}
 		switch string(c.name) {
 		case "Cdtr":
-			v.Cdtr = new(TaxParty1)
+			v.Cdtr = alloc(&d.a.sTaxParty1)
 			d.decTaxParty1(v.Cdtr, &c)
 		case "Dbtr":
-			v.Dbtr = new(TaxParty2)
+			v.Dbtr = alloc(&d.a.sTaxParty2)
 			d.decTaxParty2(v.Dbtr, &c)
 		case "UltmtDbtr":
-			v.UltmtDbtr = new(TaxParty2)
+			v.UltmtDbtr = alloc(&d.a.sTaxParty2)
 			d.decTaxParty2(v.UltmtDbtr, &c)
 		case "AdmstnZone":
 			v.AdmstnZone = d.text(&c)
@@ -6111,10 +6111,10 @@ func (d *decoder) decTaxInformation7(v *TaxInformation7, t *token) {
 		case "Mtd":
 			v.Mtd = d.text(&c)
 		case "TtlTaxblBaseAmt":
-			v.TtlTaxblBaseAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.TtlTaxblBaseAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlTaxblBaseAmt, &c)
 		case "TtlTaxAmt":
-			v.TtlTaxAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.TtlTaxAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlTaxAmt, &c)
 		case "Dt":
 			v.Dt = d.text(&c)
@@ -6141,10 +6141,10 @@ func (d *decoder) decTaxInformation8(v *TaxInformation8, t *token) {
 		}
 		switch string(c.name) {
 		case "Cdtr":
-			v.Cdtr = new(TaxParty1)
+			v.Cdtr = alloc(&d.a.sTaxParty1)
 			d.decTaxParty1(v.Cdtr, &c)
 		case "Dbtr":
-			v.Dbtr = new(TaxParty2)
+			v.Dbtr = alloc(&d.a.sTaxParty2)
 			d.decTaxParty2(v.Dbtr, &c)
 		case "AdmstnZone":
 			v.AdmstnZone = d.text(&c)
@@ -6153,10 +6153,10 @@ func (d *decoder) decTaxInformation8(v *TaxInformation8, t *token) {
 		case "Mtd":
 			v.Mtd = d.text(&c)
 		case "TtlTaxblBaseAmt":
-			v.TtlTaxblBaseAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.TtlTaxblBaseAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlTaxblBaseAmt, &c)
 		case "TtlTaxAmt":
-			v.TtlTaxAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.TtlTaxAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlTaxAmt, &c)
 		case "Dt":
 			v.Dt = d.text(&c)
@@ -6212,7 +6212,7 @@ func (d *decoder) decTaxParty2(v *TaxParty2, t *token) {
 		case "TaxTp":
 			v.TaxTp = d.text(&c)
 		case "Authstn":
-			v.Authstn = new(TaxAuthorisation1)
+			v.Authstn = alloc(&d.a.sTaxAuthorisation1)
 			d.decTaxAuthorisation1(v.Authstn, &c)
 		default:
 			d.skip(&c)
@@ -6236,7 +6236,7 @@ func (d *decoder) decTaxPeriod2(v *TaxPeriod2, t *token) {
 		case "Tp":
 			v.Tp = d.text(&c)
 		case "FrToDt":
-			v.FrToDt = new(DatePeriod2)
+			v.FrToDt = alloc(&d.a.sDatePeriod2)
 			d.decDatePeriod2(v.FrToDt, &c)
 		default:
 			d.skip(&c)
@@ -6268,10 +6268,10 @@ func (d *decoder) decTaxRecord2(v *TaxRecord2, t *token) {
 		case "FrmsCd":
 			v.FrmsCd = d.text(&c)
 		case "Prd":
-			v.Prd = new(TaxPeriod2)
+			v.Prd = alloc(&d.a.sTaxPeriod2)
 			d.decTaxPeriod2(v.Prd, &c)
 		case "TaxAmt":
-			v.TaxAmt = new(TaxAmount2)
+			v.TaxAmt = alloc(&d.a.sTaxAmount2)
 			d.decTaxAmount2(v.TaxAmt, &c)
 		case "AddtlInf":
 			v.AddtlInf = d.text(&c)
@@ -6293,7 +6293,7 @@ func (d *decoder) decTaxRecordDetails2(v *TaxRecordDetails2, t *token) {
 		}
 		switch string(c.name) {
 		case "Prd":
-			v.Prd = new(TaxPeriod2)
+			v.Prd = alloc(&d.a.sTaxPeriod2)
 			d.decTaxPeriod2(v.Prd, &c)
 		case "Amt":
 			d.decActiveOrHistoricCurrencyAndAmount(&v.Amt, &c)
@@ -6336,13 +6336,13 @@ func (d *decoder) decTotalTransactions6(v *TotalTransactions6, t *token) {
 		}
 		switch string(c.name) {
 		case "TtlNtries":
-			v.TtlNtries = new(NumberAndSumOfTransactions4)
+			v.TtlNtries = alloc(&d.a.sNumberAndSumOfTransactions4)
 			d.decNumberAndSumOfTransactions4(v.TtlNtries, &c)
 		case "TtlCdtNtries":
-			v.TtlCdtNtries = new(NumberAndSumOfTransactions1)
+			v.TtlCdtNtries = alloc(&d.a.sNumberAndSumOfTransactions1)
 			d.decNumberAndSumOfTransactions1(v.TtlCdtNtries, &c)
 		case "TtlDbtNtries":
-			v.TtlDbtNtries = new(NumberAndSumOfTransactions1)
+			v.TtlDbtNtries = alloc(&d.a.sNumberAndSumOfTransactions1)
 			d.decNumberAndSumOfTransactions1(v.TtlDbtNtries, &c)
 		case "TtlNtriesPerBkTxCd":
 			v.TtlNtriesPerBkTxCd = append(v.TtlNtriesPerBkTxCd, TotalsPerBankTransactionCode5{})
@@ -6369,13 +6369,13 @@ func (d *decoder) decTotalsPerBankTransactionCode5(v *TotalsPerBankTransactionCo
 		case "Sum":
 			v.Sum = d.text(&c)
 		case "TtlNetNtry":
-			v.TtlNetNtry = new(AmountAndDirection35)
+			v.TtlNetNtry = alloc(&d.a.sAmountAndDirection35)
 			d.decAmountAndDirection35(v.TtlNetNtry, &c)
 		case "CdtNtries":
-			v.CdtNtries = new(NumberAndSumOfTransactions1)
+			v.CdtNtries = alloc(&d.a.sNumberAndSumOfTransactions1)
 			d.decNumberAndSumOfTransactions1(v.CdtNtries, &c)
 		case "DbtNtries":
-			v.DbtNtries = new(NumberAndSumOfTransactions1)
+			v.DbtNtries = alloc(&d.a.sNumberAndSumOfTransactions1)
 			d.decNumberAndSumOfTransactions1(v.DbtNtries, &c)
 		case "FcstInd":
 			v.FcstInd = d.text(&c)
@@ -6385,7 +6385,7 @@ func (d *decoder) decTotalsPerBankTransactionCode5(v *TotalsPerBankTransactionCo
 			v.Avlbty = append(v.Avlbty, CashAvailability1{})
 			d.decCashAvailability1(&v.Avlbty[len(v.Avlbty)-1], &c)
 		case "Dt":
-			v.Dt = new(DateAndDateTime2Choice)
+			v.Dt = alloc(&d.a.sDateAndDateTime2Choice)
 			d.decDateAndDateTime2Choice(v.Dt, &c)
 		default:
 			d.skip(&c)
@@ -6426,37 +6426,37 @@ func (d *decoder) decTransactionAgents5(v *TransactionAgents5, t *token) {
 		}
 		switch string(c.name) {
 		case "InstgAgt":
-			v.InstgAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.InstgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstgAgt, &c)
 		case "InstdAgt":
-			v.InstdAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.InstdAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstdAgt, &c)
 		case "DbtrAgt":
-			v.DbtrAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.DbtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.DbtrAgt, &c)
 		case "CdtrAgt":
-			v.CdtrAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.CdtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.CdtrAgt, &c)
 		case "IntrmyAgt1":
-			v.IntrmyAgt1 = new(BranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt1, &c)
 		case "IntrmyAgt2":
-			v.IntrmyAgt2 = new(BranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt2, &c)
 		case "IntrmyAgt3":
-			v.IntrmyAgt3 = new(BranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt3, &c)
 		case "RcvgAgt":
-			v.RcvgAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.RcvgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.RcvgAgt, &c)
 		case "DlvrgAgt":
-			v.DlvrgAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.DlvrgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.DlvrgAgt, &c)
 		case "IssgAgt":
-			v.IssgAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.IssgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IssgAgt, &c)
 		case "SttlmPlc":
-			v.SttlmPlc = new(BranchAndFinancialInstitutionIdentification6)
+			v.SttlmPlc = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.SttlmPlc, &c)
 		case "Prtry":
 			v.Prtry = append(v.Prtry, ProprietaryAgent4{})
@@ -6534,7 +6534,7 @@ func (d *decoder) decTransactionInterest4(v *TransactionInterest4, t *token) {
 		}
 		switch string(c.name) {
 		case "TtlIntrstAndTaxAmt":
-			v.TtlIntrstAndTaxAmt = new(ActiveOrHistoricCurrencyAndAmount)
+			v.TtlIntrstAndTaxAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlIntrstAndTaxAmt, &c)
 		case "Rcrd":
 			v.Rcrd = append(v.Rcrd, InterestRecord2{})
@@ -6557,28 +6557,28 @@ func (d *decoder) decTransactionParties6(v *TransactionParties6, t *token) {
 		}
 		switch string(c.name) {
 		case "InitgPty":
-			v.InitgPty = new(Party40Choice)
+			v.InitgPty = alloc(&d.a.sParty40Choice)
 			d.decParty40Choice(v.InitgPty, &c)
 		case "Dbtr":
-			v.Dbtr = new(Party40Choice)
+			v.Dbtr = alloc(&d.a.sParty40Choice)
 			d.decParty40Choice(v.Dbtr, &c)
 		case "DbtrAcct":
-			v.DbtrAcct = new(CashAccount38)
+			v.DbtrAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.DbtrAcct, &c)
 		case "UltmtDbtr":
-			v.UltmtDbtr = new(Party40Choice)
+			v.UltmtDbtr = alloc(&d.a.sParty40Choice)
 			d.decParty40Choice(v.UltmtDbtr, &c)
 		case "Cdtr":
-			v.Cdtr = new(Party40Choice)
+			v.Cdtr = alloc(&d.a.sParty40Choice)
 			d.decParty40Choice(v.Cdtr, &c)
 		case "CdtrAcct":
-			v.CdtrAcct = new(CashAccount38)
+			v.CdtrAcct = alloc(&d.a.sCashAccount38)
 			d.decCashAccount38(v.CdtrAcct, &c)
 		case "UltmtCdtr":
-			v.UltmtCdtr = new(Party40Choice)
+			v.UltmtCdtr = alloc(&d.a.sParty40Choice)
 			d.decParty40Choice(v.UltmtCdtr, &c)
 		case "TradgPty":
-			v.TradgPty = new(Party40Choice)
+			v.TradgPty = alloc(&d.a.sParty40Choice)
 			d.decParty40Choice(v.TradgPty, &c)
 		case "Prtry":
 			v.Prtry = append(v.Prtry, ProprietaryParty5{})
@@ -6601,41 +6601,41 @@ func (d *decoder) decTransactionParties7(v *TransactionParties7, t *token) {
 		}
 		switch string(c.name) {
 		case "UltmtDbtr":
-			v.UltmtDbtr = new(Party40Choice)
+			v.UltmtDbtr = alloc(&d.a.sParty40Choice)
 			d.decParty40Choice(v.UltmtDbtr, &c)
 		case "Dbtr":
 			d.decParty40Choice(&v.Dbtr, &c)
 		case "InitgPty":
-			v.InitgPty = new(Party40Choice)
+			v.InitgPty = alloc(&d.a.sParty40Choice)
 			d.decParty40Choice(v.InitgPty, &c)
 		case "DbtrAgt":
-			v.DbtrAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.DbtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.DbtrAgt, &c)
 		case "PrvsInstgAgt1":
-			v.PrvsInstgAgt1 = new(BranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt1, &c)
 		case "PrvsInstgAgt2":
-			v.PrvsInstgAgt2 = new(BranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt2, &c)
 		case "PrvsInstgAgt3":
-			v.PrvsInstgAgt3 = new(BranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt3, &c)
 		case "IntrmyAgt1":
-			v.IntrmyAgt1 = new(BranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt1, &c)
 		case "IntrmyAgt2":
-			v.IntrmyAgt2 = new(BranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt2, &c)
 		case "IntrmyAgt3":
-			v.IntrmyAgt3 = new(BranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt3, &c)
 		case "CdtrAgt":
-			v.CdtrAgt = new(BranchAndFinancialInstitutionIdentification6)
+			v.CdtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
 			d.decBranchAndFinancialInstitutionIdentification6(v.CdtrAgt, &c)
 		case "Cdtr":
 			d.decParty40Choice(&v.Cdtr, &c)
 		case "UltmtCdtr":
-			v.UltmtCdtr = new(Party40Choice)
+			v.UltmtCdtr = alloc(&d.a.sParty40Choice)
 			d.decParty40Choice(v.UltmtCdtr, &c)
 		default:
 			d.skip(&c)
@@ -6655,7 +6655,7 @@ func (d *decoder) decTransactionPrice4Choice(v *TransactionPrice4Choice, t *toke
 		}
 		switch string(c.name) {
 		case "DealPric":
-			v.DealPric = new(Price7)
+			v.DealPric = alloc(&d.a.sPrice7)
 			d.decPrice7(v.DealPric, &c)
 		case "Prtry":
 			v.Prtry = append(v.Prtry, ProprietaryPrice2{})
@@ -6678,13 +6678,13 @@ func (d *decoder) decTransactionQuantities3Choice(v *TransactionQuantities3Choic
 		}
 		switch string(c.name) {
 		case "Qty":
-			v.Qty = new(FinancialInstrumentQuantity1Choice)
+			v.Qty = alloc(&d.a.sFinancialInstrumentQuantity1Choice)
 			d.decFinancialInstrumentQuantity1Choice(v.Qty, &c)
 		case "OrgnlAndCurFaceAmt":
-			v.OrgnlAndCurFaceAmt = new(OriginalAndCurrentQuantities1)
+			v.OrgnlAndCurFaceAmt = alloc(&d.a.sOriginalAndCurrentQuantities1)
 			d.decOriginalAndCurrentQuantities1(v.OrgnlAndCurFaceAmt, &c)
 		case "Prtry":
-			v.Prtry = new(ProprietaryQuantity1)
+			v.Prtry = alloc(&d.a.sProprietaryQuantity1)
 			d.decProprietaryQuantity1(v.Prtry, &c)
 		default:
 			d.skip(&c)
@@ -6771,7 +6771,7 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 				return true
 			}
 			if string(c.name) == "FIToFICstmrCdtTrf" && docs.Pacs008 == nil {
-				docs.Pacs008 = new(FIToFICustomerCreditTransferV08)
+				docs.Pacs008 = alloc(&d.a.sFIToFICustomerCreditTransferV08)
 				d.decFIToFICustomerCreditTransferV08(docs.Pacs008, &c)
 			} else {
 				d.skip(&c)
@@ -6784,7 +6784,7 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 				return true
 			}
 			if string(c.name) == "FICdtTrf" && docs.Pacs009 == nil {
-				docs.Pacs009 = new(FinancialInstitutionCreditTransferV08)
+				docs.Pacs009 = alloc(&d.a.sFinancialInstitutionCreditTransferV08)
 				d.decFinancialInstitutionCreditTransferV08(docs.Pacs009, &c)
 			} else {
 				d.skip(&c)
@@ -6797,7 +6797,7 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 				return true
 			}
 			if string(c.name) == "FIToFIPmtStsRpt" && docs.Pacs002 == nil {
-				docs.Pacs002 = new(FIToFIPaymentStatusReportV10)
+				docs.Pacs002 = alloc(&d.a.sFIToFIPaymentStatusReportV10)
 				d.decFIToFIPaymentStatusReportV10(docs.Pacs002, &c)
 			} else {
 				d.skip(&c)
@@ -6810,7 +6810,7 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 				return true
 			}
 			if string(c.name) == "PmtRtr" && docs.Pacs004 == nil {
-				docs.Pacs004 = new(PaymentReturnV09)
+				docs.Pacs004 = alloc(&d.a.sPaymentReturnV09)
 				d.decPaymentReturnV09(docs.Pacs004, &c)
 			} else {
 				d.skip(&c)
@@ -6823,7 +6823,7 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 				return true
 			}
 			if string(c.name) == "BkToCstmrAcctRpt" && docs.Camt052 == nil {
-				docs.Camt052 = new(BankToCustomerAccountReportV08)
+				docs.Camt052 = alloc(&d.a.sBankToCustomerAccountReportV08)
 				d.decBankToCustomerAccountReportV08(docs.Camt052, &c)
 			} else {
 				d.skip(&c)
@@ -6836,7 +6836,7 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 				return true
 			}
 			if string(c.name) == "BkToCstmrStmt" && docs.Camt053 == nil {
-				docs.Camt053 = new(BankToCustomerStatementV08)
+				docs.Camt053 = alloc(&d.a.sBankToCustomerStatementV08)
 				d.decBankToCustomerStatementV08(docs.Camt053, &c)
 			} else {
 				d.skip(&c)
@@ -6849,7 +6849,7 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 				return true
 			}
 			if string(c.name) == "BkToCstmrDbtCdtNtfctn" && docs.Camt054 == nil {
-				docs.Camt054 = new(BankToCustomerDebitCreditNotificationV08)
+				docs.Camt054 = alloc(&d.a.sBankToCustomerDebitCreditNotificationV08)
 				d.decBankToCustomerDebitCreditNotificationV08(docs.Camt054, &c)
 			} else {
 				d.skip(&c)
@@ -6862,7 +6862,7 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 				return true
 			}
 			if string(c.name) == "CstmrCdtTrfInitn" && docs.Pain001 == nil {
-				docs.Pain001 = new(CustomerCreditTransferInitiationV09)
+				docs.Pain001 = alloc(&d.a.sCustomerCreditTransferInitiationV09)
 				d.decCustomerCreditTransferInitiationV09(docs.Pain001, &c)
 			} else {
 				d.skip(&c)
@@ -6874,6 +6874,6 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 
 // decodeAppHdr decodes a head.001.001.02 AppHdr element.
 func (d *decoder) decodeAppHdr(docs *Documents, t *token) {
-	docs.AppHdr = new(BusinessApplicationHeaderV02)
+	docs.AppHdr = alloc(&d.a.sBusinessApplicationHeaderV02)
 	d.decBusinessApplicationHeaderV02(docs.AppHdr, t)
 }

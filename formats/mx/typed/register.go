@@ -29,8 +29,9 @@ func decodeSpans(msgType string, raw []byte, doc, hdr mx.Span) (any, error) {
 // whose AppHdr, when hasHdr, starts at hdrStart. The AppHdr is decoded with
 // the head.001.001.02 model. Positions stay relative to the whole of raw.
 func DecodeSpans(id string, raw []byte, docStart, hdrStart int, hasHdr bool) (*Message, error) {
-	m := &Message{Raw: raw, ID: id, Namespace: NamespacePrefix + id}
-	d := decoder{b: raw}
+	m := newMessage()
+	m.Raw, m.ID, m.Namespace = raw, id, NamespacePrefix+id
+	d := decoder{b: raw, a: m.arena}
 	if hasHdr && hdrStart >= 0 && hdrStart < len(raw) {
 		d.i = hdrStart
 		var t token

@@ -160,7 +160,8 @@ type Message struct {
 	nStarts    int // start tags the decoder read: sizes the frame list
 	leaves     []Leaf
 	frames     []frame
-	bufs       *leafBufs // pooled holder of leaves and frames, if any
+	arena      *arena // optional elements and roots (see Recycle)
+	pooled     bool   // in msgPool: Recycle was called
 	pathsBuilt bool
 	paths      []byte
 }
@@ -200,8 +201,9 @@ const maxDepth = 64
 // no document field. It returns an error only when nothing could be decoded;
 // a truncated input returns what was decoded with ErrTruncated.
 func Decode(raw []byte) (*Message, error) {
-	m := &Message{Raw: raw}
-	d := decoder{b: raw}
+	m := newMessage()
+	m.Raw = raw
+	d := decoder{b: raw, a: m.arena}
 	var stack [maxDepth]token
 	depth := 0
 	found := false
@@ -252,6 +254,7 @@ func Decode(raw []byte) (*Message, error) {
 		}
 	}
 	if !found {
+		m.Recycle()
 		return nil, ErrNoDocument
 	}
 	m.nTexts, m.nStarts = d.texts, d.starts
@@ -288,6 +291,7 @@ type token struct {
 
 // decoder reads markup from b. It never panics: every index is checked.
 type decoder struct {
+	a      *arena // where optional elements are allocated
 	b      []byte
 	i      int
 	err    error

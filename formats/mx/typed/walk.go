@@ -3,7 +3,6 @@ package typed
 import (
 	"strconv"
 	"strings"
-	"sync"
 	"unsafe"
 
 	"github.com/swiftval/swiftval/engine"
@@ -185,72 +184,17 @@ func (m *Message) Leaves() []Leaf {
 		nf = nl / 2
 	}
 	nf = max(nf, 4)
-	w := walker{cur: -1}
-	if b, _ := leafPool.Get().(*leafBufs); b != nil {
-		m.bufs = b
-		if cap(b.leaves) >= nl {
-			w.leaves = b.leaves[:0]
-		}
-		if cap(b.frames) >= nf {
-			w.frames = b.frames[:0]
-		}
-	}
-	if w.leaves == nil {
+	// A recycled message brings emptied lists from an earlier one.
+	w := walker{cur: -1, leaves: m.leaves[:0], frames: m.frames[:0]}
+	if cap(w.leaves) < nl {
 		w.leaves = make([]Leaf, 0, nl)
 	}
-	if w.frames == nil {
+	if cap(w.frames) < nf {
 		w.frames = make([]frame, 0, nf)
 	}
 	m.Documents.walk(&w)
 	m.leaves, m.frames = w.leaves, w.frames
 	return m.leaves
-}
-
-// leafBufs are the leaf and frame lists of a recycled message.
-type leafBufs struct {
-	leaves []Leaf
-	frames []frame
-}
-
-// leafPool holds the lists of recycled messages (see Recycle).
-var leafPool sync.Pool
-
-// maxPooledLeaves bounds the leaf list kept for reuse (128 KiB): a huge
-// message's list is left to the garbage collector.
-const maxPooledLeaves = 1024
-
-// Recycle hands the leaf list of m (built by Leaves) back for reuse by later
-// messages, so the steady state of a validation allocates none. The slice
-// Leaves returned and the Leaf values in it must not be used afterwards;
-// Leaf copies, their strings and the paths LeafPath returned stay valid,
-// and a later Leaves call on m builds the list again. The MX format calls
-// it when the engine releases a message (engine.Releaser); a Message whose
-// leaves a caller keeps must not be recycled.
-func (m *Message) Recycle() {
-	if !m.walked {
-		return
-	}
-	b := m.bufs
-	if b == nil {
-		b = &leafBufs{}
-	}
-	if cap(m.leaves) <= maxPooledLeaves {
-		clear(m.leaves)
-		b.leaves = m.leaves[:0]
-	} else {
-		b.leaves = nil
-	}
-	if cap(m.frames) <= maxPooledLeaves {
-		clear(m.frames)
-		b.frames = m.frames[:0]
-	} else {
-		b.frames = nil
-	}
-	m.leaves, m.frames, m.bufs, m.walked = nil, nil, nil, false
-	// The paths are not reused (strings from LeafPath point into them);
-	// a new list gets new ones.
-	m.paths, m.pathsBuilt = nil, false
-	leafPool.Put(b)
 }
 
 // materialise builds the XPaths of all leaves into one buffer.

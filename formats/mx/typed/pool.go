@@ -1,0 +1,83 @@
+package typed
+
+import "sync"
+
+// Messages are recycled: Recycle empties a Message (its arena of decoded
+// elements and its leaf and frame lists keep their memory) and puts it in
+// msgPool, where the next Decode or DecodeSpans takes it from. The engine
+// recycles through the MX format's Release (engine.Releaser), once the last
+// rule has run; a Message nobody recycles is simply garbage collected.
+
+// msgPool holds recycled messages.
+var msgPool sync.Pool
+
+// Bounds on what a recycled Message keeps: the lists and slabs of a huge
+// message are left to the garbage collector instead.
+const (
+	maxPooledLeaves = 1024 // leaf list entries (128 KiB)
+	maxPooledSlab   = 256  // elements of one type in the arena
+)
+
+// newMessage returns an empty Message, recycled when one is pooled.
+func newMessage() *Message {
+	if m, _ := msgPool.Get().(*Message); m != nil {
+		m.pooled = false
+		return m
+	}
+	return &Message{arena: new(arena)}
+}
+
+// Recycle hands m back for reuse by a later Decode or DecodeSpans. Neither
+// m nor anything reached through it (its Documents, the slice Leaves
+// returned) may be used afterwards; strings taken from it (values alias
+// the input) and the paths LeafPath returned stay valid. Call it at most
+// once, and only when nobody else holds m; the MX format does so when the
+// engine releases a message.
+func (m *Message) Recycle() {
+	if m == nil || m.pooled {
+		return
+	}
+	a := m.arena
+	if a == nil {
+		a = new(arena)
+	}
+	a.reset()
+	leaves, frames := m.leaves, m.frames
+	if cap(leaves) > maxPooledLeaves {
+		leaves = nil
+	}
+	if cap(frames) > maxPooledLeaves {
+		frames = nil
+	}
+	clear(leaves)
+	clear(frames)
+	// The paths are not reused: strings from LeafPath point into them.
+	*m = Message{arena: a, leaves: leaves[:0], frames: frames[:0], pooled: true}
+	msgPool.Put(m)
+}
+
+// alloc returns a zero element from the slab s, growing it by a new chunk
+// (earlier chunks stay with the elements already handed out).
+func alloc[T any](s *[]T) *T {
+	b := *s
+	if len(b) == cap(b) {
+		b = make([]T, 0, max(2*cap(b), 1))
+	}
+	b = b[:len(b)+1]
+	*s = b
+	return &b[len(b)-1]
+}
+
+// resetSlab zeroes the elements of s handed out (so they keep no input
+// alive) and empties it; a slab above maxPooledSlab is dropped.
+func resetSlab[T any](s *[]T) {
+	b := *s
+	if cap(b) > maxPooledSlab {
+		*s = nil
+		return
+	}
+	if len(b) > 0 {
+		clear(b)
+		*s = b[:0]
+	}
+}
