@@ -321,10 +321,21 @@ func (e *Engine) validate(ctx context.Context, c *config, raw []byte, o Validate
 	rep.Format = fm.Name()
 	m := parseSafely(fm, raw, f)
 	if m == nil {
+		f.detach()
 		return
 	}
+	// Findings must not alias the input or storage the format recycles: a
+	// Report outlives both (the caller may reuse its buffer, the format hands
+	// the Message to the next validation). Copy their strings first, then
+	// release the Message. Only findings pay, so a valid message costs
+	// nothing.
 	if rel, ok := fm.(Releaser); ok {
-		defer rel.Release(m)
+		defer func() {
+			f.detach()
+			rel.Release(m)
+		}()
+	} else {
+		defer f.detach()
 	}
 	rep.Type, rep.Level = m.Type, m.Level
 	if rep.Level == "" {

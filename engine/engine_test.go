@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/swiftval/swiftval/engine"
 )
@@ -498,6 +499,37 @@ func TestCacheSlotLivesOneValidation(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		if r := e.Validate(context.Background(), nil); !r.Valid {
 			t.Fatalf("validation %d: %s", i, codes(r))
+		}
+	}
+}
+
+// aliasFormat reports a finding whose field, path and message are cut from
+// the input itself, as zero-copy parsers do.
+type aliasFormat struct{ lineFormat }
+
+func (aliasFormat) Parse(raw []byte, f *engine.Findings) *engine.Message {
+	s := unsafe.String(unsafe.SliceData(raw), len(raw))
+	f.Error("A1", engine.Location{Field: s[:3], Path: s, Line: 1}, s)
+	if strings.HasSuffix(s, "nil") {
+		return nil
+	}
+	return &engine.Message{Format: "toy", Type: "A"}
+}
+
+// TestReportDoesNotAliasInput: the caller may reuse its buffer once
+// Validate returns; the report must not change with it.
+func TestReportDoesNotAliasInput(t *testing.T) {
+	for _, in := range []string{"T:ABC", "T:ABCnil"} {
+		e := engine.New(engine.Options{})
+		e.RegisterFormat(aliasFormat{})
+		raw := []byte(in)
+		r := e.Validate(context.Background(), raw)
+		before := string(r.AppendJSON(nil))
+		for i := range raw {
+			raw[i] = 'x'
+		}
+		if after := string(r.AppendJSON(nil)); after != before {
+			t.Fatalf("report changed with the input buffer:\n%s\n%s", before, after)
 		}
 	}
 }

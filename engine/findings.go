@@ -1,6 +1,9 @@
 package engine
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Findings collects the findings of one message. Rules append to it through
 // Add and Addf; the engine stamps each finding with the rule ID and rule set
@@ -64,6 +67,17 @@ func (f *Findings) Reset() {
 	clear(f.list)
 	f.list = f.list[:0]
 	f.rule, f.ruleSet, f.over, f.errors = "", "", false, 0
+}
+
+// detach gives every finding's strings storage of their own, so they no
+// longer point into the input or into a Message the format recycles.
+func (f *Findings) detach() {
+	for i := range f.list {
+		x := &f.list[i]
+		x.Message = strings.Clone(x.Message)
+		x.Location.Field = strings.Clone(x.Location.Field)
+		x.Location.Path = strings.Clone(x.Location.Path)
+	}
 }
 
 func (f *Findings) setRule(id, ruleSet string, sev Severity, over bool) {
