@@ -4,7 +4,8 @@ package typed
 
 // arena holds the elements a decoder allocates through a pointer (optional
 // elements and message roots), one slab per type: a recycled Message keeps
-// its arena, so decoding the next message reuses the slabs.
+// its arena, so decoding the next message reuses the slabs. A nil arena
+// (a Message never recycled) allocates each element on its own.
 type arena struct {
 	sAccountSchemeName1Choice                     []AccountSchemeName1Choice
 	sActiveCurrencyAndAmount                      []ActiveCurrencyAndAmount
@@ -154,6 +155,1042 @@ type arena struct {
 	sTransactionParties7                          []TransactionParties7
 	sTransactionPrice4Choice                      []TransactionPrice4Choice
 	sTransactionReferences6                       []TransactionReferences6
+}
+
+func (a *arena) newAccountSchemeName1Choice() *AccountSchemeName1Choice {
+	if a == nil {
+		return new(AccountSchemeName1Choice)
+	}
+	return alloc(&a.sAccountSchemeName1Choice)
+}
+
+func (a *arena) newActiveCurrencyAndAmount() *ActiveCurrencyAndAmount {
+	if a == nil {
+		return new(ActiveCurrencyAndAmount)
+	}
+	return alloc(&a.sActiveCurrencyAndAmount)
+}
+
+func (a *arena) newActiveOrHistoricCurrencyAnd13DecimalAmount() *ActiveOrHistoricCurrencyAnd13DecimalAmount {
+	if a == nil {
+		return new(ActiveOrHistoricCurrencyAnd13DecimalAmount)
+	}
+	return alloc(&a.sActiveOrHistoricCurrencyAnd13DecimalAmount)
+}
+
+func (a *arena) newActiveOrHistoricCurrencyAndAmount() *ActiveOrHistoricCurrencyAndAmount {
+	if a == nil {
+		return new(ActiveOrHistoricCurrencyAndAmount)
+	}
+	return alloc(&a.sActiveOrHistoricCurrencyAndAmount)
+}
+
+func (a *arena) newActiveOrHistoricCurrencyAndAmountRange2() *ActiveOrHistoricCurrencyAndAmountRange2 {
+	if a == nil {
+		return new(ActiveOrHistoricCurrencyAndAmountRange2)
+	}
+	return alloc(&a.sActiveOrHistoricCurrencyAndAmountRange2)
+}
+
+func (a *arena) newAddressType3Choice() *AddressType3Choice {
+	if a == nil {
+		return new(AddressType3Choice)
+	}
+	return alloc(&a.sAddressType3Choice)
+}
+
+func (a *arena) newAmendmentInformationDetails13() *AmendmentInformationDetails13 {
+	if a == nil {
+		return new(AmendmentInformationDetails13)
+	}
+	return alloc(&a.sAmendmentInformationDetails13)
+}
+
+func (a *arena) newAmountAndCurrencyExchange3() *AmountAndCurrencyExchange3 {
+	if a == nil {
+		return new(AmountAndCurrencyExchange3)
+	}
+	return alloc(&a.sAmountAndCurrencyExchange3)
+}
+
+func (a *arena) newAmountAndCurrencyExchangeDetails3() *AmountAndCurrencyExchangeDetails3 {
+	if a == nil {
+		return new(AmountAndCurrencyExchangeDetails3)
+	}
+	return alloc(&a.sAmountAndCurrencyExchangeDetails3)
+}
+
+func (a *arena) newAmountAndDirection35() *AmountAndDirection35 {
+	if a == nil {
+		return new(AmountAndDirection35)
+	}
+	return alloc(&a.sAmountAndDirection35)
+}
+
+func (a *arena) newAmountRangeBoundary1() *AmountRangeBoundary1 {
+	if a == nil {
+		return new(AmountRangeBoundary1)
+	}
+	return alloc(&a.sAmountRangeBoundary1)
+}
+
+func (a *arena) newAmountType4Choice() *AmountType4Choice {
+	if a == nil {
+		return new(AmountType4Choice)
+	}
+	return alloc(&a.sAmountType4Choice)
+}
+
+func (a *arena) newBalanceSubType1Choice() *BalanceSubType1Choice {
+	if a == nil {
+		return new(BalanceSubType1Choice)
+	}
+	return alloc(&a.sBalanceSubType1Choice)
+}
+
+func (a *arena) newBankToCustomerAccountReportV08() *BankToCustomerAccountReportV08 {
+	if a == nil {
+		return new(BankToCustomerAccountReportV08)
+	}
+	return alloc(&a.sBankToCustomerAccountReportV08)
+}
+
+func (a *arena) newBankToCustomerDebitCreditNotificationV08() *BankToCustomerDebitCreditNotificationV08 {
+	if a == nil {
+		return new(BankToCustomerDebitCreditNotificationV08)
+	}
+	return alloc(&a.sBankToCustomerDebitCreditNotificationV08)
+}
+
+func (a *arena) newBankToCustomerStatementV08() *BankToCustomerStatementV08 {
+	if a == nil {
+		return new(BankToCustomerStatementV08)
+	}
+	return alloc(&a.sBankToCustomerStatementV08)
+}
+
+func (a *arena) newBankTransactionCodeStructure4() *BankTransactionCodeStructure4 {
+	if a == nil {
+		return new(BankTransactionCodeStructure4)
+	}
+	return alloc(&a.sBankTransactionCodeStructure4)
+}
+
+func (a *arena) newBankTransactionCodeStructure5() *BankTransactionCodeStructure5 {
+	if a == nil {
+		return new(BankTransactionCodeStructure5)
+	}
+	return alloc(&a.sBankTransactionCodeStructure5)
+}
+
+func (a *arena) newBatchInformation2() *BatchInformation2 {
+	if a == nil {
+		return new(BatchInformation2)
+	}
+	return alloc(&a.sBatchInformation2)
+}
+
+func (a *arena) newBranchAndFinancialInstitutionIdentification6() *BranchAndFinancialInstitutionIdentification6 {
+	if a == nil {
+		return new(BranchAndFinancialInstitutionIdentification6)
+	}
+	return alloc(&a.sBranchAndFinancialInstitutionIdentification6)
+}
+
+func (a *arena) newBranchData3() *BranchData3 {
+	if a == nil {
+		return new(BranchData3)
+	}
+	return alloc(&a.sBranchData3)
+}
+
+func (a *arena) newBusinessApplicationHeaderV02() *BusinessApplicationHeaderV02 {
+	if a == nil {
+		return new(BusinessApplicationHeaderV02)
+	}
+	return alloc(&a.sBusinessApplicationHeaderV02)
+}
+
+func (a *arena) newCardAggregated2() *CardAggregated2 {
+	if a == nil {
+		return new(CardAggregated2)
+	}
+	return alloc(&a.sCardAggregated2)
+}
+
+func (a *arena) newCardEntry4() *CardEntry4 {
+	if a == nil {
+		return new(CardEntry4)
+	}
+	return alloc(&a.sCardEntry4)
+}
+
+func (a *arena) newCardIndividualTransaction2() *CardIndividualTransaction2 {
+	if a == nil {
+		return new(CardIndividualTransaction2)
+	}
+	return alloc(&a.sCardIndividualTransaction2)
+}
+
+func (a *arena) newCardSecurityInformation1() *CardSecurityInformation1 {
+	if a == nil {
+		return new(CardSecurityInformation1)
+	}
+	return alloc(&a.sCardSecurityInformation1)
+}
+
+func (a *arena) newCardSequenceNumberRange1() *CardSequenceNumberRange1 {
+	if a == nil {
+		return new(CardSequenceNumberRange1)
+	}
+	return alloc(&a.sCardSequenceNumberRange1)
+}
+
+func (a *arena) newCardTransaction17() *CardTransaction17 {
+	if a == nil {
+		return new(CardTransaction17)
+	}
+	return alloc(&a.sCardTransaction17)
+}
+
+func (a *arena) newCardTransaction3Choice() *CardTransaction3Choice {
+	if a == nil {
+		return new(CardTransaction3Choice)
+	}
+	return alloc(&a.sCardTransaction3Choice)
+}
+
+func (a *arena) newCardholderAuthentication2() *CardholderAuthentication2 {
+	if a == nil {
+		return new(CardholderAuthentication2)
+	}
+	return alloc(&a.sCardholderAuthentication2)
+}
+
+func (a *arena) newCashAccount38() *CashAccount38 {
+	if a == nil {
+		return new(CashAccount38)
+	}
+	return alloc(&a.sCashAccount38)
+}
+
+func (a *arena) newCashAccountType2Choice() *CashAccountType2Choice {
+	if a == nil {
+		return new(CashAccountType2Choice)
+	}
+	return alloc(&a.sCashAccountType2Choice)
+}
+
+func (a *arena) newCategoryPurpose1Choice() *CategoryPurpose1Choice {
+	if a == nil {
+		return new(CategoryPurpose1Choice)
+	}
+	return alloc(&a.sCategoryPurpose1Choice)
+}
+
+func (a *arena) newChargeType3Choice() *ChargeType3Choice {
+	if a == nil {
+		return new(ChargeType3Choice)
+	}
+	return alloc(&a.sChargeType3Choice)
+}
+
+func (a *arena) newCharges6() *Charges6 {
+	if a == nil {
+		return new(Charges6)
+	}
+	return alloc(&a.sCharges6)
+}
+
+func (a *arena) newCheque11() *Cheque11 {
+	if a == nil {
+		return new(Cheque11)
+	}
+	return alloc(&a.sCheque11)
+}
+
+func (a *arena) newChequeDeliveryMethod1Choice() *ChequeDeliveryMethod1Choice {
+	if a == nil {
+		return new(ChequeDeliveryMethod1Choice)
+	}
+	return alloc(&a.sChequeDeliveryMethod1Choice)
+}
+
+func (a *arena) newClearingSystemIdentification2Choice() *ClearingSystemIdentification2Choice {
+	if a == nil {
+		return new(ClearingSystemIdentification2Choice)
+	}
+	return alloc(&a.sClearingSystemIdentification2Choice)
+}
+
+func (a *arena) newClearingSystemIdentification3Choice() *ClearingSystemIdentification3Choice {
+	if a == nil {
+		return new(ClearingSystemIdentification3Choice)
+	}
+	return alloc(&a.sClearingSystemIdentification3Choice)
+}
+
+func (a *arena) newClearingSystemMemberIdentification2() *ClearingSystemMemberIdentification2 {
+	if a == nil {
+		return new(ClearingSystemMemberIdentification2)
+	}
+	return alloc(&a.sClearingSystemMemberIdentification2)
+}
+
+func (a *arena) newContact4() *Contact4 {
+	if a == nil {
+		return new(Contact4)
+	}
+	return alloc(&a.sContact4)
+}
+
+func (a *arena) newCorporateAction9() *CorporateAction9 {
+	if a == nil {
+		return new(CorporateAction9)
+	}
+	return alloc(&a.sCorporateAction9)
+}
+
+func (a *arena) newCreditLineType1Choice() *CreditLineType1Choice {
+	if a == nil {
+		return new(CreditLineType1Choice)
+	}
+	return alloc(&a.sCreditLineType1Choice)
+}
+
+func (a *arena) newCreditTransferTransaction37() *CreditTransferTransaction37 {
+	if a == nil {
+		return new(CreditTransferTransaction37)
+	}
+	return alloc(&a.sCreditTransferTransaction37)
+}
+
+func (a *arena) newCreditorReferenceInformation2() *CreditorReferenceInformation2 {
+	if a == nil {
+		return new(CreditorReferenceInformation2)
+	}
+	return alloc(&a.sCreditorReferenceInformation2)
+}
+
+func (a *arena) newCreditorReferenceType2() *CreditorReferenceType2 {
+	if a == nil {
+		return new(CreditorReferenceType2)
+	}
+	return alloc(&a.sCreditorReferenceType2)
+}
+
+func (a *arena) newCurrencyExchange5() *CurrencyExchange5 {
+	if a == nil {
+		return new(CurrencyExchange5)
+	}
+	return alloc(&a.sCurrencyExchange5)
+}
+
+func (a *arena) newCustomerCreditTransferInitiationV09() *CustomerCreditTransferInitiationV09 {
+	if a == nil {
+		return new(CustomerCreditTransferInitiationV09)
+	}
+	return alloc(&a.sCustomerCreditTransferInitiationV09)
+}
+
+func (a *arena) newDateAndDateTime2Choice() *DateAndDateTime2Choice {
+	if a == nil {
+		return new(DateAndDateTime2Choice)
+	}
+	return alloc(&a.sDateAndDateTime2Choice)
+}
+
+func (a *arena) newDateAndPlaceOfBirth1() *DateAndPlaceOfBirth1 {
+	if a == nil {
+		return new(DateAndPlaceOfBirth1)
+	}
+	return alloc(&a.sDateAndPlaceOfBirth1)
+}
+
+func (a *arena) newDateOrDateTimePeriod1Choice() *DateOrDateTimePeriod1Choice {
+	if a == nil {
+		return new(DateOrDateTimePeriod1Choice)
+	}
+	return alloc(&a.sDateOrDateTimePeriod1Choice)
+}
+
+func (a *arena) newDatePeriod2() *DatePeriod2 {
+	if a == nil {
+		return new(DatePeriod2)
+	}
+	return alloc(&a.sDatePeriod2)
+}
+
+func (a *arena) newDateTimePeriod1() *DateTimePeriod1 {
+	if a == nil {
+		return new(DateTimePeriod1)
+	}
+	return alloc(&a.sDateTimePeriod1)
+}
+
+func (a *arena) newDiscountAmountType1Choice() *DiscountAmountType1Choice {
+	if a == nil {
+		return new(DiscountAmountType1Choice)
+	}
+	return alloc(&a.sDiscountAmountType1Choice)
+}
+
+func (a *arena) newDocumentLineType1() *DocumentLineType1 {
+	if a == nil {
+		return new(DocumentLineType1)
+	}
+	return alloc(&a.sDocumentLineType1)
+}
+
+func (a *arena) newEquivalentAmount2() *EquivalentAmount2 {
+	if a == nil {
+		return new(EquivalentAmount2)
+	}
+	return alloc(&a.sEquivalentAmount2)
+}
+
+func (a *arena) newExchangeRate1() *ExchangeRate1 {
+	if a == nil {
+		return new(ExchangeRate1)
+	}
+	return alloc(&a.sExchangeRate1)
+}
+
+func (a *arena) newFIToFICustomerCreditTransferV08() *FIToFICustomerCreditTransferV08 {
+	if a == nil {
+		return new(FIToFICustomerCreditTransferV08)
+	}
+	return alloc(&a.sFIToFICustomerCreditTransferV08)
+}
+
+func (a *arena) newFIToFIPaymentStatusReportV10() *FIToFIPaymentStatusReportV10 {
+	if a == nil {
+		return new(FIToFIPaymentStatusReportV10)
+	}
+	return alloc(&a.sFIToFIPaymentStatusReportV10)
+}
+
+func (a *arena) newFinancialIdentificationSchemeName1Choice() *FinancialIdentificationSchemeName1Choice {
+	if a == nil {
+		return new(FinancialIdentificationSchemeName1Choice)
+	}
+	return alloc(&a.sFinancialIdentificationSchemeName1Choice)
+}
+
+func (a *arena) newFinancialInstitutionCreditTransferV08() *FinancialInstitutionCreditTransferV08 {
+	if a == nil {
+		return new(FinancialInstitutionCreditTransferV08)
+	}
+	return alloc(&a.sFinancialInstitutionCreditTransferV08)
+}
+
+func (a *arena) newFinancialInstrumentQuantity1Choice() *FinancialInstrumentQuantity1Choice {
+	if a == nil {
+		return new(FinancialInstrumentQuantity1Choice)
+	}
+	return alloc(&a.sFinancialInstrumentQuantity1Choice)
+}
+
+func (a *arena) newFrequency36Choice() *Frequency36Choice {
+	if a == nil {
+		return new(Frequency36Choice)
+	}
+	return alloc(&a.sFrequency36Choice)
+}
+
+func (a *arena) newFrequencyAndMoment1() *FrequencyAndMoment1 {
+	if a == nil {
+		return new(FrequencyAndMoment1)
+	}
+	return alloc(&a.sFrequencyAndMoment1)
+}
+
+func (a *arena) newFrequencyPeriod1() *FrequencyPeriod1 {
+	if a == nil {
+		return new(FrequencyPeriod1)
+	}
+	return alloc(&a.sFrequencyPeriod1)
+}
+
+func (a *arena) newFromToAmountRange1() *FromToAmountRange1 {
+	if a == nil {
+		return new(FromToAmountRange1)
+	}
+	return alloc(&a.sFromToAmountRange1)
+}
+
+func (a *arena) newGarnishment3() *Garnishment3 {
+	if a == nil {
+		return new(Garnishment3)
+	}
+	return alloc(&a.sGarnishment3)
+}
+
+func (a *arena) newGenericAccountIdentification1() *GenericAccountIdentification1 {
+	if a == nil {
+		return new(GenericAccountIdentification1)
+	}
+	return alloc(&a.sGenericAccountIdentification1)
+}
+
+func (a *arena) newGenericFinancialIdentification1() *GenericFinancialIdentification1 {
+	if a == nil {
+		return new(GenericFinancialIdentification1)
+	}
+	return alloc(&a.sGenericFinancialIdentification1)
+}
+
+func (a *arena) newGenericIdentification1() *GenericIdentification1 {
+	if a == nil {
+		return new(GenericIdentification1)
+	}
+	return alloc(&a.sGenericIdentification1)
+}
+
+func (a *arena) newGenericIdentification3() *GenericIdentification3 {
+	if a == nil {
+		return new(GenericIdentification3)
+	}
+	return alloc(&a.sGenericIdentification3)
+}
+
+func (a *arena) newGenericIdentification30() *GenericIdentification30 {
+	if a == nil {
+		return new(GenericIdentification30)
+	}
+	return alloc(&a.sGenericIdentification30)
+}
+
+func (a *arena) newImplementationSpecification1() *ImplementationSpecification1 {
+	if a == nil {
+		return new(ImplementationSpecification1)
+	}
+	return alloc(&a.sImplementationSpecification1)
+}
+
+func (a *arena) newInterestType1Choice() *InterestType1Choice {
+	if a == nil {
+		return new(InterestType1Choice)
+	}
+	return alloc(&a.sInterestType1Choice)
+}
+
+func (a *arena) newLocalInstrument2Choice() *LocalInstrument2Choice {
+	if a == nil {
+		return new(LocalInstrument2Choice)
+	}
+	return alloc(&a.sLocalInstrument2Choice)
+}
+
+func (a *arena) newMandateRelatedInformation14() *MandateRelatedInformation14 {
+	if a == nil {
+		return new(MandateRelatedInformation14)
+	}
+	return alloc(&a.sMandateRelatedInformation14)
+}
+
+func (a *arena) newMandateSetupReason1Choice() *MandateSetupReason1Choice {
+	if a == nil {
+		return new(MandateSetupReason1Choice)
+	}
+	return alloc(&a.sMandateSetupReason1Choice)
+}
+
+func (a *arena) newMessageIdentification2() *MessageIdentification2 {
+	if a == nil {
+		return new(MessageIdentification2)
+	}
+	return alloc(&a.sMessageIdentification2)
+}
+
+func (a *arena) newNameAndAddress16() *NameAndAddress16 {
+	if a == nil {
+		return new(NameAndAddress16)
+	}
+	return alloc(&a.sNameAndAddress16)
+}
+
+func (a *arena) newNumberAndSumOfTransactions1() *NumberAndSumOfTransactions1 {
+	if a == nil {
+		return new(NumberAndSumOfTransactions1)
+	}
+	return alloc(&a.sNumberAndSumOfTransactions1)
+}
+
+func (a *arena) newNumberAndSumOfTransactions4() *NumberAndSumOfTransactions4 {
+	if a == nil {
+		return new(NumberAndSumOfTransactions4)
+	}
+	return alloc(&a.sNumberAndSumOfTransactions4)
+}
+
+func (a *arena) newOrganisationIdentification29() *OrganisationIdentification29 {
+	if a == nil {
+		return new(OrganisationIdentification29)
+	}
+	return alloc(&a.sOrganisationIdentification29)
+}
+
+func (a *arena) newOrganisationIdentificationSchemeName1Choice() *OrganisationIdentificationSchemeName1Choice {
+	if a == nil {
+		return new(OrganisationIdentificationSchemeName1Choice)
+	}
+	return alloc(&a.sOrganisationIdentificationSchemeName1Choice)
+}
+
+func (a *arena) newOriginalAndCurrentQuantities1() *OriginalAndCurrentQuantities1 {
+	if a == nil {
+		return new(OriginalAndCurrentQuantities1)
+	}
+	return alloc(&a.sOriginalAndCurrentQuantities1)
+}
+
+func (a *arena) newOriginalBusinessQuery1() *OriginalBusinessQuery1 {
+	if a == nil {
+		return new(OriginalBusinessQuery1)
+	}
+	return alloc(&a.sOriginalBusinessQuery1)
+}
+
+func (a *arena) newOriginalGroupHeader18() *OriginalGroupHeader18 {
+	if a == nil {
+		return new(OriginalGroupHeader18)
+	}
+	return alloc(&a.sOriginalGroupHeader18)
+}
+
+func (a *arena) newOriginalGroupInformation29() *OriginalGroupInformation29 {
+	if a == nil {
+		return new(OriginalGroupInformation29)
+	}
+	return alloc(&a.sOriginalGroupInformation29)
+}
+
+func (a *arena) newOriginalTransactionReference28() *OriginalTransactionReference28 {
+	if a == nil {
+		return new(OriginalTransactionReference28)
+	}
+	return alloc(&a.sOriginalTransactionReference28)
+}
+
+func (a *arena) newPagination1() *Pagination1 {
+	if a == nil {
+		return new(Pagination1)
+	}
+	return alloc(&a.sPagination1)
+}
+
+func (a *arena) newParty38Choice() *Party38Choice {
+	if a == nil {
+		return new(Party38Choice)
+	}
+	return alloc(&a.sParty38Choice)
+}
+
+func (a *arena) newParty40Choice() *Party40Choice {
+	if a == nil {
+		return new(Party40Choice)
+	}
+	return alloc(&a.sParty40Choice)
+}
+
+func (a *arena) newPartyIdentification135() *PartyIdentification135 {
+	if a == nil {
+		return new(PartyIdentification135)
+	}
+	return alloc(&a.sPartyIdentification135)
+}
+
+func (a *arena) newPaymentCard4() *PaymentCard4 {
+	if a == nil {
+		return new(PaymentCard4)
+	}
+	return alloc(&a.sPaymentCard4)
+}
+
+func (a *arena) newPaymentContext3() *PaymentContext3 {
+	if a == nil {
+		return new(PaymentContext3)
+	}
+	return alloc(&a.sPaymentContext3)
+}
+
+func (a *arena) newPaymentReturnReason5() *PaymentReturnReason5 {
+	if a == nil {
+		return new(PaymentReturnReason5)
+	}
+	return alloc(&a.sPaymentReturnReason5)
+}
+
+func (a *arena) newPaymentReturnV09() *PaymentReturnV09 {
+	if a == nil {
+		return new(PaymentReturnV09)
+	}
+	return alloc(&a.sPaymentReturnV09)
+}
+
+func (a *arena) newPaymentTypeInformation26() *PaymentTypeInformation26 {
+	if a == nil {
+		return new(PaymentTypeInformation26)
+	}
+	return alloc(&a.sPaymentTypeInformation26)
+}
+
+func (a *arena) newPaymentTypeInformation27() *PaymentTypeInformation27 {
+	if a == nil {
+		return new(PaymentTypeInformation27)
+	}
+	return alloc(&a.sPaymentTypeInformation27)
+}
+
+func (a *arena) newPaymentTypeInformation28() *PaymentTypeInformation28 {
+	if a == nil {
+		return new(PaymentTypeInformation28)
+	}
+	return alloc(&a.sPaymentTypeInformation28)
+}
+
+func (a *arena) newPersonIdentification13() *PersonIdentification13 {
+	if a == nil {
+		return new(PersonIdentification13)
+	}
+	return alloc(&a.sPersonIdentification13)
+}
+
+func (a *arena) newPersonIdentificationSchemeName1Choice() *PersonIdentificationSchemeName1Choice {
+	if a == nil {
+		return new(PersonIdentificationSchemeName1Choice)
+	}
+	return alloc(&a.sPersonIdentificationSchemeName1Choice)
+}
+
+func (a *arena) newPlainCardData1() *PlainCardData1 {
+	if a == nil {
+		return new(PlainCardData1)
+	}
+	return alloc(&a.sPlainCardData1)
+}
+
+func (a *arena) newPointOfInteraction1() *PointOfInteraction1 {
+	if a == nil {
+		return new(PointOfInteraction1)
+	}
+	return alloc(&a.sPointOfInteraction1)
+}
+
+func (a *arena) newPointOfInteractionCapabilities1() *PointOfInteractionCapabilities1 {
+	if a == nil {
+		return new(PointOfInteractionCapabilities1)
+	}
+	return alloc(&a.sPointOfInteractionCapabilities1)
+}
+
+func (a *arena) newPostalAddress24() *PostalAddress24 {
+	if a == nil {
+		return new(PostalAddress24)
+	}
+	return alloc(&a.sPostalAddress24)
+}
+
+func (a *arena) newPrice7() *Price7 {
+	if a == nil {
+		return new(Price7)
+	}
+	return alloc(&a.sPrice7)
+}
+
+func (a *arena) newProduct2() *Product2 {
+	if a == nil {
+		return new(Product2)
+	}
+	return alloc(&a.sProduct2)
+}
+
+func (a *arena) newProprietaryBankTransactionCodeStructure1() *ProprietaryBankTransactionCodeStructure1 {
+	if a == nil {
+		return new(ProprietaryBankTransactionCodeStructure1)
+	}
+	return alloc(&a.sProprietaryBankTransactionCodeStructure1)
+}
+
+func (a *arena) newProprietaryQuantity1() *ProprietaryQuantity1 {
+	if a == nil {
+		return new(ProprietaryQuantity1)
+	}
+	return alloc(&a.sProprietaryQuantity1)
+}
+
+func (a *arena) newProxyAccountIdentification1() *ProxyAccountIdentification1 {
+	if a == nil {
+		return new(ProxyAccountIdentification1)
+	}
+	return alloc(&a.sProxyAccountIdentification1)
+}
+
+func (a *arena) newProxyAccountType1Choice() *ProxyAccountType1Choice {
+	if a == nil {
+		return new(ProxyAccountType1Choice)
+	}
+	return alloc(&a.sProxyAccountType1Choice)
+}
+
+func (a *arena) newPurpose2Choice() *Purpose2Choice {
+	if a == nil {
+		return new(Purpose2Choice)
+	}
+	return alloc(&a.sPurpose2Choice)
+}
+
+func (a *arena) newRate4() *Rate4 {
+	if a == nil {
+		return new(Rate4)
+	}
+	return alloc(&a.sRate4)
+}
+
+func (a *arena) newReferredDocumentType4() *ReferredDocumentType4 {
+	if a == nil {
+		return new(ReferredDocumentType4)
+	}
+	return alloc(&a.sReferredDocumentType4)
+}
+
+func (a *arena) newRegulatoryAuthority2() *RegulatoryAuthority2 {
+	if a == nil {
+		return new(RegulatoryAuthority2)
+	}
+	return alloc(&a.sRegulatoryAuthority2)
+}
+
+func (a *arena) newRemittanceAmount2() *RemittanceAmount2 {
+	if a == nil {
+		return new(RemittanceAmount2)
+	}
+	return alloc(&a.sRemittanceAmount2)
+}
+
+func (a *arena) newRemittanceAmount3() *RemittanceAmount3 {
+	if a == nil {
+		return new(RemittanceAmount3)
+	}
+	return alloc(&a.sRemittanceAmount3)
+}
+
+func (a *arena) newRemittanceInformation16() *RemittanceInformation16 {
+	if a == nil {
+		return new(RemittanceInformation16)
+	}
+	return alloc(&a.sRemittanceInformation16)
+}
+
+func (a *arena) newRemittanceInformation2() *RemittanceInformation2 {
+	if a == nil {
+		return new(RemittanceInformation2)
+	}
+	return alloc(&a.sRemittanceInformation2)
+}
+
+func (a *arena) newReportingSource1Choice() *ReportingSource1Choice {
+	if a == nil {
+		return new(ReportingSource1Choice)
+	}
+	return alloc(&a.sReportingSource1Choice)
+}
+
+func (a *arena) newReturnReason5Choice() *ReturnReason5Choice {
+	if a == nil {
+		return new(ReturnReason5Choice)
+	}
+	return alloc(&a.sReturnReason5Choice)
+}
+
+func (a *arena) newSecuritiesAccount19() *SecuritiesAccount19 {
+	if a == nil {
+		return new(SecuritiesAccount19)
+	}
+	return alloc(&a.sSecuritiesAccount19)
+}
+
+func (a *arena) newSecurityIdentification19() *SecurityIdentification19 {
+	if a == nil {
+		return new(SecurityIdentification19)
+	}
+	return alloc(&a.sSecurityIdentification19)
+}
+
+func (a *arena) newSequenceRange1Choice() *SequenceRange1Choice {
+	if a == nil {
+		return new(SequenceRange1Choice)
+	}
+	return alloc(&a.sSequenceRange1Choice)
+}
+
+func (a *arena) newSettlementDateTimeIndication1() *SettlementDateTimeIndication1 {
+	if a == nil {
+		return new(SettlementDateTimeIndication1)
+	}
+	return alloc(&a.sSettlementDateTimeIndication1)
+}
+
+func (a *arena) newSettlementInstruction7() *SettlementInstruction7 {
+	if a == nil {
+		return new(SettlementInstruction7)
+	}
+	return alloc(&a.sSettlementInstruction7)
+}
+
+func (a *arena) newSettlementTimeRequest2() *SettlementTimeRequest2 {
+	if a == nil {
+		return new(SettlementTimeRequest2)
+	}
+	return alloc(&a.sSettlementTimeRequest2)
+}
+
+func (a *arena) newSignatureEnvelope() *SignatureEnvelope {
+	if a == nil {
+		return new(SignatureEnvelope)
+	}
+	return alloc(&a.sSignatureEnvelope)
+}
+
+func (a *arena) newStatusReason6Choice() *StatusReason6Choice {
+	if a == nil {
+		return new(StatusReason6Choice)
+	}
+	return alloc(&a.sStatusReason6Choice)
+}
+
+func (a *arena) newTaxAmount2() *TaxAmount2 {
+	if a == nil {
+		return new(TaxAmount2)
+	}
+	return alloc(&a.sTaxAmount2)
+}
+
+func (a *arena) newTaxAmountType1Choice() *TaxAmountType1Choice {
+	if a == nil {
+		return new(TaxAmountType1Choice)
+	}
+	return alloc(&a.sTaxAmountType1Choice)
+}
+
+func (a *arena) newTaxAuthorisation1() *TaxAuthorisation1 {
+	if a == nil {
+		return new(TaxAuthorisation1)
+	}
+	return alloc(&a.sTaxAuthorisation1)
+}
+
+func (a *arena) newTaxCharges2() *TaxCharges2 {
+	if a == nil {
+		return new(TaxCharges2)
+	}
+	return alloc(&a.sTaxCharges2)
+}
+
+func (a *arena) newTaxInformation7() *TaxInformation7 {
+	if a == nil {
+		return new(TaxInformation7)
+	}
+	return alloc(&a.sTaxInformation7)
+}
+
+func (a *arena) newTaxInformation8() *TaxInformation8 {
+	if a == nil {
+		return new(TaxInformation8)
+	}
+	return alloc(&a.sTaxInformation8)
+}
+
+func (a *arena) newTaxParty1() *TaxParty1 {
+	if a == nil {
+		return new(TaxParty1)
+	}
+	return alloc(&a.sTaxParty1)
+}
+
+func (a *arena) newTaxParty2() *TaxParty2 {
+	if a == nil {
+		return new(TaxParty2)
+	}
+	return alloc(&a.sTaxParty2)
+}
+
+func (a *arena) newTaxPeriod2() *TaxPeriod2 {
+	if a == nil {
+		return new(TaxPeriod2)
+	}
+	return alloc(&a.sTaxPeriod2)
+}
+
+func (a *arena) newTechnicalInputChannel1Choice() *TechnicalInputChannel1Choice {
+	if a == nil {
+		return new(TechnicalInputChannel1Choice)
+	}
+	return alloc(&a.sTechnicalInputChannel1Choice)
+}
+
+func (a *arena) newTotalTransactions6() *TotalTransactions6 {
+	if a == nil {
+		return new(TotalTransactions6)
+	}
+	return alloc(&a.sTotalTransactions6)
+}
+
+func (a *arena) newTransactionAgents5() *TransactionAgents5 {
+	if a == nil {
+		return new(TransactionAgents5)
+	}
+	return alloc(&a.sTransactionAgents5)
+}
+
+func (a *arena) newTransactionDates3() *TransactionDates3 {
+	if a == nil {
+		return new(TransactionDates3)
+	}
+	return alloc(&a.sTransactionDates3)
+}
+
+func (a *arena) newTransactionIdentifier1() *TransactionIdentifier1 {
+	if a == nil {
+		return new(TransactionIdentifier1)
+	}
+	return alloc(&a.sTransactionIdentifier1)
+}
+
+func (a *arena) newTransactionInterest4() *TransactionInterest4 {
+	if a == nil {
+		return new(TransactionInterest4)
+	}
+	return alloc(&a.sTransactionInterest4)
+}
+
+func (a *arena) newTransactionParties6() *TransactionParties6 {
+	if a == nil {
+		return new(TransactionParties6)
+	}
+	return alloc(&a.sTransactionParties6)
+}
+
+func (a *arena) newTransactionParties7() *TransactionParties7 {
+	if a == nil {
+		return new(TransactionParties7)
+	}
+	return alloc(&a.sTransactionParties7)
+}
+
+func (a *arena) newTransactionPrice4Choice() *TransactionPrice4Choice {
+	if a == nil {
+		return new(TransactionPrice4Choice)
+	}
+	return alloc(&a.sTransactionPrice4Choice)
+}
+
+func (a *arena) newTransactionReferences6() *TransactionReferences6 {
+	if a == nil {
+		return new(TransactionReferences6)
+	}
+	return alloc(&a.sTransactionReferences6)
 }
 
 // reset zeroes every element handed out and empties the slabs.

@@ -16,7 +16,7 @@ func (d *decoder) decAccountIdentification4Choice(v *AccountIdentification4Choic
 		case "IBAN":
 			v.IBAN = d.text(&c)
 		case "Othr":
-			v.Othr = alloc(&d.a.sGenericAccountIdentification1)
+			v.Othr = d.a.newGenericAccountIdentification1()
 			d.decGenericAccountIdentification1(v.Othr, &c)
 		default:
 			d.skip(&c)
@@ -36,18 +36,18 @@ func (d *decoder) decAccountInterest4(v *AccountInterest4, t *token) {
 		}
 		switch string(c.name) {
 		case "Tp":
-			v.Tp = alloc(&d.a.sInterestType1Choice)
+			v.Tp = d.a.newInterestType1Choice()
 			d.decInterestType1Choice(v.Tp, &c)
 		case "Rate":
 			v.Rate = append(v.Rate, Rate4{})
 			d.decRate4(&v.Rate[len(v.Rate)-1], &c)
 		case "FrToDt":
-			v.FrToDt = alloc(&d.a.sDateTimePeriod1)
+			v.FrToDt = d.a.newDateTimePeriod1()
 			d.decDateTimePeriod1(v.FrToDt, &c)
 		case "Rsn":
 			v.Rsn = d.text(&c)
 		case "Tax":
-			v.Tax = alloc(&d.a.sTaxCharges2)
+			v.Tax = d.a.newTaxCharges2()
 			d.decTaxCharges2(v.Tax, &c)
 		default:
 			d.skip(&c)
@@ -69,35 +69,35 @@ func (d *decoder) decAccountNotification17(v *AccountNotification17, t *token) {
 		case "Id":
 			v.Id = d.text(&c)
 		case "NtfctnPgntn":
-			v.NtfctnPgntn = alloc(&d.a.sPagination1)
+			v.NtfctnPgntn = d.a.newPagination1()
 			d.decPagination1(v.NtfctnPgntn, &c)
 		case "ElctrncSeqNb":
 			v.ElctrncSeqNb = d.text(&c)
 		case "RptgSeq":
-			v.RptgSeq = alloc(&d.a.sSequenceRange1Choice)
+			v.RptgSeq = d.a.newSequenceRange1Choice()
 			d.decSequenceRange1Choice(v.RptgSeq, &c)
 		case "LglSeqNb":
 			v.LglSeqNb = d.text(&c)
 		case "CreDtTm":
 			v.CreDtTm = d.text(&c)
 		case "FrToDt":
-			v.FrToDt = alloc(&d.a.sDateTimePeriod1)
+			v.FrToDt = d.a.newDateTimePeriod1()
 			d.decDateTimePeriod1(v.FrToDt, &c)
 		case "CpyDplctInd":
 			v.CpyDplctInd = d.text(&c)
 		case "RptgSrc":
-			v.RptgSrc = alloc(&d.a.sReportingSource1Choice)
+			v.RptgSrc = d.a.newReportingSource1Choice()
 			d.decReportingSource1Choice(v.RptgSrc, &c)
 		case "Acct":
 			d.decCashAccount39(&v.Acct, &c)
 		case "RltdAcct":
-			v.RltdAcct = alloc(&d.a.sCashAccount38)
+			v.RltdAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.RltdAcct, &c)
 		case "Intrst":
 			v.Intrst = append(v.Intrst, AccountInterest4{})
 			d.decAccountInterest4(&v.Intrst[len(v.Intrst)-1], &c)
 		case "TxsSummry":
-			v.TxsSummry = alloc(&d.a.sTotalTransactions6)
+			v.TxsSummry = d.a.newTotalTransactions6()
 			d.decTotalTransactions6(v.TxsSummry, &c)
 		case "Ntry":
 			v.Ntry = append(v.Ntry, ReportEntry10{})
@@ -124,29 +124,29 @@ func (d *decoder) decAccountReport25(v *AccountReport25, t *token) {
 		case "Id":
 			v.Id = d.text(&c)
 		case "RptPgntn":
-			v.RptPgntn = alloc(&d.a.sPagination1)
+			v.RptPgntn = d.a.newPagination1()
 			d.decPagination1(v.RptPgntn, &c)
 		case "ElctrncSeqNb":
 			v.ElctrncSeqNb = d.text(&c)
 		case "RptgSeq":
-			v.RptgSeq = alloc(&d.a.sSequenceRange1Choice)
+			v.RptgSeq = d.a.newSequenceRange1Choice()
 			d.decSequenceRange1Choice(v.RptgSeq, &c)
 		case "LglSeqNb":
 			v.LglSeqNb = d.text(&c)
 		case "CreDtTm":
 			v.CreDtTm = d.text(&c)
 		case "FrToDt":
-			v.FrToDt = alloc(&d.a.sDateTimePeriod1)
+			v.FrToDt = d.a.newDateTimePeriod1()
 			d.decDateTimePeriod1(v.FrToDt, &c)
 		case "CpyDplctInd":
 			v.CpyDplctInd = d.text(&c)
 		case "RptgSrc":
-			v.RptgSrc = alloc(&d.a.sReportingSource1Choice)
+			v.RptgSrc = d.a.newReportingSource1Choice()
 			d.decReportingSource1Choice(v.RptgSrc, &c)
 		case "Acct":
 			d.decCashAccount39(&v.Acct, &c)
 		case "RltdAcct":
-			v.RltdAcct = alloc(&d.a.sCashAccount38)
+			v.RltdAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.RltdAcct, &c)
 		case "Intrst":
 			v.Intrst = append(v.Intrst, AccountInterest4{})
@@ -155,7 +155,7 @@ func (d *decoder) decAccountReport25(v *AccountReport25, t *token) {
 			v.Bal = append(v.Bal, CashBalance8{})
 			d.decCashBalance8(&v.Bal[len(v.Bal)-1], &c)
 		case "TxsSummry":
-			v.TxsSummry = alloc(&d.a.sTotalTransactions6)
+			v.TxsSummry = d.a.newTotalTransactions6()
 			d.decTotalTransactions6(v.TxsSummry, &c)
 		case "Ntry":
 			v.Ntry = append(v.Ntry, ReportEntry10{})
@@ -203,29 +203,29 @@ func (d *decoder) decAccountStatement9(v *AccountStatement9, t *token) {
 		case "Id":
 			v.Id = d.text(&c)
 		case "StmtPgntn":
-			v.StmtPgntn = alloc(&d.a.sPagination1)
+			v.StmtPgntn = d.a.newPagination1()
 			d.decPagination1(v.StmtPgntn, &c)
 		case "ElctrncSeqNb":
 			v.ElctrncSeqNb = d.text(&c)
 		case "RptgSeq":
-			v.RptgSeq = alloc(&d.a.sSequenceRange1Choice)
+			v.RptgSeq = d.a.newSequenceRange1Choice()
 			d.decSequenceRange1Choice(v.RptgSeq, &c)
 		case "LglSeqNb":
 			v.LglSeqNb = d.text(&c)
 		case "CreDtTm":
 			v.CreDtTm = d.text(&c)
 		case "FrToDt":
-			v.FrToDt = alloc(&d.a.sDateTimePeriod1)
+			v.FrToDt = d.a.newDateTimePeriod1()
 			d.decDateTimePeriod1(v.FrToDt, &c)
 		case "CpyDplctInd":
 			v.CpyDplctInd = d.text(&c)
 		case "RptgSrc":
-			v.RptgSrc = alloc(&d.a.sReportingSource1Choice)
+			v.RptgSrc = d.a.newReportingSource1Choice()
 			d.decReportingSource1Choice(v.RptgSrc, &c)
 		case "Acct":
 			d.decCashAccount39(&v.Acct, &c)
 		case "RltdAcct":
-			v.RltdAcct = alloc(&d.a.sCashAccount38)
+			v.RltdAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.RltdAcct, &c)
 		case "Intrst":
 			v.Intrst = append(v.Intrst, AccountInterest4{})
@@ -234,7 +234,7 @@ func (d *decoder) decAccountStatement9(v *AccountStatement9, t *token) {
 			v.Bal = append(v.Bal, CashBalance8{})
 			d.decCashBalance8(&v.Bal[len(v.Bal)-1], &c)
 		case "TxsSummry":
-			v.TxsSummry = alloc(&d.a.sTotalTransactions6)
+			v.TxsSummry = d.a.newTotalTransactions6()
 			d.decTotalTransactions6(v.TxsSummry, &c)
 		case "Ntry":
 			v.Ntry = append(v.Ntry, ReportEntry10{})
@@ -302,7 +302,7 @@ func (d *decoder) decAddressType3Choice(v *AddressType3Choice, t *token) {
 		case "Cd":
 			v.Cd = d.text(&c)
 		case "Prtry":
-			v.Prtry = alloc(&d.a.sGenericIdentification30)
+			v.Prtry = d.a.newGenericIdentification30()
 			d.decGenericIdentification30(v.Prtry, &c)
 		default:
 			d.skip(&c)
@@ -324,33 +324,33 @@ func (d *decoder) decAmendmentInformationDetails13(v *AmendmentInformationDetail
 		case "OrgnlMndtId":
 			v.OrgnlMndtId = d.text(&c)
 		case "OrgnlCdtrSchmeId":
-			v.OrgnlCdtrSchmeId = alloc(&d.a.sPartyIdentification135)
+			v.OrgnlCdtrSchmeId = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.OrgnlCdtrSchmeId, &c)
 		case "OrgnlCdtrAgt":
-			v.OrgnlCdtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.OrgnlCdtrAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.OrgnlCdtrAgt, &c)
 		case "OrgnlCdtrAgtAcct":
-			v.OrgnlCdtrAgtAcct = alloc(&d.a.sCashAccount38)
+			v.OrgnlCdtrAgtAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.OrgnlCdtrAgtAcct, &c)
 		case "OrgnlDbtr":
-			v.OrgnlDbtr = alloc(&d.a.sPartyIdentification135)
+			v.OrgnlDbtr = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.OrgnlDbtr, &c)
 		case "OrgnlDbtrAcct":
-			v.OrgnlDbtrAcct = alloc(&d.a.sCashAccount38)
+			v.OrgnlDbtrAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.OrgnlDbtrAcct, &c)
 		case "OrgnlDbtrAgt":
-			v.OrgnlDbtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.OrgnlDbtrAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.OrgnlDbtrAgt, &c)
 		case "OrgnlDbtrAgtAcct":
-			v.OrgnlDbtrAgtAcct = alloc(&d.a.sCashAccount38)
+			v.OrgnlDbtrAgtAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.OrgnlDbtrAgtAcct, &c)
 		case "OrgnlFnlColltnDt":
 			v.OrgnlFnlColltnDt = d.text(&c)
 		case "OrgnlFrqcy":
-			v.OrgnlFrqcy = alloc(&d.a.sFrequency36Choice)
+			v.OrgnlFrqcy = d.a.newFrequency36Choice()
 			d.decFrequency36Choice(v.OrgnlFrqcy, &c)
 		case "OrgnlRsn":
-			v.OrgnlRsn = alloc(&d.a.sMandateSetupReason1Choice)
+			v.OrgnlRsn = d.a.newMandateSetupReason1Choice()
 			d.decMandateSetupReason1Choice(v.OrgnlRsn, &c)
 		case "OrgnlTrckgDays":
 			v.OrgnlTrckgDays = d.text(&c)
@@ -372,16 +372,16 @@ func (d *decoder) decAmountAndCurrencyExchange3(v *AmountAndCurrencyExchange3, t
 		}
 		switch string(c.name) {
 		case "InstdAmt":
-			v.InstdAmt = alloc(&d.a.sAmountAndCurrencyExchangeDetails3)
+			v.InstdAmt = d.a.newAmountAndCurrencyExchangeDetails3()
 			d.decAmountAndCurrencyExchangeDetails3(v.InstdAmt, &c)
 		case "TxAmt":
-			v.TxAmt = alloc(&d.a.sAmountAndCurrencyExchangeDetails3)
+			v.TxAmt = d.a.newAmountAndCurrencyExchangeDetails3()
 			d.decAmountAndCurrencyExchangeDetails3(v.TxAmt, &c)
 		case "CntrValAmt":
-			v.CntrValAmt = alloc(&d.a.sAmountAndCurrencyExchangeDetails3)
+			v.CntrValAmt = d.a.newAmountAndCurrencyExchangeDetails3()
 			d.decAmountAndCurrencyExchangeDetails3(v.CntrValAmt, &c)
 		case "AnncdPstngAmt":
-			v.AnncdPstngAmt = alloc(&d.a.sAmountAndCurrencyExchangeDetails3)
+			v.AnncdPstngAmt = d.a.newAmountAndCurrencyExchangeDetails3()
 			d.decAmountAndCurrencyExchangeDetails3(v.AnncdPstngAmt, &c)
 		case "PrtryAmt":
 			v.PrtryAmt = append(v.PrtryAmt, AmountAndCurrencyExchangeDetails4{})
@@ -406,7 +406,7 @@ func (d *decoder) decAmountAndCurrencyExchangeDetails3(v *AmountAndCurrencyExcha
 		case "Amt":
 			d.decActiveOrHistoricCurrencyAndAmount(&v.Amt, &c)
 		case "CcyXchg":
-			v.CcyXchg = alloc(&d.a.sCurrencyExchange5)
+			v.CcyXchg = d.a.newCurrencyExchange5()
 			d.decCurrencyExchange5(v.CcyXchg, &c)
 		default:
 			d.skip(&c)
@@ -430,7 +430,7 @@ func (d *decoder) decAmountAndCurrencyExchangeDetails4(v *AmountAndCurrencyExcha
 		case "Amt":
 			d.decActiveOrHistoricCurrencyAndAmount(&v.Amt, &c)
 		case "CcyXchg":
-			v.CcyXchg = alloc(&d.a.sCurrencyExchange5)
+			v.CcyXchg = d.a.newCurrencyExchange5()
 			d.decCurrencyExchange5(v.CcyXchg, &c)
 		default:
 			d.skip(&c)
@@ -492,10 +492,10 @@ func (d *decoder) decAmountType4Choice(v *AmountType4Choice, t *token) {
 		}
 		switch string(c.name) {
 		case "InstdAmt":
-			v.InstdAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.InstdAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.InstdAmt, &c)
 		case "EqvtAmt":
-			v.EqvtAmt = alloc(&d.a.sEquivalentAmount2)
+			v.EqvtAmt = d.a.newEquivalentAmount2()
 			d.decEquivalentAmount2(v.EqvtAmt, &c)
 		default:
 			d.skip(&c)
@@ -580,7 +580,7 @@ func (d *decoder) decBalanceType13(v *BalanceType13, t *token) {
 		case "CdOrPrtry":
 			d.decBalanceType10Choice(&v.CdOrPrtry, &c)
 		case "SubTp":
-			v.SubTp = alloc(&d.a.sBalanceSubType1Choice)
+			v.SubTp = d.a.newBalanceSubType1Choice()
 			d.decBalanceSubType1Choice(v.SubTp, &c)
 		default:
 			d.skip(&c)
@@ -675,10 +675,10 @@ func (d *decoder) decBankTransactionCodeStructure4(v *BankTransactionCodeStructu
 		}
 		switch string(c.name) {
 		case "Domn":
-			v.Domn = alloc(&d.a.sBankTransactionCodeStructure5)
+			v.Domn = d.a.newBankTransactionCodeStructure5()
 			d.decBankTransactionCodeStructure5(v.Domn, &c)
 		case "Prtry":
-			v.Prtry = alloc(&d.a.sProprietaryBankTransactionCodeStructure1)
+			v.Prtry = d.a.newProprietaryBankTransactionCodeStructure1()
 			d.decProprietaryBankTransactionCodeStructure1(v.Prtry, &c)
 		default:
 			d.skip(&c)
@@ -746,7 +746,7 @@ func (d *decoder) decBatchInformation2(v *BatchInformation2, t *token) {
 		case "NbOfTxs":
 			v.NbOfTxs = d.text(&c)
 		case "TtlAmt":
-			v.TtlAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.TtlAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlAmt, &c)
 		case "CdtDbtInd":
 			v.CdtDbtInd = d.text(&c)
@@ -770,7 +770,7 @@ func (d *decoder) decBranchAndFinancialInstitutionIdentification6(v *BranchAndFi
 		case "FinInstnId":
 			d.decFinancialInstitutionIdentification18(&v.FinInstnId, &c)
 		case "BrnchId":
-			v.BrnchId = alloc(&d.a.sBranchData3)
+			v.BrnchId = d.a.newBranchData3()
 			d.decBranchData3(v.BrnchId, &c)
 		default:
 			d.skip(&c)
@@ -796,7 +796,7 @@ func (d *decoder) decBranchData3(v *BranchData3, t *token) {
 		case "Nm":
 			v.Nm = d.text(&c)
 		case "PstlAdr":
-			v.PstlAdr = alloc(&d.a.sPostalAddress24)
+			v.PstlAdr = d.a.newPostalAddress24()
 			d.decPostalAddress24(v.PstlAdr, &c)
 		default:
 			d.skip(&c)
@@ -836,7 +836,7 @@ func (d *decoder) decBusinessApplicationHeader5(v *BusinessApplicationHeader5, t
 		case "Prty":
 			v.Prty = d.text(&c)
 		case "Sgntr":
-			v.Sgntr = alloc(&d.a.sSignatureEnvelope)
+			v.Sgntr = d.a.newSignatureEnvelope()
 			d.decSignatureEnvelope(v.Sgntr, &c)
 		default:
 			d.skip(&c)
@@ -868,7 +868,7 @@ func (d *decoder) decBusinessApplicationHeaderV02(v *BusinessApplicationHeaderV0
 		case "BizSvc":
 			v.BizSvc = d.text(&c)
 		case "MktPrctc":
-			v.MktPrctc = alloc(&d.a.sImplementationSpecification1)
+			v.MktPrctc = d.a.newImplementationSpecification1()
 			d.decImplementationSpecification1(v.MktPrctc, &c)
 		case "CreDt":
 			v.CreDt = d.text(&c)
@@ -881,7 +881,7 @@ func (d *decoder) decBusinessApplicationHeaderV02(v *BusinessApplicationHeaderV0
 		case "Prty":
 			v.Prty = d.text(&c)
 		case "Sgntr":
-			v.Sgntr = alloc(&d.a.sSignatureEnvelope)
+			v.Sgntr = d.a.newSignatureEnvelope()
 			d.decSignatureEnvelope(v.Sgntr, &c)
 		case "Rltd":
 			v.Rltd = append(v.Rltd, BusinessApplicationHeader5{})
@@ -910,10 +910,10 @@ func (d *decoder) decCardAggregated2(v *CardAggregated2, t *token) {
 		case "SaleRcncltnId":
 			v.SaleRcncltnId = d.text(&c)
 		case "SeqNbRg":
-			v.SeqNbRg = alloc(&d.a.sCardSequenceNumberRange1)
+			v.SeqNbRg = d.a.newCardSequenceNumberRange1()
 			d.decCardSequenceNumberRange1(v.SeqNbRg, &c)
 		case "TxDtRg":
-			v.TxDtRg = alloc(&d.a.sDateOrDateTimePeriod1Choice)
+			v.TxDtRg = d.a.newDateOrDateTimePeriod1Choice()
 			d.decDateOrDateTimePeriod1Choice(v.TxDtRg, &c)
 		default:
 			d.skip(&c)
@@ -933,16 +933,16 @@ func (d *decoder) decCardEntry4(v *CardEntry4, t *token) {
 		}
 		switch string(c.name) {
 		case "Card":
-			v.Card = alloc(&d.a.sPaymentCard4)
+			v.Card = d.a.newPaymentCard4()
 			d.decPaymentCard4(v.Card, &c)
 		case "POI":
-			v.POI = alloc(&d.a.sPointOfInteraction1)
+			v.POI = d.a.newPointOfInteraction1()
 			d.decPointOfInteraction1(v.POI, &c)
 		case "AggtdNtry":
-			v.AggtdNtry = alloc(&d.a.sCardAggregated2)
+			v.AggtdNtry = d.a.newCardAggregated2()
 			d.decCardAggregated2(v.AggtdNtry, &c)
 		case "PrePdAcct":
-			v.PrePdAcct = alloc(&d.a.sCashAccount38)
+			v.PrePdAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.PrePdAcct, &c)
 		default:
 			d.skip(&c)
@@ -964,7 +964,7 @@ func (d *decoder) decCardIndividualTransaction2(v *CardIndividualTransaction2, t
 		case "ICCRltdData":
 			v.ICCRltdData = d.text(&c)
 		case "PmtCntxt":
-			v.PmtCntxt = alloc(&d.a.sPaymentContext3)
+			v.PmtCntxt = d.a.newPaymentContext3()
 			d.decPaymentContext3(v.PmtCntxt, &c)
 		case "AddtlSvc":
 			v.AddtlSvc = d.text(&c)
@@ -979,10 +979,10 @@ func (d *decoder) decCardIndividualTransaction2(v *CardIndividualTransaction2, t
 		case "SeqNb":
 			v.SeqNb = d.text(&c)
 		case "TxId":
-			v.TxId = alloc(&d.a.sTransactionIdentifier1)
+			v.TxId = d.a.newTransactionIdentifier1()
 			d.decTransactionIdentifier1(v.TxId, &c)
 		case "Pdct":
-			v.Pdct = alloc(&d.a.sProduct2)
+			v.Pdct = d.a.newProduct2()
 			d.decProduct2(v.Pdct, &c)
 		case "VldtnDt":
 			v.VldtnDt = d.text(&c)
@@ -1048,16 +1048,16 @@ func (d *decoder) decCardTransaction17(v *CardTransaction17, t *token) {
 		}
 		switch string(c.name) {
 		case "Card":
-			v.Card = alloc(&d.a.sPaymentCard4)
+			v.Card = d.a.newPaymentCard4()
 			d.decPaymentCard4(v.Card, &c)
 		case "POI":
-			v.POI = alloc(&d.a.sPointOfInteraction1)
+			v.POI = d.a.newPointOfInteraction1()
 			d.decPointOfInteraction1(v.POI, &c)
 		case "Tx":
-			v.Tx = alloc(&d.a.sCardTransaction3Choice)
+			v.Tx = d.a.newCardTransaction3Choice()
 			d.decCardTransaction3Choice(v.Tx, &c)
 		case "PrePdAcct":
-			v.PrePdAcct = alloc(&d.a.sCashAccount38)
+			v.PrePdAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.PrePdAcct, &c)
 		default:
 			d.skip(&c)
@@ -1077,10 +1077,10 @@ func (d *decoder) decCardTransaction3Choice(v *CardTransaction3Choice, t *token)
 		}
 		switch string(c.name) {
 		case "Aggtd":
-			v.Aggtd = alloc(&d.a.sCardAggregated2)
+			v.Aggtd = d.a.newCardAggregated2()
 			d.decCardAggregated2(v.Aggtd, &c)
 		case "Indv":
-			v.Indv = alloc(&d.a.sCardIndividualTransaction2)
+			v.Indv = d.a.newCardIndividualTransaction2()
 			d.decCardIndividualTransaction2(v.Indv, &c)
 		default:
 			d.skip(&c)
@@ -1123,14 +1123,14 @@ func (d *decoder) decCashAccount38(v *CashAccount38, t *token) {
 		case "Id":
 			d.decAccountIdentification4Choice(&v.Id, &c)
 		case "Tp":
-			v.Tp = alloc(&d.a.sCashAccountType2Choice)
+			v.Tp = d.a.newCashAccountType2Choice()
 			d.decCashAccountType2Choice(v.Tp, &c)
 		case "Ccy":
 			v.Ccy = d.text(&c)
 		case "Nm":
 			v.Nm = d.text(&c)
 		case "Prxy":
-			v.Prxy = alloc(&d.a.sProxyAccountIdentification1)
+			v.Prxy = d.a.newProxyAccountIdentification1()
 			d.decProxyAccountIdentification1(v.Prxy, &c)
 		default:
 			d.skip(&c)
@@ -1152,20 +1152,20 @@ func (d *decoder) decCashAccount39(v *CashAccount39, t *token) {
 		case "Id":
 			d.decAccountIdentification4Choice(&v.Id, &c)
 		case "Tp":
-			v.Tp = alloc(&d.a.sCashAccountType2Choice)
+			v.Tp = d.a.newCashAccountType2Choice()
 			d.decCashAccountType2Choice(v.Tp, &c)
 		case "Ccy":
 			v.Ccy = d.text(&c)
 		case "Nm":
 			v.Nm = d.text(&c)
 		case "Prxy":
-			v.Prxy = alloc(&d.a.sProxyAccountIdentification1)
+			v.Prxy = d.a.newProxyAccountIdentification1()
 			d.decProxyAccountIdentification1(v.Prxy, &c)
 		case "Ownr":
-			v.Ownr = alloc(&d.a.sPartyIdentification135)
+			v.Ownr = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.Ownr, &c)
 		case "Svcr":
-			v.Svcr = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.Svcr = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.Svcr, &c)
 		default:
 			d.skip(&c)
@@ -1327,7 +1327,7 @@ func (d *decoder) decChargeType3Choice(v *ChargeType3Choice, t *token) {
 		case "Cd":
 			v.Cd = d.text(&c)
 		case "Prtry":
-			v.Prtry = alloc(&d.a.sGenericIdentification3)
+			v.Prtry = d.a.newGenericIdentification3()
 			d.decGenericIdentification3(v.Prtry, &c)
 		default:
 			d.skip(&c)
@@ -1347,7 +1347,7 @@ func (d *decoder) decCharges6(v *Charges6, t *token) {
 		}
 		switch string(c.name) {
 		case "TtlChrgsAndTaxAmt":
-			v.TtlChrgsAndTaxAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.TtlChrgsAndTaxAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlChrgsAndTaxAmt, &c)
 		case "Rcrd":
 			v.Rcrd = append(v.Rcrd, ChargesRecord3{})
@@ -1397,17 +1397,17 @@ func (d *decoder) decChargesRecord3(v *ChargesRecord3, t *token) {
 		case "ChrgInclInd":
 			v.ChrgInclInd = d.text(&c)
 		case "Tp":
-			v.Tp = alloc(&d.a.sChargeType3Choice)
+			v.Tp = d.a.newChargeType3Choice()
 			d.decChargeType3Choice(v.Tp, &c)
 		case "Rate":
 			v.Rate = d.text(&c)
 		case "Br":
 			v.Br = d.text(&c)
 		case "Agt":
-			v.Agt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.Agt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.Agt, &c)
 		case "Tax":
-			v.Tax = alloc(&d.a.sTaxCharges2)
+			v.Tax = d.a.newTaxCharges2()
 			d.decTaxCharges2(v.Tax, &c)
 		default:
 			d.skip(&c)
@@ -1431,13 +1431,13 @@ func (d *decoder) decCheque11(v *Cheque11, t *token) {
 		case "ChqNb":
 			v.ChqNb = d.text(&c)
 		case "ChqFr":
-			v.ChqFr = alloc(&d.a.sNameAndAddress16)
+			v.ChqFr = d.a.newNameAndAddress16()
 			d.decNameAndAddress16(v.ChqFr, &c)
 		case "DlvryMtd":
-			v.DlvryMtd = alloc(&d.a.sChequeDeliveryMethod1Choice)
+			v.DlvryMtd = d.a.newChequeDeliveryMethod1Choice()
 			d.decChequeDeliveryMethod1Choice(v.DlvryMtd, &c)
 		case "DlvrTo":
-			v.DlvrTo = alloc(&d.a.sNameAndAddress16)
+			v.DlvrTo = d.a.newNameAndAddress16()
 			d.decNameAndAddress16(v.DlvrTo, &c)
 		case "InstrPrty":
 			v.InstrPrty = d.text(&c)
@@ -1534,7 +1534,7 @@ func (d *decoder) decClearingSystemMemberIdentification2(v *ClearingSystemMember
 		}
 		switch string(c.name) {
 		case "ClrSysId":
-			v.ClrSysId = alloc(&d.a.sClearingSystemIdentification2Choice)
+			v.ClrSysId = d.a.newClearingSystemIdentification2Choice()
 			d.decClearingSystemIdentification2Choice(v.ClrSysId, &c)
 		case "MmbId":
 			v.MmbId = d.text(&c)
@@ -1621,13 +1621,13 @@ func (d *decoder) decCreditLine3(v *CreditLine3, t *token) {
 		case "Incl":
 			v.Incl = d.text(&c)
 		case "Tp":
-			v.Tp = alloc(&d.a.sCreditLineType1Choice)
+			v.Tp = d.a.newCreditLineType1Choice()
 			d.decCreditLineType1Choice(v.Tp, &c)
 		case "Amt":
-			v.Amt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.Amt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.Amt, &c)
 		case "Dt":
-			v.Dt = alloc(&d.a.sDateAndDateTime2Choice)
+			v.Dt = d.a.newDateAndDateTime2Choice()
 			d.decDateAndDateTime2Choice(v.Dt, &c)
 		default:
 			d.skip(&c)
@@ -1670,53 +1670,53 @@ func (d *decoder) decCreditTransferTransaction34(v *CreditTransferTransaction34,
 		case "PmtId":
 			d.decPaymentIdentification6(&v.PmtId, &c)
 		case "PmtTpInf":
-			v.PmtTpInf = alloc(&d.a.sPaymentTypeInformation26)
+			v.PmtTpInf = d.a.newPaymentTypeInformation26()
 			d.decPaymentTypeInformation26(v.PmtTpInf, &c)
 		case "Amt":
 			d.decAmountType4Choice(&v.Amt, &c)
 		case "XchgRateInf":
-			v.XchgRateInf = alloc(&d.a.sExchangeRate1)
+			v.XchgRateInf = d.a.newExchangeRate1()
 			d.decExchangeRate1(v.XchgRateInf, &c)
 		case "ChrgBr":
 			v.ChrgBr = d.text(&c)
 		case "ChqInstr":
-			v.ChqInstr = alloc(&d.a.sCheque11)
+			v.ChqInstr = d.a.newCheque11()
 			d.decCheque11(v.ChqInstr, &c)
 		case "UltmtDbtr":
-			v.UltmtDbtr = alloc(&d.a.sPartyIdentification135)
+			v.UltmtDbtr = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.UltmtDbtr, &c)
 		case "IntrmyAgt1":
-			v.IntrmyAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt1 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt1, &c)
 		case "IntrmyAgt1Acct":
-			v.IntrmyAgt1Acct = alloc(&d.a.sCashAccount38)
+			v.IntrmyAgt1Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.IntrmyAgt1Acct, &c)
 		case "IntrmyAgt2":
-			v.IntrmyAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt2 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt2, &c)
 		case "IntrmyAgt2Acct":
-			v.IntrmyAgt2Acct = alloc(&d.a.sCashAccount38)
+			v.IntrmyAgt2Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.IntrmyAgt2Acct, &c)
 		case "IntrmyAgt3":
-			v.IntrmyAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt3 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt3, &c)
 		case "IntrmyAgt3Acct":
-			v.IntrmyAgt3Acct = alloc(&d.a.sCashAccount38)
+			v.IntrmyAgt3Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.IntrmyAgt3Acct, &c)
 		case "CdtrAgt":
-			v.CdtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.CdtrAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.CdtrAgt, &c)
 		case "CdtrAgtAcct":
-			v.CdtrAgtAcct = alloc(&d.a.sCashAccount38)
+			v.CdtrAgtAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.CdtrAgtAcct, &c)
 		case "Cdtr":
-			v.Cdtr = alloc(&d.a.sPartyIdentification135)
+			v.Cdtr = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.Cdtr, &c)
 		case "CdtrAcct":
-			v.CdtrAcct = alloc(&d.a.sCashAccount38)
+			v.CdtrAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.CdtrAcct, &c)
 		case "UltmtCdtr":
-			v.UltmtCdtr = alloc(&d.a.sPartyIdentification135)
+			v.UltmtCdtr = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.UltmtCdtr, &c)
 		case "InstrForCdtrAgt":
 			v.InstrForCdtrAgt = append(v.InstrForCdtrAgt, InstructionForCreditorAgent1{})
@@ -1724,19 +1724,19 @@ func (d *decoder) decCreditTransferTransaction34(v *CreditTransferTransaction34,
 		case "InstrForDbtrAgt":
 			v.InstrForDbtrAgt = d.text(&c)
 		case "Purp":
-			v.Purp = alloc(&d.a.sPurpose2Choice)
+			v.Purp = d.a.newPurpose2Choice()
 			d.decPurpose2Choice(v.Purp, &c)
 		case "RgltryRptg":
 			v.RgltryRptg = append(v.RgltryRptg, RegulatoryReporting3{})
 			d.decRegulatoryReporting3(&v.RgltryRptg[len(v.RgltryRptg)-1], &c)
 		case "Tax":
-			v.Tax = alloc(&d.a.sTaxInformation8)
+			v.Tax = d.a.newTaxInformation8()
 			d.decTaxInformation8(v.Tax, &c)
 		case "RltdRmtInf":
 			v.RltdRmtInf = append(v.RltdRmtInf, RemittanceLocation7{})
 			d.decRemittanceLocation7(&v.RltdRmtInf[len(v.RltdRmtInf)-1], &c)
 		case "RmtInf":
-			v.RmtInf = alloc(&d.a.sRemittanceInformation16)
+			v.RmtInf = d.a.newRemittanceInformation16()
 			d.decRemittanceInformation16(v.RmtInf, &c)
 		case "SplmtryData":
 			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
@@ -1761,7 +1761,7 @@ func (d *decoder) decCreditTransferTransaction36(v *CreditTransferTransaction36,
 		case "PmtId":
 			d.decPaymentIdentification7(&v.PmtId, &c)
 		case "PmtTpInf":
-			v.PmtTpInf = alloc(&d.a.sPaymentTypeInformation28)
+			v.PmtTpInf = d.a.newPaymentTypeInformation28()
 			d.decPaymentTypeInformation28(v.PmtTpInf, &c)
 		case "IntrBkSttlmAmt":
 			d.decActiveCurrencyAndAmount(&v.IntrBkSttlmAmt, &c)
@@ -1770,80 +1770,80 @@ func (d *decoder) decCreditTransferTransaction36(v *CreditTransferTransaction36,
 		case "SttlmPrty":
 			v.SttlmPrty = d.text(&c)
 		case "SttlmTmIndctn":
-			v.SttlmTmIndctn = alloc(&d.a.sSettlementDateTimeIndication1)
+			v.SttlmTmIndctn = d.a.newSettlementDateTimeIndication1()
 			d.decSettlementDateTimeIndication1(v.SttlmTmIndctn, &c)
 		case "SttlmTmReq":
-			v.SttlmTmReq = alloc(&d.a.sSettlementTimeRequest2)
+			v.SttlmTmReq = d.a.newSettlementTimeRequest2()
 			d.decSettlementTimeRequest2(v.SttlmTmReq, &c)
 		case "PrvsInstgAgt1":
-			v.PrvsInstgAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt1 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt1, &c)
 		case "PrvsInstgAgt1Acct":
-			v.PrvsInstgAgt1Acct = alloc(&d.a.sCashAccount38)
+			v.PrvsInstgAgt1Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.PrvsInstgAgt1Acct, &c)
 		case "PrvsInstgAgt2":
-			v.PrvsInstgAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt2 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt2, &c)
 		case "PrvsInstgAgt2Acct":
-			v.PrvsInstgAgt2Acct = alloc(&d.a.sCashAccount38)
+			v.PrvsInstgAgt2Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.PrvsInstgAgt2Acct, &c)
 		case "PrvsInstgAgt3":
-			v.PrvsInstgAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt3 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt3, &c)
 		case "PrvsInstgAgt3Acct":
-			v.PrvsInstgAgt3Acct = alloc(&d.a.sCashAccount38)
+			v.PrvsInstgAgt3Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.PrvsInstgAgt3Acct, &c)
 		case "InstgAgt":
-			v.InstgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.InstgAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstgAgt, &c)
 		case "InstdAgt":
-			v.InstdAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.InstdAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstdAgt, &c)
 		case "IntrmyAgt1":
-			v.IntrmyAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt1 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt1, &c)
 		case "IntrmyAgt1Acct":
-			v.IntrmyAgt1Acct = alloc(&d.a.sCashAccount38)
+			v.IntrmyAgt1Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.IntrmyAgt1Acct, &c)
 		case "IntrmyAgt2":
-			v.IntrmyAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt2 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt2, &c)
 		case "IntrmyAgt2Acct":
-			v.IntrmyAgt2Acct = alloc(&d.a.sCashAccount38)
+			v.IntrmyAgt2Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.IntrmyAgt2Acct, &c)
 		case "IntrmyAgt3":
-			v.IntrmyAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt3 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt3, &c)
 		case "IntrmyAgt3Acct":
-			v.IntrmyAgt3Acct = alloc(&d.a.sCashAccount38)
+			v.IntrmyAgt3Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.IntrmyAgt3Acct, &c)
 		case "UltmtDbtr":
-			v.UltmtDbtr = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.UltmtDbtr = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.UltmtDbtr, &c)
 		case "Dbtr":
 			d.decBranchAndFinancialInstitutionIdentification6(&v.Dbtr, &c)
 		case "DbtrAcct":
-			v.DbtrAcct = alloc(&d.a.sCashAccount38)
+			v.DbtrAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.DbtrAcct, &c)
 		case "DbtrAgt":
-			v.DbtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.DbtrAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.DbtrAgt, &c)
 		case "DbtrAgtAcct":
-			v.DbtrAgtAcct = alloc(&d.a.sCashAccount38)
+			v.DbtrAgtAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.DbtrAgtAcct, &c)
 		case "CdtrAgt":
-			v.CdtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.CdtrAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.CdtrAgt, &c)
 		case "CdtrAgtAcct":
-			v.CdtrAgtAcct = alloc(&d.a.sCashAccount38)
+			v.CdtrAgtAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.CdtrAgtAcct, &c)
 		case "Cdtr":
 			d.decBranchAndFinancialInstitutionIdentification6(&v.Cdtr, &c)
 		case "CdtrAcct":
-			v.CdtrAcct = alloc(&d.a.sCashAccount38)
+			v.CdtrAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.CdtrAcct, &c)
 		case "UltmtCdtr":
-			v.UltmtCdtr = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.UltmtCdtr = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.UltmtCdtr, &c)
 		case "InstrForCdtrAgt":
 			v.InstrForCdtrAgt = append(v.InstrForCdtrAgt, InstructionForCreditorAgent2{})
@@ -1852,13 +1852,13 @@ func (d *decoder) decCreditTransferTransaction36(v *CreditTransferTransaction36,
 			v.InstrForNxtAgt = append(v.InstrForNxtAgt, InstructionForNextAgent1{})
 			d.decInstructionForNextAgent1(&v.InstrForNxtAgt[len(v.InstrForNxtAgt)-1], &c)
 		case "Purp":
-			v.Purp = alloc(&d.a.sPurpose2Choice)
+			v.Purp = d.a.newPurpose2Choice()
 			d.decPurpose2Choice(v.Purp, &c)
 		case "RmtInf":
-			v.RmtInf = alloc(&d.a.sRemittanceInformation2)
+			v.RmtInf = d.a.newRemittanceInformation2()
 			d.decRemittanceInformation2(v.RmtInf, &c)
 		case "UndrlygCstmrCdtTrf":
-			v.UndrlygCstmrCdtTrf = alloc(&d.a.sCreditTransferTransaction37)
+			v.UndrlygCstmrCdtTrf = d.a.newCreditTransferTransaction37()
 			d.decCreditTransferTransaction37(v.UndrlygCstmrCdtTrf, &c)
 		case "SplmtryData":
 			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
@@ -1881,69 +1881,69 @@ func (d *decoder) decCreditTransferTransaction37(v *CreditTransferTransaction37,
 		}
 		switch string(c.name) {
 		case "UltmtDbtr":
-			v.UltmtDbtr = alloc(&d.a.sPartyIdentification135)
+			v.UltmtDbtr = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.UltmtDbtr, &c)
 		case "InitgPty":
-			v.InitgPty = alloc(&d.a.sPartyIdentification135)
+			v.InitgPty = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.InitgPty, &c)
 		case "Dbtr":
 			d.decPartyIdentification135(&v.Dbtr, &c)
 		case "DbtrAcct":
-			v.DbtrAcct = alloc(&d.a.sCashAccount38)
+			v.DbtrAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.DbtrAcct, &c)
 		case "DbtrAgt":
 			d.decBranchAndFinancialInstitutionIdentification6(&v.DbtrAgt, &c)
 		case "DbtrAgtAcct":
-			v.DbtrAgtAcct = alloc(&d.a.sCashAccount38)
+			v.DbtrAgtAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.DbtrAgtAcct, &c)
 		case "PrvsInstgAgt1":
-			v.PrvsInstgAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt1 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt1, &c)
 		case "PrvsInstgAgt1Acct":
-			v.PrvsInstgAgt1Acct = alloc(&d.a.sCashAccount38)
+			v.PrvsInstgAgt1Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.PrvsInstgAgt1Acct, &c)
 		case "PrvsInstgAgt2":
-			v.PrvsInstgAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt2 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt2, &c)
 		case "PrvsInstgAgt2Acct":
-			v.PrvsInstgAgt2Acct = alloc(&d.a.sCashAccount38)
+			v.PrvsInstgAgt2Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.PrvsInstgAgt2Acct, &c)
 		case "PrvsInstgAgt3":
-			v.PrvsInstgAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt3 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt3, &c)
 		case "PrvsInstgAgt3Acct":
-			v.PrvsInstgAgt3Acct = alloc(&d.a.sCashAccount38)
+			v.PrvsInstgAgt3Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.PrvsInstgAgt3Acct, &c)
 		case "IntrmyAgt1":
-			v.IntrmyAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt1 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt1, &c)
 		case "IntrmyAgt1Acct":
-			v.IntrmyAgt1Acct = alloc(&d.a.sCashAccount38)
+			v.IntrmyAgt1Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.IntrmyAgt1Acct, &c)
 		case "IntrmyAgt2":
-			v.IntrmyAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt2 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt2, &c)
 		case "IntrmyAgt2Acct":
-			v.IntrmyAgt2Acct = alloc(&d.a.sCashAccount38)
+			v.IntrmyAgt2Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.IntrmyAgt2Acct, &c)
 		case "IntrmyAgt3":
-			v.IntrmyAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt3 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt3, &c)
 		case "IntrmyAgt3Acct":
-			v.IntrmyAgt3Acct = alloc(&d.a.sCashAccount38)
+			v.IntrmyAgt3Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.IntrmyAgt3Acct, &c)
 		case "CdtrAgt":
 			d.decBranchAndFinancialInstitutionIdentification6(&v.CdtrAgt, &c)
 		case "CdtrAgtAcct":
-			v.CdtrAgtAcct = alloc(&d.a.sCashAccount38)
+			v.CdtrAgtAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.CdtrAgtAcct, &c)
 		case "Cdtr":
 			d.decPartyIdentification135(&v.Cdtr, &c)
 		case "CdtrAcct":
-			v.CdtrAcct = alloc(&d.a.sCashAccount38)
+			v.CdtrAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.CdtrAcct, &c)
 		case "UltmtCdtr":
-			v.UltmtCdtr = alloc(&d.a.sPartyIdentification135)
+			v.UltmtCdtr = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.UltmtCdtr, &c)
 		case "InstrForCdtrAgt":
 			v.InstrForCdtrAgt = append(v.InstrForCdtrAgt, InstructionForCreditorAgent1{})
@@ -1952,13 +1952,13 @@ func (d *decoder) decCreditTransferTransaction37(v *CreditTransferTransaction37,
 			v.InstrForNxtAgt = append(v.InstrForNxtAgt, InstructionForNextAgent1{})
 			d.decInstructionForNextAgent1(&v.InstrForNxtAgt[len(v.InstrForNxtAgt)-1], &c)
 		case "Tax":
-			v.Tax = alloc(&d.a.sTaxInformation8)
+			v.Tax = d.a.newTaxInformation8()
 			d.decTaxInformation8(v.Tax, &c)
 		case "RmtInf":
-			v.RmtInf = alloc(&d.a.sRemittanceInformation16)
+			v.RmtInf = d.a.newRemittanceInformation16()
 			d.decRemittanceInformation16(v.RmtInf, &c)
 		case "InstdAmt":
-			v.InstdAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.InstdAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.InstdAmt, &c)
 		default:
 			d.skip(&c)
@@ -1980,7 +1980,7 @@ func (d *decoder) decCreditTransferTransaction39(v *CreditTransferTransaction39,
 		case "PmtId":
 			d.decPaymentIdentification7(&v.PmtId, &c)
 		case "PmtTpInf":
-			v.PmtTpInf = alloc(&d.a.sPaymentTypeInformation28)
+			v.PmtTpInf = d.a.newPaymentTypeInformation28()
 			d.decPaymentTypeInformation28(v.PmtTpInf, &c)
 		case "IntrBkSttlmAmt":
 			d.decActiveCurrencyAndAmount(&v.IntrBkSttlmAmt, &c)
@@ -1989,17 +1989,17 @@ func (d *decoder) decCreditTransferTransaction39(v *CreditTransferTransaction39,
 		case "SttlmPrty":
 			v.SttlmPrty = d.text(&c)
 		case "SttlmTmIndctn":
-			v.SttlmTmIndctn = alloc(&d.a.sSettlementDateTimeIndication1)
+			v.SttlmTmIndctn = d.a.newSettlementDateTimeIndication1()
 			d.decSettlementDateTimeIndication1(v.SttlmTmIndctn, &c)
 		case "SttlmTmReq":
-			v.SttlmTmReq = alloc(&d.a.sSettlementTimeRequest2)
+			v.SttlmTmReq = d.a.newSettlementTimeRequest2()
 			d.decSettlementTimeRequest2(v.SttlmTmReq, &c)
 		case "AccptncDtTm":
 			v.AccptncDtTm = d.text(&c)
 		case "PoolgAdjstmntDt":
 			v.PoolgAdjstmntDt = d.text(&c)
 		case "InstdAmt":
-			v.InstdAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.InstdAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.InstdAmt, &c)
 		case "XchgRate":
 			v.XchgRate = d.text(&c)
@@ -2009,75 +2009,75 @@ func (d *decoder) decCreditTransferTransaction39(v *CreditTransferTransaction39,
 			v.ChrgsInf = append(v.ChrgsInf, Charges7{})
 			d.decCharges7(&v.ChrgsInf[len(v.ChrgsInf)-1], &c)
 		case "PrvsInstgAgt1":
-			v.PrvsInstgAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt1 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt1, &c)
 		case "PrvsInstgAgt1Acct":
-			v.PrvsInstgAgt1Acct = alloc(&d.a.sCashAccount38)
+			v.PrvsInstgAgt1Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.PrvsInstgAgt1Acct, &c)
 		case "PrvsInstgAgt2":
-			v.PrvsInstgAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt2 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt2, &c)
 		case "PrvsInstgAgt2Acct":
-			v.PrvsInstgAgt2Acct = alloc(&d.a.sCashAccount38)
+			v.PrvsInstgAgt2Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.PrvsInstgAgt2Acct, &c)
 		case "PrvsInstgAgt3":
-			v.PrvsInstgAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt3 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt3, &c)
 		case "PrvsInstgAgt3Acct":
-			v.PrvsInstgAgt3Acct = alloc(&d.a.sCashAccount38)
+			v.PrvsInstgAgt3Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.PrvsInstgAgt3Acct, &c)
 		case "InstgAgt":
-			v.InstgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.InstgAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstgAgt, &c)
 		case "InstdAgt":
-			v.InstdAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.InstdAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstdAgt, &c)
 		case "IntrmyAgt1":
-			v.IntrmyAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt1 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt1, &c)
 		case "IntrmyAgt1Acct":
-			v.IntrmyAgt1Acct = alloc(&d.a.sCashAccount38)
+			v.IntrmyAgt1Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.IntrmyAgt1Acct, &c)
 		case "IntrmyAgt2":
-			v.IntrmyAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt2 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt2, &c)
 		case "IntrmyAgt2Acct":
-			v.IntrmyAgt2Acct = alloc(&d.a.sCashAccount38)
+			v.IntrmyAgt2Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.IntrmyAgt2Acct, &c)
 		case "IntrmyAgt3":
-			v.IntrmyAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt3 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt3, &c)
 		case "IntrmyAgt3Acct":
-			v.IntrmyAgt3Acct = alloc(&d.a.sCashAccount38)
+			v.IntrmyAgt3Acct = d.a.newCashAccount38()
 			d.decCashAccount38(v.IntrmyAgt3Acct, &c)
 		case "UltmtDbtr":
-			v.UltmtDbtr = alloc(&d.a.sPartyIdentification135)
+			v.UltmtDbtr = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.UltmtDbtr, &c)
 		case "InitgPty":
-			v.InitgPty = alloc(&d.a.sPartyIdentification135)
+			v.InitgPty = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.InitgPty, &c)
 		case "Dbtr":
 			d.decPartyIdentification135(&v.Dbtr, &c)
 		case "DbtrAcct":
-			v.DbtrAcct = alloc(&d.a.sCashAccount38)
+			v.DbtrAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.DbtrAcct, &c)
 		case "DbtrAgt":
 			d.decBranchAndFinancialInstitutionIdentification6(&v.DbtrAgt, &c)
 		case "DbtrAgtAcct":
-			v.DbtrAgtAcct = alloc(&d.a.sCashAccount38)
+			v.DbtrAgtAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.DbtrAgtAcct, &c)
 		case "CdtrAgt":
 			d.decBranchAndFinancialInstitutionIdentification6(&v.CdtrAgt, &c)
 		case "CdtrAgtAcct":
-			v.CdtrAgtAcct = alloc(&d.a.sCashAccount38)
+			v.CdtrAgtAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.CdtrAgtAcct, &c)
 		case "Cdtr":
 			d.decPartyIdentification135(&v.Cdtr, &c)
 		case "CdtrAcct":
-			v.CdtrAcct = alloc(&d.a.sCashAccount38)
+			v.CdtrAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.CdtrAcct, &c)
 		case "UltmtCdtr":
-			v.UltmtCdtr = alloc(&d.a.sPartyIdentification135)
+			v.UltmtCdtr = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.UltmtCdtr, &c)
 		case "InstrForCdtrAgt":
 			v.InstrForCdtrAgt = append(v.InstrForCdtrAgt, InstructionForCreditorAgent1{})
@@ -2086,19 +2086,19 @@ func (d *decoder) decCreditTransferTransaction39(v *CreditTransferTransaction39,
 			v.InstrForNxtAgt = append(v.InstrForNxtAgt, InstructionForNextAgent1{})
 			d.decInstructionForNextAgent1(&v.InstrForNxtAgt[len(v.InstrForNxtAgt)-1], &c)
 		case "Purp":
-			v.Purp = alloc(&d.a.sPurpose2Choice)
+			v.Purp = d.a.newPurpose2Choice()
 			d.decPurpose2Choice(v.Purp, &c)
 		case "RgltryRptg":
 			v.RgltryRptg = append(v.RgltryRptg, RegulatoryReporting3{})
 			d.decRegulatoryReporting3(&v.RgltryRptg[len(v.RgltryRptg)-1], &c)
 		case "Tax":
-			v.Tax = alloc(&d.a.sTaxInformation8)
+			v.Tax = d.a.newTaxInformation8()
 			d.decTaxInformation8(v.Tax, &c)
 		case "RltdRmtInf":
 			v.RltdRmtInf = append(v.RltdRmtInf, RemittanceLocation7{})
 			d.decRemittanceLocation7(&v.RltdRmtInf[len(v.RltdRmtInf)-1], &c)
 		case "RmtInf":
-			v.RmtInf = alloc(&d.a.sRemittanceInformation16)
+			v.RmtInf = d.a.newRemittanceInformation16()
 			d.decRemittanceInformation16(v.RmtInf, &c)
 		case "SplmtryData":
 			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
@@ -2121,7 +2121,7 @@ func (d *decoder) decCreditorReferenceInformation2(v *CreditorReferenceInformati
 		}
 		switch string(c.name) {
 		case "Tp":
-			v.Tp = alloc(&d.a.sCreditorReferenceType2)
+			v.Tp = d.a.newCreditorReferenceType2()
 			d.decCreditorReferenceType2(v.Tp, &c)
 		case "Ref":
 			v.Ref = d.text(&c)
@@ -2285,10 +2285,10 @@ func (d *decoder) decDateOrDateTimePeriod1Choice(v *DateOrDateTimePeriod1Choice,
 		}
 		switch string(c.name) {
 		case "Dt":
-			v.Dt = alloc(&d.a.sDatePeriod2)
+			v.Dt = d.a.newDatePeriod2()
 			d.decDatePeriod2(v.Dt, &c)
 		case "DtTm":
-			v.DtTm = alloc(&d.a.sDateTimePeriod1)
+			v.DtTm = d.a.newDateTimePeriod1()
 			d.decDateTimePeriod1(v.DtTm, &c)
 		default:
 			d.skip(&c)
@@ -2350,7 +2350,7 @@ func (d *decoder) decDiscountAmountAndType1(v *DiscountAmountAndType1, t *token)
 		}
 		switch string(c.name) {
 		case "Tp":
-			v.Tp = alloc(&d.a.sDiscountAmountType1Choice)
+			v.Tp = d.a.newDiscountAmountType1Choice()
 			d.decDiscountAmountType1Choice(v.Tp, &c)
 		case "Amt":
 			d.decActiveOrHistoricCurrencyAndAmount(&v.Amt, &c)
@@ -2441,7 +2441,7 @@ func (d *decoder) decDocumentLineIdentification1(v *DocumentLineIdentification1,
 		}
 		switch string(c.name) {
 		case "Tp":
-			v.Tp = alloc(&d.a.sDocumentLineType1)
+			v.Tp = d.a.newDocumentLineType1()
 			d.decDocumentLineType1(v.Tp, &c)
 		case "Nb":
 			v.Nb = d.text(&c)
@@ -2470,7 +2470,7 @@ func (d *decoder) decDocumentLineInformation1(v *DocumentLineInformation1, t *to
 		case "Desc":
 			v.Desc = d.text(&c)
 		case "Amt":
-			v.Amt = alloc(&d.a.sRemittanceAmount3)
+			v.Amt = d.a.newRemittanceAmount3()
 			d.decRemittanceAmount3(v.Amt, &c)
 		default:
 			d.skip(&c)
@@ -2532,7 +2532,7 @@ func (d *decoder) decEntryDetails9(v *EntryDetails9, t *token) {
 		}
 		switch string(c.name) {
 		case "Btch":
-			v.Btch = alloc(&d.a.sBatchInformation2)
+			v.Btch = d.a.newBatchInformation2()
 			d.decBatchInformation2(v.Btch, &c)
 		case "TxDtls":
 			v.TxDtls = append(v.TxDtls, EntryTransaction10{})
@@ -2576,75 +2576,75 @@ func (d *decoder) decEntryTransaction10(v *EntryTransaction10, t *token) {
 		}
 		switch string(c.name) {
 		case "Refs":
-			v.Refs = alloc(&d.a.sTransactionReferences6)
+			v.Refs = d.a.newTransactionReferences6()
 			d.decTransactionReferences6(v.Refs, &c)
 		case "Amt":
-			v.Amt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.Amt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.Amt, &c)
 		case "CdtDbtInd":
 			v.CdtDbtInd = d.text(&c)
 		case "AmtDtls":
-			v.AmtDtls = alloc(&d.a.sAmountAndCurrencyExchange3)
+			v.AmtDtls = d.a.newAmountAndCurrencyExchange3()
 			d.decAmountAndCurrencyExchange3(v.AmtDtls, &c)
 		case "Avlbty":
 			v.Avlbty = append(v.Avlbty, CashAvailability1{})
 			d.decCashAvailability1(&v.Avlbty[len(v.Avlbty)-1], &c)
 		case "BkTxCd":
-			v.BkTxCd = alloc(&d.a.sBankTransactionCodeStructure4)
+			v.BkTxCd = d.a.newBankTransactionCodeStructure4()
 			d.decBankTransactionCodeStructure4(v.BkTxCd, &c)
 		case "Chrgs":
-			v.Chrgs = alloc(&d.a.sCharges6)
+			v.Chrgs = d.a.newCharges6()
 			d.decCharges6(v.Chrgs, &c)
 		case "Intrst":
-			v.Intrst = alloc(&d.a.sTransactionInterest4)
+			v.Intrst = d.a.newTransactionInterest4()
 			d.decTransactionInterest4(v.Intrst, &c)
 		case "RltdPties":
-			v.RltdPties = alloc(&d.a.sTransactionParties6)
+			v.RltdPties = d.a.newTransactionParties6()
 			d.decTransactionParties6(v.RltdPties, &c)
 		case "RltdAgts":
-			v.RltdAgts = alloc(&d.a.sTransactionAgents5)
+			v.RltdAgts = d.a.newTransactionAgents5()
 			d.decTransactionAgents5(v.RltdAgts, &c)
 		case "LclInstrm":
-			v.LclInstrm = alloc(&d.a.sLocalInstrument2Choice)
+			v.LclInstrm = d.a.newLocalInstrument2Choice()
 			d.decLocalInstrument2Choice(v.LclInstrm, &c)
 		case "Purp":
-			v.Purp = alloc(&d.a.sPurpose2Choice)
+			v.Purp = d.a.newPurpose2Choice()
 			d.decPurpose2Choice(v.Purp, &c)
 		case "RltdRmtInf":
 			v.RltdRmtInf = append(v.RltdRmtInf, RemittanceLocation7{})
 			d.decRemittanceLocation7(&v.RltdRmtInf[len(v.RltdRmtInf)-1], &c)
 		case "RmtInf":
-			v.RmtInf = alloc(&d.a.sRemittanceInformation16)
+			v.RmtInf = d.a.newRemittanceInformation16()
 			d.decRemittanceInformation16(v.RmtInf, &c)
 		case "RltdDts":
-			v.RltdDts = alloc(&d.a.sTransactionDates3)
+			v.RltdDts = d.a.newTransactionDates3()
 			d.decTransactionDates3(v.RltdDts, &c)
 		case "RltdPric":
-			v.RltdPric = alloc(&d.a.sTransactionPrice4Choice)
+			v.RltdPric = d.a.newTransactionPrice4Choice()
 			d.decTransactionPrice4Choice(v.RltdPric, &c)
 		case "RltdQties":
 			v.RltdQties = append(v.RltdQties, TransactionQuantities3Choice{})
 			d.decTransactionQuantities3Choice(&v.RltdQties[len(v.RltdQties)-1], &c)
 		case "FinInstrmId":
-			v.FinInstrmId = alloc(&d.a.sSecurityIdentification19)
+			v.FinInstrmId = d.a.newSecurityIdentification19()
 			d.decSecurityIdentification19(v.FinInstrmId, &c)
 		case "Tax":
-			v.Tax = alloc(&d.a.sTaxInformation8)
+			v.Tax = d.a.newTaxInformation8()
 			d.decTaxInformation8(v.Tax, &c)
 		case "RtrInf":
-			v.RtrInf = alloc(&d.a.sPaymentReturnReason5)
+			v.RtrInf = d.a.newPaymentReturnReason5()
 			d.decPaymentReturnReason5(v.RtrInf, &c)
 		case "CorpActn":
-			v.CorpActn = alloc(&d.a.sCorporateAction9)
+			v.CorpActn = d.a.newCorporateAction9()
 			d.decCorporateAction9(v.CorpActn, &c)
 		case "SfkpgAcct":
-			v.SfkpgAcct = alloc(&d.a.sSecuritiesAccount19)
+			v.SfkpgAcct = d.a.newSecuritiesAccount19()
 			d.decSecuritiesAccount19(v.SfkpgAcct, &c)
 		case "CshDpst":
 			v.CshDpst = append(v.CshDpst, CashDeposit1{})
 			d.decCashDeposit1(&v.CshDpst[len(v.CshDpst)-1], &c)
 		case "CardTx":
-			v.CardTx = alloc(&d.a.sCardTransaction17)
+			v.CardTx = d.a.newCardTransaction17()
 			d.decCardTransaction17(v.CardTx, &c)
 		case "AddtlTxInf":
 			v.AddtlTxInf = d.text(&c)
@@ -2816,17 +2816,17 @@ func (d *decoder) decFinancialInstitutionIdentification18(v *FinancialInstitutio
 		case "BICFI":
 			v.BICFI = d.text(&c)
 		case "ClrSysMmbId":
-			v.ClrSysMmbId = alloc(&d.a.sClearingSystemMemberIdentification2)
+			v.ClrSysMmbId = d.a.newClearingSystemMemberIdentification2()
 			d.decClearingSystemMemberIdentification2(v.ClrSysMmbId, &c)
 		case "LEI":
 			v.LEI = d.text(&c)
 		case "Nm":
 			v.Nm = d.text(&c)
 		case "PstlAdr":
-			v.PstlAdr = alloc(&d.a.sPostalAddress24)
+			v.PstlAdr = d.a.newPostalAddress24()
 			d.decPostalAddress24(v.PstlAdr, &c)
 		case "Othr":
-			v.Othr = alloc(&d.a.sGenericFinancialIdentification1)
+			v.Othr = d.a.newGenericFinancialIdentification1()
 			d.decGenericFinancialIdentification1(v.Othr, &c)
 		default:
 			d.skip(&c)
@@ -2871,10 +2871,10 @@ func (d *decoder) decFrequency36Choice(v *Frequency36Choice, t *token) {
 		case "Tp":
 			v.Tp = d.text(&c)
 		case "Prd":
-			v.Prd = alloc(&d.a.sFrequencyPeriod1)
+			v.Prd = d.a.newFrequencyPeriod1()
 			d.decFrequencyPeriod1(v.Prd, &c)
 		case "PtInTm":
-			v.PtInTm = alloc(&d.a.sFrequencyAndMoment1)
+			v.PtInTm = d.a.newFrequencyAndMoment1()
 			d.decFrequencyAndMoment1(v.PtInTm, &c)
 		default:
 			d.skip(&c)
@@ -2959,17 +2959,17 @@ func (d *decoder) decGarnishment3(v *Garnishment3, t *token) {
 		case "Tp":
 			d.decGarnishmentType1(&v.Tp, &c)
 		case "Grnshee":
-			v.Grnshee = alloc(&d.a.sPartyIdentification135)
+			v.Grnshee = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.Grnshee, &c)
 		case "GrnshmtAdmstr":
-			v.GrnshmtAdmstr = alloc(&d.a.sPartyIdentification135)
+			v.GrnshmtAdmstr = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.GrnshmtAdmstr, &c)
 		case "RefNb":
 			v.RefNb = d.text(&c)
 		case "Dt":
 			v.Dt = d.text(&c)
 		case "RmtdAmt":
-			v.RmtdAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.RmtdAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.RmtdAmt, &c)
 		case "FmlyMdclInsrncInd":
 			v.FmlyMdclInsrncInd = d.text(&c)
@@ -3037,7 +3037,7 @@ func (d *decoder) decGenericAccountIdentification1(v *GenericAccountIdentificati
 		case "Id":
 			v.Id = d.text(&c)
 		case "SchmeNm":
-			v.SchmeNm = alloc(&d.a.sAccountSchemeName1Choice)
+			v.SchmeNm = d.a.newAccountSchemeName1Choice()
 			d.decAccountSchemeName1Choice(v.SchmeNm, &c)
 		case "Issr":
 			v.Issr = d.text(&c)
@@ -3061,7 +3061,7 @@ func (d *decoder) decGenericFinancialIdentification1(v *GenericFinancialIdentifi
 		case "Id":
 			v.Id = d.text(&c)
 		case "SchmeNm":
-			v.SchmeNm = alloc(&d.a.sFinancialIdentificationSchemeName1Choice)
+			v.SchmeNm = d.a.newFinancialIdentificationSchemeName1Choice()
 			d.decFinancialIdentificationSchemeName1Choice(v.SchmeNm, &c)
 		case "Issr":
 			v.Issr = d.text(&c)
@@ -3177,7 +3177,7 @@ func (d *decoder) decGenericOrganisationIdentification1(v *GenericOrganisationId
 		case "Id":
 			v.Id = d.text(&c)
 		case "SchmeNm":
-			v.SchmeNm = alloc(&d.a.sOrganisationIdentificationSchemeName1Choice)
+			v.SchmeNm = d.a.newOrganisationIdentificationSchemeName1Choice()
 			d.decOrganisationIdentificationSchemeName1Choice(v.SchmeNm, &c)
 		case "Issr":
 			v.Issr = d.text(&c)
@@ -3201,7 +3201,7 @@ func (d *decoder) decGenericPersonIdentification1(v *GenericPersonIdentification
 		case "Id":
 			v.Id = d.text(&c)
 		case "SchmeNm":
-			v.SchmeNm = alloc(&d.a.sPersonIdentificationSchemeName1Choice)
+			v.SchmeNm = d.a.newPersonIdentificationSchemeName1Choice()
 			d.decPersonIdentificationSchemeName1Choice(v.SchmeNm, &c)
 		case "Issr":
 			v.Issr = d.text(&c)
@@ -3227,13 +3227,13 @@ func (d *decoder) decGroupHeader81(v *GroupHeader81, t *token) {
 		case "CreDtTm":
 			v.CreDtTm = d.text(&c)
 		case "MsgRcpt":
-			v.MsgRcpt = alloc(&d.a.sPartyIdentification135)
+			v.MsgRcpt = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.MsgRcpt, &c)
 		case "MsgPgntn":
-			v.MsgPgntn = alloc(&d.a.sPagination1)
+			v.MsgPgntn = d.a.newPagination1()
 			d.decPagination1(v.MsgPgntn, &c)
 		case "OrgnlBizQry":
-			v.OrgnlBizQry = alloc(&d.a.sOriginalBusinessQuery1)
+			v.OrgnlBizQry = d.a.newOriginalBusinessQuery1()
 			d.decOriginalBusinessQuery1(v.OrgnlBizQry, &c)
 		case "AddtlInf":
 			v.AddtlInf = d.text(&c)
@@ -3268,7 +3268,7 @@ func (d *decoder) decGroupHeader85(v *GroupHeader85, t *token) {
 		case "InitgPty":
 			d.decPartyIdentification135(&v.InitgPty, &c)
 		case "FwdgAgt":
-			v.FwdgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.FwdgAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.FwdgAgt, &c)
 		default:
 			d.skip(&c)
@@ -3303,17 +3303,17 @@ func (d *decoder) decGroupHeader90(v *GroupHeader90, t *token) {
 		case "GrpRtr":
 			v.GrpRtr = d.text(&c)
 		case "TtlRtrdIntrBkSttlmAmt":
-			v.TtlRtrdIntrBkSttlmAmt = alloc(&d.a.sActiveCurrencyAndAmount)
+			v.TtlRtrdIntrBkSttlmAmt = d.a.newActiveCurrencyAndAmount()
 			d.decActiveCurrencyAndAmount(v.TtlRtrdIntrBkSttlmAmt, &c)
 		case "IntrBkSttlmDt":
 			v.IntrBkSttlmDt = d.text(&c)
 		case "SttlmInf":
 			d.decSettlementInstruction7(&v.SttlmInf, &c)
 		case "InstgAgt":
-			v.InstgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.InstgAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstgAgt, &c)
 		case "InstdAgt":
-			v.InstdAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.InstdAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstdAgt, &c)
 		default:
 			d.skip(&c)
@@ -3337,10 +3337,10 @@ func (d *decoder) decGroupHeader91(v *GroupHeader91, t *token) {
 		case "CreDtTm":
 			v.CreDtTm = d.text(&c)
 		case "InstgAgt":
-			v.InstgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.InstgAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstgAgt, &c)
 		case "InstdAgt":
-			v.InstdAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.InstdAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstdAgt, &c)
 		default:
 			d.skip(&c)
@@ -3370,20 +3370,20 @@ func (d *decoder) decGroupHeader93(v *GroupHeader93, t *token) {
 		case "CtrlSum":
 			v.CtrlSum = d.text(&c)
 		case "TtlIntrBkSttlmAmt":
-			v.TtlIntrBkSttlmAmt = alloc(&d.a.sActiveCurrencyAndAmount)
+			v.TtlIntrBkSttlmAmt = d.a.newActiveCurrencyAndAmount()
 			d.decActiveCurrencyAndAmount(v.TtlIntrBkSttlmAmt, &c)
 		case "IntrBkSttlmDt":
 			v.IntrBkSttlmDt = d.text(&c)
 		case "SttlmInf":
 			d.decSettlementInstruction7(&v.SttlmInf, &c)
 		case "PmtTpInf":
-			v.PmtTpInf = alloc(&d.a.sPaymentTypeInformation28)
+			v.PmtTpInf = d.a.newPaymentTypeInformation28()
 			d.decPaymentTypeInformation28(v.PmtTpInf, &c)
 		case "InstgAgt":
-			v.InstgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.InstgAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstgAgt, &c)
 		case "InstdAgt":
-			v.InstdAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.InstdAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstdAgt, &c)
 		default:
 			d.skip(&c)
@@ -3445,13 +3445,13 @@ func (d *decoder) decImpliedCurrencyAmountRange1Choice(v *ImpliedCurrencyAmountR
 		}
 		switch string(c.name) {
 		case "FrAmt":
-			v.FrAmt = alloc(&d.a.sAmountRangeBoundary1)
+			v.FrAmt = d.a.newAmountRangeBoundary1()
 			d.decAmountRangeBoundary1(v.FrAmt, &c)
 		case "ToAmt":
-			v.ToAmt = alloc(&d.a.sAmountRangeBoundary1)
+			v.ToAmt = d.a.newAmountRangeBoundary1()
 			d.decAmountRangeBoundary1(v.ToAmt, &c)
 		case "FrToAmt":
-			v.FrToAmt = alloc(&d.a.sFromToAmountRange1)
+			v.FrToAmt = d.a.newFromToAmountRange1()
 			d.decFromToAmountRange1(v.FrToAmt, &c)
 		case "EQAmt":
 			v.EQAmt = d.text(&c)
@@ -3542,18 +3542,18 @@ func (d *decoder) decInterestRecord2(v *InterestRecord2, t *token) {
 		case "CdtDbtInd":
 			v.CdtDbtInd = d.text(&c)
 		case "Tp":
-			v.Tp = alloc(&d.a.sInterestType1Choice)
+			v.Tp = d.a.newInterestType1Choice()
 			d.decInterestType1Choice(v.Tp, &c)
 		case "Rate":
-			v.Rate = alloc(&d.a.sRate4)
+			v.Rate = d.a.newRate4()
 			d.decRate4(v.Rate, &c)
 		case "FrToDt":
-			v.FrToDt = alloc(&d.a.sDateTimePeriod1)
+			v.FrToDt = d.a.newDateTimePeriod1()
 			d.decDateTimePeriod1(v.FrToDt, &c)
 		case "Rsn":
 			v.Rsn = d.text(&c)
 		case "Tax":
-			v.Tax = alloc(&d.a.sTaxCharges2)
+			v.Tax = d.a.newTaxCharges2()
 			d.decTaxCharges2(v.Tax, &c)
 		default:
 			d.skip(&c)
@@ -3621,7 +3621,7 @@ func (d *decoder) decMandateRelatedInformation14(v *MandateRelatedInformation14,
 		case "AmdmntInd":
 			v.AmdmntInd = d.text(&c)
 		case "AmdmntInfDtls":
-			v.AmdmntInfDtls = alloc(&d.a.sAmendmentInformationDetails13)
+			v.AmdmntInfDtls = d.a.newAmendmentInformationDetails13()
 			d.decAmendmentInformationDetails13(v.AmdmntInfDtls, &c)
 		case "ElctrncSgntr":
 			v.ElctrncSgntr = d.text(&c)
@@ -3630,10 +3630,10 @@ func (d *decoder) decMandateRelatedInformation14(v *MandateRelatedInformation14,
 		case "FnlColltnDt":
 			v.FnlColltnDt = d.text(&c)
 		case "Frqcy":
-			v.Frqcy = alloc(&d.a.sFrequency36Choice)
+			v.Frqcy = d.a.newFrequency36Choice()
 			d.decFrequency36Choice(v.Frqcy, &c)
 		case "Rsn":
-			v.Rsn = alloc(&d.a.sMandateSetupReason1Choice)
+			v.Rsn = d.a.newMandateSetupReason1Choice()
 			d.decMandateSetupReason1Choice(v.Rsn, &c)
 		case "TrckgDays":
 			v.TrckgDays = d.text(&c)
@@ -3743,7 +3743,7 @@ func (d *decoder) decNumberAndSumOfTransactions4(v *NumberAndSumOfTransactions4,
 		case "Sum":
 			v.Sum = d.text(&c)
 		case "TtlNetNtry":
-			v.TtlNetNtry = alloc(&d.a.sAmountAndDirection35)
+			v.TtlNetNtry = d.a.newAmountAndDirection35()
 			d.decAmountAndDirection35(v.TtlNetNtry, &c)
 		default:
 			d.skip(&c)
@@ -3959,67 +3959,67 @@ func (d *decoder) decOriginalTransactionReference28(v *OriginalTransactionRefere
 		}
 		switch string(c.name) {
 		case "IntrBkSttlmAmt":
-			v.IntrBkSttlmAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.IntrBkSttlmAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.IntrBkSttlmAmt, &c)
 		case "Amt":
-			v.Amt = alloc(&d.a.sAmountType4Choice)
+			v.Amt = d.a.newAmountType4Choice()
 			d.decAmountType4Choice(v.Amt, &c)
 		case "IntrBkSttlmDt":
 			v.IntrBkSttlmDt = d.text(&c)
 		case "ReqdColltnDt":
 			v.ReqdColltnDt = d.text(&c)
 		case "ReqdExctnDt":
-			v.ReqdExctnDt = alloc(&d.a.sDateAndDateTime2Choice)
+			v.ReqdExctnDt = d.a.newDateAndDateTime2Choice()
 			d.decDateAndDateTime2Choice(v.ReqdExctnDt, &c)
 		case "CdtrSchmeId":
-			v.CdtrSchmeId = alloc(&d.a.sPartyIdentification135)
+			v.CdtrSchmeId = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.CdtrSchmeId, &c)
 		case "SttlmInf":
-			v.SttlmInf = alloc(&d.a.sSettlementInstruction7)
+			v.SttlmInf = d.a.newSettlementInstruction7()
 			d.decSettlementInstruction7(v.SttlmInf, &c)
 		case "PmtTpInf":
-			v.PmtTpInf = alloc(&d.a.sPaymentTypeInformation27)
+			v.PmtTpInf = d.a.newPaymentTypeInformation27()
 			d.decPaymentTypeInformation27(v.PmtTpInf, &c)
 		case "PmtMtd":
 			v.PmtMtd = d.text(&c)
 		case "MndtRltdInf":
-			v.MndtRltdInf = alloc(&d.a.sMandateRelatedInformation14)
+			v.MndtRltdInf = d.a.newMandateRelatedInformation14()
 			d.decMandateRelatedInformation14(v.MndtRltdInf, &c)
 		case "RmtInf":
-			v.RmtInf = alloc(&d.a.sRemittanceInformation16)
+			v.RmtInf = d.a.newRemittanceInformation16()
 			d.decRemittanceInformation16(v.RmtInf, &c)
 		case "UltmtDbtr":
-			v.UltmtDbtr = alloc(&d.a.sParty40Choice)
+			v.UltmtDbtr = d.a.newParty40Choice()
 			d.decParty40Choice(v.UltmtDbtr, &c)
 		case "Dbtr":
-			v.Dbtr = alloc(&d.a.sParty40Choice)
+			v.Dbtr = d.a.newParty40Choice()
 			d.decParty40Choice(v.Dbtr, &c)
 		case "DbtrAcct":
-			v.DbtrAcct = alloc(&d.a.sCashAccount38)
+			v.DbtrAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.DbtrAcct, &c)
 		case "DbtrAgt":
-			v.DbtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.DbtrAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.DbtrAgt, &c)
 		case "DbtrAgtAcct":
-			v.DbtrAgtAcct = alloc(&d.a.sCashAccount38)
+			v.DbtrAgtAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.DbtrAgtAcct, &c)
 		case "CdtrAgt":
-			v.CdtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.CdtrAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.CdtrAgt, &c)
 		case "CdtrAgtAcct":
-			v.CdtrAgtAcct = alloc(&d.a.sCashAccount38)
+			v.CdtrAgtAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.CdtrAgtAcct, &c)
 		case "Cdtr":
-			v.Cdtr = alloc(&d.a.sParty40Choice)
+			v.Cdtr = d.a.newParty40Choice()
 			d.decParty40Choice(v.Cdtr, &c)
 		case "CdtrAcct":
-			v.CdtrAcct = alloc(&d.a.sCashAccount38)
+			v.CdtrAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.CdtrAcct, &c)
 		case "UltmtCdtr":
-			v.UltmtCdtr = alloc(&d.a.sParty40Choice)
+			v.UltmtCdtr = d.a.newParty40Choice()
 			d.decParty40Choice(v.UltmtCdtr, &c)
 		case "Purp":
-			v.Purp = alloc(&d.a.sPurpose2Choice)
+			v.Purp = d.a.newPurpose2Choice()
 			d.decPurpose2Choice(v.Purp, &c)
 		default:
 			d.skip(&c)
@@ -4104,10 +4104,10 @@ func (d *decoder) decParty38Choice(v *Party38Choice, t *token) {
 		}
 		switch string(c.name) {
 		case "OrgId":
-			v.OrgId = alloc(&d.a.sOrganisationIdentification29)
+			v.OrgId = d.a.newOrganisationIdentification29()
 			d.decOrganisationIdentification29(v.OrgId, &c)
 		case "PrvtId":
-			v.PrvtId = alloc(&d.a.sPersonIdentification13)
+			v.PrvtId = d.a.newPersonIdentification13()
 			d.decPersonIdentification13(v.PrvtId, &c)
 		default:
 			d.skip(&c)
@@ -4127,10 +4127,10 @@ func (d *decoder) decParty40Choice(v *Party40Choice, t *token) {
 		}
 		switch string(c.name) {
 		case "Pty":
-			v.Pty = alloc(&d.a.sPartyIdentification135)
+			v.Pty = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.Pty, &c)
 		case "Agt":
-			v.Agt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.Agt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.Agt, &c)
 		default:
 			d.skip(&c)
@@ -4150,10 +4150,10 @@ func (d *decoder) decParty44Choice(v *Party44Choice, t *token) {
 		}
 		switch string(c.name) {
 		case "OrgId":
-			v.OrgId = alloc(&d.a.sPartyIdentification135)
+			v.OrgId = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.OrgId, &c)
 		case "FIId":
-			v.FIId = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.FIId = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.FIId, &c)
 		default:
 			d.skip(&c)
@@ -4175,15 +4175,15 @@ func (d *decoder) decPartyIdentification135(v *PartyIdentification135, t *token)
 		case "Nm":
 			v.Nm = d.text(&c)
 		case "PstlAdr":
-			v.PstlAdr = alloc(&d.a.sPostalAddress24)
+			v.PstlAdr = d.a.newPostalAddress24()
 			d.decPostalAddress24(v.PstlAdr, &c)
 		case "Id":
-			v.Id = alloc(&d.a.sParty38Choice)
+			v.Id = d.a.newParty38Choice()
 			d.decParty38Choice(v.Id, &c)
 		case "CtryOfRes":
 			v.CtryOfRes = d.text(&c)
 		case "CtctDtls":
-			v.CtctDtls = alloc(&d.a.sContact4)
+			v.CtctDtls = d.a.newContact4()
 			d.decContact4(v.CtctDtls, &c)
 		default:
 			d.skip(&c)
@@ -4203,12 +4203,12 @@ func (d *decoder) decPaymentCard4(v *PaymentCard4, t *token) {
 		}
 		switch string(c.name) {
 		case "PlainCardData":
-			v.PlainCardData = alloc(&d.a.sPlainCardData1)
+			v.PlainCardData = d.a.newPlainCardData1()
 			d.decPlainCardData1(v.PlainCardData, &c)
 		case "CardCtryCd":
 			v.CardCtryCd = d.text(&c)
 		case "CardBrnd":
-			v.CardBrnd = alloc(&d.a.sGenericIdentification1)
+			v.CardBrnd = d.a.newGenericIdentification1()
 			d.decGenericIdentification1(v.CardBrnd, &c)
 		case "AddtlCardData":
 			v.AddtlCardData = d.text(&c)
@@ -4250,7 +4250,7 @@ func (d *decoder) decPaymentContext3(v *PaymentContext3, t *token) {
 		case "FllbckInd":
 			v.FllbckInd = d.text(&c)
 		case "AuthntcnMtd":
-			v.AuthntcnMtd = alloc(&d.a.sCardholderAuthentication2)
+			v.AuthntcnMtd = d.a.newCardholderAuthentication2()
 			d.decCardholderAuthentication2(v.AuthntcnMtd, &c)
 		default:
 			d.skip(&c)
@@ -4330,7 +4330,7 @@ func (d *decoder) decPaymentInstruction30(v *PaymentInstruction30, t *token) {
 		case "CtrlSum":
 			v.CtrlSum = d.text(&c)
 		case "PmtTpInf":
-			v.PmtTpInf = alloc(&d.a.sPaymentTypeInformation26)
+			v.PmtTpInf = d.a.newPaymentTypeInformation26()
 			d.decPaymentTypeInformation26(v.PmtTpInf, &c)
 		case "ReqdExctnDt":
 			d.decDateAndDateTime2Choice(&v.ReqdExctnDt, &c)
@@ -4343,20 +4343,20 @@ func (d *decoder) decPaymentInstruction30(v *PaymentInstruction30, t *token) {
 		case "DbtrAgt":
 			d.decBranchAndFinancialInstitutionIdentification6(&v.DbtrAgt, &c)
 		case "DbtrAgtAcct":
-			v.DbtrAgtAcct = alloc(&d.a.sCashAccount38)
+			v.DbtrAgtAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.DbtrAgtAcct, &c)
 		case "InstrForDbtrAgt":
 			v.InstrForDbtrAgt = d.text(&c)
 		case "UltmtDbtr":
-			v.UltmtDbtr = alloc(&d.a.sPartyIdentification135)
+			v.UltmtDbtr = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.UltmtDbtr, &c)
 		case "ChrgBr":
 			v.ChrgBr = d.text(&c)
 		case "ChrgsAcct":
-			v.ChrgsAcct = alloc(&d.a.sCashAccount38)
+			v.ChrgsAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.ChrgsAcct, &c)
 		case "ChrgsAcctAgt":
-			v.ChrgsAcctAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.ChrgsAcctAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.ChrgsAcctAgt, &c)
 		case "CdtTrfTxInf":
 			v.CdtTrfTxInf = append(v.CdtTrfTxInf, CreditTransferTransaction34{})
@@ -4379,13 +4379,13 @@ func (d *decoder) decPaymentReturnReason5(v *PaymentReturnReason5, t *token) {
 		}
 		switch string(c.name) {
 		case "OrgnlBkTxCd":
-			v.OrgnlBkTxCd = alloc(&d.a.sBankTransactionCodeStructure4)
+			v.OrgnlBkTxCd = d.a.newBankTransactionCodeStructure4()
 			d.decBankTransactionCodeStructure4(v.OrgnlBkTxCd, &c)
 		case "Orgtr":
-			v.Orgtr = alloc(&d.a.sPartyIdentification135)
+			v.Orgtr = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.Orgtr, &c)
 		case "Rsn":
-			v.Rsn = alloc(&d.a.sReturnReason5Choice)
+			v.Rsn = d.a.newReturnReason5Choice()
 			d.decReturnReason5Choice(v.Rsn, &c)
 		case "AddtlInf":
 			v.AddtlInf = append(v.AddtlInf, d.text(&c))
@@ -4407,10 +4407,10 @@ func (d *decoder) decPaymentReturnReason6(v *PaymentReturnReason6, t *token) {
 		}
 		switch string(c.name) {
 		case "Orgtr":
-			v.Orgtr = alloc(&d.a.sPartyIdentification135)
+			v.Orgtr = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.Orgtr, &c)
 		case "Rsn":
-			v.Rsn = alloc(&d.a.sReturnReason5Choice)
+			v.Rsn = d.a.newReturnReason5Choice()
 			d.decReturnReason5Choice(v.Rsn, &c)
 		case "AddtlInf":
 			v.AddtlInf = append(v.AddtlInf, d.text(&c))
@@ -4434,7 +4434,7 @@ func (d *decoder) decPaymentReturnV09(v *PaymentReturnV09, t *token) {
 		case "GrpHdr":
 			d.decGroupHeader90(&v.GrpHdr, &c)
 		case "OrgnlGrpInf":
-			v.OrgnlGrpInf = alloc(&d.a.sOriginalGroupHeader18)
+			v.OrgnlGrpInf = d.a.newOriginalGroupHeader18()
 			d.decOriginalGroupHeader18(v.OrgnlGrpInf, &c)
 		case "TxInf":
 			v.TxInf = append(v.TxInf, PaymentTransaction112{})
@@ -4462,7 +4462,7 @@ func (d *decoder) decPaymentTransaction110(v *PaymentTransaction110, t *token) {
 		case "StsId":
 			v.StsId = d.text(&c)
 		case "OrgnlGrpInf":
-			v.OrgnlGrpInf = alloc(&d.a.sOriginalGroupInformation29)
+			v.OrgnlGrpInf = d.a.newOriginalGroupInformation29()
 			d.decOriginalGroupInformation29(v.OrgnlGrpInf, &c)
 		case "OrgnlInstrId":
 			v.OrgnlInstrId = d.text(&c)
@@ -4483,20 +4483,20 @@ func (d *decoder) decPaymentTransaction110(v *PaymentTransaction110, t *token) {
 		case "AccptncDtTm":
 			v.AccptncDtTm = d.text(&c)
 		case "FctvIntrBkSttlmDt":
-			v.FctvIntrBkSttlmDt = alloc(&d.a.sDateAndDateTime2Choice)
+			v.FctvIntrBkSttlmDt = d.a.newDateAndDateTime2Choice()
 			d.decDateAndDateTime2Choice(v.FctvIntrBkSttlmDt, &c)
 		case "AcctSvcrRef":
 			v.AcctSvcrRef = d.text(&c)
 		case "ClrSysRef":
 			v.ClrSysRef = d.text(&c)
 		case "InstgAgt":
-			v.InstgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.InstgAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstgAgt, &c)
 		case "InstdAgt":
-			v.InstdAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.InstdAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstdAgt, &c)
 		case "OrgnlTxRef":
-			v.OrgnlTxRef = alloc(&d.a.sOriginalTransactionReference28)
+			v.OrgnlTxRef = d.a.newOriginalTransactionReference28()
 			d.decOriginalTransactionReference28(v.OrgnlTxRef, &c)
 		case "SplmtryData":
 			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
@@ -4521,7 +4521,7 @@ func (d *decoder) decPaymentTransaction112(v *PaymentTransaction112, t *token) {
 		case "RtrId":
 			v.RtrId = d.text(&c)
 		case "OrgnlGrpInf":
-			v.OrgnlGrpInf = alloc(&d.a.sOriginalGroupInformation29)
+			v.OrgnlGrpInf = d.a.newOriginalGroupInformation29()
 			d.decOriginalGroupInformation29(v.OrgnlGrpInf, &c)
 		case "OrgnlInstrId":
 			v.OrgnlInstrId = d.text(&c)
@@ -4534,7 +4534,7 @@ func (d *decoder) decPaymentTransaction112(v *PaymentTransaction112, t *token) {
 		case "OrgnlClrSysRef":
 			v.OrgnlClrSysRef = d.text(&c)
 		case "OrgnlIntrBkSttlmAmt":
-			v.OrgnlIntrBkSttlmAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.OrgnlIntrBkSttlmAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.OrgnlIntrBkSttlmAmt, &c)
 		case "OrgnlIntrBkSttlmDt":
 			v.OrgnlIntrBkSttlmDt = d.text(&c)
@@ -4545,15 +4545,15 @@ func (d *decoder) decPaymentTransaction112(v *PaymentTransaction112, t *token) {
 		case "SttlmPrty":
 			v.SttlmPrty = d.text(&c)
 		case "SttlmTmIndctn":
-			v.SttlmTmIndctn = alloc(&d.a.sSettlementDateTimeIndication1)
+			v.SttlmTmIndctn = d.a.newSettlementDateTimeIndication1()
 			d.decSettlementDateTimeIndication1(v.SttlmTmIndctn, &c)
 		case "RtrdInstdAmt":
-			v.RtrdInstdAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.RtrdInstdAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.RtrdInstdAmt, &c)
 		case "XchgRate":
 			v.XchgRate = d.text(&c)
 		case "CompstnAmt":
-			v.CompstnAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.CompstnAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.CompstnAmt, &c)
 		case "ChrgBr":
 			v.ChrgBr = d.text(&c)
@@ -4563,19 +4563,19 @@ func (d *decoder) decPaymentTransaction112(v *PaymentTransaction112, t *token) {
 		case "ClrSysRef":
 			v.ClrSysRef = d.text(&c)
 		case "InstgAgt":
-			v.InstgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.InstgAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstgAgt, &c)
 		case "InstdAgt":
-			v.InstdAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.InstdAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstdAgt, &c)
 		case "RtrChain":
-			v.RtrChain = alloc(&d.a.sTransactionParties7)
+			v.RtrChain = d.a.newTransactionParties7()
 			d.decTransactionParties7(v.RtrChain, &c)
 		case "RtrRsnInf":
 			v.RtrRsnInf = append(v.RtrRsnInf, PaymentReturnReason6{})
 			d.decPaymentReturnReason6(&v.RtrRsnInf[len(v.RtrRsnInf)-1], &c)
 		case "OrgnlTxRef":
-			v.OrgnlTxRef = alloc(&d.a.sOriginalTransactionReference28)
+			v.OrgnlTxRef = d.a.newOriginalTransactionReference28()
 			d.decOriginalTransactionReference28(v.OrgnlTxRef, &c)
 		case "SplmtryData":
 			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
@@ -4603,10 +4603,10 @@ func (d *decoder) decPaymentTypeInformation26(v *PaymentTypeInformation26, t *to
 			v.SvcLvl = append(v.SvcLvl, ServiceLevel8Choice{})
 			d.decServiceLevel8Choice(&v.SvcLvl[len(v.SvcLvl)-1], &c)
 		case "LclInstrm":
-			v.LclInstrm = alloc(&d.a.sLocalInstrument2Choice)
+			v.LclInstrm = d.a.newLocalInstrument2Choice()
 			d.decLocalInstrument2Choice(v.LclInstrm, &c)
 		case "CtgyPurp":
-			v.CtgyPurp = alloc(&d.a.sCategoryPurpose1Choice)
+			v.CtgyPurp = d.a.newCategoryPurpose1Choice()
 			d.decCategoryPurpose1Choice(v.CtgyPurp, &c)
 		default:
 			d.skip(&c)
@@ -4633,12 +4633,12 @@ func (d *decoder) decPaymentTypeInformation27(v *PaymentTypeInformation27, t *to
 			v.SvcLvl = append(v.SvcLvl, ServiceLevel8Choice{})
 			d.decServiceLevel8Choice(&v.SvcLvl[len(v.SvcLvl)-1], &c)
 		case "LclInstrm":
-			v.LclInstrm = alloc(&d.a.sLocalInstrument2Choice)
+			v.LclInstrm = d.a.newLocalInstrument2Choice()
 			d.decLocalInstrument2Choice(v.LclInstrm, &c)
 		case "SeqTp":
 			v.SeqTp = d.text(&c)
 		case "CtgyPurp":
-			v.CtgyPurp = alloc(&d.a.sCategoryPurpose1Choice)
+			v.CtgyPurp = d.a.newCategoryPurpose1Choice()
 			d.decCategoryPurpose1Choice(v.CtgyPurp, &c)
 		default:
 			d.skip(&c)
@@ -4665,10 +4665,10 @@ func (d *decoder) decPaymentTypeInformation28(v *PaymentTypeInformation28, t *to
 			v.SvcLvl = append(v.SvcLvl, ServiceLevel8Choice{})
 			d.decServiceLevel8Choice(&v.SvcLvl[len(v.SvcLvl)-1], &c)
 		case "LclInstrm":
-			v.LclInstrm = alloc(&d.a.sLocalInstrument2Choice)
+			v.LclInstrm = d.a.newLocalInstrument2Choice()
 			d.decLocalInstrument2Choice(v.LclInstrm, &c)
 		case "CtgyPurp":
-			v.CtgyPurp = alloc(&d.a.sCategoryPurpose1Choice)
+			v.CtgyPurp = d.a.newCategoryPurpose1Choice()
 			d.decCategoryPurpose1Choice(v.CtgyPurp, &c)
 		default:
 			d.skip(&c)
@@ -4688,7 +4688,7 @@ func (d *decoder) decPersonIdentification13(v *PersonIdentification13, t *token)
 		}
 		switch string(c.name) {
 		case "DtAndPlcOfBirth":
-			v.DtAndPlcOfBirth = alloc(&d.a.sDateAndPlaceOfBirth1)
+			v.DtAndPlcOfBirth = d.a.newDateAndPlaceOfBirth1()
 			d.decDateAndPlaceOfBirth1(v.DtAndPlcOfBirth, &c)
 		case "Othr":
 			v.Othr = append(v.Othr, GenericPersonIdentification1{})
@@ -4745,7 +4745,7 @@ func (d *decoder) decPlainCardData1(v *PlainCardData1, t *token) {
 			v.TrckData = append(v.TrckData, TrackData1{})
 			d.decTrackData1(&v.TrckData[len(v.TrckData)-1], &c)
 		case "CardSctyCd":
-			v.CardSctyCd = alloc(&d.a.sCardSecurityInformation1)
+			v.CardSctyCd = d.a.newCardSecurityInformation1()
 			d.decCardSecurityInformation1(v.CardSctyCd, &c)
 		default:
 			d.skip(&c)
@@ -4771,7 +4771,7 @@ func (d *decoder) decPointOfInteraction1(v *PointOfInteraction1, t *token) {
 		case "GrpId":
 			v.GrpId = d.text(&c)
 		case "Cpblties":
-			v.Cpblties = alloc(&d.a.sPointOfInteractionCapabilities1)
+			v.Cpblties = d.a.newPointOfInteractionCapabilities1()
 			d.decPointOfInteractionCapabilities1(v.Cpblties, &c)
 		case "Cmpnt":
 			v.Cmpnt = append(v.Cmpnt, PointOfInteractionComponent1{})
@@ -4851,7 +4851,7 @@ func (d *decoder) decPostalAddress24(v *PostalAddress24, t *token) {
 		}
 		switch string(c.name) {
 		case "AdrTp":
-			v.AdrTp = alloc(&d.a.sAddressType3Choice)
+			v.AdrTp = d.a.newAddressType3Choice()
 			d.decAddressType3Choice(v.AdrTp, &c)
 		case "Dept":
 			v.Dept = d.text(&c)
@@ -4924,7 +4924,7 @@ func (d *decoder) decPriceRateOrAmount3Choice(v *PriceRateOrAmount3Choice, t *to
 		case "Rate":
 			v.Rate = d.text(&c)
 		case "Amt":
-			v.Amt = alloc(&d.a.sActiveOrHistoricCurrencyAnd13DecimalAmount)
+			v.Amt = d.a.newActiveOrHistoricCurrencyAnd13DecimalAmount()
 			d.decActiveOrHistoricCurrencyAnd13DecimalAmount(v.Amt, &c)
 		default:
 			d.skip(&c)
@@ -5122,7 +5122,7 @@ func (d *decoder) decProxyAccountIdentification1(v *ProxyAccountIdentification1,
 		}
 		switch string(c.name) {
 		case "Tp":
-			v.Tp = alloc(&d.a.sProxyAccountType1Choice)
+			v.Tp = d.a.newProxyAccountType1Choice()
 			d.decProxyAccountType1Choice(v.Tp, &c)
 		case "Id":
 			v.Id = d.text(&c)
@@ -5188,7 +5188,7 @@ func (d *decoder) decRate4(v *Rate4, t *token) {
 		case "Tp":
 			d.decRateType4Choice(&v.Tp, &c)
 		case "VldtyRg":
-			v.VldtyRg = alloc(&d.a.sActiveOrHistoricCurrencyAndAmountRange2)
+			v.VldtyRg = d.a.newActiveOrHistoricCurrencyAndAmountRange2()
 			d.decActiveOrHistoricCurrencyAndAmountRange2(v.VldtyRg, &c)
 		default:
 			d.skip(&c)
@@ -5229,7 +5229,7 @@ func (d *decoder) decReferredDocumentInformation7(v *ReferredDocumentInformation
 		}
 		switch string(c.name) {
 		case "Tp":
-			v.Tp = alloc(&d.a.sReferredDocumentType4)
+			v.Tp = d.a.newReferredDocumentType4()
 			d.decReferredDocumentType4(v.Tp, &c)
 		case "Nb":
 			v.Nb = d.text(&c)
@@ -5321,7 +5321,7 @@ func (d *decoder) decRegulatoryReporting3(v *RegulatoryReporting3, t *token) {
 		case "DbtCdtRptgInd":
 			v.DbtCdtRptgInd = d.text(&c)
 		case "Authrty":
-			v.Authrty = alloc(&d.a.sRegulatoryAuthority2)
+			v.Authrty = d.a.newRegulatoryAuthority2()
 			d.decRegulatoryAuthority2(v.Authrty, &c)
 		case "Dtls":
 			v.Dtls = append(v.Dtls, StructuredRegulatoryReporting3{})
@@ -5344,13 +5344,13 @@ func (d *decoder) decRemittanceAmount2(v *RemittanceAmount2, t *token) {
 		}
 		switch string(c.name) {
 		case "DuePyblAmt":
-			v.DuePyblAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.DuePyblAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.DuePyblAmt, &c)
 		case "DscntApldAmt":
 			v.DscntApldAmt = append(v.DscntApldAmt, DiscountAmountAndType1{})
 			d.decDiscountAmountAndType1(&v.DscntApldAmt[len(v.DscntApldAmt)-1], &c)
 		case "CdtNoteAmt":
-			v.CdtNoteAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.CdtNoteAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.CdtNoteAmt, &c)
 		case "TaxAmt":
 			v.TaxAmt = append(v.TaxAmt, TaxAmountAndType1{})
@@ -5359,7 +5359,7 @@ func (d *decoder) decRemittanceAmount2(v *RemittanceAmount2, t *token) {
 			v.AdjstmntAmtAndRsn = append(v.AdjstmntAmtAndRsn, DocumentAdjustment1{})
 			d.decDocumentAdjustment1(&v.AdjstmntAmtAndRsn[len(v.AdjstmntAmtAndRsn)-1], &c)
 		case "RmtdAmt":
-			v.RmtdAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.RmtdAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.RmtdAmt, &c)
 		default:
 			d.skip(&c)
@@ -5379,13 +5379,13 @@ func (d *decoder) decRemittanceAmount3(v *RemittanceAmount3, t *token) {
 		}
 		switch string(c.name) {
 		case "DuePyblAmt":
-			v.DuePyblAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.DuePyblAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.DuePyblAmt, &c)
 		case "DscntApldAmt":
 			v.DscntApldAmt = append(v.DscntApldAmt, DiscountAmountAndType1{})
 			d.decDiscountAmountAndType1(&v.DscntApldAmt[len(v.DscntApldAmt)-1], &c)
 		case "CdtNoteAmt":
-			v.CdtNoteAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.CdtNoteAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.CdtNoteAmt, &c)
 		case "TaxAmt":
 			v.TaxAmt = append(v.TaxAmt, TaxAmountAndType1{})
@@ -5394,7 +5394,7 @@ func (d *decoder) decRemittanceAmount3(v *RemittanceAmount3, t *token) {
 			v.AdjstmntAmtAndRsn = append(v.AdjstmntAmtAndRsn, DocumentAdjustment1{})
 			d.decDocumentAdjustment1(&v.AdjstmntAmtAndRsn[len(v.AdjstmntAmtAndRsn)-1], &c)
 		case "RmtdAmt":
-			v.RmtdAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.RmtdAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.RmtdAmt, &c)
 		default:
 			d.skip(&c)
@@ -5481,7 +5481,7 @@ func (d *decoder) decRemittanceLocationData1(v *RemittanceLocationData1, t *toke
 		case "ElctrncAdr":
 			v.ElctrncAdr = d.text(&c)
 		case "PstlAdr":
-			v.PstlAdr = alloc(&d.a.sNameAndAddress16)
+			v.PstlAdr = d.a.newNameAndAddress16()
 			d.decNameAndAddress16(v.PstlAdr, &c)
 		default:
 			d.skip(&c)
@@ -5511,10 +5511,10 @@ func (d *decoder) decReportEntry10(v *ReportEntry10, t *token) {
 		case "Sts":
 			d.decEntryStatus1Choice(&v.Sts, &c)
 		case "BookgDt":
-			v.BookgDt = alloc(&d.a.sDateAndDateTime2Choice)
+			v.BookgDt = d.a.newDateAndDateTime2Choice()
 			d.decDateAndDateTime2Choice(v.BookgDt, &c)
 		case "ValDt":
-			v.ValDt = alloc(&d.a.sDateAndDateTime2Choice)
+			v.ValDt = d.a.newDateAndDateTime2Choice()
 			d.decDateAndDateTime2Choice(v.ValDt, &c)
 		case "AcctSvcrRef":
 			v.AcctSvcrRef = d.text(&c)
@@ -5526,22 +5526,22 @@ func (d *decoder) decReportEntry10(v *ReportEntry10, t *token) {
 		case "ComssnWvrInd":
 			v.ComssnWvrInd = d.text(&c)
 		case "AddtlInfInd":
-			v.AddtlInfInd = alloc(&d.a.sMessageIdentification2)
+			v.AddtlInfInd = d.a.newMessageIdentification2()
 			d.decMessageIdentification2(v.AddtlInfInd, &c)
 		case "AmtDtls":
-			v.AmtDtls = alloc(&d.a.sAmountAndCurrencyExchange3)
+			v.AmtDtls = d.a.newAmountAndCurrencyExchange3()
 			d.decAmountAndCurrencyExchange3(v.AmtDtls, &c)
 		case "Chrgs":
-			v.Chrgs = alloc(&d.a.sCharges6)
+			v.Chrgs = d.a.newCharges6()
 			d.decCharges6(v.Chrgs, &c)
 		case "TechInptChanl":
-			v.TechInptChanl = alloc(&d.a.sTechnicalInputChannel1Choice)
+			v.TechInptChanl = d.a.newTechnicalInputChannel1Choice()
 			d.decTechnicalInputChannel1Choice(v.TechInptChanl, &c)
 		case "Intrst":
-			v.Intrst = alloc(&d.a.sTransactionInterest4)
+			v.Intrst = d.a.newTransactionInterest4()
 			d.decTransactionInterest4(v.Intrst, &c)
 		case "CardTx":
-			v.CardTx = alloc(&d.a.sCardEntry4)
+			v.CardTx = d.a.newCardEntry4()
 			d.decCardEntry4(v.CardTx, &c)
 		case "NtryDtls":
 			v.NtryDtls = append(v.NtryDtls, EntryDetails9{})
@@ -5610,7 +5610,7 @@ func (d *decoder) decSecuritiesAccount19(v *SecuritiesAccount19, t *token) {
 		case "Id":
 			v.Id = d.text(&c)
 		case "Tp":
-			v.Tp = alloc(&d.a.sGenericIdentification30)
+			v.Tp = d.a.newGenericIdentification30()
 			d.decGenericIdentification30(v.Tp, &c)
 		case "Nm":
 			v.Nm = d.text(&c)
@@ -5749,28 +5749,28 @@ func (d *decoder) decSettlementInstruction7(v *SettlementInstruction7, t *token)
 		case "SttlmMtd":
 			v.SttlmMtd = d.text(&c)
 		case "SttlmAcct":
-			v.SttlmAcct = alloc(&d.a.sCashAccount38)
+			v.SttlmAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.SttlmAcct, &c)
 		case "ClrSys":
-			v.ClrSys = alloc(&d.a.sClearingSystemIdentification3Choice)
+			v.ClrSys = d.a.newClearingSystemIdentification3Choice()
 			d.decClearingSystemIdentification3Choice(v.ClrSys, &c)
 		case "InstgRmbrsmntAgt":
-			v.InstgRmbrsmntAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.InstgRmbrsmntAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstgRmbrsmntAgt, &c)
 		case "InstgRmbrsmntAgtAcct":
-			v.InstgRmbrsmntAgtAcct = alloc(&d.a.sCashAccount38)
+			v.InstgRmbrsmntAgtAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.InstgRmbrsmntAgtAcct, &c)
 		case "InstdRmbrsmntAgt":
-			v.InstdRmbrsmntAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.InstdRmbrsmntAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstdRmbrsmntAgt, &c)
 		case "InstdRmbrsmntAgtAcct":
-			v.InstdRmbrsmntAgtAcct = alloc(&d.a.sCashAccount38)
+			v.InstdRmbrsmntAgtAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.InstdRmbrsmntAgtAcct, &c)
 		case "ThrdRmbrsmntAgt":
-			v.ThrdRmbrsmntAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.ThrdRmbrsmntAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.ThrdRmbrsmntAgt, &c)
 		case "ThrdRmbrsmntAgtAcct":
-			v.ThrdRmbrsmntAgtAcct = alloc(&d.a.sCashAccount38)
+			v.ThrdRmbrsmntAgtAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.ThrdRmbrsmntAgtAcct, &c)
 		default:
 			d.skip(&c)
@@ -5850,10 +5850,10 @@ func (d *decoder) decStatusReasonInformation12(v *StatusReasonInformation12, t *
 		}
 		switch string(c.name) {
 		case "Orgtr":
-			v.Orgtr = alloc(&d.a.sPartyIdentification135)
+			v.Orgtr = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.Orgtr, &c)
 		case "Rsn":
-			v.Rsn = alloc(&d.a.sStatusReason6Choice)
+			v.Rsn = d.a.newStatusReason6Choice()
 			d.decStatusReason6Choice(v.Rsn, &c)
 		case "AddtlInf":
 			v.AddtlInf = append(v.AddtlInf, d.text(&c))
@@ -5883,7 +5883,7 @@ func (d *decoder) decStructuredRegulatoryReporting3(v *StructuredRegulatoryRepor
 		case "Cd":
 			v.Cd = d.text(&c)
 		case "Amt":
-			v.Amt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.Amt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.Amt, &c)
 		case "Inf":
 			v.Inf = append(v.Inf, d.text(&c))
@@ -5908,22 +5908,22 @@ func (d *decoder) decStructuredRemittanceInformation16(v *StructuredRemittanceIn
 			v.RfrdDocInf = append(v.RfrdDocInf, ReferredDocumentInformation7{})
 			d.decReferredDocumentInformation7(&v.RfrdDocInf[len(v.RfrdDocInf)-1], &c)
 		case "RfrdDocAmt":
-			v.RfrdDocAmt = alloc(&d.a.sRemittanceAmount2)
+			v.RfrdDocAmt = d.a.newRemittanceAmount2()
 			d.decRemittanceAmount2(v.RfrdDocAmt, &c)
 		case "CdtrRefInf":
-			v.CdtrRefInf = alloc(&d.a.sCreditorReferenceInformation2)
+			v.CdtrRefInf = d.a.newCreditorReferenceInformation2()
 			d.decCreditorReferenceInformation2(v.CdtrRefInf, &c)
 		case "Invcr":
-			v.Invcr = alloc(&d.a.sPartyIdentification135)
+			v.Invcr = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.Invcr, &c)
 		case "Invcee":
-			v.Invcee = alloc(&d.a.sPartyIdentification135)
+			v.Invcee = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.Invcee, &c)
 		case "TaxRmt":
-			v.TaxRmt = alloc(&d.a.sTaxInformation7)
+			v.TaxRmt = d.a.newTaxInformation7()
 			d.decTaxInformation7(v.TaxRmt, &c)
 		case "GrnshmtRmt":
-			v.GrnshmtRmt = alloc(&d.a.sGarnishment3)
+			v.GrnshmtRmt = d.a.newGarnishment3()
 			d.decGarnishment3(v.GrnshmtRmt, &c)
 		case "AddtlRmtInf":
 			v.AddtlRmtInf = append(v.AddtlRmtInf, d.text(&c))
@@ -5982,10 +5982,10 @@ func (d *decoder) decTaxAmount2(v *TaxAmount2, t *token) {
 		case "Rate":
 			v.Rate = d.text(&c)
 		case "TaxblBaseAmt":
-			v.TaxblBaseAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.TaxblBaseAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.TaxblBaseAmt, &c)
 		case "TtlAmt":
-			v.TtlAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.TtlAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlAmt, &c)
 		case "Dtls":
 			v.Dtls = append(v.Dtls, TaxRecordDetails2{})
@@ -6008,7 +6008,7 @@ func (d *decoder) decTaxAmountAndType1(v *TaxAmountAndType1, t *token) {
 		}
 		switch string(c.name) {
 		case "Tp":
-			v.Tp = alloc(&d.a.sTaxAmountType1Choice)
+			v.Tp = d.a.newTaxAmountType1Choice()
 			d.decTaxAmountType1Choice(v.Tp, &c)
 		case "Amt":
 			d.decActiveOrHistoricCurrencyAndAmount(&v.Amt, &c)
@@ -6076,7 +6076,7 @@ func (d *decoder) decTaxCharges2(v *TaxCharges2, t *token) {
 		case "Rate":
 			v.Rate = d.text(&c)
 		case "Amt":
-			v.Amt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.Amt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.Amt, &c)
 		default:
 			d.skip(&c)
@@ -6096,13 +6096,13 @@ func (d *decoder) decTaxInformation7(v *TaxInformation7, t *token) {
 		}
 		switch string(c.name) {
 		case "Cdtr":
-			v.Cdtr = alloc(&d.a.sTaxParty1)
+			v.Cdtr = d.a.newTaxParty1()
 			d.decTaxParty1(v.Cdtr, &c)
 		case "Dbtr":
-			v.Dbtr = alloc(&d.a.sTaxParty2)
+			v.Dbtr = d.a.newTaxParty2()
 			d.decTaxParty2(v.Dbtr, &c)
 		case "UltmtDbtr":
-			v.UltmtDbtr = alloc(&d.a.sTaxParty2)
+			v.UltmtDbtr = d.a.newTaxParty2()
 			d.decTaxParty2(v.UltmtDbtr, &c)
 		case "AdmstnZone":
 			v.AdmstnZone = d.text(&c)
@@ -6111,10 +6111,10 @@ func (d *decoder) decTaxInformation7(v *TaxInformation7, t *token) {
 		case "Mtd":
 			v.Mtd = d.text(&c)
 		case "TtlTaxblBaseAmt":
-			v.TtlTaxblBaseAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.TtlTaxblBaseAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlTaxblBaseAmt, &c)
 		case "TtlTaxAmt":
-			v.TtlTaxAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.TtlTaxAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlTaxAmt, &c)
 		case "Dt":
 			v.Dt = d.text(&c)
@@ -6141,10 +6141,10 @@ func (d *decoder) decTaxInformation8(v *TaxInformation8, t *token) {
 		}
 		switch string(c.name) {
 		case "Cdtr":
-			v.Cdtr = alloc(&d.a.sTaxParty1)
+			v.Cdtr = d.a.newTaxParty1()
 			d.decTaxParty1(v.Cdtr, &c)
 		case "Dbtr":
-			v.Dbtr = alloc(&d.a.sTaxParty2)
+			v.Dbtr = d.a.newTaxParty2()
 			d.decTaxParty2(v.Dbtr, &c)
 		case "AdmstnZone":
 			v.AdmstnZone = d.text(&c)
@@ -6153,10 +6153,10 @@ func (d *decoder) decTaxInformation8(v *TaxInformation8, t *token) {
 		case "Mtd":
 			v.Mtd = d.text(&c)
 		case "TtlTaxblBaseAmt":
-			v.TtlTaxblBaseAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.TtlTaxblBaseAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlTaxblBaseAmt, &c)
 		case "TtlTaxAmt":
-			v.TtlTaxAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.TtlTaxAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlTaxAmt, &c)
 		case "Dt":
 			v.Dt = d.text(&c)
@@ -6212,7 +6212,7 @@ func (d *decoder) decTaxParty2(v *TaxParty2, t *token) {
 		case "TaxTp":
 			v.TaxTp = d.text(&c)
 		case "Authstn":
-			v.Authstn = alloc(&d.a.sTaxAuthorisation1)
+			v.Authstn = d.a.newTaxAuthorisation1()
 			d.decTaxAuthorisation1(v.Authstn, &c)
 		default:
 			d.skip(&c)
@@ -6236,7 +6236,7 @@ func (d *decoder) decTaxPeriod2(v *TaxPeriod2, t *token) {
 		case "Tp":
 			v.Tp = d.text(&c)
 		case "FrToDt":
-			v.FrToDt = alloc(&d.a.sDatePeriod2)
+			v.FrToDt = d.a.newDatePeriod2()
 			d.decDatePeriod2(v.FrToDt, &c)
 		default:
 			d.skip(&c)
@@ -6268,10 +6268,10 @@ func (d *decoder) decTaxRecord2(v *TaxRecord2, t *token) {
 		case "FrmsCd":
 			v.FrmsCd = d.text(&c)
 		case "Prd":
-			v.Prd = alloc(&d.a.sTaxPeriod2)
+			v.Prd = d.a.newTaxPeriod2()
 			d.decTaxPeriod2(v.Prd, &c)
 		case "TaxAmt":
-			v.TaxAmt = alloc(&d.a.sTaxAmount2)
+			v.TaxAmt = d.a.newTaxAmount2()
 			d.decTaxAmount2(v.TaxAmt, &c)
 		case "AddtlInf":
 			v.AddtlInf = d.text(&c)
@@ -6293,7 +6293,7 @@ func (d *decoder) decTaxRecordDetails2(v *TaxRecordDetails2, t *token) {
 		}
 		switch string(c.name) {
 		case "Prd":
-			v.Prd = alloc(&d.a.sTaxPeriod2)
+			v.Prd = d.a.newTaxPeriod2()
 			d.decTaxPeriod2(v.Prd, &c)
 		case "Amt":
 			d.decActiveOrHistoricCurrencyAndAmount(&v.Amt, &c)
@@ -6336,13 +6336,13 @@ func (d *decoder) decTotalTransactions6(v *TotalTransactions6, t *token) {
 		}
 		switch string(c.name) {
 		case "TtlNtries":
-			v.TtlNtries = alloc(&d.a.sNumberAndSumOfTransactions4)
+			v.TtlNtries = d.a.newNumberAndSumOfTransactions4()
 			d.decNumberAndSumOfTransactions4(v.TtlNtries, &c)
 		case "TtlCdtNtries":
-			v.TtlCdtNtries = alloc(&d.a.sNumberAndSumOfTransactions1)
+			v.TtlCdtNtries = d.a.newNumberAndSumOfTransactions1()
 			d.decNumberAndSumOfTransactions1(v.TtlCdtNtries, &c)
 		case "TtlDbtNtries":
-			v.TtlDbtNtries = alloc(&d.a.sNumberAndSumOfTransactions1)
+			v.TtlDbtNtries = d.a.newNumberAndSumOfTransactions1()
 			d.decNumberAndSumOfTransactions1(v.TtlDbtNtries, &c)
 		case "TtlNtriesPerBkTxCd":
 			v.TtlNtriesPerBkTxCd = append(v.TtlNtriesPerBkTxCd, TotalsPerBankTransactionCode5{})
@@ -6369,13 +6369,13 @@ func (d *decoder) decTotalsPerBankTransactionCode5(v *TotalsPerBankTransactionCo
 		case "Sum":
 			v.Sum = d.text(&c)
 		case "TtlNetNtry":
-			v.TtlNetNtry = alloc(&d.a.sAmountAndDirection35)
+			v.TtlNetNtry = d.a.newAmountAndDirection35()
 			d.decAmountAndDirection35(v.TtlNetNtry, &c)
 		case "CdtNtries":
-			v.CdtNtries = alloc(&d.a.sNumberAndSumOfTransactions1)
+			v.CdtNtries = d.a.newNumberAndSumOfTransactions1()
 			d.decNumberAndSumOfTransactions1(v.CdtNtries, &c)
 		case "DbtNtries":
-			v.DbtNtries = alloc(&d.a.sNumberAndSumOfTransactions1)
+			v.DbtNtries = d.a.newNumberAndSumOfTransactions1()
 			d.decNumberAndSumOfTransactions1(v.DbtNtries, &c)
 		case "FcstInd":
 			v.FcstInd = d.text(&c)
@@ -6385,7 +6385,7 @@ func (d *decoder) decTotalsPerBankTransactionCode5(v *TotalsPerBankTransactionCo
 			v.Avlbty = append(v.Avlbty, CashAvailability1{})
 			d.decCashAvailability1(&v.Avlbty[len(v.Avlbty)-1], &c)
 		case "Dt":
-			v.Dt = alloc(&d.a.sDateAndDateTime2Choice)
+			v.Dt = d.a.newDateAndDateTime2Choice()
 			d.decDateAndDateTime2Choice(v.Dt, &c)
 		default:
 			d.skip(&c)
@@ -6426,37 +6426,37 @@ func (d *decoder) decTransactionAgents5(v *TransactionAgents5, t *token) {
 		}
 		switch string(c.name) {
 		case "InstgAgt":
-			v.InstgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.InstgAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstgAgt, &c)
 		case "InstdAgt":
-			v.InstdAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.InstdAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.InstdAgt, &c)
 		case "DbtrAgt":
-			v.DbtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.DbtrAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.DbtrAgt, &c)
 		case "CdtrAgt":
-			v.CdtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.CdtrAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.CdtrAgt, &c)
 		case "IntrmyAgt1":
-			v.IntrmyAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt1 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt1, &c)
 		case "IntrmyAgt2":
-			v.IntrmyAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt2 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt2, &c)
 		case "IntrmyAgt3":
-			v.IntrmyAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt3 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt3, &c)
 		case "RcvgAgt":
-			v.RcvgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.RcvgAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.RcvgAgt, &c)
 		case "DlvrgAgt":
-			v.DlvrgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.DlvrgAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.DlvrgAgt, &c)
 		case "IssgAgt":
-			v.IssgAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IssgAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IssgAgt, &c)
 		case "SttlmPlc":
-			v.SttlmPlc = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.SttlmPlc = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.SttlmPlc, &c)
 		case "Prtry":
 			v.Prtry = append(v.Prtry, ProprietaryAgent4{})
@@ -6534,7 +6534,7 @@ func (d *decoder) decTransactionInterest4(v *TransactionInterest4, t *token) {
 		}
 		switch string(c.name) {
 		case "TtlIntrstAndTaxAmt":
-			v.TtlIntrstAndTaxAmt = alloc(&d.a.sActiveOrHistoricCurrencyAndAmount)
+			v.TtlIntrstAndTaxAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlIntrstAndTaxAmt, &c)
 		case "Rcrd":
 			v.Rcrd = append(v.Rcrd, InterestRecord2{})
@@ -6557,28 +6557,28 @@ func (d *decoder) decTransactionParties6(v *TransactionParties6, t *token) {
 		}
 		switch string(c.name) {
 		case "InitgPty":
-			v.InitgPty = alloc(&d.a.sParty40Choice)
+			v.InitgPty = d.a.newParty40Choice()
 			d.decParty40Choice(v.InitgPty, &c)
 		case "Dbtr":
-			v.Dbtr = alloc(&d.a.sParty40Choice)
+			v.Dbtr = d.a.newParty40Choice()
 			d.decParty40Choice(v.Dbtr, &c)
 		case "DbtrAcct":
-			v.DbtrAcct = alloc(&d.a.sCashAccount38)
+			v.DbtrAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.DbtrAcct, &c)
 		case "UltmtDbtr":
-			v.UltmtDbtr = alloc(&d.a.sParty40Choice)
+			v.UltmtDbtr = d.a.newParty40Choice()
 			d.decParty40Choice(v.UltmtDbtr, &c)
 		case "Cdtr":
-			v.Cdtr = alloc(&d.a.sParty40Choice)
+			v.Cdtr = d.a.newParty40Choice()
 			d.decParty40Choice(v.Cdtr, &c)
 		case "CdtrAcct":
-			v.CdtrAcct = alloc(&d.a.sCashAccount38)
+			v.CdtrAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.CdtrAcct, &c)
 		case "UltmtCdtr":
-			v.UltmtCdtr = alloc(&d.a.sParty40Choice)
+			v.UltmtCdtr = d.a.newParty40Choice()
 			d.decParty40Choice(v.UltmtCdtr, &c)
 		case "TradgPty":
-			v.TradgPty = alloc(&d.a.sParty40Choice)
+			v.TradgPty = d.a.newParty40Choice()
 			d.decParty40Choice(v.TradgPty, &c)
 		case "Prtry":
 			v.Prtry = append(v.Prtry, ProprietaryParty5{})
@@ -6601,41 +6601,41 @@ func (d *decoder) decTransactionParties7(v *TransactionParties7, t *token) {
 		}
 		switch string(c.name) {
 		case "UltmtDbtr":
-			v.UltmtDbtr = alloc(&d.a.sParty40Choice)
+			v.UltmtDbtr = d.a.newParty40Choice()
 			d.decParty40Choice(v.UltmtDbtr, &c)
 		case "Dbtr":
 			d.decParty40Choice(&v.Dbtr, &c)
 		case "InitgPty":
-			v.InitgPty = alloc(&d.a.sParty40Choice)
+			v.InitgPty = d.a.newParty40Choice()
 			d.decParty40Choice(v.InitgPty, &c)
 		case "DbtrAgt":
-			v.DbtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.DbtrAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.DbtrAgt, &c)
 		case "PrvsInstgAgt1":
-			v.PrvsInstgAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt1 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt1, &c)
 		case "PrvsInstgAgt2":
-			v.PrvsInstgAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt2 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt2, &c)
 		case "PrvsInstgAgt3":
-			v.PrvsInstgAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.PrvsInstgAgt3 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.PrvsInstgAgt3, &c)
 		case "IntrmyAgt1":
-			v.IntrmyAgt1 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt1 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt1, &c)
 		case "IntrmyAgt2":
-			v.IntrmyAgt2 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt2 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt2, &c)
 		case "IntrmyAgt3":
-			v.IntrmyAgt3 = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.IntrmyAgt3 = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.IntrmyAgt3, &c)
 		case "CdtrAgt":
-			v.CdtrAgt = alloc(&d.a.sBranchAndFinancialInstitutionIdentification6)
+			v.CdtrAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.CdtrAgt, &c)
 		case "Cdtr":
 			d.decParty40Choice(&v.Cdtr, &c)
 		case "UltmtCdtr":
-			v.UltmtCdtr = alloc(&d.a.sParty40Choice)
+			v.UltmtCdtr = d.a.newParty40Choice()
 			d.decParty40Choice(v.UltmtCdtr, &c)
 		default:
 			d.skip(&c)
@@ -6655,7 +6655,7 @@ func (d *decoder) decTransactionPrice4Choice(v *TransactionPrice4Choice, t *toke
 		}
 		switch string(c.name) {
 		case "DealPric":
-			v.DealPric = alloc(&d.a.sPrice7)
+			v.DealPric = d.a.newPrice7()
 			d.decPrice7(v.DealPric, &c)
 		case "Prtry":
 			v.Prtry = append(v.Prtry, ProprietaryPrice2{})
@@ -6678,13 +6678,13 @@ func (d *decoder) decTransactionQuantities3Choice(v *TransactionQuantities3Choic
 		}
 		switch string(c.name) {
 		case "Qty":
-			v.Qty = alloc(&d.a.sFinancialInstrumentQuantity1Choice)
+			v.Qty = d.a.newFinancialInstrumentQuantity1Choice()
 			d.decFinancialInstrumentQuantity1Choice(v.Qty, &c)
 		case "OrgnlAndCurFaceAmt":
-			v.OrgnlAndCurFaceAmt = alloc(&d.a.sOriginalAndCurrentQuantities1)
+			v.OrgnlAndCurFaceAmt = d.a.newOriginalAndCurrentQuantities1()
 			d.decOriginalAndCurrentQuantities1(v.OrgnlAndCurFaceAmt, &c)
 		case "Prtry":
-			v.Prtry = alloc(&d.a.sProprietaryQuantity1)
+			v.Prtry = d.a.newProprietaryQuantity1()
 			d.decProprietaryQuantity1(v.Prtry, &c)
 		default:
 			d.skip(&c)
@@ -6771,7 +6771,7 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 				return true
 			}
 			if string(c.name) == "FIToFICstmrCdtTrf" && docs.Pacs008 == nil {
-				docs.Pacs008 = alloc(&d.a.sFIToFICustomerCreditTransferV08)
+				docs.Pacs008 = d.a.newFIToFICustomerCreditTransferV08()
 				d.decFIToFICustomerCreditTransferV08(docs.Pacs008, &c)
 			} else {
 				d.skip(&c)
@@ -6784,7 +6784,7 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 				return true
 			}
 			if string(c.name) == "FICdtTrf" && docs.Pacs009 == nil {
-				docs.Pacs009 = alloc(&d.a.sFinancialInstitutionCreditTransferV08)
+				docs.Pacs009 = d.a.newFinancialInstitutionCreditTransferV08()
 				d.decFinancialInstitutionCreditTransferV08(docs.Pacs009, &c)
 			} else {
 				d.skip(&c)
@@ -6797,7 +6797,7 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 				return true
 			}
 			if string(c.name) == "FIToFIPmtStsRpt" && docs.Pacs002 == nil {
-				docs.Pacs002 = alloc(&d.a.sFIToFIPaymentStatusReportV10)
+				docs.Pacs002 = d.a.newFIToFIPaymentStatusReportV10()
 				d.decFIToFIPaymentStatusReportV10(docs.Pacs002, &c)
 			} else {
 				d.skip(&c)
@@ -6810,7 +6810,7 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 				return true
 			}
 			if string(c.name) == "PmtRtr" && docs.Pacs004 == nil {
-				docs.Pacs004 = alloc(&d.a.sPaymentReturnV09)
+				docs.Pacs004 = d.a.newPaymentReturnV09()
 				d.decPaymentReturnV09(docs.Pacs004, &c)
 			} else {
 				d.skip(&c)
@@ -6823,7 +6823,7 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 				return true
 			}
 			if string(c.name) == "BkToCstmrAcctRpt" && docs.Camt052 == nil {
-				docs.Camt052 = alloc(&d.a.sBankToCustomerAccountReportV08)
+				docs.Camt052 = d.a.newBankToCustomerAccountReportV08()
 				d.decBankToCustomerAccountReportV08(docs.Camt052, &c)
 			} else {
 				d.skip(&c)
@@ -6836,7 +6836,7 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 				return true
 			}
 			if string(c.name) == "BkToCstmrStmt" && docs.Camt053 == nil {
-				docs.Camt053 = alloc(&d.a.sBankToCustomerStatementV08)
+				docs.Camt053 = d.a.newBankToCustomerStatementV08()
 				d.decBankToCustomerStatementV08(docs.Camt053, &c)
 			} else {
 				d.skip(&c)
@@ -6849,7 +6849,7 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 				return true
 			}
 			if string(c.name) == "BkToCstmrDbtCdtNtfctn" && docs.Camt054 == nil {
-				docs.Camt054 = alloc(&d.a.sBankToCustomerDebitCreditNotificationV08)
+				docs.Camt054 = d.a.newBankToCustomerDebitCreditNotificationV08()
 				d.decBankToCustomerDebitCreditNotificationV08(docs.Camt054, &c)
 			} else {
 				d.skip(&c)
@@ -6862,7 +6862,7 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 				return true
 			}
 			if string(c.name) == "CstmrCdtTrfInitn" && docs.Pain001 == nil {
-				docs.Pain001 = alloc(&d.a.sCustomerCreditTransferInitiationV09)
+				docs.Pain001 = d.a.newCustomerCreditTransferInitiationV09()
 				d.decCustomerCreditTransferInitiationV09(docs.Pain001, &c)
 			} else {
 				d.skip(&c)
@@ -6874,6 +6874,6 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 
 // decodeAppHdr decodes a head.001.001.02 AppHdr element.
 func (d *decoder) decodeAppHdr(docs *Documents, t *token) {
-	docs.AppHdr = alloc(&d.a.sBusinessApplicationHeaderV02)
+	docs.AppHdr = d.a.newBusinessApplicationHeaderV02()
 	d.decBusinessApplicationHeaderV02(docs.AppHdr, t)
 }

@@ -24,7 +24,9 @@ func newMessage() *Message {
 		m.pooled = false
 		return m
 	}
-	return &Message{arena: new(arena)}
+	// No arena yet: a Message nobody recycles allocates its elements one
+	// by one, as cheaply as before; Recycle gives it one for its next use.
+	return &Message{}
 }
 
 // Recycle hands m back for reuse by a later Decode or DecodeSpans. Neither

@@ -322,7 +322,7 @@ func main() {
 			case f.Repeated:
 				fmt.Fprintf(&db, "\t\t\tv.%s = append(v.%s, %s{})\n\t\t\td.dec%s(&v.%s[len(v.%s)-1], &c)\n", f.Name, f.Name, f.Type, f.Type, f.Name, f.Name)
 			case f.Optional:
-				fmt.Fprintf(&db, "\t\t\tv.%s = alloc(&d.a.s%s)\n\t\t\td.dec%s(v.%s, &c)\n", f.Name, f.Type, f.Type, f.Name)
+				fmt.Fprintf(&db, "\t\t\tv.%s = d.a.new%s()\n\t\t\td.dec%s(v.%s, &c)\n", f.Name, f.Type, f.Type, f.Name)
 				slabs[f.Type] = true
 			default:
 				fmt.Fprintf(&db, "\t\t\td.dec%s(&v.%s, &c)\n", f.Type, f.Name)
@@ -339,11 +339,11 @@ func main() {
 			continue
 		}
 		slabs[rt[0]] = true
-		fmt.Fprintf(&db, "\tcase %q:\n\t\tfor {\n\t\t\tvar c token\n\t\t\tif !d.child(&c) {\n\t\t\t\treturn true\n\t\t\t}\n\t\t\tif string(c.name) == %q && docs.%s == nil {\n\t\t\t\tdocs.%s = alloc(&d.a.s%s)\n\t\t\t\td.dec%s(docs.%s, &c)\n\t\t\t} else {\n\t\t\t\td.skip(&c)\n\t\t\t}\n\t\t}\n", m.ID, rt[1], m.Field, m.Field, rt[0], rt[0], m.Field)
+		fmt.Fprintf(&db, "\tcase %q:\n\t\tfor {\n\t\t\tvar c token\n\t\t\tif !d.child(&c) {\n\t\t\t\treturn true\n\t\t\t}\n\t\t\tif string(c.name) == %q && docs.%s == nil {\n\t\t\t\tdocs.%s = d.a.new%s()\n\t\t\t\td.dec%s(docs.%s, &c)\n\t\t\t} else {\n\t\t\t\td.skip(&c)\n\t\t\t}\n\t\t}\n", m.ID, rt[1], m.Field, m.Field, rt[0], rt[0], m.Field)
 	}
 	db.WriteString("\t}\n\treturn false\n}\n\n")
 	rt := strings.Split(roots["head.001.001.02"], "|")
-	fmt.Fprintf(&db, "// decodeAppHdr decodes a head.001.001.02 AppHdr element.\nfunc (d *decoder) decodeAppHdr(docs *Documents, t *token) {\n\tdocs.AppHdr = alloc(&d.a.s%s)\n\td.dec%s(docs.AppHdr, t)\n}\n", rt[0], rt[0])
+	fmt.Fprintf(&db, "// decodeAppHdr decodes a head.001.001.02 AppHdr element.\nfunc (d *decoder) decodeAppHdr(docs *Documents, t *token) {\n\tdocs.AppHdr = d.a.new%s()\n\td.dec%s(docs.AppHdr, t)\n}\n", rt[0], rt[0])
 	slabs[rt[0]] = true
 
 	// Arena: one slab per type allocated through a pointer (optional
@@ -354,11 +354,15 @@ func main() {
 	}
 	sort.Strings(slabNames)
 	ab.WriteString(hdr)
-	ab.WriteString("// arena holds the elements a decoder allocates through a pointer (optional\n// elements and message roots), one slab per type: a recycled Message keeps\n// its arena, so decoding the next message reuses the slabs.\ntype arena struct {\n")
+	ab.WriteString("// arena holds the elements a decoder allocates through a pointer (optional\n// elements and message roots), one slab per type: a recycled Message keeps\n// its arena, so decoding the next message reuses the slabs. A nil arena\n// (a Message never recycled) allocates each element on its own.\ntype arena struct {\n")
 	for _, n := range slabNames {
 		fmt.Fprintf(&ab, "\ts%s []%s\n", n, n)
 	}
-	ab.WriteString("}\n\n// reset zeroes every element handed out and empties the slabs.\nfunc (a *arena) reset() {\n")
+	ab.WriteString("}\n\n")
+	for _, n := range slabNames {
+		fmt.Fprintf(&ab, "func (a *arena) new%s() *%s {\n\tif a == nil {\n\t\treturn new(%s)\n\t}\n\treturn alloc(&a.s%s)\n}\n\n", n, n, n, n)
+	}
+	ab.WriteString("// reset zeroes every element handed out and empties the slabs.\nfunc (a *arena) reset() {\n")
 	for _, n := range slabNames {
 		fmt.Fprintf(&ab, "\tresetSlab(&a.s%s)\n", n)
 	}
