@@ -324,15 +324,25 @@ func (d *decoder) next(t *token) int {
 			case bytes.HasPrefix(b[d.i:], []byte("<![CDATA[")):
 				d.skipPast("]]>")
 			default:
-				d.skipPast(">")
+				d.skipGT()
 			}
 		case '/':
-			d.skipPast(">")
+			d.skipGT()
 			return kEnd
 		default:
 			return d.start(t)
 		}
 	}
+}
+
+// skipGT moves past the next '>' (the end of an end tag), or to the end.
+func (d *decoder) skipGT() {
+	k := bytes.IndexByte(d.b[d.i:], '>')
+	if k < 0 {
+		d.i = len(d.b)
+		return
+	}
+	d.i += k + 1
 }
 
 func (d *decoder) skipPast(s string) {
@@ -351,7 +361,7 @@ func (d *decoder) start(t *token) int {
 	*t = token{pos: Pos(d.i + 1)}
 	i := d.i + 1
 	n := i
-	for n < len(b) && !isSpace(b[n]) && b[n] != '/' && b[n] != '>' {
+	for n < len(b) && !nameStop[b[n]] {
 		n++
 	}
 	name := b[i:n]
@@ -392,6 +402,9 @@ func (d *decoder) start(t *token) int {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
+
+// nameStop marks the bytes that end a tag name: whitespace, '/' and '>'.
+var nameStop = [256]bool{' ': true, '\n': true, '\r': true, '\t': true, '/': true, '>': true}
 
 // child reads the next child start tag of the current element into c. It
 // returns false at the current element's end tag or at the end of input.
@@ -447,7 +460,7 @@ func (d *decoder) textOf(t *token) string {
 	if e := d.i + j; e+1 < len(b) && b[e+1] == '/' {
 		seg := b[d.i:e]
 		d.i = e
-		d.skipPast(">")
+		d.skipGT()
 		if bytes.IndexByte(seg, '&') < 0 {
 			return alias(seg)
 		}
@@ -479,9 +492,9 @@ func (d *decoder) textOf(t *token) string {
 		case bytes.HasPrefix(b[d.i:], []byte("<?")):
 			d.skipPast("?>")
 		case bytes.HasPrefix(b[d.i:], []byte("<!")):
-			d.skipPast(">")
+			d.skipGT()
 		case d.i+1 < len(b) && b[d.i+1] == '/':
-			d.skipPast(">")
+			d.skipGT()
 			return string(buf)
 		default:
 			var c token
