@@ -121,7 +121,7 @@ func TestValidate(t *testing.T) {
 		codes    string
 	}{
 		{"clean", "T:A\nok", engine.ValidateOptions{}, true, "A", ""},
-		{"every finding, not only the first", "T:A\nx\ny\nx\nbad", engine.ValidateOptions{}, false, "A", "T99/error,C01/error,C01/error,C02/error"},
+		{"every finding, not only the first, in input order", "T:A\nx\ny\nx\nbad", engine.ValidateOptions{}, false, "A", "C01/error,C02/error,C01/error,T99/error"},
 		{"warning keeps it valid", "T:A\nw", engine.ValidateOptions{}, true, "A", "W01/warning"},
 		{"rule not for this type", "T:C\nx", engine.ValidateOptions{}, true, "C", ""},
 		{"glob pattern", "T:AB\ny", engine.ValidateOptions{}, false, "AB", "C02/error"},
@@ -209,7 +209,7 @@ func TestRulePanicIsContained(t *testing.T) {
 	boom := engine.NewRule(engine.RuleInfo{ID: "boom", Code: "X", AppliesTo: []string{"*"}}, func(*engine.Message, *engine.Findings) { panic("boom") })
 	e := newEngine(t, &engine.RuleSet{Name: "s", Rules: []engine.Rule{boom, hasLine("r.x", "C01", "x", "*")}})
 	r := e.Validate(context.Background(), []byte("T:A\nx"))
-	if r.Valid || codes(r) != "SV003/error,C01/error" || r.Findings[0].Rule != "boom" {
+	if r.Valid || codes(r) != "C01/error,SV003/error" || r.Findings[1].Rule != "boom" {
 		t.Fatalf("report: valid=%v %s %+v", r.Valid, codes(r), r.Findings)
 	}
 	st := findRule(e.Rules(), "boom")

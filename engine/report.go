@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"cmp"
+	"slices"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -45,9 +47,31 @@ func (r *Report) finish(f *Findings, d time.Duration) {
 	if n := f.Len(); n > 0 {
 		r.Findings = make([]Finding, n)
 		copy(r.Findings, f.List())
+		if n > 1 {
+			sortFindings(r.Findings)
+		}
 	}
 	r.Valid = r.Complete && f.Errors() == 0
 	r.Elapsed = d
+}
+
+// sortFindings orders findings as a reader meets them in the input: by line,
+// then column; findings without a line (about the message as a whole, such
+// as an exhausted budget) come last. The sort is stable, so findings at the
+// same place keep the order they were found in (syntax before rules).
+func sortFindings(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		la, lb := a.Location.Line, b.Location.Line
+		switch {
+		case la == lb:
+			return cmp.Compare(a.Location.Column, b.Location.Column)
+		case la == 0:
+			return 1
+		case lb == 0:
+			return -1
+		}
+		return cmp.Compare(la, lb)
+	})
 }
 
 // shift moves line numbers of a report on a segment that starts at line,
