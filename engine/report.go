@@ -2,10 +2,10 @@ package engine
 
 import (
 	"cmp"
-	"slices"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
