@@ -199,7 +199,7 @@ func (c *checker) rules() []engine.Rule {
 			"one transaction per message: NbOfTxs is 1 and exactly one transaction is present"), checkSingleTx),
 		engine.NewRule(info("cbpr.uetr", CodeUETR, []string{pacs008, pacs009},
 			"CBPR+ restricted XSD: PaymentIdentification7__1/UETR mandatory, UUIDv4Identifier pattern [a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89ab][a-f0-9]{3}-[a-f0-9]{12} (GoPlasmatic/MXMessage pacs_008_001_08; JAXB CBPR+ pacs.009 PaymentIdentification7__1)",
-			"PmtId/UETR is present and a lower-case UUID version 4"), checkUETR),
+			"PmtId/UETR is present (its UUID v4 form is checked by the schema, UUIDv4Identifier)"), checkUETR),
 		engine.NewRule(info("cbpr.charset.fin-x", CodeCharset, all,
 			"CBPR+ restricted XSD types CBPR_RestrictedFINXMaxNText pattern [0-9a-zA-Z/\\-\\?:\\(\\)\\.,'\\+ ]+ and _Extended (names, postal addresses, remittance, e-mail) adding !#$%&*=^_`{|}~\";<>@[\\] (GoPlasmatic/MXMessage, SR2025); "+srcJPM,
 			"free text uses the FIN-X character set (extended set for names, addresses, remittance information and e-mail)"), checkCharset),

@@ -29,7 +29,7 @@ var cases = []struct {
 	{"cbpr.bah.from-to", CodeFromTo, "/AppHdr/To/FIId/FinInstnId/BICFI"},
 	{"cbpr.bah.priority", CodePriority, "/AppHdr/Prty"},
 	{"cbpr.single-transaction", CodeSingleTx, "/Document/FIToFICstmrCdtTrf/GrpHdr/NbOfTxs"},
-	{"cbpr.uetr", CodeUETR, tx + "/PmtId/UETR"},
+	{"cbpr.uetr", CodeUETR, tx + "/PmtId"},
 	{"cbpr.charset.fin-x", CodeCharset, tx + "/PmtId/EndToEndId"},
 	{"cbpr.address.structured", CodeAddress, tx + "/Cdtr/PstlAdr/AdrLine[3]"},
 	{"cbpr.address.unstructured", CodeUnstructured, tx + "/Dbtr/PstlAdr"},
@@ -136,25 +136,6 @@ func TestRelease(t *testing.T) {
 	}
 	if v := New(Options{Release: "SR2025"}).Version; v != "SR2025" {
 		t.Errorf("pinned version %s", v)
-	}
-}
-
-func TestUUIDv4(t *testing.T) {
-	tests := []struct {
-		s  string
-		ok bool
-	}{
-		{"8a562c67-ca16-48ba-b074-65581be6f011", true},
-		{"8A562C67-CA16-48BA-B074-65581BE6F011", false},
-		{"8a562c67-ca16-18ba-b074-65581be6f011", false},
-		{"8a562c67-ca16-48ba-c074-65581be6f011", false},
-		{"8a562c67ca1648bab07465581be6f011", false},
-		{"", false},
-	}
-	for _, tc := range tests {
-		if got := isUUIDv4(tc.s); got != tc.ok {
-			t.Errorf("isUUIDv4(%q) = %v", tc.s, got)
-		}
 	}
 }
 

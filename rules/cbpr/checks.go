@@ -250,46 +250,13 @@ func checkUETR(m *engine.Message, f *engine.Findings) {
 	}
 	for i, id := range ids {
 		p := func() string { return t.DocPath() + "/" + tx + "[" + strconv.Itoa(i+1) + "]/PmtId" }
+		// Only presence is CBPR+'s: the UETR's form (lower-case UUID v4) is
+		// the base schema's UUIDv4Identifier pattern, reported once by the
+		// schema validation of formats/mx.
 		if !id.UETR.Present() {
 			f.Errorf(CodeUETR, t.Loc(p(), id.Pos), "PmtId/UETR is missing; CBPR+ makes the UETR mandatory")
-			continue
-		}
-		if !isUUIDv4(id.UETR.Value) {
-			f.Errorf(CodeUETR, t.Loc(p()+"/UETR", id.UETR.Pos), "UETR %s is not a lower-case UUID version 4 (8-4-4-4-12 hex digits, version 4, variant 8, 9, a or b)", engine.Echo(id.UETR.Value))
 		}
 	}
-}
-
-// isUUIDv4 matches the ISO 20022 UUIDv4Identifier pattern
-// [a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89ab][a-f0-9]{3}-[a-f0-9]{12}.
-func isUUIDv4(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < 36; i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-			continue
-		case 14:
-			if c != '4' {
-				return false
-			}
-			continue
-		case 19:
-			if c != '8' && c != '9' && c != 'a' && c != 'b' {
-				return false
-			}
-			continue
-		}
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
 }
 
 // finxExtra are the characters the CBPR+ _Extended text types add to FIN-X

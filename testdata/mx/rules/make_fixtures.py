@@ -57,7 +57,8 @@ cases = {
     "cbpr.single-transaction.pass": [],
     "cbpr.single-transaction.fail": [('<NbOfTxs>1</NbOfTxs>', '<NbOfTxs>2</NbOfTxs>')],
     "cbpr.uetr.pass": [],
-    "cbpr.uetr.fail": [('8a562c67-ca16-48ba', '8a562c67-ca16-18ba')],
+    # A malformed UETR is the schema's (UUIDv4Identifier pattern); CBPR+ adds that it is mandatory.
+    "cbpr.uetr.fail": [('re:\\s*<UETR>[^<]*</UETR>', '')],
     "cbpr.charset.fin-x.pass": [],
     "cbpr.charset.fin-x.fail": [('<EndToEndId>E2E-REF-0001<', '<EndToEndId>E2E_REF_0001<')],
     "cbpr.address.structured.pass": [],
