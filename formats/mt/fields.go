@@ -12,6 +12,7 @@ type fieldSpec struct {
 	numbered byte   // > 0: NameAndAddress lines are "1!n/33x", numbers 1..numbered ascending (T56)
 	pat      *Pattern
 	post     bool // postCheck has something to check: slash, numbered or a component with a semKind
+	is61     bool // the spec of field 61, whose D/C mark checkSyntax re-splits (fix61)
 }
 
 // Party-field notations. The account/party-identifier line and its line
@@ -130,6 +131,7 @@ func init() {
 		s := &fieldSpecs[i]
 		s.pat = MustCompile(s.notation, strings.Split(s.names, ",")...)
 		s.post = s.slash || s.numbered > 0
+		s.is61 = s.tag == "61"
 		for _, c := range s.pat.comps {
 			s.post = s.post || c.kind != semNone
 		}

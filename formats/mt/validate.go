@@ -46,7 +46,7 @@ func (m *Message) checkSyntax(p *parser) {
 			p.partialCheck(f, s, &mt, fl)
 			continue
 		}
-		if f.Tag == "61" {
+		if s.is61 {
 			fix61(&mt, s.pat, f.Value)
 		}
 		buf := m.compBuf

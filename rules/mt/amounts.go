@@ -65,9 +65,15 @@ func ruleC03(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleC08(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	for i := range m.Fields {
+	// Start at the first field numbered 32 (the message's tag index): no
+	// 32A or 32B comes before it.
+	lo := m.Index("32a")
+	if lo < 0 {
+		return
+	}
+	for i := lo; i < len(m.Fields); i++ {
 		x := &m.Fields[i]
-		if x.Tag != "32A" && x.Tag != "32B" {
+		if t := x.Tag; len(t) != 3 || t[0] != '3' || t[1] != '2' || (t[2] != 'A' && t[2] != 'B') {
 			continue
 		}
 		if common.IsCommodity(currency(x)) {
