@@ -123,7 +123,7 @@ func (s *Server) handleBatch(c echo.Context) error {
 	_ = bw.Flush()
 	// The header went out before the first validation; their time follows
 	// as a trailer.
-	rc.before()
+	rc.setTiming()
 	res.Header()[http.TrailerPrefix+"Server-Timing"] = res.Header()["Server-Timing"]
 	return nil
 }

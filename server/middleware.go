@@ -26,12 +26,31 @@ type reqCtx struct {
 	format    string        // of the last validation (for the log line)
 	typ       string
 	verdict   string
-	before    func() // rc.setTiming, bound once per pooled instance
+	tw        timingWriter // wraps the response writer for Server-Timing
 	// hdr backs the X-Request-ID and Server-Timing header values: one
 	// allocation per request for both instead of one each. It is fresh per
 	// request (never pooled), as a ResponseWriter may keep its header map.
 	hdr []string
 }
+
+// timingWriter sets Server-Timing as the header goes out. It stands in for
+// Echo's Response.Before hook, whose slice of hooks is allocated anew for
+// every request; this one lives in the pooled reqCtx.
+type timingWriter struct {
+	http.ResponseWriter
+	rc *reqCtx
+}
+
+// WriteHeader implements http.ResponseWriter. Echo's Response calls it once,
+// for the first WriteHeader or Write.
+func (w *timingWriter) WriteHeader(code int) {
+	w.rc.setTiming()
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap gives http.ResponseController the writer underneath (flushing,
+// hijacking, full duplex, deadlines).
+func (w *timingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // setTiming sets Server-Timing just before the response header goes out:
 // "validate;dur=<ms>" when the request validated something, and
@@ -76,7 +95,7 @@ func (s *Server) note(rc *reqCtx, r *engine.Report) {
 func (s *Server) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		rc := s.ctxPool.Get().(*reqCtx)
-		*rc = reqCtx{Context: c, start: time.Now(), before: rc.before}
+		*rc = reqCtx{Context: c, start: time.Now()}
 		req := c.Request()
 		id := req.Header.Get(echo.HeaderXRequestID)
 		if !saneRequestID(id) {
@@ -89,7 +108,8 @@ func (s *Server) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		rc.hdr[0] = id
 		h[echo.HeaderXRequestID] = rc.hdr[0:1:1]
 		h["X-Content-Type-Options"] = hdrNosniff
-		res.Before(rc.before)
+		rc.tw = timingWriter{ResponseWriter: res.Writer, rc: rc}
+		res.Writer = &rc.tw
 		s.metrics.inFlight.Inc()
 		defer s.metrics.inFlight.Dec()
 
@@ -129,7 +149,8 @@ func (s *Server) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 			r.AddAttrs(attrs[:n]...)
 			_ = s.log.Handler().Handle(req.Context(), r)
 		}
-		*rc = reqCtx{before: rc.before}
+		res.Writer = rc.tw.ResponseWriter
+		*rc = reqCtx{}
 		s.ctxPool.Put(rc)
 		return nil
 	}

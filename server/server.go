@@ -90,11 +90,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.TracerProvider != nil {
 		s.tracer = cfg.TracerProvider.Tracer("github.com/swiftval/swiftval/server")
 	}
-	s.ctxPool.New = func() any {
-		rc := &reqCtx{}
-		rc.before = rc.setTiming
-		return rc
-	}
+	s.ctxPool.New = func() any { return &reqCtx{} }
 	s.echo = s.routes()
 	s.handler = s.echo
 	if cfg.TracerProvider != nil {
