@@ -71,7 +71,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, eng: cfg.Engine, log: cfg.Logger}
 	if s.log == nil {
-		s.log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+		s.log = slog.New(NewJSONLogHandler(os.Stderr, nil))
 	}
 	var rnd [4]byte
 	_, _ = rand.Read(rnd[:])

