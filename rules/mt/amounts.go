@@ -37,14 +37,16 @@ func fieldRules() []engine.Rule {
 // than ccy's minor units. Unknown currencies and codes without minor units
 // report false (T52 is the parser's).
 func tooManyDecimals(a, ccy string) bool {
-	n, ok := common.MinorUnits(ccy)
-	if !ok {
-		return false
-	}
 	// SplitAmount counts at most the bytes after the first comma as
 	// fraction digits (and fails without a comma): when there are no more
-	// than n of them the answer is false without reading the digits.
-	if k := strings.IndexByte(a, ','); k < 0 || len(a)-k-1 <= n {
+	// than the minor units n of them the answer is false without reading
+	// the digits, and with none ("100,") without looking up n (n >= 0).
+	k := strings.IndexByte(a, ',')
+	if k < 0 || k == len(a)-1 {
+		return false
+	}
+	n, ok := common.MinorUnits(ccy)
+	if !ok || len(a)-k-1 <= n {
 		return false
 	}
 	_, frac, p := common.SplitAmount(a, ',', true)
