@@ -1,6 +1,8 @@
 package server
 
 import (
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -21,11 +23,16 @@ func (w *benchWriter) Write(b []byte) (int, error) { w.n += len(b); return len(b
 
 // BenchmarkHandlerValidate is POST /v1/validate through the whole handler
 // chain (middleware, metrics, log level check, report encoding) without a
-// network, on the fake engine.
+// network, on the fake engine. The request log goes through slog's JSON
+// handler, except in "servelog", which has the handler swiftval serve uses
+// (NewJSONLogHandler).
 func BenchmarkHandlerValidate(b *testing.B) {
-	for _, bc := range []struct{ name, msg string }{{"valid", validMsg}, {"invalid", invalidMsg}} {
+	for _, bc := range []struct {
+		name, msg string
+		log       func() *slog.Logger
+	}{{"valid", validMsg, discardLogger}, {"invalid", invalidMsg, discardLogger}, {"valid-servelog", validMsg, serveLogger}} {
 		b.Run(bc.name, func(b *testing.B) {
-			s, _ := newTestServer(b, func(c *Config) { c.Logger = discardLogger() })
+			s, _ := newTestServer(b, func(c *Config) { c.Logger = bc.log() })
 			h := s.Handler()
 			body := strings.NewReader(bc.msg)
 			req := httptest.NewRequest("POST", "/v1/validate", body)
@@ -76,3 +83,6 @@ func BenchmarkHandlerBatch(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/100, "ns/message")
 }
+
+// serveLogger is the logger of swiftval serve at level info, writing nowhere.
+func serveLogger() *slog.Logger { return slog.New(NewJSONLogHandler(io.Discard, nil)) }
