@@ -69,12 +69,7 @@ func (h *jsonLogHandler) Handle(ctx context.Context, r slog.Record) error {
 		return h.std.Handle(ctx, r)
 	}
 	bp := logBufPool.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= 16<<10 {
-			*bp = (*bp)[:0]
-			logBufPool.Put(bp)
-		}
-	}()
+	defer putLogBuf(bp)
 	b, ok := appendJSONRecord((*bp)[:0], r)
 	*bp = b
 	if !ok {
@@ -86,12 +81,64 @@ func (h *jsonLogHandler) Handle(ctx context.Context, r slog.Record) error {
 	return err
 }
 
+// handleAttrs is Handle for a record of t, level, msg and attrs, without
+// building a slog.Record (whose five inline attributes the request line
+// outgrows, costing an allocation, and whose Attrs walks them through a
+// callback).
+func (h *jsonLogHandler) handleAttrs(ctx context.Context, t time.Time, level slog.Level, msg string, attrs []slog.Attr) error {
+	if h.fast {
+		bp := logBufPool.Get().(*[]byte)
+		b, ok := appendJSONHead((*bp)[:0], t, level, msg)
+		for i := 0; ok && i < len(attrs); i++ {
+			b, ok = appendJSONAttr(b, attrs[i])
+		}
+		*bp = b
+		if ok {
+			b = append(b, "}\n"...)
+			*bp = b
+			h.mu.Lock()
+			_, err := h.w.Write(b)
+			h.mu.Unlock()
+			putLogBuf(bp)
+			return err
+		}
+		putLogBuf(bp)
+	}
+	r := slog.NewRecord(t, level, msg, 0)
+	r.AddAttrs(attrs...)
+	return h.std.Handle(ctx, r)
+}
+
+func putLogBuf(bp *[]byte) {
+	if cap(*bp) <= 16<<10 {
+		*bp = (*bp)[:0]
+		logBufPool.Put(bp)
+	}
+}
+
 // appendJSONRecord appends r as slog's JSON handler (without options)
 // writes it, or reports false for a record it leaves to that handler.
 func appendJSONRecord(b []byte, r slog.Record) ([]byte, bool) {
+	b, ok := appendJSONHead(b, r.Time, r.Level, r.Message)
+	if !ok {
+		return b, false
+	}
+	r.Attrs(func(a slog.Attr) bool {
+		b, ok = appendJSONAttr(b, a)
+		return ok
+	})
+	if !ok {
+		return b, false
+	}
+	return append(b, "}\n"...), true
+}
+
+// appendJSONHead appends the opening brace and the built-in time, level and
+// message.
+func appendJSONHead(b []byte, t time.Time, level slog.Level, msg string) ([]byte, bool) {
 	b = append(b, '{')
-	if !r.Time.IsZero() {
-		t := r.Time.Round(0)
+	if !t.IsZero() {
+		t = t.Round(0)
 		if y := t.Year(); y < 0 || y >= 10000 {
 			return b, false
 		}
@@ -100,43 +147,39 @@ func appendJSONRecord(b []byte, r slog.Record) ([]byte, bool) {
 		b = append(b, `",`...)
 	}
 	b = append(b, `"level":`...)
-	b, _ = appendLogString(b, r.Level.String())
-	b = append(b, `,"msg":`...)
-	var ok bool
-	if b, ok = appendLogString(b, r.Message); !ok {
-		return b, false
-	}
-	r.Attrs(func(a slog.Attr) bool {
-		if a.Key == "" {
-			ok = false
-			return false
-		}
-		b = append(b, ',')
-		if b, ok = appendLogString(b, a.Key); !ok {
-			return false
-		}
-		b = append(b, ':')
-		v := a.Value
-		switch v.Kind() {
-		case slog.KindString:
-			b, ok = appendLogString(b, v.String())
-		case slog.KindInt64:
-			b = strconv.AppendInt(b, v.Int64(), 10)
-		case slog.KindUint64:
-			b = strconv.AppendUint(b, v.Uint64(), 10)
-		case slog.KindBool:
-			b = strconv.AppendBool(b, v.Bool())
-		case slog.KindFloat64:
-			b, ok = appendJSONFloat(b, v.Float64())
-		default:
-			ok = false
-		}
-		return ok
-	})
+	b, ok := appendLogString(b, level.String())
 	if !ok {
 		return b, false
 	}
-	return append(b, "}\n"...), true
+	b = append(b, `,"msg":`...)
+	return appendLogString(b, msg)
+}
+
+// appendJSONAttr appends ,"key":value for a plain attribute.
+func appendJSONAttr(b []byte, a slog.Attr) ([]byte, bool) {
+	if a.Key == "" {
+		return b, false
+	}
+	b = append(b, ',')
+	b, ok := appendLogString(b, a.Key)
+	if !ok {
+		return b, false
+	}
+	b = append(b, ':')
+	v := a.Value
+	switch v.Kind() {
+	case slog.KindString:
+		return appendLogString(b, v.String())
+	case slog.KindInt64:
+		return strconv.AppendInt(b, v.Int64(), 10), true
+	case slog.KindUint64:
+		return strconv.AppendUint(b, v.Uint64(), 10), true
+	case slog.KindBool:
+		return strconv.AppendBool(b, v.Bool()), true
+	case slog.KindFloat64:
+		return appendJSONFloat(b, v.Float64())
+	}
+	return b, false
 }
 
 // appendLogString appends s quoted, or reports false when s needs any

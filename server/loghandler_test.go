@@ -51,6 +51,12 @@ func TestJSONLogHandlerSameBytes(t *testing.T) {
 					if got.String() != want.String() {
 						t.Fatalf("record %d, opts %+v:\n got %s\nwant %s", i, opts, got.String(), want.String())
 					}
+					// The middleware's path, without a slog.Record.
+					got.Reset()
+					_ = fast.(*jsonLogHandler).handleAttrs(ctx, tm, r.Level, msg, attrs)
+					if got.String() != want.String() {
+						t.Fatalf("record %d, opts %+v, handleAttrs:\n got %s\nwant %s", i, opts, got.String(), want.String())
+					}
 					// Derived handlers are slog's own, on the same writer.
 					got.Reset()
 					want.Reset()

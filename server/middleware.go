@@ -145,9 +145,14 @@ func (s *Server) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 			// The handler directly, not Logger.LogAttrs: no caller PC is
 			// looked up (runtime.Callers; the handlers here add no source)
 			// and the end time is start+d, not one more clock read.
-			r := slog.NewRecord(rc.start.Add(d), slog.LevelInfo, "request", 0)
-			r.AddAttrs(attrs[:n]...)
-			_ = s.log.Handler().Handle(req.Context(), r)
+			t := rc.start.Add(d)
+			if fh, ok := s.log.Handler().(*jsonLogHandler); ok {
+				_ = fh.handleAttrs(req.Context(), t, slog.LevelInfo, "request", attrs[:n])
+			} else {
+				r := slog.NewRecord(t, slog.LevelInfo, "request", 0)
+				r.AddAttrs(attrs[:n]...)
+				_ = s.log.Handler().Handle(req.Context(), r)
+			}
 		}
 		res.Writer = rc.tw.ResponseWriter
 		*rc = reqCtx{}
