@@ -52,7 +52,7 @@ func (s *Server) routes() *echo.Echo {
 	return e
 }
 
-func (s *Server) routeKnown(path string) bool { return s.routeSet[path] }
+func (s *Server) routeKnown(path string) bool { return path == routeValidate || s.routeSet[path] }
 
 var (
 	hdrJSON    = []string{"application/json"}
