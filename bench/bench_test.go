@@ -287,25 +287,35 @@ func httpTarget(t *testing.T, url string, conns int) *HTTPTarget {
 // according to the targets.
 func TestRunInjectedLatency(t *testing.T) {
 	for _, c := range clients {
-		t.Run(c.name, func(t *testing.T) {
-			testInjectedLatency(t, func(url string) Target {
-				tg, err := c.make(url, 16, 5*time.Second)
-				if err != nil {
-					t.Fatal(err)
+		for _, goroutines := range []bool{false, true} {
+			name := c.name
+			if goroutines {
+				if c.name != "raw" {
+					continue // only the raw client has an event loop
 				}
-				t.Cleanup(tg.Close)
-				return tg
+				name += "-goroutines"
+			}
+			t.Run(name, func(t *testing.T) {
+				testInjectedLatency(t, goroutines, func(url string) Target {
+					tg, err := c.make(url, 16, 5*time.Second)
+					if err != nil {
+						t.Fatal(err)
+					}
+					t.Cleanup(tg.Close)
+					return tg
+				})
 			})
-		})
+		}
 	}
 }
 
-func testInjectedLatency(t *testing.T, target func(url string) Target) {
+func testInjectedLatency(t *testing.T, goroutines bool, target func(url string) Target) {
 	const fast, slow = 2 * time.Millisecond, 20 * time.Millisecond
 	srv := injectedServer(t, fast, slow, 50, 0)
 	rep, err := Run(context.Background(), Config{
 		Target: target(srv.URL), Mix: mustMix(t),
 		Rate: 250, Duration: 2 * time.Second, Warmup: 200 * time.Millisecond, Connections: 16,
+		Goroutines: goroutines,
 	})
 	if err != nil {
 		t.Fatal(err)

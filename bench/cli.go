@@ -34,7 +34,7 @@ type benchConfig struct {
 	client                            string
 	inproc, noop, spawn, jsonOut      bool
 	quiet, allowRemote, overhead      bool
-	ramp                              bool
+	ramp, goroutines                  bool
 	rate                              float64
 	duration, warmup, timeout         time.Duration
 	connections, pid, rampRetries     int
@@ -65,6 +65,7 @@ func Main(args []string, stdout, stderr io.Writer, newEngine func() *engine.Engi
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "warm-up before measuring (per step with --ramp)")
 	fs.IntVar(&c.connections, "connections", 32, "connections (requests in flight at most)")
 	fs.StringVar(&c.client, "client", "raw", "HTTP client: raw (a minimal HTTP/1.1 client, a fraction of net/http's CPU; http:// only) or std (net/http)")
+	fs.BoolVar(&c.goroutines, "goroutines", false, "raw client: one goroutine per connection instead of one event loop for all (Linux); costs the harness more CPU a request")
 	fs.DurationVar(&c.timeout, "timeout", 5*time.Second, "how long to wait for each response's header")
 	fs.StringVar(&c.corpus, "corpus", "", "directory of messages to send (default: the built-in mix "+strings.Join(sampleNames(), ", ")+")")
 	fs.StringVar(&c.mix, "mix", "", "sample weights, e.g. mt103=5,pacs008=2 (default: equal weights)")
@@ -154,7 +155,7 @@ Flags:`)
 		progress = nil
 	}
 	base := Config{Mix: mix, Rate: c.rate, Duration: c.duration, Warmup: c.warmup,
-		Connections: c.connections, Progress: progress}
+		Connections: c.connections, Progress: progress, Goroutines: c.goroutines}
 	if !c.ramp { // check the load before starting anything (a ramp checks its own)
 		pre := base
 		pre.Target = &InprocTarget{}

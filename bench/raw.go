@@ -100,12 +100,85 @@ func (w *rawWorker) request(s *Sample) []byte {
 	if b, ok := w.reqs[s]; ok {
 		return b
 	}
+	b := w.t.requestBytes(s)
+	w.reqs[s] = b
+	return b
+}
+
+// requestBytes serialises the request posting s.
+func (t *RawTarget) requestBytes(s *Sample) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: swiftval-bench\r\nContent-Type: %s\r\nAccept: application/json\r\nContent-Length: %d\r\n\r\n",
-		w.t.url.RequestURI(), w.t.url.Host, s.ContentType, len(s.Body))
+		t.url.RequestURI(), t.url.Host, s.ContentType, len(s.Body))
 	b.Write(s.Body)
-	w.reqs[s] = b.Bytes()
 	return b.Bytes()
+}
+
+// parseHead parses an answer's status line and header fields from the
+// start of b. n is the length of the head with its blank line, 0 when b
+// does not hold all of it yet.
+func parseHead(b []byte) (h respHead, n int, err error) {
+	nl := bytes.IndexByte(b, '\n')
+	if nl < 0 {
+		return h, 0, nil
+	}
+	line := b[:nl+1]
+	// Status line: HTTP/1.x NNN reason
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
+		return h, 0, errBadResponse
+	}
+	st := line[9:12]
+	for _, c := range st {
+		if c < '0' || c > '9' {
+			return h, 0, errBadResponse
+		}
+		h.status = h.status*10 + int(c-'0')
+	}
+	h.keep = line[7] == '1' // HTTP/1.1 keeps the connection unless told otherwise
+	h.length = -1
+	pos := nl + 1
+	for {
+		nl = bytes.IndexByte(b[pos:], '\n')
+		if nl < 0 {
+			return h, 0, nil
+		}
+		line = bytes.TrimRight(b[pos:pos+nl], "\r")
+		pos += nl + 1
+		if len(line) == 0 {
+			return h, pos, nil
+		}
+		name, value, ok := bytes.Cut(line, []byte(":"))
+		if !ok {
+			return h, 0, errBadResponse
+		}
+		value = bytes.TrimSpace(value)
+		switch {
+		case asciiEqualFold(name, "content-length"):
+			l, err := strconv.ParseInt(string(value), 10, 64)
+			if err != nil || l < 0 {
+				return h, 0, errBadResponse
+			}
+			h.length = l
+		case asciiEqualFold(name, "transfer-encoding"):
+			h.chunked = asciiEqualFold(value, "chunked")
+		case asciiEqualFold(name, "connection"):
+			if asciiEqualFold(value, "close") {
+				h.keep = false
+			}
+		case asciiEqualFold(name, "server-timing"):
+			h.server, h.hasServer = ParseServerTiming(string(value), "validate")
+		}
+	}
+}
+
+// respHead is what the client needs of an answer's head.
+type respHead struct {
+	status    int
+	keep      bool
+	length    int64 // -1: none
+	chunked   bool
+	server    time.Duration
+	hasServer bool
 }
 
 // abort makes a blocked read or write return at once: ctx ended. It does

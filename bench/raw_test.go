@@ -20,17 +20,21 @@ var clients = []struct {
 	{"raw", func(u string, _ int, to time.Duration) (Target, error) { return NewRawTarget(u, to) }},
 }
 
-// TestTargets runs both HTTP clients through the answers a server can give.
-func TestTargets(t *testing.T) {
+// targetCase is an answer a server can give and the Outcome a client must
+// make of it.
+type targetCase struct {
+	name    string
+	handler http.HandlerFunc
+	setup   func(*httptest.Server)
+	timeout time.Duration
+	cancel  time.Duration // cancel the context after this long (0: never)
+	want    Outcome
+}
+
+// targetCases are the answers every client is tested with.
+func targetCases() []targetCase {
 	big := strings.Repeat("x", 100<<10)
-	tests := []struct {
-		name    string
-		handler http.HandlerFunc
-		setup   func(*httptest.Server)
-		timeout time.Duration
-		cancel  time.Duration // cancel the context after this long (0: never)
-		want    Outcome
-	}{
+	return []targetCase{
 		{name: "valid with Server-Timing", handler: func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Server-Timing", "validate;dur=1.500, app;dur=2.000")
 			io.WriteString(w, `{"valid":true}`)
@@ -62,6 +66,12 @@ func TestTargets(t *testing.T) {
 			time.Sleep(300 * time.Millisecond)
 		}, cancel: 50 * time.Millisecond, want: Outcome{Err: "canceled"}},
 	}
+}
+
+// TestTargets runs both HTTP clients' workers through the answers a server
+// can give.
+func TestTargets(t *testing.T) {
+	tests := targetCases()
 	s := &BuiltinSamples()[0]
 	for _, c := range clients {
 		for _, tt := range tests {

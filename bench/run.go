@@ -68,7 +68,8 @@ type Config struct {
 	// results are dropped.
 	Warmup time.Duration
 	// Connections is the number of requests that can be in flight at once
-	// (one worker goroutine and one keep-alive connection each).
+	// (one keep-alive connection each, and one worker goroutine each unless
+	// the event loop drives them).
 	Connections int
 	// Drain is how long in-flight requests may take to finish after the last
 	// one is scheduled before the run is cut (they count as "canceled");
@@ -82,6 +83,11 @@ type Config struct {
 	Progress io.Writer
 	// Label prefixes the progress line (a ramp step, say).
 	Label string
+	// Goroutines makes a RawTarget use one goroutine per connection (the
+	// Target's Workers) instead of the event loop it gets on Linux. The loop
+	// costs the harness about a third of the CPU a request; this is for
+	// comparing the two.
+	Goroutines bool
 	// MeasureStart, when set, is called once when the warm-up ends (at the
 	// start when there is none), from its own goroutine: the place to take
 	// the starting figures of the server process (Proc.Begin).
@@ -132,14 +138,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	nwin := int(cfg.Duration/cfg.Window) + 1
 	rec := newRecorder(nwin, cfg.Window, warmEnd)
-	workers := make([]Worker, cfg.Connections)
-	for i := range workers {
-		workers[i] = cfg.Target.NewWorker()
-	}
-
 	runCtx, cancel := context.WithTimeout(ctx, cfg.Warmup+cfg.Duration+cfg.Drain)
 	defer cancel()
-	jobs := make(chan job, 4*cfg.Connections)
 	start := time.Now().Add(2 * time.Millisecond)
 	rec.start = start
 
@@ -160,50 +160,24 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			cfg.MeasureStart()
 		}
 	}()
-	go func() { // the pacer
-		defer close(jobs)
-		defer pacerThread()()
-		var i int64
-		for i < total {
-			now := time.Since(start)
-			for i < total && due(i) <= now {
-				select {
-				case jobs <- job{i, now}:
-					i++
-				case <-runCtx.Done():
-					return
-				}
-			}
-			if i < total {
-				if runCtx.Err() != nil {
-					return
-				}
-				if d := due(i) - time.Since(start); d > 0 {
-					preciseSleep(min(d, 10*time.Millisecond))
-				}
-			}
-		}
-	}()
-
 	var wg sync.WaitGroup
-	for _, w := range workers {
+	var loop *eventLoop
+	if rt, ok := cfg.Target.(*RawTarget); ok && !cfg.Goroutines {
+		// The raw client on Linux: one event loop sends and reads on every
+		// connection, with no goroutine per connection.
+		loop, _ = newEventLoop(rt, &loopPlan{
+			start: start, interval: interval, total: total, warmN: warmN, warmEnd: warmEnd,
+			conns: cfg.Connections, mix: cfg.Mix, rec: rec, sent: &sent,
+		})
+	}
+	if loop != nil {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range jobs {
-				i := j.i
-				sent.Add(1)
-				d := due(i)
-				scheduled := start.Add(d)
-				s := cfg.Mix.Sample(i)
-				t0 := time.Now()
-				o := w.Do(runCtx, s)
-				t1 := time.Now()
-				if i >= warmN {
-					rec.record(d-warmEnd, t1.Sub(scheduled), t1.Sub(t0), t0.Sub(scheduled), j.woke-d, t1.Sub(start)-warmEnd, &o)
-				}
-			}
+			loop.runLoop(runCtx)
 		}()
+	} else {
+		runWorkers(runCtx, &wg, workers(cfg), start, due, total, warmN, warmEnd, cfg.Mix, rec, &sent)
 	}
 
 	stopProgress := make(chan struct{})
@@ -448,4 +422,65 @@ func (r *recorder) report(cfg Config) *Report {
 		}
 	}
 	return rep
+}
+
+// workers returns one Worker per connection of cfg.
+func workers(cfg Config) []Worker {
+	ws := make([]Worker, cfg.Connections)
+	for i := range ws {
+		ws[i] = cfg.Target.NewWorker()
+	}
+	return ws
+}
+
+// runWorkers starts the pacer and one goroutine per worker, each sending one
+// request at a time; wg is done when they all are.
+func runWorkers(runCtx context.Context, wg *sync.WaitGroup, workers []Worker, start time.Time, due func(int64) time.Duration,
+	total, warmN int64, warmEnd time.Duration, mix *Mix, rec *recorder, sent *atomic.Int64) {
+	jobs := make(chan job, 4*len(workers))
+	go func() { // the pacer
+		defer close(jobs)
+		defer pacerThread()()
+		var i int64
+		for i < total {
+			now := time.Since(start)
+			for i < total && due(i) <= now {
+				select {
+				case jobs <- job{i, now}:
+					i++
+				case <-runCtx.Done():
+					return
+				}
+			}
+			if i < total {
+				if runCtx.Err() != nil {
+					return
+				}
+				if d := due(i) - time.Since(start); d > 0 {
+					preciseSleep(min(d, 10*time.Millisecond))
+				}
+			}
+		}
+	}()
+
+	for _, w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				i := j.i
+				sent.Add(1)
+				d := due(i)
+				scheduled := start.Add(d)
+				s := mix.Sample(i)
+				t0 := time.Now()
+				o := w.Do(runCtx, s)
+				t1 := time.Now()
+				if i >= warmN {
+					rec.record(d-warmEnd, t1.Sub(scheduled), t1.Sub(t0), t0.Sub(scheduled), j.woke-d, t1.Sub(start)-warmEnd, &o)
+				}
+			}
+		}()
+	}
+
 }
