@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/swiftval/swiftval/engine"
@@ -35,6 +36,8 @@ type benchConfig struct {
 	inproc, noop, spawn, jsonOut      bool
 	quiet, allowRemote, overhead      bool
 	ramp, goroutines                  bool
+	noopSpawn, serveNoop              bool
+	addr                              string
 	rate                              float64
 	duration, warmup, timeout         time.Duration
 	connections, pid, rampRetries     int
@@ -59,6 +62,9 @@ func Main(args []string, stdout, stderr io.Writer, newEngine func() *engine.Engi
 	fs.StringVar(&c.spawnArgs, "spawn-args", "--log-level warn", "arguments for the spawned 'serve' (space-separated; the default keeps per-request logs off the harness's stderr)")
 	fs.IntVar(&c.pid, "pid", 0, "with --url: the server's process ID on this machine, to report its memory, CPU and (from <url>/metrics) goroutines and GC like --spawn")
 	fs.BoolVar(&c.noop, "noop-server", false, "load an in-process no-op HTTP endpoint: measures the harness's own overhead")
+	fs.BoolVar(&c.noopSpawn, "noop-spawn", false, "like --noop-server, but the no-op endpoint runs in its own process, as a spawned server does: the harness's overhead measured the way the real runs are, with that process's CPU and memory")
+	fs.BoolVar(&c.serveNoop, "serve-noop", false, "serve the no-op endpoint on --addr until interrupted (what --noop-spawn starts)")
+	fs.StringVar(&c.addr, "addr", "", "with --serve-noop: the address to listen on")
 	fs.BoolVar(&c.overhead, "overhead", false, "first run the same load against a no-op endpoint and report the harness overhead beside the figures")
 	fs.Float64Var(&c.rate, "rate", 1000, "requests per second (constant arrival rate)")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "measured duration (per step with --ramp)")
@@ -85,7 +91,7 @@ func Main(args []string, stdout, stderr io.Writer, newEngine func() *engine.Engi
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress line on stderr")
 	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow a --url that is not a loopback address")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, `Usage: swiftval bench (--url URL | --inproc | --spawn | --noop-server) [flags]
+		fmt.Fprintln(stderr, `Usage: swiftval bench (--url URL | --inproc | --spawn | --noop-server | --noop-spawn) [flags]
 
 Sends messages at a constant arrival rate (open loop: latency is measured from
 each request's scheduled time, so queueing is counted) and reports P50, P90,
@@ -109,14 +115,22 @@ Flags:`)
 	if fs.NArg() > 0 {
 		return fail("unexpected argument %q", fs.Arg(0))
 	}
+	if c.serveNoop {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		if err := serveNoop(ctx, c.addr); err != nil {
+			return fail("serve-noop: %v", err)
+		}
+		return ExitOK
+	}
 	modes := 0
-	for _, on := range []bool{c.url != "", c.inproc, c.spawn, c.noop} {
+	for _, on := range []bool{c.url != "", c.inproc, c.spawn, c.noop, c.noopSpawn} {
 		if on {
 			modes++
 		}
 	}
 	if modes != 1 {
-		return fail("give exactly one of --url, --inproc, --spawn, --noop-server")
+		return fail("give exactly one of --url, --inproc, --spawn, --noop-server, --noop-spawn")
 	}
 	if c.url != "" && !c.allowRemote && !IsLoopback(c.url) {
 		return fail("%s is not a loopback address (add --allow-remote to load it anyway)", c.url)
@@ -177,12 +191,16 @@ Flags:`)
 		if base.Target, err = newTarget(c.client, url, c.connections, c.timeout); err != nil {
 			return fail("%v", err)
 		}
-	case c.spawn:
+	case c.spawn, c.noopSpawn:
 		exe, err := os.Executable()
 		if err != nil {
 			return fail("spawn: %v", err)
 		}
-		srv, err := SpawnServer(exe, append([]string{"serve"}, strings.Fields(c.spawnArgs)...), 15*time.Second, stderr)
+		args := append([]string{"serve"}, strings.Fields(c.spawnArgs)...)
+		if c.noopSpawn {
+			args = []string{"bench", "--serve-noop"}
+		}
+		srv, err := SpawnServer(exe, args, 15*time.Second, stderr)
 		if err != nil {
 			return fail("%v", err)
 		}
@@ -300,6 +318,26 @@ func startNoop() (url string, closeFn func(), err error) {
 	srv := &http.Server{Handler: NoopHandler(), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(l) }()
 	return "http://" + l.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+// serveNoop serves NoopHandler on addr until ctx ends.
+func serveNoop(ctx context.Context, addr string) error {
+	if addr == "" {
+		return errors.New("no --addr")
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: NoopHandler(), ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	if err := srv.Serve(l); err != http.ErrServerClosed {
+		return err
+	}
+	return nil
 }
 
 // measureOverhead runs base's load against a no-op endpoint.

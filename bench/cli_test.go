@@ -2,7 +2,10 @@ package bench
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -146,9 +149,12 @@ func TestMainInprocAndNoop(t *testing.T) {
 	}{
 		{"in process", []string{"--inproc"}, []string{"in-process engine", "server (Server-Timing)"}},
 		{"no-op with overhead", []string{"--noop-server", "--overhead"}, []string{"harness overhead (no-op)", "127.0.0.1"}},
+		{"no-op in its own process", []string{"--noop-spawn"}, []string{"127.0.0.1", "server pid", "harness: CPU"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// This test binary serves the no-op endpoint when spawned (TestMain).
+			t.Setenv("SVBENCH_HELPER_SERVE", "1")
 			code, out, errOut := runMain(append(tt.args, "--rate", "200", "--duration", "300ms", "--warmup", "100ms", "--quiet")...)
 			if code != ExitOK {
 				t.Fatalf("exit %d: %s", code, errOut)
@@ -172,5 +178,44 @@ func TestMainPid(t *testing.T) {
 	}
 	if !strings.Contains(out, "server pid "+strconv.Itoa(os.Getpid())+": peak RSS") || !strings.Contains(out, "no Go runtime metrics at "+srv.URL+"/metrics") {
 		t.Errorf("report lacks the process figures:\n%s", out)
+	}
+}
+
+// TestServeNoop: the endpoint --noop-spawn starts answers as NoopHandler
+// does and stops when its context ends.
+func TestServeNoop(t *testing.T) {
+	addr, err := FreeLoopbackAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serveNoop(ctx, addr) }()
+	var resp *http.Response
+	for range 100 {
+		if resp, err = http.Post("http://"+addr+ValidatePath, "text/plain", strings.NewReader("{1:}")); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"valid":true`) || resp.Header.Get("Server-Timing") == "" {
+		t.Errorf("answer %d %q %v", resp.StatusCode, body, resp.Header)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serveNoop: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("serveNoop did not stop")
+	}
+	if err := serveNoop(context.Background(), ""); err == nil {
+		t.Error("no error without an address")
 	}
 }
