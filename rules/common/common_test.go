@@ -33,6 +33,9 @@ func TestCountryTable(t *testing.T) {
 		if got := IsBICCountry(tc.cc); got != tc.bic {
 			t.Errorf("IsBICCountry(%q) = %v, want %v", tc.cc, got, tc.bic)
 		}
+		if got := IsCountryInUse(tc.cc); got != tc.bic {
+			t.Errorf("IsCountryInUse(%q) = %v, want %v", tc.cc, got, tc.bic)
+		}
 	}
 }
 

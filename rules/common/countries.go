@@ -82,7 +82,14 @@ func IsCountry(cc string) bool {
 // IsBICCountry reports whether cc may be the country code of a BIC: an ISO
 // 3166-1 alpha-2 code, or XK (Kosovo), which SWIFT uses although ISO has not
 // assigned it.
-func IsBICCountry(cc string) bool {
+func IsBICCountry(cc string) bool { return IsCountryInUse(cc) }
+
+// IsCountryInUse reports whether cc is a country code that payment messages
+// carry: an officially assigned ISO 3166-1 alpha-2 code, or XK (Kosovo), a
+// user-assigned code that SWIFT uses in BICs, the IBAN registry lists, and
+// banks expect in ISO 20022 Ctry elements for Kosovo addresses (refusing it
+// would reject real payments to Kosovo).
+func IsCountryInUse(cc string) bool {
 	if len(cc) != 2 || !isUpper(cc[0]) || !isUpper(cc[1]) {
 		return false
 	}

@@ -73,8 +73,8 @@ func checkCountries(m *engine.Message, f *engine.Findings) {
 	ls := t.Leaves()
 	for i := range ls {
 		l := &ls[i]
-		if l.Kind == typed.KindCountry && !common.IsCountry(l.Value) {
-			f.Errorf(CodeCountry, t.LeafLoc(l), "country code %s is not an ISO 3166-1 alpha-2 code", engine.Echo(l.Value))
+		if l.Kind == typed.KindCountry && !common.IsCountryInUse(l.Value) {
+			f.Errorf(CodeCountry, t.LeafLoc(l), "country code %s is not an ISO 3166-1 alpha-2 code (nor XK)", engine.Echo(l.Value))
 		}
 	}
 }
