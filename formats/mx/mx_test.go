@@ -363,3 +363,23 @@ func TestStartupCompilesCBPROnly(t *testing.T) {
 		t.Errorf("%d schemas compiled after one lazy use, want %d", got, len(want)+1)
 	}
 }
+
+// TestCorpusHeaderMismatch: the shared corpus's CBPR+ violators named for a
+// MsgDefIdr that differs from the Document report SVX213 (read in place).
+func TestCorpusHeaderMismatch(t *testing.T) {
+	files, _ := filepath.Glob("../../../shared/corpus/mx/phoughton__iso20022-cbpr-ur/*msgdefidr_mismatch*.xml")
+	if len(files) == 0 {
+		t.Skip("shared corpus absent: no msgdefidr_mismatch files")
+	}
+	e := engine.New(engine.Options{})
+	e.RegisterFormat(testFormat)
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := e.Validate(context.Background(), raw); !r.HasCode(CodeHeaderMismatch) {
+			t.Errorf("%s: %s not reported: %v", filepath.Base(f), CodeHeaderMismatch, r.Findings)
+		}
+	}
+}

@@ -32,7 +32,6 @@ const (
 // Codes reported by the rule set (docs/codes.md).
 const (
 	CodeBizMsgIdr      = "SVC401"
-	CodeMsgDefIdr      = "SVC402"
 	CodeFromTo         = "SVC403"
 	CodePriority       = "SVC404"
 	CodeSingleTx       = "SVC405"
@@ -185,9 +184,6 @@ func (c *checker) rules() []engine.Rule {
 		engine.NewRule(info("cbpr.bah.biz-msg-idr", CodeBizMsgIdr, all,
 			"CBPR_Business_Message_Identifier_TextualRule: BizMsgIdr \"must contain the Message Identification element from the Group Header of the underlying message, where available\"; "+srcDeck+"; "+srcGS+srcNoNum,
 			"AppHdr BizMsgIdr equals the document's GrpHdr/MsgId"), checkBizMsgIdr),
-		engine.NewRule(info("cbpr.bah.msg-def-idr", CodeMsgDefIdr, all,
-			"CBPR_Message_Definition_Identifier_TextualRule: MsgDefIdr \"must be formatted exactly as it appears in the namespace of the Business Message\"; "+srcDeck+"; "+srcGS+srcNoNum,
-			"AppHdr MsgDefIdr equals the message identifier of the Document namespace"), checkMsgDefIdr),
 		engine.NewRule(info("cbpr.bah.from-to", CodeFromTo, []string{pacs008, pacs009, pacs004, pacs002},
 			"CBPR_From_To_Instructing_Instructed_Agent_BIC_1/2_FormalRule: BAH From/To BIC must match the Instructing/Instructed Agent BIC, except where CpyDplct is COPY or CODU; "+srcJS+"; "+srcGS+"; confirmed (COPY/CODU exception, \"except where BAH CopyDuplicate = COPY or = CODU\"; BIC_2 when CpyDplct is absent): "+srcKont+srcNoNum,
 			"AppHdr From/To BICs equal the instructing/instructed agent BICs unless the message is a copy (COPY, CODU)"), checkFromTo),

@@ -56,18 +56,6 @@ func checkBizMsgIdr(m *engine.Message, f *engine.Findings) {
 	f.Errorf(CodeBizMsgIdr, t.Loc("/AppHdr/BizMsgIdr", b.Pos), "AppHdr BizMsgIdr %s differs from GrpHdr/MsgId %s", engine.Echo(b.Value), engine.Echo(id.Value))
 }
 
-func checkMsgDefIdr(m *engine.Message, f *engine.Findings) {
-	t := hdr(m)
-	if t == nil {
-		return
-	}
-	d := t.AppHdr.MsgDefIdr
-	if !d.Present() || trim(d.Value) == t.ID {
-		return
-	}
-	f.Errorf(CodeMsgDefIdr, t.Loc("/AppHdr/MsgDefIdr", d.Pos), "AppHdr MsgDefIdr %s differs from the Document namespace's message %s", engine.Echo(d.Value), engine.Echo(t.ID))
-}
-
 type agents struct {
 	instg, instd *typed.BranchAndFinancialInstitutionIdentification6
 	block        string // block holding them, under the message element

@@ -48,8 +48,6 @@ cases = {
     # cbpr+
     "cbpr.bah.biz-msg-idr.pass": [],
     "cbpr.bah.biz-msg-idr.fail": [('<BizMsgIdr>SVTEST-0001<', '<BizMsgIdr>SVTEST-0002<')],
-    "cbpr.bah.msg-def-idr.pass": [],
-    "cbpr.bah.msg-def-idr.fail": [('<MsgDefIdr>pacs.008.001.08<', '<MsgDefIdr>pacs.008.001.09<')],
     "cbpr.bah.from-to.pass": [('<CreDt>', '<CpyDplct>COPY</CpyDplct>\n\t\t<CreDt>'), ('re:(<To>\\s*<FIId>\\s*<FinInstnId>\\s*<BICFI>)BANKDEFFXXX', '\\g<1>BANKFRPPXXX')],
     "cbpr.bah.from-to.fail": [('re:(<To>\\s*<FIId>\\s*<FinInstnId>\\s*<BICFI>)BANKDEFFXXX', '\\g<1>BANKFRPPXXX')],
     "cbpr.bah.priority.pass": [],
