@@ -65,7 +65,7 @@ func Main(args []string, stdout, stderr io.Writer, newEngine func() *engine.Engi
 	fs.BoolVar(&c.noopSpawn, "noop-spawn", false, "like --noop-server, but the no-op endpoint runs in its own process, as a spawned server does: the harness's overhead measured the way the real runs are, with that process's CPU and memory")
 	fs.BoolVar(&c.serveNoop, "serve-noop", false, "serve the no-op endpoint on --addr until interrupted (what --noop-spawn starts)")
 	fs.StringVar(&c.addr, "addr", "", "with --serve-noop: the address to listen on")
-	fs.BoolVar(&c.overhead, "overhead", false, "first run the same load against a no-op endpoint and report the harness overhead beside the figures")
+	fs.BoolVar(&c.overhead, "overhead", false, "first run the same load against a no-op endpoint (in its own process when the target is: --spawn, --url, --noop-spawn) and report the harness overhead beside the figures")
 	fs.Float64Var(&c.rate, "rate", 1000, "requests per second (constant arrival rate)")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "measured duration (per step with --ramp)")
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "warm-up before measuring (per step with --ramp)")
@@ -224,7 +224,10 @@ Flags:`)
 
 	var overhead *Summary
 	if c.overhead {
-		if overhead, err = measureOverhead(ctx, base, c.client, c.timeout); err != nil {
+		// Out of process when the measured server is (--spawn, --url,
+		// --noop-spawn): the floor then has the same topology.
+		apart := c.spawn || c.noopSpawn || c.url != ""
+		if overhead, err = measureOverhead(ctx, base, c.client, c.timeout, apart, stderr); err != nil {
 			return fail("overhead: %v", err)
 		}
 	}
@@ -340,13 +343,29 @@ func serveNoop(ctx context.Context, addr string) error {
 	return nil
 }
 
-// measureOverhead runs base's load against a no-op endpoint.
-func measureOverhead(ctx context.Context, base Config, client string, timeout time.Duration) (*Summary, error) {
-	url, closeFn, err := startNoop()
-	if err != nil {
-		return nil, err
+// measureOverhead runs base's load against a no-op endpoint: in its own
+// process (this binary's "bench --serve-noop") when apart, else in this one.
+func measureOverhead(ctx context.Context, base Config, client string, timeout time.Duration, apart bool, log io.Writer) (*Summary, error) {
+	var url string
+	if apart {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, err
+		}
+		srv, err := SpawnServer(exe, []string{"bench", "--serve-noop"}, 15*time.Second, log)
+		if err != nil {
+			return nil, err
+		}
+		defer srv.Stop()
+		url = srv.URL
+	} else {
+		u, closeFn, err := startNoop()
+		if err != nil {
+			return nil, err
+		}
+		defer closeFn()
+		url = u
 	}
-	defer closeFn()
 	t, err := newTarget(client, url, base.Connections, timeout)
 	if err != nil {
 		return nil, err
