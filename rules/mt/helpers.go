@@ -163,10 +163,6 @@ func bankOp(m *mt.Message) string {
 	return ""
 }
 
-// isSpecialOp reports whether 23B is one of the SWIFT service-level codes
-// SPRI, SSTD, SPAY that trigger MT 103 rules C4–C12.
-func isSpecialOp(op string) bool { return op == "SPRI" || op == "SSTD" || op == "SPAY" }
-
 // fields23E returns the run of 23E fields of an MT 103 (they follow 23B and
 // precede the mandatory 32A), or nil. The search stops at 32A, so a 23E out
 // of place (after 32A) is not seen here; the parser reports it as T13.
@@ -187,19 +183,6 @@ func fields23E(m *mt.Message) []mt.Field {
 		j++
 	}
 	return fs[i:j]
-}
-
-// any23E reports whether some 23E of an MT 103 has code c.
-func any23E(m *mt.Message, c string) bool {
-	fs := fields23E(m)
-	for i := range fs {
-		if fs[i].Tag == "23E" {
-			if k, _, _ := code4(fs[i].Value); k == c {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func isUpper3(s string) bool {

@@ -117,7 +117,7 @@ func ruleD49(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleE01(em *engine.Message, m *mt.Message, f *engine.Findings) {
-	if bankOp(m) != "SPRI" {
+	if facts(em, m).op() != opSPRI {
 		return
 	}
 	fs := fields23E(m)
@@ -142,8 +142,8 @@ func ruleE01(em *engine.Message, m *mt.Message, f *engine.Findings) {
 	}
 }
 
-func ruleE02(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	if op := bankOp(m); op != "SSTD" && op != "SPAY" {
+func ruleE02(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	if facts(em, m).op()&(opSSTD|opSPAY) == 0 {
 		return
 	}
 	fs := fields23E(m)
@@ -155,7 +155,7 @@ func ruleE02(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleE10(em *engine.Message, m *mt.Message, f *engine.Findings) {
-	if !isSTP(em, m) && !isSpecialOp(bankOp(m)) {
+	if !isSTP(em, m) && facts(em, m).op() == 0 {
 		return
 	}
 	if x := m.Field("59a"); x != nil && !hasSlashLine(x.Value) {
@@ -163,8 +163,8 @@ func ruleE10(em *engine.Message, m *mt.Message, f *engine.Findings) {
 	}
 }
 
-func ruleE18(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	if !any23E(m, "CHQB") {
+func ruleE18(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	if !facts(em, m).has(e23CHQB) {
 		return
 	}
 	if x := m.Field("59a"); x != nil && len(x.Value) > 0 && x.Value[0] == '/' {
@@ -224,7 +224,10 @@ func ruleD51(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	}
 }
 
-func ruleE44(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+func ruleE44(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	if !facts(em, m).has(e23TelI) {
+		return
+	}
 	fs := fields23E(m)
 	if len(fs) == 0 || m.Field("56a") != nil {
 		return
@@ -239,7 +242,10 @@ func ruleE44(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	}
 }
 
-func ruleE45(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+func ruleE45(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	if !facts(em, m).has(e23TelE) {
+		return
+	}
 	fs := fields23E(m)
 	if len(fs) == 0 || m.Field("57a") != nil {
 		return
@@ -292,6 +298,9 @@ func rank23E(list, c string) int {
 }
 
 func ruleD97(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	if !facts(em, m).has(e23Info) {
+		return
+	}
 	fs := fields23E(m)
 	list := info23E
 	if isSTP(em, m) {
@@ -310,6 +319,9 @@ func ruleD97(em *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleD98(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	if !facts(em, m).has(e23Many) {
+		return
+	}
 	fs := fields23E(m)
 	list := codes23E
 	if isSTP(em, m) {
@@ -356,6 +368,9 @@ func forbiddenPair(list, a, b string) bool {
 }
 
 func ruleD67(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	if !facts(em, m).has(e23Many) {
+		return
+	}
 	fs := fields23E(m)
 	list := forbidden23E
 	if isSTP(em, m) {
@@ -378,7 +393,10 @@ func ruleD67(em *engine.Message, m *mt.Message, f *engine.Findings) {
 	}
 }
 
-func ruleE46(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+func ruleE46(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	if !facts(em, m).has(e23Many) {
+		return
+	}
 	fs := fields23E(m)
 	for i := range fs {
 		if fs[i].Tag != "23E" {

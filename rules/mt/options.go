@@ -21,7 +21,8 @@ type optionRule struct {
 	extraMsg string // finding when extra reports false
 }
 
-// 23B code bits.
+// 23B code bits: the SWIFT service-level codes SPRI, SSTD and SPAY that
+// trigger MT 103 rules C4–C12.
 const (
 	opSPRI uint8 = 1 << iota
 	opSSTD
@@ -92,8 +93,8 @@ func optionRuleList() []engine.Rule {
 	return out
 }
 
-func (o *optionRule) check(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	if opBit(bankOp(m))&o.ops == 0 {
+func (o *optionRule) check(em *engine.Message, m *mt.Message, f *engine.Findings) {
+	if facts(em, m).op()&o.ops == 0 {
 		return
 	}
 	x := m.Field(o.tag)

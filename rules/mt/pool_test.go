@@ -159,6 +159,70 @@ func TestIndexedHelpers(t *testing.T) {
 	}
 }
 
+// TestFacts checks the once-per-validation 23B/23E facts against the
+// questions the rules asked of 23B and the 23E run before: each bit is set
+// exactly when its condition holds, and a second call reads the slot.
+func TestFacts(t *testing.T) {
+	inputs := poolInputs(t)
+	for _, s := range []string{
+		mt103(":23E:SDVA", ":23E:INTC"), mt103(":23E:CHQB"), mt103(":23E:TELI/X"), mt103(":23E:PHOI"),
+		mt103(":23E:TELE", ":23E:PHON/1"), mt103("-23B", ":23E:HOLD/X"), mt103(":23B:SPRI", ":23E:SDVA"),
+		mt103(":23B:SSTD"), mt103(":23B:SPAY/X"), mt103(":23B:SPRIX"), mt103(":32A:250102EUR1,", ":23E:CHQB"),
+		fin("103", ltBE, ltUS, uetr, ":20:R", ":32A:250102EUR1,", ":23E:CHQB", ":23B:SPRI"),
+	} {
+		inputs = append(inputs, []byte(s))
+	}
+	any23E := func(fs []mt.Field, codes ...string) bool {
+		for i := range fs {
+			c, _, _ := code4(fs[i].Value)
+			for _, k := range codes {
+				if c == k {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for i, in := range inputs {
+		m := mt.Parse(in, &engine.Findings{})
+		if m == nil {
+			continue
+		}
+		fs := fields23ERef(m.Fields)
+		info := false
+		for j := range fs {
+			_, _, slash := code4(fs[j].Value)
+			info = info || slash
+		}
+		em := &engine.Message{Body: m}
+		x := facts(em, m)
+		op := bankOp(m)
+		for _, c := range []struct {
+			name      string
+			got, want bool
+		}{
+			{"SPRI", x.op() == opSPRI, op == "SPRI"},
+			{"SSTD|SPAY", x.op()&(opSSTD|opSPAY) != 0, op == "SSTD" || op == "SPAY"},
+			{"special", x.op() != 0, op == "SPRI" || op == "SSTD" || op == "SPAY"},
+			{"many", x.has(e23Many), len(fs) > 1},
+			{"info", x.has(e23Info), info},
+			{"CHQB", x.has(e23CHQB), any23E(fs, "CHQB")},
+			{"TELI", x.has(e23TelI), any23E(fs, "TELI", "PHOI")},
+			{"TELE", x.has(e23TelE), any23E(fs, "TELE", "PHON")},
+		} {
+			if c.got != c.want {
+				t.Errorf("input %d: facts %s = %v, want %v", i, c.name, c.got, c.want)
+			}
+		}
+		if y, ok := em.Cached(factsSlot).(facts103); !ok || y != x {
+			t.Errorf("input %d: slot holds %v, want %v", i, em.Cached(factsSlot), x)
+		}
+		if n := testing.AllocsPerRun(10, func() { em.SetCached(factsSlot, nil); facts(em, m) }); n != 0 {
+			t.Errorf("input %d: facts allocates %v times", i, n)
+		}
+	}
+}
+
 // TestAmountKind checks the byte-level tag classification of ccyAmount
 // against the string switch it replaced, on every tag form, and lastLine's
 // one-line shortcut against the general loop.
