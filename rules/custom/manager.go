@@ -65,6 +65,11 @@ type RuleSetInfo struct {
 	Tests int `json:"tests"`
 	// SHA256 is the hex digest of the set's YAML.
 	SHA256 string `json:"sha256"`
+	// Warnings lists the IDs in Disable and SeverityOverrides that no rule
+	// in force has (most likely a typo: such an entry changes nothing). The
+	// set is loaded all the same, since a rule may belong to a pack that is
+	// not registered in this engine; each warning is also logged at load.
+	Warnings []string `json:"warnings,omitempty"`
 	// Loaded is when the set was loaded.
 	Loaded time.Time `json:"loaded"`
 }
@@ -241,6 +246,13 @@ func (m *Manager) install(next map[string]*loaded) error {
 	if len(ps) > 0 {
 		return &LoadError{Problems: ps}
 	}
+	for _, n := range names {
+		l := next[n]
+		l.info.Warnings = unknownIDs(l.c.set, owner)
+		for _, w := range l.info.Warnings {
+			m.opts.Logger.Warn("rule set names a rule that is not in force", "set", n, "file", l.info.File, "warning", w)
+		}
+	}
 	old := m.sets
 	err := m.e.ReplaceRuleSets(func(sets []*engine.RuleSet) []*engine.RuleSet {
 		out := make([]*engine.RuleSet, 0, len(sets)+len(next))
@@ -260,6 +272,28 @@ func (m *Manager) install(next map[string]*loaded) error {
 	}
 	m.sets = next
 	return nil
+}
+
+// unknownIDs describes the entries of set's disable and severity_overrides
+// that name no rule in known.
+func unknownIDs(set *engine.RuleSet, known map[string]string) []string {
+	var out []string
+	for _, id := range set.Disable {
+		if _, ok := known[id]; !ok {
+			out = append(out, fmt.Sprintf("disable: no rule in force has id %q", id))
+		}
+	}
+	ids := make([]string, 0, len(set.Severity))
+	for id := range set.Severity {
+		if _, ok := known[id]; !ok {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		out = append(out, fmt.Sprintf("severity_overrides: no rule in force has id %q", id))
+	}
+	return out
 }
 
 func sortedNames(sets map[string]*loaded) []string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -433,5 +434,33 @@ func TestViewCacheRecycledMessage(t *testing.T) {
 	}
 	if got := strings.Join(seen, ","); got != "IR,FR,IR,FR" {
 		t.Fatalf("views seen %s, want IR,FR,IR,FR (a recycled message got a stale view)", got)
+	}
+}
+
+// TestManagerUnknownIDWarnings: disable and severity_overrides entries that
+// name no rule in force load, with a warning in the set's info and the log;
+// known ones (of a built-in pack or of another user set) give none.
+func TestManagerUnknownIDWarnings(t *testing.T) {
+	e := newEngine()
+	fakeBuiltin(e)
+	var logBuf strings.Builder
+	m, _ := NewManager(e, ManagerOptions{Logger: slog.New(slog.NewTextHandler(&logBuf, nil))})
+	if err := m.Put("a", []byte("name: a\nrules:\n  - id: a.r\n    applies_to: [all]\n    check: \"true\"\n")); err != nil {
+		t.Fatal(err)
+	}
+	set := "name: b\ndisable: [mt.bic.branch, mt.bic.brnch, a.r]\nseverity_overrides:\n  a.rr: warning\n  mt.bic.branch: error\n"
+	if err := m.Put("b", []byte(set)); err != nil {
+		t.Fatal(err)
+	}
+	_, info, _ := m.Get("b")
+	want := []string{`disable: no rule in force has id "mt.bic.brnch"`, `severity_overrides: no rule in force has id "a.rr"`}
+	if !slices.Equal(info.Warnings, want) {
+		t.Errorf("warnings %q, want %q", info.Warnings, want)
+	}
+	if !strings.Contains(logBuf.String(), "mt.bic.brnch") || !strings.Contains(logBuf.String(), "a.rr") {
+		t.Errorf("log lacks the warnings:\n%s", logBuf.String())
+	}
+	if _, a, _ := m.Get("a"); len(a.Warnings) != 0 {
+		t.Errorf("set a warnings %q", a.Warnings)
 	}
 }
