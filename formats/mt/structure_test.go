@@ -78,3 +78,111 @@ func TestDefByNum(t *testing.T) {
 		}
 	}
 }
+
+// TestInOrderAgreesWithWalk checks the in-order fast path against the
+// structure walk on random field lists for every direct definition: inOrder
+// is true exactly when the walk reports nothing.
+func TestInOrderAgreesWithWalk(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	direct := 0
+	for _, d := range typeList {
+		if !d.direct {
+			continue
+		}
+		direct++
+		// Tags to draw from: every option of every slot, plus a few
+		// strangers and malformed tags.
+		tags := []string{"99Z", "20Q", "1", "ab", "32a"}
+		for _, s := range d.slots {
+			for i := 0; i < len(s.opts); i++ {
+				if s.opts[i] == '_' {
+					tags = append(tags, s.num)
+				} else {
+					tags = append(tags, s.num+s.opts[i:i+1])
+				}
+			}
+		}
+		agree, clean := 0, 0
+		for n := 0; n < 2000; n++ {
+			m := &Message{Type: d.Type}
+			if n%4 == 0 {
+				// Mostly in order: each slot's tag with some chance, so
+				// that clean lists occur often.
+				for _, s := range d.slots {
+					if s.mand || r.IntN(3) == 0 {
+						m.Fields = append(m.Fields, fieldFor(r, s, s.num+pick(r, s.opts)))
+					}
+					if s.rep && r.IntN(3) == 0 {
+						m.Fields = append(m.Fields, fieldFor(r, s, s.num+pick(r, s.opts)))
+					}
+				}
+				if len(m.Fields) > 0 && r.IntN(2) == 0 {
+					i, j := r.IntN(len(m.Fields)), r.IntN(len(m.Fields))
+					m.Fields[i], m.Fields[j] = m.Fields[j], m.Fields[i]
+				}
+			} else {
+				for k := r.IntN(len(d.slots) + 2); k > 0; k-- {
+					tag := tags[r.IntN(len(tags))]
+					f := Field{Tag: tag}
+					for _, s := range d.slots {
+						if s.codes != nil && matchTag(tag, s.num+"a") {
+							f = fieldFor(r, s, tag)
+						}
+					}
+					m.Fields = append(m.Fields, f)
+				}
+			}
+			var fl engine.Findings
+			m.walk(&parser{f: &fl, m: m}, d)
+			walkClean := fl.Len() == 0
+			if got := m.inOrder(d); got != walkClean {
+				t.Fatalf("%s %v: inOrder %v, walk findings %v", d.Type, tagsOf(m.Fields), got, fl.List())
+			}
+			agree++
+			if walkClean {
+				clean++
+			}
+		}
+		if clean < 50 {
+			t.Errorf("%s: only %d of %d lists clean; the test needs more", d.Type, clean, agree)
+		}
+	}
+	if direct < 3 {
+		t.Errorf("only %d direct definitions", direct)
+	}
+}
+
+// pick returns the tag suffix of one option of opts ("" for '_').
+func pick(r *rand.Rand, opts string) string {
+	if opts == "" {
+		return ""
+	}
+	o := opts[r.IntN(len(opts))]
+	if o == '_' {
+		return ""
+	}
+	return string(o)
+}
+
+// fieldFor builds a field with tag for slot s, with a Code component from
+// the slot's list (sometimes not) when the slot has one.
+func fieldFor(r *rand.Rand, s slot, tag string) Field {
+	f := Field{Tag: tag}
+	if s.codes == nil || r.IntN(8) == 0 {
+		return f
+	}
+	code := "XXXX"
+	if r.IntN(6) != 0 {
+		code = s.codes[r.IntN(len(s.codes))]
+	}
+	f.Components = []Component{{Name: "Code", Value: code}}
+	return f
+}
+
+func tagsOf(fs []Field) []string {
+	var out []string
+	for i := range fs {
+		out = append(out, fs[i].Tag)
+	}
+	return out
+}

@@ -243,6 +243,7 @@ type slot struct {
 	group   int    // index into def.groups, -1 outside sequences
 	key     int    // tag number 0-99 (num as a number), -1 for any
 	optMask uint32 // options allowed, by tagKey option index: bit 0 no letter, 1-26 A-Z
+	same    int8   // 1 + the index of the next slot with the same number, 0 when none (direct definitions)
 }
 
 type group struct {
@@ -261,6 +262,13 @@ type typeDef struct {
 	// sequence (len(slots) when none): the only slots walker.missing
 	// reports on. len(next) is len(slots)+1.
 	next []int
+	// direct is set when no sequence and no "any" slot is defined and
+	// each tag number and option is allowed by at most one slot: a field
+	// can then only ever take that slot, and checkStructure first tries
+	// the in-order check (Message.inOrder). first[n] is 1 + the index of
+	// the first slot with tag number n (0 when none), chained by slot.same.
+	direct bool
+	first  [100]int8
 }
 
 var (
@@ -385,7 +393,30 @@ func compileDef(typ, desc, def string) (*typeDef, error) {
 			d.next[k] = d.next[k+1]
 		}
 	}
+	d.linkDirect()
 	return d, nil
+}
+
+// linkDirect sets d.direct, d.first and the slots' same links when the
+// definition qualifies (see typeDef.direct).
+func (d *typeDef) linkDirect() {
+	if len(d.groups) > 0 {
+		return
+	}
+	var seen [100]uint32 // options allowed so far, per tag number
+	for k := range d.slots {
+		s := &d.slots[k]
+		if s.key < 0 || seen[s.key]&s.optMask != 0 {
+			return
+		}
+		seen[s.key] |= s.optMask
+	}
+	for k := len(d.slots) - 1; k >= 0; k-- {
+		s := &d.slots[k]
+		s.same = d.first[s.key]
+		d.first[s.key] = int8(k + 1)
+	}
+	d.direct = true
 }
 
 // maxSlots bounds a definition so the checker can keep its state on the

@@ -341,7 +341,18 @@ func (w *walker) at(f *Field) engine.Location {
 // and option letters not allowed are T13 (FEC-2010: "field tag not
 // expected ... mandatory field missing ... sequence incorrect ... field not
 // allowed"); a mandatory repetitive sequence that never occurs is T11.
+//
+// For a direct definition the in-order check runs first; when it finds
+// nothing to report the walk is not needed.
 func (m *Message) checkStructure(p *parser, d *typeDef) {
+	if d.direct && m.inOrder(d) {
+		return // a direct definition has no sequences to build
+	}
+	m.walk(p, d)
+}
+
+// walk is the structure walk of checkStructure.
+func (m *Message) walk(p *parser, d *typeDef) {
 	w := walker{p: p, m: m, d: d}
 	if len(d.groups) > len(w.occ) {
 		return
@@ -380,6 +391,44 @@ func (m *Message) checkStructure(p *parser, d *typeDef) {
 	}
 	w.finish()
 	m.buildSeqs()
+}
+
+// inOrder reports whether the walk of checkStructure would find nothing
+// to report on a direct definition d (see typeDef.direct): every field
+// takes the one slot that allows its tag number and option, in slot order
+// (the same slot again only when repeatable), no mandatory slot is skipped
+// or left at the end, and code words are in their slot's list. It reports
+// nothing itself: on false the walk runs from the start and explains.
+func (m *Message) inOrder(d *typeDef) bool {
+	cur := -1 // the slot the last field took
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		num, opt := f.key()
+		if num < 0 {
+			return false
+		}
+		j := int(d.first[num]) - 1
+		for j >= 0 && d.slots[j].optMask&(1<<opt) == 0 {
+			j = int(d.slots[j].same) - 1
+		}
+		if j < 0 {
+			return false
+		}
+		s := &d.slots[j]
+		switch {
+		case j == cur:
+			if !s.rep {
+				return false
+			}
+		case j < cur || d.next[cur+1] < j:
+			return false // out of order, or a mandatory slot skipped
+		}
+		if s.codes != nil && f.Components != nil && !inList(s.codes, f.Code()) {
+			return false
+		}
+		cur = j
+	}
+	return d.next[cur+1] >= len(d.slots)
 }
 
 func optList(opts string) string {
