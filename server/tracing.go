@@ -5,7 +5,6 @@ import (
 	"os"
 
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
@@ -13,19 +12,19 @@ import (
 )
 
 // TracerProviderFromEnv returns an OpenTelemetry tracer provider exporting
-// over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT (or
+// over OTLP/HTTP (otlp.go) when OTEL_EXPORTER_OTLP_ENDPOINT (or
 // OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set, with the exporter's standard
 // OTEL_* environment; otherwise nil (tracing off). Call shutdown on exit to
 // flush spans.
-func TracerProviderFromEnv(ctx context.Context) (tp trace.TracerProvider, shutdown func(context.Context) error, err error) {
+func TracerProviderFromEnv(_ context.Context) (tp trace.TracerProvider, shutdown func(context.Context) error, err error) {
 	if os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == "" {
 		return nil, func(context.Context) error { return nil }, nil
 	}
-	exp, err := otlptracehttp.New(ctx)
+	cfg, err := otlpConfigFromEnv(os.Getenv)
 	if err != nil {
 		return nil, nil, err
 	}
-	p := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))
+	p := sdktrace.NewTracerProvider(sdktrace.WithBatcher(newOTLPExporter(cfg)))
 	return p, p.Shutdown, nil
 }
 
