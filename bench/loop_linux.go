@@ -51,22 +51,6 @@ func newEventLoop(t *RawTarget, p *loopPlan) (*eventLoop, error) {
 	return &eventLoop{t: t, p: p, epfd: epfd, reqs: map[*Sample][]byte{}}, nil
 }
 
-// loopPlan is what Run hands the event loop: the schedule and where the
-// results go.
-type loopPlan struct {
-	start          time.Time
-	interval       float64 // nanoseconds between two requests
-	total, warmN   int64
-	warmEnd        time.Duration
-	conns          int
-	mix            *Mix
-	rec            *recorder
-	sent           interface{ Add(int64) int64 }
-	connectTimeout time.Duration // 5 s when zero
-}
-
-func (p *loopPlan) due(i int64) time.Duration { return time.Duration(float64(i) * p.interval) }
-
 // loopJob is one request released by the loop: request i, released at woke
 // (from the start), sent at t0.
 type loopJob struct {

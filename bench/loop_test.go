@@ -48,16 +48,7 @@ func loopRun(t *testing.T, ctx context.Context, url string, timeout time.Duratio
 func TestLoopTargets(t *testing.T) {
 	for _, tt := range targetCases() {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := httptest.NewUnstartedServer(tt.handler)
-			if tt.setup != nil {
-				tt.setup(srv)
-			}
-			srv.Start()
-			defer srv.Close()
-			to := tt.timeout
-			if to == 0 {
-				to = 5 * time.Second
-			}
+			srv, to := tt.start(t)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			if tt.cancel > 0 {

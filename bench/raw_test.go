@@ -31,6 +31,21 @@ type targetCase struct {
 	want    Outcome
 }
 
+// start starts the case's server (closed when t ends) and returns it with
+// the request timeout of the case.
+func (tt *targetCase) start(t *testing.T) (*httptest.Server, time.Duration) {
+	srv := httptest.NewUnstartedServer(tt.handler)
+	if tt.setup != nil {
+		tt.setup(srv)
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	if tt.timeout == 0 {
+		return srv, 5 * time.Second
+	}
+	return srv, tt.timeout
+}
+
 // targetCases are the answers every client is tested with.
 func targetCases() []targetCase {
 	big := strings.Repeat("x", 100<<10)
@@ -76,16 +91,7 @@ func TestTargets(t *testing.T) {
 	for _, c := range clients {
 		for _, tt := range tests {
 			t.Run(c.name+"/"+tt.name, func(t *testing.T) {
-				srv := httptest.NewUnstartedServer(tt.handler)
-				if tt.setup != nil {
-					tt.setup(srv)
-				}
-				srv.Start()
-				defer srv.Close()
-				to := tt.timeout
-				if to == 0 {
-					to = 5 * time.Second
-				}
+				srv, to := tt.start(t)
 				tg, err := c.make(srv.URL, 1, to)
 				if err != nil {
 					t.Fatal(err)
