@@ -18,7 +18,7 @@ type fieldSpec struct {
 // Party-field notations. The account/party-identifier line and its line
 // break are one optional part, so a BIC alone is valid.
 const (
-	notPartyA = "[[/1!a][/34x]$]<BIC>" // 51A 52A 53A 54A 55A 56A 57A 58A (UHB-2015 us1m/ajh014.htm)
+	// notPartyA (51A 52A 53A 54A 55A 56A 57A 58A) is in partya.go.
 	notPartyB = "[[/1!a][/34x]$]35x"   // 52B 53B 54B 55B 57B 58B: location (party id optional)
 	notPartyD = "[[/1!a][/34x]$]4*35x" // 52D 53D 54D 55D 56D 57D 58D
 	namPartyA = "DC,Account,BIC"

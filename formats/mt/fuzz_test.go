@@ -56,6 +56,21 @@ func FuzzCompile(f *testing.F) {
 		}
 		checkLinear(t, p, value)
 		checkFirst(t, p, value)
+		if p.partyA {
+			checkPartyA(t, p, value)
+		}
+	})
+}
+
+// FuzzPartyA cross-checks the hand-written party-A matcher against the
+// backtracking matcher on any value (see checkPartyA).
+func FuzzPartyA(f *testing.F) {
+	for _, v := range []string{"BANKBEBB", "BANKBEBBXXX", "/D/1\r\nBANKBEBB", "/C\nBANKBEBB", "/DE89\r\nBANKDEFFXXX", "//FW1\nBANKUS33", "/D/\nX"} {
+		f.Add(v)
+	}
+	p := specFor("52A").pat
+	f.Fuzz(func(t *testing.T, value string) {
+		checkPartyA(t, p, value)
 	})
 }
 

@@ -197,6 +197,9 @@ type Pattern struct {
 	// backtracking (no optional parts, each variable component followed by
 	// something it cannot consume); such values take the fast path.
 	linear bool
+	// partyA is true for the option-A party format (notPartyA), whose
+	// common values matchPartyA matches by hand.
+	partyA bool
 }
 
 type compInfo struct {
@@ -275,7 +278,8 @@ func Compile(notation string, names ...string) (*Pattern, error) {
 		c.comps[i].kind = kindOf(c.comps[i].name)
 	}
 	firstSet(nodes)
-	return &Pattern{Notation: notation, nodes: nodes, ncomp: len(c.comps), comps: c.comps, linear: isLinear(nodes)}, nil
+	return &Pattern{Notation: notation, nodes: nodes, ncomp: len(c.comps), comps: c.comps, linear: isLinear(nodes),
+		partyA: notation == notPartyA}, nil
 }
 
 // isLinear reports whether greedy left-to-right matching of nodes is
@@ -636,11 +640,16 @@ func (p *Pattern) Match(v string) (bool, Failure) {
 
 func (p *Pattern) match(mt *matcher, v string) bool {
 	mt.p, mt.v, mt.steps, mt.fset = p, v, 0, false
-	if p.linear {
+	switch {
+	case p.linear:
 		if p.matchLinear(mt, v) {
 			return true
 		}
-	} else if p.matchFirst(mt, v) {
+	case p.partyA:
+		if matchPartyA(mt, v) {
+			return true
+		}
+	case p.matchFirst(mt, v):
 		return true
 	}
 	for i := range mt.caps[:p.ncomp] {

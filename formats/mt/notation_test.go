@@ -4,6 +4,7 @@ import (
 	"errors"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -163,12 +164,20 @@ func TestFirstPathAgrees(t *testing.T) {
 			}
 		}
 	}
-	matched := map[string]bool{}
+	for _, v := range []string{"/DE89370400440532013000\r\nBANKDEFFXXX", "//FW123456789\nBANKUS33", "/D/\r\nBANKBEBB",
+		"/D/" + strings.Repeat("1", 34) + "\nBANKBEBB", "/D/" + strings.Repeat("1", 35) + "\nBANKBEBB", "/" + strings.Repeat("A", 34) + "\nBANKBEBB",
+		"/" + strings.Repeat("A", 35) + "\nBANKBEBB", "/D\r\r\nBANKBEBB", "/\nBANKBEBB", "\r\nBANKBEBB", "/D/a\nBANKBEBB", "BANKBEBBxxx"} {
+		values[v] = true
+	}
+	matched, hand := map[string]bool{}, 0
 	for i := range fieldSpecs {
 		s := &fieldSpecs[i]
 		for v := range values {
 			if checkFirst(t, s.pat, v) {
 				matched[s.tag] = true
+			}
+			if s.pat.partyA && checkPartyA(t, s.pat, v) {
+				hand++
 			}
 		}
 	}
@@ -180,7 +189,39 @@ func TestFirstPathAgrees(t *testing.T) {
 			t.Errorf("%s %q: first path does not match", c.tag, c.v)
 		}
 	}
-	t.Logf("%d values, %d formats matched on the first path", len(values), len(matched))
+	// The common shapes of party fields must take the hand-written path.
+	for _, v := range []string{"BANKBEBB", "BANKBEBBXXX", "/D/1\r\nBANKBEBBXXX", "/C\nBANKBEBB", "/DE89370400440532013000\r\nBANKDEFFXXX",
+		"/12345\r\nBANKBEBB", "//FW123\nBANKUS33"} {
+		var mt matcher
+		if !matchPartyA(&mt, v) {
+			t.Errorf("52A %q: the party-A matcher does not match", v)
+		}
+	}
+	t.Logf("%d values, %d formats matched on the first path, %d party-A matches by hand", len(values), len(matched), hand)
+}
+
+// checkPartyA cross-checks the hand-written party-A matcher against the
+// backtracking one: when it matches, the backtracking matcher must match
+// with the same components.
+func checkPartyA(t testing.TB, p *Pattern, value string) bool {
+	var a, b matcher
+	for i := range a.caps {
+		a.caps[i], b.caps[i] = span{-1, -1}, span{-1, -1}
+	}
+	if !matchPartyA(&a, value) {
+		if a.caps != b.caps {
+			t.Fatalf("%q: the party-A matcher failed but wrote components %v", value, a.caps[:p.ncomp])
+		}
+		return false
+	}
+	b.p, b.v = p, value
+	if !b.seq(p.nodes, 0, 0, -1, nil) {
+		t.Fatalf("%q ~ %q: the party-A matcher matches, the backtracking matcher does not", p.Notation, value)
+	}
+	if a.caps != b.caps {
+		t.Fatalf("%q ~ %q: party-A components %v, backtracking %v", p.Notation, value, a.caps[:p.ncomp], b.caps[:p.ncomp])
+	}
+	return true
 }
 
 // TestFieldFormatsCompiledWithSets checks that the built-in formats were
