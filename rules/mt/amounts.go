@@ -99,6 +99,16 @@ func bicOf(x *mt.Field) (bic string, line int, ok bool) {
 	default:
 		return "", 0, false
 	}
+	if n := len(x.Components); n > 0 {
+		// The parser matched the field: the BIC component, last in each of
+		// these formats, is its last line, found without a scan.
+		if c := &x.Components[n-1]; c.Name == "BIC" && c.Offset+len(c.Value) == len(x.Value) && (c.Offset == 0 || x.Value[c.Offset-1] == '\n') {
+			if c.Offset > 0 {
+				line = strings.Count(x.Value[:c.Offset], "\n")
+			}
+			return c.Value, line, true
+		}
+	}
 	bic, line = lastLine(x.Value)
 	return bic, line, true
 }

@@ -223,6 +223,43 @@ func TestFacts(t *testing.T) {
 	}
 }
 
+// TestBICOfComponents checks that bicOf, which takes the parsed BIC
+// component, gives what lastLine gives on the value, for every party field
+// of the test messages, matched or not.
+func TestBICOfComponents(t *testing.T) {
+	inputs := poolInputs(t)
+	for _, s := range []string{
+		mt103(":52A:/D/123\nBANKBEBB", ":53A:/DE89370400440532013000\nBANKDEFFXXX", ":57A://FW1\r\nBANKUS33"),
+		mt103(":52A:BANKBEBBXXX", ":57A:/C\nBANKBE", ":56A:BANK\nBEBB"),
+		mt103(":50A:/1\nBANKBEBB", ":59A:BANKBEBB"),
+	} {
+		inputs = append(inputs, []byte(s))
+	}
+	parsed := 0
+	for i, in := range inputs {
+		m := mt.Parse(in, &engine.Findings{})
+		if m == nil {
+			continue
+		}
+		for k := range m.Fields {
+			x := &m.Fields[k]
+			bic, line, ok := bicOf(x)
+			if !ok {
+				continue
+			}
+			if x.Components != nil {
+				parsed++
+			}
+			if wb, wl := lastLine(x.Value); bic != wb || line != wl {
+				t.Errorf("input %d field %s %q: bicOf = %q, %d; lastLine = %q, %d", i, x.Tag, x.Value, bic, line, wb, wl)
+			}
+		}
+	}
+	if parsed < 10 {
+		t.Errorf("only %d parsed party fields checked", parsed)
+	}
+}
+
 // TestAmountKind checks the byte-level tag classification of ccyAmount
 // against the string switch it replaced, on every tag form, and lastLine's
 // one-line shortcut against the general loop.
