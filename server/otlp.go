@@ -6,6 +6,9 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -39,10 +42,10 @@ import (
 // and its request type with the gRPC service stubs, so it links
 // google.golang.org/grpc and grpc-gateway into a binary that never speaks
 // gRPC (open-telemetry/opentelemetry-go#2579): 1.9 MB of binary and about
-// 1.7 MB of idle RSS (docs/server.md, "Start-up and memory"). It reads the
+// 1.5 MB of idle RSS (docs/server.md, "Start-up and memory"). It reads the
 // same OTEL_EXPORTER_OTLP_* variables and behaves the same on the wire:
 // one POST per batch of the binary protobuf (or, with protocol http/json,
-// the JSON) ExportTraceServiceRequest, optionally gzipped; 429, 502, 503
+// the OTLP/JSON) ExportTraceServiceRequest, optionally gzipped; 429, 502, 503
 // and 504 are retried with backoff (Retry-After honoured) for at most a
 // minute or until the batch's context ends.
 
@@ -277,18 +280,10 @@ func retryAfter(v string) time.Duration {
 func (x *otlpExporter) encode(rss []*tracepb.ResourceSpans) ([]byte, error) {
 	var b []byte
 	if x.cfg.json {
-		b = append(b, `{"resourceSpans":[`...)
-		for i, rs := range rss {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			j, err := protojson.Marshal(rs)
-			if err != nil {
-				return nil, err
-			}
-			b = append(b, j...)
+		var err error
+		if b, err = otlpJSON(rss); err != nil {
+			return nil, err
 		}
-		b = append(b, "]}"...)
 	} else {
 		for _, rs := range rss {
 			m, err := proto.Marshal(rs)
@@ -311,6 +306,54 @@ func (x *otlpExporter) encode(rss []*tracepb.ResourceSpans) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// otlpJSON encodes an ExportTraceServiceRequest in OTLP/JSON: the proto3
+// JSON mapping, except that OTLP wants enums as numbers and trace and span
+// IDs in hex rather than base64. Field names are the only object keys in
+// that mapping (attribute keys are values of "key"), so every member named
+// traceId, spanId or parentSpanId is an ID.
+func otlpJSON(rss []*tracepb.ResourceSpans) ([]byte, error) {
+	list := make([]any, len(rss))
+	for i, rs := range rss {
+		j, err := protojson.MarshalOptions{UseEnumNumbers: true}.Marshal(rs)
+		if err != nil {
+			return nil, err
+		}
+		d := json.NewDecoder(bytes.NewReader(j))
+		d.UseNumber()
+		if err := d.Decode(&list[i]); err != nil {
+			return nil, err
+		}
+		if err := hexIDs(list[i]); err != nil {
+			return nil, err
+		}
+	}
+	return json.Marshal(map[string]any{"resourceSpans": list})
+}
+
+func hexIDs(v any) error {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			if s, ok := e.(string); ok && (k == "traceId" || k == "spanId" || k == "parentSpanId") {
+				id, err := base64.StdEncoding.DecodeString(s)
+				if err != nil {
+					return fmt.Errorf("OTLP JSON: %s %q: %v", k, s, err)
+				}
+				v[k] = hex.EncodeToString(id)
+			} else if err := hexIDs(e); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for _, e := range v {
+			if err := hexIDs(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Shutdown implements sdktrace.SpanExporter; later exports do nothing.

@@ -3,12 +3,15 @@ package server
 import (
 	"compress/gzip"
 	"context"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -35,7 +38,19 @@ type collector struct {
 	codes []int
 	reqs  []*http.Request
 	got   []*coltracepb.ExportTraceServiceRequest
+	json  []string // raw OTLP/JSON bodies
 	err   error
+}
+
+// otlpJSONToProto3 turns OTLP/JSON (hex IDs) back into the proto3 JSON
+// mapping (base64 bytes) that protojson reads; a collector does the same.
+func otlpJSONToProto3(b []byte) []byte {
+	idKey := regexp.MustCompile(`"(traceId|spanId|parentSpanId)":"([0-9a-f]*)"`)
+	return idKey.ReplaceAllFunc(b, func(m []byte) []byte {
+		sub := idKey.FindSubmatch(m)
+		id, _ := hex.DecodeString(string(sub[2]))
+		return []byte(`"` + string(sub[1]) + `":"` + base64.StdEncoding.EncodeToString(id) + `"`)
+	})
 }
 
 func (c *collector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -65,7 +80,8 @@ func (c *collector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var req coltracepb.ExportTraceServiceRequest
 	if r.Header.Get("Content-Type") == "application/json" {
-		err = protojson.Unmarshal(b, &req)
+		c.json = append(c.json, string(b))
+		err = protojson.Unmarshal(otlpJSONToProto3(b), &req)
 	} else {
 		err = proto.Unmarshal(b, &req)
 	}
@@ -211,6 +227,13 @@ func TestOTLPEncoding(t *testing.T) {
 	got := c.spans(t)
 	if p := c.reqs[0].URL.Path; p != "/custom" {
 		t.Errorf("path %s", p)
+	}
+	// OTLP/JSON: IDs in hex, enums as numbers, 64-bit integers as strings.
+	for _, want := range []string{`"traceId":"01020300000000000000000000000000"`, `"spanId":"0100000000000000"`,
+		`"parentSpanId":"0900000000000000"`, `"kind":3`, `"code":2`, `"startTimeUnixNano":"1700000000000000005"`} {
+		if !strings.Contains(c.json[0], want) {
+			t.Errorf("JSON body lacks %s: %s", want, c.json[0])
+		}
 	}
 	if n := len(c.got[0].ResourceSpans); n != 1 || len(c.got[0].ResourceSpans[0].ScopeSpans) != 1 {
 		t.Fatalf("%d resource spans, %v", n, c.got[0])

@@ -9,7 +9,7 @@ import (
 // TestNoGRPCLinked: the binary exports traces over OTLP/HTTP with an
 // exporter of its own (server/otlp.go) so that google.golang.org/grpc,
 // which the upstream HTTP exporter links without using it, stays out:
-// 1.9 MB of binary and about 1.7 MB of idle RSS (docs/server.md,
+// 1.9 MB of binary and about 1.5 MB of idle RSS (docs/server.md,
 // "Start-up and memory").
 func TestNoGRPCLinked(t *testing.T) {
 	gobin, err := exec.LookPath("go")
