@@ -321,38 +321,62 @@ func isLinear(nodes []node) bool {
 	return true
 }
 
-// compRun returns how many bytes of v from pos, at most max, are in the
-// set t: a single-line component's greedy run. Only z holds line breaks,
-// so testing the set alone is the same as also stopping at '\r' and '\n'
-// for the other sets (TestRuns).
-func compRun(t *[256]bool, v string, pos, max int) int {
-	r := v[pos:]
-	if len(r) > max {
-		r = r[:max]
+// runTable is setTable as bytes (1 in the set, 0 not), so that runs can
+// test four bytes with one branch; its extra set zLine is z without the
+// line breaks, for lineRun.
+var runTable = buildRunTable()
+
+const zLine = numSets
+
+func buildRunTable() [numSets + 1][256]uint8 {
+	var t [numSets + 1][256]uint8
+	for s := range numSets {
+		for c := range 256 {
+			if setTable[s][c] {
+				t[s][c] = 1
+			}
+		}
 	}
+	t[zLine] = t[setZ]
+	t[zLine]['\r'], t[zLine]['\n'] = 0, 0
+	return t
+}
+
+// run returns the length of the run of bytes of r in the set t: four
+// bytes a step while all four are in it, then byte by byte.
+func run(t *[256]uint8, r string) int {
 	l := 0
-	for l < len(r) && t[r[l]] {
+	for ; len(r)-l >= 4; l += 4 {
+		q := r[l : l+4]
+		if t[q[0]]&t[q[1]]&t[q[2]]&t[q[3]] == 0 {
+			break
+		}
+	}
+	for l < len(r) && t[r[l]] != 0 {
 		l++
 	}
 	return l
 }
 
+// compRun returns how many bytes of v from pos, at most max, are in the
+// set s: a single-line component's greedy run. Only z holds line breaks,
+// so testing the set alone is the same as also stopping at '\r' and '\n'
+// for the other sets (TestRuns).
+func compRun(s charset, v string, pos, max int) int {
+	r := v[pos:]
+	if len(r) > max {
+		r = r[:max]
+	}
+	return run(&runTable[s], r)
+}
+
 // lineRun returns the length of the run of bytes of set s from q that
 // stops at a line break: one line of a multi-line component.
 func lineRun(s charset, v string, q int) int {
-	t := &setTable[s]
-	r := v[q:]
-	l := 0
 	if s == setZ {
-		for l < len(r) && r[l] != '\n' && r[l] != '\r' && t[r[l]] {
-			l++
-		}
-		return l
+		s = zLine
 	}
-	for l < len(r) && t[r[l]] {
-		l++
-	}
-	return l
+	return run(&runTable[s], v[q:])
 }
 
 // matchLinear matches a linear pattern greedily, filling mt.caps. It
@@ -376,7 +400,6 @@ func (p *Pattern) matchLinear(mt *matcher, v string) bool {
 				return false
 			}
 		case kComp:
-			t := &setTable[n.set]
 			if n.lines > 0 {
 				st := pos
 				lines := 0
@@ -404,7 +427,7 @@ func (p *Pattern) matchLinear(mt *matcher, v string) bool {
 				mt.caps[n.comp] = span{int32(st), int32(pos)}
 				continue
 			}
-			l := compRun(t, v, pos, n.max)
+			l := compRun(n.set, v, pos, n.max)
 			if l < n.min {
 				return false
 			}
@@ -754,7 +777,6 @@ func (mt *matcher) firstPath(nodes []node, pos int) (int, int) {
 			mt.caps[n.comp] = span{int32(pos), int32(pos + l)}
 			pos += l
 		case kComp:
-			t := &setTable[n.set]
 			if n.lines > 0 {
 				// As multi: collect lines greedily, take them all.
 				cnt, end, q := 0, -1, pos
@@ -784,7 +806,7 @@ func (mt *matcher) firstPath(nodes []node, pos int) (int, int) {
 				pos = end
 				continue
 			}
-			l := compRun(t, v, pos, n.max)
+			l := compRun(n.set, v, pos, n.max)
 			if l < n.min {
 				return pos, failOutcome(chose)
 			}

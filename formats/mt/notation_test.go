@@ -260,7 +260,7 @@ func TestRuns(t *testing.T) {
 						}
 						l++
 					}
-					if got := compRun(tb, v, pos, max); got != l {
+					if got := compRun(s, v, pos, max); got != l {
 						t.Fatalf("compRun(set %d, %q, %d, %d) = %d, want %d", s, v, pos, max, got, l)
 					}
 				}
