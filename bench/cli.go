@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -53,6 +54,9 @@ type benchConfig struct {
 // when a gate (--p99, --p999, or a ramp where no rate passed) is missed, or
 // ExitUsage on a usage or setup error.
 func Main(args []string, stdout, stderr io.Writer, newEngine func() *engine.Engine) int {
+	// Spawned servers (--spawn, --noop-spawn, --overhead) copy their output
+	// to stderr from goroutines of their own, beside this one's writes.
+	stderr = &lockedWriter{w: stderr}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c benchConfig
@@ -321,6 +325,18 @@ func startNoop() (url string, closeFn func(), err error) {
 	srv := &http.Server{Handler: NoopHandler(), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(l) }()
 	return "http://" + l.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+// lockedWriter serialises the writes of several goroutines to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // serveNoop serves NoopHandler on addr until ctx ends.
