@@ -84,11 +84,12 @@ func compile(file string, data []byte, o compileOptions) (*compiled, []Problem) 
 		return nil, append(ps, Problem{File: file, Message: fmt.Sprintf("the set has %d rules, above the limit of %d per set", len(spec.Rules), MaxRules)})
 	}
 	p := &problems{file: file, list: ps}
-	if baseEnvErr != nil {
-		p.add(nil, "", "CEL environment: %v", baseEnvErr)
+	env, err := baseEnv()
+	if err != nil {
+		p.add(nil, "", "CEL environment: %v", err)
 		return nil, p.list
 	}
-	env := baseEnv
+	base := env
 	lists := map[string]ref.Val{}
 	est := estimator{lists: map[string]uint64{}}
 	if len(spec.Lists) > 0 {
@@ -103,8 +104,7 @@ func compile(file string, data []byte, o compileOptions) (*compiled, []Problem) 
 			lists[full] = types.DefaultTypeAdapter.NativeToValue(m)
 			est.lists[full] = uint64(len(m))
 		}
-		var err error
-		if env, err = baseEnv.Extend(opts...); err != nil {
+		if env, err = base.Extend(opts...); err != nil {
 			p.add(nil, "", "lists: %v", err)
 			return nil, p.list
 		}
