@@ -420,10 +420,7 @@ func (p *parser) tagBlock(block, open, body int, dst *[]HeaderTag) int {
 				i = p.skipBalanced(i, block)
 				continue
 			}
-			e := k + 1
-			for e < len(s) && s[e] != '}' && s[e] != '{' {
-				e++
-			}
+			e := k + 1 + run(&notBrace, s[k+1:])
 			if e >= len(s) || s[e] != '}' {
 				p.err(CodeUnclosedBlock, p.loc(block, s[i+1:k], i), "tag "+engine.Echo(s[i+1:k])+" of block "+blockName(block)+" is not closed")
 				if e >= len(s) {
@@ -447,6 +444,16 @@ func (p *parser) tagBlock(block, open, body int, dst *[]HeaderTag) int {
 	p.err(CodeUnclosedBlock, p.loc(block, "", open), "block "+blockName(block)+" is not closed: missing '}'")
 	return i
 }
+
+// notBrace marks every byte but '{' and '}', for run: a header tag's value
+// ends at the first brace.
+var notBrace = func() (t [256]uint8) {
+	for c := range t {
+		t[c] = 1
+	}
+	t['{'], t['}'] = 0, 0
+	return t
+}()
 
 // addTag appends an empty tag to *dst, using the message's inline buffer
 // first, and returns it to be filled in place; nil when *dst already holds
