@@ -1,6 +1,7 @@
 package custom
 
 import (
+	"bytes"
 	"os"
 	"testing"
 
@@ -79,5 +80,30 @@ func TestMTViewCover(t *testing.T) {
 	}
 	if !tx.Underlying.Present {
 		t.Error("underlying not present")
+	}
+}
+
+// TestMTViewKosovo: a 59F address in Kosovo (3/XK/...) gives the creditor
+// country XK, the code SWIFT uses, so country rules (sanctions lists) see it.
+func TestMTViewKosovo(t *testing.T) {
+	raw, err := os.ReadFile("../../testdata/rulesets/samples/mt103-gb-in-large.fin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw = bytes.Replace(raw, []byte("3/IN/MUMBAI"), []byte("3/XK/PRISHTINE"), 1)
+	var f engine.Findings
+	m := mt.NewFormat().Parse(raw, &f)
+	if m == nil {
+		t.Fatalf("parse: %+v", f.List())
+	}
+	v := MTView(m)
+	if v == nil || len(v.Transactions) != 1 {
+		t.Fatalf("view = %+v", v)
+	}
+	if got := v.Transactions[0].Creditor.Country; got != "XK" {
+		t.Errorf("creditor country = %q, want XK", got)
+	}
+	if !IsCountry("XK") || IsCountry("UK") {
+		t.Error("IsCountry: XK must be accepted, UK refused")
 	}
 }

@@ -48,8 +48,10 @@ func IBANCountry(s string) string {
 	return s[:2]
 }
 
-// IsCountry reports whether s is an ISO 3166-1 alpha-2 country code.
-func IsCountry(s string) bool { return common.IsCountry(s) }
+// IsCountry reports whether s is a country code payments carry: an ISO
+// 3166-1 alpha-2 code, or XK (Kosovo), which SWIFT and the IBAN registry
+// use although ISO has not assigned it (common.IsCountryInUse).
+func IsCountry(s string) bool { return common.IsCountryInUse(s) }
 
 // IsCurrency reports whether s is an ISO 4217 currency code.
 func IsCurrency(s string) bool { return common.IsCurrency(s) }
