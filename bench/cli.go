@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -42,6 +44,7 @@ type benchConfig struct {
 	rate                              float64
 	duration, warmup, timeout         time.Duration
 	connections, pid, rampRetries     int
+	rampRepeat                        int
 	p99, p999, serverP99              time.Duration
 	maxErrors                         float64
 	rampStart, rampStep, rampMax      float64
@@ -91,6 +94,7 @@ func Main(args []string, stdout, stderr io.Writer, newEngine func() *engine.Engi
 	fs.Float64Var(&c.rampFactor, "ramp-factor", 0, "ramp: multiply the rate by this at each step instead (when above 1)")
 	fs.Float64Var(&c.rampMax, "ramp-max", 100000, "ramp: highest rate tried")
 	fs.Float64Var(&c.rampMinThroughput, "ramp-min-throughput", 0.95, "ramp: share of the rate a step must achieve to pass")
+	fs.IntVar(&c.rampRepeat, "ramp-repeat", 1, "ramp: run the whole ramp this many times and report the lowest, median and highest answer (a noisy host moves one ramp's answer by a step or two)")
 	fs.IntVar(&c.rampRetries, "ramp-retries", 1, "ramp: times a failing step is run again before it counts as the knee")
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress line on stderr")
 	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow a --url that is not a loopback address")
@@ -247,18 +251,43 @@ Flags:`)
 			rc.Run.MeasureStart = proc.Begin
 			rc.After = func(r *Report) { r.Process = proc.Stats(r.Completed) }
 		}
-		res, err := Ramp(ctx, rc)
-		if err != nil {
-			return fail("%v", err)
+		if c.rampRepeat < 1 || c.rampRepeat > 100 {
+			return fail("--ramp-repeat must be from 1 to 100")
 		}
-		if res.BestReport != nil {
-			res.BestReport.Overhead = overhead
+		var results []*RampResult
+		for range c.rampRepeat {
+			res, err := Ramp(ctx, rc)
+			if err != nil {
+				return fail("%v", err)
+			}
+			if res.BestReport != nil {
+				res.BestReport.Overhead = overhead
+			}
+			results = append(results, res)
+			if ctx.Err() != nil {
+				break
+			}
 		}
-		if c.jsonOut {
+		sum := summarizeRamps(results)
+		res := sum.Median
+		switch {
+		case c.jsonOut && len(results) > 1:
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			_ = enc.Encode(sum)
+		case c.jsonOut:
 			enc := json.NewEncoder(stdout)
 			enc.SetIndent("", "  ")
 			_ = enc.Encode(res)
-		} else {
+		case len(results) > 1:
+			for i, r := range results {
+				fmt.Fprintf(stdout, "ramp %d of %d:\n", i+1, len(results))
+				_ = r.WriteText(stdout)
+				fmt.Fprintln(stdout)
+			}
+			fmt.Fprintf(stdout, "highest rate with P99 under %s over %d ramps: lowest %.0f, median %.0f, highest %.0f req/s\n",
+				Millis(rc.P99), len(results), sum.Lowest, sum.Median.Best, sum.Highest)
+		default:
 			_ = res.WriteText(stdout)
 			if res.BestReport != nil {
 				fmt.Fprintf(stdout, "\nbest step:\n")
@@ -270,7 +299,7 @@ Flags:`)
 				return fail("%v", err)
 			}
 		}
-		if res.Best == 0 {
+		if sum.Lowest == 0 {
 			return ExitGate
 		}
 		return ExitOK
@@ -325,6 +354,30 @@ func startNoop() (url string, closeFn func(), err error) {
 	srv := &http.Server{Handler: NoopHandler(), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(l) }()
 	return "http://" + l.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+// RampSummary is the outcome of repeated ramps (--ramp-repeat).
+type RampSummary struct {
+	// Ramps are the ramps in the order they ran.
+	Ramps []*RampResult `json:"ramps"`
+	// Lowest and Highest are the lowest and highest of the ramps' best
+	// rates.
+	Lowest  float64 `json:"best_rate_lowest"`
+	Highest float64 `json:"best_rate_highest"`
+	// Median is the ramp with the median best rate (the lower middle one
+	// of an even number).
+	Median *RampResult `json:"-"`
+	// MedianBest is Median's best rate.
+	MedianBest float64 `json:"best_rate_median"`
+}
+
+// summarizeRamps returns the lowest, median and highest best rates of rs
+// (at least one).
+func summarizeRamps(rs []*RampResult) RampSummary {
+	sorted := slices.Clone(rs)
+	slices.SortStableFunc(sorted, func(a, b *RampResult) int { return cmp.Compare(a.Best, b.Best) })
+	med := sorted[(len(sorted)-1)/2]
+	return RampSummary{Ramps: rs, Lowest: sorted[0].Best, Highest: sorted[len(sorted)-1].Best, Median: med, MedianBest: med.Best}
 }
 
 // lockedWriter serialises the writes of several goroutines to w.

@@ -139,6 +139,37 @@ func TestMainOutputs(t *testing.T) {
 	if len(ramp.Steps) != 2 || ramp.Best != 200 || ramp.Knee != 0 {
 		t.Errorf("ramp: %+v", ramp)
 	}
+
+	// The same ramp twice (--ramp-repeat): both ramps and the summary, in
+	// JSON and in text.
+	repeat := []string{"--url", srv.URL, "--ramp", "--ramp-repeat", "2", "--ramp-start", "100", "--ramp-step", "100", "--ramp-max", "200",
+		"--p99", "10s", "--duration", "300ms", "--warmup", "100ms", "--quiet", "--ramp-min-throughput", "0.5"}
+	code, out, errOut = runMain(append(repeat, "--json")...)
+	if code != ExitOK {
+		t.Fatalf("repeated ramp exit %d: %s%s", code, out, errOut)
+	}
+	var sum RampSummary
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatalf("repeated ramp --json output: %v\n%s", err, out)
+	}
+	if len(sum.Ramps) != 2 || sum.Lowest != 200 || sum.MedianBest != 200 || sum.Highest != 200 {
+		t.Errorf("repeated ramp: %+v", sum)
+	}
+	code, out, errOut = runMain(repeat...)
+	if code != ExitOK || !strings.Contains(out, "ramp 2 of 2:") || !strings.Contains(out, "over 2 ramps: lowest 200, median 200, highest 200 req/s") {
+		t.Errorf("repeated ramp text, exit %d:\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut = runMain(append(repeat[:len(repeat):len(repeat)], "--ramp-repeat", "0")...); code != ExitUsage {
+		t.Errorf("--ramp-repeat 0: exit %d %s", code, errOut)
+	}
+}
+
+func TestSummarizeRamps(t *testing.T) {
+	rs := []*RampResult{{Best: 22500}, {Best: 0}, {Best: 27500}, {Best: 25000}}
+	s := summarizeRamps(rs)
+	if s.Lowest != 0 || s.Highest != 27500 || s.MedianBest != 22500 || s.Median != rs[0] || len(s.Ramps) != 4 || s.Ramps[1] != rs[1] {
+		t.Errorf("summary %+v", s)
+	}
 }
 
 func TestMainInprocAndNoop(t *testing.T) {
