@@ -93,12 +93,14 @@ func ctxOf(name string) Ctx {
 	return 0
 }
 
-// mark is the walker state to restore after an element.
+// mark is the walker state to restore after an element. It stays within
+// four words so the compiler keeps it in registers: a larger one is built
+// on the stack and copied back, and that copy stalled every push.
 type mark struct {
-	n      int
-	ctx    Ctx
 	parent string
+	n      int32
 	ppos   Pos
+	ctx    Ctx
 }
 
 // frame is one element entered by the walker: its name (a whole path for
@@ -124,7 +126,7 @@ type walker struct {
 // push enters element name (index i when repeated, else -1) starting at p
 // and returns the state to pop back to.
 func (w *walker) push(name string, i int, p Pos) mark {
-	m := mark{int(w.cur), w.ctx, w.parent, w.ppos}
+	m := mark{parent: w.parent, n: w.cur, ppos: w.ppos, ctx: w.ctx}
 	w.frames = append(w.frames, frame{name: name, idx: int32(i), parent: w.cur})
 	w.cur = int32(len(w.frames) - 1)
 	w.ctx |= ctxOf(name)
@@ -133,7 +135,7 @@ func (w *walker) push(name string, i int, p Pos) mark {
 }
 
 func (w *walker) root(path string, p Pos) mark {
-	m := mark{int(w.cur), w.ctx, w.parent, w.ppos}
+	m := mark{parent: w.parent, n: w.cur, ppos: w.ppos, ctx: w.ctx}
 	w.frames = append(w.frames, frame{name: path, idx: -1, parent: -1})
 	w.cur = int32(len(w.frames) - 1)
 	w.ctx |= ctxOf(path)
@@ -142,22 +144,33 @@ func (w *walker) root(path string, p Pos) mark {
 }
 
 func (w *walker) pop(m mark) {
-	w.cur = int32(m.n)
+	w.cur = m.n
 	w.ctx, w.parent, w.ppos = m.ctx, m.parent, m.ppos
 }
 
-func (w *walker) add(i int, l Leaf) {
-	l.frame, l.idx, l.n = w.cur, int32(i), int32(len(w.leaves))
+// add appends a leaf for element name (index i when repeated, else -1).
+// The leaf is written field by field into the list: a Leaf built on the
+// stack and then copied is read back before its stores have retired, which
+// stalls the copy (measured: it was most of the walk).
+func (w *walker) add(i int, k Kind, typ, name, value, ccy string, p Pos) {
+	n := len(w.leaves)
+	if n < cap(w.leaves) {
+		w.leaves = w.leaves[:n+1]
+	} else {
+		w.leaves = append(w.leaves, Leaf{})
+	}
+	l := &w.leaves[n]
+	l.Kind, l.Type, l.Name, l.Value, l.Ccy, l.Pos = k, typ, name, value, ccy, p
 	l.Parent, l.ParentPos, l.Ctx = w.parent, w.ppos, w.ctx
-	w.leaves = append(w.leaves, l)
+	l.n, l.frame, l.idx, l.path = int32(n), w.cur, int32(i), [2]int32{}
 }
 
 func (w *walker) text(name string, i int, k Kind, typ string, t *Text) {
-	w.add(i, Leaf{Kind: k, Type: typ, Name: name, Value: t.Value, Pos: t.Pos})
+	w.add(i, k, typ, name, t.Value, "", t.Pos)
 }
 
 func (w *walker) amount(name string, i int, typ, value, ccy string, p Pos) {
-	w.add(i, Leaf{Kind: KindAmount, Type: typ, Name: name, Value: value, Ccy: ccy, Pos: p})
+	w.add(i, KindAmount, typ, name, value, ccy, p)
 }
 
 // leafCapacity estimates the number of leaves from the input size: indented
