@@ -345,6 +345,24 @@ func (d *decoder) skipGT() {
 	d.i += k + 1
 }
 
+// skipEnd moves past the end tag at d.i (d.b[d.i:] starts with "</"),
+// without a search when it is exactly the qualified name of t followed by
+// '>' (the usual case: a name holds no '>', so that is the first one);
+// otherwise as skipGT.
+func (d *decoder) skipEnd(t *token) {
+	b := d.b
+	q := len(t.name)
+	if len(t.prefix) > 0 {
+		q += len(t.prefix) + 1
+	}
+	s, e := int(t.pos), d.i+2+q
+	if s >= 0 && s+q <= len(b) && e < len(b) && b[e] == '>' && string(b[d.i+2:e]) == string(b[s:s+q]) {
+		d.i = e + 1
+		return
+	}
+	d.skipGT()
+}
+
 func (d *decoder) skipPast(s string) {
 	k := bytes.Index(d.b[d.i:], []byte(s))
 	if k < 0 {
@@ -460,7 +478,7 @@ func (d *decoder) textOf(t *token) string {
 	if e := d.i + j; e+1 < len(b) && b[e+1] == '/' {
 		seg := b[d.i:e]
 		d.i = e
-		d.skipGT()
+		d.skipEnd(t)
 		if bytes.IndexByte(seg, '&') < 0 {
 			return alias(seg)
 		}

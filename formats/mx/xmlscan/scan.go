@@ -729,7 +729,16 @@ func (s *Scanner) startTag() (*Token, error) {
 	if len(prefix) > 0 {
 		colon = int32(nameStart + len(prefix))
 	}
-	s.stack = append(s.stack, openElem{start: int32(nameStart), end: int32(nameEnd), colon: colon, nsMark: int32(nsMark), space: si})
+	// Written in place: an openElem literal is built on the stack and
+	// copied, a copy that waits for its own stores (measured).
+	n := len(s.stack)
+	if n < cap(s.stack) {
+		s.stack = s.stack[:n+1]
+	} else {
+		s.stack = append(s.stack, openElem{})
+	}
+	o := &s.stack[n]
+	o.start, o.end, o.colon, o.nsMark, o.space = int32(nameStart), int32(nameEnd), colon, int32(nsMark), si
 	t := &s.tok
 	t.Kind = StartElement
 	t.Name.Space, t.Name.Prefix, t.Name.Local = s.space(si), prefix, local

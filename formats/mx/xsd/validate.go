@@ -210,7 +210,17 @@ func (s *Session) push(e *celem, tok *xmlscan.Token, idx int32) {
 	if len(tok.Name.Prefix) > 0 {
 		ns += len(tok.Name.Prefix) + 1
 	}
-	s.frames = append(s.frames, frame{e: e.id, nameStart: int32(ns), nameEnd: int32(ns + len(tok.Name.Local)), idx: idx, off: int32(tok.Offset), textStart: int32(len(s.text)), namesMark: int32(len(s.names))})
+	// Written in place: a frame literal is built on the stack and copied,
+	// a copy that waits for its own stores (measured).
+	n := len(s.frames)
+	if n < cap(s.frames) {
+		s.frames = s.frames[:n+1]
+	} else {
+		s.frames = append(s.frames, frame{})
+	}
+	f := &s.frames[n]
+	f.e, f.nameStart, f.nameEnd, f.idx, f.off = e.id, int32(ns), int32(ns+len(tok.Name.Local)), idx, int32(tok.Offset)
+	f.state, f.textStart, f.namesMark, f.badText = 0, int32(len(s.text)), int32(len(s.names)), false
 	if len(tok.Attrs) > 0 || e.hasAttrs {
 		s.attrs(tok, e)
 	}
