@@ -25,6 +25,7 @@ package typed
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"strconv"
 	"strings"
@@ -304,12 +305,16 @@ type decoder struct {
 func (d *decoder) next(t *token) int {
 	b := d.b
 	for {
-		j := bytes.IndexByte(b[d.i:], '<')
-		if j < 0 {
-			d.i = len(b)
-			return kEOF
+		if i := skipIndent(b, d.i); i < len(b) && b[i] == '<' {
+			d.i = i
+		} else {
+			j := bytes.IndexByte(b[d.i:], '<')
+			if j < 0 {
+				d.i = len(b)
+				return kEOF
+			}
+			d.i += j
 		}
-		d.i += j
 		if d.i+1 >= len(b) {
 			d.i = len(b)
 			return kEOF
@@ -333,6 +338,27 @@ func (d *decoder) next(t *token) int {
 			return d.start(t)
 		}
 	}
+}
+
+// spaces8 is eight ' ' bytes read as one little-endian word.
+const spaces8 = 0x2020202020202020
+
+// skipIndent returns the index after a line break and the spaces that
+// indent the next line, starting at i (i itself when b[i] is no line
+// break): the usual run between two tags of an indented message (spaces
+// or tabs), where this beats searching for the next '<'.
+func skipIndent(b []byte, i int) int {
+	if i < 0 || i >= len(b) || b[i] != '\n' {
+		return i
+	}
+	i++
+	for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:]) == spaces8 {
+		i += 8
+	}
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	return i
 }
 
 // skipGT moves past the next '>' (the end of an end tag), or to the end.
