@@ -79,7 +79,7 @@ func Main(args []string, stdout, stderr io.Writer, newEngine func() *engine.Engi
 	fs.IntVar(&c.connections, "connections", 32, "connections (requests in flight at most)")
 	fs.StringVar(&c.client, "client", "raw", "HTTP client: raw (a minimal HTTP/1.1 client, a fraction of net/http's CPU; http:// only) or std (net/http)")
 	fs.BoolVar(&c.goroutines, "goroutines", false, "raw client: one goroutine per connection instead of one event loop for all (Linux); costs the harness more CPU a request")
-	fs.DurationVar(&c.timeout, "timeout", 5*time.Second, "how long to wait for each response's header")
+	fs.DurationVar(&c.timeout, "timeout", 5*time.Second, "bound on each request: the raw client gives up when the whole answer has not come by then, the std client when its header has not")
 	fs.StringVar(&c.corpus, "corpus", "", "directory of messages to send (default: the built-in mix "+strings.Join(sampleNames(), ", ")+")")
 	fs.StringVar(&c.mix, "mix", "", "sample weights, e.g. mt103=5,pacs008=2 (default: equal weights)")
 	fs.BoolVar(&c.jsonOut, "json", false, "write the report as JSON on stdout")
