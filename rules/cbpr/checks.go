@@ -276,15 +276,7 @@ func extendedText(l *typed.Leaf) bool {
 
 func checkCharset(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
-	if t == nil {
-		return
-	}
-	ls := t.Leaves()
-	for i := range ls {
-		l := &ls[i]
-		if l.Kind != typed.KindText {
-			continue
-		}
+	for l := range t.LeavesOf(typed.KindText) {
 		ext := extendedText(l)
 		j := indexNotFINX(l.Value, ext)
 		if j < 0 {
@@ -300,13 +292,8 @@ func checkCharset(m *engine.Message, f *engine.Findings) {
 
 func checkCommodity(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
-	if t == nil {
-		return
-	}
-	ls := t.Leaves()
-	for i := range ls {
-		l := &ls[i]
-		if l.Kind != typed.KindAmount || !common.IsCommodity(l.Ccy) {
+	for l := range t.LeavesOf(typed.KindAmount) {
+		if !common.IsCommodity(l.Ccy) {
 			continue
 		}
 		switch l.Name {

@@ -10,15 +10,7 @@ import (
 
 func checkMinorUnits(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
-	if t == nil {
-		return
-	}
-	ls := t.Leaves()
-	for i := range ls {
-		l := &ls[i]
-		if l.Kind != typed.KindAmount {
-			continue
-		}
+	for l := range t.LeavesOf(typed.KindAmount) {
 		n, ok := common.MinorUnits(l.Ccy)
 		if !ok {
 			continue // unknown currency: SVI302; no minor unit (XAU, XDR): any scale
@@ -67,13 +59,8 @@ func checkCurrencies(m *engine.Message, f *engine.Findings) {
 
 func checkCountries(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
-	if t == nil {
-		return
-	}
-	ls := t.Leaves()
-	for i := range ls {
-		l := &ls[i]
-		if l.Kind == typed.KindCountry && !common.IsCountryInUse(l.Value) {
+	for l := range t.LeavesOf(typed.KindCountry) {
+		if !common.IsCountryInUse(l.Value) {
 			f.Errorf(CodeCountry, t.LeafLoc(l), "country code %s is not an ISO 3166-1 alpha-2 code (nor XK)", engine.Echo(l.Value))
 		}
 	}
@@ -81,15 +68,7 @@ func checkCountries(m *engine.Message, f *engine.Findings) {
 
 func checkIBANs(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
-	if t == nil {
-		return
-	}
-	ls := t.Leaves()
-	for i := range ls {
-		l := &ls[i]
-		if l.Kind != typed.KindIBAN {
-			continue
-		}
+	for l := range t.LeavesOf(typed.KindIBAN) {
 		if p := common.CheckIBAN(l.Value); p != common.IBANOK {
 			// The IBAN itself is not echoed: it identifies an account.
 			f.Errorf(CodeIBAN, t.LeafLoc(l), "IBAN is invalid: %s", p)
@@ -99,15 +78,7 @@ func checkIBANs(m *engine.Message, f *engine.Findings) {
 
 func checkBICs(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
-	if t == nil {
-		return
-	}
-	ls := t.Leaves()
-	for i := range ls {
-		l := &ls[i]
-		if l.Kind != typed.KindBIC {
-			continue
-		}
+	for l := range t.LeavesOf(typed.KindBIC) {
 		if p := checkBIC(l.Value); p != common.BICOK {
 			f.Errorf(CodeBIC, t.LeafLoc(l), "BIC %s is invalid: %s", engine.Echo(l.Value), p)
 		}

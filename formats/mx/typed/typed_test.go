@@ -3,6 +3,7 @@ package typed
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -161,6 +162,43 @@ func TestLeaves(t *testing.T) {
 		if g, ok := got[p]; !ok || g != k {
 			t.Errorf("%s: kind %v present %v, want %v", p, g, ok, k)
 		}
+	}
+}
+
+// TestLeavesOf: LeavesOf yields exactly the leaves of its kind, in Leaves'
+// order, stops when the loop breaks, and yields nothing for a nil Message.
+func TestLeavesOf(t *testing.T) {
+	raw := readCorpus(t, "phoughton__iso20022-cbpr-ur/test_files__2025__CBPR_p.8.1.1.a_pacs.008_AtoB.xml")
+	m, err := Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []Kind{KindBIC, KindAmount, KindCountry, KindText} {
+		var want, got []*Leaf
+		ls := m.Leaves()
+		for i := range ls {
+			if ls[i].Kind == k {
+				want = append(want, &ls[i])
+			}
+		}
+		for l := range m.LeavesOf(k) {
+			got = append(got, l)
+		}
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("kind %v: %d leaves, want the %d of Leaves", k, len(got), len(want))
+		}
+	}
+	n := 0
+	for range m.LeavesOf(KindBIC) {
+		n++
+		break
+	}
+	if n != 1 {
+		t.Errorf("break: %d leaves yielded", n)
+	}
+	var none *Message
+	for l := range none.LeavesOf(KindBIC) {
+		t.Errorf("nil message yielded %+v", l)
 	}
 }
 

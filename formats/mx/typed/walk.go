@@ -1,6 +1,7 @@
 package typed
 
 import (
+	"iter"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -178,6 +179,22 @@ func (w *walker) amount(name string, i int, typ, value, ccy string, p Pos) {
 // pacs.008 sample has 30), compact ones up to one per 40; append grows the
 // slice when the estimate is short.
 func leafCapacity(n int) int { return min(max(n/80, 16), 1024) }
+
+// LeavesOf yields the leaves of kind k (see Leaves), in order; a nil m has
+// none, so a rule can range over typed.Of(m).LeavesOf(k) directly.
+func (m *Message) LeavesOf(k Kind) iter.Seq[*Leaf] {
+	return func(yield func(*Leaf) bool) {
+		if m == nil {
+			return
+		}
+		ls := m.Leaves()
+		for i := range ls {
+			if ls[i].Kind == k && !yield(&ls[i]) {
+				return
+			}
+		}
+	}
+}
 
 // Leaves returns every simple-typed element and amount present in the
 // AppHdr and the document, in schema order, computed once per Message. Like
