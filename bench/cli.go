@@ -351,7 +351,7 @@ func startNoop() (url string, closeFn func(), err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: NoopHandler(), ReadHeaderTimeout: 5 * time.Second}
+	srv := noopServer()
 	go func() { _ = srv.Serve(l) }()
 	return "http://" + l.Addr().String(), func() { _ = srv.Close() }, nil
 }
@@ -392,6 +392,12 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
+// noopServer returns the server of the no-op endpoint (--noop-server,
+// --serve-noop).
+func noopServer() *http.Server {
+	return &http.Server{Handler: NoopHandler(), ReadHeaderTimeout: 5 * time.Second}
+}
+
 // serveNoop serves NoopHandler on addr until ctx ends.
 func serveNoop(ctx context.Context, addr string) error {
 	if addr == "" {
@@ -401,7 +407,7 @@ func serveNoop(ctx context.Context, addr string) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: NoopHandler(), ReadHeaderTimeout: 5 * time.Second}
+	srv := noopServer()
 	go func() {
 		<-ctx.Done()
 		_ = srv.Close()

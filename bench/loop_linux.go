@@ -89,24 +89,17 @@ type eventLoop struct {
 	family  int
 	conns   []*loopConn
 	idle    []*loopConn // connections with no request in flight (open or not)
-	pending []loopJob   // released requests waiting for a connection (FIFO from pendHead)
+	pending []loopJob   // released requests waiting for a connection (FIFO from pendHd)
 	pendHd  int
 	nbusy   int
 	next    int64 // next request to release
 	reqs    map[*Sample][]byte
-	readBuf int
 	noPwait bool // epoll_pwait2 is missing: millisecond epoll_wait and nanosleep
 }
-
-// maxHead bounds an answer's head (the workers' bufio buffer size).
-const maxHead = 16 << 10
 
 func (l *eventLoop) run(ctx context.Context) {
 	p := l.p
 	l.ctx = ctx
-	if p.connectTimeout <= 0 {
-		p.connectTimeout = 5 * time.Second
-	}
 	defer syscall.Close(l.epfd)
 	l.conns = make([]*loopConn, p.conns)
 	for i := range l.conns {
@@ -237,7 +230,7 @@ func (l *eventLoop) start(c *loopConn) {
 			return
 		}
 		if c.connecting {
-			c.deadline = now + l.p.connectTimeout
+			c.deadline = now + dialTimeout
 			return
 		}
 	}
@@ -517,16 +510,8 @@ func parseHex(b []byte) (int64, bool) {
 // complete finishes c's request with the answer body; keep says whether c
 // can carry the next request.
 func (l *eventLoop) complete(c *loopConn, body []byte, keep bool) {
-	var o Outcome
-	o.Server, o.HasServer = c.head.server, c.head.hasServer
-	switch st := c.head.status; {
-	case st >= 200 && st < 300:
-		o.Invalid = bytes.Contains(body, invalidMark)
-	case st == 422:
-		o.Invalid = true
-	default:
-		o.Err = statusKind(st)
-	}
+	o := Outcome{Server: c.head.server, HasServer: c.head.hasServer}
+	judge(&o, c.head.status, body)
 	c.used = true
 	l.finish(c, o, keep)
 }

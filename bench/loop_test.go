@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -19,6 +20,12 @@ import (
 // loopRun runs n requests of the MT103 sample at 20/s over one connection
 // through the event loop and returns the report.
 func loopRun(t *testing.T, ctx context.Context, url string, timeout time.Duration, n int, s *Sample) *Report {
+	return rawRun(t, ctx, url, timeout, n, s, false)
+}
+
+// rawRun is loopRun through the event loop, or through the raw client's
+// goroutine workers when goroutines is set.
+func rawRun(t *testing.T, ctx context.Context, url string, timeout time.Duration, n int, s *Sample, goroutines bool) *Report {
 	t.Helper()
 	tg, err := NewRawTarget(url, timeout)
 	if err != nil {
@@ -35,7 +42,7 @@ func loopRun(t *testing.T, ctx context.Context, url string, timeout time.Duratio
 	const rate = 20
 	rep, err := Run(ctx, Config{
 		Target: tg, Mix: mix, Rate: rate, Duration: time.Duration(n) * time.Second / rate,
-		Connections: 1, Drain: 5 * time.Second,
+		Connections: 1, Drain: 5 * time.Second, Goroutines: goroutines,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -163,12 +170,16 @@ func TestLoopRawAnswers(t *testing.T) {
 		{"closed inside the body", []string{"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"valid\""}, true, Outcome{Err: "eof"}},
 		{"closed before any answer", nil, true, Outcome{Err: "eof"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			url := rawServer(t, tt.pieces, tt.close)
-			rep := loopRun(t, context.Background(), url, 5*time.Second, 3, nil)
-			checkOutcomes(t, rep, 3, tt.want, false)
-		})
+	// Both raw designs parse heads with parseHead: the goroutine workers get
+	// the same answers.
+	for _, goroutines := range []bool{false, true} {
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%s/goroutines=%v", tt.name, goroutines), func(t *testing.T) {
+				url := rawServer(t, tt.pieces, tt.close)
+				rep := rawRun(t, context.Background(), url, 5*time.Second, 3, nil, goroutines)
+				checkOutcomes(t, rep, 3, tt.want, false)
+			})
+		}
 	}
 }
 

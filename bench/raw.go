@@ -114,6 +114,27 @@ func (t *RawTarget) requestBytes(s *Sample) []byte {
 	return b.Bytes()
 }
 
+// judge sets o from an answer's status and body: a 2xx answer is a
+// validation report (invalid when it says "valid":false), 422 a message
+// found invalid, anything else an error of that status.
+func judge(o *Outcome, status int, body []byte) {
+	switch {
+	case status >= 200 && status < 300:
+		o.Invalid = bytes.Contains(body, invalidMark)
+	case status == 422:
+		o.Invalid = true
+	default:
+		o.Err = statusKind(status)
+	}
+}
+
+// maxHead bounds an answer's head: the raw workers' read buffer, and what
+// the event loop keeps of a head before it calls the answer malformed.
+const maxHead = 16 << 10
+
+// dialTimeout bounds connecting, for the raw workers and the event loop.
+const dialTimeout = 5 * time.Second
+
 // parseHead parses an answer's status line and header fields from the
 // start of b. n is the length of the head with its blank line, 0 when b
 // does not hold all of it yet.
@@ -224,7 +245,7 @@ func (w *rawWorker) Do(ctx context.Context, s *Sample) Outcome {
 	req := w.request(s)
 	for attempt := 0; ; attempt++ {
 		if w.conn == nil {
-			d := net.Dialer{Timeout: 5 * time.Second}
+			d := net.Dialer{Timeout: dialTimeout}
 			c, err := d.DialContext(ctx, "tcp", w.t.addr)
 			if err != nil {
 				return Outcome{Err: w.kind(ctx, err)}
@@ -236,7 +257,7 @@ func (w *rawWorker) Do(ctx context.Context, s *Sample) Outcome {
 			w.conn = c
 			w.mu.Unlock()
 			if w.br == nil {
-				w.br = bufio.NewReaderSize(c, 16<<10)
+				w.br = bufio.NewReaderSize(c, maxHead)
 			} else {
 				w.br.Reset(c)
 			}
@@ -280,55 +301,18 @@ func (w *rawWorker) roundTrip(req []byte) (o Outcome, keep, sentNothing bool, er
 	if _, err = w.conn.Write(req); err != nil {
 		return o, false, true, err
 	}
-	line, err := w.br.ReadSlice('\n')
+	h, err := w.readHead()
 	if err != nil {
-		return o, false, len(line) == 0, err
+		return o, false, w.br.Buffered() == 0 && !errors.Is(err, errBadResponse), err
 	}
-	// Status line: HTTP/1.x NNN reason
-	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
-		return o, false, false, errBadResponse
-	}
-	status, err := strconv.Atoi(string(line[9:12]))
-	if err != nil {
-		return o, false, false, errBadResponse
-	}
-	keep = line[7] == '1' // HTTP/1.1 keeps the connection unless told otherwise
-	length, chunked := int64(-1), false
-	for {
-		line, err = w.br.ReadSlice('\n')
-		if err != nil {
-			return o, false, false, err
-		}
-		line = bytes.TrimRight(line, "\r\n")
-		if len(line) == 0 {
-			break
-		}
-		name, value, ok := bytes.Cut(line, []byte(":"))
-		if !ok {
-			return o, false, false, errBadResponse
-		}
-		value = bytes.TrimSpace(value)
-		switch {
-		case asciiEqualFold(name, "content-length"):
-			if length, err = strconv.ParseInt(string(value), 10, 64); err != nil || length < 0 {
-				return o, false, false, errBadResponse
-			}
-		case asciiEqualFold(name, "transfer-encoding"):
-			chunked = asciiEqualFold(value, "chunked")
-		case asciiEqualFold(name, "connection"):
-			if asciiEqualFold(value, "close") {
-				keep = false
-			}
-		case asciiEqualFold(name, "server-timing"):
-			o.Server, o.HasServer = ParseServerTiming(string(value), "validate")
-		}
-	}
+	o.Server, o.HasServer = h.server, h.hasServer
+	keep = h.keep
 	w.buf = w.buf[:0]
 	switch {
-	case chunked:
+	case h.chunked:
 		err = w.readChunked()
-	case length >= 0:
-		err = w.readN(length)
+	case h.length >= 0:
+		err = w.readN(h.length)
 	default: // the body runs to the end of the connection
 		keep = false
 		w.buf, err = readAll(w.br, w.buf)
@@ -336,15 +320,26 @@ func (w *rawWorker) roundTrip(req []byte) (o Outcome, keep, sentNothing bool, er
 	if err != nil {
 		return o, false, false, err
 	}
-	switch {
-	case status >= 200 && status < 300:
-		o.Invalid = bytes.Contains(w.buf, invalidMark)
-	case status == 422:
-		o.Invalid = true
-	default:
-		o.Err = statusKind(status)
-	}
+	judge(&o, h.status, w.buf)
 	return o, keep, false, nil
+}
+
+// readHead reads an answer's head with parseHead, as the event loop does:
+// it waits for more bytes until the buffered ones hold the whole head (at
+// most the reader's 16 KiB, maxHead; beyond that bufio.ErrBufferFull).
+func (w *rawWorker) readHead() (respHead, error) {
+	for k := 1; ; {
+		if _, err := w.br.Peek(k); err != nil {
+			return respHead{}, err
+		}
+		b, _ := w.br.Peek(w.br.Buffered())
+		h, n, err := parseHead(b)
+		if err != nil || n > 0 {
+			_, _ = w.br.Discard(n)
+			return h, err
+		}
+		k = len(b) + 1
+	}
 }
 
 // maxBody bounds an answer read into memory: the largest report of a

@@ -488,15 +488,14 @@ func runWorkers(runCtx context.Context, wg *sync.WaitGroup, workers []Worker, st
 // loopPlan is what Run hands the event loop: the schedule and where the
 // results go.
 type loopPlan struct {
-	start          time.Time
-	interval       float64 // nanoseconds between two requests
-	total, warmN   int64
-	warmEnd        time.Duration
-	conns          int
-	mix            *Mix
-	rec            *recorder
-	sent           interface{ Add(int64) int64 }
-	connectTimeout time.Duration // 5 s when zero
+	start        time.Time
+	interval     float64 // nanoseconds between two requests
+	total, warmN int64
+	warmEnd      time.Duration
+	conns        int
+	mix          *Mix
+	rec          *recorder
+	sent         *atomic.Int64
 }
 
 func (p *loopPlan) due(i int64) time.Duration { return time.Duration(float64(i) * p.interval) }

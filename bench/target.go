@@ -162,14 +162,7 @@ func (w *httpWorker) Do(ctx context.Context, s *Sample) Outcome {
 	}
 	var o Outcome
 	o.Server, o.HasServer = ParseServerTiming(resp.Header.Get("Server-Timing"), "validate")
-	switch {
-	case resp.StatusCode >= 200 && resp.StatusCode < 300:
-		o.Invalid = bytes.Contains(w.buf, invalidMark)
-	case resp.StatusCode == http.StatusUnprocessableEntity:
-		o.Invalid = true
-	default:
-		o.Err = statusKind(resp.StatusCode)
-	}
+	judge(&o, resp.StatusCode, w.buf)
 	return o
 }
 
