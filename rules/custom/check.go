@@ -49,15 +49,8 @@ func Lint(e *engine.Engine, file string, data []byte, opts ManagerOptions) (warn
 	if len(ps) > 0 {
 		return nil, &LoadError{Problems: ps}
 	}
-	for _, id := range c.set.Disable {
-		if _, ok := known[id]; !ok {
-			warnings = append(warnings, Problem{File: file, Message: fmt.Sprintf("disable: no registered rule has id %q", id)})
-		}
-	}
-	for id := range c.set.Severity {
-		if _, ok := known[id]; !ok {
-			warnings = append(warnings, Problem{File: file, Message: fmt.Sprintf("severity_overrides: no registered rule has id %q", id)})
-		}
+	for _, w := range unknownIDs(c.set, known) {
+		warnings = append(warnings, Problem{File: file, Message: w})
 	}
 	if len(c.rules) > 0 && len(c.spec.Tests) == 0 {
 		warnings = append(warnings, Problem{File: file, Message: "the set has rules but no tests"})

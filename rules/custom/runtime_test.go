@@ -464,3 +464,28 @@ func TestManagerUnknownIDWarnings(t *testing.T) {
 		t.Errorf("set a warnings %q", a.Warnings)
 	}
 }
+
+// TestLintWarnings: Lint reports, as warnings, the unknown IDs that loading
+// also lists (unknownIDs), an ID clash as an error, and a set without tests.
+func TestLintWarnings(t *testing.T) {
+	e := newEngine()
+	fakeBuiltin(e)
+	set := "name: b\ndisable: [mt.bic.branch, mt.bic.brnch]\nseverity_overrides:\n  a.rr: warning\nrules:\n  - id: b.r\n    applies_to: [all]\n    check: \"true\"\n"
+	ws, err := Lint(e, "b.yaml", []byte(set), ManagerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range ws {
+		got = append(got, w.Message)
+	}
+	want := []string{`disable: no rule in force has id "mt.bic.brnch"`, `severity_overrides: no rule in force has id "a.rr"`, "the set has rules but no tests"}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings %q, want %q", got, want)
+	}
+	_, err = Lint(e, "c.yaml", []byte("name: c\nrules:\n  - id: mt.bic.branch\n    applies_to: [all]\n    check: \"true\"\n"), ManagerOptions{})
+	var le *LoadError
+	if !errors.As(err, &le) || le.Problems[0].RuleID != "mt.bic.branch" {
+		t.Errorf("duplicate id: %v", err)
+	}
+}
