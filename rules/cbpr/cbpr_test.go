@@ -21,78 +21,35 @@ const tx = "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]"
 
 // cases: for each rule, its code and the XPath its failing fixture must be
 // reported at. <rule>.pass.xml must be valid and not report the code.
-var cases = []struct {
-	rule, code, path string
-}{
-	{"cbpr.bah.biz-msg-idr", CodeBizMsgIdr, "/AppHdr/BizMsgIdr"},
-	{"cbpr.bah.from-to", CodeFromTo, "/AppHdr/To/FIId/FinInstnId/BICFI"},
-	{"cbpr.bah.priority", CodePriority, "/AppHdr/Prty"},
-	{"cbpr.single-transaction", CodeSingleTx, "/Document/FIToFICstmrCdtTrf/GrpHdr/NbOfTxs"},
-	{"cbpr.uetr", CodeUETR, tx + "/PmtId"},
-	{"cbpr.charset.fin-x", CodeCharset, tx + "/PmtId/EndToEndId"},
-	{"cbpr.address.structured", CodeAddress, tx + "/Cdtr/PstlAdr/AdrLine[3]"},
-	{"cbpr.address.unstructured", CodeUnstructured, tx + "/Dbtr/PstlAdr"},
-	{"cbpr.currency.commodity", CodeCommodity, tx + "/IntrBkSttlmAmt/@Ccy"},
-	{"cbpr.charges.debt", CodeDebt, tx + "/ChrgsInf[2]"},
-	{"cbpr.charges.cred", CodeCred, tx + "/ChrgBr"},
-	{"cbpr.instr-for-cdtr-agt", CodeInstrForCdtr, tx + "/InstrForCdtrAgt[2]/Cd"},
-	{"cbpr.remittance.exclusive", CodeRemittance, tx + "/RmtInf/Strd[1]"},
-	{"cbpr.instr-id.slashes", CodeInstrIDSlashes, tx + "/PmtId/InstrId"},
-	{"cbpr.status.reject-reason", CodeRejectReason, "/Document/FIToFIPmtStsRpt/TxInfAndSts[1]/TxSts"},
-	{"cbpr.status.reject-settlement-date", CodeRejectSttlmDt, "/Document/FIToFIPmtStsRpt/TxInfAndSts[1]/FctvIntrBkSttlmDt"},
-	{"cbpr.charges.bearer", CodeChargeBearer, tx + "/ChrgBr"},
-	{"cbpr.remittance.structured-length", CodeStrdLength, tx + "/RmtInf/Strd[1]"},
-	{"cbpr.bah.copy-duplicate", CodeCopyDuplicate, "/Document/BkToCstmrDbtCdtNtfctn/Ntfctn[1]/CpyDplctInd"},
-	{"cbpr.party.name-address", CodePartyName, tx + "/Dbtr/PstlAdr"},
-	{"cbpr.party.any-bic", CodePartyAnyBIC, tx + "/Cdtr/Id/OrgId/AnyBIC"},
-	{"cbpr.cov.underlying", CodeCovUnderlying, "/Document/FICdtTrf/CdtTrfTxInf[1]"},
-	{"cbpr.bah.biz-svc", CodeBizSvc, "/AppHdr/BizSvc"},
-	{"cbpr.settlement-method", CodeSttlmMtd, "/Document/FIToFICstmrCdtTrf/GrpHdr/SttlmInf/SttlmMtd"},
+var cases = []typedtest.RuleCase{
+	{Rule: "cbpr.bah.biz-msg-idr", Code: CodeBizMsgIdr, Path: "/AppHdr/BizMsgIdr"},
+	{Rule: "cbpr.bah.from-to", Code: CodeFromTo, Path: "/AppHdr/To/FIId/FinInstnId/BICFI"},
+	{Rule: "cbpr.bah.priority", Code: CodePriority, Path: "/AppHdr/Prty"},
+	{Rule: "cbpr.single-transaction", Code: CodeSingleTx, Path: "/Document/FIToFICstmrCdtTrf/GrpHdr/NbOfTxs"},
+	{Rule: "cbpr.uetr", Code: CodeUETR, Path: tx + "/PmtId"},
+	{Rule: "cbpr.charset.fin-x", Code: CodeCharset, Path: tx + "/PmtId/EndToEndId"},
+	{Rule: "cbpr.address.structured", Code: CodeAddress, Path: tx + "/Cdtr/PstlAdr/AdrLine[3]"},
+	{Rule: "cbpr.address.unstructured", Code: CodeUnstructured, Path: tx + "/Dbtr/PstlAdr"},
+	{Rule: "cbpr.currency.commodity", Code: CodeCommodity, Path: tx + "/IntrBkSttlmAmt/@Ccy"},
+	{Rule: "cbpr.charges.debt", Code: CodeDebt, Path: tx + "/ChrgsInf[2]"},
+	{Rule: "cbpr.charges.cred", Code: CodeCred, Path: tx + "/ChrgBr"},
+	{Rule: "cbpr.instr-for-cdtr-agt", Code: CodeInstrForCdtr, Path: tx + "/InstrForCdtrAgt[2]/Cd"},
+	{Rule: "cbpr.remittance.exclusive", Code: CodeRemittance, Path: tx + "/RmtInf/Strd[1]"},
+	{Rule: "cbpr.instr-id.slashes", Code: CodeInstrIDSlashes, Path: tx + "/PmtId/InstrId"},
+	{Rule: "cbpr.status.reject-reason", Code: CodeRejectReason, Path: "/Document/FIToFIPmtStsRpt/TxInfAndSts[1]/TxSts"},
+	{Rule: "cbpr.status.reject-settlement-date", Code: CodeRejectSttlmDt, Path: "/Document/FIToFIPmtStsRpt/TxInfAndSts[1]/FctvIntrBkSttlmDt"},
+	{Rule: "cbpr.charges.bearer", Code: CodeChargeBearer, Path: tx + "/ChrgBr"},
+	{Rule: "cbpr.remittance.structured-length", Code: CodeStrdLength, Path: tx + "/RmtInf/Strd[1]"},
+	{Rule: "cbpr.bah.copy-duplicate", Code: CodeCopyDuplicate, Path: "/Document/BkToCstmrDbtCdtNtfctn/Ntfctn[1]/CpyDplctInd"},
+	{Rule: "cbpr.party.name-address", Code: CodePartyName, Path: tx + "/Dbtr/PstlAdr"},
+	{Rule: "cbpr.party.any-bic", Code: CodePartyAnyBIC, Path: tx + "/Cdtr/Id/OrgId/AnyBIC"},
+	{Rule: "cbpr.cov.underlying", Code: CodeCovUnderlying, Path: "/Document/FICdtTrf/CdtTrfTxInf[1]"},
+	{Rule: "cbpr.bah.biz-svc", Code: CodeBizSvc, Path: "/AppHdr/BizSvc"},
+	{Rule: "cbpr.settlement-method", Code: CodeSttlmMtd, Path: "/Document/FIToFICstmrCdtTrf/GrpHdr/SttlmInf/SttlmMtd"},
 }
 
 func TestRules(t *testing.T) {
-	e := typedtest.Engine(t, RuleSet())
-	seen := map[string]bool{}
-	for _, r := range RuleSet().Rules {
-		seen[r.Info().ID] = false
-	}
-	for _, tc := range cases {
-		seen[tc.rule] = true
-		for _, kind := range []string{"pass", "fail"} {
-			t.Run(tc.rule+"/"+kind, func(t *testing.T) {
-				name := filepath.Join(fixtures, tc.rule+"."+kind)
-				raw, err := os.ReadFile(name + ".xml")
-				if err != nil {
-					t.Fatal(err)
-				}
-				r, js := typedtest.Report(e, raw, engine.ValidateOptions{})
-				typedtest.Golden(t, name+".json", js, *update)
-				var hit *engine.Finding
-				for i := range r.Findings {
-					if r.Findings[i].Code == tc.code && hit == nil {
-						hit = &r.Findings[i]
-					}
-				}
-				switch {
-				case kind == "pass" && hit != nil:
-					t.Errorf("pass fixture reports %s: %s", tc.code, hit.Message)
-				case kind == "pass" && (!r.Valid || len(r.Findings) > 0):
-					t.Errorf("pass fixture invalid: %v", r.Findings)
-				case kind == "fail" && hit == nil:
-					t.Errorf("fail fixture does not report %s: %v", tc.code, r.Findings)
-				case kind == "fail" && hit.Location.Path != tc.path:
-					t.Errorf("%s at %s, want %s", tc.code, hit.Location.Path, tc.path)
-				case kind == "fail" && (hit.Rule != tc.rule || hit.Location.Line == 0):
-					t.Errorf("finding rule %s line %d severity %v", hit.Rule, hit.Location.Line, hit.Severity)
-				}
-			})
-		}
-	}
-	for id, ok := range seen {
-		if !ok {
-			t.Errorf("rule %s has no test case", id)
-		}
-	}
+	typedtest.RuleFixtures(t, RuleSet(), fixtures, cases, true, *update)
 }
 
 // TestRelease checks the release choice: by CreDt, pinned, and by clock.

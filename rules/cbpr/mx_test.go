@@ -35,16 +35,16 @@ func mxEngine(t testing.TB) *engine.Engine {
 func TestThroughMXFormat(t *testing.T) {
 	e := mxEngine(t)
 	for _, tc := range cases {
-		raw, err := os.ReadFile(filepath.Join(fixtures, tc.rule+".fail.xml"))
+		raw, err := os.ReadFile(filepath.Join(fixtures, tc.Rule+".fail.xml"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		r := e.Validate(context.Background(), raw)
 		if r.Level != engine.LevelFull {
-			t.Errorf("%s: level %s, want full", tc.rule, r.Level)
+			t.Errorf("%s: level %s, want full", tc.Rule, r.Level)
 		}
-		if !r.HasCode(tc.code) {
-			t.Errorf("%s: %s not reported through the MX format: %v", tc.rule, tc.code, r.Findings)
+		if !r.HasCode(tc.Code) {
+			t.Errorf("%s: %s not reported through the MX format: %v", tc.Rule, tc.Code, r.Findings)
 		}
 	}
 	raw, _ := os.ReadFile(filepath.Join(fixtures, "cbpr.uetr.pass.xml"))

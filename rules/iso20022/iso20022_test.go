@@ -19,62 +19,19 @@ const tx = "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]"
 
 // cases: for each rule, its code and the XPath its failing fixture must be
 // reported at. <rule>.pass.xml must not report the code.
-var cases = []struct {
-	rule, code, path string
-}{
-	{"iso20022.amount.minor-units", CodeMinorUnits, tx + "/InstdAmt"},
-	{"iso20022.currency.code", CodeCurrency, tx + "/IntrBkSttlmAmt/@Ccy"},
-	{"iso20022.country.code", CodeCountry, tx + "/Dbtr/PstlAdr/Ctry"},
-	{"iso20022.iban", CodeIBAN, tx + "/CdtrAcct/Id/IBAN"},
-	{"iso20022.bic", CodeBIC, tx + "/CdtrAgt/FinInstnId/BICFI"},
-	{"iso20022.nb-of-txs", CodeNbOfTxs, "/Document/FIToFICstmrCdtTrf/GrpHdr/NbOfTxs"},
-	{"iso20022.ctrl-sum", CodeCtrlSum, "/Document/FIToFICstmrCdtTrf/GrpHdr/CtrlSum"},
-	{"iso20022.total-settlement", CodeTotalSettled, "/Document/FIToFICstmrCdtTrf/GrpHdr/TtlIntrBkSttlmAmt"},
+var cases = []typedtest.RuleCase{
+	{Rule: "iso20022.amount.minor-units", Code: CodeMinorUnits, Path: tx + "/InstdAmt"},
+	{Rule: "iso20022.currency.code", Code: CodeCurrency, Path: tx + "/IntrBkSttlmAmt/@Ccy"},
+	{Rule: "iso20022.country.code", Code: CodeCountry, Path: tx + "/Dbtr/PstlAdr/Ctry"},
+	{Rule: "iso20022.iban", Code: CodeIBAN, Path: tx + "/CdtrAcct/Id/IBAN"},
+	{Rule: "iso20022.bic", Code: CodeBIC, Path: tx + "/CdtrAgt/FinInstnId/BICFI"},
+	{Rule: "iso20022.nb-of-txs", Code: CodeNbOfTxs, Path: "/Document/FIToFICstmrCdtTrf/GrpHdr/NbOfTxs"},
+	{Rule: "iso20022.ctrl-sum", Code: CodeCtrlSum, Path: "/Document/FIToFICstmrCdtTrf/GrpHdr/CtrlSum"},
+	{Rule: "iso20022.total-settlement", Code: CodeTotalSettled, Path: "/Document/FIToFICstmrCdtTrf/GrpHdr/TtlIntrBkSttlmAmt"},
 }
 
 func TestRules(t *testing.T) {
-	e := typedtest.Engine(t, RuleSet())
-	seen := map[string]bool{}
-	for _, r := range Rules() {
-		seen[r.Info().ID] = false
-	}
-	for _, tc := range cases {
-		seen[tc.rule] = true
-		for _, kind := range []string{"pass", "fail"} {
-			t.Run(tc.rule+"/"+kind, func(t *testing.T) {
-				name := filepath.Join(fixtures, tc.rule+"."+kind)
-				raw, err := os.ReadFile(name + ".xml")
-				if err != nil {
-					t.Fatal(err)
-				}
-				r, js := typedtest.Report(e, raw, engine.ValidateOptions{})
-				typedtest.Golden(t, name+".json", js, *update)
-				var hit *engine.Finding
-				for i := range r.Findings {
-					if r.Findings[i].Code == tc.code {
-						hit = &r.Findings[i]
-					}
-				}
-				switch {
-				case kind == "pass" && hit != nil:
-					t.Errorf("pass fixture reports %s: %s", tc.code, hit.Message)
-				case kind == "pass" && !r.Valid:
-					t.Errorf("pass fixture invalid: %v", r.Findings)
-				case kind == "fail" && hit == nil:
-					t.Errorf("fail fixture does not report %s: %v", tc.code, r.Findings)
-				case kind == "fail" && hit.Location.Path != tc.path:
-					t.Errorf("%s at %s, want %s", tc.code, hit.Location.Path, tc.path)
-				case kind == "fail" && (hit.Rule != tc.rule || hit.Location.Line == 0):
-					t.Errorf("finding rule %s line %d", hit.Rule, hit.Location.Line)
-				}
-			})
-		}
-	}
-	for id, ok := range seen {
-		if !ok {
-			t.Errorf("rule %s has no test case", id)
-		}
-	}
+	typedtest.RuleFixtures(t, RuleSet(), fixtures, cases, false, *update)
 }
 
 // TestCorpus runs the set over the shared corpus's CBPR+ samples (read in

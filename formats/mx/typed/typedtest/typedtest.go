@@ -85,3 +85,60 @@ func Golden(t *testing.T, path string, got []byte, update bool) {
 		t.Errorf("%s differs from the report (run with -update after checking):\n got: %s\nwant: %s", filepath.Base(path), got, want)
 	}
 }
+
+// RuleCase is one rule's fixture pair: dir/<Rule>.pass.xml must not report
+// Code, dir/<Rule>.fail.xml must report it (by that rule, on a line) at Path.
+type RuleCase struct {
+	Rule, Code, Path string
+}
+
+// RuleFixtures runs set's rules over their fixture pairs in dir, compares
+// each report with its golden <name>.json (rewritten when update), and
+// checks that every rule of set has a case. A pass fixture must be valid;
+// with cleanPass it must also report nothing at all (no warning either).
+func RuleFixtures(t *testing.T, set *engine.RuleSet, dir string, cases []RuleCase, cleanPass, update bool) {
+	t.Helper()
+	e := Engine(t, set)
+	seen := map[string]bool{}
+	for _, r := range set.Rules {
+		seen[r.Info().ID] = false
+	}
+	for _, tc := range cases {
+		seen[tc.Rule] = true
+		for _, kind := range []string{"pass", "fail"} {
+			t.Run(tc.Rule+"/"+kind, func(t *testing.T) {
+				name := filepath.Join(dir, tc.Rule+"."+kind)
+				raw, err := os.ReadFile(name + ".xml")
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, js := Report(e, raw, engine.ValidateOptions{})
+				Golden(t, name+".json", js, update)
+				var hit *engine.Finding
+				for i := range r.Findings {
+					if r.Findings[i].Code == tc.Code {
+						hit = &r.Findings[i]
+						break
+					}
+				}
+				switch {
+				case kind == "pass" && hit != nil:
+					t.Errorf("pass fixture reports %s: %s", tc.Code, hit.Message)
+				case kind == "pass" && (!r.Valid || cleanPass && len(r.Findings) > 0):
+					t.Errorf("pass fixture invalid: %v", r.Findings)
+				case kind == "fail" && hit == nil:
+					t.Errorf("fail fixture does not report %s: %v", tc.Code, r.Findings)
+				case kind == "fail" && hit.Location.Path != tc.Path:
+					t.Errorf("%s at %s, want %s", tc.Code, hit.Location.Path, tc.Path)
+				case kind == "fail" && (hit.Rule != tc.Rule || hit.Location.Line == 0):
+					t.Errorf("finding rule %s line %d severity %v", hit.Rule, hit.Location.Line, hit.Severity)
+				}
+			})
+		}
+	}
+	for id, ok := range seen {
+		if !ok {
+			t.Errorf("rule %s has no test case", id)
+		}
+	}
+}
