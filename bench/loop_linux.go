@@ -43,7 +43,7 @@ func (l *eventLoop) runLoop(ctx context.Context) {
 
 // newEventLoop prepares the loop of a run (its epoll instance): an error
 // means Run falls back to a goroutine per connection.
-func newEventLoop(t *RawTarget, p *loopPlan) (*eventLoop, error) {
+func newEventLoop(t *RawTarget, p *runPlan) (*eventLoop, error) {
 	epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
 	if err != nil {
 		return nil, err
@@ -82,7 +82,7 @@ type loopConn struct {
 
 type eventLoop struct {
 	t       *RawTarget
-	p       *loopPlan
+	p       *runPlan
 	ctx     context.Context
 	epfd    int
 	sa      syscall.Sockaddr
@@ -549,17 +549,10 @@ func (l *eventLoop) finish(c *loopConn, o Outcome, keep bool) {
 
 // record records job j's outcome, unless it was a warm-up request.
 func (l *eventLoop) record(j loopJob, o *Outcome) {
-	p := l.p
-	if j.i < p.warmN {
-		return
-	}
-	t1 := time.Now()
 	if j.t0.IsZero() { // never sent
-		j.t0 = t1
+		j.t0 = time.Now()
 	}
-	d := p.due(j.i)
-	scheduled := p.start.Add(d)
-	p.rec.record(d-p.warmEnd, t1.Sub(scheduled), t1.Sub(j.t0), j.t0.Sub(scheduled), j.woke-d, t1.Sub(p.start)-p.warmEnd, o)
+	l.p.record(j.i, j.woke, j.t0, o)
 }
 
 // closeConn closes c's socket (which leaves the epoll set with it).

@@ -11,7 +11,7 @@ import (
 // connection.
 type eventLoop struct{}
 
-func newEventLoop(*RawTarget, *loopPlan) (*eventLoop, error) {
+func newEventLoop(*RawTarget, *runPlan) (*eventLoop, error) {
 	return nil, errors.New("bench: no event loop on this system")
 }
 

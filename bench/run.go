@@ -130,11 +130,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Window <= 0 {
 		cfg.Window = max(100*time.Millisecond, cfg.Duration/maxWindows)
 	}
-	interval := float64(time.Second) / cfg.Rate
 	warmN := int64(cfg.Rate * cfg.Warmup.Seconds())
-	total := warmN + int64(cfg.Rate*cfg.Duration.Seconds())
-	due := func(i int64) time.Duration { return time.Duration(float64(i) * interval) }
-	warmEnd := due(warmN)
+	plan := &runPlan{interval: float64(time.Second) / cfg.Rate, warmN: warmN,
+		total: warmN + int64(cfg.Rate*cfg.Duration.Seconds()), conns: cfg.Connections, mix: cfg.Mix}
+	warmEnd := plan.due(warmN)
+	plan.warmEnd = warmEnd
 
 	nwin := int(cfg.Duration/cfg.Window) + 1
 	rec := newRecorder(nwin, cfg.Window, warmEnd)
@@ -142,8 +142,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	defer cancel()
 	start := time.Now().Add(2 * time.Millisecond)
 	rec.start = start
-
-	var sent atomic.Int64
+	plan.start, plan.rec = start, rec
+	sent := &plan.sent
 	measureHook := make(chan struct{})
 	var cpu0 float64
 	cpuErr := errors.New("not read")
@@ -165,10 +165,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if rt, ok := cfg.Target.(*RawTarget); ok && !cfg.Goroutines {
 		// The raw client on Linux: one event loop sends and reads on every
 		// connection, with no goroutine per connection.
-		loop, _ = newEventLoop(rt, &loopPlan{
-			start: start, interval: interval, total: total, warmN: warmN, warmEnd: warmEnd,
-			conns: cfg.Connections, mix: cfg.Mix, rec: rec, sent: &sent,
-		})
+		loop, _ = newEventLoop(rt, plan)
 	}
 	if loop != nil {
 		wg.Add(1)
@@ -177,7 +174,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			loop.runLoop(runCtx)
 		}()
 	} else {
-		runWorkers(runCtx, &wg, workers(cfg), start, due, total, warmN, warmEnd, cfg.Mix, rec, &sent)
+		runWorkers(runCtx, &wg, workers(cfg), plan)
 	}
 
 	stopProgress := make(chan struct{})
@@ -216,7 +213,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	rep.Target = cfg.Target.Name()
 	rep.Started = start.Add(warmEnd).UTC()
-	rep.Scheduled = total - warmN
+	rep.Scheduled = plan.total - warmN
 	rep.Mix = cfg.Mix.Weights()
 	return rep, nil
 }
@@ -435,16 +432,15 @@ func workers(cfg Config) []Worker {
 
 // runWorkers starts the pacer and one goroutine per worker, each sending one
 // request at a time; wg is done when they all are.
-func runWorkers(runCtx context.Context, wg *sync.WaitGroup, workers []Worker, start time.Time, due func(int64) time.Duration,
-	total, warmN int64, warmEnd time.Duration, mix *Mix, rec *recorder, sent *atomic.Int64) {
+func runWorkers(runCtx context.Context, wg *sync.WaitGroup, workers []Worker, p *runPlan) {
 	jobs := make(chan job, 4*len(workers))
 	go func() { // the pacer
 		defer close(jobs)
 		defer pacerThread()()
 		var i int64
-		for i < total {
-			now := time.Since(start)
-			for i < total && due(i) <= now {
+		for i < p.total {
+			now := time.Since(p.start)
+			for i < p.total && p.due(i) <= now {
 				select {
 				case jobs <- job{i, now}:
 					i++
@@ -452,11 +448,11 @@ func runWorkers(runCtx context.Context, wg *sync.WaitGroup, workers []Worker, st
 					return
 				}
 			}
-			if i < total {
+			if i < p.total {
 				if runCtx.Err() != nil {
 					return
 				}
-				if d := due(i) - time.Since(start); d > 0 {
+				if d := p.due(i) - time.Since(p.start); d > 0 {
 					preciseSleep(min(d, 10*time.Millisecond))
 				}
 			}
@@ -468,26 +464,19 @@ func runWorkers(runCtx context.Context, wg *sync.WaitGroup, workers []Worker, st
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				i := j.i
-				sent.Add(1)
-				d := due(i)
-				scheduled := start.Add(d)
-				s := mix.Sample(i)
+				p.sent.Add(1)
 				t0 := time.Now()
-				o := w.Do(runCtx, s)
-				t1 := time.Now()
-				if i >= warmN {
-					rec.record(d-warmEnd, t1.Sub(scheduled), t1.Sub(t0), t0.Sub(scheduled), j.woke-d, t1.Sub(start)-warmEnd, &o)
-				}
+				o := w.Do(runCtx, p.mix.Sample(j.i))
+				p.record(j.i, j.woke, t0, &o)
 			}
 		}()
 	}
 
 }
 
-// loopPlan is what Run hands the event loop: the schedule and where the
-// results go.
-type loopPlan struct {
+// runPlan is a run's schedule and where its results go, shared by the
+// event loop and the goroutine workers.
+type runPlan struct {
 	start        time.Time
 	interval     float64 // nanoseconds between two requests
 	total, warmN int64
@@ -495,7 +484,20 @@ type loopPlan struct {
 	conns        int
 	mix          *Mix
 	rec          *recorder
-	sent         *atomic.Int64
+	sent         atomic.Int64 // requests sent so far
 }
 
-func (p *loopPlan) due(i int64) time.Duration { return time.Duration(float64(i) * p.interval) }
+// due is request i's scheduled time from the start.
+func (p *runPlan) due(i int64) time.Duration { return time.Duration(float64(i) * p.interval) }
+
+// record records the outcome of request i, released by the pacer at woke
+// (from the start) and sent at t0, unless it was a warm-up request.
+func (p *runPlan) record(i int64, woke time.Duration, t0 time.Time, o *Outcome) {
+	if i < p.warmN {
+		return
+	}
+	t1 := time.Now()
+	d := p.due(i)
+	scheduled := p.start.Add(d)
+	p.rec.record(d-p.warmEnd, t1.Sub(scheduled), t1.Sub(t0), t0.Sub(scheduled), woke-d, t1.Sub(p.start)-p.warmEnd, o)
+}
