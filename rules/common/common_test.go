@@ -21,7 +21,7 @@ func TestCountryTable(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		cc       string
-		iso, bic bool
+		iso, inUse bool
 	}{
 		{"DE", true, true}, {"GB", true, true}, {"SS", true, true}, {"AX", true, true},
 		{"XK", false, true}, {"UK", false, false}, {"EU", false, false}, {"ZZ", false, false},
@@ -30,11 +30,8 @@ func TestCountryTable(t *testing.T) {
 		if got := IsCountry(tc.cc); got != tc.iso {
 			t.Errorf("IsCountry(%q) = %v, want %v", tc.cc, got, tc.iso)
 		}
-		if got := IsBICCountry(tc.cc); got != tc.bic {
-			t.Errorf("IsBICCountry(%q) = %v, want %v", tc.cc, got, tc.bic)
-		}
-		if got := IsCountryInUse(tc.cc); got != tc.bic {
-			t.Errorf("IsCountryInUse(%q) = %v, want %v", tc.cc, got, tc.bic)
+		if got := IsCountryInUse(tc.cc); got != tc.inUse {
+			t.Errorf("IsCountryInUse(%q) = %v, want %v", tc.cc, got, tc.inUse)
 		}
 	}
 }
@@ -126,7 +123,7 @@ func TestCheckIBAN(t *testing.T) {
 	}
 	// Every registry country must be a country (or XK).
 	for i := 0; i < len(ibanLengths); i += 4 {
-		if cc := ibanLengths[i : i+2]; !IsBICCountry(cc) {
+		if cc := ibanLengths[i : i+2]; !IsCountryInUse(cc) {
 			t.Errorf("IBAN registry entry %s is not a country", cc)
 		}
 	}

@@ -70,7 +70,7 @@ func idx2(a, b byte) int { return int(a-'A')*26 + int(b-'A') }
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 // IsCountry reports whether cc is an officially assigned ISO 3166-1 alpha-2
-// code. It is false for XK (see IsBICCountry) and for anything that is not
+// code. It is false for XK (see IsCountryInUse) and for anything that is not
 // exactly two upper-case letters.
 func IsCountry(cc string) bool {
 	if len(cc) != 2 || !isUpper(cc[0]) || !isUpper(cc[1]) {
@@ -79,13 +79,9 @@ func IsCountry(cc string) bool {
 	return countries[idx2(cc[0], cc[1])]&countryISO != 0
 }
 
-// IsBICCountry reports whether cc may be the country code of a BIC: an ISO
-// 3166-1 alpha-2 code, or XK (Kosovo), which SWIFT uses although ISO has not
-// assigned it.
-func IsBICCountry(cc string) bool { return IsCountryInUse(cc) }
-
 // IsCountryInUse reports whether cc is a country code that payment messages
-// carry: an officially assigned ISO 3166-1 alpha-2 code, or XK (Kosovo), a
+// carry (and the country code of a BIC may be): an officially assigned ISO
+// 3166-1 alpha-2 code, or XK (Kosovo), a
 // user-assigned code that SWIFT uses in BICs, the IBAN registry lists, and
 // banks expect in ISO 20022 Ctry elements for Kosovo addresses (refusing it
 // would reject real payments to Kosovo).
