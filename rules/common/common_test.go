@@ -20,7 +20,7 @@ func TestCountryTable(t *testing.T) {
 		seen[cc] = true
 	}
 	for _, tc := range []struct {
-		cc       string
+		cc         string
 		iso, inUse bool
 	}{
 		{"DE", true, true}, {"GB", true, true}, {"SS", true, true}, {"AX", true, true},

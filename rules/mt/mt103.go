@@ -225,37 +225,29 @@ func ruleD51(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 }
 
 func ruleE44(em *engine.Message, m *mt.Message, f *engine.Findings) {
-	if !facts(em, m).has(e23TelI) {
-		return
-	}
-	fs := fields23E(m)
-	if len(fs) == 0 || m.Field("56a") != nil {
-		return
-	}
-	for i := range fs {
-		if fs[i].Tag != "23E" {
-			continue
-		}
-		if c, _, _ := code4(fs[i].Value); c == "TELI" || c == "PHOI" {
-			f.Error("E44", fs[i].Loc(), "23E TELI or PHOI needs an intermediary (56a)")
-		}
-	}
+	check23ENeeds(em, m, f, e23TelI, "56a", "TELI", "PHOI", "E44", "23E TELI or PHOI needs an intermediary (56a)")
 }
 
 func ruleE45(em *engine.Message, m *mt.Message, f *engine.Findings) {
-	if !facts(em, m).has(e23TelE) {
+	check23ENeeds(em, m, f, e23TelE, "57a", "TELE", "PHON", "E45", "23E TELE or PHON needs an account with institution (57a)")
+}
+
+// check23ENeeds reports, with code, each 23E whose code word is a or b when
+// field need is absent; fact says whether the message has such a 23E.
+func check23ENeeds(em *engine.Message, m *mt.Message, f *engine.Findings, fact facts103, need, a, b, code, msg string) {
+	if !facts(em, m).has(fact) {
 		return
 	}
 	fs := fields23E(m)
-	if len(fs) == 0 || m.Field("57a") != nil {
+	if len(fs) == 0 || m.Field(need) != nil {
 		return
 	}
 	for i := range fs {
 		if fs[i].Tag != "23E" {
 			continue
 		}
-		if c, _, _ := code4(fs[i].Value); c == "TELE" || c == "PHON" {
-			f.Error("E45", fs[i].Loc(), "23E TELE or PHON needs an account with institution (57a)")
+		if c, _, _ := code4(fs[i].Value); c == a || c == b {
+			f.Error(code, fs[i].Loc(), msg)
 		}
 	}
 }
