@@ -31,6 +31,23 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// spawnHelper starts this test binary as a no-op server in another process
+// (TestMain's helperServe), stopped when t ends.
+func spawnHelper(t *testing.T) *Server {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SVBENCH_HELPER_SERVE", "1")
+	srv, err := SpawnServer(exe, []string{"-test.run=^$"}, 10*time.Second, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Stop() })
+	return srv
+}
+
 func helperServe() {
 	addr := ""
 	for i, a := range os.Args {
@@ -582,16 +599,7 @@ func TestProcParsers(t *testing.T) {
 // TestSpawn starts this test binary as a server (see TestMain), loads it
 // briefly and reads its process figures.
 func TestSpawn(t *testing.T) {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("SVBENCH_HELPER_SERVE", "1")
-	srv, err := SpawnServer(exe, []string{"-test.run=^$"}, 10*time.Second, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	srv := spawnHelper(t)
 	if !IsLoopback(srv.URL) {
 		t.Fatalf("spawned on %s", srv.URL)
 	}
@@ -647,16 +655,7 @@ func TestRecordAllocs(t *testing.T) {
 // transport goroutine hand-offs, timers); the worker adds three (the
 // request copy and its body reader).
 func TestHTTPWorkerAllocs(t *testing.T) {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("SVBENCH_HELPER_SERVE", "1")
-	srv, err := SpawnServer(exe, []string{"-test.run=^$"}, 10*time.Second, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	srv := spawnHelper(t)
 	w := httpTarget(t, srv.URL, 1).NewWorker()
 	s := &BuiltinSamples()[0]
 	ctx := context.Background()

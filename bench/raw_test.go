@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -162,16 +161,7 @@ func TestTargetsConnRefused(t *testing.T) {
 // TestRawWorkerAllocs pins the raw client at almost no allocation a
 // request (server in another process, see TestMain).
 func TestRawWorkerAllocs(t *testing.T) {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("SVBENCH_HELPER_SERVE", "1")
-	srv, err := SpawnServer(exe, []string{"-test.run=^$"}, 10*time.Second, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	srv := spawnHelper(t)
 	tg, err := NewRawTarget(srv.URL, 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
