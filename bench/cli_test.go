@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/swiftval/swiftval/builtin"
+	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
 )
 
-func newEngine() *engine.Engine { return builtin.New(engine.Options{}) }
+func newEngine() *engine.Engine { return swiftval.New(engine.Options{}) }
 
 func runMain(args ...string) (code int, stdout, stderr string) {
 	var o, e bytes.Buffer

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/swiftval/swiftval/builtin"
+	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
 )
 
@@ -14,7 +14,7 @@ var engineOpts = engine.ValidateOptions{}
 // TestInproc is a short in-process run of the real engine with the built-in
 // mix: every request answered, none failed, engine time reported.
 func TestInproc(t *testing.T) {
-	eng := builtin.New(engine.Options{})
+	eng := swiftval.New(engine.Options{})
 	rep, err := Run(context.Background(), Config{
 		Target: NewInprocTarget(eng, engineOpts), Mix: mustMix(t),
 		Rate: 500, Duration: 500 * time.Millisecond, Warmup: 100 * time.Millisecond, Connections: 2,

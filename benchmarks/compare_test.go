@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/moov-io/iso20022/pkg/document"
-	"github.com/swiftval/swiftval/builtin"
+	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
 )
 
@@ -28,7 +28,7 @@ type node struct {
 // cannot parse the envelope of the CBPR+ file); swiftval gets the whole
 // input, and the Document alone as well.
 func BenchmarkMXCompare(b *testing.B) {
-	eng := builtin.New(engine.Options{})
+	eng := swiftval.New(engine.Options{})
 	ctx := context.Background()
 	for _, f := range sharedMX {
 		b.Run(f.name, func(b *testing.B) {

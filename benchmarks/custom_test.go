@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/swiftval/swiftval/builtin"
+	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/rules/custom"
 )
@@ -16,7 +16,7 @@ import (
 // testdata/rulesets, and the names of those sets.
 func celEngine(tb testing.TB) (*engine.Engine, []string) {
 	tb.Helper()
-	eng := builtin.New(engine.Options{})
+	eng := swiftval.New(engine.Options{})
 	builtinSets := map[string]bool{}
 	for _, rs := range eng.RuleSets() {
 		builtinSets[rs.Name] = true

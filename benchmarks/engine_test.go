@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/bench"
-	"github.com/swiftval/swiftval/builtin"
 	"github.com/swiftval/swiftval/engine"
 )
 
@@ -57,7 +57,7 @@ func benchName(p parsed) string {
 // BenchmarkParse measures each format's parser alone on every sample it
 // recognises.
 func BenchmarkParse(b *testing.B) {
-	eng := builtin.New(engine.Options{})
+	eng := swiftval.New(engine.Options{})
 	ps := parseAll(b, eng)
 	if len(ps) == 0 {
 		b.Skip("no registered format recognises any sample")
@@ -78,7 +78,7 @@ func BenchmarkParse(b *testing.B) {
 // BenchmarkValidate measures the whole engine (detect, parse, every
 // applicable rule: what a caller pays) on every sample.
 func BenchmarkValidate(b *testing.B) {
-	eng := builtin.New(engine.Options{})
+	eng := swiftval.New(engine.Options{})
 	ctx := context.Background()
 	for _, s := range allSamples(b) {
 		r := eng.Validate(ctx, s.raw)
@@ -112,7 +112,7 @@ func applicable(rs *engine.RuleSet, m *engine.Message) []engine.Rule {
 // message parsed once) and through the engine (parse plus that pack only),
 // on every sample the pack has rules for.
 func BenchmarkRules(b *testing.B) {
-	eng := builtin.New(engine.Options{})
+	eng := swiftval.New(engine.Options{})
 	ps := parseAll(b, eng)
 	sets := eng.RuleSets()
 	if len(sets) == 0 || len(ps) == 0 {
@@ -150,7 +150,7 @@ func BenchmarkRules(b *testing.B) {
 // TestSamplesValid checks that every benchmark sample a registered format
 // recognises is valid: the benchmarks are meant to measure the valid path.
 func TestSamplesValid(t *testing.T) {
-	eng := builtin.New(engine.Options{Budget: time.Second})
+	eng := swiftval.New(engine.Options{Budget: time.Second})
 	for _, s := range allSamples(t) {
 		if strings.HasPrefix(s.name, "cbpr-") || strings.HasPrefix(s.name, "fedwire-") {
 			continue // shared corpus files, checked by their own packages
@@ -175,7 +175,7 @@ func TestSamplesValid(t *testing.T) {
 // TestTypesCovered lists the message types the registered formats know that
 // no benchmark sample exercises.
 func TestTypesCovered(t *testing.T) {
-	eng := builtin.New(engine.Options{})
+	eng := swiftval.New(engine.Options{})
 	seen := map[string]bool{}
 	for _, s := range allSamples(t) {
 		seen[eng.Validate(context.Background(), s.raw).Type] = true
@@ -230,7 +230,7 @@ func corpusByType(tb testing.TB, eng *engine.Engine) []sample {
 // type found in the shared corpus, the format's parser alone (parse) and
 // the whole engine (both).
 func BenchmarkValidateCorpus(b *testing.B) {
-	eng := builtin.New(engine.Options{})
+	eng := swiftval.New(engine.Options{})
 	ss := corpusByType(b, eng)
 	if len(ss) == 0 {
 		b.Skip("no further valid message type in the shared corpus")
@@ -269,7 +269,7 @@ func BenchmarkValidateCorpus(b *testing.B) {
 // GOMAXPROCS goroutines at once: how validation scales over the cores a
 // server has.
 func BenchmarkValidateParallel(b *testing.B) {
-	eng := builtin.New(engine.Options{})
+	eng := swiftval.New(engine.Options{})
 	ctx := context.Background()
 	for _, s := range bench.BuiltinSamples() {
 		b.Run(s.Name, func(b *testing.B) {

@@ -8,8 +8,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/bench"
-	"github.com/swiftval/swiftval/builtin"
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/server"
 )
@@ -19,7 +19,7 @@ import (
 func newHandler(tb testing.TB) http.Handler {
 	tb.Helper()
 	cfg := server.DefaultConfig()
-	cfg.Engine = builtin.New(engine.Options{})
+	cfg.Engine = swiftval.New(engine.Options{})
 	cfg.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	s, err := server.New(cfg)
 	if err != nil {

@@ -3,7 +3,7 @@
 // per-message latency budget and returns a Report with every finding.
 //
 // The engine imports no format and no rule pack: they register themselves
-// (see package builtin for the default wiring). An Engine is safe for
+// (see the module root, package swiftval, for the default wiring). An Engine is safe for
 // concurrent use; rule-set changes are swapped in atomically, so a validation
 // in flight sees either the old or the new rule sets, never a mix.
 package engine

@@ -40,7 +40,7 @@ type Message struct {
 }
 
 // MaxCacheSlots is the number of per-validation cache slots a Message has.
-const MaxCacheSlots = 4
+const MaxCacheSlots = 8
 
 // CacheSlot names one per-validation cache entry of a Message. A rule pack
 // that derives something from a message once for all its rules (the

@@ -79,7 +79,7 @@ type ProblemLister interface {
 
 // Config configures a Server. Start from DefaultConfig.
 type Config struct {
-	// Engine validates the messages; required (builtin.New gives the shipped
+	// Engine validates the messages; required (swiftval.New gives the shipped
 	// formats and rule packs). Its MaxInput should not be below MaxBodyBytes.
 	Engine *engine.Engine `validate:"-"`
 	// Addr is the host:port to listen on (port 0 picks a free port).

@@ -27,7 +27,7 @@ func (upper) Parse(raw []byte, f *engine.Findings) *engine.Message {
 }
 
 // Example runs the handler of a server without a network. In production,
-// cfg.Engine is builtin.New(...) and srv.Run(ctx) serves on cfg.Addr until
+// cfg.Engine is swiftval.New(...) and srv.Run(ctx) serves on cfg.Addr until
 // ctx is done, then drains.
 func Example() {
 	eng := engine.New(engine.Options{})

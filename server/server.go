@@ -6,7 +6,7 @@
 // exported API speaks net/http:
 //
 //	cfg := server.DefaultConfig()
-//	cfg.Engine = builtin.New(engine.Options{MaxInput: int(cfg.MaxBodyBytes)})
+//	cfg.Engine = swiftval.New(engine.Options{MaxInput: int(cfg.MaxBodyBytes)})
 //	srv, err := server.New(cfg)
 //	...
 //	err = srv.Run(ctx) // serves until ctx is done, then drains
@@ -67,7 +67,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if cfg.Engine == nil {
-		return nil, errors.New("server: invalid configuration: Engine is required (builtin.New gives the shipped formats and rule packs)")
+		return nil, errors.New("server: invalid configuration: Engine is required (swiftval.New gives the shipped formats and rule packs)")
 	}
 	s := &Server{cfg: cfg, eng: cfg.Engine, log: cfg.Logger}
 	if s.log == nil {

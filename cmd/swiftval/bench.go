@@ -3,8 +3,8 @@ package main
 import (
 	"io"
 
+	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/bench"
-	"github.com/swiftval/swiftval/builtin"
 	"github.com/swiftval/swiftval/engine"
 )
 
@@ -14,5 +14,5 @@ func init() {
 
 // runBench is the bench command: the harness lives in package bench.
 func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	return bench.Main(args, stdout, stderr, func() *engine.Engine { return builtin.New(engine.Options{}) })
+	return bench.Main(args, stdout, stderr, func() *engine.Engine { return swiftval.New(engine.Options{}) })
 }

@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/swiftval/swiftval/builtin"
+	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/rules/custom"
 )
@@ -84,7 +84,7 @@ func runRules(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "swiftval rules %s: %v\n", sub, err)
 		return exitUsage
 	}
-	e := builtin.New(engine.Options{})
+	e := swiftval.New(engine.Options{})
 	switch sub {
 	case "test":
 		return rulesTest(e, files, *verbose, stdout, stderr)

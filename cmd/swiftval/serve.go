@@ -19,7 +19,7 @@ import (
 
 	"github.com/c2h5oh/datasize"
 
-	"github.com/swiftval/swiftval/builtin"
+	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/rules/custom"
 	"github.com/swiftval/swiftval/server"
@@ -100,7 +100,7 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	restoreGC := sync.OnceFunc(func() { debug.SetGCPercent(prevGC) })
 	defer restoreGC()
 	start := time.Now()
-	eng, err := builtin.NewWithConfig(engine.Options{Budget: cfg.Budget, MaxInput: int(cfg.MaxBodyBytes)}, builtin.Config{SchemaDir: sf.schemaDir})
+	eng, err := swiftval.NewWithConfig(engine.Options{Budget: cfg.Budget, MaxInput: int(cfg.MaxBodyBytes)}, swiftval.Config{SchemaDir: sf.schemaDir})
 	if err != nil {
 		fmt.Fprintf(stderr, "swiftval serve: --schemas: %v\n", err)
 		return exitUsage

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/swiftval/swiftval/builtin"
+	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
 )
 
@@ -68,7 +68,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	eng, err := builtin.NewWithConfig(engine.Options{Budget: cfg.budget, MaxInput: cfg.maxBytes}, builtin.Config{SchemaDir: cfg.schemas})
+	eng, err := swiftval.NewWithConfig(engine.Options{Budget: cfg.budget, MaxInput: cfg.maxBytes}, swiftval.Config{SchemaDir: cfg.schemas})
 	if err != nil {
 		fmt.Fprintf(stderr, "swiftval validate: --schemas: %v\n", err)
 		return exitUsage

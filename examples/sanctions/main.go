@@ -16,7 +16,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/swiftval/swiftval/builtin"
+	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
 )
 
@@ -41,7 +41,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	e := builtin.New(engine.Options{Budget: *budget})
+	e := swiftval.New(engine.Options{Budget: *budget})
 	if err := e.AddRuleSet(RuleSet(list)); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2

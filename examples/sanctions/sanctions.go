@@ -9,7 +9,7 @@ import (
 	"unicode"
 
 	"github.com/swiftval/swiftval/engine"
-	"github.com/swiftval/swiftval/rules/custom"
+	"github.com/swiftval/swiftval/payment"
 )
 
 // Code is the finding code of a sanctions hit.
@@ -139,7 +139,7 @@ func (l *List) MatchBIC(bic string) (Entry, bool) {
 
 // Rule returns a Go rule that checks the debtor, the creditor and every
 // agent of each transaction against the list, through the same
-// format-neutral view the CEL rules use (custom.ViewOf), so it works on
+// format-neutral view the CEL rules use (payment.Of), so it works on
 // MT103, MT202, pacs.008, pacs.009 and pain.001 alike.
 func Rule(l *List) engine.Rule { return &rule{list: l} }
 
@@ -153,7 +153,7 @@ func (r *rule) Info() engine.RuleInfo {
 
 // Check implements engine.Rule.
 func (r *rule) Check(m *engine.Message, f *engine.Findings) {
-	v := custom.ViewOf(m)
+	v := payment.Of(m)
 	if v == nil {
 		f.Error(engine.CodeRuleFailed, engine.Location{}, "sanctions screening could not read this message")
 		return
@@ -163,7 +163,7 @@ func (r *rule) Check(m *engine.Message, f *engine.Findings) {
 		loc := engine.Location{Path: t.Path}
 		for _, p := range []struct {
 			role string
-			pty  *custom.Party
+			pty  *payment.Party
 		}{{"debtor", &t.Debtor}, {"creditor", &t.Creditor}} {
 			if e, ok := r.list.MatchName(p.pty.Name); ok {
 				f.Errorf(Code, loc, "%s name matches sanctions list entry at line %d", p.role, e.Line)

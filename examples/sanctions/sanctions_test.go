@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/swiftval/swiftval/builtin"
+	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
 )
 
@@ -66,7 +66,7 @@ func TestMatch(t *testing.T) {
 // listed creditor in a pacs.008, and passes a clean message.
 func TestRuleOnMessages(t *testing.T) {
 	// A generous budget: the race detector slows schema validation down.
-	e := builtin.New(engine.Options{Budget: 2 * time.Second})
+	e := swiftval.New(engine.Options{Budget: 2 * time.Second})
 	if err := e.AddRuleSet(RuleSet(loadList(t))); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/swiftval/swiftval/engine"
 )
 
-// newEngine returns an engine with only the MT format (no builtin import,
+// newEngine returns an engine with only the MT format (no swiftval import,
 // to avoid cycles).
 func newEngine() *engine.Engine {
 	e := engine.New(engine.Options{})

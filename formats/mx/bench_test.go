@@ -11,7 +11,7 @@ import (
 
 	moov "github.com/moov-io/iso20022/pkg/document"
 
-	"github.com/swiftval/swiftval/builtin"
+	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mx"
 )
@@ -20,7 +20,7 @@ import (
 //
 //   - swiftval: mx.Format.Parse (well-formedness, AppHdr/Document, full
 //     schema validation with every violation located);
-//   - engine: swiftval's whole validation as shipped (builtin.New: parse,
+//   - engine: swiftval's whole validation as shipped (swiftval.New: parse,
 //     schema, and every registered rule set);
 //   - moov-io: github.com/moov-io/iso20022 v0.2.1
 //     document.ParseIso20022Document followed by Validate;
@@ -81,7 +81,7 @@ func load(b *testing.B, file string) []byte {
 
 func BenchmarkParseValidate(b *testing.B) {
 	f := mx.Default()
-	eng := builtin.New(engine.Options{})
+	eng := swiftval.New(engine.Options{})
 	for _, in := range benchInputs {
 		full := load(b, in.file)
 		doc := documentOnly(full)
@@ -144,7 +144,7 @@ func BenchmarkParseValidate(b *testing.B) {
 
 // TestParseAllocs pins the allocations of parsing and validating the 3.2 KB
 // Fedwire message, typed decoding included when the typed package is
-// linked in (it is, through builtin): the target is at most 100.
+// linked in (it is, through package swiftval): the target is at most 100.
 func TestParseAllocs(t *testing.T) {
 	raw, err := os.ReadFile(corpus + benchInputs[0].file)
 	if err != nil {

@@ -229,7 +229,7 @@ func TestLoadSchemas(t *testing.T) {
 	}
 }
 
-// TestEngine runs the format inside the engine (as builtin wires it).
+// TestEngine runs the format inside the engine (as package swiftval wires it).
 func TestEngine(t *testing.T) {
 	e := engine.New(engine.Options{})
 	e.RegisterFormat(testFormat)

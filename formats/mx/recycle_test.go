@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/swiftval/swiftval/builtin"
+	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
 )
 
@@ -23,7 +23,7 @@ func TestRecycleConcurrent(t *testing.T) {
 	}
 	// A budget no loaded test machine exhausts: only recycling may change
 	// a report here.
-	eng := builtin.New(engine.Options{Budget: time.Minute})
+	eng := swiftval.New(engine.Options{Budget: time.Minute})
 	inputs := make([][]byte, len(files))
 	want := make([]string, len(files))
 	for i, f := range files {

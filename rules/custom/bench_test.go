@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/swiftval/swiftval/builtin"
+	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
 )
 
@@ -51,7 +51,7 @@ func mt103Engine(b testing.TB, withRules bool) *engine.Engine {
 }
 
 func mt103EngineOpts(b testing.TB, withRules bool, o ManagerOptions) *engine.Engine {
-	e := builtin.New(engine.Options{Budget: time.Second})
+	e := swiftval.New(engine.Options{Budget: time.Second})
 	if withRules {
 		m, err := NewManager(e, o)
 		if err != nil {

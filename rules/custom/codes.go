@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/payment"
 	"github.com/swiftval/swiftval/rules/common"
 )
 
@@ -28,12 +29,7 @@ func IsBIC(s string) bool { return common.IsBIC(s) }
 
 // BICCountry returns the country code of a BIC (characters 5 and 6), or ""
 // when s is not a BIC.
-func BICCountry(s string) string {
-	if !common.IsBIC(s) {
-		return ""
-	}
-	return common.BICCountry(s)
-}
+func BICCountry(s string) string { return payment.BICCountry(s) }
 
 // IsIBAN reports whether s is a valid IBAN (ISO 13616, electronic format:
 // country, check digits, length for the country, mod-97 checksum).

@@ -8,9 +8,10 @@
 // a set with any problem is refused with a *LoadError locating each problem
 // (file, line, column, rule ID) and the sets in force stay as they were.
 //
-// Rules see a View built once per message, lazily, by an adapter of the
-// message's format (MT and MX adapters live in this package) or by a body
-// that implements Viewer; Go rules get the same View from ViewOf.
+// Rules see the format-neutral payment view (package payment), built once
+// per message, lazily, by the adapter of the message's format or by a body
+// that implements payment.Viewer; Go rules get the same View from
+// payment.Of.
 //
 // Every expression must pass a static cost limit at load. Expressions whose
 // cost can grow at run time (comprehensions, or a static estimate above

@@ -51,7 +51,8 @@ func TestDocExamples(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a := &activation{v: v, tx: &v.Transactions[0]}
+		a := &activation{v: v}
+		a.at(0)
 		got, fail := comp.rules[0].prog.eval(nil, a)
 		if fail != "" || got != c.want {
 			t.Errorf("%s = %v (%s), want %v", c.expr, got, fail, c.want)

@@ -15,6 +15,9 @@ import (
 	"cel.dev/cel-go/common/types/traits"
 	"cel.dev/cel-go/interpreter"
 	"github.com/govalues/decimal"
+
+	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/payment"
 )
 
 // varDef is one variable of the view as CEL sees it.
@@ -35,14 +38,14 @@ func str(f func(a *activation) string) func(a *activation) ref.Val {
 	return func(a *activation) ref.Val { return types.String(f(a)) }
 }
 
-func money(prefix string, m func(t *Transaction) *Money) []varDef {
+func money(prefix string, m func(t *payment.Transaction) *payment.Money) []varDef {
 	return []varDef{
 		{prefix + ".amount", DecimalType, func(a *activation) ref.Val { return Decimal{m(a.tx).Amount} }},
 		{prefix + ".currency", cel.StringType, str(func(a *activation) string { return m(a.tx).Currency })},
 	}
 }
 
-func agent(prefix string, g func(t *Transaction) *Agent) []varDef {
+func agent(prefix string, g func(t *payment.Transaction) *payment.Agent) []varDef {
 	return []varDef{
 		{prefix + ".bic", cel.StringType, str(func(a *activation) string { return g(a.tx).BIC })},
 		{prefix + ".name", cel.StringType, str(func(a *activation) string { return g(a.tx).Name })},
@@ -51,7 +54,7 @@ func agent(prefix string, g func(t *Transaction) *Agent) []varDef {
 	}
 }
 
-func party(prefix string, p func(t *Transaction) *Party) []varDef {
+func party(prefix string, p func(t *payment.Transaction) *payment.Party) []varDef {
 	out := []varDef{
 		{prefix + ".name", cel.StringType, str(func(a *activation) string { return p(a.tx).Name })},
 		{prefix + ".address", cel.StringType, str(func(a *activation) string { return p(a.tx).Address })},
@@ -65,7 +68,7 @@ func party(prefix string, p func(t *Transaction) *Party) []varDef {
 			return ""
 		})},
 	}
-	return append(out, agent(prefix+".agent", func(t *Transaction) *Agent { return &p(t).Agent })...)
+	return append(out, agent(prefix+".agent", func(t *payment.Transaction) *payment.Agent { return &p(t).Agent })...)
 }
 
 // viewVars lists every variable of the view. docs/rules.md documents each.
@@ -89,17 +92,17 @@ var viewVars = func() []varDef {
 		{"mt", MTType, func(a *activation) ref.Val { return mtVal{a.v.MT} }},
 		{"mx", MXType, func(a *activation) ref.Val { return mxVal{a.v.MX} }},
 	}
-	v = append(v, money("settlement", func(t *Transaction) *Money { return &t.Settlement })...)
-	v = append(v, money("instructed", func(t *Transaction) *Money { return &t.Instructed })...)
-	v = append(v, party("debtor", func(t *Transaction) *Party { return &t.Debtor })...)
-	v = append(v, party("creditor", func(t *Transaction) *Party { return &t.Creditor })...)
-	v = append(v, agent("instructing_agent", func(t *Transaction) *Agent { return &t.InstructingAgent })...)
-	v = append(v, agent("instructed_agent", func(t *Transaction) *Agent { return &t.InstructedAgent })...)
-	v = append(v, agent("intermediary", func(t *Transaction) *Agent { return &t.Intermediary })...)
+	v = append(v, money("settlement", func(t *payment.Transaction) *payment.Money { return &t.Settlement })...)
+	v = append(v, money("instructed", func(t *payment.Transaction) *payment.Money { return &t.Instructed })...)
+	v = append(v, party("debtor", func(t *payment.Transaction) *payment.Party { return &t.Debtor })...)
+	v = append(v, party("creditor", func(t *payment.Transaction) *payment.Party { return &t.Creditor })...)
+	v = append(v, agent("instructing_agent", func(t *payment.Transaction) *payment.Agent { return &t.InstructingAgent })...)
+	v = append(v, agent("instructed_agent", func(t *payment.Transaction) *payment.Agent { return &t.InstructedAgent })...)
+	v = append(v, agent("intermediary", func(t *payment.Transaction) *payment.Agent { return &t.Intermediary })...)
 	v = append(v, varDef{"underlying.present", cel.BoolType, func(a *activation) ref.Val { return types.Bool(a.tx.Underlying.Present) }})
-	v = append(v, party("underlying.debtor", func(t *Transaction) *Party { return &t.Underlying.Debtor })...)
-	v = append(v, party("underlying.creditor", func(t *Transaction) *Party { return &t.Underlying.Creditor })...)
-	v = append(v, money("underlying.instructed", func(t *Transaction) *Money { return &t.Underlying.Instructed })...)
+	v = append(v, party("underlying.debtor", func(t *payment.Transaction) *payment.Party { return &t.Underlying.Debtor })...)
+	v = append(v, party("underlying.creditor", func(t *payment.Transaction) *payment.Party { return &t.Underlying.Creditor })...)
+	v = append(v, money("underlying.instructed", func(t *payment.Transaction) *payment.Money { return &t.Underlying.Instructed })...)
 	v = append(v, varDef{"underlying.remittance", cel.StringType, str(func(a *activation) string { return a.tx.Underlying.Remittance })})
 	return v
 }()
@@ -124,21 +127,50 @@ var viewPos = func() map[string]int {
 // activation resolves the view's variables for one transaction, and the
 // rule set's lists.
 type activation struct {
-	v     *View
-	tx    *Transaction
+	v     *payment.View
+	tx    *payment.Transaction
 	lists map[string]ref.Val
+	// vals caches the CEL values of the view's variables (index of
+	// viewVars) for the transaction being evaluated, converted on first use
+	// and shared by every rule; cache holds them for each transaction.
+	vals  []ref.Val
+	cache [][]ref.Val
+}
+
+// celSlot keeps the activation of a validation, reused by every user rule
+// of it (rules of one validation run one after another); the engine clears
+// it before each validation.
+var celSlot = engine.NewCacheSlot()
+
+// activationOf returns the activation of v for this validation of m.
+func activationOf(m *engine.Message, v *payment.View) *activation {
+	if a, ok := m.Cached(celSlot).(*activation); ok && a.v == v {
+		return a
+	}
+	a := &activation{v: v}
+	m.SetCached(celSlot, a)
+	return a
+}
+
+// at makes transaction i of the view the one being evaluated.
+func (a *activation) at(i int) {
+	if a.cache == nil {
+		a.cache = make([][]ref.Val, len(a.v.Transactions))
+	}
+	a.tx = &a.v.Transactions[i]
+	if a.cache[i] == nil {
+		a.cache[i] = make([]ref.Val, len(viewVars))
+	}
+	a.vals = a.cache[i]
 }
 
 // ResolveName implements interpreter.Activation.
 func (a *activation) ResolveName(name string) (any, bool) {
 	if i, ok := viewPos[name]; ok {
-		if a.tx.vals == nil {
-			a.tx.vals = make([]ref.Val, len(viewVars))
-		}
-		v := a.tx.vals[i]
+		v := a.vals[i]
 		if v == nil {
 			v = viewVars[i].get(a)
-			a.tx.vals[i] = v
+			a.vals[i] = v
 		}
 		return v, true
 	}
@@ -152,7 +184,7 @@ func (a *activation) ResolveName(name string) (any, bool) {
 func (a *activation) Parent() interpreter.Activation { return nil }
 
 // mtVal is the CEL value of mt.
-type mtVal struct{ src MTSource }
+type mtVal struct{ src payment.MTSource }
 
 // ConvertToNative implements ref.Val; mt converts to nothing.
 func (v mtVal) ConvertToNative(reflect.Type) (any, error) {
@@ -177,7 +209,7 @@ func (v mtVal) Type() ref.Type { return MTType }
 func (v mtVal) Value() any { return v.src }
 
 // mxVal is the CEL value of mx.
-type mxVal struct{ src MXSource }
+type mxVal struct{ src payment.MXSource }
 
 // ConvertToNative implements ref.Val; mx converts to nothing.
 func (v mxVal) ConvertToNative(reflect.Type) (any, error) {

@@ -9,6 +9,7 @@ import (
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mt"
 	"github.com/swiftval/swiftval/formats/mx"
+	"github.com/swiftval/swiftval/payment"
 )
 
 // realEngine has the real MT and MX formats and no built-in rules, so the
@@ -74,7 +75,7 @@ func TestMXView(t *testing.T) {
 	var f engine.Findings
 	m := mx.Default().Parse(sample(t, "pacs008-blocked-ir.xml"), &f)
 	_ = e
-	v := MXView(m)
+	v := payment.FromMX(m)
 	if v == nil || len(v.Transactions) != 1 {
 		t.Fatalf("view %+v (findings %+v)", v, f.List())
 	}
@@ -113,7 +114,7 @@ func TestMXView(t *testing.T) {
 func TestMXViewPacs009Cover(t *testing.T) {
 	var f engine.Findings
 	m := mx.Default().Parse(sample(t, "pacs009cov-ok.xml"), &f)
-	v := MXView(m)
+	v := payment.FromMX(m)
 	if v == nil || len(v.Transactions) != 1 {
 		t.Fatalf("view %+v (findings %+v)", v, f.List())
 	}
@@ -141,7 +142,7 @@ func TestMXViewPacs009Cover(t *testing.T) {
 func TestMXViewPain001(t *testing.T) {
 	var f engine.Findings
 	m := mx.Default().Parse(sample(t, "pain001-three-tx.xml"), &f)
-	v := MXView(m)
+	v := payment.FromMX(m)
 	if v == nil || len(v.Transactions) != 3 {
 		t.Fatalf("view %+v (findings %+v)", v, f.List())
 	}
@@ -239,4 +240,12 @@ func TestMXDefaultLocation(t *testing.T) {
 		}
 	}
 	t.Fatalf("no finding: %+v", rep.Findings)
+}
+
+// TestIsCountryKosovo: is_country accepts XK (Kosovo, in use by SWIFT) and
+// refuses UK (not an ISO 3166 code).
+func TestIsCountryKosovo(t *testing.T) {
+	if !IsCountry("XK") || IsCountry("UK") {
+		t.Error("IsCountry: XK must be accepted, UK refused")
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/payment"
 )
 
 // maxTransactions bounds how many transactions of one message a user rule
@@ -47,27 +48,20 @@ func (r *celRule) Info() engine.RuleInfo { return r.info }
 // out of budget an SV001 one; both are added last and exempt from severity
 // overrides, so the message is never reported valid after them.
 func (r *celRule) Check(m *engine.Message, f *engine.Findings) {
-	v := ViewOf(m)
+	v := payment.Of(m)
 	if v == nil {
 		r.fail(f, CodeNoView, engine.Location{}, "user rule cannot run: no payment view for "+m.Format+" "+m.Type+" messages")
 		return
 	}
-	if v.act == nil {
-		v.act = &activation{v: v}
+	if len(v.Transactions) == 0 {
+		v.Transactions = []payment.Transaction{{}}
 	}
-	a := v.act
+	a := activationOf(m, v)
 	a.lists = r.lists
-	txs := v.Transactions
-	if len(txs) == 0 {
-		v.Transactions = []Transaction{{}}
-		txs = v.Transactions
-	}
-	if len(txs) > maxTransactions {
-		txs = txs[:maxTransactions]
-	}
+	n := min(len(v.Transactions), maxTransactions)
 	var failed []failure
-	for i := range txs {
-		a.tx = &txs[i]
+	for i := range n {
+		a.at(i)
 		if i > 0 && !m.Deadline.IsZero() && time.Now().After(m.Deadline) {
 			failed = append(failed, failure{engine.CodeBudgetExceeded, engine.Location{}, "latency budget exhausted inside a user rule; remaining transactions not checked"})
 			break
@@ -146,14 +140,14 @@ func describeErr(err error) string {
 
 // location is where a finding of the rule points: the rule's location for
 // the message's format, else the transaction (MX) or nothing.
-func (r *celRule) location(v *View, tx *Transaction) engine.Location {
+func (r *celRule) location(v *payment.View, tx *payment.Transaction) engine.Location {
 	switch v.Format {
 	case "mt":
 		if r.locMT == "" {
 			return engine.Location{}
 		}
-		if src, ok := v.MT.(mtSource); ok && tx.mtSeq > 0 {
-			if l := src.locationIn(r.locMT, tx.mtSeq); l.Field != "" {
+		if src, ok := v.MT.(payment.MTLocator); ok && tx.MTSequenceB > 0 {
+			if l := src.LocationIn(r.locMT, tx.MTSequenceB); l.Field != "" {
 				return l
 			}
 		} else if v.MT != nil {

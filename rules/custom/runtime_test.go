@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/payment"
 )
 
 // fakeBuiltin registers a built-in set whose rules always report.
@@ -394,7 +395,7 @@ rules:
 // format that recycles its messages does, with the body of the next view.
 type recyclingFormat struct {
 	msg   *engine.Message
-	views []*View
+	views []*payment.View
 	n     *int
 }
 
@@ -415,11 +416,11 @@ func TestViewCacheRecycledMessage(t *testing.T) {
 	v2, _ := ViewFromMap(map[string]string{"creditor.country": "FR"})
 	n := 0
 	e := engine.New(engine.Options{})
-	e.RegisterFormat(recyclingFormat{msg: &engine.Message{Format: "mt", Type: "MT103", Base: "MT103"}, views: []*View{v1, v2}, n: &n})
+	e.RegisterFormat(recyclingFormat{msg: &engine.Message{Format: "mt", Type: "MT103", Base: "MT103"}, views: []*payment.View{v1, v2}, n: &n})
 	var seen []string
 	rule := engine.NewRule(engine.RuleInfo{ID: "see", AppliesTo: []string{"*"}}, func(m *engine.Message, f *engine.Findings) {
-		v := ViewOf(m)
-		if ViewOf(m) != v {
+		v := payment.Of(m)
+		if payment.Of(m) != v {
 			f.Error("X", engine.Location{}, "view rebuilt within one validation")
 		}
 		seen = append(seen, v.Transactions[0].Creditor.Country)

@@ -12,6 +12,7 @@ import (
 	"github.com/govalues/decimal"
 
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/payment"
 )
 
 // TestResult is the outcome of one test of a rule set.
@@ -139,10 +140,10 @@ func (viewFormat) Parse(raw []byte, f *engine.Findings) *engine.Message {
 	return &engine.Message{Format: v.Format, Type: v.Type, Base: v.Base, Level: engine.LevelFull, Body: testBody{v}, Raw: raw}
 }
 
-type testBody struct{ v *View }
+type testBody struct{ v *payment.View }
 
-// PaymentView implements Viewer.
-func (b testBody) PaymentView() *View { return b.v }
+// PaymentView implements payment.Viewer.
+func (b testBody) PaymentView() *payment.View { return b.v }
 
 func encodeTestView(m map[string]string) []byte {
 	keys := make([]string, 0, len(m))
@@ -160,7 +161,7 @@ func encodeTestView(m map[string]string) []byte {
 	return []byte(sb.String())
 }
 
-func decodeTestView(raw []byte) (*View, error) {
+func decodeTestView(raw []byte) (*payment.View, error) {
 	m := map[string]string{}
 	for _, line := range strings.Split(string(raw), "\n") {
 		if k, v, ok := strings.Cut(line, "="); ok {
@@ -170,20 +171,20 @@ func decodeTestView(raw []byte) (*View, error) {
 	return ViewFromMap(m)
 }
 
-// ViewFromMap builds a one-transaction View from flat values named as in
+// ViewFromMap builds a one-transaction payment.View from flat values named as in
 // CEL ("message.type", "settlement.amount", "debtor.agent.bic"). It is
 // used by rule-set tests given as a view and is handy in Go tests. Unknown
 // names and malformed amounts are errors. message.type defaults to MT103
 // and message.format to "mt" (or "mx" for an ISO 20022 type).
-func ViewFromMap(m map[string]string) (*View, error) {
-	v := &View{Transactions: make([]Transaction, 1)}
+func ViewFromMap(m map[string]string) (*payment.View, error) {
+	v := &payment.View{Transactions: make([]payment.Transaction, 1)}
 	tx := &v.Transactions[0]
 	for k, val := range m {
 		if err := setViewValue(v, tx, k, val); err != nil {
 			return nil, err
 		}
 	}
-	fillDerived(v)
+	v.FillDerived()
 	if v.Type == "" {
 		v.Type = "MT103"
 	}
@@ -202,7 +203,7 @@ func ViewFromMap(m map[string]string) (*View, error) {
 	return v, nil
 }
 
-func setViewValue(v *View, tx *Transaction, k, val string) error {
+func setViewValue(v *payment.View, tx *payment.Transaction, k, val string) error {
 	dec := func(d *decimal.Decimal) error {
 		x, err := parseDecimal(val)
 		if err != nil {
@@ -211,7 +212,7 @@ func setViewValue(v *View, tx *Transaction, k, val string) error {
 		*d = x
 		return nil
 	}
-	party := func(p *Party, field string) bool {
+	party := func(p *payment.Party, field string) bool {
 		switch field {
 		case "name":
 			p.Name = val
@@ -330,7 +331,7 @@ func setViewValue(v *View, tx *Transaction, k, val string) error {
 	return nil
 }
 
-func agentField(a *Agent, field, val string) bool {
+func agentField(a *payment.Agent, field, val string) bool {
 	switch field {
 	case "bic":
 		a.BIC = val

@@ -1,4 +1,4 @@
-package mtrules
+package mt
 
 import (
 	"context"
@@ -28,7 +28,7 @@ func benchMT940(n int) string {
 	return b.String()
 }
 
-// builtinEngine is an engine as the builtin package sets it up for MT: the
+// builtinEngine is an engine as package swiftval sets it up for MT: the
 // MT format and this rule pack.
 func builtinEngine(tb testing.TB) *engine.Engine {
 	e := engine.New(engine.Options{})

@@ -1,5 +1,5 @@
 //go:build !unix
 
-package mtrules
+package mt
 
 func processCPU() int64 { return 0 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package mtrules
+package mt
 
 import "syscall"
 

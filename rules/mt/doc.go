@@ -29,4 +29,4 @@
 //
 // Rules do not allocate on the happy path: no fmt, no maps, no regular
 // expressions per message; finding messages are constant strings.
-package mtrules
+package mt

@@ -1,4 +1,4 @@
-package mtrules_test
+package mt_test
 
 import (
 	"context"

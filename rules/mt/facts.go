@@ -1,4 +1,4 @@
-package mtrules
+package mt
 
 import (
 	"github.com/swiftval/swiftval/engine"

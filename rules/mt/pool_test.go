@@ -1,4 +1,4 @@
-package mtrules
+package mt
 
 import (
 	"bytes"

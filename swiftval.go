@@ -1,7 +1,8 @@
-// Package builtin wires swiftval's shipped formats and rule packs into an
-// engine. It is the one place that knows every format and rule pack; the
-// engine itself imports none of them.
-package builtin
+// Package swiftval is what an embedder imports first: New returns an engine
+// with swiftval's shipped formats and rule packs registered. It is the one
+// place that knows every format and rule pack; the engine itself imports
+// none of them.
+package swiftval
 
 import (
 	"github.com/swiftval/swiftval/engine"

@@ -1,4 +1,4 @@
-package builtin
+package swiftval
 
 import (
 	"testing"
@@ -6,9 +6,9 @@ import (
 	"github.com/swiftval/swiftval/engine"
 )
 
-// BenchmarkBuiltinNew measures engine construction: what `swiftval serve`
+// BenchmarkNew measures engine construction: what `swiftval serve`
 // and `swiftval validate` pay before the first message.
-func BenchmarkBuiltinNew(b *testing.B) {
+func BenchmarkNew(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = New(engine.Options{})

@@ -1,15 +1,14 @@
-package custom
+package payment
 
 import (
 	"strings"
 
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mt"
+	"github.com/swiftval/swiftval/rules/common"
 )
 
-func init() { RegisterAdapter("mt", MTView) }
-
-// MTView builds the View of an MT message (engine.Message.Body a
+// FromMT builds the View of an MT message (engine.Message.Body a
 // *mt.Message); nil when the body is not one. The mapping follows the
 // CBPR+ MT↔MX translation rules where they exist:
 //
@@ -23,7 +22,7 @@ func init() { RegisterAdapter("mt", MTView) }
 //	  57a → creditor.agent; 56a → intermediary.
 //
 // Sender and receiver are the instructing and instructed agents.
-func MTView(em *engine.Message) *View {
+func FromMT(em *engine.Message) *View {
 	m := mt.From(em)
 	if m == nil {
 		return nil
@@ -50,7 +49,7 @@ func MTView(em *engine.Message) *View {
 				}
 				return seqField(m, tag, "A")
 			})
-			t.mtSeq = i + 1
+			t.MTSequenceB = i + 1
 			v.Transactions = append(v.Transactions, t)
 		}
 	case strings.HasPrefix(v.Base, "MT202") || strings.HasPrefix(v.Base, "MT205") || v.Base == "MT203":
@@ -58,7 +57,7 @@ func MTView(em *engine.Message) *View {
 	default:
 		v.Transactions = []Transaction{mtCustomerTx(v, m, fi)}
 	}
-	fillDerived(v)
+	v.FillDerived()
 	return v
 }
 
@@ -230,7 +229,7 @@ func mtParty(f *mt.Field) Party {
 				addr = append(addr, l[2:])
 			case strings.HasPrefix(l, "3/"):
 				rest := l[2:]
-				if len(rest) >= 2 && IsCountry(rest[:2]) {
+				if len(rest) >= 2 && common.IsCountryInUse(rest[:2]) {
 					p.Country = rest[:2]
 				}
 				if i := strings.IndexByte(rest, '/'); i >= 0 {
@@ -292,9 +291,8 @@ func (s mtSource) Fields(tag string) []string {
 	return out
 }
 
-// locationIn returns the location of the first field with that tag in the
-// n-th (1-based) occurrence of sequence B, else in the message.
-func (s mtSource) locationIn(tag string, n int) engine.Location {
+// LocationIn implements MTLocator.
+func (s mtSource) LocationIn(tag string, n int) engine.Location {
 	if seqs := s.m.Sequences("B"); n > 0 && n <= len(seqs) {
 		if f := seqs[n-1].Field(tag); f != nil {
 			return f.Loc()

@@ -1,16 +1,18 @@
-package custom
+// Package payment is the format-neutral payment view: one model of a
+// payment for MT and MX alike, filled by an adapter per format (FromMT,
+// FromMX). User rules (package rules/custom), external checks and the
+// stream headers all read it, so a rule written once covers an MT103 and a
+// pacs.008.
+package payment
 
 import (
-	"sync"
-
-	"cel.dev/cel-go/common/types/ref"
-
 	"github.com/govalues/decimal"
 
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/rules/common"
 )
 
-// View is the format-neutral view of a payment message that CEL rules see.
+// View is the format-neutral view of a payment message.
 // The same View describes an MT103 and a pacs.008: adapters (one per
 // format) fill it from the typed message in engine.Message.Body.
 //
@@ -34,10 +36,6 @@ type View struct {
 	MT MTSource
 	// MX gives access to the MX elements by path; nil for other formats.
 	MX MXSource
-
-	// act is the activation reused by every user rule of the validation
-	// (rules of one validation run one after another).
-	act *activation
 }
 
 // Transaction is one payment within a message.
@@ -78,13 +76,10 @@ type Transaction struct {
 	// findings; empty for MT.
 	Path string
 
-	// mtSeq, for MT101, is the 1-based occurrence of sequence B holding the
-	// transaction, so findings point at its fields; 0 otherwise.
-	mtSeq int
-
-	// vals caches the CEL values of the view's variables (index of
-	// viewVars), converted on first use and shared by every rule.
-	vals []ref.Val
+	// MTSequenceB, for MT101, is the 1-based occurrence of sequence B
+	// holding the transaction, so findings can point at its fields (see
+	// MTLocator); 0 otherwise.
+	MTSequenceB int
 }
 
 // Underlying is the customer credit transfer a cover payment covers.
@@ -159,60 +154,71 @@ type MXSource interface {
 	Location(path string) engine.Location
 }
 
+// MTLocator is implemented by the MT adapter's MTSource: the location of
+// a field within one occurrence of sequence B (MT101 transactions).
+type MTLocator interface {
+	// LocationIn returns the location of the first field with that tag in
+	// the n-th (1-based) occurrence of sequence B, else in the message.
+	LocationIn(tag string, n int) engine.Location
+}
+
 // Viewer is implemented by message bodies that build their own View (test
-// formats, custom formats). It takes precedence over registered adapters.
+// formats, custom formats). It takes precedence over the shipped adapters.
 // PaymentView must return a View owned by that one message (never one
-// shared between messages): rules cache values in it while they run.
+// shared between messages): callers may keep per-validation state beside it.
 type Viewer interface {
 	PaymentView() *View
 }
 
-// Adapter builds the View of a message of one format. It returns nil when
-// the body is not a payment it understands. It must not panic and must not
-// keep m.
-type Adapter func(m *engine.Message) *View
-
-var adapters sync.Map // format name -> Adapter
-
-// RegisterAdapter sets the adapter for a format ("mt", "mx"), replacing any
-// earlier one. The MT and MX adapters of this package register themselves.
-func RegisterAdapter(format string, a Adapter) { adapters.Store(format, a) }
-
-// BuildView returns the View of m, built by m.Body's Viewer or the adapter
-// registered for m.Format; nil when neither applies. It does not cache: rules
-// use the per-message cache (ViewOf).
-func BuildView(m *engine.Message) *View {
+// Build returns the View of m, built by m.Body's Viewer or the shipped
+// adapter of m.Format (FromMT, FromMX); nil when neither applies. It does
+// not cache: callers during a validation use Of.
+func Build(m *engine.Message) *View {
 	if v, ok := m.Body.(Viewer); ok {
 		return v.PaymentView()
 	}
-	if a, ok := adapters.Load(m.Format); ok {
-		return a.(Adapter)(m)
+	switch m.Format {
+	case "mt":
+		return FromMT(m)
+	case "mx":
+		return FromMX(m)
 	}
 	return nil
 }
 
 // viewSlot is the per-validation cache slot holding a message's View, so
-// that every user rule of one validation shares one View (the engine clears
-// the slot before each validation, also for recycled messages).
+// that every user rule and external check of one validation shares one View
+// (the engine clears the slot before each validation, also for recycled
+// messages).
 var viewSlot = engine.NewCacheSlot()
 
-// ViewOf returns the View of m, building it on first use in this
-// validation and returning the same View to every later caller (CEL rules
-// and Go rules alike); nil when no adapter applies. Callers must treat the
-// View as read-only and use it only during the validation.
-func ViewOf(m *engine.Message) *View {
+// Of returns the View of m, building it on first use in this validation and
+// returning the same View to every later caller; nil when no adapter
+// applies. Callers must treat the View as read-only and use it only during
+// the validation.
+func Of(m *engine.Message) *View {
 	if v, ok := m.Cached(viewSlot).(*View); ok {
 		return v
 	}
-	v := BuildView(m)
+	v := Build(m)
 	m.SetCached(viewSlot, v)
 	return v
 }
 
-// fillDerived completes what can be derived: the country of each agent
+// BICCountry returns the country code of a BIC (characters 5 and 6), or ""
+// when s is not a BIC.
+func BICCountry(s string) string {
+	if !common.IsBIC(s) {
+		return ""
+	}
+	return common.BICCountry(s)
+}
+
+// FillDerived completes what can be derived: the country of each agent
 // (and of each party identified by BIC) from its BIC when no address
-// country is given. Adapters call it once the view is filled.
-func fillDerived(v *View) {
+// country is given. Adapters call it once the view is filled; so must a
+// Viewer that fills a View by hand.
+func (v *View) FillDerived() {
 	for i := range v.Transactions {
 		t := &v.Transactions[i]
 		for _, a := range []*Agent{&t.Debtor.Agent, &t.Creditor.Agent, &t.InstructingAgent, &t.InstructedAgent, &t.Intermediary} {

@@ -1,4 +1,4 @@
-package custom
+package payment
 
 import (
 	"strconv"
@@ -8,9 +8,7 @@ import (
 	"github.com/swiftval/swiftval/formats/mx/typed"
 )
 
-func init() { RegisterAdapter("mx", MXView) }
-
-// MXView builds the View of an MX message with a typed model (engine
+// FromMX builds the View of an MX message with a typed model (engine
 // message Body an *mx.Message whose Typed is a *typed.Message, or a
 // typed.Carrier); nil otherwise. Mapping:
 //
@@ -26,7 +24,7 @@ func init() { RegisterAdapter("mx", MXView) }
 //	pain.001, one transaction per PmtInf/CdtTrfTxInf: Amt/InstdAmt →
 //	  settlement and instructed; ReqdExctnDt → value_date; PmtInf Dbtr,
 //	  DbtrAcct, DbtrAgt → debtor.
-func MXView(em *engine.Message) *View {
+func FromMX(em *engine.Message) *View {
 	tm := typed.Of(em)
 	if tm == nil {
 		return nil
@@ -150,7 +148,7 @@ func MXView(em *engine.Message) *View {
 			}
 		}
 	}
-	fillDerived(v)
+	v.FillDerived()
 	return v
 }
 
