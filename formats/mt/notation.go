@@ -1076,9 +1076,9 @@ func (mt *matcher) failure() Failure {
 			f.Reason = "unexpected text"
 		}
 	case fBudget:
-		f.Code, f.Reason = "T12", "the value cannot be matched against its format"
+		f.Code, f.Reason = codeT12, "the value cannot be matched against its format"
 	default:
-		f.Code, f.Reason = "T12", "the value does not match its format"
+		f.Code, f.Reason = codeT12, "the value does not match its format"
 	}
 	if info != nil && mt.fkind != fLit && mt.fkind != fBudget && mt.fkind != fTrailing && mt.fkind != fNL {
 		if c := compCode(info.name, mt.fkind, mt.v, mt.fpos); c != "" {

@@ -182,7 +182,7 @@ func semCheck(k semKind, tag, v string) (code, bad string) {
 	case semOffset:
 		// UHB-2006 ALAF007: HH 00-13, MM 00-59 (T16).
 		if len(v) == 4 && (int(v[0]-'0')*10+int(v[1]-'0') > 13 || int(v[2]-'0')*10+int(v[3]-'0') > 59) {
-			return "T16", "is not a valid time offset (HH 00-13, MM 00-59)"
+			return codeT16, "is not a valid time offset (HH 00-13, MM 00-59)"
 		}
 	case semSign:
 		if v != "+" && v != "-" {

@@ -291,41 +291,6 @@ func TestConcurrentParse(t *testing.T) {
 	}
 }
 
-// TestCodesDocumented: every SVX code the format uses is listed in
-// docs/codes.md, and every SVX code listed there is used.
-func TestCodesDocumented(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/codes.md")
-	if err != nil {
-		t.Skip("docs/codes.md not found")
-	}
-	documented := map[string]bool{}
-	for _, line := range strings.Split(string(doc), "\n") {
-		if strings.HasPrefix(line, "| SVX2") && !strings.HasPrefix(line, "| SVX2xx") {
-			documented[strings.TrimSpace(strings.Split(line, "|")[1])] = true
-		}
-	}
-	used := map[string]bool{}
-	for _, c := range kindCodes {
-		used[c] = true
-	}
-	for _, c := range scanCodes {
-		used[c] = true
-	}
-	for _, c := range []string{CodeNoDocument, CodeUnknownNS, CodeRootUndeclared, CodeHeaderMismatch, CodeDuplicatePart, CodeTypedDecode, CodeSchemaBroken, CodeTooManyFindings} {
-		used[c] = true
-	}
-	for c := range used {
-		if !documented[c] {
-			t.Errorf("%s is used but not in docs/codes.md", c)
-		}
-	}
-	for c := range documented {
-		if !used[c] {
-			t.Errorf("%s is in docs/codes.md but not used", c)
-		}
-	}
-}
-
 // TestStartupCompilesCBPROnly pins the start-up work: building the format
 // compiles exactly the CBPR+ schemas (the first message of any of them
 // pays no compilation); any other schema is compiled by its first use.

@@ -66,37 +66,6 @@ func LoadSchemas(dir string) ([]*xsd.Validator, error) {
 	return out, nil
 }
 
-// Finding codes of the MX format (documented in docs/codes.md).
-const (
-	CodeNotWellFormed   = "SVX200"
-	CodeDoctype         = "SVX201"
-	CodeEntity          = "SVX202"
-	CodeEncoding        = "SVX203"
-	CodeNamespace       = "SVX204"
-	CodeDepth           = "SVX205"
-	CodeTooManyElements = "SVX206"
-	CodeTooLarge        = "SVX207"
-	CodeNoDocument      = "SVX210"
-	CodeUnknownNS       = "SVX211"
-	CodeRootUndeclared  = "SVX212"
-	CodeHeaderMismatch  = "SVX213"
-	CodeDuplicatePart   = "SVX214"
-	CodeTypedDecode     = "SVX215"
-	CodeSchemaBroken    = "SVX216"
-	CodeTooManyFindings = "SVX217"
-	CodeUnexpected      = "SVX220"
-	CodeMissing         = "SVX221"
-	CodeText            = "SVX222"
-	CodeAttribute       = "SVX223"
-	CodeLexical         = "SVX230"
-	CodeDate            = "SVX231"
-	CodeEnumeration     = "SVX232"
-	CodeLength          = "SVX233"
-	CodePattern         = "SVX234"
-	CodeDigits          = "SVX235"
-	CodeRange           = "SVX236"
-)
-
 var kindCodes = map[xsd.Kind]string{
 	xsd.KindUnexpected: CodeUnexpected, xsd.KindMissing: CodeMissing, xsd.KindText: CodeText,
 	xsd.KindAttribute: CodeAttribute, xsd.KindLexical: CodeLexical, xsd.KindDate: CodeDate,

@@ -29,34 +29,6 @@ const (
 	Profile = "cbpr+"
 )
 
-// Codes reported by the rule set (docs/codes.md).
-const (
-	CodeBizMsgIdr      = "SVC401"
-	CodeFromTo         = "SVC403"
-	CodePriority       = "SVC404"
-	CodeSingleTx       = "SVC405"
-	CodeUETR           = "SVC406"
-	CodeCharset        = "SVC407"
-	CodeAddress        = "SVC408"
-	CodeUnstructured   = "SVC409"
-	CodeCommodity      = "SVC410"
-	CodeDebt           = "SVC411"
-	CodeCred           = "SVC412"
-	CodeInstrForCdtr   = "SVC413"
-	CodeRemittance     = "SVC414"
-	CodeInstrIDSlashes = "SVC415"
-	CodeRejectReason   = "SVC416"
-	CodeRejectSttlmDt  = "SVC417"
-	CodeChargeBearer   = "SVC418"
-	CodeStrdLength     = "SVC419"
-	CodeCopyDuplicate  = "SVC420"
-	CodePartyName      = "SVC421"
-	CodePartyAnyBIC    = "SVC422"
-	CodeCovUnderlying  = "SVC423"
-	CodeBizSvc         = "SVC424"
-	CodeSttlmMtd       = "SVC425"
-)
-
 // Release is a CBPR+ standards release.
 type Release struct {
 	// Name is "SR2025" or "SR2026".

@@ -23,18 +23,6 @@ import (
 // Name is the rule set's name.
 const Name = "iso20022"
 
-// Codes reported by the rule set.
-const (
-	CodeMinorUnits   = "SVI301"
-	CodeCurrency     = "SVI302"
-	CodeCountry      = "SVI303"
-	CodeIBAN         = "SVI304"
-	CodeBIC          = "SVI305"
-	CodeNbOfTxs      = "SVI306"
-	CodeCtrlSum      = "SVI307"
-	CodeTotalSettled = "SVI308"
-)
-
 // RuleSet returns the built-in "iso20022" rule set. It applies to every MX
 // message with a typed model, under any profile.
 func RuleSet() *engine.RuleSet {

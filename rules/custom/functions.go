@@ -9,17 +9,6 @@ import (
 	"github.com/swiftval/swiftval/rules/common"
 )
 
-// Codes of user rule sets (SVU5xx), listed in docs/codes.md.
-const (
-	// CodeUserRule is the code of a failed user rule that names no code of
-	// its own.
-	CodeUserRule = "SVU500"
-	// CodeNoView: a user rule applies to the message but no payment view can
-	// be built for it (its format has no adapter), so the rule cannot run;
-	// the message is not reported valid.
-	CodeNoView = "SVU501"
-)
-
 // The helpers below back the CEL functions is_bic, is_iban, is_country,
 // is_currency, bic_country, iban_country and currency_digits; they delegate
 // to package rules/common, shared with the built-in rule packs.
