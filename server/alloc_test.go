@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/swiftval/swiftval/internal/testenv"
 )
 
 // maxValidateAllocs pins the allocations of POST /v1/validate through the
@@ -34,7 +36,7 @@ func TestValidateAllocs(t *testing.T) {
 	if w.status != 200 {
 		t.Fatalf("status %d", w.status)
 	}
-	if !raceEnabled && n > maxValidateAllocs {
+	if !testenv.RaceEnabled && n > maxValidateAllocs {
 		t.Fatalf("%.0f allocations per request, want at most %d", n, maxValidateAllocs)
 	}
 }

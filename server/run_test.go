@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/swiftval/swiftval/internal/testenv"
 )
 
 // startServer runs s on a free loopback port; stop cancels it and returns
@@ -190,7 +192,7 @@ func TestLoad(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	t.Logf("%d requests in %v over loopback with %d clients (%.0f req/s, race detector %v)", ok.Load(), dur, clients, float64(ok.Load())/dur.Seconds(), raceEnabled)
+	t.Logf("%d requests in %v over loopback with %d clients (%.0f req/s, race detector %v)", ok.Load(), dur, clients, float64(ok.Load())/dur.Seconds(), testenv.RaceEnabled)
 	if failed.Load() > 0 {
 		t.Fatalf("%d failed requests; first: %v", failed.Load(), firstErr.Load())
 	}

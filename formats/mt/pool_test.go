@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/swiftval/swiftval/engine"
-	"github.com/swiftval/swiftval/internal/racedetect"
+	"github.com/swiftval/swiftval/internal/testenv"
 )
 
 // poolInputs returns the test messages of testdata/mt (valid and invalid,
@@ -132,7 +132,7 @@ func TestReleaseWipes(t *testing.T) {
 // TestPoolReuse checks that the steady state reuses pooled messages: a
 // Parse after a Release gets storage back without allocating.
 func TestPoolReuse(t *testing.T) {
-	if racedetect.Enabled {
+	if testenv.RaceEnabled {
 		t.Skip("sync.Pool drops items at random under the race detector")
 	}
 	fm := &Format{}

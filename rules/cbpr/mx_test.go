@@ -2,7 +2,7 @@ package cbpr
 
 import (
 	"context"
-	"github.com/swiftval/swiftval/internal/racedetect"
+	"github.com/swiftval/swiftval/internal/testenv"
 	"os"
 	"path/filepath"
 	"sort"
@@ -124,7 +124,7 @@ func TestTruncatedNoPanics(t *testing.T) {
 // TestRulesDoNotAllocate pins the passing path of both sets at zero
 // allocations once the message is decoded.
 func TestRulesDoNotAllocate(t *testing.T) {
-	if racedetect.Enabled {
+	if testenv.RaceEnabled {
 		t.Skip("allocation counts are distorted by the race detector; make test runs this test without -race")
 	}
 	raw, err := os.ReadFile(filepath.Join(fixtures, "cbpr.uetr.pass.xml"))

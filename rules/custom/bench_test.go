@@ -10,6 +10,7 @@ import (
 
 	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/internal/testenv"
 )
 
 // twentyRules is a realistic set of 20 CEL rules on customer transfers:
@@ -132,7 +133,7 @@ func TestTwentyRulesOverhead(t *testing.T) {
 			break
 		}
 	}
-	if over > 100*time.Microsecond && !raceEnabled {
+	if over > 100*time.Microsecond && !testenv.RaceEnabled {
 		t.Errorf("20 CEL rules add %v to an MT103 validation; budget 20µs", over)
 	}
 }
@@ -167,7 +168,7 @@ func TestTwentyRulesAllocs(t *testing.T) {
 	b := testing.AllocsPerRun(200, func() { base.Validate(ctx, raw) })
 	w := testing.AllocsPerRun(200, func() { with.Validate(ctx, raw) })
 	t.Logf("allocations per MT103: %v built-in only, %v with 20 CEL rules", b, w)
-	if w-b > 40 && !raceEnabled { // the race detector makes sync.Pool drop items
+	if w-b > 40 && !testenv.RaceEnabled { // the race detector makes sync.Pool drop items
 		t.Errorf("20 CEL rules add %v allocations per message; want at most 40", w-b)
 	}
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mt"
-	"github.com/swiftval/swiftval/internal/racedetect"
+	"github.com/swiftval/swiftval/internal/testenv"
 )
 
 // benchMT103 is the typical MT 103 of formats/mt's benchmarks (17 fields).
@@ -67,7 +67,7 @@ func BenchmarkValidateMT940_50(b *testing.B) { benchValidate(b, []byte(benchMT94
 // TestAllocationsBuiltin pins the allocation budget of parse plus full
 // validation of a typical MT 103 with the rule pack: at most 10.
 func TestAllocationsBuiltin(t *testing.T) {
-	if racedetect.Enabled {
+	if testenv.RaceEnabled {
 		t.Skip("sync.Pool drops items at random under the race detector")
 	}
 	e := builtinEngine(t)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mt"
-	"github.com/swiftval/swiftval/internal/racedetect"
+	"github.com/swiftval/swiftval/internal/testenv"
 )
 
 const uetr = "{3:{121:180f1e65-90e0-44d5-a49a-92b55eb3025f}}"
@@ -533,7 +533,7 @@ func TestRobustness(t *testing.T) {
 // validation: an engine with the pack allocates exactly as much as one
 // without it, for a message that triggers no finding.
 func TestNoAllocsThroughEngine(t *testing.T) {
-	if racedetect.Enabled {
+	if testenv.RaceEnabled {
 		t.Skip("sync.Pool drops items at random under the race detector")
 	}
 	in := []byte(mt103(":33B:EUR1000,00", ":23E:SDVA", ":52A:BANKGB2L", ":71F:EUR1,00"))

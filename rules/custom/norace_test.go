@@ -1,5 +1,0 @@
-//go:build !race
-
-package custom
-
-const raceEnabled = false
