@@ -7,13 +7,17 @@ BENCH_DIR ?= benchmarks/results
 BENCH_PKGS ?= ./engine/... ./formats/... ./rules/... ./server/... ./benchmarks/...
 FUZZTIME ?= 30s
 
-.PHONY: help run build test bench fuzz generate fmt vet
+.PHONY: help run build test bench fuzz generate fmt vet man
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
-run: ## start the server on 127.0.0.1:8080 with embedded defaults
-	$(GO) run ./cmd/swiftval serve
+run: build ## start the server on 127.0.0.1:8080 with embedded defaults (ARGS='--log-format text' adds flags); Ctrl-C drains and exits 0
+	@# GNU make dies of a SIGINT it receives (exit 130), whatever the server's
+	@# status. With job control (set -m), fg hands the terminal to the server's
+	@# own process group, so Ctrl-C reaches only the server, which drains and
+	@# exits 0, and so does make. Without a terminal it runs as a plain child.
+	@if [ -t 0 ] && [ -t 2 ]; then set -m; bin/swiftval serve $(ARGS) & fg %1 >/dev/null; else bin/swiftval serve $(ARGS); fi
 
 build: ## build bin/swiftval (stripped: no symbol table or DWARF; stack traces keep names; no cgo, so no libc mapped)
 	CGO_ENABLED=0 $(GO) build -ldflags='-s -w' -o bin/swiftval ./cmd/swiftval
@@ -41,6 +45,12 @@ fuzz: ## run every fuzz target for FUZZTIME each
 
 generate: ## regenerate generated code (compiled schemas, code tables)
 	$(GO) generate ./...
+
+vet: ## go vet every package
+	$(GO) vet ./...
+
+man: ## write the man pages of every command into bin/man (a generator build, not shipped)
+	$(GO) run -tags mangen ./cmd/swiftval man bin/man
 
 fmt: ## gofmt every Go file
 	gofmt -w $$(git ls-files '*.go')

@@ -88,7 +88,7 @@ func (s *Server) ruleSets(c echo.Context) (RuleSetAdmin, string, error) {
 
 // ruleSetListResponse is the body of GET /v1/rulesets.
 type ruleSetListResponse struct {
-	RuleSets any `json:"rule_sets"`
+	RuleSets []RuleSetInfo `json:"rule_sets"`
 }
 
 func (s *Server) handleRuleSetList(c echo.Context) error {
@@ -98,16 +98,16 @@ func (s *Server) handleRuleSetList(c echo.Context) error {
 	}
 	list := rs.List()
 	if list == nil {
-		list = []any{}
+		list = []RuleSetInfo{}
 	}
 	return writeJSON(c, http.StatusOK, ruleSetListResponse{RuleSets: list})
 }
 
 // ruleSetResponse is the body of GET and PUT /v1/rulesets/{name}.
 type ruleSetResponse struct {
-	Name string `json:"name"`
-	Info any    `json:"info,omitempty"`
-	YAML string `json:"yaml"`
+	Name string      `json:"name"`
+	Info RuleSetInfo `json:"info"`
+	YAML string      `json:"yaml"`
 }
 
 func (s *Server) handleRuleSetGet(c echo.Context) error {
@@ -153,7 +153,9 @@ func (s *Server) handleRuleSetPut(c echo.Context) error {
 		p := problem(http.StatusUnprocessableEntity, err.Error())
 		var pl ProblemLister
 		if errors.As(err, &pl) {
-			p.errs = pl.Problems()
+			for _, rp := range pl.Problems() {
+				p.errs = append(p.errs, rp)
+			}
 		} else if j, ok := err.(interface{ Unwrap() []error }); ok {
 			for _, e := range j.Unwrap() {
 				p.errs = append(p.errs, map[string]string{"detail": e.Error()})

@@ -55,13 +55,14 @@ const (
 
 // RuleSetAdmin manages user rule sets at run time; the server exposes it
 // under /v1/rulesets (admin token required). Implementations must be safe
-// for concurrent use.
+// for concurrent use. The types are the HTTP API's (docs/server.md): the
+// implementation translates its own into them.
 type RuleSetAdmin interface {
-	// List describes every managed rule set; the result is encoded as JSON.
-	List() any
-	// Get returns the YAML source of the named set and a JSON-encodable
-	// description; ok is false when there is no such set.
-	Get(name string) (yaml []byte, info any, ok bool)
+	// List describes every managed rule set, in name order.
+	List() []RuleSetInfo
+	// Get returns the YAML source of the named set and its description;
+	// ok is false when there is no such set.
+	Get(name string) (yaml []byte, info RuleSetInfo, ok bool)
 	// Put compiles and installs (or replaces) the named set. An error means
 	// nothing changed; it is reported as 422 with its text and, when the
 	// error implements ProblemLister, its problems.
@@ -70,11 +71,45 @@ type RuleSetAdmin interface {
 	Delete(name string) bool
 }
 
+// RuleSetInfo describes a managed rule set in GET and PUT /v1/rulesets.
+type RuleSetInfo struct {
+	Name        string `json:"name"`
+	Version     string `json:"version"`
+	Description string `json:"description,omitempty"`
+	// Source is "yaml:<file>" as in engine.RuleSet.Source.
+	Source string `json:"source"`
+	// File is the file the set was loaded from, if any.
+	File string `json:"file,omitempty"`
+	// Rules lists the IDs of the set's rules.
+	Rules []string `json:"rules"`
+	// Disable and SeverityOverrides are the set's changes to other rules.
+	Disable           []string          `json:"disable,omitempty"`
+	SeverityOverrides map[string]string `json:"severity_overrides,omitempty"`
+	// Tests is the number of the set's tests (all passed).
+	Tests int `json:"tests"`
+	// SHA256 is the hex digest of the set's YAML.
+	SHA256 string `json:"sha256"`
+	// Warnings are problems that did not stop the set from loading.
+	Warnings []string `json:"warnings,omitempty"`
+	// Loaded is when the set was loaded.
+	Loaded time.Time `json:"loaded"`
+}
+
+// RuleSetProblem is one located problem of a refused rule set, listed in
+// the "errors" member of the 422 problem document.
+type RuleSetProblem struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	RuleID  string `json:"rule_id,omitempty"`
+	Message string `json:"message"`
+}
+
 // ProblemLister is implemented by rule-set errors that carry several
 // located problems; the server lists them in the "errors" member of the 422
 // problem document.
 type ProblemLister interface {
-	Problems() []any
+	Problems() []RuleSetProblem
 }
 
 // Config configures a Server. Start from DefaultConfig.

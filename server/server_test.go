@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
+	"slices"
 
 	"net/http/httptest"
 	"regexp"
@@ -467,31 +469,31 @@ type fakeAdmin struct {
 	panic bool
 }
 
-type compileError struct{ probs []any }
+type compileError struct{ probs []RuleSetProblem }
 
-func (e *compileError) Error() string   { return "rule set does not compile" }
-func (e *compileError) Problems() []any { return e.probs }
+func (e *compileError) Error() string              { return "rule set does not compile" }
+func (e *compileError) Problems() []RuleSetProblem { return e.probs }
 
-func (a *fakeAdmin) List() any {
+func (a *fakeAdmin) List() []RuleSetInfo {
 	if a.panic {
 		panic("admin exploded: secret internals")
 	}
-	var names []string
-	for n := range a.sets {
-		names = append(names, n)
+	var list []RuleSetInfo
+	for _, n := range slices.Sorted(maps.Keys(a.sets)) {
+		list = append(list, RuleSetInfo{Name: n, Rules: []string{n + ".r"}})
 	}
-	return names
+	return list
 }
 
-func (a *fakeAdmin) Get(name string) ([]byte, any, bool) {
+func (a *fakeAdmin) Get(name string) ([]byte, RuleSetInfo, bool) {
 	y, ok := a.sets[name]
-	return y, map[string]any{"rules": 1}, ok
+	return y, RuleSetInfo{Name: name, Rules: []string{name + ".r"}}, ok
 }
 
 func (a *fakeAdmin) Put(name string, y []byte) error {
 	switch {
 	case strings.Contains(string(y), "broken"):
-		return &compileError{probs: []any{map[string]any{"line": 3, "detail": "unknown field"}}}
+		return &compileError{probs: []RuleSetProblem{{File: name + ".yaml", Line: 3, Message: "unknown field"}}}
 	case strings.Contains(string(y), "twice"):
 		return errors.Join(errors.New("first"), errors.New("second"))
 	}
@@ -528,13 +530,13 @@ func TestAdmin(t *testing.T) {
 		{"pprof lowercase bearer", on, "GET", "/debug/pprof/cmdline", "", "bearer " + testToken, "", 200, ""},
 		{"pprof heap", on, "GET", "/debug/pprof/heap?debug=1", "", auth, "", 200, "heap profile"},
 		{"no manager", noAdmin, "GET", "/v1/rulesets", "", auth, "", 404, "not enabled"},
-		{"list", on, "GET", "/v1/rulesets", "", auth, "", 200, `"rule_sets":["corridor"]`},
+		{"list", on, "GET", "/v1/rulesets", "", auth, "", 200, `"rule_sets":[{"name":"corridor","version":"","source":"","rules":["corridor.r"],"tests":0,"sha256":"","loaded":"0001-01-01T00:00:00Z"}]`},
 		{"get json", on, "GET", "/v1/rulesets/corridor", "", auth, "", 200, `"yaml":"name: corridor\n"`},
 		{"get yaml", on, "GET", "/v1/rulesets/corridor", "", auth, "application/yaml", 200, "name: corridor\n"},
 		{"get missing", on, "GET", "/v1/rulesets/nope", "", auth, "", 404, ""},
 		{"bad name", on, "GET", "/v1/rulesets/..", "", auth, "", 400, ""},
 		{"put", on, "PUT", "/v1/rulesets/limits", "name: limits\n", auth, "", 200, `"name":"limits"`},
-		{"put broken", on, "PUT", "/v1/rulesets/limits2", "broken", auth, "", 422, `"errors":[{"detail":"unknown field","line":3}]`},
+		{"put broken", on, "PUT", "/v1/rulesets/limits2", "broken", auth, "", 422, `"errors":[{"file":"limits2.yaml","line":3,"column":0,"message":"unknown field"}]`},
 		{"put joined errors", on, "PUT", "/v1/rulesets/limits2", "twice", auth, "", 422, `"errors":[{"detail":"first"},{"detail":"second"}]`},
 		{"put unauthorised", on, "PUT", "/v1/rulesets/x", "name: x", "", "", 401, ""},
 		{"delete", on, "DELETE", "/v1/rulesets/limits", "", auth, "", 204, ""},

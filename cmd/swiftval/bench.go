@@ -1,18 +1,24 @@
 package main
 
 import (
-	"io"
+	"github.com/spf13/cobra"
 
 	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/bench"
 	"github.com/swiftval/swiftval/engine"
 )
 
-func init() {
-	register("bench", command{summary: "open-loop load test of a server or the engine, with a P99 gate (exit 1 when missed)", run: runBench})
-}
-
-// runBench is the bench command: the harness lives in package bench.
-func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	return bench.Main(args, stdout, stderr, func() *engine.Engine { return swiftval.New(engine.Options{}) })
+// newBenchCmd is the bench command. The harness (package bench) parses its
+// own flags, so this command hands it the arguments untouched: its flags
+// are not bound to SWIFTVAL_ variables, and "swiftval bench --help" prints
+// the harness's list.
+func newBenchCmd(s streams) *cobra.Command {
+	return &cobra.Command{
+		Use:                "bench [flags]",
+		Short:              "Open-loop load test of a server or the engine, with a P99 gate (exit 1 when missed)",
+		DisableFlagParsing: true,
+		RunE: func(_ *cobra.Command, args []string) error {
+			return status(bench.Main(args, s.out, s.err, func() *engine.Engine { return swiftval.New(engine.Options{}) }))
+		},
+	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -10,35 +9,61 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/rules/custom"
 )
 
-// userRulesDir is the value of validate --rules: a directory of YAML rule
-// sets to load before validating.
-var userRulesDir string
-
-func init() {
-	register("rules", command{summary: "test or lint YAML rule sets: rules test DIR|FILE..., rules lint FILE...", run: runRules})
-	prev := prepareEngine
-	prepareEngine = func(e *engine.Engine, stderr io.Writer) int {
-		if code := prev(e, stderr); code != exitOK {
-			return code
-		}
-		// The flag's value is consumed, so a later command run in the same
-		// process (tests, serve) does not load it again.
-		dir := userRulesDir
-		userRulesDir = ""
-		if dir == "" {
-			return exitOK
-		}
-		if _, err := custom.NewManager(e, custom.ManagerOptions{Dir: dir}); err != nil {
-			printRuleErr(stderr, err)
-			return exitUsage
-		}
-		return exitOK
+func newRulesCmd(s streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "rules",
+		Short: "Test or lint YAML rule sets (see docs/rules.md)",
+		Long:  `Test or lint user rule sets (YAML with CEL checks; see docs/rules.md for the format).`,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cmd.SetOut(s.err)
+			_ = cmd.Help()
+			return exitStatus(exitUsage)
+		},
 	}
+	var verbose bool
+	test := &cobra.Command{
+		Use:   "test DIR|FILE...",
+		Short: "Run the tests: of each rule set; exit 0 all pass, 1 a test failed, 2 a set is broken",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			files, err := ruleFiles(args)
+			if err != nil {
+				return err
+			}
+			return status(rulesTest(swiftval.New(engine.Options{}), files, verbose, s.out, s.err))
+		},
+	}
+	flagsOf(test).Bool(&verbose, "verbose", "v", "print every test, not only failures")
+	lint := &cobra.Command{
+		Use:   "lint DIR|FILE...",
+		Short: "Check rule-set files without loading them; exit 0 clean, 1 problems, 2 I/O error",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			files, err := ruleFiles(args)
+			if err != nil {
+				return err
+			}
+			return status(rulesLint(swiftval.New(engine.Options{}), files, s.out, s.err))
+		},
+	}
+	cmd.AddCommand(test, lint)
+	return cmd
+}
+
+// status turns an exit status into the error RunE returns.
+func status(code int) error {
+	if code == exitOK {
+		return nil
+	}
+	return exitStatus(code)
 }
 
 // printRuleErr prints a rule-set error, one located problem per line.
@@ -52,48 +77,6 @@ func printRuleErr(w io.Writer, err error) {
 		return
 	}
 	fmt.Fprintf(w, "swiftval: rule sets: %v\n", err)
-}
-
-func runRules(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	usage := func(w io.Writer) {
-		fmt.Fprintln(w, "Usage:\n  swiftval rules test DIR|FILE...   run the tests: of each rule set; exit 0 all pass, 1 a test failed, 2 a set is broken\n  swiftval rules lint FILE...       check rule-set files without loading them; exit 0 clean, 1 problems, 2 I/O error\n\nSee docs/rules.md for the rule-set format.")
-	}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(stdout)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
-	}
-	sub := args[0]
-	fs := flag.NewFlagSet("rules "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	verbose := fs.Bool("v", false, "print every test, not only failures")
-	if err := fs.Parse(args[1:]); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() == 0 {
-		usage(stderr)
-		return exitUsage
-	}
-	files, err := ruleFiles(fs.Args())
-	if err != nil {
-		fmt.Fprintf(stderr, "swiftval rules %s: %v\n", sub, err)
-		return exitUsage
-	}
-	e := swiftval.New(engine.Options{})
-	switch sub {
-	case "test":
-		return rulesTest(e, files, *verbose, stdout, stderr)
-	case "lint":
-		return rulesLint(e, files, stdout, stderr)
-	}
-	fmt.Fprintf(stderr, "swiftval rules: unknown subcommand %q\n", sub)
-	usage(stderr)
-	return exitUsage
 }
 
 // ruleFiles expands directories into their *.yaml and *.yml files.

@@ -61,7 +61,9 @@ func TestRulesCommands(t *testing.T) {
 		{"rules lint broken", []string{"rules", "lint", filepath.Join(broken, "set.yaml")}, exitInvalid, "error:"},
 		{"rules lint shipped examples", []string{"rules", "lint", "../../testdata/rulesets"}, exitOK, "ok:"},
 		{"rules without subcommand", []string{"rules"}, exitUsage, "Usage"},
-		{"rules unknown subcommand", []string{"rules", "frob", passing}, exitUsage, "unknown subcommand"},
+		{"rules unknown subcommand", []string{"rules", "frob", passing}, exitUsage, `unknown command "frob"`},
+		{"rules test without files", []string{"rules", "test"}, exitUsage, "requires at least 1 arg"},
+		{"rules test flag after the files", []string{"rules", "test", passing, "--verbose"}, exitOK, "PASS"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, errs := runCLI(t, "", c.args...)

@@ -3,96 +3,99 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/rules/custom"
 )
 
-func init() {
-	register("validate", command{summary: "validate message files (or - for stdin); exit 0 valid, 1 invalid, 2 usage or I/O error", run: runValidate})
-}
-
-// validateConfig holds the flags of the validate command.
-type validateConfig struct {
+// validateOptions are the flags of the validate command.
+type validateOptions struct {
 	output   string
 	format   string
 	profile  string
 	rulesets string
 	schemas  string
+	rulesDir string
 	budget   time.Duration
-	maxBytes int
+	maxBytes int64
 }
 
-func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var cfg validateConfig
-	fs.StringVar(&cfg.output, "output", "text", "report format: text or json (JSON Lines, one object per message)")
-	fs.StringVar(&cfg.format, "format", "", "force the message format: mt or mx (default: detect)")
-	fs.StringVar(&cfg.profile, "profile", "", "usage profile to apply, e.g. cbpr+ (default: as the message declares)")
-	fs.StringVar(&cfg.schemas, "schemas", "", "directory of extra ISO 20022 XSD files to compile and use (they take precedence over shipped schemas of the same namespace)")
-	fs.StringVar(&cfg.rulesets, "rulesets", "", "comma-separated rule sets to apply instead of all")
-	fs.StringVar(&userRulesDir, "rules", "", "directory of YAML rule sets (CEL) to load first; a broken set prints its errors and exits 2 (see docs/rules.md)")
-	fs.DurationVar(&cfg.budget, "budget", engine.DefaultBudget, "latency budget per message")
-	fs.IntVar(&cfg.maxBytes, "max-bytes", engine.DefaultMaxInput, "size limit per message in bytes")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: swiftval validate [flags] FILE... | -\n\nValidates each message and prints a report per message.\nExit status: 0 all valid, 1 at least one invalid, 2 usage or I/O error.\n\nFlags:")
-		fs.PrintDefaults()
+func newValidateCmd(s streams) *cobra.Command {
+	var o validateOptions
+	cmd := &cobra.Command{
+		Use:   "validate [flags] FILE... | -",
+		Short: "Validate message files (or - for stdin); exit 0 valid, 1 invalid, 2 usage or I/O error",
+		Long: `Validates each message and prints a report per message. A file may hold
+several messages (an RJE batch). "-" reads standard input.
+
+Exit status: 0 all valid, 1 at least one invalid, 2 usage or I/O error.`,
+		Example: `  swiftval validate payment.fin
+  swiftval validate pacs008.xml --output json
+  cat batch.rje | swiftval validate --format mt -`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageError{cmd, fmt.Errorf("name at least one file, or - for standard input")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runValidate(cmd.Context(), s, &o, args)
+		},
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	f := flagsOf(cmd)
+	f.Choice(&o.output, "output", "text", []string{"text", "json"}, "report format: text or json (JSON Lines, one object per message)")
+	f.Choice(&o.format, "format", "", []string{"", "mt", "mx"}, "force the message format: mt or mx (default: detect)")
+	f.String(&o.profile, "profile", "", "usage profile to apply, e.g. cbpr+ (default: as the message declares)")
+	f.Dir(&o.schemas, "schemas", "directory of extra ISO 20022 XSD files to compile and use (they take precedence over shipped schemas of the same namespace)")
+	f.String(&o.rulesets, "rulesets", "", "comma-separated rule sets to apply instead of all")
+	f.Dir(&o.rulesDir, "rules", "directory of YAML rule sets (CEL) to load first; a broken set prints its errors and exits 2 (see docs/rules.md)")
+	f.Duration(&o.budget, "budget", engine.DefaultBudget, "latency budget per message")
+	f.Size(&o.maxBytes, "max-bytes", engine.DefaultMaxInput, "size limit per message, e.g. 1048576 or 1MiB")
+	return cmd
+}
+
+func runValidate(ctx context.Context, s streams, o *validateOptions, files []string) error {
+	if ctx == nil {
+		ctx = context.Background()
 	}
-	if cfg.output != "text" && cfg.output != "json" {
-		fmt.Fprintf(stderr, "swiftval validate: --output must be text or json, not %q\n", cfg.output)
-		return exitUsage
+	if o.maxBytes <= 0 || o.maxBytes > 1<<30 {
+		return usageErrorf("--max-bytes must be between 1 byte and 1GiB")
 	}
-	if cfg.format != "" && cfg.format != "mt" && cfg.format != "mx" {
-		fmt.Fprintf(stderr, "swiftval validate: --format must be mt or mx, not %q\n", cfg.format)
-		return exitUsage
-	}
-	if cfg.maxBytes <= 0 {
-		fmt.Fprintln(stderr, "swiftval validate: --max-bytes must be positive")
-		return exitUsage
-	}
-	files := fs.Args()
-	if len(files) == 0 {
-		fs.Usage()
-		return exitUsage
-	}
-	eng, err := swiftval.NewWithConfig(engine.Options{Budget: cfg.budget, MaxInput: cfg.maxBytes}, swiftval.Config{SchemaDir: cfg.schemas})
+	eng, err := swiftval.NewWithConfig(engine.Options{Budget: o.budget, MaxInput: int(o.maxBytes)}, swiftval.Config{SchemaDir: o.schemas})
 	if err != nil {
-		fmt.Fprintf(stderr, "swiftval validate: --schemas: %v\n", err)
-		return exitUsage
+		return fmt.Errorf("--schemas: %w", err)
 	}
-	if code := prepareEngine(eng, stderr); code != exitOK {
-		return code
+	if o.rulesDir != "" {
+		if _, err := custom.NewManager(eng, custom.ManagerOptions{Dir: o.rulesDir}); err != nil {
+			printRuleErr(s.err, err)
+			return exitStatus(exitUsage)
+		}
 	}
-	opts := engine.ValidateOptions{Format: cfg.format, Profile: cfg.profile}
-	if cfg.rulesets != "" {
-		opts.RuleSets = strings.Split(cfg.rulesets, ",")
+	opts := engine.ValidateOptions{Format: o.format, Profile: o.profile}
+	if o.rulesets != "" {
+		opts.RuleSets = strings.Split(o.rulesets, ",")
 	}
-	out := bufio.NewWriter(stdout)
+	out := bufio.NewWriter(s.out)
 	defer out.Flush()
 	status := exitOK
 	var buf []byte
 	for _, name := range files {
-		raw, err := readInput(name, stdin, cfg.maxBytes)
+		raw, err := readInput(name, s.in, int(o.maxBytes))
 		if err != nil {
 			out.Flush()
-			fmt.Fprintf(stderr, "swiftval validate: %v\n", err)
+			fmt.Fprintf(s.err, "swiftval validate: %v\n", err)
 			status = exitUsage
 			continue
 		}
-		for _, rep := range eng.ValidateAll(context.Background(), raw, opts) {
+		for _, rep := range eng.ValidateAll(ctx, raw, opts) {
 			if name != "-" {
 				rep.Source = name
 			} else {
@@ -101,7 +104,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if !rep.Valid && status == exitOK {
 				status = exitInvalid
 			}
-			if cfg.output == "json" {
+			if o.output == "json" {
 				buf = rep.AppendJSON(buf[:0])
 				buf = append(buf, '\n')
 				out.Write(buf)
@@ -110,12 +113,11 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	return status
+	if status != exitOK {
+		return exitStatus(status)
+	}
+	return nil
 }
-
-// prepareEngine lets other files of the command (user rule sets) adjust the
-// engine before validation; it returns exitUsage after printing errors.
-var prepareEngine = func(*engine.Engine, io.Writer) int { return exitOK }
 
 // maxBatchFactor: a file may hold a batch of messages (RJE), so the whole
 // file may be this many times the per-message limit.

@@ -28,14 +28,17 @@ func TestValidateUsageAndIOErrors(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"no arguments", []string{}, exitUsage, ""},
-		{"unknown command", []string{"frobnicate"}, exitUsage, "unknown command"},
-		{"validate without files", []string{"validate"}, exitUsage, "Usage: swiftval validate"},
-		{"bad output", []string{"validate", "--output", "xml", "-"}, exitUsage, "--output must be text or json"},
-		{"bad format", []string{"validate", "--format", "csv", "-"}, exitUsage, "--format must be mt or mx"},
+		{"no arguments", []string{}, exitUsage, "Available Commands"},
+		{"unknown command", []string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
+		{"validate without files", []string{"validate"}, exitUsage, "name at least one file"},
+		{"bad output", []string{"validate", "--output", "xml", "-"}, exitUsage, `invalid argument "xml" for "--output" flag: want one of text, json`},
+		{"bad format", []string{"validate", "-", "--format", "csv"}, exitUsage, "--format"},
+		{"bad budget names the form", []string{"validate", "--budget", "5", "-"}, exitUsage, "a duration such as 5ms"},
+		{"bad size names the form", []string{"validate", "--max-bytes", "lots", "-"}, exitUsage, "a size in bytes such as 1048576"},
+		{"zero size", []string{"validate", "--max-bytes", "0", "-"}, exitUsage, "--max-bytes must be between"},
+		{"unknown flag points at help", []string{"validate", "--frob", "-"}, exitUsage, "Run 'swiftval validate --help'"},
 		{"missing file", []string{"validate", filepath.Join(dir, "nope.fin")}, exitUsage, "no such file"},
 		{"file above the batch limit", []string{"validate", "--max-bytes", "2", big}, exitUsage, "refused"},
-		{"help", []string{"validate", "--help"}, exitOK, "Exit status"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,6 +47,78 @@ func TestValidateUsageAndIOErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit %d with %q", code, stderr, tt.code, tt.stderr)
 			}
 		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--help"}, []string{"validate", "serve", "rules", "bench", "completion", "SWIFTVAL_<FLAG>"}},
+		{[]string{"help", "validate"}, []string{"Exit status", "--output", "SWIFTVAL_OUTPUT", "--budget duration"}},
+		{[]string{"validate", "--help"}, []string{"Exit status", "--max-bytes size"}},
+		{[]string{"rules", "test", "-h"}, []string{"--verbose", "SWIFTVAL_VERBOSE"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, out, errs := runCLI(t, "", tt.args...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("help lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
+
+// TestCompletion: cobra's completion scripts for the shells people use.
+func TestCompletion(t *testing.T) {
+	for _, sh := range []struct{ name, want string }{{"bash", "__start_swiftval"}, {"zsh", "#compdef swiftval"}, {"fish", "complete -c swiftval"}} {
+		code, out, errs := runCLI(t, "", "completion", sh.name)
+		if code != exitOK || !strings.Contains(out, sh.want) {
+			t.Errorf("%s: exit %d, %s; script lacks %q", sh.name, code, errs, sh.want)
+		}
+	}
+	// The flag values a shell offers for --output come from the command.
+	code, out, _ := runCLI(t, "", "__complete", "validate", "--output", "")
+	if code != exitOK || !strings.Contains(out, "json\n") || !strings.Contains(out, "text\n") {
+		t.Errorf("completion of --output: exit %d\n%s", code, out)
+	}
+}
+
+// TestFlagsAnywhere: flags may follow the file names (pflag's interspersed
+// parsing); "--" ends the flags.
+func TestFlagsAnywhere(t *testing.T) {
+	code, out, errs := runCLI(t, "hello", "validate", "-", "--output", "json")
+	if code != exitInvalid || !strings.HasPrefix(out, "{") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	code, _, errs = runCLI(t, "", "validate", "--", "--output")
+	if code != exitUsage || !strings.Contains(errs, "--output: no such file") {
+		t.Fatalf("after --: exit %d, stderr %q", code, errs)
+	}
+}
+
+// TestEnvBinding: SWIFTVAL_<FLAG> sets a flag of any command (one
+// mechanism, bindEnv); the command line wins.
+func TestEnvBinding(t *testing.T) {
+	t.Setenv("SWIFTVAL_OUTPUT", "json")
+	code, out, _ := runCLI(t, "hello", "validate", "-")
+	if code != exitInvalid || !strings.HasPrefix(out, "{") {
+		t.Fatalf("SWIFTVAL_OUTPUT=json not applied: exit %d %q", code, out)
+	}
+	code, out, _ = runCLI(t, "hello", "validate", "--output", "text", "-")
+	if code != exitInvalid || !strings.HasPrefix(out, "stdin") {
+		t.Fatalf("the flag must win over SWIFTVAL_OUTPUT: exit %d %q", code, out)
+	}
+	t.Setenv("SWIFTVAL_BUDGET", "soon")
+	code, _, errs := runCLI(t, "hello", "validate", "-")
+	if code != exitUsage || !strings.Contains(errs, "SWIFTVAL_BUDGET: want a duration such as 5ms") {
+		t.Fatalf("bad SWIFTVAL_BUDGET: exit %d %q", code, errs)
 	}
 }
 
