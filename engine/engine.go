@@ -359,6 +359,9 @@ func (e *Engine) validate(ctx context.Context, c *config, raw []byte, o Validate
 		default:
 		}
 	}
+	for _, i := range b.starters {
+		startSafely(&b.rules[i], m, f)
+	}
 	for i := 0; i < len(b.rules); {
 		next, stop := e.runRules(b, i, m, f, timed, done, deadline)
 		if stop != "" {
@@ -454,6 +457,19 @@ func skipped(b *bucket, from int, f *Findings, why string, ctx context.Context) 
 	f.Errorf(CodeBudgetExceeded, Location{}, "latency budget exhausted; %d rule(s) not run, so the message cannot be reported valid", n)
 }
 
+// startSafely calls a Starter rule's Start, reporting a panic as SV003 on
+// that rule.
+func startSafely(re *ruleEntry, m *Message, f *Findings) {
+	defer func() {
+		if p := recover(); p != nil {
+			re.state.panics.Add(1)
+			f.setRule(re.id, re.set, re.sev, false)
+			f.Add(CodeRulePanicked, Error, Location{}, "rule failed unexpectedly while starting and was stopped; the message cannot be reported valid")
+		}
+	}()
+	re.rule.(Starter).Start(m)
+}
+
 func parseSafely(fm Format, raw []byte, f *Findings) (m *Message) {
 	f.SetRule(parseRuleID(fm.Name()), "")
 	defer func() {
@@ -542,9 +558,11 @@ type bucketKey struct {
 }
 
 type bucket struct {
-	rules  []ruleEntry
-	runs   atomic.Int64
-	cached bool // counted through runs; uncached buckets count per rule
+	rules []ruleEntry
+	// starters holds the indexes in rules of the Starter rules.
+	starters []int
+	runs     atomic.Int64
+	cached   bool // counted through runs; uncached buckets count per rule
 }
 
 type ruleEntry struct {
@@ -631,6 +649,9 @@ func (c *config) build(k bucketKey, named []string) *bucket {
 			}
 			v, over := sev[info.ID]
 			_, costly := r.(Costly)
+			if _, ok := r.(Starter); ok {
+				b.starters = append(b.starters, len(b.rules))
+			}
 			b.rules = append(b.rules, ruleEntry{rule: r, costly: costly, id: info.ID, set: label, sev: v, over: over, state: c.states[r]})
 		}
 	}

@@ -533,3 +533,52 @@ func TestReportDoesNotAliasInput(t *testing.T) {
 		}
 	}
 }
+
+// startRule records the order of Start and Check calls in log.
+type startRule struct {
+	id  string
+	log *[]string
+	bad bool // Start panics
+}
+
+func (r *startRule) Info() engine.RuleInfo {
+	return engine.RuleInfo{ID: r.id, Code: "X1", AppliesTo: []string{"*"}}
+}
+func (r *startRule) Start(m *engine.Message) {
+	if r.bad {
+		panic("start boom")
+	}
+	*r.log = append(*r.log, "start "+r.id)
+}
+func (r *startRule) Check(m *engine.Message, f *engine.Findings) {
+	*r.log = append(*r.log, "check "+r.id)
+}
+
+func TestStartersStartBeforeAnyRule(t *testing.T) {
+	var log []string
+	plain := engine.NewRule(engine.RuleInfo{ID: "plain", Code: "X0", AppliesTo: []string{"*"}}, func(m *engine.Message, f *engine.Findings) {
+		log = append(log, "check plain")
+	})
+	e := newEngine(t, &engine.RuleSet{Name: "s", Rules: []engine.Rule{plain, &startRule{id: "a", log: &log}, &startRule{id: "b", log: &log}, &startRule{id: "off", log: &log}}})
+	e.SetEnabled("off", false)
+	rep := e.Validate(context.Background(), []byte("T:A\nx"))
+	want := "start a,start b,check plain,check a,check b"
+	if got := strings.Join(log, ","); got != want {
+		t.Fatalf("calls: got %s, want %s", got, want)
+	}
+	if !rep.Valid {
+		t.Fatalf("report: %+v", rep)
+	}
+}
+
+func TestStarterPanicIsContained(t *testing.T) {
+	var log []string
+	e := newEngine(t, &engine.RuleSet{Name: "s", Rules: []engine.Rule{&startRule{id: "bad", log: &log, bad: true}, &startRule{id: "ok", log: &log}}})
+	rep := e.Validate(context.Background(), []byte("T:A\nx"))
+	if rep.Valid || !rep.HasCode(engine.CodeRulePanicked) || rep.Findings[0].Rule != "bad" {
+		t.Fatalf("a panicking Start must give SV003 on its rule: %+v", rep.Findings)
+	}
+	if got := strings.Join(log, ","); got != "start ok,check bad,check ok" {
+		t.Fatalf("calls: %s", got)
+	}
+}

@@ -68,6 +68,21 @@ type Costly interface {
 	Costly()
 }
 
+// Starter is implemented by rules that wait on something outside the
+// process (external checks calling a service). Before the first rule of a
+// validation runs, the engine calls Start on every Starter rule that will
+// run, in rule order, so their waits overlap: one message's calls run
+// concurrently, and Check then collects each result. Start must return
+// quickly (it starts work, it does not wait for it), must not keep m or
+// anything that points into it once the validation ends, and must not
+// panic (the engine recovers a panic all the same, reported as SV003 on
+// that rule). Check must still work when Start was not called (a caller
+// that runs rules itself).
+type Starter interface {
+	Rule
+	Start(m *Message)
+}
+
 // RuleFunc adapts a function to the Rule interface.
 type RuleFunc struct {
 	Meta RuleInfo

@@ -80,9 +80,9 @@ func FromMX(em *engine.Message) *View {
 			t.ValueDate = firstText(x.IntrBkSttlmDt, d.GrpHdr.IntrBkSttlmDt)
 			t.Settlement = mxMoney(x.IntrBkSttlmAmt.Value, x.IntrBkSttlmAmt.Ccy)
 			a := agent6(&x.Dbtr)
-			t.Debtor = Party{BIC: a.BIC, Name: a.Name, Country: a.Country, Account: account(x.DbtrAcct), Agent: agent6(x.DbtrAgt)}
+			t.Debtor = Party{BIC: a.BIC, Name: a.Name, Country: a.Country, LEI: a.LEI, Account: account(x.DbtrAcct), Agent: agent6(x.DbtrAgt)}
 			a = agent6(&x.Cdtr)
-			t.Creditor = Party{BIC: a.BIC, Name: a.Name, Country: a.Country, Account: account(x.CdtrAcct), Agent: agent6(x.CdtrAgt)}
+			t.Creditor = Party{BIC: a.BIC, Name: a.Name, Country: a.Country, LEI: a.LEI, Account: account(x.CdtrAcct), Agent: agent6(x.CdtrAgt)}
 			t.InstructingAgent = agent6(orAgent(x.InstgAgt, d.GrpHdr.InstgAgt))
 			t.InstructedAgent = agent6(orAgent(x.InstdAgt, d.GrpHdr.InstdAgt))
 			t.Intermediary = agent6(x.IntrmyAgt1)
@@ -187,7 +187,7 @@ func agent6(a *typed.BranchAndFinancialInstitutionIdentification6) Agent {
 		return Agent{}
 	}
 	fi := &a.FinInstnId
-	out := Agent{BIC: strings.TrimSpace(fi.BICFI.Value), Name: strings.TrimSpace(fi.Nm.Value)}
+	out := Agent{BIC: strings.TrimSpace(fi.BICFI.Value), Name: strings.TrimSpace(fi.Nm.Value), LEI: strings.TrimSpace(fi.LEI.Value)}
 	if fi.PstlAdr != nil {
 		out.Country = strings.TrimSpace(fi.PstlAdr.Ctry.Value)
 	}
@@ -223,6 +223,7 @@ func party135(p *typed.PartyIdentification135) Party {
 	}
 	if p.Id != nil && p.Id.OrgId != nil {
 		out.BIC = strings.TrimSpace(p.Id.OrgId.AnyBIC.Value)
+		out.LEI = strings.TrimSpace(p.Id.OrgId.LEI.Value)
 	}
 	return out
 }

@@ -116,6 +116,9 @@ type Party struct {
 	// BIC identifies the party when it is identified by a BIC (MT 50A/59A
 	// with a BIC; MX Id/OrgId/AnyBIC).
 	BIC string
+	// LEI is the party's legal entity identifier (MX Id/OrgId/LEI; MT:
+	// empty, FIN fields carry none).
+	LEI string
 	// Agent is the party's bank (MT 52a/57a; MX DbtrAgt/CdtrAgt).
 	Agent Agent
 }
@@ -129,6 +132,9 @@ type Agent struct {
 	Country string
 	// Account is the institution's account (MT party identifier line).
 	Account string
+	// LEI is the institution's legal entity identifier (MX
+	// FinInstnId/LEI; MT: empty).
+	LEI string
 }
 
 // MTSource gives rules access to the fields of an MT message by tag.
