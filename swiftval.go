@@ -5,6 +5,7 @@
 package swiftval
 
 import (
+	"github.com/swiftval/swiftval/directory"
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mt"
 	"github.com/swiftval/swiftval/formats/mx"
@@ -20,6 +21,10 @@ type Config struct {
 	// SWIFT MyStandards; they take precedence over shipped schemas of the
 	// same namespace.
 	SchemaDir string
+	// BICDirectory, when set, adds the BIC and LEI directory checks
+	// (directory.RuleSet) reading the directory in force in the store (the
+	// --bic-directory flag).
+	BICDirectory *directory.Store
 }
 
 // New returns an engine with every shipped format and built-in rule set
@@ -33,15 +38,18 @@ func New(opts engine.Options) *engine.Engine {
 // NewWithConfig is New with optional parts. It fails, naming the file and
 // line, when a schema in cfg.SchemaDir does not compile.
 func NewWithConfig(opts engine.Options, cfg Config) (*engine.Engine, error) {
-	if cfg.SchemaDir == "" {
-		return New(opts), nil
-	}
-	f, err := mx.NewFormat(mx.Options{SchemaDir: cfg.SchemaDir})
-	if err != nil {
-		return nil, err
+	f := mx.Default()
+	if cfg.SchemaDir != "" {
+		var err error
+		if f, err = mx.NewFormat(mx.Options{SchemaDir: cfg.SchemaDir}); err != nil {
+			return nil, err
+		}
 	}
 	e := engine.New(opts)
 	register(e, f)
+	if cfg.BICDirectory != nil {
+		mustAdd(e, directory.RuleSet(cfg.BICDirectory))
+	}
 	return e, nil
 }
 
