@@ -10,7 +10,7 @@ import (
 // tests with the formats of e. It returns a *LoadError when the file does
 // not parse or compile; otherwise one result per test.
 func TestSet(e *engine.Engine, file string, data []byte, opts ManagerOptions) ([]TestResult, error) {
-	c, ps := compile(file, data, compileOptions{maxCost: opts.MaxCost, maxRuntimeCost: opts.MaxRuntimeCost, trackAll: opts.TrackAllCosts})
+	c, ps := compile(file, data, compileOptions{maxCost: opts.MaxCost, maxRuntimeCost: opts.MaxRuntimeCost, trackAll: opts.TrackAllCosts, external: opts.External})
 	if len(ps) > 0 {
 		return nil, &LoadError{Problems: ps}
 	}
@@ -22,7 +22,7 @@ func TestSet(e *engine.Engine, file string, data []byte, opts ManagerOptions) ([
 // unknown to e in disable or severity_overrides, nor clash with the rule IDs
 // of e, nor lack tests (returned as warnings).
 func Lint(e *engine.Engine, file string, data []byte, opts ManagerOptions) (warnings []Problem, err error) {
-	c, ps := compile(file, data, compileOptions{maxCost: opts.MaxCost, maxRuntimeCost: opts.MaxRuntimeCost, trackAll: opts.TrackAllCosts})
+	c, ps := compile(file, data, compileOptions{maxCost: opts.MaxCost, maxRuntimeCost: opts.MaxRuntimeCost, trackAll: opts.TrackAllCosts, external: opts.External})
 	if len(ps) > 0 {
 		return nil, &LoadError{Problems: ps}
 	}

@@ -53,6 +53,8 @@ type compileOptions struct {
 	maxCost, maxRuntimeCost uint64
 	// trackAll evaluates every expression under the runtime cost tracker.
 	trackAll bool
+	// external compiles the set's external_checks; nil refuses them.
+	external ExternalCompiler
 }
 
 // compiled is a rule set ready to install.
@@ -60,8 +62,10 @@ type compiled struct {
 	spec  *setSpec
 	set   *engine.RuleSet
 	rules []*celRule
-	file  string
-	data  []byte
+	// external holds the external checks (also in set.Rules, after rules).
+	external []engine.Rule
+	file     string
+	data     []byte
 }
 
 // compile parses and compiles a rule-set file. It returns every problem
@@ -150,10 +154,34 @@ func compile(file string, data []byte, o compileOptions) (*compiled, []Problem) 
 		c.rules = append(c.rules, r)
 		set.Rules = append(set.Rules, r)
 	}
+	if spec.external != nil {
+		compileExternal(p, c, o, ids)
+	}
 	if len(p.list) > 0 {
 		return nil, p.list
 	}
 	return c, nil
+}
+
+// compileExternal hands the set's external_checks to the ExternalCompiler
+// and adds the checks to the set; their IDs must differ from the rules'.
+func compileExternal(p *problems, c *compiled, o compileOptions, ids map[string]*yaml.Node) {
+	n := c.spec.external
+	if o.external == nil {
+		p.add(n, "", "external_checks: this process runs no external checks (the command or embedding has no external-check support configured)")
+		return
+	}
+	rules, ps := o.external.CompileExternal(ExternalSet{File: c.file, Label: c.set.Label(), Data: c.data, AppliesTo: expandFamily}, n)
+	p.list = append(p.list, ps...)
+	for _, r := range rules {
+		id := r.Info().ID
+		if prev, dup := ids[id]; dup {
+			p.add(n, id, "external check id %q is also a rule id (line %d)", id, prev.Line)
+			continue
+		}
+		c.external = append(c.external, r)
+		c.set.Rules = append(c.set.Rules, r)
+	}
 }
 
 // compileExpr compiles, type-checks and cost-checks one expression.

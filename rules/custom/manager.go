@@ -38,6 +38,9 @@ type ManagerOptions struct {
 	// TrackAllCosts evaluates every expression under the runtime cost
 	// tracker (about twice slower); for tests and the cautious.
 	TrackAllCosts bool
+	// External compiles the external_checks of rule sets (package
+	// external's Hub); nil refuses every set that declares one.
+	External ExternalCompiler
 	// Logger receives reload outcomes from Watch; slog.Default() when nil.
 	Logger *slog.Logger
 	// OnReload, when set, is called after every reload Watch attempts, with
@@ -57,6 +60,8 @@ type RuleSetInfo struct {
 	File string `json:"file,omitempty"`
 	// Rules lists the IDs of the set's rules.
 	Rules []string `json:"rules"`
+	// ExternalChecks lists the IDs of the set's external checks.
+	ExternalChecks []string `json:"external_checks,omitempty"`
 	// Disable and SeverityOverrides are the set's changes to other rules.
 	Disable           []string          `json:"disable,omitempty"`
 	SeverityOverrides map[string]string `json:"severity_overrides,omitempty"`
@@ -114,7 +119,7 @@ func NewManager(e *engine.Engine, opts ManagerOptions) (*Manager, error) {
 }
 
 func (m *Manager) copts() compileOptions {
-	return compileOptions{maxCost: m.opts.MaxCost, maxRuntimeCost: m.opts.MaxRuntimeCost, trackAll: m.opts.TrackAllCosts}
+	return compileOptions{maxCost: m.opts.MaxCost, maxRuntimeCost: m.opts.MaxRuntimeCost, trackAll: m.opts.TrackAllCosts, external: m.opts.External}
 }
 
 // Reload re-reads Dir and replaces every set the Manager loaded with the
@@ -196,6 +201,9 @@ func (m *Manager) build(file string, data []byte) (*loaded, []Problem) {
 		Disable: c.set.Disable, Tests: len(c.spec.Tests), SHA256: hex.EncodeToString(sum[:]), Loaded: time.Now()}
 	for _, r := range c.rules {
 		info.Rules = append(info.Rules, r.info.ID)
+	}
+	for _, r := range c.external {
+		info.ExternalChecks = append(info.ExternalChecks, r.Info().ID)
 	}
 	if len(c.set.Severity) > 0 {
 		info.SeverityOverrides = map[string]string{}

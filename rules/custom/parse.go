@@ -23,6 +23,9 @@ type setSpec struct {
 	Rules                      []*ruleSpec
 	Tests                      []*testSpec
 	nameNode                   *yaml.Node
+	// external is the external_checks list, compiled by an
+	// ExternalCompiler (see external.go); nil when absent.
+	external *yaml.Node
 }
 
 type ruleSpec struct {
@@ -65,7 +68,7 @@ func (p *problems) add(n *yaml.Node, rule, format string, args ...any) {
 // Keys allowed at each level; anything else is refused ("unknown field"),
 // so a typo never silently disables a check.
 var (
-	setKeys  = []string{"name", "version", "description", "lists", "disable", "severity_overrides", "rules", "tests"}
+	setKeys  = []string{"name", "version", "description", "lists", "disable", "severity_overrides", "rules", "tests", "external_checks"}
 	ruleKeys = []string{"id", "description", "severity", "applies_to", "format", "when", "check", "code", "message", "location"}
 	testKeys = []string{"name", "message", "file", "view", "expect"}
 )
@@ -192,6 +195,8 @@ func parseSet(file string, data []byte) (*setSpec, []Problem) {
 			for _, rn := range v.Content {
 				s.Rules = append(s.Rules, p.rule(rn))
 			}
+		case "external_checks":
+			s.external = v
 		case "tests":
 			if v.Kind != yaml.SequenceNode {
 				p.add(v, "", "tests must be a list")
