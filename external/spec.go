@@ -92,7 +92,7 @@ type spec struct {
 }
 
 type authSpec struct {
-	header, scheme       string
+	header, scheme        string
 	secretFile, secretEnv string
 }
 
