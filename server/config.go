@@ -112,6 +112,13 @@ type ProblemLister interface {
 	Problems() []RuleSetProblem
 }
 
+// DependencyReporter reports the state of the systems external checks
+// call (package external's Hub implements it): GET /v1/rules lists it under
+// "dependencies". Implementations must be safe for concurrent use.
+type DependencyReporter interface {
+	Dependencies() any
+}
+
 // Config configures a Server. Start from DefaultConfig.
 type Config struct {
 	// Engine validates the messages; required (swiftval.New gives the shipped
@@ -160,6 +167,13 @@ type Config struct {
 	TLSKeyFile string `validate:"required_with=TLSCertFile"`
 	// RuleSets manages user rule sets; nil makes /v1/rulesets answer 404.
 	RuleSets RuleSetAdmin `validate:"-"`
+	// Dependencies, when set, reports the endpoints of external checks and
+	// their circuit breakers in GET /v1/rules; when it is also a
+	// prometheus.Collector its metrics are served on /metrics. /readyz does
+	// not depend on them: a dependency that is down is its checks'
+	// fallback's business (fail-open keeps messages valid), not a reason to
+	// take the server out of service.
+	Dependencies DependencyReporter `validate:"-"`
 	// Logger receives one line per request and the server's own events.
 	// Nil means JSON lines on stderr at info level.
 	Logger *slog.Logger `validate:"-"`

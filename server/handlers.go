@@ -324,6 +324,9 @@ func (s *Server) handleMessageTypes(c echo.Context) error {
 type rulesResponse struct {
 	RuleSets []ruleSetInfo `json:"rule_sets"`
 	Rules    []ruleInfo    `json:"rules"`
+	// Dependencies are the endpoints of external checks with their
+	// breakers (Config.Dependencies); absent without external checks.
+	Dependencies any `json:"dependencies,omitempty"`
 }
 
 type ruleSetInfo struct {
@@ -361,6 +364,9 @@ func (s *Server) handleRules(c echo.Context) error {
 	}
 	for _, rs := range s.eng.RuleSets() {
 		resp.RuleSets = append(resp.RuleSets, ruleSetInfo{Name: rs.Name, Version: rs.Version, Description: rs.Description, Source: rs.Source, Profile: rs.Profile, Rules: len(rs.Rules)})
+	}
+	if s.cfg.Dependencies != nil {
+		resp.Dependencies = s.cfg.Dependencies.Dependencies()
 	}
 	return writeJSON(c, http.StatusOK, resp)
 }

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
@@ -87,6 +88,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.metrics = newMetrics(func(format, typ string) bool { return known[format+"\x00"+typ] })
 	s.metrics.reg.MustRegister(newRuleCollector(s.eng))
+	if c, ok := cfg.Dependencies.(prometheus.Collector); ok {
+		if err := s.metrics.reg.Register(c); err != nil {
+			return nil, fmt.Errorf("server: dependency metrics: %w", err)
+		}
+	}
 	if cfg.TracerProvider != nil {
 		s.tracer = cfg.TracerProvider.Tracer("github.com/swiftval/swiftval/server")
 	}
