@@ -144,13 +144,14 @@ func parse(r io.Reader, name string, size int64) (*Directory, error) {
 		if errors.Is(err, errTooLarge) {
 			return nil, l.refuse(0, err.Error())
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			if l.problem(csvLine(err, line), "%s", csvMessage(err)) {
+			// FieldPos is only defined after a record was read without error.
+			if l.problem(csvLine(err, 0), "%s", csvMessage(err)) {
 				break
 			}
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		if l.line(line, rec) {
 			break
 		}
