@@ -118,7 +118,7 @@ func rulesTest(e *engine.Engine, files []string, verbose bool, stdout, stderr io
 			status = exitUsage
 			continue
 		}
-		results, err := custom.TestSet(e, f, data, custom.ManagerOptions{})
+		results, err := custom.TestSet(e, f, data, custom.ManagerOptions{External: hubFor(stderrLogger(stderr))})
 		if err != nil {
 			printRuleErr(stderr, err)
 			status = exitUsage
@@ -152,7 +152,7 @@ func rulesLint(e *engine.Engine, files []string, stdout, stderr io.Writer) int {
 			status = exitUsage
 			continue
 		}
-		warnings, err := custom.Lint(e, f, data, custom.ManagerOptions{})
+		warnings, err := custom.Lint(e, f, data, custom.ManagerOptions{External: hubFor(stderrLogger(stderr))})
 		var le *custom.LoadError
 		if errors.As(err, &le) {
 			for _, p := range le.Problems {

@@ -36,6 +36,8 @@ type serveOptions struct {
 	rulesDir   string
 	watchRules bool
 	schemaDir  string
+	// bicDirectory is the --bic-directory file (SWIFTVAL_BIC_DIRECTORY).
+	bicDirectory string
 	// memLimit is the soft memory limit (debug.SetMemoryLimit); 0 leaves
 	// the runtime's (GOMEMLIMIT, else none).
 	memLimit int64
@@ -89,6 +91,7 @@ func (o *serveOptions) addFlags(cmd *cobra.Command) {
 	f.Dir(&o.schemaDir, "schemas", "directory of extra ISO 20022 XSD files (e.g. CBPR+ usage-guideline schemas from MyStandards), compiled at start; they take precedence over shipped schemas of the same namespace")
 	f.Dir(&o.rulesDir, "rules", "directory of YAML rule sets to load and manage (PUT /v1/rulesets writes there; SIGHUP reloads)")
 	f.Bool(&o.watchRules, "rules-watch", "", "with --rules, also reload when a file in the directory changes")
+	f.File(&o.bicDirectory, bicDirectoryFlag, bicDirectoryUsage+"; reloaded on SIGHUP and when the file changes")
 	f.Size(&o.memLimit, "memory-limit", 0, "soft memory limit of the process, e.g. 256MiB: the garbage collector works harder as the heap nears it (0: GOMEMLIMIT, else none)")
 	f.Choice(&o.logLevel, "log-level", "info", []string{"debug", "info", "warn", "error"}, "log level: debug, info (one line per request), warn, error")
 	f.Choice(&o.logFormat, "log-format", "json", []string{"json", "text"}, "log format: json or text")
@@ -143,7 +146,11 @@ func runServe(s streams, o *serveOptions) error {
 	restoreGC := sync.OnceFunc(func() { debug.SetGCPercent(prevGC) })
 	defer restoreGC()
 	start := time.Now()
-	eng, err := swiftval.NewWithConfig(engine.Options{Budget: cfg.Budget, MaxInput: int(cfg.MaxBodyBytes)}, swiftval.Config{SchemaDir: o.schemaDir})
+	dir, err := openBICDirectory(o.bicDirectory, logger)
+	if err != nil {
+		return fmt.Errorf("--%s: %w", bicDirectoryFlag, err)
+	}
+	eng, err := swiftval.NewWithConfig(engine.Options{Budget: cfg.Budget, MaxInput: int(cfg.MaxBodyBytes)}, swiftval.Config{SchemaDir: o.schemaDir, BICDirectory: dir})
 	if err != nil {
 		return fmt.Errorf("--schemas: %w", err)
 	}
@@ -158,6 +165,15 @@ func runServe(s streams, o *serveOptions) error {
 			return exitStatus(exitUsage)
 		}
 		reload = m.Reload
+	}
+	var reloadDir func() error
+	if dir != nil {
+		reloadDir = dir.ReloadAndLog
+		go func() {
+			if err := dir.Watch(ctx, nil); err != nil {
+				logger.Error("watching the BIC directory failed; SIGHUP still reloads it", "error", err.Error())
+			}
+		}()
 	}
 	tp, shutdownTracing, err := server.TracerProviderFromEnv(ctx)
 	if err != nil {
@@ -175,8 +191,8 @@ func runServe(s streams, o *serveOptions) error {
 	debug.FreeOSMemory()
 	logger.Info("engine loaded", "formats", len(eng.Formats()), "rule_sets", len(eng.RuleSets()), "rules", len(eng.Rules()),
 		"startup_ms", float64(time.Since(start).Microseconds())/1e3, "tracing", tp != nil)
-	if reload != nil {
-		go watchHUP(ctx, logger, reload)
+	if reload != nil || reloadDir != nil {
+		go watchHUP(ctx, logger, reload, reloadDir)
 	}
 	err = srv.Serve(ctx, ln)
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -278,11 +294,13 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 // it to the server for /v1/rulesets; with watch set, any change of a file
 // in it reloads it (SIGHUP always does: see watchHUP).
 func setupRules(ctx context.Context, cfg *server.Config, eng *engine.Engine, dir string, watch bool) (*custom.Manager, error) {
-	m, err := custom.NewManager(eng, custom.ManagerOptions{Dir: dir, Logger: cfg.Logger})
+	h := hubFor(cfg.Logger)
+	m, err := custom.NewManager(eng, custom.ManagerOptions{Dir: dir, Logger: cfg.Logger, External: h})
 	if err != nil {
 		return nil, err
 	}
 	cfg.RuleSets = ruleSetAdmin{m}
+	cfg.Dependencies = h
 	if watch {
 		go func() {
 			if err := m.Watch(ctx); err != nil {
@@ -343,8 +361,10 @@ func (e loadProblems) Problems() []server.RuleSetProblem {
 
 func (e loadProblems) Unwrap() error { return e.LoadError }
 
-// watchHUP reloads the rule sets on every SIGHUP until ctx is done.
-func watchHUP(ctx context.Context, log *slog.Logger, reload func() error) {
+// watchHUP reloads the BIC directory (reloadDir, which logs its own
+// outcome) and the rule sets (reload) on every SIGHUP until ctx is done;
+// either may be nil.
+func watchHUP(ctx context.Context, log *slog.Logger, reload, reloadDir func() error) {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, syscall.SIGHUP)
 	defer signal.Stop(ch)
@@ -353,6 +373,12 @@ func watchHUP(ctx context.Context, log *slog.Logger, reload func() error) {
 		case <-ctx.Done():
 			return
 		case <-ch:
+			if reloadDir != nil {
+				_ = reloadDir()
+			}
+			if reload == nil {
+				continue
+			}
 			if err := reload(); err != nil {
 				log.Error("rule-set reload failed; the previous rule sets stay", "error", err.Error())
 			} else {

@@ -26,6 +26,8 @@ type validateOptions struct {
 	rulesDir string
 	budget   time.Duration
 	maxBytes int64
+	// bicDirectory is the --bic-directory file (SWIFTVAL_BIC_DIRECTORY).
+	bicDirectory string
 }
 
 func newValidateCmd(s streams) *cobra.Command {
@@ -59,6 +61,7 @@ Exit status: 0 all valid, 1 at least one invalid, 2 usage or I/O error.`,
 	f.Dir(&o.rulesDir, "rules", "directory of YAML rule sets (CEL) to load first; a broken set prints its errors and exits 2 (see docs/rules.md)")
 	f.Duration(&o.budget, "budget", engine.DefaultBudget, "latency budget per message")
 	f.Size(&o.maxBytes, "max-bytes", engine.DefaultMaxInput, "size limit per message, e.g. 1048576 or 1MiB")
+	f.File(&o.bicDirectory, bicDirectoryFlag, bicDirectoryUsage)
 	return cmd
 }
 
@@ -69,12 +72,16 @@ func runValidate(ctx context.Context, s streams, o *validateOptions, files []str
 	if o.maxBytes <= 0 || o.maxBytes > 1<<30 {
 		return usageErrorf("--max-bytes must be between 1 byte and 1GiB")
 	}
-	eng, err := swiftval.NewWithConfig(engine.Options{Budget: o.budget, MaxInput: int(o.maxBytes)}, swiftval.Config{SchemaDir: o.schemas})
+	dir, err := openBICDirectory(o.bicDirectory, stderrLogger(s.err))
+	if err != nil {
+		return fmt.Errorf("--%s: %w", bicDirectoryFlag, err)
+	}
+	eng, err := swiftval.NewWithConfig(engine.Options{Budget: o.budget, MaxInput: int(o.maxBytes)}, swiftval.Config{SchemaDir: o.schemas, BICDirectory: dir})
 	if err != nil {
 		return fmt.Errorf("--schemas: %w", err)
 	}
 	if o.rulesDir != "" {
-		if _, err := custom.NewManager(eng, custom.ManagerOptions{Dir: o.rulesDir}); err != nil {
+		if _, err := custom.NewManager(eng, custom.ManagerOptions{Dir: o.rulesDir, External: hubFor(stderrLogger(s.err))}); err != nil {
 			printRuleErr(s.err, err)
 			return exitStatus(exitUsage)
 		}

@@ -30,6 +30,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -48,6 +49,7 @@ func run(args []string, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	listFile := fs.String("list", "examples/screening/sanctions.csv", "sanctions list (CSV: name,country,bic,reason)")
 	addr := fs.String("addr", "127.0.0.1:9090", "listen address")
+	failEvery := fs.Int("fail-every", 0, "for load and chaos tests: answer every n-th request with 503 (2: half of them); 0 never")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -69,7 +71,11 @@ func run(args []string, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv := &http.Server{Handler: Handler(list), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
+	h := Handler(list)
+	if *failEvery > 0 {
+		h = failing(h, *failEvery)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -83,6 +89,18 @@ func run(args []string, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "screening: stopped")
 	return 0
+}
+
+// failing answers every n-th request with 503 and passes the others to h.
+func failing(h http.Handler, n int) http.Handler {
+	var count atomic.Int64
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if count.Add(1)%int64(n) == 0 {
+			http.Error(w, `{"error":"deliberate failure (-fail-every)"}`, http.StatusServiceUnavailable)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // Handler serves POST /screen and GET /healthz.
