@@ -83,7 +83,7 @@ func TestBuiltinRuleCodes(t *testing.T) {
 var codeLit = regexp.MustCompile(`^(SV[A-Z]?[0-9]{3}|[A-OQ-Z][0-9]{2})$`)
 
 // codeDirs are the source trees that emit findings.
-var codeDirs = []string{"engine", "formats", "rules", "payment", "server", "examples"}
+var codeDirs = []string{"engine", "formats", "rules", "payment", "server", "examples", "directory", "external"}
 
 // TestSourceCodesCatalogued scans the Go sources that emit findings
 // (generated constant files aside) for code-shaped string literals: each

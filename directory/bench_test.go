@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/swiftval/swiftval/internal/testenv"
 )
 
 // genCSV returns a directory of n distinct BICs in the swiftval layout,
@@ -70,7 +72,7 @@ func TestGeneratedDirectoryLoads(t *testing.T) {
 // change, but the load is slow under -race, so make test runs it in the
 // allocation pass without it.
 func TestLoad200kAllocatedMemory(t *testing.T) {
-	if raceEnabled || testing.Short() {
+	if testenv.RaceEnabled || testing.Short() {
 		t.Skip("run without -race (make test's Alloc pass)")
 	}
 	data := genCSV(200_000)

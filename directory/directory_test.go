@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/swiftval/swiftval/internal/testenv"
 )
 
 func load(t testing.TB, file string) *Directory {
@@ -185,7 +187,7 @@ func TestStoreKeepsOldOnBadReload(t *testing.T) {
 }
 
 func TestLookupAllocs(t *testing.T) {
-	if raceEnabled {
+	if testenv.RaceEnabled {
 		t.Skip("allocation counts are distorted under -race; make test runs this without it")
 	}
 	d := load(t, "directory.csv")

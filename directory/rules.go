@@ -9,32 +9,6 @@ import (
 	"github.com/swiftval/swiftval/rules/common"
 )
 
-// Codes of the directory checks (SVD6xx), listed in docs/codes.md. On MT
-// fields the checks report SWIFT's own codes instead where SWIFT defines
-// one (see RuleSet).
-const (
-	// CodeNoView: the directory checks apply to the message but no payment
-	// view can be built for it, so its BICs cannot be checked; the message
-	// is not reported valid.
-	CodeNoView = "SVD600"
-	// CodeUnknownBIC: the BIC's institution is not in the directory.
-	CodeUnknownBIC = "SVD601"
-	// CodeUnknownBranch: the institution is in the directory, this branch
-	// is not.
-	CodeUnknownBranch = "SVD602"
-	// CodeNotValidOnDate: the BIC is not valid on the value date (before
-	// its valid_from or after its valid_to).
-	CodeNotValidOnDate = "SVD603"
-	// CodeNotConnected: the receiver is not connected to the network.
-	CodeNotConnected = "SVD604"
-	// CodeLEIMismatch: the LEI given beside the BIC is not one the
-	// directory maps the BIC to.
-	CodeLEIMismatch = "SVD605"
-	// CodeCountryMismatch: the agent's address country is not the country
-	// of its BIC in the directory.
-	CodeCountryMismatch = "SVD606"
-)
-
 // SWIFT's FIN codes used on MT messages (FIN Error Codes; UHB "Identifier
 // Code must be a registered financial institution BIC (Error code(s): T27,
 // T28, T29, T45)"): T27 for a BIC that is not registered, T29 for an

@@ -23,12 +23,6 @@ import (
 	"github.com/swiftval/swiftval/payment"
 )
 
-// CodeUnavailable is the code of an external check's fallback: the check
-// could not give an answer (timeout, error, garbage, open breaker, budget
-// spent, no payment view). It is an error under fail-closed (the message is
-// not valid) and a warning under fail-open. Listed in docs/codes.md.
-const CodeUnavailable = "SVE700"
-
 // maxAnswer bounds an answer's body (1 MiB): a screening or look-up answer
 // is a few KB; a larger one is treated as garbage rather than read.
 const maxAnswer = 1 << 20
