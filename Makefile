@@ -4,7 +4,7 @@ SHELL := bash
 .DEFAULT_GOAL := help
 GO ?= go
 BENCH_DIR ?= benchmarks/results
-BENCH_PKGS ?= ./engine/... ./formats/... ./rules/... ./server/... ./benchmarks/...
+BENCH_PKGS ?= ./engine/... ./formats/... ./rules/... ./directory/... ./server/... ./benchmarks/...
 FUZZTIME ?= 30s
 
 .PHONY: help run build test bench fuzz generate fmt vet man

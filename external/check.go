@@ -386,7 +386,7 @@ func (c *Check) Check(m *engine.Message, f *engine.Findings) {
 		case <-cl.done:
 			t.Stop()
 		case <-t.C:
-			c.fallback(f, "no answer by the end of the budget")
+			c.fallback(f, "timed out: no answer by the end of the budget")
 			return
 		}
 	} else {

@@ -238,6 +238,8 @@ func TestHangingDependencyKeepsTheBudget(t *testing.T) {
 	f := newFixture(t, budget, screenSet(d.srv.URL, "10s", "fail-open", ""))
 	rep := f.validate(t)
 	x := sve(rep)
+	// "timed out": the call's own deadline, or (on a machine too busy to
+	// run the call's goroutine in time) the rule's guard at the same point.
 	if !rep.Valid || !rep.Complete || x == nil || x.Severity != engine.Warning || !strings.Contains(x.Message, "fail-open") || !strings.Contains(x.Message, "timed out") {
 		t.Fatalf("fail-open check on a hanging dependency: valid %v complete %v %+v", rep.Valid, rep.Complete, rep.Findings)
 	}
@@ -342,12 +344,16 @@ func TestConcurrencyLimit(t *testing.T) {
 	go func() { first <- f.validate(t) }()
 	waitFor(t, func() bool { return d.calls.Load() == 1 }, "the first call to arrive")
 	rep := f.e.ValidateWith(context.Background(), mt103, engine.ValidateOptions{Budget: 200 * time.Millisecond})
-	if x := sve(rep); rep.Valid || x == nil || !strings.Contains(x.Message, "concurrency limit") {
+	if x := sve(rep); rep.Valid || x == nil {
 		t.Fatalf("second message: %+v", rep.Findings)
 	}
 	if n := d.calls.Load(); n != 1 {
 		t.Fatalf("%d calls, want 1", n)
 	}
+	// The second call gave up waiting for a slot (its goroutine counts the
+	// rejection when its deadline passes, which the rule's own guard may
+	// have reported first on a busy machine).
+	waitFor(t, func() bool { return strings.Contains(gather(t, f.hub), `outcome="rejected"} 1`) }, "the second call to be rejected by the concurrency limit")
 	d.mode.Store(modeAnswer)
 	d.once.Do(func() { close(d.release) })
 	<-first

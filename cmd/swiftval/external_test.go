@@ -20,16 +20,16 @@ func TestValidateBICDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	msg := "../../testdata/mt/valid_mt103.fin"
-	code, out, _ := runCLI(t, "", "validate", "--bic-directory", good, msg)
+	code, out, _ := runCLI(t, "", "validate", "--budget", "10s", "--bic-directory", good, msg)
 	if code != exitInvalid || !strings.Contains(out, "T27") || !strings.Contains(out, "T28") || !strings.Contains(out, "directory.receiver") {
 		t.Fatalf("exit %d, output:\n%s", code, out)
 	}
-	code, _, errOut := runCLI(t, "", "validate", "--bic-directory", bad, msg)
+	code, _, errOut := runCLI(t, "", "validate", "--budget", "10s", "--bic-directory", bad, msg)
 	if code != exitUsage || !strings.Contains(errOut, "line 3") {
 		t.Fatalf("malformed directory: exit %d, stderr %q", code, errOut)
 	}
 	t.Setenv("SWIFTVAL_BIC_DIRECTORY", good)
-	if code, out, _ := runCLI(t, "", "validate", msg); code != exitInvalid || !strings.Contains(out, "T28") {
+	if code, out, _ := runCLI(t, "", "validate", "--budget", "10s", msg); code != exitInvalid || !strings.Contains(out, "T28") {
 		t.Fatalf("from the environment: exit %d, output:\n%s", code, out)
 	}
 }
