@@ -27,6 +27,8 @@ import (
 	"slices"
 	"sync"
 	"unsafe"
+
+	"github.com/swiftval/swiftval/rules/common"
 )
 
 // Connection says whether a BIC is connected to the network.
@@ -77,23 +79,10 @@ func ParseDate(s string) (d Date, ok bool) {
 		n = n*10 + uint32(c-'0')
 	}
 	y, m, day := n/10000, n/100%100, n%100
-	if y == 0 || m < 1 || m > 12 || day < 1 || day > daysIn(y, m) {
+	if y == 0 || m < 1 || m > 12 || day < 1 || int(day) > common.DaysIn(int(y), int(m)) {
 		return 0, false
 	}
 	return Date(n), true
-}
-
-func daysIn(y, m uint32) uint32 {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }
 
 // String returns the date as YYYY-MM-DD, or "" for 0.

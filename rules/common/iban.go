@@ -96,23 +96,29 @@ func ibanMod97(s string) int {
 	// Accumulate digits in a uint64 and reduce only when the value could
 	// overflow on the next step (r < 1e15, then r*100+35 < 2^63).
 	var r uint64
-	add := func(c byte) {
-		if isDigit(c) {
-			r = r*10 + uint64(c-'0')
-		} else {
-			r = r*100 + uint64(c-'A') + 10
-		}
-		if r >= 1e15 {
-			r %= 97
-		}
-	}
 	for i := 4; i < len(s); i++ {
-		add(s[i])
+		r = mod97Add(r, s[i])
 	}
 	for i := 0; i < 4; i++ {
-		add(s[i])
+		r = mod97Add(r, s[i])
 	}
 	return int(r % 97)
+}
+
+// mod97Add appends character c (a digit, or a letter read as 10..35) to
+// the running ISO 7064 MOD 97-10 remainder r, reducing it only when the
+// next step could overflow (r < 1e15, then r*100+35 < 2^63). IBANs and
+// LEIs share it.
+func mod97Add(r uint64, c byte) uint64 {
+	if isDigit(c) {
+		r = r*10 + uint64(c-'0')
+	} else {
+		r = r*100 + uint64(c-'A') + 10
+	}
+	if r >= 1e15 {
+		r %= 97
+	}
+	return r
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

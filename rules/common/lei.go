@@ -17,18 +17,9 @@ func IsLEI(s string) bool {
 	if !isDigit(s[18]) || !isDigit(s[19]) {
 		return false
 	}
-	// r < 1e15 before each step keeps r*100+35 below 2^63.
 	var r uint64
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if isDigit(c) {
-			r = r*10 + uint64(c-'0')
-		} else {
-			r = r*100 + uint64(c-'A') + 10
-		}
-		if r >= 1e15 {
-			r %= 97
-		}
+		r = mod97Add(r, s[i])
 	}
 	return r%97 == 1
 }
