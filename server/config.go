@@ -82,6 +82,8 @@ type RuleSetInfo struct {
 	File string `json:"file,omitempty"`
 	// Rules lists the IDs of the set's rules.
 	Rules []string `json:"rules"`
+	// ExternalChecks lists the IDs of the set's external checks.
+	ExternalChecks []string `json:"external_checks,omitempty"`
 	// Disable and SeverityOverrides are the set's changes to other rules.
 	Disable           []string          `json:"disable,omitempty"`
 	SeverityOverrides map[string]string `json:"severity_overrides,omitempty"`

@@ -343,7 +343,7 @@ func (a ruleSetAdmin) Delete(name string) bool { return a.m.Delete(name) }
 func apiInfo(i custom.RuleSetInfo) server.RuleSetInfo {
 	return server.RuleSetInfo{
 		Name: i.Name, Version: i.Version, Description: i.Description, Source: i.Source, File: i.File,
-		Rules: i.Rules, Disable: i.Disable, SeverityOverrides: i.SeverityOverrides, Tests: i.Tests,
+		Rules: i.Rules, ExternalChecks: i.ExternalChecks, Disable: i.Disable, SeverityOverrides: i.SeverityOverrides, Tests: i.Tests,
 		SHA256: i.SHA256, Warnings: i.Warnings, Loaded: i.Loaded,
 	}
 }
