@@ -70,7 +70,9 @@ const (
 	codeM50 = "M50"
 	// codeT13 (T13): field not expected / mandatory missing / order.
 	codeT13 = "T13"
-	// codeT11 (T11): repetitive sequence too few times.
+	// codeT10 (T10): repetitive sequence occurs more times than its type allows (MT 110, 201, 203, 204, 210, 935: at most 10).
+	codeT10 = "T10"
+	// codeT11 (T11): repetitive sequence too few times (a mandatory one missing, or MT 201/203 with fewer than 2 transfers).
 	codeT11 = "T11"
 	// codeT12 (T12): field, line, subfield or component content error (a value that does not match its format).
 	codeT12 = "T12"

@@ -338,16 +338,11 @@ func userRank(tag string) int {
 	return -1
 }
 
-// uetrRequired reports whether tag 121 is mandatory on typ since SR2018
-// (mt-facts 2.2, SWIFT Standards FAQ SR2018). Checked here at parse level
-// rather than in rules/mt because it is a header rule.
-func uetrRequired(typ string) bool {
-	switch typ {
-	case "MT103", "MT103STP", "MT103REMIT", "MT202", "MT202COV", "MT205", "MT205COV":
-		return true
-	}
-	return false
-}
+// uetrRequired reports whether tag 121 is mandatory on the message's type
+// since SR2018 (mt-facts 2.2, SWIFT Standards FAQ SR2018), as its
+// declaration says (typeSource.uetr). Checked here at parse level rather
+// than in rules/mt because it is a header rule.
+func (m *Message) uetrRequired() bool { return m.def != nil && m.def.src.uetr }
 
 // checkUser checks block 3: order, known tags, formats, 119 and 121.
 func (p *parser) checkUser() {
@@ -403,7 +398,7 @@ func (p *parser) checkUser() {
 			}
 		}
 	}
-	if uetrRequired(m.Type) && m.App.Present {
+	if m.uetrRequired() && m.App.Present {
 		if _, ok := m.UserTag("121"); !ok {
 			l, c := m.App.Line, m.App.Column
 			if len(m.User) > 0 {

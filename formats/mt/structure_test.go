@@ -10,7 +10,7 @@ import (
 
 // missingRef is walker.missing as first written (every slot visited), kept
 // to check the jump table against it.
-func (w *walker) missingRef(from, to int, at engine.Location) {
+func (w *walker) missingRef(from, to int, f *Field) {
 	sl := w.d.slots
 	for k := from; k < to && k < len(sl); k++ {
 		s := &sl[k]
@@ -21,7 +21,7 @@ func (w *walker) missingRef(from, to int, at engine.Location) {
 				if gr.rep {
 					code = codeT11
 				}
-				w.p.err(code, at, "mandatory sequence "+gr.name+" of "+w.m.Type+" is missing")
+				w.p.err(code, w.at(f, sl[gr.first].tag), "mandatory sequence "+gr.name+" of "+w.m.Type+" (starting with field "+sl[gr.first].tag+") is missing"+w.where(f))
 			}
 			if gr.last >= k {
 				k = gr.last
@@ -29,11 +29,7 @@ func (w *walker) missingRef(from, to int, at engine.Location) {
 			continue
 		}
 		if s.mand && !w.used[k] {
-			where := " (expected before field " + at.Field + ")"
-			if at.Field == "" {
-				where = " (expected before the end of block 4)"
-			}
-			w.p.err(codeT13, at, "mandatory field "+s.tag+" is missing"+where)
+			w.p.err(codeT13, w.at(f, s.tag), "mandatory field "+s.tag+" is missing"+w.where(f))
 		}
 	}
 }
@@ -57,12 +53,12 @@ func TestMissingJumpTable(t *testing.T) {
 			wb := wa
 			wb.p = &parser{f: &fb}
 			from, to := r.IntN(len(d.slots)+2), r.IntN(len(d.slots)+3)
-			f, at := field, field.Loc()
+			f := field
 			if n%2 == 0 {
-				f, at = nil, engine.Location{Block: 4, Line: 7, Column: 2}
+				f = nil
 			}
 			wa.missing(from, to, f)
-			wb.missingRef(from, to, at)
+			wb.missingRef(from, to, f)
 			if !reflect.DeepEqual(fa.List(), fb.List()) {
 				t.Fatalf("%s missing(%d, %d): %v, want %v", d.Type, from, to, fa.List(), fb.List())
 			}
