@@ -316,8 +316,8 @@ type walker struct {
 	d    *typeDef
 	used [maxSlots]bool
 	occ  [maxGroups]int // occurrences per group
-	i    int    // current slot
-	any  bool   // i points at a slot that was used
+	i    int            // current slot
+	any  bool           // i points at a slot that was used
 }
 
 // at is the location of a finding about the missing field tag (a slot's
