@@ -542,8 +542,10 @@ func (w *walker) scan(f fieldKey, exact bool) int {
 	for j := start; j < len(sl); j++ {
 		if cg >= 0 {
 			g := &w.d.groups[cg]
-			if j == g.last+1 && g.rep && slotTakes(&sl[g.first], f, exact) {
-				return g.first
+			if j == g.last+1 && g.rep {
+				if k := w.restart(g, f, exact); k >= 0 {
+					return k
+				}
 			}
 		}
 		if slotTakes(&sl[j], f, exact) {
@@ -552,8 +554,25 @@ func (w *walker) scan(f fieldKey, exact bool) int {
 	}
 	if cg >= 0 {
 		g := &w.d.groups[cg]
-		if g.last == len(sl)-1 && g.rep && slotTakes(&sl[g.first], f, exact) {
-			return g.first
+		if g.last == len(sl)-1 && g.rep {
+			return w.restart(g, f, exact)
+		}
+	}
+	return -1
+}
+
+// restart returns the slot of group g that takes f as the first field of a
+// new occurrence, or -1: the group's first slot, or one of the optional
+// slots up to and including its first mandatory one (MT 935's rate block
+// starts with 23 or 25, both optional).
+func (w *walker) restart(g *group, f fieldKey, exact bool) int {
+	sl := w.d.slots
+	for k := g.first; k <= g.last; k++ {
+		if slotTakes(&sl[k], f, exact) {
+			return k
+		}
+		if sl[k].mand {
+			break
 		}
 	}
 	return -1
