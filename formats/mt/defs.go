@@ -533,7 +533,7 @@ seq B M*
 34F O
 end`},
 	// MT 935: 1 to 10 rate changes (C1, T10), then 72.
-	{typ: "MT935", desc: "Rate Change Advice", family: FamilyStatements, def: `
+	{typ: "MT935", desc: "Rate Change Advice", family: FamilyRates, def: `
 20 M
 seq B M* 1-10
 23 O

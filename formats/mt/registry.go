@@ -16,7 +16,8 @@ const (
 	FamilyCharges           Family = "charges"            // MT n90, n91
 	FamilyCommon            Family = "common"             // MT n92, n95, n96, n99
 	FamilyConfirmations     Family = "confirmations"      // MT 900, 910
-	FamilyStatements        Family = "statements"         // MT 920, 935, 940, 941, 942, 950
+	FamilyStatements        Family = "statements"         // MT 920, 940, 941, 942, 950
+	FamilyRates             Family = "rates"              // MT 935
 )
 
 // PaymentShape says how a message type carries payments, for the payment
