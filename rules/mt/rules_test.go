@@ -620,6 +620,16 @@ func TestRobustness(t *testing.T) {
 		fin("910", ltBE, ltUS, "", ":20:R", ":32A:250102EUR1,"),
 		fin("196", ltBE, ltUS, "", ":20:R", ":76:X", ":79:Y", ":32A:1"),
 	}
+	// Every valid sample of testdata/mt, the types added for SR2026 among
+	// them, with each field emptied or cut in turn.
+	samples, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "mt", "valid_*.fin"))
+	for _, fn := range samples {
+		raw, err := os.ReadFile(fn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, strings.ReplaceAll(strings.ReplaceAll(string(raw), "\r\n", "\n"), "\n", "\r\n"))
+	}
 	for _, in := range inputs {
 		lines := strings.Split(in, "\r\n")
 		for i, l := range lines {
@@ -673,4 +683,26 @@ func TestEveryRuleHasCases(t *testing.T) {
 			t.Errorf("rule %s has no failing case", id)
 		}
 	}
+}
+
+// FuzzRules runs the whole pack, through the engine, on mutations of the
+// valid samples: no rule may panic, and a report with errors is never
+// valid.
+func FuzzRules(f *testing.F) {
+	samples, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "mt", "valid_*.fin"))
+	for _, fn := range samples {
+		if raw, err := os.ReadFile(fn); err == nil {
+			f.Add(raw)
+		}
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		for _, r := range testEngine.ValidateAll(context.Background(), raw, engine.ValidateOptions{}) {
+			if r.HasCode(engine.CodeParserPanicked) || r.HasCode(engine.CodeRulePanicked) {
+				t.Fatalf("panic on %q: %v", raw, r.Findings)
+			}
+			if r.Valid && r.Errors() > 0 {
+				t.Fatalf("valid report with errors")
+			}
+		}
+	})
 }
