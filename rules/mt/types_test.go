@@ -176,7 +176,7 @@ func TestMT101MoreRules(t *testing.T) {
 	zero := replace(tx, ":32B:EUR0,")
 	runCases(t, []ruleCase{
 		{name: "E54 ok zero with EQUI and 33B", in: mt101(with(zero[:1], ":23E:EQUI", zero[1], zero[2], ":33B:USD100,00", zero[3])...), code: "E54"},
-		{name: "E54 zero with EQUI without 33B", in: mt101(with(zero[:1], ":23E:EQUI", zero[1], zero[2], zero[3])...), code: "E54", tag: "END", want: "33B", bad: true},
+		{name: "E54 zero with EQUI without 33B", in: mt101(with(zero[:1], ":23E:EQUI", zero[1], zero[2], zero[3])...), code: "E54", tag: "71A", want: "33B", bad: true},
 		{name: "E54 zero without EQUI with 33B", in: mt101(with(zero[:3], ":33B:USD100,00", zero[3])...), code: "E54", tag: "33B", bad: true},
 		{name: "E54 zero without EQUI with 21F", in: mt101(with(zero[:1], ":21F:FX1", zero[1], zero[2], zero[3])...), code: "E54", tag: "21F", bad: true},
 		{name: "D66 ok", in: mt101(with(tx[:1], ":23E:OTHR/SPECIAL", tx[1], tx[2], tx[3])...), code: "D66"},
