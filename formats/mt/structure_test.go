@@ -182,3 +182,45 @@ func tagsOf(fs []Field) []string {
 	}
 	return out
 }
+
+// TestStructureFindings checks, for the kinds of structure problem, the
+// code, the tag named in Location.Field and the place: a missing mandatory
+// field at the field it was expected before (or the end of block 4), a
+// missing sequence by its first tag, a sequence repeated too often at its
+// occurrence past the bound, too few times just after its last field.
+func TestStructureFindings(t *testing.T) {
+	head := "{1:F01BANKBEBBAXXX0000000000}{2:I201BANKDEFFXXXXN}{4:\r\n"
+	block := func(i int) string {
+		return ":20:T" + string(rune('A'+i)) + "\r\n:32B:EUR1,\r\n:57A:BANKDEFF\r\n"
+	}
+	many := head + ":19:11,\r\n:30:250102\r\n"
+	for i := 0; i < 11; i++ {
+		many += block(i)
+	}
+	many += "-}"
+	for _, c := range []struct {
+		name, in, code, field string
+		line, col             int
+	}{
+		{"missing field before another", "{1:F01BANKBEBBAXXX0000000000}{2:I200BANKDEFFXXXXN}{4:\r\n:20:REF\r\n:57A:BANKDEFF\r\n-}", "T13", "32A", 3, 1},
+		{"missing field at the end", "{1:F01BANKBEBBAXXX0000000000}{2:I200BANKDEFFXXXXN}{4:\r\n:20:REF\r\n:32A:250102EUR1,\r\n-}", "T13", "57a", 3, 17},
+		{"missing repetitive sequence", head + ":19:1,\r\n:30:250102\r\n-}", "T11", "20", 3, 11},
+		{"too few occurrences", head + ":19:1,\r\n:30:250102\r\n" + block(0) + "-}", "T11", "20", 6, 14},
+		{"too many occurrences", many, "T10", "", 34, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var f engine.Findings
+			Parse([]byte(c.in), &f)
+			for _, x := range f.List() {
+				want := c.field
+				if want == "" {
+					want = "20" // T10 is located at the field that opens the extra occurrence
+				}
+				if x.Code == c.code && x.Location.Field == want && x.Location.Line == c.line && x.Location.Column == c.col {
+					return
+				}
+			}
+			t.Fatalf("no %s for %s at %d:%d: %v", c.code, c.field, c.line, c.col, f.List())
+		})
+	}
+}
