@@ -38,7 +38,7 @@ func ExampleEngine_Validate_findings() {
 	// Output:
 	// valid: false
 	// SVM111 error mt.parse block 3 field "121"
-	// D49 error mt.MT103.D49 block 4 field "32A"
+	// D49 error mt.MT103.D49 block 4 field "33B"
 }
 
 // A Go rule is a small engine.Rule added in a rule set of its own. This one

@@ -9,17 +9,33 @@ import (
 )
 
 // FromMT builds the View of an MT message (engine.Message.Body a
-// *mt.Message); nil when the body is not one. The mapping follows the
-// CBPR+ MT↔MX translation rules where they exist:
+// *mt.Message); nil when the body is not one. Transactions are made by the
+// type's payment shape, declared once with the type in formats/mt
+// (mt.PaymentShape), so a new type of a known shape needs nothing here;
+// TestEveryPaymentTypeHasView holds every payment-carrying type to it. The
+// mapping follows the CBPR+ MT↔MX translation rules where they exist:
 //
-//	MT103/MT102/MT101:  20 → ref.instruction, ref.transaction; 121 → uetr;
-//	  32A → value_date, settlement; 33B → instructed; 50a → debtor;
-//	  52a → debtor.agent (the sender when absent); 59a → creditor;
-//	  57a → creditor.agent (the receiver when absent); 56a → intermediary;
-//	  71A → charges.bearer; 70 → remittance.
-//	MT202/MT205: 20 → ref.instruction; 21 → ref.end_to_end;
-//	  52a → debtor (the sender when absent); 58a → creditor;
-//	  57a → creditor.agent; 56a → intermediary.
+//	customer transfers (MT 101, 102, 103): 20 → ref.instruction,
+//	  ref.transaction (21 in a batch); 121 → uetr; 32A (or 32B) →
+//	  value_date, settlement (MT 101 date 30, MT 102 32A of sequence C);
+//	  33B → instructed; 50a → debtor; 52a → debtor.agent (the sender when
+//	  absent); 59a → creditor; 57a → creditor.agent (the receiver when
+//	  absent); 56a → intermediary; 71A → charges.bearer; 70 → remittance.
+//	  A batch has one transaction per sequence B, fields absent there
+//	  taken from sequence A.
+//	direct debits (MT 104, 107): one per sequence B; 59a → debtor, 57a →
+//	  debtor.agent (the receiver when absent); 50a (A or K) → creditor,
+//	  52a → creditor.agent (the sender when absent); 32B, date 30.
+//	institution transfers (MT 200, 202, 205, their COV variants; 201, 203
+//	  one per block): 20 → ref.instruction; 21 → ref.end_to_end; 52a →
+//	  debtor (the sender when absent); 58a → creditor (the sender for the
+//	  own-account MT 200 and 201); 57a → creditor.agent; 56a →
+//	  intermediary; a cover's sequence B → underlying.
+//	MT 204 (direct debit between institutions): one per sequence B; 53a →
+//	  debtor; 58a of A (or the sender) → creditor, 57a of A its agent.
+//	MT 210 (notice to receive): one per block; 50a → debtor, 52a →
+//	  debtor.agent, 56a → intermediary; the sender → creditor, whose agent
+//	  is the receiver.
 //
 // Sender and receiver are the instructing and instructed agents.
 func FromMT(em *engine.Message) *View {
@@ -38,27 +54,145 @@ func FromMT(em *engine.Message) *View {
 		}
 	}
 	fi := func(tag string) *mt.Field { return m.Field(tag) }
-	switch {
-	case strings.HasPrefix(v.Base, "MT101"):
-		// One transaction per sequence B, with the ordering party of A.
+	switch m.Payment() {
+	case mt.PayCustomerBatch:
 		for i, s := range m.Sequences("B") {
-			s := s
-			t := mtCustomerTx(v, m, func(tag string) *mt.Field {
-				if f := s.Field(tag); f != nil {
-					return f
+			t := mtCustomerTx(v, m, inB(m, s))
+			if t.ValueDate == "" {
+				if f := seqField(m, "32A", "C"); f != nil {
+					t.ValueDate = mtDate(f)
 				}
-				return seqField(m, tag, "A")
-			})
+			}
 			t.MTSequenceB = i + 1
 			v.Transactions = append(v.Transactions, t)
 		}
-	case strings.HasPrefix(v.Base, "MT202") || strings.HasPrefix(v.Base, "MT205") || v.Base == "MT203":
-		v.Transactions = []Transaction{mtFITx(v, m)}
+	case mt.PayDirectDebit:
+		for i, s := range m.Sequences("B") {
+			t := mtDirectDebitTx(v, m, inB(m, s))
+			t.MTSequenceB = i + 1
+			v.Transactions = append(v.Transactions, t)
+		}
+	case mt.PayInstitution:
+		v.Transactions = []Transaction{mtFITx(v, m, func(tag string) *mt.Field { return seqField(m, tag, "A") })}
+	case mt.PayInstitutionBatch, mt.PayInstitutionDebit, mt.PayNotice:
+		for i, s := range m.Sequences("B") {
+			var t Transaction
+			switch m.Payment() {
+			case mt.PayInstitutionBatch:
+				t = mtFITx(v, m, inB(m, s))
+			case mt.PayInstitutionDebit:
+				t = mtFIDebitTx(v, m, inB(m, s))
+			default:
+				t = mtNoticeTx(v, m, inB(m, s))
+			}
+			t.MTSequenceB = i + 1
+			v.Transactions = append(v.Transactions, t)
+		}
 	default:
+		// PayCustomer, and types that carry no payment (read as a single
+		// customer transfer of whatever fields they have, as before).
 		v.Transactions = []Transaction{mtCustomerTx(v, m, fi)}
 	}
 	v.FillDerived()
 	return v
+}
+
+// inB looks a tag up in one occurrence of sequence B, then in the fields
+// before sequence B (sequence A or the common fields).
+func inB(m *mt.Message, s mt.Sequence) func(string) *mt.Field {
+	return func(tag string) *mt.Field {
+		if f := s.Field(tag); f != nil {
+			return f
+		}
+		return seqField(m, tag, "A")
+	}
+}
+
+// mtDate formats the Date component of a field as YYYY-MM-DD, or "".
+func mtDate(f *mt.Field) string {
+	if y, mo, d, ok := f.Date(); ok {
+		return isoDate(y, mo, d)
+	}
+	return ""
+}
+
+// mtDirectDebitTx reads one direct debit of an MT 104 or 107.
+func mtDirectDebitTx(v *View, m *mt.Message, fi func(string) *mt.Field) Transaction {
+	t := Transaction{UETR: m.UETR(), InstructionID: v.ID, TransactionID: v.ID, InstructingAgent: Agent{BIC: v.Sender}, InstructedAgent: Agent{BIC: v.Receiver}}
+	if f := fi("21"); f != nil {
+		t.TransactionID = f.Value
+	}
+	mtAmountDate(&t, fi)
+	if f := fi("59a"); f != nil {
+		t.Debtor = mtParty(f)
+	}
+	if f := fi("57a"); f != nil {
+		t.Debtor.Agent = mtAgent(f)
+	} else {
+		t.Debtor.Agent = Agent{BIC: v.Receiver}
+	}
+	for _, opt := range [2]string{"50A", "50K"} {
+		if f := fi(opt); f != nil {
+			t.Creditor = mtParty(f)
+		}
+	}
+	if f := fi("52a"); f != nil {
+		t.Creditor.Agent = mtAgent(f)
+	} else {
+		t.Creditor.Agent = Agent{BIC: v.Sender}
+	}
+	if f := fi("71A"); f != nil {
+		t.ChargeBearer = mtChargeBearer(f.Value)
+	}
+	if f := fi("70"); f != nil {
+		t.Remittance = joinLines(f)
+	}
+	return t
+}
+
+// mtFIDebitTx reads one debit of an MT 204.
+func mtFIDebitTx(v *View, m *mt.Message, fi func(string) *mt.Field) Transaction {
+	t := Transaction{UETR: m.UETR(), InstructionID: v.ID, TransactionID: v.ID, InstructingAgent: Agent{BIC: v.Sender}, InstructedAgent: Agent{BIC: v.Receiver}}
+	if f := fi("20"); f != nil {
+		t.TransactionID = f.Value
+	}
+	if f := fi("21"); f != nil {
+		t.EndToEndID = f.Value
+	}
+	mtAmountDate(&t, fi)
+	if f := fi("53a"); f != nil {
+		a := mtAgent(f)
+		t.Debtor = Party{BIC: a.BIC, Name: a.Name, Account: a.Account}
+	}
+	t.Creditor = Party{BIC: v.Sender}
+	if f := fi("58a"); f != nil {
+		a := mtAgent(f)
+		t.Creditor = Party{BIC: a.BIC, Name: a.Name, Account: a.Account}
+	}
+	if f := fi("57a"); f != nil {
+		t.Creditor.Agent = mtAgent(f)
+	}
+	return t
+}
+
+// mtNoticeTx reads one notice of an MT 210.
+func mtNoticeTx(v *View, m *mt.Message, fi func(string) *mt.Field) Transaction {
+	t := Transaction{UETR: m.UETR(), InstructionID: v.ID, TransactionID: v.ID, InstructingAgent: Agent{BIC: v.Sender}, InstructedAgent: Agent{BIC: v.Receiver}}
+	if f := fi("21"); f != nil {
+		t.EndToEndID = f.Value
+	}
+	mtAmountDate(&t, fi)
+	if f := fi("50a"); f != nil {
+		t.Debtor = mtParty(f)
+	}
+	if f := fi("52a"); f != nil {
+		t.Debtor.Agent = mtAgent(f)
+	}
+	if f := fi("56a"); f != nil {
+		t.Intermediary = mtAgent(f)
+	}
+	t.Creditor = Party{BIC: v.Sender, Agent: Agent{BIC: v.Receiver}}
+	return t
 }
 
 func mtCustomerTx(v *View, m *mt.Message, fi func(string) *mt.Field) Transaction {
@@ -95,10 +229,14 @@ func mtCustomerTx(v *View, m *mt.Message, fi func(string) *mt.Field) Transaction
 	return t
 }
 
-func mtFITx(v *View, m *mt.Message) Transaction {
+// mtFITx reads an institution transfer through fa: sequence A of an MT
+// 200, 202 or 205 (cover payments repeat 52a, 56a, 57a in sequence B), or
+// one block of an MT 201 or 203 with the common fields.
+func mtFITx(v *View, m *mt.Message, fa func(string) *mt.Field) Transaction {
 	t := Transaction{UETR: m.UETR(), InstructionID: v.ID, TransactionID: v.ID, InstructingAgent: Agent{BIC: v.Sender}, InstructedAgent: Agent{BIC: v.Receiver}}
-	// Cover payments repeat 52a, 56a, 57a in sequence B: read sequence A.
-	fa := func(tag string) *mt.Field { return seqField(m, tag, "A") }
+	if f := fa("20"); f != nil {
+		t.TransactionID = f.Value
+	}
 	if f := fa("21"); f != nil {
 		t.EndToEndID = f.Value
 	}
@@ -138,6 +276,9 @@ func mtFITx(v *View, m *mt.Message) Transaction {
 	if f := fa("58a"); f != nil {
 		a := mtAgent(f)
 		t.Creditor = Party{BIC: a.BIC, Name: a.Name, Account: a.Account}
+	} else {
+		// MT 200 and 201: a transfer to the sender's own account.
+		t.Creditor = Party{BIC: v.Sender}
 	}
 	if f := fa("57a"); f != nil {
 		t.Creditor.Agent = mtAgent(f)
@@ -165,9 +306,7 @@ func mtAmountDate(t *Transaction, fi func(string) *mt.Field) {
 		}
 	}
 	if f := fi("30"); f != nil && t.ValueDate == "" {
-		if y, mo, d, ok := f.Date(); ok {
-			t.ValueDate = isoDate(y, mo, d)
-		}
+		t.ValueDate = mtDate(f)
 	}
 	if f := fi("33B"); f != nil {
 		if d, ok := f.Amount(); ok {

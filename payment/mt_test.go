@@ -3,6 +3,7 @@ package payment
 import (
 	"bytes"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/swiftval/swiftval/engine"
@@ -102,5 +103,84 @@ func TestFromMTKosovo(t *testing.T) {
 	}
 	if got := v.Transactions[0].Creditor.Country; got != "XK" {
 		t.Errorf("creditor country = %q, want XK", got)
+	}
+}
+
+// TestEveryPaymentTypeHasView fails when a payment-carrying type declared
+// in formats/mt gives no transaction, or one without amount, currency,
+// value date or parties, from its valid sample (testdata/mt): the payment
+// view would leave custom rules blind to it.
+func TestEveryPaymentTypeHasView(t *testing.T) {
+	for _, ti := range mt.Types() {
+		if ti.Payment == mt.PayNone {
+			continue
+		}
+		raw, err := os.ReadFile("../testdata/mt/valid_" + strings.ToLower(ti.Type) + ".fin")
+		if err != nil {
+			t.Errorf("%s: %v", ti.Type, err)
+			continue
+		}
+		var f engine.Findings
+		em := mt.NewFormat().Parse(raw, &f)
+		if em == nil || em.Type != ti.Type {
+			t.Errorf("%s: parsed as %v (%v)", ti.Type, em, f.List())
+			continue
+		}
+		v := FromMT(em)
+		if v == nil || len(v.Transactions) == 0 {
+			t.Errorf("%s: no transaction in the view", ti.Type)
+			continue
+		}
+		want := 1
+		if n := len(mt.From(em).Sequences("B")); n > 0 && ti.Payment != mt.PayInstitution {
+			want = n
+		}
+		if len(v.Transactions) != want {
+			t.Errorf("%s: %d transactions, want %d", ti.Type, len(v.Transactions), want)
+		}
+		for i, tx := range v.Transactions {
+			if tx.Settlement.Currency == "" || tx.Settlement.Amount.IsZero() || tx.ValueDate == "" {
+				t.Errorf("%s transaction %d: settlement %v %q, value date %q", ti.Type, i+1, tx.Settlement.Amount, tx.Settlement.Currency, tx.ValueDate)
+			}
+			if tx.Debtor.Name == "" && tx.Debtor.BIC == "" && tx.Debtor.Account == "" && tx.Debtor.Agent.BIC == "" {
+				t.Errorf("%s transaction %d: no debtor", ti.Type, i+1)
+			}
+			if tx.Creditor.Name == "" && tx.Creditor.BIC == "" && tx.Creditor.Account == "" {
+				t.Errorf("%s transaction %d: no creditor", ti.Type, i+1)
+			}
+		}
+	}
+}
+
+// TestFromMTShapes checks what the view reads from the samples of the
+// shapes added with MT 102, 104, 204 and 210, field by field.
+func TestFromMTShapes(t *testing.T) {
+	view := func(name string) *View {
+		raw, err := os.ReadFile("../testdata/mt/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f engine.Findings
+		return FromMT(mt.NewFormat().Parse(raw, &f))
+	}
+	v102, v104, v204, v210 := view("valid_mt102.fin"), view("valid_mt104.fin"), view("valid_mt204.fin"), view("valid_mt210.fin")
+	for _, c := range []struct{ name, got, want string }{
+		{"102 tx 2 ref", v102.Transactions[1].TransactionID, "TX2"},
+		{"102 tx 2 amount", v102.Transactions[1].Settlement.Amount.String(), "50.00"},
+		{"102 value date from C", v102.Transactions[0].ValueDate, "2025-01-02"},
+		{"102 debtor from A", v102.Transactions[1].Debtor.Account, "123456"},
+		{"102 creditor", v102.Transactions[1].Creditor.Name, "JOHN ROE"},
+		{"104 debtor is 59a", v104.Transactions[0].Debtor.Name, "DEBTOR ONE"},
+		{"104 creditor is 50K of A", v104.Transactions[1].Creditor.Name, "CREDITOR CO"},
+		{"104 date 30", v104.Transactions[0].ValueDate, "2025-01-02"},
+		{"204 debtor is 53A", v204.Transactions[1].Debtor.BIC, "BANKFRPP"},
+		{"204 creditor is 58A of A", v204.Transactions[0].Creditor.BIC, "BANKBEBB"},
+		{"210 debtor agent 52A", v210.Transactions[0].Debtor.Agent.BIC, "BANKDEFF"},
+		{"210 debtor 50", v210.Transactions[1].Debtor.Name, "JOHN ROE"},
+		{"210 creditor is the sender", v210.Transactions[1].Creditor.BIC, "BANKBEBBXXX"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
 	}
 }

@@ -390,7 +390,7 @@ func TestInfoRoutes(t *testing.T) {
 // list are counted as "other".
 func TestUnknownTypesBoundedInMetrics(t *testing.T) {
 	s, _ := newTestServer(t, nil)
-	do(t, s, "POST", "/v1/validate", "", strings.NewReader(strings.Replace(validMsg, "I103", "I999", 1)))
+	do(t, s, "POST", "/v1/validate", "", strings.NewReader(strings.Replace(validMsg, "I103", "I799", 1)))
 	rec := do(t, s, "GET", "/metrics", "", nil)
 	if !strings.Contains(rec.Body.String(), `swiftval_validations_total{format="mt",type="other",verdict="valid"} 1`) {
 		t.Fatal(rec.Body)

@@ -12,7 +12,7 @@ const (
 	CodeUnclosedBlock = "SVM103"
 	// CodeTextNotTerminated (SVM104): block 4 does not end with a line break followed by `-}`.
 	CodeTextNotTerminated = "SVM104"
-	// CodeTrailingContent (SVM105): more than one message in the input (RJE batch): validate message by message.
+	// CodeTrailingContent (SVM105): more than one message in the input (RJE batch), or more statements after the first of a block-4 export (a bank statement file): validate message by message (ValidateAll, the CLI and the server split such files and check each statement).
 	CodeTrailingContent = "SVM105"
 	// CodeStrayContent (SVM106): characters outside any block.
 	CodeStrayContent = "SVM106"
@@ -32,6 +32,8 @@ const (
 	CodeTrailerFormat = "SVM113"
 	// CodeAckFormat (SVM114): malformed ACK/NAK (service 21) envelope: tag 451 missing or not 0/1.
 	CodeAckFormat = "SVM114"
+	// CodeNotChecked (SVM115): part of the input read but not checked, and which: a header block with more than 64 tags (the tags from there on), the brace-form block 4 of a system message (its tags); an error, so such input is never reported valid.
+	CodeNotChecked = "SVM115"
 	// codeH01 (H01): basic header missing or malformed.
 	codeH01 = "H01"
 	// codeH02 (H02): application id not F, A or L.
@@ -70,7 +72,9 @@ const (
 	codeM50 = "M50"
 	// codeT13 (T13): field not expected / mandatory missing / order.
 	codeT13 = "T13"
-	// codeT11 (T11): repetitive sequence too few times.
+	// codeT10 (T10): repetitive sequence occurs more times than its type allows (MT 110, 201, 203, 204, 210, 935: at most 10).
+	codeT10 = "T10"
+	// codeT11 (T11): repetitive sequence too few times (a mandatory one missing, or MT 201/203 with fewer than 2 transfers).
 	codeT11 = "T11"
 	// codeT12 (T12): field, line, subfield or component content error (a value that does not match its format).
 	codeT12 = "T12"

@@ -22,7 +22,11 @@
 //	for _, s := range m.Sequences("B") { s.Field("32B") ... } // MT101 B, MT202COV/205COV B
 //	a := m.Sequences("A")                                     // MT101, MT202COV, MT205COV sequence A
 //	for _, s := range m.Sequences("61") { ... }               // MT940/942/950 statement lines
+//	for _, s := range m.Sequences("B") { ... }  // MT 102/104/107 B; the repetitive block of MT 110, 201, 203, 210, 920, 935
 //	m.UETR(), m.UserTag("108"), m.SenderBIC(), m.ReceiverBIC()
+//	m.ExpectedAt("57a", s.Fields)   // where a missing field belongs: Location.Field "57a"
+//	m.Payment()                     // the type's payment shape (PayCustomer, PayDirectDebit ...)
+//	mt.Types(), mt.Lookup("MT102STP") // the declared types: family, variant, UETR, sequences
 //	mt.MinorUnits("JPY"), mt.ParseAmount("1,5"), mt.ParseDate("250115")
 //
 // A field whose value does not match its format has nil Components, so
@@ -31,7 +35,9 @@
 // SeqIndex say which sequence occurrence a field belongs to.
 //
 // Message.Type is "MT103", "MT103STP", "MT103REMIT", "MT202COV" ...; Base
-// drops the variant. Field syntax, presence, order, options, repetition,
+// drops the variant. Each type with a full definition is declared once, in
+// defs.go; everything that depends on the set of types derives from that
+// declaration (see Types). Field syntax, presence, order, options, repetition,
 // block 3 (including the SR2018 UETR obligation) are already checked by the
 // format: rules need only the network validated rules (C/D/E codes).
 //

@@ -35,27 +35,44 @@ const (
 // simplifies SWIFT's format it says so.
 var fieldSpecs = []fieldSpec{
 	{tag: "11R", notation: "3!n$6!n[$4!n6!n]", names: "MT,Date,Session,ISN"},
+	{tag: "12", notation: "3!n", names: "Code"},
 	{tag: "11S", notation: "3!n$6!n[$4!n6!n]", names: "MT,Date,Session,ISN"},
 	{tag: "13C", notation: "/8c/4!n1!x4!n", names: "Code,Time,Sign,Offset"},
 	{tag: "13D", notation: "6!n4!n1!x4!n", names: "Date,Time,Sign,Offset"},
+	// 19 (sum of amounts): 17d (mt-facts-more 0; C03, T40, T43).
+	{tag: "19", notation: "17d", names: "Amount"},
 	{tag: "20", notation: "16x", names: "Reference", slash: true},
 	{tag: "21", notation: "16x", names: "Reference", slash: true},
 	{tag: "21F", notation: "16x", names: "Reference", slash: true},
+	{tag: "21C", notation: "35x", names: "Reference"},
+	{tag: "21D", notation: "35x", names: "Reference"},
+	{tag: "21E", notation: "35x", names: "Reference"},
 	{tag: "21R", notation: "16x", names: "Reference", slash: true},
+	// 23 (MT 102 bank operation code, MT 935 further identification): 16x.
+	{tag: "23", notation: "16x", names: "Code"},
 	{tag: "23B", notation: "4!c", names: "Code"},
 	{tag: "23E", notation: "4!c[/30x]", names: "Code,Info"},
 	{tag: "25", notation: "35x", names: "Account"},
 	{tag: "25A", notation: "/34x", names: "Account"},
 	{tag: "25P", notation: "35x$<BIC>", names: "Account,BIC"},
 	{tag: "26T", notation: "3!c", names: "Code"},
+	// 28 (MT 941): statement number and optional page number.
+	{tag: "28", notation: "5n[/2n]", names: "StatementNumber,SequenceNumber"},
 	{tag: "28C", notation: "5n[/5n]", names: "StatementNumber,SequenceNumber"},
 	{tag: "28D", notation: "5n/5n", names: "Index,Total"},
 	{tag: "30", notation: "6!n", names: "Date"},
 	{tag: "32A", notation: "6!n3!a15d", names: "Date,Currency,Amount"},
 	{tag: "32B", notation: notCcyAmt, names: namCcyAmt},
+	{tag: "32C", notation: "6!n3!a15d", names: "Date,Currency,Amount"},
+	{tag: "32D", notation: "6!n3!a15d", names: "Date,Currency,Amount"},
 	{tag: "33B", notation: notCcyAmt, names: namCcyAmt},
 	{tag: "34F", notation: "3!a[1!a]15d", names: "Currency,Mark,Amount"},
 	{tag: "36", notation: "12d", names: "Rate"},
+	// 37H: indicator C or D (T51), optional sign N, rate (mt-facts-more 0;
+	// SMT field37.rs). The sign is named NSign: it is "N", not "+" or "-".
+	{tag: "37H", notation: "1!a[1!a]12d", names: "Mark,NSign,Rate"},
+	// 50 (no letter, MT 210): name and address.
+	{tag: "50", notation: "4*35x", names: "NameAndAddress"},
 	{tag: "50A", notation: "[/34x$]<BIC>", names: "Account,BIC"},
 	{tag: "50C", notation: "<BIC>", names: "BIC"},
 	// 50F: party identifier line then up to 4 numbered lines "1!n/33x"
@@ -73,6 +90,7 @@ var fieldSpecs = []fieldSpec{
 	{tag: "52D", notation: notPartyD, names: namPartyD},
 	{tag: "53A", notation: notPartyA, names: namPartyA},
 	{tag: "53B", notation: notPartyB, names: namPartyB},
+	{tag: "53C", notation: "/34x", names: "Account"},
 	{tag: "53D", notation: notPartyD, names: namPartyD},
 	{tag: "54A", notation: notPartyA, names: namPartyA},
 	{tag: "54B", notation: notPartyB, names: namPartyB},
@@ -108,6 +126,7 @@ var fieldSpecs = []fieldSpec{
 	{tag: "65", notation: notBal, names: namBal},
 	{tag: "70", notation: "4*35x", names: "Narrative"},
 	{tag: "71A", notation: "3!a", names: "Code"},
+	{tag: "71B", notation: "6*35x", names: "Narrative"},
 	{tag: "71F", notation: notCcyAmt, names: namCcyAmt},
 	{tag: "71G", notation: notCcyAmt, names: namCcyAmt},
 	{tag: "72", notation: "6*35x", names: "Narrative"},

@@ -15,6 +15,19 @@ var fieldCases = map[string]struct {
 }{
 	"11R": {"103\r\n250115", "103\r\n251315", "T50", 5},
 	"11S": {"103\r\n250115\r\n1234123456", "1O3\r\n250115", "T34", 1},
+	"12":  {"940", "94A", "T34", 2},
+	"19":  {"1500,00", "1500.00", "T43", 4},
+	"21C": {"MANDATE-1", "MANDATE_1", "T34", 7},
+	"21D": {"DD REF 1", "DD{REF", "T34", 2},
+	"21E": {"REG-1", "", "T17", 0},
+	"23":  {"CREDIT", "CREDIT_", "T34", 6},
+	"28":  {"123/01", "123/012", "T33", 6},
+	"32C": {"250115EUR10,", "250132EUR10,", "T50", 0},
+	"32D": {"250115USD10,", "250115usd10,", "T52", 6},
+	"37H": {"CN2,5", "X2,5", "T51", 0},
+	"50":  {"JOHN DOE\r\nSTREET", "A\r\nB\r\nC\r\nD\r\nE", "T30", 12},
+	"53C": {"/123456", "123456", "T31", 0},
+	"71B": {"/COMM/EUR5,", "/COMM/\r\n\r\nX", "T17", 8},
 	"13C": {"/SNDTIME/1249+0100", "/SNDTIME/2561+0100", "T38", 9},
 	"13D": {"2501151200+0100", "2501151200*0100", "T15", 10},
 	"20":  {"REF-1", "REF//1", "T26", 0},
@@ -100,7 +113,7 @@ func TestFieldSpecs(t *testing.T) {
 			t.Errorf("no test case for field spec %s", s.tag)
 			continue
 		}
-		head := "{1:F01BANKBEBBAXXX0000000000}{2:I999BANKDEFFXXXXN}{4:\r\n"
+		head := "{1:F01BANKBEBBAXXX0000000000}{2:I799BANKDEFFXXXXN}{4:\r\n"
 		_, fs := parseOnly(head + ":" + s.tag + ":" + c.valid + "\r\n-}")
 		if len(fs) != 0 {
 			t.Errorf("%s valid %q: findings %v", s.tag, c.valid, fs)

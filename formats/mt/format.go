@@ -1,6 +1,7 @@
 package mt
 
 import (
+	"strings"
 	"unsafe"
 
 	"github.com/swiftval/swiftval/engine"
@@ -38,7 +39,20 @@ func (*Format) Detect(raw []byte) bool {
 	if len(r) >= 3 && r[0] == '{' && r[1] == '1' && r[2] == ':' {
 		return true
 	}
-	return len(r) >= 4 && r[0] == ':' && isDigit(r[1]) && isDigit(r[2]) && (r[3] == ':' || (len(r) >= 5 && isUpper(r[3]) && r[4] == ':'))
+	if len(r) >= 4 && r[0] == ':' && isDigit(r[1]) && isDigit(r[2]) && (r[3] == ':' || (len(r) >= 5 && isUpper(r[3]) && r[4] == ':')) {
+		return true
+	}
+	// A block-4 export after a short bank file header ("ABNANL2A" CrLf
+	// "940" CrLf ":20:..."): a field tag opening one of the first lines.
+	// Bounded to the first 256 bytes so that sniffing a large XML document
+	// costs nothing.
+	if len(r) > 0 && r[0] != '<' {
+		head := unsafe.String(unsafe.SliceData(r), min(len(r), 256))
+		if k := headerlessStart(head, 0); k > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // MessageTypes lists the types with a full definition (level full), then
@@ -56,7 +70,15 @@ func (*Format) MessageTypes() []engine.TypeInfo {
 // between messages, or messages simply concatenated) into one segment per
 // message. An ACK/NAK service message stays with the message it
 // acknowledges. Input with one message yields one segment.
+//
+// A block-4 export (the statement files banks hand out: MT 940/942 text
+// without headers, statements separated by lines holding only "-") is cut
+// at those lines, one segment per statement, so that every statement is
+// checked, located within the whole file.
 func (*Format) Split(raw []byte) []engine.Segment {
+	if segs, ok := splitStatements(raw); ok {
+		return segs
+	}
 	var segs []engine.Segment
 	line, col := 1, 1
 	start, sLine, sCol := -1, 1, 1
@@ -117,6 +139,102 @@ func (*Format) Split(raw []byte) []engine.Segment {
 	return segs
 }
 
+// splitStatements cuts a block-4 export into its statements: ok is false
+// when raw is not one (it starts, after blanks and a byte order mark, with
+// '{' or '$': FIN messages, which Split cuts by their blocks). Each
+// statement runs from its first non-blank byte to the end of its
+// terminator line ("-" alone, as headerlessEnd finds it); text after the
+// last terminator is a statement of its own (its parse reports what is
+// wrong with it).
+func splitStatements(raw []byte) ([]engine.Segment, bool) {
+	s := unsafe.String(unsafe.SliceData(raw), len(raw))
+	i := skipBOM(s)
+	if i >= len(s) || s[i] == '{' || s[i] == '$' {
+		return nil, false
+	}
+	var segs []engine.Segment
+	line, col := 1, 1
+	pos := 0 // line and col are those of byte pos
+	advance := func(to int) {
+		seg := s[pos:to]
+		if n := strings.Count(seg, "\n"); n > 0 {
+			line += n
+			col = len(seg) - strings.LastIndexByte(seg, '\n')
+		} else {
+			col += len(seg)
+		}
+		pos = to
+	}
+	for i < len(s) {
+		_, next := headerlessEnd(s, i)
+		advance(i)
+		segs = append(segs, engine.Segment{Data: raw[i:next], Line: line, Column: col})
+		i = skipSpace(s, next)
+	}
+	return segs, true
+}
+
+// headerlessEnd finds the end of the statement of a block-4 export that
+// starts at i: the line break before its terminator line ("-" alone,
+// "-}", or "-" at the end of input), and the offset after that line. With
+// no terminator the statement runs to the end of input (end and next are
+// len(s)).
+func headerlessEnd(s string, i int) (end, next int) {
+	for k := i; k+1 < len(s); k++ {
+		k2 := strings.IndexByte(s[k:], '\n')
+		if k2 < 0 {
+			break
+		}
+		k += k2
+		if k+1 >= len(s) || s[k+1] != '-' {
+			continue
+		}
+		r := k + 2
+		if r < len(s) && s[r] == '}' {
+			r++
+		}
+		for r < len(s) && (s[r] == ' ' || s[r] == '\t') {
+			r++
+		}
+		switch {
+		case r == len(s):
+			return k, r
+		case s[r] == '\n':
+			return k, r + 1
+		case s[r] == '\r' && r+1 < len(s) && s[r+1] == '\n':
+			return k, r + 2
+		case s[r] == '\r' && r+1 == len(s):
+			return k, r + 1
+		}
+	}
+	return len(s), len(s)
+}
+
+// headerlessStart returns the offset of the first line of s (from i) that
+// opens a field (":20:"), when no '{' comes before it: the text of a
+// block-4 export after a non-FIN preamble (a bank's file header). -1 when
+// there is none.
+func headerlessStart(s string, i int) int {
+	for k := i; k < len(s); {
+		if s[k] == '{' {
+			return -1
+		}
+		e := strings.IndexByte(s[k:], '\n')
+		end := len(s)
+		if e >= 0 {
+			end = k + e
+		}
+		if fieldTag(s, k, end) > 0 {
+			return k
+		}
+		if strings.IndexByte(s[k:end], '{') >= 0 || e < 0 {
+			return -1
+		}
+		k = end + 1
+	}
+	return -1
+}
+
 // Parse parses one message. It never panics; every problem becomes a
 // located finding in f. It returns nil only when nothing message-like was
 // found.
@@ -172,24 +290,14 @@ func ParseInto(m *Message, raw []byte, f *engine.Findings) *Message {
 	m.fresh = false
 	m.Raw = s
 	p := parser{s: s, m: m, f: f, clean: clean}
-	if s[i] == ':' {
-		// Headerless block-4 export (bank statement files).
-		p.err(codeH01, engine.Location{Block: 1, Line: 1, Column: 1}, "basic header (block 1) is missing: the input holds only the text of block 4")
-		m.TextLine, m.TextColumn = p.lc(i)
-		end := len(s)
-		for k := i; k+2 < len(s); k++ {
-			if s[k] == '\n' && s[k+1] == '-' && (s[k+2] == '}' || s[k+2] == '\r' || s[k+2] == '\n') {
-				end = k
-				break
+	if s[i] != '{' && s[i] != '$' {
+		if k := headerlessStart(s, i); k >= 0 {
+			if k > i {
+				// A bank's file header before the statement.
+				p.err(CodeStrayContent, p.loc(0, "", i), "unexpected characters before the first field of a block-4 export: "+engine.Echo(cut(s[i:k], 16)))
 			}
+			return p.parseHeaderless(k)
 		}
-		if end > i && s[end-1] == '\r' {
-			end--
-		}
-		p.tokenizeBody(i, end)
-		m.resolveType(&p)
-		m.check(&p)
-		return m
 	}
 	if hasPrefix(s[i:], "{1:") && len(s) > i+6 && s[i+4:i+6] == "21" {
 		i = p.parseAck(i)
@@ -211,6 +319,28 @@ func ParseInto(m *Message, raw []byte, f *engine.Findings) *Message {
 	m.resolveType(&p)
 	p.checkUser()
 	m.check(&p)
+	return m
+}
+
+// parseHeaderless parses a block-4 export (bank statement files) whose
+// first field starts at i: one statement, up to its terminator line. More
+// statements after it are reported, not silently ignored: Split (and so
+// the engine's ValidateAll) cuts such a file into statements and checks
+// each.
+func (p *parser) parseHeaderless(i int) *Message {
+	s, m := p.s, p.m
+	p.err(codeH01, engine.Location{Block: 1, Line: 1, Column: 1}, "basic header (block 1) is missing: the input holds only the text of block 4")
+	m.TextLine, m.TextColumn = p.lc(i)
+	end, next := headerlessEnd(s, i)
+	if end > i && s[end-1] == '\r' {
+		end--
+	}
+	p.tokenizeBody(i, end)
+	m.resolveType(p)
+	m.check(p)
+	if rest := skipSpace(s, next); rest < len(s) && !p.full() {
+		p.err(CodeTrailingContent, p.loc(0, "", rest), "more statements follow the first one's terminator line; they are not checked here: validate the file statement by statement (ValidateAll, or the CLI and server, which split it)")
+	}
 	return m
 }
 
@@ -338,16 +468,11 @@ func userRank(tag string) int {
 	return -1
 }
 
-// uetrRequired reports whether tag 121 is mandatory on typ since SR2018
-// (mt-facts 2.2, SWIFT Standards FAQ SR2018). Checked here at parse level
-// rather than in rules/mt because it is a header rule.
-func uetrRequired(typ string) bool {
-	switch typ {
-	case "MT103", "MT103STP", "MT103REMIT", "MT202", "MT202COV", "MT205", "MT205COV":
-		return true
-	}
-	return false
-}
+// uetrRequired reports whether tag 121 is mandatory on the message's type
+// since SR2018 (mt-facts 2.2, SWIFT Standards FAQ SR2018), as its
+// declaration says (typeSource.uetr). Checked here at parse level rather
+// than in rules/mt because it is a header rule.
+func (m *Message) uetrRequired() bool { return m.def != nil && m.def.src.uetr }
 
 // checkUser checks block 3: order, known tags, formats, 119 and 121.
 func (p *parser) checkUser() {
@@ -403,7 +528,7 @@ func (p *parser) checkUser() {
 			}
 		}
 	}
-	if uetrRequired(m.Type) && m.App.Present {
+	if m.uetrRequired() && m.App.Present {
 		if _, ok := m.UserTag("121"); !ok {
 			l, c := m.App.Line, m.App.Column
 			if len(m.User) > 0 {

@@ -62,3 +62,19 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryTypeHasSample fails when a declared message type has no valid
+// sample in testdata/mt (valid_<type>.fin or valid_<type>_*.fin), which
+// TestGolden checks to be valid with its whole report: a type added to
+// defs.go without a message written from the standard is half registered.
+func TestEveryTypeHasSample(t *testing.T) {
+	dir := filepath.Join(repoRoot(t), "testdata", "mt")
+	for _, ti := range Types() {
+		name := "valid_" + strings.ToLower(ti.Type)
+		a, _ := filepath.Glob(filepath.Join(dir, name+".fin"))
+		b, _ := filepath.Glob(filepath.Join(dir, name+"_*.fin"))
+		if len(a)+len(b) == 0 {
+			t.Errorf("%s has no sample testdata/mt/%s.fin", ti.Type, name)
+		}
+	}
+}

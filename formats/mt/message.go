@@ -165,6 +165,10 @@ type Field struct {
 	// by the tokenizer so the checks need not split the tag again; tnum 0
 	// when unknown (a Field built by hand).
 	tnum, topt uint8
+	// slot is 1 + the index of the definition slot the structure check gave
+	// the field, 0 when none (no definition, or a field no slot takes);
+	// ExpectedAt reads it.
+	slot int8
 }
 
 // key returns the tag number and option index of f (tagKey).

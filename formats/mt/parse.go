@@ -406,6 +406,7 @@ func (p *parser) tagBlock(block, open, body int, dst *[]HeaderTag) int {
 		code = codeU00
 	}
 	i := body
+	dropped := false // a tag was past maxHeaderTags (reported once)
 	for i < len(s) {
 		switch s[i] {
 		case '}':
@@ -432,6 +433,9 @@ func (p *parser) tagBlock(block, open, body int, dst *[]HeaderTag) int {
 			if t := p.addTag(dst); t != nil {
 				t.Tag, t.Value = s[i+1:k], s[k+1:e]
 				t.Line, t.Column = p.lc(i)
+			} else if !dropped {
+				dropped = true
+				p.err(CodeNotChecked, p.loc(block, s[i+1:k], i), "block "+blockName(block)+" holds more than "+strconv.Itoa(maxHeaderTags)+" tags; this tag and the ones after it are not checked")
 			}
 			i = e + 1
 		default:
@@ -455,6 +459,11 @@ var notBrace = func() (t [256]uint8) {
 	return t
 }()
 
+// maxHeaderTags bounds the tags kept per header block (no FIN header block
+// has that many: block 3 has 13 tags, the trailers fewer), so memory stays
+// bounded on hostile input; tags past it are reported as not checked.
+const maxHeaderTags = 64
+
 // addTag appends an empty tag to *dst, using the message's inline buffer
 // first, and returns it to be filled in place; nil when *dst already holds
 // 64 tags (no header block has that many: memory stays bounded).
@@ -469,7 +478,7 @@ func (p *parser) addTag(dst *[]HeaderTag) *HeaderTag {
 			*dst = p.m.tagBuf[used:used:len(p.m.tagBuf)]
 		}
 	}
-	if len(*dst) >= 64 {
+	if len(*dst) >= maxHeaderTags {
 		return nil
 	}
 	*dst = append(*dst, HeaderTag{})
@@ -490,7 +499,10 @@ func (p *parser) block4(open, body int) int {
 	m := p.m
 	m.TextLine, m.TextColumn = p.lc(open)
 	if body < len(s) && s[body] == '{' {
-		return p.tagBlock(4, open, body, &m.Trailer) // rare; see Parse for ACKs
+		// The brace form of system (category 0) messages; ACK/NAKs are
+		// read by parseAck. Its tags are read but not validated: say so.
+		p.err(CodeNotChecked, p.loc(4, "", open), "block 4 is in the brace form of a system message ({4:{tag:value}...}); its tags are not validated")
+		return p.tagBlock(4, open, body, &m.Trailer)
 	}
 	// Find the end: a line break followed by "-}".
 	end, next := -1, -1

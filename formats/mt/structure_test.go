@@ -10,7 +10,7 @@ import (
 
 // missingRef is walker.missing as first written (every slot visited), kept
 // to check the jump table against it.
-func (w *walker) missingRef(from, to int, at engine.Location) {
+func (w *walker) missingRef(from, to int, f *Field) {
 	sl := w.d.slots
 	for k := from; k < to && k < len(sl); k++ {
 		s := &sl[k]
@@ -21,7 +21,7 @@ func (w *walker) missingRef(from, to int, at engine.Location) {
 				if gr.rep {
 					code = codeT11
 				}
-				w.p.err(code, at, "mandatory sequence "+gr.name+" of "+w.m.Type+" is missing")
+				w.p.err(code, w.at(f, sl[gr.first].tag), "mandatory sequence "+gr.name+" of "+w.m.Type+" (starting with field "+sl[gr.first].tag+") is missing"+w.where(f))
 			}
 			if gr.last >= k {
 				k = gr.last
@@ -29,11 +29,7 @@ func (w *walker) missingRef(from, to int, at engine.Location) {
 			continue
 		}
 		if s.mand && !w.used[k] {
-			where := " (expected before field " + at.Field + ")"
-			if at.Field == "" {
-				where = " (expected before the end of block 4)"
-			}
-			w.p.err(codeT13, at, "mandatory field "+s.tag+" is missing"+where)
+			w.p.err(codeT13, w.at(f, s.tag), "mandatory field "+s.tag+" is missing"+w.where(f))
 		}
 	}
 }
@@ -57,12 +53,12 @@ func TestMissingJumpTable(t *testing.T) {
 			wb := wa
 			wb.p = &parser{f: &fb}
 			from, to := r.IntN(len(d.slots)+2), r.IntN(len(d.slots)+3)
-			f, at := field, field.Loc()
+			f := field
 			if n%2 == 0 {
-				f, at = nil, engine.Location{Block: 4, Line: 7, Column: 2}
+				f = nil
 			}
 			wa.missing(from, to, f)
-			wb.missingRef(from, to, at)
+			wb.missingRef(from, to, f)
 			if !reflect.DeepEqual(fa.List(), fb.List()) {
 				t.Fatalf("%s missing(%d, %d): %v, want %v", d.Type, from, to, fa.List(), fb.List())
 			}
@@ -185,4 +181,46 @@ func tagsOf(fs []Field) []string {
 		out = append(out, fs[i].Tag)
 	}
 	return out
+}
+
+// TestStructureFindings checks, for the kinds of structure problem, the
+// code, the tag named in Location.Field and the place: a missing mandatory
+// field at the field it was expected before (or the end of block 4), a
+// missing sequence by its first tag, a sequence repeated too often at its
+// occurrence past the bound, too few times just after its last field.
+func TestStructureFindings(t *testing.T) {
+	head := "{1:F01BANKBEBBAXXX0000000000}{2:I201BANKDEFFXXXXN}{4:\r\n"
+	block := func(i int) string {
+		return ":20:T" + string(rune('A'+i)) + "\r\n:32B:EUR1,\r\n:57A:BANKDEFF\r\n"
+	}
+	many := head + ":19:11,\r\n:30:250102\r\n"
+	for i := 0; i < 11; i++ {
+		many += block(i)
+	}
+	many += "-}"
+	for _, c := range []struct {
+		name, in, code, field string
+		line, col             int
+	}{
+		{"missing field before another", "{1:F01BANKBEBBAXXX0000000000}{2:I200BANKDEFFXXXXN}{4:\r\n:20:REF\r\n:57A:BANKDEFF\r\n-}", "T13", "32A", 3, 1},
+		{"missing field at the end", "{1:F01BANKBEBBAXXX0000000000}{2:I200BANKDEFFXXXXN}{4:\r\n:20:REF\r\n:32A:250102EUR1,\r\n-}", "T13", "57a", 3, 17},
+		{"missing repetitive sequence", head + ":19:1,\r\n:30:250102\r\n-}", "T11", "20", 3, 11},
+		{"too few occurrences", head + ":19:1,\r\n:30:250102\r\n" + block(0) + "-}", "T11", "20", 6, 14},
+		{"too many occurrences", many, "T10", "", 34, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var f engine.Findings
+			Parse([]byte(c.in), &f)
+			for _, x := range f.List() {
+				want := c.field
+				if want == "" {
+					want = "20" // T10 is located at the field that opens the extra occurrence
+				}
+				if x.Code == c.code && x.Location.Field == want && x.Location.Line == c.line && x.Location.Column == c.col {
+					return
+				}
+			}
+			t.Fatalf("no %s for %s at %d:%d: %v", c.code, c.field, c.line, c.col, f.List())
+		})
+	}
 }

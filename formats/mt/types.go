@@ -5,232 +5,6 @@ import (
 	"strings"
 )
 
-// Shared parts of the definitions (the variants differ only around them).
-const (
-	// MT 103 and MT 103 REMIT up to 59a; 23B codes: T36 (mt-facts 2.3;
-	// FEC-2010), 23E codes: T47 in MT 103 and REMIT (UHB-2006 AHG004,
-	// UHB-2015 ajh004).
-	def103Head = `
-20 M
-13C O*
-23B M codes=CRED,CRTS,SPAY,SPRI,SSTD:T36
-23E O* codes=SDVA,INTC,REPA,CORT,HOLD,CHQB,PHOB,TELB,PHON,TELE,PHOI,TELI:T47
-26T O
-32A M
-33B O
-36 O
-50a[AFK] M
-51A O
-52a[AD] O
-53a[ABD] O
-54a[ABD] O
-55a[ABD] O
-56a[ACD] O
-57a[ABCD] O
-59a[_AF] M`
-	// 71A code words: T08 (IBM-TV).
-	def103Charges = `
-71A M codes=BEN,OUR,SHA:T08
-71F O*
-71G O
-72 O
-77B O`
-	def199 = `
-20 M
-21 O
-79 M`
-	def202 = `
-20 M
-21 M
-13C O*
-32A M
-52a[AD] O
-53a[ABD] O
-54a[ABD] O
-56a[AD] O
-57a[ABD] O
-58a[AD] M
-72 O`
-	// MT 205: the field list follows PW-MT mt2xx/MT205.java as remembered
-	// (52a mandatory, no 54a); not re-checked in mt-facts.
-	def205 = `
-20 M
-21 M
-13C O*
-32A M
-52a[AD] M
-53a[ABD] O
-56a[AD] O
-57a[ABD] O
-58a[AD] M
-72 O`
-	// Sequence B of MT 202 COV and MT 205 COV (PW-MT MT202COV.java).
-	defCovB = `
-seq B M
-50a[AFK] M
-52a[AD] O
-56a[ACD] O
-57a[ABCD] O
-59a[_AF] M
-70 O
-72 O
-33B O
-end`
-	def192 = `
-20 M
-21 M
-11S M
-79 O
-any O*`
-	def196 = `
-20 M
-21 M
-76 M
-77A O
-11a[RS] O
-79 O
-any O*`
-)
-
-// typeSources are the message definitions, one line per field slot:
-//
-//	NN[a[OPTS]] M|O[*] [codes=C1,C2,...:CODE]
-//
-// "50a[AFK]" allows options A, F, K ("_" is the no-letter option, so
-// "59a[_AF]" is 59, 59A, 59F); a plain "20" or "32A" allows that tag only.
-// M is mandatory, O optional, "*" repeatable. codes= lists the code words
-// allowed in the field's Code component and the error code for others.
-// "seq NAME M|O[*]" ... "end" delimits a sequence (M: at least once; "*":
-// repetitive). "any O*" accepts any further field (copies of the original
-// message in MT n92/n96).
-//
-// Field lists, options and M/O come from mt-facts 2.3-2.6 (checked there
-// against PW-MT mt1xx/mt2xx/mt9xx SRU 2025); code-word lists and codes as
-// cited per line.
-var typeSources = []struct{ typ, desc, def string }{
-	{"MT101", "Request for Transfer", `
-seq A M
-20 M
-21R O
-28D M
-50a[CL] O
-50a[FGH] O
-52a[AC] O
-51A O
-30 M
-25 O
-end
-seq B M*
-21 M
-21F O
-23E O*
-32B M
-50a[CL] O
-50a[FGH] O
-52a[AC] O
-56a[ACD] O
-57a[ACD] O
-59a[_AF] M
-70 O
-77B O
-33B O
-71A M codes=BEN,OUR,SHA:T08
-25A O
-36 O
-end`},
-	{"MT103", "Single Customer Credit Transfer", def103Head + "\n70 O" + def103Charges},
-	// MT 103 STP (119:STP): options restricted, no 51A, 23E codes and T48
-	// (PW-MT MT103_STP.java; UHB-2006 AIG004).
-	{"MT103STP", "Single Customer Credit Transfer (STP)", `
-20 M
-13C O*
-23B M codes=CRED,CRTS,SPAY,SPRI,SSTD:T36
-23E O* codes=SDVA,INTC,REPA,CORT:T48
-26T O
-32A M
-33B O
-36 O
-50a[AFK] M
-52A O
-53a[AB] O
-54A O
-55A O
-56A O
-57A O
-59a[_AF] M
-70 O` + def103Charges},
-	// MT 103 REMIT (119:REMIT): no 70, 77T mandatory (PW-MT
-	// MT103_REMIT.java).
-	{"MT103REMIT", "Single Customer Credit Transfer (REMIT)", def103Head + def103Charges + "\n77T M"},
-	{"MT199", "Free Format Message", def199},
-	{"MT299", "Free Format Message", def199},
-	{"MT202", "General Financial Institution Transfer", def202},
-	{"MT202COV", "General Financial Institution Transfer (cover)", "seq A M" + def202 + "\nend" + defCovB},
-	{"MT205", "Financial Institution Transfer Execution", def205},
-	{"MT205COV", "Financial Institution Transfer Execution (cover)", "seq A M" + def205 + "\nend" + defCovB},
-	{"MT900", "Confirmation of Debit", `
-20 M
-21 M
-25a[_P] M
-13D O
-32A M
-52a[AD] O
-72 O`},
-	{"MT910", "Confirmation of Credit", `
-20 M
-21 M
-25a[_P] M
-13D O
-32A M
-50a[AFK] O
-52a[AD] O
-56a[AD] O
-72 O`},
-	{"MT940", "Customer Statement Message", `
-20 M
-21 O
-25a[_P] M
-28C M
-60a[FM] M
-seq 61 O*
-61 M
-86 O
-end
-62a[FM] M
-64 O
-65 O*
-86 O`},
-	{"MT942", "Interim Transaction Report", `
-20 M
-21 O
-25a[_P] M
-28C M
-34F M
-34F O
-13D M
-seq 61 O*
-61 M
-86 O
-end
-90D O
-90C O
-86 O`},
-	{"MT950", "Statement Message", `
-20 M
-25 M
-28C M
-60a[FM] M
-seq 61 O*
-61 M
-end
-62a[FM] M
-64 O`},
-	{"MT192", "Request for Cancellation", def192},
-	{"MT292", "Request for Cancellation", def192},
-	{"MT196", "Answers", def196},
-	{"MT296", "Answers", def196},
-}
-
 // slot is one field position of a message definition.
 type slot struct {
 	num     string // tag number "50"; "" for any
@@ -249,13 +23,15 @@ type slot struct {
 type group struct {
 	name        string
 	first, last int // slot range, inclusive
-	min         int
+	min         int // occurrences at least (0 optional, 1 mandatory, more with MIN-MAX)
+	max         int // occurrences at most, 0 unbounded (repetitive) ; 1 when not repetitive
 	rep         bool
 }
 
 // typeDef is a compiled message definition.
 type typeDef struct {
 	Type, Desc string
+	src        *typeSource
 	slots      []slot
 	groups     []group
 	// next[k] is the first slot at or after k that is mandatory or starts a
@@ -276,20 +52,57 @@ var (
 	typeMap  = map[string]*typeDef{}
 	// defByNum holds the definitions of base types ("MT103") by number.
 	defByNum [1000]*typeDef
+	// variants are the definitions selected by a tag 119 flag.
+	variants []*typeDef
 )
 
 func init() {
-	for _, src := range typeSources {
+	for i := range typeSources {
+		src := &typeSources[i]
 		d, err := compileDef(src.typ, src.desc, src.def)
+		if err == nil {
+			err = src.check()
+		}
 		if err != nil {
 			panic("mt: " + err.Error())
 		}
+		d.src = src
+		if typeMap[d.Type] != nil {
+			panic("mt: type " + d.Type + " defined twice")
+		}
 		typeList = append(typeList, d)
 		typeMap[d.Type] = d
-		if t := d.Type; len(t) == 5 && t[:2] == "MT" && isDigits(t[2:]) {
-			defByNum[int(t[2]-'0')*100+int(t[3]-'0')*10+int(t[4]-'0')] = d
+		if src.variant != "" {
+			variants = append(variants, d)
+			continue
+		}
+		t := d.Type
+		defByNum[int(t[2]-'0')*100+int(t[3]-'0')*10+int(t[4]-'0')] = d
+	}
+	for _, v := range variants {
+		if defByNum[v.src.num()] == nil {
+			panic("mt: variant " + v.Type + " without its base type")
 		}
 	}
+}
+
+// check reports a declaration that does not name its type as "MT" + three
+// digits + the variant flag.
+func (s *typeSource) check() error {
+	t := s.typ
+	if len(t) < 5 || t[:2] != "MT" || !isDigits(t[2:5]) || t[5:] != s.variant || s.desc == "" || s.family == "" {
+		return &defError{t, 0, "", "type must be MT + 3 digits + its variant flag, with a description and a family"}
+	}
+	if s.variant != "" && !matchSet(s.variant, 1, 8, setC) {
+		return &defError{t, 0, "", "variant flag must be 1 to 8 upper-case letters or digits (tag 119)"}
+	}
+	return nil
+}
+
+// num is the three-digit number of the type.
+func (s *typeSource) num() int {
+	t := s.typ
+	return int(t[2]-'0')*100 + int(t[3]-'0')*10 + int(t[4]-'0')
 }
 
 func compileDef(typ, desc, def string) (*typeDef, error) {
@@ -305,12 +118,27 @@ func compileDef(typ, desc, def string) (*typeDef, error) {
 		}
 		switch w[0] {
 		case "seq":
-			if len(w) != 3 || cur >= 0 {
-				return nil, bad("seq NAME M|O[*] (not nested)")
+			if (len(w) != 3 && len(w) != 4) || cur >= 0 {
+				return nil, bad("seq NAME M|O[*] [MIN-MAX] (not nested)")
 			}
-			g := group{name: w[1], first: len(d.slots), rep: strings.HasSuffix(w[2], "*")}
+			g := group{name: w[1], first: len(d.slots), rep: strings.HasSuffix(w[2], "*"), max: 1}
 			if w[2][0] == 'M' {
 				g.min = 1
+			}
+			if g.rep {
+				g.max = 0
+			}
+			if len(w) == 4 {
+				lo, hi, ok := strings.Cut(w[3], "-")
+				a, err1 := strconv.Atoi(lo)
+				b, err2 := strconv.Atoi(hi)
+				if !ok || err1 != nil || err2 != nil || !g.rep || a < g.min || a > b || (g.min == 0 && a != 0) {
+					return nil, bad("bounds MIN-MAX need a repetitive sequence and MIN >= 1 for M, 0 for O")
+				}
+				g.min, g.max = a, b
+			}
+			if len(d.groups) == maxGroups {
+				return nil, bad("too many sequences")
 			}
 			d.groups = append(d.groups, g)
 			cur = len(d.groups) - 1
@@ -419,9 +247,12 @@ func (d *typeDef) linkDirect() {
 	d.direct = true
 }
 
-// maxSlots bounds a definition so the checker can keep its state on the
-// stack.
-const maxSlots = 64
+// maxSlots and maxGroups bound a definition so the checker can keep its
+// state on the stack (walker.used, walker.occ).
+const (
+	maxSlots  = 64
+	maxGroups = 8
+)
 
 type defError struct {
 	typ  string
@@ -455,32 +286,11 @@ func mtName(d string) string {
 
 // variantType returns the full type for a base type and a 119 validation
 // flag ("MT103" + "STP" → "MT103STP"), or "" when the flag is not defined
-// for that type. Flags per mt-facts 2.2 (PW MTVariant.java): STP (MT102,
-// MT103), REMIT (MT103), COV (MT202, MT205), RFDD (MT104).
+// for that type: the variants declared in typeSources.
 func variantType(base, v string) string {
-	switch base {
-	case "MT103":
-		switch v {
-		case "STP":
-			return "MT103STP"
-		case "REMIT":
-			return "MT103REMIT"
-		}
-	case "MT102":
-		if v == "STP" {
-			return "MT102STP"
-		}
-	case "MT104":
-		if v == "RFDD" {
-			return "MT104RFDD"
-		}
-	case "MT202":
-		if v == "COV" {
-			return "MT202COV"
-		}
-	case "MT205":
-		if v == "COV" {
-			return "MT205COV"
+	for _, d := range variants {
+		if d.src.variant == v && d.Type[:5] == base {
+			return d.Type
 		}
 	}
 	return ""
@@ -488,9 +298,10 @@ func variantType(base, v string) string {
 
 // hasVariants reports whether a base type has 119 validation flags.
 func hasVariants(base string) bool {
-	switch base {
-	case "MT102", "MT103", "MT104", "MT202", "MT205":
-		return true
+	for _, d := range variants {
+		if d.Type[:5] == base {
+			return true
+		}
 	}
 	return false
 }

@@ -1,6 +1,7 @@
 package mt
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/swiftval/swiftval/engine"
@@ -314,21 +315,41 @@ type walker struct {
 	m    *Message
 	d    *typeDef
 	used [maxSlots]bool
-	occ  [8]int // occurrences per group
-	i    int    // current slot
-	any  bool   // i points at a slot that was used
+	occ  [maxGroups]int // occurrences per group
+	i    int            // current slot
+	any  bool           // i points at a slot that was used
 }
 
-// at is the location of findings about slots skipped before field f, or
-// of those missing at the end of block 4 (f nil): the end of the last
-// field's value, or the start of block 4 when it has no field.
-func (w *walker) at(f *Field) engine.Location {
+// at is the location of a finding about the missing field tag (a slot's
+// display form: "59a" for a field with options, "32A" for an exact tag):
+// the place it was expected, that is the tag of field f, before which it
+// should stand, or, when f is nil (missing at the end of block 4), the end
+// of the last field's value (the start of block 4 when it has no field).
+// Location.Field is the missing tag.
+func (w *walker) at(f *Field, tag string) engine.Location {
 	if f != nil {
-		return f.Loc()
+		return engine.Location{Block: 4, Field: tag, Line: f.Line, Column: f.Column}
 	}
-	l, c := w.m.TextLine, w.m.TextColumn
-	if n := len(w.m.Fields); n > 0 {
-		last := &w.m.Fields[n-1]
+	loc := w.m.endOfText()
+	loc.Field = tag
+	return loc
+}
+
+// where says where a missing field or sequence was expected, for the
+// finding's text.
+func (w *walker) where(f *Field) string {
+	if f == nil {
+		return " (expected before the end of block 4)"
+	}
+	return " (expected before field " + f.Tag + ")"
+}
+
+// endOfText is the location just after the last field of block 4 (the
+// start of block 4 when it has no field).
+func (m *Message) endOfText() engine.Location {
+	l, c := m.TextLine, m.TextColumn
+	if n := len(m.Fields); n > 0 {
+		last := &m.Fields[n-1]
 		end := last.locAt(len(last.Value))
 		l, c = end.Line, end.Column
 	}
@@ -354,9 +375,7 @@ func (m *Message) checkStructure(p *parser, d *typeDef) {
 // walk is the structure walk of checkStructure.
 func (m *Message) walk(p *parser, d *typeDef) {
 	w := walker{p: p, m: m, d: d}
-	if len(d.groups) > len(w.occ) {
-		return
-	}
+	// compileDef keeps len(d.groups) <= maxGroups = len(w.occ).
 	for fi := range m.Fields {
 		if p.full() {
 			return
@@ -368,6 +387,7 @@ func (m *Message) walk(p *parser, d *typeDef) {
 			continue
 		}
 		w.advance(j, f)
+		f.slot = int8(j + 1)
 		s := &d.slots[j]
 		if !exact {
 			p.err(codeT13, f.Loc(), "option "+engine.Echo(f.Option())+" of field "+s.tag+" is not allowed in "+m.Type+" (allowed: "+optList(s.opts)+")")
@@ -426,6 +446,7 @@ func (m *Message) inOrder(d *typeDef) bool {
 		if s.codes != nil && f.Components != nil && !inList(s.codes, f.Code()) {
 			return false
 		}
+		f.slot = int8(j + 1)
 		cur = j
 	}
 	return d.next[cur+1] >= len(d.slots)
@@ -521,8 +542,10 @@ func (w *walker) scan(f fieldKey, exact bool) int {
 	for j := start; j < len(sl); j++ {
 		if cg >= 0 {
 			g := &w.d.groups[cg]
-			if j == g.last+1 && g.rep && slotTakes(&sl[g.first], f, exact) {
-				return g.first
+			if j == g.last+1 && g.rep {
+				if k := w.restart(g, f, exact); k >= 0 {
+					return k
+				}
 			}
 		}
 		if slotTakes(&sl[j], f, exact) {
@@ -531,8 +554,25 @@ func (w *walker) scan(f fieldKey, exact bool) int {
 	}
 	if cg >= 0 {
 		g := &w.d.groups[cg]
-		if g.last == len(sl)-1 && g.rep && slotTakes(&sl[g.first], f, exact) {
-			return g.first
+		if g.last == len(sl)-1 && g.rep {
+			return w.restart(g, f, exact)
+		}
+	}
+	return -1
+}
+
+// restart returns the slot of group g that takes f as the first field of a
+// new occurrence, or -1: the group's first slot, or one of the optional
+// slots up to and including its first mandatory one (MT 935's rate block
+// starts with 23 or 25, both optional).
+func (w *walker) restart(g *group, f fieldKey, exact bool) int {
+	sl := w.d.slots
+	for k := g.first; k <= g.last; k++ {
+		if slotTakes(&sl[k], f, exact) {
+			return k
+		}
+		if sl[k].mand {
+			break
 		}
 	}
 	return -1
@@ -553,6 +593,9 @@ func (w *walker) advance(j int, f *Field) {
 			w.used[k] = false
 		}
 		w.occ[g]++
+		if gr := &w.d.groups[g]; gr.max > 0 && w.occ[g] == gr.max+1 {
+			w.p.err(codeT10, f.Loc(), "sequence "+gr.name+" of "+w.m.Type+" occurs more than "+strconv.Itoa(gr.max)+" times")
+		}
 		w.i, w.any = j, true
 		w.used[j] = true
 		return
@@ -596,7 +639,8 @@ func (w *walker) missing(from, to int, f *Field) {
 				if gr.rep {
 					code = codeT11
 				}
-				w.p.err(code, w.at(f), "mandatory sequence "+gr.name+" of "+w.m.Type+" is missing")
+				at := w.at(f, sl[gr.first].tag)
+				w.p.err(code, at, "mandatory sequence "+gr.name+" of "+w.m.Type+" (starting with field "+sl[gr.first].tag+") is missing"+w.where(f))
 			}
 			if gr.last >= k {
 				k = gr.last
@@ -604,12 +648,7 @@ func (w *walker) missing(from, to int, f *Field) {
 			continue
 		}
 		if s.mand && !w.used[k] {
-			at := w.at(f)
-			where := " (expected before field " + at.Field + ")"
-			if at.Field == "" {
-				where = " (expected before the end of block 4)"
-			}
-			w.p.err(codeT13, at, "mandatory field "+s.tag+" is missing"+where)
+			w.p.err(codeT13, w.at(f, s.tag), "mandatory field "+s.tag+" is missing"+w.where(f))
 		}
 	}
 }
@@ -641,6 +680,30 @@ func (w *walker) finish() {
 		start = w.i + 1
 	}
 	w.missing(start, len(w.d.slots), nil)
+	for g := range w.d.groups {
+		gr := &w.d.groups[g]
+		if n := w.occ[g]; n > 0 && n < gr.min {
+			w.p.err(codeT11, w.afterGroup(g), "sequence "+gr.name+" of "+w.m.Type+" occurs "+strconv.Itoa(n)+" times; at least "+strconv.Itoa(gr.min)+" are required")
+		}
+	}
+}
+
+// afterGroup is where a further occurrence of group g was expected: after
+// the last field of its last occurrence. Location.Field is the group's
+// first tag.
+func (w *walker) afterGroup(g int) engine.Location {
+	first := w.d.slots[w.d.groups[g].first].tag
+	for i := len(w.m.Fields) - 1; i >= 0; i-- {
+		f := &w.m.Fields[i]
+		if s := int(f.slot) - 1; s >= 0 && w.d.slots[s].group == g {
+			loc := f.locAt(len(f.Value))
+			loc.Field = first
+			return loc
+		}
+	}
+	loc := w.m.endOfText()
+	loc.Field = first
+	return loc
 }
 
 // buildSeqs groups consecutive fields of the same sequence occurrence.

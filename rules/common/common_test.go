@@ -445,3 +445,33 @@ func BenchmarkCheckAmount(b *testing.B) {
 	}
 	_ = p
 }
+
+// TestTablesSR2026 pins what the ISO tables hold for SWIFT SR2026: the
+// codes added by recent amendments, the ones withdrawn, and the number of
+// countries, with the edition named.
+func TestTablesSR2026(t *testing.T) {
+	if ISO4217Version == "" || ISO3166Version == "" {
+		t.Fatal("table editions not named")
+	}
+	for _, c := range []string{"XCG", "ZWG", "SLE", "VED", "BGN", "EUR"} {
+		if !IsCurrency(c) {
+			t.Errorf("%s missing from the ISO 4217 table", c)
+		}
+	}
+	for _, c := range []string{"HRK", "LTL", "VEF", "BNG"} {
+		if IsCurrency(c) {
+			t.Errorf("%s is not a current ISO 4217 code", c)
+		}
+	}
+	n := 0
+	for a := byte('A'); a <= 'Z'; a++ {
+		for b := byte('A'); b <= 'Z'; b++ {
+			if IsCountry(string([]byte{a, b})) {
+				n++
+			}
+		}
+	}
+	if n != 249 || IsCountry("XK") || !IsCountryInUse("XK") {
+		t.Errorf("%d ISO 3166-1 codes (want 249), XK official %v", n, IsCountry("XK"))
+	}
+}

@@ -35,6 +35,11 @@ const iso3166 = "" +
 	"YEYT" +
 	"ZAZMZW"
 
+// ISO3166Version names the edition of ISO 3166-1 the country table follows:
+// every officially assigned alpha-2 code (249), unchanged since SS (South
+// Sudan, 2011) apart from names, plus XK, which SWIFT uses for Kosovo.
+const ISO3166Version = "ISO 3166-1 alpha-2, officially assigned codes as of 2026-11 (249; last assignment SS 2011) plus the user-assigned XK; for SWIFT SR2026"
+
 // Country-table flags.
 const (
 	countryISO  = 1 << iota // officially assigned in ISO 3166-1

@@ -26,6 +26,11 @@ const iso4217 = "" +
 	"VED2VES2VND0VUV0WST2XAF0XCD2XCG2XOF0XPF0YER2ZAR2ZMW2ZWG2ZWL2" +
 	"XAGNXAUNXBANXBBNXBCNXBDNXDRNXPDNXPTNXSUNXTSNXUANXXXN"
 
+// ISO4217Version names the edition of ISO 4217 the currency table follows,
+// for reports and the documentation: the standards release it is checked
+// for and the list's last amendment taken into account.
+const ISO4217Version = "ISO 4217 List One after amendment 179 (XCG added 2025), as in force for SWIFT SR2026 (November 2026); checked 2026-11"
+
 // Funds codes (ISO 4217 List One entries flagged "fund"): units of account
 // and settlement funds, not currencies in circulation.
 const iso4217Funds = "BOVCHECHWCLFCOUMXVUSNUYIUYW"

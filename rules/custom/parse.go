@@ -3,6 +3,7 @@ package custom
 import (
 	"bytes"
 	"fmt"
+	"github.com/swiftval/swiftval/formats/mt"
 	"regexp"
 	"sort"
 	"strings"
@@ -373,21 +374,47 @@ func yamlProblem(file string, err error) Problem {
 }
 
 // families maps the family names usable in applies_to to the type
-// patterns they stand for.
-var families = map[string][]string{
-	// payments: every credit transfer between customers or institutions.
-	"payments": {"MT101", "MT102*", "MT103*", "MT202*", "MT203", "MT205*", "pacs.008.*", "pacs.009.*", "pacs.004.*", "pain.001.*"},
-	// customer-transfers: customer credit transfers.
-	"customer-transfers": {"MT101", "MT102*", "MT103*", "pacs.008.*", "pain.001.*"},
-	// fi-transfers: institution-to-institution transfers and cover payments.
-	"fi-transfers": {"MT202*", "MT203", "MT205*", "pacs.009.*"},
-	// returns: payment returns.
-	"returns": {"pacs.004.*"},
-	// statements: account reporting.
-	"statements": {"MT940", "MT941", "MT942", "MT950", "camt.052.*", "camt.053.*", "camt.054.*"},
-	// all: every message type.
-	"all": {"*"},
-}
+// patterns they stand for. The MT types of each family come from the one
+// declaration of each type in formats/mt (mt.Types: Family and Payment),
+// so a new MT type joins its families without an edit here.
+var families = func() map[string][]string {
+	f := map[string][]string{
+		// payments: every credit transfer, direct debit or notice between
+		// customers or institutions.
+		"payments": {"pacs.008.*", "pacs.009.*", "pacs.004.*", "pain.001.*"},
+		// customer-transfers: customer credit transfers.
+		"customer-transfers": {"pacs.008.*", "pain.001.*"},
+		// fi-transfers: institution-to-institution transfers and cover payments.
+		"fi-transfers": {"pacs.009.*"},
+		// returns: payment returns.
+		"returns": {"pacs.004.*"},
+		// statements: account reporting.
+		"statements": {"camt.052.*", "camt.053.*", "camt.054.*"},
+		// all: every message type.
+		"all": {"*"},
+	}
+	var mtOf = map[string][]string{}
+	for _, ti := range mt.Types() {
+		if ti.Variant != "" {
+			continue // the base type's pattern covers its variants
+		}
+		if ti.Payment != mt.PayNone {
+			mtOf["payments"] = append(mtOf["payments"], ti.Type)
+		}
+		switch ti.Family {
+		case mt.FamilyCustomerTransfers:
+			mtOf["customer-transfers"] = append(mtOf["customer-transfers"], ti.Type)
+		case mt.FamilyFITransfers:
+			mtOf["fi-transfers"] = append(mtOf["fi-transfers"], ti.Type)
+		case mt.FamilyStatements:
+			mtOf["statements"] = append(mtOf["statements"], ti.Type)
+		}
+	}
+	for k, v := range mtOf {
+		f[k] = append(v, f[k]...)
+	}
+	return f
+}()
 
 func familyNames() []string {
 	out := make([]string, 0, len(families))

@@ -14,17 +14,15 @@ const (
 	srcBIC    = "SWIFT UHB SR2017 Identifier Code (…/2017/books/us3ma/aig024.htm: T27, T28, T29, T45); ISO 9362 branch codes"
 )
 
-// tAll lists every type the pack covers.
-var tAll = []string{
-	"MT101", "MT103", "MT192", "MT196", "MT199", "MT202", "MT205", "MT292", "MT296", "MT299",
-	"MT900", "MT910", "MT940", "MT942", "MT950",
-}
+// tAll lists every type the pack covers: every base type formats/mt
+// declares (registry.go).
+var tAll = declaredTypes()
 
 func fieldRules() []engine.Rule {
 	return []engine.Rule{
 		newRule("mt.amount.C03", "C03", tAll, srcUHB910+"; "+srcIBMC+" (C03)",
 			"The number of decimals of an amount must not exceed the minor units of its currency (ISO 4217)", ruleC03),
-		newRule("mt.amount.C08", "C08", []string{"MT101", "MT103", "MT202", "MT205"}, srcC08,
+		newRule("mt.amount.C08", "C08", paymentTypes(), srcC08+"; applied to 32A and 32B of every payment-carrying type (formats/mt PaymentShape)"+unconfirmed,
 			"Commodity codes XAU, XAG, XPD and XPT are not allowed as the currency of a payment amount (32A, 32B)", ruleC08),
 		newRule("mt.bic.country", "T27", tAll, srcBIC,
 			"The country code of a BIC in a party field must be an ISO 3166-1 code (or XK)", ruleBICCountry),
@@ -56,14 +54,29 @@ func tooManyDecimals(a, ccy string) bool {
 func ruleC03(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	for i := range m.Fields {
 		x := &m.Fields[i]
-		if t := x.Tag; len(t) < 2 || (t[0] != '3' && t[0] != '6' && t[0] != '7' && t[0] != '9') {
-			continue // inlined pre-check: amountKind knows no other tags
+		if t := x.Tag; len(t) < 2 || (t[0] != '3' && t[0] != '6' && t[0] != '7' && t[0] != '9' && !(t[0] == '1' && t[1] == '9' && len(t) == 2)) {
+			continue // inlined pre-check: amountKind knows no other tags but 19
 		}
 		c, a, ok := ccyAmount(x)
+		if !ok && x.Tag == "19" {
+			// 19 (sum of amounts) has no currency of its own: it takes the
+			// currency of the amounts it sums (UHB SR2015 MT 203 19,
+			// us2m/ajf001.htm; MT 102 19, us1m/ahf024.htm).
+			c, a, ok = sumCurrency(m), x.Value, true
+		}
 		if ok && tooManyDecimals(a, c) {
 			f.Error("C03", x.Loc(), "the amount has more decimals than its currency allows (ISO 4217 minor units)")
 		}
 	}
+}
+
+// sumCurrency is the currency of the amounts field 19 sums: the first 32B,
+// or 32A, of the message.
+func sumCurrency(m *mt.Message) string {
+	if x := m.Field("32B"); x != nil {
+		return currency(x)
+	}
+	return currency(m.Field("32A"))
 }
 
 func ruleC08(_ *engine.Message, m *mt.Message, f *engine.Findings) {

@@ -38,5 +38,5 @@ func ExampleRuleSet() {
 		}
 	}
 	// Output:
-	// D75 block 4, field 33B, line 5, column 1 mt.MT103.D75
+	// D75 block 4, field 36, line 6, column 1 mt.MT103.D75
 }

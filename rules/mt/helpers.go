@@ -351,12 +351,6 @@ func lineLoc(f *mt.Field, n int) engine.Location {
 	return engine.Location{Block: 4, Field: f.Tag, Line: f.ValueLine + n, Column: 1}
 }
 
-// msgLoc is the location of a finding about the message as a whole (a field
-// missing with no field to point at): block 4.
-func msgLoc(m *mt.Message) engine.Location {
-	return engine.Location{Block: 4, Line: m.TextLine, Column: m.TextColumn}
-}
-
 // nextSeq cuts the next occurrence of a repetitive sequence that starts at
 // each field tagged start: it returns the occurrence (rest up to the next
 // start field, exclusive) and what follows. fs must begin at a start field.

@@ -32,6 +32,115 @@ func mt101Rules() []engine.Rule {
 			"The account servicing institution (52a) may be in sequence A or in sequence B, not both", rule101D64),
 		newRule("mt.MT101.D98", "D98", t101, srcUHB101o+" C8",
 			"If 21R is present in sequence A, every 32B must have the same currency", rule101D98),
+		newRule("mt.MT101.E54", "E54", t101, srcSMT101+" C9 (SR2025 text and code, followed); "+srcUHB101f+" (EQUI added to the 23E codes); older text: "+srcUHB101o+" C9 (D99: a zero 32B forbids 21F, 33B and 36)",
+			"In each sequence B with a zero 32B amount: with 23E EQUI, 33B is mandatory; without, 33B and 21F are not allowed", rule101E54),
+		newRule("mt.MT101.D66", "D66", t101, srcSMT101+" (23E); code and rule form as MT 207 23E, "+srcUHB207,
+			"23E additional information is only allowed after CMTO, PHON, OTHR or REPA", rule101D66),
+		newRule("mt.MT101.D67", "D67", t101, srcSMT101+" (23E combinations; single source for the pairs)"+unconfirmed+"; code as MT 207 23E, "+srcUHB207,
+			"In each sequence B, some 23E codes must not be combined (e.g. CHQB with CMSW, NETS with RTGS)", rule101D67),
+		newRule("mt.MT101.E46", "E46", t101, srcSMT101+" (23E: a code may not repeat, except OTHR); code as MT 103 23E (E46, UHB SR2015 us1m/ajh004.htm)",
+			"In each sequence B, a 23E code must not appear twice, except OTHR", rule101E46),
+	}
+}
+
+// More sources of the MT 101 rules: the 23E rules and C9 as SwiftMTMessage
+// states them for SR2025 (the newest rule text found); the UHB pages seen
+// are older (SR2006, SR2015) and the SR2015 C9 text was not readable.
+const (
+	srcSMT101  = "GoPlasmatic/SwiftMTMessage src/messages/mt101.rs (\"NETWORK VALIDATION RULES (SR 2025 MT101)\")"
+	srcUHB101f = "SWIFT UHB SR2015 MT 101 field 23E (pinas.synology.me/Swift_Manual/2015/books/us1m/aff012.htm)"
+	srcUHB207  = "SWIFT UHB SR2006 MT 207 field 23E (pinas.synology.me/Swift_Manual/2006/FINAL/US2M/DOC/ALBF010.HTM: D66, D67)"
+)
+
+// Codes of MT 101 23E: those that may carry additional information (D66)
+// and the pairs that must not be combined (D67), each "AAAABBBB"
+// (SwiftMTMessage mt101.rs, SR2025).
+const (
+	info23E101      = "CMTO PHON OTHR REPA"
+	forbidden23E101 = "CHQBCMSW CHQBCMTO CHQBCMZB CHQBCORT CHQBNETS CHQBPHON CHQBREPA CHQBRTGS CHQBURGP CMSWCMTO CMSWCMZB CMTOCMZB CORTCMSW CORTCMTO CORTCMZB CORTREPA EQUICMSW EQUICMTO EQUICMZB NETSRTGS"
+)
+
+func rule101E54(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	for _, s := range m.Sequences("B") {
+		b := s.Fields
+		a, ok := amount(find(b, "32B"))
+		if !ok || !a.IsZero() {
+			continue
+		}
+		equi := false
+		for i := range b {
+			if b[i].Tag == "23E" {
+				if c, _, _ := code4(b[i].Value); c == "EQUI" {
+					equi = true
+				}
+			}
+		}
+		x33, x21F := find(b, "33B"), find(b, "21F")
+		switch {
+		case equi && x33 == nil:
+			missing(f, m, "E54", "33B", b, "field 33B is mandatory: the 32B amount is zero and 23E is EQUI")
+		case !equi && x33 != nil:
+			f.Error("E54", x33.Loc(), "field 33B is not allowed: the 32B amount is zero and no 23E is EQUI")
+		}
+		if !equi && x21F != nil {
+			f.Error("E54", x21F.Loc(), "field 21F is not allowed: the 32B amount is zero and no 23E is EQUI")
+		}
+	}
+}
+
+func rule101D66(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	for _, s := range m.Sequences("B") {
+		for i := range s.Fields {
+			x := &s.Fields[i]
+			if x.Tag != "23E" {
+				continue
+			}
+			if c, _, slash := code4(x.Value); slash && rank23E(info23E101, c) == 0 {
+				f.Error("D66", x.Loc(), "23E additional information is only allowed after CMTO, PHON, OTHR or REPA")
+			}
+		}
+	}
+}
+
+func rule101D67(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	for _, s := range m.Sequences("B") {
+		b := s.Fields
+		for i := range b {
+			if b[i].Tag != "23E" {
+				continue
+			}
+			x, _, _ := code4(b[i].Value)
+			for j := 0; j < i; j++ {
+				if b[j].Tag != "23E" {
+					continue
+				}
+				if y, _, _ := code4(b[j].Value); forbiddenPair(forbidden23E101, x, y) {
+					f.Error("D67", b[i].Loc(), "23E code "+x+" must not be combined with "+y)
+					break
+				}
+			}
+		}
+	}
+}
+
+func rule101E46(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+	for _, s := range m.Sequences("B") {
+		b := s.Fields
+		for i := range b {
+			if b[i].Tag != "23E" {
+				continue
+			}
+			x, _, _ := code4(b[i].Value)
+			if x == "OTHR" {
+				continue
+			}
+			for j := 0; j < i; j++ {
+				if y, _, _ := code4(b[j].Value); b[j].Tag == "23E" && y == x {
+					f.Error("E46", b[i].Loc(), "the 23E code "+x+" must not appear twice in a transaction")
+					break
+				}
+			}
+		}
 	}
 }
 
@@ -62,7 +171,7 @@ func rule101D60(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 		}
 		switch {
 		case need && x36 == nil:
-			f.Error("D60", x33.Loc(), "field 36 (exchange rate) is mandatory: 33B is present and the 32B amount is not zero")
+			f.Error("D60", m.ExpectedAt("36", b), "field 36 (exchange rate) is mandatory: 33B is present and the 32B amount is not zero")
 		case !need && x36 != nil:
 			f.Error("D60", x36.Loc(), "field 36 is only allowed with 33B and a non-zero 32B amount")
 		}
@@ -78,7 +187,7 @@ func rule101D61(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 		case inA != nil && inB != nil:
 			f.Error("D61", inB.Loc(), "the ordering customer (50F/G/H) is in sequence A, so it must not be in sequence B")
 		case inA == nil && inB == nil:
-			f.Error("D61", b[0].Loc(), "the ordering customer (50F/G/H) must be in sequence A or in every sequence B; this transaction has none")
+			f.Error("D61", m.ExpectedAt("50a", b), "the ordering customer (50F/G/H) must be in sequence A or in every sequence B; this transaction has none")
 		}
 	}
 }

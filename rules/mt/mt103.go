@@ -95,7 +95,7 @@ func ruleD75(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 		}
 		if c33 != c32 {
 			if f36 == nil {
-				f.Error("D75", b.Loc(), "field 36 (exchange rate) is mandatory when the currency of 33B differs from that of 32A")
+				f.Error("D75", m.ExpectedAt("36", m.Fields), "field 36 (exchange rate) is mandatory when the currency of 33B differs from that of 32A")
 			}
 			return
 		}
@@ -109,11 +109,7 @@ func ruleD49(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	if m.Field("33B") != nil || !inD49(senderCountry(m)) || !inD49(receiverCountry(m)) {
 		return
 	}
-	loc := msgLoc(m)
-	if a := m.Field("32A"); a != nil {
-		loc = a.Loc()
-	}
-	f.Error("D49", loc, "field 33B is mandatory: the sender's and receiver's countries are both in SWIFT's D49 list")
+	f.Error("D49", m.ExpectedAt("33B", m.Fields), "field 33B is mandatory: the sender's and receiver's countries are both in SWIFT's D49 list")
 }
 
 func ruleE01(em *engine.Message, m *mt.Message, f *engine.Findings) {
@@ -207,7 +203,7 @@ func ruleE15(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 		f.Error("E15", x.Loc(), "with 71A BEN, field 71G (receiver's charges) is not allowed")
 	}
 	if m.Field("71F") == nil {
-		f.Error("E15", m.Field("71A").Loc(), "with 71A BEN, at least one field 71F (sender's charges) is mandatory")
+		f.Error("E15", m.ExpectedAt("71F", m.Fields), "with 71A BEN, at least one field 71F (sender's charges) is mandatory")
 	}
 }
 
@@ -220,7 +216,7 @@ func ruleD51(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 		x = m.Field("71G")
 	}
 	if x != nil {
-		f.Error("D51", x.Loc(), "field 33B is mandatory when 71F or 71G is present")
+		f.Error("D51", m.ExpectedAt("33B", m.Fields), "field 33B is mandatory when 71F or 71G is present")
 	}
 }
 

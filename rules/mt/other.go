@@ -12,18 +12,28 @@ const (
 	srcFactsN9x = "SWIFT UHB category n common group messages (MT n92, n95, n96) network validated rules, recalled from the UHB"
 )
 
-func otherRules() []engine.Rule {
+func mt910Rules() []engine.Rule {
 	return []engine.Rule{
 		newRule("mt.MT910.C06", "C06", []string{"MT910"}, srcFacts9xx+"; C06 is the either-50a-or-52a code in the SWIFT Message Format Validation Rules, Oct 2007 (ro.scribd.com/document/134583279)",
 			"Either 50a (ordering customer) or 52a (ordering institution) must be present", ruleC06),
+	}
+}
+
+func statementRules() []engine.Rule {
+	return []engine.Rule{
 		newRule("mt.MT940.C24", "C24", []string{"MT940", "MT942"}, srcFacts9xx+"; MT 942 C3 (C24, last-field exception) as in GoPlasmatic/SwiftMTMessage src/messages/mt942.rs; MT 940 only from the same project"+unconfirmed,
 			"A field 86 within the statement lines must directly follow a field 61", ruleC24),
 		newRule("mt.MT942.C23", "C23", []string{"MT942"}, srcFacts9xx+"; MT 942 rule C2 recalled from the UHB; confirmed (MT 942 C2, C23): GoPlasmatic/SwiftMTMessage src/messages/mt942.rs (swift-mt-message 3.x)",
 			"One 34F has no D/C mark; with two 34F the first is D and the second C", ruleC23),
-		newRule("mt.MT940.C27", "C27", []string{"MT940", "MT942", "MT950"}, srcFacts9xx+"; MT 942 C1 (C27 on 34F, 90D, 90C) as in GoPlasmatic/SwiftMTMessage src/messages/mt942.rs; MT 940/950 only from the same project"+unconfirmed,
-			"The first two letters of the currency must be the same in 60a, 62a, 64 and 65 (MT 942: 34F, 90D, 90C)", ruleC27),
+		newRule("mt.MT940.C27", "C27", []string{"MT940", "MT941", "MT942", "MT950"}, srcFacts9xx+"; MT 942 C1 (C27 on 34F, 90D, 90C) as in GoPlasmatic/SwiftMTMessage src/messages/mt942.rs; MT 940/950 only from the same project"+unconfirmed+"; MT 941 C1 (C27 on 60F, 90D, 90C, 62F, 64, 65): SwiftMTMessage mt941.rs and CyberFT MT941.pm agree (mt-facts-more 3.3)",
+			"The first two letters of the currency must be the same in 60a, 62a, 64 and 65 (MT 942: 34F, 90D, 90C; MT 941: also 90D, 90C)", ruleC27),
 		newRule("mt.MT940.61.C03", "C03", []string{"MT940", "MT942", "MT950"}, srcUHB910+" (C03 wording); applied to field 61 with the statement currency"+unconfirmed,
 			"The amount of each 61 has no more decimals than the statement currency allows", rule61C03),
+	}
+}
+
+func n9xRules() []engine.Rule {
+	return []engine.Rule{
 		newRule("mt.MTn92.C25", "C25", []string{"MT192", "MT292", "MT992"}, srcFactsN9x+"; confirmed (C1, C25): GoPlasmatic/SwiftMTMessage src/messages/mt192.rs, mt292.rs (swift-mt-message 3.x); iso20022.org/15022/uhb/mtn92-4-field-79.htm (79 conditional, rule C1)",
 			"Field 79, a copy of the original message's mandatory fields, or both, must be present", ruleC25),
 		newRule("mt.MTn96.C31", "C31", []string{"MT196", "MT296", "MT996", "MT195", "MT295", "MT995"}, srcFactsN9x+"; confirmed for MT n96 (C1, C31): GoPlasmatic/SwiftMTMessage src/messages/mt196.rs, mt296.rs (swift-mt-message 3.x); MT n95 code"+unconfirmed,
@@ -35,11 +45,7 @@ func ruleC06(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	if m.Field("50a") != nil || m.Field("52a") != nil {
 		return
 	}
-	loc := msgLoc(m)
-	if x := m.Field("32A"); x != nil {
-		loc = x.Loc()
-	}
-	f.Error("C06", loc, "either field 50a (ordering customer) or 52a (ordering institution) must be present")
+	f.Error("C06", m.ExpectedAt("50a", m.Fields), "either field 50a (ordering customer) or 52a (ordering institution) must be present")
 }
 
 func ruleC24(em *engine.Message, m *mt.Message, f *engine.Findings) {
@@ -175,7 +181,7 @@ func ruleC25(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	if m.Field("79") != nil || copyOf(m.Fields, "20 21 11S") != nil {
 		return
 	}
-	f.Error("C25", msgLoc(m), "field 79, a copy of the original message's mandatory fields, or both, must be present")
+	f.Error("C25", m.ExpectedAt("79", m.Fields), "field 79, a copy of the original message's mandatory fields, or both, must be present")
 }
 
 func ruleC31(_ *engine.Message, m *mt.Message, f *engine.Findings) {
@@ -188,14 +194,19 @@ func ruleC31(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	}
 }
 
-func ruleC23(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+func ruleC23(_ *engine.Message, m *mt.Message, f *engine.Findings) { check34F(f, "C23", m.Fields) }
+
+// check34F applies the D/C mark rule of 34F to the fields fs (the message
+// for MT 942, one request for MT 920): one 34F has no mark; with two the
+// first is D and the second C.
+func check34F(f *engine.Findings, code string, fs []mt.Field) {
 	var first, second *mt.Field
-	for i := range m.Fields {
-		if m.Fields[i].Tag == "34F" {
+	for i := range fs {
+		if fs[i].Tag == "34F" {
 			if first == nil {
-				first = &m.Fields[i]
+				first = &fs[i]
 			} else if second == nil {
-				second = &m.Fields[i]
+				second = &fs[i]
 			}
 		}
 	}
@@ -204,15 +215,15 @@ func ruleC23(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	}
 	if second == nil {
 		if dcMark34F(first.Value) != 0 {
-			f.Error("C23", first.Loc(), "a single field 34F must not carry a D/C mark")
+			f.Error(code, first.Loc(), "a single field 34F must not carry a D/C mark")
 		}
 		return
 	}
 	if dcMark34F(first.Value) != 'D' {
-		f.Error("C23", first.Loc(), "with two fields 34F, the first must carry the mark D")
+		f.Error(code, first.Loc(), "with two fields 34F, the first must carry the mark D")
 	}
 	if dcMark34F(second.Value) != 'C' {
-		f.Error("C23", second.Loc(), "with two fields 34F, the second must carry the mark C")
+		f.Error(code, second.Loc(), "with two fields 34F, the second must carry the mark C")
 	}
 }
 

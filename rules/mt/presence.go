@@ -29,7 +29,10 @@ type presence struct {
 	scope    scope
 	when     string    // tag (or "NNa") whose presence triggers the rule
 	need     [2]string // tags that must then be present; both "" = when is not allowed
-	msg      string    // finding text, located at the When field
+	// msg is the finding text: about the When field when it is not
+	// allowed, or about the missing Need field, located where that field
+	// was expected and naming it (Location.Field).
+	msg string
 }
 
 // presenceRules are the rules of that shape, with their sources.
@@ -76,17 +79,17 @@ func (p *presence) check(em *engine.Message, m *mt.Message, f *engine.Findings) 
 	case scopeSeqA:
 		if isCOV(em, m) {
 			fs, _ = splitAt(fs, "50a")
-			p.in(fs, f)
+			p.in(m, fs, f)
 			return
 		}
 		p.inMsg(m, f)
 	case scopeCovB:
 		_, fs = splitAt(fs, "50a")
-		p.in(fs, f)
+		p.in(m, fs, f)
 	case scopeEach101B:
 		_, rest := mt101A(m)
 		for b, rest := nextSeq(rest, "21"); len(b) > 0; b, rest = nextSeq(rest, "21") {
-			p.in(b, f)
+			p.in(m, b, f)
 		}
 	}
 }
@@ -103,13 +106,13 @@ func (p *presence) inMsg(m *mt.Message, f *engine.Findings) {
 	}
 	for _, n := range p.need {
 		if n != "" && m.Field(n) == nil {
-			f.Error(p.code, x.Loc(), p.msg)
+			f.Error(p.code, m.ExpectedAt(n, m.Fields), p.msg)
 			return
 		}
 	}
 }
 
-func (p *presence) in(fs []mt.Field, f *engine.Findings) {
+func (p *presence) in(m *mt.Message, fs []mt.Field, f *engine.Findings) {
 	x := find(fs, p.when)
 	if x == nil {
 		return
@@ -120,7 +123,7 @@ func (p *presence) in(fs []mt.Field, f *engine.Findings) {
 	}
 	for _, n := range p.need {
 		if n != "" && find(fs, n) == nil {
-			f.Error(p.code, x.Loc(), p.msg)
+			f.Error(p.code, m.ExpectedAt(n, fs), p.msg)
 			return
 		}
 	}

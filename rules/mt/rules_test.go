@@ -2,6 +2,9 @@ package mt
 
 import (
 	"context"
+	"flag"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -119,6 +122,19 @@ func lineOf(in, tag string, nth int) int {
 		return 1 // block 4 opens on the first line in these tests
 	}
 	lines := strings.Split(in, "\n")
+	if tag == "END" {
+		// The end of the last field: the line before the one of "-}".
+		for i, l := range lines {
+			if strings.HasPrefix(l, "-}") {
+				return i
+			}
+		}
+	}
+	if tag[0] == '<' {
+		// The end of the field before the nth field tag[1:]: the line
+		// before it.
+		return lineOf(in, tag[1:], nth) - 1
+	}
 	for i, l := range lines {
 		if strings.HasPrefix(l, ":"+tag+":") {
 			nth--
@@ -134,6 +150,70 @@ func lineOf(in, tag string, nth int) int {
 // TestEveryRuleHasCases runs the case tables.
 var fired map[string]bool
 
+// recorded collects the report of every case (the swift-mt findings with
+// code, location and text), when TestCasesGolden runs the case tables.
+var recorded *strings.Builder
+
+var update = flag.Bool("update", false, "rewrite testdata/rule_cases.golden")
+
+// caseTables are the case tables of the rules, for TestEveryRuleHasCases
+// and TestCasesGolden.
+func caseTables() []func(*testing.T) {
+	return []func(*testing.T){TestMT103Rules, TestMT103STPRules, TestFieldRules, TestMT101Rules,
+		TestMT2xxRules, TestMT942Rules, TestMT9xxRules, TestN9xRules, TestMT102Rules, TestMT104Rules,
+		TestMT1xxOtherRules, TestMT101MoreRules, TestMT2xxBatchRules, TestMT9xxRequestRules}
+}
+
+// TestCasesGolden keeps the whole report of every rule case (valid and
+// invalid) in testdata/rule_cases.golden: a change of any finding's text or
+// location, or a finding of another rule appearing on a case, shows there
+// (go test ./rules/mt -run TestCasesGolden -update rewrites it).
+func TestCasesGolden(t *testing.T) {
+	recorded = &strings.Builder{}
+	defer func() { recorded = nil }()
+	for _, fn := range caseTables() {
+		fn(t)
+	}
+	got := recorded.String()
+	path := filepath.Join("testdata", "rule_cases.golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./rules/mt -run TestCasesGolden -update)", err)
+	}
+	if string(want) != got {
+		t.Errorf("case reports differ from %s; run with -update after checking:\n%s", path, diffLines(string(want), got))
+	}
+}
+
+// diffLines lists the lines of got that want lacks and the reverse.
+func diffLines(want, got string) string {
+	w, g := map[string]bool{}, map[string]bool{}
+	for _, l := range strings.Split(want, "\n") {
+		w[l] = true
+	}
+	for _, l := range strings.Split(got, "\n") {
+		g[l] = true
+	}
+	var b strings.Builder
+	for _, l := range strings.Split(got, "\n") {
+		if !w[l] {
+			b.WriteString("+ " + l + "\n")
+		}
+	}
+	for _, l := range strings.Split(want, "\n") {
+		if !g[l] {
+			b.WriteString("- " + l + "\n")
+		}
+	}
+	return b.String()
+}
+
 type ruleCase struct {
 	name string
 	in   string
@@ -142,6 +222,11 @@ type ruleCase struct {
 	nth  int    // occurrence of tag (0 = first)
 	bad  bool   // true: the finding is expected; false: no finding with code
 	off  int    // line offset within the field (BIC on the second line ...)
+	// want is the Location.Field of a finding about a missing field (the
+	// missing tag, "57a"); the finding is then located at the line of field
+	// tag (nth), before which the missing field was expected, or, with tag
+	// "END", at the end of the last field of block 4.
+	want string
 }
 
 func runCases(t *testing.T, cases []ruleCase) {
@@ -149,6 +234,12 @@ func runCases(t *testing.T, cases []ruleCase) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := testEngine.Validate(context.Background(), []byte(tc.in))
+			if recorded != nil {
+				recorded.WriteString(t.Name() + "\n")
+				for _, f := range r.Findings {
+					recorded.WriteString("  " + f.Code + " " + f.Location.String() + " [" + f.Rule + "] " + f.Message + "\n")
+				}
+			}
 			var got []engine.Finding
 			for _, f := range r.Findings {
 				if f.Code == tc.code && strings.HasPrefix(f.RuleSet, "swift-mt") {
@@ -169,15 +260,19 @@ func runCases(t *testing.T, cases []ruleCase) {
 				nth = 1
 			}
 			wantLine := lineOf(tc.in, tc.tag, nth) + tc.off
+			wantField := tc.tag
+			if tc.want != "" {
+				wantField = tc.want
+			}
 			for _, f := range got {
-				if f.Location.Field == tc.tag && f.Location.Line == wantLine && f.Location.Block == 4 {
+				if f.Location.Field == wantField && f.Location.Line == wantLine && f.Location.Block == 4 {
 					if fired != nil {
 						fired[f.Rule] = true
 					}
 					return
 				}
 			}
-			t.Fatalf("%s at field %s line %d not found; got %+v", tc.code, tc.tag, wantLine, got)
+			t.Fatalf("%s at field %s line %d not found; got %+v", tc.code, wantField, wantLine, got)
 		})
 	}
 }
@@ -205,15 +300,15 @@ func TestMT103Rules(t *testing.T) {
 	runCases(t, []ruleCase{
 		{name: "D75 ok same currency", in: mt103(":33B:EUR1000,00"), code: "D75"},
 		{name: "D75 ok with rate", in: mt103(":33B:USD1100,00", ":36:0,9"), code: "D75"},
-		{name: "D75 missing 36", in: mt103(":33B:USD1100,00"), code: "D75", tag: "33B", bad: true},
+		{name: "D75 missing 36", in: mt103(":33B:USD1100,00"), code: "D75", tag: "50K", want: "36", bad: true},
 		{name: "D75 36 without 33B", in: mt103(":36:0,9"), code: "D75", tag: "36", bad: true},
 		{name: "D75 36 with same currency", in: mt103(":33B:EUR1000,00", ":36:1,0"), code: "D75", tag: "36", bad: true},
 
 		{name: "D49 ok outside list", in: mt103(), code: "D49"},
 		{name: "D49 ok with 33B", in: mt103From(ltBE, ltDE, uetr, ":33B:EUR1000,00"), code: "D49"},
-		{name: "D49 missing 33B", in: mt103From(ltBE, ltDE, uetr), code: "D49", tag: "32A", bad: true},
+		{name: "D49 missing 33B", in: mt103From(ltBE, ltDE, uetr), code: "D49", tag: "50K", want: "33B", bad: true},
 		{name: "D49 output message ok", in: output103("BANKUS33AXXX"), code: "D49"},
-		{name: "D49 output message missing 33B", in: output103("BANKBEBBAXXX"), code: "D49", tag: "32A", bad: true},
+		{name: "D49 output message missing 33B", in: output103("BANKBEBBAXXX"), code: "D49", tag: "50K", want: "33B", bad: true},
 
 		{name: "E01 ok", in: mt103(":23B:SPRI", ":23E:SDVA", ":23E:PHOB"), code: "E01"},
 		{name: "E01 bad code", in: mt103(":23B:SPRI", ":23E:HOLD"), code: "E01", tag: "23E", bad: true},
@@ -227,12 +322,12 @@ func TestMT103Rules(t *testing.T) {
 		{name: "E05 ok", in: mt103(":23B:SSTD", ":54A:BANKGB2L"), code: "E05"},
 		{name: "E05 54D", in: mt103(":23B:SSTD", ":54D:SOME BANK"), code: "E05", tag: "54D", bad: true},
 		{name: "E06 ok", in: mt103(":53A:BANKGB2L", ":54A:BANKGB2L", ":55A:BANKFRPP"), code: "E06"},
-		{name: "E06 55a without 54a", in: mt103(":53A:BANKGB2L", ":55A:BANKFRPP"), code: "E06", tag: "55A", bad: true},
+		{name: "E06 55a without 54a", in: mt103(":53A:BANKGB2L", ":55A:BANKFRPP"), code: "E06", tag: "55A", want: "54a", bad: true},
 		{name: "E07 ok", in: mt103(":23B:SPRI", ":53A:BANKGB2L", ":54A:BANKGB2L", ":55A:BANKFRPP"), code: "E07"},
 		{name: "E07 55D", in: mt103(":23B:SPRI", ":53A:BANKGB2L", ":54A:BANKGB2L", ":55D:SOME BANK"), code: "E07", tag: "55D", bad: true},
 
 		{name: "C81 ok", in: mt103(":56A:BANKGB2L", ":57A:BANKFRPP"), code: "C81"},
-		{name: "C81 56a without 57a", in: mt103(":56A:BANKGB2L"), code: "C81", tag: "56A", bad: true},
+		{name: "C81 56a without 57a", in: mt103(":56A:BANKGB2L"), code: "C81", tag: "59", want: "57a", bad: true},
 		{name: "E16 ok", in: mt103(":23B:SPRI", ":57A:BANKFRPP"), code: "E16"},
 		{name: "E16 56a with SPRI", in: mt103(":23B:SPRI", ":56A:BANKGB2L", ":57A:BANKFRPP"), code: "E16", tag: "56A", bad: true},
 		{name: "E17 ok 56C clearing", in: mt103(":23B:SSTD", ":56C://FW021000018", ":57A:BANKFRPP"), code: "E17"},
@@ -251,10 +346,10 @@ func TestMT103Rules(t *testing.T) {
 		{name: "D50 ok", in: mt103(":33B:EUR1000,00", ":71F:EUR5,00"), code: "D50"},
 		{name: "D50 71G with SHA", in: mt103(":33B:EUR1000,00", ":71G:EUR5,00"), code: "D50", tag: "71G", bad: true},
 		{name: "E15 ok", in: mt103(":71A:BEN", ":33B:EUR1005,00", ":71F:EUR5,00"), code: "E15"},
-		{name: "E15 no 71F", in: mt103(":71A:BEN"), code: "E15", tag: "71A", bad: true},
+		{name: "E15 no 71F", in: mt103(":71A:BEN"), code: "E15", tag: "END", want: "71F", bad: true},
 		{name: "E15 71G", in: mt103(":71A:BEN", ":33B:EUR1005,00", ":71F:EUR5,00", ":71G:EUR1,00"), code: "E15", tag: "71G", bad: true},
 		{name: "D51 ok", in: mt103(":33B:EUR1000,00", ":71F:EUR5,00"), code: "D51"},
-		{name: "D51 71F without 33B", in: mt103(":71F:EUR5,00"), code: "D51", tag: "71F", bad: true},
+		{name: "D51 71F without 33B", in: mt103(":71F:EUR5,00"), code: "D51", tag: "50K", want: "33B", bad: true},
 		{name: "E44 ok", in: mt103(":23E:TELI", ":56A:BANKGB2L", ":57A:BANKFRPP"), code: "E44"},
 		{name: "E44 TELI without 56a", in: mt103(":23E:PHOI"), code: "E44", tag: "23E", bad: true},
 		{name: "E45 ok", in: mt103(":23E:TELE", ":57A:BANKFRPP"), code: "E45"},
@@ -331,15 +426,15 @@ func TestMT101Rules(t *testing.T) {
 	aNoCust := []string{":20:REF101", ":28D:1/1", ":30:250102"}
 	runCases(t, []ruleCase{
 		{name: "D54 ok", in: mt101(txWith(":21F:FX1", ":33B:USD110,00", ":36:0,9")...), code: "D54"},
-		{name: "D54 36 without 21F", in: mt101(txWith(":33B:USD110,00", ":36:0,9")...), code: "D54", tag: "36", bad: true},
+		{name: "D54 36 without 21F", in: mt101(txWith(":33B:USD110,00", ":36:0,9")...), code: "D54", tag: "32B", want: "21F", bad: true},
 		{name: "D60 ok zero amount", in: mt101(txWith(":32B:EUR0,", ":33B:USD110,00")...), code: "D60"},
-		{name: "D60 missing 36", in: mt101(txWith(":33B:USD110,00")...), code: "D60", tag: "33B", bad: true},
+		{name: "D60 missing 36", in: mt101(txWith(":33B:USD110,00")...), code: "D60", tag: "END", want: "36", bad: true},
 		{name: "D60 36 without 33B", in: mt101(txWith(":21F:FX1", ":36:0,9")...), code: "D60", tag: "36", bad: true},
 		{name: "D61 ok in A", in: mt101(), code: "D61"},
 		{name: "D61 ok in B", in: mt101With(aNoCust, txWith(":50H:/999\nACME")...), code: "D61"},
 		{name: "D61 in both", in: mt101(txWith(":50H:/999\nACME")...), code: "D61", tag: "50H", nth: 2, bad: true},
-		{name: "D61 in neither", in: mt101With(aNoCust), code: "D61", tag: "21", bad: true},
-		{name: "D61 missing in second B", in: mt101With(aNoCust, append(txWith(":50H:/999\nACME"), txWith(":21:TX2")...)...), code: "D61", tag: "21", nth: 2, bad: true},
+		{name: "D61 in neither", in: mt101With(aNoCust), code: "D61", tag: "59", want: "50a", bad: true},
+		{name: "D61 missing in second B", in: mt101With(aNoCust, append(txWith(":50H:/999\nACME"), txWith(":21:TX2")...)...), code: "D61", tag: "59", nth: 2, want: "50a", bad: true},
 		{name: "D62 ok", in: mt101(txWith(":50L:INSTR")...), code: "D62"},
 		{name: "D62 in both", in: mt101With([]string{":20:REF101", ":28D:1/1", ":50L:INSTR", ":50H:/123456\nACME CORP", ":30:250102"}, txWith(":50L:INSTR2")...), code: "D62", tag: "50L", nth: 2, bad: true},
 		{name: "D68 ok", in: mt101(txWith(":21F:FX1", ":33B:USD110,00", ":36:0,9")...), code: "D68"},
@@ -347,7 +442,7 @@ func TestMT101Rules(t *testing.T) {
 		{name: "D64 ok", in: mt101(txWith(":52A:BANKGB2L")...), code: "D64"},
 		{name: "D64 in both", in: mt101With([]string{":20:REF101", ":28D:1/1", ":50H:/123456\nACME CORP", ":52A:BANKGB2L", ":30:250102"}, txWith(":52A:BANKFRPP")...), code: "D64", tag: "52A", nth: 2, bad: true},
 		{name: "D65 ok", in: mt101(txWith(":56A:BANKGB2L", ":57A:BANKFRPP")...), code: "D65"},
-		{name: "D65 56a without 57a", in: mt101(txWith(":56A:BANKGB2L")...), code: "D65", tag: "56A", bad: true},
+		{name: "D65 56a without 57a", in: mt101(txWith(":56A:BANKGB2L")...), code: "D65", tag: "59", want: "57a", bad: true},
 		{name: "D98 ok", in: mt101With([]string{":20:REF101", ":21R:CUSTREF", ":28D:1/1", ":50H:/123456\nACME CORP", ":30:250102"}, append(txWith(), txWith(":21:TX2")...)...), code: "D98"},
 		{name: "D98 mixed currencies", in: mt101With([]string{":20:REF101", ":21R:CUSTREF", ":28D:1/1", ":50H:/123456\nACME CORP", ":30:250102"}, append(txWith(), txWith(":21:TX2", ":32B:USD5,00")...)...), code: "D98", tag: "32B", nth: 2, bad: true},
 		{name: "D63 51A in MT101", in: mt101With([]string{":20:REF101", ":28D:1/1", ":50H:/123456\nACME CORP", ":51A:BANKBEBB", ":30:250102"}), code: "D63", tag: "51A", bad: true},
@@ -368,12 +463,12 @@ func TestMT2xxRules(t *testing.T) {
 	b := []string{":50K:/123\nJOHN", ":59:/456\nJANE"}
 	runCases(t, []ruleCase{
 		{name: "C81 ok", in: mt202(":56A:BANKGB2L", ":57A:BANKDEFF"), code: "C81"},
-		{name: "C81 56a without 57a", in: mt202(":56A:BANKGB2L"), code: "C81", tag: "56A", bad: true},
-		{name: "C81 MT205", in: fin("205", ltBE, ltUS, uetr, ":20:REF205", ":21:REL", ":32A:250102EUR1,", ":56A:BANKGB2L", ":58A:BANKFRPP"), code: "C81", tag: "56A", bad: true},
+		{name: "C81 56a without 57a", in: mt202(":56A:BANKGB2L"), code: "C81", tag: "58A", want: "57a", bad: true},
+		{name: "C81 MT205", in: fin("205", ltBE, ltUS, uetr, ":20:REF205", ":21:REL", ":32A:250102EUR1,", ":56A:BANKGB2L", ":58A:BANKFRPP"), code: "C81", tag: "58A", want: "57a", bad: true},
 		{name: "C68 ok", in: mt202cov(a, edit(b, []string{":56A:BANKGB2L", ":57A:BANKDEFF"})), code: "C68"},
-		{name: "C68 56a without 57a in B", in: mt202cov(a, edit(b, []string{":56A:BANKGB2L"})), code: "C68", tag: "56A", bad: true},
+		{name: "C68 56a without 57a in B", in: mt202cov(a, edit(b, []string{":56A:BANKGB2L"})), code: "C68", tag: "59", want: "57a", bad: true},
 		{name: "C81 COV ignores B", in: mt202cov(a, edit(b, []string{":56A:BANKGB2L"})), code: "C81"},
-		{name: "C68 MT205COV", in: fin("205", ltBE, ltUS, "{3:{119:COV}{121:180f1e65-90e0-44d5-a49a-92b55eb3025f}}", append(append([]string(nil), a...), edit(b, []string{":56A:BANKGB2L"})...)...), code: "C68", tag: "56A", bad: true},
+		{name: "C68 MT205COV", in: fin("205", ltBE, ltUS, "{3:{119:COV}{121:180f1e65-90e0-44d5-a49a-92b55eb3025f}}", append(append([]string(nil), a...), edit(b, []string{":56A:BANKGB2L"})...)...), code: "C68", tag: "59", want: "57a", bad: true},
 	})
 }
 
@@ -390,7 +485,7 @@ func TestMT9xxRules(t *testing.T) {
 	runCases(t, []ruleCase{
 		{name: "C06 ok 50a", in: fin("910", ltBE, ltUS, "", ":20:R", ":21:R2", ":25:123", ":32A:250102EUR1,", ":50K:JOHN"), code: "C06"},
 		{name: "C06 ok 52a", in: fin("910", ltBE, ltUS, "", ":20:R", ":21:R2", ":25:123", ":32A:250102EUR1,", ":52A:BANKGB2L"), code: "C06"},
-		{name: "C06 neither", in: fin("910", ltBE, ltUS, "", ":20:R", ":21:R2", ":25:123", ":32A:250102EUR1,"), code: "C06", tag: "32A", bad: true},
+		{name: "C06 neither", in: fin("910", ltBE, ltUS, "", ":20:R", ":21:R2", ":25:123", ":32A:250102EUR1,"), code: "C06", tag: "END", want: "50a", bad: true},
 		{name: "C24 ok", in: mt940(), code: "C24"},
 		{name: "C24 86 after 86", in: mt940(":20:STMT1", ":25:123456789", ":28C:1/1", ":60F:C250101EUR1000,00",
 			":61:2501020102D100,00NTRFREF1//BANKREF", ":86:ONE", ":86:TWO", ":62F:C250102EUR900,00"), code: "C24", tag: "86", nth: 2, bad: true},
@@ -428,7 +523,7 @@ func TestN9xRules(t *testing.T) {
 	runCases(t, []ruleCase{
 		{name: "C25 ok 79", in: fin("192", ltBE, ltUS, "", ":20:R", ":21:R2", ":11S:103\n250102", ":79:PLEASE CANCEL"), code: "C25"},
 		{name: "C25 ok copy", in: fin("192", ltBE, ltUS, "", ":20:R", ":21:R2", ":11S:103\n250102", ":20:ORIG", ":32A:250102EUR1,"), code: "C25"},
-		{name: "C25 neither", in: fin("192", ltBE, ltUS, "", ":20:R", ":21:R2", ":11S:103\n250102"), code: "C25", tag: "", bad: true},
+		{name: "C25 neither", in: fin("192", ltBE, ltUS, "", ":20:R", ":21:R2", ":11S:103\n250102"), code: "C25", tag: "END", want: "79", bad: true},
 		{name: "C31 ok", in: fin("196", ltBE, ltUS, "", ":20:R", ":21:R2", ":76:DONE", ":79:ANSWER"), code: "C31"},
 		{name: "C31 both", in: fin("196", ltBE, ltUS, "", ":20:R", ":21:R2", ":76:DONE", ":79:ANSWER", ":32A:250102EUR1,"), code: "C31", tag: "32A", bad: true},
 	})
@@ -455,7 +550,7 @@ func TestRuleSet(t *testing.T) {
 func TestNoAllocsHappyPath(t *testing.T) {
 	m := mt.Parse([]byte(mt103(":33B:EUR1000,00", ":23E:SDVA", ":52A:BANKGB2L")), &engine.Findings{})
 	em := &engine.Message{Format: "mt", Type: "MT103", Base: "MT103", Body: m}
-	rules := RuleSet().Rules
+	rules := rulesFor("MT103")
 	var f engine.Findings
 	n := testing.AllocsPerRun(100, func() {
 		for _, r := range rules {
@@ -465,6 +560,21 @@ func TestNoAllocsHappyPath(t *testing.T) {
 	if n != 0 || f.Len() != 0 {
 		t.Fatalf("allocs %v, findings %+v", n, f.List())
 	}
+}
+
+// rulesFor returns the rules of the pack that apply to typ, as the engine
+// selects them (a base type in AppliesTo covers its variants).
+func rulesFor(typ string) []engine.Rule {
+	var out []engine.Rule
+	for _, r := range RuleSet().Rules {
+		for _, a := range r.Info().AppliesTo {
+			if a == typ || (len(typ) > 5 && a == typ[:5]) {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
 }
 
 func BenchmarkRulesMT103(b *testing.B) {
@@ -509,6 +619,16 @@ func TestRobustness(t *testing.T) {
 		mt940(), mt942(":34F:EURD100,", ":34F:EURC1,", ":61:250102D5,NTRFREF", ":86:X", ":90D:1EUR5,"),
 		fin("910", ltBE, ltUS, "", ":20:R", ":32A:250102EUR1,"),
 		fin("196", ltBE, ltUS, "", ":20:R", ":76:X", ":79:Y", ":32A:1"),
+	}
+	// Every valid sample of testdata/mt, the types added for SR2026 among
+	// them, with each field emptied or cut in turn.
+	samples, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "mt", "valid_*.fin"))
+	for _, fn := range samples {
+		raw, err := os.ReadFile(fn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, strings.ReplaceAll(strings.ReplaceAll(string(raw), "\r\n", "\n"), "\n", "\r\n"))
 	}
 	for _, in := range inputs {
 		lines := strings.Split(in, "\r\n")
@@ -555,8 +675,7 @@ func TestNoAllocsThroughEngine(t *testing.T) {
 func TestEveryRuleHasCases(t *testing.T) {
 	fired = map[string]bool{}
 	defer func() { fired = nil }()
-	for _, fn := range []func(*testing.T){TestMT103Rules, TestMT103STPRules, TestFieldRules, TestMT101Rules,
-		TestMT2xxRules, TestMT942Rules, TestMT9xxRules, TestN9xRules} {
+	for _, fn := range caseTables() {
 		fn(t)
 	}
 	for _, r := range RuleSet().Rules {
@@ -564,4 +683,26 @@ func TestEveryRuleHasCases(t *testing.T) {
 			t.Errorf("rule %s has no failing case", id)
 		}
 	}
+}
+
+// FuzzRules runs the whole pack, through the engine, on mutations of the
+// valid samples: no rule may panic, and a report with errors is never
+// valid.
+func FuzzRules(f *testing.F) {
+	samples, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "mt", "valid_*.fin"))
+	for _, fn := range samples {
+		if raw, err := os.ReadFile(fn); err == nil {
+			f.Add(raw)
+		}
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		for _, r := range testEngine.ValidateAll(context.Background(), raw, engine.ValidateOptions{}) {
+			if r.HasCode(engine.CodeParserPanicked) || r.HasCode(engine.CodeRulePanicked) {
+				t.Fatalf("panic on %q: %v", raw, r.Findings)
+			}
+			if r.Valid && r.Errors() > 0 {
+				t.Fatalf("valid report with errors")
+			}
+		}
+	})
 }

@@ -3,17 +3,21 @@ package mt
 import "github.com/swiftval/swiftval/engine"
 
 // Version is the SWIFT Standards Release the pack targets. Rules were taken
-// from UHB releases 2006–2017 and checked against the SR2025 field
-// definitions where a public copy was found; see each rule's Source.
-const Version = "SR2025"
+// from UHB releases 2006–2017 and from SwiftMTMessage's SR2025 rule set,
+// checked against the SR2025 field definitions where a public copy was
+// found; SWIFT's SR2026 summary of changes says categories 2 and 9 were
+// not impacted (category 1: see GAPS.md). See each rule's Source.
+const Version = "SR2026"
 
 // RuleSet returns the built-in SWIFT MT rule pack, "swift-mt". Each call
 // returns a new RuleSet; its rules are immutable and safe for concurrent use.
 func RuleSet() *engine.RuleSet {
 	var rules []engine.Rule
-	rules = append(rules, mt103Rules()...)
-	rules = append(rules, mt101Rules()...)
-	rules = append(rules, otherRules()...)
+	for _, e := range typeRules {
+		if e.rules != nil {
+			rules = append(rules, e.rules()...)
+		}
+	}
 	rules = append(rules, optionRuleList()...)
 	rules = append(rules, presenceRuleList()...)
 	rules = append(rules, fieldRules()...)
