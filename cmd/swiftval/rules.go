@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -38,7 +39,7 @@ func newRulesCmd(s streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return status(rulesTest(swiftval.New(engine.Options{}), files, verbose, s.out, s.err))
+			return status(rulesTest(swiftval.New(engine.Options{Budget: ruleTestBudget}), files, verbose, s.out, s.err))
 		},
 	}
 	flagsOf(test).Bool(&verbose, "verbose", "v", "print every test, not only failures")
@@ -51,7 +52,7 @@ func newRulesCmd(s streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return status(rulesLint(swiftval.New(engine.Options{}), files, s.out, s.err))
+			return status(rulesLint(swiftval.New(engine.Options{Budget: ruleTestBudget}), files, s.out, s.err))
 		},
 	}
 	cmd.AddCommand(test, lint)
@@ -174,3 +175,9 @@ func rulesLint(e *engine.Engine, files []string, stdout, stderr io.Writer) int {
 	}
 	return status
 }
+
+// ruleTestBudget is the latency budget of each message a rule set's tests
+// validate: a test checks the verdict, not the speed, so a loaded CI
+// machine must not turn it into SV001 (budget exhausted). The server and
+// validate keep their --budget.
+const ruleTestBudget = 10 * time.Second

@@ -53,7 +53,7 @@ func TestRulesCommands(t *testing.T) {
 	}{
 		{"validate with a broken set exits 2 without validating", []string{"validate", "--rules", broken, mt103}, exitUsage, "set.yaml:5:30: rule b.r: check: found no matching overload"},
 		{"validate with a missing rules dir", []string{"validate", "--rules", filepath.Join(broken, "nope"), mt103}, exitUsage, "no such file"},
-		{"validate with a set applies it", []string{"validate", "--rules", passing, mt103}, exitInvalid, "SVU510"},
+		{"validate with a set applies it", []string{"validate", "--budget", "10s", "--rules", passing, mt103}, exitInvalid, "SVU510"},
 		{"rules test passes", []string{"rules", "test", "-v", passing}, exitOK, "PASS"},
 		{"rules test reports a failing test", []string{"rules", "test", failing}, exitInvalid, `FAIL`},
 		{"rules test on a broken set", []string{"rules", "test", broken}, exitUsage, "no matching overload"},

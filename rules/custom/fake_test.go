@@ -43,7 +43,7 @@ func newEngine() *engine.Engine {
 	// A generous budget: the race detector and a loaded machine slow CEL
 	// down tenfold, and these tests are about verdicts, not latency.
 	// The real formats too, for the file tests of testdata/rulesets.
-	e := engine.New(engine.Options{Budget: 2 * time.Second})
+	e := engine.New(engine.Options{Budget: 10 * time.Second})
 	e.RegisterFormat(fakeFormat{})
 	e.RegisterFormat(mt.NewFormat())
 	e.RegisterFormat(mx.Default())
