@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/govalues/decimal"
 
@@ -36,7 +37,7 @@ func runTests(c *compiled, formats []engine.Format, opts engine.Options) []TestR
 	if len(c.spec.Tests) == 0 {
 		return nil
 	}
-	te := engine.New(opts)
+	te := engine.New(testOptions(opts))
 	for _, f := range formats {
 		te.RegisterFormat(f)
 	}
@@ -86,6 +87,17 @@ func runTests(c *compiled, formats []engine.Format, opts engine.Options) []TestR
 		out = append(out, res)
 	}
 	return out
+}
+
+// selfTestBudget is the latency budget of each test message: a rule set's
+// tests check verdicts, not speed, so a loaded machine (a reload under
+// traffic, a CI runner) must not fail a sound set with SV001.
+const selfTestBudget = 10 * time.Second
+
+// testOptions is the engine's options with at least selfTestBudget.
+func testOptions(o engine.Options) engine.Options {
+	o.Budget = max(o.Budget, selfTestBudget)
+	return o
 }
 
 func compareVerdict(t *testSpec, rep *engine.Report) (bool, string) {
