@@ -3,6 +3,7 @@ package custom
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -60,7 +61,8 @@ type compiled struct {
 	spec  *setSpec
 	set   *engine.RuleSet
 	rules []*celRule
-	file  string
+	file  string // as shown in problems: the name within its directory
+	dir   string // the directory test files are read from; "" for none
 	data  []byte
 }
 
@@ -109,7 +111,10 @@ func compile(file string, data []byte, o compileOptions) (*compiled, []Problem) 
 			return nil, p.list
 		}
 	}
-	set := &engine.RuleSet{Name: spec.Name, Version: spec.Version, Description: spec.Description, Source: "yaml:" + file, Disable: spec.Disable}
+	// The source names the file, not the directory: it is shown by GET
+	// /v1/rules, which must not reveal paths of the server.
+	source := "yaml:" + filepath.Base(file)
+	set := &engine.RuleSet{Name: spec.Name, Version: spec.Version, Description: spec.Description, Source: source, Disable: spec.Disable}
 	if len(spec.Severity) > 0 {
 		set.Severity = spec.Severity
 	}
@@ -125,7 +130,7 @@ func compile(file string, data []byte, o compileOptions) (*compiled, []Problem) 
 		}
 		r := &celRule{
 			info: engine.RuleInfo{ID: rs.ID, Code: rs.Code, Severity: rs.Severity, AppliesTo: rs.AppliesTo, Format: rs.Format,
-				Source: "yaml:" + file, Description: rs.Description},
+				Source: source, Description: rs.Description},
 			lists: lists, locMT: rs.LocMT, locMX: rs.LocMX, label: set.Label(),
 		}
 		if r.info.Code == "" {
