@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"net/http"
 	"net/netip"
 	"strconv"
 	"sync"
@@ -130,7 +131,7 @@ type framedConn struct {
 	hasCL   bool
 	hasTE   bool
 	chunked bool
-	http10  bool
+	http11  bool // HTTP/1.1 or later: net/http ignores Transfer-Encoding below
 
 	// Read by the middleware, from the handler's goroutine.
 	badHead atomic.Int64 // number of the first head with both headers; 0 for none
@@ -251,7 +252,13 @@ func (c *framedConn) endLine(l []byte) {
 			return // blank lines before a request line (tolerated by net/http)
 		}
 		c.inHead, c.hasCL, c.hasTE, c.chunked = true, false, false, false
-		c.http10 = bytes.HasSuffix(l, []byte("HTTP/1.0"))
+		proto := l[bytes.LastIndexByte(l, ' ')+1:]
+		major, minor, ok := http.ParseHTTPVersion(string(proto))
+		if !ok {
+			c.off() // net/http refuses the request line
+			return
+		}
+		c.http11 = major > 1 || major == 1 && minor >= 1
 		return
 	}
 	if len(l) > 0 {
@@ -280,7 +287,7 @@ func (c *framedConn) endLine(l []byte) {
 	case c.hasCL && c.hasTE:
 		c.badHead.CompareAndSwap(0, c.heads)
 		c.off() // the connection is closed after this request
-	case c.hasTE && !c.http10:
+	case c.hasTE && c.http11:
 		if !c.chunked {
 			c.off() // net/http answers 501 and closes
 			return
