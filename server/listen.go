@@ -196,6 +196,12 @@ func (c *framedConn) follow(b []byte) {
 				c.addLine(b)
 				return
 			}
+			if len(c.line) == 0 {
+				// The whole line is in b (the usual case): no copy.
+				c.endLine(bytes.TrimSuffix(b[:i], []byte{'\r'}))
+				b = b[i+1:]
+				continue
+			}
 			c.addLine(b[:i])
 			b = b[i+1:]
 			if c.st != frOff {
@@ -267,6 +273,8 @@ func (c *framedConn) endLine(l []byte) {
 			return
 		}
 		switch {
+		case len(name) != len(hdrContentLength) && len(name) != len(hdrTransferEncoding):
+			// Neither header: the usual case, decided by the length.
 		case bytes.EqualFold(name, hdrContentLength):
 			n, err := strconv.ParseInt(string(bytes.TrimSpace(value)), 10, 64)
 			if err != nil || n < 0 {
