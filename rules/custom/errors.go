@@ -20,19 +20,24 @@ type Problem struct {
 // String renders the problem as "file:line:column: rule ID: message".
 func (p Problem) String() string {
 	var sb strings.Builder
-	sb.WriteString(p.File)
-	if p.Line > 0 {
-		fmt.Fprintf(&sb, ":%d", p.Line)
-		if p.Column > 0 {
-			fmt.Fprintf(&sb, ":%d", p.Column)
-		}
-	}
+	p.writePlace(&sb)
 	sb.WriteString(": ")
 	if p.RuleID != "" {
 		fmt.Fprintf(&sb, "rule %s: ", p.RuleID)
 	}
 	sb.WriteString(p.Message)
 	return sb.String()
+}
+
+// writePlace writes "file:line:column" (without a 0 line or column).
+func (p Problem) writePlace(sb *strings.Builder) {
+	sb.WriteString(p.File)
+	if p.Line > 0 {
+		fmt.Fprintf(sb, ":%d", p.Line)
+		if p.Column > 0 {
+			fmt.Fprintf(sb, ":%d", p.Column)
+		}
+	}
 }
 
 // LoadError is returned when one or more rule sets are refused. It lists
@@ -71,13 +76,7 @@ func (e *LoadError) LogValue() slog.Value {
 	places := make([]string, 0, len(e.Problems))
 	for _, p := range e.Problems {
 		var sb strings.Builder
-		sb.WriteString(p.File)
-		if p.Line > 0 {
-			fmt.Fprintf(&sb, ":%d", p.Line)
-			if p.Column > 0 {
-				fmt.Fprintf(&sb, ":%d", p.Column)
-			}
-		}
+		p.writePlace(&sb)
 		if p.RuleID != "" {
 			sb.WriteString(" rule " + p.RuleID)
 		}
