@@ -6,6 +6,7 @@ GO ?= go
 BENCH_DIR ?= benchmarks/results
 BENCH_PKGS ?= ./engine/... ./formats/... ./rules/... ./directory/... ./server/... ./benchmarks/...
 FUZZTIME ?= 30s
+FUZZ ?=
 
 .PHONY: help run build test bench fuzz generate fmt vet man
 
@@ -36,12 +37,29 @@ bench: ## run the benchmarks (-count 10) into a timestamped file and compare wit
 	$(GO) test -run '^$$' -bench . -benchmem -count 10 $(BENCH_PKGS) | tee $$out; \
 	if [ -n "$$prev" ]; then $(GO) run golang.org/x/perf/cmd/benchstat@latest $$prev $$out; fi
 
-fuzz: ## run every fuzz target for FUZZTIME each
-	@for pkg in $$($(GO) list ./...); do \
-	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
+# Fuzz targets that nothing else runs beyond their seeds (go test runs only
+# the seed corpora): make fuzz fails if one of them is not found, so none
+# drops out unnoticed (a renamed target, a build tag).
+FUZZ_REQUIRED := bench.FuzzParseHead bench.FuzzDechunk engine.FuzzAppendJSON \
+  formats/mt.FuzzCompile formats/mx/xsd.FuzzCompile formats/mx/xsd.FuzzValidate \
+  formats/mt.FuzzParse formats/mx.FuzzParse rules/custom.FuzzCompile \
+  server.FuzzValidate server.FuzzFraming
+
+fuzz: ## run every fuzz target for FUZZTIME each (FUZZ=regexp picks targets); new failing inputs land in testdata/fuzz
+	@mod=$$($(GO) list -m); ran=""; failed=""; \
+	for pkg in $$($(GO) list ./...); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' | grep -E '$(FUZZ)' || true); do \
+	    name="$${pkg#$$mod/}.$$t"; echo "== $$name"; ran="$$ran $$name"; \
+	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || failed="$$failed $$name"; \
 	  done; \
-	done
+	done; \
+	if [ -z "$(FUZZ)" ]; then \
+	  for r in $(FUZZ_REQUIRED); do \
+	    case " $$ran " in *" $$r "*) ;; *) echo "make fuzz: required target $$r not found"; failed="$$failed $$r";; esac; \
+	  done; \
+	fi; \
+	echo "fuzzed:$$ran"; \
+	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi
 
 generate: ## regenerate generated code (compiled schemas, code tables)
 	$(GO) generate ./...

@@ -20,6 +20,12 @@ const (
 	CodeInputTooLarge = "SV011"
 	// CodeEmptyInput (SV012): empty input.
 	CodeEmptyInput = "SV012"
-	// CodeUnknownFormat (SV013): unknown format forced by the caller.
+	// CodeUnknownFormat (SV013): unknown format forced by the caller (engine.CheckOptions refuses it first: HTTP 400, CLI exit 2); nothing validated.
 	CodeUnknownFormat = "SV013"
+	// CodeUnknownProfile (SV014): unknown profile named by the caller: no registered rule set applies under it (engine.CheckOptions refuses it first: HTTP 400, CLI exit 2); nothing validated.
+	CodeUnknownProfile = "SV014"
+	// CodeUnknownRuleSet (SV015): unknown rule set named by the caller (engine.CheckOptions refuses it first: HTTP 400, CLI exit 2); nothing validated.
+	CodeUnknownRuleSet = "SV015"
+	// CodeUnknownRelease (SV016): a rule set was configured with a standards release it does not know (a release pin, cbpr.Options.Release); it ran none of its rules.
+	CodeUnknownRelease = "SV016"
 )

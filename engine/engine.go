@@ -108,6 +108,13 @@ func (e *Engine) MessageTypes() []TypeInfo {
 // rules already registered.
 var ErrDuplicateRuleSet = errors.New("duplicate rule ID")
 
+// ErrUnknownRuleID is returned when a rule set's Disable or Severity names a
+// rule ID that no registered rule has. Such an entry changes nothing today
+// (most likely a typo: an override meant to make a rule an error would
+// silently leave it a warning) and would silently apply to a rule of that
+// ID registered later, so it is refused, failing closed.
+var ErrUnknownRuleID = errors.New("unknown rule ID")
+
 // AddRuleSet registers a rule set, replacing a set of the same name. It fails,
 // changing nothing, when one of its rule IDs is used by another set or twice
 // within the set.
@@ -124,10 +131,12 @@ func (e *Engine) AddRuleSet(rs *RuleSet) error {
 }
 
 // RemoveRuleSet unregisters the rule set of that name. It reports whether
-// one was removed.
+// one was removed: false when there is none, or when another set's Disable
+// or Severity names one of its rules (see ErrUnknownRuleID; change that set
+// first).
 func (e *Engine) RemoveRuleSet(name string) bool {
 	found := false
-	_ = e.ReplaceRuleSets(func(sets []*RuleSet) []*RuleSet {
+	err := e.ReplaceRuleSets(func(sets []*RuleSet) []*RuleSet {
 		out := make([]*RuleSet, 0, len(sets))
 		for _, s := range sets {
 			if s.Name == name {
@@ -138,12 +147,14 @@ func (e *Engine) RemoveRuleSet(name string) bool {
 		}
 		return out
 	})
-	return found
+	return found && err == nil
 }
 
 // ReplaceRuleSets atomically replaces the registered rule sets with
-// edit(current). edit must not modify its argument. On error (duplicate rule
-// IDs) nothing changes.
+// edit(current). edit must not modify its argument. On error nothing
+// changes: ErrDuplicateRuleSet when two rules share an ID,
+// ErrUnknownRuleID when a set's Disable or Severity names an ID no rule of
+// the new sets has.
 func (e *Engine) ReplaceRuleSets(edit func([]*RuleSet) []*RuleSet) error {
 	return e.update(func(c *config) (*config, error) {
 		sets := edit(append([]*RuleSet(nil), c.sets...))
@@ -155,6 +166,18 @@ func (e *Engine) ReplaceRuleSets(edit func([]*RuleSet) []*RuleSet) error {
 					return nil, fmt.Errorf("%w %q in rule sets %q and %q", ErrDuplicateRuleSet, id, prev, s.Name)
 				}
 				seen[id] = s.Name
+			}
+		}
+		for _, s := range sets {
+			for _, id := range s.Disable {
+				if _, ok := seen[id]; !ok {
+					return nil, fmt.Errorf("%w %q in the disable list of rule set %q", ErrUnknownRuleID, id, s.Name)
+				}
+			}
+			for id := range s.Severity {
+				if _, ok := seen[id]; !ok {
+					return nil, fmt.Errorf("%w %q in the severity overrides of rule set %q", ErrUnknownRuleID, id, s.Name)
+				}
 			}
 		}
 		return newConfig(c.formats, sets, c.disabled, c.states), nil
@@ -175,7 +198,8 @@ func (e *Engine) RuleSet(name string) *RuleSet {
 }
 
 // SetEnabled switches the rule with that ID on or off for every validation.
-// It reports whether such a rule is registered.
+// It reports whether such a rule is registered; an unknown ID changes
+// nothing (it is not remembered for a rule of that ID registered later).
 func (e *Engine) SetEnabled(id string, on bool) bool {
 	found := false
 	_ = e.update(func(c *config) (*config, error) {
@@ -185,6 +209,9 @@ func (e *Engine) SetEnabled(id string, on bool) bool {
 					found = true
 				}
 			}
+		}
+		if !found {
+			return nil, ErrUnknownRuleID
 		}
 		d := make(map[string]bool, len(c.disabled)+1)
 		for k, v := range c.disabled {
@@ -301,6 +328,9 @@ func (e *Engine) ValidateAll(ctx context.Context, raw []byte, o ValidateOptions)
 func (e *Engine) now() time.Duration { return time.Since(e.epoch) }
 
 func (e *Engine) validate(ctx context.Context, c *config, raw []byte, o ValidateOptions, deadline time.Duration, f *Findings, rep *Report) {
+	if c.refuseSelectors(o, f) {
+		return
+	}
 	f.SetRule("engine.input", "")
 	if len(raw) > e.opts.MaxInput {
 		rep.Format = detectName(c, raw, o.Format)
@@ -310,7 +340,7 @@ func (e *Engine) validate(ctx context.Context, c *config, raw []byte, o Validate
 	fm := c.pickFormat(raw, o.Format)
 	if fm == nil {
 		if o.Format != "" {
-			f.Errorf(CodeUnknownFormat, Location{}, "unknown format %s", Echo(o.Format))
+			f.Errorf(CodeUnknownFormat, Location{}, "unknown format %s (known: %s): nothing was validated", Echo(o.Format), listOrNone(c.formatNames()))
 		} else if len(raw) == 0 || isBlank(raw) {
 			f.Error(CodeEmptyInput, Location{Line: 1, Column: 1}, "input is empty")
 		} else {

@@ -86,7 +86,7 @@ func (h *Hub) compileCheck(p *probs, es *[2]*cel.Env, set custom.ExternalSet, s 
 	c.url = u.String()
 	c.endpointLabel = u.Scheme + "://" + u.Host + u.EscapedPath()
 	if s.auth != nil {
-		secret, err := h.readSecret(set.File, s.auth)
+		secret, err := h.readSecret(set.Dir, s.auth)
 		if err != nil {
 			p.add(s.at["auth"], s.id, "auth: %v", err)
 		} else {
@@ -104,7 +104,7 @@ func (h *Hub) compileCheck(p *probs, es *[2]*cel.Env, set custom.ExternalSet, s 
 	if s.tls != nil {
 		if u.Scheme != "https" {
 			p.add(s.at["tls"], s.id, "tls settings need an https:// url")
-		} else if tlsConf, tlsDigest, err = h.tlsConfig(set.File, s.tls); err != nil {
+		} else if tlsConf, tlsDigest, err = h.tlsConfig(set.Dir, s.tls); err != nil {
 			p.add(s.at["tls"], s.id, "tls: %v", err)
 		}
 	}
@@ -205,7 +205,7 @@ func compileExpr(p *probs, env *cel.Env, s *spec, key, expr string, want *cel.Ty
 // line; surrounding white space trimmed) or the environment variable's
 // value. It fails when the file cannot be read or lies outside SecretDir,
 // or when the variable is unset or empty.
-func (h *Hub) readSecret(setFile string, a *authSpec) (string, error) {
+func (h *Hub) readSecret(setDir string, a *authSpec) (string, error) {
 	if a.secretEnv != "" {
 		v, ok := os.LookupEnv(a.secretEnv)
 		if !ok || strings.TrimSpace(v) == "" {
@@ -213,7 +213,7 @@ func (h *Hub) readSecret(setFile string, a *authSpec) (string, error) {
 		}
 		return strings.TrimSpace(v), nil
 	}
-	b, err := h.readFile(setFile, a.secretFile, 64<<10)
+	b, err := h.readFile(setDir, a.secretFile, 64<<10)
 	if err != nil {
 		return "", err
 	}
@@ -225,13 +225,16 @@ func (h *Hub) readSecret(setFile string, a *authSpec) (string, error) {
 }
 
 // readFile reads a file a rule set names: relative paths are resolved
-// against the rule set's folder; with SecretDir, the file must lie inside
-// it (after resolving symbolic links). Errors name the path as written,
-// never the content.
-func (h *Hub) readFile(setFile, name string, limit int64) ([]byte, error) {
+// against the rule set's folder (refused for a set with none); with
+// SecretDir, the file must lie inside it (after resolving symbolic links).
+// Errors name the path as written, never the content.
+func (h *Hub) readFile(setDir, name string, limit int64) ([]byte, error) {
 	path := name
 	if !filepath.IsAbs(path) {
-		path = filepath.Join(filepath.Dir(setFile), path)
+		if setDir == "" {
+			return nil, fmt.Errorf("cannot read %s: a relative path needs the rule set's directory, and this set has none", name)
+		}
+		path = filepath.Join(setDir, path)
 	}
 	if h.opts.SecretDir != "" {
 		real, err := filepath.EvalSymlinks(path)
@@ -270,12 +273,12 @@ func (h *Hub) readFile(setFile, name string, limit int64) ([]byte, error) {
 // tlsConfig builds the client TLS settings of a check, and a digest of
 // them (file contents included), so that a rotated certificate gets a new
 // connection pool at the next reload while unchanged settings keep theirs.
-func (h *Hub) tlsConfig(setFile string, t *tlsSpec) (*tls.Config, string, error) {
+func (h *Hub) tlsConfig(setDir string, t *tlsSpec) (*tls.Config, string, error) {
 	conf := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.serverName}
 	sum := sha256.New()
 	sum.Write([]byte(t.serverName + "\x00"))
 	if t.caFile != "" {
-		pem, err := h.readFile(setFile, t.caFile, 1<<20)
+		pem, err := h.readFile(setDir, t.caFile, 1<<20)
 		if err != nil {
 			return nil, "", err
 		}
@@ -287,11 +290,11 @@ func (h *Hub) tlsConfig(setFile string, t *tlsSpec) (*tls.Config, string, error)
 		sum.Write(pem)
 	}
 	if t.certFile != "" {
-		cert, err := h.readFile(setFile, t.certFile, 1<<20)
+		cert, err := h.readFile(setDir, t.certFile, 1<<20)
 		if err != nil {
 			return nil, "", err
 		}
-		key, err := h.readFile(setFile, t.keyFile, 1<<20)
+		key, err := h.readFile(setDir, t.keyFile, 1<<20)
 		if err != nil {
 			return nil, "", err
 		}

@@ -24,20 +24,36 @@ func (s *Server) adminOnly(next echo.HandlerFunc) echo.HandlerFunc {
 		if s.cfg.AdminToken == "" {
 			return problem(http.StatusNotFound, "no such resource")
 		}
-		auth := c.Request().Header.Get(echo.HeaderAuthorization)
-		const prefix = "Bearer "
-		ok := len(auth) > len(prefix) && strings.EqualFold(auth[:len(prefix)], prefix)
-		var got [32]byte
-		if ok {
-			got = sha256.Sum256([]byte(auth[len(prefix):]))
-		}
-		if subtle.ConstantTimeCompare(got[:], want[:]) != 1 || !ok {
+		if !s.tokenMatches(c.Request(), &want) {
 			p := problem(http.StatusUnauthorized, "admin endpoints need Authorization: Bearer <admin token>")
 			p.header = http.Header{"Www-Authenticate": {`Bearer realm="swiftval"`}}
 			return p
 		}
 		return next(c)
 	}
+}
+
+// isAdmin reports whether the request carries the admin token (false when
+// none is configured).
+func (s *Server) isAdmin(r *http.Request) bool {
+	if s.cfg.AdminToken == "" || r.Header.Get(echo.HeaderAuthorization) == "" {
+		return false
+	}
+	want := sha256.Sum256([]byte(s.cfg.AdminToken))
+	return s.tokenMatches(r, &want)
+}
+
+// tokenMatches compares the request's bearer token with the digest want,
+// in constant time.
+func (s *Server) tokenMatches(r *http.Request, want *[32]byte) bool {
+	auth := r.Header.Get(echo.HeaderAuthorization)
+	const prefix = "Bearer "
+	ok := len(auth) > len(prefix) && strings.EqualFold(auth[:len(prefix)], prefix)
+	var got [32]byte
+	if ok {
+		got = sha256.Sum256([]byte(auth[len(prefix):]))
+	}
+	return subtle.ConstantTimeCompare(got[:], want[:]) == 1 && ok
 }
 
 // handlePprof serves net/http/pprof under /debug/pprof/.
@@ -150,18 +166,7 @@ func (s *Server) handleRuleSetPut(c echo.Context) error {
 		return tooLarge(limit)
 	}
 	if err := rs.Put(name, body); err != nil {
-		p := problem(http.StatusUnprocessableEntity, err.Error())
-		var pl ProblemLister
-		if errors.As(err, &pl) {
-			for _, rp := range pl.Problems() {
-				p.errs = append(p.errs, rp)
-			}
-		} else if j, ok := err.(interface{ Unwrap() []error }); ok {
-			for _, e := range j.Unwrap() {
-				p.errs = append(p.errs, map[string]string{"detail": e.Error()})
-			}
-		}
-		return p
+		return refusal(http.StatusUnprocessableEntity, err)
 	}
 	y, info, _ := rs.Get(name)
 	return writeJSON(c, http.StatusOK, ruleSetResponse{Name: name, Info: info, YAML: string(y)})
@@ -186,8 +191,29 @@ func (s *Server) handleRuleSetDelete(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !rs.Delete(name) {
+	found, derr := rs.Delete(name)
+	switch {
+	case derr != nil:
+		return refusal(http.StatusConflict, derr)
+	case !found:
 		return problem(http.StatusNotFound, "no rule set "+name)
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// refusal is the problem of a refused rule-set change: its text as detail
+// and, when the error implements ProblemLister, its problems.
+func refusal(status int, err error) *problemError {
+	p := problem(status, err.Error())
+	var pl ProblemLister
+	if errors.As(err, &pl) {
+		for _, rp := range pl.Problems() {
+			p.errs = append(p.errs, rp)
+		}
+	} else if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			p.errs = append(p.errs, map[string]string{"detail": e.Error()})
+		}
+	}
+	return p
 }

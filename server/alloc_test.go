@@ -50,6 +50,12 @@ func FuzzValidate(f *testing.F) {
 	f.Add([]byte("<?xml version=\"1.0\"?><Document/>"), "format=mx", "application/xml")
 	f.Add([]byte{0xff, 0xfe, 0}, "profile=%zz", "image/png")
 	f.Add([]byte(panicMsg), "rulesets=,,fake", "text/plain; charset=latin1")
+	// Selectors of issue 17: the documented spelling, encodings of it,
+	// repeated and unknown parameters.
+	f.Add([]byte(invalidMsg), "profile=cbpr+", "text/plain")
+	f.Add([]byte(validMsg), "profile=CBPR%2B&rulesets=fake,%20cbpr+", "")
+	f.Add([]byte(validMsg), "format=mt&format=mx", "")
+	f.Add([]byte(validMsg), "profiles=none", "")
 	s, _ := newTestServer(f, func(c *Config) { c.MaxBodyBytes = 4096; c.Logger = quietLogger() })
 	h := s.Handler()
 	f.Fuzz(func(t *testing.T, body []byte, query, ctype string) {

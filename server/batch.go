@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -41,7 +42,11 @@ func (s *Server) handleBatch(c echo.Context) error {
 	if perr != nil {
 		return perr
 	}
-	ctx := req.Context()
+	// Validations run under a context the client cannot cancel (see
+	// handleValidate): a client that half-closes after its last line must
+	// still get every report. A client that is gone is noticed when a
+	// read or a write fails.
+	ctx := context.WithoutCancel(req.Context())
 	// Whether a slot is free now decides whether the request is shed,
 	// before the 200. The slot is not kept while the lines are read: a slow
 	// client must not hold validation capacity.
@@ -99,9 +104,7 @@ func (s *Server) handleBatch(c echo.Context) error {
 				out = appendLineError(out[:0], it.ID, index, http.StatusRequestEntityTooLarge, "message is above the limit of "+itoa(s.cfg.MaxBodyBytes)+" bytes")
 				break
 			}
-			if !s.acquireWait(ctx) {
-				return nil // client gone
-			}
+			s.acquireWait()
 			rep := s.validate(ctx, []byte(*it.Message), opts)
 			s.release()
 			rep.ID, rep.Index = it.ID, index
@@ -129,16 +132,10 @@ func (s *Server) handleBatch(c echo.Context) error {
 }
 
 // acquireWait takes a validation slot for a batch already under way (its
-// 200 is sent, so it cannot be shed): it waits as long as the client does,
-// and the batch is paced by the slots.
-func (s *Server) acquireWait(ctx interface{ Done() <-chan struct{} }) bool {
-	select {
-	case s.slots <- struct{}{}:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
+// 200 is sent, so it cannot be shed): the batch is paced by the slots. The
+// wait is bounded: a slot is held only while one message is validated,
+// within its budget.
+func (s *Server) acquireWait() { s.slots <- struct{}{} }
 
 // extendDeadlines gives each batch message the read and write timeouts
 // afresh, so a long batch is not cut by the per-request timeouts while a

@@ -46,6 +46,14 @@ const (
 	// far above what a load balancer keeps open to one instance. Further
 	// connections wait in the kernel's accept queue.
 	DefaultMaxConns = 1024
+	// DefaultMaxConnsPerIP bounds the connections of one client address to
+	// a quarter of DefaultMaxConns: one client (a slow-loris attacker, a
+	// runaway pool) can then hold at most a quarter of the server, and it
+	// takes four addresses to exhaust it. 256 is far more than a client
+	// or a proxy's upstream pool keeps open to one instance (NGINX and
+	// Envoy pools are tens); raise it, or set 0, behind a proxy that sends
+	// every client through one address.
+	DefaultMaxConnsPerIP = 256
 	// DefaultQueueWait is how long a request waits for a validation slot
 	// before it is shed with 503: long enough to absorb scheduling jitter
 	// (validations take tens of microseconds), short enough that a client
@@ -65,10 +73,14 @@ type RuleSetAdmin interface {
 	Get(name string) (yaml []byte, info RuleSetInfo, ok bool)
 	// Put compiles and installs (or replaces) the named set. An error means
 	// nothing changed; it is reported as 422 with its text and, when the
-	// error implements ProblemLister, its problems.
+	// error implements ProblemLister, its problems. The texts go to the
+	// admin client: they must carry no path of the server and no content
+	// of test messages.
 	Put(name string, yaml []byte) error
-	// Delete removes the named set, reporting whether it existed.
-	Delete(name string) bool
+	// Delete removes the named set. found is false when there is no such
+	// set (404); err, when the set may not be removed (another set
+	// overrides its rules), is reported as 409 like Put's errors.
+	Delete(name string) (found bool, err error)
 }
 
 // RuleSetInfo describes a managed rule set in GET and PUT /v1/rulesets.
@@ -78,7 +90,8 @@ type RuleSetInfo struct {
 	Description string `json:"description,omitempty"`
 	// Source is "yaml:<file>" as in engine.RuleSet.Source.
 	Source string `json:"source"`
-	// File is the file the set was loaded from, if any.
+	// File is the name of the set's file within the rule-set directory,
+	// if any; never a path of the server.
 	File string `json:"file,omitempty"`
 	// Rules lists the IDs of the set's rules.
 	Rules []string `json:"rules"`
@@ -91,8 +104,6 @@ type RuleSetInfo struct {
 	Tests int `json:"tests"`
 	// SHA256 is the hex digest of the set's YAML.
 	SHA256 string `json:"sha256"`
-	// Warnings are problems that did not stop the set from loading.
-	Warnings []string `json:"warnings,omitempty"`
 	// Loaded is when the set was loaded.
 	Loaded time.Time `json:"loaded"`
 }
@@ -138,8 +149,24 @@ type Config struct {
 	// MaxConcurrent caps validations running at once; requests beyond it
 	// wait up to QueueWait, then get 503 with Retry-After.
 	MaxConcurrent int `validate:"gt=0"`
-	// MaxConns caps open client connections; 0 means no cap.
+	// MaxConns caps open client connections; 0 means no cap. Connections
+	// beyond it wait in the kernel's accept queue.
 	MaxConns int `validate:"gte=0"`
+	// MaxConnsPerIP caps the open connections of one client IP address;
+	// 0 means no cap. A connection beyond it is closed as soon as it is
+	// accepted, so one client cannot fill MaxConns (or the accept queue).
+	MaxConnsPerIP int `validate:"gte=0"`
+	// OpsAddr, when set, is a second listener (host:port) serving only
+	// /healthz, /readyz and /metrics (with the per-rule series), outside
+	// MaxConns and MaxConnsPerIP: probes and scrapes are answered even when
+	// clients hold every connection of Addr. Keep it off the public network.
+	OpsAddr string `validate:"omitempty,listen_addr"`
+	// PublicRuleStats shows the per-rule counters (evaluations, findings,
+	// time) to everyone: in GET /v1/rules without the admin token and as
+	// swiftval_rule_* series in /metrics of Addr. Off, they are shown to
+	// admin-token holders and on OpsAddr only: a rule's finding count tells
+	// how often it fired (how many sanctioned-country hits there were).
+	PublicRuleStats bool `validate:"-"`
 	// QueueWait is how long a request may wait for a validation slot.
 	QueueWait time.Duration `validate:"gte=0"`
 	// ReadHeaderTimeout bounds reading the request headers.
@@ -194,6 +221,7 @@ func DefaultConfig() Config {
 		MaxBatchMessages:  DefaultMaxBatchMessages,
 		MaxConcurrent:     defaultMaxConcurrent(),
 		MaxConns:          DefaultMaxConns,
+		MaxConnsPerIP:     DefaultMaxConnsPerIP,
 		QueueWait:         DefaultQueueWait,
 		ReadHeaderTimeout: DefaultReadHeaderTimeout,
 		ReadTimeout:       DefaultReadTimeout,
@@ -233,7 +261,7 @@ func describe(fe validator.FieldError) string {
 	case "required":
 		return fe.Field() + " is required"
 	case "listen_addr":
-		return fmt.Sprintf("Addr %q is not host:port", fe.Value())
+		return fmt.Sprintf("%s %q is not host:port", fe.Field(), fe.Value())
 	case "gt", "gte":
 		return fmt.Sprintf("%s must be %s %s, not %v", fe.Field(), map[string]string{"gt": "above", "gte": "at least"}[fe.Tag()], fe.Param(), fe.Value())
 	case "min":

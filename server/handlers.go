@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/swiftval/swiftval/engine"
@@ -29,7 +31,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/openapi.json", s.handleOpenAPI)
 	e.GET("/healthz", s.handleHealthz)
 	e.GET("/readyz", s.handleReadyz)
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
+	e.GET("/metrics", echo.WrapHandler(s.metricsHandler(s.cfg.PublicRuleStats)))
 	e.POST("/v1/validate", s.handleValidate)
 	e.POST("/v1/validate/batch", s.handleBatch)
 	e.GET("/v1/message-types", s.handleMessageTypes)
@@ -59,6 +61,7 @@ var (
 	hdrNDJSON  = []string{"application/x-ndjson"}
 	hdrNoSt    = []string{"no-store"}
 	hdrNosniff = []string{"nosniff"}
+	hdrClose   = []string{"close"}
 )
 
 // bufPool holds request and response buffers of the validate path. Buffers
@@ -108,10 +111,18 @@ func (s *Server) handleValidate(c echo.Context) error {
 	if !ok {
 		return tooLarge(limit)
 	}
-	if !s.acquire(req.Context()) {
+	// The body is read to its end: from here on the validation runs to
+	// its end within the budget whatever the client does with its side of
+	// the connection. net/http cancels the request context when it reads
+	// EOF after the body, which a client that half-closes (shutdown of its
+	// write side) causes at once: validating under that context gave such
+	// clients random SV002 "cancelled" verdicts for valid payments. A client
+	// that is really gone only misses the answer.
+	ctx := rc.validationContext()
+	if !s.acquire(ctx) {
 		return s.shed()
 	}
-	rep := s.validate(req.Context(), body, opts)
+	rep := s.validate(ctx, body, opts)
 	s.release()
 	s.note(rc, rep)
 	if p := internalFailure(rep); p != nil {
@@ -243,8 +254,16 @@ func checkContentEncoding(req *http.Request) *problemError {
 	return nil
 }
 
-// validateOptions parses ?format=, ?profile= and ?rulesets=. A format that
-// is neither mt, mx nor registered, or an unknown rule set, is a 400.
+// validateOptions parses ?format=, ?profile= and ?rulesets=. They fail
+// closed: a value the engine does not know (engine.CheckOptions), a
+// parameter given twice, or an unknown parameter is a 400 listing the
+// known values, never a validation with less checking than asked for.
+//
+// A "+" in a query string means a space (HTML form encoding), so the
+// documented ?profile=cbpr+ arrives as "cbpr ". Profile and rule-set names
+// never contain spaces (rules/custom refuses them), so a space in those
+// two parameters is read back as the "+" the caller wrote; ?profile=cbpr%2B
+// means the same.
 func (s *Server) validateOptions(rawQuery string) (engine.ValidateOptions, *problemError) {
 	var o engine.ValidateOptions
 	if s.cfg.Budget > 0 {
@@ -257,45 +276,120 @@ func (s *Server) validateOptions(rawQuery string) (engine.ValidateOptions, *prob
 	if err != nil {
 		return o, problem(http.StatusBadRequest, "the query string is malformed")
 	}
-	if f := q.Get("format"); f != "" {
-		if !s.formats[f] {
-			return o, problem(http.StatusBadRequest, "format must be mt or mx")
+	for k, v := range q {
+		switch k {
+		case "format", "profile", "rulesets":
+			if len(v) > 1 {
+				return o, problem(http.StatusBadRequest, "the query parameter "+engine.Echo(k)+" is given more than once")
+			}
+		default:
+			return o, problem(http.StatusBadRequest, "unknown query parameter "+engine.Echo(k)+"; known: format, profile, rulesets")
 		}
-		o.Format = f
 	}
-	if p := q.Get("profile"); p != "" {
-		if len(p) > 64 {
-			return o, problem(http.StatusBadRequest, "profile name is too long")
-		}
-		o.Profile = p
-	}
+	o.Format = q.Get("format")
+	o.Profile = strings.ReplaceAll(q.Get("profile"), " ", "+")
 	if rs := q.Get("rulesets"); rs != "" {
 		for _, n := range strings.Split(rs, ",") {
-			n = strings.TrimSpace(n)
+			// Spaces after a comma are separators; any other is a "+".
+			n = strings.ReplaceAll(strings.TrimLeft(n, " "), " ", "+")
 			if n == "" {
 				continue
-			}
-			if s.eng.RuleSet(n) == nil {
-				return o, problem(http.StatusBadRequest, "unknown rule set "+engine.Echo(n)+"; GET /v1/rules lists them")
 			}
 			o.RuleSets = append(o.RuleSets, n)
 		}
 	}
+	if err := s.eng.CheckOptions(o); err != nil {
+		return o, selectorProblem(err)
+	}
 	return o, nil
 }
 
+// selectorProblem is the 400 of unknown selectors: the detail names them
+// with the known values; errors lists each as {parameter, value, known}.
+func selectorProblem(err error) *problemError {
+	var list []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	} else {
+		list = []error{err}
+	}
+	p := problem(http.StatusBadRequest, "")
+	var details []string
+	for _, e := range list {
+		details = append(details, e.Error())
+		var oe *engine.OptionError
+		if errors.As(e, &oe) {
+			known := oe.Known
+			if known == nil {
+				known = []string{}
+			}
+			p.errs = append(p.errs, map[string]any{"parameter": oe.Option, "value": oe.Value, "known": known})
+		}
+	}
+	p.detail = strings.Join(details, "; ")
+	return p
+}
+
+// metricsHandler serves the server's metrics; withRules adds the per-rule
+// series (swiftval_rule_*).
+func (s *Server) metricsHandler(withRules bool) http.Handler {
+	var g prometheus.Gatherer = s.metrics.reg
+	if withRules {
+		g = prometheus.Gatherers{s.metrics.reg, s.ruleReg}
+	}
+	return promhttp.HandlerFor(g, promhttp.HandlerOpts{})
+}
+
+var (
+	healthyBody = []byte(`{"status":"ok"}`)
+	readyBody   = []byte(`{"status":"ready"}`)
+)
+
 func (s *Server) handleHealthz(c echo.Context) error {
-	return writeJSONBytes(c, http.StatusOK, []byte(`{"status":"ok"}`))
+	return writeJSONBytes(c, http.StatusOK, healthyBody)
+}
+
+// notReady says why /readyz answers 503, or "" when the server is ready.
+func (s *Server) notReady() string {
+	switch {
+	case s.draining.Load():
+		return "draining: the server is shutting down"
+	case !s.ready.Load():
+		return "the engine is not loaded"
+	}
+	return ""
 }
 
 func (s *Server) handleReadyz(c echo.Context) error {
-	switch {
-	case s.draining.Load():
-		return problem(http.StatusServiceUnavailable, "draining: the server is shutting down")
-	case !s.ready.Load():
-		return problem(http.StatusServiceUnavailable, "the engine is not loaded")
+	if why := s.notReady(); why != "" {
+		return problem(http.StatusServiceUnavailable, why)
 	}
-	return writeJSONBytes(c, http.StatusOK, []byte(`{"status":"ready"}`))
+	return writeJSONBytes(c, http.StatusOK, readyBody)
+}
+
+// opsHandler serves the ops listener (Config.OpsAddr): /healthz, /readyz
+// and /metrics with the per-rule series, in plain net/http (no request
+// log, no request IDs: probes and scrapes come every few seconds).
+func (s *Server) opsHandler() http.Handler {
+	mux := http.NewServeMux()
+	write := func(w http.ResponseWriter, status int, ctype string, body []byte) {
+		h := w.Header()
+		h["Content-Type"] = []string{ctype}
+		h["Cache-Control"] = hdrNoSt
+		w.WriteHeader(status)
+		_, _ = w.Write(body)
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { write(w, http.StatusOK, "application/json", healthyBody) })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if why := s.notReady(); why != "" {
+			b, _ := json.Marshal(Problem{Type: "about:blank", Title: http.StatusText(http.StatusServiceUnavailable), Status: http.StatusServiceUnavailable, Detail: why, Instance: r.URL.Path})
+			write(w, http.StatusServiceUnavailable, contentTypeProblem, b)
+			return
+		}
+		write(w, http.StatusOK, "application/json", readyBody)
+	})
+	mux.Handle("GET /metrics", s.metricsHandler(true))
+	return mux
 }
 
 // messageTypesResponse is the body of GET /v1/message-types.
@@ -340,6 +434,8 @@ type ruleSetInfo struct {
 
 // ruleInfo is one rule of GET /v1/rules. engine.RuleStatus would encode
 // only one "source" (the set's); the rule's own citation is kept apart.
+// The counters are present only for admin-token holders or with
+// Config.PublicRuleStats (a finding count tells how often a rule fired).
 type ruleInfo struct {
 	ID          string          `json:"id"`
 	Code        string          `json:"code"`
@@ -353,14 +449,21 @@ type ruleInfo struct {
 	// Source is the source of the rule set: built-in, go, yaml:<file>.
 	Source  string `json:"source"`
 	Enabled bool   `json:"enabled"`
-	engine.RuleStats
+	*engine.RuleStats
 }
 
 func (s *Server) handleRules(c echo.Context) error {
 	resp := rulesResponse{RuleSets: []ruleSetInfo{}, Rules: []ruleInfo{}}
-	for _, r := range s.eng.Rules() {
-		resp.Rules = append(resp.Rules, ruleInfo{ID: r.ID, Code: r.Code, Severity: r.Severity, AppliesTo: r.AppliesTo, Format: r.Format,
-			Description: r.Description, Citation: r.RuleInfo.Source, RuleSet: r.RuleSet, Source: r.Source, Enabled: r.Enabled, RuleStats: r.RuleStats})
+	stats := s.cfg.PublicRuleStats || s.isAdmin(c.Request())
+	rules := s.eng.Rules()
+	for i := range rules {
+		r := &rules[i]
+		ri := ruleInfo{ID: r.ID, Code: r.Code, Severity: r.Severity, AppliesTo: r.AppliesTo, Format: r.Format,
+			Description: r.Description, Citation: r.RuleInfo.Source, RuleSet: r.RuleSet, Source: r.Source, Enabled: r.Enabled}
+		if stats {
+			ri.RuleStats = &r.RuleStats
+		}
+		resp.Rules = append(resp.Rules, ri)
 	}
 	for _, rs := range s.eng.RuleSets() {
 		resp.RuleSets = append(resp.RuleSets, ruleSetInfo{Name: rs.Name, Version: rs.Version, Description: rs.Description, Source: rs.Source, Profile: rs.Profile, Rules: len(rs.Rules)})

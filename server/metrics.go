@@ -23,6 +23,7 @@ type metrics struct {
 	valDur      prometheus.Histogram
 	overruns    prometheus.Counter
 	shed        prometheus.Counter
+	refused     *prometheus.CounterVec // connections and requests refused, by reason
 
 	// Caches of labelled children, so the hot path hashes no label values.
 	reqObs   sync.Map // reqKey -> prometheus.Observer
@@ -74,7 +75,10 @@ func newMetrics(knownType func(format, typ string) bool) *metrics {
 	m.shed = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "swiftval_requests_shed_total", Help: "Requests refused with 503 because every validation slot stayed busy.",
 	})
-	m.reg.MustRegister(m.reqDur, m.inFlight, m.validations, m.findings, m.valDur, m.overruns, m.shed,
+	m.refused = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "swiftval_refused_total", Help: "Connections closed beyond --max-conns-per-ip (reason per_ip) and requests refused for carrying both Content-Length and Transfer-Encoding (reason cl_te).",
+	}, []string{"reason"})
+	m.reg.MustRegister(m.reqDur, m.inFlight, m.validations, m.findings, m.valDur, m.overruns, m.shed, m.refused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -27,10 +28,30 @@ type reqCtx struct {
 	typ       string
 	verdict   string
 	tw        timingWriter // wraps the response writer for Server-Timing
+	detached  detachedCtx  // the request's values without its cancellation
 	// hdr backs the X-Request-ID and Server-Timing header values: one
 	// allocation per request for both instead of one each. It is fresh per
 	// request (never pooled), as a ResponseWriter may keep its header map.
 	hdr []string
+}
+
+// detachedCtx is context.WithoutCancel of a request's context, living in
+// the pooled reqCtx: WithoutCancel allocates once per request, on the path
+// that TestValidateAllocs pins. It has the parent's values (trace span,
+// request-scoped data) and neither its deadline nor its cancellation.
+type detachedCtx struct{ parent context.Context }
+
+func (detachedCtx) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (detachedCtx) Done() <-chan struct{}       { return nil }
+func (detachedCtx) Err() error                  { return nil }
+func (d *detachedCtx) Value(key any) any        { return d.parent.Value(key) }
+
+// validationContext returns the context validations of the request run
+// under: the request's values, but not cancelled when the client
+// half-closes (see handleValidate).
+func (rc *reqCtx) validationContext() context.Context {
+	rc.detached.parent = rc.Request().Context()
+	return &rc.detached
 }
 
 // timingWriter sets Server-Timing as the header goes out. It stands in for
@@ -108,6 +129,11 @@ func (s *Server) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		rc.hdr[0] = id
 		h[echo.HeaderXRequestID] = rc.hdr[0:1:1]
 		h["X-Content-Type-Options"] = hdrNosniff
+		if s.draining.Load() {
+			// Shutting down: the client is to open its next connection
+			// elsewhere; net/http closes this one after the response.
+			h["Connection"] = hdrClose
+		}
 		rc.tw = timingWriter{ResponseWriter: res.Writer, rc: rc}
 		res.Writer = &rc.tw
 		s.metrics.inFlight.Inc()
@@ -163,8 +189,17 @@ func (s *Server) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 
 // serve runs the handler, recovering a panic into a 500 problem and an
 // error log line (with the stack; the client gets neither), and renders a
-// returned error as a problem.
+// returned error as a problem. A request that had both Content-Length and
+// Transfer-Encoding (framedConn) gets a 400 and its connection is closed.
 func (s *Server) serve(rc *reqCtx, next echo.HandlerFunc) {
+	if fc, ok := rc.Request().Context().Value(connKey{}).(*framedConn); ok && fc.smuggling() {
+		s.metrics.refused.WithLabelValues("cl_te").Inc()
+		s.log.Warn("request refused: both Content-Length and Transfer-Encoding", "request_id", rc.id, "route", rc.Path())
+		p := problem(http.StatusBadRequest, "the request has both Content-Length and Transfer-Encoding, which frame its body differently (RFC 9112 §6.3); send one")
+		p.header = http.Header{"Connection": hdrClose}
+		s.errorHandler(p, rc)
+		return
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {

@@ -17,6 +17,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -46,9 +47,9 @@ type Server struct {
 	echo     *echo.Echo
 	handler  http.Handler
 	metrics  *metrics
-	tracer   trace.Tracer // nil when tracing is off
+	ruleReg  *prometheus.Registry // per-rule series (rulemetrics.go)
+	tracer   trace.Tracer         // nil when tracing is off
 	slots    chan struct{}
-	formats  map[string]bool // accepted ?format= values
 	routeSet map[string]bool // registered route patterns (metrics labels)
 
 	ready    atomic.Bool // engine loaded and not draining
@@ -57,8 +58,9 @@ type Server struct {
 	idSeq    atomic.Uint64
 	ctxPool  sync.Pool // *reqCtx
 
-	addrMu sync.Mutex
-	addr   net.Addr
+	addrMu  sync.Mutex
+	addr    net.Addr
+	opsAddr net.Addr
 }
 
 // New validates cfg and builds a Server. It fails only on an invalid
@@ -78,16 +80,13 @@ func New(cfg Config) (*Server, error) {
 	_, _ = rand.Read(rnd[:])
 	s.idPrefix = hex.EncodeToString(rnd[:]) + "-"
 	s.slots = make(chan struct{}, cfg.MaxConcurrent)
-	s.formats = map[string]bool{"mt": true, "mx": true}
 	known := map[string]bool{}
-	for _, f := range s.eng.Formats() {
-		s.formats[f.Name()] = true
-	}
 	for _, t := range s.eng.MessageTypes() {
 		known[t.Format+"\x00"+t.Type] = true
 	}
 	s.metrics = newMetrics(func(format, typ string) bool { return known[format+"\x00"+typ] })
-	s.metrics.reg.MustRegister(newRuleCollector(s.eng))
+	s.ruleReg = prometheus.NewRegistry()
+	s.ruleReg.MustRegister(newRuleCollector(s.eng))
 	if c, ok := cfg.Dependencies.(prometheus.Collector); ok {
 		if err := s.metrics.reg.Register(c); err != nil {
 			return nil, fmt.Errorf("server: dependency metrics: %w", err)
@@ -122,12 +121,21 @@ func (s *Server) Addr() net.Addr {
 	return s.addr
 }
 
+// OpsAddr returns the address of the ops listener (Config.OpsAddr) once
+// Serve has bound it, or nil.
+func (s *Server) OpsAddr() net.Addr {
+	s.addrMu.Lock()
+	defer s.addrMu.Unlock()
+	return s.opsAddr
+}
+
 // Run listens on Config.Addr and serves until ctx is done, then drains: it
-// turns /readyz to 503, keeps accepting for Config.ShutdownDelay, stops
-// accepting connections, and waits up to Config.DrainTimeout for requests in
-// flight. It returns nil after a clean
-// drain, an error when the address cannot be bound, serving fails, or the
-// drain timed out (remaining connections are then closed).
+// turns /readyz to 503, keeps accepting for Config.ShutdownDelay (with
+// every response asking the client to close its connection), stops
+// accepting connections, and waits up to Config.DrainTimeout for requests
+// in flight. It returns nil after a clean drain, an error when an address
+// cannot be bound, serving fails, or the drain timed out (remaining
+// connections are then closed).
 func (s *Server) Run(ctx context.Context) error {
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
@@ -136,13 +144,59 @@ func (s *Server) Run(ctx context.Context) error {
 	return s.Serve(ctx, ln)
 }
 
-// Serve is Run on an existing listener, which it closes.
+// Serve is Run on an existing listener, which it closes. It binds
+// Config.OpsAddr itself when set.
+//
+// The listener is wrapped, outermost last: the per-address cap
+// (MaxConnsPerIP), the connection cap (MaxConns), TLS when configured, and
+// the framing follower that finds requests with both Content-Length and
+// Transfer-Encoding (framedConn). TLS serves HTTP/1.1 only: the follower
+// must read the decrypted bytes, and net/http serves HTTP/2 only on a
+// *tls.Conn it is handed directly.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	addr := ln.Addr()
+	if s.cfg.MaxConnsPerIP > 0 {
+		refused := s.metrics.refused.WithLabelValues("per_ip")
+		ln = newPerIPListener(ln, s.cfg.MaxConnsPerIP, refused.Inc)
+	}
 	if s.cfg.MaxConns > 0 {
 		ln = netutil.LimitListener(ln, s.cfg.MaxConns)
 	}
+	useTLS := s.cfg.TLSCertFile != ""
+	if useTLS {
+		cert, err := tls.LoadX509KeyPair(s.cfg.TLSCertFile, s.cfg.TLSKeyFile)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("server: TLS: %w", err)
+		}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}})
+	}
+	ln = headListener{ln}
+	var ops *http.Server
+	if s.cfg.OpsAddr != "" {
+		oln, err := net.Listen("tcp", s.cfg.OpsAddr)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("server: listen (ops): %w", err)
+		}
+		ops = &http.Server{
+			Handler:           s.opsHandler(),
+			ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+			ReadTimeout:       s.cfg.ReadTimeout,
+			WriteTimeout:      s.cfg.WriteTimeout,
+			IdleTimeout:       s.cfg.IdleTimeout,
+			MaxHeaderBytes:    8 << 10,
+			ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		}
+		s.addrMu.Lock()
+		s.opsAddr = oln.Addr()
+		s.addrMu.Unlock()
+		go func() { _ = ops.Serve(oln) }()
+		defer ops.Close()
+		s.log.Info("ops listener", "addr", oln.Addr().String())
+	}
 	s.addrMu.Lock()
-	s.addr = ln.Addr()
+	s.addr = addr
 	s.addrMu.Unlock()
 	hs := &http.Server{
 		Handler:           s.handler,
@@ -152,24 +206,23 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    64 << 10, // a request needs a few headers; 64 KiB is generous
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ConnContext:       connContext,
 	}
-	tls := s.cfg.TLSCertFile != ""
 	errc := make(chan error, 1)
-	go func() {
-		if tls {
-			errc <- hs.ServeTLS(ln, s.cfg.TLSCertFile, s.cfg.TLSKeyFile)
-		} else {
-			errc <- hs.Serve(ln)
-		}
-	}()
-	s.log.Info("listening", "addr", ln.Addr().String(), "tls", tls, "admin", s.cfg.AdminToken != "",
-		"max_body_bytes", s.cfg.MaxBodyBytes, "max_concurrent", s.cfg.MaxConcurrent)
+	go func() { errc <- hs.Serve(ln) }()
+	s.log.Info("listening", "addr", addr.String(), "tls", useTLS, "admin", s.cfg.AdminToken != "",
+		"max_body_bytes", s.cfg.MaxBodyBytes, "max_concurrent", s.cfg.MaxConcurrent,
+		"max_conns", s.cfg.MaxConns, "max_conns_per_ip", s.cfg.MaxConnsPerIP)
 	select {
 	case err := <-errc:
 		s.ready.Store(false)
 		return fmt.Errorf("server: %w", err)
 	case <-ctx.Done():
 	}
+	// From now on /readyz answers 503 and every response carries
+	// "Connection: close" (middleware), so clients open a new connection
+	// (to another instance) for their next request instead of sending it
+	// on a keep-alive connection the drain is about to close.
 	s.draining.Store(true)
 	if d := s.cfg.ShutdownDelay; d > 0 {
 		s.log.Info("shutting down: not ready, still accepting", "delay", d.String())

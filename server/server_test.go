@@ -69,8 +69,8 @@ func TestValidate(t *testing.T) {
 		{"x-swift-fin", "", "application/x-swift-fin", validMsg, 200, true, nil},
 		{"curl -d form type read raw", "", "application/x-www-form-urlencoded", validMsg, 200, true, nil},
 		{"format forced", "?format=mt", "text/plain", validMsg, 200, true, nil},
-		{"format mx not registered", "?format=mx", "text/plain", validMsg, 200, false, []string{engine.CodeUnknownFormat}},
-		{"named rule set", "?rulesets=fake&profile=cbpr%2B", "text/plain", invalidMsg, 200, false, []string{"X01"}},
+		{"format mx not registered", "?format=mx", "text/plain", validMsg, 400, false, nil},
+		{"named rule set", "?rulesets=fake", "text/plain", invalidMsg, 200, false, []string{"X01"}},
 		{"panicking rule is a 500 problem", "", "text/plain", panicMsg, 500, false, nil},
 		{"json refused", "", "application/json", validMsg, 415, false, nil},
 		{"image refused", "", "image/png", validMsg, 415, false, nil},
@@ -348,16 +348,12 @@ func TestInfoRoutes(t *testing.T) {
 		{"/healthz", "application/json", []string{`{"status":"ok"}`}},
 		{"/readyz", "application/json", []string{`{"status":"ready"}`}},
 		{"/v1/message-types", "application/json", []string{`"formats":[{"name":"mt","types":[{"format":"mt","type":"MT103","level":"full"`}},
-		{"/v1/rules", "application/json", []string{`"rule_sets":[{"name":"fake","version":"1","source":"go","rules":3}]`, `"id":"fake.bad","code":"X01","severity":"error","applies_to":["*"],"citation":"test","rule_set":"fake@1","source":"go"`, `"applies_to":["*"]`, `"rule_set":"fake@1"`, `"enabled":true`, `"evaluations":1`, `"findings":1`}},
+		{"/v1/rules", "application/json", []string{`"rule_sets":[{"name":"fake","version":"1","source":"go","rules":3}]`, `"id":"fake.bad","code":"X01","severity":"error","applies_to":["*"],"citation":"test","rule_set":"fake@1","source":"go"`, `"applies_to":["*"]`, `"rule_set":"fake@1"`, `"enabled":true`}},
 		{"/openapi.json", "application/json", []string{`"openapi": "3.1.0"`}},
 		{"/", "text/html; charset=utf-8", []string{"<textarea", "/v1/validate"}},
 		{"/metrics", "text/plain", []string{
 			`swiftval_validations_total{format="mt",type="MT103",verdict="invalid"} 1`,
 			`swiftval_findings_total{code="X01"} 1`,
-			`swiftval_rule_evaluations_total{rule="fake.bad",rule_set="fake@1",source="go"} 1`,
-			`swiftval_rule_findings_total{rule="fake.bad",rule_set="fake@1",source="go"} 1`,
-			`swiftval_rule_panics_total{rule="fake.bad",rule_set="fake@1",source="go"} 0`,
-			`swiftval_rule_max_time_seconds{rule="fake.bad"`,
 			`swiftval_http_request_duration_seconds_count{route="/v1/validate",status="200"} 1`,
 			`swiftval_validation_duration_seconds_count 1`,
 			`swiftval_budget_overruns_total 0`,
@@ -501,14 +497,17 @@ func (a *fakeAdmin) Put(name string, y []byte) error {
 	return nil
 }
 
-func (a *fakeAdmin) Delete(name string) bool {
-	_, ok := a.sets[name]
+func (a *fakeAdmin) Delete(name string) (bool, error) {
+	y, ok := a.sets[name]
+	if strings.Contains(string(y), "needed") {
+		return true, &compileError{probs: []RuleSetProblem{{File: "b.yaml", Line: 2, Message: "set b overrides its rule"}}}
+	}
 	delete(a.sets, name)
-	return ok
+	return ok, nil
 }
 
 func TestAdmin(t *testing.T) {
-	admin := &fakeAdmin{sets: map[string][]byte{"corridor": []byte("name: corridor\n")}}
+	admin := &fakeAdmin{sets: map[string][]byte{"corridor": []byte("name: corridor\n"), "base": []byte("name: base # needed\n")}}
 	on, _ := newTestServer(t, func(c *Config) { c.AdminToken = testToken; c.RuleSets = admin })
 	noAdmin, _ := newTestServer(t, func(c *Config) { c.AdminToken = testToken })
 	off, _ := newTestServer(t, func(c *Config) { c.RuleSets = admin })
@@ -530,7 +529,7 @@ func TestAdmin(t *testing.T) {
 		{"pprof lowercase bearer", on, "GET", "/debug/pprof/cmdline", "", "bearer " + testToken, "", 200, ""},
 		{"pprof heap", on, "GET", "/debug/pprof/heap?debug=1", "", auth, "", 200, "heap profile"},
 		{"no manager", noAdmin, "GET", "/v1/rulesets", "", auth, "", 404, "not enabled"},
-		{"list", on, "GET", "/v1/rulesets", "", auth, "", 200, `"rule_sets":[{"name":"corridor","version":"","source":"","rules":["corridor.r"],"tests":0,"sha256":"","loaded":"0001-01-01T00:00:00Z"}]`},
+		{"list", on, "GET", "/v1/rulesets", "", auth, "", 200, `"rule_sets":[{"name":"base","version":"","source":"","rules":["base.r"],"tests":0,"sha256":"","loaded":"0001-01-01T00:00:00Z"},{"name":"corridor","version":"","source":"","rules":["corridor.r"],"tests":0,"sha256":"","loaded":"0001-01-01T00:00:00Z"}]`},
 		{"get json", on, "GET", "/v1/rulesets/corridor", "", auth, "", 200, `"yaml":"name: corridor\n"`},
 		{"get yaml", on, "GET", "/v1/rulesets/corridor", "", auth, "application/yaml", 200, "name: corridor\n"},
 		{"get missing", on, "GET", "/v1/rulesets/nope", "", auth, "", 404, ""},
@@ -541,6 +540,7 @@ func TestAdmin(t *testing.T) {
 		{"put unauthorised", on, "PUT", "/v1/rulesets/x", "name: x", "", "", 401, ""},
 		{"delete", on, "DELETE", "/v1/rulesets/limits", "", auth, "", 204, ""},
 		{"delete missing", on, "DELETE", "/v1/rulesets/limits", "", auth, "", 404, ""},
+		{"delete refused", on, "DELETE", "/v1/rulesets/base", "", auth, "", 409, `"errors":[{"file":"b.yaml","line":2,"column":0,"message":"set b overrides its rule"}]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -135,6 +135,14 @@ func rulesTest(e *engine.Engine, files []string, verbose bool, stdout, stderr io
 			}
 			fail++
 			fmt.Fprintf(stdout, "FAIL %s:%d %s/%s: %s\n", r.File, r.Line, r.Set, r.Name, r.Detail)
+			// The detail names findings without their texts (it also goes
+			// to admin answers and logs); the author at the terminal gets
+			// them here.
+			if r.Report != nil {
+				for _, f := range r.Report.Findings {
+					fmt.Fprintf(stdout, "    %s %s at %s: %s\n", f.Code, f.Rule, f.Location, f.Message)
+				}
+			}
 			if status == exitOK {
 				status = exitInvalid
 			}

@@ -78,6 +78,9 @@ func (o *serveOptions) addFlags(cmd *cobra.Command) {
 	f.Int(&c.MaxBatchMessages, "max-batch", c.MaxBatchMessages, "most messages in one batch request")
 	f.Int(&c.MaxConcurrent, "max-concurrent", c.MaxConcurrent, "most validations running at once; beyond it requests wait --queue-wait, then get 503")
 	f.Int(&c.MaxConns, "max-conns", c.MaxConns, "most open client connections (0: no cap); more wait to be accepted")
+	f.Int(&c.MaxConnsPerIP, "max-conns-per-ip", c.MaxConnsPerIP, "most open connections of one client IP address (0: no cap); more are closed at once")
+	f.String(&c.OpsAddr, "ops-addr", "", "second listen address serving only /healthz, /readyz and /metrics (with per-rule series), outside the connection caps; keep it private")
+	f.Bool(&c.PublicRuleStats, "public-rule-stats", "", "show per-rule counters to every client (GET /v1/rules, swiftval_rule_* in /metrics); off: admin token or --ops-addr only")
 	f.Duration(&c.QueueWait, "queue-wait", c.QueueWait, "how long a request may wait for a validation slot before 503")
 	f.Duration(&c.ReadHeaderTimeout, "read-header-timeout", c.ReadHeaderTimeout, "time to read request headers")
 	f.Duration(&c.ReadTimeout, "read-timeout", c.ReadTimeout, "time to read a whole request (per message for batches)")
@@ -155,7 +158,8 @@ func runServe(s streams, o *serveOptions) error {
 		return fmt.Errorf("--schemas: %w", err)
 	}
 	cfg.Engine = eng
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first SIGINT/SIGTERM drains; a second one exits at once.
+	ctx, stop := server.ShutdownContext(context.Background(), logger, nil)
 	defer stop()
 	var reload func() error
 	if o.rulesDir != "" {
@@ -164,7 +168,7 @@ func runServe(s streams, o *serveOptions) error {
 			printRuleErr(s.err, err)
 			return exitStatus(exitUsage)
 		}
-		reload = m.Reload
+		reload = func() error { return m.ReloadLogged("SIGHUP") }
 	}
 	var reloadDir func() error
 	if dir != nil {
@@ -338,13 +342,20 @@ func (a ruleSetAdmin) Put(name string, yaml []byte) error {
 	return err
 }
 
-func (a ruleSetAdmin) Delete(name string) bool { return a.m.Delete(name) }
+func (a ruleSetAdmin) Delete(name string) (bool, error) {
+	found, err := a.m.Delete(name)
+	var le *custom.LoadError
+	if errors.As(err, &le) {
+		return found, loadProblems{le}
+	}
+	return found, err
+}
 
 func apiInfo(i custom.RuleSetInfo) server.RuleSetInfo {
 	return server.RuleSetInfo{
 		Name: i.Name, Version: i.Version, Description: i.Description, Source: i.Source, File: i.File,
 		Rules: i.Rules, ExternalChecks: i.ExternalChecks, Disable: i.Disable, SeverityOverrides: i.SeverityOverrides, Tests: i.Tests,
-		SHA256: i.SHA256, Warnings: i.Warnings, Loaded: i.Loaded,
+		SHA256: i.SHA256, Loaded: i.Loaded,
 	}
 }
 
@@ -376,13 +387,8 @@ func watchHUP(ctx context.Context, log *slog.Logger, reload, reloadDir func() er
 			if reloadDir != nil {
 				_ = reloadDir()
 			}
-			if reload == nil {
-				continue
-			}
-			if err := reload(); err != nil {
-				log.Error("rule-set reload failed; the previous rule sets stay", "error", err.Error())
-			} else {
-				log.Info("rule sets reloaded")
+			if reload != nil {
+				_ = reload() // logged by the manager, without problem texts
 			}
 		}
 	}

@@ -149,7 +149,7 @@ func TestRuleSetAdminCopiesEveryField(t *testing.T) {
 		t.Errorf("custom.Problem %v\nserver.RuleSetProblem %v", a, b)
 	}
 	in := custom.RuleSetInfo{Name: "n", Version: "1", Description: "d", Source: "yaml:f", File: "f", Rules: []string{"r"},
-		Disable: []string{"x"}, SeverityOverrides: map[string]string{"y": "warning"}, Tests: 2, SHA256: "h", Warnings: []string{"w"}, Loaded: time.Unix(1, 0)}
+		Disable: []string{"x"}, SeverityOverrides: map[string]string{"y": "warning"}, Tests: 2, SHA256: "h", Loaded: time.Unix(1, 0)}
 	got, _ := json.Marshal(apiInfo(in))
 	want, _ := json.Marshal(in)
 	if string(got) != string(want) {

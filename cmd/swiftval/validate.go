@@ -90,6 +90,11 @@ func runValidate(ctx context.Context, s streams, o *validateOptions, files []str
 	if o.rulesets != "" {
 		opts.RuleSets = strings.Split(o.rulesets, ",")
 	}
+	// Fail closed: an unknown profile or rule set is a usage error with
+	// the known values, never a validation with less checking.
+	if err := eng.CheckOptions(opts); err != nil {
+		return usageErrorf("%s", strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
 	out := bufio.NewWriter(s.out)
 	defer out.Flush()
 	status := exitOK

@@ -39,6 +39,11 @@ func TestValidateUsageAndIOErrors(t *testing.T) {
 		{"unknown flag points at help", []string{"validate", "--frob", "-"}, exitUsage, "Run 'swiftval validate --help'"},
 		{"missing file", []string{"validate", filepath.Join(dir, "nope.fin")}, exitUsage, "no such file"},
 		{"file above the batch limit", []string{"validate", "--max-bytes", "2", big}, exitUsage, "refused"},
+		// Fail closed (issue 17, item 2): these used to validate with no
+		// CBPR+ rules, or no rules at all, and report VALID.
+		{"unknown profile", []string{"validate", "--profile", "bogus", "-"}, exitUsage, `unknown profile "bogus" (known: cbpr+)`},
+		{"profile spelled cbprplus", []string{"validate", "--profile", "cbprplus", "-"}, exitUsage, "known: cbpr+"},
+		{"unknown rule set", []string{"validate", "--rulesets", "bogus", "-"}, exitUsage, `unknown rule set "bogus" (known: cbpr+, iso20022, swift-mt)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -273,8 +273,11 @@ func baseOf(t string) string {
 // Name implements engine.Format.
 func (f *Format) Name() string { return "mx" }
 
-// Detect implements engine.Format: the first byte after an optional UTF-8
-// byte-order mark and whitespace is '<'.
+// Detect implements engine.Format: the first character after an optional
+// byte-order mark and whitespace is '<', in UTF-8 or, so that Parse can
+// report the encoding (SVX203) instead of the input being "neither MT nor
+// MX", in UTF-16 or UTF-32 (with a byte-order mark or, for UTF-16, without
+// one: XML 1.0 Appendix F).
 func (f *Format) Detect(raw []byte) bool {
 	if len(raw) >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF {
 		raw = raw[3:]
@@ -286,7 +289,46 @@ func (f *Format) Detect(raw []byte) bool {
 		case '<':
 			return true
 		}
+		break
+	}
+	return detectWide(raw)
+}
+
+// detectWide reports whether raw is XML in UTF-16 or UTF-32: its first
+// code unit after an optional byte-order mark and whitespace is '<'.
+func detectWide(raw []byte) bool {
+	var size int
+	var big bool
+	switch {
+	case len(raw) >= 4 && raw[0] == 0 && raw[1] == 0 && raw[2] == 0xFE && raw[3] == 0xFF:
+		size, big, raw = 4, true, raw[4:]
+	case len(raw) >= 4 && raw[0] == 0xFF && raw[1] == 0xFE && raw[2] == 0 && raw[3] == 0:
+		size, big, raw = 4, false, raw[4:]
+	case len(raw) >= 2 && raw[0] == 0xFE && raw[1] == 0xFF:
+		size, big, raw = 2, true, raw[2:]
+	case len(raw) >= 2 && raw[0] == 0xFF && raw[1] == 0xFE:
+		size, big, raw = 2, false, raw[2:]
+	case len(raw) >= 2 && raw[0] == 0 && raw[1] != 0:
+		size, big = 2, true
+	case len(raw) >= 2 && raw[0] != 0 && raw[1] == 0:
+		size, big = 2, false
+	default:
 		return false
+	}
+	for ; len(raw) >= size; raw = raw[size:] {
+		var u uint32
+		for i := range size {
+			if big {
+				u = u<<8 | uint32(raw[i])
+			} else {
+				u |= uint32(raw[i]) << (8 * i)
+			}
+		}
+		switch u {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		return u == '<'
 	}
 	return false
 }

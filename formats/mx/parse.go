@@ -164,7 +164,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 					path = "/" + string(bytes.Join(p.path, []byte("/")))
 				}
 				fs.SetRule("mx.xml", "")
-				fs.Add(scanCodes[e.Kind], engine.Error, engine.Location{Path: path, Line: e.Line}, "XML: "+e.Msg)
+				fs.Add(scanCodes[e.Kind], engine.Error, xmlLoc(path, e.Line), "XML: "+e.Msg)
 			}
 			return nil
 		}
@@ -199,7 +199,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 				fs.SetRule("mx.envelope", "")
 				fs.Errorf(CodeDuplicatePart, engine.Location{Path: "/" + string(local), Line: p.sc.Line(tok.Offset)}, "more than one %s element: one message holds at most one AppHdr and one Document", local)
 				if err := p.skip(tok); err != nil {
-					p.scanError(err)
+					p.scanError(err, "/"+string(local))
 					return nil
 				}
 				continue
@@ -266,7 +266,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 			}
 			// Unvalidated part: skip it (header fields are not read).
 			if err := p.skip(tok); err != nil {
-				p.scanError(err)
+				p.scanError(err, "/"+string(local))
 				return nil
 			}
 			if isHdr {
@@ -283,7 +283,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 	}
 	if m.Doc.IsZero() && m.AppHdr == nil {
 		fs.SetRule("mx.envelope", "")
-		fs.Error(CodeNoDocument, engine.Location{Line: 1}, "no ISO 20022 Document or AppHdr element found")
+		fs.Error(CodeNoDocument, xmlLoc("", 1), "no ISO 20022 Document or AppHdr element found")
 		return nil
 	}
 	m.SchemaValid = docOK && hdrOK
@@ -324,13 +324,26 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 	return em
 }
 
-// scanError reports a well-formedness error met while skipping a subtree.
-func (p *parser) scanError(err error) {
+// scanError reports a well-formedness error met while skipping the
+// subtree at path.
+func (p *parser) scanError(err error, path string) {
 	var e *xmlscan.Error
 	if errors.As(err, &e) {
 		p.f.SetRule("mx.xml", "")
-		p.f.Add(scanCodes[e.Kind], engine.Error, engine.Location{Line: e.Line}, "XML: "+e.Msg)
+		p.f.Add(scanCodes[e.Kind], engine.Error, xmlLoc(path, e.Line), "XML: "+e.Msg)
 	}
+}
+
+// xmlLoc is the location of an XML-level finding: MX-shaped (an XPath and
+// a line) even where no element is open yet (the prolog, an encoding, no
+// element at all), where the path is "/", the document as a whole. An
+// empty path would make the finding an MT-shaped location (block, field,
+// column), which an MX finding never is.
+func xmlLoc(path string, line int) engine.Location {
+	if path == "" {
+		path = "/"
+	}
+	return engine.Location{Path: path, Line: line}
 }
 
 // skip consumes the element just started.

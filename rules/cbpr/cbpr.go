@@ -65,30 +65,53 @@ type Options struct {
 // RuleSet returns the built-in "cbpr+" rule set, release chosen by date.
 func RuleSet() *engine.RuleSet { return New(Options{}) }
 
-// New returns the "cbpr+" rule set with the given options. An unknown
-// Release falls back to choosing by date.
+// CheckRelease returns nil for "" (choose by date) and the names of
+// Releases, else an *engine.OptionError (option "release") listing them.
+// Front ends that let users pin a release call it and refuse the value.
+func CheckRelease(name string) error {
+	if name == "" {
+		return nil
+	}
+	known := make([]string, len(Releases))
+	for i, r := range Releases {
+		if r.Name == name {
+			return nil
+		}
+		known[i] = r.Name
+	}
+	return &engine.OptionError{Option: "release", Value: name, Known: known}
+}
+
+// New returns the "cbpr+" rule set with the given options. It fails
+// closed: with a Release that CheckRelease refuses, the set holds one rule
+// that reports engine.CodeUnknownRelease (SV016) on every CBPR+ message,
+// so no message is reported valid by a set that cannot say which release
+// it checks.
 func New(o Options) *engine.RuleSet {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
 	version := "SR2025+SR2026"
-	pinned := false
-	for _, r := range Releases {
-		if r.Name == o.Release {
-			version, pinned = r.Name, true
-		}
-	}
-	if !pinned {
-		o.Release = ""
+	if o.Release != "" {
+		version = o.Release
 	}
 	c := &checker{o: o}
+	rules := c.rules()
+	if err := CheckRelease(o.Release); err != nil {
+		version = "unknown-release"
+		msg := "the cbpr+ rule set was configured with " + err.Error() + "; no CBPR+ rule was run, so the message cannot be reported valid"
+		rules = []engine.Rule{engine.NewRule(info("cbpr.release", engine.CodeUnknownRelease, []string{"*"}, "swiftval configuration",
+			"the configured CBPR+ release pin is known"), func(_ *engine.Message, f *engine.Findings) {
+			f.Error(engine.CodeUnknownRelease, engine.Location{}, msg)
+		})}
+	}
 	return &engine.RuleSet{
 		Name:        Name,
 		Version:     version,
 		Description: "SWIFT CBPR+ usage-guideline rules (SR2025, SR2026) for the CBPR+ MX message set",
 		Source:      engine.SourceBuiltin,
 		Profile:     Profile,
-		Rules:       c.rules(),
+		Rules:       rules,
 	}
 }
 

@@ -1,6 +1,7 @@
 package cbpr
 
 import (
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -174,5 +175,33 @@ func TestBizSvcHeaderVersion(t *testing.T) {
 	r, _ := typedtest.Report(typedtest.Engine(t, RuleSet()), raw, engine.ValidateOptions{})
 	if len(r.Findings) != 1 || r.Findings[0].Code != CodeBizSvc || r.Findings[0].Location.Path != "/AppHdr" {
 		t.Errorf("findings %v, want one %s at /AppHdr", r.Findings, CodeBizSvc)
+	}
+}
+
+// TestUnknownReleaseFailsClosed: a release pin the set does not know used
+// to fall back to choosing by date, silently; now CheckRelease refuses it
+// with the known releases, and a set built with it anyway reports SV016 on
+// every CBPR+ message instead of passing it (issue 17, item 2).
+func TestUnknownReleaseFailsClosed(t *testing.T) {
+	for _, ok := range []string{"", "SR2025", "SR2026"} {
+		if err := CheckRelease(ok); err != nil {
+			t.Errorf("CheckRelease(%q) = %v", ok, err)
+		}
+	}
+	err := CheckRelease("SR2099")
+	var oe *engine.OptionError
+	if !errors.As(err, &oe) || oe.Option != "release" || strings.Join(oe.Known, ",") != "SR2025,SR2026" {
+		t.Fatalf("CheckRelease(SR2099) = %v", err)
+	}
+	raw, err := os.ReadFile(filepath.Join(fixtures, "cbpr.address.unstructured.pass.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := typedtest.Report(typedtest.Engine(t, New(Options{Release: "SR2025"})), raw, engine.ValidateOptions{}); !r.Valid {
+		t.Fatalf("the fixture is not valid with a known pin: %v", r.Findings)
+	}
+	r, _ := typedtest.Report(typedtest.Engine(t, New(Options{Release: "SR2099"})), raw, engine.ValidateOptions{})
+	if r.Valid || !r.HasCode(engine.CodeUnknownRelease) || !strings.Contains(r.Findings[0].Message, "SR2099") {
+		t.Errorf("with an unknown pin: valid=%v findings %v", r.Valid, r.Findings)
 	}
 }

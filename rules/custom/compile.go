@@ -3,6 +3,7 @@ package custom
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -55,6 +56,9 @@ type compileOptions struct {
 	trackAll bool
 	// external compiles the set's external_checks; nil refuses them.
 	external ExternalCompiler
+	// dir is the directory the set is loaded from (test files and the
+	// relative paths of external checks resolve there); "" for none.
+	dir string
 }
 
 // compiled is a rule set ready to install.
@@ -64,7 +68,8 @@ type compiled struct {
 	rules []*celRule
 	// external holds the external checks (also in set.Rules, after rules).
 	external []engine.Rule
-	file     string
+	file     string // as shown in problems: the name within its directory
+	dir      string // the directory test files are read from; "" for none
 	data     []byte
 }
 
@@ -113,11 +118,14 @@ func compile(file string, data []byte, o compileOptions) (*compiled, []Problem) 
 			return nil, p.list
 		}
 	}
-	set := &engine.RuleSet{Name: spec.Name, Version: spec.Version, Description: spec.Description, Source: "yaml:" + file, Disable: spec.Disable}
+	// The source names the file, not the directory: it is shown by GET
+	// /v1/rules, which must not reveal paths of the server.
+	source := "yaml:" + filepath.Base(file)
+	set := &engine.RuleSet{Name: spec.Name, Version: spec.Version, Description: spec.Description, Source: source, Disable: spec.Disable}
 	if len(spec.Severity) > 0 {
 		set.Severity = spec.Severity
 	}
-	c := &compiled{spec: spec, set: set, file: file, data: data}
+	c := &compiled{spec: spec, set: set, file: file, dir: o.dir, data: data}
 	ids := map[string]*yaml.Node{}
 	for _, rs := range spec.Rules {
 		if rs.ID != "" {
@@ -129,7 +137,7 @@ func compile(file string, data []byte, o compileOptions) (*compiled, []Problem) 
 		}
 		r := &celRule{
 			info: engine.RuleInfo{ID: rs.ID, Code: rs.Code, Severity: rs.Severity, AppliesTo: rs.AppliesTo, Format: rs.Format,
-				Source: "yaml:" + file, Description: rs.Description},
+				Source: source, Description: rs.Description},
 			lists: lists, locMT: rs.LocMT, locMX: rs.LocMX, label: set.Label(),
 		}
 		if r.info.Code == "" {
@@ -171,7 +179,7 @@ func compileExternal(p *problems, c *compiled, o compileOptions, ids map[string]
 		p.add(n, "", "external_checks: this process runs no external checks (the command or embedding has no external-check support configured)")
 		return
 	}
-	rules, ps := o.external.CompileExternal(ExternalSet{File: c.file, Label: c.set.Label(), Data: c.data, AppliesTo: expandFamily}, n)
+	rules, ps := o.external.CompileExternal(ExternalSet{File: c.file, Dir: c.dir, Label: c.set.Label(), Data: c.data, AppliesTo: expandFamily}, n)
 	p.list = append(p.list, ps...)
 	for _, r := range rules {
 		id := r.Info().ID

@@ -22,8 +22,13 @@ type ExternalCompiler interface {
 
 // ExternalSet is what an ExternalCompiler is told of the rule set.
 type ExternalSet struct {
-	// File is the rule-set file (for problems and relative secret paths).
+	// File is the rule-set file as problems name it (its name within its
+	// directory).
 	File string
+	// Dir is the directory the set was loaded from, against which relative
+	// secret and certificate paths resolve; empty for a set loaded from
+	// bytes alone (relative paths then have no base and are refused).
+	Dir string
 	// Label is the set's name@version, as stamped on findings.
 	Label string
 	// Data is the file's content (to locate problems inside expressions).

@@ -111,3 +111,17 @@ func testdataDir(t testing.TB) string {
 	}
 	return dir
 }
+
+// stubBuiltinIDs registers a built-in set with rules that never report,
+// under the IDs testdata/rulesets/severity-overrides.yaml disables and
+// overrides: the engine refuses a set naming rules it does not have.
+func stubBuiltinIDs(t testing.TB, e *engine.Engine) {
+	t.Helper()
+	rs := &engine.RuleSet{Name: "stub-builtin", Version: "1", Source: engine.SourceBuiltin}
+	for _, id := range []string{"mt.bic.branch", "mt.MT103.D75"} {
+		rs.Rules = append(rs.Rules, engine.NewRule(engine.RuleInfo{ID: id, Code: "STUB", AppliesTo: []string{"*"}}, func(*engine.Message, *engine.Findings) {}))
+	}
+	if err := e.AddRuleSet(rs); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -36,6 +36,7 @@ func sample(t testing.TB, name string) []byte {
 // findings are located in each format's own terms.
 func TestSameRuleMTAndMX(t *testing.T) {
 	e := realEngine(t)
+	stubBuiltinIDs(t, e)
 	if _, err := NewManager(e, ManagerOptions{Dir: testdataDir(t)}); err != nil {
 		t.Fatal(err)
 	}

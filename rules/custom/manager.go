@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/swiftval/swiftval/engine"
 )
@@ -55,8 +56,8 @@ type RuleSetInfo struct {
 	Description string `json:"description,omitempty"`
 	// Source is "yaml:<file>" as in engine.RuleSet.Source.
 	Source string `json:"source"`
-	// File is the file the set was loaded from (empty for a set Put
-	// without Dir).
+	// File is the name of the set's file within Dir (empty for a set Put
+	// without Dir); never a path of the machine, as the admin API shows it.
 	File string `json:"file,omitempty"`
 	// Rules lists the IDs of the set's rules.
 	Rules []string `json:"rules"`
@@ -70,11 +71,6 @@ type RuleSetInfo struct {
 	Tests int `json:"tests"`
 	// SHA256 is the hex digest of the set's YAML.
 	SHA256 string `json:"sha256"`
-	// Warnings lists the IDs in Disable and SeverityOverrides that no rule
-	// in force has (most likely a typo: such an entry changes nothing). The
-	// set is loaded all the same, since a rule may belong to a pack that is
-	// not registered in this engine; each warning is also logged at load.
-	Warnings []string `json:"warnings,omitempty"`
 	// Loaded is when the set was loaded.
 	Loaded time.Time `json:"loaded"`
 }
@@ -97,6 +93,7 @@ type Manager struct {
 type loaded struct {
 	c    *compiled
 	info RuleSetInfo
+	path string // the file in Dir, for writing and removing; "" without Dir
 }
 
 // NewManager returns a Manager for e. When opts.Dir is set it loads every
@@ -119,7 +116,7 @@ func NewManager(e *engine.Engine, opts ManagerOptions) (*Manager, error) {
 }
 
 func (m *Manager) copts() compileOptions {
-	return compileOptions{maxCost: m.opts.MaxCost, maxRuntimeCost: m.opts.MaxRuntimeCost, trackAll: m.opts.TrackAllCosts, external: m.opts.External}
+	return compileOptions{maxCost: m.opts.MaxCost, maxRuntimeCost: m.opts.MaxRuntimeCost, trackAll: m.opts.TrackAllCosts, external: m.opts.External, dir: m.opts.Dir}
 }
 
 // Reload re-reads Dir and replaces every set the Manager loaded with the
@@ -133,27 +130,27 @@ func (m *Manager) Reload() error {
 	defer m.mu.Unlock()
 	files, err := setFiles(m.opts.Dir)
 	if err != nil {
+		// Reload is the operator's (start, SIGHUP, Watch), never the admin
+		// API's: the directory may be named.
 		return &LoadError{Problems: []Problem{{File: m.opts.Dir, Message: err.Error()}}}
 	}
 	next := map[string]*loaded{}
 	var ps []Problem
 	for _, f := range files {
-		if st, err := os.Stat(f); err == nil && st.Size() > MaxSetBytes {
-			ps = append(ps, Problem{File: f, Message: fmt.Sprintf("rule-set file is %d bytes, above the limit of %d", st.Size(), MaxSetBytes)})
-			continue
-		}
-		data, err := os.ReadFile(f)
+		name := filepath.Base(f)
+		data, err := readConfined(m.opts.Dir, name, MaxSetBytes)
 		if err != nil {
-			ps = append(ps, Problem{File: f, Message: err.Error()})
+			ps = append(ps, Problem{File: name, Message: "rule-set file " + err.Error()})
 			continue
 		}
-		l, p := m.build(f, data)
+		l, p := m.build(name, data)
 		if len(p) > 0 {
 			ps = append(ps, p...)
 			continue
 		}
+		l.path = f
 		if prev := next[l.info.Name]; prev != nil {
-			ps = append(ps, Problem{File: f, Line: l.c.spec.nameNode.Line, Column: l.c.spec.nameNode.Column,
+			ps = append(ps, Problem{File: name, Line: l.c.spec.nameNode.Line, Column: l.c.spec.nameNode.Column,
 				Message: fmt.Sprintf("rule set name %q is also used by %s", l.info.Name, prev.info.File)})
 			continue
 		}
@@ -182,7 +179,8 @@ func setFiles(dir string) ([]string, error) {
 	return out, nil
 }
 
-// build compiles one file and runs its tests.
+// build compiles one file, named by its name within Dir, and runs its
+// tests (test files are read from Dir).
 func (m *Manager) build(file string, data []byte) (*loaded, []Problem) {
 	c, ps := compile(file, data, m.copts())
 	if len(ps) > 0 {
@@ -250,16 +248,24 @@ func (m *Manager) install(next map[string]*loaded) error {
 			}
 			owner[r.info.ID] = n + " (" + l.info.File + ")"
 		}
+		for _, r := range l.c.external {
+			id := r.Info().ID
+			if o, dup := owner[id]; dup {
+				ps = append(ps, Problem{File: l.info.File, RuleID: id,
+					Message: fmt.Sprintf("duplicate rule id %q (an external check): already used by rule set %s", id, o)})
+				continue
+			}
+			owner[id] = n + " (" + l.info.File + ")"
+		}
 	}
 	if len(ps) > 0 {
 		return &LoadError{Problems: ps}
 	}
 	for _, n := range names {
-		l := next[n]
-		l.info.Warnings = unknownIDs(l.c.set, owner)
-		for _, w := range l.info.Warnings {
-			m.opts.Logger.Warn("rule set names a rule that is not in force", "set", n, "file", l.info.File, "warning", w)
-		}
+		ps = append(ps, unknownIDs(next[n].c, func(id string) bool { _, ok := owner[id]; return ok })...)
+	}
+	if len(ps) > 0 {
+		return &LoadError{Problems: ps}
 	}
 	old := m.sets
 	err := m.e.ReplaceRuleSets(func(sets []*engine.RuleSet) []*engine.RuleSet {
@@ -276,30 +282,59 @@ func (m *Manager) install(next map[string]*loaded) error {
 		return out
 	})
 	if err != nil {
+		// A set of another source (a Go or built-in set added since) names
+		// a rule of a set this change removes: refused by the engine.
 		return &LoadError{Problems: []Problem{{Message: err.Error()}}}
 	}
 	m.sets = next
 	return nil
 }
 
-// unknownIDs describes the entries of set's disable and severity_overrides
-// that name no rule in known.
-func unknownIDs(set *engine.RuleSet, known map[string]string) []string {
-	var out []string
-	for _, id := range set.Disable {
-		if _, ok := known[id]; !ok {
-			out = append(out, fmt.Sprintf("disable: no rule in force has id %q", id))
+// unknownIDs locates the entries of the set's disable list and severity
+// overrides that name no rule for which known is true. They are errors,
+// failing closed: such an entry changes nothing today (most likely a typo,
+// and an override meant to make a rule an error leaves it a warning) and
+// would silently apply to a rule of that ID loaded later. The engine
+// refuses them too (engine.ErrUnknownRuleID); here they get a location.
+func unknownIDs(c *compiled, known func(id string) bool) []Problem {
+	var out []Problem
+	at := func(n *yaml.Node) (int, int) {
+		if n == nil {
+			return 0, 0
 		}
+		return n.Line, n.Column
 	}
-	ids := make([]string, 0, len(set.Severity))
-	for id := range set.Severity {
-		if _, ok := known[id]; !ok {
+	for i, id := range c.spec.Disable {
+		if known(id) {
+			continue
+		}
+		n := c.spec.disableNode
+		if n != nil && n.Kind == yaml.SequenceNode && i < len(n.Content) {
+			n = n.Content[i]
+		}
+		line, col := at(n)
+		out = append(out, Problem{File: c.file, Line: line, Column: col,
+			Message: fmt.Sprintf("disable: no rule in force has id %q (a typo would leave the rule on; remove the entry or load the set holding the rule first)", id)})
+	}
+	ids := make([]string, 0, len(c.spec.Severity))
+	for id := range c.spec.Severity {
+		if !known(id) {
 			ids = append(ids, id)
 		}
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		out = append(out, fmt.Sprintf("severity_overrides: no rule in force has id %q", id))
+		var n *yaml.Node
+		if sn := c.spec.severityNode; sn != nil && sn.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(sn.Content); i += 2 {
+				if sn.Content[i].Value == id {
+					n = sn.Content[i]
+				}
+			}
+		}
+		line, col := at(n)
+		out = append(out, Problem{File: c.file, Line: line, Column: col,
+			Message: fmt.Sprintf("severity_overrides: no rule in force has id %q (a typo would leave the rule's severity unchanged)", id)})
 	}
 	return out
 }
@@ -346,10 +381,11 @@ func (m *Manager) Put(name string, data []byte) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	file := name + ".yaml"
-	if prev := m.sets[name]; prev != nil && prev.info.File != "" {
-		file = prev.info.File
+	path := ""
+	if prev := m.sets[name]; prev != nil && prev.path != "" {
+		file, path = prev.info.File, prev.path
 	} else if m.opts.Dir != "" {
-		file = filepath.Join(m.opts.Dir, file)
+		path = filepath.Join(m.opts.Dir, file)
 	}
 	l, ps := m.build(file, data)
 	if len(ps) > 0 {
@@ -359,6 +395,7 @@ func (m *Manager) Put(name string, data []byte) error {
 		n := l.c.spec.nameNode
 		return &LoadError{Problems: []Problem{{File: file, Line: n.Line, Column: n.Column, Message: fmt.Sprintf("the set is named %q, not %q", l.info.Name, name)}}}
 	}
+	l.path = path
 	if m.opts.Dir == "" {
 		l.info.File = ""
 	}
@@ -370,22 +407,27 @@ func (m *Manager) Put(name string, data []byte) error {
 	if err := m.install(next); err != nil {
 		return err
 	}
-	if m.opts.Dir != "" {
-		if err := writeFileAtomic(file, data); err != nil {
-			return fmt.Errorf("rule set %s is in force but could not be saved: %w", name, err)
+	if path != "" {
+		if err := writeFileAtomic(path, data); err != nil {
+			// The cause goes to the log (it names the directory); the
+			// caller, maybe the admin API, gets no path.
+			m.opts.Logger.Error("rule set in force but not saved", "set", name, "err", err)
+			return &LoadError{Problems: []Problem{{File: file, Message: "the set is in force but could not be saved in the rule-set directory; see the server log"}}}
 		}
 	}
 	return nil
 }
 
-// Delete unloads the rule set of that name (removing its file from Dir)
-// and reports whether it was loaded.
-func (m *Manager) Delete(name string) bool {
+// Delete unloads the rule set of that name (removing its file from Dir).
+// found is false when no such set is loaded. err (a *LoadError) is set, and
+// nothing changes, when another set's disable list or severity overrides
+// name a rule of this one: change that set first.
+func (m *Manager) Delete(name string) (found bool, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	l := m.sets[name]
 	if l == nil {
-		return false
+		return false, nil
 	}
 	next := make(map[string]*loaded, len(m.sets))
 	for k, v := range m.sets {
@@ -394,14 +436,14 @@ func (m *Manager) Delete(name string) bool {
 		}
 	}
 	if err := m.install(next); err != nil {
-		return false
+		return true, err
 	}
-	if m.opts.Dir != "" && l.info.File != "" {
-		if err := os.Remove(l.info.File); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if l.path != "" {
+		if err := os.Remove(l.path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			m.opts.Logger.Warn("rule set unloaded but its file could not be removed", "set", name, "err", err)
 		}
 	}
-	return true
+	return true, nil
 }
 
 func writeFileAtomic(path string, data []byte) error {
@@ -419,6 +461,22 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// ReloadLogged is Reload with its outcome logged, for reloads nobody waits
+// on (SIGHUP, Watch): an error line for a refused reload that carries the
+// count and the places of the problems (file, line, column, rule ID), never
+// their texts, which may quote rule-set tests and so payment data; run
+// "swiftval rules lint" or PUT the set to see them. reason says what
+// triggered the reload.
+func (m *Manager) ReloadLogged(reason string) error {
+	err := m.Reload()
+	if err != nil {
+		m.opts.Logger.Error("rule sets not reloaded; the previous sets stay in force", "reason", reason, "dir", m.opts.Dir, "err", err)
+	} else {
+		m.opts.Logger.Info("rule sets reloaded", "reason", reason, "dir", m.opts.Dir, "sets", len(m.List()))
+	}
+	return err
 }
 
 // watchDebounce is how long Watch waits after the last change in Dir before
@@ -472,12 +530,7 @@ func (m *Manager) Watch(ctx context.Context) error {
 			m.opts.Logger.Warn("rule set watcher", "err", err)
 		case <-fire:
 			fire = nil
-			err := m.Reload()
-			if err != nil {
-				m.opts.Logger.Error("rule sets not reloaded; the previous sets stay in force", "dir", m.opts.Dir, "err", err)
-			} else {
-				m.opts.Logger.Info("rule sets reloaded", "dir", m.opts.Dir, "sets", len(m.List()))
-			}
+			err := m.ReloadLogged("file change")
 			if m.opts.OnReload != nil {
 				m.opts.OnReload(err)
 			}

@@ -7,6 +7,7 @@ import (
 
 func TestLoadTestdata(t *testing.T) {
 	e := newEngine()
+	stubBuiltinIDs(t, e)
 	m, err := NewManager(e, ManagerOptions{Dir: "../../testdata/rulesets"})
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ type setSpec struct {
 	listNodes                  map[string]*yaml.Node
 	Disable                    []string
 	Severity                   map[string]engine.Severity
+	disableNode, severityNode  *yaml.Node // to locate unknown rule IDs
 	Rules                      []*ruleSpec
 	Tests                      []*testSpec
 	nameNode                   *yaml.Node
@@ -178,8 +179,9 @@ func parseSet(file string, data []byte) (*setSpec, []Problem) {
 				s.listNodes[name] = lv
 			})
 		case "disable":
-			s.Disable = p.strings(v, "", "disable")
+			s.Disable, s.disableNode = p.strings(v, "", "disable"), v
 		case "severity_overrides":
+			s.severityNode = v
 			p.mapping(v, "", "severity_overrides", nil, func(id string, k, sv *yaml.Node) {
 				sev, ok := engine.ParseSeverity(p.scalar(sv, "", "severity"))
 				if !ok {

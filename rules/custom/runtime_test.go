@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -52,8 +51,8 @@ func TestSeverityOverrideAndDisable(t *testing.T) {
 	if len(sel.Findings) != 2 {
 		t.Fatalf("selected: %+v", sel.Findings)
 	}
-	if !m.Delete("house-policy") {
-		t.Fatal("Delete")
+	if found, err := m.Delete("house-policy"); !found || err != nil {
+		t.Fatalf("Delete = %v, %v", found, err)
 	}
 	if again := validate(e, msg); len(again.Findings) != 2 {
 		t.Fatalf("after delete: %+v", again.Findings)
@@ -62,6 +61,7 @@ func TestSeverityOverrideAndDisable(t *testing.T) {
 
 func TestRuleSetSourceAndLabel(t *testing.T) {
 	e := newEngine()
+	stubBuiltinIDs(t, e)
 	if _, err := NewManager(e, ManagerOptions{Dir: "../../testdata/rulesets"}); err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestRuleSetSourceAndLabel(t *testing.T) {
 	}
 	for _, r := range e.Rules() {
 		if r.ID == "blocked.country" {
-			if r.Source != "yaml:../../testdata/rulesets/blocked-countries.yaml" || r.Evaluations != 1 || r.Findings != 1 {
+			if r.Source != "yaml:blocked-countries.yaml" || r.Evaluations != 1 || r.Findings != 1 {
 				t.Fatalf("status = %+v", r)
 			}
 			return
@@ -299,8 +299,11 @@ func TestManagerAPI(t *testing.T) {
 	if err := m.Reload(); !errors.As(err, &le) || len(m.List()) != 2 || len(e.RuleSets()) != 2 {
 		t.Fatalf("Reload broken = %v", err)
 	}
-	if !m.Delete("b") || m.Delete("b") || len(e.RuleSets()) != 1 {
-		t.Fatal("Delete")
+	if found, err := m.Delete("b"); !found || err != nil {
+		t.Fatalf("Delete = %v, %v", found, err)
+	}
+	if found, err := m.Delete("b"); found || err != nil || len(e.RuleSets()) != 1 {
+		t.Fatalf("Delete again = %v, %v", found, err)
 	}
 }
 
@@ -438,54 +441,66 @@ func TestViewCacheRecycledMessage(t *testing.T) {
 	}
 }
 
-// TestManagerUnknownIDWarnings: disable and severity_overrides entries that
-// name no rule in force load, with a warning in the set's info and the log;
-// known ones (of a built-in pack or of another user set) give none.
-func TestManagerUnknownIDWarnings(t *testing.T) {
+// TestManagerUnknownIDsRefused: disable and severity_overrides entries
+// that name no rule in force are refused with their places (failing
+// closed: a typo in an override meant to make a rule an error would leave
+// it a warning); known ones (of a built-in pack, of another user set or of
+// the set itself) are accepted; a set whose rule another set overrides
+// cannot be deleted before that set is changed.
+func TestManagerUnknownIDsRefused(t *testing.T) {
 	e := newEngine()
 	fakeBuiltin(e)
-	var logBuf strings.Builder
-	m, _ := NewManager(e, ManagerOptions{Logger: slog.New(slog.NewTextHandler(&logBuf, nil))})
+	m, _ := NewManager(e, ManagerOptions{})
 	if err := m.Put("a", []byte("name: a\nrules:\n  - id: a.r\n    applies_to: [all]\n    check: \"true\"\n")); err != nil {
 		t.Fatal(err)
 	}
-	set := "name: b\ndisable: [mt.bic.branch, mt.bic.brnch, a.r]\nseverity_overrides:\n  a.rr: warning\n  mt.bic.branch: error\n"
-	if err := m.Put("b", []byte(set)); err != nil {
+	bad := "name: b\ndisable: [mt.bic.branch, mt.bic.brnch, a.r]\nseverity_overrides:\n  a.rr: error\n  mt.bic.branch: error\n"
+	err := m.Put("b", []byte(bad))
+	var le *LoadError
+	if !errors.As(err, &le) {
+		t.Fatalf("Put = %v, want a *LoadError", err)
+	}
+	var got []string
+	for _, p := range le.Problems {
+		got = append(got, fmt.Sprintf("%d:%d %s", p.Line, p.Column, strings.SplitN(p.Message, " (", 2)[0]))
+	}
+	want := []string{`2:26 disable: no rule in force has id "mt.bic.brnch"`, `4:3 severity_overrides: no rule in force has id "a.rr"`}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems %q, want %q", got, want)
+	}
+	if _, _, ok := m.Get("b"); ok {
+		t.Error("set b loaded despite the problems")
+	}
+	good := "name: b\ndisable: [mt.bic.branch, a.r, b.r]\nseverity_overrides:\n  mt.MT103.D75: warning\nrules:\n  - id: b.r\n    applies_to: [all]\n    check: \"true\"\n"
+	if err := m.Put("b", []byte(good)); err != nil {
 		t.Fatal(err)
 	}
-	_, info, _ := m.Get("b")
-	want := []string{`disable: no rule in force has id "mt.bic.brnch"`, `severity_overrides: no rule in force has id "a.rr"`}
-	if !slices.Equal(info.Warnings, want) {
-		t.Errorf("warnings %q, want %q", info.Warnings, want)
+	found, err := m.Delete("a")
+	if !found || !errors.As(err, &le) || !strings.Contains(le.Error(), `"a.r"`) {
+		t.Fatalf("Delete(a), whose rule b disables = %v, %v", found, err)
 	}
-	if !strings.Contains(logBuf.String(), "mt.bic.brnch") || !strings.Contains(logBuf.String(), "a.rr") {
-		t.Errorf("log lacks the warnings:\n%s", logBuf.String())
-	}
-	if _, a, _ := m.Get("a"); len(a.Warnings) != 0 {
-		t.Errorf("set a warnings %q", a.Warnings)
+	if _, _, ok := m.Get("a"); !ok {
+		t.Fatal("a unloaded although the delete was refused")
 	}
 }
 
-// TestLintWarnings: Lint reports, as warnings, the unknown IDs that loading
-// also lists (unknownIDs), an ID clash as an error, and a set without tests.
-func TestLintWarnings(t *testing.T) {
+// TestLintUnknownIDsAndWarnings: Lint refuses the unknown IDs that loading
+// refuses (unknownIDs), and an ID clash; a set without tests is a warning.
+func TestLintUnknownIDsAndWarnings(t *testing.T) {
 	e := newEngine()
 	fakeBuiltin(e)
-	set := "name: b\ndisable: [mt.bic.branch, mt.bic.brnch]\nseverity_overrides:\n  a.rr: warning\nrules:\n  - id: b.r\n    applies_to: [all]\n    check: \"true\"\n"
-	ws, err := Lint(e, "b.yaml", []byte(set), ManagerOptions{})
-	if err != nil {
-		t.Fatal(err)
+	set := "name: b\ndisable: [mt.bic.branch, mt.bic.brnch, b.r]\nseverity_overrides:\n  a.rr: warning\nrules:\n  - id: b.r\n    applies_to: [all]\n    check: \"true\"\n"
+	_, err := Lint(e, "b.yaml", []byte(set), ManagerOptions{})
+	var le *LoadError
+	if !errors.As(err, &le) || len(le.Problems) != 2 || !strings.Contains(le.Problems[0].Message, "mt.bic.brnch") || !strings.Contains(le.Problems[1].Message, "a.rr") {
+		t.Fatalf("Lint = %v, want the two unknown IDs", err)
 	}
-	var got []string
-	for _, w := range ws {
-		got = append(got, w.Message)
-	}
-	want := []string{`disable: no rule in force has id "mt.bic.brnch"`, `severity_overrides: no rule in force has id "a.rr"`, "the set has rules but no tests"}
-	if !slices.Equal(got, want) {
-		t.Errorf("warnings %q, want %q", got, want)
+	ok := "name: b\ndisable: [mt.bic.branch, b.r]\nrules:\n  - id: b.r\n    applies_to: [all]\n    check: \"true\"\n"
+	ws, err := Lint(e, "b.yaml", []byte(ok), ManagerOptions{})
+	if err != nil || len(ws) != 1 || ws[0].Message != "the set has rules but no tests" {
+		t.Errorf("Lint = %v, %v", ws, err)
 	}
 	_, err = Lint(e, "c.yaml", []byte("name: c\nrules:\n  - id: mt.bic.branch\n    applies_to: [all]\n    check: \"true\"\n"), ManagerOptions{})
-	var le *LoadError
 	if !errors.As(err, &le) || le.Problems[0].RuleID != "mt.bic.branch" {
 		t.Errorf("duplicate id: %v", err)
 	}

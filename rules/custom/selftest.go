@@ -3,8 +3,6 @@ package custom
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -32,7 +30,7 @@ type TestResult struct {
 
 // runTests runs the tests of a compiled rule set on a private engine
 // holding formats (those of e) and only this set, and returns one result
-// per test.
+// per test. Test files are read confined to c.dir (readConfined).
 func runTests(c *compiled, formats []engine.Format, opts engine.Options) []TestResult {
 	if len(c.spec.Tests) == 0 {
 		return nil
@@ -50,7 +48,7 @@ func runTests(c *compiled, formats []engine.Format, opts engine.Options) []TestR
 		ts.Rules = ts.Rules[:len(ts.Rules)-len(c.external)]
 		set = &ts
 	}
-	if err := te.AddRuleSet(set); err != nil {
+	if err := te.AddRuleSet(ownOverrides(set)); err != nil {
 		return []TestResult{{Set: c.spec.Name, File: c.file, Detail: err.Error()}}
 	}
 	var out []TestResult
@@ -67,13 +65,9 @@ func runTests(c *compiled, formats []engine.Format, opts engine.Options) []TestR
 			raw = encodeTestView(t.View)
 			vo.Format = viewFormatName
 		case t.File != "":
-			path := t.File
-			if !filepath.IsAbs(path) {
-				path = filepath.Join(filepath.Dir(c.file), path)
-			}
-			b, err := os.ReadFile(path)
+			b, err := readConfined(c.dir, t.File, int64(te.Options().MaxInput))
 			if err != nil {
-				res.Detail = "cannot read the test message: " + err.Error()
+				res.Detail = "test file " + err.Error()
 				out = append(out, res)
 				continue
 			}
@@ -100,6 +94,36 @@ func testOptions(o engine.Options) engine.Options {
 	return o
 }
 
+// ownOverrides returns set, or a copy of it whose disable list and
+// severity overrides keep only the set's own rules: the test engine holds
+// no other rules, so entries about them could not apply there, and the
+// engine refuses entries naming rules it does not have.
+func ownOverrides(set *engine.RuleSet) *engine.RuleSet {
+	if len(set.Disable) == 0 && len(set.Severity) == 0 {
+		return set
+	}
+	own := map[string]bool{}
+	for _, r := range set.Rules {
+		own[r.Info().ID] = true
+	}
+	cp := *set
+	cp.Disable, cp.Severity = nil, nil
+	for _, id := range set.Disable {
+		if own[id] {
+			cp.Disable = append(cp.Disable, id)
+		}
+	}
+	for id, sev := range set.Severity {
+		if own[id] {
+			if cp.Severity == nil {
+				cp.Severity = map[string]engine.Severity{}
+			}
+			cp.Severity[id] = sev
+		}
+	}
+	return &cp
+}
+
 func compareVerdict(t *testSpec, rep *engine.Report) (bool, string) {
 	var got []string
 	for _, f := range rep.Findings {
@@ -122,13 +146,17 @@ func compareVerdict(t *testSpec, rep *engine.Report) (bool, string) {
 	if len(why) == 0 {
 		return true, ""
 	}
-	var msgs []string
+	// The detail names each finding by code, rule and location, never by
+	// its message: messages may quote the test message (names, accounts,
+	// amounts), and the detail goes into load errors, which the admin API
+	// returns and reloads log. TestResult.Report has the full findings.
+	var fs []string
 	for _, f := range rep.Findings {
-		msgs = append(msgs, f.Code+" "+f.Rule+": "+f.Message)
+		fs = append(fs, f.Code+" "+f.Rule+" at "+f.Location.String())
 	}
 	d := strings.Join(why, "; ")
-	if len(msgs) > 0 {
-		d += " (findings: " + strings.Join(msgs, " | ") + ")"
+	if len(fs) > 0 {
+		d += " (findings: " + strings.Join(fs, " | ") + ")"
 	}
 	return false, d
 }
