@@ -234,7 +234,7 @@ func Run(ctx context.Context, cfg Config, t Transport) error {
 	if ops != nil {
 		_ = ops.Shutdown(closeCtx)
 	}
-	p.log.Info("stopped", "drained", result == nil, "left_in_flight", p.inFlight.Load())
+	p.log.Info("stopped", "drained", result == nil, "left_in_flight", p.inFlight.Load(), "taken", p.taken.Load(), "acked", p.acked.Load(), "retried", p.retried.Load())
 	return result
 }
 
@@ -247,6 +247,9 @@ type processor struct {
 	hard     context.Context
 	draining atomic.Bool
 	inFlight atomic.Int64
+	// taken, acked and retried count inputs over the process's life (for
+	// the closing log line).
+	taken, acked, retried atomic.Int64
 
 	ruleSets atomic.Pointer[ruleSetLabels]
 }
@@ -312,6 +315,7 @@ func (p *processor) worker(work <-chan Delivery, wg *sync.WaitGroup) {
 func (p *processor) handle(ctx context.Context, c *capture, d Delivery, conf chan<- pending) {
 	start := time.Now()
 	p.m.consumed.Inc()
+	p.taken.Add(1)
 	p.m.inFlight.Inc()
 	p.inFlight.Add(1)
 	attempt := d.Attempt()
@@ -416,6 +420,7 @@ func (p *processor) retry(d Delivery, attempt int) {
 		delay = maxRetryDelay
 	}
 	p.m.retries.Inc()
+	p.retried.Add(1)
 	if err := d.Retry(delay); err != nil {
 		p.m.ackErrs.Inc()
 	}
@@ -453,6 +458,7 @@ func (p *processor) confirm(conf <-chan pending) {
 			p.done()
 			continue
 		}
+		p.acked.Add(1)
 		p.m.result(pd.verdict)
 		if pd.verdict == Dead {
 			p.m.deadReasons.WithLabelValues(pd.cause).Inc()

@@ -85,6 +85,7 @@ func runConsume(args []string, _ io.Reader, _, stderr io.Writer) int {
 	fs.DurationVar(&o.AckWait, "ack-wait", jetstream.DefaultAckWait, "an input not acknowledged this long after delivery is redelivered")
 	fs.IntVar(&o.MaxAckPending, "max-ack-pending", jetstream.DefaultMaxAckPending, "most inputs delivered and not yet acknowledged, over all instances")
 	fs.IntVar(&o.FetchBatch, "fetch-batch", jetstream.DefaultFetchBatch, "most inputs asked for in one pull request")
+	fs.DurationVar(&o.FetchWait, "fetch-wait", jetstream.DefaultFetchWait, "how long one pull request waits for inputs (a drain waits for the open ones to end)")
 	fs.DurationVar(&o.PublishTimeout, "publish-timeout", jetstream.DefaultPublishTimeout, "how long to wait for an output's PubAck before handing the input back")
 	fs.IntVar(&cfg.Workers, "workers", 0, "validating goroutines (0: one per CPU)")
 	fs.IntVar(&cfg.MaxDeliver, "max-deliver", stream.DefaultMaxDeliver, "attempts at an input that cannot be judged (a rule failed) before it goes to .dead")

@@ -495,7 +495,7 @@ func messages(full, ci int) int {
 // the verdict of "swiftval validate".
 func TestCrash(t *testing.T) {
 	samples := corpus(t)
-	n := messages(100_000, 12_000)
+	n := messages(100_000, 9_000)
 	srv := startBroker(t, embedded.Config{})
 	_, js := connect(t, srv.URL())
 	cons := []*consumerProc{startConsumer(t, srv.URL()), startConsumer(t, srv.URL()), startConsumer(t, srv.URL())}
@@ -508,4 +508,293 @@ func TestCrash(t *testing.T) {
 	startConsumer(t, srv.URL())
 	waitResults(t, js, n, 5*time.Minute)
 	checkResults(t, readResults(t, js), samples, "m", n)
+}
+
+// TestBrokerRestart: the file-storage server is stopped and started again
+// mid-run; the consumers reconnect and nothing is lost or duplicated.
+func TestBrokerRestart(t *testing.T) {
+	samples := corpus(t)
+	n := messages(30_000, 4_500)
+	dir := t.TempDir()
+	srv := startBroker(t, embedded.Config{Dir: dir})
+	addr := srv.Addr().String()
+	url := srv.URL()
+	_, js := connect(t, url)
+	for range 3 {
+		startConsumer(t, url)
+	}
+	publishMix(t, js, samples, "r", 0, n)
+	waitResults(t, js, n/3, 3*time.Minute)
+	srv.Stop()
+	srv = startBroker(t, embedded.Config{Dir: dir, Listen: addr})
+	waitResults(t, js, n, 5*time.Minute)
+	checkResults(t, readResults(t, js), samples, "r", n)
+}
+
+// TestCluster: a three-node JetStream cluster, streams with three
+// replicas; the node leading the input stream is stopped mid-run.
+func TestCluster(t *testing.T) {
+	samples := corpus(t)
+	n := messages(20_000, 2_400)
+	ports := []int{freePort(t), freePort(t), freePort(t)}
+	// The nodes start together: a clustered node is ready for clients
+	// only once it sees its routes.
+	nodes := make([]*embedded.Server, 3)
+	errs := make([]error, 3)
+	var wg sync.WaitGroup
+	for i := range 3 {
+		var routes []string
+		for j, p := range ports {
+			if j != i {
+				routes = append(routes, fmt.Sprintf("nats-route://127.0.0.1:%d", p))
+			}
+		}
+		c := embedded.Config{Dir: t.TempDir(), Listen: "127.0.0.1:0", ServerName: fmt.Sprintf("n%d", i+1), ClusterName: "swiftval-test",
+			ClusterListen: fmt.Sprintf("127.0.0.1:%d", ports[i]), Routes: routes}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			nodes[i], errs[i] = embedded.Start(c)
+		}()
+	}
+	wg.Wait()
+	var urls []string
+	for i, s := range nodes {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		t.Cleanup(s.Stop)
+		urls = append(urls, s.URL())
+	}
+	all := strings.Join(urls, ",")
+	_, js := connect(t, all)
+	// Wait for the cluster to elect its meta leader before creating streams.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_, err := js.AccountInfo(ctx)
+		cancel()
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("JetStream cluster not ready: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond) // polling the cluster, not synchronising
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := sj.EnsureInputStream(ctx, js, sj.Options{Replicas: 3}); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		startConsumer(t, all, "--replicas", "3")
+	}
+	publishMix(t, js, samples, "c", 0, n)
+	waitResults(t, js, n/3, 3*time.Minute)
+	ctx, cancel = context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, err := js.Stream(ctx, "PAYMENTS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	leader := st.CachedInfo().Cluster.Leader
+	stopped := false
+	for _, s := range nodes {
+		if s.Name() == leader {
+			s.Stop()
+			stopped = true
+		}
+	}
+	if !stopped {
+		t.Fatalf("stream leader %q is none of the nodes", leader)
+	}
+	waitResults(t, js, n, 5*time.Minute)
+	checkResults(t, readResults(t, js), samples, "c", n)
+	ci := consumerState(t, js)
+	if ci.NumPending != 0 || ci.NumAckPending != 0 {
+		t.Errorf("consumer after the run: %d pending, %d awaiting ack", ci.NumPending, ci.NumAckPending)
+	}
+}
+
+// poisonRuleSet is a user rule set whose rule fails at run time (a CEL
+// conversion error, SV004) for one message only: the one whose field 20
+// is POISONPILL. It is loaded from a directory with --rules, so the
+// shipped binary runs it as it is; no test hook exists in the binary.
+const poisonRuleSet = `name: poison-test
+version: "1"
+rules:
+  - id: poison-test.int
+    applies_to: [MT103]
+    check: ref.instruction != "POISONPILL" || int(ref.instruction) > 0
+`
+
+// TestPoison: a message on which a rule fails is tried --max-deliver
+// times, then goes to .dead with the reason and the delivery count; the
+// messages around it flow as usual.
+func TestPoison(t *testing.T) {
+	samples := corpus(t)
+	srv := startBroker(t, embedded.Config{})
+	_, js := connect(t, srv.URL())
+	rules := t.TempDir()
+	if err := os.WriteFile(filepath.Join(rules, "poison.yaml"), []byte(poisonRuleSet), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	startConsumer(t, srv.URL(), "--rules", rules, "--max-deliver", "3")
+	n := 400
+	publishMix(t, js, samples, "p", 0, n)
+	mt103, err := os.ReadFile("../../testdata/mt/valid_mt103.fin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	poison := bytes.Replace(mt103, []byte(":20:REF12345"), []byte(":20:POISONPILL"), 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := publishInputs(ctx, js, []stream.Input{{ID: "poison", Data: poison, Subject: "payments.in.mt"}}); err != nil {
+		t.Fatal(err)
+	}
+	publishMix(t, js, samples, "p", n, n)
+	waitResults(t, js, 2*n+1, 2*time.Minute)
+	res := readResults(t, js)
+	p, ok := res["poison"]
+	if !ok {
+		t.Fatal("no output for the poison message")
+	}
+	delete(res, "poison")
+	if p.verdict != "dead" || !bytes.Equal(p.data, poison) {
+		t.Fatalf("poison message: %s (bytes equal: %v), want dead with its bytes", p.verdict, bytes.Equal(p.data, poison))
+	}
+	reason := p.header.Get(stream.HeaderReason)
+	if !strings.Contains(reason, "rule poison-test.int failed at run time (SV004)") || !strings.Contains(reason, "3 attempts") || p.header.Get(stream.HeaderDeliveries) != "3" {
+		t.Errorf("poison dead letter: reason %q, deliveries %q", reason, p.header.Get(stream.HeaderDeliveries))
+	}
+	if p.header.Get(stream.HeaderType) != "MT103" {
+		t.Errorf("poison dead letter: type %q, want MT103", p.header.Get(stream.HeaderType))
+	}
+	checkResults(t, res, samples, "p", 2*n)
+}
+
+// TestDrain: SIGTERM under load: the consumer stops pulling, finishes and
+// acknowledges what it holds, and exits 0; nothing it took is delivered
+// again (the consumer's delivery count equals the number of inputs).
+func TestDrain(t *testing.T) {
+	samples := corpus(t)
+	n := messages(50_000, 4_000)
+	srv := startBroker(t, embedded.Config{})
+	_, js := connect(t, srv.URL())
+	// A long ack wait: the broker must not redeliver by itself while the
+	// drained consumer's last acknowledgements are being processed.
+	c := startConsumer(t, srv.URL(), "--ack-wait", "30s", "--log-level", "info")
+	publishMix(t, js, samples, "d", 0, n)
+	waitResults(t, js, n/4, 2*time.Minute)
+	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := c.wait(t, 30*time.Second); code != 0 {
+		t.Fatalf("consumer exit code %d after SIGTERM, want 0", code)
+	}
+	// The broker processes acknowledgements asynchronously: wait (briefly)
+	// for its ack floor to reach the last delivery. Only acknowledgements
+	// move the floor; the ack wait is far longer than this.
+	var ci *jetstream.ConsumerInfo
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		ci = consumerState(t, js)
+		if ci.NumAckPending == 0 && ci.Delivered.Consumer == ci.AckFloor.Consumer {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the drain: %d inputs awaiting ack (delivered %d, acknowledged up to %d)", ci.NumAckPending, ci.Delivered.Consumer, ci.AckFloor.Consumer)
+		}
+		time.Sleep(20 * time.Millisecond) // polling the broker, not synchronising
+	}
+	if ci.NumPending == 0 {
+		t.Fatal("the stream was empty before SIGTERM: the drain was not under load")
+	}
+	startConsumer(t, srv.URL(), "--ack-wait", "30s")
+	waitResults(t, js, n, 3*time.Minute)
+	checkResults(t, readResults(t, js), samples, "d", n)
+	if ci := consumerState(t, js); ci.Delivered.Consumer != uint64(n) {
+		t.Errorf("%d deliveries for %d inputs: something was delivered twice", ci.Delivered.Consumer, n)
+	}
+}
+
+// TestBadInput: empty payloads, 10 MiB payloads (above the 1 MiB limit per
+// message) and binary garbage each get a located invalid report; an
+// input whose output cannot fit the broker's message size becomes a dead
+// letter with the reason; the consumer keeps running.
+func TestBadInput(t *testing.T) {
+	mt103, err := os.ReadFile("../../testdata/mt/valid_mt103.fin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	garbage := make([]byte, 4096)
+	for i := range garbage {
+		garbage[i] = byte(i*7919 + i>>3) // deterministic, with NULs and high bytes
+	}
+	huge := bytes.Repeat([]byte("{4:\r\n:20:X\r\n"), 10<<20/12)
+	cases := []struct {
+		id, code, verdict string
+		data              []byte
+	}{
+		{"empty", engine.CodeEmptyInput, "invalid", nil},
+		{"blank", engine.CodeEmptyInput, "invalid", []byte(" \r\n\t")},
+		{"garbage", engine.CodeUnrecognised, "invalid", garbage},
+		{"huge", engine.CodeInputTooLarge, "invalid", huge},
+		{"after", "", "valid", mt103},
+	}
+	t.Run("large broker limit", func(t *testing.T) {
+		srv := startBroker(t, embedded.Config{MaxPayload: 16 << 20})
+		_, js := connect(t, srv.URL())
+		startConsumer(t, srv.URL())
+		var ins []stream.Input
+		for _, c := range cases {
+			ins = append(ins, stream.Input{ID: c.id, Data: c.data, Subject: "payments.in.bad"})
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := publishInputs(ctx, js, ins); err != nil {
+			t.Fatal(err)
+		}
+		waitResults(t, js, len(cases), time.Minute)
+		res := readResults(t, js)
+		for _, c := range cases {
+			r := res[c.id]
+			if r.verdict != c.verdict || !bytes.Equal(r.data, c.data) || r.header.Get(stream.HeaderCodes) != c.code {
+				t.Errorf("%s: %s with codes %q (bytes equal: %v); want %s with %q", c.id, r.verdict, r.header.Get(stream.HeaderCodes), bytes.Equal(r.data, c.data), c.verdict, c.code)
+			}
+			if c.verdict == "invalid" {
+				var rep struct {
+					Findings []struct {
+						Code     string         `json:"code"`
+						Location map[string]any `json:"location"`
+					} `json:"findings"`
+				}
+				if err := json.Unmarshal([]byte(r.header.Get(stream.HeaderReport)), &rep); err != nil || len(rep.Findings) == 0 || rep.Findings[0].Code != c.code || rep.Findings[0].Location == nil {
+					t.Errorf("%s: report %.200q (%v)", c.id, r.header.Get(stream.HeaderReport), err)
+				}
+			}
+		}
+	})
+	t.Run("output above the broker limit", func(t *testing.T) {
+		srv := startBroker(t, embedded.Config{}) // 1 MiB messages
+		_, js := connect(t, srv.URL())
+		startConsumer(t, srv.URL())
+		// Just under the broker's limit: accepted as an input, but its
+		// output (the same bytes and the headers) is not.
+		big := bytes.Repeat([]byte{0xff}, 1<<20-200)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := publishInputs(ctx, js, []stream.Input{{ID: "big", Data: big, Subject: "payments.in.bad"}, {ID: "after", Data: mt103, Subject: "payments.in.mt"}}); err != nil {
+			t.Fatal(err)
+		}
+		waitResults(t, js, 2, time.Minute)
+		res := readResults(t, js)
+		b := res["big"]
+		if b.verdict != "dead" || len(b.data) != 0 || b.header.Get(stream.HeaderBodyOmitted) != strconv.Itoa(len(big)) || !strings.Contains(b.header.Get(stream.HeaderReason), "larger than the broker accepts") {
+			t.Errorf("big: %s, %d bytes, omitted %q, reason %q", b.verdict, len(b.data), b.header.Get(stream.HeaderBodyOmitted), b.header.Get(stream.HeaderReason))
+		}
+		if res["after"].verdict != "valid" {
+			t.Errorf("the message after: %q, want valid", res["after"].verdict)
+		}
+	})
 }

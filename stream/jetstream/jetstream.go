@@ -48,8 +48,12 @@ const (
 	// single large message would stall the consumer).
 	DefaultFetchBytes = 4 << 20
 	// DefaultFetchWait is how long one pull request waits for inputs; a
-	// drain waits at most this long for the open request to end.
-	DefaultFetchWait = time.Second
+	// drain waits at most this long for the open requests to end. The
+	// client gives a request up one second after this; a broker more than a
+	// second late in starting a request could still deliver to it then, and
+	// such an input is redelivered after AckWait (never lost). Five seconds
+	// keeps the number of requests, and so the chances, low.
+	DefaultFetchWait = 5 * time.Second
 	// DefaultPublishTimeout bounds the wait for an output's PubAck.
 	DefaultPublishTimeout = 10 * time.Second
 

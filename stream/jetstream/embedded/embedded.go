@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"strconv"
 	"time"
 
@@ -56,6 +57,9 @@ func Start(c Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded nats: listen address: %w", err)
 	}
+	if port == 0 {
+		port = server.RANDOM_PORT // the server reads 0 as its default, 4222
+	}
 	o := &server.Options{
 		ServerName:         c.ServerName,
 		Host:               host,
@@ -72,6 +76,9 @@ func Start(c Config) (*Server, error) {
 		if err != nil {
 			return nil, fmt.Errorf("embedded nats: cluster address: %w", err)
 		}
+		if cp == 0 {
+			cp = server.RANDOM_PORT
+		}
 		o.Cluster = server.ClusterOpts{Name: c.ClusterName, Host: ch, Port: cp}
 		for _, r := range c.Routes {
 			u := server.RoutesFromStr(r)
@@ -84,6 +91,9 @@ func Start(c Config) (*Server, error) {
 	s, err := server.NewServer(o)
 	if err != nil {
 		return nil, fmt.Errorf("embedded nats: %w", err)
+	}
+	if os.Getenv("SWIFTVAL_NATS_LOG") != "" {
+		s.ConfigureLogger()
 	}
 	go s.Start()
 	if !s.ReadyForConnections(10 * time.Second) {
