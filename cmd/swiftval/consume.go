@@ -137,6 +137,10 @@ func runConsume(args []string, _ io.Reader, _, stderr io.Writer) int {
 	cfg.Logger, o.Logger = logger, logger
 	o.Name = "swiftval consume"
 
+	// As serve does: a GOGC of 400 while the engine is built (its
+	// start-up garbage), then one full collection returned to the OS, so
+	// the footprint is the live heap (see serve.go).
+	prevGC := debug.SetGCPercent(startupGCPercent)
 	eng, err := swiftval.NewWithConfig(engine.Options{Budget: cfg.Options.Budget, MaxInput: maxBytes}, swiftval.Config{SchemaDir: schemaDir})
 	if err != nil {
 		fmt.Fprintf(stderr, "swiftval consume: --schemas: %v\n", err)
@@ -155,6 +159,8 @@ func runConsume(args []string, _ io.Reader, _, stderr io.Writer) int {
 		}
 	}
 	cfg.Engine = eng
+	debug.SetGCPercent(prevGC)
+	debug.FreeOSMemory()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
