@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -36,6 +37,7 @@ func runPublish(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	o := &nf.o
 	var subject, idPrefix, builtin, htmlOut, jsonOut string
 	var count, conns int
+	var wait bool
 	var rate float64
 	var duration, warmup, timeout time.Duration
 	fs.StringVar(&subject, "subject", jetstream.DefaultPublishSubject, "subject to publish to; {format} becomes mt, mx or other")
@@ -43,11 +45,12 @@ func runPublish(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.OutputPrefix, "output-prefix", jetstream.DefaultOutputPrefix, "--rate: where the consumers publish results")
 	fs.IntVar(&count, "count", 0, "publish this many messages, cycling through the inputs (0: each input once)")
 	fs.StringVar(&idPrefix, "id-prefix", "", "give message n the de-duplication ID PREFIXn (Nats-Msg-Id)")
+	fs.BoolVar(&wait, "wait", false, "wait for each message's result and print it (verdict, type, codes); exit 1 unless every result arrived within --timeout")
 	fs.Float64Var(&rate, "rate", 0, "drive the stream at this many messages per second (open loop) and report publish-to-result latency")
 	fs.DurationVar(&duration, "duration", 10*time.Second, "--rate: measured duration")
 	fs.DurationVar(&warmup, "warmup", 2*time.Second, "--rate: warm-up, not measured")
 	fs.IntVar(&conns, "connections", 1024, "--rate: most messages awaiting their result at once")
-	fs.DurationVar(&timeout, "timeout", 10*time.Second, "--rate: how long to wait for one result")
+	fs.DurationVar(&timeout, "timeout", 10*time.Second, "--rate, --wait: how long to wait for a result")
 	fs.StringVar(&builtin, "sample", "", "--rate without files: built-in samples to send, comma separated (mt103, pacs008 ...)")
 	fs.StringVar(&htmlOut, "html", "", "--rate: write the HTML report (percentile and over-time plots) to this file")
 	fs.StringVar(&jsonOut, "json", "", "--rate: write the JSON report to this file")
@@ -142,6 +145,36 @@ func runPublish(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if rate > 0 {
 		return publishRate(ctx, nc, subject, o.OutputPrefix, samples, rate, duration, warmup, conns, timeout, htmlOut, jsonOut, stdout, stderr)
 	}
+	var names []string
+	var results chan *natsgo.Msg
+	if wait {
+		if idPrefix == "" {
+			idPrefix = fmt.Sprintf("publish-%d-", time.Now().UnixNano())
+		}
+		for _, name := range fs.Args() {
+			raw, _ := readInput(name, stdin, engine.DefaultMaxInput*4)
+			ins, _ := stream.SplitInputs(formats, name, raw)
+			for i := range ins {
+				if len(ins) > 1 {
+					names = append(names, fmt.Sprintf("%s#%d", name, i+1))
+				} else {
+					names = append(names, name)
+				}
+			}
+		}
+		results = make(chan *natsgo.Msg, 1024)
+		sub, err := nc.ChanSubscribe(o.OutputPrefix+".*", results)
+		if err != nil {
+			fmt.Fprintf(stderr, "swiftval publish: %v\n", err)
+			return exitUsage
+		}
+		defer sub.Unsubscribe()
+		_ = sub.SetPendingLimits(-1, -1)
+		if err := nc.Flush(); err != nil {
+			fmt.Fprintf(stderr, "swiftval publish: %v\n", err)
+			return exitUsage
+		}
+	}
 	start := time.Now()
 	n, err := jetstream.Publish(ctx, jsc, inputs, jetstream.PublishConfig{Subject: subject, Count: count, IDPrefix: idPrefix})
 	el := time.Since(start)
@@ -149,6 +182,46 @@ func runPublish(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "swiftval publish: %v\n", err)
 		return exitInvalid
+	}
+	if wait {
+		return printResults(ctx, results, idPrefix, names, n, timeout, stdout, stderr)
+	}
+	return exitOK
+}
+
+// printResults prints one line per result of this run's n messages, as
+// they arrive: name, verdict, type, codes (and a dead letter's reason).
+func printResults(ctx context.Context, results <-chan *natsgo.Msg, idPrefix string, names []string, n int, timeout time.Duration, stdout, stderr io.Writer) int {
+	got := map[string]bool{}
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for len(got) < n {
+		select {
+		case m := <-results:
+			id := m.Header.Get(stream.HeaderInputID)
+			if !strings.HasPrefix(id, idPrefix) || got[id] {
+				continue
+			}
+			got[id] = true
+			name := id
+			if k, err := strconv.Atoi(strings.TrimPrefix(id, idPrefix)); err == nil && k >= 1 && len(names) > 0 {
+				name = names[(k-1)%len(names)]
+			}
+			line := fmt.Sprintf("%-8s %-18s %s", m.Header.Get(stream.HeaderVerdict), m.Header.Get(stream.HeaderType), name)
+			if c := m.Header.Get(stream.HeaderCodes); c != "" {
+				line += "  " + c
+			}
+			if r := m.Header.Get(stream.HeaderReason); r != "" {
+				line += "  (" + r + ")"
+			}
+			fmt.Fprintln(stdout, line)
+			timer.Reset(timeout)
+		case <-timer.C:
+			fmt.Fprintf(stderr, "swiftval publish: %d of %d results arrived; none for %v (is swiftval consume running?)\n", len(got), n, timeout)
+			return exitInvalid
+		case <-ctx.Done():
+			return exitInvalid
+		}
 	}
 	return exitOK
 }

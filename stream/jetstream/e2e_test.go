@@ -236,7 +236,7 @@ func loadCorpus() ([]sample, error) {
 		}
 		return nil
 	}
-	for _, glob := range []string{"../../testdata/mt/*.fin", "../../testdata/mx/*.xml"} {
+	for _, glob := range []string{"../../testdata/mt/*.fin", "../../bench/samples/*"} {
 		ms, _ := filepath.Glob(glob)
 		for _, m := range ms {
 			if err := add(m); err != nil {
