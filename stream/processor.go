@@ -289,6 +289,7 @@ func (p *processor) ruleSetHeader() string {
 // pending is an output awaiting the broker's confirmation.
 type pending struct {
 	d       Delivery
+	out     *Output
 	r       Receipt
 	verdict Verdict
 	cause   string // dead letters: the cause label
@@ -377,17 +378,26 @@ func (p *processor) handle(ctx context.Context, c *capture, d Delivery, conf cha
 		out, r, err = p.publishOversize(ctx, d, out, attempt)
 		cause = causeUnpublishable
 	}
-	if err != nil {
+	if errors.Is(err, ErrRejected) || errors.Is(err, ErrTooLarge) {
 		p.m.publishErrs.Inc()
-		p.log.Warn("output not published; retrying", "id", d.ID(), "verdict", string(out.Verdict), "error", err.Error())
+		p.log.Warn("output rejected; retrying", "id", d.ID(), "verdict", string(out.Verdict), "error", err.Error())
 		if span != nil {
 			span.End()
 		}
 		p.retry(d, attempt)
 		return
 	}
-	conf <- pending{d: d, r: r, verdict: out.Verdict, cause: cause, start: start, span: span}
+	if err != nil {
+		// Broker trouble: the confirmer publishes it again.
+		r = failed{err}
+	}
+	conf <- pending{d: d, out: out, r: r, verdict: out.Verdict, cause: cause, start: start, span: span}
 }
+
+// failed is the Receipt of a publication that could not be sent.
+type failed struct{ err error }
+
+func (f failed) Wait(context.Context) error { return f.err }
 
 // publishOversize dead-letters an input whose output is too large for the
 // broker: with its bytes when they fit without the report, else without
@@ -436,18 +446,17 @@ func (p *processor) done() {
 // publication order (confirmations arrive in about that order).
 func (p *processor) confirm(conf <-chan pending) {
 	for pd := range conf {
-		err := pd.r.Wait(p.hard)
+		err := p.confirmed(&pd)
 		if pd.span != nil {
 			pd.span.End()
 		}
 		if err != nil {
-			p.m.publishErrs.Inc()
 			if p.hard.Err() != nil {
 				// Drain time is up: leave the input for redelivery.
 				p.done()
 				continue
 			}
-			p.log.Warn("output not confirmed; retrying", "id", pd.d.ID(), "verdict", string(pd.verdict), "error", err.Error())
+			p.log.Warn("output rejected; retrying", "id", pd.d.ID(), "verdict", string(pd.verdict), "error", err.Error())
 			p.retry(pd.d, pd.d.Attempt())
 			continue
 		}
@@ -466,6 +475,45 @@ func (p *processor) confirm(conf <-chan pending) {
 		}
 		p.m.latency.Observe(time.Since(pd.start).Seconds())
 		p.done()
+	}
+}
+
+// confirmed waits for pd's output to be confirmed. While the broker is in
+// trouble (disconnected, electing a leader, not answering) it publishes
+// the output again with backoff, keeping the input's delivery alive, so
+// an outage does not use up the input's attempts. It returns nil once
+// confirmed, the error when the broker rejected the output
+// (ErrRejected), or the drain's end.
+func (p *processor) confirmed(pd *pending) error {
+	backoff := 50 * time.Millisecond
+	for {
+		err := pd.r.Wait(p.hard)
+		if err == nil || errors.Is(err, ErrRejected) || p.hard.Err() != nil {
+			if err != nil {
+				p.m.publishErrs.Inc()
+			}
+			return err
+		}
+		p.m.publishErrs.Inc()
+		p.log.Warn("output not confirmed; publishing it again", "id", pd.d.ID(), "verdict", string(pd.verdict), "error", err.Error())
+		select {
+		case <-p.hard.Done():
+			return p.hard.Err()
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 2*time.Second)
+		if err := pd.d.Extend(); err != nil {
+			p.m.ackErrs.Inc()
+		}
+		r, err := p.t.Publish(p.hard, pd.out)
+		if err != nil {
+			if errors.Is(err, ErrRejected) || errors.Is(err, ErrTooLarge) {
+				p.m.publishErrs.Inc()
+				return err
+			}
+			r = failed{err}
+		}
+		pd.r = r
 	}
 }
 

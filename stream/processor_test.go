@@ -3,6 +3,7 @@ package stream_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -32,6 +33,7 @@ func (d *fakeDelivery) Header() stream.Header { return d.header }
 func (d *fakeDelivery) ID() string            { return d.id }
 func (d *fakeDelivery) Attempt() int          { return d.attempt }
 func (d *fakeDelivery) Ack() error            { d.t.record(d.id, "ack"); return nil }
+func (d *fakeDelivery) Extend() error         { return nil }
 func (d *fakeDelivery) Retry(time.Duration) error {
 	d.t.record(d.id, "retry")
 	return nil
@@ -44,8 +46,11 @@ type fakeTransport struct {
 	outs    map[string]*stream.Output
 	events  map[string][]string
 	maxSize int   // outputs larger than this fail with ErrTooLarge
-	pubErr  error // every publication fails with this
-	discard bool  // record nothing (benchmarks)
+	pubErr  error // publications fail with this
+	// pubErrCount, when positive, is how many publications fail with
+	// pubErr before they succeed.
+	pubErrCount int
+	discard     bool // record nothing (benchmarks)
 }
 
 func newFake(ds ...*fakeDelivery) *fakeTransport {
@@ -89,7 +94,15 @@ func (t *fakeTransport) Publish(_ context.Context, o *stream.Output) (stream.Rec
 		return nil, stream.ErrTooLarge
 	}
 	if t.pubErr != nil {
-		return nil, t.pubErr
+		t.mu.Lock()
+		err := t.pubErr
+		if t.pubErrCount > 0 {
+			if t.pubErrCount--; t.pubErrCount == 0 {
+				t.pubErr = nil // the connection is back
+			}
+		}
+		t.mu.Unlock()
+		return nil, err
 	}
 	if t.discard {
 		return doneReceipt{}, nil
@@ -200,17 +213,32 @@ func TestRouting(t *testing.T) {
 	}
 }
 
-// TestPublishFailureRetries: an output that cannot be published hands its
-// input back; it is never acknowledged.
-func TestPublishFailureRetries(t *testing.T) {
-	tr := newFake(&fakeDelivery{id: "a", data: readFile(t, "../testdata/mt/valid_mt103.fin"), attempt: 1})
-	tr.pubErr = errors.New("connection closed")
-	if err := stream.Run(context.Background(), stream.Config{Engine: swiftval.New(engine.Options{}), Logger: quiet()}, tr); err != nil {
-		t.Fatal(err)
-	}
-	if got := strings.Join(tr.events["a"], ","); got != "retry" {
-		t.Fatalf("events %q, want retry", got)
-	}
+// TestPublishFailures: an output the broker rejects hands its input back
+// (an attempt counted); an output that fails because of the connection is
+// published again until confirmed, without handing the input back.
+func TestPublishFailures(t *testing.T) {
+	data := readFile(t, "../testdata/mt/valid_mt103.fin")
+	t.Run("rejected", func(t *testing.T) {
+		tr := newFake(&fakeDelivery{id: "a", data: data, attempt: 1})
+		tr.pubErr = fmt.Errorf("%w: maximum messages exceeded", stream.ErrRejected)
+		if err := stream.Run(context.Background(), stream.Config{Engine: swiftval.New(engine.Options{}), Logger: quiet()}, tr); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(tr.events["a"], ","); got != "retry" {
+			t.Fatalf("events %q, want retry", got)
+		}
+	})
+	t.Run("connection", func(t *testing.T) {
+		tr := newFake(&fakeDelivery{id: "a", data: data, attempt: 1})
+		tr.pubErr = errors.New("nats: connection closed")
+		tr.pubErrCount = 3
+		if err := stream.Run(context.Background(), stream.Config{Engine: swiftval.New(engine.Options{}), Logger: quiet()}, tr); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(tr.events["a"], ","); got != "out:valid,ack" {
+			t.Fatalf("events %q, want out:valid,ack", got)
+		}
+	})
 }
 
 // TestConfigFailsClosed: a forced format is refused (detection per

@@ -44,6 +44,10 @@ type Delivery interface {
 	Ack() error
 	// Retry asks for the input to be delivered again after delay.
 	Retry(delay time.Duration) error
+	// Extend tells the broker the input is still being worked on (its
+	// output is being published again), so it is not redelivered
+	// meanwhile.
+	Extend() error
 }
 
 // Source hands out input messages.
@@ -91,6 +95,14 @@ type Transport interface {
 // ErrDrained is returned by Source.Next once a drained source has handed
 // out everything it had.
 var ErrDrained = errors.New("stream: source drained")
+
+// ErrRejected wraps a publication error that the broker gave for this
+// output (a limit of the results stream, say), as opposed to the
+// connection failing: the input is handed back and the attempt counts
+// towards max-deliver. Any other error of Publish or Receipt.Wait is
+// taken for broker trouble, and the output is published again, without
+// counting an attempt, until it is confirmed or the drain time is up.
+var ErrRejected = errors.New("stream: output rejected by the broker")
 
 // ErrTooLarge is returned by Sink.Publish when the output is larger than
 // the broker accepts.

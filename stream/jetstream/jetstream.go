@@ -363,6 +363,24 @@ func storage(o Options) jetstream.StorageType {
 // subjects: de-duplication is per stream, so only then does an input
 // yield one output even if a redelivery took another route.
 func ensureResultsStream(ctx context.Context, js jetstream.JetStream, o Options) error {
+	// Instances starting together may see a stream another one is
+	// creating on some subjects only: look again.
+	var err error
+	for range 5 {
+		var partial bool
+		if partial, err = ensureResultsStreamOnce(ctx, js, o); !partial {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+func ensureResultsStreamOnce(ctx context.Context, js jetstream.JetStream, o Options) (partial bool, _ error) {
 	names := make([]string, len(outputVerdicts))
 	found := 0
 	for i, v := range outputVerdicts {
@@ -372,17 +390,17 @@ func ensureResultsStream(ctx context.Context, js jetstream.JetStream, o Options)
 			names[i] = n
 			found++
 		case !errors.Is(err, jetstream.ErrStreamNotFound):
-			return fmt.Errorf("jetstream: looking up the stream of %s.%s: %w", o.OutputPrefix, v, err)
+			return false, fmt.Errorf("jetstream: looking up the stream of %s.%s: %w", o.OutputPrefix, v, err)
 		}
 	}
 	if found == len(outputVerdicts) && names[0] == names[1] && names[1] == names[2] {
-		return nil
+		return false, nil
 	}
 	if found > 0 {
-		return fmt.Errorf("jetstream: the output subjects %s.{valid,invalid,dead} must all be captured by one stream (found %q): de-duplication is per stream", o.OutputPrefix, names)
+		return true, fmt.Errorf("jetstream: the output subjects %s.{valid,invalid,dead} must all be captured by one stream (found %q): de-duplication is per stream", o.OutputPrefix, names)
 	}
 	if o.NoCreate {
-		return fmt.Errorf("jetstream: no stream captures the output subjects %s.* (and creating streams is off)", o.OutputPrefix)
+		return false, fmt.Errorf("jetstream: no stream captures the output subjects %s.* (and creating streams is off)", o.OutputPrefix)
 	}
 	subj := make([]string, len(outputVerdicts))
 	for i, v := range outputVerdicts {
@@ -397,11 +415,14 @@ func ensureResultsStream(ctx context.Context, js jetstream.JetStream, o Options)
 		Replicas:    o.Replicas,
 		Duplicates:  o.DuplicateWindow,
 	})
-	if err != nil && !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
-		return fmt.Errorf("jetstream: creating results stream %q: %w", o.ResultsStream, err)
+	if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+		return true, err // another instance created it: look again
+	}
+	if err != nil {
+		return false, fmt.Errorf("jetstream: creating results stream %q: %w", o.ResultsStream, err)
 	}
 	o.Logger.Info("results stream created", "stream", o.ResultsStream, "subjects", strings.Join(subj, ","), "duplicate_window", o.DuplicateWindow.String())
-	return nil
+	return false, nil
 }
 
 // fetch keeps one pull request open until the transport drains, handing
@@ -506,6 +527,10 @@ func (r receipt) Wait(ctx context.Context) error {
 	case <-r.f.Ok():
 		return nil
 	case err := <-r.f.Err():
+		var api *jetstream.APIError
+		if errors.As(err, &api) {
+			return fmt.Errorf("%w: %v", stream.ErrRejected, err)
+		}
 		return err
 	case <-ctx.Done():
 		return ctx.Err()
@@ -569,6 +594,7 @@ func (d *delivery) ID() string                      { return d.id }
 func (d *delivery) Attempt() int                    { return d.attempt }
 func (d *delivery) Ack() error                      { return d.m.Ack() }
 func (d *delivery) Retry(delay time.Duration) error { return d.m.NakWithDelay(delay) }
+func (d *delivery) Extend() error                   { return d.m.InProgress() }
 
 // validSubject reports whether s is a NATS subject (wildcards allowed
 // when filter is set).
