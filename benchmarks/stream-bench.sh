@@ -89,21 +89,36 @@ drain() {
 	shift 3
 	start_broker
 	"$BIN/swiftval" publish --nats "$URL" "$@" --count "$n" "$SAMPLE" >/dev/null
-	local b0 t0 t1 i
+	local t0 t1 i
 	CONSUMERS=()
-	b0=$(ticks "$BROKER")
 	t0=$(now)
 	for ((i = 0; i < k; i++)); do start_consumer "$i" "$cpu" "$@"; done
+	# The rate is taken between 10 % and 90 % of the results, once every
+	# consumer runs (start-up and the tail do not count); CPU and RSS over
+	# the whole run.
+	local m0 m1 r
+	local bw0 bw1 cw0=0 cw1=0 p
+	while [ "$(results "$k")" -lt $((n / 10)) ]; do sleep 0.02; done
+	m0=$(now)
+	bw0=$(ticks "$BROKER")
+	for p in "${CONSUMERS[@]}"; do cw0=$(awk -v a="$cw0" -v b="$(ticks "$p")" 'BEGIN {print a+b}'); done
+	while [ "$(results "$k")" -lt $((n * 9 / 10)) ]; do sleep 0.02; done
+	m1=$(now)
+	bw1=$(ticks "$BROKER")
+	for p in "${CONSUMERS[@]}"; do cw1=$(awk -v a="$cw1" -v b="$(ticks "$p")" 'BEGIN {print a+b}'); done
 	while [ "$(results "$k")" -lt "$n" ]; do sleep 0.05; done
 	t1=$(now)
+	r=$(awk -v n="$n" -v a="$m1" -v b="$m0" 'BEGIN {printf "%.0f", n*0.8/(a-b)}')
 	local bcpu ccpu=0 rss=""
-	bcpu=$(awk -v a="$(ticks "$BROKER")" -v b="$b0" 'BEGIN {print a-b}')
+	# CPU per message inside the window (consumer start-up excluded); the
+	# clock ticks are 10 ms, so the window must hold enough messages.
+	bcpu=$(awk -v a="$bw1" -v b="$bw0" -v n="$n" 'BEGIN {print (a-b)/(n*0.8)*n}')
+	ccpu=$(awk -v a="$cw1" -v b="$cw0" -v n="$n" 'BEGIN {print (a-b)/(n*0.8)*n}')
 	for p in "${CONSUMERS[@]}"; do
-		ccpu=$(awk -v a="$ccpu" -v b="$(ticks "$p")" 'BEGIN {print a+b}')
 		rss="$rss $(hwm "$p")"
 	done
-	awk -v n="$n" -v k="$k" -v t="$(awk -v a="$t1" -v b="$t0" 'BEGIN {print a-b}')" -v bc="$bcpu" -v cc="$ccpu" -v rss="$rss" -v cpu="$cpu" -v st="$*" \
-		'BEGIN {printf "consumers=%d cpu_cap=%s storage=%s messages=%d seconds=%.2f throughput=%.0f/s broker_cpu_per_msg=%.1fus consumer_cpu_per_msg=%.1fus peak_rss_mib=%s\n", k, cpu, (st ~ /memory/ ? "memory" : "file"), n, t, n/t, bc*1e6/n, cc*1e6/n, rss}'
+	awk -v n="$n" -v k="$k" -v t="$(awk -v a="$t1" -v b="$t0" 'BEGIN {print a-b}')" -v bc="$bcpu" -v cc="$ccpu" -v rss="$rss" -v cpu="$cpu" -v st="$*" -v r="$r" \
+		'BEGIN {printf "consumers=%d cpu_cap=%s storage=%s messages=%d seconds=%.2f throughput=%s/s broker_cpu_per_msg=%.1fus consumer_cpu_per_msg=%.1fus peak_rss_mib=%s\n", k, cpu, (st ~ /memory/ ? "memory" : "file"), n, t, r, bc*1e6/n, cc*1e6/n, rss}'
 	cleanup
 	PIDS=()
 	CGROUPS=()
