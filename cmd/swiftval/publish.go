@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -130,7 +131,13 @@ func runPublish(s streams, po *publishOptions, files []string) error {
 	logger, _ := newLogger(stderr, "warn", "text")
 	o.Logger = logger
 	o.Name = "swiftval publish"
+	// A server just started (the consume --embedded-nats of the README's
+	// demo) may need a moment: try for up to five seconds.
 	nc, err := jetstream.Connect(*o)
+	for i := 0; errors.Is(err, natsgo.ErrNoServers) && i < 20; i++ {
+		time.Sleep(250 * time.Millisecond)
+		nc, err = jetstream.Connect(*o)
+	}
 	if err != nil {
 		return err
 	}
