@@ -8,7 +8,7 @@ BENCH_PKGS ?= ./engine/... ./formats/... ./rules/... ./directory/... ./server/..
 FUZZTIME ?= 30s
 FUZZ ?=
 
-.PHONY: help run build test bench fuzz generate fmt vet man
+.PHONY: help run build test bench stream-bench fuzz generate fmt vet man
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,13 @@ bench: ## run the benchmarks (-count 10) into a timestamped file and compare wit
 	out=$(BENCH_DIR)/$$(date -u +%Y%m%dT%H%M%SZ).txt; \
 	$(GO) test -run '^$$' -bench . -benchmem -count 10 $(BENCH_PKGS) | tee $$out; \
 	if [ -n "$$prev" ]; then $(GO) run golang.org/x/perf/cmd/benchstat@latest $$prev $$out; fi
+
+stream-bench: ## stream-mode figures: one consumer's MT103 throughput, latency at a fixed rate, scaling 1/2/4 capped consumers, 1 M backlog (benchmarks/stream-bench.sh; needs root for the cgroup caps)
+	benchmarks/stream-bench.sh throughput 100000 memory
+	benchmarks/stream-bench.sh throughput 100000 file
+	benchmarks/stream-bench.sh latency 10000 20
+	benchmarks/stream-bench.sh scale 40000 0.1
+	benchmarks/stream-bench.sh backlog 1000000
 
 # Fuzz targets that nothing else runs beyond their seeds (go test runs only
 # the seed corpora): make fuzz fails if one of them is not found, so none

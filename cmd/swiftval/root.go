@@ -39,7 +39,7 @@ func newRoot(s streams) *cobra.Command {
 		Long: `swiftval validates SWIFT MT (FIN) and ISO 20022 (MX) payment messages,
 from the command line or as an HTTP service.
 
-Every flag of validate, serve and rules can also be set from the environment
+Every flag of validate, serve, consume, publish and rules can also be set from the environment
 as SWIFTVAL_<FLAG> (dashes as underscores: --max-body is SWIFTVAL_MAX_BODY);
 a flag on the command line wins.
 
@@ -64,7 +64,7 @@ failed rule test or missed bench gate, 2 usage or I/O error.`,
 	root.SetOut(s.out)
 	root.SetErr(s.err)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{cmd, err} })
-	root.AddCommand(newValidateCmd(s), newServeCmd(s), newRulesCmd(s), newBenchCmd(s))
+	root.AddCommand(newValidateCmd(s), newServeCmd(s), newConsumeCmd(s), newPublishCmd(s), newRulesCmd(s), newBenchCmd(s))
 	if c := manCommand(root); c != nil {
 		root.AddCommand(c)
 	}
