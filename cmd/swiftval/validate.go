@@ -13,6 +13,7 @@ import (
 
 	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/output"
 	"github.com/swiftval/swiftval/rules/custom"
 )
 
@@ -53,7 +54,7 @@ Exit status: 0 all valid, 1 at least one invalid, 2 usage or I/O error.`,
 		},
 	}
 	f := flagsOf(cmd)
-	f.Choice(&o.output, "output", "text", []string{"text", "json"}, "report format: text or json (JSON Lines, one object per message)")
+	f.Choice(&o.output, "output", "text", output.Formats, "report format: text, json (JSON Lines, one object per message), junit (JUnit XML, a test case per message) or sarif (SARIF 2.1.0, a result per finding)")
 	f.Choice(&o.format, "format", "", []string{"", "mt", "mx"}, "force the message format: mt or mx (default: detect)")
 	f.String(&o.profile, "profile", "", "usage profile to apply, e.g. cbpr+ (default: as the message declares)")
 	f.Dir(&o.schemas, "schemas", "directory of extra ISO 20022 XSD files to compile and use (they take precedence over shipped schemas of the same namespace)")
@@ -90,40 +91,46 @@ func runValidate(ctx context.Context, s streams, o *validateOptions, files []str
 	if o.rulesets != "" {
 		opts.RuleSets = strings.Split(o.rulesets, ",")
 	}
-	out := bufio.NewWriter(s.out)
-	defer out.Flush()
+	out, err := output.New(bufio.NewWriterSize(s.out, 32<<10), o.output, output.Options{})
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
 	status := exitOK
-	var buf []byte
 	for _, name := range files {
 		raw, err := readInput(name, s.in, int(o.maxBytes))
 		if err != nil {
-			out.Flush()
 			fmt.Fprintf(s.err, "swiftval validate: %v\n", err)
+			if werr := out.WriteUnchecked(output.Unchecked{Source: sourceName(name), Detail: err.Error()}); werr != nil {
+				return werr
+			}
 			status = exitUsage
 			continue
 		}
 		for _, rep := range eng.ValidateAll(ctx, raw, opts) {
-			if name != "-" {
-				rep.Source = name
-			} else {
-				rep.Source = "stdin"
-			}
+			rep.Source = sourceName(name)
 			if !rep.Valid && status == exitOK {
 				status = exitInvalid
 			}
-			if o.output == "json" {
-				buf = rep.AppendJSON(buf[:0])
-				buf = append(buf, '\n')
-				out.Write(buf)
-			} else {
-				rep.WriteText(out)
+			if err := out.Write(rep); err != nil {
+				return err
 			}
 		}
+	}
+	if err := out.Flush(); err != nil {
+		return err
 	}
 	if status != exitOK {
 		return exitStatus(status)
 	}
 	return nil
+}
+
+// sourceName names an input in the reports: its path, or "stdin" for "-".
+func sourceName(arg string) string {
+	if arg == "-" {
+		return "stdin"
+	}
+	return arg
 }
 
 // maxBatchFactor: a file may hold a batch of messages (RJE), so the whole
