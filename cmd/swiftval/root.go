@@ -16,6 +16,8 @@ type streams struct {
 	in        io.Reader
 	out, err  io.Writer
 	lookupEnv func(string) (string, bool)
+	// errTerminal: err is a terminal (progress lines are drawn on it).
+	errTerminal bool
 }
 
 // envPrefix: every flag of every command (except bench, which parses its

@@ -152,8 +152,8 @@ func TestOutputFormats(t *testing.T) {
 		output string
 		want   []string
 	}{
-		{"text", []string{"invalid_mt103_fields.fin#1: MT103 (mt, full): INVALID", "missing.fin: NOT CHECKED: open "}},
-		{"json", []string{`"type":"MT103"`, `"error":{"detail":"open `}},
+		{"text", []string{"invalid_mt103_fields.fin#1: MT103 (mt, full): INVALID", "missing.fin: NOT CHECKED: stat "}},
+		{"json", []string{`"type":"MT103"`, `"error":{"detail":"stat `}},
 		{"junit", []string{`<testsuites name="swiftval" tests="2" failures="1" errors="1"`, `classname="swiftval.mt.MT103"`, `type="T26"`}},
 		{"sarif", []string{`"version":"2.1.0"`, `"ruleId":"T26"`, `"region":{"startLine":2,"startColumn":5}`, `"executionSuccessful":false`}},
 	}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/swiftval/swiftval"
+	"github.com/swiftval/swiftval/engine"
+)
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkValidateRJE is the validate command in process over one RJE file
+// of 20 000 MT103, JSON to io.Discard, the engine built once per run as the
+// process does: µs/msg is wall time per message without process start,
+// cpu-µs/msg the CPU of every thread per message (the figure to trust on a
+// loaded machine). engine-only is engine.ValidateAll over the same file in
+// one goroutine, nothing written: the floor. benchmarks/cli-batch.sh times
+// the whole process.
+func BenchmarkValidateRJE(b *testing.B) {
+	const n = 20000
+	path := rjeFile(b, n)
+	report := func(b *testing.B, cpu time.Duration) {
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n/1e3, "µs/msg")
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/n/1e3, "cpu-µs/msg")
+	}
+	for _, jobs := range []string{"0", "1"} {
+		b.Run("cli/jobs="+jobs, func(b *testing.B) {
+			b.ReportAllocs()
+			c0 := cpuTime()
+			for b.Loop() {
+				if code := run([]string{"validate", "-q", "--output", "json", "--jobs", jobs, path}, strings.NewReader(""), io.Discard, io.Discard); code != exitInvalid {
+					b.Fatalf("exit %d", code)
+				}
+			}
+			report(b, cpuTime()-c0)
+		})
+	}
+	b.Run("engine-only", func(b *testing.B) {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		eng := swiftval.New(engine.Options{})
+		b.ReportAllocs()
+		c0 := cpuTime()
+		for b.Loop() {
+			if reps := eng.ValidateAll(context.Background(), raw, engine.ValidateOptions{}); len(reps) != n {
+				b.Fatalf("%d reports", len(reps))
+			}
+		}
+		report(b, cpuTime()-c0)
+	})
+}

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/swiftval/swiftval"
+	"github.com/swiftval/swiftval/engine"
+)
+
+// rjeFile writes an RJE batch of n MT messages ('$' between them), every
+// seventh one invalid, and returns its path.
+func rjeFile(t testing.TB, n int) string {
+	t.Helper()
+	valid, err := os.ReadFile("../../testdata/mt/valid_mt103.fin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	invalid, err := os.ReadFile("../../testdata/mt/invalid_mt103_fields.fin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	for i := range n {
+		if i > 0 {
+			b.WriteString("$")
+		}
+		if i%7 == 3 {
+			b.Write(bytes.TrimSpace(invalid))
+		} else {
+			b.Write(bytes.TrimSpace(valid))
+		}
+	}
+	p := filepath.Join(t.TempDir(), "batch.rje")
+	if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+var elapsedRE = regexp.MustCompile(`"elapsed_us":[0-9.]+`)
+
+// TestParallelOutputMatchesSequential: over many workers, chunks of one
+// big RJE file and several files, the reports come out in input order and
+// equal engine.ValidateAll's, one by one.
+func TestParallelOutputMatchesSequential(t *testing.T) {
+	big := rjeFile(t, 3*chunkMessages+5) // four chunks, the last short
+	files := []string{"../../testdata/mt/valid_mt103.fin", big, "../../testdata/mt/batch_rje.fin", "../../testdata/mt/invalid_mt103_fields.fin"}
+
+	eng := swiftval.New(engine.Options{})
+	var want bytes.Buffer
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range eng.ValidateAll(context.Background(), raw, engine.ValidateOptions{}) {
+			r.Source = f
+			want.Write(r.AppendJSON(nil))
+			want.WriteByte('\n')
+		}
+	}
+	for _, jobs := range []string{"1", "2", "7"} {
+		code, out, errs := runCLI(t, "", append([]string{"validate", "--output", "json", "--jobs", jobs}, files...)...)
+		if code != exitInvalid {
+			t.Fatalf("--jobs %s: exit %d: %s", jobs, code, errs)
+		}
+		got := elapsedRE.ReplaceAllString(out, "")
+		if w := elapsedRE.ReplaceAllString(want.String(), ""); got != w {
+			t.Fatalf("--jobs %s: output differs from sequential ValidateAll (%d vs %d bytes)", jobs, len(got), len(w))
+		}
+		if m := summaryRE.FindStringSubmatch(errs); m == nil || m[1] != fmt.Sprint(strings.Count(want.String(), "\n")) {
+			t.Errorf("--jobs %s: summary %q", jobs, errs)
+		}
+	}
+}
+
+// TestPipelineBounded: however far behind the writer is, the producer is
+// at most the queues' capacity ahead of it (memory does not grow with the
+// number of inputs), and every job is written once, in order.
+func TestPipelineBounded(t *testing.T) {
+	const workers, n = 3, 500
+	v := &validator{eng: swiftval.New(engine.Options{})}
+	raw := []byte("not a message")
+	var emitted, written, maxLead atomic.Int64
+	produce := func(emit func(*job) bool) {
+		for i := range n {
+			if !emit(&job{source: fmt.Sprint(i), raw: raw}) {
+				return
+			}
+			lead := emitted.Add(1) - written.Load()
+			for {
+				m := maxLead.Load()
+				if lead <= m || maxLead.CompareAndSwap(m, lead) {
+					break
+				}
+			}
+		}
+	}
+	next := 0
+	err := runPipeline(context.Background(), v, workers, produce, func(j *job) error {
+		if j.source != fmt.Sprint(next) || len(j.reps) != 1 || j.reps[0].Valid {
+			return fmt.Errorf("job %s (%d reports) written as number %d", j.source, len(j.reps), next)
+		}
+		next++
+		written.Add(1)
+		if next%50 == 0 {
+			time.Sleep(time.Millisecond) // a slow writer, now and then (not synchronisation)
+		}
+		return nil
+	})
+	if err != nil || next != n {
+		t.Fatalf("%v; %d of %d written", err, next, n)
+	}
+	// order (4 × workers) + work (workers) + one in each worker + the one
+	// being emitted.
+	if bound := int64(4*workers + 2*workers + 1); maxLead.Load() > bound {
+		t.Errorf("producer ran %d jobs ahead of the writer, bound %d", maxLead.Load(), bound)
+	}
+}
+
+// TestPipelineStopsOnWriteError: a failing writer (a closed pipe) ends the
+// run with its error; the producer and workers stop.
+func TestPipelineStopsOnWriteError(t *testing.T) {
+	v := &validator{eng: swiftval.New(engine.Options{})}
+	var emitted atomic.Int64
+	produce := func(emit func(*job) bool) {
+		for {
+			if !emit(&job{source: "x", raw: []byte("x")}) {
+				return
+			}
+			emitted.Add(1)
+		}
+	}
+	fail := fmt.Errorf("broken pipe")
+	err := runPipeline(context.Background(), v, 2, produce, func(*job) error { return fail })
+	if err != fail {
+		t.Fatalf("err %v", err)
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	var tl tally
+	tl.inputs.Store(5)
+	tl.messages.Store(1234)
+	tl.invalid.Store(7)
+	tl.bytes.Store(500)
+	for _, tt := range []struct {
+		total progressTotal
+		want  string
+	}{
+		{progressTotal{10, 1000}, "[============>           ] 5/10 inputs · 1234 messages · 7 invalid · 2.5 s"},
+		{progressTotal{5, 500}, "[========================] 5/5 inputs · 1234 messages · 7 invalid · 2.5 s"},
+		{progressTotal{}, "5 inputs · 1234 messages · 7 invalid · 2.5 s"},
+	} {
+		if got := progressLine(&tl, tt.total, 2500*time.Millisecond); got != tt.want {
+			t.Errorf("total %d:\n got %q\nwant %q", tt.total, got, tt.want)
+		}
+	}
+}
+
+// signalWriter records writes and signals the first.
+type signalWriter struct {
+	lockedWriter
+	first chan struct{}
+	n     atomic.Int64
+}
+
+func (w *signalWriter) Write(p []byte) (int, error) {
+	if w.n.Add(1) == 1 {
+		defer close(w.first)
+	}
+	return w.lockedWriter.Write(p)
+}
+
+// TestProgressDrawsAndClears: after the delay the line is drawn (carriage
+// return, no newline) and stop clears it; a run stopped before the delay
+// draws nothing.
+func TestProgressDrawsAndClears(t *testing.T) {
+	var buf bytes.Buffer
+	w := &signalWriter{lockedWriter: lockedWriter{w: &buf}, first: make(chan struct{})}
+	var tl tally
+	stop := startProgress(w, &tl, progressTotal{3, 300}, time.Now().Add(-progressDelay))
+	<-w.first
+	stop()
+	out := buf.String()
+	if !strings.HasPrefix(out, "\r[>") || !strings.HasSuffix(out, "\r\x1b[K") || strings.Contains(out, "\n") {
+		t.Errorf("progress output %q", out)
+	}
+	var quiet bytes.Buffer
+	startProgress(&lockedWriter{w: &quiet}, &tl, progressTotal{3, 300}, time.Now())()
+	if quiet.Len() != 0 {
+		t.Errorf("a short run drew %q", quiet.String())
+	}
+}
