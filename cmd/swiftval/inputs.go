@@ -58,11 +58,12 @@ func isGlob(arg string) bool { return strings.ContainsAny(arg, "*?[") }
 // and the filter applied; a glob's matches in lexical order (directories
 // among them walked, the filter applied). An argument that names nothing
 // (or a glob that matches nothing) calls fn with an error and the rest go
-// on. It stops at the first error fn returns, and returns it.
-func expandInputs(args []string, filter inputFilter, fn func(path string, err error) error) error {
+// on. size is the file's size as found (-1 for standard input). It stops
+// at the first error fn returns, and returns it.
+func expandInputs(args []string, filter inputFilter, fn func(path string, size int64, err error) error) error {
 	for _, arg := range args {
 		if arg == "-" {
-			if err := fn("-", nil); err != nil {
+			if err := fn("-", -1, nil); err != nil {
 				return err
 			}
 			continue
@@ -70,13 +71,13 @@ func expandInputs(args []string, filter inputFilter, fn func(path string, err er
 		st, err := os.Stat(arg)
 		switch {
 		case err == nil && !st.IsDir():
-			err = fn(arg, nil)
+			err = fn(arg, st.Size(), nil)
 		case err == nil:
 			err = walkDir(arg, filter, fn)
 		case isGlob(arg) && errors.Is(err, fs.ErrNotExist):
 			err = expandGlob(arg, filter, fn)
 		default:
-			err = fn(arg, err)
+			err = fn(arg, 0, err)
 		}
 		if err != nil {
 			return err
@@ -85,10 +86,10 @@ func expandInputs(args []string, filter inputFilter, fn func(path string, err er
 	return nil
 }
 
-func expandGlob(pattern string, filter inputFilter, fn func(string, error) error) error {
+func expandGlob(pattern string, filter inputFilter, fn func(string, int64, error) error) error {
 	matches, err := filepath.Glob(pattern)
 	if err != nil {
-		return fn(pattern, fmt.Errorf("bad pattern %q: %v", pattern, err))
+		return fn(pattern, 0, fmt.Errorf("bad pattern %q: %v", pattern, err))
 	}
 	taken := 0
 	// As in the shell, a wildcard does not match a leading dot: hidden
@@ -100,7 +101,7 @@ func expandGlob(pattern string, filter inputFilter, fn func(string, error) error
 		}
 		st, err := os.Stat(m)
 		if err != nil {
-			if err := fn(m, err); err != nil {
+			if err := fn(m, 0, err); err != nil {
 				return err
 			}
 			continue
@@ -120,12 +121,12 @@ func expandGlob(pattern string, filter inputFilter, fn func(string, error) error
 			continue
 		}
 		taken++
-		if err := fn(m, nil); err != nil {
+		if err := fn(m, st.Size(), nil); err != nil {
 			return err
 		}
 	}
 	if taken == 0 {
-		return fn(pattern, fmt.Errorf("no file matches %q", pattern))
+		return fn(pattern, 0, fmt.Errorf("no file matches %q", pattern))
 	}
 	return nil
 }
@@ -133,10 +134,10 @@ func expandGlob(pattern string, filter inputFilter, fn func(string, error) error
 // walkDir calls fn for every regular file under root (symbolic links to
 // files included; linked directories are not followed, so a loop cannot
 // be).
-func walkDir(root string, filter inputFilter, fn func(string, error) error) error {
+func walkDir(root string, filter inputFilter, fn func(string, int64, error) error) error {
 	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return fn(path, err)
+			return fn(path, 0, err)
 		}
 		if path == root {
 			return nil
@@ -153,17 +154,17 @@ func walkDir(root string, filter inputFilter, fn func(string, error) error) erro
 		if strings.HasPrefix(name, ".") || !filter.takes(rel) {
 			return nil
 		}
-		if !d.Type().IsRegular() {
-			// A symbolic link is taken when it leads to a file; anything
-			// else (a dangling link, a socket) is reported, not skipped.
-			st, err := os.Stat(path)
-			if err == nil && !st.Mode().IsRegular() {
-				err = fmt.Errorf("%s: not a regular file", path)
-			}
-			if err != nil {
-				return fn(path, err)
-			}
+		// A symbolic link is taken when it leads to a file; anything else (a
+		// dangling link, a socket) is reported, not skipped.
+		var st fs.FileInfo
+		if d.Type().IsRegular() {
+			st, err = d.Info()
+		} else if st, err = os.Stat(path); err == nil && !st.Mode().IsRegular() {
+			err = fmt.Errorf("%s: not a regular file", path)
 		}
-		return fn(path, nil)
+		if err != nil {
+			return fn(path, 0, err)
+		}
+		return fn(path, st.Size(), nil)
 	})
 }

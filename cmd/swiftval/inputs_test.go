@@ -56,7 +56,7 @@ func TestExpandInputs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
-			err := expandInputs(tt.args, tt.filter, func(p string, err error) error {
+			err := expandInputs(tt.args, tt.filter, func(p string, _ int64, err error) error {
 				if p != "-" {
 					p, _ = filepath.Rel(root, p)
 					p = filepath.ToSlash(p)

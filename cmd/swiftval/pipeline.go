@@ -16,7 +16,11 @@ import (
 //	                         └──► order (bounded) ──► writer ◄─┘ (this goroutine)
 //
 // A job is one input, or a chunk of up to chunkMessages messages of a
-// multi-message input (an RJE file). The order queue holds at most
+// multi-message input (an RJE file). A file of at most smallInput bytes is
+// read by the worker that validates it (the reads of a thousand small
+// files then run on every core too); a larger one, and standard input, is
+// read and split by the producer so that its messages spread over the
+// workers. The order queue holds at most
 // queueJobs jobs, so memory is bounded by that many chunks of reports and
 // the inputs they come from (each at most 64 × --max-bytes), whatever the
 // number of files or messages.
@@ -26,10 +30,15 @@ import (
 // make ~150 jobs to spread.
 const chunkMessages = 128
 
+// smallInput: up to 256 KiB a file is one job (a few hundred MT messages at
+// most, ~1 ms of work); above it the producer splits it into chunks.
+const smallInput = 256 << 10
+
 // job is a unit of work: read by the producer, validated by a worker,
 // written by the writer.
 type job struct {
 	source string // the name in reports
+	path   string // read by the worker when raw is nil and err is nil
 	raw    []byte
 	err    error            // the input could not be read: nothing to validate
 	segs   []engine.Segment // messages of raw; nil: raw is validated whole
@@ -44,12 +53,23 @@ type job struct {
 type validator struct {
 	eng  *engine.Engine
 	opts engine.ValidateOptions
+	read func(path string) ([]byte, error)
 }
 
 func (v *validator) run(ctx context.Context, j *job) {
 	defer close(j.done)
 	if j.err != nil {
 		return
+	}
+	if j.raw == nil && j.path != "" {
+		raw, err := v.read(j.path)
+		if err != nil {
+			j.err = err
+			return
+		}
+		j.raw, j.size = raw, int64(len(raw))
+		j.segs, j.format = v.eng.Split(raw, v.opts)
+		j.first = 1
 	}
 	if j.segs == nil {
 		r := v.eng.ValidateWith(ctx, j.raw, v.opts)
@@ -121,15 +141,22 @@ func runPipeline(ctx context.Context, v *validator, workers int, produce func(em
 	return err
 }
 
-// produceJobs expands the arguments, reads each input and cuts it into
-// jobs; an input that cannot be read is a job with err set.
+// produceJobs expands the arguments and cuts the inputs into jobs: a small
+// file as it is (the worker reads it), a larger one or standard input read
+// and split here. An input that cannot be read is a job with err set.
 func produceJobs(eng *engine.Engine, opts engine.ValidateOptions, args []string, filter inputFilter, read func(string) ([]byte, error)) func(emit func(*job) bool) {
 	return func(emit func(*job) bool) {
 		stop := errStop{}
-		_ = expandInputs(args, filter, func(path string, err error) error {
+		_ = expandInputs(args, filter, func(path string, size int64, err error) error {
 			src := sourceName(path)
 			if err != nil {
 				if !emit(&job{source: src, err: err}) {
+					return stop
+				}
+				return nil
+			}
+			if path != "-" && size <= smallInput {
+				if !emit(&job{source: src, path: path}) {
 					return stop
 				}
 				return nil

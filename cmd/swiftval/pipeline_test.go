@@ -52,7 +52,10 @@ var elapsedRE = regexp.MustCompile(`"elapsed_us":[0-9.]+`)
 // big RJE file and several files, the reports come out in input order and
 // equal engine.ValidateAll's, one by one.
 func TestParallelOutputMatchesSequential(t *testing.T) {
-	big := rjeFile(t, 3*chunkMessages+5) // four chunks, the last short
+	big := rjeFile(t, smallInput/300+5) // above smallInput: split into chunks by the producer, the last short
+	if st, err := os.Stat(big); err != nil || st.Size() <= smallInput || (smallInput/300+5)%chunkMessages == 0 {
+		t.Fatalf("the big file must be above %d bytes and end in a short chunk", smallInput)
+	}
 	files := []string{"../../testdata/mt/valid_mt103.fin", big, "../../testdata/mt/batch_rje.fin", "../../testdata/mt/invalid_mt103_fields.fin"}
 
 	eng := swiftval.New(engine.Options{})

@@ -141,11 +141,9 @@ func runValidate(ctx context.Context, s streams, o *validateOptions, args []stri
 		// Count the inputs and their bytes for the bar: a walk of the names
 		// and a stat each, no reads.
 		var total progressTotal
-		_ = expandInputs(args, filter, func(path string, err error) error {
+		_ = expandInputs(args, filter, func(_ string, size int64, _ error) error {
 			total.inputs++
-			if st, serr := os.Stat(path); err == nil && serr == nil && st.Mode().IsRegular() {
-				total.bytes += st.Size()
-			}
+			total.bytes += max(size, 0)
 			return nil
 		})
 		stopProgress = startProgress(stderr, &t, total, start)
@@ -175,7 +173,7 @@ func runValidate(ctx context.Context, s streams, o *validateOptions, args []stri
 		}
 		return nil
 	}
-	v := &validator{eng: eng, opts: opts}
+	v := &validator{eng: eng, opts: opts, read: read}
 	if err := runPipeline(ctx, v, o.jobs, produceJobs(eng, opts, args, filter, read), write); err != nil {
 		return err
 	}
