@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process timings of the batch CLI (issue 14 "Batch"): swiftval validate
 # over 1 000 pacs.008 files against xmllint --noout --schema over the same
-# files, and a 20 000-message MT103 RJE file. Run from the repository root,
+# files, and 20 000 MT103 in one RJE file and in one NDJSON file. Run from the repository root,
 # beside ../shared; needs hyperfine and xmllint (apt-get install hyperfine
 # libxml2-utils). Writes nothing in the repository but bin/swiftval.
 #
@@ -24,6 +24,14 @@ import sys
 m = open(sys.argv[1], 'rb').read().strip()
 open(sys.argv[2], 'wb').write(b'$'.join([m] * 20000))
 PY
+# The same 20 000 as NDJSON lines ({"id","message"}, as the batch endpoint takes).
+python3 - "$mt103" "$work/mt103-20000.ndjson" <<'PY'
+import json, sys
+m = open(sys.argv[1]).read().strip()
+with open(sys.argv[2], 'w') as f:
+    for i in range(20000):
+        f.write(json.dumps({"id": "m%d" % i, "message": m}) + "\n")
+PY
 
 echo "# $(date -u +%FT%TZ) $(nproc) CPUs, $(uname -r); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 hyperfine -N -w 3 -r "$runs" --export-markdown "$work/mx.md" \
@@ -34,8 +42,10 @@ hyperfine -N -w 3 -r "$runs" --export-markdown "$work/mx.md" \
 hyperfine -N -w 3 -r "$runs" --export-markdown "$work/mt.md" \
   -n 'swiftval validate -q --output json RJE (20000 MT103)' "bin/swiftval validate -q --output json $work/mt103-20000.rje" \
   -n 'swiftval validate -q --output json --jobs 1 RJE (20000 MT103, one core)' "bin/swiftval validate -q --output json --jobs 1 $work/mt103-20000.rje" \
+  -n 'swiftval validate -q --output json --ndjson (20000 MT103 lines)' "bin/swiftval validate -q --output json --ndjson $work/mt103-20000.ndjson" \
   -n 'swiftval validate -q one MT103 (start-up)' "bin/swiftval validate -q $mt103"
 cat "$work/mx.md" "$work/mt.md"
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/time -f 'peak RSS %M KB (1000 files)' bin/swiftval validate -q "$work/mx" >/dev/null
 /usr/bin/time -f 'peak RSS %M KB (20000-message RJE, json)' bin/swiftval validate -q --output json "$work/mt103-20000.rje" >/dev/null
+/usr/bin/time -f 'peak RSS %M KB (20000-line NDJSON, json)' bin/swiftval validate -q --output json --ndjson "$work/mt103-20000.ndjson" >/dev/null

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -46,6 +49,17 @@ func BenchmarkValidateRJE(b *testing.B) {
 			report(b, cpuTime()-c0)
 		})
 	}
+	b.Run("cli-ndjson/jobs=0", func(b *testing.B) {
+		nd := ndjsonFile(b, path, n)
+		b.ReportAllocs()
+		c0 := cpuTime()
+		for b.Loop() {
+			if code := run([]string{"validate", "-q", "--output", "json", "--ndjson", nd}, strings.NewReader(""), io.Discard, io.Discard); code != exitInvalid {
+				b.Fatalf("exit %d", code)
+			}
+		}
+		report(b, cpuTime()-c0)
+	})
 	b.Run("engine-only", func(b *testing.B) {
 		raw, err := os.ReadFile(path)
 		if err != nil {
@@ -61,4 +75,27 @@ func BenchmarkValidateRJE(b *testing.B) {
 		}
 		report(b, cpuTime()-c0)
 	})
+}
+
+// ndjsonFile writes the messages of the RJE file at rje as NDJSON lines.
+func ndjsonFile(b *testing.B, rje string, n int) string {
+	raw, err := os.ReadFile(rje)
+	if err != nil {
+		b.Fatal(err)
+	}
+	segs, _ := swiftval.New(engine.Options{}).Split(raw, engine.ValidateOptions{})
+	if len(segs) != n {
+		b.Fatalf("%d segments", len(segs))
+	}
+	var sb strings.Builder
+	for i, s := range segs {
+		line, _ := json.Marshal(map[string]string{"id": fmt.Sprint("m", i), "message": string(s.Data)})
+		sb.Write(line)
+		sb.WriteByte('\n')
+	}
+	p := filepath.Join(b.TempDir(), "batch.ndjson")
+	if err := os.WriteFile(p, []byte(sb.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return p
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/output"
 )
 
 // The validate command spreads its work over every core and still writes
@@ -45,8 +46,13 @@ type job struct {
 	first  int              // Index of segs[0] (1-based)
 	format string           // forced on the segments (as engine.Split says)
 	size   int64            // bytes of the input this job covers (for the progress bar)
-	reps   []*engine.Report
-	done   chan struct{}
+	// lines and lineErrs are the lines of an NDJSON input (ndjson.go);
+	// bad[i] says why reps[i] is nil for such a job.
+	lines    [][]byte
+	lineErrs []string
+	bad      []output.Unchecked
+	reps     []*engine.Report
+	done     chan struct{}
 }
 
 // validator validates jobs with an engine.
@@ -59,6 +65,10 @@ type validator struct {
 func (v *validator) run(ctx context.Context, j *job) {
 	defer close(j.done)
 	if j.err != nil {
+		return
+	}
+	if j.lines != nil {
+		runNDJSON(j, func(msg []byte) *engine.Report { return v.eng.ValidateWith(ctx, msg, v.opts) })
 		return
 	}
 	if j.raw == nil && j.path != "" {
@@ -144,13 +154,20 @@ func runPipeline(ctx context.Context, v *validator, workers int, produce func(em
 // produceJobs expands the arguments and cuts the inputs into jobs: a small
 // file as it is (the worker reads it), a larger one or standard input read
 // and split here. An input that cannot be read is a job with err set.
-func produceJobs(eng *engine.Engine, opts engine.ValidateOptions, args []string, filter inputFilter, read func(string) ([]byte, error)) func(emit func(*job) bool) {
+func produceJobs(eng *engine.Engine, opts engine.ValidateOptions, args []string, filter inputFilter, read func(string) ([]byte, error), ndjson func(src, path string, emit func(*job) bool) (bool, error)) func(emit func(*job) bool) {
 	return func(emit func(*job) bool) {
 		stop := errStop{}
 		_ = expandInputs(args, filter, func(path string, size int64, err error) error {
 			src := sourceName(path)
 			if err != nil {
 				if !emit(&job{source: src, err: err}) {
+					return stop
+				}
+				return nil
+			}
+			if ndjson != nil {
+				stopped, err := ndjson(src, path, emit)
+				if stopped || err != nil && !emit(&job{source: src, err: err}) {
 					return stop
 				}
 				return nil

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -202,5 +203,71 @@ func TestProgressDrawsAndClears(t *testing.T) {
 	startProgress(&lockedWriter{w: &quiet}, &tl, progressTotal{3, 300}, time.Now())()
 	if quiet.Len() != 0 {
 		t.Errorf("a short run drew %q", quiet.String())
+	}
+}
+
+// TestNDJSONInput: --ndjson reads {"id","message"} lines as the batch
+// endpoint does: reports with id and index in line order over several
+// chunks, blank lines skipped, bad and too-long lines reported in their
+// place (exit 2), the rest validated.
+func TestNDJSONInput(t *testing.T) {
+	valid, err := os.ReadFile("../../testdata/mt/valid_mt103.fin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := func(id string) string {
+		b, _ := json.Marshal(map[string]string{"id": id, "message": string(valid)})
+		return string(b)
+	}
+	var in strings.Builder
+	const n = 2*chunkMessages + 3
+	for i := 1; i <= n; i++ {
+		switch i {
+		case 5:
+			in.WriteString("not json\n")
+		case 6:
+			in.WriteString("\n  \n" + line("m6") + "\r\n") // blank lines do not count
+		case 7: // above twice --max-bytes plus the slack for escapes and the id
+			in.WriteString(`{"id":"m7","message":"` + strings.Repeat("x", 2*1000+ndjsonLineSlack) + `"}` + "\n")
+		case 8: // a line that fits, with a message above --max-bytes: a finding
+			in.WriteString(`{"id":"m8","message":"` + strings.Repeat("x", 3000) + `"}` + "\n")
+		default:
+			in.WriteString(line(fmt.Sprintf("m%d", i)) + "\n")
+		}
+	}
+	code, out, errs := runCLI(t, in.String(), "validate", "--ndjson", "--max-bytes", "1000", "--output", "json", "-")
+	if code != exitUsage {
+		t.Fatalf("exit %d, want 2 for the bad lines; stderr %q", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != n {
+		t.Fatalf("%d output lines, want %d", len(lines), n)
+	}
+	for i, l := range lines {
+		var r struct {
+			ID     string
+			Index  int
+			Source string
+			Valid  *bool
+			Error  *struct{ Detail string }
+		}
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		switch idx := i + 1; {
+		case r.Index != idx || r.Source != "stdin":
+			t.Errorf("line %d: index %d source %q", idx, r.Index, r.Source)
+		case idx == 5 && (r.Error == nil || !strings.Contains(r.Error.Detail, "not a JSON object")):
+			t.Errorf("bad line: %s", l)
+		case idx == 7 && (r.Error == nil || !strings.Contains(r.Error.Detail, "longer than")):
+			t.Errorf("long line: %s", l)
+		case idx == 8 && (r.Valid == nil || *r.Valid || !strings.Contains(l, `"code":"SV011"`)):
+			t.Errorf("message above --max-bytes: %s", l)
+		case idx != 5 && idx != 7 && idx != 8 && (r.Valid == nil || !*r.Valid || r.ID != fmt.Sprintf("m%d", idx)):
+			t.Errorf("line %d: %s", idx, l)
+		}
+	}
+	if m := summaryRE.FindStringSubmatch(errs); m == nil || m[1] != fmt.Sprint(n-2) || m[4] != "2" {
+		t.Errorf("summary %q", errs)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +34,7 @@ type validateOptions struct {
 	exclude  []string
 	quiet    bool
 	jobs     int
+	ndjson   bool
 	// bicDirectory is the --bic-directory file (SWIFTVAL_BIC_DIRECTORY).
 	bicDirectory string
 }
@@ -83,6 +85,7 @@ Exit status: 0 all valid, 1 at least one invalid, 2 usage or I/O error
 	f.List(&o.exclude, "exclude", "in directories and globs, skip files and directories matching one of these patterns (repeatable or comma-separated)")
 	f.Bool(&o.quiet, "quiet", "q", "no summary line and no progress line on stderr")
 	f.Int(&o.jobs, "jobs", 0, "messages validated at once (0: one per CPU)")
+	f.Bool(&o.ndjson, "ndjson", "", `each input is NDJSON: one {"id":...,"message":...} object per line, as POST /v1/validate/batch takes; reports carry the id and the line's index`)
 	f.File(&o.bicDirectory, bicDirectoryFlag, bicDirectoryUsage)
 	return cmd
 }
@@ -125,6 +128,18 @@ func runValidate(ctx context.Context, s streams, o *validateOptions, args []stri
 			return exitStatus(exitUsage)
 		}
 	}
+	// A batch allocates fast (reports, findings, read buffers) over a small
+	// live heap, so with the default GOGC the collector runs every few
+	// milliseconds and preempts the workers each time: a fifth of the CPU
+	// profile of a 20 000-message run. The pipeline bounds what is live, so
+	// a GOGC of 400 costs little memory (peak RSS +0.5 MB on 20 000 MT103,
+	// +3.5 MB on 1 000 pacs.008 whose schema is compiled during the run)
+	// and saves 10-25 % of the CPU (BenchmarkValidateRJE). An explicit GOGC
+	// in the environment wins. Set after the engine is built, so that
+	// start-up (and a one-message run's peak RSS) is as before.
+	if _, set := s.lookupEnv("GOGC"); !set {
+		defer debug.SetGCPercent(debug.SetGCPercent(batchGCPercent))
+	}
 	opts := engine.ValidateOptions{Format: o.format, Profile: o.profile}
 	if o.rulesets != "" {
 		opts.RuleSets = strings.Split(o.rulesets, ",")
@@ -160,7 +175,16 @@ func runValidate(ctx context.Context, s streams, o *validateOptions, args []stri
 			t.inputs.Add(1)
 		}
 		t.bytes.Add(j.size)
-		for _, r := range j.reps {
+		for i, r := range j.reps {
+			if r == nil { // an NDJSON line that is not a message
+				t.unreadable.Add(1)
+				u := j.bad[i]
+				fmt.Fprintf(stderr, "swiftval validate: %s: line %d: %s\n", u.Source, u.Index, u.Detail)
+				if err := out.WriteUnchecked(u); err != nil {
+					return err
+				}
+				continue
+			}
 			t.messages.Add(1)
 			if r.Valid {
 				t.valid.Add(1)
@@ -174,7 +198,13 @@ func runValidate(ctx context.Context, s streams, o *validateOptions, args []stri
 		return nil
 	}
 	v := &validator{eng: eng, opts: opts, read: read}
-	if err := runPipeline(ctx, v, o.jobs, produceJobs(eng, opts, args, filter, read), write); err != nil {
+	var ndjson func(src, path string, emit func(*job) bool) (bool, error)
+	if o.ndjson {
+		ndjson = func(src, path string, emit func(*job) bool) (bool, error) {
+			return emitNDJSON(src, path, s.in, int(o.maxBytes), emit)
+		}
+	}
+	if err := runPipeline(ctx, v, o.jobs, produceJobs(eng, opts, args, filter, read, ndjson), write); err != nil {
 		return err
 	}
 	if err := out.Flush(); err != nil {
@@ -213,6 +243,9 @@ func sourceName(arg string) string {
 	}
 	return arg
 }
+
+// batchGCPercent is the GOGC of a validate run (see runValidate).
+const batchGCPercent = 400
 
 // maxBatchFactor: a file may hold a batch of messages (RJE), so the whole
 // file may be this many times the per-message limit.
