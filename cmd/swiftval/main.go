@@ -37,5 +37,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if f, ok := stderr.(*os.File); ok {
 		s.errTerminal = term.IsTerminal(int(f.Fd()))
 	}
+	if f, ok := stdout.(*os.File); ok {
+		s.outTerminal = term.IsTerminal(int(f.Fd()))
+	}
 	return execute(newRoot(s), args)
 }

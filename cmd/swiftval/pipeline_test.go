@@ -271,3 +271,18 @@ func TestNDJSONInput(t *testing.T) {
 		t.Errorf("summary %q", errs)
 	}
 }
+
+func TestShowProgress(t *testing.T) {
+	for _, tt := range []struct {
+		errTTY, outTTY, quiet, want bool
+	}{
+		{true, false, false, true},   // reports to a file or a pipe
+		{true, true, false, false},   // reports on the same terminal
+		{false, false, false, false}, // stderr in a pipe or file
+		{true, false, true, false},   // --quiet
+	} {
+		if got := showProgress(streams{errTerminal: tt.errTTY, outTerminal: tt.outTTY}, tt.quiet); got != tt.want {
+			t.Errorf("%+v: %v", tt, got)
+		}
+	}
+}

@@ -53,7 +53,8 @@ The messages are validated on every core; the reports keep the input order.
 
 At the end a summary goes to stderr ("259 messages: 198 valid, 61 invalid,
 0 unreadable — 0.41 s"), and a run longer than a second shows a progress
-line there while stderr is a terminal; --quiet turns both off.
+line there while stderr is a terminal and the reports go elsewhere (a file,
+a pipe); --quiet turns both off.
 
 Exit status: 0 all valid, 1 at least one invalid, 2 usage or I/O error
 (an input that could not be read).`,
@@ -152,7 +153,7 @@ func runValidate(ctx context.Context, s streams, o *validateOptions, args []stri
 	stderr := &lockedWriter{w: s.err}
 	var t tally
 	stopProgress := func() {}
-	if s.errTerminal && !o.quiet {
+	if showProgress(s, o.quiet) {
 		// Count the inputs and their bytes for the bar: a walk of the names
 		// and a stat each, no reads.
 		var total progressTotal
@@ -221,6 +222,13 @@ func runValidate(ctx context.Context, s streams, o *validateOptions, args []stri
 		return exitStatus(exitInvalid)
 	}
 	return nil
+}
+
+// showProgress: a progress line needs stderr on a terminal and stdout
+// elsewhere (reports scrolling on the same terminal would break it up),
+// and no --quiet.
+func showProgress(s streams, quiet bool) bool {
+	return s.errTerminal && !s.outTerminal && !quiet
 }
 
 // lockedWriter serialises writes from the progress line and the error
