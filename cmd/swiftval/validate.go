@@ -153,7 +153,9 @@ func runValidate(ctx context.Context, s streams, o *validateOptions, args []stri
 	stderr := &lockedWriter{w: s.err}
 	var t tally
 	stopProgress := func() {}
+	eol := "" // clears a progress line before an error line
 	if showProgress(s, o.quiet) {
+		eol = "\r\x1b[K"
 		// Count the inputs and their bytes for the bar: a walk of the names
 		// and a stat each, no reads.
 		var total progressTotal
@@ -169,10 +171,10 @@ func runValidate(ctx context.Context, s streams, o *validateOptions, args []stri
 	write := func(j *job) error {
 		if j.err != nil {
 			t.unreadable.Add(1)
-			fmt.Fprintf(stderr, "swiftval validate: %v\n", j.err)
+			fmt.Fprintf(stderr, "%sswiftval validate: %v\n", eol, j.err)
 			return out.WriteUnchecked(output.Unchecked{Source: j.source, Detail: j.err.Error()})
 		}
-		if j.segs == nil || j.first == 1 {
+		if j.first <= 1 { // a whole input, or the first chunk of one
 			t.inputs.Add(1)
 		}
 		t.bytes.Add(j.size)
@@ -180,7 +182,7 @@ func runValidate(ctx context.Context, s streams, o *validateOptions, args []stri
 			if r == nil { // an NDJSON line that is not a message
 				t.unreadable.Add(1)
 				u := j.bad[i]
-				fmt.Fprintf(stderr, "swiftval validate: %s: line %d: %s\n", u.Source, u.Index, u.Detail)
+				fmt.Fprintf(stderr, "%sswiftval validate: %s: line %d: %s\n", eol, u.Source, u.Index, u.Detail)
 				if err := out.WriteUnchecked(u); err != nil {
 					return err
 				}
