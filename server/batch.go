@@ -71,6 +71,9 @@ func (s *Server) handleBatch(c echo.Context) error {
 
 	br := bufio.NewReaderSize(req.Body, 64<<10)
 	bw := bufio.NewWriterSize(res, 32<<10)
+	// The writer under echo's Response: echo's own Flush panics when the
+	// writer below cannot flush; this answers ErrNotSupported instead.
+	flusher := http.NewResponseController(res.Writer)
 	out, _ := output.New(bw, format, output.Options{})
 	lineError := func(id string, index, status int, detail string) error {
 		return out.WriteUnchecked(output.Unchecked{ID: id, Index: index, Status: status, Title: http.StatusText(status), Detail: detail})
@@ -82,9 +85,15 @@ func (s *Server) handleBatch(c echo.Context) error {
 	for {
 		s.extendDeadlines(ctl)
 		if br.Buffered() == 0 {
+			// Nothing more read yet: what is written goes to the client
+			// now (through the server's own buffer too), so a client that
+			// waits for an answer before its next line is not stuck. A
+			// writer that cannot flush (ErrNotSupported) still gets
+			// everything at the end; a gone client fails the next write.
 			if bw.Flush() != nil {
 				return nil // client gone
 			}
+			_ = flusher.Flush()
 		}
 		var tooLong bool
 		var err error

@@ -1,10 +1,15 @@
 package server
 
 import (
+	"bufio"
 	"encoding/json"
 	"encoding/xml"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestBatchOutputs: ?output= picks the writer of package output for the
@@ -66,5 +71,74 @@ func TestBatchOutputs(t *testing.T) {
 	rec := do(t, s, "POST", "/v1/validate/batch?output=xml", "application/x-ndjson", strings.NewReader(in))
 	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "output must be one of text, json, junit, sarif") {
 		t.Fatalf("unknown output: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// TestBatchStreams: each report reaches the client while the request is
+// still open, so a client may send its next line after reading the answer
+// to the previous one.
+func TestBatchStreams(t *testing.T) {
+	s, _ := newTestServer(t, nil)
+	hs := httptest.NewServer(s.Handler())
+	defer hs.Close()
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	req, _ := http.NewRequest("POST", hs.URL+"/v1/validate/batch", pr)
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	lines := make(chan string, 3)
+	go func() {
+		resp, err := hs.Client().Do(req)
+		if err != nil {
+			close(lines)
+			return
+		}
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	for _, id := range []string{"a", "b"} {
+		if _, err := io.WriteString(pw, `{"id":"`+id+`","message":`+jsonString(validMsg)+"}\n"); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case l := <-lines:
+			if !strings.Contains(l, `"id":"`+id+`"`) {
+				t.Fatalf("got %q for %s", l, id)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the report on %s did not come while the request was open", id)
+		}
+	}
+	pw.Close()
+	if l, ok := <-lines; ok {
+		t.Fatalf("extra line %q", l)
+	}
+}
+
+// plainWriter is a ResponseWriter that cannot flush (as some wrappers).
+type plainWriter struct {
+	h    http.Header
+	body strings.Builder
+}
+
+func (w *plainWriter) Header() http.Header         { return w.h }
+func (w *plainWriter) WriteHeader(int)             {}
+func (w *plainWriter) Write(b []byte) (int, error) { return w.body.Write(b) }
+
+// TestBatchWithoutFlusher: a response writer that cannot flush gets every
+// report at the end (echo's Response.Flush would panic on it; the batch
+// does not call that).
+func TestBatchWithoutFlusher(t *testing.T) {
+	s, _ := newTestServer(t, nil)
+	in := `{"id":"a","message":` + jsonString(validMsg) + "}\n" + `{"id":"b","message":` + jsonString(invalidMsg) + "}\n"
+	req := httptest.NewRequest("POST", "/v1/validate/batch", strings.NewReader(in))
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	w := &plainWriter{h: http.Header{}}
+	s.Handler().ServeHTTP(w, req)
+	if got := w.body.String(); strings.Count(got, "\n") != 2 || !strings.Contains(got, `"id":"b"`) {
+		t.Fatalf("body %q", got)
 	}
 }
