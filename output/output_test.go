@@ -3,6 +3,7 @@ package output
 import (
 	"bytes"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -138,5 +139,20 @@ func TestArtifactURI(t *testing.T) {
 		if got := artifactURI(in); got != want {
 			t.Errorf("artifactURI(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestJSONWriterAllocs pins the JSON Lines writer, the batch endpoint's
+// default: a report costs no allocation once the buffer has grown.
+func TestJSONWriterAllocs(t *testing.T) {
+	reps, _ := sampleReports()
+	w := NewJSON(io.Discard)
+	n := testing.AllocsPerRun(100, func() {
+		for _, r := range reps {
+			_ = w.Write(r)
+		}
+	})
+	if n != 0 {
+		t.Fatalf("%.1f allocations per run of %d reports, want 0", n, len(reps))
 	}
 }
