@@ -99,3 +99,32 @@ func ndjsonFile(b *testing.B, rje string, n int) string {
 	}
 	return p
 }
+
+// BenchmarkValidateDir is the validate command in process over a directory
+// of 1 000 copies of the 3.2 KB Fedwire pacs.008 of ../shared (the file
+// benchmarks/cli-batch.sh compares with xmllint), text to io.Discard.
+func BenchmarkValidateDir(b *testing.B) {
+	const n = 1000
+	sample, err := os.ReadFile("../../../shared/corpus/mx/moov-io__wire20022/CustomerCreditTransfer__swiftSample__CustomerCreditTransfer_Scenario1_Step1_pacs.008.xml")
+	if err != nil {
+		b.Skipf("no shared corpus: %v", err)
+	}
+	dir := b.TempDir()
+	for i := range n {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("p%04d.xml", i)), sample, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, jobs := range []string{"0", "1"} {
+		b.Run("jobs="+jobs, func(b *testing.B) {
+			b.ReportAllocs()
+			c0 := cpuTime()
+			for b.Loop() {
+				run([]string{"validate", "-q", "--jobs", jobs, dir}, strings.NewReader(""), io.Discard, io.Discard)
+			}
+			cpu := cpuTime() - c0
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n/1e3, "µs/file")
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/n/1e3, "cpu-µs/file")
+		})
+	}
+}
