@@ -286,3 +286,42 @@ func TestShowProgress(t *testing.T) {
 		}
 	}
 }
+
+// TestManyFilesKeepOrder: over many small files read by the workers, with
+// an unreadable one among them, every report and the unreadable entry come
+// out in lexical order.
+func TestManyFilesKeepOrder(t *testing.T) {
+	valid, err := os.ReadFile("../../testdata/mt/valid_mt103.fin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	const n, dangling = 53, 19
+	var want []string
+	for i := range n {
+		name := filepath.Join(dir, fmt.Sprintf("m%03d.fin", i))
+		if i == dangling { // a dangling link: reported in its place
+			if err := os.Symlink(filepath.Join(dir, "nowhere"), name); err != nil {
+				t.Skip(err)
+			}
+		} else if err := os.WriteFile(name, valid, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, name)
+	}
+	code, out, errs := runCLI(t, "", "validate", "--output", "json", "--jobs", "4", dir)
+	if code != exitUsage {
+		t.Fatalf("exit %d, want 2 for the dangling link: %s", code, errs)
+	}
+	var got []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r struct{ Source string }
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r.Source)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("order:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
