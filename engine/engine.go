@@ -296,31 +296,51 @@ func (e *Engine) ValidateWith(ctx context.Context, raw []byte, o ValidateOptions
 // ValidateAll validates every message of a multi-message input (an RJE batch,
 // say) and returns one report per message, in order, with findings located
 // within the whole input and Report.Index set (1-based). An input that is one
-// message gives one report.
+// message gives one report. Callers that stream (or spread the messages
+// over goroutines) use Split and ValidateSegment, which it is made of.
 func (e *Engine) ValidateAll(ctx context.Context, raw []byte, o ValidateOptions) []*Report {
-	c := e.cfg.Load()
-	fm := c.pickFormat(raw, o.Format)
-	sp, ok := fm.(Splitter)
-	if fm == nil || !ok || len(raw) > e.opts.MaxInput*64 {
-		r := e.ValidateWith(ctx, raw, o)
-		r.Index = 1
-		return []*Report{r}
-	}
-	segs := sp.Split(raw)
-	if len(segs) == 0 {
+	segs, format := e.Split(raw, o)
+	if segs == nil {
 		r := e.ValidateWith(ctx, raw, o)
 		r.Index = 1
 		return []*Report{r}
 	}
 	out := make([]*Report, 0, len(segs))
-	o.Format = fm.Name()
+	o.Format = format
 	for i, s := range segs {
-		r := e.ValidateWith(ctx, s.Data, o)
+		r := e.ValidateSegment(ctx, s, o)
 		r.Index = i + 1
-		r.shift(s.Line, s.Column)
 		out = append(out, r)
 	}
 	return out
+}
+
+// Split cuts a multi-message input into the messages ValidateAll validates
+// and names the format to force on each (ValidateOptions.Format). segs is
+// nil when the input is to be validated whole: its format does not split
+// (or is not recognised), it is above 64 times MaxInput, or it yields no
+// segment. The segments share raw's memory. Safe for concurrent use.
+func (e *Engine) Split(raw []byte, o ValidateOptions) (segs []Segment, format string) {
+	c := e.cfg.Load()
+	fm := c.pickFormat(raw, o.Format)
+	sp, ok := fm.(Splitter)
+	if fm == nil || !ok || len(raw) > e.opts.MaxInput*64 {
+		return nil, ""
+	}
+	segs = sp.Split(raw)
+	if len(segs) == 0 {
+		return nil, ""
+	}
+	return segs, fm.Name()
+}
+
+// ValidateSegment validates one segment that Split returned, with the
+// format Split named in o.Format, and locates its findings within the whole
+// input (line and column shifted). Index is left for the caller to set.
+func (e *Engine) ValidateSegment(ctx context.Context, s Segment, o ValidateOptions) *Report {
+	r := e.ValidateWith(ctx, s.Data, o)
+	r.shift(s.Line, s.Column)
+	return r
 }
 
 // now returns the monotonic time since the engine was created: one clock

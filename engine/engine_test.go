@@ -281,6 +281,35 @@ func TestValidateAllShiftsLines(t *testing.T) {
 	}
 }
 
+// TestSplitAndValidateSegment: the streaming pieces give what ValidateAll
+// gives; a single message does not split.
+func TestSplitAndValidateSegment(t *testing.T) {
+	e := newEngine(t)
+	raw := []byte("T:A\nok\n$T:A\nok\nbad")
+	segs, format := e.Split(raw, engine.ValidateOptions{})
+	if len(segs) != 2 || format != "toy" {
+		t.Fatalf("Split: %d segments, format %q", len(segs), format)
+	}
+	all := e.ValidateAll(context.Background(), raw, engine.ValidateOptions{})
+	for i, s := range segs {
+		r := e.ValidateSegment(context.Background(), s, engine.ValidateOptions{Format: format})
+		r.Index = i + 1
+		got, want := r.AppendJSON(nil), all[i].AppendJSON(nil)
+		if i := bytes.Index(got, []byte(`"elapsed_us"`)); i > 0 {
+			got = got[:i]
+		}
+		if i := bytes.Index(want, []byte(`"elapsed_us"`)); i > 0 {
+			want = want[:i]
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("segment %d:\n got %s\nwant %s", i+1, got, want)
+		}
+	}
+	if segs, _ := e.Split([]byte("no format"), engine.ValidateOptions{}); segs != nil {
+		t.Errorf("unrecognised input split into %d", len(segs))
+	}
+}
+
 func TestRuleCounters(t *testing.T) {
 	e := newEngine(t, &engine.RuleSet{Name: "s", Rules: []engine.Rule{hasLine("r.x", "C01", "x", "*")}})
 	for i := 0; i < 100; i++ {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/swiftval/swiftval/output"
 )
 
 // batchItem is one input line of POST /v1/validate/batch.
@@ -26,9 +28,10 @@ type batchItem struct {
 const batchLineSlack = 64 << 10
 
 // handleBatch validates NDJSON lines ({"id","message"}) and streams one
-// NDJSON report per line, in order. A bad line yields an error object for
-// that line and the rest go on. Above MaxBatchMessages the request stops
-// with a final error object.
+// report per line, in order, through the output writer that ?output= names
+// (json: NDJSON, the default; text, junit, sarif: see package output). A
+// bad line yields an error entry for that line and the rest go on. Above
+// MaxBatchMessages the request stops with a final error entry.
 func (s *Server) handleBatch(c echo.Context) error {
 	rc := c.(*reqCtx)
 	req := c.Request()
@@ -39,6 +42,10 @@ func (s *Server) handleBatch(c echo.Context) error {
 		return p
 	}
 	opts, perr := s.validateOptions(req.URL.RawQuery)
+	if perr != nil {
+		return perr
+	}
+	format, perr := batchOutput(req.URL.Query().Get("output"))
 	if perr != nil {
 		return perr
 	}
@@ -59,21 +66,39 @@ func (s *Server) handleBatch(c echo.Context) error {
 	ctl := http.NewResponseController(res)
 	_ = ctl.EnableFullDuplex() // read lines while writing reports (HTTP/1.1)
 	h := res.Header()
-	h[echo.HeaderContentType] = hdrNDJSON
+	if format == "json" {
+		h[echo.HeaderContentType] = hdrNDJSON
+	} else {
+		h.Set(echo.HeaderContentType, output.ContentType(format))
+	}
 	h["Cache-Control"] = hdrNoSt
 	res.WriteHeader(http.StatusOK)
 
 	br := bufio.NewReaderSize(req.Body, 64<<10)
 	bw := bufio.NewWriterSize(res, 32<<10)
+	// The writer under echo's Response: echo's own Flush panics when the
+	// writer below cannot flush; this answers ErrNotSupported instead.
+	flusher := http.NewResponseController(res.Writer)
+	out, _ := output.New(bw, format, output.Options{})
+	lineError := func(id string, index, status int, detail string) error {
+		return out.WriteUnchecked(output.Unchecked{ID: id, Index: index, Status: status, Title: http.StatusText(status), Detail: detail})
+	}
 	maxLine := int(s.cfg.MaxBodyBytes)*2 + batchLineSlack
-	var line, out []byte
+	var line []byte
+	var werr error
 	index := 0
 	for {
 		s.extendDeadlines(ctl)
 		if br.Buffered() == 0 {
+			// Nothing more read yet: what is written goes to the client
+			// now (through the server's own buffer too), so a client that
+			// waits for an answer before its next line is not stuck. A
+			// writer that cannot flush (ErrNotSupported) still gets
+			// everything at the end; a gone client fails the next write.
 			if bw.Flush() != nil {
 				return nil // client gone
 			}
+			_ = flusher.Flush()
 		}
 		var tooLong bool
 		var err error
@@ -86,22 +111,21 @@ func (s *Server) handleBatch(c echo.Context) error {
 		}
 		index++
 		if index > s.cfg.MaxBatchMessages {
-			out = appendLineError(out[:0], "", index, http.StatusRequestEntityTooLarge,
+			_ = lineError("", index, http.StatusRequestEntityTooLarge,
 				"batch limit of "+itoa(int64(s.cfg.MaxBatchMessages))+" messages reached; the rest of the request was not read")
-			_, _ = bw.Write(out)
 			break
 		}
 		switch {
 		case tooLong:
-			out = appendLineError(out[:0], "", index, http.StatusRequestEntityTooLarge, "line is longer than "+itoa(int64(maxLine))+" bytes")
+			werr = lineError("", index, http.StatusRequestEntityTooLarge, "line is longer than "+itoa(int64(maxLine))+" bytes")
 		default:
 			var it batchItem
 			if jerr := json.Unmarshal(line, &it); jerr != nil || it.Message == nil {
-				out = appendLineError(out[:0], it.ID, index, http.StatusBadRequest, "line is not a JSON object with a string \"message\"")
+				werr = lineError(it.ID, index, http.StatusBadRequest, "line is not a JSON object with a string \"message\"")
 				break
 			}
 			if int64(len(*it.Message)) > s.cfg.MaxBodyBytes {
-				out = appendLineError(out[:0], it.ID, index, http.StatusRequestEntityTooLarge, "message is above the limit of "+itoa(s.cfg.MaxBodyBytes)+" bytes")
+				werr = lineError(it.ID, index, http.StatusRequestEntityTooLarge, "message is above the limit of "+itoa(s.cfg.MaxBodyBytes)+" bytes")
 				break
 			}
 			s.acquireWait()
@@ -110,20 +134,19 @@ func (s *Server) handleBatch(c echo.Context) error {
 			rep.ID, rep.Index = it.ID, index
 			s.note(rc, rep)
 			if p := internalFailure(rep); p != nil {
-				out = appendLineError(out[:0], it.ID, index, p.status, p.detail)
+				werr = lineError(it.ID, index, p.status, p.detail)
 				break
 			}
-			out = rep.AppendJSON(out[:0])
-			out = append(out, '\n')
+			werr = out.Write(rep)
 		}
-		if _, werr := bw.Write(out); werr != nil {
-			return nil
+		if werr != nil {
+			return nil // client gone
 		}
 		if err != nil {
 			break
 		}
 	}
-	_ = bw.Flush()
+	_ = out.Flush() // completes the document (junit, sarif) and flushes bw
 	// The header went out before the first validation; their time follows
 	// as a trailer.
 	rc.setTiming()
@@ -178,29 +201,19 @@ func trimEOL(b []byte) []byte {
 	return bytes.TrimSuffix(b, []byte{'\r'})
 }
 
-// appendLineError appends the error object of a batch line:
-// {"id":...,"index":n,"error":{"status":..,"title":..,"detail":..}}.
-func appendLineError(buf []byte, id string, index, status int, detail string) []byte {
-	buf = append(buf, '{')
-	if id != "" {
-		buf = append(buf, `"id":`...)
-		buf = appendJSONString(buf, id)
-		buf = append(buf, ',')
+// batchOutput checks the ?output= of a batch request: one of
+// output.Formats, json when absent. An unknown one is refused (400), never
+// replaced by another.
+func batchOutput(q string) (string, *problemError) {
+	if q == "" {
+		return "json", nil
 	}
-	buf = append(buf, `"index":`...)
-	buf = append(buf, itoa(int64(index))...)
-	buf = append(buf, `,"error":{"status":`...)
-	buf = append(buf, itoa(int64(status))...)
-	buf = append(buf, `,"title":`...)
-	buf = appendJSONString(buf, http.StatusText(status))
-	buf = append(buf, `,"detail":`...)
-	buf = appendJSONString(buf, detail)
-	return append(buf, "}}\n"...)
-}
-
-func appendJSONString(buf []byte, s string) []byte {
-	b, _ := json.Marshal(s)
-	return append(buf, b...)
+	for _, f := range output.Formats {
+		if q == f {
+			return f, nil
+		}
+	}
+	return "", problem(http.StatusBadRequest, "output must be one of "+strings.Join(output.Formats, ", "))
 }
 
 // batchContentType accepts NDJSON and its aliases, plain text, JSON and no

@@ -81,6 +81,21 @@ func (v boolValue) Set(s string) error {
 	return nil
 }
 
+// listValue is a list of words: the flag may be repeated, and each value
+// may hold several, comma-separated.
+type listValue struct{ p *[]string }
+
+func (v listValue) String() string { return strings.Join(*v.p, ",") }
+func (v listValue) Type() string   { return "patterns" }
+func (v listValue) Set(s string) error {
+	for _, w := range strings.Split(s, ",") {
+		if w = strings.TrimSpace(w); w != "" {
+			*v.p = append(*v.p, w)
+		}
+	}
+	return nil
+}
+
 // choiceValue is one of a fixed list of words.
 type choiceValue struct {
 	p       *string
@@ -131,6 +146,11 @@ func (f flagSet) Bool(p *bool, name, short string, usage string) {
 
 func (f flagSet) String(p *string, name, def, usage string) {
 	f.fs.StringVar(p, name, def, usage)
+}
+
+// List is a repeatable, comma-separated list flag.
+func (f flagSet) List(p *[]string, name, usage string) {
+	f.fs.Var(listValue{p}, name, usage)
 }
 
 // Dir is a string flag naming a directory (completed as one).

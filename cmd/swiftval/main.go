@@ -16,6 +16,8 @@ package main
 import (
 	"io"
 	"os"
+
+	"golang.org/x/term"
 )
 
 // Exit codes shared by every subcommand.
@@ -31,5 +33,12 @@ func main() {
 
 // run executes one command line and returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return execute(newRoot(streams{in: stdin, out: stdout, err: stderr, lookupEnv: os.LookupEnv}), args)
+	s := streams{in: stdin, out: stdout, err: stderr, lookupEnv: os.LookupEnv}
+	if f, ok := stderr.(*os.File); ok {
+		s.errTerminal = term.IsTerminal(int(f.Fd()))
+	}
+	if f, ok := stdout.(*os.File); ok {
+		s.outTerminal = term.IsTerminal(int(f.Fd()))
+	}
+	return execute(newRoot(s), args)
 }

@@ -16,6 +16,9 @@ type streams struct {
 	in        io.Reader
 	out, err  io.Writer
 	lookupEnv func(string) (string, bool)
+	// errTerminal: err is a terminal (progress lines are drawn on it);
+	// outTerminal: so is out (reports scroll there: no progress line).
+	errTerminal, outTerminal bool
 }
 
 // envPrefix: every flag of every command (except bench, which parses its

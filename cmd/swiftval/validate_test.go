@@ -31,7 +31,7 @@ func TestValidateUsageAndIOErrors(t *testing.T) {
 		{"no arguments", []string{}, exitUsage, "Available Commands"},
 		{"unknown command", []string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
 		{"validate without files", []string{"validate"}, exitUsage, "name at least one file"},
-		{"bad output", []string{"validate", "--output", "xml", "-"}, exitUsage, `invalid argument "xml" for "--output" flag: want one of text, json`},
+		{"bad output", []string{"validate", "--output", "xml", "-"}, exitUsage, `invalid argument "xml" for "--output" flag: want one of text, json, junit, sarif`},
 		{"bad format", []string{"validate", "-", "--format", "csv"}, exitUsage, "--format"},
 		{"bad budget names the form", []string{"validate", "--budget", "5", "-"}, exitUsage, "a duration such as 5ms"},
 		{"bad size names the form", []string{"validate", "--max-bytes", "lots", "-"}, exitUsage, "a size in bytes such as 1048576"},
@@ -144,5 +144,35 @@ func TestValidateUnrecognisedInputIsInvalid(t *testing.T) {
 	}
 	if rep.Valid || rep.Source != "stdin" || len(rep.Findings) != 1 || rep.Findings[0].Code != "SV010" {
 		t.Fatalf("report: %+v", rep)
+	}
+}
+
+// TestOutputFormats: each --output writes its format through package
+// output, unreadable inputs included (the formats themselves are checked
+// against their schemas in package output).
+func TestOutputFormats(t *testing.T) {
+	invalid := "../../testdata/mt/invalid_mt103_fields.fin"
+	missing := filepath.Join(t.TempDir(), "missing.fin")
+	tests := []struct {
+		output string
+		want   []string
+	}{
+		{"text", []string{"invalid_mt103_fields.fin#1: MT103 (mt, full): INVALID", "missing.fin: NOT CHECKED: stat "}},
+		{"json", []string{`"type":"MT103"`, `"error":{"detail":"stat `}},
+		{"junit", []string{`<testsuites name="swiftval" tests="2" failures="1" errors="1"`, `classname="swiftval.mt.MT103"`, `type="T26"`}},
+		{"sarif", []string{`"version":"2.1.0"`, `"ruleId":"T26"`, `"region":{"startLine":2,"startColumn":5}`, `"executionSuccessful":false`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.output, func(t *testing.T) {
+			code, out, errs := runCLI(t, "", "validate", invalid, missing, "--output", tt.output)
+			if code != exitUsage || !strings.Contains(errs, "no such file") {
+				t.Errorf("exit %d, stderr %q; want 2 naming the missing file", code, errs)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+		})
 	}
 }

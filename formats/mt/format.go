@@ -1,6 +1,7 @@
 package mt
 
 import (
+	"bytes"
 	"strings"
 	"unsafe"
 
@@ -66,6 +67,11 @@ func (*Format) MessageTypes() []engine.TypeInfo {
 	return append(out, engine.TypeInfo{Format: "mt", Type: "MT*", Level: engine.LevelSyntax, Description: "any other MT: blocks, headers and the syntax of known fields"})
 }
 
+var (
+	textEnd = []byte("\n-}")
+	newline = []byte{'\n'}
+)
+
 // Split cuts an input holding several messages (an RJE batch with '$'
 // between messages, or messages simply concatenated) into one segment per
 // message. An ACK/NAK service message stays with the message it
@@ -92,12 +98,34 @@ func (*Format) Split(raw []byte) []engine.Segment {
 		}
 	}
 	for i := 0; i < len(raw); i++ {
+		if inText {
+			// Block 4 text is most of the bytes and nothing in it but its
+			// end ("\n-}") matters: jump there, counting lines in bulk
+			// (bytes.Index and bytes.Count are vectorised; a byte loop was
+			// a fifth of the CLI's time on a 20 000-message RJE file).
+			k := bytes.Index(raw[i:], textEnd)
+			end := len(raw)
+			if k >= 0 {
+				end = i + k
+			}
+			skipped := raw[i:end]
+			if n := bytes.Count(skipped, newline); n > 0 {
+				line += n
+				col = len(skipped) - bytes.LastIndexByte(skipped, '\n')
+			} else {
+				col += len(skipped)
+			}
+			if k < 0 {
+				break
+			}
+			i = end // the '\n' of "\n-}", counted below
+			inText = false
+			line++
+			col = 1
+			continue
+		}
 		c := raw[i]
 		switch {
-		case inText:
-			if c == '\n' && i+2 < len(raw) && raw[i+1] == '-' && raw[i+2] == '}' {
-				inText = false
-			}
 		case c == '$' && depth == 0:
 			flush(i)
 			ackOpen = false

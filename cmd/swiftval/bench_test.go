@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/swiftval/swiftval"
+	"github.com/swiftval/swiftval/engine"
+)
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkValidateRJE is the validate command in process over one RJE file
+// of 20 000 MT103, JSON to io.Discard, the engine built once per run as the
+// process does: µs/msg is wall time per message without process start,
+// cpu-µs/msg the CPU of every thread per message (the figure to trust on a
+// loaded machine). engine-only is engine.ValidateAll over the same file in
+// one goroutine, nothing written: the floor. benchmarks/cli-batch.sh times
+// the whole process.
+func BenchmarkValidateRJE(b *testing.B) {
+	const n = 20000
+	path := rjeFile(b, n)
+	report := func(b *testing.B, cpu time.Duration) {
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n/1e3, "µs/msg")
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/n/1e3, "cpu-µs/msg")
+	}
+	for _, jobs := range []string{"0", "1"} {
+		b.Run("cli/jobs="+jobs, func(b *testing.B) {
+			b.ReportAllocs()
+			c0 := cpuTime()
+			for b.Loop() {
+				if code := run([]string{"validate", "-q", "--output", "json", "--jobs", jobs, path}, strings.NewReader(""), io.Discard, io.Discard); code != exitInvalid {
+					b.Fatalf("exit %d", code)
+				}
+			}
+			report(b, cpuTime()-c0)
+		})
+	}
+	b.Run("cli-ndjson/jobs=0", func(b *testing.B) {
+		nd := ndjsonFile(b, path, n)
+		b.ReportAllocs()
+		c0 := cpuTime()
+		for b.Loop() {
+			if code := run([]string{"validate", "-q", "--output", "json", "--ndjson", nd}, strings.NewReader(""), io.Discard, io.Discard); code != exitInvalid {
+				b.Fatalf("exit %d", code)
+			}
+		}
+		report(b, cpuTime()-c0)
+	})
+	b.Run("engine-only", func(b *testing.B) {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		eng := swiftval.New(engine.Options{})
+		b.ReportAllocs()
+		c0 := cpuTime()
+		for b.Loop() {
+			if reps := eng.ValidateAll(context.Background(), raw, engine.ValidateOptions{}); len(reps) != n {
+				b.Fatalf("%d reports", len(reps))
+			}
+		}
+		report(b, cpuTime()-c0)
+	})
+}
+
+// ndjsonFile writes the messages of the RJE file at rje as NDJSON lines.
+func ndjsonFile(b *testing.B, rje string, n int) string {
+	raw, err := os.ReadFile(rje)
+	if err != nil {
+		b.Fatal(err)
+	}
+	segs, _ := swiftval.New(engine.Options{}).Split(raw, engine.ValidateOptions{})
+	if len(segs) != n {
+		b.Fatalf("%d segments", len(segs))
+	}
+	var sb strings.Builder
+	for i, s := range segs {
+		line, _ := json.Marshal(map[string]string{"id": fmt.Sprint("m", i), "message": string(s.Data)})
+		sb.Write(line)
+		sb.WriteByte('\n')
+	}
+	p := filepath.Join(b.TempDir(), "batch.ndjson")
+	if err := os.WriteFile(p, []byte(sb.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+// BenchmarkValidateDir is the validate command in process over a directory
+// of 1 000 copies of the 3.2 KB Fedwire pacs.008 of ../shared (the file
+// benchmarks/cli-batch.sh compares with xmllint), text to io.Discard.
+func BenchmarkValidateDir(b *testing.B) {
+	const n = 1000
+	sample, err := os.ReadFile("../../../shared/corpus/mx/moov-io__wire20022/CustomerCreditTransfer__swiftSample__CustomerCreditTransfer_Scenario1_Step1_pacs.008.xml")
+	if err != nil {
+		b.Skipf("no shared corpus: %v", err)
+	}
+	dir := b.TempDir()
+	for i := range n {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("p%04d.xml", i)), sample, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, jobs := range []string{"0", "1"} {
+		b.Run("jobs="+jobs, func(b *testing.B) {
+			b.ReportAllocs()
+			c0 := cpuTime()
+			for b.Loop() {
+				run([]string{"validate", "-q", "--jobs", jobs, dir}, strings.NewReader(""), io.Discard, io.Discard)
+			}
+			cpu := cpuTime() - c0
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n/1e3, "µs/file")
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/n/1e3, "cpu-µs/file")
+		})
+	}
+}
