@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -89,12 +90,19 @@ const (
 // call is one check's call for one message. The goroutine that makes it
 // writes the fields, then closes done; Check reads them after done.
 type call struct {
-	done   chan struct{}
-	end    time.Time // when the call gives up, at the latest
-	out    outcome
-	reason string
-	status int
-	body   any
+	done chan struct{}
+	// cancel ends the call's context; the validation's goroutine calls it
+	// when it stops waiting (the caller gave up, or the budget guard
+	// fired), and so does the call's goroutine when it finishes.
+	cancel context.CancelFunc
+	// callerGone is set before cancel when the validation's context ended:
+	// the call then failed for the caller's sake, not the dependency's.
+	callerGone atomic.Bool
+	end        time.Time // when the call gives up, at the latest
+	out        outcome
+	reason     string
+	status     int
+	body       any
 }
 
 func (cl *call) settle(o outcome, reason string) {
@@ -181,10 +189,13 @@ func (c *Check) start(m *engine.Message) *call {
 		cl.settle(outRejected, "circuit breaker open for "+c.endpointLabel)
 		return cl
 	}
-	ctx := m.Ctx
-	if ctx == nil {
-		ctx = context.Background()
-	}
+	// The call's context is its own, not derived from m.Ctx: the goroutine
+	// may outlive the validation (the budget guard in Check), and the
+	// message's context may belong to pooled request state that is reset
+	// and reused after the validation returns. Check propagates the
+	// caller's cancellation (cl.callerGone, cl.cancel).
+	ctx, cancel := context.WithDeadline(context.Background(), cl.end)
+	cl.cancel = cancel
 	go c.run(ctx, cl, body)
 	return cl
 }
@@ -212,9 +223,8 @@ var errFailed = errors.New("failed")
 // within the concurrency limit, each cut to the check's timeout and to the
 // call's end, with a jittered backoff between attempts taken only when the
 // budget leaves time for it.
-func (c *Check) run(parent context.Context, cl *call, body []byte) {
-	ctx, cancel := context.WithDeadline(parent, cl.end)
-	defer cancel()
+func (c *Check) run(ctx context.Context, cl *call, body []byte) {
+	defer cl.cancel()
 	select {
 	case c.sem <- struct{}{}:
 	default:
@@ -238,7 +248,7 @@ func (c *Check) run(parent context.Context, cl *call, body []byte) {
 			cl.settle(outRejected, reason)
 			return
 		}
-		r := c.attempt(ctx, parent, body, cl.end)
+		r := c.attempt(ctx, cl, body)
 		done(r.breakerErr)
 		if r.out == outOK {
 			if c.cache != nil {
@@ -248,7 +258,7 @@ func (c *Check) run(parent context.Context, cl *call, body []byte) {
 			cl.settle(outOK, "")
 			return
 		}
-		if !r.retry || attempt >= c.retries || parent.Err() != nil {
+		if !r.retry || attempt >= c.retries || cl.callerGone.Load() {
 			cl.settle(r.out, r.reason)
 			return
 		}
@@ -292,10 +302,10 @@ type result struct {
 }
 
 // attempt makes one HTTP POST.
-func (c *Check) attempt(ctx, parent context.Context, body []byte, end time.Time) result {
+func (c *Check) attempt(ctx context.Context, cl *call, body []byte) result {
 	dl := time.Now().Add(c.timeout)
-	if dl.After(end) {
-		dl = end
+	if dl.After(cl.end) {
+		dl = cl.end
 	}
 	actx, cancel := context.WithDeadline(ctx, dl)
 	defer cancel()
@@ -323,7 +333,7 @@ func (c *Check) attempt(ctx, parent context.Context, body []byte, end time.Time)
 	}
 	c.m.duration.Observe(time.Since(t0).Seconds())
 	switch {
-	case err != nil && parent.Err() != nil:
+	case err != nil && cl.callerGone.Load():
 		c.m.err.Inc()
 		return result{out: outError, reason: "cancelled by the caller", breakerErr: errCancelled}
 	case err != nil && actx.Err() != nil:
@@ -377,15 +387,26 @@ func netReason(err error) string {
 // the response expression, or applies the fallback.
 func (c *Check) Check(m *engine.Message, f *engine.Findings) {
 	cl := c.start(m)
-	if !cl.end.IsZero() {
+	if cl.cancel != nil {
 		// The call's goroutine settles by cl.end (every wait in it is bound
 		// by that deadline); the timer only guards against a transport that
-		// overstays it, so that the budget holds whatever happens.
+		// overstays it, so that the budget holds whatever happens. A caller
+		// that gives up (m.Ctx done) ends the call.
+		var gone <-chan struct{}
+		if m.Ctx != nil {
+			gone = m.Ctx.Done()
+		}
 		t := time.NewTimer(time.Until(cl.end) + 5*time.Millisecond)
 		select {
 		case <-cl.done:
 			t.Stop()
+		case <-gone:
+			t.Stop()
+			cl.callerGone.Store(true)
+			cl.cancel()
+			<-cl.done // settles at once: every wait in the call watches its context
 		case <-t.C:
+			cl.cancel()
 			c.fallback(f, "timed out: no answer by the end of the budget")
 			return
 		}

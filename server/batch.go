@@ -41,7 +41,7 @@ func (s *Server) handleBatch(c echo.Context) error {
 	if p := checkContentEncoding(req); p != nil {
 		return p
 	}
-	opts, perr := s.validateOptions(req.URL.RawQuery)
+	opts, perr := s.validateOptions(req.URL.RawQuery, "output")
 	if perr != nil {
 		return perr
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 
@@ -264,7 +265,10 @@ func checkContentEncoding(req *http.Request) *problemError {
 // never contain spaces (rules/custom refuses them), so a space in those
 // two parameters is read back as the "+" the caller wrote; ?profile=cbpr%2B
 // means the same.
-func (s *Server) validateOptions(rawQuery string) (engine.ValidateOptions, *problemError) {
+//
+// extra names the endpoint's own parameters (the batch endpoint's output),
+// which it parses itself; they are accepted once each, like the others.
+func (s *Server) validateOptions(rawQuery string, extra ...string) (engine.ValidateOptions, *problemError) {
 	var o engine.ValidateOptions
 	if s.cfg.Budget > 0 {
 		o.Budget = s.cfg.Budget
@@ -276,14 +280,13 @@ func (s *Server) validateOptions(rawQuery string) (engine.ValidateOptions, *prob
 	if err != nil {
 		return o, problem(http.StatusBadRequest, "the query string is malformed")
 	}
+	known := append([]string{"format", "profile", "rulesets"}, extra...)
 	for k, v := range q {
-		switch k {
-		case "format", "profile", "rulesets":
-			if len(v) > 1 {
-				return o, problem(http.StatusBadRequest, "the query parameter "+engine.Echo(k)+" is given more than once")
-			}
-		default:
-			return o, problem(http.StatusBadRequest, "unknown query parameter "+engine.Echo(k)+"; known: format, profile, rulesets")
+		if !slices.Contains(known, k) {
+			return o, problem(http.StatusBadRequest, "unknown query parameter "+engine.Echo(k)+"; known: "+strings.Join(known, ", "))
+		}
+		if len(v) > 1 {
+			return o, problem(http.StatusBadRequest, "the query parameter "+engine.Echo(k)+" is given more than once")
 		}
 	}
 	o.Format = q.Get("format")
