@@ -22,4 +22,6 @@ const (
 	CodeEmptyInput = "SV012"
 	// CodeUnknownFormat (SV013): unknown format forced by the caller.
 	CodeUnknownFormat = "SV013"
+	// CodeFormatMismatch (SV014): the caller forced a format (`--format mx`, `?format=mx`) but the input is plainly another one (an MT message): nothing was checked. Located in the forced format's shape: MT `{"line","column"}` of the first character, MX `{"path":"/","line"}`.
+	CodeFormatMismatch = "SV014"
 )

@@ -274,7 +274,7 @@ func (e *Engine) ValidateAll(ctx context.Context, raw []byte, o ValidateOptions)
 	c := e.cfg.Load()
 	fm := c.pickFormat(raw, o.Format)
 	sp, ok := fm.(Splitter)
-	if fm == nil || !ok || len(raw) > e.opts.MaxInput*64 {
+	if fm == nil || !ok || len(raw) > e.opts.MaxInput*64 || c.mismatch(fm, raw, o.Format) != nil {
 		r := e.ValidateWith(ctx, raw, o)
 		r.Index = 1
 		return []*Report{r}
@@ -319,6 +319,17 @@ func (e *Engine) validate(ctx context.Context, c *config, raw []byte, o Validate
 		return
 	}
 	rep.Format = fm.Name()
+	if o.Format != "" {
+		if other := c.mismatch(fm, raw, o.Format); other != nil {
+			line, col := startOf(raw)
+			loc := Location{Line: line, Column: col}
+			if sl, ok := fm.(StartLocator); ok {
+				loc = sl.StartLocation(line, col)
+			}
+			f.Errorf(CodeFormatMismatch, loc, "the format was forced to %s, but the input is %s (from its first characters), so it was not checked; validate it as %s, or let the format be detected", fm.Name(), other.Name(), other.Name())
+			return
+		}
+	}
 	m := parseSafely(fm, raw, f)
 	if m == nil {
 		f.detach()
@@ -500,6 +511,42 @@ func detectName(c *config, raw []byte, forced string) string {
 		return fm.Name()
 	}
 	return ""
+}
+
+// mismatch returns the format that detects raw when the caller forced fm
+// (by the name forced) and fm itself does not recognise raw: an MT message
+// checked as MX, say. It returns nil when nothing was forced, when fm
+// recognises raw, and when no format does (the forced parser then explains
+// what is wrong).
+func (c *config) mismatch(fm Format, raw []byte, forced string) Format {
+	if forced == "" || fm == nil || fm.Detect(raw) {
+		return nil
+	}
+	if other := c.pickFormat(raw, ""); other != nil && other != fm {
+		return other
+	}
+	return nil
+}
+
+// startOf returns the 1-based line and column of the first character of
+// raw that is not a blank or a byte-order mark.
+func startOf(raw []byte) (int, int) {
+	line, col := 1, 1
+	i := 0
+	if len(raw) >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF {
+		i = 3
+	}
+	for ; i < len(raw); i++ {
+		switch raw[i] {
+		case '\n':
+			line, col = line+1, 1
+		case ' ', '\t', '\r':
+			col++
+		default:
+			return line, col
+		}
+	}
+	return line, col
 }
 
 func isBlank(b []byte) bool {

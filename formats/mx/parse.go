@@ -113,6 +113,14 @@ const maxFindings = 1000
 
 // Violation implements xsd.Reporter.
 func (p *parser) Violation(v *xsd.Violation) {
+	loc := engine.Location{Path: v.Path, Line: v.Line, Column: v.Column}
+	if v.Repeat != "" && p.errs < maxFindings {
+		// Only a new finding counts towards the cap.
+		if p.f.Repeat(v.Repeat, kindCodes[v.Kind], engine.Error, loc, v.Msg) {
+			p.errs++
+		}
+		return
+	}
 	p.errs++
 	if p.errs > maxFindings {
 		if p.errs == maxFindings+1 {
@@ -120,7 +128,7 @@ func (p *parser) Violation(v *xsd.Violation) {
 		}
 		return
 	}
-	p.f.Add(kindCodes[v.Kind], engine.Error, engine.Location{Path: v.Path, Line: v.Line}, v.Msg)
+	p.f.Add(kindCodes[v.Kind], engine.Error, loc, v.Msg)
 }
 
 // Parse implements engine.Format. Not-well-formed input gives one located
@@ -241,7 +249,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 				}
 			} else {
 				fs.SetRule("mx.schema", "")
-				fs.Errorf(CodeUnknownNS, engine.Location{Path: "/" + string(local), Line: p.sc.Line(tok.Offset)}, "no schema is known for namespace %s, so the %s cannot be validated", engine.Echo(string(ns)), local)
+				fs.Error(CodeUnknownNS, engine.Location{Path: "/" + string(local), Line: p.sc.Line(tok.Offset)}, f.unknownNS(string(ns), string(local)))
 			}
 			if v == nil {
 				if isHdr {
