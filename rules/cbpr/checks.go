@@ -286,7 +286,8 @@ func checkCharset(m *engine.Message, f *engine.Findings) {
 		if ext {
 			set = "extended FIN-X"
 		}
-		f.Errorf(CodeCharset, t.LeafLoc(l), "%s has a character outside the CBPR+ %s character set at position %d", l.Name, set, len([]rune(l.Value[:j]))+1)
+		ch, _ := engine.DescribeChar(l.Value, j)
+		f.Errorf(CodeCharset, t.LeafLoc(l), "%s %s has %s at position %d, outside the CBPR+ %s character set", l.Name, engine.Echo(l.Value), ch, utf8.RuneCountInString(l.Value[:j])+1, set)
 	}
 }
 

@@ -47,8 +47,8 @@ func decimalHint(expr string, line, col int, msg string) string {
 	}
 	lit := literalBeside(expr, line, col, decLeft)
 	digits := strings.Trim(lit, `"'`)
-	if digits == "" {
-		digits = "1000000.00"
+	if _, err := parseDecimal(digits); err != nil || digits == "" {
+		digits = "1000000.00" // not a number: show the form
 	}
 	subject := "a number"
 	if lit != "" {

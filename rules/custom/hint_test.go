@@ -20,6 +20,7 @@ func TestDecimalHint(t *testing.T) {
 		{`1000.5 > settlement.amount`, `compared with 1000.5, a floating-point number`},
 		{`settlement.amount < 1e6`, `write decimal("1e6")`},
 		{`settlement.amount != "5"`, `compared with "5", a string: write decimal("5")`},
+		{`settlement.amount > "x"`, `compared with "x", a string: write decimal("1000000.00")`},
 		{`settlement.amount == 1000`, `compared with 1000, an int (== compares a decimal with a decimal only): write decimal("1000")`},
 		{`settlement.amount > (1.0 + 2.0)`, `compared with a number, a floating-point number`},
 		{`settlement.amount >= 1000`, ""},
