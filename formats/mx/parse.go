@@ -172,7 +172,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 					path = "/" + string(bytes.Join(p.path, []byte("/")))
 				}
 				fs.SetRule("mx.xml", "")
-				fs.Add(scanCodes[e.Kind], engine.Error, engine.Location{Path: path, Line: e.Line}, "XML: "+e.Msg)
+				fs.Add(scanCodes[e.Kind], engine.Error, engine.Location{Path: path, Line: e.Line, Column: e.Column}, "XML: "+e.Msg)
 			}
 			return nil
 		}
@@ -337,7 +337,7 @@ func (p *parser) scanError(err error) {
 	var e *xmlscan.Error
 	if errors.As(err, &e) {
 		p.f.SetRule("mx.xml", "")
-		p.f.Add(scanCodes[e.Kind], engine.Error, engine.Location{Line: e.Line}, "XML: "+e.Msg)
+		p.f.Add(scanCodes[e.Kind], engine.Error, engine.Location{Line: e.Line, Column: e.Column}, "XML: "+e.Msg)
 	}
 }
 
