@@ -56,7 +56,7 @@ func DescribeChar(s string, i int) (string, int) {
 	}
 	r, size := utf8.DecodeRuneInString(s[i:])
 	if r == utf8.RuneError && size <= 1 {
-		return "byte 0x" + strconv.FormatUint(uint64(c)|0x100, 16)[1:] + " (not UTF-8)", 1
+		return "byte 0x" + hex4(rune(c))[2:] + " (not UTF-8)", 1
 	}
 	return RuneName(r), size
 }

@@ -39,7 +39,7 @@ func TestDescribeChar(t *testing.T) {
 		{"A1", 1, "'1'", 1},
 		{"a@b", 1, "'@' (U+0040 COMMERCIAL AT)", 1},
 		{"x\u00a0y", 1, "U+00A0 NO-BREAK SPACE", 2},
-		{"\xe9t\xe9", 0, "byte 0xe9 (not UTF-8)", 1},
+		{"\xe9t\xe9", 0, "byte 0xE9 (not UTF-8)", 1},
 		{"ab", 2, "the end of the value", 0},
 	} {
 		got, size := engine.DescribeChar(tt.s, tt.i)
