@@ -289,25 +289,14 @@ func (p *fastPattern) explain(v []byte, bic bool) string {
 		}
 		return why
 	}
-	run := func(atoms []fastAtom) bool {
-		for k := range atoms {
-			a := &atoms[k]
-			n := 0
-			for i < len(s) && (a.max < 0 || n < a.max) && a.has(s[i]) {
-				i++
-				n++
-			}
-			if n < a.min {
-				return false
-			}
+	var ok bool
+	if i, ok = matchAtoms(p.atoms, v, 0); !ok {
+		return fail()
+	}
+	if i < len(s) && p.opt != nil {
+		if i, ok = matchAtoms(p.opt, v, i); !ok {
+			return fail()
 		}
-		return true
-	}
-	if !run(p.atoms) {
-		return fail()
-	}
-	if i < len(s) && p.opt != nil && !run(p.opt) {
-		return fail()
 	}
 	if i < len(s) {
 		if bic {
