@@ -246,7 +246,7 @@ func TestPageKeyboard(t *testing.T) {
 	// in document order, and document order is the order on screen (top to
 	// bottom, left to right within a row).
 	var visited []string
-	for i := 0; i < 6; i++ {
+	for i := 0; i < 5; i++ {
 		step("Tab", chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)))
 		visited = append(visited, active())
 		// The focus is visible (WCAG 2.1 SC 2.4.7).
@@ -256,7 +256,9 @@ func TestPageKeyboard(t *testing.T) {
 			t.Errorf("no visible focus indicator on %s", ring)
 		}
 	}
-	want := []string{"validate", "format", "tabwidth", "tr#1", "tr#2", "body"}
+	// (After the last finding the focus leaves the page; where it goes is
+	// the browser's business.)
+	want := []string{"validate", "format", "tabwidth", "tr#1", "tr#2"}
 	if strings.Join(visited, ",") != strings.Join(want, ",") {
 		t.Errorf("Tab from the box visits %v, want %v", visited, want)
 	}
