@@ -251,6 +251,13 @@ func (e *Engine) Validate(ctx context.Context, raw []byte) *Report {
 // a report with Valid false, not an error. When the budget or ctx runs out
 // the remaining rules are skipped and the report is incomplete and invalid.
 func (e *Engine) ValidateWith(ctx context.Context, raw []byte, o ValidateOptions) *Report {
+	return e.validateAt(ctx, raw, o, 1, 1)
+}
+
+// validateAt is ValidateWith for a segment of a larger input that starts at
+// line, column of it: the findings, and the places a repeated finding
+// lists in its message, are located within the whole input.
+func (e *Engine) validateAt(ctx context.Context, raw []byte, o ValidateOptions, line, column int) *Report {
 	start := e.now()
 	budget := e.opts.Budget
 	if o.Budget > 0 {
@@ -260,6 +267,7 @@ func (e *Engine) ValidateWith(ctx context.Context, raw []byte, o ValidateOptions
 	f := e.pool.Get().(*Findings)
 	rep := &Report{Complete: true, Level: LevelNone}
 	e.validate(ctx, c, raw, o, start+budget, f, rep)
+	f.shift(line, column)
 	rep.finish(f, e.now()-start)
 	f.Reset()
 	e.pool.Put(f)
@@ -288,9 +296,8 @@ func (e *Engine) ValidateAll(ctx context.Context, raw []byte, o ValidateOptions)
 	out := make([]*Report, 0, len(segs))
 	o.Format = fm.Name()
 	for i, s := range segs {
-		r := e.ValidateWith(ctx, s.Data, o)
+		r := e.validateAt(ctx, s.Data, o, s.Line, s.Column)
 		r.Index = i + 1
-		r.shift(s.Line, s.Column)
 		out = append(out, r)
 	}
 	return out

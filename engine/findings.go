@@ -188,3 +188,34 @@ func repeatSuffix(more int, places []Location) string {
 	}
 	return sb.String()
 }
+
+// shift locates the findings of a segment that starts at line, column of
+// the whole input within the whole input, with the places repeated
+// findings list (before finishRepeats renders them).
+func (f *Findings) shift(line, column int) {
+	if line <= 1 && column <= 1 {
+		return
+	}
+	for i := range f.list {
+		f.list[i].Location.shift(line, column)
+	}
+	for i := range f.reps {
+		for j := range f.reps[i].places {
+			f.reps[i].places[j].shift(line, column)
+		}
+	}
+}
+
+// shift moves l from a segment that starts at line, column of the whole
+// input into the whole input.
+func (l *Location) shift(line, column int) {
+	if l.Line == 0 {
+		return
+	}
+	if l.Line == 1 && l.Column > 0 && column > 1 {
+		l.Column += column - 1
+	}
+	if line > 1 {
+		l.Line += line - 1
+	}
+}

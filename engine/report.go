@@ -77,26 +77,6 @@ func sortFindings(fs []Finding) {
 	})
 }
 
-// shift moves line numbers of a report on a segment that starts at line,
-// column of the whole input.
-func (r *Report) shift(line, column int) {
-	if line <= 1 && column <= 1 {
-		return
-	}
-	for i := range r.Findings {
-		l := &r.Findings[i].Location
-		if l.Line == 0 {
-			continue
-		}
-		if l.Line == 1 && l.Column > 0 && column > 1 {
-			l.Column += column - 1
-		}
-		if line > 1 {
-			l.Line += line - 1
-		}
-	}
-}
-
 // Errors counts the error findings.
 func (r *Report) Errors() int {
 	n := 0

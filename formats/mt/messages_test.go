@@ -1,8 +1,11 @@
 package mt
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/swiftval/swiftval/engine"
 )
 
 // textMT103 is a valid MT103 whose block 4 lines can be replaced to make one
@@ -95,5 +98,24 @@ func TestRepeatedCharacter(t *testing.T) {
 	// 50K stops at its first bad line, so 59 is the other place.
 	if !strings.HasSuffix(f.Message, "; the same 1 more time (line:column 10:1)") {
 		t.Errorf("message %q", f.Message)
+	}
+}
+
+// TestRepeatedCharacterInBatch: in a batch, the places a repeated finding
+// lists are lines of the whole input, as its location is.
+func TestRepeatedCharacterInBatch(t *testing.T) {
+	second := textMT103
+	for _, l := range []string{"JOHN DOE", "JANE SMITH"} {
+		second = strings.Replace(second, "\n"+l, "\n\u00a0"+l, 1)
+	}
+	in := textMT103 + "$" + second
+	reps := newEngine().ValidateAll(context.Background(), []byte(in), engine.ValidateOptions{})
+	if len(reps) != 2 || len(reps[1].Findings) != 1 {
+		t.Fatalf("%d reports; want 2, the second with one finding", len(reps))
+	}
+	f := reps[1].Findings[0]
+	// The second message starts on line 14 (the first ends there with "-}$"): its lines 6 and 10 are 19 and 23.
+	if f.Location.Line != 19 || !strings.HasSuffix(f.Message, "(line:column 23:1)") {
+		t.Errorf("finding at %v: %q; want line 19 and the other place at 23:1", f.Location, f.Message)
 	}
 }
