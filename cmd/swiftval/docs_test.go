@@ -15,7 +15,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
@@ -34,7 +36,8 @@ var updateDocs = flag.Bool("update-docs", false, "rewrite the examples in README
 //   - Transcripts: lines starting with "$ " are commands, the lines after
 //     each its output. Commands: "bin/swiftval ..." or "swiftval ..." (run
 //     in this process), "cat FILE | bin/swiftval ...", "echo $?",
-//     "make run &" (starts the HTTP service with its defaults) and
+//     "make run &" (starts the HTTP service with its defaults), NAME=VALUE
+//     before a command (its environment) and
 //     "curl [-s] [--data-binary @FILE] http://127.0.0.1:8080/..." against
 //     it; "go build" and other "make" lines need no output. Anything else
 //     fails the test: an example that cannot be checked is not shown.
@@ -218,14 +221,57 @@ func (d *docRun) command(at int, cmd string, last int) (string, int) {
 		}
 		stdin, cmd = bytes.NewReader(b), rest
 	}
+	// Leading NAME=VALUE words set the environment for the command.
+	for {
+		w, rest, _ := strings.Cut(cmd, " ")
+		name, value, ok := strings.Cut(w, "=")
+		if !ok || !envNameRe.MatchString(name) {
+			break
+		}
+		d.t.Setenv(name, value)
+		defer os.Unsetenv(name)
+		cmd = rest
+	}
 	args, ok := cliArgs(cmd)
 	if !ok {
 		d.t.Errorf("%s:%d: %q cannot be checked: transcripts run bin/swiftval, cat FILE |, echo $?, make run &, curl", d.file, at, cmd)
 		return "", 2
 	}
-	var out bytes.Buffer
-	code := run(args, stdin, &out, &out)
-	return strings.TrimRight(out.String(), "\n"), code
+	// A command that does not end (a server that started) fails the test
+	// instead of hanging it.
+	var out syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(args, stdin, &out, &out) }()
+	select {
+	case code := <-done:
+		return strings.TrimRight(out.String(), "\n"), code
+	case <-time.After(commandLimit):
+		d.t.Fatalf("%s:%d: %q did not end within %v: a transcript shows commands that end", d.file, at, cmd, commandLimit)
+		return "", 2
+	}
+}
+
+// commandLimit bounds one transcript command; the slowest shown (validate
+// with the schema compiles of a first MX message) takes well under a
+// second.
+const commandLimit = 30 * time.Second
+
+// syncBuffer is a bytes.Buffer safe for the command's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // cliArgs returns the arguments of a "bin/swiftval ..." or "swiftval ..."
@@ -490,7 +536,10 @@ func (d *docRun) commandLines(from int, body []string) {
 	}
 }
 
-var subcommandRe = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+var (
+	subcommandRe = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	envNameRe    = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
+)
 
 // masks hide what changes from run to run: timings, IDs, times.
 var masks = []struct {
