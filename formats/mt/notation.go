@@ -1088,18 +1088,19 @@ func (mt *matcher) failure() Failure {
 	case fBlank:
 		f.Code, f.Reason = codeT17, desc+" is missing or blank"
 	case fShort:
+		// The component ends (line break or end of value) too early.
 		f.Code, f.Reason = codeT34, desc+" "+engine.Echo(v[start:pos])+" is too short: at least "+strconv.Itoa(mt.fextra)+" characters"
-		if pos < len(v) && v[pos] != '\r' && v[pos] != '\n' {
-			ch, _ := engine.DescribeChar(v, pos)
-			f.Reason = desc + " " + engine.Echo(text) + " has " + ch + " after " + strconv.Itoa(pos-start) + " character(s); it needs at least " + strconv.Itoa(mt.fextra) + " of " + setName(info)
-		}
 	case fChar, fStop:
 		f.Code = codeT34
 		switch {
 		case info != nil && info.bic:
 			f.Reason = desc + " " + engine.Echo(bicText(v, start)) + " is not a valid BIC: " + bicProblem(bicText(v, start))
 		case info != nil && (info.name == "Amount" || info.name == "Rate") && pos < len(v) && v[pos] == '.':
-			f.Reason = desc + " " + engine.Echo(text) + " uses '.' as the decimal mark: SWIFT amounts use ',' (write " + engine.Echo(strings.Replace(text, ".", ",", 1)) + ")"
+			what := "amounts"
+			if info.name == "Rate" {
+				what = "rates"
+			}
+			f.Reason = desc + " " + engine.Echo(text) + " uses '.' as the decimal mark: SWIFT " + what + " use ',' (write " + engine.Echo(strings.Replace(text, ".", ",", 1)) + ")"
 		case pos >= len(v) || v[pos] == '\r' || v[pos] == '\n':
 			f.Reason = desc + " " + engine.Echo(text) + " ends too early"
 		default:
