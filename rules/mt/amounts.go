@@ -53,11 +53,16 @@ func tooManyDecimals(a, ccy string) bool {
 }
 
 // decimalsText explains a C03 finding: the amount, its number of decimals
-// and what the currency allows. Built only when the rule fails.
-func decimalsText(a, ccy string) string {
+// and what the currency (named by what: "", or "the statement currency ")
+// allows. Built only when the rule fails.
+func decimalsText(a, ccy, what string) string {
 	n, _ := common.MinorUnits(ccy)
 	frac := len(a) - strings.IndexByte(a, ',') - 1
-	return "amount " + engine.Echo(a) + " has " + strconv.Itoa(frac) + " decimals, but " + engine.Echo(ccy) + " allows at most " + strconv.Itoa(n) + " (ISO 4217 minor units)"
+	dec := " decimals"
+	if frac == 1 {
+		dec = " decimal"
+	}
+	return "amount " + engine.Echo(a) + " has " + strconv.Itoa(frac) + dec + ", but " + what + engine.Echo(ccy) + " allows at most " + strconv.Itoa(n) + " (ISO 4217 minor units)"
 }
 
 func ruleC03(_ *engine.Message, m *mt.Message, f *engine.Findings) {
@@ -74,7 +79,7 @@ func ruleC03(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 			c, a, ok = sumCurrency(m), x.Value, true
 		}
 		if ok && tooManyDecimals(a, c) {
-			f.Error("C03", x.Loc(), decimalsText(a, c))
+			f.Error("C03", x.Loc(), decimalsText(a, c, ""))
 		}
 	}
 }
