@@ -666,3 +666,51 @@ func TestHTTPWorkerAllocs(t *testing.T) {
 		t.Errorf("%v allocations a request, want at most 60", n)
 	}
 }
+
+// TestHTMLReport: the report shows the gate's verdict as a badge, each
+// latency target as a dashed line on the plots, and latency on log axes
+// (so the P50 is readable beside the maximum).
+func TestHTMLReport(t *testing.T) {
+	rep := &Report{Target: "http://127.0.0.1:1/v1/validate", Rate: 100, OK: 100, Completed: 100,
+		Latency: Summary{P50: Millis(200 * time.Microsecond), P99: Millis(3 * time.Millisecond)}}
+	for i := 0; i < 10; i++ {
+		rep.Series = append(rep.Series, Window{Start: Seconds(time.Duration(i) * time.Second), Count: 10,
+			P50: Millis(200 * time.Microsecond), P99: Millis(3 * time.Millisecond), Max: Millis(50 * time.Millisecond)})
+	}
+	for _, q := range []float64{0, 50, 90, 99, 99.9} {
+		rep.Distribution = append(rep.Distribution, Point{Quantile: q, Latency: Millis(time.Duration(1+q) * 10 * time.Microsecond)})
+	}
+	for _, tt := range []struct {
+		name  string
+		gate  *Gate
+		badge string
+		lines int
+	}{
+		{"pass", &Gate{P99: Millis(5 * time.Millisecond), MaxErrorRate: 0.001}, `<span class="badge pass">PASS</span>`, 2},
+		{"fail", &Gate{P99: Millis(2 * time.Millisecond), P999: Millis(4 * time.Millisecond), MaxErrorRate: 0.001}, `<span class="badge fail">FAIL</span>`, 4},
+		{"no gate", nil, `<span class="badge none">NO GATE</span>`, 0},
+	} {
+		r := *rep
+		r.Gate = nil
+		if tt.gate != nil {
+			tt.gate.Check(&r)
+		}
+		var b bytes.Buffer
+		if err := WriteHTML(&b, &r, nil); err != nil {
+			t.Fatal(err)
+		}
+		h := b.String()
+		if !strings.Contains(h, tt.badge) {
+			t.Errorf("%s: no %s in the report", tt.name, tt.badge)
+		}
+		if tt.name == "fail" && !strings.Contains(h, "<li>P99 3ms is above the target 2ms</li>") {
+			t.Errorf("fail: the missed target is not listed")
+		}
+		if n := strings.Count(h, `class="target"`); n != tt.lines {
+			t.Errorf("%s: %d target lines, want %d (one per target on each of the two plots)", tt.name, n, tt.lines)
+		}
+		if strings.Count(h, "latency (ms), log scale") != 2 {
+			t.Errorf("%s: latency axes are not logarithmic", tt.name)
+		}
+	}
+}

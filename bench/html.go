@@ -9,9 +9,12 @@ import (
 )
 
 // WriteHTML writes a self-contained HTML report (no external resource):
+// the verdict of the gate as a PASS or FAIL badge with what was missed,
 // the figures, latency over time and the percentile curve as inline SVG,
-// and the ramp's steps when ramp is not nil. rep may be nil when only a
-// ramp is reported (its best step is then plotted).
+// and the ramp's steps when ramp is not nil. Latency axes are logarithmic,
+// so a P50 of 0.2 ms stays readable beside a maximum of 50 ms, and every
+// latency target is drawn as a dashed line on the plots it applies to. rep
+// may be nil when only a ramp is reported (its best step is then plotted).
 func WriteHTML(w io.Writer, rep *Report, ramp *RampResult) error {
 	if rep == nil && ramp != nil {
 		rep = ramp.BestReport
@@ -26,20 +29,90 @@ func WriteHTML(w io.Writer, rep *Report, ramp *RampResult) error {
 	}
 	data := struct {
 		Title          string
+		Badge          badge
 		Text, RampText string
 		OverTime       template.HTML
 		Percentiles    template.HTML
 		RampChart      template.HTML
 	}{Title: "swiftval bench", Text: text.String(), RampText: rampText.String()}
+	switch {
+	case ramp != nil:
+		data.Badge = rampBadge(ramp)
+	case rep != nil:
+		data.Badge = gateBadge(rep.Gate)
+	}
 	if rep != nil {
 		data.Title = "swiftval bench: " + rep.Target
-		data.OverTime = template.HTML(overTimeSVG(rep))
-		data.Percentiles = template.HTML(percentileSVG(rep))
+		targets := gateLines(rep.Gate)
+		if ramp != nil && rep.Gate == nil {
+			targets = []hline{{ms(ramp.P99), "P99 target " + ramp.P99.String(), colorTarget}}
+		}
+		all := targets
+		if g := rep.Gate; g != nil && g.ServerP99 > 0 {
+			all = append(all[:len(all):len(all)], hline{ms(g.ServerP99), "server P99 target " + g.ServerP99.String(), "#1e8449"})
+		}
+		data.OverTime = template.HTML(overTimeSVG(rep, targets))
+		data.Percentiles = template.HTML(percentileSVG(rep, all))
 	}
 	if ramp != nil && len(ramp.Steps) > 0 {
 		data.RampChart = template.HTML(rampSVG(ramp))
 	}
 	return htmlTmpl.Execute(w, data)
+}
+
+// badge is the verdict shown at the top of the report.
+type badge struct {
+	Class, Text string   // "pass", "fail" or "none"; "PASS" ...
+	Detail      string   // the targets
+	Failures    []string // what was missed
+}
+
+func gateBadge(g *Gate) badge {
+	if g == nil {
+		return badge{Class: "none", Text: "NO GATE", Detail: "no latency target was set (--p99, --p999, --server-p99)"}
+	}
+	b := badge{Class: "pass", Text: "PASS", Detail: strings.Join(g.targets(), ", "), Failures: g.Failures}
+	if !g.Pass {
+		b.Class, b.Text = "fail", "FAIL"
+	}
+	return b
+}
+
+func rampBadge(r *RampResult) badge {
+	if r.Best <= 0 {
+		return badge{Class: "fail", Text: "FAIL", Detail: "no rate kept P99 ≤ " + r.P99.String()}
+	}
+	return badge{Class: "pass", Text: fmt.Sprintf("%.0f req/s", r.Best), Detail: "the highest rate that kept P99 ≤ " + r.P99.String()}
+}
+
+// targets lists the gate's targets as text ("P99 ≤ 2ms", ...).
+func (g *Gate) targets() []string {
+	var t []string
+	if g.P99 > 0 {
+		t = append(t, "P99 ≤ "+g.P99.String())
+	}
+	if g.P999 > 0 {
+		t = append(t, "P99.9 ≤ "+g.P999.String())
+	}
+	if g.ServerP99 > 0 {
+		t = append(t, "server P99 ≤ "+g.ServerP99.String())
+	}
+	return append(t, fmt.Sprintf("errors ≤ %.3f%%", 100*g.MaxErrorRate))
+}
+
+// gateLines are the client-side latency targets of g, drawn on the plots.
+func gateLines(g *Gate) []hline {
+	if g == nil {
+		return nil
+	}
+	var out []hline
+	if g.P99 > 0 {
+		out = append(out, hline{ms(g.P99), "P99 target " + g.P99.String(), colorTarget})
+	}
+	if g.P999 > 0 {
+		out = append(out, hline{ms(g.P999), "P99.9 target " + g.P999.String(), "#8e44ad"})
+	}
+	return out
 }
 
 var htmlTmpl = template.Must(template.New("report").Parse(`<!DOCTYPE html>
@@ -49,13 +122,18 @@ body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1000px}
 pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:13px}
 svg{background:#fff;border:1px solid #ddd;margin:1em 0}
 svg text{font-size:11px;font-family:system-ui,sans-serif}
+.verdict{display:flex;gap:1em;align-items:center;margin:1em 0}
+.badge{font-size:22px;font-weight:700;padding:.3em .8em;border-radius:6px;color:#fff;letter-spacing:.05em}
+.badge.pass{background:#1a7f37}.badge.fail{background:#cf222e}.badge.none{background:#57606a}
+.verdict ul{margin:.3em 0;padding-left:1.2em;color:#a40e26}
 </style></head><body>
 <h1>{{.Title}}</h1>
+{{with .Badge}}{{if .Text}}<div class="verdict"><span class="badge {{.Class}}">{{.Text}}</span><div>{{.Detail}}{{if .Failures}}<ul>{{range .Failures}}<li>{{.}}</li>{{end}}</ul>{{end}}</div></div>{{end}}{{end}}
 {{if .Text}}<pre>{{.Text}}</pre>{{end}}
 {{if .OverTime}}<h2>Latency over time</h2>{{.OverTime}}{{end}}
 {{if .Percentiles}}<h2>Latency by percentile</h2>{{.Percentiles}}{{end}}
 {{if .RampText}}<h2>Ramp</h2><pre>{{.RampText}}</pre>{{.RampChart}}{{end}}
-<p><small>Latency is measured from each request's scheduled send time (open loop: queueing counted, no coordinated omission). Percentiles from an HDR histogram, 3 significant digits.</small></p>
+<p><small>Latency is measured from each request's scheduled send time (open loop: queueing counted, no coordinated omission). Percentiles from an HDR histogram, 3 significant digits. Latency axes are logarithmic; dashed lines are the targets.</small></p>
 </body></html>
 `))
 
@@ -69,23 +147,41 @@ type tick struct {
 	label string
 }
 
+// hline is a horizontal line across a plot: a target.
+type hline struct {
+	y            float64
+	label, color string
+}
+
+const colorTarget = "#c0392b"
+
 const (
 	chartW, chartH         = 900, 320
-	padL, padR, padT, padB = 70, 150, 20, 40
+	padL, padR, padT, padB = 70, 170, 20, 40
 )
 
-// lineChart draws series on linear axes; xt labels the x axis (computed
-// when nil).
-func lineChart(xlabel, ylabel string, ss []series, xt []tick) string {
-	xmin, xmax, ymax := math.Inf(1), math.Inf(-1), 0.0
+// lineChart draws series against a linear x axis and a y axis that is
+// logarithmic when logY is set (latency: a P50 of 0.2 ms and a maximum of
+// 50 ms both readable) and linear otherwise; xt labels the x axis
+// (computed when nil); lines are drawn dashed across the plot, and the y
+// range always includes them.
+func lineChart(xlabel, ylabel string, ss []series, xt []tick, logY bool, lines []hline) string {
+	xmin, xmax, ymin, ymax := math.Inf(1), math.Inf(-1), math.Inf(1), 0.0
 	for _, s := range ss {
 		for i := range s.xs {
 			xmin, xmax = math.Min(xmin, s.xs[i]), math.Max(xmax, s.xs[i])
 			ymax = math.Max(ymax, s.ys[i])
+			if s.ys[i] > 0 {
+				ymin = math.Min(ymin, s.ys[i])
+			}
 		}
 	}
 	if math.IsInf(xmin, 0) {
 		return ""
+	}
+	for _, l := range lines {
+		ymax = math.Max(ymax, l.y)
+		ymin = math.Min(ymin, l.y)
 	}
 	if xmax == xmin {
 		xmax = xmin + 1
@@ -93,16 +189,48 @@ func lineChart(xlabel, ylabel string, ss []series, xt []tick) string {
 	if ymax <= 0 {
 		ymax = 1
 	}
-	ystep := niceStep(ymax / 5)
-	ymax = math.Ceil(ymax/ystep) * ystep
 	pw, ph := float64(chartW-padL-padR), float64(chartH-padT-padB)
 	px := func(x float64) float64 { return padL + (x-xmin)/(xmax-xmin)*pw }
-	py := func(y float64) float64 { return padT + ph - y/ymax*ph }
+	var py func(float64) float64
+	var yt []tick
+	if logY {
+		if math.IsInf(ymin, 0) || ymin >= ymax {
+			ymin = ymax / 10
+		}
+		lo, hi := math.Floor(math.Log10(ymin)), math.Ceil(math.Log10(ymax))
+		if hi <= lo {
+			hi = lo + 1
+		}
+		py = func(y float64) float64 {
+			if y <= 0 {
+				y = math.Pow(10, lo)
+			}
+			return padT + ph - (math.Log10(y)-lo)/(hi-lo)*ph
+		}
+		steps := []float64{1, 2, 5}
+		if hi-lo > 3 {
+			steps = steps[:1] // many decades: one label each
+		}
+		for e := lo; e <= hi; e++ {
+			for _, m := range steps {
+				if v := m * math.Pow(10, e); e < hi || m == 1 {
+					yt = append(yt, tick{v, trimFloat(v)})
+				}
+			}
+		}
+	} else {
+		ystep := niceStep(ymax / 5)
+		ymax = math.Ceil(ymax/ystep) * ystep
+		py = func(y float64) float64 { return padT + ph - y/ymax*ph }
+		for y := 0.0; y <= ymax+ystep/2; y += ystep {
+			yt = append(yt, tick{y, trimFloat(y)})
+		}
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d">`, chartW, chartH, chartW, chartH)
-	for y := 0.0; y <= ymax+ystep/2; y += ystep {
-		fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#eee"/>`, padL, py(y), chartW-padR, py(y))
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end">%s</text>`, padL-6, py(y)+4, trimFloat(y))
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="%s by %s">`, chartW, chartH, chartW, chartH, template.HTMLEscapeString(ylabel), template.HTMLEscapeString(xlabel))
+	for _, t := range yt {
+		fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#eee"/>`, padL, py(t.at), chartW-padR, py(t.at))
+		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end">%s</text>`, padL-6, py(t.at)+4, template.HTMLEscapeString(t.label))
 	}
 	if xt == nil {
 		xs := niceStep((xmax - xmin) / 8)
@@ -116,16 +244,32 @@ func lineChart(xlabel, ylabel string, ss []series, xt []tick) string {
 	}
 	fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.0f" height="%.0f" fill="none" stroke="#999"/>`, padL, padT, pw, ph)
 	fmt.Fprintf(&b, `<text x="%.0f" y="%d" text-anchor="middle">%s</text>`, padL+pw/2, chartH-6, template.HTMLEscapeString(xlabel))
+	if logY {
+		ylabel += ", log scale"
+	}
 	fmt.Fprintf(&b, `<text x="14" y="%.0f" text-anchor="middle" transform="rotate(-90 14 %.0f)">%s</text>`, padT+ph/2, padT+ph/2, template.HTMLEscapeString(ylabel))
-	for k, s := range ss {
+	k := 0
+	legend := func(color, name string, dash bool) {
+		ly := padT + 14 + 18*k
+		d := ""
+		if dash {
+			d = ` stroke-dasharray="6 4"`
+		}
+		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="3"%s/><text x="%d" y="%d">%s</text>`,
+			chartW-padR+10, ly-4, chartW-padR+30, ly-4, color, d, chartW-padR+36, ly, template.HTMLEscapeString(name))
+		k++
+	}
+	for _, s := range ss {
 		var pts strings.Builder
 		for i := range s.xs {
 			fmt.Fprintf(&pts, "%.1f,%.1f ", px(s.xs[i]), py(s.ys[i]))
 		}
 		fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="1.6" points="%s"/>`, s.color, pts.String())
-		ly := padT + 14 + 18*k
-		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="3"/><text x="%d" y="%d">%s</text>`,
-			chartW-padR+10, ly-4, chartW-padR+30, ly-4, s.color, chartW-padR+36, ly, template.HTMLEscapeString(s.name))
+		legend(s.color, s.name, false)
+	}
+	for _, l := range lines {
+		fmt.Fprintf(&b, `<line class="target" x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="%s" stroke-width="2" stroke-dasharray="6 4"/>`, padL, py(l.y), chartW-padR, py(l.y), l.color)
+		legend(l.color, l.label, true)
 	}
 	b.WriteString(`</svg>`)
 	return b.String()
@@ -152,10 +296,10 @@ func trimFloat(f float64) string {
 
 func ms(m Millis) float64 { return float64(m) / 1e6 }
 
-func overTimeSVG(r *Report) string {
+func overTimeSVG(r *Report, targets []hline) string {
 	p50 := series{name: "P50", color: "#2b7bb9"}
 	p99 := series{name: "P99", color: "#e07b00"}
-	mx := series{name: "max", color: "#c0392b"}
+	mx := series{name: "max", color: "#7f8c8d"}
 	for _, w := range r.Series {
 		if w.Count == 0 {
 			continue
@@ -165,10 +309,10 @@ func overTimeSVG(r *Report) string {
 		p99.xs, p99.ys = append(p99.xs, x), append(p99.ys, ms(w.P99))
 		mx.xs, mx.ys = append(mx.xs, x), append(mx.ys, ms(w.Max))
 	}
-	return lineChart("seconds since end of warm-up (by scheduled time)", "latency (ms)", []series{mx, p99, p50}, nil)
+	return lineChart("seconds since end of warm-up (by scheduled time)", "latency (ms)", []series{mx, p99, p50}, nil, true, targets)
 }
 
-func percentileSVG(r *Report) string {
+func percentileSVG(r *Report, targets []hline) string {
 	cl := series{name: "client", color: "#2b7bb9"}
 	sv := series{name: "server", color: "#27ae60"}
 	for _, p := range r.Distribution {
@@ -186,17 +330,15 @@ func percentileSVG(r *Report) string {
 		ss = append(ss, sv)
 	}
 	xt := []tick{{0, "0%"}, {1, "90%"}, {2, "99%"}, {3, "99.9%"}, {4, "99.99%"}, {5, "99.999%"}}
-	return lineChart("percentile", "latency (ms)", ss, xt)
+	return lineChart("percentile", "latency (ms)", ss, xt, true, targets)
 }
 
 func rampSVG(r *RampResult) string {
 	p99 := series{name: "P99", color: "#e07b00"}
 	p50 := series{name: "P50", color: "#2b7bb9"}
-	tg := series{name: "P99 target", color: "#999"}
 	for _, s := range r.Steps {
 		p99.xs, p99.ys = append(p99.xs, s.Rate), append(p99.ys, ms(s.P99))
 		p50.xs, p50.ys = append(p50.xs, s.Rate), append(p50.ys, ms(s.P50))
-		tg.xs, tg.ys = append(tg.xs, s.Rate), append(tg.ys, ms(r.P99))
 	}
-	return lineChart("requested rate (req/s)", "latency (ms)", []series{p99, p50, tg}, nil)
+	return lineChart("requested rate (req/s)", "latency (ms)", []series{p99, p50}, nil, true, []hline{{ms(r.P99), "P99 target " + r.P99.String(), colorTarget}})
 }

@@ -297,17 +297,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	if g := r.Gate; g != nil {
-		var t []string
-		if g.P99 > 0 {
-			t = append(t, "P99 ≤ "+g.P99.String())
-		}
-		if g.P999 > 0 {
-			t = append(t, "P99.9 ≤ "+g.P999.String())
-		}
-		if g.ServerP99 > 0 {
-			t = append(t, "server P99 ≤ "+g.ServerP99.String())
-		}
-		t = append(t, fmt.Sprintf("errors ≤ %.3f%%", 100*g.MaxErrorRate))
+		t := g.targets()
 		if g.Pass {
 			fmt.Fprintf(&b, "\ngate         PASS (%s)\n", strings.Join(t, ", "))
 		} else {

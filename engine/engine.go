@@ -278,6 +278,13 @@ func (e *Engine) Validate(ctx context.Context, raw []byte) *Report {
 // a report with Valid false, not an error. When the budget or ctx runs out
 // the remaining rules are skipped and the report is incomplete and invalid.
 func (e *Engine) ValidateWith(ctx context.Context, raw []byte, o ValidateOptions) *Report {
+	return e.validateAt(ctx, raw, o, 1, 1)
+}
+
+// validateAt is ValidateWith for a segment of a larger input that starts at
+// line, column of it: the findings, and the places a repeated finding
+// lists in its message, are located within the whole input.
+func (e *Engine) validateAt(ctx context.Context, raw []byte, o ValidateOptions, line, column int) *Report {
 	start := e.now()
 	budget := e.opts.Budget
 	if o.Budget > 0 {
@@ -287,6 +294,7 @@ func (e *Engine) ValidateWith(ctx context.Context, raw []byte, o ValidateOptions
 	f := e.pool.Get().(*Findings)
 	rep := &Report{Complete: true, Level: LevelNone}
 	e.validate(ctx, c, raw, o, start+budget, f, rep)
+	f.shift(line, column)
 	rep.finish(f, e.now()-start)
 	f.Reset()
 	e.pool.Put(f)
@@ -318,13 +326,15 @@ func (e *Engine) ValidateAll(ctx context.Context, raw []byte, o ValidateOptions)
 // Split cuts a multi-message input into the messages ValidateAll validates
 // and names the format to force on each (ValidateOptions.Format). segs is
 // nil when the input is to be validated whole: its format does not split
-// (or is not recognised), it is above 64 times MaxInput, or it yields no
-// segment. The segments share raw's memory. Safe for concurrent use.
+// (or is not recognised), it is above 64 times MaxInput, it is plainly of
+// another format than the one forced (validated whole, it gets the
+// mismatch finding), or it yields no segment. The segments share raw's
+// memory. Safe for concurrent use.
 func (e *Engine) Split(raw []byte, o ValidateOptions) (segs []Segment, format string) {
 	c := e.cfg.Load()
 	fm := c.pickFormat(raw, o.Format)
 	sp, ok := fm.(Splitter)
-	if fm == nil || !ok || len(raw) > e.opts.MaxInput*64 {
+	if fm == nil || !ok || len(raw) > e.opts.MaxInput*64 || c.mismatch(fm, raw, o.Format) != nil {
 		return nil, ""
 	}
 	segs = sp.Split(raw)
@@ -335,12 +345,11 @@ func (e *Engine) Split(raw []byte, o ValidateOptions) (segs []Segment, format st
 }
 
 // ValidateSegment validates one segment that Split returned, with the
-// format Split named in o.Format, and locates its findings within the whole
-// input (line and column shifted). Index is left for the caller to set.
+// format Split named in o.Format, and locates its findings (and the places
+// a repeated finding lists) within the whole input. Index is left for the
+// caller to set.
 func (e *Engine) ValidateSegment(ctx context.Context, s Segment, o ValidateOptions) *Report {
-	r := e.ValidateWith(ctx, s.Data, o)
-	r.shift(s.Line, s.Column)
-	return r
+	return e.validateAt(ctx, s.Data, o, s.Line, s.Column)
 }
 
 // now returns the monotonic time since the engine was created: one clock
@@ -369,6 +378,17 @@ func (e *Engine) validate(ctx context.Context, c *config, raw []byte, o Validate
 		return
 	}
 	rep.Format = fm.Name()
+	if o.Format != "" {
+		if other := c.mismatch(fm, raw, o.Format); other != nil {
+			line, col := startOf(raw)
+			loc := Location{Line: line, Column: col}
+			if sl, ok := fm.(StartLocator); ok {
+				loc = sl.StartLocation(line, col)
+			}
+			f.Errorf(CodeFormatMismatch, loc, "the format was forced to %s, but the input is %s (from its first characters), so it was not checked; validate it as %s, or let the format be detected", fm.Name(), other.Name(), other.Name())
+			return
+		}
+	}
 	m := parseSafely(fm, raw, f)
 	if m == nil {
 		f.detach()
@@ -550,6 +570,42 @@ func detectName(c *config, raw []byte, forced string) string {
 		return fm.Name()
 	}
 	return ""
+}
+
+// mismatch returns the format that detects raw when the caller forced fm
+// (by the name forced) and fm itself does not recognise raw: an MT message
+// checked as MX, say. It returns nil when nothing was forced, when fm
+// recognises raw, and when no format does (the forced parser then explains
+// what is wrong).
+func (c *config) mismatch(fm Format, raw []byte, forced string) Format {
+	if forced == "" || fm == nil || fm.Detect(raw) {
+		return nil
+	}
+	if other := c.pickFormat(raw, ""); other != nil && other != fm {
+		return other
+	}
+	return nil
+}
+
+// startOf returns the 1-based line and column of the first character of
+// raw that is not a blank or a byte-order mark.
+func startOf(raw []byte) (int, int) {
+	line, col := 1, 1
+	i := 0
+	if len(raw) >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF {
+		i = 3
+	}
+	for ; i < len(raw); i++ {
+		switch raw[i] {
+		case '\n':
+			line, col = line+1, 1
+		case ' ', '\t', '\r':
+			col++
+		default:
+			return line, col
+		}
+	}
+	return line, col
 }
 
 func isBlank(b []byte) bool {

@@ -42,8 +42,9 @@ func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil
 //
 // MT findings use Block, Field (empty for block-level problems), Line and
 // Column; MX findings use Path (an XPath such as
-// /Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/IntrBkSttlmAmt) and Line.
-// Line and Column are 1-based within the whole input; 0 means unknown.
+// /Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/IntrBkSttlmAmt), Line and,
+// for a problem at one character, Column. Line and Column are 1-based
+// within the whole input (Column counts characters); 0 means unknown.
 type Location struct {
 	Block  int
 	Field  string

@@ -124,6 +124,16 @@ type Releaser interface {
 	Release(m *Message)
 }
 
+// StartLocator is implemented by formats whose locations have a shape of
+// their own for the start of an input: MX locations carry an XPath, so the
+// MX format answers {Path: "/", Line: line}. The engine uses it for findings
+// about the input as a whole in that format (a forced format that does not
+// match the input); without it such a finding has Line and Column only (the
+// MT shape).
+type StartLocator interface {
+	StartLocation(line, column int) Location
+}
+
 // Splitter is implemented by formats whose inputs may hold several messages
 // (MT RJE batches with '$' between messages, for example).
 type Splitter interface {

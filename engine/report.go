@@ -44,6 +44,9 @@ type Report struct {
 }
 
 func (r *Report) finish(f *Findings, d time.Duration) {
+	if len(f.reps) > 0 {
+		f.finishRepeats()
+	}
 	if n := f.Len(); n > 0 {
 		r.Findings = make([]Finding, n)
 		copy(r.Findings, f.List())
@@ -72,26 +75,6 @@ func sortFindings(fs []Finding) {
 		}
 		return cmp.Compare(la, lb)
 	})
-}
-
-// shift moves line numbers of a report on a segment that starts at line,
-// column of the whole input.
-func (r *Report) shift(line, column int) {
-	if line <= 1 && column <= 1 {
-		return
-	}
-	for i := range r.Findings {
-		l := &r.Findings[i].Location
-		if l.Line == 0 {
-			continue
-		}
-		if l.Line == 1 && l.Column > 0 && column > 1 {
-			l.Column += column - 1
-		}
-		if line > 1 {
-			l.Line += line - 1
-		}
-	}
 }
 
 // Errors counts the error findings.
@@ -184,14 +167,18 @@ func (f *Finding) AppendJSON(buf []byte) []byte {
 // MarshalJSON implements json.Marshaler with AppendJSON.
 func (l Location) MarshalJSON() ([]byte, error) { return l.AppendJSON(nil), nil }
 
-// AppendJSON appends the location as JSON: {"path","line"} for MX,
-// {"block","field","line","column"} otherwise.
+// AppendJSON appends the location as JSON: {"path","line"} for MX (with
+// "column" when known), {"block","field","line","column"} otherwise.
 func (l *Location) AppendJSON(buf []byte) []byte {
 	if l.Path != "" {
 		buf = append(buf, `{"path":`...)
 		buf = appendString(buf, l.Path)
 		buf = append(buf, `,"line":`...)
 		buf = strconv.AppendInt(buf, int64(l.Line), 10)
+		if l.Column > 0 {
+			buf = append(buf, `,"column":`...)
+			buf = strconv.AppendInt(buf, int64(l.Column), 10)
+		}
 		return append(buf, '}')
 	}
 	buf = append(buf, `{"block":`...)
@@ -248,10 +235,14 @@ type jsonFinding struct {
 }
 
 // String renders the location for people: "block 4, field 32A, line 7,
-// column 6" or "/Document/... (line 12)".
+// column 6" or "/Document/... (line 12)" ("(line 12, column 3)" when the
+// column is known).
 func (l Location) String() string {
 	if l.Path != "" {
-		if l.Line > 0 {
+		switch {
+		case l.Line > 0 && l.Column > 0:
+			return fmt.Sprintf("%s (line %d, column %d)", l.Path, l.Line, l.Column)
+		case l.Line > 0:
 			return fmt.Sprintf("%s (line %d)", l.Path, l.Line)
 		}
 		return l.Path

@@ -51,7 +51,7 @@ func TestRulesCommands(t *testing.T) {
 		code   int
 		output string
 	}{
-		{"validate with a broken set exits 2 without validating", []string{"validate", "--rules", broken, mt103}, exitUsage, "set.yaml:5:30: rule b.r: check: found no matching overload"},
+		{"validate with a broken set exits 2 without validating", []string{"validate", "--rules", broken, mt103}, exitUsage, "set.yaml:5:30: rule b.r: check: a decimal amount cannot be compared with \"x\", a string"},
 		{"validate with a missing rules dir", []string{"validate", "--rules", filepath.Join(broken, "nope"), mt103}, exitUsage, "no such file"},
 		{"validate with a set applies it", []string{"validate", "--budget", "10s", "--rules", passing, mt103}, exitInvalid, "SVU510"},
 		{"rules test passes", []string{"rules", "test", "-v", passing}, exitOK, "PASS"},

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/swiftval/swiftval/engine"
 )
 
 // SWIFT character sets (mt-facts 2.1; the set table itself is marked
@@ -584,8 +587,14 @@ type Failure struct {
 	Name string
 	// Offset is the byte offset within the value where the failure is.
 	Offset int
-	// Reason is a plain-English explanation.
+	// Reason is a plain-English explanation. It quotes the offending text
+	// (at most engine.MaxEcho characters) and names a character outside the
+	// set by code point.
 	Reason string
+	// Char is the offending character when it is not ASCII or is a control
+	// character (a no-break space, a typographic quote, a tab): the same
+	// character met in field after field is one problem. 0 otherwise.
+	Char rune
 }
 
 type span struct{ lo, hi int32 }
@@ -608,6 +617,7 @@ type matcher struct {
 	fkind  failKind
 	fset   bool
 	fextra int // for messages: the limit involved
+	fstart int // where the failing component (or its failing line) starts
 }
 
 type failKind uint8
@@ -634,7 +644,17 @@ func (mt *matcher) failAt(pos, comp int, k failKind, extra int) {
 	// The furthest failure wins; at the same position a component failure
 	// is more telling than a missing separator of an optional part.
 	if !mt.fset || pos > mt.fpos || (pos == mt.fpos && mt.weaker(comp, k)) {
-		mt.fpos, mt.fcomp, mt.fkind, mt.fextra, mt.fset = pos, comp, k, extra, true
+		mt.fpos, mt.fcomp, mt.fkind, mt.fextra, mt.fset, mt.fstart = pos, comp, k, extra, true, pos
+	}
+}
+
+// failComp is failAt for a failure inside a component that starts at start
+// (for a multi-line component, the start of the failing line), so that the
+// message can quote the component's text.
+func (mt *matcher) failComp(start, pos, comp int, k failKind, extra int) {
+	mt.failAt(pos, comp, k, extra)
+	if mt.fpos == pos && mt.fcomp == comp && mt.fkind == k {
+		mt.fstart = start
 	}
 }
 
@@ -878,7 +898,7 @@ func (mt *matcher) seq(nodes []node, k, pos, prev int, cont *frame) bool {
 			}
 			return false
 		}
-		mt.failAt(pos, n.comp, fChar, 0)
+		mt.failComp(pos, pos, n.comp, fChar, 0)
 		return false
 	}
 	// kComp
@@ -896,11 +916,11 @@ func (mt *matcher) seq(nodes []node, k, pos, prev int, cont *frame) bool {
 	if l < n.min {
 		switch {
 		case l == 0 && (pos == len(v) || v[pos] == '\r' || v[pos] == '\n'):
-			mt.failAt(pos, n.comp, fBlank, n.min)
+			mt.failComp(pos, pos, n.comp, fBlank, n.min)
 		case pos+l < len(v) && !t[v[pos+l]] && v[pos+l] != '\r' && v[pos+l] != '\n':
-			mt.failAt(pos+l, n.comp, fChar, 0)
+			mt.failComp(pos, pos+l, n.comp, fChar, 0)
 		default:
-			mt.failAt(pos+l, n.comp, fShort, n.min)
+			mt.failComp(pos, pos+l, n.comp, fShort, n.min)
 		}
 		return false
 	}
@@ -909,9 +929,9 @@ func (mt *matcher) seq(nodes []node, k, pos, prev int, cont *frame) bool {
 	// failing at the same place is the better explanation).
 	if pos+l < len(v) && v[pos+l] != '\r' && v[pos+l] != '\n' {
 		if l == n.max && t[v[pos+l]] {
-			mt.failAt(pos+l, n.comp, fLong, n.max)
+			mt.failComp(pos, pos+l, n.comp, fLong, n.max)
 		} else if l < n.max && !t[v[pos+l]] {
-			mt.failAt(pos+l, n.comp, fStop, 0)
+			mt.failComp(pos, pos+l, n.comp, fStop, 0)
 		}
 	}
 	// Preferred cut: before the first occurrence of the literal that
@@ -963,15 +983,15 @@ func (mt *matcher) multi(nodes []node, k, pos int, cont *frame) bool {
 			l++
 		}
 		if p+l < len(v) && v[p+l] != '\n' && v[p+l] != '\r' {
-			mt.failAt(p+l, n.comp, fChar, 0)
+			mt.failComp(p, p+l, n.comp, fChar, 0)
 			break
 		}
 		if l == 0 {
-			mt.failAt(p, n.comp, fBlank, 1)
+			mt.failComp(p, p, n.comp, fBlank, 1)
 			break
 		}
 		if l > n.max {
-			mt.failAt(p+n.max, n.comp, fLong, n.max)
+			mt.failComp(p, p+n.max, n.comp, fLong, n.max)
 			break
 		}
 		if cnt == n.lines || cnt == len(ends) {
@@ -1038,6 +1058,12 @@ func allUC(s string) bool {
 // wrong character (FEC-2010); component-specific codes override them: T27
 // BIC, T50 date, T38 time, T52 currency, T40/T43 amount, T51 D/C mark, T15
 // sign (see compCode).
+//
+// The reason quotes the offending text (engine.Echo caps it), names a
+// character outside the set by its code point and Unicode name (so that a
+// no-break space or a Cyrillic "А" can be told from what it looks like),
+// and says how to fix it where there is one way: SWIFT's decimal comma, the
+// part of a BIC that is wrong. It is built only for a value that failed.
 func (mt *matcher) failure() Failure {
 	p := mt.p
 	f := Failure{Component: -1, Offset: mt.fpos}
@@ -1047,33 +1073,59 @@ func (mt *matcher) failure() Failure {
 		info = &p.comps[ci]
 		f.Component, f.Name = ci, info.name
 	}
+	v := mt.v
+	pos := min(mt.fpos, len(v))
+	start := min(mt.fstart, pos)
 	desc := "the value"
 	if info != nil {
 		desc = "component " + info.name
 	}
+	// text is the component's text on its line, from its start; rest is
+	// what follows the failure on its line.
+	text := v[start:lineEnd(v, pos)]
+	rest := v[pos:lineEnd(v, pos)]
 	switch mt.fkind {
 	case fBlank:
 		f.Code, f.Reason = codeT17, desc+" is missing or blank"
 	case fShort:
-		f.Code, f.Reason = codeT34, desc+" is too short: at least "+strconv.Itoa(mt.fextra)+" characters"
+		// The component ends (line break or end of value) too early.
+		f.Code, f.Reason = codeT34, desc+" "+engine.Echo(v[start:pos])+" is too short: at least "+strconv.Itoa(mt.fextra)+" characters"
 	case fChar, fStop:
-		f.Code, f.Reason = codeT34, desc+" has a character outside its character set"
-		if info != nil && info.bic {
-			f.Reason = desc + " is not a valid BIC (4!a2!a2!c[3!c])"
+		f.Code = codeT34
+		switch {
+		case info != nil && info.bic:
+			f.Reason = desc + " " + engine.Echo(bicText(v, start)) + " is not a valid BIC: " + bicProblem(bicText(v, start))
+		case info != nil && (info.name == "Amount" || info.name == "Rate") && pos < len(v) && v[pos] == '.':
+			what := "amounts"
+			if info.name == "Rate" {
+				what = "rates"
+			}
+			f.Reason = desc + " " + engine.Echo(text) + " uses '.' as the decimal mark: SWIFT " + what + " use ',' (write " + engine.Echo(strings.Replace(text, ".", ",", 1)) + ")"
+		case pos >= len(v) || v[pos] == '\r' || v[pos] == '\n':
+			f.Reason = desc + " " + engine.Echo(text) + " ends too early"
+		default:
+			ch, _ := engine.DescribeChar(v, pos)
+			f.Reason = desc + " " + engine.Echo(text) + " has " + ch + ", which is not in " + setName(info)
 		}
 	case fLong:
-		f.Code, f.Reason = codeT33, desc+" is longer than "+strconv.Itoa(mt.fextra)+" characters"
+		f.Code, f.Reason = codeT33, desc+" "+engine.Echo(runOf(v, start, info))+" is longer than "+strconv.Itoa(mt.fextra)+" characters"
 	case fLines:
 		f.Code, f.Reason = codeT30, desc+" has more than "+strconv.Itoa(mt.fextra)+" lines"
 	case fNL:
 		f.Code, f.Reason = codeT31, "a line break is missing after "+desc
+		if rest != "" {
+			f.Reason += ", before " + engine.Echo(rest)
+		}
 	case fLit:
 		f.Code, f.Reason = codeT31, "separator is missing or wrong"
+		if rest != "" {
+			f.Reason += " at " + engine.Echo(rest)
+		}
 		f.Component, f.Name = -1, ""
 	case fTrailing:
-		f.Code, f.Reason = codeT33, "unexpected text after "+desc
+		f.Code, f.Reason = codeT33, "unexpected text "+engine.Echo(v[pos:])+" after "+desc
 		if info == nil {
-			f.Reason = "unexpected text"
+			f.Reason = "unexpected text " + engine.Echo(v[pos:])
 		}
 	case fBudget:
 		f.Code, f.Reason = codeT12, "the value cannot be matched against its format"
@@ -1088,7 +1140,105 @@ func (mt *matcher) failure() Failure {
 			f.Code = codeT27
 		}
 	}
+	if (mt.fkind == fChar || mt.fkind == fStop || mt.fkind == fShort) && pos < len(v) && v[pos] >= 0x80 {
+		// Not ASCII: FIN text is ASCII, so the character is the problem
+		// wherever it is (a no-break space, a typographic quote).
+		f.Char, _ = utf8.DecodeRuneInString(v[pos:])
+	} else if (mt.fkind == fChar || mt.fkind == fStop || mt.fkind == fShort) && pos < len(v) && v[pos] < 0x20 && v[pos] != '\r' && v[pos] != '\n' {
+		f.Char = rune(v[pos])
+	}
 	return f
+}
+
+// lineEnd returns the offset of the line break (or the end) at or after i.
+func lineEnd(v string, i int) int {
+	for i < len(v) && v[i] != '\r' && v[i] != '\n' {
+		i++
+	}
+	return i
+}
+
+// runOf returns the run of characters of the component's set from start.
+func runOf(v string, start int, info *compInfo) string {
+	end := lineEnd(v, start)
+	if info == nil {
+		return v[start:end]
+	}
+	t := &setTable[info.set]
+	i := start
+	for i < end && t[v[i]] {
+		i++
+	}
+	return v[start:i]
+}
+
+// bicText returns the BIC-like word at start: up to the line's end or the
+// first character that no BIC holds, at most 11 characters beyond which
+// the length itself is the problem (and Echo caps the quote).
+func bicText(v string, start int) string {
+	end := lineEnd(v, start)
+	i := start
+	for i < end && v[i] != ' ' && v[i] != '/' {
+		i++
+	}
+	return v[start:i]
+}
+
+// bicPart names the part of a BIC (4!a2!a2!c[3!c], ISO 9362) that holds
+// the 0-based position i.
+func bicPart(i int) string {
+	switch {
+	case i < 4:
+		return "the business party prefix (characters 1-4) must be 4 letters"
+	case i < 6:
+		return "the country code (characters 5-6) must be 2 letters"
+	case i < 8:
+		return "the location code (characters 7-8) must be 2 letters or digits"
+	}
+	return "the branch code (characters 9-11) must be 3 letters or digits"
+}
+
+// bicProblem says which part of b, a value that is not a BIC, is wrong.
+func bicProblem(b string) string {
+	for i := 0; i < len(b) && i < 11; i++ {
+		ok := isUpper(b[i])
+		if i >= 6 {
+			ok = isUpperDigit(b[i])
+		}
+		if !ok {
+			ch, _ := engine.DescribeChar(b, i)
+			return bicPart(i) + ", found " + ch
+		}
+	}
+	return "a BIC has 8 or 11 characters, this has " + strconv.Itoa(utf8.RuneCountInString(b))
+}
+
+// setName names a component's character set for a message.
+func setName(info *compInfo) string {
+	if info == nil {
+		return "the allowed characters"
+	}
+	switch info.set {
+	case setN:
+		return "the digits 0-9 (n)"
+	case setA:
+		return "the upper-case letters A-Z (a)"
+	case setC, setUC:
+		return "the upper-case letters and digits (c)"
+	case setH:
+		return "the hexadecimal digits 0-9 and A-F (h)"
+	case setX:
+		return "the SWIFT X character set (x): A-Z a-z 0-9 / - ? : ( ) . , ' + space"
+	case setY:
+		return "the EDIFACT level A character set (y)"
+	case setZ:
+		return "the SWIFT Z character set (z)"
+	case setD:
+		return "the digits and the decimal comma (d)"
+	case setE:
+		return "a space (e)"
+	}
+	return "the allowed characters"
 }
 
 // compCode returns the code for a failure inside a component with a known

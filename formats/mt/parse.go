@@ -78,6 +78,20 @@ func (p *parser) err(code string, loc engine.Location, msg string) {
 	p.f.Error(code, loc, msg)
 }
 
+// errRepeat adds an error finding as err does, except that the same problem
+// (key: the offending character) met again is counted on the first finding
+// instead of added (engine.Findings.Repeat): a no-break space in every field
+// is one finding with a count and the first places.
+func (p *parser) errRepeat(key, code string, loc engine.Location, msg string) {
+	if p.n >= MaxFindings {
+		p.err(code, loc, msg)
+		return
+	}
+	if p.f.Repeat(key, code, engine.Error, loc, msg) {
+		p.n++
+	}
+}
+
 // warn adds a warning finding unless the cap is reached.
 func (p *parser) warn(code string, loc engine.Location, msg string) {
 	p.n++

@@ -43,7 +43,12 @@ func (m *Message) checkSyntax(p *parser) {
 		}
 		if !s.pat.match(&mt, f.Value) {
 			fl := mt.failure()
-			p.err(fl.Code, f.locAt(fl.Offset), "field "+f.Tag+": "+fl.Reason+" (format "+s.notation+")")
+			msg := "field " + f.Tag + ": " + fl.Reason + " (format " + s.notation + ")"
+			if fl.Char != 0 {
+				p.errRepeat(string(fl.Char), fl.Code, f.locAt(fl.Offset), msg)
+			} else {
+				p.err(fl.Code, f.locAt(fl.Offset), msg)
+			}
 			p.partialCheck(f, s, &mt, fl)
 			continue
 		}
@@ -286,7 +291,7 @@ func trimCR(s string) string {
 // comma (T40), exactly one comma (T43) (UHB-2017 us3ma/ahg026.htm).
 func checkDecimal(v string) (string, string) {
 	if v == "" || v[0] < '0' || v[0] > '9' {
-		return codeT40, "must start with a digit (integer part of at least one digit)"
+		return codeT40, "must start with a digit: SWIFT writes 0,50, not ,50"
 	}
 	n := 0
 	for i := 0; i < len(v); i++ {
@@ -294,8 +299,11 @@ func checkDecimal(v string) (string, string) {
 			n++
 		}
 	}
-	if n != 1 {
-		return codeT43, "must have exactly one decimal comma"
+	switch {
+	case n == 0:
+		return codeT43, "has no decimal comma: SWIFT amounts always have one (write " + engine.Echo(v+",") + ")"
+	case n > 1:
+		return codeT43, "has " + strconv.Itoa(n) + " commas: SWIFT amounts have exactly one, the decimal mark, and no thousands separator"
 	}
 	return "", ""
 }

@@ -22,7 +22,7 @@ const (
 	CodeTooLarge = "SVX207"
 	// CodeNoDocument (SVX210): no ISO 20022 `Document` or `AppHdr` element found.
 	CodeNoDocument = "SVX210"
-	// CodeUnknownNS (SVX211): no schema known for the namespace of the `Document` or `AppHdr` (it cannot be validated).
+	// CodeUnknownNS (SVX211): no schema known for the namespace of the `Document` or `AppHdr` (it cannot be validated); the message quotes the namespace, lists the shipped versions of the same message and says to load the schema with `--schemas DIR`.
 	CodeUnknownNS = "SVX211"
 	// CodeRootUndeclared (SVX212): the element is not declared by the schema of its namespace.
 	CodeRootUndeclared = "SVX212"
@@ -38,9 +38,9 @@ const (
 	CodeTooManyFindings = "SVX217"
 	// CodeUnexpected (SVX220): element not expected here (the message lists the expected elements).
 	CodeUnexpected = "SVX220"
-	// CodeMissing (SVX221): element incomplete: required child elements missing (the message lists them).
+	// CodeMissing (SVX221): element incomplete: required child elements missing (the message lists them; an `xs:any` wildcard is put in words: "the wrapped element that xs:any requires here").
 	CodeMissing = "SVX221"
-	// CodeText (SVX222): text in an element that only holds elements.
+	// CodeText (SVX222): text in an element that only holds elements; white space that XML does not count as such (U+00A0, U+200B, U+FEFF …) is named by code point at its line and column, once per character with a count.
 	CodeText = "SVX222"
 	// CodeAttribute (SVX223): attribute not allowed, or a required attribute (e.g. `Ccy`) missing.
 	CodeAttribute = "SVX223"

@@ -208,6 +208,11 @@ func TestDifferentialMutants(t *testing.T) {
 				t.Logf("%s: known difference (%s): ours %v; xmllint %v", key, reason, g, want)
 				continue
 			}
+			if reason, ok := known["text-position -"]; ok && textPosition(g, want) {
+				recorded++
+				t.Logf("%s: known difference (%s): ours %v; xmllint %v", key, reason, g, want)
+				continue
+			}
 			t.Errorf("%s: ours %v; xmllint %v", key, g, want)
 		}
 	}

@@ -27,6 +27,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -250,6 +251,46 @@ func Default() *Format {
 		panic("mx: shipped schema does not compile: " + err.Error())
 	}
 	return f
+}
+
+// maxNamespaceQuote bounds how much of a namespace a finding quotes. A
+// namespace is a schema's name, not payment data, and is quoted whole so
+// that it can be looked up; the bound is only against hostile input (the
+// longest ISO 20022 namespace is under 60 characters).
+const maxNamespaceQuote = 256
+
+// unknownNS is the message of an SVX211 finding: the namespace in full,
+// the versions of the same message that are known, and how to load a
+// schema for it.
+func (f *Format) unknownNS(ns, part string) string {
+	q := ns
+	if len(q) > maxNamespaceQuote {
+		q = q[:maxNamespaceQuote]
+	}
+	if ns == "" {
+		return "the " + part + " has no namespace (xmlns), so no schema applies and it cannot be validated; an ISO 20022 " + part + " declares one, such as " + strconv.Quote(NamespacePrefix+"pacs.008.001.08")
+	}
+	msg := "no schema is known for namespace " + strconv.Quote(q) + ", so the " + part + " cannot be validated; load its schema with --schemas DIR (a directory of XSD files)"
+	if typ := typeOf(ns); typ != "" && strings.Count(typ, ".") == 3 {
+		base := typ[:strings.LastIndexByte(typ, '.')+1] // "pacs.008.001."
+		var known []string
+		for k, l := range f.schemas {
+			if strings.HasPrefix(k, NamespacePrefix) && strings.HasPrefix(l.typ, base) {
+				known = append(known, l.typ)
+			}
+		}
+		if len(known) > 0 {
+			sort.Strings(known)
+			msg += "; versions known here: " + strings.Join(known, ", ")
+		}
+	}
+	return msg
+}
+
+// StartLocation implements engine.StartLocator: MX locations are paths, so
+// a finding about the input as a whole points at the root.
+func (f *Format) StartLocation(line, _ int) engine.Location {
+	return engine.Location{Path: "/", Line: line}
 }
 
 // typeOf returns the message identifier of an ISO 20022 namespace, or the

@@ -113,6 +113,14 @@ const maxFindings = 1000
 
 // Violation implements xsd.Reporter.
 func (p *parser) Violation(v *xsd.Violation) {
+	loc := engine.Location{Path: v.Path, Line: v.Line, Column: v.Column}
+	if v.Repeat != "" && p.errs < maxFindings {
+		// Only a new finding counts towards the cap.
+		if p.f.Repeat(v.Repeat, kindCodes[v.Kind], engine.Error, loc, v.Msg) {
+			p.errs++
+		}
+		return
+	}
 	p.errs++
 	if p.errs > maxFindings {
 		if p.errs == maxFindings+1 {
@@ -120,7 +128,7 @@ func (p *parser) Violation(v *xsd.Violation) {
 		}
 		return
 	}
-	p.f.Add(kindCodes[v.Kind], engine.Error, engine.Location{Path: v.Path, Line: v.Line}, v.Msg)
+	p.f.Add(kindCodes[v.Kind], engine.Error, loc, v.Msg)
 }
 
 // Parse implements engine.Format. Not-well-formed input gives one located
@@ -164,7 +172,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 					path = "/" + string(bytes.Join(p.path, []byte("/")))
 				}
 				fs.SetRule("mx.xml", "")
-				fs.Add(scanCodes[e.Kind], engine.Error, xmlLoc(path, e.Line), "XML: "+e.Msg)
+				fs.Add(scanCodes[e.Kind], engine.Error, xmlLoc(path, e.Line, e.Column), "XML: "+e.Msg)
 			}
 			return nil
 		}
@@ -241,7 +249,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 				}
 			} else {
 				fs.SetRule("mx.schema", "")
-				fs.Errorf(CodeUnknownNS, engine.Location{Path: "/" + string(local), Line: p.sc.Line(tok.Offset)}, "no schema is known for namespace %s, so the %s cannot be validated", engine.Echo(string(ns)), local)
+				fs.Error(CodeUnknownNS, engine.Location{Path: "/" + string(local), Line: p.sc.Line(tok.Offset)}, f.unknownNS(string(ns), string(local)))
 			}
 			if v == nil {
 				if isHdr {
@@ -283,7 +291,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 	}
 	if m.Doc.IsZero() && m.AppHdr == nil {
 		fs.SetRule("mx.envelope", "")
-		fs.Error(CodeNoDocument, xmlLoc("", 1), "no ISO 20022 Document or AppHdr element found")
+		fs.Error(CodeNoDocument, xmlLoc("", 1, 0), "no ISO 20022 Document or AppHdr element found")
 		return nil
 	}
 	m.SchemaValid = docOK && hdrOK
@@ -330,7 +338,7 @@ func (p *parser) scanError(err error, path string) {
 	var e *xmlscan.Error
 	if errors.As(err, &e) {
 		p.f.SetRule("mx.xml", "")
-		p.f.Add(scanCodes[e.Kind], engine.Error, xmlLoc(path, e.Line), "XML: "+e.Msg)
+		p.f.Add(scanCodes[e.Kind], engine.Error, xmlLoc(path, e.Line, e.Column), "XML: "+e.Msg)
 	}
 }
 
@@ -339,11 +347,11 @@ func (p *parser) scanError(err error, path string) {
 // element at all), where the path is "/", the document as a whole. An
 // empty path would make the finding an MT-shaped location (block, field,
 // column), which an MX finding never is.
-func xmlLoc(path string, line int) engine.Location {
+func xmlLoc(path string, line, column int) engine.Location {
 	if path == "" {
 		path = "/"
 	}
-	return engine.Location{Path: path, Line: line}
+	return engine.Location{Path: path, Line: line, Column: column}
 }
 
 // skip consumes the element just started.

@@ -286,7 +286,10 @@ func checkCharset(m *engine.Message, f *engine.Findings) {
 		if ext {
 			set = "extended FIN-X"
 		}
-		f.Errorf(CodeCharset, t.LeafLoc(l), "%s has a character outside the CBPR+ %s character set at position %d", l.Name, set, len([]rune(l.Value[:j]))+1)
+		// The same character in element after element (a no-break space
+		// pasted everywhere) is one finding with a count.
+		ch, n := engine.DescribeChar(l.Value, j)
+		f.Repeat(l.Value[j:j+n], CodeCharset, engine.Error, t.LeafLoc(l), l.Name+" "+engine.Echo(l.Value)+" has "+ch+" at position "+strconv.Itoa(utf8.RuneCountInString(l.Value[:j])+1)+", outside the CBPR+ "+set+" character set")
 	}
 }
 

@@ -205,7 +205,7 @@ func compileExpr(p *problems, env *cel.Env, est estimator, rs *ruleSpec, key, ex
 	if iss != nil && iss.Err() != nil {
 		for _, e := range iss.Errors() {
 			line, col := exprPos(node, data, e.Location.Line(), e.Location.Column())
-			p.list = append(p.list, Problem{File: p.file, Line: line, Column: col, RuleID: rs.ID, Message: key + ": " + e.Message})
+			p.list = append(p.list, Problem{File: p.file, Line: line, Column: col, RuleID: rs.ID, Message: key + ": " + decimalHint(expr, e.Location.Line(), e.Location.Column(), e.Message)})
 		}
 		return nil
 	}

@@ -17,6 +17,9 @@ func TestLoadErrors(t *testing.T) {
 		rule, msg  string
 	}{
 		{"bad YAML", "name: t\nrules: [\n  - id: x\n", 2, 0, "", "invalid YAML"},
+		{"YAML tab", head + "  - id: r1\n    applies_to: [MT103]\n    check: \"true\"\n  - id: r2\n\tapplies_to: [MT103]\n", 8, 1, "", "invalid YAML: found a tab character"},
+		{"YAML unclosed flow sequence", head + "  - id: r1\n    applies_to: [MT103\n    check: \"true\"\n", 5, 0, "", "invalid YAML: did not find expected ',' or ']'"},
+		{"YAML unclosed quote", head + "  - id: r1\n    applies_to: [MT103]\n    check: \"true\n    code: X\n", 6, 0, "", "invalid YAML: found unexpected end of stream"},
 		{"unknown field", head + "  - id: r1\n    applies_to: [MT103]\n    chek: true\n", 6, 5, "r1", `unknown field "chek"`},
 		{"unknown top-level field", "name: t\nrule: []\n", 2, 1, "", `unknown field "rule"`},
 		{"CEL type error", head + "  - id: r1\n    applies_to: [MT103]\n    check: settlement.amount > \"x\"\n", 6, 30, "r1", "no matching overload"},

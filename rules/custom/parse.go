@@ -149,7 +149,7 @@ func parseSet(file string, data []byte) (*setSpec, []Problem) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
-		p.list = append(p.list, yamlProblem(file, err))
+		p.list = append(p.list, yamlProblem(file, data, err))
 		return nil, p.list
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
@@ -360,19 +360,70 @@ func (p *problems) test(n *yaml.Node) *testSpec {
 	return t
 }
 
-var yamlLineRe = regexp.MustCompile(`line (\d+)(?::(?: column)? ?(\d+))?`)
+var yamlLineRe = regexp.MustCompile(`^line (\d+)(?::(?: column)? ?(\d+))?: `)
 
-// yamlProblem turns a YAML syntax error into a located problem.
-func yamlProblem(file string, err error) Problem {
+// maxYAMLProbe bounds how many lines past the reported one yamlProblem
+// tries (each try parses the lines before it): a construct that spans more
+// lines than that keeps the reported line.
+const maxYAMLProbe = 200
+
+// yamlProblem turns a YAML syntax error into a problem located at the
+// line where the error is.
+//
+// go.yaml.in/yaml/v3 reports the line where the construct holding the
+// error starts, not the error's own position, and for parser errors that
+// line counted from 0 (decode.go, parser.fail: context_mark, +1 only for
+// scanner errors): "[X" left open on line 5 says "line 4", a tab on line
+// 10 inside a sequence item that starts on line 9 says "line 9". It does
+// not expose the problem's position, so it is found here: the first line
+// k, from the one before the reported one on, such that the first k lines
+// of the document alone fail with the same problem. Only a refused rule set
+// pays for it.
+func yamlProblem(file string, data []byte, err error) Problem {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	pr := Problem{File: file, Message: "invalid YAML: " + msg}
+	pr := Problem{File: file}
 	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
 		fmt.Sscan(m[1], &pr.Line)
 		if m[2] != "" {
 			fmt.Sscan(m[2], &pr.Column)
 		}
+		msg = msg[len(m[0]):]
+	}
+	pr.Message = "invalid YAML: " + msg
+	if pr.Line > 0 && pr.Column == 0 {
+		if k := yamlErrorLine(data, pr.Line, msg); k > 0 {
+			pr.Line = k
+			if strings.Contains(msg, "tab character") {
+				// The tab itself: YAML indents with spaces only.
+				if lines := bytes.Split(data, []byte("\n")); k <= len(lines) {
+					pr.Column = bytes.IndexByte(lines[k-1], '\t') + 1
+				}
+				pr.Message += " (YAML indents with spaces, never tabs)"
+			}
+		}
 	}
 	return pr
+}
+
+// yamlErrorLine returns the first line k >= reported-1 such that the
+// first k lines of data fail to parse with problem, or 0.
+func yamlErrorLine(data []byte, reported int, problem string) int {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	for k := max(1, reported-1); k <= len(lines) && k <= reported+maxYAMLProbe; k++ {
+		var n yaml.Node
+		err := yaml.NewDecoder(bytes.NewReader(bytes.Join(lines[:k], nil))).Decode(&n)
+		if err == nil {
+			continue
+		}
+		e := strings.TrimPrefix(err.Error(), "yaml: ")
+		if m := yamlLineRe.FindString(e); m != "" {
+			e = e[len(m):]
+		}
+		if e == problem {
+			return k
+		}
+	}
+	return 0
 }
 
 // families maps the family names usable in applies_to to the type

@@ -70,8 +70,9 @@ func checkIBANs(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
 	for l := range t.LeavesOf(typed.KindIBAN) {
 		if p := common.CheckIBAN(l.Value); p != common.IBANOK {
-			// The IBAN itself is not echoed: it identifies an account.
-			f.Errorf(CodeIBAN, t.LeafLoc(l), "IBAN is invalid: %s", p)
+			// Quoted (capped) in the report, as every offending value is;
+			// reports are the user's, logs never carry findings.
+			f.Errorf(CodeIBAN, t.LeafLoc(l), "IBAN %s is invalid: %s", engine.Echo(l.Value), p)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package mt
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/swiftval/swiftval/engine"
@@ -51,6 +52,19 @@ func tooManyDecimals(a, ccy string) bool {
 	return p == common.AmountOK && frac > n
 }
 
+// decimalsText explains a C03 finding: the amount, its number of decimals
+// and what the currency (named by what: "", or "the statement currency ")
+// allows. Built only when the rule fails.
+func decimalsText(a, ccy, what string) string {
+	n, _ := common.MinorUnits(ccy)
+	frac := len(a) - strings.IndexByte(a, ',') - 1
+	dec := " decimals"
+	if frac == 1 {
+		dec = " decimal"
+	}
+	return "amount " + engine.Echo(a) + " has " + strconv.Itoa(frac) + dec + ", but " + what + engine.Echo(ccy) + " allows at most " + strconv.Itoa(n) + " (ISO 4217 minor units)"
+}
+
 func ruleC03(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	for i := range m.Fields {
 		x := &m.Fields[i]
@@ -65,7 +79,7 @@ func ruleC03(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 			c, a, ok = sumCurrency(m), x.Value, true
 		}
 		if ok && tooManyDecimals(a, c) {
-			f.Error("C03", x.Loc(), "the amount has more decimals than its currency allows (ISO 4217 minor units)")
+			f.Error("C03", x.Loc(), decimalsText(a, c, ""))
 		}
 	}
 }
@@ -91,8 +105,8 @@ func ruleC08(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 		if t := x.Tag; len(t) != 3 || t[0] != '3' || t[1] != '2' || (t[2] != 'A' && t[2] != 'B') {
 			continue
 		}
-		if common.IsCommodity(currency(x)) {
-			f.Error("C08", x.Loc(), "commodity codes XAU, XAG, XPD and XPT are not allowed as a payment currency")
+		if c := currency(x); common.IsCommodity(c) {
+			f.Error("C08", x.Loc(), "currency "+engine.Echo(c)+" is a commodity code: XAU, XAG, XPD and XPT are not allowed as a payment currency")
 		}
 	}
 }

@@ -212,7 +212,7 @@ func rule101D68(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 			continue
 		}
 		if c := currency(x33); c != "" && c == currency(find(b, "32B")) {
-			f.Error("D68", x33.Loc(), "the currency of 33B must differ from the currency of 32B")
+			f.Error("D68", x33.Loc(), "the currency of 33B must differ from the currency of 32B (both are "+engine.Echo(c)+")")
 		}
 	}
 }

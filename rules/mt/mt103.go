@@ -255,7 +255,7 @@ func ruleC02(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	}
 	cg, ca := currency(g), currency(m.Field("32A"))
 	if cg != "" && ca != "" && cg != ca {
-		f.Error("C02", g.Loc(), "the currency of 71G must be the currency of 32A")
+		f.Error("C02", g.Loc(), "the currency of 71G, "+engine.Echo(cg)+", must be the currency of 32A, "+engine.Echo(ca))
 	}
 }
 

@@ -105,7 +105,7 @@ func rule61C03(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 				continue
 			}
 			if a := amount61(x.Value); a != "" && tooManyDecimals(a, ccy) {
-				f.Error("C03", x.Loc(), "the amount of field 61 has more decimals than the statement currency allows")
+				f.Error("C03", x.Loc(), "field 61: "+decimalsText(a, ccy, "the statement currency "))
 			}
 		}
 	}

@@ -28,6 +28,8 @@ import (
 	"fmt"
 	"io"
 	"unicode/utf8"
+
+	"github.com/swiftval/swiftval/engine"
 )
 
 // Kind is the kind of a token.
@@ -183,7 +185,16 @@ type Error struct {
 	Kind   ErrorKind
 	Line   int
 	Offset int
+	// Column is the 1-based column (in characters) of the offending
+	// character for ErrUTF8; 0 otherwise.
+	Column int
 	Msg    string
+}
+
+// column returns the 1-based column, in characters, of offset off of d.
+func column(d []byte, off int) int {
+	start := bytes.LastIndexByte(d[:off], '\n') + 1
+	return utf8.RuneCount(d[start:off]) + 1
 }
 
 // Error implements error.
@@ -409,11 +420,15 @@ func (s *Scanner) start() error {
 	}
 	if off, ok := checkChars(d[s.pos:]); !ok {
 		off += s.pos
+		col := column(d, off)
 		if r, _ := utf8.DecodeRune(d[off:]); r == utf8.RuneError {
-			_, err := s.fail(ErrUTF8, off, "invalid UTF-8 at byte offset %d", off)
+			_, err := s.fail(ErrUTF8, off, "byte 0x%02X at line %d, column %d (byte offset %d) is not UTF-8: ISO 20022 messages are UTF-8 (was the file saved as Latin-1 or Windows-1252?)", d[off], s.lineAt(off), col, off)
+			s.err.Column = col
 			return err
 		}
-		_, err := s.fail(ErrUTF8, off, "character U+%04X is not allowed in XML", rune(d[off]))
+		r, _ := utf8.DecodeRune(d[off:])
+		_, err := s.fail(ErrUTF8, off, "%s at line %d, column %d is not allowed in XML", engine.RuneName(r), s.lineAt(off), col)
+		s.err.Column = col
 		return err
 	}
 	if bytes.HasPrefix(d[s.pos:], []byte("<?xml")) && s.pos+5 < len(d) && isSpace(d[s.pos+5]) {

@@ -1,6 +1,11 @@
 package xsd
 
-import "unicode/utf8"
+import (
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/swiftval/swiftval/engine"
+)
 
 // fastPattern matches the simple patterns ISO 20022 schemas are made of
 // (BICs, IBANs, LEIs, UUIDs, currency and country codes, FIN-X text) in a
@@ -258,4 +263,60 @@ func matchAtoms(atoms []fastAtom, v []byte, i int) (int, bool) {
 		}
 	}
 	return i, true
+}
+
+// explain says why v, which failed to match, does not: the first character
+// the pattern does not allow where it stands (named by engine.DescribeChar,
+// with its 1-based position in characters), or that v is too short or too
+// long. The pattern is deterministic, so the greedy scan that match does
+// finds the same first failure. For a BIC type the position is put in
+// terms of the BIC's parts. It is called only to build a finding.
+func (p *fastPattern) explain(v []byte, bic bool) string {
+	s := string(v)
+	i := 0
+	fail := func() string {
+		if i >= len(s) {
+			if bic {
+				return "a BIC has 8 or 11 characters, this has " + strconv.Itoa(utf8.RuneCountInString(s))
+			}
+			return "it ends after " + strconv.Itoa(utf8.RuneCountInString(s)) + " characters, before the pattern is complete"
+		}
+		ch, _ := engine.DescribeChar(s, i)
+		n := utf8.RuneCountInString(s[:i]) + 1
+		why := "character " + strconv.Itoa(n) + ", " + ch + ", is not allowed there"
+		if bic {
+			why += " (" + bicPartName(n) + ")"
+		}
+		return why
+	}
+	var ok bool
+	if i, ok = matchAtoms(p.atoms, v, 0); !ok {
+		return fail()
+	}
+	if i < len(s) && p.opt != nil {
+		if i, ok = matchAtoms(p.opt, v, i); !ok {
+			return fail()
+		}
+	}
+	if i < len(s) {
+		if bic {
+			return "a BIC has 8 or 11 characters, this has " + strconv.Itoa(utf8.RuneCountInString(s))
+		}
+		ch, _ := engine.DescribeChar(s, i)
+		return "the pattern ends before character " + strconv.Itoa(utf8.RuneCountInString(s[:i])+1) + ", " + ch
+	}
+	return ""
+}
+
+// bicPartName names the part of a BIC (ISO 9362) at the 1-based position n.
+func bicPartName(n int) string {
+	switch {
+	case n <= 4:
+		return "the business party prefix, characters 1-4"
+	case n <= 6:
+		return "the country code, characters 5-6"
+	case n <= 8:
+		return "the location code, characters 7-8"
+	}
+	return "the branch code, characters 9-11"
 }

@@ -1,10 +1,14 @@
 package xsd
 
 import (
+	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mx/xmlscan"
@@ -51,6 +55,15 @@ type Violation struct {
 	Path string
 	// Line is the line of the element's start tag.
 	Line int
+	// Column is the 1-based column (in characters) of the offending
+	// character when the violation is about one (text where only elements
+	// may be); 0 otherwise.
+	Column int
+	// Repeat, when not empty, says what makes two violations the same
+	// problem ("U+00A0 NO-BREAK SPACE" used as indentation, met on line after
+	// line): a reporter may report such a problem once with a count (see
+	// engine.Findings.Repeat).
+	Repeat string
 	// Msg is plain English; it quotes at most engine.MaxEcho characters of
 	// the offending value.
 	Msg string
@@ -170,7 +183,7 @@ func (s *Session) Token(tok *xmlscan.Token) bool {
 			// A CDATA section counts as text even when blank, as in
 			// libxml2.
 			f.badText = true
-			s.report(KindText, s.path(), s.line(int(f.off)), "text is not allowed in "+string(s.name(f))+", which only holds elements", nil)
+			s.textViolation(f, tok)
 		}
 	case xmlscan.EndElement:
 		s.end()
@@ -194,6 +207,65 @@ func sameValue(st *stype, a, b []byte) bool {
 		}
 	}
 	return string(a) == string(b)
+}
+
+// textViolation reports text in an element that only holds elements. Text
+// made only of white space that XML does not count as such (a no-break
+// space, a zero-width space, a byte-order mark: indentation copied from a
+// word processor) is named by code point at its line and column, and marked
+// as a repeatable problem: such a file has it on every line.
+func (s *Session) textViolation(f *frame, tok *xmlscan.Token) {
+	name := string(s.name(f))
+	if tok.CDATA && allSpace(tok.Text) {
+		s.report(KindText, s.path(), s.line(int(f.off)), "a CDATA section is text, which "+name+" does not allow: it holds only elements", nil)
+		return
+	}
+	txt := bytes.Trim(tok.Text, " \t\r\n")
+	if r, ok := invisibleOnly(txt); ok {
+		off := tok.Offset
+		raw := s.sc.Input()
+		for off < tok.End && off < len(raw) && isXMLSpace(raw[off]) {
+			off++
+		}
+		line, col := s.line(off), column(raw, off)
+		what := engine.RuneName(r)
+		s.emit(&Violation{Kind: KindText, Path: s.path(), Line: line, Column: col, Repeat: what,
+			Msg: what + " at line " + strconv.Itoa(line) + ", column " + strconv.Itoa(col) + " is not XML white space (only space, tab, CR and LF are), so it is text, which " + name + " does not allow: it holds only elements. Replace it with ordinary spaces"})
+		return
+	}
+	s.report(KindText, s.path(), s.line(int(f.off)), "text "+engine.EchoBytes(txt)+" is not allowed in "+name+", which only holds elements", nil)
+}
+
+// invisibleOnly reports whether b (not empty) holds only characters that
+// look like white space or nothing at all (Unicode white space and format
+// characters such as U+200B and U+FEFF), and returns the first.
+func invisibleOnly(b []byte) (rune, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	first := rune(-1)
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) {
+			return 0, false
+		}
+		if first < 0 && !isXMLSpace(byte(r)) {
+			first = r
+		}
+		b = b[n:]
+	}
+	return first, first >= 0
+}
+
+func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// column returns the 1-based column, in characters, of offset off of doc.
+func column(doc []byte, off int) int {
+	if off > len(doc) {
+		off = len(doc)
+	}
+	start := bytes.LastIndexByte(doc[:off], '\n') + 1
+	return utf8.RuneCount(doc[start:off]) + 1
 }
 
 func allSpace(b []byte) bool {
@@ -378,15 +450,27 @@ func expected(m *dfa, state int32) []string {
 	return out
 }
 
+// expectedText lists what a content model allows next; "*" (a wildcard,
+// xs:any) is put in words.
 func expectedText(exp []string) string {
 	switch len(exp) {
 	case 0:
 		return "no more elements"
 	case 1:
+		if exp[0] == "*" {
+			return anyElement
+		}
 		return exp[0]
 	}
-	return "one of " + strings.Join(exp, ", ")
+	names := exp
+	if exp[len(exp)-1] == "*" {
+		names = append(slices.Clone(exp[:len(exp)-1]), anyElement)
+	}
+	return "one of " + strings.Join(names, ", ")
 }
+
+// anyElement is "*" of a content model (xs:any) in words.
+const anyElement = "an element of any namespace (the schema's xs:any wildcard)"
 
 func (s *Session) end() {
 	f := &s.frames[len(s.frames)-1]
@@ -406,7 +490,11 @@ func (s *Session) end() {
 	}
 	if m := e.model(); m != nil && f.state >= 0 && !m.states[f.state].accept {
 		exp := required(m, f.state)
-		s.report(KindMissing, s.path(), s.line(int(f.off)), string(s.name(f))+" is incomplete: missing "+expectedText(exp), exp)
+		msg := string(s.name(f)) + " is incomplete: missing " + expectedText(exp)
+		if len(exp) == 1 && exp[0] == "*" {
+			msg = string(s.name(f)) + " is incomplete: missing the wrapped element that xs:any requires here (one element of another schema, such as the supplementary document an Envlp carries)"
+		}
+		s.report(KindMissing, s.path(), s.line(int(f.off)), msg, exp)
 	}
 	s.names = s.names[:f.namesMark]
 	s.frames = s.frames[:len(s.frames)-1]
@@ -461,9 +549,13 @@ func (s *Session) inNS(space []byte, ns string) bool {
 func (s *Session) name(f *frame) []byte { return s.sc.Input()[f.nameStart:f.nameEnd] }
 
 func (s *Session) report(k Kind, path string, line int, msg string, exp []string) {
+	s.emit(&Violation{Kind: k, Path: path, Line: line, Msg: msg, Expected: exp})
+}
+
+func (s *Session) emit(v *Violation) {
 	s.errs++
 	if s.rep != nil {
-		s.rep.Violation(&Violation{Kind: k, Path: path, Line: line, Msg: msg, Expected: exp})
+		s.rep.Violation(v)
 	}
 }
 

@@ -2,6 +2,7 @@ package xsd
 
 import (
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -386,7 +387,13 @@ func (st *stype) check(v []byte, out []valueFault) []valueFault {
 			matched = re.Match(v)
 		}
 		if !matched {
-			out = append(out, valueFault{KindPattern, "does not match the pattern " + st.srcs[i] + " of " + st.name})
+			msg := "does not match the pattern " + st.srcs[i] + " of " + st.name
+			if fp := st.fast[i]; fp != nil {
+				if why := fp.explain(v, strings.Contains(st.name, "BIC")); why != "" {
+					msg += ": " + why
+				}
+			}
+			out = append(out, valueFault{KindPattern, msg})
 		}
 	}
 	if st.prim == pDecimal || st.prim == pInteger {
