@@ -44,6 +44,8 @@ var messages = []message{
 	{"camt.053.001.08", "Camt053", "Document"},
 	{"camt.054.001.08", "Camt054", "Document"},
 	{"pain.001.001.09", "Pain001", "Document"},
+	{"camt.056.001.08", "Camt056", "Document"},
+	{"camt.029.001.09", "Camt029", "Document"},
 }
 
 type xsdSchema struct {
