@@ -99,10 +99,10 @@ func (c *checker) checkUnstructured(m *engine.Message, f *engine.Findings) {
 			continue
 		}
 		if rel == "" {
-			rel = c.release(t)
+			rel, _ = c.release(t)
 		}
-		if rel == "SR2025" {
-			f.Warnf(CodeUnstructured, t.Loc(t.ParentPath(a.leaf), a.pos), "postal address is unstructured (AdrLine only): accepted under SR2025, refused from 14 November 2026 (SR2026); use TwnNm and Ctry")
+		if !c.sinceSR2026(rel) {
+			f.Warnf(CodeUnstructured, t.Loc(t.ParentPath(a.leaf), a.pos), "postal address is unstructured (AdrLine only): accepted under %s, refused from 14 November 2026 (SR2026); use TwnNm and Ctry", rel)
 			continue
 		}
 		f.Errorf(CodeUnstructured, t.Loc(t.ParentPath(a.leaf), a.pos), "postal address is unstructured (AdrLine only), refused under %s; a structured or hybrid address with TwnNm and Ctry is required", rel)

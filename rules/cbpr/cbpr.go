@@ -3,20 +3,27 @@
 // formats/mx/typed. It applies only under the "cbpr+" profile (named by the
 // caller, or declared by the message's AppHdr BizSvc).
 //
-// Standards releases: the set covers SR2025 (live 22 November 2025) and
-// SR2026 (live 14 November 2026). By default the release in force is chosen
-// per message by the AppHdr creation date (CreDt), falling back to the clock;
-// New(Options{Release: "SR2025"}) pins one. Only the postal-address rules
-// differ between the two releases as implemented here.
+// Standards releases: the set covers the go-live usage guidelines
+// ("pre-SR2025", March 2023 to SR2024), SR2025 (live 22 November 2025) and
+// SR2026 (live 14 November 2026), as listed in the business-service table
+// (bizsvc.tsv). By default the release in force is chosen per message by the
+// AppHdr creation date (CreDt), falling back to the clock;
+// New(Options{Release: "SR2025"}) pins one. The allowed AppHdr BizSvc
+// values differ per message, variant and release (the table, which an
+// operator file can amend: Options.BizSvcFile); the postal-address, agent
+// and ADV settlement rules of SR2026 apply from SR2026 on; pre-SR2025
+// messages get the SR2025 reading of every other rule.
 //
 // Rule numbers (R1, R41 ...) differ per message and release and could not be
 // confirmed against the SWIFT MyStandards usage guidelines, so rule IDs use
 // the SWIFT rule names instead; each rule's Source gives the rule name and
-// the public sources it was checked against (see
-// /work/shared/reference/cbpr-rules-index.md).
+// the public sources it was checked against (cbpr-rules-index.md and
+// mx-facts.md of the shared reference).
 package cbpr
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/swiftval/swiftval/engine"
@@ -29,89 +36,163 @@ const (
 	Profile = "cbpr+"
 )
 
-// Release is a CBPR+ standards release.
-type Release struct {
-	// Name is "SR2025" or "SR2026".
-	Name string
-	// Live is the first day the release is in force on the network.
-	Live time.Time
-}
-
-// Releases lists the supported releases, oldest first. Dates: SR2025 live
-// 22 Nov 2025 (NTT DATA, "Since 22 November 2025 ... hybrid postal address");
-// SR2026 live 14 Nov 2026 (J.P. Morgan ISO 20022 migration page, "Effective
-// November 14, 2026"; SWIFT news "November 2026 as part of the SR 2026
-// standards release").
-// confirmed: SR2025 22 Nov 2025 by https://mambu.com/en/insights/articles/cbpr-is-live-what-iso-20022-means-in-practice
-// ("On 22 November 2025, the coexistence period formally ended"); SR2026
-// 14 Nov 2026 by Oracle Banking Payments "SWIFT SR2026 Changes",
-// https://docs.oracle.com/en/industries/financial-services/banking-payments-cloud-service/14.8.2.0.0/pcsrn/swift-sr2026-changes.html
-// (SR2026 "effective date of 14-Nov-2026. SR2025 behavior remains active until
-// that date").
-var Releases = []Release{
-	{"SR2025", time.Date(2025, 11, 22, 0, 0, 0, 0, time.UTC)},
-	{"SR2026", time.Date(2026, 11, 14, 0, 0, 0, 0, time.UTC)},
-}
 
 // Options configures the rule set.
 type Options struct {
-	// Release pins a release ("SR2025", "SR2026"); empty chooses the release
-	// in force at the message's AppHdr CreDt (or the clock without one).
+	// Release pins a release ("pre-SR2025", "SR2025", "SR2026", or one a
+	// table file adds); empty chooses the release in force at the message's
+	// AppHdr CreDt (or the clock without one). An unknown name is an error.
 	Release string
 	// Now is the clock used when a message has no usable CreDt; time.Now when nil.
 	Now func() time.Time
+	// BizSvcFile names an operator's business-service table (the format of
+	// bizsvc.tsv, see docs/cbpr-bizsvc.md) laid over the built-in one: its
+	// rows replace the built-in rows of the same message, variant and
+	// release, and it may add rows and releases. Empty: the built-in table.
+	// The command line sets it with --cbpr-bizsvc or SWIFTVAL_CBPR_BIZSVC.
+	BizSvcFile string
+	// BizSvc, when not nil, is the table to use (BizSvcFile is then laid
+	// over it); nil: the built-in table.
+	BizSvc *BizSvcTable
 }
 
-// RuleSet returns the built-in "cbpr+" rule set, release chosen by date.
-func RuleSet() *engine.RuleSet { return New(Options{}) }
+// RuleSet returns the built-in "cbpr+" rule set, release chosen by date,
+// with the built-in business-service table.
+func RuleSet() *engine.RuleSet {
+	rs, err := New(Options{})
+	if err != nil {
+		panic("cbpr: " + err.Error()) // the built-in table is checked by the package tests
+	}
+	return rs
+}
 
-// New returns the "cbpr+" rule set with the given options. An unknown
-// Release falls back to choosing by date.
-func New(o Options) *engine.RuleSet {
+// New returns the "cbpr+" rule set with the given options. It fails closed:
+// an unknown Release or an unreadable or malformed BizSvcFile is an error
+// (naming the file and line), never a rule set that checks less.
+func New(o Options) (*engine.RuleSet, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	version := "SR2025+SR2026"
-	pinned := false
-	for _, r := range Releases {
-		if r.Name == o.Release {
-			version, pinned = r.Name, true
+	tab := o.BizSvc
+	if tab == nil {
+		tab = BuiltinBizSvcTable()
+	}
+	if o.BizSvcFile != "" {
+		var err error
+		if tab, err = LoadBizSvcTable(o.BizSvcFile, tab); err != nil {
+			return nil, err
 		}
 	}
-	if !pinned {
-		o.Release = ""
+	var names []string
+	for _, r := range tab.releases {
+		names = append(names, r.Name)
 	}
-	c := &checker{o: o}
+	version := strings.Join(names, "+")
+	if o.Release != "" {
+		if _, ok := tab.release(o.Release); !ok {
+			return nil, fmt.Errorf("cbpr: unknown standards release %q (known: %s)", o.Release, strings.Join(names, ", "))
+		}
+		version = o.Release
+	}
+	c := &checker{o: o, tab: tab, sr2026: releaseIndex(tab, "SR2026")}
 	return &engine.RuleSet{
 		Name:        Name,
 		Version:     version,
-		Description: "SWIFT CBPR+ usage-guideline rules (SR2025, SR2026) for the CBPR+ MX message set",
+		Description: "SWIFT CBPR+ usage-guideline rules (by standards release: " + strings.Join(names, ", ") + ") for the CBPR+ MX message set",
 		Source:      engine.SourceBuiltin,
 		Profile:     Profile,
 		Rules:       c.rules(),
-	}
+	}, nil
 }
 
-type checker struct{ o Options }
+type checker struct {
+	o      Options
+	tab    *BizSvcTable
+	sr2026 int // index of SR2026 in tab.releases
+}
 
-// release returns the release in force for a message.
-func (c *checker) release(t *typed.Message) string {
+func releaseIndex(t *BizSvcTable, name string) int {
+	for i, r := range t.releases {
+		if r.Name == name {
+			return i
+		}
+	}
+	return len(t.releases)
+}
+
+// release returns the release in force for a message and whether it was
+// chosen by the AppHdr CreDt (rather than pinned or by the clock).
+func (c *checker) release(t *typed.Message) (name string, byCreDt bool) {
 	if c.o.Release != "" {
-		return c.o.Release
+		return c.o.Release, false
 	}
-	at := c.o.Now()
+	at, ok := time.Time{}, false
 	if t.AppHdr != nil {
-		if d, err := time.Parse(time.RFC3339Nano, trim(t.AppHdr.CreDt.Value)); err == nil {
-			at = d
-		}
+		at, ok = parseDateTime(t.AppHdr.CreDt.Value)
 	}
-	name := Releases[0].Name
-	for _, r := range Releases {
-		if !at.Before(r.Live) {
-			name = r.Name
-		}
+	if !ok {
+		at = c.o.Now()
 	}
-	return name
+	return c.tab.at(at), ok
+}
+
+// sinceSR2026 reports whether release rel is SR2026 or later (the postal
+// address and ADV settlement rules of SR2026 apply).
+func (c *checker) sinceSR2026(rel string) bool { return releaseIndex(c.tab, rel) >= c.sr2026 }
+
+// parseDateTime reads an ISO 20022 ISODateTime (YYYY-MM-DDThh:mm:ss with
+// optional fraction and a Z or ±hh:mm offset; without one it is taken as
+// UTC). Written by hand, not with time.Parse: a CreDt without an offset
+// would make time.Parse allocate its error on every message.
+func parseDateTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	num := func(i, n int) (int, bool) {
+		v := 0
+		for _, c := range []byte(s[i : i+n]) {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
+	}
+	y, ok1 := num(0, 4)
+	mo, ok2 := num(5, 2)
+	d, ok3 := num(8, 2)
+	h, ok4 := num(11, 2)
+	mi, ok5 := num(14, 2)
+	se, ok6 := num(17, 2)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60 {
+		return time.Time{}, false
+	}
+	rest := s[19:]
+	if len(rest) > 0 && rest[0] == '.' {
+		i := 1
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		rest = rest[i:]
+	}
+	off := 0
+	switch {
+	case rest == "" || rest == "Z":
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+		oh, ok1 := num(len(s)-5, 2)
+		om, ok2 := num(len(s)-2, 2)
+		if !ok1 || !ok2 || oh > 14 || om > 59 {
+			return time.Time{}, false
+		}
+		off = oh*3600 + om*60
+		if rest[0] == '-' {
+			off = -off
+		}
+	default:
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, se, 0, time.UTC).Add(-time.Duration(off) * time.Second), true
 }
 
 const (
@@ -220,8 +301,8 @@ func (c *checker) rules() []engine.Rule {
 			"CBPR+ pacs.009 COV (BizSvc swift.cbprplus.cov.NN): the cover carries the underlying customer credit transfer (UndrlygCstmrCdtTrf); SWIFT training catalogue \"FI to FI Customer Credit Transfer with the Cover Method\"; confirmed (UndrlygCstmrCdtTrf 1..1 in the CBPR+ COV restricted schema, with Dbtr, DbtrAgt, CdtrAgt and Cdtr mandatory inside): GoPlasmatic/MXMessage src/document/pacs_009_001_08_cov.rs (CreditTransferTransaction361, SR2025)",
 			"a pacs.009 COV carries UndrlygCstmrCdtTrf"), checkCovUnderlying),
 		engine.NewRule(info("cbpr.bah.biz-svc", CodeBizSvc, all,
-			"CBPR+ BAH: AppHdr (head.001.001.02) with BizSvc mandatory [1..1] ("+srcGS+"; GoPlasmatic/MXMessage CBPR+ BAH types); BizSvc values swift.cbprplus[.stp|.cov|.adv].NN per message variant ("+srcDeck+" BizSvc table); the release suffix (.03 SR2025, .04 SR2026) is not checked: SR2026 value unconfirmed",
-			"the message has an AppHdr whose BizSvc names a CBPR+ service matching the message (stp only for pacs.008, cov/adv only for pacs.009)"), checkBizSvc),
+			"CBPR+ BAH: AppHdr (head.001.001.02) with BizSvc mandatory [1..1] ("+srcGS+"; GoPlasmatic/MXMessage CBPR+ BAH types); the BizSvc values of each message definition, usage variant (core, stp, cov, adv) and standards release come from the business-service table (bizsvc.tsv, each row with its source and confidence; SWIFT: \"incremented when a UG is updated, reset when the message version changes\", "+srcDeck+"), which an operator file can replace row by row",
+			"the message has an AppHdr whose BizSvc is one the business-service table allows for the message definition under the standards release in force at the AppHdr CreDt"), c.checkBizSvc),
 		engine.NewRule(info("cbpr.settlement-method", CodeSttlmMtd, []string{pacs008},
 			"CBPR+ restricted XSD SettlementMethod1Code__1 = INDA, INGA, COVE for pacs.008 (CLRG not allowed): GoPlasmatic/MXMessage pacs_008_001_08 (SR2025); SWIFT sample p.8.1.1.a uses INDA",
 			"GrpHdr/SttlmInf/SttlmMtd is INDA, INGA or COVE"), checkSttlmMtd),

@@ -59,13 +59,14 @@ func TestRelease(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		name string
-		set  *engine.RuleSet
-		sev  engine.Severity
+		name   string
+		set    *engine.RuleSet
+		sev    engine.Severity
+		bizSvc bool // SVC424: the file's swift.cbprplus.03 is SR2025's, refused under SR2026
 	}{
-		{"by CreDt 2026-06-01 is SR2025", RuleSet(), engine.Warning},
-		{"pinned SR2026", New(Options{Release: "SR2026"}), engine.Error},
-		{"pinned SR2025", New(Options{Release: "SR2025"}), engine.Warning},
+		{"by CreDt 2026-06-01 is SR2025", RuleSet(), engine.Warning, false},
+		{"pinned SR2026", mustNew(t, Options{Release: "SR2026"}), engine.Error, true},
+		{"pinned SR2025", mustNew(t, Options{Release: "SR2025"}), engine.Warning, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -74,24 +75,40 @@ func TestRelease(t *testing.T) {
 			if !strings.Contains(tc.name, "pinned") {
 				typedtest.Golden(t, filepath.Join(fixtures, "cbpr.address.unstructured.sr2025.json"), js, *update)
 			}
-			if len(r.Findings) != 1 || r.Findings[0].Code != CodeUnstructured || r.Findings[0].Severity != tc.sev {
+			var addr []engine.Finding
+			for _, f := range r.Findings {
+				if f.Code == CodeUnstructured {
+					addr = append(addr, f)
+				}
+			}
+			if len(addr) != 1 || addr[0].Severity != tc.sev {
 				t.Errorf("findings %v, want one %s %v", r.Findings, CodeUnstructured, tc.sev)
+			}
+			if r.HasCode(CodeBizSvc) != tc.bizSvc || len(r.Findings) != 1+map[bool]int{true: 1}[tc.bizSvc] {
+				t.Errorf("findings %v: %s reported %v, want %v", r.Findings, CodeBizSvc, r.HasCode(CodeBizSvc), tc.bizSvc)
 			}
 		})
 	}
-	c := &checker{o: Options{Now: func() time.Time { return time.Date(2026, 11, 13, 23, 0, 0, 0, time.UTC) }}}
-	if got := c.release(&typedMessageNoHdr); got != "SR2025" {
-		t.Errorf("release on 13 Nov 2026 = %s, want SR2025", got)
+	c := &checker{o: Options{Now: func() time.Time { return time.Date(2026, 11, 13, 23, 0, 0, 0, time.UTC) }}, tab: BuiltinBizSvcTable()}
+	if got, byDate := c.release(&typedMessageNoHdr); got != "SR2025" || byDate {
+		t.Errorf("release on 13 Nov 2026 = %s (by CreDt %v), want SR2025 by the clock", got, byDate)
 	}
 	c.o.Now = func() time.Time { return time.Date(2026, 11, 14, 0, 0, 0, 0, time.UTC) }
-	if got := c.release(&typedMessageNoHdr); got != "SR2026" {
+	if got, _ := c.release(&typedMessageNoHdr); got != "SR2026" {
 		t.Errorf("release on 14 Nov 2026 = %s, want SR2026", got)
 	}
-	if v := RuleSet().Version; v != "SR2025+SR2026" {
+	c.o.Now = func() time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC) }
+	if got, _ := c.release(&typedMessageNoHdr); got != "pre-SR2025" {
+		t.Errorf("release on 1 Jan 2024 = %s, want pre-SR2025", got)
+	}
+	if v := RuleSet().Version; v != "pre-SR2025+SR2025+SR2026" {
 		t.Errorf("version %s", v)
 	}
-	if v := New(Options{Release: "SR2025"}).Version; v != "SR2025" {
+	if v := mustNew(t, Options{Release: "SR2025"}).Version; v != "SR2025" {
 		t.Errorf("pinned version %s", v)
+	}
+	if _, err := New(Options{Release: "SR2099"}); err == nil || !strings.Contains(err.Error(), "SR2099") {
+		t.Errorf("unknown release: error %v, want one naming it", err)
 	}
 }
 
@@ -144,6 +161,16 @@ func BenchmarkRuleSet(b *testing.B) {
 }
 
 var typedMessageNoHdr = typed.Message{}
+
+// mustNew is New that fails the test on an error.
+func mustNew(t testing.TB, o Options) *engine.RuleSet {
+	t.Helper()
+	rs, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
 
 // BenchmarkRulesOnly runs the set's rules on an already decoded message
 // (leaves cached after the first run): the cost of the rules themselves.

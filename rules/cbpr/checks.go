@@ -572,13 +572,13 @@ func checkCovUnderlying(m *engine.Message, f *engine.Findings) {
 	}
 }
 
-func checkBizSvc(m *engine.Message, f *engine.Findings) {
+func (c *checker) checkBizSvc(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
 	if t == nil || t.Element == "" {
 		return
 	}
 	if t.AppHdr == nil {
-		f.Errorf(CodeBizSvc, t.Loc("/Document", t.DocPos), "no AppHdr: CBPR+ messages carry a business application header (head.001.001.02) with BizSvc")
+		f.Errorf(CodeBizSvc, t.Loc("/AppHdr", t.DocPos), "no AppHdr: CBPR+ messages carry a business application header (head.001.001.02) with BizSvc")
 		return
 	}
 	if ns := t.AppHdrNamespace; ns != "" && !strings.HasSuffix(ns, "head.001.001.02") {
@@ -586,18 +586,36 @@ func checkBizSvc(m *engine.Message, f *engine.Findings) {
 	}
 	b := t.AppHdr.BizSvc
 	if !b.Present() {
-		f.Errorf(CodeBizSvc, t.Loc("/AppHdr", t.AppHdr.Pos), "AppHdr BizSvc is missing; CBPR+ makes it mandatory")
+		// Located at the missing element, on the line of its parent.
+		f.Errorf(CodeBizSvc, t.Loc("/AppHdr/BizSvc", t.AppHdr.Pos), "AppHdr BizSvc is missing; CBPR+ makes it mandatory")
 		return
 	}
 	v := trim(b.Value)
-	if !strings.HasPrefix(v, "swift.cbprplus.") {
-		f.Errorf(CodeBizSvc, t.Loc("/AppHdr/BizSvc", b.Pos), "AppHdr BizSvc %s does not name a CBPR+ service (swift.cbprplus...)", engine.Echo(v))
+	rel, byDate := c.release(t)
+	rows := c.tab.lookup(t.ID, rel)
+	for _, i := range rows {
+		for _, w := range c.tab.rows[i].Values {
+			if v == w {
+				return
+			}
+		}
+	}
+	why := "pinned"
+	if byDate {
+		why = "in force at the AppHdr CreDt"
+	}
+	if len(rows) == 0 {
+		f.Errorf(CodeBizSvc, t.Loc("/AppHdr/BizSvc", b.Pos), "the business-service table has no row for %s under %s (%s), so BizSvc %s cannot be accepted; add the row to the table file (--cbpr-bizsvc)", t.ID, rel, why, engine.Echo(v))
 		return
 	}
-	switch variant := t.Variant(); {
-	case variant == "STP" && t.Pacs008 == nil, (variant == "COV" || variant == "ADV") && t.Pacs009 == nil:
-		f.Errorf(CodeBizSvc, t.Loc("/AppHdr/BizSvc", b.Pos), "AppHdr BizSvc %s names the %s usage, which does not exist for %s", engine.Echo(v), variant, t.ID)
+	var allowed []string
+	for _, i := range rows {
+		r := &c.tab.rows[i]
+		for _, w := range r.Values {
+			allowed = append(allowed, w+" ("+r.Variant+")")
+		}
 	}
+	f.Errorf(CodeBizSvc, t.Loc("/AppHdr/BizSvc", b.Pos), "AppHdr BizSvc %s is not allowed for %s under %s (%s); allowed: %s", engine.Echo(v), t.ID, rel, why, strings.Join(allowed, ", "))
 }
 
 func checkSttlmMtd(m *engine.Message, f *engine.Findings) {

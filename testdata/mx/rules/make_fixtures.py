@@ -63,7 +63,7 @@ cases = {
     "cbpr.address.structured.fail": [('<AdrLine>Hauptstrasse 5</AdrLine>', '<AdrLine>Hauptstrasse 5</AdrLine>\n\t\t\t\t\t\t<AdrLine>Hinterhaus</AdrLine>\n\t\t\t\t\t\t<AdrLine>3. Stock</AdrLine>')],
     "cbpr.address.unstructured.pass": [],
     "cbpr.address.unstructured.fail": [('re:<PstlAdr>\\s*<StrtNm>High Street</StrtNm>.*?</PstlAdr>', '<PstlAdr>\n\t\t\t\t\t\t<AdrLine>1 High Street</AdrLine>\n\t\t\t\t\t\t<AdrLine>London EC1A 1AA</AdrLine>\n\t\t\t\t\t</PstlAdr>')],
-    "cbpr.address.unstructured.sr2025": [('<CreDt>2026-11-27T10:00:00+00:00', '<CreDt>2026-06-01T10:00:00+02:00'), ('re:<PstlAdr>\\s*<StrtNm>High Street</StrtNm>.*?</PstlAdr>', '<PstlAdr>\n\t\t\t\t\t\t<AdrLine>1 High Street</AdrLine>\n\t\t\t\t\t\t<AdrLine>London EC1A 1AA</AdrLine>\n\t\t\t\t\t</PstlAdr>')],
+    "cbpr.address.unstructured.sr2025": [('<CreDt>2026-11-27T10:00:00+00:00', '<CreDt>2026-06-01T10:00:00+02:00'), ('<BizSvc>swift.cbprplus.04<', '<BizSvc>swift.cbprplus.03<'), ('re:<PstlAdr>\\s*<StrtNm>High Street</StrtNm>.*?</PstlAdr>', '<PstlAdr>\n\t\t\t\t\t\t<AdrLine>1 High Street</AdrLine>\n\t\t\t\t\t\t<AdrLine>London EC1A 1AA</AdrLine>\n\t\t\t\t\t</PstlAdr>')],
     "cbpr.currency.commodity.pass": [],
     "cbpr.currency.commodity.fail": [NOTTL, ('<IntrBkSttlmAmt Ccy="EUR">1500.25<', '<IntrBkSttlmAmt Ccy="XAU">1500.25<')],
     "cbpr.charges.debt.pass": [(CHRG, '<ChrgBr>DEBT</ChrgBr>\n\t\t\t\t' + AGT.format("10"))],
