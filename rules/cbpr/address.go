@@ -1,8 +1,6 @@
 package cbpr
 
 import (
-	"strings"
-
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mx/typed"
 )
@@ -71,15 +69,14 @@ func (c *checker) checkAddress(m *engine.Message, f *engine.Findings) {
 		if a.adrLines > 0 {
 			kind = "hybrid"
 		}
-		if !a.twn || !a.ctry {
-			var miss []string
-			if !a.twn {
-				miss = append(miss, "TwnNm")
+		// Each missing element at its own XPath, on the line of the PstlAdr.
+		for _, m := range [...]struct {
+			has  bool
+			name string
+		}{{a.twn, "TwnNm"}, {a.ctry, "Ctry"}} {
+			if !m.has {
+				f.Errorf(CodeAddress, t.Loc(t.ParentPath(a.leaf)+"/"+m.name, a.pos), "%s postal address lacks %s; CBPR+ requires TwnNm and Ctry", kind, m.name)
 			}
-			if !a.ctry {
-				miss = append(miss, "Ctry")
-			}
-			f.Errorf(CodeAddress, t.Loc(t.ParentPath(a.leaf), a.pos), "%s postal address lacks %s; CBPR+ requires TwnNm and Ctry", kind, strings.Join(miss, " and "))
 		}
 		if a.adrLines > 2 {
 			f.Errorf(CodeAddress, t.Loc(t.ParentPath(a.leaf)+"/AdrLine[3]", a.line3), "hybrid postal address has %d AdrLine; CBPR+ allows at most 2 with structured elements", a.adrLines)

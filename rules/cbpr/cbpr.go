@@ -204,10 +204,23 @@ const (
 	camt053 = "camt.053.001.08"
 	camt054 = "camt.054.001.08"
 	pain001 = "pain.001.001.09"
+	camt056 = "camt.056.001.08"
+	camt029 = "camt.029.001.09"
 )
 
-// all is every CBPR+ message with a typed model.
-var all = []string{pacs008, pacs009, pacs002, pacs004, camt052, camt053, camt054, pain001}
+// all is every CBPR+ message with a typed model: every message definition
+// of formats/mx/typed (the typed model is the CBPR+ message set).
+var all = documentIDs()
+
+func documentIDs() []string {
+	var out []string
+	for _, d := range typed.Definitions {
+		if d.Element != "AppHdr" {
+			out = append(out, d.ID)
+		}
+	}
+	return out
+}
 
 func warn(ri engine.RuleInfo) engine.RuleInfo {
 	ri.Severity = engine.Warning
@@ -229,6 +242,12 @@ const (
 	srcKont     = "zosensheng/isoCode kont-rps-iso/kont-mx-interface/src/main/java/com/hisun/kont/mx/msg/pacs/MXPacs00900108.java (pre-SR2025 pacs.009 validator, checkR2/checkR3)"
 	srcJPMH2H   = "https://www.jpmorgan.com/payments/client-resource-center/h2h (J.P. Morgan H2H, CBPR+ postal address)"
 	srcSWIFTAdr = "SWIFT \"Removal of unstructured address\", https://www.swift.com/standards/iso-20022/removal-unstructured-address"
+	srcJS56     = "independent pre-SR2025 CBPR+ validator for camt.056 using SWIFT rule names"
+	srcJAXB56   = "JAXB classes generated 2022-08 from the CBPR+ camt.056.001.08 XSD (com.hisun.kont.mx.msg.camt.camt05600108)"
+	srcJAXB29   = "JAXB classes generated 2022-08 from the CBPR+ camt.029.001.09 XSD (com.hisun.kont.mx.msg.camt.camt02900109)"
+	srcUG29     = "an extraction of the SR2026 CBPRPlus camt.029.001.09 usage guideline (\"CBPRPlus SR2026 (Combined)\")"
+	srcVal26    = "an SR2026 CBPR+ validator listing the SR2026 formal rules per camt message"
+	srcSWIFT26  = "SWIFT \"ISO 20022: The removal of unstructured address\", https://www.swift.com/pt/node/310530"
 	srcOra26    = "Oracle Banking Payments \"SWIFT SR2026 Changes\", https://docs.oracle.com/en/industries/financial-services/banking-payments-cloud-service/14.8.2.0.0/pcsrn/swift-sr2026-changes.html"
 )
 
@@ -237,25 +256,25 @@ func (c *checker) rules() []engine.Rule {
 		engine.NewRule(info("cbpr.bah.biz-msg-idr", CodeBizMsgIdr, all,
 			"CBPR_Business_Message_Identifier_TextualRule: BizMsgIdr \"must contain the Message Identification element from the Group Header of the underlying message, where available\"; "+srcDeck+"; "+srcGS+srcNoNum,
 			"AppHdr BizMsgIdr equals the document's GrpHdr/MsgId"), checkBizMsgIdr),
-		engine.NewRule(info("cbpr.bah.from-to", CodeFromTo, []string{pacs008, pacs009, pacs004, pacs002},
-			"CBPR_From_To_Instructing_Instructed_Agent_BIC_1/2_FormalRule: BAH From/To BIC must match the Instructing/Instructed Agent BIC, except where CpyDplct is COPY or CODU; "+srcJS+"; "+srcGS+"; confirmed (COPY/CODU exception, \"except where BAH CopyDuplicate = COPY or = CODU\"; BIC_2 when CpyDplct is absent): "+srcKont+srcNoNum,
-			"AppHdr From/To BICs equal the instructing/instructed agent BICs unless the message is a copy (COPY, CODU)"), checkFromTo),
+		engine.NewRule(info("cbpr.bah.from-to", CodeFromTo, []string{pacs008, pacs009, pacs004, pacs002, camt056, camt029},
+			"CBPR_From_To_Instructing_Instructed_Agent_BIC_1/2_FormalRule: BAH From/To BIC must match the Instructing/Instructed Agent BIC, except where CpyDplct is COPY or CODU; "+srcJS+"; "+srcGS+"; confirmed (COPY/CODU exception, \"except where BAH CopyDuplicate = COPY or = CODU\"; BIC_2 when CpyDplct is absent): "+srcKont+"; camt.056: CBPR_From_To_Assigner_Assignee_BIC_1/2_FormalRule (Assgnmt/Assgnr/Agt, Assgnmt/Assgne/Agt), "+srcJS56+"; camt.029: the ISO 20022 definition of CaseAssignment (Assigner \"Usage: This is also the sender of the message\", Assignee \"... the receiver of the message\"), no CBPR+ rule text seen"+srcNoNum,
+			"AppHdr From/To BICs equal the instructing/instructed agent BICs (camt.056, camt.029: the assigner and assignee agents) unless the message is a copy (COPY, CODU)"), checkFromTo),
 		engine.NewRule(info("cbpr.bah.priority", CodePriority, []string{pacs008, pacs009},
 			"CBPR_Priority_Instruction_Priority_FormalRule: if Priority is used in the BAH, it should be identical to PmtTpInf/InstrPrty if present; "+srcJS+"; "+srcDeck+srcNoNum,
 			"AppHdr Prty equals PmtTpInf/InstrPrty when both are present"), checkPriority),
-		engine.NewRule(info("cbpr.single-transaction", CodeSingleTx, []string{pacs008, pacs009, pacs004},
-			"CBPR+ restricted XSD: NbOfTxs fixed to 1 and one transaction (GoPlasmatic/MXMessage CBPR+ pacs.008 types, SR2025); "+srcDeck+" (\"The number of transactions in CBPR+ payment usage guidelines is fixed to 1\")",
-			"one transaction per message: NbOfTxs is 1 and exactly one transaction is present"), checkSingleTx),
+		engine.NewRule(info("cbpr.single-transaction", CodeSingleTx, []string{pacs008, pacs009, pacs004, camt056, camt029},
+			"CBPR+ restricted XSD: NbOfTxs fixed to 1 and one transaction (GoPlasmatic/MXMessage CBPR+ pacs.008 types, SR2025); "+srcDeck+" (\"The number of transactions in CBPR+ payment usage guidelines is fixed to 1\"); camt.056: one Undrlyg with one TxInf (UnderlyingTransaction23__1/TxInf 1..1, "+srcJAXB56+"); camt.029: one CxlDtls with one TxInfAndSts (SR2026 camt.029 UG extraction, "+srcUG29+")",
+			"one transaction per message: NbOfTxs is 1 and exactly one transaction is present (camt.056: one Undrlyg/TxInf; camt.029: one CxlDtls/TxInfAndSts)"), checkSingleTx),
 		engine.NewRule(info("cbpr.uetr", CodeUETR, []string{pacs008, pacs009},
 			"CBPR+ restricted XSD: PaymentIdentification7__1/UETR mandatory, UUIDv4Identifier pattern [a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89ab][a-f0-9]{3}-[a-f0-9]{12} (GoPlasmatic/MXMessage pacs_008_001_08; JAXB CBPR+ pacs.009 PaymentIdentification7__1)",
 			"PmtId/UETR is present (its UUID v4 form is checked by the schema, UUIDv4Identifier)"), checkUETR),
 		engine.NewRule(info("cbpr.charset.fin-x", CodeCharset, all,
 			"CBPR+ restricted XSD types CBPR_RestrictedFINXMaxNText pattern [0-9a-zA-Z/\\-\\?:\\(\\)\\.,'\\+ ]+ and _Extended (names, postal addresses, remittance, e-mail) adding !#$%&*=^_`{|}~\";<>@[\\] (GoPlasmatic/MXMessage, SR2025); "+srcJPM,
 			"free text uses the FIN-X character set (extended set for names, addresses, remittance information and e-mail)"), checkCharset),
-		engine.NewRule(info("cbpr.address.structured", CodeAddress, []string{pacs008, pacs009, pacs004, pacs002, pain001},
+		engine.NewRule(info("cbpr.address.structured", CodeAddress, addressScope(),
 			"CBPR+ SR2025 postal address (structured/hybrid): TwnNm and Ctry mandatory, hybrid at most 2 AdrLine; "+srcJPM+" (\"For any postal address sent, Town Name and Country must be included\"; hybrid \"maximum 2 Address Line elements\"); confirmed: "+srcJPMH2H+" (hybrid: town and country both required, up to two address lines of 70 characters); "+srcOra26+" (structured/hybrid, \"maximum of two Address Lines\"); "+srcSWIFTAdr+" (structured: Country and Town Name at minimum, no Address Line; hybrid: Country and Town Name plus Address Line)"+srcNoNum,
-			"a structured or hybrid postal address has TwnNm and Ctry, and a hybrid one at most 2 AdrLine"), c.checkAddress),
-		engine.NewRule(info("cbpr.address.unstructured", CodeUnstructured, []string{pacs008, pacs009, pacs004, pacs002, pain001},
+			"a structured or hybrid postal address has TwnNm and Ctry, and a hybrid one at most 2 AdrLine (every message but the SWIFT exemptions admi.024, camt.025, camt.052, camt.053, camt.054, camt.060)"), c.checkAddress),
+		engine.NewRule(info("cbpr.address.unstructured", CodeUnstructured, addressScope(),
 			"CBPR+ SR2026: fully unstructured postal addresses (AdrLine only) no longer accepted from 14 November 2026; https://www.swift.com/news-events/news/iso-20022-milestone-november-2026-unstructured-addresses-be-removed; https://www.jpmorgan.com/insights/payments/cross-border-payments/iso-20022-migration; confirmed: "+srcOra26+" (SR2026 from 14-Nov-2026: \"Fully unstructured addresses are not allowed\"); "+srcJPMH2H+" (\"phased out by November, 14, 2026\"); confirmed with scope: "+srcSWIFTAdr+" (from 14 November 2026 town and country in designated fields for all agents and parties, except admi.024, camt.025, camt.052, camt.053, camt.054, camt.060; BIC-only agents remain valid)",
 			"no address is AdrLine only: refused under SR2026, a warning under SR2025"), c.checkUnstructured),
 		engine.NewRule(info("cbpr.currency.commodity", CodeCommodity, []string{pacs008, pacs009, pacs004},
@@ -273,8 +292,8 @@ func (c *checker) rules() []engine.Rule {
 		engine.NewRule(info("cbpr.remittance.exclusive", CodeRemittance, []string{pacs008},
 			"CBPR_Remittance_Mutually_Exclusive_FormalRule (Strd or Ustrd) and CBPR_Related_Remit_Info_Remit_Info_Mutually_Exclusive_FormalRule (RltdRmtInf or RmtInf); "+srcJS+srcNoNum,
 			"remittance: Strd and Ustrd exclusive; RltdRmtInf and RmtInf exclusive"), checkRemittance),
-		engine.NewRule(info("cbpr.instr-id.slashes", CodeInstrIDSlashes, []string{pacs008, pacs009, pacs002, pacs004, camt054},
-			"CBPR_Instruction_Identification_FormalRule / CBPR_Original_Instruction_Identification_FormalRule: \"must not start or end with a slash '/' and must not contain two consecutive slashes '//'\"; "+srcJS+" (pacs.008, pacs.002); camt.054 and pacs.004 per [UR] only"+srcNoNum,
+		engine.NewRule(info("cbpr.instr-id.slashes", CodeInstrIDSlashes, []string{pacs008, pacs009, pacs002, pacs004, camt054, camt056},
+			"CBPR_Instruction_Identification_FormalRule / CBPR_Original_Instruction_Identification_FormalRule: \"must not start or end with a slash '/' and must not contain two consecutive slashes '//'\"; "+srcJS+" (pacs.008, pacs.002); camt.056 OrgnlInstrId: "+srcJS56+"; camt.054 and pacs.004 per [UR] only"+srcNoNum,
 			"InstrId / OrgnlInstrId do not start or end with '/' nor contain '//'"), checkInstrIDSlashes),
 		engine.NewRule(info("cbpr.status.reject-reason", CodeRejectReason, []string{pacs002},
 			"CBPR_Transaction_Status_Reject_Reason_FormalRule: with TxSts RJCT a StsRsnInf/Rsn is mandatory; independent pre-SR2025 CBPR+ validator (pacs.002)"+srcNoNum,
@@ -291,9 +310,9 @@ func (c *checker) rules() []engine.Rule {
 		engine.NewRule(warn(info("cbpr.bah.copy-duplicate", CodeCopyDuplicate, []string{camt052, camt053, camt054},
 			srcDeck+": \"Where utilised in the BAH of a camt message the content of this element should match the Copy Duplicate element within the camt message\" (a should-rule: warning)",
 			"AppHdr CpyDplct matches the camt report's CpyDplctInd")), checkCopyDuplicate),
-		engine.NewRule(info("cbpr.party.name-address", CodePartyName, []string{pacs008, pacs009},
-			"CBPR_Party_Name_Postal_Address_FormalRule: if PstlAdr is present then Nm is mandatory; "+srcJS+srcNoNum,
-			"a party (Dbtr, Cdtr, ultimate parties, initiating party) with a PstlAdr has a Nm"), checkPartyName),
+		engine.NewRule(info("cbpr.party.name-address", CodePartyName, []string{pacs008, pacs009, camt056, camt029},
+			"CBPR_Party_Name_Postal_Address_FormalRule: if PstlAdr is present then Nm is mandatory; "+srcJS+"; camt.056 (CxlRsnInf/Orgtr, Case/Cretr/Pty): "+srcJS56+"; camt.029 CxlStsRsnInf/Orgtr: by analogy (its UG extraction requires TwnNm and Ctry in that address), no rule text seen"+srcNoNum,
+			"a party (Dbtr, Cdtr, ultimate parties, initiating party; camt.056/029 originator and case creator) with a PstlAdr has a Nm"), checkPartyName),
 		engine.NewRule(warn(info("cbpr.party.any-bic", CodePartyAnyBIC, []string{pacs008, pacs009},
 			"CBPR_Debtor_BIC_Presence_TextualRule / CBPR_Creditor_BIC_Presence_TextualRule: \"If AnyBIC is present, then (Name and Postal Address) is NOT allowed ... in case of conflicting information, AnyBIC will always take precedence\" (SR2024 pacs.008 UG principle 1B, https://studylib.net/doc/27686183/; textual rule: warning)"+srcNoNum,
 			"a Dbtr or Cdtr identified by AnyBIC carries no Nm or PstlAdr")), checkPartyAnyBIC),
@@ -306,5 +325,40 @@ func (c *checker) rules() []engine.Rule {
 		engine.NewRule(info("cbpr.settlement-method", CodeSttlmMtd, []string{pacs008},
 			"CBPR+ restricted XSD SettlementMethod1Code__1 = INDA, INGA, COVE for pacs.008 (CLRG not allowed): GoPlasmatic/MXMessage pacs_008_001_08 (SR2025); SWIFT sample p.8.1.1.a uses INDA",
 			"GrpHdr/SttlmInf/SttlmMtd is INDA, INGA or COVE"), checkSttlmMtd),
+		// Stop and Recall: camt.056 (cancellation request) and camt.029 (its answer).
+		engine.NewRule(info("cbpr.cancellation.uetr", CodeCxlUETR, []string{camt056, camt029},
+			"CBPR+ restricted XSD: OrgnlUETR 1..1 in camt.056 TxInf ("+srcJAXB56+", PaymentTransaction106__1) and camt.029 TxInfAndSts ("+srcJAXB29+", PaymentTransaction102__1); SR2026 camt.029: CBPR_Original_UETR_TextualRule \"Must transport the UETR of the underlying transaction that is requested to be cancelled\" ("+srcUG29+")",
+			"the cancellation request and its answer carry OrgnlUETR, the UETR of the underlying payment"), checkCancellationUETR),
+		engine.NewRule(info("cbpr.cancellation.original-refs", CodeCxlRefs, []string{camt056, camt029},
+			"CBPR+ restricted XSD: camt.056 TxInf OrgnlGrpInf, OrgnlEndToEndId, OrgnlIntrBkSttlmAmt, OrgnlIntrBkSttlmDt 1..1 ("+srcJAXB56+"); camt.029 TxInfAndSts OrgnlGrpInf 1..1 ("+srcJAXB29+"; "+srcUG29+")",
+			"the references of the underlying payment are present: OrgnlGrpInf (camt.056 also OrgnlEndToEndId, OrgnlIntrBkSttlmAmt, OrgnlIntrBkSttlmDt)"), checkCancellationRefs),
+		engine.NewRule(info("cbpr.cancellation.case", CodeCxlCase, []string{camt056, camt029},
+			"CBPR+ restricted XSD: camt.056 TxInf/Case 1..1 ("+srcJAXB56+"); camt.029 TxInfAndSts CxlStsId and RslvdCase 1..1 ("+srcJAXB29+")",
+			"the case is identified: camt.056 TxInf/Case, camt.029 TxInfAndSts/RslvdCase and CxlStsId"), checkCancellationCase),
+		engine.NewRule(info("cbpr.cancellation.id-slashes", CodeCxlSlashes, []string{camt056, camt029},
+			"CBPR_Cancellation_Identification_FormalRule and CBPR_Case_Identification_FormalRule (camt.056; "+srcJS56+"); camt.029 CBPR_Cancellation_Status_Identification and Case identification rules, first 16 characters ("+srcVal26+")"+srcNoNum,
+			"CxlId, CxlStsId and Case/Id do not start or end with '/' nor contain '//' (in their first 16 characters)"), checkCancellationIDSlashes),
+		engine.NewRule(info("cbpr.cancellation.reason-code", CodeCxlReason, []string{camt056, camt029},
+			"camt.056 CxlRsnInf 1..1 with Rsn 1..1 and CBPR_CancellationReasonCode = AGNT AM09 COVR CURR CUST CUTA DUPL FRAD NARR TECH UPAY ("+srcJAXB56+"; not re-verified for SR2026); camt.029 CBPR_CancellationStatusReasonCode = AC04 AGNT AM04 ARDT CUST INDM LEGL NOAS NOOR PTNA RQDA ("+srcUG29+") and NARR ("+srcJAXB29+"); all in the ISO external lists ExternalCancellationReason1Code and ExternalPaymentCancellationRejection1Code (3Q2025)",
+			"cancellation reasons (camt.056, mandatory) and cancellation status reasons (camt.029) are CBPR+ codes"), checkCancellationReasonCode),
+		engine.NewRule(info("cbpr.cancellation.narrative", CodeCxlNarrative, []string{camt056},
+			"CBPR_Reason_Code_NARR_Additional_Information_FormalRule: reason NARR needs AddtlInf ("+srcJS56+"; the SR2026 validator lists it for camt.055/058/108 but not camt.056: unconfirmed for SR2026)"+srcNoNum,
+			"a cancellation reason NARR comes with AddtlInf"), checkCancellationNarrative),
+		engine.NewRule(info("cbpr.resolution.status", CodeRsltnStatus, []string{camt029},
+			"camt.029 Sts narrowed to Conf (CBPR_CancellationStatus, "+srcJAXB29+"); Conf = CNCL, PDCR, RJCR ("+srcUG29+")",
+			"the resolution status is Sts/Conf with CNCL, PDCR or RJCR"), checkResolutionStatus),
+		engine.NewRule(info("cbpr.resolution.reject-reason", CodeRsltnReject, []string{camt029},
+			"CBPR_Cancellation_Reason_FormalRule: if Sts/Conf is RJCR, CxlDtls/TxInfAndSts/CxlStsRsnInf/Rsn is mandatory ("+srcUG29+"; "+srcVal26+", R8)"+srcNoNum,
+			"a rejected cancellation (Conf RJCR) gives CxlStsRsnInf/Rsn"), checkResolutionRejectReason),
+		engine.NewRule(info("cbpr.resolution.reason-information", CodeRsltnReasonInfo, []string{camt029},
+			"SR2026 camt.029: reason ARDT needs AddtlInf (the UETR of the returned payment); reason PTNA: AddtlInf, if present, is a BIC8 or BIC11 ("+srcVal26+", its R28 and R29; single source); applied from SR2026"+srcNoNum,
+			"from SR2026: reason ARDT comes with AddtlInf; with reason PTNA, AddtlInf is a BIC"), c.checkResolutionReasonInfo),
+		// SR2026.
+		engine.NewRule(info("cbpr.agent.identification", CodeAgentID, addressScope(),
+			srcSWIFT26+": \"From 14 November 2026, town and country information must be provided in designated fields, at a minimum, for all agents and parties ... For agents, use of the BIC only continues to be a valid option rather than providing name and address\" (single source, primary); applied from SR2026",
+			"from SR2026: every agent has a BICFI, or a Nm and a PstlAdr"), c.checkAgentIdentification),
+		engine.NewRule(info("cbpr.adv.settlement", CodeADVSettlement, []string{pacs009},
+			"SR2026 pacs.009 ADV: SettlementMethod1Code restricted to COVE (CLRG, INDA, INGA removed) and SttlmAcct removed (a UG-based profile note; the SR2026 ADV sample uses COVE; single source); applied from SR2026",
+			"from SR2026: a pacs.009 ADV (BizSvc swift.cbprplus.adv.NN) has SttlmMtd COVE and no SttlmAcct"), c.checkADVSettlement),
 	}
 }

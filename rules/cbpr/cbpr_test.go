@@ -26,27 +26,44 @@ var cases = []typedtest.RuleCase{
 	{Rule: "cbpr.bah.from-to", Code: CodeFromTo, Path: "/AppHdr/To/FIId/FinInstnId/BICFI"},
 	{Rule: "cbpr.bah.priority", Code: CodePriority, Path: "/AppHdr/Prty"},
 	{Rule: "cbpr.single-transaction", Code: CodeSingleTx, Path: "/Document/FIToFICstmrCdtTrf/GrpHdr/NbOfTxs"},
-	{Rule: "cbpr.uetr", Code: CodeUETR, Path: tx + "/PmtId"},
+	{Rule: "cbpr.uetr", Code: CodeUETR, Path: tx + "/PmtId/UETR"},
 	{Rule: "cbpr.charset.fin-x", Code: CodeCharset, Path: tx + "/PmtId/EndToEndId"},
 	{Rule: "cbpr.address.structured", Code: CodeAddress, Path: tx + "/Cdtr/PstlAdr/AdrLine[3]"},
 	{Rule: "cbpr.address.unstructured", Code: CodeUnstructured, Path: tx + "/Dbtr/PstlAdr"},
 	{Rule: "cbpr.currency.commodity", Code: CodeCommodity, Path: tx + "/IntrBkSttlmAmt/@Ccy"},
 	{Rule: "cbpr.charges.debt", Code: CodeDebt, Path: tx + "/ChrgsInf[2]"},
-	{Rule: "cbpr.charges.cred", Code: CodeCred, Path: tx + "/ChrgBr"},
+	{Rule: "cbpr.charges.cred", Code: CodeCred, Path: tx + "/ChrgsInf[1]"},
 	{Rule: "cbpr.instr-for-cdtr-agt", Code: CodeInstrForCdtr, Path: tx + "/InstrForCdtrAgt[2]/Cd"},
 	{Rule: "cbpr.remittance.exclusive", Code: CodeRemittance, Path: tx + "/RmtInf/Strd[1]"},
 	{Rule: "cbpr.instr-id.slashes", Code: CodeInstrIDSlashes, Path: tx + "/PmtId/InstrId"},
-	{Rule: "cbpr.status.reject-reason", Code: CodeRejectReason, Path: "/Document/FIToFIPmtStsRpt/TxInfAndSts[1]/TxSts"},
+	{Rule: "cbpr.status.reject-reason", Code: CodeRejectReason, Path: "/Document/FIToFIPmtStsRpt/TxInfAndSts[1]/StsRsnInf[1]/Rsn"},
 	{Rule: "cbpr.status.reject-settlement-date", Code: CodeRejectSttlmDt, Path: "/Document/FIToFIPmtStsRpt/TxInfAndSts[1]/FctvIntrBkSttlmDt"},
 	{Rule: "cbpr.charges.bearer", Code: CodeChargeBearer, Path: tx + "/ChrgBr"},
 	{Rule: "cbpr.remittance.structured-length", Code: CodeStrdLength, Path: tx + "/RmtInf/Strd[1]"},
 	{Rule: "cbpr.bah.copy-duplicate", Code: CodeCopyDuplicate, Path: "/Document/BkToCstmrDbtCdtNtfctn/Ntfctn[1]/CpyDplctInd"},
-	{Rule: "cbpr.party.name-address", Code: CodePartyName, Path: tx + "/Dbtr/PstlAdr"},
+	{Rule: "cbpr.party.name-address", Code: CodePartyName, Path: tx + "/Dbtr/Nm"},
 	{Rule: "cbpr.party.any-bic", Code: CodePartyAnyBIC, Path: tx + "/Cdtr/Id/OrgId/AnyBIC"},
-	{Rule: "cbpr.cov.underlying", Code: CodeCovUnderlying, Path: "/Document/FICdtTrf/CdtTrfTxInf[1]"},
+	{Rule: "cbpr.cov.underlying", Code: CodeCovUnderlying, Path: "/Document/FICdtTrf/CdtTrfTxInf[1]/UndrlygCstmrCdtTrf"},
 	{Rule: "cbpr.bah.biz-svc", Code: CodeBizSvc, Path: "/AppHdr/BizSvc"},
 	{Rule: "cbpr.settlement-method", Code: CodeSttlmMtd, Path: "/Document/FIToFICstmrCdtTrf/GrpHdr/SttlmInf/SttlmMtd"},
+	{Rule: "cbpr.cancellation.uetr", Code: CodeCxlUETR, Path: cxlTx + "/OrgnlUETR"},
+	{Rule: "cbpr.cancellation.original-refs", Code: CodeCxlRefs, Path: cxlTx + "/OrgnlIntrBkSttlmDt"},
+	{Rule: "cbpr.cancellation.case", Code: CodeCxlCase, Path: rslTx + "/RslvdCase"},
+	{Rule: "cbpr.cancellation.id-slashes", Code: CodeCxlSlashes, Path: cxlTx + "/CxlId"},
+	{Rule: "cbpr.cancellation.reason-code", Code: CodeCxlReason, Path: cxlTx + "/CxlRsnInf[1]/Rsn/Cd"},
+	{Rule: "cbpr.cancellation.narrative", Code: CodeCxlNarrative, Path: cxlTx + "/CxlRsnInf[1]/AddtlInf[1]"},
+	{Rule: "cbpr.resolution.status", Code: CodeRsltnStatus, Path: "/Document/RsltnOfInvstgtn/Sts/Conf"},
+	{Rule: "cbpr.resolution.reject-reason", Code: CodeRsltnReject, Path: rslTx + "/CxlStsRsnInf[1]/Rsn"},
+	{Rule: "cbpr.resolution.reason-information", Code: CodeRsltnReasonInfo, Path: rslTx + "/CxlStsRsnInf[1]/AddtlInf[1]"},
+	{Rule: "cbpr.agent.identification", Code: CodeAgentID, Path: tx + "/CdtrAgt/FinInstnId/PstlAdr"},
+	{Rule: "cbpr.adv.settlement", Code: CodeADVSettlement, Path: "/Document/FICdtTrf/GrpHdr/SttlmInf/SttlmMtd"},
 }
+
+// Transactions of the Stop and Recall fixtures.
+const (
+	cxlTx = "/Document/FIToFIPmtCxlReq/Undrlyg[1]/TxInf[1]"
+	rslTx = "/Document/RsltnOfInvstgtn/CxlDtls[1]/TxInfAndSts[1]"
+)
 
 func TestRules(t *testing.T) {
 	typedtest.RuleFixtures(t, RuleSet(), fixtures, cases, true, *update)

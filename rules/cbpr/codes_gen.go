@@ -48,8 +48,30 @@ const (
 	CodePartyAnyBIC = "SVC422"
 	// CodeCovUnderlying (SVC423): pacs.009 COV (BizSvc ….cov.NN) without UndrlygCstmrCdtTrf.
 	CodeCovUnderlying = "SVC423"
-	// CodeBizSvc (SVC424): no AppHdr, no BizSvc, BizSvc not swift.cbprplus…, or a variant (stp, cov, adv) the message does not have.
+	// CodeBizSvc (SVC424): no AppHdr, no BizSvc, or a BizSvc the business-service table does not allow for the message definition, variant and standards release in force at the AppHdr CreDt (rules/cbpr/bizsvc.tsv, docs/cbpr-bizsvc.md).
 	CodeBizSvc = "SVC424"
 	// CodeSttlmMtd (SVC425): pacs.008 SttlmMtd other than INDA, INGA, COVE (CLRG).
 	CodeSttlmMtd = "SVC425"
+	// CodeCxlUETR (SVC426): camt.056 TxInf or camt.029 TxInfAndSts without OrgnlUETR (reported at …/OrgnlUETR).
+	CodeCxlUETR = "SVC426"
+	// CodeCxlRefs (SVC427): camt.056/camt.029 without a reference to the underlying payment: OrgnlGrpInf (camt.056 also OrgnlEndToEndId, OrgnlIntrBkSttlmAmt, OrgnlIntrBkSttlmDt), each at its own XPath.
+	CodeCxlRefs = "SVC427"
+	// CodeCxlCase (SVC428): camt.056 TxInf without Case, or camt.029 TxInfAndSts without RslvdCase or CxlStsId.
+	CodeCxlCase = "SVC428"
+	// CodeCxlSlashes (SVC429): CxlId, CxlStsId or Case Id starts or ends with '/' or contains '//' (first 16 characters).
+	CodeCxlSlashes = "SVC429"
+	// CodeCxlReason (SVC430): camt.056 cancellation reason missing or not a CBPR+ code; camt.029 status reason not a CBPR+ code.
+	CodeCxlReason = "SVC430"
+	// CodeCxlNarrative (SVC431): camt.056 cancellation reason NARR without AddtlInf.
+	CodeCxlNarrative = "SVC431"
+	// CodeRsltnStatus (SVC432): camt.029 status other than Sts/Conf CNCL, PDCR or RJCR.
+	CodeRsltnStatus = "SVC432"
+	// CodeRsltnReject (SVC433): camt.029 Conf RJCR without CxlStsRsnInf/Rsn.
+	CodeRsltnReject = "SVC433"
+	// CodeRsltnReasonInfo (SVC434): from SR2026, camt.029 reason ARDT without AddtlInf, or reason PTNA with an AddtlInf that is not a BIC.
+	CodeRsltnReasonInfo = "SVC434"
+	// CodeAgentID (SVC435): from SR2026, an agent with neither a BICFI nor a Nm and a PstlAdr (reported at the missing element).
+	CodeAgentID = "SVC435"
+	// CodeADVSettlement (SVC436): from SR2026, a pacs.009 ADV with SttlmMtd other than COVE, or with SttlmAcct.
+	CodeADVSettlement = "SVC436"
 )

@@ -119,6 +119,44 @@ others = {
         "cbpr.bah.copy-duplicate.fail": [('<CpyDplctInd>COPY</CpyDplctInd>', '<CpyDplctInd>DUPL</CpyDplctInd>')],
     },
 }
+CDTRAGT = ('re:(<CdtrAgt>\\s*<FinInstnId>\\s*)<BICFI>BANKDEFFXXX</BICFI>', '\\g<1><ClrSysMmbId><ClrSysId><Cd>DEBLZ</Cd></ClrSysId><MmbId>10070000</MmbId></ClrSysMmbId>\n\t\t\t\t\t\t<Nm>Bank Berlin AG</Nm>')
+cases.update({
+    # SR2026: an agent without BIC has a name and a postal address.
+    "cbpr.agent.identification.pass": [(CDTRAGT[0], CDTRAGT[1] + '\n\t\t\t\t\t\t<PstlAdr><TwnNm>Berlin</TwnNm><Ctry>DE</Ctry></PstlAdr>')],
+    "cbpr.agent.identification.fail": [CDTRAGT],
+})
+ADV = [('<BizSvc>swift.cbprplus.cov.04<', '<BizSvc>swift.cbprplus.adv.04<'), ('re:\\s*<UndrlygCstmrCdtTrf>.*?</UndrlygCstmrCdtTrf>', '')]
+others["base.pacs009cov.xml.tmpl"].update({
+    "cbpr.adv.settlement.pass": ADV + [('<SttlmMtd>INDA<', '<SttlmMtd>COVE<')],
+    "cbpr.adv.settlement.fail": ADV,
+})
+CXLRSN = '<Rsn>\n\t\t\t\t\t\t\t<Cd>DUPL</Cd>\n\t\t\t\t\t\t</Rsn>'
+others["base.camt056.xml.tmpl"] = {
+    "cbpr.cancellation.uetr.pass": [],
+    "cbpr.cancellation.uetr.fail": [('re:\\s*<OrgnlUETR>[^<]*</OrgnlUETR>', '')],
+    "cbpr.cancellation.original-refs.pass": [],
+    "cbpr.cancellation.original-refs.fail": [('re:\\s*<OrgnlIntrBkSttlmDt>[^<]*</OrgnlIntrBkSttlmDt>', '')],
+    "cbpr.cancellation.id-slashes.pass": [('<CxlId>SVCXL-0001<', '<CxlId>SVCXL/0001<')],
+    "cbpr.cancellation.id-slashes.fail": [('<CxlId>SVCXL-0001<', '<CxlId>SVCXL//0001<')],
+    "cbpr.cancellation.reason-code.pass": [('<Cd>DUPL</Cd>', '<Cd>CUST</Cd>')],
+    # ECAG is an ISO code (ExternalCancellationReason1Code) that CBPR+ does not use.
+    "cbpr.cancellation.reason-code.fail": [('<Cd>DUPL</Cd>', '<Cd>ECAG</Cd>')],
+    "cbpr.cancellation.narrative.pass": [(CXLRSN, CXLRSN.replace('DUPL', 'NARR') + '\n\t\t\t\t\t\t<AddtlInf>CUSTOMER REQUEST</AddtlInf>')],
+    "cbpr.cancellation.narrative.fail": [('<Cd>DUPL</Cd>', '<Cd>NARR</Cd>')],
+}
+RSN = '<Rsn>\n\t\t\t\t\t\t\t<Cd>NOAS</Cd>\n\t\t\t\t\t\t</Rsn>'
+UETR_INFO = '<AddtlInf>/UETR/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d</AddtlInf>'
+others["base.camt029.xml.tmpl"] = {
+    "cbpr.cancellation.case.pass": [],
+    "cbpr.cancellation.case.fail": [('re:\\s*<RslvdCase>.*?</RslvdCase>', '')],
+    "cbpr.resolution.status.pass": [('<Conf>RJCR</Conf>', '<Conf>CNCL</Conf>')],
+    # CWFW (cancellation will follow) is an ISO confirmation code CBPR+ does not use.
+    "cbpr.resolution.status.fail": [('<Conf>RJCR</Conf>', '<Conf>CWFW</Conf>')],
+    "cbpr.resolution.reject-reason.pass": [],
+    "cbpr.resolution.reject-reason.fail": [('re:\\s*<Rsn>\\s*<Cd>NOAS</Cd>\\s*</Rsn>', '')],
+    "cbpr.resolution.reason-information.pass": [('<Cd>NOAS</Cd>', '<Cd>ARDT</Cd>'), ('<AddtlInf>NO ANSWER FROM BENEFICIARY</AddtlInf>', UETR_INFO)],
+    "cbpr.resolution.reason-information.fail": [('<Cd>NOAS</Cd>', '<Cd>ARDT</Cd>'), ('re:\\s*<AddtlInf>NO ANSWER FROM BENEFICIARY</AddtlInf>', '')],
+}
 for tmpl, cs in others.items():
     b = open(tmpl).read()
     for name, pairs in cs.items():
