@@ -22,7 +22,7 @@ type cxlRef struct {
 	caseElem *typed.Case5
 	caseName string // "Case" (camt.056) or "RslvdCase" (camt.029)
 	id       typed.Text
-	idName   string // "CxlId" or "CxlStsId"
+	idName   string                       // "CxlId" or "CxlStsId"
 	request  *typed.PaymentTransaction106 // camt.056
 	answer   *typed.PaymentTransaction102 // camt.029
 }
