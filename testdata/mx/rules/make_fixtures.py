@@ -45,6 +45,8 @@ cases = {
     "iso20022.ctrl-sum.fail": [('<NbOfTxs>1</NbOfTxs>', '<NbOfTxs>1</NbOfTxs>\n\t\t\t\t<CtrlSum>1500.2</CtrlSum>')],
     "iso20022.total-settlement.pass": [],
     "iso20022.total-settlement.fail": [('<TtlIntrBkSttlmAmt Ccy="EUR">1500.25<', '<TtlIntrBkSttlmAmt Ccy="EUR">1500.26<')],
+    "iso20022.external-code.pass": [(BEFORE_RMT, '<Purp><Cd>GDDS</Cd></Purp>\n\t\t\t\t<RmtInf>')],
+    "iso20022.external-code.fail": [(BEFORE_RMT, '<Purp><Cd>ZZZQ</Cd></Purp>\n\t\t\t\t<RmtInf>')],
     # cbpr+
     "cbpr.bah.biz-msg-idr.pass": [],
     "cbpr.bah.biz-msg-idr.fail": [('<BizMsgIdr>SVTEST-0001<', '<BizMsgIdr>SVTEST-0002<')],
