@@ -75,9 +75,9 @@ func Rules() []engine.Rule { return rules(BuiltinCodeSets()) }
 
 func rules(sets *CodeSets) []engine.Rule {
 	ext := &externalCodes{sets: sets}
-	return []engine.Rule{		engine.NewRule(info("iso20022.amount.minor-units", CodeMinorUnits,
-			"ISO 20022 CurrencyAmount rule: \"The number of fractional digits (or minor unit of currency) must comply with ISO 4217\"; minor units from ISO 4217 (rules/common)",
-			"amount has no more decimals than its currency's ISO 4217 minor units"), checkMinorUnits),
+	return []engine.Rule{engine.NewRule(info("iso20022.amount.minor-units", CodeMinorUnits,
+		"ISO 20022 CurrencyAmount rule: \"The number of fractional digits (or minor unit of currency) must comply with ISO 4217\"; minor units from ISO 4217 (rules/common)",
+		"amount has no more decimals than its currency's ISO 4217 minor units"), checkMinorUnits),
 		engine.NewRule(info("iso20022.currency.code", CodeCurrency,
 			"ISO 20022 ActiveCurrencyCode / ActiveOrHistoricCurrencyCode: a code of ISO 4217 (rules/common table)",
 			"currency codes (Ccy attributes and currency elements) are ISO 4217 codes"), checkCurrencies),
