@@ -126,6 +126,9 @@ type Definition struct {
 	Element string
 	// Type is the ISO 20022 type of that element.
 	Type string
+	// Payment says the message carries payments that the payment view
+	// (package payment, FromMX) maps into transactions.
+	Payment bool
 }
 
 // Known reports whether id (a message identifier such as "pacs.008.001.08")

@@ -30,19 +30,20 @@ type Documents struct {
 }
 
 // Definitions lists the message definitions with a typed model: message
-// identifier, Go field of Documents and the root element under /Document.
+// identifier, Go field of Documents, the root element under /Document, and
+// whether the payment view maps it.
 var Definitions = []Definition{
-	{ID: "head.001.001.02", Field: "AppHdr", Element: "AppHdr", Type: "BusinessApplicationHeaderV02"},
-	{ID: "pacs.008.001.08", Field: "Pacs008", Element: "FIToFICstmrCdtTrf", Type: "FIToFICustomerCreditTransferV08"},
-	{ID: "pacs.009.001.08", Field: "Pacs009", Element: "FICdtTrf", Type: "FinancialInstitutionCreditTransferV08"},
-	{ID: "pacs.002.001.10", Field: "Pacs002", Element: "FIToFIPmtStsRpt", Type: "FIToFIPaymentStatusReportV10"},
-	{ID: "pacs.004.001.09", Field: "Pacs004", Element: "PmtRtr", Type: "PaymentReturnV09"},
-	{ID: "camt.052.001.08", Field: "Camt052", Element: "BkToCstmrAcctRpt", Type: "BankToCustomerAccountReportV08"},
-	{ID: "camt.053.001.08", Field: "Camt053", Element: "BkToCstmrStmt", Type: "BankToCustomerStatementV08"},
-	{ID: "camt.054.001.08", Field: "Camt054", Element: "BkToCstmrDbtCdtNtfctn", Type: "BankToCustomerDebitCreditNotificationV08"},
-	{ID: "pain.001.001.09", Field: "Pain001", Element: "CstmrCdtTrfInitn", Type: "CustomerCreditTransferInitiationV09"},
-	{ID: "camt.056.001.08", Field: "Camt056", Element: "FIToFIPmtCxlReq", Type: "FIToFIPaymentCancellationRequestV08"},
-	{ID: "camt.029.001.09", Field: "Camt029", Element: "RsltnOfInvstgtn", Type: "ResolutionOfInvestigationV09"},
+	{ID: "head.001.001.02", Field: "AppHdr", Element: "AppHdr", Type: "BusinessApplicationHeaderV02", Payment: false},
+	{ID: "pacs.008.001.08", Field: "Pacs008", Element: "FIToFICstmrCdtTrf", Type: "FIToFICustomerCreditTransferV08", Payment: true},
+	{ID: "pacs.009.001.08", Field: "Pacs009", Element: "FICdtTrf", Type: "FinancialInstitutionCreditTransferV08", Payment: true},
+	{ID: "pacs.002.001.10", Field: "Pacs002", Element: "FIToFIPmtStsRpt", Type: "FIToFIPaymentStatusReportV10", Payment: false},
+	{ID: "pacs.004.001.09", Field: "Pacs004", Element: "PmtRtr", Type: "PaymentReturnV09", Payment: false},
+	{ID: "camt.052.001.08", Field: "Camt052", Element: "BkToCstmrAcctRpt", Type: "BankToCustomerAccountReportV08", Payment: false},
+	{ID: "camt.053.001.08", Field: "Camt053", Element: "BkToCstmrStmt", Type: "BankToCustomerStatementV08", Payment: false},
+	{ID: "camt.054.001.08", Field: "Camt054", Element: "BkToCstmrDbtCdtNtfctn", Type: "BankToCustomerDebitCreditNotificationV08", Payment: false},
+	{ID: "pain.001.001.09", Field: "Pain001", Element: "CstmrCdtTrfInitn", Type: "CustomerCreditTransferInitiationV09", Payment: true},
+	{ID: "camt.056.001.08", Field: "Camt056", Element: "FIToFIPmtCxlReq", Type: "FIToFIPaymentCancellationRequestV08", Payment: false},
+	{ID: "camt.029.001.09", Field: "Camt029", Element: "RsltnOfInvstgtn", Type: "ResolutionOfInvestigationV09", Payment: false},
 }
 
 // AccountIdentification4Choice is the ISO 20022 type AccountIdentification4Choice (choice (at most one field is set)).
