@@ -36,7 +36,6 @@ const (
 	Profile = "cbpr+"
 )
 
-
 // Options configures the rule set.
 type Options struct {
 	// Release pins a release ("pre-SR2025", "SR2025", "SR2026", or one a
