@@ -246,3 +246,46 @@ func TestParseDateTime(t *testing.T) {
 		}
 	}
 }
+
+// bizSvcDoc is the documentation page whose table TestBizSvcDoc keeps equal
+// to the built-in table.
+const bizSvcDoc = "../../docs/cbpr-bizsvc.md"
+
+// TestBizSvcDoc: docs/cbpr-bizsvc.md shows every release and row of the
+// built-in table (-update rewrites the table between its markers).
+func TestBizSvcDoc(t *testing.T) {
+	tab := BuiltinBizSvcTable()
+	var b strings.Builder
+	b.WriteString("\n| release | live | confidence | source |\n|---|---|---|---|\n")
+	for _, r := range tab.Releases() {
+		b.WriteString("| " + r.Name + " | " + r.Live.Format("2006-01-02") + " | " + r.Confidence + " | " + mdCell(r.Source) + " |\n")
+	}
+	b.WriteString("\n| message | variant | release | allowed BizSvc | confidence | source |\n|---|---|---|---|---|---|\n")
+	for _, r := range tab.Rows() {
+		b.WriteString("| " + r.Message + " | " + r.Variant + " | " + r.Release + " | `" + strings.Join(r.Values, "`, `") + "` | " + r.Confidence + " | " + mdCell(r.Source) + " |\n")
+	}
+	b.WriteString("\n")
+	raw, err := os.ReadFile(bizSvcDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(raw)
+	const start, end = "(go test ./rules/cbpr -run TestBizSvcDoc -update) -->\n", "<!-- end of table -->"
+	i, j := strings.Index(doc, start), strings.Index(doc, end)
+	if i < 0 || j < i {
+		t.Fatalf("%s: table markers not found", bizSvcDoc)
+	}
+	i += len(start)
+	if doc[i:j] == b.String() {
+		return
+	}
+	if *update {
+		if err := os.WriteFile(bizSvcDoc, []byte(doc[:i]+b.String()+doc[j:]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("%s: the table differs from bizsvc.tsv; run go test ./rules/cbpr -run TestBizSvcDoc -update", bizSvcDoc)
+}
+
+func mdCell(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
