@@ -104,6 +104,7 @@ type Session struct {
 	baseDepth int // token depth of the root element
 	done      bool
 	errs      int
+	searches  int // searches for elements missing before another (see maxSearches)
 }
 
 // Release drops the session's references to the input and the reporter
@@ -127,7 +128,7 @@ func (v *Validator) Start(s *Session, sc *xmlscan.Scanner, tok *xmlscan.Token, r
 	s.v, s.sc, s.rep = v, sc, rep
 	s.nsSeen, s.nsName = nil, ""
 	s.frames, s.names, s.text = s.frames[:0], s.names[:0], s.text[:0]
-	s.skipDepth, s.done, s.errs = 0, false, 0
+	s.skipDepth, s.done, s.errs, s.searches = 0, false, 0, 0
 	s.baseDepth = tok.Depth
 	e := v.root(tok.Name.Local)
 	if e == nil || string(tok.Name.Space) != v.ns {
@@ -350,16 +351,18 @@ func (s *Session) child(tok *xmlscan.Token) {
 	// absent: those are missing (each reported at its own path, on the line
 	// where it was expected: this element's), and validation goes on as if
 	// they had been there.
-	if s.inNS(tok.Name.Space, m.tns) {
+	if s.inNS(tok.Name.Space, m.tns) && s.searches < maxSearches {
+		s.searches++
 		key := nameKey(tok.Name.Local)
-		if next, ok := s.missing(m, p, func(st *dstate) bool {
+		dist := distances(m, func(st *dstate) bool {
 			for i := range st.trans {
 				if st.trans[i].matches(key, tok.Name.Local) {
 					return true
 				}
 			}
 			return false
-		}, tok); ok {
+		})
+		if next, ok := s.missing(m, p, dist, tok); ok {
 			st := &m.states[next]
 			for i := range st.trans {
 				if t := &st.trans[i]; t.matches(key, tok.Name.Local) {
@@ -381,16 +384,23 @@ func (s *Session) child(tok *xmlscan.Token) {
 // misplaced, and reported as unexpected.
 const maxMissing = 16
 
-// missing looks for the shortest way from the state of the open element p
-// to a state where done holds (the element may end, or the element tok
-// may come), through elements that are absent from the input. When there
-// is one within maxMissing steps, it reports each absent element as
-// KindMissing at its own XPath (a choice as its alternatives,
-// ".../(IBAN|Othr)"), on the line of tok (the element that came in their
-// place) or, when tok is nil, of p (which ended without them), and returns
-// the state reached. It runs on invalid input only.
-func (s *Session) missing(m *dfa, p *frame, done func(*dstate) bool, tok *xmlscan.Token) (int32, bool) {
-	dist := distances(m, done)
+// maxSearches bounds the searches for elements missing before an
+// unexpected one in one validation (each walks the parent's automaton,
+// O(states x transitions), and a hostile document could hold a million
+// unexpected elements); past it, such elements are reported as unexpected
+// only. A real message has a handful.
+const maxSearches = 64
+
+// missing follows the shortest way, by dist (per state, the fewest
+// elements to a target state), from the state of the open element p to a
+// target state (where the element may end, or where the element tok may
+// come), through elements that are absent from the input. When there is one
+// within maxMissing steps, it reports each absent element as KindMissing at
+// its own XPath (a choice as its alternatives, ".../(IBAN|Othr)"), on the
+// line of tok (the element that came in their place) or, when tok is nil,
+// of p (which ended without them), and returns the state reached. It runs
+// on invalid input only.
+func (s *Session) missing(m *dfa, p *frame, dist []int32, tok *xmlscan.Token) (int32, bool) {
 	start := p.state
 	if dist[start] <= 0 || dist[start] > maxMissing {
 		return 0, false
@@ -508,7 +518,7 @@ func (s *Session) end() {
 	}
 	if m := e.model(); m != nil && f.state >= 0 && !m.states[f.state].accept {
 		// Each missing element at its own path, on the line of f.
-		if _, ok := s.missing(m, f, func(st *dstate) bool { return st.accept }, nil); !ok {
+		if _, ok := s.missing(m, f, m.toAccept, nil); !ok {
 			exp := expected(m, f.state)
 			s.report(KindMissing, s.path(), s.line(int(f.off)), string(s.name(f))+" is incomplete: missing "+expectedText(exp), exp)
 		}

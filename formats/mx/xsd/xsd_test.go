@@ -254,3 +254,40 @@ func TestCompileErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestMissingSearchBound: the search for elements missing before an
+// unexpected one runs at most maxSearches times per validation, so a
+// document repeating such an element cannot make validation quadratic.
+func TestMissingSearchBound(t *testing.T) {
+	s, err := Read("r.xsd", []byte(`<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns="urn:r" targetNamespace="urn:r" elementFormDefault="qualified">
+<xs:element name="Document" type="D"/>
+<xs:complexType name="D"><xs:sequence maxOccurs="unbounded"><xs:element name="A" type="xs:string"/><xs:element name="B" type="xs:string"/></xs:sequence></xs:complexType>
+</xs:schema>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := Compile(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := `<Document xmlns="urn:r">` + strings.Repeat("<B/>", 10000) + `</Document>`
+	var c collect
+	if err := v.Validate([]byte(doc), &c); err != nil {
+		t.Fatal(err)
+	}
+	missing, unexpected := 0, 0
+	for _, x := range c.v {
+		switch x.Kind {
+		case KindMissing:
+			missing++
+			if x.Path != "/Document/A" { // A repeats through its group, not itself: no index
+				t.Errorf("missing at %s", x.Path)
+			}
+		case KindUnexpected:
+			unexpected++
+		}
+	}
+	if missing != maxSearches || unexpected != 1 {
+		t.Errorf("%d missing, %d unexpected; want %d and 1", missing, unexpected, maxSearches)
+	}
+}
