@@ -25,7 +25,7 @@
 // decoded from it is in use.
 package typed
 
-//go:generate go run ./gen -xsd /work/shared/xsd -out .
+//go:generate go run ./gen -xsd ../../../../shared/xsd -out .
 
 import (
 	"bytes"

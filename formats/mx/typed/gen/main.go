@@ -2,7 +2,7 @@
 // (types_gen.go, decode_gen.go in package typed) from the base ISO 20022
 // XSDs. It is run by go generate in package typed:
 //
-//	go run ./gen -xsd /work/shared/xsd -out .
+//	go run ./gen -xsd ../../../../shared/xsd -out .
 //
 // Only the XSD subset used by ISO 20022 Standards Editor schemas is read:
 // top-level complexTypes holding one flat sequence or choice of elements, or
@@ -120,7 +120,7 @@ func (c *ctype) sig() string {
 }
 
 func main() {
-	dir := flag.String("xsd", "/work/shared/xsd", "directories holding <id>.xsd files, comma-separated; the moov-io/iso20022 module's docs/specifications is searched after them")
+	dir := flag.String("xsd", "../../../../shared/xsd", "directories holding <id>.xsd files, comma-separated (relative to formats/mx/typed, where go generate runs); the moov-io/iso20022 module's docs/specifications is searched after them")
 	out := flag.String("out", ".", "output directory")
 	flag.Parse()
 
