@@ -89,19 +89,19 @@ func (c *checker) checkUnstructured(m *engine.Message, f *engine.Findings) {
 	if t == nil {
 		return
 	}
-	rel := ""
+	rel := -1
 	var buf [8]address
 	for _, a := range addresses(t, buf[:0]) {
 		if a.other || a.adrLines == 0 {
 			continue
 		}
-		if rel == "" {
+		if rel < 0 {
 			rel, _ = c.release(t)
 		}
 		if !c.sinceSR2026(rel) {
-			f.Warnf(CodeUnstructured, t.Loc(t.ParentPath(a.leaf), a.pos), "postal address is unstructured (AdrLine only): accepted under %s, refused from 14 November 2026 (SR2026); use TwnNm and Ctry", rel)
+			f.Warnf(CodeUnstructured, t.Loc(t.ParentPath(a.leaf), a.pos), "postal address is unstructured (AdrLine only): accepted under %s, refused from 14 November 2026 (SR2026); use TwnNm and Ctry", c.relName(rel))
 			continue
 		}
-		f.Errorf(CodeUnstructured, t.Loc(t.ParentPath(a.leaf), a.pos), "postal address is unstructured (AdrLine only), refused under %s; a structured or hybrid address with TwnNm and Ctry is required", rel)
+		f.Errorf(CodeUnstructured, t.Loc(t.ParentPath(a.leaf), a.pos), "postal address is unstructured (AdrLine only), refused under %s; a structured or hybrid address with TwnNm and Ctry is required", c.relName(rel))
 	}
 }

@@ -62,11 +62,10 @@ type BizSvcRow struct {
 // and the rows. It is immutable once built and safe for concurrent use.
 type BizSvcTable struct {
 	releases []Release
+	live     []int64 // Unix seconds of each release's first day
 	rows     []BizSvcRow
-	byKey    map[msgRelease][]int // indexes into rows, by message and release
+	byMsg    []map[string][]int // per release: indexes into rows, by message
 }
-
-type msgRelease struct{ msg, rel string }
 
 // Releases returns the releases, oldest first.
 func (t *BizSvcTable) Releases() []Release { return append([]Release(nil), t.releases...) }
@@ -75,8 +74,8 @@ func (t *BizSvcTable) Releases() []Release { return append([]Release(nil), t.rel
 // variant.
 func (t *BizSvcTable) Rows() []BizSvcRow { return append([]BizSvcRow(nil), t.rows...) }
 
-// lookup returns the rows of a message under a release.
-func (t *BizSvcTable) lookup(msg, rel string) []int { return t.byKey[msgRelease{msg, rel}] }
+// lookup returns the rows of a message under release index rel.
+func (t *BizSvcTable) lookup(msg string, rel int) []int { return t.byMsg[rel][msg] }
 
 // release returns the named release.
 func (t *BizSvcTable) release(name string) (Release, bool) {
@@ -88,16 +87,16 @@ func (t *BizSvcTable) release(name string) (Release, bool) {
 	return Release{}, false
 }
 
-// at returns the name of the release in force at time at: the latest one
-// live by then, or the oldest when at precedes them all.
-func (t *BizSvcTable) at(at time.Time) string {
-	name := t.releases[0].Name
-	for _, r := range t.releases {
-		if !at.Before(r.Live) {
-			name = r.Name
+// at returns the index of the release in force at Unix time at: the latest
+// one live by then, or the oldest when at precedes them all.
+func (t *BizSvcTable) at(at int64) int {
+	i := 0
+	for j, l := range t.live {
+		if at >= l {
+			i = j
 		}
 	}
-	return name
+	return i
 }
 
 // BuiltinBizSvcTable returns the table shipped in the binary.
@@ -235,7 +234,7 @@ func ParseBizSvcTable(name string, r io.Reader, base *BizSvcTable) (*BizSvcTable
 		}
 		rows[[3]string{row.Message, row.Variant, row.Release}] = row
 	}
-	t := &BizSvcTable{byKey: map[msgRelease][]int{}}
+	t := &BizSvcTable{}
 	for _, rel := range rels {
 		t.releases = append(t.releases, rel)
 	}
@@ -244,6 +243,10 @@ func ParseBizSvcTable(name string, r io.Reader, base *BizSvcTable) (*BizSvcTable
 		return nil, fmt.Errorf("%s: no release is declared", name)
 	}
 	order := map[string]int{}
+	for _, rel := range t.releases {
+		t.live = append(t.live, rel.Live.Unix())
+		t.byMsg = append(t.byMsg, map[string][]int{})
+	}
 	for i, rel := range t.releases {
 		if i > 0 && rel.Live.Equal(t.releases[i-1].Live) {
 			return nil, fmt.Errorf("%s: releases %s and %s go live on the same day", name, t.releases[i-1].Name, rel.Name)
@@ -264,8 +267,8 @@ func ParseBizSvcTable(name string, r io.Reader, base *BizSvcTable) (*BizSvcTable
 		return variantOrder(a.Variant) < variantOrder(b.Variant)
 	})
 	for i, row := range t.rows {
-		k := msgRelease{row.Message, row.Release}
-		t.byKey[k] = append(t.byKey[k], i)
+		m := t.byMsg[order[row.Release]]
+		m[row.Message] = append(m[row.Message], i)
 	}
 	return t, nil
 }

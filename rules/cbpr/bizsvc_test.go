@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mx/typed"
@@ -239,10 +240,18 @@ func TestParseDateTime(t *testing.T) {
 		got, ok := parseDateTime(tc.in)
 		s := ""
 		if ok {
-			s = got.UTC().Format("2006-01-02T15:04:05Z07:00")
+			s = time.Unix(got, 0).UTC().Format("2006-01-02T15:04:05Z07:00")
 		}
 		if s != tc.want {
 			t.Errorf("parseDateTime(%q) = %q, want %q", tc.in, s, tc.want)
+		}
+	}
+	// The calendar arithmetic against package time, over leap years and
+	// century rules.
+	for d := time.Date(1899, 12, 25, 7, 8, 9, 0, time.UTC); d.Year() < 2210; d = d.Add(97*time.Hour + 13*time.Minute) {
+		got, ok := parseDateTime(d.Format("2006-01-02T15:04:05-07:00"))
+		if !ok || got != d.Unix() {
+			t.Fatalf("parseDateTime(%s) = %d, %v; want %d", d.Format(time.RFC3339), got, ok, d.Unix())
 		}
 	}
 }

@@ -282,7 +282,7 @@ func (c *checker) checkResolutionReasonInfo(m *engine.Message, f *engine.Finding
 	if t == nil || t.Camt029 == nil {
 		return
 	}
-	rel := ""
+	rel := -1
 	cxlRefs(t, func(r cxlRef) {
 		x := r.answer
 		for k := range x.CxlStsRsnInf {
@@ -294,7 +294,7 @@ func (c *checker) checkResolutionReasonInfo(m *engine.Message, f *engine.Finding
 			if cd != "ARDT" && cd != "PTNA" {
 				continue
 			}
-			if rel == "" {
+			if rel < 0 {
 				rel, _ = c.release(t)
 			}
 			if !c.sinceSR2026(rel) {

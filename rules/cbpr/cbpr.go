@@ -93,7 +93,10 @@ func New(o Options) (*engine.RuleSet, error) {
 		}
 		version = o.Release
 	}
-	c := &checker{o: o, tab: tab, sr2026: releaseIndex(tab, "SR2026")}
+	c := &checker{o: o, tab: tab, sr2026: releaseIndex(tab, "SR2026"), pinned: -1}
+	if o.Release != "" {
+		c.pinned = releaseIndex(tab, o.Release)
+	}
 	return &engine.RuleSet{
 		Name:        Name,
 		Version:     version,
@@ -108,6 +111,7 @@ type checker struct {
 	o      Options
 	tab    *BizSvcTable
 	sr2026 int // index of SR2026 in tab.releases
+	pinned int // index of Options.Release, or -1
 }
 
 func releaseIndex(t *BizSvcTable, name string) int {
@@ -119,53 +123,53 @@ func releaseIndex(t *BizSvcTable, name string) int {
 	return len(t.releases)
 }
 
-// release returns the release in force for a message and whether it was
-// chosen by the AppHdr CreDt (rather than pinned or by the clock).
-func (c *checker) release(t *typed.Message) (name string, byCreDt bool) {
-	if c.o.Release != "" {
-		return c.o.Release, false
+// release returns the index (in c.tab) of the release in force for a
+// message, and whether it was chosen by the AppHdr CreDt (rather than
+// pinned or by the clock).
+func (c *checker) release(t *typed.Message) (rel int, byCreDt bool) {
+	if c.pinned >= 0 {
+		return c.pinned, false
 	}
-	at, ok := time.Time{}, false
+	var at int64
+	ok := false
 	if t.AppHdr != nil {
 		at, ok = parseDateTime(t.AppHdr.CreDt.Value)
 	}
 	if !ok {
-		at = c.o.Now()
+		at = c.o.Now().Unix()
 	}
 	return c.tab.at(at), ok
 }
 
-// sinceSR2026 reports whether release rel is SR2026 or later (the postal
-// address and ADV settlement rules of SR2026 apply).
-func (c *checker) sinceSR2026(rel string) bool { return releaseIndex(c.tab, rel) >= c.sr2026 }
+// relName returns the name of release index rel.
+func (c *checker) relName(rel int) string { return c.tab.releases[rel].Name }
+
+// sinceSR2026 reports whether release index rel is SR2026 or later (the
+// postal address, agent and ADV settlement rules of SR2026 apply).
+func (c *checker) sinceSR2026(rel int) bool { return rel >= c.sr2026 }
 
 // parseDateTime reads an ISO 20022 ISODateTime (YYYY-MM-DDThh:mm:ss with
 // optional fraction and a Z or ±hh:mm offset; without one it is taken as
-// UTC). Written by hand, not with time.Parse: a CreDt without an offset
-// would make time.Parse allocate its error on every message.
-func parseDateTime(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
+// UTC) into Unix seconds. Written by hand, not with time.Parse: a CreDt
+// without an offset would make time.Parse allocate its error on every
+// message, and the release choice needs seconds, not a time.Time.
+func parseDateTime(s string) (int64, bool) {
+	if len(s) > 0 && (s[0] < '0' || s[0] > '9' || s[len(s)-1] <= ' ') {
+		s = strings.TrimSpace(s)
+	}
 	if len(s) < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
-		return time.Time{}, false
+		return 0, false
 	}
-	num := func(i, n int) (int, bool) {
-		v := 0
-		for _, c := range []byte(s[i : i+n]) {
-			if c < '0' || c > '9' {
-				return 0, false
-			}
-			v = v*10 + int(c-'0')
+	// The digit positions of YYYY-MM-DDThh:mm:ss, checked in one pass.
+	for _, i := range [...]uint8{0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18} {
+		if c := s[i]; c < '0' || c > '9' {
+			return 0, false
 		}
-		return v, true
 	}
-	y, ok1 := num(0, 4)
-	mo, ok2 := num(5, 2)
-	d, ok3 := num(8, 2)
-	h, ok4 := num(11, 2)
-	mi, ok5 := num(14, 2)
-	se, ok6 := num(17, 2)
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60 {
-		return time.Time{}, false
+	d2 := func(i int) int { return int(s[i]-'0')*10 + int(s[i+1]-'0') }
+	y, mo, d, h, mi, se := d2(0)*100+d2(2), d2(5), d2(8), d2(11), d2(14), d2(17)
+	if mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || se > 60 {
+		return 0, false
 	}
 	rest := s[19:]
 	if len(rest) > 0 && rest[0] == '.' {
@@ -175,23 +179,44 @@ func parseDateTime(s string) (time.Time, bool) {
 		}
 		rest = rest[i:]
 	}
-	off := 0
+	off := int64(0)
 	switch {
 	case rest == "" || rest == "Z":
 	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
-		oh, ok1 := num(len(s)-5, 2)
-		om, ok2 := num(len(s)-2, 2)
-		if !ok1 || !ok2 || oh > 14 || om > 59 {
-			return time.Time{}, false
+		for _, i := range [...]uint8{1, 2, 4, 5} {
+			if c := rest[i]; c < '0' || c > '9' {
+				return 0, false
+			}
 		}
-		off = oh*3600 + om*60
+		oh := int(rest[1]-'0')*10 + int(rest[2]-'0')
+		om := int(rest[4]-'0')*10 + int(rest[5]-'0')
+		if oh > 14 || om > 59 {
+			return 0, false
+		}
+		off = int64(oh*3600 + om*60)
 		if rest[0] == '-' {
 			off = -off
 		}
 	default:
-		return time.Time{}, false
+		return 0, false
 	}
-	return time.Date(y, time.Month(mo), d, h, mi, se, 0, time.UTC).Add(-time.Duration(off) * time.Second), true
+	return daysFromCivil(y, mo, d)*86400 + int64(h*3600+mi*60+se) - off, true
+}
+
+// daysFromCivil returns the days from 1970-01-01 to a proleptic Gregorian
+// date (H. Hinnant's days_from_civil; month and day are not checked against
+// each other: 31 February counts as 3 March, harmless for choosing a
+// release).
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
 }
 
 const (

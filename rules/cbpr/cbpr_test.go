@@ -106,17 +106,17 @@ func TestRelease(t *testing.T) {
 			}
 		})
 	}
-	c := &checker{o: Options{Now: func() time.Time { return time.Date(2026, 11, 13, 23, 0, 0, 0, time.UTC) }}, tab: BuiltinBizSvcTable()}
-	if got, byDate := c.release(&typedMessageNoHdr); got != "SR2025" || byDate {
-		t.Errorf("release on 13 Nov 2026 = %s (by CreDt %v), want SR2025 by the clock", got, byDate)
+	c := &checker{o: Options{Now: func() time.Time { return time.Date(2026, 11, 13, 23, 0, 0, 0, time.UTC) }}, tab: BuiltinBizSvcTable(), pinned: -1}
+	if got, byDate := c.release(&typedMessageNoHdr); c.relName(got) != "SR2025" || byDate {
+		t.Errorf("release on 13 Nov 2026 = %s (by CreDt %v), want SR2025 by the clock", c.relName(got), byDate)
 	}
 	c.o.Now = func() time.Time { return time.Date(2026, 11, 14, 0, 0, 0, 0, time.UTC) }
-	if got, _ := c.release(&typedMessageNoHdr); got != "SR2026" {
-		t.Errorf("release on 14 Nov 2026 = %s, want SR2026", got)
+	if got, _ := c.release(&typedMessageNoHdr); c.relName(got) != "SR2026" {
+		t.Errorf("release on 14 Nov 2026 = %s, want SR2026", c.relName(got))
 	}
 	c.o.Now = func() time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC) }
-	if got, _ := c.release(&typedMessageNoHdr); got != "pre-SR2025" {
-		t.Errorf("release on 1 Jan 2024 = %s, want pre-SR2025", got)
+	if got, _ := c.release(&typedMessageNoHdr); c.relName(got) != "pre-SR2025" {
+		t.Errorf("release on 1 Jan 2024 = %s, want pre-SR2025", c.relName(got))
 	}
 	if v := RuleSet().Version; v != "pre-SR2025+SR2025+SR2026" {
 		t.Errorf("version %s", v)

@@ -688,7 +688,7 @@ func (c *checker) checkBizSvc(m *engine.Message, f *engine.Findings) {
 		why = "in force at the AppHdr CreDt"
 	}
 	if len(rows) == 0 {
-		f.Errorf(CodeBizSvc, t.Loc("/AppHdr/BizSvc", b.Pos), "the business-service table has no row for %s under %s (%s), so BizSvc %s cannot be accepted; add the row to the table file (--cbpr-bizsvc)", t.ID, rel, why, engine.Echo(v))
+		f.Errorf(CodeBizSvc, t.Loc("/AppHdr/BizSvc", b.Pos), "the business-service table has no row for %s under %s (%s), so BizSvc %s cannot be accepted; add the row to the table file (--cbpr-bizsvc)", t.ID, c.relName(rel), why, engine.Echo(v))
 		return
 	}
 	var allowed []string
@@ -698,7 +698,7 @@ func (c *checker) checkBizSvc(m *engine.Message, f *engine.Findings) {
 			allowed = append(allowed, w+" ("+r.Variant+")")
 		}
 	}
-	f.Errorf(CodeBizSvc, t.Loc("/AppHdr/BizSvc", b.Pos), "AppHdr BizSvc %s is not allowed for %s under %s (%s); allowed: %s", engine.Echo(v), t.ID, rel, why, strings.Join(allowed, ", "))
+	f.Errorf(CodeBizSvc, t.Loc("/AppHdr/BizSvc", b.Pos), "AppHdr BizSvc %s is not allowed for %s under %s (%s); allowed: %s", engine.Echo(v), t.ID, c.relName(rel), why, strings.Join(allowed, ", "))
 }
 
 func checkSttlmMtd(m *engine.Message, f *engine.Findings) {
