@@ -38,7 +38,7 @@ type serveOptions struct {
 	schemaDir  string
 	// bicDirectory is the --bic-directory file (SWIFTVAL_BIC_DIRECTORY).
 	bicDirectory string
-	tables     tableOptions
+	tables       tableOptions
 	// memLimit is the soft memory limit (debug.SetMemoryLimit); 0 leaves
 	// the runtime's (GOMEMLIMIT, else none).
 	memLimit int64
