@@ -25,6 +25,17 @@ type Config struct {
 	// (directory.RuleSet) reading the directory in force in the store (the
 	// --bic-directory flag).
 	BICDirectory *directory.Store
+	// CBPRBizSvcFile names an operator's CBPR+ business-service table laid
+	// over the built-in one (the --cbpr-bizsvc flag, SWIFTVAL_CBPR_BIZSVC;
+	// docs/cbpr-bizsvc.md).
+	CBPRBizSvcFile string
+	// CBPRRelease pins the CBPR+ standards release ("SR2025", "SR2026");
+	// empty chooses it per message from the AppHdr creation date.
+	CBPRRelease string
+	// ExternalCodesFile names an operator's ISO 20022 external code sets
+	// laid over the built-in ones (the --external-codes flag,
+	// SWIFTVAL_EXTERNAL_CODES; docs/external-codes.md).
+	ExternalCodesFile string
 }
 
 // New returns an engine with every shipped format and built-in rule set
@@ -36,7 +47,9 @@ func New(opts engine.Options) *engine.Engine {
 }
 
 // NewWithConfig is New with optional parts. It fails, naming the file and
-// line, when a schema in cfg.SchemaDir does not compile.
+// line, when a schema in cfg.SchemaDir does not compile or a table file is
+// malformed, and on an unknown CBPR+ release: never an engine that checks
+// less than asked.
 func NewWithConfig(opts engine.Options, cfg Config) (*engine.Engine, error) {
 	f := mx.Default()
 	if cfg.SchemaDir != "" {
@@ -45,8 +58,16 @@ func NewWithConfig(opts engine.Options, cfg Config) (*engine.Engine, error) {
 			return nil, err
 		}
 	}
+	iso, err := iso20022.New(iso20022.Options{CodeSetsFile: cfg.ExternalCodesFile})
+	if err != nil {
+		return nil, err
+	}
+	cb, err := cbpr.New(cbpr.Options{BizSvcFile: cfg.CBPRBizSvcFile, Release: cfg.CBPRRelease})
+	if err != nil {
+		return nil, err
+	}
 	e := engine.New(opts)
-	register(e, f)
+	register(e, f, iso, cb)
 	if cfg.BICDirectory != nil {
 		mustAdd(e, directory.RuleSet(cfg.BICDirectory))
 	}
@@ -54,17 +75,17 @@ func NewWithConfig(opts engine.Options, cfg Config) (*engine.Engine, error) {
 }
 
 // Register adds the shipped formats and built-in rule sets to e.
-func Register(e *engine.Engine) { register(e, mx.Default()) }
+func Register(e *engine.Engine) { register(e, mx.Default(), iso20022.RuleSet(), cbpr.RuleSet()) }
 
-func register(e *engine.Engine, mxFormat *mx.Format) {
+func register(e *engine.Engine, mxFormat *mx.Format, iso, cb *engine.RuleSet) {
 	// Formats, in detection order.
 	e.RegisterFormat(mt.NewFormat())
 	e.RegisterFormat(mxFormat)
 
 	// Built-in rule sets.
 	mustAdd(e, mtrules.RuleSet())
-	mustAdd(e, iso20022.RuleSet())
-	mustAdd(e, cbpr.RuleSet())
+	mustAdd(e, iso)
+	mustAdd(e, cb)
 }
 
 func mustAdd(e *engine.Engine, rs *engine.RuleSet) {

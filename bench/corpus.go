@@ -34,8 +34,8 @@ var builtinNames = []string{"mt103", "mt202", "mt940", "pacs008", "pacs008cbpr",
 // MT103, MT202, MT940 (FIN, CRLF line ends), one valid pacs.008.001.08,
 // pacs.009.001.08 and camt.053.001.08 (XSD-valid Documents), and
 // pacs008cbpr: a CBPR+ envelope (AppHdr head.001.001.02 with BizSvc
-// swift.cbprplus.02, then the pacs.008.001.08 Document) that runs the CBPR+
-// rules and passes them. The bodies are shared; callers must not modify them.
+// swift.cbprplus.04, the SR2026 value, then the pacs.008.001.08 Document)
+// that runs the CBPR+ rules and passes them. The bodies are shared; callers must not modify them.
 func BuiltinSamples() []Sample {
 	out := make([]Sample, 0, len(builtinNames))
 	for _, n := range builtinNames {

@@ -26,8 +26,6 @@ const (
 	CodeUnknownProfile = "SV014"
 	// CodeUnknownRuleSet (SV015): unknown rule set named by the caller (engine.CheckOptions refuses it first: HTTP 400, CLI exit 2); nothing validated.
 	CodeUnknownRuleSet = "SV015"
-	// CodeUnknownRelease (SV016): a rule set was configured with a standards release it does not know (a release pin, cbpr.Options.Release); it ran none of its rules.
-	CodeUnknownRelease = "SV016"
 	// CodeFormatMismatch (SV017): the caller forced a format (`--format mx`, `?format=mx`) but the input is plainly another one (an MT message): nothing was checked. Located in the forced format's shape: MT `{"line","column"}` of the first character, MX `{"path":"/","line"}`.
 	CodeFormatMismatch = "SV017"
 )

@@ -207,8 +207,11 @@ func TestLogsCarryNoPaymentData(t *testing.T) {
 			leaks[n] = true
 		}
 	}
+	// The log's own counts and sizes ("bytes_out":700,) are not amounts:
+	// masked before the amounts ("700,", MT's decimal comma) are looked for.
+	numbers := logCounts.ReplaceAllString(out, `"$1":N`)
 	for _, a := range dedupe(allAmounts) {
-		if containsNumber(out, a) {
+		if containsNumber(numbers, a) {
 			leaks[a] = true
 		}
 	}
@@ -230,6 +233,10 @@ func dedupe(l []string) []string {
 
 // containsNumber reports whether n occurs in s not as part of a longer
 // number (12.50 in a duration 112.503 does not count).
+// logCounts matches the numeric fields of the log lines, which hold sizes,
+// durations and counts, never payment values.
+var logCounts = regexp.MustCompile(`"(status|duration_ms|bytes_out|bytes_in|validations|findings|errors|warnings|line|column|sets|rules|formats|rule_sets|startup_ms|max_body_bytes|max_concurrent|problems)":[0-9.]+`)
+
 func containsNumber(s, n string) bool {
 	for i := 0; ; {
 		j := strings.Index(s[i:], n)

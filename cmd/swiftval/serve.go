@@ -38,6 +38,7 @@ type serveOptions struct {
 	schemaDir  string
 	// bicDirectory is the --bic-directory file (SWIFTVAL_BIC_DIRECTORY).
 	bicDirectory string
+	tables       tableOptions
 	// memLimit is the soft memory limit (debug.SetMemoryLimit); 0 leaves
 	// the runtime's (GOMEMLIMIT, else none).
 	memLimit int64
@@ -92,6 +93,7 @@ func (o *serveOptions) addFlags(cmd *cobra.Command) {
 	f.File(&c.TLSCertFile, "tls-cert", "TLS certificate file (PEM); with --tls-key serves HTTPS")
 	f.File(&c.TLSKeyFile, "tls-key", "TLS private key file (PEM)")
 	f.Dir(&o.schemaDir, "schemas", "directory of extra ISO 20022 XSD files (e.g. CBPR+ usage-guideline schemas from MyStandards), compiled at start; they take precedence over shipped schemas of the same namespace")
+	o.tables.add(f)
 	f.Dir(&o.rulesDir, "rules", "directory of YAML rule sets to load and manage (PUT /v1/rulesets writes there; SIGHUP reloads)")
 	f.Bool(&o.watchRules, "rules-watch", "", "with --rules, also reload when a file in the directory changes")
 	f.File(&o.bicDirectory, bicDirectoryFlag, bicDirectoryUsage+"; reloaded on SIGHUP and when the file changes")
@@ -153,9 +155,9 @@ func runServe(s streams, o *serveOptions) error {
 	if err != nil {
 		return fmt.Errorf("--%s: %w", bicDirectoryFlag, err)
 	}
-	eng, err := swiftval.NewWithConfig(engine.Options{Budget: cfg.Budget, MaxInput: int(cfg.MaxBodyBytes)}, swiftval.Config{SchemaDir: o.schemaDir, BICDirectory: dir})
+	eng, err := swiftval.NewWithConfig(engine.Options{Budget: cfg.Budget, MaxInput: int(cfg.MaxBodyBytes)}, o.tables.config(o.schemaDir, dir))
 	if err != nil {
-		return fmt.Errorf("--schemas: %w", err)
+		return o.tables.startError(err)
 	}
 	cfg.Engine = eng
 	// The first SIGINT/SIGTERM drains; a second one exits at once.

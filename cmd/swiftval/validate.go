@@ -27,6 +27,7 @@ type validateOptions struct {
 	profile  string
 	rulesets string
 	schemas  string
+	tables   tableOptions
 	rulesDir string
 	budget   time.Duration
 	maxBytes int64
@@ -78,6 +79,7 @@ Exit status: 0 all valid, 1 at least one invalid, 2 usage or I/O error
 	f.Choice(&o.format, "format", "", []string{"", "mt", "mx"}, "force the message format: mt or mx (default: detect)")
 	f.String(&o.profile, "profile", "", "usage profile to apply, e.g. cbpr+ (default: as the message declares)")
 	f.Dir(&o.schemas, "schemas", "directory of extra ISO 20022 XSD files to compile and use (they take precedence over shipped schemas of the same namespace)")
+	o.tables.add(f)
 	f.String(&o.rulesets, "rulesets", "", "comma-separated rule sets to apply instead of all")
 	f.Dir(&o.rulesDir, "rules", "directory of YAML rule sets (CEL) to load first; a broken set prints its errors and exits 2 (see docs/rules.md)")
 	f.Duration(&o.budget, "budget", engine.DefaultBudget, "latency budget per message")
@@ -119,9 +121,9 @@ func runValidate(ctx context.Context, s streams, o *validateOptions, args []stri
 	if err != nil {
 		return fmt.Errorf("--%s: %w", bicDirectoryFlag, err)
 	}
-	eng, err := swiftval.NewWithConfig(engine.Options{Budget: o.budget, MaxInput: int(o.maxBytes)}, swiftval.Config{SchemaDir: o.schemas, BICDirectory: dir})
+	eng, err := swiftval.NewWithConfig(engine.Options{Budget: o.budget, MaxInput: int(o.maxBytes)}, o.tables.config(o.schemas, dir))
 	if err != nil {
-		return fmt.Errorf("--schemas: %w", err)
+		return o.tables.startError(err)
 	}
 	if o.rulesDir != "" {
 		if _, err := custom.NewManager(eng, custom.ManagerOptions{Dir: o.rulesDir, External: hubFor(stderrLogger(s.err))}); err != nil {

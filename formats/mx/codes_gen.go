@@ -36,9 +36,9 @@ const (
 	CodeSchemaBroken = "SVX216"
 	// CodeTooManyFindings (SVX217): more than 1000 schema findings in one message; the rest are not reported.
 	CodeTooManyFindings = "SVX217"
-	// CodeUnexpected (SVX220): element not expected here (the message lists the expected elements).
+	// CodeUnexpected (SVX220): element not expected here (the message lists the expected elements); an element allowed only after required elements that are absent is not reported so: those are missing (SVX221).
 	CodeUnexpected = "SVX220"
-	// CodeMissing (SVX221): element incomplete: required child elements missing (the message lists them; an `xs:any` wildcard is put in words: "the wrapped element that xs:any requires here").
+	// CodeMissing (SVX221): a required element is missing, one finding per missing element, at the XPath of the missing element itself (`…/PmtId/EndToEndId`; a required choice as `…/Id/(IBAN|Othr)`), on the line of its parent when the parent ends without it, or of the element that came in its place; an `xs:any` wildcard is put in words: "the wrapped element that xs:any requires here".
 	CodeMissing = "SVX221"
 	// CodeText (SVX222): text in an element that only holds elements; white space that XML does not count as such (U+00A0, U+200B, U+FEFF …) is named by code point at its line and column, once per character with a count.
 	CodeText = "SVX222"

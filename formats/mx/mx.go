@@ -178,7 +178,7 @@ type Format struct {
 // cbprPlus lists the CBPR+ message versions (mx-facts.md §2; swift.com CBPR+
 // self-attestation page), compiled when the format is built so the first
 // message of each does not pay for it.
-var cbprPlus = []string{"head.001.001.02", "pacs.008.001.08", "pacs.009.001.08", "pacs.002.001.10", "pacs.004.001.09", "camt.052.001.08", "camt.053.001.08", "camt.054.001.08", "pain.001.001.09"}
+var cbprPlus = []string{"head.001.001.02", "pacs.008.001.08", "pacs.009.001.08", "pacs.002.001.10", "pacs.004.001.09", "camt.052.001.08", "camt.053.001.08", "camt.054.001.08", "pain.001.001.09", "camt.056.001.08", "camt.029.001.09"}
 
 // NewFormat returns the MX format with the shipped schemas and, when
 // opts.SchemaDir is set, the schemas of that directory. The error comes

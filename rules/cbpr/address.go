@@ -1,8 +1,6 @@
 package cbpr
 
 import (
-	"strings"
-
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mx/typed"
 )
@@ -71,15 +69,14 @@ func (c *checker) checkAddress(m *engine.Message, f *engine.Findings) {
 		if a.adrLines > 0 {
 			kind = "hybrid"
 		}
-		if !a.twn || !a.ctry {
-			var miss []string
-			if !a.twn {
-				miss = append(miss, "TwnNm")
+		// Each missing element at its own XPath, on the line of the PstlAdr.
+		for _, m := range [...]struct {
+			has  bool
+			name string
+		}{{a.twn, "TwnNm"}, {a.ctry, "Ctry"}} {
+			if !m.has {
+				f.Errorf(CodeAddress, t.Loc(t.ParentPath(a.leaf)+"/"+m.name, a.pos), "%s postal address lacks %s; CBPR+ requires TwnNm and Ctry", kind, m.name)
 			}
-			if !a.ctry {
-				miss = append(miss, "Ctry")
-			}
-			f.Errorf(CodeAddress, t.Loc(t.ParentPath(a.leaf), a.pos), "%s postal address lacks %s; CBPR+ requires TwnNm and Ctry", kind, strings.Join(miss, " and "))
 		}
 		if a.adrLines > 2 {
 			f.Errorf(CodeAddress, t.Loc(t.ParentPath(a.leaf)+"/AdrLine[3]", a.line3), "hybrid postal address has %d AdrLine; CBPR+ allows at most 2 with structured elements", a.adrLines)
@@ -92,19 +89,19 @@ func (c *checker) checkUnstructured(m *engine.Message, f *engine.Findings) {
 	if t == nil {
 		return
 	}
-	rel := ""
+	rel := -1
 	var buf [8]address
 	for _, a := range addresses(t, buf[:0]) {
 		if a.other || a.adrLines == 0 {
 			continue
 		}
-		if rel == "" {
-			rel = c.release(t)
+		if rel < 0 {
+			rel, _ = c.release(t)
 		}
-		if rel == "SR2025" {
-			f.Warnf(CodeUnstructured, t.Loc(t.ParentPath(a.leaf), a.pos), "postal address is unstructured (AdrLine only): accepted under SR2025, refused from 14 November 2026 (SR2026); use TwnNm and Ctry")
+		if !c.sinceSR2026(rel) {
+			f.Warnf(CodeUnstructured, t.Loc(t.ParentPath(a.leaf), a.pos), "postal address is unstructured (AdrLine only): accepted under %s, refused from 14 November 2026 (SR2026); use TwnNm and Ctry", c.relName(rel))
 			continue
 		}
-		f.Errorf(CodeUnstructured, t.Loc(t.ParentPath(a.leaf), a.pos), "postal address is unstructured (AdrLine only), refused under %s; a structured or hybrid address with TwnNm and Ctry is required", rel)
+		f.Errorf(CodeUnstructured, t.Loc(t.ParentPath(a.leaf), a.pos), "postal address is unstructured (AdrLine only), refused under %s; a structured or hybrid address with TwnNm and Ctry is required", c.relName(rel))
 	}
 }

@@ -3,20 +3,27 @@
 // formats/mx/typed. It applies only under the "cbpr+" profile (named by the
 // caller, or declared by the message's AppHdr BizSvc).
 //
-// Standards releases: the set covers SR2025 (live 22 November 2025) and
-// SR2026 (live 14 November 2026). By default the release in force is chosen
-// per message by the AppHdr creation date (CreDt), falling back to the clock;
-// New(Options{Release: "SR2025"}) pins one. Only the postal-address rules
-// differ between the two releases as implemented here.
+// Standards releases: the set covers the go-live usage guidelines
+// ("pre-SR2025", March 2023 to SR2024), SR2025 (live 22 November 2025) and
+// SR2026 (live 14 November 2026), as listed in the business-service table
+// (bizsvc.tsv). By default the release in force is chosen per message by the
+// AppHdr creation date (CreDt), falling back to the clock;
+// New(Options{Release: "SR2025"}) pins one. The allowed AppHdr BizSvc
+// values differ per message, variant and release (the table, which an
+// operator file can amend: Options.BizSvcFile); the postal-address, agent
+// and ADV settlement rules of SR2026 apply from SR2026 on; pre-SR2025
+// messages get the SR2025 reading of every other rule.
 //
 // Rule numbers (R1, R41 ...) differ per message and release and could not be
 // confirmed against the SWIFT MyStandards usage guidelines, so rule IDs use
 // the SWIFT rule names instead; each rule's Source gives the rule name and
-// the public sources it was checked against (see
-// /work/shared/reference/cbpr-rules-index.md).
+// the public sources it was checked against (cbpr-rules-index.md and
+// mx-facts.md of the shared reference).
 package cbpr
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/swiftval/swiftval/engine"
@@ -29,112 +36,187 @@ const (
 	Profile = "cbpr+"
 )
 
-// Release is a CBPR+ standards release.
-type Release struct {
-	// Name is "SR2025" or "SR2026".
-	Name string
-	// Live is the first day the release is in force on the network.
-	Live time.Time
-}
-
-// Releases lists the supported releases, oldest first. Dates: SR2025 live
-// 22 Nov 2025 (NTT DATA, "Since 22 November 2025 ... hybrid postal address");
-// SR2026 live 14 Nov 2026 (J.P. Morgan ISO 20022 migration page, "Effective
-// November 14, 2026"; SWIFT news "November 2026 as part of the SR 2026
-// standards release").
-// confirmed: SR2025 22 Nov 2025 by https://mambu.com/en/insights/articles/cbpr-is-live-what-iso-20022-means-in-practice
-// ("On 22 November 2025, the coexistence period formally ended"); SR2026
-// 14 Nov 2026 by Oracle Banking Payments "SWIFT SR2026 Changes",
-// https://docs.oracle.com/en/industries/financial-services/banking-payments-cloud-service/14.8.2.0.0/pcsrn/swift-sr2026-changes.html
-// (SR2026 "effective date of 14-Nov-2026. SR2025 behavior remains active until
-// that date").
-var Releases = []Release{
-	{"SR2025", time.Date(2025, 11, 22, 0, 0, 0, 0, time.UTC)},
-	{"SR2026", time.Date(2026, 11, 14, 0, 0, 0, 0, time.UTC)},
-}
-
 // Options configures the rule set.
 type Options struct {
-	// Release pins a release ("SR2025", "SR2026"); empty chooses the release
-	// in force at the message's AppHdr CreDt (or the clock without one).
+	// Release pins a release ("pre-SR2025", "SR2025", "SR2026", or one a
+	// table file adds); empty chooses the release in force at the message's
+	// AppHdr CreDt (or the clock without one). An unknown name is an error.
 	Release string
 	// Now is the clock used when a message has no usable CreDt; time.Now when nil.
 	Now func() time.Time
+	// BizSvcFile names an operator's business-service table (the format of
+	// bizsvc.tsv, see docs/cbpr-bizsvc.md) laid over the built-in one: its
+	// rows replace the built-in rows of the same message, variant and
+	// release, and it may add rows and releases. Empty: the built-in table.
+	// The command line sets it with --cbpr-bizsvc or SWIFTVAL_CBPR_BIZSVC.
+	BizSvcFile string
+	// BizSvc, when not nil, is the table to use (BizSvcFile is then laid
+	// over it); nil: the built-in table.
+	BizSvc *BizSvcTable
 }
 
-// RuleSet returns the built-in "cbpr+" rule set, release chosen by date.
-func RuleSet() *engine.RuleSet { return New(Options{}) }
-
-// CheckRelease returns nil for "" (choose by date) and the names of
-// Releases, else an *engine.OptionError (option "release") listing them.
-// Front ends that let users pin a release call it and refuse the value.
-func CheckRelease(name string) error {
-	if name == "" {
-		return nil
+// RuleSet returns the built-in "cbpr+" rule set, release chosen by date,
+// with the built-in business-service table.
+func RuleSet() *engine.RuleSet {
+	rs, err := New(Options{})
+	if err != nil {
+		panic("cbpr: " + err.Error()) // the built-in table is checked by the package tests
 	}
-	known := make([]string, len(Releases))
-	for i, r := range Releases {
-		if r.Name == name {
-			return nil
-		}
-		known[i] = r.Name
-	}
-	return &engine.OptionError{Option: "release", Value: name, Known: known}
+	return rs
 }
 
-// New returns the "cbpr+" rule set with the given options. It fails
-// closed: with a Release that CheckRelease refuses, the set holds one rule
-// that reports engine.CodeUnknownRelease (SV016) on every CBPR+ message,
-// so no message is reported valid by a set that cannot say which release
-// it checks.
-func New(o Options) *engine.RuleSet {
+// New returns the "cbpr+" rule set with the given options. It fails closed:
+// an unknown Release or an unreadable or malformed BizSvcFile is an error
+// (naming the file and line), never a rule set that checks less.
+func New(o Options) (*engine.RuleSet, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	version := "SR2025+SR2026"
+	tab := o.BizSvc
+	if tab == nil {
+		tab = BuiltinBizSvcTable()
+	}
+	if o.BizSvcFile != "" {
+		var err error
+		if tab, err = LoadBizSvcTable(o.BizSvcFile, tab); err != nil {
+			return nil, err
+		}
+	}
+	var names []string
+	for _, r := range tab.releases {
+		names = append(names, r.Name)
+	}
+	version := strings.Join(names, "+")
 	if o.Release != "" {
+		if _, ok := tab.release(o.Release); !ok {
+			return nil, fmt.Errorf("cbpr: unknown standards release %q (known: %s)", o.Release, strings.Join(names, ", "))
+		}
 		version = o.Release
 	}
-	c := &checker{o: o}
-	rules := c.rules()
-	if err := CheckRelease(o.Release); err != nil {
-		version = "unknown-release"
-		msg := "the cbpr+ rule set was configured with " + err.Error() + "; no CBPR+ rule was run, so the message cannot be reported valid"
-		rules = []engine.Rule{engine.NewRule(info("cbpr.release", engine.CodeUnknownRelease, []string{"*"}, "swiftval configuration",
-			"the configured CBPR+ release pin is known"), func(_ *engine.Message, f *engine.Findings) {
-			f.Error(engine.CodeUnknownRelease, engine.Location{}, msg)
-		})}
+	c := &checker{o: o, tab: tab, sr2026: releaseIndex(tab, "SR2026"), pinned: -1}
+	if o.Release != "" {
+		c.pinned = releaseIndex(tab, o.Release)
 	}
 	return &engine.RuleSet{
 		Name:        Name,
 		Version:     version,
-		Description: "SWIFT CBPR+ usage-guideline rules (SR2025, SR2026) for the CBPR+ MX message set",
+		Description: "SWIFT CBPR+ usage-guideline rules (by standards release: " + strings.Join(names, ", ") + ") for the CBPR+ MX message set",
 		Source:      engine.SourceBuiltin,
 		Profile:     Profile,
-		Rules:       rules,
-	}
+		Rules:       c.rules(),
+	}, nil
 }
 
-type checker struct{ o Options }
+type checker struct {
+	o      Options
+	tab    *BizSvcTable
+	sr2026 int // index of SR2026 in tab.releases
+	pinned int // index of Options.Release, or -1
+}
 
-// release returns the release in force for a message.
-func (c *checker) release(t *typed.Message) string {
-	if c.o.Release != "" {
-		return c.o.Release
+func releaseIndex(t *BizSvcTable, name string) int {
+	for i, r := range t.releases {
+		if r.Name == name {
+			return i
+		}
 	}
-	at := c.o.Now()
+	return len(t.releases)
+}
+
+// release returns the index (in c.tab) of the release in force for a
+// message, and whether it was chosen by the AppHdr CreDt (rather than
+// pinned or by the clock).
+func (c *checker) release(t *typed.Message) (rel int, byCreDt bool) {
+	if c.pinned >= 0 {
+		return c.pinned, false
+	}
+	var at int64
+	ok := false
 	if t.AppHdr != nil {
-		if d, err := time.Parse(time.RFC3339Nano, trim(t.AppHdr.CreDt.Value)); err == nil {
-			at = d
+		at, ok = parseDateTime(t.AppHdr.CreDt.Value)
+	}
+	if !ok {
+		at = c.o.Now().Unix()
+	}
+	return c.tab.at(at), ok
+}
+
+// relName returns the name of release index rel.
+func (c *checker) relName(rel int) string { return c.tab.releases[rel].Name }
+
+// sinceSR2026 reports whether release index rel is SR2026 or later (the
+// postal address, agent and ADV settlement rules of SR2026 apply).
+func (c *checker) sinceSR2026(rel int) bool { return rel >= c.sr2026 }
+
+// parseDateTime reads an ISO 20022 ISODateTime (YYYY-MM-DDThh:mm:ss with
+// optional fraction and a Z or ±hh:mm offset; without one it is taken as
+// UTC) into Unix seconds. Written by hand, not with time.Parse: a CreDt
+// without an offset would make time.Parse allocate its error on every
+// message, and the release choice needs seconds, not a time.Time.
+func parseDateTime(s string) (int64, bool) {
+	if len(s) > 0 && (s[0] < '0' || s[0] > '9' || s[len(s)-1] <= ' ') {
+		s = strings.TrimSpace(s)
+	}
+	if len(s) < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+		return 0, false
+	}
+	// The digit positions of YYYY-MM-DDThh:mm:ss, checked in one pass.
+	for _, i := range [...]uint8{0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18} {
+		if c := s[i]; c < '0' || c > '9' {
+			return 0, false
 		}
 	}
-	name := Releases[0].Name
-	for _, r := range Releases {
-		if !at.Before(r.Live) {
-			name = r.Name
-		}
+	d2 := func(i int) int { return int(s[i]-'0')*10 + int(s[i+1]-'0') }
+	y, mo, d, h, mi, se := d2(0)*100+d2(2), d2(5), d2(8), d2(11), d2(14), d2(17)
+	if mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || se > 60 {
+		return 0, false
 	}
-	return name
+	rest := s[19:]
+	if len(rest) > 0 && rest[0] == '.' {
+		i := 1
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		rest = rest[i:]
+	}
+	off := int64(0)
+	switch {
+	case rest == "" || rest == "Z":
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+		for _, i := range [...]uint8{1, 2, 4, 5} {
+			if c := rest[i]; c < '0' || c > '9' {
+				return 0, false
+			}
+		}
+		oh := int(rest[1]-'0')*10 + int(rest[2]-'0')
+		om := int(rest[4]-'0')*10 + int(rest[5]-'0')
+		if oh > 14 || om > 59 {
+			return 0, false
+		}
+		off = int64(oh*3600 + om*60)
+		if rest[0] == '-' {
+			off = -off
+		}
+	default:
+		return 0, false
+	}
+	return daysFromCivil(y, mo, d)*86400 + int64(h*3600+mi*60+se) - off, true
+}
+
+// daysFromCivil returns the days from 1970-01-01 to a proleptic Gregorian
+// date (H. Hinnant's days_from_civil; month and day are not checked against
+// each other: 31 February counts as 3 March, harmless for choosing a
+// release).
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
 }
 
 const (
@@ -146,10 +228,23 @@ const (
 	camt053 = "camt.053.001.08"
 	camt054 = "camt.054.001.08"
 	pain001 = "pain.001.001.09"
+	camt056 = "camt.056.001.08"
+	camt029 = "camt.029.001.09"
 )
 
-// all is every CBPR+ message with a typed model.
-var all = []string{pacs008, pacs009, pacs002, pacs004, camt052, camt053, camt054, pain001}
+// all is every CBPR+ message with a typed model: every message definition
+// of formats/mx/typed (the typed model is the CBPR+ message set).
+var all = documentIDs()
+
+func documentIDs() []string {
+	var out []string
+	for _, d := range typed.Definitions {
+		if d.Element != "AppHdr" {
+			out = append(out, d.ID)
+		}
+	}
+	return out
+}
 
 func warn(ri engine.RuleInfo) engine.RuleInfo {
 	ri.Severity = engine.Warning
@@ -171,6 +266,12 @@ const (
 	srcKont     = "zosensheng/isoCode kont-rps-iso/kont-mx-interface/src/main/java/com/hisun/kont/mx/msg/pacs/MXPacs00900108.java (pre-SR2025 pacs.009 validator, checkR2/checkR3)"
 	srcJPMH2H   = "https://www.jpmorgan.com/payments/client-resource-center/h2h (J.P. Morgan H2H, CBPR+ postal address)"
 	srcSWIFTAdr = "SWIFT \"Removal of unstructured address\", https://www.swift.com/standards/iso-20022/removal-unstructured-address"
+	srcJS56     = "independent pre-SR2025 CBPR+ validator for camt.056 using SWIFT rule names"
+	srcJAXB56   = "JAXB classes generated 2022-08 from the CBPR+ camt.056.001.08 XSD (com.hisun.kont.mx.msg.camt.camt05600108)"
+	srcJAXB29   = "JAXB classes generated 2022-08 from the CBPR+ camt.029.001.09 XSD (com.hisun.kont.mx.msg.camt.camt02900109)"
+	srcUG29     = "an extraction of the SR2026 CBPRPlus camt.029.001.09 usage guideline (\"CBPRPlus SR2026 (Combined)\")"
+	srcVal26    = "an SR2026 CBPR+ validator listing the SR2026 formal rules per camt message"
+	srcSWIFT26  = "SWIFT \"ISO 20022: The removal of unstructured address\", https://www.swift.com/pt/node/310530"
 	srcOra26    = "Oracle Banking Payments \"SWIFT SR2026 Changes\", https://docs.oracle.com/en/industries/financial-services/banking-payments-cloud-service/14.8.2.0.0/pcsrn/swift-sr2026-changes.html"
 )
 
@@ -179,25 +280,25 @@ func (c *checker) rules() []engine.Rule {
 		engine.NewRule(info("cbpr.bah.biz-msg-idr", CodeBizMsgIdr, all,
 			"CBPR_Business_Message_Identifier_TextualRule: BizMsgIdr \"must contain the Message Identification element from the Group Header of the underlying message, where available\"; "+srcDeck+"; "+srcGS+srcNoNum,
 			"AppHdr BizMsgIdr equals the document's GrpHdr/MsgId"), checkBizMsgIdr),
-		engine.NewRule(info("cbpr.bah.from-to", CodeFromTo, []string{pacs008, pacs009, pacs004, pacs002},
-			"CBPR_From_To_Instructing_Instructed_Agent_BIC_1/2_FormalRule: BAH From/To BIC must match the Instructing/Instructed Agent BIC, except where CpyDplct is COPY or CODU; "+srcJS+"; "+srcGS+"; confirmed (COPY/CODU exception, \"except where BAH CopyDuplicate = COPY or = CODU\"; BIC_2 when CpyDplct is absent): "+srcKont+srcNoNum,
-			"AppHdr From/To BICs equal the instructing/instructed agent BICs unless the message is a copy (COPY, CODU)"), checkFromTo),
+		engine.NewRule(info("cbpr.bah.from-to", CodeFromTo, []string{pacs008, pacs009, pacs004, pacs002, camt056, camt029},
+			"CBPR_From_To_Instructing_Instructed_Agent_BIC_1/2_FormalRule: BAH From/To BIC must match the Instructing/Instructed Agent BIC, except where CpyDplct is COPY or CODU; "+srcJS+"; "+srcGS+"; confirmed (COPY/CODU exception, \"except where BAH CopyDuplicate = COPY or = CODU\"; BIC_2 when CpyDplct is absent): "+srcKont+"; camt.056: CBPR_From_To_Assigner_Assignee_BIC_1/2_FormalRule (Assgnmt/Assgnr/Agt, Assgnmt/Assgne/Agt), "+srcJS56+"; camt.029: the ISO 20022 definition of CaseAssignment (Assigner \"Usage: This is also the sender of the message\", Assignee \"... the receiver of the message\"), no CBPR+ rule text seen"+srcNoNum,
+			"AppHdr From/To BICs equal the instructing/instructed agent BICs (camt.056, camt.029: the assigner and assignee agents) unless the message is a copy (COPY, CODU)"), checkFromTo),
 		engine.NewRule(info("cbpr.bah.priority", CodePriority, []string{pacs008, pacs009},
 			"CBPR_Priority_Instruction_Priority_FormalRule: if Priority is used in the BAH, it should be identical to PmtTpInf/InstrPrty if present; "+srcJS+"; "+srcDeck+srcNoNum,
 			"AppHdr Prty equals PmtTpInf/InstrPrty when both are present"), checkPriority),
-		engine.NewRule(info("cbpr.single-transaction", CodeSingleTx, []string{pacs008, pacs009, pacs004},
-			"CBPR+ restricted XSD: NbOfTxs fixed to 1 and one transaction (GoPlasmatic/MXMessage CBPR+ pacs.008 types, SR2025); "+srcDeck+" (\"The number of transactions in CBPR+ payment usage guidelines is fixed to 1\")",
-			"one transaction per message: NbOfTxs is 1 and exactly one transaction is present"), checkSingleTx),
+		engine.NewRule(info("cbpr.single-transaction", CodeSingleTx, []string{pacs008, pacs009, pacs004, camt056, camt029},
+			"CBPR+ restricted XSD: NbOfTxs fixed to 1 and one transaction (GoPlasmatic/MXMessage CBPR+ pacs.008 types, SR2025); "+srcDeck+" (\"The number of transactions in CBPR+ payment usage guidelines is fixed to 1\"); camt.056: one Undrlyg with one TxInf (UnderlyingTransaction23__1/TxInf 1..1, "+srcJAXB56+"); camt.029: one CxlDtls with one TxInfAndSts (SR2026 camt.029 UG extraction, "+srcUG29+")",
+			"one transaction per message: NbOfTxs is 1 and exactly one transaction is present (camt.056: one Undrlyg/TxInf; camt.029: one CxlDtls/TxInfAndSts)"), checkSingleTx),
 		engine.NewRule(info("cbpr.uetr", CodeUETR, []string{pacs008, pacs009},
-			"CBPR+ restricted XSD: PaymentIdentification7__1/UETR mandatory, UUIDv4Identifier pattern [a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89ab][a-f0-9]{3}-[a-f0-9]{12} (GoPlasmatic/MXMessage pacs_008_001_08; JAXB CBPR+ pacs.009 PaymentIdentification7__1)",
-			"PmtId/UETR is present (its UUID v4 form is checked by the schema, UUIDv4Identifier)"), checkUETR),
+			"CBPR+ restricted XSD: PaymentIdentification7__1/UETR mandatory, UUIDv4Identifier pattern [a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89ab][a-f0-9]{3}-[a-f0-9]{12} (GoPlasmatic/MXMessage pacs_008_001_08; JAXB CBPR+ pacs.009 PaymentIdentification7__1); SR2026 pacs.009 COV: CBPR_UETR_COV rule \"the UETR should transport the UETR of the underlying pacs.008\" (COV UG p.109 as quoted by a third-party project; single source): presence checked here, equality needs the pacs.008",
+			"PmtId/UETR is present (its UUID v4 form is checked by the schema, UUIDv4Identifier; in a COV it is the underlying pacs.008's)"), checkUETR),
 		engine.NewRule(info("cbpr.charset.fin-x", CodeCharset, all,
 			"CBPR+ restricted XSD types CBPR_RestrictedFINXMaxNText pattern [0-9a-zA-Z/\\-\\?:\\(\\)\\.,'\\+ ]+ and _Extended (names, postal addresses, remittance, e-mail) adding !#$%&*=^_`{|}~\";<>@[\\] (GoPlasmatic/MXMessage, SR2025); "+srcJPM,
 			"free text uses the FIN-X character set (extended set for names, addresses, remittance information and e-mail)"), checkCharset),
-		engine.NewRule(info("cbpr.address.structured", CodeAddress, []string{pacs008, pacs009, pacs004, pacs002, pain001},
+		engine.NewRule(info("cbpr.address.structured", CodeAddress, addressScope(),
 			"CBPR+ SR2025 postal address (structured/hybrid): TwnNm and Ctry mandatory, hybrid at most 2 AdrLine; "+srcJPM+" (\"For any postal address sent, Town Name and Country must be included\"; hybrid \"maximum 2 Address Line elements\"); confirmed: "+srcJPMH2H+" (hybrid: town and country both required, up to two address lines of 70 characters); "+srcOra26+" (structured/hybrid, \"maximum of two Address Lines\"); "+srcSWIFTAdr+" (structured: Country and Town Name at minimum, no Address Line; hybrid: Country and Town Name plus Address Line)"+srcNoNum,
-			"a structured or hybrid postal address has TwnNm and Ctry, and a hybrid one at most 2 AdrLine"), c.checkAddress),
-		engine.NewRule(info("cbpr.address.unstructured", CodeUnstructured, []string{pacs008, pacs009, pacs004, pacs002, pain001},
+			"a structured or hybrid postal address has TwnNm and Ctry, and a hybrid one at most 2 AdrLine (every message but the SWIFT exemptions admi.024, camt.025, camt.052, camt.053, camt.054, camt.060)"), c.checkAddress),
+		engine.NewRule(info("cbpr.address.unstructured", CodeUnstructured, addressScope(),
 			"CBPR+ SR2026: fully unstructured postal addresses (AdrLine only) no longer accepted from 14 November 2026; https://www.swift.com/news-events/news/iso-20022-milestone-november-2026-unstructured-addresses-be-removed; https://www.jpmorgan.com/insights/payments/cross-border-payments/iso-20022-migration; confirmed: "+srcOra26+" (SR2026 from 14-Nov-2026: \"Fully unstructured addresses are not allowed\"); "+srcJPMH2H+" (\"phased out by November, 14, 2026\"); confirmed with scope: "+srcSWIFTAdr+" (from 14 November 2026 town and country in designated fields for all agents and parties, except admi.024, camt.025, camt.052, camt.053, camt.054, camt.060; BIC-only agents remain valid)",
 			"no address is AdrLine only: refused under SR2026, a warning under SR2025"), c.checkUnstructured),
 		engine.NewRule(info("cbpr.currency.commodity", CodeCommodity, []string{pacs008, pacs009, pacs004},
@@ -215,8 +316,8 @@ func (c *checker) rules() []engine.Rule {
 		engine.NewRule(info("cbpr.remittance.exclusive", CodeRemittance, []string{pacs008},
 			"CBPR_Remittance_Mutually_Exclusive_FormalRule (Strd or Ustrd) and CBPR_Related_Remit_Info_Remit_Info_Mutually_Exclusive_FormalRule (RltdRmtInf or RmtInf); "+srcJS+srcNoNum,
 			"remittance: Strd and Ustrd exclusive; RltdRmtInf and RmtInf exclusive"), checkRemittance),
-		engine.NewRule(info("cbpr.instr-id.slashes", CodeInstrIDSlashes, []string{pacs008, pacs009, pacs002, pacs004, camt054},
-			"CBPR_Instruction_Identification_FormalRule / CBPR_Original_Instruction_Identification_FormalRule: \"must not start or end with a slash '/' and must not contain two consecutive slashes '//'\"; "+srcJS+" (pacs.008, pacs.002); camt.054 and pacs.004 per [UR] only"+srcNoNum,
+		engine.NewRule(info("cbpr.instr-id.slashes", CodeInstrIDSlashes, []string{pacs008, pacs009, pacs002, pacs004, camt054, camt056},
+			"CBPR_Instruction_Identification_FormalRule / CBPR_Original_Instruction_Identification_FormalRule: \"must not start or end with a slash '/' and must not contain two consecutive slashes '//'\"; "+srcJS+" (pacs.008, pacs.002); camt.056 OrgnlInstrId: "+srcJS56+"; camt.054 and pacs.004 per [UR] only"+srcNoNum,
 			"InstrId / OrgnlInstrId do not start or end with '/' nor contain '//'"), checkInstrIDSlashes),
 		engine.NewRule(info("cbpr.status.reject-reason", CodeRejectReason, []string{pacs002},
 			"CBPR_Transaction_Status_Reject_Reason_FormalRule: with TxSts RJCT a StsRsnInf/Rsn is mandatory; independent pre-SR2025 CBPR+ validator (pacs.002)"+srcNoNum,
@@ -233,9 +334,9 @@ func (c *checker) rules() []engine.Rule {
 		engine.NewRule(warn(info("cbpr.bah.copy-duplicate", CodeCopyDuplicate, []string{camt052, camt053, camt054},
 			srcDeck+": \"Where utilised in the BAH of a camt message the content of this element should match the Copy Duplicate element within the camt message\" (a should-rule: warning)",
 			"AppHdr CpyDplct matches the camt report's CpyDplctInd")), checkCopyDuplicate),
-		engine.NewRule(info("cbpr.party.name-address", CodePartyName, []string{pacs008, pacs009},
-			"CBPR_Party_Name_Postal_Address_FormalRule: if PstlAdr is present then Nm is mandatory; "+srcJS+srcNoNum,
-			"a party (Dbtr, Cdtr, ultimate parties, initiating party) with a PstlAdr has a Nm"), checkPartyName),
+		engine.NewRule(info("cbpr.party.name-address", CodePartyName, []string{pacs008, pacs009, camt056, camt029},
+			"CBPR_Party_Name_Postal_Address_FormalRule: if PstlAdr is present then Nm is mandatory; "+srcJS+"; camt.056 (CxlRsnInf/Orgtr, Case/Cretr/Pty): "+srcJS56+"; camt.029 CxlStsRsnInf/Orgtr: by analogy (its UG extraction requires TwnNm and Ctry in that address), no rule text seen"+srcNoNum,
+			"a party (Dbtr, Cdtr, ultimate parties, initiating party; camt.056/029 originator and case creator) with a PstlAdr has a Nm"), checkPartyName),
 		engine.NewRule(warn(info("cbpr.party.any-bic", CodePartyAnyBIC, []string{pacs008, pacs009},
 			"CBPR_Debtor_BIC_Presence_TextualRule / CBPR_Creditor_BIC_Presence_TextualRule: \"If AnyBIC is present, then (Name and Postal Address) is NOT allowed ... in case of conflicting information, AnyBIC will always take precedence\" (SR2024 pacs.008 UG principle 1B, https://studylib.net/doc/27686183/; textual rule: warning)"+srcNoNum,
 			"a Dbtr or Cdtr identified by AnyBIC carries no Nm or PstlAdr")), checkPartyAnyBIC),
@@ -243,10 +344,45 @@ func (c *checker) rules() []engine.Rule {
 			"CBPR+ pacs.009 COV (BizSvc swift.cbprplus.cov.NN): the cover carries the underlying customer credit transfer (UndrlygCstmrCdtTrf); SWIFT training catalogue \"FI to FI Customer Credit Transfer with the Cover Method\"; confirmed (UndrlygCstmrCdtTrf 1..1 in the CBPR+ COV restricted schema, with Dbtr, DbtrAgt, CdtrAgt and Cdtr mandatory inside): GoPlasmatic/MXMessage src/document/pacs_009_001_08_cov.rs (CreditTransferTransaction361, SR2025)",
 			"a pacs.009 COV carries UndrlygCstmrCdtTrf"), checkCovUnderlying),
 		engine.NewRule(info("cbpr.bah.biz-svc", CodeBizSvc, all,
-			"CBPR+ BAH: AppHdr (head.001.001.02) with BizSvc mandatory [1..1] ("+srcGS+"; GoPlasmatic/MXMessage CBPR+ BAH types); BizSvc values swift.cbprplus[.stp|.cov|.adv].NN per message variant ("+srcDeck+" BizSvc table); the release suffix (.03 SR2025, .04 SR2026) is not checked: SR2026 value unconfirmed",
-			"the message has an AppHdr whose BizSvc names a CBPR+ service matching the message (stp only for pacs.008, cov/adv only for pacs.009)"), checkBizSvc),
+			"CBPR+ BAH: AppHdr (head.001.001.02) with BizSvc mandatory [1..1] ("+srcGS+"; GoPlasmatic/MXMessage CBPR+ BAH types); the BizSvc values of each message definition, usage variant (core, stp, cov, adv) and standards release come from the business-service table (bizsvc.tsv, each row with its source and confidence; SWIFT: \"incremented when a UG is updated, reset when the message version changes\", "+srcDeck+"), which an operator file can replace row by row",
+			"the message has an AppHdr whose BizSvc is one the business-service table allows for the message definition under the standards release in force at the AppHdr CreDt"), c.checkBizSvc),
 		engine.NewRule(info("cbpr.settlement-method", CodeSttlmMtd, []string{pacs008},
 			"CBPR+ restricted XSD SettlementMethod1Code__1 = INDA, INGA, COVE for pacs.008 (CLRG not allowed): GoPlasmatic/MXMessage pacs_008_001_08 (SR2025); SWIFT sample p.8.1.1.a uses INDA",
 			"GrpHdr/SttlmInf/SttlmMtd is INDA, INGA or COVE"), checkSttlmMtd),
+		// Stop and Recall: camt.056 (cancellation request) and camt.029 (its answer).
+		engine.NewRule(info("cbpr.cancellation.uetr", CodeCxlUETR, []string{camt056, camt029},
+			"CBPR+ restricted XSD: OrgnlUETR 1..1 in camt.056 TxInf ("+srcJAXB56+", PaymentTransaction106__1) and camt.029 TxInfAndSts ("+srcJAXB29+", PaymentTransaction102__1); SR2026 camt.029: CBPR_Original_UETR_TextualRule \"Must transport the UETR of the underlying transaction that is requested to be cancelled\" ("+srcUG29+")",
+			"the cancellation request and its answer carry OrgnlUETR, the UETR of the underlying payment"), checkCancellationUETR),
+		engine.NewRule(info("cbpr.cancellation.original-refs", CodeCxlRefs, []string{camt056, camt029},
+			"CBPR+ restricted XSD: camt.056 TxInf OrgnlGrpInf, OrgnlEndToEndId, OrgnlIntrBkSttlmAmt, OrgnlIntrBkSttlmDt 1..1 ("+srcJAXB56+"); camt.029 TxInfAndSts OrgnlGrpInf 1..1 ("+srcJAXB29+"; "+srcUG29+")",
+			"the references of the underlying payment are present: OrgnlGrpInf (camt.056 also OrgnlEndToEndId, OrgnlIntrBkSttlmAmt, OrgnlIntrBkSttlmDt)"), checkCancellationRefs),
+		engine.NewRule(info("cbpr.cancellation.case", CodeCxlCase, []string{camt056, camt029},
+			"CBPR+ restricted XSD: camt.056 TxInf/Case 1..1 ("+srcJAXB56+"); camt.029 TxInfAndSts CxlStsId and RslvdCase 1..1 ("+srcJAXB29+")",
+			"the case is identified: camt.056 TxInf/Case, camt.029 TxInfAndSts/RslvdCase and CxlStsId"), checkCancellationCase),
+		engine.NewRule(info("cbpr.cancellation.id-slashes", CodeCxlSlashes, []string{camt056, camt029},
+			"CBPR_Cancellation_Identification_FormalRule and CBPR_Case_Identification_FormalRule (camt.056; "+srcJS56+"); camt.029 CBPR_Cancellation_Status_Identification and Case identification rules, first 16 characters ("+srcVal26+")"+srcNoNum,
+			"CxlId, CxlStsId and Case/Id do not start or end with '/' nor contain '//' (in their first 16 characters)"), checkCancellationIDSlashes),
+		engine.NewRule(info("cbpr.cancellation.reason-code", CodeCxlReason, []string{camt056, camt029},
+			"camt.056 CxlRsnInf 1..1 with Rsn 1..1 and CBPR_CancellationReasonCode = AGNT AM09 COVR CURR CUST CUTA DUPL FRAD NARR TECH UPAY ("+srcJAXB56+"; not re-verified for SR2026); camt.029 CBPR_CancellationStatusReasonCode = AC04 AGNT AM04 ARDT CUST INDM LEGL NOAS NOOR PTNA RQDA ("+srcUG29+") and NARR ("+srcJAXB29+"); all in the ISO external lists ExternalCancellationReason1Code and ExternalPaymentCancellationRejection1Code (3Q2025)",
+			"cancellation reasons (camt.056, mandatory) and cancellation status reasons (camt.029) are CBPR+ codes"), checkCancellationReasonCode),
+		engine.NewRule(info("cbpr.cancellation.narrative", CodeCxlNarrative, []string{camt056},
+			"CBPR_Reason_Code_NARR_Additional_Information_FormalRule: reason NARR needs AddtlInf ("+srcJS56+"; the SR2026 validator lists it for camt.055/058/108 but not camt.056: unconfirmed for SR2026)"+srcNoNum,
+			"a cancellation reason NARR comes with AddtlInf"), checkCancellationNarrative),
+		engine.NewRule(info("cbpr.resolution.status", CodeRsltnStatus, []string{camt029},
+			"camt.029 Sts narrowed to Conf (CBPR_CancellationStatus, "+srcJAXB29+"); Conf = CNCL, PDCR, RJCR ("+srcUG29+")",
+			"the resolution status is Sts/Conf with CNCL, PDCR or RJCR"), checkResolutionStatus),
+		engine.NewRule(info("cbpr.resolution.reject-reason", CodeRsltnReject, []string{camt029},
+			"CBPR_Cancellation_Reason_FormalRule: if Sts/Conf is RJCR, CxlDtls/TxInfAndSts/CxlStsRsnInf/Rsn is mandatory ("+srcUG29+"; "+srcVal26+", R8)"+srcNoNum,
+			"a rejected cancellation (Conf RJCR) gives CxlStsRsnInf/Rsn"), checkResolutionRejectReason),
+		engine.NewRule(info("cbpr.resolution.reason-information", CodeRsltnReasonInfo, []string{camt029},
+			"SR2026 camt.029: reason ARDT needs AddtlInf (the UETR of the returned payment); reason PTNA: AddtlInf, if present, is a BIC8 or BIC11 ("+srcVal26+", its R28 and R29; single source); applied from SR2026"+srcNoNum,
+			"from SR2026: reason ARDT comes with AddtlInf; with reason PTNA, AddtlInf is a BIC"), c.checkResolutionReasonInfo),
+		// SR2026.
+		engine.NewRule(info("cbpr.agent.identification", CodeAgentID, addressScope(),
+			srcSWIFT26+": \"From 14 November 2026, town and country information must be provided in designated fields, at a minimum, for all agents and parties ... For agents, use of the BIC only continues to be a valid option rather than providing name and address\" (single source, primary); applied from SR2026",
+			"from SR2026: every agent has a BICFI, or a Nm and a PstlAdr"), c.checkAgentIdentification),
+		engine.NewRule(info("cbpr.adv.settlement", CodeADVSettlement, []string{pacs009},
+			"SR2026 pacs.009 ADV: SettlementMethod1Code restricted to COVE (CLRG, INDA, INGA removed) and SttlmAcct removed (a UG-based profile note; the SR2026 ADV sample uses COVE; single source); applied from SR2026",
+			"from SR2026: a pacs.009 ADV (BizSvc swift.cbprplus.adv.NN) has SttlmMtd COVE and no SttlmAcct"), c.checkADVSettlement),
 	}
 }

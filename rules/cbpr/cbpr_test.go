@@ -1,7 +1,6 @@
 package cbpr
 
 import (
-	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -27,27 +26,44 @@ var cases = []typedtest.RuleCase{
 	{Rule: "cbpr.bah.from-to", Code: CodeFromTo, Path: "/AppHdr/To/FIId/FinInstnId/BICFI"},
 	{Rule: "cbpr.bah.priority", Code: CodePriority, Path: "/AppHdr/Prty"},
 	{Rule: "cbpr.single-transaction", Code: CodeSingleTx, Path: "/Document/FIToFICstmrCdtTrf/GrpHdr/NbOfTxs"},
-	{Rule: "cbpr.uetr", Code: CodeUETR, Path: tx + "/PmtId"},
+	{Rule: "cbpr.uetr", Code: CodeUETR, Path: tx + "/PmtId/UETR"},
 	{Rule: "cbpr.charset.fin-x", Code: CodeCharset, Path: tx + "/PmtId/EndToEndId"},
 	{Rule: "cbpr.address.structured", Code: CodeAddress, Path: tx + "/Cdtr/PstlAdr/AdrLine[3]"},
 	{Rule: "cbpr.address.unstructured", Code: CodeUnstructured, Path: tx + "/Dbtr/PstlAdr"},
 	{Rule: "cbpr.currency.commodity", Code: CodeCommodity, Path: tx + "/IntrBkSttlmAmt/@Ccy"},
 	{Rule: "cbpr.charges.debt", Code: CodeDebt, Path: tx + "/ChrgsInf[2]"},
-	{Rule: "cbpr.charges.cred", Code: CodeCred, Path: tx + "/ChrgBr"},
+	{Rule: "cbpr.charges.cred", Code: CodeCred, Path: tx + "/ChrgsInf[1]"},
 	{Rule: "cbpr.instr-for-cdtr-agt", Code: CodeInstrForCdtr, Path: tx + "/InstrForCdtrAgt[2]/Cd"},
 	{Rule: "cbpr.remittance.exclusive", Code: CodeRemittance, Path: tx + "/RmtInf/Strd[1]"},
 	{Rule: "cbpr.instr-id.slashes", Code: CodeInstrIDSlashes, Path: tx + "/PmtId/InstrId"},
-	{Rule: "cbpr.status.reject-reason", Code: CodeRejectReason, Path: "/Document/FIToFIPmtStsRpt/TxInfAndSts[1]/TxSts"},
+	{Rule: "cbpr.status.reject-reason", Code: CodeRejectReason, Path: "/Document/FIToFIPmtStsRpt/TxInfAndSts[1]/StsRsnInf[1]/Rsn"},
 	{Rule: "cbpr.status.reject-settlement-date", Code: CodeRejectSttlmDt, Path: "/Document/FIToFIPmtStsRpt/TxInfAndSts[1]/FctvIntrBkSttlmDt"},
 	{Rule: "cbpr.charges.bearer", Code: CodeChargeBearer, Path: tx + "/ChrgBr"},
 	{Rule: "cbpr.remittance.structured-length", Code: CodeStrdLength, Path: tx + "/RmtInf/Strd[1]"},
 	{Rule: "cbpr.bah.copy-duplicate", Code: CodeCopyDuplicate, Path: "/Document/BkToCstmrDbtCdtNtfctn/Ntfctn[1]/CpyDplctInd"},
-	{Rule: "cbpr.party.name-address", Code: CodePartyName, Path: tx + "/Dbtr/PstlAdr"},
+	{Rule: "cbpr.party.name-address", Code: CodePartyName, Path: tx + "/Dbtr/Nm"},
 	{Rule: "cbpr.party.any-bic", Code: CodePartyAnyBIC, Path: tx + "/Cdtr/Id/OrgId/AnyBIC"},
-	{Rule: "cbpr.cov.underlying", Code: CodeCovUnderlying, Path: "/Document/FICdtTrf/CdtTrfTxInf[1]"},
+	{Rule: "cbpr.cov.underlying", Code: CodeCovUnderlying, Path: "/Document/FICdtTrf/CdtTrfTxInf[1]/UndrlygCstmrCdtTrf"},
 	{Rule: "cbpr.bah.biz-svc", Code: CodeBizSvc, Path: "/AppHdr/BizSvc"},
 	{Rule: "cbpr.settlement-method", Code: CodeSttlmMtd, Path: "/Document/FIToFICstmrCdtTrf/GrpHdr/SttlmInf/SttlmMtd"},
+	{Rule: "cbpr.cancellation.uetr", Code: CodeCxlUETR, Path: cxlTx + "/OrgnlUETR"},
+	{Rule: "cbpr.cancellation.original-refs", Code: CodeCxlRefs, Path: cxlTx + "/OrgnlIntrBkSttlmDt"},
+	{Rule: "cbpr.cancellation.case", Code: CodeCxlCase, Path: rslTx + "/RslvdCase"},
+	{Rule: "cbpr.cancellation.id-slashes", Code: CodeCxlSlashes, Path: cxlTx + "/CxlId"},
+	{Rule: "cbpr.cancellation.reason-code", Code: CodeCxlReason, Path: cxlTx + "/CxlRsnInf[1]/Rsn/Cd"},
+	{Rule: "cbpr.cancellation.narrative", Code: CodeCxlNarrative, Path: cxlTx + "/CxlRsnInf[1]/AddtlInf[1]"},
+	{Rule: "cbpr.resolution.status", Code: CodeRsltnStatus, Path: "/Document/RsltnOfInvstgtn/Sts/Conf"},
+	{Rule: "cbpr.resolution.reject-reason", Code: CodeRsltnReject, Path: rslTx + "/CxlStsRsnInf[1]/Rsn"},
+	{Rule: "cbpr.resolution.reason-information", Code: CodeRsltnReasonInfo, Path: rslTx + "/CxlStsRsnInf[1]/AddtlInf[1]"},
+	{Rule: "cbpr.agent.identification", Code: CodeAgentID, Path: tx + "/CdtrAgt/FinInstnId/PstlAdr"},
+	{Rule: "cbpr.adv.settlement", Code: CodeADVSettlement, Path: "/Document/FICdtTrf/GrpHdr/SttlmInf/SttlmMtd"},
 }
+
+// Transactions of the Stop and Recall fixtures.
+const (
+	cxlTx = "/Document/FIToFIPmtCxlReq/Undrlyg[1]/TxInf[1]"
+	rslTx = "/Document/RsltnOfInvstgtn/CxlDtls[1]/TxInfAndSts[1]"
+)
 
 func TestRules(t *testing.T) {
 	typedtest.RuleFixtures(t, RuleSet(), fixtures, cases, true, *update)
@@ -60,13 +76,14 @@ func TestRelease(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		name string
-		set  *engine.RuleSet
-		sev  engine.Severity
+		name   string
+		set    *engine.RuleSet
+		sev    engine.Severity
+		bizSvc bool // SVC424: the file's swift.cbprplus.03 is SR2025's, refused under SR2026
 	}{
-		{"by CreDt 2026-06-01 is SR2025", RuleSet(), engine.Warning},
-		{"pinned SR2026", New(Options{Release: "SR2026"}), engine.Error},
-		{"pinned SR2025", New(Options{Release: "SR2025"}), engine.Warning},
+		{"by CreDt 2026-06-01 is SR2025", RuleSet(), engine.Warning, false},
+		{"pinned SR2026", mustNew(t, Options{Release: "SR2026"}), engine.Error, true},
+		{"pinned SR2025", mustNew(t, Options{Release: "SR2025"}), engine.Warning, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,24 +92,40 @@ func TestRelease(t *testing.T) {
 			if !strings.Contains(tc.name, "pinned") {
 				typedtest.Golden(t, filepath.Join(fixtures, "cbpr.address.unstructured.sr2025.json"), js, *update)
 			}
-			if len(r.Findings) != 1 || r.Findings[0].Code != CodeUnstructured || r.Findings[0].Severity != tc.sev {
+			var addr []engine.Finding
+			for _, f := range r.Findings {
+				if f.Code == CodeUnstructured {
+					addr = append(addr, f)
+				}
+			}
+			if len(addr) != 1 || addr[0].Severity != tc.sev {
 				t.Errorf("findings %v, want one %s %v", r.Findings, CodeUnstructured, tc.sev)
+			}
+			if r.HasCode(CodeBizSvc) != tc.bizSvc || len(r.Findings) != 1+map[bool]int{true: 1}[tc.bizSvc] {
+				t.Errorf("findings %v: %s reported %v, want %v", r.Findings, CodeBizSvc, r.HasCode(CodeBizSvc), tc.bizSvc)
 			}
 		})
 	}
-	c := &checker{o: Options{Now: func() time.Time { return time.Date(2026, 11, 13, 23, 0, 0, 0, time.UTC) }}}
-	if got := c.release(&typedMessageNoHdr); got != "SR2025" {
-		t.Errorf("release on 13 Nov 2026 = %s, want SR2025", got)
+	c := &checker{o: Options{Now: func() time.Time { return time.Date(2026, 11, 13, 23, 0, 0, 0, time.UTC) }}, tab: BuiltinBizSvcTable(), pinned: -1}
+	if got, byDate := c.release(&typedMessageNoHdr); c.relName(got) != "SR2025" || byDate {
+		t.Errorf("release on 13 Nov 2026 = %s (by CreDt %v), want SR2025 by the clock", c.relName(got), byDate)
 	}
 	c.o.Now = func() time.Time { return time.Date(2026, 11, 14, 0, 0, 0, 0, time.UTC) }
-	if got := c.release(&typedMessageNoHdr); got != "SR2026" {
-		t.Errorf("release on 14 Nov 2026 = %s, want SR2026", got)
+	if got, _ := c.release(&typedMessageNoHdr); c.relName(got) != "SR2026" {
+		t.Errorf("release on 14 Nov 2026 = %s, want SR2026", c.relName(got))
 	}
-	if v := RuleSet().Version; v != "SR2025+SR2026" {
+	c.o.Now = func() time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC) }
+	if got, _ := c.release(&typedMessageNoHdr); c.relName(got) != "pre-SR2025" {
+		t.Errorf("release on 1 Jan 2024 = %s, want pre-SR2025", c.relName(got))
+	}
+	if v := RuleSet().Version; v != "pre-SR2025+SR2025+SR2026" {
 		t.Errorf("version %s", v)
 	}
-	if v := New(Options{Release: "SR2025"}).Version; v != "SR2025" {
+	if v := mustNew(t, Options{Release: "SR2025"}).Version; v != "SR2025" {
 		t.Errorf("pinned version %s", v)
+	}
+	if _, err := New(Options{Release: "SR2099"}); err == nil || !strings.Contains(err.Error(), "SR2099") {
+		t.Errorf("unknown release: error %v, want one naming it", err)
 	}
 }
 
@@ -146,6 +179,16 @@ func BenchmarkRuleSet(b *testing.B) {
 
 var typedMessageNoHdr = typed.Message{}
 
+// mustNew is New that fails the test on an error.
+func mustNew(t testing.TB, o Options) *engine.RuleSet {
+	t.Helper()
+	rs, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
 // BenchmarkRulesOnly runs the set's rules on an already decoded message
 // (leaves cached after the first run): the cost of the rules themselves.
 func BenchmarkRulesOnly(b *testing.B) {
@@ -178,30 +221,3 @@ func TestBizSvcHeaderVersion(t *testing.T) {
 	}
 }
 
-// TestUnknownReleaseFailsClosed: a release pin the set does not know used
-// to fall back to choosing by date, silently; now CheckRelease refuses it
-// with the known releases, and a set built with it anyway reports SV016 on
-// every CBPR+ message instead of passing it (issue 17, item 2).
-func TestUnknownReleaseFailsClosed(t *testing.T) {
-	for _, ok := range []string{"", "SR2025", "SR2026"} {
-		if err := CheckRelease(ok); err != nil {
-			t.Errorf("CheckRelease(%q) = %v", ok, err)
-		}
-	}
-	err := CheckRelease("SR2099")
-	var oe *engine.OptionError
-	if !errors.As(err, &oe) || oe.Option != "release" || strings.Join(oe.Known, ",") != "SR2025,SR2026" {
-		t.Fatalf("CheckRelease(SR2099) = %v", err)
-	}
-	raw, err := os.ReadFile(filepath.Join(fixtures, "cbpr.address.unstructured.pass.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r, _ := typedtest.Report(typedtest.Engine(t, New(Options{Release: "SR2025"})), raw, engine.ValidateOptions{}); !r.Valid {
-		t.Fatalf("the fixture is not valid with a known pin: %v", r.Findings)
-	}
-	r, _ := typedtest.Report(typedtest.Engine(t, New(Options{Release: "SR2099"})), raw, engine.ValidateOptions{})
-	if r.Valid || !r.HasCode(engine.CodeUnknownRelease) || !strings.Contains(r.Findings[0].Message, "SR2099") {
-		t.Errorf("with an unknown pin: valid=%v findings %v", r.Valid, r.Findings)
-	}
-}

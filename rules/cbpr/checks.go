@@ -59,6 +59,7 @@ func checkBizMsgIdr(m *engine.Message, f *engine.Findings) {
 type agents struct {
 	instg, instd *typed.BranchAndFinancialInstitutionIdentification6
 	block        string // block holding them, under the message element
+	assignment   bool   // camt.056/029: the assigner and assignee agents
 }
 
 // txAgents returns the instructing and instructed agents of the (first)
@@ -67,39 +68,45 @@ func txAgents(t *typed.Message) (a agents) {
 	switch {
 	case t.Pacs008 != nil:
 		g := &t.Pacs008.GrpHdr
-		a = agents{g.InstgAgt, g.InstdAgt, "GrpHdr"}
+		a = agents{g.InstgAgt, g.InstdAgt, "GrpHdr", false}
 		if len(t.Pacs008.CdtTrfTxInf) > 0 {
 			tx := &t.Pacs008.CdtTrfTxInf[0]
 			a = pick(a, tx.InstgAgt, tx.InstdAgt, "CdtTrfTxInf[1]")
 		}
 	case t.Pacs009 != nil:
 		g := &t.Pacs009.GrpHdr
-		a = agents{g.InstgAgt, g.InstdAgt, "GrpHdr"}
+		a = agents{g.InstgAgt, g.InstdAgt, "GrpHdr", false}
 		if len(t.Pacs009.CdtTrfTxInf) > 0 {
 			tx := &t.Pacs009.CdtTrfTxInf[0]
 			a = pick(a, tx.InstgAgt, tx.InstdAgt, "CdtTrfTxInf[1]")
 		}
 	case t.Pacs004 != nil:
 		g := &t.Pacs004.GrpHdr
-		a = agents{g.InstgAgt, g.InstdAgt, "GrpHdr"}
+		a = agents{g.InstgAgt, g.InstdAgt, "GrpHdr", false}
 		if len(t.Pacs004.TxInf) > 0 {
 			tx := &t.Pacs004.TxInf[0]
 			a = pick(a, tx.InstgAgt, tx.InstdAgt, "TxInf[1]")
 		}
 	case t.Pacs002 != nil:
 		g := &t.Pacs002.GrpHdr
-		a = agents{g.InstgAgt, g.InstdAgt, "GrpHdr"}
+		a = agents{g.InstgAgt, g.InstdAgt, "GrpHdr", false}
 		if len(t.Pacs002.TxInfAndSts) > 0 {
 			tx := &t.Pacs002.TxInfAndSts[0]
 			a = pick(a, tx.InstgAgt, tx.InstdAgt, "TxInfAndSts[1]")
 		}
+	case t.Camt056 != nil:
+		as := &t.Camt056.Assgnmt
+		a = agents{as.Assgnr.Agt, as.Assgne.Agt, "Assgnmt", true}
+	case t.Camt029 != nil:
+		as := &t.Camt029.Assgnmt
+		a = agents{as.Assgnr.Agt, as.Assgne.Agt, "Assgnmt", true}
 	}
 	return a
 }
 
 func pick(a agents, instg, instd *typed.BranchAndFinancialInstitutionIdentification6, block string) agents {
 	if instg != nil || instd != nil {
-		return agents{instg, instd, block}
+		return agents{instg, instd, block, false}
 	}
 	return a
 }
@@ -121,14 +128,18 @@ func checkFromTo(m *engine.Message, f *engine.Findings) {
 		return
 	}
 	a := txAgents(t)
+	from, to := "InstgAgt", "InstdAgt"
+	if a.assignment {
+		from, to = "Assgnr/Agt", "Assgne/Agt"
+	}
 	pairs := [...]struct {
 		bah   typed.Text
 		path  string
 		agent *typed.BranchAndFinancialInstitutionIdentification6
 		name  string
 	}{
-		{partyBIC(&t.AppHdr.Fr), "/AppHdr/Fr/FIId/FinInstnId/BICFI", a.instg, "InstgAgt"},
-		{partyBIC(&t.AppHdr.To), "/AppHdr/To/FIId/FinInstnId/BICFI", a.instd, "InstdAgt"},
+		{partyBIC(&t.AppHdr.Fr), "/AppHdr/Fr/FIId/FinInstnId/BICFI", a.instg, from},
+		{partyBIC(&t.AppHdr.To), "/AppHdr/To/FIId/FinInstnId/BICFI", a.instd, to},
 	}
 	for _, p := range pairs {
 		if !p.bah.Present() || p.agent == nil || !p.agent.FinInstnId.BICFI.Present() {
@@ -206,6 +217,32 @@ func checkSingleTx(m *engine.Message, f *engine.Findings) {
 		if n > 1 {
 			txPos = t.Pacs004.TxInf[1].Pos
 		}
+	case t.Camt056 != nil:
+		var inner []typed.Pos
+		if len(t.Camt056.Undrlyg) > 0 {
+			for _, x := range t.Camt056.Undrlyg[0].TxInf {
+				inner = append(inner, x.Pos)
+			}
+		}
+		var outer []typed.Pos
+		for _, u := range t.Camt056.Undrlyg {
+			outer = append(outer, u.Pos)
+		}
+		singleBlock(t, f, "Undrlyg", "TxInf", outer, inner)
+		return
+	case t.Camt029 != nil:
+		var inner []typed.Pos
+		if len(t.Camt029.CxlDtls) > 0 {
+			for _, x := range t.Camt029.CxlDtls[0].TxInfAndSts {
+				inner = append(inner, x.Pos)
+			}
+		}
+		var outer []typed.Pos
+		for _, u := range t.Camt029.CxlDtls {
+			outer = append(outer, u.Pos)
+		}
+		singleBlock(t, f, "CxlDtls", "TxInfAndSts", outer, inner)
+		return
 	default:
 		return
 	}
@@ -214,6 +251,18 @@ func checkSingleTx(m *engine.Message, f *engine.Findings) {
 	}
 	if n > 1 {
 		f.Errorf(CodeSingleTx, t.Loc(t.DocPath()+"/"+tx+"[2]", txPos), "the message holds %d %s; CBPR+ allows exactly one transaction per message", n, tx)
+	}
+}
+
+// singleBlock checks a camt.056 or camt.029 holds one block (Undrlyg,
+// CxlDtls: positions outer) with one transaction (TxInf, TxInfAndSts:
+// positions inner, of the first block).
+func singleBlock(t *typed.Message, f *engine.Findings, block, tx string, outer, inner []typed.Pos) {
+	if len(outer) > 1 {
+		f.Errorf(CodeSingleTx, t.Loc(t.DocPath()+"/"+block+"[2]", outer[1]), "the message holds %d %s; CBPR+ allows exactly one", len(outer), block)
+	}
+	if len(inner) > 1 {
+		f.Errorf(CodeSingleTx, t.Loc(t.DocPath()+"/"+block+"[1]/"+tx+"[2]", inner[1]), "%s holds %d %s; CBPR+ allows exactly one", block, len(inner), tx)
 	}
 }
 
@@ -242,7 +291,11 @@ func checkUETR(m *engine.Message, f *engine.Findings) {
 		// the base schema's UUIDv4Identifier pattern, reported once by the
 		// schema validation of formats/mx.
 		if !id.UETR.Present() {
-			f.Errorf(CodeUETR, t.Loc(p(), id.Pos), "PmtId/UETR is missing; CBPR+ makes the UETR mandatory")
+			msg := "PmtId/UETR is missing; CBPR+ makes the UETR mandatory"
+			if t.Pacs009 != nil && t.Variant() == "COV" {
+				msg += " (in a cover payment, the UETR of the underlying pacs.008)"
+			}
+			f.Errorf(CodeUETR, t.Loc(p()+"/UETR", id.Pos), "%s", msg)
 		}
 	}
 }
@@ -334,7 +387,7 @@ func checkCred(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
 	for i, tx := range pacs008Tx(t) {
 		if trim(tx.ChrgBr.Value) == "CRED" && len(tx.ChrgsInf) == 0 {
-			f.Errorf(CodeCred, t.Loc(txPath(t, i)+"/ChrgBr", tx.ChrgBr.Pos), "ChrgBr is CRED but ChrgsInf is missing; it is mandatory with CRED (a zero amount when no charges were taken)")
+			f.Errorf(CodeCred, t.Loc(txPath(t, i)+"/ChrgsInf[1]", tx.Pos), "ChrgBr is CRED but ChrgsInf is missing; it is mandatory with CRED (a zero amount when no charges were taken)")
 		}
 	}
 }
@@ -422,7 +475,12 @@ func checkRejectReason(m *engine.Message, f *engine.Findings) {
 				return
 			}
 		}
-		f.Errorf(CodeRejectReason, t.Loc(stsPath(t, i)+"/TxSts", tx.TxSts.Pos), "TxSts is RJCT but no StsRsnInf/Rsn gives the reason")
+		// Located at the missing element, on its parent's line.
+		at := tx.Pos
+		if len(tx.StsRsnInf) > 0 {
+			at = tx.StsRsnInf[0].Pos
+		}
+		f.Errorf(CodeRejectReason, t.Loc(stsPath(t, i)+"/StsRsnInf[1]/Rsn", at), "TxSts is RJCT but no StsRsnInf/Rsn gives the reason")
 	})
 }
 
@@ -495,13 +553,17 @@ func checkCopyDuplicate(m *engine.Message, f *engine.Findings) {
 // party is one PartyIdentification135 of a transaction.
 type party struct {
 	p          *typed.PartyIdentification135
-	name       string
-	tx         int  // transaction index
-	underlying bool // inside a pacs.009 UndrlygCstmrCdtTrf
+	name       string // element name, or path under the transaction
+	tx         int    // transaction index
+	underlying bool   // inside a pacs.009 UndrlygCstmrCdtTrf
+	cxl        *cxlRef
 }
 
 // path returns the party's XPath.
 func (p party) path(t *typed.Message) string {
+	if p.cxl != nil {
+		return p.cxl.path(t) + "/" + p.name
+	}
 	s := txPath(t, p.tx)
 	if p.underlying {
 		s += "/UndrlygCstmrCdtTrf"
@@ -516,7 +578,7 @@ func parties(t *typed.Message, fn func(p party)) {
 		return
 	}
 	each := func(i int, u bool, ultD, initg, dbtr, cdtr, ultC *typed.PartyIdentification135) {
-		for _, p := range [...]party{{ultD, "UltmtDbtr", i, u}, {initg, "InitgPty", i, u}, {dbtr, "Dbtr", i, u}, {cdtr, "Cdtr", i, u}, {ultC, "UltmtCdtr", i, u}} {
+		for _, p := range [...]party{{ultD, "UltmtDbtr", i, u, nil}, {initg, "InitgPty", i, u, nil}, {dbtr, "Dbtr", i, u, nil}, {cdtr, "Cdtr", i, u, nil}, {ultC, "UltmtCdtr", i, u, nil}} {
 			if p.p != nil {
 				fn(p)
 			}
@@ -534,6 +596,27 @@ func parties(t *typed.Message, fn func(p party)) {
 				each(i, true, u.UltmtDbtr, u.InitgPty, &u.Dbtr, &u.Cdtr, u.UltmtCdtr)
 			}
 		}
+	case t.Camt056 != nil, t.Camt029 != nil:
+		// The originator of each (status) reason and the case creator.
+		cxlRefs(t, func(r cxlRef) {
+			if c := r.caseElem; c != nil && c.Cretr.Pty != nil {
+				fn(party{p: c.Cretr.Pty, name: r.caseName + "/Cretr/Pty", cxl: &r})
+			}
+			if x := r.request; x != nil {
+				for k := range x.CxlRsnInf {
+					if o := x.CxlRsnInf[k].Orgtr; o != nil {
+						fn(party{p: o, name: "CxlRsnInf[" + strconv.Itoa(k+1) + "]/Orgtr", cxl: &r})
+					}
+				}
+			}
+			if x := r.answer; x != nil {
+				for k := range x.CxlStsRsnInf {
+					if o := x.CxlStsRsnInf[k].Orgtr; o != nil {
+						fn(party{p: o, name: "CxlStsRsnInf[" + strconv.Itoa(k+1) + "]/Orgtr", cxl: &r})
+					}
+				}
+			}
+		})
 	}
 }
 
@@ -541,7 +624,7 @@ func checkPartyName(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
 	parties(t, func(pt party) {
 		if p := pt.p; p.PstlAdr != nil && !p.Nm.Present() {
-			f.Errorf(CodePartyName, t.Loc(pt.path(t)+"/PstlAdr", p.PstlAdr.Pos), "%s has a PstlAdr but no Nm; the name is mandatory with a postal address", pt.name)
+			f.Errorf(CodePartyName, t.Loc(pt.path(t)+"/Nm", p.Pos), "%s has a PstlAdr but no Nm; the name is mandatory with a postal address", pt.name)
 		}
 	})
 }
@@ -570,18 +653,18 @@ func checkCovUnderlying(m *engine.Message, f *engine.Findings) {
 	for i := range t.Pacs009.CdtTrfTxInf {
 		tx := &t.Pacs009.CdtTrfTxInf[i]
 		if tx.UndrlygCstmrCdtTrf == nil {
-			f.Errorf(CodeCovUnderlying, t.Loc(txPath(t, i), tx.Pos), "the AppHdr BizSvc marks a cover payment (COV) but UndrlygCstmrCdtTrf is missing")
+			f.Errorf(CodeCovUnderlying, t.Loc(txPath(t, i)+"/UndrlygCstmrCdtTrf", tx.Pos), "the AppHdr BizSvc marks a cover payment (COV) but UndrlygCstmrCdtTrf is missing")
 		}
 	}
 }
 
-func checkBizSvc(m *engine.Message, f *engine.Findings) {
+func (c *checker) checkBizSvc(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
 	if t == nil || t.Element == "" {
 		return
 	}
 	if t.AppHdr == nil {
-		f.Errorf(CodeBizSvc, t.Loc("/Document", t.DocPos), "no AppHdr: CBPR+ messages carry a business application header (head.001.001.02) with BizSvc")
+		f.Errorf(CodeBizSvc, t.Loc("/AppHdr", t.DocPos), "the AppHdr is missing: CBPR+ messages carry a business application header (head.001.001.02) with BizSvc")
 		return
 	}
 	if ns := t.AppHdrNamespace; ns != "" && !strings.HasSuffix(ns, "head.001.001.02") {
@@ -589,18 +672,36 @@ func checkBizSvc(m *engine.Message, f *engine.Findings) {
 	}
 	b := t.AppHdr.BizSvc
 	if !b.Present() {
-		f.Errorf(CodeBizSvc, t.Loc("/AppHdr", t.AppHdr.Pos), "AppHdr BizSvc is missing; CBPR+ makes it mandatory")
+		// Located at the missing element, on the line of its parent.
+		f.Errorf(CodeBizSvc, t.Loc("/AppHdr/BizSvc", t.AppHdr.Pos), "AppHdr BizSvc is missing; CBPR+ makes it mandatory")
 		return
 	}
 	v := trim(b.Value)
-	if !strings.HasPrefix(v, "swift.cbprplus.") {
-		f.Errorf(CodeBizSvc, t.Loc("/AppHdr/BizSvc", b.Pos), "AppHdr BizSvc %s does not name a CBPR+ service (swift.cbprplus...)", engine.Echo(v))
+	rel, byDate := c.release(t)
+	rows := c.tab.lookup(t.ID, rel)
+	for _, i := range rows {
+		for _, w := range c.tab.rows[i].Values {
+			if v == w {
+				return
+			}
+		}
+	}
+	why := "pinned"
+	if byDate {
+		why = "in force at the AppHdr CreDt"
+	}
+	if len(rows) == 0 {
+		f.Errorf(CodeBizSvc, t.Loc("/AppHdr/BizSvc", b.Pos), "the business-service table has no row for %s under %s (%s), so BizSvc %s cannot be accepted; add the row to the table file (--cbpr-bizsvc)", t.ID, c.relName(rel), why, engine.Echo(v))
 		return
 	}
-	switch variant := t.Variant(); {
-	case variant == "STP" && t.Pacs008 == nil, (variant == "COV" || variant == "ADV") && t.Pacs009 == nil:
-		f.Errorf(CodeBizSvc, t.Loc("/AppHdr/BizSvc", b.Pos), "AppHdr BizSvc %s names the %s usage, which does not exist for %s", engine.Echo(v), variant, t.ID)
+	var allowed []string
+	for _, i := range rows {
+		r := &c.tab.rows[i]
+		for _, w := range r.Values {
+			allowed = append(allowed, w+" ("+r.Variant+")")
+		}
 	}
+	f.Errorf(CodeBizSvc, t.Loc("/AppHdr/BizSvc", b.Pos), "AppHdr BizSvc %s is not allowed for %s under %s (%s); allowed: %s", engine.Echo(v), t.ID, c.relName(rel), why, strings.Join(allowed, ", "))
 }
 
 func checkSttlmMtd(m *engine.Message, f *engine.Findings) {

@@ -12,19 +12,19 @@ const (
 	CodePriority = "SVC404"
 	// CodeSingleTx (SVC405): more than one transaction, or NbOfTxs other than 1.
 	CodeSingleTx = "SVC405"
-	// CodeUETR (SVC406): UETR missing (a malformed UETR is a schema pattern finding, SVX2xx).
+	// CodeUETR (SVC406): UETR missing, reported at …/PmtId/UETR (a malformed UETR is a schema pattern finding, SVX2xx; in a pacs.009 COV it is the underlying pacs.008's UETR).
 	CodeUETR = "SVC406"
 	// CodeCharset (SVC407): text outside the FIN-X (or extended FIN-X) character set.
 	CodeCharset = "SVC407"
-	// CodeAddress (SVC408): structured/hybrid postal address without TwnNm or Ctry, or hybrid with more than 2 AdrLine.
+	// CodeAddress (SVC408): structured/hybrid postal address without TwnNm or Ctry (one finding each, at …/PstlAdr/TwnNm, …/PstlAdr/Ctry), or hybrid with more than 2 AdrLine; every message but SWIFT's exemptions (admi.024, camt.025, camt.052, camt.053, camt.054, camt.060).
 	CodeAddress = "SVC408"
-	// CodeUnstructured (SVC409): unstructured postal address (AdrLine only): error under SR2026, warning under SR2025.
+	// CodeUnstructured (SVC409): unstructured postal address (AdrLine only): error from SR2026, warning before.
 	CodeUnstructured = "SVC409"
 	// CodeCommodity (SVC410): settlement amount in a commodity currency (XAU, XAG, XPD, XPT).
 	CodeCommodity = "SVC410"
 	// CodeDebt (SVC411): ChrgBr DEBT with more than one ChrgsInf.
 	CodeDebt = "SVC411"
-	// CodeCred (SVC412): ChrgBr CRED without ChrgsInf.
+	// CodeCred (SVC412): ChrgBr CRED without ChrgsInf (reported at …/ChrgsInf[1]).
 	CodeCred = "SVC412"
 	// CodeInstrForCdtr (SVC413): InstrForCdtrAgt: HOLD with CHQB, TELB with PHOB, or a code used twice.
 	CodeInstrForCdtr = "SVC413"
@@ -32,7 +32,7 @@ const (
 	CodeRemittance = "SVC414"
 	// CodeInstrIDSlashes (SVC415): InstrId/OrgnlInstrId starts or ends with '/' or contains '//'.
 	CodeInstrIDSlashes = "SVC415"
-	// CodeRejectReason (SVC416): pacs.002 TxSts RJCT without StsRsnInf/Rsn.
+	// CodeRejectReason (SVC416): pacs.002 TxSts RJCT without StsRsnInf/Rsn (reported at …/StsRsnInf[1]/Rsn).
 	CodeRejectReason = "SVC416"
 	// CodeRejectSttlmDt (SVC417): pacs.002 TxSts RJCT with FctvIntrBkSttlmDt.
 	CodeRejectSttlmDt = "SVC417"
@@ -42,14 +42,36 @@ const (
 	CodeStrdLength = "SVC419"
 	// CodeCopyDuplicate (SVC420): camt CpyDplctInd differs from AppHdr CpyDplct.
 	CodeCopyDuplicate = "SVC420"
-	// CodePartyName (SVC421): party with PstlAdr but no Nm.
+	// CodePartyName (SVC421): party with PstlAdr but no Nm (reported at …/Nm).
 	CodePartyName = "SVC421"
 	// CodePartyAnyBIC (SVC422): Dbtr/Cdtr identified by AnyBIC also carries Nm or PstlAdr.
 	CodePartyAnyBIC = "SVC422"
-	// CodeCovUnderlying (SVC423): pacs.009 COV (BizSvc ….cov.NN) without UndrlygCstmrCdtTrf.
+	// CodeCovUnderlying (SVC423): pacs.009 COV (BizSvc ….cov.NN) without UndrlygCstmrCdtTrf (reported at …/UndrlygCstmrCdtTrf).
 	CodeCovUnderlying = "SVC423"
-	// CodeBizSvc (SVC424): no AppHdr, no BizSvc, BizSvc not swift.cbprplus…, or a variant (stp, cov, adv) the message does not have.
+	// CodeBizSvc (SVC424): no AppHdr, no BizSvc, or a BizSvc the business-service table does not allow for the message definition, variant and standards release in force at the AppHdr CreDt (rules/cbpr/bizsvc.tsv, docs/cbpr-bizsvc.md).
 	CodeBizSvc = "SVC424"
 	// CodeSttlmMtd (SVC425): pacs.008 SttlmMtd other than INDA, INGA, COVE (CLRG).
 	CodeSttlmMtd = "SVC425"
+	// CodeCxlUETR (SVC426): camt.056 TxInf or camt.029 TxInfAndSts without OrgnlUETR (reported at …/OrgnlUETR).
+	CodeCxlUETR = "SVC426"
+	// CodeCxlRefs (SVC427): camt.056/camt.029 without a reference to the underlying payment: OrgnlGrpInf (camt.056 also OrgnlEndToEndId, OrgnlIntrBkSttlmAmt, OrgnlIntrBkSttlmDt), each at its own XPath.
+	CodeCxlRefs = "SVC427"
+	// CodeCxlCase (SVC428): camt.056 TxInf without Case, or camt.029 TxInfAndSts without RslvdCase or CxlStsId.
+	CodeCxlCase = "SVC428"
+	// CodeCxlSlashes (SVC429): CxlId, CxlStsId or Case Id starts or ends with '/' or contains '//' (first 16 characters).
+	CodeCxlSlashes = "SVC429"
+	// CodeCxlReason (SVC430): camt.056 cancellation reason missing or not a CBPR+ code; camt.029 status reason not a CBPR+ code.
+	CodeCxlReason = "SVC430"
+	// CodeCxlNarrative (SVC431): camt.056 cancellation reason NARR without AddtlInf.
+	CodeCxlNarrative = "SVC431"
+	// CodeRsltnStatus (SVC432): camt.029 status other than Sts/Conf CNCL, PDCR or RJCR.
+	CodeRsltnStatus = "SVC432"
+	// CodeRsltnReject (SVC433): camt.029 Conf RJCR without CxlStsRsnInf/Rsn.
+	CodeRsltnReject = "SVC433"
+	// CodeRsltnReasonInfo (SVC434): from SR2026, camt.029 reason ARDT without AddtlInf, or reason PTNA with an AddtlInf that is not a BIC.
+	CodeRsltnReasonInfo = "SVC434"
+	// CodeAgentID (SVC435): from SR2026, an agent with neither a BICFI nor a Nm and a PstlAdr (reported at the missing element).
+	CodeAgentID = "SVC435"
+	// CodeADVSettlement (SVC436): from SR2026, a pacs.009 ADV with SttlmMtd other than COVE, or with SttlmAcct.
+	CodeADVSettlement = "SVC436"
 )

@@ -20,4 +20,6 @@ const (
 	CodeCtrlSum = "SVI307"
 	// CodeTotalSettled (SVI308): TtlIntrBkSttlmAmt (TtlRtrdIntrBkSttlmAmt) differs from the sum, or a transaction is in another currency.
 	CodeTotalSettled = "SVI308"
+	// CodeExternal (SVI309): code not in the ISO 20022 external code set its element's XSD type names (ExternalStatusReason1Code, ExternalPurpose1Code …; built-in release 3Q2025 v2, refreshable from a file: docs/external-codes.md).
+	CodeExternal = "SVI309"
 )

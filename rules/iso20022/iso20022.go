@@ -11,6 +11,7 @@
 //	iso20022.nb-of-txs            SVI306  NbOfTxs equals the number of transactions
 //	iso20022.ctrl-sum             SVI307  CtrlSum equals the sum of the amounts
 //	iso20022.total-settlement     SVI308  TtlIntrBkSttlmAmt equals the sum and shares its currency
+//	iso20022.external-code        SVI309  (warning) codes of external code sets are in the ISO list
 //
 // All sums are exact decimal arithmetic (github.com/govalues/decimal); no
 // amount is ever converted to floating point.
@@ -23,24 +24,60 @@ import (
 // Name is the rule set's name.
 const Name = "iso20022"
 
+// Options configures the rule set.
+type Options struct {
+	// CodeSetsFile names an operator's file of ISO 20022 external code sets
+	// (the format of external_codes.txt, see docs/external-codes.md): each
+	// list it holds replaces the built-in list of that name, or adds one, so
+	// codes of a newer ISO release are admitted without a new swiftval
+	// release. Empty: the built-in lists. The command line sets it with
+	// --external-codes or SWIFTVAL_EXTERNAL_CODES.
+	CodeSetsFile string
+	// CodeSets, when not nil, are the lists to use (CodeSetsFile is then
+	// laid over them); nil: the built-in lists.
+	CodeSets *CodeSets
+}
+
 // RuleSet returns the built-in "iso20022" rule set. It applies to every MX
 // message with a typed model, under any profile.
 func RuleSet() *engine.RuleSet {
+	rs, err := New(Options{})
+	if err != nil {
+		panic("iso20022: " + err.Error()) // the built-in lists are checked by the package tests
+	}
+	return rs
+}
+
+// New returns the "iso20022" rule set with the given options. An unreadable
+// or malformed CodeSetsFile is an error naming the file and line.
+func New(o Options) (*engine.RuleSet, error) {
+	sets := o.CodeSets
+	if sets == nil {
+		sets = BuiltinCodeSets()
+	}
+	if o.CodeSetsFile != "" {
+		var err error
+		if sets, err = LoadCodeSets(o.CodeSetsFile, sets); err != nil {
+			return nil, err
+		}
+	}
 	return &engine.RuleSet{
 		Name:        Name,
 		Version:     "2019",
-		Description: "ISO 20022 constraints beyond the XSD: ISO 4217/3166 code lists, minor units, IBAN, BIC, transaction counts and control sums",
+		Description: "ISO 20022 constraints beyond the XSD: ISO 4217/3166 code lists, minor units, IBAN, BIC, transaction counts and control sums, external code sets",
 		Source:      engine.SourceBuiltin,
-		Rules:       Rules(),
-	}
+		Rules:       rules(sets),
+	}, nil
 }
 
-// Rules returns the rules of the set, in the order they run.
-func Rules() []engine.Rule {
-	return []engine.Rule{
-		engine.NewRule(info("iso20022.amount.minor-units", CodeMinorUnits,
-			"ISO 20022 CurrencyAmount rule: \"The number of fractional digits (or minor unit of currency) must comply with ISO 4217\"; minor units from ISO 4217 (rules/common)",
-			"amount has no more decimals than its currency's ISO 4217 minor units"), checkMinorUnits),
+// Rules returns the rules of the built-in set, in the order they run.
+func Rules() []engine.Rule { return rules(BuiltinCodeSets()) }
+
+func rules(sets *CodeSets) []engine.Rule {
+	ext := &externalCodes{sets: sets}
+	return []engine.Rule{engine.NewRule(info("iso20022.amount.minor-units", CodeMinorUnits,
+		"ISO 20022 CurrencyAmount rule: \"The number of fractional digits (or minor unit of currency) must comply with ISO 4217\"; minor units from ISO 4217 (rules/common)",
+		"amount has no more decimals than its currency's ISO 4217 minor units"), checkMinorUnits),
 		engine.NewRule(info("iso20022.currency.code", CodeCurrency,
 			"ISO 20022 ActiveCurrencyCode / ActiveOrHistoricCurrencyCode: a code of ISO 4217 (rules/common table)",
 			"currency codes (Ccy attributes and currency elements) are ISO 4217 codes"), checkCurrencies),
@@ -62,7 +99,15 @@ func Rules() []engine.Rule {
 		engine.NewRule(info("iso20022.total-settlement", CodeTotalSettled,
 			"ISO 20022 constraints TotalInterbankSettlementAmountAndSumRule (\"If GroupHeader/TotalInterbankSettlementAmount is present, then it must equal the sum of all occurrences of CreditTransferTransactionInformation/InterbankSettlementAmount\") and TotalInterbankSettlementAmountRule (same currency), as in the ISO e-Repository export of tools20022/tools20022-api-full for pacs.008 V05 / pacs.009 V06 [assumed unchanged in V08]; pacs.004: TotalReturnedInterbankSettlementAmountAndSumRule (\"GroupHeader/TotalReturnedInterbankSettlementAmount must equal the sum of all occurrences of TransactionInformation/ReturnedInterbankSettlementAmount when present\"), confirmed for PaymentReturn V02-V08: tools20022/tools20022-api-full src/main/java/com/tools20022/repository/constraints/ConstraintTotalReturnedInterbankSettlementAmountAndSumRule.java [V09 assumed unchanged; the same-currency rule TotalReturnedInterbankSettlementAmountRule was seen for earlier versions only]",
 			"TtlIntrBkSttlmAmt (TtlRtrdIntrBkSttlmAmt) equals the sum of the transactions' settlement amounts, all in its currency"), checkTotalSettlement),
+		engine.NewRule(warnInfo(info("iso20022.external-code", CodeExternal,
+			"ISO 20022 external code sets (ExternalStatusReason1Code, ExternalPurpose1Code ... : the XSD types these elements as 1-4 or 1-35 character text, the codes are published by the ISO 20022 Registration Authority, https://www.iso20022.org/catalogue-messages/additional-content-messages/external-code-sets); built-in lists: "+ext.describe()+"; an unknown code is a warning, since ISO adds codes every quarter and a newer code is legitimate",
+			"codes of an ISO external code set (the element's XSD type names the set) are in the list")), ext.check),
 	}
+}
+
+func warnInfo(ri engine.RuleInfo) engine.RuleInfo {
+	ri.Severity = engine.Warning
+	return ri
 }
 
 func info(id, code, source, desc string) engine.RuleInfo {

@@ -28,6 +28,7 @@ var cases = []typedtest.RuleCase{
 	{Rule: "iso20022.nb-of-txs", Code: CodeNbOfTxs, Path: "/Document/FIToFICstmrCdtTrf/GrpHdr/NbOfTxs"},
 	{Rule: "iso20022.ctrl-sum", Code: CodeCtrlSum, Path: "/Document/FIToFICstmrCdtTrf/GrpHdr/CtrlSum"},
 	{Rule: "iso20022.total-settlement", Code: CodeTotalSettled, Path: "/Document/FIToFICstmrCdtTrf/GrpHdr/TtlIntrBkSttlmAmt"},
+	{Rule: "iso20022.external-code", Code: CodeExternal, Path: tx + "/Purp/Cd"},
 }
 
 func TestRules(t *testing.T) {

@@ -29,6 +29,8 @@ type arena struct {
 	sBranchAndFinancialInstitutionIdentification6 []BranchAndFinancialInstitutionIdentification6
 	sBranchData3                                  []BranchData3
 	sBusinessApplicationHeaderV02                 []BusinessApplicationHeaderV02
+	sCancellationReason33Choice                   []CancellationReason33Choice
+	sCancellationStatusReason3Choice              []CancellationStatusReason3Choice
 	sCardAggregated2                              []CardAggregated2
 	sCardEntry4                                   []CardEntry4
 	sCardIndividualTransaction2                   []CardIndividualTransaction2
@@ -37,6 +39,7 @@ type arena struct {
 	sCardTransaction17                            []CardTransaction17
 	sCardTransaction3Choice                       []CardTransaction3Choice
 	sCardholderAuthentication2                    []CardholderAuthentication2
+	sCase5                                        []Case5
 	sCashAccount38                                []CashAccount38
 	sCashAccountType2Choice                       []CashAccountType2Choice
 	sCategoryPurpose1Choice                       []CategoryPurpose1Choice
@@ -44,11 +47,20 @@ type arena struct {
 	sCharges6                                     []Charges6
 	sCheque11                                     []Cheque11
 	sChequeDeliveryMethod1Choice                  []ChequeDeliveryMethod1Choice
+	sClaimNonReceipt2                             []ClaimNonReceipt2
+	sClaimNonReceipt2Choice                       []ClaimNonReceipt2Choice
+	sClaimNonReceiptRejectReason1Choice           []ClaimNonReceiptRejectReason1Choice
 	sClearingSystemIdentification2Choice          []ClearingSystemIdentification2Choice
 	sClearingSystemIdentification3Choice          []ClearingSystemIdentification3Choice
 	sClearingSystemMemberIdentification2          []ClearingSystemMemberIdentification2
+	sCompensation2                                []Compensation2
 	sContact4                                     []Contact4
+	sControlData1                                 []ControlData1
 	sCorporateAction9                             []CorporateAction9
+	sCorrectiveGroupInformation1                  []CorrectiveGroupInformation1
+	sCorrectiveInterbankTransaction2              []CorrectiveInterbankTransaction2
+	sCorrectivePaymentInitiation4                 []CorrectivePaymentInitiation4
+	sCorrectiveTransaction4Choice                 []CorrectiveTransaction4Choice
 	sCreditLineType1Choice                        []CreditLineType1Choice
 	sCreditTransferTransaction37                  []CreditTransferTransaction37
 	sCreditorReferenceInformation2                []CreditorReferenceInformation2
@@ -65,6 +77,7 @@ type arena struct {
 	sEquivalentAmount2                            []EquivalentAmount2
 	sExchangeRate1                                []ExchangeRate1
 	sFIToFICustomerCreditTransferV08              []FIToFICustomerCreditTransferV08
+	sFIToFIPaymentCancellationRequestV08          []FIToFIPaymentCancellationRequestV08
 	sFIToFIPaymentStatusReportV10                 []FIToFIPaymentStatusReportV10
 	sFinancialIdentificationSchemeName1Choice     []FinancialIdentificationSchemeName1Choice
 	sFinancialInstitutionCreditTransferV08        []FinancialInstitutionCreditTransferV08
@@ -85,6 +98,7 @@ type arena struct {
 	sMandateRelatedInformation14                  []MandateRelatedInformation14
 	sMandateSetupReason1Choice                    []MandateSetupReason1Choice
 	sMessageIdentification2                       []MessageIdentification2
+	sModificationStatusReason1Choice              []ModificationStatusReason1Choice
 	sNameAndAddress16                             []NameAndAddress16
 	sNumberAndSumOfTransactions1                  []NumberAndSumOfTransactions1
 	sNumberAndSumOfTransactions4                  []NumberAndSumOfTransactions4
@@ -92,6 +106,8 @@ type arena struct {
 	sOrganisationIdentificationSchemeName1Choice  []OrganisationIdentificationSchemeName1Choice
 	sOriginalAndCurrentQuantities1                []OriginalAndCurrentQuantities1
 	sOriginalBusinessQuery1                       []OriginalBusinessQuery1
+	sOriginalGroupHeader14                        []OriginalGroupHeader14
+	sOriginalGroupHeader15                        []OriginalGroupHeader15
 	sOriginalGroupHeader18                        []OriginalGroupHeader18
 	sOriginalGroupInformation29                   []OriginalGroupInformation29
 	sOriginalTransactionReference28               []OriginalTransactionReference28
@@ -103,6 +119,7 @@ type arena struct {
 	sPaymentContext3                              []PaymentContext3
 	sPaymentReturnReason5                         []PaymentReturnReason5
 	sPaymentReturnV09                             []PaymentReturnV09
+	sPaymentTransaction107                        []PaymentTransaction107
 	sPaymentTypeInformation26                     []PaymentTypeInformation26
 	sPaymentTypeInformation27                     []PaymentTypeInformation27
 	sPaymentTypeInformation28                     []PaymentTypeInformation28
@@ -127,6 +144,8 @@ type arena struct {
 	sRemittanceInformation16                      []RemittanceInformation16
 	sRemittanceInformation2                       []RemittanceInformation2
 	sReportingSource1Choice                       []ReportingSource1Choice
+	sResolutionData1                              []ResolutionData1
+	sResolutionOfInvestigationV09                 []ResolutionOfInvestigationV09
 	sReturnReason5Choice                          []ReturnReason5Choice
 	sSecuritiesAccount19                          []SecuritiesAccount19
 	sSecurityIdentification19                     []SecurityIdentification19
@@ -135,6 +154,7 @@ type arena struct {
 	sSettlementInstruction7                       []SettlementInstruction7
 	sSettlementTimeRequest2                       []SettlementTimeRequest2
 	sSignatureEnvelope                            []SignatureEnvelope
+	sStatementResolutionEntry4                    []StatementResolutionEntry4
 	sStatusReason6Choice                          []StatusReason6Choice
 	sTaxAmount2                                   []TaxAmount2
 	sTaxAmountType1Choice                         []TaxAmountType1Choice
@@ -311,6 +331,20 @@ func (a *arena) newBusinessApplicationHeaderV02() *BusinessApplicationHeaderV02 
 	return alloc(&a.sBusinessApplicationHeaderV02)
 }
 
+func (a *arena) newCancellationReason33Choice() *CancellationReason33Choice {
+	if a == nil {
+		return new(CancellationReason33Choice)
+	}
+	return alloc(&a.sCancellationReason33Choice)
+}
+
+func (a *arena) newCancellationStatusReason3Choice() *CancellationStatusReason3Choice {
+	if a == nil {
+		return new(CancellationStatusReason3Choice)
+	}
+	return alloc(&a.sCancellationStatusReason3Choice)
+}
+
 func (a *arena) newCardAggregated2() *CardAggregated2 {
 	if a == nil {
 		return new(CardAggregated2)
@@ -367,6 +401,13 @@ func (a *arena) newCardholderAuthentication2() *CardholderAuthentication2 {
 	return alloc(&a.sCardholderAuthentication2)
 }
 
+func (a *arena) newCase5() *Case5 {
+	if a == nil {
+		return new(Case5)
+	}
+	return alloc(&a.sCase5)
+}
+
 func (a *arena) newCashAccount38() *CashAccount38 {
 	if a == nil {
 		return new(CashAccount38)
@@ -416,6 +457,27 @@ func (a *arena) newChequeDeliveryMethod1Choice() *ChequeDeliveryMethod1Choice {
 	return alloc(&a.sChequeDeliveryMethod1Choice)
 }
 
+func (a *arena) newClaimNonReceipt2() *ClaimNonReceipt2 {
+	if a == nil {
+		return new(ClaimNonReceipt2)
+	}
+	return alloc(&a.sClaimNonReceipt2)
+}
+
+func (a *arena) newClaimNonReceipt2Choice() *ClaimNonReceipt2Choice {
+	if a == nil {
+		return new(ClaimNonReceipt2Choice)
+	}
+	return alloc(&a.sClaimNonReceipt2Choice)
+}
+
+func (a *arena) newClaimNonReceiptRejectReason1Choice() *ClaimNonReceiptRejectReason1Choice {
+	if a == nil {
+		return new(ClaimNonReceiptRejectReason1Choice)
+	}
+	return alloc(&a.sClaimNonReceiptRejectReason1Choice)
+}
+
 func (a *arena) newClearingSystemIdentification2Choice() *ClearingSystemIdentification2Choice {
 	if a == nil {
 		return new(ClearingSystemIdentification2Choice)
@@ -437,6 +499,13 @@ func (a *arena) newClearingSystemMemberIdentification2() *ClearingSystemMemberId
 	return alloc(&a.sClearingSystemMemberIdentification2)
 }
 
+func (a *arena) newCompensation2() *Compensation2 {
+	if a == nil {
+		return new(Compensation2)
+	}
+	return alloc(&a.sCompensation2)
+}
+
 func (a *arena) newContact4() *Contact4 {
 	if a == nil {
 		return new(Contact4)
@@ -444,11 +513,46 @@ func (a *arena) newContact4() *Contact4 {
 	return alloc(&a.sContact4)
 }
 
+func (a *arena) newControlData1() *ControlData1 {
+	if a == nil {
+		return new(ControlData1)
+	}
+	return alloc(&a.sControlData1)
+}
+
 func (a *arena) newCorporateAction9() *CorporateAction9 {
 	if a == nil {
 		return new(CorporateAction9)
 	}
 	return alloc(&a.sCorporateAction9)
+}
+
+func (a *arena) newCorrectiveGroupInformation1() *CorrectiveGroupInformation1 {
+	if a == nil {
+		return new(CorrectiveGroupInformation1)
+	}
+	return alloc(&a.sCorrectiveGroupInformation1)
+}
+
+func (a *arena) newCorrectiveInterbankTransaction2() *CorrectiveInterbankTransaction2 {
+	if a == nil {
+		return new(CorrectiveInterbankTransaction2)
+	}
+	return alloc(&a.sCorrectiveInterbankTransaction2)
+}
+
+func (a *arena) newCorrectivePaymentInitiation4() *CorrectivePaymentInitiation4 {
+	if a == nil {
+		return new(CorrectivePaymentInitiation4)
+	}
+	return alloc(&a.sCorrectivePaymentInitiation4)
+}
+
+func (a *arena) newCorrectiveTransaction4Choice() *CorrectiveTransaction4Choice {
+	if a == nil {
+		return new(CorrectiveTransaction4Choice)
+	}
+	return alloc(&a.sCorrectiveTransaction4Choice)
 }
 
 func (a *arena) newCreditLineType1Choice() *CreditLineType1Choice {
@@ -561,6 +665,13 @@ func (a *arena) newFIToFICustomerCreditTransferV08() *FIToFICustomerCreditTransf
 		return new(FIToFICustomerCreditTransferV08)
 	}
 	return alloc(&a.sFIToFICustomerCreditTransferV08)
+}
+
+func (a *arena) newFIToFIPaymentCancellationRequestV08() *FIToFIPaymentCancellationRequestV08 {
+	if a == nil {
+		return new(FIToFIPaymentCancellationRequestV08)
+	}
+	return alloc(&a.sFIToFIPaymentCancellationRequestV08)
 }
 
 func (a *arena) newFIToFIPaymentStatusReportV10() *FIToFIPaymentStatusReportV10 {
@@ -703,6 +814,13 @@ func (a *arena) newMessageIdentification2() *MessageIdentification2 {
 	return alloc(&a.sMessageIdentification2)
 }
 
+func (a *arena) newModificationStatusReason1Choice() *ModificationStatusReason1Choice {
+	if a == nil {
+		return new(ModificationStatusReason1Choice)
+	}
+	return alloc(&a.sModificationStatusReason1Choice)
+}
+
 func (a *arena) newNameAndAddress16() *NameAndAddress16 {
 	if a == nil {
 		return new(NameAndAddress16)
@@ -750,6 +868,20 @@ func (a *arena) newOriginalBusinessQuery1() *OriginalBusinessQuery1 {
 		return new(OriginalBusinessQuery1)
 	}
 	return alloc(&a.sOriginalBusinessQuery1)
+}
+
+func (a *arena) newOriginalGroupHeader14() *OriginalGroupHeader14 {
+	if a == nil {
+		return new(OriginalGroupHeader14)
+	}
+	return alloc(&a.sOriginalGroupHeader14)
+}
+
+func (a *arena) newOriginalGroupHeader15() *OriginalGroupHeader15 {
+	if a == nil {
+		return new(OriginalGroupHeader15)
+	}
+	return alloc(&a.sOriginalGroupHeader15)
 }
 
 func (a *arena) newOriginalGroupHeader18() *OriginalGroupHeader18 {
@@ -827,6 +959,13 @@ func (a *arena) newPaymentReturnV09() *PaymentReturnV09 {
 		return new(PaymentReturnV09)
 	}
 	return alloc(&a.sPaymentReturnV09)
+}
+
+func (a *arena) newPaymentTransaction107() *PaymentTransaction107 {
+	if a == nil {
+		return new(PaymentTransaction107)
+	}
+	return alloc(&a.sPaymentTransaction107)
 }
 
 func (a *arena) newPaymentTypeInformation26() *PaymentTypeInformation26 {
@@ -997,6 +1136,20 @@ func (a *arena) newReportingSource1Choice() *ReportingSource1Choice {
 	return alloc(&a.sReportingSource1Choice)
 }
 
+func (a *arena) newResolutionData1() *ResolutionData1 {
+	if a == nil {
+		return new(ResolutionData1)
+	}
+	return alloc(&a.sResolutionData1)
+}
+
+func (a *arena) newResolutionOfInvestigationV09() *ResolutionOfInvestigationV09 {
+	if a == nil {
+		return new(ResolutionOfInvestigationV09)
+	}
+	return alloc(&a.sResolutionOfInvestigationV09)
+}
+
 func (a *arena) newReturnReason5Choice() *ReturnReason5Choice {
 	if a == nil {
 		return new(ReturnReason5Choice)
@@ -1051,6 +1204,13 @@ func (a *arena) newSignatureEnvelope() *SignatureEnvelope {
 		return new(SignatureEnvelope)
 	}
 	return alloc(&a.sSignatureEnvelope)
+}
+
+func (a *arena) newStatementResolutionEntry4() *StatementResolutionEntry4 {
+	if a == nil {
+		return new(StatementResolutionEntry4)
+	}
+	return alloc(&a.sStatementResolutionEntry4)
 }
 
 func (a *arena) newStatusReason6Choice() *StatusReason6Choice {
@@ -1217,6 +1377,8 @@ func (a *arena) reset() {
 	resetSlab(&a.sBranchAndFinancialInstitutionIdentification6)
 	resetSlab(&a.sBranchData3)
 	resetSlab(&a.sBusinessApplicationHeaderV02)
+	resetSlab(&a.sCancellationReason33Choice)
+	resetSlab(&a.sCancellationStatusReason3Choice)
 	resetSlab(&a.sCardAggregated2)
 	resetSlab(&a.sCardEntry4)
 	resetSlab(&a.sCardIndividualTransaction2)
@@ -1225,6 +1387,7 @@ func (a *arena) reset() {
 	resetSlab(&a.sCardTransaction17)
 	resetSlab(&a.sCardTransaction3Choice)
 	resetSlab(&a.sCardholderAuthentication2)
+	resetSlab(&a.sCase5)
 	resetSlab(&a.sCashAccount38)
 	resetSlab(&a.sCashAccountType2Choice)
 	resetSlab(&a.sCategoryPurpose1Choice)
@@ -1232,11 +1395,20 @@ func (a *arena) reset() {
 	resetSlab(&a.sCharges6)
 	resetSlab(&a.sCheque11)
 	resetSlab(&a.sChequeDeliveryMethod1Choice)
+	resetSlab(&a.sClaimNonReceipt2)
+	resetSlab(&a.sClaimNonReceipt2Choice)
+	resetSlab(&a.sClaimNonReceiptRejectReason1Choice)
 	resetSlab(&a.sClearingSystemIdentification2Choice)
 	resetSlab(&a.sClearingSystemIdentification3Choice)
 	resetSlab(&a.sClearingSystemMemberIdentification2)
+	resetSlab(&a.sCompensation2)
 	resetSlab(&a.sContact4)
+	resetSlab(&a.sControlData1)
 	resetSlab(&a.sCorporateAction9)
+	resetSlab(&a.sCorrectiveGroupInformation1)
+	resetSlab(&a.sCorrectiveInterbankTransaction2)
+	resetSlab(&a.sCorrectivePaymentInitiation4)
+	resetSlab(&a.sCorrectiveTransaction4Choice)
 	resetSlab(&a.sCreditLineType1Choice)
 	resetSlab(&a.sCreditTransferTransaction37)
 	resetSlab(&a.sCreditorReferenceInformation2)
@@ -1253,6 +1425,7 @@ func (a *arena) reset() {
 	resetSlab(&a.sEquivalentAmount2)
 	resetSlab(&a.sExchangeRate1)
 	resetSlab(&a.sFIToFICustomerCreditTransferV08)
+	resetSlab(&a.sFIToFIPaymentCancellationRequestV08)
 	resetSlab(&a.sFIToFIPaymentStatusReportV10)
 	resetSlab(&a.sFinancialIdentificationSchemeName1Choice)
 	resetSlab(&a.sFinancialInstitutionCreditTransferV08)
@@ -1273,6 +1446,7 @@ func (a *arena) reset() {
 	resetSlab(&a.sMandateRelatedInformation14)
 	resetSlab(&a.sMandateSetupReason1Choice)
 	resetSlab(&a.sMessageIdentification2)
+	resetSlab(&a.sModificationStatusReason1Choice)
 	resetSlab(&a.sNameAndAddress16)
 	resetSlab(&a.sNumberAndSumOfTransactions1)
 	resetSlab(&a.sNumberAndSumOfTransactions4)
@@ -1280,6 +1454,8 @@ func (a *arena) reset() {
 	resetSlab(&a.sOrganisationIdentificationSchemeName1Choice)
 	resetSlab(&a.sOriginalAndCurrentQuantities1)
 	resetSlab(&a.sOriginalBusinessQuery1)
+	resetSlab(&a.sOriginalGroupHeader14)
+	resetSlab(&a.sOriginalGroupHeader15)
 	resetSlab(&a.sOriginalGroupHeader18)
 	resetSlab(&a.sOriginalGroupInformation29)
 	resetSlab(&a.sOriginalTransactionReference28)
@@ -1291,6 +1467,7 @@ func (a *arena) reset() {
 	resetSlab(&a.sPaymentContext3)
 	resetSlab(&a.sPaymentReturnReason5)
 	resetSlab(&a.sPaymentReturnV09)
+	resetSlab(&a.sPaymentTransaction107)
 	resetSlab(&a.sPaymentTypeInformation26)
 	resetSlab(&a.sPaymentTypeInformation27)
 	resetSlab(&a.sPaymentTypeInformation28)
@@ -1315,6 +1492,8 @@ func (a *arena) reset() {
 	resetSlab(&a.sRemittanceInformation16)
 	resetSlab(&a.sRemittanceInformation2)
 	resetSlab(&a.sReportingSource1Choice)
+	resetSlab(&a.sResolutionData1)
+	resetSlab(&a.sResolutionOfInvestigationV09)
 	resetSlab(&a.sReturnReason5Choice)
 	resetSlab(&a.sSecuritiesAccount19)
 	resetSlab(&a.sSecurityIdentification19)
@@ -1323,6 +1502,7 @@ func (a *arena) reset() {
 	resetSlab(&a.sSettlementInstruction7)
 	resetSlab(&a.sSettlementTimeRequest2)
 	resetSlab(&a.sSignatureEnvelope)
+	resetSlab(&a.sStatementResolutionEntry4)
 	resetSlab(&a.sStatusReason6Choice)
 	resetSlab(&a.sTaxAmount2)
 	resetSlab(&a.sTaxAmountType1Choice)

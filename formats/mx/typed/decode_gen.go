@@ -892,6 +892,73 @@ func (d *decoder) decBusinessApplicationHeaderV02(v *BusinessApplicationHeaderV0
 	}
 }
 
+func (d *decoder) decCancellationReason33Choice(v *CancellationReason33Choice, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "Cd":
+			v.Cd = d.text(&c)
+		case "Prtry":
+			v.Prtry = d.text(&c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decCancellationStatusReason3Choice(v *CancellationStatusReason3Choice, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "Cd":
+			v.Cd = d.text(&c)
+		case "Prtry":
+			v.Prtry = d.text(&c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decCancellationStatusReason4(v *CancellationStatusReason4, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "Orgtr":
+			v.Orgtr = d.a.newPartyIdentification135()
+			d.decPartyIdentification135(v.Orgtr, &c)
+		case "Rsn":
+			v.Rsn = d.a.newCancellationStatusReason3Choice()
+			d.decCancellationStatusReason3Choice(v.Rsn, &c)
+		case "AddtlInf":
+			v.AddtlInf = append(v.AddtlInf, d.text(&c))
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
 func (d *decoder) decCardAggregated2(v *CardAggregated2, t *token) {
 	v.Pos = t.pos
 	if t.empty {
@@ -1103,6 +1170,54 @@ func (d *decoder) decCardholderAuthentication2(v *CardholderAuthentication2, t *
 			v.AuthntcnMtd = d.text(&c)
 		case "AuthntcnNtty":
 			v.AuthntcnNtty = d.text(&c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decCase5(v *Case5, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "Id":
+			v.Id = d.text(&c)
+		case "Cretr":
+			d.decParty40Choice(&v.Cretr, &c)
+		case "ReopCaseIndctn":
+			v.ReopCaseIndctn = d.text(&c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decCaseAssignment5(v *CaseAssignment5, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "Id":
+			v.Id = d.text(&c)
+		case "Assgnr":
+			d.decParty40Choice(&v.Assgnr, &c)
+		case "Assgne":
+			d.decParty40Choice(&v.Assgne, &c)
+		case "CreDtTm":
+			v.CreDtTm = d.text(&c)
 		default:
 			d.skip(&c)
 		}
@@ -1480,6 +1595,72 @@ func (d *decoder) decChequeDeliveryMethod1Choice(v *ChequeDeliveryMethod1Choice,
 	}
 }
 
+func (d *decoder) decClaimNonReceipt2(v *ClaimNonReceipt2, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "DtPrcd":
+			v.DtPrcd = d.text(&c)
+		case "OrgnlNxtAgt":
+			v.OrgnlNxtAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
+			d.decBranchAndFinancialInstitutionIdentification6(v.OrgnlNxtAgt, &c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decClaimNonReceipt2Choice(v *ClaimNonReceipt2Choice, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "Accptd":
+			v.Accptd = d.a.newClaimNonReceipt2()
+			d.decClaimNonReceipt2(v.Accptd, &c)
+		case "Rjctd":
+			v.Rjctd = d.a.newClaimNonReceiptRejectReason1Choice()
+			d.decClaimNonReceiptRejectReason1Choice(v.Rjctd, &c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decClaimNonReceiptRejectReason1Choice(v *ClaimNonReceiptRejectReason1Choice, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "Cd":
+			v.Cd = d.text(&c)
+		case "Prtry":
+			v.Prtry = d.text(&c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
 func (d *decoder) decClearingSystemIdentification2Choice(v *ClearingSystemIdentification2Choice, t *token) {
 	v.Pos = t.pos
 	if t.empty {
@@ -1544,6 +1725,52 @@ func (d *decoder) decClearingSystemMemberIdentification2(v *ClearingSystemMember
 	}
 }
 
+func (d *decoder) decCompensation2(v *Compensation2, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "Amt":
+			d.decActiveCurrencyAndAmount(&v.Amt, &c)
+		case "DbtrAgt":
+			d.decBranchAndFinancialInstitutionIdentification6(&v.DbtrAgt, &c)
+		case "CdtrAgt":
+			d.decBranchAndFinancialInstitutionIdentification6(&v.CdtrAgt, &c)
+		case "Rsn":
+			d.decCompensationReason1Choice(&v.Rsn, &c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decCompensationReason1Choice(v *CompensationReason1Choice, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "Cd":
+			v.Cd = d.text(&c)
+		case "Prtry":
+			v.Prtry = d.text(&c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
 func (d *decoder) decContact4(v *Contact4, t *token) {
 	v.Pos = t.pos
 	if t.empty {
@@ -1586,6 +1813,27 @@ func (d *decoder) decContact4(v *Contact4, t *token) {
 	}
 }
 
+func (d *decoder) decControlData1(v *ControlData1, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "NbOfTxs":
+			v.NbOfTxs = d.text(&c)
+		case "CtrlSum":
+			v.CtrlSum = d.text(&c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
 func (d *decoder) decCorporateAction9(v *CorporateAction9, t *token) {
 	v.Pos = t.pos
 	if t.empty {
@@ -1601,6 +1849,119 @@ func (d *decoder) decCorporateAction9(v *CorporateAction9, t *token) {
 			v.EvtTp = d.text(&c)
 		case "EvtId":
 			v.EvtId = d.text(&c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decCorrectiveGroupInformation1(v *CorrectiveGroupInformation1, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "MsgId":
+			v.MsgId = d.text(&c)
+		case "MsgNmId":
+			v.MsgNmId = d.text(&c)
+		case "CreDtTm":
+			v.CreDtTm = d.text(&c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decCorrectiveInterbankTransaction2(v *CorrectiveInterbankTransaction2, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "GrpHdr":
+			v.GrpHdr = d.a.newCorrectiveGroupInformation1()
+			d.decCorrectiveGroupInformation1(v.GrpHdr, &c)
+		case "InstrId":
+			v.InstrId = d.text(&c)
+		case "EndToEndId":
+			v.EndToEndId = d.text(&c)
+		case "TxId":
+			v.TxId = d.text(&c)
+		case "UETR":
+			v.UETR = d.text(&c)
+		case "IntrBkSttlmAmt":
+			d.decActiveOrHistoricCurrencyAndAmount(&v.IntrBkSttlmAmt, &c)
+		case "IntrBkSttlmDt":
+			v.IntrBkSttlmDt = d.text(&c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decCorrectivePaymentInitiation4(v *CorrectivePaymentInitiation4, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "GrpHdr":
+			v.GrpHdr = d.a.newCorrectiveGroupInformation1()
+			d.decCorrectiveGroupInformation1(v.GrpHdr, &c)
+		case "PmtInfId":
+			v.PmtInfId = d.text(&c)
+		case "InstrId":
+			v.InstrId = d.text(&c)
+		case "EndToEndId":
+			v.EndToEndId = d.text(&c)
+		case "UETR":
+			v.UETR = d.text(&c)
+		case "InstdAmt":
+			d.decActiveOrHistoricCurrencyAndAmount(&v.InstdAmt, &c)
+		case "ReqdExctnDt":
+			v.ReqdExctnDt = d.a.newDateAndDateTime2Choice()
+			d.decDateAndDateTime2Choice(v.ReqdExctnDt, &c)
+		case "ReqdColltnDt":
+			v.ReqdColltnDt = d.text(&c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decCorrectiveTransaction4Choice(v *CorrectiveTransaction4Choice, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "Initn":
+			v.Initn = d.a.newCorrectivePaymentInitiation4()
+			d.decCorrectivePaymentInitiation4(v.Initn, &c)
+		case "IntrBk":
+			v.IntrBk = d.a.newCorrectiveInterbankTransaction2()
+			d.decCorrectiveInterbankTransaction2(v.IntrBk, &c)
 		default:
 			d.skip(&c)
 		}
@@ -2728,6 +3089,37 @@ func (d *decoder) decFIToFICustomerCreditTransferV08(v *FIToFICustomerCreditTran
 	}
 }
 
+func (d *decoder) decFIToFIPaymentCancellationRequestV08(v *FIToFIPaymentCancellationRequestV08, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "Assgnmt":
+			d.decCaseAssignment5(&v.Assgnmt, &c)
+		case "Case":
+			v.Case = d.a.newCase5()
+			d.decCase5(v.Case, &c)
+		case "CtrlData":
+			v.CtrlData = d.a.newControlData1()
+			d.decControlData1(v.CtrlData, &c)
+		case "Undrlyg":
+			v.Undrlyg = append(v.Undrlyg, UnderlyingTransaction23{})
+			d.decUnderlyingTransaction23(&v.Undrlyg[len(v.Undrlyg)-1], &c)
+		case "SplmtryData":
+			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
 func (d *decoder) decFIToFIPaymentStatusReportV10(v *FIToFIPaymentStatusReportV10, t *token) {
 	v.Pos = t.pos
 	if t.empty {
@@ -3582,6 +3974,33 @@ func (d *decoder) decInterestType1Choice(v *InterestType1Choice, t *token) {
 	}
 }
 
+func (d *decoder) decInvestigationStatus5Choice(v *InvestigationStatus5Choice, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "Conf":
+			v.Conf = d.text(&c)
+		case "RjctdMod":
+			v.RjctdMod = append(v.RjctdMod, ModificationStatusReason1Choice{})
+			d.decModificationStatusReason1Choice(&v.RjctdMod[len(v.RjctdMod)-1], &c)
+		case "DplctOf":
+			v.DplctOf = d.a.newCase5()
+			d.decCase5(v.DplctOf, &c)
+		case "AssgnmtCxlConf":
+			v.AssgnmtCxlConf = d.text(&c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
 func (d *decoder) decLocalInstrument2Choice(v *LocalInstrument2Choice, t *token) {
 	v.Pos = t.pos
 	if t.empty {
@@ -3685,6 +4104,52 @@ func (d *decoder) decMessageIdentification2(v *MessageIdentification2, t *token)
 	}
 }
 
+func (d *decoder) decModificationStatusReason1Choice(v *ModificationStatusReason1Choice, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "Cd":
+			v.Cd = d.text(&c)
+		case "Prtry":
+			v.Prtry = d.text(&c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decModificationStatusReason2(v *ModificationStatusReason2, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "Orgtr":
+			v.Orgtr = d.a.newPartyIdentification135()
+			d.decPartyIdentification135(v.Orgtr, &c)
+		case "Rsn":
+			v.Rsn = d.a.newModificationStatusReason1Choice()
+			d.decModificationStatusReason1Choice(v.Rsn, &c)
+		case "AddtlInf":
+			v.AddtlInf = append(v.AddtlInf, d.text(&c))
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
 func (d *decoder) decNameAndAddress16(v *NameAndAddress16, t *token) {
 	v.Pos = t.pos
 	if t.empty {
@@ -3745,6 +4210,52 @@ func (d *decoder) decNumberAndSumOfTransactions4(v *NumberAndSumOfTransactions4,
 		case "TtlNetNtry":
 			v.TtlNetNtry = d.a.newAmountAndDirection35()
 			d.decAmountAndDirection35(v.TtlNetNtry, &c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decNumberOfCancellationsPerStatus1(v *NumberOfCancellationsPerStatus1, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "DtldNbOfTxs":
+			v.DtldNbOfTxs = d.text(&c)
+		case "DtldSts":
+			v.DtldSts = d.text(&c)
+		case "DtldCtrlSum":
+			v.DtldCtrlSum = d.text(&c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decNumberOfTransactionsPerStatus1(v *NumberOfTransactionsPerStatus1, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "DtldNbOfTxs":
+			v.DtldNbOfTxs = d.text(&c)
+		case "DtldSts":
+			v.DtldSts = d.text(&c)
+		case "DtldCtrlSum":
+			v.DtldCtrlSum = d.text(&c)
 		default:
 			d.skip(&c)
 		}
@@ -3863,6 +4374,83 @@ func (d *decoder) decOriginalBusinessQuery1(v *OriginalBusinessQuery1, t *token)
 	}
 }
 
+func (d *decoder) decOriginalGroupHeader14(v *OriginalGroupHeader14, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "OrgnlGrpCxlId":
+			v.OrgnlGrpCxlId = d.text(&c)
+		case "RslvdCase":
+			v.RslvdCase = d.a.newCase5()
+			d.decCase5(v.RslvdCase, &c)
+		case "OrgnlMsgId":
+			v.OrgnlMsgId = d.text(&c)
+		case "OrgnlMsgNmId":
+			v.OrgnlMsgNmId = d.text(&c)
+		case "OrgnlCreDtTm":
+			v.OrgnlCreDtTm = d.text(&c)
+		case "OrgnlNbOfTxs":
+			v.OrgnlNbOfTxs = d.text(&c)
+		case "OrgnlCtrlSum":
+			v.OrgnlCtrlSum = d.text(&c)
+		case "GrpCxlSts":
+			v.GrpCxlSts = d.text(&c)
+		case "CxlStsRsnInf":
+			v.CxlStsRsnInf = append(v.CxlStsRsnInf, CancellationStatusReason4{})
+			d.decCancellationStatusReason4(&v.CxlStsRsnInf[len(v.CxlStsRsnInf)-1], &c)
+		case "NbOfTxsPerCxlSts":
+			v.NbOfTxsPerCxlSts = append(v.NbOfTxsPerCxlSts, NumberOfTransactionsPerStatus1{})
+			d.decNumberOfTransactionsPerStatus1(&v.NbOfTxsPerCxlSts[len(v.NbOfTxsPerCxlSts)-1], &c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decOriginalGroupHeader15(v *OriginalGroupHeader15, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "GrpCxlId":
+			v.GrpCxlId = d.text(&c)
+		case "Case":
+			v.Case = d.a.newCase5()
+			d.decCase5(v.Case, &c)
+		case "OrgnlMsgId":
+			v.OrgnlMsgId = d.text(&c)
+		case "OrgnlMsgNmId":
+			v.OrgnlMsgNmId = d.text(&c)
+		case "OrgnlCreDtTm":
+			v.OrgnlCreDtTm = d.text(&c)
+		case "NbOfTxs":
+			v.NbOfTxs = d.text(&c)
+		case "CtrlSum":
+			v.CtrlSum = d.text(&c)
+		case "GrpCxl":
+			v.GrpCxl = d.text(&c)
+		case "CxlRsnInf":
+			v.CxlRsnInf = append(v.CxlRsnInf, PaymentCancellationReason5{})
+			d.decPaymentCancellationReason5(&v.CxlRsnInf[len(v.CxlRsnInf)-1], &c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
 func (d *decoder) decOriginalGroupHeader17(v *OriginalGroupHeader17, t *token) {
 	v.Pos = t.pos
 	if t.empty {
@@ -3941,6 +4529,48 @@ func (d *decoder) decOriginalGroupInformation29(v *OriginalGroupInformation29, t
 			v.OrgnlMsgNmId = d.text(&c)
 		case "OrgnlCreDtTm":
 			v.OrgnlCreDtTm = d.text(&c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decOriginalPaymentInstruction30(v *OriginalPaymentInstruction30, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "OrgnlPmtInfCxlId":
+			v.OrgnlPmtInfCxlId = d.text(&c)
+		case "RslvdCase":
+			v.RslvdCase = d.a.newCase5()
+			d.decCase5(v.RslvdCase, &c)
+		case "OrgnlPmtInfId":
+			v.OrgnlPmtInfId = d.text(&c)
+		case "OrgnlGrpInf":
+			v.OrgnlGrpInf = d.a.newOriginalGroupInformation29()
+			d.decOriginalGroupInformation29(v.OrgnlGrpInf, &c)
+		case "OrgnlNbOfTxs":
+			v.OrgnlNbOfTxs = d.text(&c)
+		case "OrgnlCtrlSum":
+			v.OrgnlCtrlSum = d.text(&c)
+		case "PmtInfCxlSts":
+			v.PmtInfCxlSts = d.text(&c)
+		case "CxlStsRsnInf":
+			v.CxlStsRsnInf = append(v.CxlStsRsnInf, CancellationStatusReason4{})
+			d.decCancellationStatusReason4(&v.CxlStsRsnInf[len(v.CxlStsRsnInf)-1], &c)
+		case "NbOfTxsPerCxlSts":
+			v.NbOfTxsPerCxlSts = append(v.NbOfTxsPerCxlSts, NumberOfCancellationsPerStatus1{})
+			d.decNumberOfCancellationsPerStatus1(&v.NbOfTxsPerCxlSts[len(v.NbOfTxsPerCxlSts)-1], &c)
+		case "TxInfAndSts":
+			v.TxInfAndSts = append(v.TxInfAndSts, PaymentTransaction103{})
+			d.decPaymentTransaction103(&v.TxInfAndSts[len(v.TxInfAndSts)-1], &c)
 		default:
 			d.skip(&c)
 		}
@@ -4185,6 +4815,31 @@ func (d *decoder) decPartyIdentification135(v *PartyIdentification135, t *token)
 		case "CtctDtls":
 			v.CtctDtls = d.a.newContact4()
 			d.decContact4(v.CtctDtls, &c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decPaymentCancellationReason5(v *PaymentCancellationReason5, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "Orgtr":
+			v.Orgtr = d.a.newPartyIdentification135()
+			d.decPartyIdentification135(v.Orgtr, &c)
+		case "Rsn":
+			v.Rsn = d.a.newCancellationReason33Choice()
+			d.decCancellationReason33Choice(v.Rsn, &c)
+		case "AddtlInf":
+			v.AddtlInf = append(v.AddtlInf, d.text(&c))
 		default:
 			d.skip(&c)
 		}
@@ -4442,6 +5097,218 @@ func (d *decoder) decPaymentReturnV09(v *PaymentReturnV09, t *token) {
 		case "SplmtryData":
 			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
 			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decPaymentTransaction102(v *PaymentTransaction102, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "CxlStsId":
+			v.CxlStsId = d.text(&c)
+		case "RslvdCase":
+			v.RslvdCase = d.a.newCase5()
+			d.decCase5(v.RslvdCase, &c)
+		case "OrgnlGrpInf":
+			v.OrgnlGrpInf = d.a.newOriginalGroupInformation29()
+			d.decOriginalGroupInformation29(v.OrgnlGrpInf, &c)
+		case "OrgnlInstrId":
+			v.OrgnlInstrId = d.text(&c)
+		case "OrgnlEndToEndId":
+			v.OrgnlEndToEndId = d.text(&c)
+		case "OrgnlTxId":
+			v.OrgnlTxId = d.text(&c)
+		case "OrgnlClrSysRef":
+			v.OrgnlClrSysRef = d.text(&c)
+		case "OrgnlUETR":
+			v.OrgnlUETR = d.text(&c)
+		case "TxCxlSts":
+			v.TxCxlSts = d.text(&c)
+		case "CxlStsRsnInf":
+			v.CxlStsRsnInf = append(v.CxlStsRsnInf, CancellationStatusReason4{})
+			d.decCancellationStatusReason4(&v.CxlStsRsnInf[len(v.CxlStsRsnInf)-1], &c)
+		case "RsltnRltdInf":
+			v.RsltnRltdInf = d.a.newResolutionData1()
+			d.decResolutionData1(v.RsltnRltdInf, &c)
+		case "OrgnlIntrBkSttlmAmt":
+			v.OrgnlIntrBkSttlmAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
+			d.decActiveOrHistoricCurrencyAndAmount(v.OrgnlIntrBkSttlmAmt, &c)
+		case "OrgnlIntrBkSttlmDt":
+			v.OrgnlIntrBkSttlmDt = d.text(&c)
+		case "Assgnr":
+			v.Assgnr = d.a.newParty40Choice()
+			d.decParty40Choice(v.Assgnr, &c)
+		case "Assgne":
+			v.Assgne = d.a.newParty40Choice()
+			d.decParty40Choice(v.Assgne, &c)
+		case "OrgnlTxRef":
+			v.OrgnlTxRef = d.a.newOriginalTransactionReference28()
+			d.decOriginalTransactionReference28(v.OrgnlTxRef, &c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decPaymentTransaction103(v *PaymentTransaction103, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "CxlStsId":
+			v.CxlStsId = d.text(&c)
+		case "RslvdCase":
+			v.RslvdCase = d.a.newCase5()
+			d.decCase5(v.RslvdCase, &c)
+		case "OrgnlInstrId":
+			v.OrgnlInstrId = d.text(&c)
+		case "OrgnlEndToEndId":
+			v.OrgnlEndToEndId = d.text(&c)
+		case "UETR":
+			v.UETR = d.text(&c)
+		case "TxCxlSts":
+			v.TxCxlSts = d.text(&c)
+		case "CxlStsRsnInf":
+			v.CxlStsRsnInf = append(v.CxlStsRsnInf, CancellationStatusReason4{})
+			d.decCancellationStatusReason4(&v.CxlStsRsnInf[len(v.CxlStsRsnInf)-1], &c)
+		case "OrgnlInstdAmt":
+			v.OrgnlInstdAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
+			d.decActiveOrHistoricCurrencyAndAmount(v.OrgnlInstdAmt, &c)
+		case "OrgnlReqdExctnDt":
+			v.OrgnlReqdExctnDt = d.a.newDateAndDateTime2Choice()
+			d.decDateAndDateTime2Choice(v.OrgnlReqdExctnDt, &c)
+		case "OrgnlReqdColltnDt":
+			v.OrgnlReqdColltnDt = d.text(&c)
+		case "OrgnlTxRef":
+			v.OrgnlTxRef = d.a.newOriginalTransactionReference28()
+			d.decOriginalTransactionReference28(v.OrgnlTxRef, &c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decPaymentTransaction106(v *PaymentTransaction106, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "CxlId":
+			v.CxlId = d.text(&c)
+		case "Case":
+			v.Case = d.a.newCase5()
+			d.decCase5(v.Case, &c)
+		case "OrgnlGrpInf":
+			v.OrgnlGrpInf = d.a.newOriginalGroupInformation29()
+			d.decOriginalGroupInformation29(v.OrgnlGrpInf, &c)
+		case "OrgnlInstrId":
+			v.OrgnlInstrId = d.text(&c)
+		case "OrgnlEndToEndId":
+			v.OrgnlEndToEndId = d.text(&c)
+		case "OrgnlTxId":
+			v.OrgnlTxId = d.text(&c)
+		case "OrgnlUETR":
+			v.OrgnlUETR = d.text(&c)
+		case "OrgnlClrSysRef":
+			v.OrgnlClrSysRef = d.text(&c)
+		case "OrgnlIntrBkSttlmAmt":
+			v.OrgnlIntrBkSttlmAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
+			d.decActiveOrHistoricCurrencyAndAmount(v.OrgnlIntrBkSttlmAmt, &c)
+		case "OrgnlIntrBkSttlmDt":
+			v.OrgnlIntrBkSttlmDt = d.text(&c)
+		case "Assgnr":
+			v.Assgnr = d.a.newBranchAndFinancialInstitutionIdentification6()
+			d.decBranchAndFinancialInstitutionIdentification6(v.Assgnr, &c)
+		case "Assgne":
+			v.Assgne = d.a.newBranchAndFinancialInstitutionIdentification6()
+			d.decBranchAndFinancialInstitutionIdentification6(v.Assgne, &c)
+		case "CxlRsnInf":
+			v.CxlRsnInf = append(v.CxlRsnInf, PaymentCancellationReason5{})
+			d.decPaymentCancellationReason5(&v.CxlRsnInf[len(v.CxlRsnInf)-1], &c)
+		case "OrgnlTxRef":
+			v.OrgnlTxRef = d.a.newOriginalTransactionReference28()
+			d.decOriginalTransactionReference28(v.OrgnlTxRef, &c)
+		case "SplmtryData":
+			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decPaymentTransaction107(v *PaymentTransaction107, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "ModStsId":
+			v.ModStsId = d.text(&c)
+		case "RslvdCase":
+			v.RslvdCase = d.a.newCase5()
+			d.decCase5(v.RslvdCase, &c)
+		case "OrgnlGrpInf":
+			d.decOriginalGroupInformation29(&v.OrgnlGrpInf, &c)
+		case "OrgnlPmtInfId":
+			v.OrgnlPmtInfId = d.text(&c)
+		case "OrgnlInstrId":
+			v.OrgnlInstrId = d.text(&c)
+		case "OrgnlEndToEndId":
+			v.OrgnlEndToEndId = d.text(&c)
+		case "OrgnlTxId":
+			v.OrgnlTxId = d.text(&c)
+		case "OrgnlClrSysRef":
+			v.OrgnlClrSysRef = d.text(&c)
+		case "OrgnlUETR":
+			v.OrgnlUETR = d.text(&c)
+		case "ModStsRsnInf":
+			v.ModStsRsnInf = append(v.ModStsRsnInf, ModificationStatusReason2{})
+			d.decModificationStatusReason2(&v.ModStsRsnInf[len(v.ModStsRsnInf)-1], &c)
+		case "RsltnRltdInf":
+			v.RsltnRltdInf = d.a.newResolutionData1()
+			d.decResolutionData1(v.RsltnRltdInf, &c)
+		case "OrgnlIntrBkSttlmAmt":
+			v.OrgnlIntrBkSttlmAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
+			d.decActiveOrHistoricCurrencyAndAmount(v.OrgnlIntrBkSttlmAmt, &c)
+		case "OrgnlIntrBkSttlmDt":
+			v.OrgnlIntrBkSttlmDt = d.text(&c)
+		case "Assgnr":
+			v.Assgnr = d.a.newParty40Choice()
+			d.decParty40Choice(v.Assgnr, &c)
+		case "Assgne":
+			v.Assgne = d.a.newParty40Choice()
+			d.decParty40Choice(v.Assgne, &c)
+		case "OrgnlTxRef":
+			v.OrgnlTxRef = d.a.newOriginalTransactionReference28()
+			d.decOriginalTransactionReference28(v.OrgnlTxRef, &c)
 		default:
 			d.skip(&c)
 		}
@@ -5575,6 +6442,87 @@ func (d *decoder) decReportingSource1Choice(v *ReportingSource1Choice, t *token)
 	}
 }
 
+func (d *decoder) decResolutionData1(v *ResolutionData1, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "EndToEndId":
+			v.EndToEndId = d.text(&c)
+		case "TxId":
+			v.TxId = d.text(&c)
+		case "UETR":
+			v.UETR = d.text(&c)
+		case "IntrBkSttlmAmt":
+			v.IntrBkSttlmAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
+			d.decActiveOrHistoricCurrencyAndAmount(v.IntrBkSttlmAmt, &c)
+		case "IntrBkSttlmDt":
+			v.IntrBkSttlmDt = d.text(&c)
+		case "ClrChanl":
+			v.ClrChanl = d.text(&c)
+		case "Compstn":
+			v.Compstn = d.a.newCompensation2()
+			d.decCompensation2(v.Compstn, &c)
+		case "Chrgs":
+			v.Chrgs = append(v.Chrgs, Charges7{})
+			d.decCharges7(&v.Chrgs[len(v.Chrgs)-1], &c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decResolutionOfInvestigationV09(v *ResolutionOfInvestigationV09, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "Assgnmt":
+			d.decCaseAssignment5(&v.Assgnmt, &c)
+		case "RslvdCase":
+			v.RslvdCase = d.a.newCase5()
+			d.decCase5(v.RslvdCase, &c)
+		case "Sts":
+			d.decInvestigationStatus5Choice(&v.Sts, &c)
+		case "CxlDtls":
+			v.CxlDtls = append(v.CxlDtls, UnderlyingTransaction22{})
+			d.decUnderlyingTransaction22(&v.CxlDtls[len(v.CxlDtls)-1], &c)
+		case "ModDtls":
+			v.ModDtls = d.a.newPaymentTransaction107()
+			d.decPaymentTransaction107(v.ModDtls, &c)
+		case "ClmNonRctDtls":
+			v.ClmNonRctDtls = d.a.newClaimNonReceipt2Choice()
+			d.decClaimNonReceipt2Choice(v.ClmNonRctDtls, &c)
+		case "StmtDtls":
+			v.StmtDtls = d.a.newStatementResolutionEntry4()
+			d.decStatementResolutionEntry4(v.StmtDtls, &c)
+		case "CrrctnTx":
+			v.CrrctnTx = d.a.newCorrectiveTransaction4Choice()
+			d.decCorrectiveTransaction4Choice(v.CrrctnTx, &c)
+		case "RsltnRltdInf":
+			v.RsltnRltdInf = d.a.newResolutionData1()
+			d.decResolutionData1(v.RsltnRltdInf, &c)
+		case "SplmtryData":
+			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
 func (d *decoder) decReturnReason5Choice(v *ReturnReason5Choice, t *token) {
 	v.Pos = t.pos
 	if t.empty {
@@ -5814,6 +6762,41 @@ func (d *decoder) decSignatureEnvelope(v *SignatureEnvelope, t *token) {
 			return
 		}
 		d.skip(&c)
+	}
+}
+
+func (d *decoder) decStatementResolutionEntry4(v *StatementResolutionEntry4, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "OrgnlGrpInf":
+			v.OrgnlGrpInf = d.a.newOriginalGroupInformation29()
+			d.decOriginalGroupInformation29(v.OrgnlGrpInf, &c)
+		case "OrgnlStmtId":
+			v.OrgnlStmtId = d.text(&c)
+		case "UETR":
+			v.UETR = d.text(&c)
+		case "AcctSvcrRef":
+			v.AcctSvcrRef = d.text(&c)
+		case "CrrctdAmt":
+			v.CrrctdAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
+			d.decActiveOrHistoricCurrencyAndAmount(v.CrrctdAmt, &c)
+		case "Chrgs":
+			v.Chrgs = append(v.Chrgs, Charges6{})
+			d.decCharges6(&v.Chrgs[len(v.Chrgs)-1], &c)
+		case "Purp":
+			v.Purp = d.a.newPurpose2Choice()
+			d.decPurpose2Choice(v.Purp, &c)
+		default:
+			d.skip(&c)
+		}
 	}
 }
 
@@ -6740,6 +7723,55 @@ func (d *decoder) decTransactionReferences6(v *TransactionReferences6, t *token)
 	}
 }
 
+func (d *decoder) decUnderlyingTransaction22(v *UnderlyingTransaction22, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "OrgnlGrpInfAndSts":
+			v.OrgnlGrpInfAndSts = d.a.newOriginalGroupHeader14()
+			d.decOriginalGroupHeader14(v.OrgnlGrpInfAndSts, &c)
+		case "OrgnlPmtInfAndSts":
+			v.OrgnlPmtInfAndSts = append(v.OrgnlPmtInfAndSts, OriginalPaymentInstruction30{})
+			d.decOriginalPaymentInstruction30(&v.OrgnlPmtInfAndSts[len(v.OrgnlPmtInfAndSts)-1], &c)
+		case "TxInfAndSts":
+			v.TxInfAndSts = append(v.TxInfAndSts, PaymentTransaction102{})
+			d.decPaymentTransaction102(&v.TxInfAndSts[len(v.TxInfAndSts)-1], &c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
+func (d *decoder) decUnderlyingTransaction23(v *UnderlyingTransaction23, t *token) {
+	v.Pos = t.pos
+	if t.empty {
+		return
+	}
+	for {
+		var c token
+		if !d.child(&c) {
+			return
+		}
+		switch string(c.name) {
+		case "OrgnlGrpInfAndCxl":
+			v.OrgnlGrpInfAndCxl = d.a.newOriginalGroupHeader15()
+			d.decOriginalGroupHeader15(v.OrgnlGrpInfAndCxl, &c)
+		case "TxInf":
+			v.TxInf = append(v.TxInf, PaymentTransaction106{})
+			d.decPaymentTransaction106(&v.TxInf[len(v.TxInf)-1], &c)
+		default:
+			d.skip(&c)
+		}
+	}
+}
+
 func (d *decoder) decYieldedOrValueType1Choice(v *YieldedOrValueType1Choice, t *token) {
 	v.Pos = t.pos
 	if t.empty {
@@ -6864,6 +7896,32 @@ func (d *decoder) decodeDocument(id string, docs *Documents, t *token) bool {
 			if string(c.name) == "CstmrCdtTrfInitn" && docs.Pain001 == nil {
 				docs.Pain001 = d.a.newCustomerCreditTransferInitiationV09()
 				d.decCustomerCreditTransferInitiationV09(docs.Pain001, &c)
+			} else {
+				d.skip(&c)
+			}
+		}
+	case "camt.056.001.08":
+		for {
+			var c token
+			if !d.child(&c) {
+				return true
+			}
+			if string(c.name) == "FIToFIPmtCxlReq" && docs.Camt056 == nil {
+				docs.Camt056 = d.a.newFIToFIPaymentCancellationRequestV08()
+				d.decFIToFIPaymentCancellationRequestV08(docs.Camt056, &c)
+			} else {
+				d.skip(&c)
+			}
+		}
+	case "camt.029.001.09":
+		for {
+			var c token
+			if !d.child(&c) {
+				return true
+			}
+			if string(c.name) == "RsltnOfInvstgtn" && docs.Camt029 == nil {
+				docs.Camt029 = d.a.newResolutionOfInvestigationV09()
+				d.decResolutionOfInvestigationV09(docs.Camt029, &c)
 			} else {
 				d.skip(&c)
 			}

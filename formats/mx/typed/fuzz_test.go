@@ -20,6 +20,12 @@ func FuzzDecode(f *testing.F) {
 		raw, _ := os.ReadFile(files[0])
 		f.Add(raw)
 	}
+	// A sample of every message definition (camt.056, camt.029 ...).
+	defs, _ := filepath.Glob("../../../testdata/mx/definitions/*.xml")
+	for _, p := range defs {
+		raw, _ := os.ReadFile(p)
+		f.Add(raw)
+	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		m, _ := Decode(raw)
 		if m == nil {

@@ -4,9 +4,13 @@
 // The structs are generated (go generate; see ./gen) from the base ISO 20022
 // XSDs of the message versions CBPR+ uses: head.001.001.02 (AppHdr),
 // pacs.008.001.08, pacs.009.001.08 (core, COV and ADV use the same schema),
-// pacs.002.001.10, pacs.004.001.09, camt.052/053/054.001.08 and
-// pain.001.001.09. Source of the version list: https://www.swift.com/cbpr-self-attestation
-// and the CBPR+ BizSvc table (see /work/shared/reference/mx-facts.md).
+// pacs.002.001.10, pacs.004.001.09, camt.052/053/054.001.08,
+// pain.001.001.09, and the Stop and Recall pair camt.056.001.08 (payment
+// cancellation request) and camt.029.001.09 (resolution of investigation).
+// Source of the version list: https://www.swift.com/cbpr-self-attestation,
+// the CBPR+ BizSvc table, and the SR2026 usage-guideline names
+// ("CBPRPlus SR2026 (Combined)", camt.029.001.09; see mx-facts.md in the
+// shared reference, "SR2026 update").
 //
 // Model: a complex element is a struct whose first field Pos says where the
 // element starts; a mandatory child is a struct value, an optional child or a
@@ -21,7 +25,7 @@
 // decoded from it is in use.
 package typed
 
-//go:generate go run ./gen -xsd /work/shared/xsd -out .
+//go:generate go run ./gen -xsd ../../../../shared/xsd -out .
 
 import (
 	"bytes"
@@ -122,6 +126,9 @@ type Definition struct {
 	Element string
 	// Type is the ISO 20022 type of that element.
 	Type string
+	// Payment says the message carries payments that the payment view
+	// (package payment, FromMX) maps into transactions.
+	Payment bool
 }
 
 // Known reports whether id (a message identifier such as "pacs.008.001.08")

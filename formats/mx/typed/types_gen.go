@@ -23,20 +23,27 @@ type Documents struct {
 	Camt054 *BankToCustomerDebitCreditNotificationV08
 	// Pain001 is the pain.001.001.09 CstmrCdtTrfInitn (/Document/CstmrCdtTrfInitn), or nil.
 	Pain001 *CustomerCreditTransferInitiationV09
+	// Camt056 is the camt.056.001.08 FIToFIPmtCxlReq (/Document/FIToFIPmtCxlReq), or nil.
+	Camt056 *FIToFIPaymentCancellationRequestV08
+	// Camt029 is the camt.029.001.09 RsltnOfInvstgtn (/Document/RsltnOfInvstgtn), or nil.
+	Camt029 *ResolutionOfInvestigationV09
 }
 
 // Definitions lists the message definitions with a typed model: message
-// identifier, Go field of Documents and the root element under /Document.
+// identifier, Go field of Documents, the root element under /Document, and
+// whether the payment view maps it.
 var Definitions = []Definition{
-	{ID: "head.001.001.02", Field: "AppHdr", Element: "AppHdr", Type: "BusinessApplicationHeaderV02"},
-	{ID: "pacs.008.001.08", Field: "Pacs008", Element: "FIToFICstmrCdtTrf", Type: "FIToFICustomerCreditTransferV08"},
-	{ID: "pacs.009.001.08", Field: "Pacs009", Element: "FICdtTrf", Type: "FinancialInstitutionCreditTransferV08"},
-	{ID: "pacs.002.001.10", Field: "Pacs002", Element: "FIToFIPmtStsRpt", Type: "FIToFIPaymentStatusReportV10"},
-	{ID: "pacs.004.001.09", Field: "Pacs004", Element: "PmtRtr", Type: "PaymentReturnV09"},
-	{ID: "camt.052.001.08", Field: "Camt052", Element: "BkToCstmrAcctRpt", Type: "BankToCustomerAccountReportV08"},
-	{ID: "camt.053.001.08", Field: "Camt053", Element: "BkToCstmrStmt", Type: "BankToCustomerStatementV08"},
-	{ID: "camt.054.001.08", Field: "Camt054", Element: "BkToCstmrDbtCdtNtfctn", Type: "BankToCustomerDebitCreditNotificationV08"},
-	{ID: "pain.001.001.09", Field: "Pain001", Element: "CstmrCdtTrfInitn", Type: "CustomerCreditTransferInitiationV09"},
+	{ID: "head.001.001.02", Field: "AppHdr", Element: "AppHdr", Type: "BusinessApplicationHeaderV02", Payment: false},
+	{ID: "pacs.008.001.08", Field: "Pacs008", Element: "FIToFICstmrCdtTrf", Type: "FIToFICustomerCreditTransferV08", Payment: true},
+	{ID: "pacs.009.001.08", Field: "Pacs009", Element: "FICdtTrf", Type: "FinancialInstitutionCreditTransferV08", Payment: true},
+	{ID: "pacs.002.001.10", Field: "Pacs002", Element: "FIToFIPmtStsRpt", Type: "FIToFIPaymentStatusReportV10", Payment: false},
+	{ID: "pacs.004.001.09", Field: "Pacs004", Element: "PmtRtr", Type: "PaymentReturnV09", Payment: false},
+	{ID: "camt.052.001.08", Field: "Camt052", Element: "BkToCstmrAcctRpt", Type: "BankToCustomerAccountReportV08", Payment: false},
+	{ID: "camt.053.001.08", Field: "Camt053", Element: "BkToCstmrStmt", Type: "BankToCustomerStatementV08", Payment: false},
+	{ID: "camt.054.001.08", Field: "Camt054", Element: "BkToCstmrDbtCdtNtfctn", Type: "BankToCustomerDebitCreditNotificationV08", Payment: false},
+	{ID: "pain.001.001.09", Field: "Pain001", Element: "CstmrCdtTrfInitn", Type: "CustomerCreditTransferInitiationV09", Payment: true},
+	{ID: "camt.056.001.08", Field: "Camt056", Element: "FIToFIPmtCxlReq", Type: "FIToFIPaymentCancellationRequestV08", Payment: false},
+	{ID: "camt.029.001.09", Field: "Camt029", Element: "RsltnOfInvstgtn", Type: "ResolutionOfInvestigationV09", Payment: false},
 }
 
 // AccountIdentification4Choice is the ISO 20022 type AccountIdentification4Choice (choice (at most one field is set)).
@@ -545,6 +552,38 @@ type BusinessApplicationHeaderV02 struct {
 	Rltd []BusinessApplicationHeader5
 }
 
+// CancellationReason33Choice is the ISO 20022 type CancellationReason33Choice (choice (at most one field is set)).
+type CancellationReason33Choice struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// Cd is element Cd (ExternalCancellationReason1Code, optional).
+	Cd Text
+	// Prtry is element Prtry (Max35Text, optional).
+	Prtry Text
+}
+
+// CancellationStatusReason3Choice is the ISO 20022 type CancellationStatusReason3Choice (choice (at most one field is set)).
+type CancellationStatusReason3Choice struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// Cd is element Cd (ExternalPaymentCancellationRejection1Code, optional).
+	Cd Text
+	// Prtry is element Prtry (Max35Text, optional).
+	Prtry Text
+}
+
+// CancellationStatusReason4 is the ISO 20022 type CancellationStatusReason4 (sequence).
+type CancellationStatusReason4 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// Orgtr is element Orgtr (PartyIdentification135, optional).
+	Orgtr *PartyIdentification135
+	// Rsn is element Rsn (CancellationStatusReason3Choice, optional).
+	Rsn *CancellationStatusReason3Choice
+	// AddtlInf is element AddtlInf (Max105Text, optional, repeated).
+	AddtlInf []Text
+}
+
 // CardAggregated2 is the ISO 20022 type CardAggregated2 (sequence).
 type CardAggregated2 struct {
 	// Pos is where the element starts in the input.
@@ -657,6 +696,32 @@ type CardholderAuthentication2 struct {
 	AuthntcnMtd Text
 	// AuthntcnNtty is element AuthntcnNtty (AuthenticationEntity1Code, mandatory).
 	AuthntcnNtty Text
+}
+
+// Case5 is the ISO 20022 type Case5 (sequence).
+type Case5 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// Id is element Id (Max35Text, mandatory).
+	Id Text
+	// Cretr is element Cretr (Party40Choice, mandatory).
+	Cretr Party40Choice
+	// ReopCaseIndctn is element ReopCaseIndctn (YesNoIndicator, optional).
+	ReopCaseIndctn Text
+}
+
+// CaseAssignment5 is the ISO 20022 type CaseAssignment5 (sequence).
+type CaseAssignment5 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// Id is element Id (Max35Text, mandatory).
+	Id Text
+	// Assgnr is element Assgnr (Party40Choice, mandatory).
+	Assgnr Party40Choice
+	// Assgne is element Assgne (Party40Choice, mandatory).
+	Assgne Party40Choice
+	// CreDtTm is element CreDtTm (ISODateTime, mandatory).
+	CreDtTm Text
 }
 
 // CashAccount38 is the ISO 20022 type CashAccount38 (sequence).
@@ -859,6 +924,36 @@ type ChequeDeliveryMethod1Choice struct {
 	Prtry Text
 }
 
+// ClaimNonReceipt2 is the ISO 20022 type ClaimNonReceipt2 (sequence).
+type ClaimNonReceipt2 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// DtPrcd is element DtPrcd (ISODate, mandatory).
+	DtPrcd Text
+	// OrgnlNxtAgt is element OrgnlNxtAgt (BranchAndFinancialInstitutionIdentification6, optional).
+	OrgnlNxtAgt *BranchAndFinancialInstitutionIdentification6
+}
+
+// ClaimNonReceipt2Choice is the ISO 20022 type ClaimNonReceipt2Choice (choice (at most one field is set)).
+type ClaimNonReceipt2Choice struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// Accptd is element Accptd (ClaimNonReceipt2, optional).
+	Accptd *ClaimNonReceipt2
+	// Rjctd is element Rjctd (ClaimNonReceiptRejectReason1Choice, optional).
+	Rjctd *ClaimNonReceiptRejectReason1Choice
+}
+
+// ClaimNonReceiptRejectReason1Choice is the ISO 20022 type ClaimNonReceiptRejectReason1Choice (choice (at most one field is set)).
+type ClaimNonReceiptRejectReason1Choice struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// Cd is element Cd (ExternalClaimNonReceiptRejection1Code, optional).
+	Cd Text
+	// Prtry is element Prtry (Max35Text, optional).
+	Prtry Text
+}
+
 // ClearingSystemIdentification2Choice is the ISO 20022 type ClearingSystemIdentification2Choice (choice (at most one field is set)).
 type ClearingSystemIdentification2Choice struct {
 	// Pos is where the element starts in the input.
@@ -887,6 +982,30 @@ type ClearingSystemMemberIdentification2 struct {
 	ClrSysId *ClearingSystemIdentification2Choice
 	// MmbId is element MmbId (Max35Text, mandatory).
 	MmbId Text
+}
+
+// Compensation2 is the ISO 20022 type Compensation2 (sequence).
+type Compensation2 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// Amt is element Amt (ActiveCurrencyAndAmount, mandatory).
+	Amt ActiveCurrencyAndAmount
+	// DbtrAgt is element DbtrAgt (BranchAndFinancialInstitutionIdentification6, mandatory).
+	DbtrAgt BranchAndFinancialInstitutionIdentification6
+	// CdtrAgt is element CdtrAgt (BranchAndFinancialInstitutionIdentification6, mandatory).
+	CdtrAgt BranchAndFinancialInstitutionIdentification6
+	// Rsn is element Rsn (CompensationReason1Choice, mandatory).
+	Rsn CompensationReason1Choice
+}
+
+// CompensationReason1Choice is the ISO 20022 type CompensationReason1Choice (choice (at most one field is set)).
+type CompensationReason1Choice struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// Cd is element Cd (ExternalPaymentCompensationReason1Code, optional).
+	Cd Text
+	// Prtry is element Prtry (Max35Text, optional).
+	Prtry Text
 }
 
 // Contact4 is the ISO 20022 type Contact4 (sequence).
@@ -919,6 +1038,16 @@ type Contact4 struct {
 	PrefrdMtd Text
 }
 
+// ControlData1 is the ISO 20022 type ControlData1 (sequence).
+type ControlData1 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// NbOfTxs is element NbOfTxs (Max15NumericText, mandatory).
+	NbOfTxs Text
+	// CtrlSum is element CtrlSum (DecimalNumber, optional).
+	CtrlSum Text
+}
+
 // CorporateAction9 is the ISO 20022 type CorporateAction9 (sequence).
 type CorporateAction9 struct {
 	// Pos is where the element starts in the input.
@@ -927,6 +1056,70 @@ type CorporateAction9 struct {
 	EvtTp Text
 	// EvtId is element EvtId (Max35Text, mandatory).
 	EvtId Text
+}
+
+// CorrectiveGroupInformation1 is the ISO 20022 type CorrectiveGroupInformation1 (sequence).
+type CorrectiveGroupInformation1 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// MsgId is element MsgId (Max35Text, mandatory).
+	MsgId Text
+	// MsgNmId is element MsgNmId (Max35Text, mandatory).
+	MsgNmId Text
+	// CreDtTm is element CreDtTm (ISODateTime, optional).
+	CreDtTm Text
+}
+
+// CorrectiveInterbankTransaction2 is the ISO 20022 type CorrectiveInterbankTransaction2 (sequence).
+type CorrectiveInterbankTransaction2 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// GrpHdr is element GrpHdr (CorrectiveGroupInformation1, optional).
+	GrpHdr *CorrectiveGroupInformation1
+	// InstrId is element InstrId (Max35Text, optional).
+	InstrId Text
+	// EndToEndId is element EndToEndId (Max35Text, optional).
+	EndToEndId Text
+	// TxId is element TxId (Max35Text, optional).
+	TxId Text
+	// UETR is element UETR (UUIDv4Identifier, optional).
+	UETR Text
+	// IntrBkSttlmAmt is element IntrBkSttlmAmt (ActiveOrHistoricCurrencyAndAmount, mandatory).
+	IntrBkSttlmAmt ActiveOrHistoricCurrencyAndAmount
+	// IntrBkSttlmDt is element IntrBkSttlmDt (ISODate, mandatory).
+	IntrBkSttlmDt Text
+}
+
+// CorrectivePaymentInitiation4 is the ISO 20022 type CorrectivePaymentInitiation4 (sequence).
+type CorrectivePaymentInitiation4 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// GrpHdr is element GrpHdr (CorrectiveGroupInformation1, optional).
+	GrpHdr *CorrectiveGroupInformation1
+	// PmtInfId is element PmtInfId (Max35Text, optional).
+	PmtInfId Text
+	// InstrId is element InstrId (Max35Text, optional).
+	InstrId Text
+	// EndToEndId is element EndToEndId (Max35Text, optional).
+	EndToEndId Text
+	// UETR is element UETR (UUIDv4Identifier, optional).
+	UETR Text
+	// InstdAmt is element InstdAmt (ActiveOrHistoricCurrencyAndAmount, mandatory).
+	InstdAmt ActiveOrHistoricCurrencyAndAmount
+	// ReqdExctnDt is element ReqdExctnDt (DateAndDateTime2Choice, optional).
+	ReqdExctnDt *DateAndDateTime2Choice
+	// ReqdColltnDt is element ReqdColltnDt (ISODate, optional).
+	ReqdColltnDt Text
+}
+
+// CorrectiveTransaction4Choice is the ISO 20022 type CorrectiveTransaction4Choice (choice (at most one field is set)).
+type CorrectiveTransaction4Choice struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// Initn is element Initn (CorrectivePaymentInitiation4, optional).
+	Initn *CorrectivePaymentInitiation4
+	// IntrBk is element IntrBk (CorrectiveInterbankTransaction2, optional).
+	IntrBk *CorrectiveInterbankTransaction2
 }
 
 // CreditLine3 is the ISO 20022 type CreditLine3 (sequence).
@@ -1569,6 +1762,22 @@ type FIToFICustomerCreditTransferV08 struct {
 	SplmtryData []SupplementaryData1
 }
 
+// FIToFIPaymentCancellationRequestV08 is the ISO 20022 type FIToFIPaymentCancellationRequestV08 (sequence).
+type FIToFIPaymentCancellationRequestV08 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// Assgnmt is element Assgnmt (CaseAssignment5, mandatory).
+	Assgnmt CaseAssignment5
+	// Case is element Case (Case5, optional).
+	Case *Case5
+	// CtrlData is element CtrlData (ControlData1, optional).
+	CtrlData *ControlData1
+	// Undrlyg is element Undrlyg (UnderlyingTransaction23, mandatory, repeated).
+	Undrlyg []UnderlyingTransaction23
+	// SplmtryData is element SplmtryData (SupplementaryData1, optional, repeated).
+	SplmtryData []SupplementaryData1
+}
+
 // FIToFIPaymentStatusReportV10 is the ISO 20022 type FIToFIPaymentStatusReportV10 (sequence).
 type FIToFIPaymentStatusReportV10 struct {
 	// Pos is where the element starts in the input.
@@ -2021,6 +2230,20 @@ type InterestType1Choice struct {
 	Prtry Text
 }
 
+// InvestigationStatus5Choice is the ISO 20022 type InvestigationStatus5Choice (choice (at most one field is set)).
+type InvestigationStatus5Choice struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// Conf is element Conf (ExternalInvestigationExecutionConfirmation1Code, optional).
+	Conf Text
+	// RjctdMod is element RjctdMod (ModificationStatusReason1Choice, optional, repeated).
+	RjctdMod []ModificationStatusReason1Choice
+	// DplctOf is element DplctOf (Case5, optional).
+	DplctOf *Case5
+	// AssgnmtCxlConf is element AssgnmtCxlConf (YesNoIndicator, optional).
+	AssgnmtCxlConf Text
+}
+
 // LocalInstrument2Choice is the ISO 20022 type LocalInstrument2Choice (choice (at most one field is set)).
 type LocalInstrument2Choice struct {
 	// Pos is where the element starts in the input.
@@ -2077,6 +2300,28 @@ type MessageIdentification2 struct {
 	MsgId Text
 }
 
+// ModificationStatusReason1Choice is the ISO 20022 type ModificationStatusReason1Choice (choice (at most one field is set)).
+type ModificationStatusReason1Choice struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// Cd is element Cd (ExternalPaymentModificationRejection1Code, optional).
+	Cd Text
+	// Prtry is element Prtry (Max35Text, optional).
+	Prtry Text
+}
+
+// ModificationStatusReason2 is the ISO 20022 type ModificationStatusReason2 (sequence).
+type ModificationStatusReason2 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// Orgtr is element Orgtr (PartyIdentification135, optional).
+	Orgtr *PartyIdentification135
+	// Rsn is element Rsn (ModificationStatusReason1Choice, optional).
+	Rsn *ModificationStatusReason1Choice
+	// AddtlInf is element AddtlInf (Max105Text, optional, repeated).
+	AddtlInf []Text
+}
+
 // NameAndAddress16 is the ISO 20022 type NameAndAddress16 (sequence).
 type NameAndAddress16 struct {
 	// Pos is where the element starts in the input.
@@ -2107,6 +2352,30 @@ type NumberAndSumOfTransactions4 struct {
 	Sum Text
 	// TtlNetNtry is element TtlNetNtry (AmountAndDirection35, optional).
 	TtlNetNtry *AmountAndDirection35
+}
+
+// NumberOfCancellationsPerStatus1 is the ISO 20022 type NumberOfCancellationsPerStatus1 (sequence).
+type NumberOfCancellationsPerStatus1 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// DtldNbOfTxs is element DtldNbOfTxs (Max15NumericText, mandatory).
+	DtldNbOfTxs Text
+	// DtldSts is element DtldSts (CancellationIndividualStatus1Code, mandatory).
+	DtldSts Text
+	// DtldCtrlSum is element DtldCtrlSum (DecimalNumber, optional).
+	DtldCtrlSum Text
+}
+
+// NumberOfTransactionsPerStatus1 is the ISO 20022 type NumberOfTransactionsPerStatus1 (sequence).
+type NumberOfTransactionsPerStatus1 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// DtldNbOfTxs is element DtldNbOfTxs (Max15NumericText, mandatory).
+	DtldNbOfTxs Text
+	// DtldSts is element DtldSts (TransactionIndividualStatus1Code, mandatory).
+	DtldSts Text
+	// DtldCtrlSum is element DtldCtrlSum (DecimalNumber, optional).
+	DtldCtrlSum Text
 }
 
 // NumberOfTransactionsPerStatus5 is the ISO 20022 type NumberOfTransactionsPerStatus5 (sequence).
@@ -2165,6 +2434,56 @@ type OriginalBusinessQuery1 struct {
 	CreDtTm Text
 }
 
+// OriginalGroupHeader14 is the ISO 20022 type OriginalGroupHeader14 (sequence).
+type OriginalGroupHeader14 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// OrgnlGrpCxlId is element OrgnlGrpCxlId (Max35Text, optional).
+	OrgnlGrpCxlId Text
+	// RslvdCase is element RslvdCase (Case5, optional).
+	RslvdCase *Case5
+	// OrgnlMsgId is element OrgnlMsgId (Max35Text, mandatory).
+	OrgnlMsgId Text
+	// OrgnlMsgNmId is element OrgnlMsgNmId (Max35Text, mandatory).
+	OrgnlMsgNmId Text
+	// OrgnlCreDtTm is element OrgnlCreDtTm (ISODateTime, optional).
+	OrgnlCreDtTm Text
+	// OrgnlNbOfTxs is element OrgnlNbOfTxs (Max15NumericText, optional).
+	OrgnlNbOfTxs Text
+	// OrgnlCtrlSum is element OrgnlCtrlSum (DecimalNumber, optional).
+	OrgnlCtrlSum Text
+	// GrpCxlSts is element GrpCxlSts (GroupCancellationStatus1Code, optional).
+	GrpCxlSts Text
+	// CxlStsRsnInf is element CxlStsRsnInf (CancellationStatusReason4, optional, repeated).
+	CxlStsRsnInf []CancellationStatusReason4
+	// NbOfTxsPerCxlSts is element NbOfTxsPerCxlSts (NumberOfTransactionsPerStatus1, optional, repeated).
+	NbOfTxsPerCxlSts []NumberOfTransactionsPerStatus1
+}
+
+// OriginalGroupHeader15 is the ISO 20022 type OriginalGroupHeader15 (sequence).
+type OriginalGroupHeader15 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// GrpCxlId is element GrpCxlId (Max35Text, optional).
+	GrpCxlId Text
+	// Case is element Case (Case5, optional).
+	Case *Case5
+	// OrgnlMsgId is element OrgnlMsgId (Max35Text, mandatory).
+	OrgnlMsgId Text
+	// OrgnlMsgNmId is element OrgnlMsgNmId (Max35Text, mandatory).
+	OrgnlMsgNmId Text
+	// OrgnlCreDtTm is element OrgnlCreDtTm (ISODateTime, optional).
+	OrgnlCreDtTm Text
+	// NbOfTxs is element NbOfTxs (Max15NumericText, optional).
+	NbOfTxs Text
+	// CtrlSum is element CtrlSum (DecimalNumber, optional).
+	CtrlSum Text
+	// GrpCxl is element GrpCxl (GroupCancellationIndicator, optional).
+	GrpCxl Text
+	// CxlRsnInf is element CxlRsnInf (PaymentCancellationReason5, optional, repeated).
+	CxlRsnInf []PaymentCancellationReason5
+}
+
 // OriginalGroupHeader17 is the ISO 20022 type OriginalGroupHeader17 (sequence).
 type OriginalGroupHeader17 struct {
 	// Pos is where the element starts in the input.
@@ -2211,6 +2530,32 @@ type OriginalGroupInformation29 struct {
 	OrgnlMsgNmId Text
 	// OrgnlCreDtTm is element OrgnlCreDtTm (ISODateTime, optional).
 	OrgnlCreDtTm Text
+}
+
+// OriginalPaymentInstruction30 is the ISO 20022 type OriginalPaymentInstruction30 (sequence).
+type OriginalPaymentInstruction30 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// OrgnlPmtInfCxlId is element OrgnlPmtInfCxlId (Max35Text, optional).
+	OrgnlPmtInfCxlId Text
+	// RslvdCase is element RslvdCase (Case5, optional).
+	RslvdCase *Case5
+	// OrgnlPmtInfId is element OrgnlPmtInfId (Max35Text, mandatory).
+	OrgnlPmtInfId Text
+	// OrgnlGrpInf is element OrgnlGrpInf (OriginalGroupInformation29, optional).
+	OrgnlGrpInf *OriginalGroupInformation29
+	// OrgnlNbOfTxs is element OrgnlNbOfTxs (Max15NumericText, optional).
+	OrgnlNbOfTxs Text
+	// OrgnlCtrlSum is element OrgnlCtrlSum (DecimalNumber, optional).
+	OrgnlCtrlSum Text
+	// PmtInfCxlSts is element PmtInfCxlSts (GroupCancellationStatus1Code, optional).
+	PmtInfCxlSts Text
+	// CxlStsRsnInf is element CxlStsRsnInf (CancellationStatusReason4, optional, repeated).
+	CxlStsRsnInf []CancellationStatusReason4
+	// NbOfTxsPerCxlSts is element NbOfTxsPerCxlSts (NumberOfCancellationsPerStatus1, optional, repeated).
+	NbOfTxsPerCxlSts []NumberOfCancellationsPerStatus1
+	// TxInfAndSts is element TxInfAndSts (PaymentTransaction103, optional, repeated).
+	TxInfAndSts []PaymentTransaction103
 }
 
 // OriginalTransactionReference28 is the ISO 20022 type OriginalTransactionReference28 (sequence).
@@ -2339,6 +2684,18 @@ type PartyIdentification135 struct {
 	CtryOfRes Text
 	// CtctDtls is element CtctDtls (Contact4, optional).
 	CtctDtls *Contact4
+}
+
+// PaymentCancellationReason5 is the ISO 20022 type PaymentCancellationReason5 (sequence).
+type PaymentCancellationReason5 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// Orgtr is element Orgtr (PartyIdentification135, optional).
+	Orgtr *PartyIdentification135
+	// Rsn is element Rsn (CancellationReason33Choice, optional).
+	Rsn *CancellationReason33Choice
+	// AddtlInf is element AddtlInf (Max105Text, optional, repeated).
+	AddtlInf []Text
 }
 
 // PaymentCard4 is the ISO 20022 type PaymentCard4 (sequence).
@@ -2491,6 +2848,146 @@ type PaymentReturnV09 struct {
 	TxInf []PaymentTransaction112
 	// SplmtryData is element SplmtryData (SupplementaryData1, optional, repeated).
 	SplmtryData []SupplementaryData1
+}
+
+// PaymentTransaction102 is the ISO 20022 type PaymentTransaction102 (sequence).
+type PaymentTransaction102 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// CxlStsId is element CxlStsId (Max35Text, optional).
+	CxlStsId Text
+	// RslvdCase is element RslvdCase (Case5, optional).
+	RslvdCase *Case5
+	// OrgnlGrpInf is element OrgnlGrpInf (OriginalGroupInformation29, optional).
+	OrgnlGrpInf *OriginalGroupInformation29
+	// OrgnlInstrId is element OrgnlInstrId (Max35Text, optional).
+	OrgnlInstrId Text
+	// OrgnlEndToEndId is element OrgnlEndToEndId (Max35Text, optional).
+	OrgnlEndToEndId Text
+	// OrgnlTxId is element OrgnlTxId (Max35Text, optional).
+	OrgnlTxId Text
+	// OrgnlClrSysRef is element OrgnlClrSysRef (Max35Text, optional).
+	OrgnlClrSysRef Text
+	// OrgnlUETR is element OrgnlUETR (UUIDv4Identifier, optional).
+	OrgnlUETR Text
+	// TxCxlSts is element TxCxlSts (CancellationIndividualStatus1Code, optional).
+	TxCxlSts Text
+	// CxlStsRsnInf is element CxlStsRsnInf (CancellationStatusReason4, optional, repeated).
+	CxlStsRsnInf []CancellationStatusReason4
+	// RsltnRltdInf is element RsltnRltdInf (ResolutionData1, optional).
+	RsltnRltdInf *ResolutionData1
+	// OrgnlIntrBkSttlmAmt is element OrgnlIntrBkSttlmAmt (ActiveOrHistoricCurrencyAndAmount, optional).
+	OrgnlIntrBkSttlmAmt *ActiveOrHistoricCurrencyAndAmount
+	// OrgnlIntrBkSttlmDt is element OrgnlIntrBkSttlmDt (ISODate, optional).
+	OrgnlIntrBkSttlmDt Text
+	// Assgnr is element Assgnr (Party40Choice, optional).
+	Assgnr *Party40Choice
+	// Assgne is element Assgne (Party40Choice, optional).
+	Assgne *Party40Choice
+	// OrgnlTxRef is element OrgnlTxRef (OriginalTransactionReference28, optional).
+	OrgnlTxRef *OriginalTransactionReference28
+}
+
+// PaymentTransaction103 is the ISO 20022 type PaymentTransaction103 (sequence).
+type PaymentTransaction103 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// CxlStsId is element CxlStsId (Max35Text, optional).
+	CxlStsId Text
+	// RslvdCase is element RslvdCase (Case5, optional).
+	RslvdCase *Case5
+	// OrgnlInstrId is element OrgnlInstrId (Max35Text, optional).
+	OrgnlInstrId Text
+	// OrgnlEndToEndId is element OrgnlEndToEndId (Max35Text, optional).
+	OrgnlEndToEndId Text
+	// UETR is element UETR (UUIDv4Identifier, optional).
+	UETR Text
+	// TxCxlSts is element TxCxlSts (CancellationIndividualStatus1Code, optional).
+	TxCxlSts Text
+	// CxlStsRsnInf is element CxlStsRsnInf (CancellationStatusReason4, optional, repeated).
+	CxlStsRsnInf []CancellationStatusReason4
+	// OrgnlInstdAmt is element OrgnlInstdAmt (ActiveOrHistoricCurrencyAndAmount, optional).
+	OrgnlInstdAmt *ActiveOrHistoricCurrencyAndAmount
+	// OrgnlReqdExctnDt is element OrgnlReqdExctnDt (DateAndDateTime2Choice, optional).
+	OrgnlReqdExctnDt *DateAndDateTime2Choice
+	// OrgnlReqdColltnDt is element OrgnlReqdColltnDt (ISODate, optional).
+	OrgnlReqdColltnDt Text
+	// OrgnlTxRef is element OrgnlTxRef (OriginalTransactionReference28, optional).
+	OrgnlTxRef *OriginalTransactionReference28
+}
+
+// PaymentTransaction106 is the ISO 20022 type PaymentTransaction106 (sequence).
+type PaymentTransaction106 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// CxlId is element CxlId (Max35Text, optional).
+	CxlId Text
+	// Case is element Case (Case5, optional).
+	Case *Case5
+	// OrgnlGrpInf is element OrgnlGrpInf (OriginalGroupInformation29, optional).
+	OrgnlGrpInf *OriginalGroupInformation29
+	// OrgnlInstrId is element OrgnlInstrId (Max35Text, optional).
+	OrgnlInstrId Text
+	// OrgnlEndToEndId is element OrgnlEndToEndId (Max35Text, optional).
+	OrgnlEndToEndId Text
+	// OrgnlTxId is element OrgnlTxId (Max35Text, optional).
+	OrgnlTxId Text
+	// OrgnlUETR is element OrgnlUETR (UUIDv4Identifier, optional).
+	OrgnlUETR Text
+	// OrgnlClrSysRef is element OrgnlClrSysRef (Max35Text, optional).
+	OrgnlClrSysRef Text
+	// OrgnlIntrBkSttlmAmt is element OrgnlIntrBkSttlmAmt (ActiveOrHistoricCurrencyAndAmount, optional).
+	OrgnlIntrBkSttlmAmt *ActiveOrHistoricCurrencyAndAmount
+	// OrgnlIntrBkSttlmDt is element OrgnlIntrBkSttlmDt (ISODate, optional).
+	OrgnlIntrBkSttlmDt Text
+	// Assgnr is element Assgnr (BranchAndFinancialInstitutionIdentification6, optional).
+	Assgnr *BranchAndFinancialInstitutionIdentification6
+	// Assgne is element Assgne (BranchAndFinancialInstitutionIdentification6, optional).
+	Assgne *BranchAndFinancialInstitutionIdentification6
+	// CxlRsnInf is element CxlRsnInf (PaymentCancellationReason5, optional, repeated).
+	CxlRsnInf []PaymentCancellationReason5
+	// OrgnlTxRef is element OrgnlTxRef (OriginalTransactionReference28, optional).
+	OrgnlTxRef *OriginalTransactionReference28
+	// SplmtryData is element SplmtryData (SupplementaryData1, optional, repeated).
+	SplmtryData []SupplementaryData1
+}
+
+// PaymentTransaction107 is the ISO 20022 type PaymentTransaction107 (sequence).
+type PaymentTransaction107 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// ModStsId is element ModStsId (Max35Text, optional).
+	ModStsId Text
+	// RslvdCase is element RslvdCase (Case5, optional).
+	RslvdCase *Case5
+	// OrgnlGrpInf is element OrgnlGrpInf (OriginalGroupInformation29, mandatory).
+	OrgnlGrpInf OriginalGroupInformation29
+	// OrgnlPmtInfId is element OrgnlPmtInfId (Max35Text, optional).
+	OrgnlPmtInfId Text
+	// OrgnlInstrId is element OrgnlInstrId (Max35Text, optional).
+	OrgnlInstrId Text
+	// OrgnlEndToEndId is element OrgnlEndToEndId (Max35Text, optional).
+	OrgnlEndToEndId Text
+	// OrgnlTxId is element OrgnlTxId (Max35Text, optional).
+	OrgnlTxId Text
+	// OrgnlClrSysRef is element OrgnlClrSysRef (Max35Text, optional).
+	OrgnlClrSysRef Text
+	// OrgnlUETR is element OrgnlUETR (UUIDv4Identifier, optional).
+	OrgnlUETR Text
+	// ModStsRsnInf is element ModStsRsnInf (ModificationStatusReason2, optional, repeated).
+	ModStsRsnInf []ModificationStatusReason2
+	// RsltnRltdInf is element RsltnRltdInf (ResolutionData1, optional).
+	RsltnRltdInf *ResolutionData1
+	// OrgnlIntrBkSttlmAmt is element OrgnlIntrBkSttlmAmt (ActiveOrHistoricCurrencyAndAmount, optional).
+	OrgnlIntrBkSttlmAmt *ActiveOrHistoricCurrencyAndAmount
+	// OrgnlIntrBkSttlmDt is element OrgnlIntrBkSttlmDt (ISODate, optional).
+	OrgnlIntrBkSttlmDt Text
+	// Assgnr is element Assgnr (Party40Choice, optional).
+	Assgnr *Party40Choice
+	// Assgne is element Assgne (Party40Choice, optional).
+	Assgne *Party40Choice
+	// OrgnlTxRef is element OrgnlTxRef (OriginalTransactionReference28, optional).
+	OrgnlTxRef *OriginalTransactionReference28
 }
 
 // PaymentTransaction110 is the ISO 20022 type PaymentTransaction110 (sequence).
@@ -3111,6 +3608,54 @@ type ReportingSource1Choice struct {
 	Prtry Text
 }
 
+// ResolutionData1 is the ISO 20022 type ResolutionData1 (sequence).
+type ResolutionData1 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// EndToEndId is element EndToEndId (Max35Text, optional).
+	EndToEndId Text
+	// TxId is element TxId (Max35Text, optional).
+	TxId Text
+	// UETR is element UETR (UUIDv4Identifier, optional).
+	UETR Text
+	// IntrBkSttlmAmt is element IntrBkSttlmAmt (ActiveOrHistoricCurrencyAndAmount, optional).
+	IntrBkSttlmAmt *ActiveOrHistoricCurrencyAndAmount
+	// IntrBkSttlmDt is element IntrBkSttlmDt (ISODate, optional).
+	IntrBkSttlmDt Text
+	// ClrChanl is element ClrChanl (ClearingChannel2Code, optional).
+	ClrChanl Text
+	// Compstn is element Compstn (Compensation2, optional).
+	Compstn *Compensation2
+	// Chrgs is element Chrgs (Charges7, optional, repeated).
+	Chrgs []Charges7
+}
+
+// ResolutionOfInvestigationV09 is the ISO 20022 type ResolutionOfInvestigationV09 (sequence).
+type ResolutionOfInvestigationV09 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// Assgnmt is element Assgnmt (CaseAssignment5, mandatory).
+	Assgnmt CaseAssignment5
+	// RslvdCase is element RslvdCase (Case5, optional).
+	RslvdCase *Case5
+	// Sts is element Sts (InvestigationStatus5Choice, mandatory).
+	Sts InvestigationStatus5Choice
+	// CxlDtls is element CxlDtls (UnderlyingTransaction22, optional, repeated).
+	CxlDtls []UnderlyingTransaction22
+	// ModDtls is element ModDtls (PaymentTransaction107, optional).
+	ModDtls *PaymentTransaction107
+	// ClmNonRctDtls is element ClmNonRctDtls (ClaimNonReceipt2Choice, optional).
+	ClmNonRctDtls *ClaimNonReceipt2Choice
+	// StmtDtls is element StmtDtls (StatementResolutionEntry4, optional).
+	StmtDtls *StatementResolutionEntry4
+	// CrrctnTx is element CrrctnTx (CorrectiveTransaction4Choice, optional).
+	CrrctnTx *CorrectiveTransaction4Choice
+	// RsltnRltdInf is element RsltnRltdInf (ResolutionData1, optional).
+	RsltnRltdInf *ResolutionData1
+	// SplmtryData is element SplmtryData (SupplementaryData1, optional, repeated).
+	SplmtryData []SupplementaryData1
+}
+
 // ReturnReason5Choice is the ISO 20022 type ReturnReason5Choice (choice (at most one field is set)).
 type ReturnReason5Choice struct {
 	// Pos is where the element starts in the input.
@@ -3233,6 +3778,26 @@ type SettlementTimeRequest2 struct {
 type SignatureEnvelope struct {
 	// Pos is where the element starts in the input.
 	Pos Pos
+}
+
+// StatementResolutionEntry4 is the ISO 20022 type StatementResolutionEntry4 (sequence).
+type StatementResolutionEntry4 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// OrgnlGrpInf is element OrgnlGrpInf (OriginalGroupInformation29, optional).
+	OrgnlGrpInf *OriginalGroupInformation29
+	// OrgnlStmtId is element OrgnlStmtId (Max35Text, optional).
+	OrgnlStmtId Text
+	// UETR is element UETR (UUIDv4Identifier, optional).
+	UETR Text
+	// AcctSvcrRef is element AcctSvcrRef (Max35Text, optional).
+	AcctSvcrRef Text
+	// CrrctdAmt is element CrrctdAmt (ActiveOrHistoricCurrencyAndAmount, optional).
+	CrrctdAmt *ActiveOrHistoricCurrencyAndAmount
+	// Chrgs is element Chrgs (Charges6, optional, repeated).
+	Chrgs []Charges6
+	// Purp is element Purp (Purpose2Choice, optional).
+	Purp *Purpose2Choice
 }
 
 // StatusReason6Choice is the ISO 20022 type StatusReason6Choice (choice (at most one field is set)).
@@ -3737,6 +4302,28 @@ type TransactionReferences6 struct {
 	PrcgId Text
 	// Prtry is element Prtry (ProprietaryReference1, optional, repeated).
 	Prtry []ProprietaryReference1
+}
+
+// UnderlyingTransaction22 is the ISO 20022 type UnderlyingTransaction22 (sequence).
+type UnderlyingTransaction22 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// OrgnlGrpInfAndSts is element OrgnlGrpInfAndSts (OriginalGroupHeader14, optional).
+	OrgnlGrpInfAndSts *OriginalGroupHeader14
+	// OrgnlPmtInfAndSts is element OrgnlPmtInfAndSts (OriginalPaymentInstruction30, optional, repeated).
+	OrgnlPmtInfAndSts []OriginalPaymentInstruction30
+	// TxInfAndSts is element TxInfAndSts (PaymentTransaction102, optional, repeated).
+	TxInfAndSts []PaymentTransaction102
+}
+
+// UnderlyingTransaction23 is the ISO 20022 type UnderlyingTransaction23 (sequence).
+type UnderlyingTransaction23 struct {
+	// Pos is where the element starts in the input.
+	Pos Pos
+	// OrgnlGrpInfAndCxl is element OrgnlGrpInfAndCxl (OriginalGroupHeader15, optional).
+	OrgnlGrpInfAndCxl *OriginalGroupHeader15
+	// TxInf is element TxInf (PaymentTransaction106, optional, repeated).
+	TxInf []PaymentTransaction106
 }
 
 // YieldedOrValueType1Choice is the ISO 20022 type YieldedOrValueType1Choice (choice (at most one field is set)).

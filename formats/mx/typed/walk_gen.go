@@ -701,6 +701,40 @@ func (v *BusinessApplicationHeaderV02) walk(w *walker) {
 	}
 }
 
+func (v *CancellationReason33Choice) walk(w *walker) {
+	if v.Cd.Pos != 0 {
+		w.text("Cd", -1, KindOther, "ExternalCancellationReason1Code", &v.Cd)
+	}
+	if v.Prtry.Pos != 0 {
+		w.text("Prtry", -1, KindText, "Max35Text", &v.Prtry)
+	}
+}
+
+func (v *CancellationStatusReason3Choice) walk(w *walker) {
+	if v.Cd.Pos != 0 {
+		w.text("Cd", -1, KindOther, "ExternalPaymentCancellationRejection1Code", &v.Cd)
+	}
+	if v.Prtry.Pos != 0 {
+		w.text("Prtry", -1, KindText, "Max35Text", &v.Prtry)
+	}
+}
+
+func (v *CancellationStatusReason4) walk(w *walker) {
+	if v.Orgtr != nil {
+		n := w.push("Orgtr", -1, v.Orgtr.Pos)
+		v.Orgtr.walk(w)
+		w.pop(n)
+	}
+	if v.Rsn != nil {
+		n := w.push("Rsn", -1, v.Rsn.Pos)
+		v.Rsn.walk(w)
+		w.pop(n)
+	}
+	for i := range v.AddtlInf {
+		w.text("AddtlInf", i, KindText, "Max105Text", &v.AddtlInf[i])
+	}
+}
+
 func (v *CardAggregated2) walk(w *walker) {
 	if v.AddtlSvc.Pos != 0 {
 		w.text("AddtlSvc", -1, KindOther, "CardPaymentServiceType2Code", &v.AddtlSvc)
@@ -851,6 +885,39 @@ func (v *CardholderAuthentication2) walk(w *walker) {
 	}
 	if v.AuthntcnNtty.Pos != 0 {
 		w.text("AuthntcnNtty", -1, KindOther, "AuthenticationEntity1Code", &v.AuthntcnNtty)
+	}
+}
+
+func (v *Case5) walk(w *walker) {
+	if v.Id.Pos != 0 {
+		w.text("Id", -1, KindText, "Max35Text", &v.Id)
+	}
+	if v.Cretr.Pos != 0 {
+		n := w.push("Cretr", -1, v.Cretr.Pos)
+		v.Cretr.walk(w)
+		w.pop(n)
+	}
+	if v.ReopCaseIndctn.Pos != 0 {
+		w.text("ReopCaseIndctn", -1, KindOther, "YesNoIndicator", &v.ReopCaseIndctn)
+	}
+}
+
+func (v *CaseAssignment5) walk(w *walker) {
+	if v.Id.Pos != 0 {
+		w.text("Id", -1, KindText, "Max35Text", &v.Id)
+	}
+	if v.Assgnr.Pos != 0 {
+		n := w.push("Assgnr", -1, v.Assgnr.Pos)
+		v.Assgnr.walk(w)
+		w.pop(n)
+	}
+	if v.Assgne.Pos != 0 {
+		n := w.push("Assgne", -1, v.Assgne.Pos)
+		v.Assgne.walk(w)
+		w.pop(n)
+	}
+	if v.CreDtTm.Pos != 0 {
+		w.text("CreDtTm", -1, KindOther, "ISODateTime", &v.CreDtTm)
 	}
 }
 
@@ -1114,6 +1181,39 @@ func (v *ChequeDeliveryMethod1Choice) walk(w *walker) {
 	}
 }
 
+func (v *ClaimNonReceipt2) walk(w *walker) {
+	if v.DtPrcd.Pos != 0 {
+		w.text("DtPrcd", -1, KindOther, "ISODate", &v.DtPrcd)
+	}
+	if v.OrgnlNxtAgt != nil {
+		n := w.push("OrgnlNxtAgt", -1, v.OrgnlNxtAgt.Pos)
+		v.OrgnlNxtAgt.walk(w)
+		w.pop(n)
+	}
+}
+
+func (v *ClaimNonReceipt2Choice) walk(w *walker) {
+	if v.Accptd != nil {
+		n := w.push("Accptd", -1, v.Accptd.Pos)
+		v.Accptd.walk(w)
+		w.pop(n)
+	}
+	if v.Rjctd != nil {
+		n := w.push("Rjctd", -1, v.Rjctd.Pos)
+		v.Rjctd.walk(w)
+		w.pop(n)
+	}
+}
+
+func (v *ClaimNonReceiptRejectReason1Choice) walk(w *walker) {
+	if v.Cd.Pos != 0 {
+		w.text("Cd", -1, KindOther, "ExternalClaimNonReceiptRejection1Code", &v.Cd)
+	}
+	if v.Prtry.Pos != 0 {
+		w.text("Prtry", -1, KindText, "Max35Text", &v.Prtry)
+	}
+}
+
 func (v *ClearingSystemIdentification2Choice) walk(w *walker) {
 	if v.Cd.Pos != 0 {
 		w.text("Cd", -1, KindOther, "ExternalClearingSystemIdentification1Code", &v.Cd)
@@ -1140,6 +1240,36 @@ func (v *ClearingSystemMemberIdentification2) walk(w *walker) {
 	}
 	if v.MmbId.Pos != 0 {
 		w.text("MmbId", -1, KindText, "Max35Text", &v.MmbId)
+	}
+}
+
+func (v *Compensation2) walk(w *walker) {
+	if v.Amt.Pos != 0 {
+		w.amount("Amt", -1, "ActiveCurrencyAndAmount", v.Amt.Value, v.Amt.Ccy, v.Amt.Pos)
+	}
+	if v.DbtrAgt.Pos != 0 {
+		n := w.push("DbtrAgt", -1, v.DbtrAgt.Pos)
+		v.DbtrAgt.walk(w)
+		w.pop(n)
+	}
+	if v.CdtrAgt.Pos != 0 {
+		n := w.push("CdtrAgt", -1, v.CdtrAgt.Pos)
+		v.CdtrAgt.walk(w)
+		w.pop(n)
+	}
+	if v.Rsn.Pos != 0 {
+		n := w.push("Rsn", -1, v.Rsn.Pos)
+		v.Rsn.walk(w)
+		w.pop(n)
+	}
+}
+
+func (v *CompensationReason1Choice) walk(w *walker) {
+	if v.Cd.Pos != 0 {
+		w.text("Cd", -1, KindOther, "ExternalPaymentCompensationReason1Code", &v.Cd)
+	}
+	if v.Prtry.Pos != 0 {
+		w.text("Prtry", -1, KindText, "Max35Text", &v.Prtry)
 	}
 }
 
@@ -1184,12 +1314,103 @@ func (v *Contact4) walk(w *walker) {
 	}
 }
 
+func (v *ControlData1) walk(w *walker) {
+	if v.NbOfTxs.Pos != 0 {
+		w.text("NbOfTxs", -1, KindOther, "Max15NumericText", &v.NbOfTxs)
+	}
+	if v.CtrlSum.Pos != 0 {
+		w.text("CtrlSum", -1, KindDecimal, "DecimalNumber", &v.CtrlSum)
+	}
+}
+
 func (v *CorporateAction9) walk(w *walker) {
 	if v.EvtTp.Pos != 0 {
 		w.text("EvtTp", -1, KindText, "Max35Text", &v.EvtTp)
 	}
 	if v.EvtId.Pos != 0 {
 		w.text("EvtId", -1, KindText, "Max35Text", &v.EvtId)
+	}
+}
+
+func (v *CorrectiveGroupInformation1) walk(w *walker) {
+	if v.MsgId.Pos != 0 {
+		w.text("MsgId", -1, KindText, "Max35Text", &v.MsgId)
+	}
+	if v.MsgNmId.Pos != 0 {
+		w.text("MsgNmId", -1, KindText, "Max35Text", &v.MsgNmId)
+	}
+	if v.CreDtTm.Pos != 0 {
+		w.text("CreDtTm", -1, KindOther, "ISODateTime", &v.CreDtTm)
+	}
+}
+
+func (v *CorrectiveInterbankTransaction2) walk(w *walker) {
+	if v.GrpHdr != nil {
+		n := w.push("GrpHdr", -1, v.GrpHdr.Pos)
+		v.GrpHdr.walk(w)
+		w.pop(n)
+	}
+	if v.InstrId.Pos != 0 {
+		w.text("InstrId", -1, KindText, "Max35Text", &v.InstrId)
+	}
+	if v.EndToEndId.Pos != 0 {
+		w.text("EndToEndId", -1, KindText, "Max35Text", &v.EndToEndId)
+	}
+	if v.TxId.Pos != 0 {
+		w.text("TxId", -1, KindText, "Max35Text", &v.TxId)
+	}
+	if v.UETR.Pos != 0 {
+		w.text("UETR", -1, KindOther, "UUIDv4Identifier", &v.UETR)
+	}
+	if v.IntrBkSttlmAmt.Pos != 0 {
+		w.amount("IntrBkSttlmAmt", -1, "ActiveOrHistoricCurrencyAndAmount", v.IntrBkSttlmAmt.Value, v.IntrBkSttlmAmt.Ccy, v.IntrBkSttlmAmt.Pos)
+	}
+	if v.IntrBkSttlmDt.Pos != 0 {
+		w.text("IntrBkSttlmDt", -1, KindOther, "ISODate", &v.IntrBkSttlmDt)
+	}
+}
+
+func (v *CorrectivePaymentInitiation4) walk(w *walker) {
+	if v.GrpHdr != nil {
+		n := w.push("GrpHdr", -1, v.GrpHdr.Pos)
+		v.GrpHdr.walk(w)
+		w.pop(n)
+	}
+	if v.PmtInfId.Pos != 0 {
+		w.text("PmtInfId", -1, KindText, "Max35Text", &v.PmtInfId)
+	}
+	if v.InstrId.Pos != 0 {
+		w.text("InstrId", -1, KindText, "Max35Text", &v.InstrId)
+	}
+	if v.EndToEndId.Pos != 0 {
+		w.text("EndToEndId", -1, KindText, "Max35Text", &v.EndToEndId)
+	}
+	if v.UETR.Pos != 0 {
+		w.text("UETR", -1, KindOther, "UUIDv4Identifier", &v.UETR)
+	}
+	if v.InstdAmt.Pos != 0 {
+		w.amount("InstdAmt", -1, "ActiveOrHistoricCurrencyAndAmount", v.InstdAmt.Value, v.InstdAmt.Ccy, v.InstdAmt.Pos)
+	}
+	if v.ReqdExctnDt != nil {
+		n := w.push("ReqdExctnDt", -1, v.ReqdExctnDt.Pos)
+		v.ReqdExctnDt.walk(w)
+		w.pop(n)
+	}
+	if v.ReqdColltnDt.Pos != 0 {
+		w.text("ReqdColltnDt", -1, KindOther, "ISODate", &v.ReqdColltnDt)
+	}
+}
+
+func (v *CorrectiveTransaction4Choice) walk(w *walker) {
+	if v.Initn != nil {
+		n := w.push("Initn", -1, v.Initn.Pos)
+		v.Initn.walk(w)
+		w.pop(n)
+	}
+	if v.IntrBk != nil {
+		n := w.push("IntrBk", -1, v.IntrBk.Pos)
+		v.IntrBk.walk(w)
+		w.pop(n)
 	}
 }
 
@@ -2303,6 +2524,34 @@ func (v *FIToFICustomerCreditTransferV08) walk(w *walker) {
 	}
 }
 
+func (v *FIToFIPaymentCancellationRequestV08) walk(w *walker) {
+	if v.Assgnmt.Pos != 0 {
+		n := w.push("Assgnmt", -1, v.Assgnmt.Pos)
+		v.Assgnmt.walk(w)
+		w.pop(n)
+	}
+	if v.Case != nil {
+		n := w.push("Case", -1, v.Case.Pos)
+		v.Case.walk(w)
+		w.pop(n)
+	}
+	if v.CtrlData != nil {
+		n := w.push("CtrlData", -1, v.CtrlData.Pos)
+		v.CtrlData.walk(w)
+		w.pop(n)
+	}
+	for i := range v.Undrlyg {
+		n := w.push("Undrlyg", i, v.Undrlyg[i].Pos)
+		v.Undrlyg[i].walk(w)
+		w.pop(n)
+	}
+	for i := range v.SplmtryData {
+		n := w.push("SplmtryData", i, v.SplmtryData[i].Pos)
+		v.SplmtryData[i].walk(w)
+		w.pop(n)
+	}
+}
+
 func (v *FIToFIPaymentStatusReportV10) walk(w *walker) {
 	if v.GrpHdr.Pos != 0 {
 		n := w.push("GrpHdr", -1, v.GrpHdr.Pos)
@@ -2873,6 +3122,25 @@ func (v *InterestType1Choice) walk(w *walker) {
 	}
 }
 
+func (v *InvestigationStatus5Choice) walk(w *walker) {
+	if v.Conf.Pos != 0 {
+		w.text("Conf", -1, KindOther, "ExternalInvestigationExecutionConfirmation1Code", &v.Conf)
+	}
+	for i := range v.RjctdMod {
+		n := w.push("RjctdMod", i, v.RjctdMod[i].Pos)
+		v.RjctdMod[i].walk(w)
+		w.pop(n)
+	}
+	if v.DplctOf != nil {
+		n := w.push("DplctOf", -1, v.DplctOf.Pos)
+		v.DplctOf.walk(w)
+		w.pop(n)
+	}
+	if v.AssgnmtCxlConf.Pos != 0 {
+		w.text("AssgnmtCxlConf", -1, KindOther, "YesNoIndicator", &v.AssgnmtCxlConf)
+	}
+}
+
 func (v *LocalInstrument2Choice) walk(w *walker) {
 	if v.Cd.Pos != 0 {
 		w.text("Cd", -1, KindOther, "ExternalLocalInstrument1Code", &v.Cd)
@@ -2939,6 +3207,31 @@ func (v *MessageIdentification2) walk(w *walker) {
 	}
 }
 
+func (v *ModificationStatusReason1Choice) walk(w *walker) {
+	if v.Cd.Pos != 0 {
+		w.text("Cd", -1, KindOther, "ExternalPaymentModificationRejection1Code", &v.Cd)
+	}
+	if v.Prtry.Pos != 0 {
+		w.text("Prtry", -1, KindText, "Max35Text", &v.Prtry)
+	}
+}
+
+func (v *ModificationStatusReason2) walk(w *walker) {
+	if v.Orgtr != nil {
+		n := w.push("Orgtr", -1, v.Orgtr.Pos)
+		v.Orgtr.walk(w)
+		w.pop(n)
+	}
+	if v.Rsn != nil {
+		n := w.push("Rsn", -1, v.Rsn.Pos)
+		v.Rsn.walk(w)
+		w.pop(n)
+	}
+	for i := range v.AddtlInf {
+		w.text("AddtlInf", i, KindText, "Max105Text", &v.AddtlInf[i])
+	}
+}
+
 func (v *NameAndAddress16) walk(w *walker) {
 	if v.Nm.Pos != 0 {
 		w.text("Nm", -1, KindText, "Max140Text", &v.Nm)
@@ -2970,6 +3263,30 @@ func (v *NumberAndSumOfTransactions4) walk(w *walker) {
 		n := w.push("TtlNetNtry", -1, v.TtlNetNtry.Pos)
 		v.TtlNetNtry.walk(w)
 		w.pop(n)
+	}
+}
+
+func (v *NumberOfCancellationsPerStatus1) walk(w *walker) {
+	if v.DtldNbOfTxs.Pos != 0 {
+		w.text("DtldNbOfTxs", -1, KindOther, "Max15NumericText", &v.DtldNbOfTxs)
+	}
+	if v.DtldSts.Pos != 0 {
+		w.text("DtldSts", -1, KindOther, "CancellationIndividualStatus1Code", &v.DtldSts)
+	}
+	if v.DtldCtrlSum.Pos != 0 {
+		w.text("DtldCtrlSum", -1, KindDecimal, "DecimalNumber", &v.DtldCtrlSum)
+	}
+}
+
+func (v *NumberOfTransactionsPerStatus1) walk(w *walker) {
+	if v.DtldNbOfTxs.Pos != 0 {
+		w.text("DtldNbOfTxs", -1, KindOther, "Max15NumericText", &v.DtldNbOfTxs)
+	}
+	if v.DtldSts.Pos != 0 {
+		w.text("DtldSts", -1, KindOther, "TransactionIndividualStatus1Code", &v.DtldSts)
+	}
+	if v.DtldCtrlSum.Pos != 0 {
+		w.text("DtldCtrlSum", -1, KindDecimal, "DecimalNumber", &v.DtldCtrlSum)
 	}
 }
 
@@ -3026,6 +3343,79 @@ func (v *OriginalBusinessQuery1) walk(w *walker) {
 	}
 	if v.CreDtTm.Pos != 0 {
 		w.text("CreDtTm", -1, KindOther, "ISODateTime", &v.CreDtTm)
+	}
+}
+
+func (v *OriginalGroupHeader14) walk(w *walker) {
+	if v.OrgnlGrpCxlId.Pos != 0 {
+		w.text("OrgnlGrpCxlId", -1, KindText, "Max35Text", &v.OrgnlGrpCxlId)
+	}
+	if v.RslvdCase != nil {
+		n := w.push("RslvdCase", -1, v.RslvdCase.Pos)
+		v.RslvdCase.walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlMsgId.Pos != 0 {
+		w.text("OrgnlMsgId", -1, KindText, "Max35Text", &v.OrgnlMsgId)
+	}
+	if v.OrgnlMsgNmId.Pos != 0 {
+		w.text("OrgnlMsgNmId", -1, KindText, "Max35Text", &v.OrgnlMsgNmId)
+	}
+	if v.OrgnlCreDtTm.Pos != 0 {
+		w.text("OrgnlCreDtTm", -1, KindOther, "ISODateTime", &v.OrgnlCreDtTm)
+	}
+	if v.OrgnlNbOfTxs.Pos != 0 {
+		w.text("OrgnlNbOfTxs", -1, KindOther, "Max15NumericText", &v.OrgnlNbOfTxs)
+	}
+	if v.OrgnlCtrlSum.Pos != 0 {
+		w.text("OrgnlCtrlSum", -1, KindDecimal, "DecimalNumber", &v.OrgnlCtrlSum)
+	}
+	if v.GrpCxlSts.Pos != 0 {
+		w.text("GrpCxlSts", -1, KindOther, "GroupCancellationStatus1Code", &v.GrpCxlSts)
+	}
+	for i := range v.CxlStsRsnInf {
+		n := w.push("CxlStsRsnInf", i, v.CxlStsRsnInf[i].Pos)
+		v.CxlStsRsnInf[i].walk(w)
+		w.pop(n)
+	}
+	for i := range v.NbOfTxsPerCxlSts {
+		n := w.push("NbOfTxsPerCxlSts", i, v.NbOfTxsPerCxlSts[i].Pos)
+		v.NbOfTxsPerCxlSts[i].walk(w)
+		w.pop(n)
+	}
+}
+
+func (v *OriginalGroupHeader15) walk(w *walker) {
+	if v.GrpCxlId.Pos != 0 {
+		w.text("GrpCxlId", -1, KindText, "Max35Text", &v.GrpCxlId)
+	}
+	if v.Case != nil {
+		n := w.push("Case", -1, v.Case.Pos)
+		v.Case.walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlMsgId.Pos != 0 {
+		w.text("OrgnlMsgId", -1, KindText, "Max35Text", &v.OrgnlMsgId)
+	}
+	if v.OrgnlMsgNmId.Pos != 0 {
+		w.text("OrgnlMsgNmId", -1, KindText, "Max35Text", &v.OrgnlMsgNmId)
+	}
+	if v.OrgnlCreDtTm.Pos != 0 {
+		w.text("OrgnlCreDtTm", -1, KindOther, "ISODateTime", &v.OrgnlCreDtTm)
+	}
+	if v.NbOfTxs.Pos != 0 {
+		w.text("NbOfTxs", -1, KindOther, "Max15NumericText", &v.NbOfTxs)
+	}
+	if v.CtrlSum.Pos != 0 {
+		w.text("CtrlSum", -1, KindDecimal, "DecimalNumber", &v.CtrlSum)
+	}
+	if v.GrpCxl.Pos != 0 {
+		w.text("GrpCxl", -1, KindOther, "GroupCancellationIndicator", &v.GrpCxl)
+	}
+	for i := range v.CxlRsnInf {
+		n := w.push("CxlRsnInf", i, v.CxlRsnInf[i].Pos)
+		v.CxlRsnInf[i].walk(w)
+		w.pop(n)
 	}
 }
 
@@ -3086,6 +3476,49 @@ func (v *OriginalGroupInformation29) walk(w *walker) {
 	}
 	if v.OrgnlCreDtTm.Pos != 0 {
 		w.text("OrgnlCreDtTm", -1, KindOther, "ISODateTime", &v.OrgnlCreDtTm)
+	}
+}
+
+func (v *OriginalPaymentInstruction30) walk(w *walker) {
+	if v.OrgnlPmtInfCxlId.Pos != 0 {
+		w.text("OrgnlPmtInfCxlId", -1, KindText, "Max35Text", &v.OrgnlPmtInfCxlId)
+	}
+	if v.RslvdCase != nil {
+		n := w.push("RslvdCase", -1, v.RslvdCase.Pos)
+		v.RslvdCase.walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlPmtInfId.Pos != 0 {
+		w.text("OrgnlPmtInfId", -1, KindText, "Max35Text", &v.OrgnlPmtInfId)
+	}
+	if v.OrgnlGrpInf != nil {
+		n := w.push("OrgnlGrpInf", -1, v.OrgnlGrpInf.Pos)
+		v.OrgnlGrpInf.walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlNbOfTxs.Pos != 0 {
+		w.text("OrgnlNbOfTxs", -1, KindOther, "Max15NumericText", &v.OrgnlNbOfTxs)
+	}
+	if v.OrgnlCtrlSum.Pos != 0 {
+		w.text("OrgnlCtrlSum", -1, KindDecimal, "DecimalNumber", &v.OrgnlCtrlSum)
+	}
+	if v.PmtInfCxlSts.Pos != 0 {
+		w.text("PmtInfCxlSts", -1, KindOther, "GroupCancellationStatus1Code", &v.PmtInfCxlSts)
+	}
+	for i := range v.CxlStsRsnInf {
+		n := w.push("CxlStsRsnInf", i, v.CxlStsRsnInf[i].Pos)
+		v.CxlStsRsnInf[i].walk(w)
+		w.pop(n)
+	}
+	for i := range v.NbOfTxsPerCxlSts {
+		n := w.push("NbOfTxsPerCxlSts", i, v.NbOfTxsPerCxlSts[i].Pos)
+		v.NbOfTxsPerCxlSts[i].walk(w)
+		w.pop(n)
+	}
+	for i := range v.TxInfAndSts {
+		n := w.push("TxInfAndSts", i, v.TxInfAndSts[i].Pos)
+		v.TxInfAndSts[i].walk(w)
+		w.pop(n)
 	}
 }
 
@@ -3286,6 +3719,22 @@ func (v *PartyIdentification135) walk(w *walker) {
 		n := w.push("CtctDtls", -1, v.CtctDtls.Pos)
 		v.CtctDtls.walk(w)
 		w.pop(n)
+	}
+}
+
+func (v *PaymentCancellationReason5) walk(w *walker) {
+	if v.Orgtr != nil {
+		n := w.push("Orgtr", -1, v.Orgtr.Pos)
+		v.Orgtr.walk(w)
+		w.pop(n)
+	}
+	if v.Rsn != nil {
+		n := w.push("Rsn", -1, v.Rsn.Pos)
+		v.Rsn.walk(w)
+		w.pop(n)
+	}
+	for i := range v.AddtlInf {
+		w.text("AddtlInf", i, KindText, "Max105Text", &v.AddtlInf[i])
 	}
 }
 
@@ -3509,6 +3958,242 @@ func (v *PaymentReturnV09) walk(w *walker) {
 	for i := range v.SplmtryData {
 		n := w.push("SplmtryData", i, v.SplmtryData[i].Pos)
 		v.SplmtryData[i].walk(w)
+		w.pop(n)
+	}
+}
+
+func (v *PaymentTransaction102) walk(w *walker) {
+	if v.CxlStsId.Pos != 0 {
+		w.text("CxlStsId", -1, KindText, "Max35Text", &v.CxlStsId)
+	}
+	if v.RslvdCase != nil {
+		n := w.push("RslvdCase", -1, v.RslvdCase.Pos)
+		v.RslvdCase.walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlGrpInf != nil {
+		n := w.push("OrgnlGrpInf", -1, v.OrgnlGrpInf.Pos)
+		v.OrgnlGrpInf.walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlInstrId.Pos != 0 {
+		w.text("OrgnlInstrId", -1, KindText, "Max35Text", &v.OrgnlInstrId)
+	}
+	if v.OrgnlEndToEndId.Pos != 0 {
+		w.text("OrgnlEndToEndId", -1, KindText, "Max35Text", &v.OrgnlEndToEndId)
+	}
+	if v.OrgnlTxId.Pos != 0 {
+		w.text("OrgnlTxId", -1, KindText, "Max35Text", &v.OrgnlTxId)
+	}
+	if v.OrgnlClrSysRef.Pos != 0 {
+		w.text("OrgnlClrSysRef", -1, KindText, "Max35Text", &v.OrgnlClrSysRef)
+	}
+	if v.OrgnlUETR.Pos != 0 {
+		w.text("OrgnlUETR", -1, KindOther, "UUIDv4Identifier", &v.OrgnlUETR)
+	}
+	if v.TxCxlSts.Pos != 0 {
+		w.text("TxCxlSts", -1, KindOther, "CancellationIndividualStatus1Code", &v.TxCxlSts)
+	}
+	for i := range v.CxlStsRsnInf {
+		n := w.push("CxlStsRsnInf", i, v.CxlStsRsnInf[i].Pos)
+		v.CxlStsRsnInf[i].walk(w)
+		w.pop(n)
+	}
+	if v.RsltnRltdInf != nil {
+		n := w.push("RsltnRltdInf", -1, v.RsltnRltdInf.Pos)
+		v.RsltnRltdInf.walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlIntrBkSttlmAmt != nil {
+		w.amount("OrgnlIntrBkSttlmAmt", -1, "ActiveOrHistoricCurrencyAndAmount", v.OrgnlIntrBkSttlmAmt.Value, v.OrgnlIntrBkSttlmAmt.Ccy, v.OrgnlIntrBkSttlmAmt.Pos)
+	}
+	if v.OrgnlIntrBkSttlmDt.Pos != 0 {
+		w.text("OrgnlIntrBkSttlmDt", -1, KindOther, "ISODate", &v.OrgnlIntrBkSttlmDt)
+	}
+	if v.Assgnr != nil {
+		n := w.push("Assgnr", -1, v.Assgnr.Pos)
+		v.Assgnr.walk(w)
+		w.pop(n)
+	}
+	if v.Assgne != nil {
+		n := w.push("Assgne", -1, v.Assgne.Pos)
+		v.Assgne.walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlTxRef != nil {
+		n := w.push("OrgnlTxRef", -1, v.OrgnlTxRef.Pos)
+		v.OrgnlTxRef.walk(w)
+		w.pop(n)
+	}
+}
+
+func (v *PaymentTransaction103) walk(w *walker) {
+	if v.CxlStsId.Pos != 0 {
+		w.text("CxlStsId", -1, KindText, "Max35Text", &v.CxlStsId)
+	}
+	if v.RslvdCase != nil {
+		n := w.push("RslvdCase", -1, v.RslvdCase.Pos)
+		v.RslvdCase.walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlInstrId.Pos != 0 {
+		w.text("OrgnlInstrId", -1, KindText, "Max35Text", &v.OrgnlInstrId)
+	}
+	if v.OrgnlEndToEndId.Pos != 0 {
+		w.text("OrgnlEndToEndId", -1, KindText, "Max35Text", &v.OrgnlEndToEndId)
+	}
+	if v.UETR.Pos != 0 {
+		w.text("UETR", -1, KindOther, "UUIDv4Identifier", &v.UETR)
+	}
+	if v.TxCxlSts.Pos != 0 {
+		w.text("TxCxlSts", -1, KindOther, "CancellationIndividualStatus1Code", &v.TxCxlSts)
+	}
+	for i := range v.CxlStsRsnInf {
+		n := w.push("CxlStsRsnInf", i, v.CxlStsRsnInf[i].Pos)
+		v.CxlStsRsnInf[i].walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlInstdAmt != nil {
+		w.amount("OrgnlInstdAmt", -1, "ActiveOrHistoricCurrencyAndAmount", v.OrgnlInstdAmt.Value, v.OrgnlInstdAmt.Ccy, v.OrgnlInstdAmt.Pos)
+	}
+	if v.OrgnlReqdExctnDt != nil {
+		n := w.push("OrgnlReqdExctnDt", -1, v.OrgnlReqdExctnDt.Pos)
+		v.OrgnlReqdExctnDt.walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlReqdColltnDt.Pos != 0 {
+		w.text("OrgnlReqdColltnDt", -1, KindOther, "ISODate", &v.OrgnlReqdColltnDt)
+	}
+	if v.OrgnlTxRef != nil {
+		n := w.push("OrgnlTxRef", -1, v.OrgnlTxRef.Pos)
+		v.OrgnlTxRef.walk(w)
+		w.pop(n)
+	}
+}
+
+func (v *PaymentTransaction106) walk(w *walker) {
+	if v.CxlId.Pos != 0 {
+		w.text("CxlId", -1, KindText, "Max35Text", &v.CxlId)
+	}
+	if v.Case != nil {
+		n := w.push("Case", -1, v.Case.Pos)
+		v.Case.walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlGrpInf != nil {
+		n := w.push("OrgnlGrpInf", -1, v.OrgnlGrpInf.Pos)
+		v.OrgnlGrpInf.walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlInstrId.Pos != 0 {
+		w.text("OrgnlInstrId", -1, KindText, "Max35Text", &v.OrgnlInstrId)
+	}
+	if v.OrgnlEndToEndId.Pos != 0 {
+		w.text("OrgnlEndToEndId", -1, KindText, "Max35Text", &v.OrgnlEndToEndId)
+	}
+	if v.OrgnlTxId.Pos != 0 {
+		w.text("OrgnlTxId", -1, KindText, "Max35Text", &v.OrgnlTxId)
+	}
+	if v.OrgnlUETR.Pos != 0 {
+		w.text("OrgnlUETR", -1, KindOther, "UUIDv4Identifier", &v.OrgnlUETR)
+	}
+	if v.OrgnlClrSysRef.Pos != 0 {
+		w.text("OrgnlClrSysRef", -1, KindText, "Max35Text", &v.OrgnlClrSysRef)
+	}
+	if v.OrgnlIntrBkSttlmAmt != nil {
+		w.amount("OrgnlIntrBkSttlmAmt", -1, "ActiveOrHistoricCurrencyAndAmount", v.OrgnlIntrBkSttlmAmt.Value, v.OrgnlIntrBkSttlmAmt.Ccy, v.OrgnlIntrBkSttlmAmt.Pos)
+	}
+	if v.OrgnlIntrBkSttlmDt.Pos != 0 {
+		w.text("OrgnlIntrBkSttlmDt", -1, KindOther, "ISODate", &v.OrgnlIntrBkSttlmDt)
+	}
+	if v.Assgnr != nil {
+		n := w.push("Assgnr", -1, v.Assgnr.Pos)
+		v.Assgnr.walk(w)
+		w.pop(n)
+	}
+	if v.Assgne != nil {
+		n := w.push("Assgne", -1, v.Assgne.Pos)
+		v.Assgne.walk(w)
+		w.pop(n)
+	}
+	for i := range v.CxlRsnInf {
+		n := w.push("CxlRsnInf", i, v.CxlRsnInf[i].Pos)
+		v.CxlRsnInf[i].walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlTxRef != nil {
+		n := w.push("OrgnlTxRef", -1, v.OrgnlTxRef.Pos)
+		v.OrgnlTxRef.walk(w)
+		w.pop(n)
+	}
+	for i := range v.SplmtryData {
+		n := w.push("SplmtryData", i, v.SplmtryData[i].Pos)
+		v.SplmtryData[i].walk(w)
+		w.pop(n)
+	}
+}
+
+func (v *PaymentTransaction107) walk(w *walker) {
+	if v.ModStsId.Pos != 0 {
+		w.text("ModStsId", -1, KindText, "Max35Text", &v.ModStsId)
+	}
+	if v.RslvdCase != nil {
+		n := w.push("RslvdCase", -1, v.RslvdCase.Pos)
+		v.RslvdCase.walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlGrpInf.Pos != 0 {
+		n := w.push("OrgnlGrpInf", -1, v.OrgnlGrpInf.Pos)
+		v.OrgnlGrpInf.walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlPmtInfId.Pos != 0 {
+		w.text("OrgnlPmtInfId", -1, KindText, "Max35Text", &v.OrgnlPmtInfId)
+	}
+	if v.OrgnlInstrId.Pos != 0 {
+		w.text("OrgnlInstrId", -1, KindText, "Max35Text", &v.OrgnlInstrId)
+	}
+	if v.OrgnlEndToEndId.Pos != 0 {
+		w.text("OrgnlEndToEndId", -1, KindText, "Max35Text", &v.OrgnlEndToEndId)
+	}
+	if v.OrgnlTxId.Pos != 0 {
+		w.text("OrgnlTxId", -1, KindText, "Max35Text", &v.OrgnlTxId)
+	}
+	if v.OrgnlClrSysRef.Pos != 0 {
+		w.text("OrgnlClrSysRef", -1, KindText, "Max35Text", &v.OrgnlClrSysRef)
+	}
+	if v.OrgnlUETR.Pos != 0 {
+		w.text("OrgnlUETR", -1, KindOther, "UUIDv4Identifier", &v.OrgnlUETR)
+	}
+	for i := range v.ModStsRsnInf {
+		n := w.push("ModStsRsnInf", i, v.ModStsRsnInf[i].Pos)
+		v.ModStsRsnInf[i].walk(w)
+		w.pop(n)
+	}
+	if v.RsltnRltdInf != nil {
+		n := w.push("RsltnRltdInf", -1, v.RsltnRltdInf.Pos)
+		v.RsltnRltdInf.walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlIntrBkSttlmAmt != nil {
+		w.amount("OrgnlIntrBkSttlmAmt", -1, "ActiveOrHistoricCurrencyAndAmount", v.OrgnlIntrBkSttlmAmt.Value, v.OrgnlIntrBkSttlmAmt.Ccy, v.OrgnlIntrBkSttlmAmt.Pos)
+	}
+	if v.OrgnlIntrBkSttlmDt.Pos != 0 {
+		w.text("OrgnlIntrBkSttlmDt", -1, KindOther, "ISODate", &v.OrgnlIntrBkSttlmDt)
+	}
+	if v.Assgnr != nil {
+		n := w.push("Assgnr", -1, v.Assgnr.Pos)
+		v.Assgnr.walk(w)
+		w.pop(n)
+	}
+	if v.Assgne != nil {
+		n := w.push("Assgne", -1, v.Assgne.Pos)
+		v.Assgne.walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlTxRef != nil {
+		n := w.push("OrgnlTxRef", -1, v.OrgnlTxRef.Pos)
+		v.OrgnlTxRef.walk(w)
 		w.pop(n)
 	}
 }
@@ -4338,6 +5023,90 @@ func (v *ReportingSource1Choice) walk(w *walker) {
 	}
 }
 
+func (v *ResolutionData1) walk(w *walker) {
+	if v.EndToEndId.Pos != 0 {
+		w.text("EndToEndId", -1, KindText, "Max35Text", &v.EndToEndId)
+	}
+	if v.TxId.Pos != 0 {
+		w.text("TxId", -1, KindText, "Max35Text", &v.TxId)
+	}
+	if v.UETR.Pos != 0 {
+		w.text("UETR", -1, KindOther, "UUIDv4Identifier", &v.UETR)
+	}
+	if v.IntrBkSttlmAmt != nil {
+		w.amount("IntrBkSttlmAmt", -1, "ActiveOrHistoricCurrencyAndAmount", v.IntrBkSttlmAmt.Value, v.IntrBkSttlmAmt.Ccy, v.IntrBkSttlmAmt.Pos)
+	}
+	if v.IntrBkSttlmDt.Pos != 0 {
+		w.text("IntrBkSttlmDt", -1, KindOther, "ISODate", &v.IntrBkSttlmDt)
+	}
+	if v.ClrChanl.Pos != 0 {
+		w.text("ClrChanl", -1, KindOther, "ClearingChannel2Code", &v.ClrChanl)
+	}
+	if v.Compstn != nil {
+		n := w.push("Compstn", -1, v.Compstn.Pos)
+		v.Compstn.walk(w)
+		w.pop(n)
+	}
+	for i := range v.Chrgs {
+		n := w.push("Chrgs", i, v.Chrgs[i].Pos)
+		v.Chrgs[i].walk(w)
+		w.pop(n)
+	}
+}
+
+func (v *ResolutionOfInvestigationV09) walk(w *walker) {
+	if v.Assgnmt.Pos != 0 {
+		n := w.push("Assgnmt", -1, v.Assgnmt.Pos)
+		v.Assgnmt.walk(w)
+		w.pop(n)
+	}
+	if v.RslvdCase != nil {
+		n := w.push("RslvdCase", -1, v.RslvdCase.Pos)
+		v.RslvdCase.walk(w)
+		w.pop(n)
+	}
+	if v.Sts.Pos != 0 {
+		n := w.push("Sts", -1, v.Sts.Pos)
+		v.Sts.walk(w)
+		w.pop(n)
+	}
+	for i := range v.CxlDtls {
+		n := w.push("CxlDtls", i, v.CxlDtls[i].Pos)
+		v.CxlDtls[i].walk(w)
+		w.pop(n)
+	}
+	if v.ModDtls != nil {
+		n := w.push("ModDtls", -1, v.ModDtls.Pos)
+		v.ModDtls.walk(w)
+		w.pop(n)
+	}
+	if v.ClmNonRctDtls != nil {
+		n := w.push("ClmNonRctDtls", -1, v.ClmNonRctDtls.Pos)
+		v.ClmNonRctDtls.walk(w)
+		w.pop(n)
+	}
+	if v.StmtDtls != nil {
+		n := w.push("StmtDtls", -1, v.StmtDtls.Pos)
+		v.StmtDtls.walk(w)
+		w.pop(n)
+	}
+	if v.CrrctnTx != nil {
+		n := w.push("CrrctnTx", -1, v.CrrctnTx.Pos)
+		v.CrrctnTx.walk(w)
+		w.pop(n)
+	}
+	if v.RsltnRltdInf != nil {
+		n := w.push("RsltnRltdInf", -1, v.RsltnRltdInf.Pos)
+		v.RsltnRltdInf.walk(w)
+		w.pop(n)
+	}
+	for i := range v.SplmtryData {
+		n := w.push("SplmtryData", i, v.SplmtryData[i].Pos)
+		v.SplmtryData[i].walk(w)
+		w.pop(n)
+	}
+}
+
 func (v *ReturnReason5Choice) walk(w *walker) {
 	if v.Cd.Pos != 0 {
 		w.text("Cd", -1, KindOther, "ExternalReturnReason1Code", &v.Cd)
@@ -4484,6 +5253,36 @@ func (v *SettlementTimeRequest2) walk(w *walker) {
 }
 
 func (v *SignatureEnvelope) walk(w *walker) {
+}
+
+func (v *StatementResolutionEntry4) walk(w *walker) {
+	if v.OrgnlGrpInf != nil {
+		n := w.push("OrgnlGrpInf", -1, v.OrgnlGrpInf.Pos)
+		v.OrgnlGrpInf.walk(w)
+		w.pop(n)
+	}
+	if v.OrgnlStmtId.Pos != 0 {
+		w.text("OrgnlStmtId", -1, KindText, "Max35Text", &v.OrgnlStmtId)
+	}
+	if v.UETR.Pos != 0 {
+		w.text("UETR", -1, KindOther, "UUIDv4Identifier", &v.UETR)
+	}
+	if v.AcctSvcrRef.Pos != 0 {
+		w.text("AcctSvcrRef", -1, KindText, "Max35Text", &v.AcctSvcrRef)
+	}
+	if v.CrrctdAmt != nil {
+		w.amount("CrrctdAmt", -1, "ActiveOrHistoricCurrencyAndAmount", v.CrrctdAmt.Value, v.CrrctdAmt.Ccy, v.CrrctdAmt.Pos)
+	}
+	for i := range v.Chrgs {
+		n := w.push("Chrgs", i, v.Chrgs[i].Pos)
+		v.Chrgs[i].walk(w)
+		w.pop(n)
+	}
+	if v.Purp != nil {
+		n := w.push("Purp", -1, v.Purp.Pos)
+		v.Purp.walk(w)
+		w.pop(n)
+	}
 }
 
 func (v *StatusReason6Choice) walk(w *walker) {
@@ -5208,6 +6007,37 @@ func (v *TransactionReferences6) walk(w *walker) {
 	}
 }
 
+func (v *UnderlyingTransaction22) walk(w *walker) {
+	if v.OrgnlGrpInfAndSts != nil {
+		n := w.push("OrgnlGrpInfAndSts", -1, v.OrgnlGrpInfAndSts.Pos)
+		v.OrgnlGrpInfAndSts.walk(w)
+		w.pop(n)
+	}
+	for i := range v.OrgnlPmtInfAndSts {
+		n := w.push("OrgnlPmtInfAndSts", i, v.OrgnlPmtInfAndSts[i].Pos)
+		v.OrgnlPmtInfAndSts[i].walk(w)
+		w.pop(n)
+	}
+	for i := range v.TxInfAndSts {
+		n := w.push("TxInfAndSts", i, v.TxInfAndSts[i].Pos)
+		v.TxInfAndSts[i].walk(w)
+		w.pop(n)
+	}
+}
+
+func (v *UnderlyingTransaction23) walk(w *walker) {
+	if v.OrgnlGrpInfAndCxl != nil {
+		n := w.push("OrgnlGrpInfAndCxl", -1, v.OrgnlGrpInfAndCxl.Pos)
+		v.OrgnlGrpInfAndCxl.walk(w)
+		w.pop(n)
+	}
+	for i := range v.TxInf {
+		n := w.push("TxInf", i, v.TxInf[i].Pos)
+		v.TxInf[i].walk(w)
+		w.pop(n)
+	}
+}
+
 func (v *YieldedOrValueType1Choice) walk(w *walker) {
 	if v.Yldd.Pos != 0 {
 		w.text("Yldd", -1, KindOther, "YesNoIndicator", &v.Yldd)
@@ -5262,6 +6092,16 @@ func (docs *Documents) walk(w *walker) {
 	if docs.Pain001 != nil {
 		n := w.root("/Document/CstmrCdtTrfInitn", docs.Pain001.Pos)
 		docs.Pain001.walk(w)
+		w.pop(n)
+	}
+	if docs.Camt056 != nil {
+		n := w.root("/Document/FIToFIPmtCxlReq", docs.Camt056.Pos)
+		docs.Camt056.walk(w)
+		w.pop(n)
+	}
+	if docs.Camt029 != nil {
+		n := w.root("/Document/RsltnOfInvstgtn", docs.Camt029.Pos)
+		docs.Camt029.walk(w)
 		w.pop(n)
 	}
 }

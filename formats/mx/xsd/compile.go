@@ -98,6 +98,10 @@ type dfa struct {
 	tns    string
 	states []dstate
 	syms   []*celem // every element that can appear, in model order
+	// toAccept is, per state, the fewest elements that complete the model
+	// (-1: none can): computed once here, so naming the elements missing
+	// from an incomplete element costs no search per message.
+	toAccept []int32
 }
 
 type dstate struct {
@@ -541,6 +545,7 @@ func (b *modelBuilder) determinise(start, end int32, d *ComplexType) (*dfa, erro
 		}
 	}
 	m.states = slices.Clip(slices.Clone(m.states))
+	m.toAccept = distances(m, func(st *dstate) bool { return st.accept })
 	return m, nil
 }
 

@@ -117,6 +117,7 @@ type Session struct {
 	baseDepth int // token depth of the root element
 	done      bool
 	errs      int
+	searches  int // searches for elements missing before another (see maxSearches)
 }
 
 // Release drops the session's references to the input and the reporter
@@ -140,7 +141,7 @@ func (v *Validator) Start(s *Session, sc *xmlscan.Scanner, tok *xmlscan.Token, r
 	s.v, s.sc, s.rep = v, sc, rep
 	s.nsSeen, s.nsName = nil, ""
 	s.frames, s.names, s.text = s.frames[:0], s.names[:0], s.text[:0]
-	s.skipDepth, s.done, s.errs = 0, false, 0
+	s.skipDepth, s.done, s.errs, s.searches = 0, false, 0, 0
 	s.baseDepth = tok.Depth
 	e := v.root(tok.Name.Local)
 	if e == nil || string(tok.Name.Space) != v.ns {
@@ -418,10 +419,128 @@ func (s *Session) child(tok *xmlscan.Token) {
 		s.skipDepth = tok.Depth
 		return
 	}
+	// An element the model allows only after required elements that are
+	// absent: those are missing (each reported at its own path, on the line
+	// where it was expected: this element's), and validation goes on as if
+	// they had been there.
+	if s.inNS(tok.Name.Space, m.tns) && s.searches < maxSearches {
+		s.searches++
+		key := nameKey(tok.Name.Local)
+		dist := distances(m, func(st *dstate) bool {
+			for i := range st.trans {
+				if st.trans[i].matches(key, tok.Name.Local) {
+					return true
+				}
+			}
+			return false
+		})
+		if next, ok := s.missing(m, p, dist, tok); ok {
+			st := &m.states[next]
+			for i := range st.trans {
+				if t := &st.trans[i]; t.matches(key, tok.Name.Local) {
+					p.state = t.next
+					s.push(t.elem, tok, s.index(p, t.elem))
+					return
+				}
+			}
+		}
+	}
 	exp := expected(m, p.state)
 	s.report(KindUnexpected, s.path()+"/"+string(tok.Name.Local), s.line(tok.Offset), "element "+string(tok.Name.Local)+" is not expected here; expected "+expectedText(exp), exp)
 	p.state = -1
 	s.skipDepth = tok.Depth
+}
+
+// missingAny puts a missing xs:any wildcard in words.
+const missingAny = "missing the wrapped element that xs:any requires here (one element of another schema, such as the supplementary document an Envlp carries)"
+
+// maxMissing bounds the missing elements named at one place: more than this
+// many required elements in a row are not "missing", the element is
+// misplaced, and reported as unexpected.
+const maxMissing = 16
+
+// maxSearches bounds the searches for elements missing before an
+// unexpected one in one validation (each walks the parent's automaton,
+// O(states x transitions), and a hostile document could hold a million
+// unexpected elements); past it, such elements are reported as unexpected
+// only. A real message has a handful.
+const maxSearches = 64
+
+// missing follows the shortest way, by dist (per state, the fewest
+// elements to a target state), from the state of the open element p to a
+// target state (where the element may end, or where the element tok may
+// come), through elements that are absent from the input. When there is one
+// within maxMissing steps, it reports each absent element as KindMissing at
+// its own XPath (a choice as its alternatives, ".../(IBAN|Othr)"), on the
+// line of tok (the element that came in their place) or, when tok is nil,
+// of p (which ended without them), and returns the state reached. It runs
+// on invalid input only.
+func (s *Session) missing(m *dfa, p *frame, dist []int32, tok *xmlscan.Token) (int32, bool) {
+	start := p.state
+	if dist[start] <= 0 || dist[start] > maxMissing {
+		return 0, false
+	}
+	parent := s.path()
+	line, where, before := s.line(int(p.off)), string(s.name(p))+" is incomplete: ", ""
+	if tok != nil {
+		line, before = s.line(tok.Offset), " before "+string(tok.Name.Local)
+	}
+	reporting := true
+	var names []string
+	for st := start; dist[st] > 0; {
+		names = names[:0]
+		next := int32(-1)
+		var only *celem
+		same := true
+		ds := &m.states[st]
+		for i := range ds.trans {
+			t := &ds.trans[i]
+			if dist[t.next] != dist[st]-1 {
+				continue
+			}
+			names = append(names, t.name)
+			if next < 0 {
+				next, only = t.next, t.elem
+			} else if !sameShape(&m.states[t.next], &m.states[next]) {
+				same = false
+			}
+		}
+		if ds.wild >= 0 && dist[ds.wild] == dist[st]-1 {
+			names = append(names, "*")
+			if next < 0 {
+				next = ds.wild
+			} else if !sameShape(&m.states[ds.wild], &m.states[next]) {
+				same = false
+			}
+		}
+		if next < 0 { // unreachable: dist says a step exists
+			return 0, false
+		}
+		if reporting {
+			exp := append([]string(nil), names...)
+			if len(names) == 1 {
+				path := parent + "/" + names[0]
+				if only != nil && only.repeated {
+					path += "[" + strconv.Itoa(int(s.count(p, only))+1) + "]"
+				}
+				what := names[0] + " is missing"
+				if names[0] == "*" {
+					what = missingAny
+				}
+				s.report(KindMissing, path, line, where+what+before, exp)
+			} else {
+				s.report(KindMissing, parent+"/("+strings.Join(names, "|")+")", line, where+"one of "+strings.Join(names, ", ")+" is missing"+before, exp)
+			}
+			// Alternatives that lead on differently: what follows depends
+			// on the one chosen, so it is not named.
+			reporting = same
+		}
+		st = next
+		if dist[st] == 0 {
+			return st, true
+		}
+	}
+	return start, true
 }
 
 func (s *Session) index(p *frame, e *celem) int32 {
@@ -489,20 +608,83 @@ func (s *Session) end() {
 		s.text = s.text[:f.textStart]
 	}
 	if m := e.model(); m != nil && f.state >= 0 && !m.states[f.state].accept {
-		exp := required(m, f.state)
-		msg := string(s.name(f)) + " is incomplete: missing " + expectedText(exp)
-		if len(exp) == 1 && exp[0] == "*" {
-			msg = string(s.name(f)) + " is incomplete: missing the wrapped element that xs:any requires here (one element of another schema, such as the supplementary document an Envlp carries)"
+		// Each missing element at its own path, on the line of f.
+		if _, ok := s.missing(m, f, m.toAccept, nil); !ok {
+			exp := expected(m, f.state)
+			msg := string(s.name(f)) + " is incomplete: missing " + expectedText(exp)
+			if len(exp) == 1 && exp[0] == "*" {
+				msg = string(s.name(f)) + " is incomplete: " + missingAny
+			}
+			s.report(KindMissing, s.path(), s.line(int(f.off)), msg, exp)
 		}
-		s.report(KindMissing, s.path(), s.line(int(f.off)), msg, exp)
 	}
 	s.names = s.names[:f.namesMark]
 	s.frames = s.frames[:len(s.frames)-1]
 }
 
-// required lists what may come next in a non-accepting state (all of it is
-// needed to complete the model).
-func required(m *dfa, state int32) []string { return expected(m, state) }
+// distances returns, for each state of m, the fewest transitions (element
+// or wildcard) leading to a state where done holds: 0 there, -1 when none
+// can be reached. A breadth-first search backwards over the automaton; it
+// runs on invalid input only.
+func distances(m *dfa, done func(*dstate) bool) []int32 {
+	n := len(m.states)
+	dist := make([]int32, n)
+	back := make([][]int32, n) // predecessors
+	var queue []int32
+	for i := range m.states {
+		st := &m.states[i]
+		dist[i] = -1
+		if done(st) {
+			dist[i] = 0
+			queue = append(queue, int32(i))
+		}
+		for _, t := range st.trans {
+			back[t.next] = append(back[t.next], int32(i))
+		}
+		if st.wild >= 0 {
+			back[st.wild] = append(back[st.wild], int32(i))
+		}
+	}
+	for len(queue) > 0 {
+		x := queue[0]
+		queue = queue[1:]
+		for _, y := range back[x] {
+			if dist[y] < 0 {
+				dist[y] = dist[x] + 1
+				queue = append(queue, y)
+			}
+		}
+	}
+	return dist
+}
+
+// sameShape reports whether two states allow the same next elements (the
+// states after the alternatives of a choice usually do: what follows the
+// choice).
+func sameShape(a, b *dstate) bool {
+	if a == b {
+		return true
+	}
+	if a.accept != b.accept || (a.wild >= 0) != (b.wild >= 0) || len(a.trans) != len(b.trans) {
+		return false
+	}
+	for i := range a.trans {
+		if a.trans[i].name != b.trans[i].name {
+			return false
+		}
+	}
+	return true
+}
+
+// count returns how many children of element e the open element p has had.
+func (s *Session) count(p *frame, e *celem) int32 {
+	for i := int(p.namesMark); i < len(s.names); i++ {
+		if s.names[i].e == e.id {
+			return s.names[i].count
+		}
+	}
+	return 0
+}
 
 // value checks a simple value of the current element, or of its attribute
 // attr when attr is not empty.

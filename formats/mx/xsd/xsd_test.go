@@ -107,7 +107,9 @@ func TestValidate(t *testing.T) {
 	}{
 		{"valid", `<Document xmlns="urn:f"><A Ccy="EUR">1.5</A><A Ccy="USD">0</A><B>USD</B></Document>`, ""},
 		{"valid wildcard", `<Document xmlns="urn:f"><A Ccy="EUR">1</A><x:Any xmlns:x="urn:x"><y/></x:Any></Document>`, ""},
-		{"missing", `<Document xmlns="urn:f">` + "\n" + `</Document>`, "2 /Document 1"},
+		{"missing", `<Document xmlns="urn:f">` + "\n" + `</Document>`, "2 /Document/A[1] 1"},
+		{"missing before", `<Document xmlns="urn:f">` + "\n" + `<B>EUR</B></Document>`, "2 /Document/A[1] 2"},
+		{"missing before, then wrong", `<Document xmlns="urn:f"><B>EUR</B><B>EUR</B></Document>`, "2 /Document/A[1] 1;1 /Document/B 1"},
 		{"unexpected", `<Document xmlns="urn:f"><A Ccy="EUR">1</A>` + "\n" + `<Z/></Document>`, "1 /Document/Z 2"},
 		{"too many", `<Document xmlns="urn:f"><A Ccy="EUR">1</A><A Ccy="EUR">1</A><A Ccy="EUR">1</A><A Ccy="EUR">1</A></Document>`, "1 /Document/A 1"},
 		{"choice twice", `<Document xmlns="urn:f"><A Ccy="EUR">1</A><B>EUR</B><C>2024-01-01</C></Document>`, "1 /Document/C 1"},
@@ -146,6 +148,56 @@ func itoa(n int) string {
 		return string(rune('0' + n))
 	}
 	return itoa(n/10) + string(rune('0'+n%10))
+}
+
+// TestMissingLocated: a missing required element is reported at its own
+// XPath (a required choice as its alternatives), on its parent's line when
+// the parent ends without it, else on the line of the element that came in
+// its place; validation goes on after it.
+func TestMissingLocated(t *testing.T) {
+	s, err := Read("m.xsd", []byte(`<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns="urn:m" targetNamespace="urn:m" elementFormDefault="qualified">
+<xs:element name="Document" type="D"/>
+<xs:complexType name="D"><xs:sequence><xs:element name="M" type="xs:string"/><xs:element name="O" type="xs:string" minOccurs="0"/><xs:choice><xs:element name="X" type="xs:string"/><xs:element name="Y" type="xs:string"/></xs:choice><xs:element name="Z" type="Z" maxOccurs="2"/></xs:sequence></xs:complexType>
+<xs:complexType name="Z"><xs:sequence><xs:element name="Id" type="xs:string"/><xs:element name="Nm" type="xs:string"/></xs:sequence></xs:complexType>
+</xs:schema>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := Compile(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, doc string
+		want      string // "kind path line msg" per violation, "\n"-separated
+	}{
+		{"valid", "<Document xmlns=\"urn:m\"><M/><Y/><Z><Id/><Nm/></Z></Document>", ""},
+		{"end: all after M", "<Document xmlns=\"urn:m\">\n<M/></Document>",
+			"2 /Document/(X|Y) 1 Document is incomplete: one of X, Y is missing\n2 /Document/Z[1] 1 Document is incomplete: Z is missing"},
+		{"before Z", "<Document xmlns=\"urn:m\">\n<O/>\n<Z><Id/><Nm/></Z></Document>",
+			"2 /Document/M 2 Document is incomplete: M is missing before O\n2 /Document/(X|Y) 3 Document is incomplete: one of X, Y is missing before Z"},
+		{"nested, second Z", "<Document xmlns=\"urn:m\"><M/><X/><Z><Id/><Nm/></Z>\n<Z>\n<Nm/></Z></Document>",
+			"2 /Document/Z[2]/Id 3 Z is incomplete: Id is missing before Nm"},
+		{"nested end", "<Document xmlns=\"urn:m\"><M/><X/>\n<Z><Id/></Z></Document>",
+			"2 /Document/Z[1]/Nm 2 Z is incomplete: Nm is missing"},
+		{"misplaced, not missing", "<Document xmlns=\"urn:m\"><M/><X/><Z><Id/><Nm/></Z><M/></Document>",
+			"1 /Document/M 1 element M is not expected here; expected Z"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var c collect
+			if err := v.Validate([]byte(tc.doc), &c); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, x := range c.v {
+				got = append(got, strings.Join([]string{itoa(int(x.Kind)), x.Path, itoa(x.Line), x.Msg}, " "))
+			}
+			if g := strings.Join(got, "\n"); g != tc.want {
+				t.Errorf("got\n%s\nwant\n%s", g, tc.want)
+			}
+		})
+	}
 }
 
 // TestFixedDefault: fixed and default element values.
@@ -200,5 +252,42 @@ func TestCompileErrors(t *testing.T) {
 				t.Errorf("got %v, want t.xsd:%d containing %q", err, tc.line, tc.want)
 			}
 		})
+	}
+}
+
+// TestMissingSearchBound: the search for elements missing before an
+// unexpected one runs at most maxSearches times per validation, so a
+// document repeating such an element cannot make validation quadratic.
+func TestMissingSearchBound(t *testing.T) {
+	s, err := Read("r.xsd", []byte(`<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns="urn:r" targetNamespace="urn:r" elementFormDefault="qualified">
+<xs:element name="Document" type="D"/>
+<xs:complexType name="D"><xs:sequence maxOccurs="unbounded"><xs:element name="A" type="xs:string"/><xs:element name="B" type="xs:string"/></xs:sequence></xs:complexType>
+</xs:schema>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := Compile(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := `<Document xmlns="urn:r">` + strings.Repeat("<B/>", 10000) + `</Document>`
+	var c collect
+	if err := v.Validate([]byte(doc), &c); err != nil {
+		t.Fatal(err)
+	}
+	missing, unexpected := 0, 0
+	for _, x := range c.v {
+		switch x.Kind {
+		case KindMissing:
+			missing++
+			if x.Path != "/Document/A" { // A repeats through its group, not itself: no index
+				t.Errorf("missing at %s", x.Path)
+			}
+		case KindUnexpected:
+			unexpected++
+		}
+	}
+	if missing != maxSearches || unexpected != 1 {
+		t.Errorf("%d missing, %d unexpected; want %d and 1", missing, unexpected, maxSearches)
 	}
 }

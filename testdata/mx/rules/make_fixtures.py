@@ -45,6 +45,8 @@ cases = {
     "iso20022.ctrl-sum.fail": [('<NbOfTxs>1</NbOfTxs>', '<NbOfTxs>1</NbOfTxs>\n\t\t\t\t<CtrlSum>1500.2</CtrlSum>')],
     "iso20022.total-settlement.pass": [],
     "iso20022.total-settlement.fail": [('<TtlIntrBkSttlmAmt Ccy="EUR">1500.25<', '<TtlIntrBkSttlmAmt Ccy="EUR">1500.26<')],
+    "iso20022.external-code.pass": [(BEFORE_RMT, '<Purp><Cd>GDDS</Cd></Purp>\n\t\t\t\t<RmtInf>')],
+    "iso20022.external-code.fail": [(BEFORE_RMT, '<Purp><Cd>ZZZQ</Cd></Purp>\n\t\t\t\t<RmtInf>')],
     # cbpr+
     "cbpr.bah.biz-msg-idr.pass": [],
     "cbpr.bah.biz-msg-idr.fail": [('<BizMsgIdr>SVTEST-0001<', '<BizMsgIdr>SVTEST-0002<')],
@@ -63,7 +65,7 @@ cases = {
     "cbpr.address.structured.fail": [('<AdrLine>Hauptstrasse 5</AdrLine>', '<AdrLine>Hauptstrasse 5</AdrLine>\n\t\t\t\t\t\t<AdrLine>Hinterhaus</AdrLine>\n\t\t\t\t\t\t<AdrLine>3. Stock</AdrLine>')],
     "cbpr.address.unstructured.pass": [],
     "cbpr.address.unstructured.fail": [('re:<PstlAdr>\\s*<StrtNm>High Street</StrtNm>.*?</PstlAdr>', '<PstlAdr>\n\t\t\t\t\t\t<AdrLine>1 High Street</AdrLine>\n\t\t\t\t\t\t<AdrLine>London EC1A 1AA</AdrLine>\n\t\t\t\t\t</PstlAdr>')],
-    "cbpr.address.unstructured.sr2025": [('<CreDt>2026-11-27T10:00:00+00:00', '<CreDt>2026-06-01T10:00:00+02:00'), ('re:<PstlAdr>\\s*<StrtNm>High Street</StrtNm>.*?</PstlAdr>', '<PstlAdr>\n\t\t\t\t\t\t<AdrLine>1 High Street</AdrLine>\n\t\t\t\t\t\t<AdrLine>London EC1A 1AA</AdrLine>\n\t\t\t\t\t</PstlAdr>')],
+    "cbpr.address.unstructured.sr2025": [('<CreDt>2026-11-27T10:00:00+00:00', '<CreDt>2026-06-01T10:00:00+02:00'), ('<BizSvc>swift.cbprplus.04<', '<BizSvc>swift.cbprplus.03<'), ('re:<PstlAdr>\\s*<StrtNm>High Street</StrtNm>.*?</PstlAdr>', '<PstlAdr>\n\t\t\t\t\t\t<AdrLine>1 High Street</AdrLine>\n\t\t\t\t\t\t<AdrLine>London EC1A 1AA</AdrLine>\n\t\t\t\t\t</PstlAdr>')],
     "cbpr.currency.commodity.pass": [],
     "cbpr.currency.commodity.fail": [NOTTL, ('<IntrBkSttlmAmt Ccy="EUR">1500.25<', '<IntrBkSttlmAmt Ccy="XAU">1500.25<')],
     "cbpr.charges.debt.pass": [(CHRG, '<ChrgBr>DEBT</ChrgBr>\n\t\t\t\t' + AGT.format("10"))],
@@ -118,6 +120,44 @@ others = {
         "cbpr.bah.copy-duplicate.pass": [],
         "cbpr.bah.copy-duplicate.fail": [('<CpyDplctInd>COPY</CpyDplctInd>', '<CpyDplctInd>DUPL</CpyDplctInd>')],
     },
+}
+CDTRAGT = ('re:(<CdtrAgt>\\s*<FinInstnId>\\s*)<BICFI>BANKDEFFXXX</BICFI>', '\\g<1><ClrSysMmbId><ClrSysId><Cd>DEBLZ</Cd></ClrSysId><MmbId>10070000</MmbId></ClrSysMmbId>\n\t\t\t\t\t\t<Nm>Bank Berlin AG</Nm>')
+cases.update({
+    # SR2026: an agent without BIC has a name and a postal address.
+    "cbpr.agent.identification.pass": [(CDTRAGT[0], CDTRAGT[1] + '\n\t\t\t\t\t\t<PstlAdr><TwnNm>Berlin</TwnNm><Ctry>DE</Ctry></PstlAdr>')],
+    "cbpr.agent.identification.fail": [CDTRAGT],
+})
+ADV = [('<BizSvc>swift.cbprplus.cov.04<', '<BizSvc>swift.cbprplus.adv.04<'), ('re:\\s*<UndrlygCstmrCdtTrf>.*?</UndrlygCstmrCdtTrf>', '')]
+others["base.pacs009cov.xml.tmpl"].update({
+    "cbpr.adv.settlement.pass": ADV + [('<SttlmMtd>INDA<', '<SttlmMtd>COVE<')],
+    "cbpr.adv.settlement.fail": ADV,
+})
+CXLRSN = '<Rsn>\n\t\t\t\t\t\t\t<Cd>DUPL</Cd>\n\t\t\t\t\t\t</Rsn>'
+others["base.camt056.xml.tmpl"] = {
+    "cbpr.cancellation.uetr.pass": [],
+    "cbpr.cancellation.uetr.fail": [('re:\\s*<OrgnlUETR>[^<]*</OrgnlUETR>', '')],
+    "cbpr.cancellation.original-refs.pass": [],
+    "cbpr.cancellation.original-refs.fail": [('re:\\s*<OrgnlIntrBkSttlmDt>[^<]*</OrgnlIntrBkSttlmDt>', '')],
+    "cbpr.cancellation.id-slashes.pass": [('<CxlId>SVCXL-0001<', '<CxlId>SVCXL/0001<')],
+    "cbpr.cancellation.id-slashes.fail": [('<CxlId>SVCXL-0001<', '<CxlId>SVCXL//0001<')],
+    "cbpr.cancellation.reason-code.pass": [('<Cd>DUPL</Cd>', '<Cd>CUST</Cd>')],
+    # ECAG is an ISO code (ExternalCancellationReason1Code) that CBPR+ does not use.
+    "cbpr.cancellation.reason-code.fail": [('<Cd>DUPL</Cd>', '<Cd>ECAG</Cd>')],
+    "cbpr.cancellation.narrative.pass": [(CXLRSN, CXLRSN.replace('DUPL', 'NARR') + '\n\t\t\t\t\t\t<AddtlInf>CUSTOMER REQUEST</AddtlInf>')],
+    "cbpr.cancellation.narrative.fail": [('<Cd>DUPL</Cd>', '<Cd>NARR</Cd>')],
+}
+RSN = '<Rsn>\n\t\t\t\t\t\t\t<Cd>NOAS</Cd>\n\t\t\t\t\t\t</Rsn>'
+UETR_INFO = '<AddtlInf>/UETR/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d</AddtlInf>'
+others["base.camt029.xml.tmpl"] = {
+    "cbpr.cancellation.case.pass": [],
+    "cbpr.cancellation.case.fail": [('re:\\s*<RslvdCase>.*?</RslvdCase>', '')],
+    "cbpr.resolution.status.pass": [('<Conf>RJCR</Conf>', '<Conf>CNCL</Conf>')],
+    # CWFW (cancellation will follow) is an ISO confirmation code CBPR+ does not use.
+    "cbpr.resolution.status.fail": [('<Conf>RJCR</Conf>', '<Conf>CWFW</Conf>')],
+    "cbpr.resolution.reject-reason.pass": [],
+    "cbpr.resolution.reject-reason.fail": [('re:\\s*<Rsn>\\s*<Cd>NOAS</Cd>\\s*</Rsn>', '')],
+    "cbpr.resolution.reason-information.pass": [('<Cd>NOAS</Cd>', '<Cd>ARDT</Cd>'), ('<AddtlInf>NO ANSWER FROM BENEFICIARY</AddtlInf>', UETR_INFO)],
+    "cbpr.resolution.reason-information.fail": [('<Cd>NOAS</Cd>', '<Cd>ARDT</Cd>'), ('re:\\s*<AddtlInf>NO ANSWER FROM BENEFICIARY</AddtlInf>', '')],
 }
 for tmpl, cs in others.items():
     b = open(tmpl).read()

@@ -2,7 +2,7 @@
 // (types_gen.go, decode_gen.go in package typed) from the base ISO 20022
 // XSDs. It is run by go generate in package typed:
 //
-//	go run ./gen -xsd /work/shared/xsd -out .
+//	go run ./gen -xsd ../../../../shared/xsd -out .
 //
 // Only the XSD subset used by ISO 20022 Standards Editor schemas is read:
 // top-level complexTypes holding one flat sequence or choice of elements, or
@@ -27,23 +27,30 @@ import (
 
 // message is one message definition the generator emits a root for.
 type message struct {
-	ID    string // message identifier (namespace suffix), e.g. pacs.008.001.08
-	Field string // Go field name in typed.Message, e.g. Pacs008
-	Root  string // XSD element holding it: "Document" or "AppHdr"
+	ID      string // message identifier (namespace suffix), e.g. pacs.008.001.08
+	Field   string // Go field name in typed.Message, e.g. Pacs008
+	Root    string // XSD element holding it: "Document" or "AppHdr"
+	Payment bool   // carries payments the payment view (payment.FromMX) maps
 }
 
 // messages is the CBPR+ message set (see the package doc of typed for the
-// sources of this list).
+// sources of this list): the one definition of an MX message. The rest is
+// derived from it (typed decoders, the CBPR+ rule scope) or checked against
+// it by TestMXDefinitionsComplete in rules/cbpr (shipped schema, schema
+// compiled at start, business-service rows, a sample in
+// testdata/mx/definitions, the payment-view adapter when Payment is set).
 var messages = []message{
-	{"head.001.001.02", "AppHdr", "AppHdr"},
-	{"pacs.008.001.08", "Pacs008", "Document"},
-	{"pacs.009.001.08", "Pacs009", "Document"},
-	{"pacs.002.001.10", "Pacs002", "Document"},
-	{"pacs.004.001.09", "Pacs004", "Document"},
-	{"camt.052.001.08", "Camt052", "Document"},
-	{"camt.053.001.08", "Camt053", "Document"},
-	{"camt.054.001.08", "Camt054", "Document"},
-	{"pain.001.001.09", "Pain001", "Document"},
+	{"head.001.001.02", "AppHdr", "AppHdr", false},
+	{"pacs.008.001.08", "Pacs008", "Document", true},
+	{"pacs.009.001.08", "Pacs009", "Document", true},
+	{"pacs.002.001.10", "Pacs002", "Document", false},
+	{"pacs.004.001.09", "Pacs004", "Document", false},
+	{"camt.052.001.08", "Camt052", "Document", false},
+	{"camt.053.001.08", "Camt053", "Document", false},
+	{"camt.054.001.08", "Camt054", "Document", false},
+	{"pain.001.001.09", "Pain001", "Document", true},
+	{"camt.056.001.08", "Camt056", "Document", false},
+	{"camt.029.001.09", "Camt029", "Document", false},
 }
 
 type xsdSchema struct {
@@ -113,7 +120,7 @@ func (c *ctype) sig() string {
 }
 
 func main() {
-	dir := flag.String("xsd", "/work/shared/xsd", "directories holding <id>.xsd files, comma-separated; the moov-io/iso20022 module's docs/specifications is searched after them")
+	dir := flag.String("xsd", "../../../../shared/xsd", "directories holding <id>.xsd files, comma-separated (relative to formats/mx/typed, where go generate runs); the moov-io/iso20022 module's docs/specifications is searched after them")
 	out := flag.String("out", ".", "output directory")
 	flag.Parse()
 
@@ -226,10 +233,10 @@ func main() {
 	}
 	tb.WriteString("}\n\n")
 	// Message definitions table.
-	tb.WriteString("// Definitions lists the message definitions with a typed model: message\n// identifier, Go field of Documents and the root element under /Document.\nvar Definitions = []Definition{\n")
+	tb.WriteString("// Definitions lists the message definitions with a typed model: message\n// identifier, Go field of Documents, the root element under /Document, and\n// whether the payment view maps it.\nvar Definitions = []Definition{\n")
 	for _, m := range messages {
 		rt := strings.Split(roots[m.ID], "|")
-		fmt.Fprintf(&tb, "\t{ID: %q, Field: %q, Element: %q, Type: %q},\n", m.ID, m.Field, rt[1], rt[0])
+		fmt.Fprintf(&tb, "\t{ID: %q, Field: %q, Element: %q, Type: %q, Payment: %v},\n", m.ID, m.Field, rt[1], rt[0], m.Payment)
 	}
 	tb.WriteString("}\n\n")
 

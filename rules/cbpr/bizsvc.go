@@ -1,0 +1,306 @@
+package cbpr
+
+import (
+	"bufio"
+	"bytes"
+	_ "embed"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// builtinTable is the business-service table shipped in the binary: the
+// standards releases and the BizSvc values each CBPR+ message definition
+// allows per usage variant and release, each row with its source and
+// confidence (see the file's header).
+//
+//go:embed bizsvc.tsv
+var builtinTable []byte
+
+// Variants are the CBPR+ usage variants a table row may name: the core
+// usage, pacs.008 STP, pacs.009 cover (COV) and advice (ADV).
+var Variants = []string{"core", "stp", "cov", "adv"}
+
+// Confidences are the marks a table row or release carries (see
+// bizsvc.tsv): how well public sources back it.
+var Confidences = []string{"confirmed", "secondary", "single-source", "unconfirmed"}
+
+// Release is a CBPR+ standards release.
+type Release struct {
+	// Name is "pre-SR2025", "SR2025", "SR2026" or one added by a table file.
+	Name string
+	// Live is the first day the release is in force on the network.
+	Live time.Time
+	// Confidence and Source back the date.
+	Confidence, Source string
+}
+
+// BizSvcRow is one row of the business-service table: the BizSvc values
+// allowed for a message definition in a usage variant under a release.
+type BizSvcRow struct {
+	// Message is the message definition ("pacs.008.001.08").
+	Message string
+	// Variant is core, stp, cov or adv.
+	Variant string
+	// Release names the standards release.
+	Release string
+	// Values are the allowed BizSvc values.
+	Values []string
+	// Confidence is confirmed, secondary, single-source or unconfirmed.
+	Confidence string
+	// Source says where the values come from.
+	Source string
+	// From is the file and line the row was read from.
+	From string
+}
+
+// BizSvcTable is the business-service table: the releases (oldest first)
+// and the rows. It is immutable once built and safe for concurrent use.
+type BizSvcTable struct {
+	releases []Release
+	live     []int64 // Unix seconds of each release's first day
+	rows     []BizSvcRow
+	byMsg    []map[string][]int // per release: indexes into rows, by message
+}
+
+// Releases returns the releases, oldest first.
+func (t *BizSvcTable) Releases() []Release { return append([]Release(nil), t.releases...) }
+
+// Rows returns the rows, sorted by release (oldest first), message and
+// variant.
+func (t *BizSvcTable) Rows() []BizSvcRow { return append([]BizSvcRow(nil), t.rows...) }
+
+// lookup returns the rows of a message under release index rel.
+func (t *BizSvcTable) lookup(msg string, rel int) []int { return t.byMsg[rel][msg] }
+
+// release returns the named release.
+func (t *BizSvcTable) release(name string) (Release, bool) {
+	for _, r := range t.releases {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return Release{}, false
+}
+
+// at returns the index of the release in force at Unix time at: the latest
+// one live by then, or the oldest when at precedes them all.
+func (t *BizSvcTable) at(at int64) int {
+	i := 0
+	for j, l := range t.live {
+		if at >= l {
+			i = j
+		}
+	}
+	return i
+}
+
+// BuiltinBizSvcTable returns the table shipped in the binary.
+func BuiltinBizSvcTable() *BizSvcTable {
+	t, err := ParseBizSvcTable("bizsvc.tsv", bytes.NewReader(builtinTable), nil)
+	if err != nil {
+		panic("cbpr: built-in bizsvc.tsv: " + err.Error()) // ruled out by the package tests
+	}
+	return t
+}
+
+// LoadBizSvcTable reads an operator's table file and lays it over base:
+// its releases and rows replace those of base with the same name, or the
+// same message, variant and release, and add the others. The error names
+// the file and line at fault.
+func LoadBizSvcTable(path string, base *BizSvcTable) (*BizSvcTable, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cbpr business-service table: %w", err)
+	}
+	defer f.Close()
+	return ParseBizSvcTable(path, f, base)
+}
+
+// bizSvcValue is the form of a BizSvc value (the CBPR+ BAH pattern
+// [a-z0-9]{1,10}\.([a-z0-9]{1,10}\.)+\d\d, GoPlasmatic/MXMessage
+// header types; mx-facts.md).
+var bizSvcValue = regexp.MustCompile(`^[a-z0-9]{1,10}\.([a-z0-9]{1,10}\.)+[0-9][0-9]$`)
+
+// messageID is the form of an ISO 20022 message identifier.
+var messageID = regexp.MustCompile(`^[a-z]{4}\.[0-9]{3}\.[0-9]{3}\.[0-9]{2}$`)
+
+// maxTableLines bounds a table file: the built-in one has under 60 rows; a
+// table of thousands is a mistake, not a configuration.
+const maxTableLines = 10000
+
+// ParseBizSvcTable reads a table in the bizsvc.tsv format (name is used in
+// errors) and lays it over base (nil for none). A file that names no
+// release or row, a malformed line, an unknown variant, release or
+// confidence, a value that is no BizSvc, or a key given twice in the file
+// is an error naming name and the line.
+func ParseBizSvcTable(name string, r io.Reader, base *BizSvcTable) (*BizSvcTable, error) {
+	rels := map[string]Release{}
+	rows := map[[3]string]BizSvcRow{}
+	if base != nil {
+		for _, rel := range base.releases {
+			rels[rel.Name] = rel
+		}
+		for _, row := range base.rows {
+			rows[[3]string{row.Message, row.Variant, row.Release}] = row
+		}
+	}
+	seenRel := map[string]bool{}
+	seenRow := map[[3]string]bool{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), 64*1024)
+	n, entries := 0, 0
+	var fileRows []BizSvcRow
+	for sc.Scan() {
+		n++
+		if n > maxTableLines {
+			return nil, fmt.Errorf("%s: more than %d lines", name, maxTableLines)
+		}
+		line := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		at := fmt.Sprintf("%s:%d", name, n)
+		cells := strings.Split(line, "\t")
+		for i := range cells {
+			cells[i] = strings.TrimSpace(cells[i])
+		}
+		entries++
+		if cells[0] == "release" {
+			if len(cells) != 5 {
+				return nil, fmt.Errorf("%s: a release line has 5 tab-separated cells (release, name, live date, confidence, source), not %d", at, len(cells))
+			}
+			live, err := time.Parse("2006-01-02", cells[2])
+			if err != nil {
+				return nil, fmt.Errorf("%s: live date %q is not YYYY-MM-DD", at, cells[2])
+			}
+			if err := checkCell(at, "release name", cells[1]); err != nil {
+				return nil, err
+			}
+			if err := checkConfidence(at, cells[3]); err != nil {
+				return nil, err
+			}
+			if seenRel[cells[1]] {
+				return nil, fmt.Errorf("%s: release %s is declared twice", at, cells[1])
+			}
+			seenRel[cells[1]] = true
+			rels[cells[1]] = Release{Name: cells[1], Live: live, Confidence: cells[3], Source: cells[4]}
+			continue
+		}
+		if len(cells) != 6 {
+			return nil, fmt.Errorf("%s: a row has 6 tab-separated cells (message, variant, release, values, confidence, source), not %d", at, len(cells))
+		}
+		row := BizSvcRow{Message: cells[0], Variant: cells[1], Release: cells[2], Confidence: cells[4], Source: cells[5], From: at}
+		if !messageID.MatchString(row.Message) {
+			return nil, fmt.Errorf("%s: %q is not a message identifier such as pacs.008.001.08", at, row.Message)
+		}
+		if !contains(Variants, row.Variant) {
+			return nil, fmt.Errorf("%s: variant %q is not one of %s", at, row.Variant, strings.Join(Variants, ", "))
+		}
+		if err := checkConfidence(at, row.Confidence); err != nil {
+			return nil, err
+		}
+		if err := checkCell(at, "source", row.Source); err != nil {
+			return nil, err
+		}
+		for _, v := range strings.Split(cells[3], ",") {
+			v = strings.TrimSpace(v)
+			if !bizSvcValue.MatchString(v) || len(v) > 35 {
+				return nil, fmt.Errorf("%s: %q is not a BizSvc value (such as swift.cbprplus.04)", at, v)
+			}
+			row.Values = append(row.Values, v)
+		}
+		key := [3]string{row.Message, row.Variant, row.Release}
+		if seenRow[key] {
+			return nil, fmt.Errorf("%s: %s %s under %s is given twice", at, row.Message, row.Variant, row.Release)
+		}
+		seenRow[key] = true
+		fileRows = append(fileRows, row)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if entries == 0 {
+		return nil, fmt.Errorf("%s: no release and no row", name)
+	}
+	// Releases are checked once all are declared: a row may come first.
+	for _, row := range fileRows {
+		if _, ok := rels[row.Release]; !ok {
+			return nil, fmt.Errorf("%s: release %q is not declared (add a release line)", row.From, row.Release)
+		}
+		rows[[3]string{row.Message, row.Variant, row.Release}] = row
+	}
+	t := &BizSvcTable{}
+	for _, rel := range rels {
+		t.releases = append(t.releases, rel)
+	}
+	sort.Slice(t.releases, func(i, j int) bool { return t.releases[i].Live.Before(t.releases[j].Live) })
+	if len(t.releases) == 0 {
+		return nil, fmt.Errorf("%s: no release is declared", name)
+	}
+	order := map[string]int{}
+	for _, rel := range t.releases {
+		t.live = append(t.live, rel.Live.Unix())
+		t.byMsg = append(t.byMsg, map[string][]int{})
+	}
+	for i, rel := range t.releases {
+		if i > 0 && rel.Live.Equal(t.releases[i-1].Live) {
+			return nil, fmt.Errorf("%s: releases %s and %s go live on the same day", name, t.releases[i-1].Name, rel.Name)
+		}
+		order[rel.Name] = i
+	}
+	for _, row := range rows {
+		t.rows = append(t.rows, row)
+	}
+	sort.Slice(t.rows, func(i, j int) bool {
+		a, b := t.rows[i], t.rows[j]
+		if a.Release != b.Release {
+			return order[a.Release] < order[b.Release]
+		}
+		if a.Message != b.Message {
+			return a.Message < b.Message
+		}
+		return variantOrder(a.Variant) < variantOrder(b.Variant)
+	})
+	for i, row := range t.rows {
+		m := t.byMsg[order[row.Release]]
+		m[row.Message] = append(m[row.Message], i)
+	}
+	return t, nil
+}
+
+func variantOrder(v string) int {
+	for i, w := range Variants {
+		if w == v {
+			return i
+		}
+	}
+	return len(Variants)
+}
+
+func checkConfidence(at, c string) error {
+	if !contains(Confidences, c) {
+		return fmt.Errorf("%s: confidence %q is not one of %s", at, c, strings.Join(Confidences, ", "))
+	}
+	return nil
+}
+
+func checkCell(at, what, v string) error {
+	if v == "" {
+		return fmt.Errorf("%s: the %s is empty", at, what)
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
