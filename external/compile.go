@@ -83,6 +83,9 @@ func (h *Hub) compileCheck(p *probs, es *[2]*cel.Env, set custom.ExternalSet, s 
 	if len(p.list) > n0 {
 		return nil
 	}
+	if !h.allowed(u) {
+		p.add(s.at["url"], s.id, "url %q is not among the endpoints this process may call (%s)", clip(s.url), h.endpointsText())
+	}
 	c.url = u.String()
 	c.endpointLabel = u.Scheme + "://" + u.Host + u.EscapedPath()
 	if s.auth != nil {
@@ -207,6 +210,9 @@ func compileExpr(p *probs, env *cel.Env, s *spec, key, expr string, want *cel.Ty
 // or when the variable is unset or empty.
 func (h *Hub) readSecret(setDir string, a *authSpec) (string, error) {
 	if a.secretEnv != "" {
+		if !strings.HasPrefix(a.secretEnv, h.opts.SecretEnvPrefix) {
+			return "", fmt.Errorf("environment variable %s: secrets are read only from variables named %s*", a.secretEnv, h.opts.SecretEnvPrefix)
+		}
 		v, ok := os.LookupEnv(a.secretEnv)
 		if !ok || strings.TrimSpace(v) == "" {
 			return "", fmt.Errorf("environment variable %s is not set", a.secretEnv)
@@ -225,9 +231,11 @@ func (h *Hub) readSecret(setDir string, a *authSpec) (string, error) {
 }
 
 // readFile reads a file a rule set names: relative paths are resolved
-// against the rule set's folder (refused for a set with none); with
-// SecretDir, the file must lie inside it (after resolving symbolic links).
-// Errors name the path as written, never the content.
+// against the rule set's folder (refused for a set with none). The file
+// must lie inside SecretDir, or, without one, inside the rule set's own
+// folder (after resolving symbolic links): a set uploaded through the admin
+// API must not read the machine's files. Errors name the path as written,
+// never the content.
 func (h *Hub) readFile(setDir, name string, limit int64) ([]byte, error) {
 	path := name
 	if !filepath.IsAbs(path) {
@@ -236,20 +244,25 @@ func (h *Hub) readFile(setDir, name string, limit int64) ([]byte, error) {
 		}
 		path = filepath.Join(setDir, path)
 	}
-	if h.opts.SecretDir != "" {
-		real, err := filepath.EvalSymlinks(path)
-		if err != nil {
-			return nil, fmt.Errorf("cannot read %s: %w", name, errors.Unwrap(err))
-		}
-		root, err := filepath.EvalSymlinks(h.opts.SecretDir)
-		if err != nil {
-			return nil, fmt.Errorf("secret folder %s: %w", h.opts.SecretDir, err)
-		}
-		if rel, err := filepath.Rel(root, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return nil, fmt.Errorf("%s is outside the secret folder %s", name, h.opts.SecretDir)
-		}
-		path = real
+	confine, what := h.opts.SecretDir, "the secret folder "+h.opts.SecretDir
+	if confine == "" {
+		confine, what = setDir, "the rule set's folder (give the process a secret folder to read secrets elsewhere)"
 	}
+	if confine == "" {
+		return nil, fmt.Errorf("cannot read %s: this set has no folder and the process no secret folder to read it from", name)
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", name, errors.Unwrap(err))
+	}
+	root, err := filepath.EvalSymlinks(confine)
+	if err != nil {
+		return nil, fmt.Errorf("secret folder %s: %w", confine, err)
+	}
+	if rel, err := filepath.Rel(root, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return nil, fmt.Errorf("%s is outside %s", name, what)
+	}
+	path = real
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %w", name, errors.Unwrap(err))
@@ -316,4 +329,39 @@ func clip(s string) string {
 		return s[:64] + "…"
 	}
 	return s
+}
+
+// allowed reports whether u is under one of the configured endpoints: the
+// same scheme and host, the same port when the endpoint names one (an
+// endpoint without a port admits every port of its host), and a path that
+// starts with the endpoint's (taken as "/" when empty, so that /screen
+// does not admit /screening).
+func (h *Hub) allowed(u *url.URL) bool {
+	for _, e := range h.opts.Endpoints {
+		eu, err := url.Parse(e)
+		if err != nil || eu.Host == "" || eu.Scheme != u.Scheme || !strings.EqualFold(eu.Hostname(), u.Hostname()) {
+			continue
+		}
+		if eu.Port() != "" && eu.Port() != u.Port() {
+			continue
+		}
+		ep, up := eu.EscapedPath(), u.EscapedPath()
+		if ep == "" {
+			ep = "/"
+		}
+		if up == "" {
+			up = "/"
+		}
+		if up == ep || strings.HasPrefix(up, strings.TrimSuffix(ep, "/")+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *Hub) endpointsText() string {
+	if len(h.opts.Endpoints) == 0 {
+		return "none are allowed: name them with --external-endpoints (SWIFTVAL_EXTERNAL_ENDPOINTS) or HubOptions.Endpoints"
+	}
+	return "allowed: " + strings.Join(h.opts.Endpoints, ", ")
 }

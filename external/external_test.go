@@ -101,10 +101,19 @@ type fixture struct {
 	mgr *custom.Manager
 }
 
+// loopback are the endpoints the test dependencies (httptest servers on
+// 127.0.0.1, any port) are called at.
+var loopback = []string{"http://127.0.0.1/"}
+
 func newFixture(t *testing.T, budget time.Duration, set string) *fixture {
 	t.Helper()
+	return newFixtureWith(t, budget, set, external.HubOptions{Endpoints: loopback})
+}
+
+func newFixtureWith(t *testing.T, budget time.Duration, set string, opts external.HubOptions) *fixture {
+	t.Helper()
 	e := swiftval.New(engine.Options{Budget: budget})
-	hub := external.NewHub(external.HubOptions{})
+	hub := external.NewHub(opts)
 	m, err := custom.NewManager(e, custom.ManagerOptions{External: hub})
 	if err != nil {
 		t.Fatal(err)
@@ -393,7 +402,11 @@ func TestRefusedAtLoad(t *testing.T) {
 		{"CEL type error", `{id: c1, ` + good + `, when: '"yes"'}`, "when must be a bool expression"},
 		{"misspelt view name", `{id: c1, ` + strings.Replace(good, "'tx.uetr'", "'tx.debter.name'", 1) + `}`, "no such key: debter"},
 		{"missing secret file", `{id: c1, ` + good + `, auth: {secret_file: missing.token}}`, "cannot read missing.token"},
-		{"unset secret variable", `{id: c1, ` + good + `, auth: {secret_env: SWIFTVAL_TEST_UNSET_SECRET}}`, "SWIFTVAL_TEST_UNSET_SECRET is not set"},
+		{"unset secret variable", `{id: c1, ` + good + `, auth: {secret_env: SWIFTVAL_SECRET_TEST_UNSET}}`, "SWIFTVAL_SECRET_TEST_UNSET is not set"},
+		{"secret variable without the prefix", `{id: c1, ` + good + `, auth: {secret_env: HOME}}`, "secrets are read only from variables named SWIFTVAL_SECRET_*"},
+		{"secret file outside the set's folder", `{id: c1, ` + good + `, auth: {secret_file: /etc/hostname}}`, "outside the rule set's folder"},
+		{"endpoint not allowed", `{id: c1, ` + strings.Replace(good, "127.0.0.1:1", "10.0.0.1", 1) + `}`, "not among the endpoints this process may call"},
+		{"endpoint on another port of an allowed host with a port", `{id: c1, ` + strings.Replace(good, "http://127.0.0.1:1/x", "https://bank.example:9443/x", 1) + `}`, "not among the endpoints this process may call"},
 		{"inline secret header", `{id: c1, ` + good + `, headers: {Authorization: Bearer x}}`, "looks like a secret"},
 		{"secret over plain http", `{id: c1, ` + strings.Replace(good, "127.0.0.1:1", "example.com", 1) + `, auth: {secret_file: token}}`, "only sent over https"},
 		{"bad fallback", `{id: c1, ` + strings.Replace(good, "fail-closed", "fail-soft", 1) + `}`, "fallback must be fail-closed or fail-open"},
@@ -410,7 +423,7 @@ func TestRefusedAtLoad(t *testing.T) {
 			if err := os.WriteFile(file, []byte(set), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			_, err := custom.NewManager(e, custom.ManagerOptions{Dir: dir, External: external.NewHub(external.HubOptions{})})
+			_, err := custom.NewManager(e, custom.ManagerOptions{Dir: dir, External: external.NewHub(external.HubOptions{Endpoints: []string{"http://127.0.0.1/", "http://example.com/", "https://bank.example:8443/"}})})
 			var le *custom.LoadError
 			if !errors.As(err, &le) {
 				t.Fatalf("got %v, want a *custom.LoadError", err)
@@ -439,10 +452,10 @@ func TestSecretSent(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "token"), []byte("s3cret\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("SWIFTVAL_TEST_KEY", "k3y")
+	t.Setenv("SWIFTVAL_SECRET_TEST_KEY", "k3y")
 	set := screenSet(d.srv.URL, "1s", "fail-closed", "") + "    auth: {secret_file: " + filepath.Join(dir, "token") + "}\n" +
-		"  - {id: two, url: " + d.srv.URL + "/two, timeout: 1s, fallback: fail-open, code: SVU591, request: 'tx.uetr', response: '[]', auth: {header: X-Api-Key, scheme: '', secret_env: SWIFTVAL_TEST_KEY}}\n"
-	f := newFixture(t, time.Second, set)
+		"  - {id: two, url: " + d.srv.URL + "/two, timeout: 1s, fallback: fail-open, code: SVU591, request: 'tx.uetr', response: '[]', auth: {header: X-Api-Key, scheme: '', secret_env: SWIFTVAL_SECRET_TEST_KEY}}\n"
+	f := newFixtureWith(t, time.Second, set, external.HubOptions{Endpoints: loopback, SecretDir: dir})
 	f.e.SetEnabled("two", false)
 	f.validate(t)
 	if got := d.header.Load().(http.Header).Get("Authorization"); got != "Bearer s3cret" {
@@ -455,7 +468,7 @@ func TestSecretSent(t *testing.T) {
 		t.Errorf("X-Api-Key %q", got)
 	}
 	t.Run("confined to the secret folder", func(t *testing.T) {
-		hub := external.NewHub(external.HubOptions{SecretDir: t.TempDir()})
+		hub := external.NewHub(external.HubOptions{Endpoints: loopback, SecretDir: t.TempDir()})
 		m, _ := custom.NewManager(swiftval.New(engine.Options{}), custom.ManagerOptions{External: hub})
 		err := m.Put("ext", []byte(screenSet(d.srv.URL, "1s", "fail-closed", "")+"    auth: {secret_file: "+filepath.Join(dir, "token")+"}\n"))
 		if err == nil || !strings.Contains(err.Error(), "outside the secret folder") {

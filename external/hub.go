@@ -15,14 +15,31 @@ import (
 
 // HubOptions configures a Hub.
 type HubOptions struct {
-	// SecretDir, when set, confines secret and TLS files: every path a rule
-	// set names must resolve inside it (a rule set uploaded through the
-	// admin API could otherwise send any readable file to any URL).
+	// Endpoints lists the URL prefixes external checks may call
+	// ("https://screening.bank.internal/", "http://127.0.0.1:8090/"): a
+	// check whose URL starts with none of them is refused at load. Empty
+	// refuses every external check. A rule set is data that an admin-API
+	// caller may upload; without this list it could send every payment's
+	// view to any host (or probe internal ones), so the operator names the
+	// dependencies, as for a firewall.
+	Endpoints []string
+	// SecretDir confines secret and TLS files: every path a rule set names
+	// must resolve inside it. Empty confines them to the rule set's own
+	// directory (a set uploaded through the admin API could otherwise send
+	// any readable file to its URL).
 	SecretDir string
+	// SecretEnvPrefix is the prefix every secret_env variable must have
+	// (DefaultSecretEnvPrefix when empty), so that a rule set cannot send
+	// the process's other variables (cloud credentials, the admin token).
+	SecretEnvPrefix string
 	// Logger receives breaker transitions (endpoint and states only);
 	// slog.Default() when nil.
 	Logger *slog.Logger
 }
+
+// DefaultSecretEnvPrefix is the prefix of the environment variables a
+// rule set may read secrets from (HubOptions.SecretEnvPrefix).
+const DefaultSecretEnvPrefix = "SWIFTVAL_SECRET_"
 
 // Hub is what external checks share across rule sets and reloads: one
 // circuit breaker and one connection pool per endpoint, and the
@@ -50,6 +67,9 @@ type Hub struct {
 func NewHub(opts HubOptions) *Hub {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
+	}
+	if opts.SecretEnvPrefix == "" {
+		opts.SecretEnvPrefix = DefaultSecretEnvPrefix
 	}
 	h := &Hub{opts: opts, log: opts.Logger, endpoints: map[string]*endpoint{}}
 	h.calls = prometheus.NewCounterVec(prometheus.CounterOpts{

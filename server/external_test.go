@@ -23,7 +23,7 @@ func TestFailOpenDependencyDown(t *testing.T) {
 	dead := httptest.NewServer(http.NotFoundHandler())
 	url := dead.URL
 	dead.Close() // connections are refused from now on
-	hub := external.NewHub(external.HubOptions{})
+	hub := external.NewHub(external.HubOptions{Endpoints: []string{"http://127.0.0.1/"}})
 	e := swiftval.New(engine.Options{Budget: time.Second})
 	m, err := custom.NewManager(e, custom.ManagerOptions{External: hub})
 	if err != nil {

@@ -51,6 +51,9 @@ type consumeOptions struct {
 	cfg                                 stream.Config
 	embDir, embListen                   string
 	rulesDir, ruleSets, schemaDir       string
+	tables                              tableOptions
+	ext                                 externalOptions
+	bicDirectory                        string
 	logLevel, logFormat                 string
 	memLimit, maxBytes                  int64
 	workers, maxDeliver, maxAck, batch  int
@@ -106,6 +109,9 @@ See docs/stream.md.`,
 	f.String(&o.ruleSets, "rulesets", "", "comma-separated rule sets to apply instead of all")
 	f.Dir(&o.rulesDir, "rules", "directory of YAML rule sets (CEL) to load at start (see docs/rules.md)")
 	f.Dir(&o.schemaDir, "schemas", "directory of extra ISO 20022 XSD files")
+	o.tables.add(f)
+	o.ext.add(f)
+	f.File(&o.bicDirectory, bicDirectoryFlag, bicDirectoryUsage+"; reloaded on SIGHUP and when the file changes")
 	f.Size(&o.memLimit, "memory-limit", 0, "soft memory limit of the process, e.g. 64MiB (0: GOMEMLIMIT, else none)")
 	f.Choice(&o.logLevel, "log-level", "info", []string{"debug", "info", "warn", "error"}, "log level: debug, info, warn, error")
 	f.Choice(&o.logFormat, "log-format", "json", []string{"json", "text"}, "log format: json or text")
@@ -140,21 +146,27 @@ func runConsume(s streams, o *consumeOptions) error {
 	// start-up garbage), then one full collection returned to the OS, so
 	// the footprint is the live heap (see serve.go).
 	prevGC := debug.SetGCPercent(startupGCPercent)
-	eng, err := swiftval.NewWithConfig(engine.Options{Budget: cfg.Options.Budget, MaxInput: int(o.maxBytes)}, swiftval.Config{SchemaDir: o.schemaDir})
+	dir, err := openBICDirectory(o.bicDirectory, logger)
 	if err != nil {
 		debug.SetGCPercent(prevGC)
-		return fmt.Errorf("--schemas: %w", err)
+		return fmt.Errorf("--%s: %w", bicDirectoryFlag, err)
 	}
+	eng, err := swiftval.NewWithConfig(engine.Options{Budget: cfg.Options.Budget, MaxInput: int(o.maxBytes)}, o.tables.config(o.schemaDir, dir))
+	if err != nil {
+		debug.SetGCPercent(prevGC)
+		return o.tables.startError(err)
+	}
+	var rules *custom.Manager
 	if o.rulesDir != "" {
-		if _, err := custom.NewManager(eng, custom.ManagerOptions{Dir: o.rulesDir, Logger: logger}); err != nil {
+		if rules, err = custom.NewManager(eng, custom.ManagerOptions{Dir: o.rulesDir, Logger: logger, External: o.ext.hub(logger)}); err != nil {
 			printRuleErr(s.err, err)
 			return exitStatus(exitUsage)
 		}
 	}
-	for _, name := range cfg.Options.RuleSets {
-		if eng.RuleSet(name) == nil {
-			return usageErrorf("--rulesets: no rule set %q", name)
-		}
+	// Fail closed: an unknown profile or rule set is a usage error with the
+	// known values, never a consumer that checks less.
+	if err := eng.CheckOptions(cfg.Options); err != nil {
+		return usageErrorf("%s", strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	cfg.Engine = eng
 	debug.SetGCPercent(prevGC)
@@ -162,6 +174,22 @@ func runConsume(s streams, o *consumeOptions) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// SIGHUP reloads the rule sets and the BIC directory, as for serve.
+	var reload, reloadDir func() error
+	if rules != nil {
+		reload = func() error { return rules.ReloadLogged("SIGHUP") }
+	}
+	if dir != nil {
+		reloadDir = dir.ReloadAndLog
+		go func() {
+			if err := dir.Watch(ctx, nil); err != nil {
+				logger.Error("watching the BIC directory failed; SIGHUP still reloads it", "error", err.Error())
+			}
+		}()
+	}
+	if reload != nil || reloadDir != nil {
+		go watchHUP(ctx, logger, reload, reloadDir)
+	}
 	if o.embDir != "" {
 		if embeddedNATS == nil {
 			return usageErrorf("--embedded-nats: this build has no embedded NATS server (built with the noembeddednats tag)")

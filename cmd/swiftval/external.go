@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 	"log/slog"
-	"sync"
 
 	"github.com/swiftval/swiftval/directory"
 	"github.com/swiftval/swiftval/external"
@@ -25,22 +24,30 @@ func openBICDirectory(path string, log *slog.Logger) (*directory.Store, error) {
 	return directory.Open(path, log)
 }
 
-// hubFor returns the Hub of external checks of this process, created on
-// first use with the given logger (breaker transitions are logged there):
-// a process whose rule sets declare no external check never builds one.
-var (
-	hubOnce sync.Once
-	hub     *external.Hub
-)
+// externalOptions are the flags, shared by every command that loads rule
+// sets, that say which dependencies external checks may call and where
+// their secrets lie (each also a SWIFTVAL_ variable). Rule sets are data an
+// admin-API caller may upload: without these, an external check could send
+// every payment to any host, or a file or variable of the machine to its
+// URL (docs/security.md).
+type externalOptions struct {
+	endpoints []string
+	secretDir string
+}
 
-func hubFor(log *slog.Logger) *external.Hub {
-	hubOnce.Do(func() {
-		if log == nil {
-			log = slog.Default()
-		}
-		hub = external.NewHub(external.HubOptions{Logger: log})
-	})
-	return hub
+func (x *externalOptions) add(f flagSet) {
+	f.List(&x.endpoints, "external-endpoints", "URL prefixes external checks may call (repeatable or comma-separated: https://screening.bank.internal/, http://127.0.0.1:8090/; a prefix without a port admits every port of its host); a rule set calling another is refused; none: no external check may load")
+	f.Dir(&x.secretDir, "secrets-dir", "directory external checks read their secret and TLS files from (default: the rule set's own directory)")
+}
+
+// hub returns a new Hub of external checks with these options; breaker
+// transitions are logged to log. Building one registers nothing and
+// starts nothing (no goroutine, no connection) until a check is loaded.
+func (x *externalOptions) hub(log *slog.Logger) *external.Hub {
+	if log == nil {
+		log = slog.Default()
+	}
+	return external.NewHub(external.HubOptions{Endpoints: x.endpoints, SecretDir: x.secretDir, Logger: log})
 }
 
 // stderrLogger is the logger of the one-shot commands (validate, rules):

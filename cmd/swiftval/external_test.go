@@ -42,8 +42,23 @@ func TestValidateRulesWithExternalChecks(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "ext.yaml"), []byte(set), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := runCLI(t, "", "validate", "--rules", dir, "--budget", "2s", "../../testdata/mt/valid_mt103.fin")
+	code, out, errOut := runCLI(t, "", "validate", "--rules", dir, "--external-endpoints", "http://127.0.0.1:1/", "--budget", "2s", "../../testdata/mt/valid_mt103.fin")
 	if code != exitInvalid || !strings.Contains(out, "SVE700") || !strings.Contains(out, "fail-closed") {
 		t.Fatalf("exit %d, stdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	// Without --external-endpoints no external check loads: the set is
+	// refused, naming the flag (a rule set must not pick its own hosts).
+	code, _, errOut = runCLI(t, "", "validate", "--rules", dir, "--budget", "2s", "../../testdata/mt/valid_mt103.fin")
+	if code != exitUsage || !strings.Contains(errOut, "--external-endpoints") {
+		t.Fatalf("without --external-endpoints: exit %d, stderr:\n%s", code, errOut)
+	}
+	// An environment variable outside SWIFTVAL_SECRET_* is refused.
+	set = strings.Replace(set, "retry: {max: 0}}", "retry: {max: 0}, auth: {secret_env: HOME}}", 1)
+	if err := os.WriteFile(filepath.Join(dir, "ext.yaml"), []byte(set), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI(t, "", "validate", "--rules", dir, "--external-endpoints", "http://127.0.0.1:1/", "../../testdata/mt/valid_mt103.fin")
+	if code != exitUsage || !strings.Contains(errOut, "SWIFTVAL_SECRET_") {
+		t.Fatalf("secret_env HOME: exit %d, stderr:\n%s", code, errOut)
 	}
 }

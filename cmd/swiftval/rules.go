@@ -14,6 +14,7 @@ import (
 
 	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/external"
 	"github.com/swiftval/swiftval/rules/custom"
 )
 
@@ -30,6 +31,7 @@ func newRulesCmd(s streams) *cobra.Command {
 		},
 	}
 	var verbose bool
+	var ext externalOptions
 	test := &cobra.Command{
 		Use:   "test DIR|FILE...",
 		Short: "Run the tests: of each rule set; exit 0 all pass, 1 a test failed, 2 a set is broken",
@@ -39,10 +41,11 @@ func newRulesCmd(s streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return status(rulesTest(swiftval.New(engine.Options{Budget: ruleTestBudget}), files, verbose, s.out, s.err))
+			return status(rulesTest(swiftval.New(engine.Options{Budget: ruleTestBudget}), ext.hub(stderrLogger(s.err)), files, verbose, s.out, s.err))
 		},
 	}
 	flagsOf(test).Bool(&verbose, "verbose", "v", "print every test, not only failures")
+	ext.add(flagsOf(test))
 	lint := &cobra.Command{
 		Use:   "lint DIR|FILE...",
 		Short: "Check rule-set files without loading them; exit 0 clean, 1 problems, 2 I/O error",
@@ -52,9 +55,10 @@ func newRulesCmd(s streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return status(rulesLint(swiftval.New(engine.Options{Budget: ruleTestBudget}), files, s.out, s.err))
+			return status(rulesLint(swiftval.New(engine.Options{Budget: ruleTestBudget}), ext.hub(stderrLogger(s.err)), files, s.out, s.err))
 		},
 	}
+	ext.add(flagsOf(lint))
 	cmd.AddCommand(test, lint)
 	return cmd
 }
@@ -109,7 +113,7 @@ func ruleFiles(args []string) ([]string, error) {
 	return out, nil
 }
 
-func rulesTest(e *engine.Engine, files []string, verbose bool, stdout, stderr io.Writer) int {
+func rulesTest(e *engine.Engine, hub *external.Hub, files []string, verbose bool, stdout, stderr io.Writer) int {
 	status := exitOK
 	pass, fail := 0, 0
 	for _, f := range files {
@@ -119,7 +123,7 @@ func rulesTest(e *engine.Engine, files []string, verbose bool, stdout, stderr io
 			status = exitUsage
 			continue
 		}
-		results, err := custom.TestSet(e, f, data, custom.ManagerOptions{External: hubFor(stderrLogger(stderr))})
+		results, err := custom.TestSet(e, f, data, custom.ManagerOptions{External: hub})
 		if err != nil {
 			printRuleErr(stderr, err)
 			status = exitUsage
@@ -152,7 +156,7 @@ func rulesTest(e *engine.Engine, files []string, verbose bool, stdout, stderr io
 	return status
 }
 
-func rulesLint(e *engine.Engine, files []string, stdout, stderr io.Writer) int {
+func rulesLint(e *engine.Engine, hub *external.Hub, files []string, stdout, stderr io.Writer) int {
 	status := exitOK
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -161,7 +165,7 @@ func rulesLint(e *engine.Engine, files []string, stdout, stderr io.Writer) int {
 			status = exitUsage
 			continue
 		}
-		warnings, err := custom.Lint(e, f, data, custom.ManagerOptions{External: hubFor(stderrLogger(stderr))})
+		warnings, err := custom.Lint(e, f, data, custom.ManagerOptions{External: hub})
 		var le *custom.LoadError
 		if errors.As(err, &le) {
 			for _, p := range le.Problems {

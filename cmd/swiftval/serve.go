@@ -19,6 +19,7 @@ import (
 
 	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/external"
 	"github.com/swiftval/swiftval/rules/custom"
 	"github.com/swiftval/swiftval/server"
 )
@@ -39,6 +40,7 @@ type serveOptions struct {
 	// bicDirectory is the --bic-directory file (SWIFTVAL_BIC_DIRECTORY).
 	bicDirectory string
 	tables       tableOptions
+	ext          externalOptions
 	// memLimit is the soft memory limit (debug.SetMemoryLimit); 0 leaves
 	// the runtime's (GOMEMLIMIT, else none).
 	memLimit int64
@@ -94,6 +96,7 @@ func (o *serveOptions) addFlags(cmd *cobra.Command) {
 	f.File(&c.TLSKeyFile, "tls-key", "TLS private key file (PEM)")
 	f.Dir(&o.schemaDir, "schemas", "directory of extra ISO 20022 XSD files (e.g. CBPR+ usage-guideline schemas from MyStandards), compiled at start; they take precedence over shipped schemas of the same namespace")
 	o.tables.add(f)
+	o.ext.add(f)
 	f.Dir(&o.rulesDir, "rules", "directory of YAML rule sets to load and manage (PUT /v1/rulesets writes there; SIGHUP reloads)")
 	f.Bool(&o.watchRules, "rules-watch", "", "with --rules, also reload when a file in the directory changes")
 	f.File(&o.bicDirectory, bicDirectoryFlag, bicDirectoryUsage+"; reloaded on SIGHUP and when the file changes")
@@ -165,7 +168,7 @@ func runServe(s streams, o *serveOptions) error {
 	defer stop()
 	var reload func() error
 	if o.rulesDir != "" {
-		m, err := setupRules(ctx, &cfg, eng, o.rulesDir, o.watchRules)
+		m, err := setupRules(ctx, &cfg, eng, o.rulesDir, o.watchRules, o.ext.hub(cfg.Logger))
 		if err != nil {
 			printRuleErr(s.err, err)
 			return exitStatus(exitUsage)
@@ -299,8 +302,7 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 // setupRules loads the rule-set directory with a custom.Manager and hands
 // it to the server for /v1/rulesets; with watch set, any change of a file
 // in it reloads it (SIGHUP always does: see watchHUP).
-func setupRules(ctx context.Context, cfg *server.Config, eng *engine.Engine, dir string, watch bool) (*custom.Manager, error) {
-	h := hubFor(cfg.Logger)
+func setupRules(ctx context.Context, cfg *server.Config, eng *engine.Engine, dir string, watch bool, h *external.Hub) (*custom.Manager, error) {
 	m, err := custom.NewManager(eng, custom.ManagerOptions{Dir: dir, Logger: cfg.Logger, External: h})
 	if err != nil {
 		return nil, err

@@ -28,6 +28,7 @@ type validateOptions struct {
 	rulesets string
 	schemas  string
 	tables   tableOptions
+	ext      externalOptions
 	rulesDir string
 	budget   time.Duration
 	maxBytes int64
@@ -80,6 +81,7 @@ Exit status: 0 all valid, 1 at least one invalid, 2 usage or I/O error
 	f.String(&o.profile, "profile", "", "usage profile to apply, e.g. cbpr+ (default: as the message declares)")
 	f.Dir(&o.schemas, "schemas", "directory of extra ISO 20022 XSD files to compile and use (they take precedence over shipped schemas of the same namespace)")
 	o.tables.add(f)
+	o.ext.add(f)
 	f.String(&o.rulesets, "rulesets", "", "comma-separated rule sets to apply instead of all")
 	f.Dir(&o.rulesDir, "rules", "directory of YAML rule sets (CEL) to load first; a broken set prints its errors and exits 2 (see docs/rules.md)")
 	f.Duration(&o.budget, "budget", engine.DefaultBudget, "latency budget per message")
@@ -126,7 +128,7 @@ func runValidate(ctx context.Context, s streams, o *validateOptions, args []stri
 		return o.tables.startError(err)
 	}
 	if o.rulesDir != "" {
-		if _, err := custom.NewManager(eng, custom.ManagerOptions{Dir: o.rulesDir, External: hubFor(stderrLogger(s.err))}); err != nil {
+		if _, err := custom.NewManager(eng, custom.ManagerOptions{Dir: o.rulesDir, External: o.ext.hub(stderrLogger(s.err))}); err != nil {
 			printRuleErr(s.err, err)
 			return exitStatus(exitUsage)
 		}

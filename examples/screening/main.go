@@ -5,7 +5,7 @@
 // be tried locally:
 //
 //	go run ./examples/screening -list examples/screening/sanctions.csv -addr 127.0.0.1:9090 &
-//	swiftval validate --rules examples/screening --budget 200ms testdata/mt/valid_mt103.fin
+//	swiftval validate --rules examples/screening --external-endpoints http://127.0.0.1:9090/ --budget 200ms testdata/mt/valid_mt103.fin
 //
 // (examples/screening/screening.yaml is the rule set; docs/external.md
 // walks through it.) API:

@@ -65,7 +65,7 @@ func TestWholePath(t *testing.T) {
 	}
 	yaml := strings.Replace(string(set), "http://127.0.0.1:9090", srv.URL, 1)
 	e := swiftval.New(engine.Options{Budget: 2 * time.Second})
-	m, err := custom.NewManager(e, custom.ManagerOptions{External: external.NewHub(external.HubOptions{})})
+	m, err := custom.NewManager(e, custom.ManagerOptions{External: external.NewHub(external.HubOptions{Endpoints: []string{"http://127.0.0.1/"}})})
 	if err != nil {
 		t.Fatal(err)
 	}
