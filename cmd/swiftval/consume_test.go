@@ -1,0 +1,28 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestConsumeSelectorsFailClosed: consume refuses an unknown profile or
+// rule set before it connects anywhere (exit 2 with the known values),
+// rather than consuming the stream with less checking.
+func TestConsumeSelectorsFailClosed(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"profile", []string{"--profile", "bogus"}, `unknown profile "bogus" (known: cbpr+)`},
+		{"rule set", []string{"--rulesets", "swift-mt,bogus"}, `unknown rule set "bogus"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"consume", "--nats", "nats://127.0.0.1:1", "--ops-addr", ""}, tc.args...)
+			code, _, errOut := runCLI(t, "", args...)
+			if code != exitUsage || !strings.Contains(errOut, tc.want) {
+				t.Fatalf("exit %d, stderr %q; want %d and %q", code, errOut, exitUsage, tc.want)
+			}
+		})
+	}
+}
