@@ -47,7 +47,7 @@ stream-bench: ## stream-mode figures: one consumer's MT103 throughput, latency a
 # Fuzz targets that nothing else runs beyond their seeds (go test runs only
 # the seed corpora): make fuzz fails if one of them is not found, so none
 # drops out unnoticed (a renamed target, a build tag).
-FUZZ_REQUIRED := bench.FuzzParseHead bench.FuzzDechunk engine.FuzzAppendJSON \
+FUZZ_REQUIRED := loadtest.FuzzParseHead loadtest.FuzzDechunk engine.FuzzAppendJSON \
   formats/mt.FuzzCompile formats/mx/xsd.FuzzCompile formats/mx/xsd.FuzzValidate \
   formats/mt.FuzzParse formats/mx.FuzzParse rules/custom.FuzzCompile \
   server.FuzzValidate server.FuzzFraming

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/swiftval/swiftval"
-	"github.com/swiftval/swiftval/bench"
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/loadtest"
 )
 
 // parsed is a sample with the format that recognises it and the message
@@ -271,7 +271,7 @@ func BenchmarkValidateCorpus(b *testing.B) {
 func BenchmarkValidateParallel(b *testing.B) {
 	eng := swiftval.New(engine.Options{})
 	ctx := context.Background()
-	for _, s := range bench.BuiltinSamples() {
+	for _, s := range loadtest.BuiltinSamples() {
 		b.Run(s.Name, func(b *testing.B) {
 			b.SetBytes(int64(len(s.Body)))
 			b.ReportAllocs()

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/swiftval/swiftval/bench"
+	"github.com/swiftval/swiftval/loadtest"
 )
 
 // sample is one benchmark input.
@@ -58,7 +58,7 @@ func sharedFile(tb testing.TB, rel string) []byte {
 // are present.
 func allSamples(tb testing.TB) []sample {
 	var out []sample
-	for _, s := range bench.BuiltinSamples() {
+	for _, s := range loadtest.BuiltinSamples() {
 		out = append(out, sample{s.Name, s.Body})
 	}
 	root := repoRoot(tb)

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/swiftval/swiftval"
-	"github.com/swiftval/swiftval/bench"
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/loadtest"
 	"github.com/swiftval/swiftval/server"
 )
 
@@ -35,14 +35,14 @@ func newHandler(tb testing.TB) http.Handler {
 // allocations that a real connection would not make).
 func BenchmarkHTTPHandler(b *testing.B) {
 	h := newHandler(b)
-	for _, s := range bench.BuiltinSamples() {
+	for _, s := range loadtest.BuiltinSamples() {
 		b.Run(s.Name, func(b *testing.B) {
 			body := bytes.NewReader(s.Body)
 			b.SetBytes(int64(len(s.Body)))
 			b.ReportAllocs()
 			for b.Loop() {
 				body.Reset(s.Body)
-				req := httptest.NewRequest(http.MethodPost, bench.ValidatePath, body)
+				req := httptest.NewRequest(http.MethodPost, loadtest.ValidatePath, body)
 				req.Header.Set("Content-Type", s.ContentType)
 				rec := httptest.NewRecorder()
 				h.ServeHTTP(rec, req)
@@ -59,8 +59,8 @@ func BenchmarkHTTPHandler(b *testing.B) {
 // the load harness expects.
 func TestHTTPHandlerSamples(t *testing.T) {
 	h := newHandler(t)
-	for _, s := range bench.BuiltinSamples() {
-		req := httptest.NewRequest(http.MethodPost, bench.ValidatePath, bytes.NewReader(s.Body))
+	for _, s := range loadtest.BuiltinSamples() {
+		req := httptest.NewRequest(http.MethodPost, loadtest.ValidatePath, bytes.NewReader(s.Body))
 		req.Header.Set("Content-Type", s.ContentType)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
@@ -68,7 +68,7 @@ func TestHTTPHandlerSamples(t *testing.T) {
 			t.Errorf("%s: status %d", s.Name, rec.Code)
 			continue
 		}
-		if _, ok := bench.ParseServerTiming(rec.Header().Get("Server-Timing"), "validate"); !ok {
+		if _, ok := loadtest.ParseServerTiming(rec.Header().Get("Server-Timing"), "validate"); !ok {
 			t.Errorf("%s: no validate dur in Server-Timing %q", s.Name, rec.Header().Get("Server-Timing"))
 		}
 		if !bytes.Contains(rec.Body.Bytes(), []byte(`"valid":true`)) {

@@ -17,7 +17,7 @@ BIN=$OUT/bin
 mkdir -p "$BIN"
 go build -o "$BIN/swiftval" ./cmd/swiftval
 go build -o "$BIN/nats-server" github.com/nats-io/nats-server/v2
-SAMPLE=bench/samples/mt103.fin
+SAMPLE=loadtest/samples/mt103.fin
 PORT=${PORT:-24222}
 URL=nats://127.0.0.1:$PORT
 PIDS=()

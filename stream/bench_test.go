@@ -16,7 +16,7 @@ func BenchmarkProcess(b *testing.B) {
 	for _, tc := range []struct{ name, file string }{
 		{"valid-mt103", "../testdata/mt/valid_mt103.fin"},
 		{"invalid-mt103", "../testdata/mt/invalid_mt103_fields.fin"},
-		{"pacs008", "../bench/samples/pacs008.xml"},
+		{"pacs008", "../loadtest/samples/pacs008.xml"},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			data := readFile(b, tc.file)

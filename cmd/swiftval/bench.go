@@ -4,11 +4,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/swiftval/swiftval"
-	"github.com/swiftval/swiftval/bench"
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/loadtest"
 )
 
-// newBenchCmd is the bench command. The harness (package bench) parses its
+// newBenchCmd is the bench command. The harness (package loadtest) parses its
 // own flags, so this command hands it the arguments untouched: its flags
 // are not bound to SWIFTVAL_ variables, and "swiftval bench --help" prints
 // the harness's list.
@@ -18,7 +18,7 @@ func newBenchCmd(s streams) *cobra.Command {
 		Short:              "Open-loop load test of a server or the engine, with a P99 gate (exit 1 when missed)",
 		DisableFlagParsing: true,
 		RunE: func(_ *cobra.Command, args []string) error {
-			return status(bench.Main(args, s.out, s.err, func() *engine.Engine { return swiftval.New(engine.Options{}) }))
+			return status(loadtest.Main(args, s.out, s.err, func() *engine.Engine { return swiftval.New(engine.Options{}) }))
 		},
 	}
 }

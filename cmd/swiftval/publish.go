@@ -18,10 +18,10 @@ import (
 	js "github.com/nats-io/nats.go/jetstream"
 	"github.com/spf13/cobra"
 
-	"github.com/swiftval/swiftval/bench"
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mt"
 	"github.com/swiftval/swiftval/formats/mx"
+	"github.com/swiftval/swiftval/loadtest"
 	"github.com/swiftval/swiftval/stream"
 	"github.com/swiftval/swiftval/stream/jetstream"
 )
@@ -86,7 +86,7 @@ func runPublish(s streams, po *publishOptions, files []string) error {
 	subject, idPrefix, count, wait, timeout := po.subject, po.idPrefix, po.count, po.wait, po.timeout
 	formats := []engine.Format{mt.NewFormat(), mx.Default()}
 	var inputs []stream.Input
-	var samples []bench.Sample
+	var samples []loadtest.Sample
 	var names []string
 	for _, name := range files {
 		raw, err := readInput(name, stdin, engine.DefaultMaxInput*4)
@@ -110,7 +110,7 @@ func runPublish(s streams, po *publishOptions, files []string) error {
 			if in.Format == "mx" {
 				ct = "application/xml"
 			}
-			samples = append(samples, bench.Sample{Name: n, ContentType: ct, Body: in.Data})
+			samples = append(samples, loadtest.Sample{Name: n, ContentType: ct, Body: in.Data})
 		}
 	}
 	if po.sample != "" {
@@ -118,7 +118,7 @@ func runPublish(s streams, po *publishOptions, files []string) error {
 		for _, n := range strings.Split(po.sample, ",") {
 			want[n] = true
 		}
-		for _, b := range bench.BuiltinSamples() {
+		for _, b := range loadtest.BuiltinSamples() {
 			if want[b.Name] {
 				samples = append(samples, b)
 				delete(want, b.Name)
@@ -189,9 +189,9 @@ func runPublish(s streams, po *publishOptions, files []string) error {
 	return nil
 }
 
-// publishRate drives the stream at a fixed rate through bench.Run.
-func publishRate(ctx context.Context, nc *natsgo.Conn, o *publishOptions, samples []bench.Sample, stdout, stderr io.Writer) error {
-	mix, err := bench.NewMix(samples, nil)
+// publishRate drives the stream at a fixed rate through loadtest.Run.
+func publishRate(ctx context.Context, nc *natsgo.Conn, o *publishOptions, samples []loadtest.Sample, stdout, stderr io.Writer) error {
+	mix, err := loadtest.NewMix(samples, nil)
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
@@ -200,13 +200,13 @@ func publishRate(ctx context.Context, nc *natsgo.Conn, o *publishOptions, sample
 		return err
 	}
 	defer tgt.Close()
-	rep, err := bench.Run(ctx, bench.Config{Target: tgt, Mix: mix, Rate: o.rate, Duration: o.duration, Warmup: o.warmup, Connections: o.conns, Drain: o.timeout, Progress: stderr})
+	rep, err := loadtest.Run(ctx, loadtest.Config{Target: tgt, Mix: mix, Rate: o.rate, Duration: o.duration, Warmup: o.warmup, Connections: o.conns, Drain: o.timeout, Progress: stderr})
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
 	_ = rep.WriteText(stdout)
 	if o.htmlOut != "" {
-		if err := writeFileWith(o.htmlOut, func(w io.Writer) error { return bench.WriteHTML(w, rep, nil) }); err != nil {
+		if err := writeFileWith(o.htmlOut, func(w io.Writer) error { return loadtest.WriteHTML(w, rep, nil) }); err != nil {
 			return err
 		}
 	}

@@ -241,7 +241,7 @@ func loadCorpus() ([]sample, error) {
 		}
 		return nil
 	}
-	for _, glob := range []string{"../../testdata/mt/*.fin", "../../bench/samples/*"} {
+	for _, glob := range []string{"../../testdata/mt/*.fin", "../../loadtest/samples/*"} {
 		ms, _ := filepath.Glob(glob)
 		for _, m := range ms {
 			if err := add(m); err != nil {

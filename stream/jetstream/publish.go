@@ -13,7 +13,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/swiftval/swiftval/bench"
+	"github.com/swiftval/swiftval/loadtest"
 	"github.com/swiftval/swiftval/stream"
 )
 
@@ -121,7 +121,7 @@ func Publish(ctx context.Context, js jetstream.JetStream, inputs []stream.Input,
 // BenchTarget drives a stream for "swiftval publish --rate": each request
 // publishes one input with a fresh de-duplication ID and waits for its
 // output on <prefix>.{valid,invalid,dead}, so the latency measured is from
-// the scheduled publication to the result's arrival (bench.Run's open
+// the scheduled publication to the result's arrival (loadtest.Run's open
 // loop). Invalid outputs count as Outcome.Invalid, dead letters as errors
 // of kind "dead".
 type BenchTarget struct {
@@ -161,15 +161,17 @@ func NewBenchTarget(nc *nats.Conn, subject, prefix string, timeout time.Duration
 	return t, nc.Flush()
 }
 
-// Name implements bench.Target.
+// Name implements loadtest.Target.
 func (t *BenchTarget) Name() string {
 	return "nats " + strings.ReplaceAll(t.subject, "{format}", "*") + " -> " + t.prefix + ".*"
 }
 
-// NewWorker implements bench.Target.
-func (t *BenchTarget) NewWorker() bench.Worker { return &benchWorker{t: t, ch: make(chan string, 1)} }
+// NewWorker implements loadtest.Target.
+func (t *BenchTarget) NewWorker() loadtest.Worker {
+	return &benchWorker{t: t, ch: make(chan string, 1)}
+}
 
-// Close implements bench.Target.
+// Close implements loadtest.Target.
 func (t *BenchTarget) Close() { _ = t.sub.Unsubscribe() }
 
 type benchWorker struct {
@@ -178,7 +180,7 @@ type benchWorker struct {
 }
 
 // Do publishes s and waits for its result.
-func (w *benchWorker) Do(ctx context.Context, s *bench.Sample) bench.Outcome {
+func (w *benchWorker) Do(ctx context.Context, s *loadtest.Sample) loadtest.Outcome {
 	t := w.t
 	id := t.run + strconv.FormatInt(t.seq.Add(1), 10)
 	in := stream.Input{Data: s.Body, Format: formatOf(s)}
@@ -186,7 +188,7 @@ func (w *benchWorker) Do(ctx context.Context, s *bench.Sample) bench.Outcome {
 	t.waiters.Store(id, w.ch)
 	if _, err := t.js.PublishMsgAsync(m); err != nil {
 		t.waiters.Delete(id)
-		return bench.Outcome{Err: "publish"}
+		return loadtest.Outcome{Err: "publish"}
 	}
 	timer := time.NewTimer(t.timeout)
 	defer timer.Stop()
@@ -194,11 +196,11 @@ func (w *benchWorker) Do(ctx context.Context, s *bench.Sample) bench.Outcome {
 	case v := <-w.ch:
 		switch v {
 		case string(stream.Valid):
-			return bench.Outcome{}
+			return loadtest.Outcome{}
 		case string(stream.Invalid):
-			return bench.Outcome{Invalid: true}
+			return loadtest.Outcome{Invalid: true}
 		}
-		return bench.Outcome{Err: "dead"}
+		return loadtest.Outcome{Err: "dead"}
 	case <-timer.C:
 	case <-ctx.Done():
 	}
@@ -206,12 +208,12 @@ func (w *benchWorker) Do(ctx context.Context, s *bench.Sample) bench.Outcome {
 		<-w.ch // the result arrived meanwhile: empty the channel for reuse
 	}
 	if ctx.Err() != nil {
-		return bench.Outcome{Err: "canceled"}
+		return loadtest.Outcome{Err: "canceled"}
 	}
-	return bench.Outcome{Err: "timeout"}
+	return loadtest.Outcome{Err: "timeout"}
 }
 
-func formatOf(s *bench.Sample) string {
+func formatOf(s *loadtest.Sample) string {
 	if strings.Contains(s.ContentType, "xml") {
 		return "mx"
 	}

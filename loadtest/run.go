@@ -15,7 +15,7 @@
 // Ramp steps the rate up to the knee, Gate judges a Report, WriteHTML and
 // Report.WriteText render it, and Main is the "swiftval bench" command.
 // See benchmarks/README.md for the method and the figures.
-package bench
+package loadtest
 
 import (
 	"context"
