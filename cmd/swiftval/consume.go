@@ -40,11 +40,6 @@ func (n *natsOptions) addFlags(cmd *cobra.Command) {
 	f.Int(&o.Replicas, "replicas", 1, "replicas of streams created (clustered JetStream)")
 }
 
-// embeddedNATS, when the build has it (embedded_nats.go), starts an
-// in-process JetStream server storing in dir, listening on listen, and
-// returns its URL and a stop function.
-var embeddedNATS func(dir, listen string) (url string, stop func(), err error)
-
 // consumeOptions are the flags of the consume command.
 type consumeOptions struct {
 	natsOptions
@@ -191,10 +186,7 @@ func runConsume(s streams, o *consumeOptions) error {
 		go watchHUP(ctx, logger, reload, reloadDir)
 	}
 	if o.embDir != "" {
-		if embeddedNATS == nil {
-			return usageErrorf("--embedded-nats: this build has no embedded NATS server (built with the noembeddednats tag)")
-		}
-		url, stopServer, err := embeddedNATS(o.embDir, o.embListen)
+		url, stopServer, err := startEmbeddedNATS(o.embDir, o.embListen)
 		if err != nil {
 			return err
 		}
