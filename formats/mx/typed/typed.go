@@ -163,15 +163,14 @@ type Message struct {
 	// AppHdrNamespace is the namespace of the AppHdr, if any.
 	AppHdrNamespace string
 
-	walked     bool
-	nTexts     int // simple elements the decoder read: sizes the leaf list
-	nStarts    int // start tags the decoder read: sizes the frame list
-	leaves     []Leaf
-	frames     []frame
-	arena      *arena // optional elements and roots (see Recycle)
-	pooled     bool   // in msgPool: Recycle was called
-	pathsBuilt bool
-	paths      []byte
+	walked  bool
+	nTexts  int // simple elements the decoder read: sizes the leaf list
+	nStarts int // start tags the decoder read: sizes the frame list
+	leaves  []Leaf
+	frames  []frame
+	arena   *arena // optional elements and roots (see Recycle)
+	pooled  bool   // in msgPool: Recycle was called
+	paths   []byte // the XPaths LeafPath built, see Leaf.path
 }
 
 // Line returns the 1-based line of position p in the input, 0 if p is 0.

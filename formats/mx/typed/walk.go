@@ -113,8 +113,8 @@ type frame struct {
 }
 
 // walker builds the leaf list of a message. XPaths are not built while
-// walking: each leaf records its frame, and the paths of all leaves are
-// materialised together on the first LeafPath call.
+// walking: each leaf records its frame, and LeafPath builds a leaf's path
+// when it is first asked for.
 type walker struct {
 	frames []frame
 	cur    int32
@@ -227,31 +227,23 @@ func (m *Message) Leaves() []Leaf {
 	return m.leaves
 }
 
-// materialise builds the XPaths of all leaves into one buffer.
-func (m *Message) materialise() {
-	m.pathsBuilt = true
+// appendPath appends the XPath of leaf l to b.
+func (m *Message) appendPath(b []byte, l *Leaf) []byte {
 	var chain [64]int32
-	buf := make([]byte, 0, len(m.leaves)*64)
-	for i := range m.leaves {
-		l := &m.leaves[i]
-		k := 0
-		for f := l.frame; f >= 0 && int(f) < len(m.frames) && k < len(chain); f = m.frames[f].parent {
-			chain[k] = f
-			k++
-		}
-		s := len(buf)
-		for k--; k >= 0; k-- {
-			fr := &m.frames[chain[k]]
-			if fr.parent < 0 {
-				buf = append(buf, fr.name...)
-				continue
-			}
-			buf = appendStep(buf, fr.name, int(fr.idx))
-		}
-		buf = appendStep(buf, l.Name, int(l.idx))
-		l.path = [2]int32{int32(s), int32(len(buf))}
+	k := 0
+	for f := l.frame; f >= 0 && int(f) < len(m.frames) && k < len(chain); f = m.frames[f].parent {
+		chain[k] = f
+		k++
 	}
-	m.paths = buf
+	for k--; k >= 0; k-- {
+		fr := &m.frames[chain[k]]
+		if fr.parent < 0 {
+			b = append(b, fr.name...)
+			continue
+		}
+		b = appendStep(b, fr.name, int(fr.idx))
+	}
+	return appendStep(b, l.Name, int(l.idx))
 }
 
 func appendStep(b []byte, name string, i int) []byte {
@@ -267,16 +259,26 @@ func appendStep(b []byte, name string, i int) []byte {
 
 // LeafPath returns the XPath of a leaf returned by Leaves (or a copy of
 // one), such as /Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/IntrBkSttlmAmt.
-// The paths of all leaves are built together on the first call; later calls
-// do not allocate. It returns "" for a leaf of another message.
+// A leaf's path is built on the first call for it, into one buffer the
+// message's paths share, so a finding on a large document costs one path,
+// not all of them; a later call for the same leaf does not allocate. It
+// returns "" for a leaf of another message.
 func (m *Message) LeafPath(l *Leaf) string {
-	if !m.pathsBuilt {
-		m.materialise()
-	}
 	if l.n < 0 || int(l.n) >= len(m.leaves) {
 		return ""
 	}
-	r := m.leaves[l.n].path
+	lf := &m.leaves[l.n]
+	if lf.path[1] == 0 { // not built yet: a built path is never empty
+		if m.paths == nil {
+			m.paths = make([]byte, 0, 256)
+		}
+		// Earlier paths stay valid when the buffer grows: their strings
+		// keep the old array alive.
+		s := len(m.paths)
+		m.paths = m.appendPath(m.paths, lf)
+		lf.path = [2]int32{int32(s), int32(len(m.paths))}
+	}
+	r := lf.path
 	if int(r[1]) > len(m.paths) || r[0] > r[1] {
 		return ""
 	}
