@@ -220,4 +220,3 @@ func TestBizSvcHeaderVersion(t *testing.T) {
 		t.Errorf("findings %v, want one %s at /AppHdr", r.Findings, CodeBizSvc)
 	}
 }
-
