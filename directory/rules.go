@@ -23,6 +23,17 @@ const (
 // RuleSetName is the name of the rule set of the directory checks.
 const RuleSetName = "bic-directory"
 
+// Sources of the directory checks (RuleInfo.Source): the standards the
+// checks apply; the data is the directory the operator loads. The research
+// behind each is its section of docs/sources.md.
+const (
+	srcRegistered = "ISO 9362 (BIC); SWIFT Standards MT SR2017, Identifier Code, network validated rules (T27, T29)"
+	srcReceiver   = "ISO 9362 (BIC); SWIFT FIN error code T28 (the BIC is not a valid destination)"
+	srcValidity   = "ISO 9362 (BIC): validity dates of the BIC directory in force"
+	srcLEI        = "ISO 17442 (LEI); GLEIF BIC-to-LEI relationship files, https://www.gleif.org/en/lei-data/lei-mapping/download-bic-to-lei-relationship-files"
+	srcCountry    = "ISO 9362 (BIC, country code); ISO 3166-1 alpha-2"
+)
+
 // appliesTo lists the types the payment view has adapters for: every MT
 // (sender and receiver at least) and the MX payments with a typed model.
 var appliesTo = []string{"MT*", "pacs.008.*", "pacs.009.*", "pacs.004.*", "pain.001.*"}
@@ -54,12 +65,9 @@ const maxTransactions = 1000
 // Every finding is an error; a rule set's severity_overrides can change
 // that. Messages of the listed types without a payment view get SVD600.
 func RuleSet(s *Store) *engine.RuleSet {
-	src := "ISO 9362 BIC directory"
-	if p := s.Path(); p != "" {
-		src = "BIC directory " + p
-	}
-	mk := func(id, code, desc string, fn func(sc *scan, f *engine.Findings)) engine.Rule {
-		return engine.NewRule(engine.RuleInfo{ID: id, Code: code, Severity: engine.Error, AppliesTo: appliesTo, Source: src, Description: desc},
+	mk := func(id, code, src, desc string, fn func(sc *scan, f *engine.Findings)) engine.Rule {
+		info := engine.RuleInfo{ID: id, Code: code, Severity: engine.Error, AppliesTo: appliesTo, Source: src, Notes: common.Notes(id), Description: desc}
+		return engine.NewRule(info,
 			func(m *engine.Message, f *engine.Findings) {
 				sc := scanOf(s, m)
 				if sc.v == nil {
@@ -76,11 +84,11 @@ func RuleSet(s *Store) *engine.RuleSet {
 		Name: RuleSetName, Version: "1", Source: engine.SourceBuiltin,
 		Description: "BIC and LEI directory checks (--bic-directory)",
 		Rules: []engine.Rule{
-			mk("directory.bic.registered", CodeUnknownBIC, "every BIC of the message is in the BIC directory", checkRegistered),
-			mk("directory.receiver", CodeNotConnected, "the receiver is in the BIC directory and connected", checkReceiver),
-			mk("directory.bic.validity", CodeNotValidOnDate, "every BIC of the message is valid on the value date", checkValidity),
-			mk("directory.lei", CodeLEIMismatch, "an LEI given beside a BIC is one the directory maps the BIC to", checkLEI),
-			mk("directory.country", CodeCountryMismatch, "an agent's address country is its BIC's country in the directory", checkCountry),
+			mk("directory.bic.registered", CodeUnknownBIC, srcRegistered, "every BIC of the message is in the BIC directory", checkRegistered),
+			mk("directory.receiver", CodeNotConnected, srcReceiver, "the receiver is in the BIC directory and connected", checkReceiver),
+			mk("directory.bic.validity", CodeNotValidOnDate, srcValidity, "every BIC of the message is valid on the value date", checkValidity),
+			mk("directory.lei", CodeLEIMismatch, srcLEI, "an LEI given beside a BIC is one the directory maps the BIC to", checkLEI),
+			mk("directory.country", CodeCountryMismatch, srcCountry, "an agent's address country is its BIC's country in the directory", checkCountry),
 		},
 	}
 }

@@ -26,8 +26,17 @@ type RuleInfo struct {
 	AppliesTo []string `json:"applies_to"`
 	// Format restricts the rule to one format ("mt", "mx"); empty for any.
 	Format string `json:"format,omitempty"`
-	// Source cites where the rule comes from (standard, section, release).
+	// Source cites where the rule comes from: the standard, its release and
+	// the rule or section, with a public URL where the publisher has one
+	// ("SWIFT Standards MT SR2015, Category 1, MT 101, network validated
+	// rule C2"). It is a citation a user can read, not a research note: the
+	// built-in rules keep theirs to 160 characters.
 	Source string `json:"source,omitempty"`
+	// Notes, when set, refers to the research behind the rule: the evidence
+	// read, conflicts between releases, what is unconfirmed. The built-in
+	// rules point at their section of the repository's docs/sources.md
+	// ("docs/sources.md#mt.MT101.D60", the anchor being the rule ID).
+	Notes string `json:"notes,omitempty"`
 	// Description is a one-line plain-English summary.
 	Description string `json:"description,omitempty"`
 }

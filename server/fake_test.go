@@ -41,7 +41,7 @@ func (fakeFormat) MessageTypes() []engine.TypeInfo {
 // "fake.panic" panics on PANIC; "fake.sleep" sleeps 300 ms on SLEEP (to hold
 // a request in flight).
 func fakeRules() *engine.RuleSet {
-	bad := engine.NewRule(engine.RuleInfo{ID: "fake.bad", Code: "X01", AppliesTo: []string{"*"}, Source: "test"}, func(m *engine.Message, f *engine.Findings) {
+	bad := engine.NewRule(engine.RuleInfo{ID: "fake.bad", Code: "X01", AppliesTo: []string{"*"}, Source: "test", Notes: "notes.md#fake.bad"}, func(m *engine.Message, f *engine.Findings) {
 		for i, line := range strings.Split(m.Body.(string), "\n") {
 			if c := strings.Index(line, "BAD"); c >= 0 {
 				f.Error("X01", engine.Location{Block: 4, Field: "20", Line: i + 1, Column: c + 1}, "BAD is not allowed")

@@ -448,7 +448,10 @@ type ruleInfo struct {
 	Description string          `json:"description,omitempty"`
 	// Citation is where the rule comes from in the standard (RuleInfo.Source).
 	Citation string `json:"citation,omitempty"`
-	RuleSet  string `json:"rule_set"`
+	// Notes refers to the research behind the citation (RuleInfo.Notes; for
+	// built-in rules a section of docs/sources.md).
+	Notes   string `json:"notes,omitempty"`
+	RuleSet string `json:"rule_set"`
 	// Source is the source of the rule set: built-in, go, yaml:<file>.
 	Source  string `json:"source"`
 	Enabled bool   `json:"enabled"`
@@ -462,7 +465,7 @@ func (s *Server) handleRules(c echo.Context) error {
 	for i := range rules {
 		r := &rules[i]
 		ri := ruleInfo{ID: r.ID, Code: r.Code, Severity: r.Severity, AppliesTo: r.AppliesTo, Format: r.Format,
-			Description: r.Description, Citation: r.RuleInfo.Source, RuleSet: r.RuleSet, Source: r.Source, Enabled: r.Enabled}
+			Description: r.Description, Citation: r.RuleInfo.Source, Notes: r.Notes, RuleSet: r.RuleSet, Source: r.Source, Enabled: r.Enabled}
 		if stats {
 			ri.RuleStats = &r.RuleStats
 		}

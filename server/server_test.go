@@ -348,7 +348,7 @@ func TestInfoRoutes(t *testing.T) {
 		{"/healthz", "application/json", []string{`{"status":"ok"}`}},
 		{"/readyz", "application/json", []string{`{"status":"ready"}`}},
 		{"/v1/message-types", "application/json", []string{`"formats":[{"name":"mt","types":[{"format":"mt","type":"MT103","level":"full"`}},
-		{"/v1/rules", "application/json", []string{`"rule_sets":[{"name":"fake","version":"1","source":"go","rules":3}]`, `"id":"fake.bad","code":"X01","severity":"error","applies_to":["*"],"citation":"test","rule_set":"fake@1","source":"go"`, `"applies_to":["*"]`, `"rule_set":"fake@1"`, `"enabled":true`}},
+		{"/v1/rules", "application/json", []string{`"rule_sets":[{"name":"fake","version":"1","source":"go","rules":3}]`, `"id":"fake.bad","code":"X01","severity":"error","applies_to":["*"],"citation":"test","notes":"notes.md#fake.bad","rule_set":"fake@1","source":"go"`, `"applies_to":["*"]`, `"rule_set":"fake@1"`, `"enabled":true`}},
 		{"/openapi.json", "application/json", []string{`"openapi": "3.1.0"`}},
 		{"/", "text/html; charset=utf-8", []string{"<textarea", "/v1/validate"}},
 		{"/metrics", "text/plain", []string{

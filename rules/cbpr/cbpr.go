@@ -16,9 +16,10 @@
 //
 // Rule numbers (R1, R41 ...) differ per message and release and could not be
 // confirmed against the SWIFT MyStandards usage guidelines, so rule IDs use
-// the SWIFT rule names instead; each rule's Source gives the rule name and
-// the public sources it was checked against (cbpr-rules-index.md and
-// mx-facts.md of the shared reference).
+// the SWIFT rule names instead; each rule's Source gives the rule name, and
+// its section of docs/sources.md (RuleInfo.Notes) the sources it was
+// checked against (cbpr-rules-index.md and mx-facts.md of the shared
+// reference).
 package cbpr
 
 import (
@@ -28,6 +29,7 @@ import (
 
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mx/typed"
+	"github.com/swiftval/swiftval/rules/common"
 )
 
 // Name is the rule set's name; Profile is the profile it applies under.
@@ -251,138 +253,120 @@ func warn(ri engine.RuleInfo) engine.RuleInfo {
 	return ri
 }
 
+// info describes a rule: source is the short citation, and the research
+// behind it is the rule's section of docs/sources.md, which Notes points at.
 func info(id, code string, types []string, source, desc string) engine.RuleInfo {
-	return engine.RuleInfo{ID: id, Code: code, Severity: engine.Error, AppliesTo: types, Format: "mx", Source: source, Description: desc}
+	return engine.RuleInfo{ID: id, Code: code, Severity: engine.Error, AppliesTo: types, Format: "mx", Source: source, Notes: common.Notes(id), Description: desc}
 }
-
-// Sources cited below.
-const (
-	srcDeck  = "SWIFT CBPR+ training deck (public copy; see mx-facts.md)"
-	srcJS    = "independent pre-SR2025 CBPR+ validator using SWIFT rule names"
-	srcGS    = "https://developer.gs.com/docs/services/transaction-banking/cbpr+-pacs008"
-	srcJPM   = "https://www.jpmorgan.com/insights/payments/cross-border-payments/iso-20022-jpmorganchase-digital-channels"
-	srcNoNum = "; CBPR+ rule number unconfirmed (differs per message and release)"
-	// srcKont is a second independent pre-SR2025 validator using the UG rule texts.
-	srcKont     = "zosensheng/isoCode kont-rps-iso/kont-mx-interface/src/main/java/com/hisun/kont/mx/msg/pacs/MXPacs00900108.java (pre-SR2025 pacs.009 validator, checkR2/checkR3)"
-	srcJPMH2H   = "https://www.jpmorgan.com/payments/client-resource-center/h2h (J.P. Morgan H2H, CBPR+ postal address)"
-	srcSWIFTAdr = "SWIFT \"Removal of unstructured address\", https://www.swift.com/standards/iso-20022/removal-unstructured-address"
-	srcJS56     = "independent pre-SR2025 CBPR+ validator for camt.056 using SWIFT rule names"
-	srcJAXB56   = "JAXB classes generated 2022-08 from the CBPR+ camt.056.001.08 XSD (com.hisun.kont.mx.msg.camt.camt05600108)"
-	srcJAXB29   = "JAXB classes generated 2022-08 from the CBPR+ camt.029.001.09 XSD (com.hisun.kont.mx.msg.camt.camt02900109)"
-	srcUG29     = "an extraction of the SR2026 CBPRPlus camt.029.001.09 usage guideline (\"CBPRPlus SR2026 (Combined)\")"
-	srcVal26    = "an SR2026 CBPR+ validator listing the SR2026 formal rules per camt message"
-	srcSWIFT26  = "SWIFT \"ISO 20022: The removal of unstructured address\", https://www.swift.com/pt/node/310530"
-	srcOra26    = "Oracle Banking Payments \"SWIFT SR2026 Changes\", https://docs.oracle.com/en/industries/financial-services/banking-payments-cloud-service/14.8.2.0.0/pcsrn/swift-sr2026-changes.html"
-)
 
 func (c *checker) rules() []engine.Rule {
 	return []engine.Rule{
 		engine.NewRule(info("cbpr.bah.biz-msg-idr", CodeBizMsgIdr, all,
-			"CBPR_Business_Message_Identifier_TextualRule: BizMsgIdr \"must contain the Message Identification element from the Group Header of the underlying message, where available\"; "+srcDeck+"; "+srcGS+srcNoNum,
+			"CBPR+ usage guidelines, BAH (head.001) BizMsgIdr: CBPR_Business_Message_Identifier_TextualRule",
 			"AppHdr BizMsgIdr equals the document's GrpHdr/MsgId"), checkBizMsgIdr),
 		engine.NewRule(info("cbpr.bah.from-to", CodeFromTo, []string{pacs008, pacs009, pacs004, pacs002, camt056, camt029},
-			"CBPR_From_To_Instructing_Instructed_Agent_BIC_1/2_FormalRule: BAH From/To BIC must match the Instructing/Instructed Agent BIC, except where CpyDplct is COPY or CODU; "+srcJS+"; "+srcGS+"; confirmed (COPY/CODU exception, \"except where BAH CopyDuplicate = COPY or = CODU\"; BIC_2 when CpyDplct is absent): "+srcKont+"; camt.056: CBPR_From_To_Assigner_Assignee_BIC_1/2_FormalRule (Assgnmt/Assgnr/Agt, Assgnmt/Assgne/Agt), "+srcJS56+"; camt.029: the ISO 20022 definition of CaseAssignment (Assigner \"Usage: This is also the sender of the message\", Assignee \"... the receiver of the message\"), no CBPR+ rule text seen"+srcNoNum,
+			"CBPR+ usage guidelines, BAH From/To: CBPR_From_To_Instructing_Instructed_Agent_BIC_1/2_FormalRule (camt.056: Assigner/Assignee)",
 			"AppHdr From/To BICs equal the instructing/instructed agent BICs (camt.056, camt.029: the assigner and assignee agents) unless the message is a copy (COPY, CODU)"), checkFromTo),
 		engine.NewRule(info("cbpr.bah.priority", CodePriority, []string{pacs008, pacs009},
-			"CBPR_Priority_Instruction_Priority_FormalRule: if Priority is used in the BAH, it should be identical to PmtTpInf/InstrPrty if present; "+srcJS+"; "+srcDeck+srcNoNum,
+			"CBPR+ usage guidelines, BAH Priority: CBPR_Priority_Instruction_Priority_FormalRule",
 			"AppHdr Prty equals PmtTpInf/InstrPrty when both are present"), checkPriority),
 		engine.NewRule(info("cbpr.single-transaction", CodeSingleTx, []string{pacs008, pacs009, pacs004, camt056, camt029},
-			"CBPR+ restricted XSD: NbOfTxs fixed to 1 and one transaction (GoPlasmatic/MXMessage CBPR+ pacs.008 types, SR2025); "+srcDeck+" (\"The number of transactions in CBPR+ payment usage guidelines is fixed to 1\"); camt.056: one Undrlyg with one TxInf (UnderlyingTransaction23__1/TxInf 1..1, "+srcJAXB56+"); camt.029: one CxlDtls with one TxInfAndSts (SR2026 camt.029 UG extraction, "+srcUG29+")",
+			"CBPR+ usage guidelines (restricted schemas): one transaction per message (NbOfTxs fixed to 1)",
 			"one transaction per message: NbOfTxs is 1 and exactly one transaction is present (camt.056: one Undrlyg/TxInf; camt.029: one CxlDtls/TxInfAndSts)"), checkSingleTx),
 		engine.NewRule(info("cbpr.uetr", CodeUETR, []string{pacs008, pacs009},
-			"CBPR+ restricted XSD: PaymentIdentification7__1/UETR mandatory, UUIDv4Identifier pattern [a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89ab][a-f0-9]{3}-[a-f0-9]{12} (GoPlasmatic/MXMessage pacs_008_001_08; JAXB CBPR+ pacs.009 PaymentIdentification7__1); SR2026 pacs.009 COV: CBPR_UETR_COV rule \"the UETR should transport the UETR of the underlying pacs.008\" (COV UG p.109 as quoted by a third-party project; single source): presence checked here, equality needs the pacs.008",
+			"CBPR+ usage guidelines (restricted schemas): PmtId/UETR mandatory, UUIDv4Identifier; SR2026 pacs.009 COV: CBPR_UETR_COV",
 			"PmtId/UETR is present (its UUID v4 form is checked by the schema, UUIDv4Identifier; in a COV it is the underlying pacs.008's)"), checkUETR),
 		engine.NewRule(info("cbpr.charset.fin-x", CodeCharset, all,
-			"CBPR+ restricted XSD types CBPR_RestrictedFINXMaxNText pattern [0-9a-zA-Z/\\-\\?:\\(\\)\\.,'\\+ ]+ and _Extended (names, postal addresses, remittance, e-mail) adding !#$%&*=^_`{|}~\";<>@[\\] (GoPlasmatic/MXMessage, SR2025); "+srcJPM,
+			"CBPR+ usage guidelines (restricted schemas): CBPR_RestrictedFINXMaxNText and _Extended character sets",
 			"free text uses the FIN-X character set (extended set for names, addresses, remittance information and e-mail)"), checkCharset),
 		engine.NewRule(info("cbpr.address.structured", CodeAddress, addressScope(),
-			"CBPR+ SR2025 postal address (structured/hybrid): TwnNm and Ctry mandatory, hybrid at most 2 AdrLine; "+srcJPM+" (\"For any postal address sent, Town Name and Country must be included\"; hybrid \"maximum 2 Address Line elements\"); confirmed: "+srcJPMH2H+" (hybrid: town and country both required, up to two address lines of 70 characters); "+srcOra26+" (structured/hybrid, \"maximum of two Address Lines\"); "+srcSWIFTAdr+" (structured: Country and Town Name at minimum, no Address Line; hybrid: Country and Town Name plus Address Line)"+srcNoNum,
+			"CBPR+ SR2025 postal address (structured, hybrid); https://www.swift.com/standards/iso-20022/removal-unstructured-address",
 			"a structured or hybrid postal address has TwnNm and Ctry, and a hybrid one at most 2 AdrLine (every message but the SWIFT exemptions admi.024, camt.025, camt.052, camt.053, camt.054, camt.060)"), c.checkAddress),
 		engine.NewRule(info("cbpr.address.unstructured", CodeUnstructured, addressScope(),
-			"CBPR+ SR2026: fully unstructured postal addresses (AdrLine only) no longer accepted from 14 November 2026; https://www.swift.com/news-events/news/iso-20022-milestone-november-2026-unstructured-addresses-be-removed; https://www.jpmorgan.com/insights/payments/cross-border-payments/iso-20022-migration; confirmed: "+srcOra26+" (SR2026 from 14-Nov-2026: \"Fully unstructured addresses are not allowed\"); "+srcJPMH2H+" (\"phased out by November, 14, 2026\"); confirmed with scope: "+srcSWIFTAdr+" (from 14 November 2026 town and country in designated fields for all agents and parties, except admi.024, camt.025, camt.052, camt.053, camt.054, camt.060; BIC-only agents remain valid)",
+			"CBPR+ SR2026: fully unstructured postal addresses refused from 14 November 2026; https://www.swift.com/standards/iso-20022/removal-unstructured-address",
 			"no address is AdrLine only: refused under SR2026, a warning under SR2025"), c.checkUnstructured),
 		engine.NewRule(info("cbpr.currency.commodity", CodeCommodity, []string{pacs008, pacs009, pacs004},
-			"CBPR_Interbank_Settlement_Currency_FormalRule: \"The codes XAU, XAG, XPD and XPT are not allowed, as these codes are only used for commodities\" (pacs.004: CBPR_Returned_Interbank_Settlement_Currency_FormalRule); "+srcJS+srcNoNum,
+			"CBPR+ usage guidelines: CBPR_Interbank_Settlement_Currency_FormalRule (pacs.004: CBPR_Returned_Interbank_Settlement_Currency_FormalRule)",
 			"settlement amounts are not in a commodity currency (XAU, XAG, XPD, XPT)"), checkCommodity),
 		engine.NewRule(info("cbpr.charges.debt", CodeDebt, []string{pacs008},
-			"CBPR_DEBT_FormalRule: \"If Charge Bearer/DEBT is present, then only one occurrence of Charge Information is allowed\"; "+srcJS+srcNoNum,
+			"CBPR+ usage guidelines: CBPR_DEBT_FormalRule",
 			"with ChrgBr DEBT at most one ChrgsInf"), checkDebt),
 		engine.NewRule(info("cbpr.charges.cred", CodeCred, []string{pacs008},
-			"CBPR_CRED_FormalRule: \"Charge information is mandatory if CRED is present\"; "+srcJS+" (zero-amount wording unconfirmed)"+srcNoNum,
+			"CBPR+ usage guidelines: CBPR_CRED_FormalRule",
 			"with ChrgBr CRED at least one ChrgsInf"), checkCred),
 		engine.NewRule(info("cbpr.instr-for-cdtr-agt", CodeInstrForCdtr, []string{pacs008},
-			"CBPR_Instruction_for_Creditor_Agent1_FormalRule (HOLD not with CHQB), ..._Agent2_FormalRule (TELB not with PHOB), CBPR_Instruction_For_Creditor_Presence_Code_FormalRule (each code once); "+srcJS+"; confirmed (CHQB excludes HOLD, PHOB excludes TELB): Oracle Banking Payments Generic Wires ISO user guide, \"Underlying Customer Credit Transfer - Other Details\", https://docs.oracle.com/en/industries/financial-services/banking-payments/14.8.0.0.0/gwiug/cross-border-outbound-fi-credit-transfer-input-detailed_underlying-customer-credit-transfer_other-d.html"+srcNoNum,
+			"CBPR+ usage guidelines: CBPR_Instruction_for_Creditor_Agent1/2_FormalRule, CBPR_Instruction_For_Creditor_Presence_Code_FormalRule",
 			"InstrForCdtrAgt codes: no HOLD with CHQB, no TELB with PHOB, each code at most once"), checkInstrForCdtrAgt),
 		engine.NewRule(info("cbpr.remittance.exclusive", CodeRemittance, []string{pacs008},
-			"CBPR_Remittance_Mutually_Exclusive_FormalRule (Strd or Ustrd) and CBPR_Related_Remit_Info_Remit_Info_Mutually_Exclusive_FormalRule (RltdRmtInf or RmtInf); "+srcJS+srcNoNum,
+			"CBPR+ usage guidelines: CBPR_Remittance_Mutually_Exclusive_FormalRule, CBPR_Related_Remit_Info_Remit_Info_Mutually_Exclusive_FormalRule",
 			"remittance: Strd and Ustrd exclusive; RltdRmtInf and RmtInf exclusive"), checkRemittance),
 		engine.NewRule(info("cbpr.instr-id.slashes", CodeInstrIDSlashes, []string{pacs008, pacs009, pacs002, pacs004, camt054, camt056},
-			"CBPR_Instruction_Identification_FormalRule / CBPR_Original_Instruction_Identification_FormalRule: \"must not start or end with a slash '/' and must not contain two consecutive slashes '//'\"; "+srcJS+" (pacs.008, pacs.002); camt.056 OrgnlInstrId: "+srcJS56+"; camt.054 and pacs.004 per [UR] only"+srcNoNum,
+			"CBPR+ usage guidelines: CBPR_Instruction_Identification_FormalRule, CBPR_Original_Instruction_Identification_FormalRule",
 			"InstrId / OrgnlInstrId do not start or end with '/' nor contain '//'"), checkInstrIDSlashes),
 		engine.NewRule(info("cbpr.status.reject-reason", CodeRejectReason, []string{pacs002},
-			"CBPR_Transaction_Status_Reject_Reason_FormalRule: with TxSts RJCT a StsRsnInf/Rsn is mandatory; independent pre-SR2025 CBPR+ validator (pacs.002)"+srcNoNum,
+			"CBPR+ usage guidelines, pacs.002: CBPR_Transaction_Status_Reject_Reason_FormalRule",
 			"a rejected transaction (TxSts RJCT) gives a reason in StsRsnInf/Rsn"), checkRejectReason),
 		engine.NewRule(info("cbpr.status.reject-settlement-date", CodeRejectSttlmDt, []string{pacs002},
-			"CBPR_Transaction_Status_Reject_Effective_Sett_Date_FormalRule: with TxSts RJCT FctvIntrBkSttlmDt is not allowed; independent pre-SR2025 CBPR+ validator (pacs.002)"+srcNoNum,
+			"CBPR+ usage guidelines, pacs.002: CBPR_Transaction_Status_Reject_Effective_Sett_Date_FormalRule",
 			"a rejected transaction (TxSts RJCT) has no FctvIntrBkSttlmDt"), checkRejectSttlmDt),
 		engine.NewRule(info("cbpr.charges.bearer", CodeChargeBearer, []string{pacs008},
-			"CBPR+ restricted XSD ChargeBearerType1Code__1 = DEBT, CRED, SHAR (no SLEV) for pacs.008: GoPlasmatic/MXMessage pacs_008_001_08 (SR2025); JAXB CBPR+ pacs.008 STP CreditTransferTransaction39__1",
+			"CBPR+ usage guidelines (restricted schemas), pacs.008: ChargeBearerType1Code__1 (DEBT, CRED, SHAR; no SLEV)",
 			"ChrgBr is DEBT, CRED or SHAR (SLEV is not used in CBPR+ pacs.008)"), checkChargeBearer),
 		engine.NewRule(info("cbpr.remittance.structured-length", CodeStrdLength, []string{pacs008, pacs009},
-			"CBPR_Structured_RemittanceInformation_TextualRule: Strd may repeat but \"must not exceed 9,000 characters of business information (does not include the xml element identification)\"; "+srcDeck+srcNoNum,
+			"CBPR+ usage guidelines: CBPR_Structured_RemittanceInformation_TextualRule (at most 9 000 characters)",
 			"all Strd occurrences together hold at most 9,000 characters of data"), checkStrdLength),
 		engine.NewRule(warn(info("cbpr.bah.copy-duplicate", CodeCopyDuplicate, []string{camt052, camt053, camt054},
-			srcDeck+": \"Where utilised in the BAH of a camt message the content of this element should match the Copy Duplicate element within the camt message\" (a should-rule: warning)",
+			"CBPR+ usage guidelines, BAH CpyDplct of camt messages (textual rule)",
 			"AppHdr CpyDplct matches the camt report's CpyDplctInd")), checkCopyDuplicate),
 		engine.NewRule(info("cbpr.party.name-address", CodePartyName, []string{pacs008, pacs009, camt056, camt029},
-			"CBPR_Party_Name_Postal_Address_FormalRule: if PstlAdr is present then Nm is mandatory; "+srcJS+"; camt.056 (CxlRsnInf/Orgtr, Case/Cretr/Pty): "+srcJS56+"; camt.029 CxlStsRsnInf/Orgtr: by analogy (its UG extraction requires TwnNm and Ctry in that address), no rule text seen"+srcNoNum,
+			"CBPR+ usage guidelines: CBPR_Party_Name_Postal_Address_FormalRule",
 			"a party (Dbtr, Cdtr, ultimate parties, initiating party; camt.056/029 originator and case creator) with a PstlAdr has a Nm"), checkPartyName),
 		engine.NewRule(warn(info("cbpr.party.any-bic", CodePartyAnyBIC, []string{pacs008, pacs009},
-			"CBPR_Debtor_BIC_Presence_TextualRule / CBPR_Creditor_BIC_Presence_TextualRule: \"If AnyBIC is present, then (Name and Postal Address) is NOT allowed ... in case of conflicting information, AnyBIC will always take precedence\" (SR2024 pacs.008 UG principle 1B, https://studylib.net/doc/27686183/; textual rule: warning)"+srcNoNum,
+			"CBPR+ SR2024 usage guidelines, pacs.008: CBPR_Debtor_BIC_Presence_TextualRule, CBPR_Creditor_BIC_Presence_TextualRule",
 			"a Dbtr or Cdtr identified by AnyBIC carries no Nm or PstlAdr")), checkPartyAnyBIC),
 		engine.NewRule(info("cbpr.cov.underlying", CodeCovUnderlying, []string{pacs009},
-			"CBPR+ pacs.009 COV (BizSvc swift.cbprplus.cov.NN): the cover carries the underlying customer credit transfer (UndrlygCstmrCdtTrf); SWIFT training catalogue \"FI to FI Customer Credit Transfer with the Cover Method\"; confirmed (UndrlygCstmrCdtTrf 1..1 in the CBPR+ COV restricted schema, with Dbtr, DbtrAgt, CdtrAgt and Cdtr mandatory inside): GoPlasmatic/MXMessage src/document/pacs_009_001_08_cov.rs (CreditTransferTransaction361, SR2025)",
+			"CBPR+ usage guidelines, pacs.009 COV (swift.cbprplus.cov): UndrlygCstmrCdtTrf mandatory",
 			"a pacs.009 COV carries UndrlygCstmrCdtTrf"), checkCovUnderlying),
 		engine.NewRule(info("cbpr.bah.biz-svc", CodeBizSvc, all,
-			"CBPR+ BAH: AppHdr (head.001.001.02) with BizSvc mandatory [1..1] ("+srcGS+"; GoPlasmatic/MXMessage CBPR+ BAH types); the BizSvc values of each message definition, usage variant (core, stp, cov, adv) and standards release come from the business-service table (bizsvc.tsv, each row with its source and confidence; SWIFT: \"incremented when a UG is updated, reset when the message version changes\", "+srcDeck+"), which an operator file can replace row by row",
+			"CBPR+ usage guidelines, BAH (head.001.001.02) BizSvc: mandatory, value per message, usage variant and release",
 			"the message has an AppHdr whose BizSvc is one the business-service table allows for the message definition under the standards release in force at the AppHdr CreDt"), c.checkBizSvc),
 		engine.NewRule(info("cbpr.settlement-method", CodeSttlmMtd, []string{pacs008},
-			"CBPR+ restricted XSD SettlementMethod1Code__1 = INDA, INGA, COVE for pacs.008 (CLRG not allowed): GoPlasmatic/MXMessage pacs_008_001_08 (SR2025); SWIFT sample p.8.1.1.a uses INDA",
+			"CBPR+ usage guidelines (restricted schemas), pacs.008: SettlementMethod1Code__1 (INDA, INGA, COVE; no CLRG)",
 			"GrpHdr/SttlmInf/SttlmMtd is INDA, INGA or COVE"), checkSttlmMtd),
 		// Stop and Recall: camt.056 (cancellation request) and camt.029 (its answer).
 		engine.NewRule(info("cbpr.cancellation.uetr", CodeCxlUETR, []string{camt056, camt029},
-			"CBPR+ restricted XSD: OrgnlUETR 1..1 in camt.056 TxInf ("+srcJAXB56+", PaymentTransaction106__1) and camt.029 TxInfAndSts ("+srcJAXB29+", PaymentTransaction102__1); SR2026 camt.029: CBPR_Original_UETR_TextualRule \"Must transport the UETR of the underlying transaction that is requested to be cancelled\" ("+srcUG29+")",
+			"CBPR+ usage guidelines, camt.056 and camt.029: OrgnlUETR mandatory; SR2026 camt.029: CBPR_Original_UETR_TextualRule",
 			"the cancellation request and its answer carry OrgnlUETR, the UETR of the underlying payment"), checkCancellationUETR),
 		engine.NewRule(info("cbpr.cancellation.original-refs", CodeCxlRefs, []string{camt056, camt029},
-			"CBPR+ restricted XSD: camt.056 TxInf OrgnlGrpInf, OrgnlEndToEndId, OrgnlIntrBkSttlmAmt, OrgnlIntrBkSttlmDt 1..1 ("+srcJAXB56+"); camt.029 TxInfAndSts OrgnlGrpInf 1..1 ("+srcJAXB29+"; "+srcUG29+")",
+			"CBPR+ usage guidelines (restricted schemas), camt.056 and camt.029: original group and transaction references mandatory",
 			"the references of the underlying payment are present: OrgnlGrpInf (camt.056 also OrgnlEndToEndId, OrgnlIntrBkSttlmAmt, OrgnlIntrBkSttlmDt)"), checkCancellationRefs),
 		engine.NewRule(info("cbpr.cancellation.case", CodeCxlCase, []string{camt056, camt029},
-			"CBPR+ restricted XSD: camt.056 TxInf/Case 1..1 ("+srcJAXB56+"); camt.029 TxInfAndSts CxlStsId and RslvdCase 1..1 ("+srcJAXB29+")",
+			"CBPR+ usage guidelines (restricted schemas): camt.056 Case, camt.029 CxlStsId and RslvdCase mandatory",
 			"the case is identified: camt.056 TxInf/Case, camt.029 TxInfAndSts/RslvdCase and CxlStsId"), checkCancellationCase),
 		engine.NewRule(info("cbpr.cancellation.id-slashes", CodeCxlSlashes, []string{camt056, camt029},
-			"CBPR_Cancellation_Identification_FormalRule and CBPR_Case_Identification_FormalRule (camt.056; "+srcJS56+"); camt.029 CBPR_Cancellation_Status_Identification and Case identification rules, first 16 characters ("+srcVal26+")"+srcNoNum,
+			"CBPR+ usage guidelines: CBPR_Cancellation_Identification_FormalRule, CBPR_Case_Identification_FormalRule (camt.056; camt.029 alike)",
 			"CxlId, CxlStsId and Case/Id do not start or end with '/' nor contain '//' (in their first 16 characters)"), checkCancellationIDSlashes),
 		engine.NewRule(info("cbpr.cancellation.reason-code", CodeCxlReason, []string{camt056, camt029},
-			"camt.056 CxlRsnInf 1..1 with Rsn 1..1 and CBPR_CancellationReasonCode = AGNT AM09 COVR CURR CUST CUTA DUPL FRAD NARR TECH UPAY ("+srcJAXB56+"; not re-verified for SR2026); camt.029 CBPR_CancellationStatusReasonCode = AC04 AGNT AM04 ARDT CUST INDM LEGL NOAS NOOR PTNA RQDA ("+srcUG29+") and NARR ("+srcJAXB29+"); all in the ISO external lists ExternalCancellationReason1Code and ExternalPaymentCancellationRejection1Code (3Q2025)",
+			"CBPR+ usage guidelines: camt.056 CBPR_CancellationReasonCode, camt.029 CBPR_CancellationStatusReasonCode; ISO external code sets",
 			"cancellation reasons (camt.056, mandatory) and cancellation status reasons (camt.029) are CBPR+ codes"), checkCancellationReasonCode),
 		engine.NewRule(info("cbpr.cancellation.narrative", CodeCxlNarrative, []string{camt056},
-			"CBPR_Reason_Code_NARR_Additional_Information_FormalRule: reason NARR needs AddtlInf ("+srcJS56+"; the SR2026 validator lists it for camt.055/058/108 but not camt.056: unconfirmed for SR2026)"+srcNoNum,
+			"CBPR+ usage guidelines, camt.056: CBPR_Reason_Code_NARR_Additional_Information_FormalRule",
 			"a cancellation reason NARR comes with AddtlInf"), checkCancellationNarrative),
 		engine.NewRule(info("cbpr.resolution.status", CodeRsltnStatus, []string{camt029},
-			"camt.029 Sts narrowed to Conf (CBPR_CancellationStatus, "+srcJAXB29+"); Conf = CNCL, PDCR, RJCR ("+srcUG29+")",
+			"CBPR+ SR2026 usage guidelines, camt.029: CBPR_CancellationStatus (Sts/Conf: CNCL, PDCR, RJCR)",
 			"the resolution status is Sts/Conf with CNCL, PDCR or RJCR"), checkResolutionStatus),
 		engine.NewRule(info("cbpr.resolution.reject-reason", CodeRsltnReject, []string{camt029},
-			"CBPR_Cancellation_Reason_FormalRule: if Sts/Conf is RJCR, CxlDtls/TxInfAndSts/CxlStsRsnInf/Rsn is mandatory ("+srcUG29+"; "+srcVal26+", R8)"+srcNoNum,
+			"CBPR+ SR2026 usage guidelines, camt.029: CBPR_Cancellation_Reason_FormalRule",
 			"a rejected cancellation (Conf RJCR) gives CxlStsRsnInf/Rsn"), checkResolutionRejectReason),
 		engine.NewRule(info("cbpr.resolution.reason-information", CodeRsltnReasonInfo, []string{camt029},
-			"SR2026 camt.029: reason ARDT needs AddtlInf (the UETR of the returned payment); reason PTNA: AddtlInf, if present, is a BIC8 or BIC11 ("+srcVal26+", its R28 and R29; single source); applied from SR2026"+srcNoNum,
+			"CBPR+ SR2026 usage guidelines, camt.029: additional information of reasons ARDT and PTNA",
 			"from SR2026: reason ARDT comes with AddtlInf; with reason PTNA, AddtlInf is a BIC"), c.checkResolutionReasonInfo),
 		// SR2026.
 		engine.NewRule(info("cbpr.agent.identification", CodeAgentID, addressScope(),
-			srcSWIFT26+": \"From 14 November 2026, town and country information must be provided in designated fields, at a minimum, for all agents and parties ... For agents, use of the BIC only continues to be a valid option rather than providing name and address\" (single source, primary); applied from SR2026",
+			"CBPR+ SR2026: agents identified by BIC, or by name and postal address; https://www.swift.com/pt/node/310530",
 			"from SR2026: every agent has a BICFI, or a Nm and a PstlAdr"), c.checkAgentIdentification),
 		engine.NewRule(info("cbpr.adv.settlement", CodeADVSettlement, []string{pacs009},
-			"SR2026 pacs.009 ADV: SettlementMethod1Code restricted to COVE (CLRG, INDA, INGA removed) and SttlmAcct removed (a UG-based profile note; the SR2026 ADV sample uses COVE; single source); applied from SR2026",
+			"CBPR+ SR2026 usage guidelines, pacs.009 ADV: settlement method COVE only, no SttlmAcct",
 			"from SR2026: a pacs.009 ADV (BizSvc swift.cbprplus.adv.NN) has SttlmMtd COVE and no SttlmAcct"), c.checkADVSettlement),
 	}
 }

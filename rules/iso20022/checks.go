@@ -1,6 +1,7 @@
 package iso20022
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/swiftval/swiftval/engine"
@@ -114,16 +115,20 @@ func checkBIC(s string) common.BICProblem {
 // listed set is covered without a table of paths.
 type externalCodes struct{ sets *CodeSets }
 
-// describe names the lists and their releases, for the rule's Source.
-func (x *externalCodes) describe() string {
-	var b strings.Builder
-	for i, l := range x.sets.Lists() {
-		if i > 0 {
-			b.WriteString(", ")
+// releases names the releases of the lists in force, at most three, for
+// the rule's Source (a short citation; the lists are named in
+// docs/sources.md and docs/external-codes.md): "3Q2025 v2".
+func (x *externalCodes) releases() string {
+	var out []string
+	for _, l := range x.sets.Lists() {
+		if !slices.Contains(out, l.Release) {
+			out = append(out, l.Release)
 		}
-		b.WriteString(l.Name + " " + l.Release)
 	}
-	return b.String()
+	if len(out) > 3 {
+		out = append(out[:3], "…")
+	}
+	return strings.Join(out, ", ")
 }
 
 func (x *externalCodes) check(m *engine.Message, f *engine.Findings) {

@@ -19,6 +19,7 @@ package iso20022
 
 import (
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/rules/common"
 )
 
 // Name is the rule set's name.
@@ -76,31 +77,31 @@ func Rules() []engine.Rule { return rules(BuiltinCodeSets()) }
 func rules(sets *CodeSets) []engine.Rule {
 	ext := &externalCodes{sets: sets}
 	return []engine.Rule{engine.NewRule(info("iso20022.amount.minor-units", CodeMinorUnits,
-		"ISO 20022 CurrencyAmount rule: \"The number of fractional digits (or minor unit of currency) must comply with ISO 4217\"; minor units from ISO 4217 (rules/common)",
+		"ISO 20022 CurrencyAmount rule (fractional digits per ISO 4217); ISO 4217 (minor units)",
 		"amount has no more decimals than its currency's ISO 4217 minor units"), checkMinorUnits),
 		engine.NewRule(info("iso20022.currency.code", CodeCurrency,
-			"ISO 20022 ActiveCurrencyCode / ActiveOrHistoricCurrencyCode: a code of ISO 4217 (rules/common table)",
+			"ISO 20022 ActiveCurrencyCode, ActiveOrHistoricCurrencyCode; ISO 4217",
 			"currency codes (Ccy attributes and currency elements) are ISO 4217 codes"), checkCurrencies),
 		engine.NewRule(info("iso20022.country.code", CodeCountry,
-			"ISO 20022 CountryCode: \"Code to identify a country ... as defined in ISO 3166, Alpha-2 code\" (rules/common table)",
+			"ISO 20022 CountryCode; ISO 3166-1 alpha-2",
 			"country codes are assigned ISO 3166-1 alpha-2 codes"), checkCountries),
 		engine.NewRule(info("iso20022.iban", CodeIBAN,
-			"ISO 20022 IBAN2007Identifier: ISO 13616 IBAN, ISO 7064 MOD 97-10 check digits, SWIFT IBAN registry lengths (rules/common)",
+			"ISO 20022 IBAN2007Identifier; ISO 13616 (IBAN), ISO 7064 MOD 97-10; SWIFT IBAN registry (lengths)",
 			"IBANs have the registry length for their country and valid check digits"), checkIBANs),
 		engine.NewRule(info("iso20022.bic", CodeBIC,
-			"ISO 20022 BICFIDec2014Identifier / AnyBICDec2014Identifier: ISO 9362:2014 BIC, country code ISO 3166-1 (or XK)",
+			"ISO 20022 BICFIDec2014Identifier, AnyBICDec2014Identifier; ISO 9362:2014",
 			"BICs are 8 or 11 characters with a valid country code"), checkBICs),
 		engine.NewRule(info("iso20022.nb-of-txs", CodeNbOfTxs,
-			"ISO 20022 MDR: NumberOfTransactions, \"Number of individual transactions contained in the message\" (GroupHeader93/90/85, PaymentInstruction30)",
+			"ISO 20022 message definitions: NumberOfTransactions (GroupHeader93/90/85, PaymentInstruction30)",
 			"NbOfTxs equals the number of transactions in the message (or payment information block)"), checkNbOfTxs),
 		engine.NewRule(info("iso20022.ctrl-sum", CodeCtrlSum,
-			"ISO 20022 MDR: ControlSum, \"Total of all individual amounts included in the message, irrespective of currencies\"",
+			"ISO 20022 message definitions: ControlSum",
 			"CtrlSum equals the exact sum of the transaction amounts"), checkCtrlSum),
 		engine.NewRule(info("iso20022.total-settlement", CodeTotalSettled,
-			"ISO 20022 constraints TotalInterbankSettlementAmountAndSumRule (\"If GroupHeader/TotalInterbankSettlementAmount is present, then it must equal the sum of all occurrences of CreditTransferTransactionInformation/InterbankSettlementAmount\") and TotalInterbankSettlementAmountRule (same currency), as in the ISO e-Repository export of tools20022/tools20022-api-full for pacs.008 V05 / pacs.009 V06 [assumed unchanged in V08]; pacs.004: TotalReturnedInterbankSettlementAmountAndSumRule (\"GroupHeader/TotalReturnedInterbankSettlementAmount must equal the sum of all occurrences of TransactionInformation/ReturnedInterbankSettlementAmount when present\"), confirmed for PaymentReturn V02-V08: tools20022/tools20022-api-full src/main/java/com/tools20022/repository/constraints/ConstraintTotalReturnedInterbankSettlementAmountAndSumRule.java [V09 assumed unchanged; the same-currency rule TotalReturnedInterbankSettlementAmountRule was seen for earlier versions only]",
+			"ISO 20022 pacs.008, pacs.009 TotalInterbankSettlementAmountAndSumRule, TotalInterbankSettlementAmountRule; pacs.004 TotalReturned… rule",
 			"TtlIntrBkSttlmAmt (TtlRtrdIntrBkSttlmAmt) equals the sum of the transactions' settlement amounts, all in its currency"), checkTotalSettlement),
 		engine.NewRule(warnInfo(info("iso20022.external-code", CodeExternal,
-			"ISO 20022 external code sets (ExternalStatusReason1Code, ExternalPurpose1Code ... : the XSD types these elements as 1-4 or 1-35 character text, the codes are published by the ISO 20022 Registration Authority, https://www.iso20022.org/catalogue-messages/additional-content-messages/external-code-sets); built-in lists: "+ext.describe()+"; an unknown code is a warning, since ISO adds codes every quarter and a newer code is legitimate",
+			"ISO 20022 external code sets ("+ext.releases()+"); https://www.iso20022.org/catalogue-messages/additional-content-messages/external-code-sets",
 			"codes of an ISO external code set (the element's XSD type names the set) are in the list")), ext.check),
 	}
 }
@@ -118,6 +119,7 @@ func info(id, code, source, desc string) engine.RuleInfo {
 		AppliesTo:   []string{"*"},
 		Format:      "mx",
 		Source:      source,
+		Notes:       common.Notes(id),
 		Description: desc,
 	}
 }

@@ -9,25 +9,19 @@ import (
 	"github.com/swiftval/swiftval/rules/common"
 )
 
-const (
-	srcUHB910 = "SWIFT UHB SR2006 MT 910 field 32A (pinas.synology.me/Swift_Manual/2006/FINAL/US9M/DOC/AFF004.HTM: decimals must not exceed the ISO 4217 maximum, C03)"
-	srcC08    = "SWIFT UHB SR2015 MT 102 STP field 32A (…/2015/books/us1m/ahf023.htm) and MT 203 field 32B (…/us2m/ajf009.htm): XAU, XAG, XPD, XPT not allowed (C08)"
-	srcBIC    = "SWIFT UHB SR2017 Identifier Code (…/2017/books/us3ma/aig024.htm: T27, T28, T29, T45); ISO 9362 branch codes"
-)
-
 // tAll lists every type the pack covers: every base type formats/mt
 // declares (registry.go).
 var tAll = declaredTypes()
 
 func fieldRules() []engine.Rule {
 	return []engine.Rule{
-		newRule("mt.amount.C03", "C03", tAll, srcUHB910+"; "+srcIBMC+" (C03)",
+		newRule("mt.amount.C03", "C03", tAll, "SWIFT Standards MT SR2006, Category 9, MT 910, field 32A (C03); ISO 4217 (minor units)",
 			"The number of decimals of an amount must not exceed the minor units of its currency (ISO 4217)", ruleC03),
-		newRule("mt.amount.C08", "C08", paymentTypes(), srcC08+"; applied to 32A and 32B of every payment-carrying type (formats/mt PaymentShape)"+unconfirmed,
+		newRule("mt.amount.C08", "C08", paymentTypes(), "SWIFT Standards MT SR2015, MT 102 STP field 32A and MT 203 field 32B (C08: commodity codes)",
 			"Commodity codes XAU, XAG, XPD and XPT are not allowed as the currency of a payment amount (32A, 32B)", ruleC08),
-		newRule("mt.bic.country", "T27", tAll, srcBIC,
+		newRule("mt.bic.country", "T27", tAll, "SWIFT Standards MT SR2017, Identifier Code, network validated rules (T27, T28, T29, T45); ISO 9362",
 			"The country code of a BIC in a party field must be an ISO 3166-1 code (or XK)", ruleBICCountry),
-		newRule("mt.bic.branch", "T29", tAll, srcBIC+unconfirmed,
+		newRule("mt.bic.branch", "T29", tAll, "SWIFT Standards MT SR2017, Identifier Code, network validated rules (T29); ISO 9362 (branch codes)",
 			"The branch code of a BIC must not start with X unless it is XXX", ruleBICBranch),
 	}
 }

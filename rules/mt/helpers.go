@@ -6,6 +6,7 @@ import (
 	"github.com/govalues/decimal"
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mt"
+	"github.com/swiftval/swiftval/rules/common"
 )
 
 // checkFn is the body of a rule, given the parsed MT message and the
@@ -30,7 +31,9 @@ func (r *mtRule) Check(em *engine.Message, f *engine.Findings) {
 	}
 }
 
-// newRule builds an engine.Rule that runs fn on MT messages only.
+// newRule builds an engine.Rule that runs fn on MT messages only. source is
+// the short citation; the research behind it is the rule's section of
+// docs/sources.md, which Notes points at.
 func newRule(id, code string, types []string, source, desc string, fn checkFn) engine.Rule {
 	return &mtRule{info: engine.RuleInfo{
 		ID:          id,
@@ -39,6 +42,7 @@ func newRule(id, code string, types []string, source, desc string, fn checkFn) e
 		AppliesTo:   types,
 		Format:      "mt",
 		Source:      source,
+		Notes:       common.Notes(id),
 		Description: desc,
 	}, fn: fn}
 }

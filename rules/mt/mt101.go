@@ -5,12 +5,6 @@ import (
 	"github.com/swiftval/swiftval/formats/mt"
 )
 
-// Sources of the MT 101 rules.
-const (
-	srcUHB101  = "SWIFT UHB SR2015, MT 101 network validated rules (pinas.synology.me/Swift_Manual/2015/books/us1m/afd.htm)"
-	srcUHB101o = "SWIFT UHB SR2006, MT 101 network validated rules (pinas.synology.me/Swift_Manual/2006/FINAL/US1M/DOC/AED.HTM)"
-)
-
 var t101 = []string{"MT101"}
 
 // mt101A splits an MT 101 into sequence A (the fields before the first field
@@ -20,37 +14,32 @@ func mt101A(m *mt.Message) (a, rest []mt.Field) { return splitAt(m.Fields, "21")
 
 func mt101Rules() []engine.Rule {
 	return []engine.Rule{
-		newRule("mt.MT101.D60", "D60", t101, srcUHB101+" C2",
+		newRule("mt.MT101.D60", "D60", t101, "SWIFT Standards MT SR2015, Category 1, MT 101, network validated rule C2",
 			"In each sequence B, 36 is mandatory if 33B is present and the 32B amount is not zero; otherwise 36 is not allowed", rule101D60),
-		newRule("mt.MT101.D61", "D61", t101, srcUHB101+" C3",
+		newRule("mt.MT101.D61", "D61", t101, "SWIFT Standards MT SR2015, Category 1, MT 101, network validated rule C3",
 			"The ordering customer (50a option F, G or H) is in sequence A or in every sequence B, never both and never neither", rule101D61),
-		newRule("mt.MT101.D62", "D62", t101, srcUHB101+" C4",
+		newRule("mt.MT101.D62", "D62", t101, "SWIFT Standards MT SR2015, Category 1, MT 101, network validated rule C4",
 			"The instructing party (50a option C or L) may be in sequence A or in sequence B, not both", rule101D62),
-		newRule("mt.MT101.D68", "D68", t101, srcUHB101+" C5",
+		newRule("mt.MT101.D68", "D68", t101, "SWIFT Standards MT SR2015, Category 1, MT 101, network validated rule C5",
 			"In each sequence B, the currency of 33B must differ from that of 32B", rule101D68),
-		newRule("mt.MT101.D64", "D64", t101, srcUHB101o+" C6",
+		newRule("mt.MT101.D64", "D64", t101, "SWIFT Standards MT SR2006, Category 1, MT 101, network validated rule C6",
 			"The account servicing institution (52a) may be in sequence A or in sequence B, not both", rule101D64),
-		newRule("mt.MT101.D98", "D98", t101, srcUHB101o+" C8",
+		newRule("mt.MT101.D98", "D98", t101, "SWIFT Standards MT SR2006, Category 1, MT 101, network validated rule C8",
 			"If 21R is present in sequence A, every 32B must have the same currency", rule101D98),
-		newRule("mt.MT101.E54", "E54", t101, srcSMT101+" C9 (SR2025 text and code, followed); "+srcUHB101f+" (EQUI added to the 23E codes); older text: "+srcUHB101o+" C9 (D99: a zero 32B forbids 21F, 33B and 36)",
+		newRule("mt.MT101.E54", "E54", t101, "SWIFT Standards MT SR2025, Category 1, MT 101, network validated rule C9",
 			"In each sequence B with a zero 32B amount: with 23E EQUI, 33B is mandatory; without, 33B and 21F are not allowed", rule101E54),
-		newRule("mt.MT101.D66", "D66", t101, srcSMT101+" (23E); code and rule form as MT 207 23E, "+srcUHB207,
+		newRule("mt.MT101.D66", "D66", t101, "SWIFT Standards MT SR2025, Category 1, MT 101, field 23E, network validated rules",
 			"23E additional information is only allowed after CMTO, PHON, OTHR or REPA", rule101D66),
-		newRule("mt.MT101.D67", "D67", t101, srcSMT101+" (23E combinations; single source for the pairs)"+unconfirmed+"; code as MT 207 23E, "+srcUHB207,
+		newRule("mt.MT101.D67", "D67", t101, "SWIFT Standards MT SR2025, Category 1, MT 101, field 23E, network validated rules",
 			"In each sequence B, some 23E codes must not be combined (e.g. CHQB with CMSW, NETS with RTGS)", rule101D67),
-		newRule("mt.MT101.E46", "E46", t101, srcSMT101+" (23E: a code may not repeat, except OTHR); code as MT 103 23E (E46, UHB SR2015 us1m/ajh004.htm)",
+		newRule("mt.MT101.E46", "E46", t101, "SWIFT Standards MT SR2025, Category 1, MT 101, field 23E, network validated rules",
 			"In each sequence B, a 23E code must not appear twice, except OTHR", rule101E46),
 	}
 }
 
-// More sources of the MT 101 rules: the 23E rules and C9 as SwiftMTMessage
-// states them for SR2025 (the newest rule text found); the UHB pages seen
-// are older (SR2006, SR2015) and the SR2015 C9 text was not readable.
-const (
-	srcSMT101  = "GoPlasmatic/SwiftMTMessage src/messages/mt101.rs (\"NETWORK VALIDATION RULES (SR 2025 MT101)\")"
-	srcUHB101f = "SWIFT UHB SR2015 MT 101 field 23E (pinas.synology.me/Swift_Manual/2015/books/us1m/aff012.htm)"
-	srcUHB207  = "SWIFT UHB SR2006 MT 207 field 23E (pinas.synology.me/Swift_Manual/2006/FINAL/US2M/DOC/ALBF010.HTM: D66, D67)"
-)
+// The 23E rules and C9 follow the SR2025 text as SwiftMTMessage states it
+// (the newest rule text found); the UHB pages seen are older (SR2006,
+// SR2015) and the SR2015 C9 text was not readable (docs/sources.md).
 
 // Codes of MT 101 23E: those that may carry additional information (D66)
 // and the pairs that must not be combined (D67), each "AAAABBBB"

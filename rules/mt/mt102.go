@@ -6,44 +6,37 @@ import (
 	"github.com/swiftval/swiftval/rules/common"
 )
 
-// Sources of the MT 102 rules (mt-facts-more 1.1).
-const (
-	srcUHB102  = "SWIFT UHB SR2015, MT 102 STP network validated rules (pinas.synology.me/Swift_Manual/2015/books/us1m/ahd.htm)"
-	srcCFT102  = "CyberFT MT102.pm / MT102_STP.pm (n-gribov/cyberft_terminal 0ff4ac64, rule comments with C-number and code; about SR2015-2019)"
-	srcIBMC102 = "IBM Standards Processing Engine, SWIFT rules 000-099 (C01: MT 102 field 19 = sum of 32B)"
-)
-
 var t102 = []string{"MT102"}
 
 func mt102Rules() []engine.Rule {
 	return []engine.Rule{
-		newRule("mt.MT102.C01", "C01", t102, srcCFT102+" C1; "+srcIBMC102,
+		newRule("mt.MT102.C01", "C01", t102, "SWIFT Standards MT, Category 1, MT 102, network validated rule C1",
 			"If 19 is present in sequence C, it equals the sum of the 32B amounts", rule102C01),
-		newRule("mt.MT102.C02", "C02", t102, srcCFT102+" C2; "+srcUHB102+" C2",
+		newRule("mt.MT102.C02", "C02", t102, "SWIFT Standards MT SR2015, Category 1, MT 102 and MT 102 STP, network validated rule C2",
 			"The currency of 32A, of every 32B and of every 71G is the same", rule102C02),
-		newRule("mt.MT102.D17", "D17", t102, srcCFT102+" C3; "+srcUHB102+" C3",
+		newRule("mt.MT102.D17", "D17", t102, "SWIFT Standards MT SR2015, Category 1, MT 102 and MT 102 STP, network validated rule C3",
 			"50a is in sequence A or in every sequence B, never both and never neither", rule102D17),
-		newRule("mt.MT102.D20", "D20", t102, srcCFT102+" C4; "+srcUHB102+" C4",
+		newRule("mt.MT102.D20", "D20", t102, "SWIFT Standards MT SR2015, Category 1, MT 102 and MT 102 STP, network validated rule C4",
 			"71A is in sequence A or in every sequence B, never both and never neither", rule102D20),
-		newRule("mt.MT102.D18", "D18", t102, srcCFT102+" C5; "+srcUHB102+" C5",
+		newRule("mt.MT102.D18", "D18", t102, "SWIFT Standards MT SR2015, Category 1, MT 102 and MT 102 STP, network validated rule C5",
 			"Each of 52a, 26T and 77B may be in sequence A or in sequence B, not both", rule102D18),
-		newRule("mt.MT102.D22", "D22", t102, srcCFT102+" C6 (code); "+srcUHB102+" C6 (text)",
+		newRule("mt.MT102.D22", "D22", t102, "SWIFT Standards MT SR2015, Category 1, MT 102 and MT 102 STP, network validated rule C6",
 			"36 is required when a 33B currency differs from its 32B currency (once in A, or in exactly those B), otherwise not allowed", rule102D22),
-		newRule("mt.MT102.D93", "D93", t102, srcCFT102+" C7 (core MT 102 only)"+unconfirmed,
+		newRule("mt.MT102.D93", "D93", t102, "SWIFT Standards MT, Category 1, MT 102, network validated rule C7",
 			"If 23 is CHQB, 59a has no account; otherwise the account of 59a is mandatory (core MT 102)", rule102D93),
-		newRule("mt.MT102.D49", "D49", t102, srcCFT102+" C8 (MT 102 STP C7); the country list of MT 103 C2"+unconfirmed,
+		newRule("mt.MT102.D49", "D49", t102, "SWIFT Standards MT, Category 1, MT 102, network validated rule C8 (MT 102 STP: C7)",
 			"If the sender's and receiver's BICs are both in SWIFT's D49 country list, 33B is mandatory in every sequence B", rule102D49),
-		newRule("mt.MT102.E13", "E13", t102, srcCFT102+" C9 (codes as MT 103 C14)",
+		newRule("mt.MT102.E13", "E13", t102, "SWIFT Standards MT, Category 1, MT 102, network validated rule C9",
 			"If 71A (from A or the same B) is OUR, 71F is not allowed in that B", rule102Charges("E13")),
-		newRule("mt.MT102.D50", "D50", t102, srcCFT102+" C9",
+		newRule("mt.MT102.D50", "D50", t102, "SWIFT Standards MT, Category 1, MT 102, network validated rule C9",
 			"If 71A (from A or the same B) is SHA, 71G is not allowed in that B", rule102Charges("D50")),
-		newRule("mt.MT102.E15", "E15", t102, srcCFT102+" C9",
+		newRule("mt.MT102.E15", "E15", t102, "SWIFT Standards MT, Category 1, MT 102, network validated rule C9",
 			"If 71A (from A or the same B) is BEN, at least one 71F is mandatory and 71G is not allowed in that B", rule102Charges("E15")),
-		newRule("mt.MT102.D51", "D51", t102, srcCFT102+" C10",
+		newRule("mt.MT102.D51", "D51", t102, "SWIFT Standards MT, Category 1, MT 102, network validated rule C10",
 			"In each sequence B, if 71F or 71G is present, 33B is mandatory", rule102D51),
-		newRule("mt.MT102.D79", "D79", t102, srcCFT102+" C11",
+		newRule("mt.MT102.D79", "D79", t102, "SWIFT Standards MT, Category 1, MT 102, network validated rule C11",
 			"If 71G is present in a sequence B, 71G is mandatory in sequence C", rule102D79),
-		newRule("mt.MT102STP.D19", "D19", []string{"MT102STP"}, srcCFT102+" (MT 102 STP C11); SWIFT UHB SR2015 MT 102 STP field 59a (pinas.synology.me/Swift_Manual/2015/books/us1m/ahf014.htm)",
+		newRule("mt.MT102STP.D19", "D19", []string{"MT102STP"}, "SWIFT Standards MT SR2015, Category 1, MT 102 STP, network validated rule C11 and field 59a",
 			"MT 102 STP between two D19-list countries: the 59a account must be an IBAN when 57A is absent or its BIC country is in the list", rule102D19),
 	}
 }

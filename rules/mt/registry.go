@@ -23,7 +23,7 @@ var typeRules = []struct {
 	{types: []string{"MT103"}, rules: mt103Rules},
 	{types: []string{"MT104", "MT107"}, rules: mt104Rules},
 	{types: []string{"MT110"}, rules: mt110Rules},
-	{types: []string{"MT111", "MT112"}, none: "no network validated rules: MT 111 per the UHB copy at doctormaryam.org and SwiftMTMessage (SR2025); MT 112 per SwiftMTMessage (mt-facts-more 1.5)"},
+	{types: []string{"MT111", "MT112"}, none: "no network validated rules: MT 111 per a copy of its UHB page and SwiftMTMessage (SR2025); MT 112 per SwiftMTMessage (mt-facts-more 1.5)"},
 	{types: []string{"MT190", "MT290", "MT990", "MT191", "MT291", "MT991"}, none: "no network validated rules (SwiftMTMessage SR2025, mt-facts-more 1.6, 1.7)"},
 	{types: []string{"MT192", "MT292", "MT992", "MT195", "MT295", "MT995", "MT196", "MT296", "MT996"}, rules: n9xRules},
 	{types: []string{"MT199", "MT299", "MT999"}, none: "no network validated rules (free format; mt-facts 2.5)"},
