@@ -17,7 +17,7 @@ type sample struct {
 
 // Shared MX corpus files compared across libraries: the 3.2 KB Fedwire
 // pacs.008.001.08 and the 40 KB CBPR+ "max" pacs.008 (AppHdr + Document in
-// an Envelope). See /work/shared/corpus/mx/SOURCES.md.
+// an Envelope). See ../shared/corpus/mx/SOURCES.md.
 var sharedMX = []struct{ name, path string }{
 	{"fedwire-pacs008-3k", "corpus/mx/moov-io__wire20022/CustomerCreditTransfer__swiftSample__CustomerCreditTransfer_Scenario1_Step1_pacs.008.xml"},
 	{"cbpr-pacs008-max-40k", "corpus/mx/phoughton__iso20022-cbpr-ur/y2025__pacs.008.max.xml"},

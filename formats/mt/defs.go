@@ -10,7 +10,7 @@ package mt
 // rules/custom. See Types.
 //
 // Sources of the field lists, options, M/O and sequences: mt-facts.md 2.3-2.6
-// and mt-facts-more.md sections 1-3 (both in /work/shared/reference), each
+// and mt-facts-more.md sections 1-3 (both in ../shared/reference), each
 // row checked there against Prowide Core SRU2025 (generated from SWIFT's own
 // standards metadata) and, for categories 1, 2 and 9, against SwiftMTMessage
 // (SR2025) and CyberFT. Where those disagree the choice and its reason are

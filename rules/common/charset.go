@@ -2,7 +2,7 @@ package common
 
 // SWIFT character sets, from the SWIFT User Handbook, "Standards MT General
 // Information", character sets (as summarised in
-// /work/shared/reference/mt-facts.md 2.1) [unconfirmed: the set table was
+// ../shared/reference/mt-facts.md 2.1) [unconfirmed: the set table was
 // not re-checked against a public UHB page in this release]:
 //
 //	x: a–z A–Z 0–9 / - ? : ( ) . , ' + space CR LF

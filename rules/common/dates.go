@@ -4,7 +4,7 @@ package common
 // 2000–2060, 80–99 are 1980–1999, and 61–79 are outside the window.
 // Source: FIN Error Codes, T50 text as quoted in a public code table
 // [unconfirmed: found only in an unnamed public table, see
-// /work/shared/reference/mt-facts.md 2.1; that text applies the window to
+// ../shared/reference/mt-facts.md 2.1; that text applies the window to
 // value-date components (<DATE2>), so ValidYYMMDD checks the calendar only
 // and ValidYYMMDDWindow adds the window].
 const (
