@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/fsnotify/fsnotify"
+	"github.com/swiftval/swiftval/internal/watch"
 )
 
 // Store holds the Directory in force and replaces it atomically: a
@@ -86,11 +86,6 @@ func (s *Store) Reload() error {
 	return nil
 }
 
-// watchDebounce is how long Watch waits after the last change of the file
-// before reloading: a copy or an editor writes a large file in several
-// steps, and one reload per burst avoids reading it half-written.
-const watchDebounce = 200 * time.Millisecond
-
 // Watch reloads the file whenever it changes (it watches the file's
 // folder, so a file replaced by rename is seen too) until ctx ends, then
 // returns nil. A reload that fails leaves the Directory in force and is
@@ -100,51 +95,14 @@ func (s *Store) Watch(ctx context.Context, onReload func(error)) error {
 	if s.path == "" {
 		return errors.New("directory: this store has no file to watch")
 	}
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		return err
-	}
-	defer w.Close()
-	if err := w.Add(filepath.Dir(s.path)); err != nil {
-		return err
-	}
 	name := filepath.Clean(s.path)
-	var timer *time.Timer
-	var fire <-chan time.Time
-	for {
-		select {
-		case <-ctx.Done():
-			if timer != nil {
-				timer.Stop()
-			}
-			return nil
-		case ev, ok := <-w.Events:
-			if !ok {
-				return nil
-			}
-			if filepath.Clean(ev.Name) != name {
-				continue
-			}
-			if timer == nil {
-				timer = time.NewTimer(watchDebounce)
-			} else {
-				timer.Reset(watchDebounce)
-			}
-			fire = timer.C
-		case err, ok := <-w.Errors:
-			if !ok {
-				return nil
-			}
-			s.log.Warn("BIC directory watcher", "err", err)
-		case <-fire:
-			fire = nil
-			err := s.Reload()
-			s.logReload(err)
-			if onReload != nil {
-				onReload(err)
-			}
+	return watch.Dir(ctx, filepath.Dir(s.path), func(p string) bool { return filepath.Clean(p) == name }, func() {
+		err := s.Reload()
+		s.logReload(err)
+		if onReload != nil {
+			onReload(err)
 		}
-	}
+	}, func(err error) { s.log.Warn("BIC directory watcher", "err", err) })
 }
 
 // logReload logs a reload's outcome (file names and counts only: the

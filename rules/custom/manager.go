@@ -14,10 +14,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fsnotify/fsnotify"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/internal/watch"
 )
 
 // ManagerOptions configures a Manager.
@@ -479,61 +479,18 @@ func (m *Manager) ReloadLogged(reason string) error {
 	return err
 }
 
-// watchDebounce is how long Watch waits after the last change in Dir before
-// reloading: editors write a file in several steps (truncate, write,
-// rename), and one reload per burst avoids loading a half-written file.
-const watchDebounce = 150 * time.Millisecond
-
-// Watch reloads Dir whenever a file in it changes, until ctx ends; it
-// returns nil then. A reload that fails leaves the sets in force and is
-// logged (and passed to OnReload); watching goes on. Watch returns an error
-// at once when there is no Dir or it cannot be watched.
 func (m *Manager) Watch(ctx context.Context) error {
 	if m.opts.Dir == "" {
 		return errors.New("custom: Watch needs ManagerOptions.Dir")
 	}
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		return err
+	isSet := func(p string) bool {
+		base := filepath.Base(p)
+		return !strings.HasPrefix(base, ".") && (strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml"))
 	}
-	defer w.Close()
-	if err := w.Add(m.opts.Dir); err != nil {
-		return err
-	}
-	var timer *time.Timer
-	var fire <-chan time.Time
-	for {
-		select {
-		case <-ctx.Done():
-			if timer != nil {
-				timer.Stop()
-			}
-			return nil
-		case ev, ok := <-w.Events:
-			if !ok {
-				return nil
-			}
-			base := filepath.Base(ev.Name)
-			if strings.HasPrefix(base, ".") || !(strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml")) {
-				continue
-			}
-			if timer == nil {
-				timer = time.NewTimer(watchDebounce)
-			} else {
-				timer.Reset(watchDebounce)
-			}
-			fire = timer.C
-		case err, ok := <-w.Errors:
-			if !ok {
-				return nil
-			}
-			m.opts.Logger.Warn("rule set watcher", "err", err)
-		case <-fire:
-			fire = nil
-			err := m.ReloadLogged("file change")
-			if m.opts.OnReload != nil {
-				m.opts.OnReload(err)
-			}
+	return watch.Dir(ctx, m.opts.Dir, isSet, func() {
+		err := m.ReloadLogged("file change")
+		if m.opts.OnReload != nil {
+			m.opts.OnReload(err)
 		}
-	}
+	}, func(err error) { m.opts.Logger.Warn("rule set watcher", "err", err) })
 }
