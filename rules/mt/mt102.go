@@ -11,7 +11,7 @@ var t102 = []string{"MT102"}
 func mt102Rules() []engine.Rule {
 	return []engine.Rule{
 		newRule("mt.MT102.C01", "C01", t102, "SWIFT Standards MT, Category 1, MT 102, network validated rule C1",
-			"If 19 is present in sequence C, it equals the sum of the 32B amounts", rule102C01),
+			"If 19 is present in sequence C, it equals the sum of the 32B amounts", ruleSumC01),
 		newRule("mt.MT102.C02", "C02", t102, "SWIFT Standards MT SR2015, Category 1, MT 102 and MT 102 STP, network validated rule C2",
 			"The currency of 32A, of every 32B and of every 71G is the same", rule102C02),
 		newRule("mt.MT102.D17", "D17", t102, "SWIFT Standards MT SR2015, Category 1, MT 102 and MT 102 STP, network validated rule C3",
@@ -41,7 +41,10 @@ func mt102Rules() []engine.Rule {
 	}
 }
 
-func rule102C01(_ *engine.Message, m *mt.Message, f *engine.Findings) {
+// ruleSumC01 is rule C01 of the multiple-transfer types (MT 102, 104,
+// 107): field 19 of sequence C equals the sum of the 32B amounts of the
+// sequences B.
+func ruleSumC01(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	x := find(seqFields(m, "C"), "19")
 	if x == nil {
 		return
@@ -49,7 +52,7 @@ func rule102C01(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 	want, ok1 := fieldAmount(x)
 	sum, ok2 := sumOf(m.Sequences("B"), "32B")
 	if ok1 && ok2 && want.Cmp(sum) != 0 {
-		f.Error("C01", x.LocOf("Amount"), "field 19 must equal the sum of the 32B amounts ("+sum.String()+")")
+		f.Error("C01", x.LocOf("Amount"), "field 19 must equal the sum of the 32B amounts of sequence B ("+sum.String()+")")
 	}
 }
 

@@ -34,7 +34,7 @@ func mt104Rules() []engine.Rule {
 		newRule("mt.MT104.D80", "D80", t1047, "SWIFT Standards MT SR2025, Category 1, network validated rules MT 104 C9 and MT 107 C8",
 			"If sequence C is present: 32B of C equal to the sum of the 32B of B, 19 is not allowed; otherwise 19 is mandatory", rule104D80),
 		newRule("mt.MT104.C01", "C01", t1047, "SWIFT Standards MT SR2025, Category 1, network validated rules MT 104 C10 and MT 107 C8",
-			"19, if present, equals the sum of the 32B amounts of sequence B", rule104C01),
+			"19, if present, equals the sum of the 32B amounts of sequence B", ruleSumC01),
 		newRule("mt.MT104.C02", "C02", t1047, "SWIFT Standards MT SR2025, Category 1, network validated rules MT 104 C11 and MT 107 C9",
 			"One currency for all 32B and 71G (sequences B and C) and one for all 71F", rule104C02),
 		newRule("mt.MT104.C96", "C96", t104, "SWIFT Standards MT SR2025, Category 1, MT 104, network validated rule C12",
@@ -181,18 +181,6 @@ func rule104D80(_ *engine.Message, m *mt.Message, f *engine.Findings) {
 		f.Error("D80", x19.Loc(), "field 19 is not allowed: 32B of sequence C equals the sum of the 32B amounts")
 	case total.Cmp(sum) != 0 && x19 == nil:
 		missing(f, m, "D80", "19", cf, "field 19 (sum of amounts) is mandatory: 32B of sequence C differs from the sum of the 32B amounts ("+sum.String()+")")
-	}
-}
-
-func rule104C01(_ *engine.Message, m *mt.Message, f *engine.Findings) {
-	x := find(seqFields(m, "C"), "19")
-	if x == nil {
-		return
-	}
-	want, ok1 := fieldAmount(x)
-	sum, ok2 := sumOf(m.Sequences("B"), "32B")
-	if ok1 && ok2 && want.Cmp(sum) != 0 {
-		f.Error("C01", x.LocOf("Amount"), "field 19 must equal the sum of the 32B amounts of sequence B ("+sum.String()+")")
 	}
 }
 
