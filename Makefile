@@ -68,7 +68,8 @@ fuzz: ## run every fuzz target for FUZZTIME each (FUZZ=regexp picks targets); ne
 	echo "fuzzed:$$ran"; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi
 
-generate: ## regenerate generated code (compiled schemas, code tables)
+generate: ## regenerate generated code from formats/mx/manifest/messages.txt (needs ../shared/xsd beside the checkout)
+	$(GO) mod download github.com/moov-io/iso20022
 	$(GO) generate ./...
 
 vet: ## go vet every package

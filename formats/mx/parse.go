@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mx/typed"
 	"github.com/swiftval/swiftval/formats/mx/xmlscan"
 	"github.com/swiftval/swiftval/formats/mx/xsd"
 )
@@ -21,18 +22,16 @@ var (
 )
 
 // Release implements engine.Releaser: the engine calls it once the last
-// rule has run on m. It hands the typed message (Typed) back for reuse when
-// it has a Recycle method (the typed package's does): its decoded elements
-// and leaf lists serve the next message. Findings, the report and the
-// strings of m are left alone.
+// rule has run on m. It hands the typed message (Typed) back for reuse:
+// its decoded elements and leaf lists serve the next message. Findings,
+// the report and the strings of m are left alone.
 func (f *Format) Release(m *engine.Message) {
 	if m == nil {
 		return
 	}
-	if b, ok := m.Body.(*Message); ok {
-		if r, ok := b.Typed.(interface{ Recycle() }); ok {
-			r.Recycle()
-		}
+	if b, ok := m.Body.(*Message); ok && b.Typed != nil {
+		b.Typed.Recycle()
+		b.Typed = nil
 	}
 }
 
@@ -92,11 +91,47 @@ type parser struct {
 	sc    xmlscan.Scanner
 	sess  xsd.Session
 	f     *engine.Findings
-	part  int
+	m     *Message
+	part  int // the part the schema session is checking
 	errs  int
 	path  [][]byte // open wrapper elements (local names, in the input)
 	hdr   hdrState
 	names [8][]byte // AppHdr element path, relative to AppHdr
+	// docOK and hdrOK say whether each part is schema-valid so far.
+	docOK, hdrOK bool
+	// tm is the typed message being decoded, nil before the first part
+	// with a typed model.
+	tm *typed.Message
+}
+
+// Next implements typed.Tokens: the typed decoder reads the tokens of a
+// part through it, and each is checked against the schema on its way, so
+// the input is read once for both.
+func (p *parser) Next() (*xmlscan.Token, error) {
+	tok, err := p.sc.Next()
+	if err == nil && p.part != partNone {
+		p.check(tok)
+	}
+	return tok, err
+}
+
+// check hands a token of the current part to the schema session (and the
+// AppHdr field reader) and closes the part at its end tag.
+func (p *parser) check(tok *xmlscan.Token) {
+	if p.part == partHdr {
+		p.header(tok, p.m.AppHdr)
+	}
+	if !p.sess.Token(tok) {
+		return
+	}
+	if p.part == partHdr {
+		p.m.AppHdr.Span.End = tok.End
+		p.hdrOK = p.sess.Errors() == 0
+	} else {
+		p.m.Doc.End = tok.End
+		p.docOK = p.sess.Errors() == 0
+	}
+	p.part = partNone
 }
 
 type hdrState struct {
@@ -139,7 +174,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 	defer func() {
 		// Drop every reference to the input: a pooled parser must not keep
 		// payment data alive (or reachable) after the call.
-		p.f = nil
+		p.f, p.m, p.tm = nil, nil, nil
 		clear(p.path[:cap(p.path)])
 		p.path = p.path[:0]
 		p.sc.Wipe()
@@ -148,49 +183,26 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 		clear(p.hdr.text[:cap(p.hdr.text)])
 		f.pool.Put(p)
 	}()
-	p.f, p.errs, p.part = fs, 0, partNone
+	m := &Message{Raw: raw}
+	p.f, p.m, p.errs, p.part = fs, m, 0, partNone
+	p.docOK, p.hdrOK = true, true
 	p.sc.Reset(raw)
 	p.sc.SetLimits(f.lim)
 	fs.SetRule("mx.xml", "")
 
-	m := &Message{Raw: raw}
-	docOK, hdrOK := true, true
 	docSchema, hdrSchema := true, true // whether each part had a schema
 	for {
-		tok, err := p.sc.Next()
+		inPart := p.part != partNone
+		tok, err := p.Next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				break
 			}
-			var e *xmlscan.Error
-			if errors.As(err, &e) {
-				path := ""
-				switch {
-				case p.part != partNone:
-					path = p.sess.Path()
-				case len(p.path) > 0:
-					path = "/" + string(bytes.Join(p.path, []byte("/")))
-				}
-				fs.SetRule("mx.xml", "")
-				fs.Add(scanCodes[e.Kind], engine.Error, xmlLoc(path, e.Line, e.Column), "XML: "+e.Msg)
-			}
+			p.xmlError(err)
 			return nil
 		}
-		if p.part != partNone {
-			if p.part == partHdr {
-				p.header(tok, m.AppHdr)
-			}
-			if p.sess.Token(tok) {
-				if p.part == partHdr {
-					m.AppHdr.Span.End = tok.End
-					hdrOK = p.sess.Errors() == 0
-				} else {
-					m.Doc.End = tok.End
-					docOK = p.sess.Errors() == 0
-				}
-				p.part = partNone
-			}
-			continue
+		if inPart {
+			continue // checked by p.Next
 		}
 		switch tok.Kind {
 		case xmlscan.StartElement:
@@ -236,16 +248,12 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 			if len(p.path) > 0 && m.Envelope == "" {
 				m.Envelope = string(p.path[len(p.path)-1])
 			}
-			part := partDoc
-			if isHdr {
-				part = partHdr
-			}
 			var v *xsd.Validator
 			if l != nil {
 				var err error
 				if v, err = l.validator(); err != nil {
 					fs.SetRule("mx.schema", "")
-					fs.Errorf(CodeSchemaBroken, engine.Location{Path: "/" + string(local), Line: p.sc.Line(tok.Offset)}, "the schema for %s does not compile: %v", engine.Echo(string(ns)), err)
+					fs.Errorf(CodeSchemaBroken, engine.Location{Path: "/" + string(local), Line: p.sc.Line(tok.Offset)}, "the schema for %s could not be loaded: %v", engine.Echo(string(ns)), err)
 				}
 			} else {
 				fs.SetRule("mx.schema", "")
@@ -253,34 +261,50 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 			}
 			if v == nil {
 				if isHdr {
-					hdrOK = false
+					p.hdrOK, hdrSchema = false, false
 				} else {
-					docOK = false
-				}
-				if isDoc {
-					docSchema = false
-				} else {
-					hdrSchema = false
+					p.docOK, docSchema = false, false
 				}
 			}
 			fs.SetRule("mx.schema", "")
 			if v != nil {
-				p.part = part
-				v.Start(&p.sess, &p.sc, tok, p)
-				if part == partHdr {
+				p.part = partDoc
+				if isHdr {
+					p.part = partHdr
 					p.hdr.text = p.hdr.text[:0]
 				}
-				continue
+				v.Start(&p.sess, &p.sc, tok, p)
 			}
-			// Unvalidated part: skip it (header fields are not read).
-			if err := p.skip(tok); err != nil {
-				p.scanError(err, "/"+string(local))
-				return nil
+			// The typed model reads the part's tokens through p.Next, which
+			// checks them against the schema; a part without a typed model
+			// is read on by this loop (checked) or skipped (unchecked).
+			if isHdr || typed.Known(m.Type) {
+				if p.tm == nil {
+					p.tm = typed.NewMessage(raw)
+				}
+				var err error
+				if isHdr {
+					err = p.tm.DecodeAppHdr(p, tok)
+				} else {
+					err = p.tm.DecodeDocument(m.Namespace, m.Type, p, tok)
+				}
+				if err != nil {
+					p.xmlError(err)
+					p.tm.Recycle()
+					return nil
+				}
+			} else if v == nil {
+				if err := p.skip(tok); err != nil {
+					p.scanError(err, "/"+string(local))
+					return nil
+				}
 			}
-			if isHdr {
-				m.AppHdr.Span.End = p.sc.Pos()
-			} else {
-				m.Doc.End = p.sc.Pos()
+			if v == nil {
+				if isHdr {
+					m.AppHdr.Span.End = p.sc.Pos()
+				} else {
+					m.Doc.End = p.sc.Pos()
+				}
 			}
 		case xmlscan.EndElement:
 			// Parts consume their own end tags: this closes a wrapper.
@@ -294,7 +318,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 		fs.Error(CodeNoDocument, xmlLoc("", 1, 0), "no ISO 20022 Document or AppHdr element found")
 		return nil
 	}
-	m.SchemaValid = docOK && hdrOK
+	m.SchemaValid = p.docOK && p.hdrOK
 	em := &engine.Message{Format: "mx", Raw: raw, Body: m, Level: engine.LevelSchema}
 	if !m.Doc.IsZero() && !docSchema || m.Doc.IsZero() && !hdrSchema {
 		em.Level = engine.LevelSyntax // no schema for the main part
@@ -313,23 +337,37 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 			fs.Errorf(CodeHeaderMismatch, engine.Location{Path: "/AppHdr/MsgDefIdr", Line: p.sc.Line(p.hdr.defOff)}, "the AppHdr is for message %s but the Document is %s", engine.Echo(h.MsgDefIdr), engine.Echo(m.Type))
 		}
 	}
-	if !m.Doc.IsZero() {
-		if dec := decoderFor(m.Type); dec != nil {
-			var hdr Span
-			if m.AppHdr != nil {
-				hdr = m.AppHdr.Span
-			}
-			typed, err := dec(m.Type, raw, m.Doc, hdr)
-			if err != nil {
-				fs.SetRule("mx.typed", "")
-				fs.Errorf(CodeTypedDecode, engine.Location{Path: "/Document", Line: m.DocLine}, "the Document could not be decoded into the typed model: %v", err)
-			} else {
-				m.Typed = typed
-				em.Level = engine.LevelFull
-			}
+	// The typed model goes with a Document that has one (the AppHdr alone
+	// is decoded on the chance that such a Document follows).
+	if p.tm != nil {
+		if !m.Doc.IsZero() && typed.Known(m.Type) {
+			m.Typed = p.tm
+			em.Level = engine.LevelFull
+		} else {
+			p.tm.Recycle()
 		}
 	}
 	return em
+}
+
+// xmlError reports a well-formedness error (an *xmlscan.Error) at the
+// innermost open element.
+func (p *parser) xmlError(err error) {
+	var e *xmlscan.Error
+	if !errors.As(err, &e) {
+		p.f.SetRule("mx.typed", "")
+		p.f.Errorf(CodeTypedDecode, engine.Location{Path: "/Document", Line: p.m.DocLine}, "the message could not be decoded into the typed model: %v", err)
+		return
+	}
+	path := ""
+	switch {
+	case p.part != partNone:
+		path = p.sess.Path()
+	case len(p.path) > 0:
+		path = "/" + string(bytes.Join(p.path, []byte("/")))
+	}
+	p.f.SetRule("mx.xml", "")
+	p.f.Add(scanCodes[e.Kind], engine.Error, xmlLoc(path, e.Line, e.Column), "XML: "+e.Msg)
 }
 
 // scanError reports a well-formedness error met while skipping the

@@ -4,7 +4,7 @@ import "sync"
 
 // Messages are recycled: Recycle empties a Message (its arena of decoded
 // elements and its leaf and frame lists keep their memory) and puts it in
-// msgPool, where the next Decode or DecodeSpans takes it from. The engine
+// msgPool, where the next Decode or NewMessage takes it from. The engine
 // recycles through the MX format's Release (engine.Releaser), once the last
 // rule has run; a Message nobody recycles is simply garbage collected.
 
@@ -29,7 +29,7 @@ func newMessage() *Message {
 	return &Message{}
 }
 
-// Recycle hands m back for reuse by a later Decode or DecodeSpans. Neither
+// Recycle hands m back for reuse by a later Decode or NewMessage. Neither
 // m nor anything reached through it (its Documents, the slice Leaves
 // returned) may be used afterwards; strings taken from it (values alias
 // the input) and the paths LeafPath returned stay valid. Call it at most

@@ -25,7 +25,7 @@
 // decoded from it is in use.
 package typed
 
-//go:generate go run ./gen -xsd ../../../../shared/xsd -out .
+//go:generate go run ./gen
 
 import (
 	"bytes"
@@ -38,6 +38,7 @@ import (
 
 	"github.com/govalues/decimal"
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mx/xmlscan"
 )
 
 // Pos is the position of an element in the input: its byte offset plus one
@@ -299,16 +300,25 @@ type token struct {
 // decoder reads markup from b. It never panics: every index is checked.
 type decoder struct {
 	a      *arena // where optional elements are allocated
-	b      []byte
+	b      []byte // the input
 	i      int
 	err    error
 	texts  int // textOf calls: an upper bound of the leaves
 	starts int // start tags read: an upper bound of the walker frames
+	// src, when set, is the token stream the decoder reads instead of
+	// scanning b itself (see stream.go); tok is its last token, swallow
+	// says the next one is the end tag of an empty element.
+	src     Tokens
+	tok     *xmlscan.Token
+	swallow bool
 }
 
 // next reads the next start or end tag, skipping text, comments, CDATA,
 // processing instructions and declarations.
 func (d *decoder) next(t *token) int {
+	if d.src != nil {
+		return d.nextStream(t)
+	}
 	b := d.b
 	for {
 		if i := skipIndent(b, d.i); i < len(b) && b[i] == '<' {
@@ -463,7 +473,9 @@ func (d *decoder) child(c *token) bool {
 	case kStart:
 		return true
 	case kEOF:
-		d.err = ErrTruncated
+		if d.err == nil {
+			d.err = ErrTruncated
+		}
 	}
 	return false
 }
@@ -484,7 +496,9 @@ func (d *decoder) skip(t *token) {
 		case kEnd:
 			depth--
 		case kEOF:
-			d.err = ErrTruncated
+			if d.err == nil {
+				d.err = ErrTruncated
+			}
 			return
 		}
 	}
@@ -496,6 +510,9 @@ func (d *decoder) text(t *token) Text { return Text{Value: d.textOf(t), Pos: t.p
 // textOf reads the character data of the element started by t up to its end
 // tag. Child elements (not allowed by the schema) are skipped.
 func (d *decoder) textOf(t *token) string {
+	if d.src != nil {
+		return d.textStream(t)
+	}
 	d.texts++
 	if t.empty {
 		return ""
@@ -563,6 +580,9 @@ func alias(b []byte) string {
 
 // attr returns the unescaped value of the attribute with that local name, or "".
 func (d *decoder) attr(t *token, name string) string {
+	if d.src != nil {
+		return d.attrStream(t, name)
+	}
 	v, _ := attrValue(t.attrs, name, false)
 	return v
 }
