@@ -68,7 +68,7 @@ type (
 		ReadinessProbe *probe `yaml:"readinessProbe"`
 		LivenessProbe  *probe `yaml:"livenessProbe"`
 		Security       struct {
-			ReadOnlyRootFilesystem   bool `yaml:"readOnlyRootFilesystem"`
+			ReadOnlyRootFilesystem   bool  `yaml:"readOnlyRootFilesystem"`
 			AllowPrivilegeEscalation *bool `yaml:"allowPrivilegeEscalation"`
 			Capabilities             struct {
 				Drop []string `yaml:"drop"`
