@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/swiftval/swiftval/internal/testenv"
 )
 
 // The parts of the Kubernetes objects the tests read.
@@ -395,7 +397,7 @@ func buildBinary(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "swiftval")
 	args := []string{"build", "-o", bin}
-	if raceBuild {
+	if testenv.RaceEnabled {
 		args = append(args, "-race")
 	}
 	out, err := exec.Command("go", append(args, "../cmd/swiftval")...).CombinedOutput()
