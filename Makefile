@@ -95,3 +95,10 @@ image: ## build the container image $(IMAGE) from deploy/Containerfile (static b
 
 image-smoke: image ## smoke-test $(IMAGE) with podman: read-only, non-root, /readyz, validate (CLI and HTTP), SIGTERM (deploy/smoke_test.go)
 	SWIFTVAL_SMOKE_IMAGE=$(IMAGE) PODMAN=$(PODMAN) $(GO) test -count=1 -run '^TestImageSmoke$$' -v ./deploy/
+
+TIMING_RUNS ?= 15
+
+timing: build ## whole-process figures: validate one message (MT, MX) beside xmllint, server start to ready and idle RSS, peak RSS at 10 000 MT103/s, swiftval vs moov-io in process (benchmarks/README.md)
+	$(GO) run ./benchmarks/coldstart -bin bin/swiftval -runs $(TIMING_RUNS)
+	bin/swiftval bench --spawn --mix mt103=1 --rate 10000 --duration 10s --warmup 2s --connections 64 --quiet
+	$(GO) test -run '^$$' -bench 'MXCompare' -benchmem -count 6 ./benchmarks/
