@@ -99,6 +99,8 @@ type AppHdr struct {
 	// BizMsgIdr, MsgDefIdr, BizSvc, CreDt, CpyDplct and Prty are the
 	// elements of those names.
 	BizMsgIdr, MsgDefIdr, BizSvc, CreDt, CpyDplct, Prty string
+
+	msgDefOff int // offset of the MsgDefIdr start tag
 }
 
 // Options configures the MX format.

@@ -88,57 +88,18 @@ const (
 
 // parser is the reusable state of one Parse.
 type parser struct {
-	sc    xmlscan.Scanner
-	sess  xsd.Session
-	f     *engine.Findings
-	m     *Message
-	part  int // the part the schema session is checking
-	errs  int
-	path  [][]byte // open wrapper elements (local names, in the input)
-	hdr   hdrState
-	names [8][]byte // AppHdr element path, relative to AppHdr
+	sc   xmlscan.Scanner
+	sess xsd.Session
+	f    *engine.Findings
+	m    *Message
+	part int // the part the schema session is checking
+	errs int
+	path [][]byte // open wrapper elements (local names, in the input)
 	// docOK and hdrOK say whether each part is schema-valid so far.
 	docOK, hdrOK bool
 	// tm is the typed message being decoded, nil before the first part
 	// with a typed model.
 	tm *typed.Message
-}
-
-// Next implements typed.Tokens: the typed decoder reads the tokens of a
-// part through it, and each is checked against the schema on its way, so
-// the input is read once for both.
-func (p *parser) Next() (*xmlscan.Token, error) {
-	tok, err := p.sc.Next()
-	if err == nil && p.part != partNone {
-		p.check(tok)
-	}
-	return tok, err
-}
-
-// check hands a token of the current part to the schema session (and the
-// AppHdr field reader) and closes the part at its end tag.
-func (p *parser) check(tok *xmlscan.Token) {
-	if p.part == partHdr {
-		p.header(tok, p.m.AppHdr)
-	}
-	if !p.sess.Token(tok) {
-		return
-	}
-	if p.part == partHdr {
-		p.m.AppHdr.Span.End = tok.End
-		p.hdrOK = p.sess.Errors() == 0
-	} else {
-		p.m.Doc.End = tok.End
-		p.docOK = p.sess.Errors() == 0
-	}
-	p.part = partNone
-}
-
-type hdrState struct {
-	depth   int // depth of the AppHdr element
-	text    []byte
-	defOff  int // offset of the MsgDefIdr start tag
-	textOff int // offset of the last start tag inside the AppHdr
 }
 
 // maxFindings bounds the schema findings of one message: a hostile 16 MiB
@@ -179,8 +140,6 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 		p.path = p.path[:0]
 		p.sc.Wipe()
 		p.sess.Release()
-		clear(p.names[:])
-		clear(p.hdr.text[:cap(p.hdr.text)])
 		f.pool.Put(p)
 	}()
 	m := &Message{Raw: raw}
@@ -192,8 +151,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 
 	docSchema, hdrSchema := true, true // whether each part had a schema
 	for {
-		inPart := p.part != partNone
-		tok, err := p.Next()
+		tok, err := p.sc.Next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				break
@@ -201,8 +159,14 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 			p.xmlError(err)
 			return nil
 		}
-		if inPart {
-			continue // checked by p.Next
+		if p.part != partNone {
+			// A part without a typed model, checked here token by token.
+			if p.sess.Token(tok) {
+				m.Doc.End = tok.End
+				p.docOK = p.sess.Errors() == 0
+				p.part = partNone
+			}
+			continue
 		}
 		switch tok.Kind {
 		case xmlscan.StartElement:
@@ -234,7 +198,6 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 					m.AppHdr.Namespace = string(ns)
 					m.AppHdr.Type = typeOf(m.AppHdr.Namespace)
 				}
-				p.hdr.depth = tok.Depth
 			} else {
 				m.Doc = Span{Start: tok.Offset}
 				m.DocLine = p.sc.Line(tok.Offset)
@@ -267,44 +230,53 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 				}
 			}
 			fs.SetRule("mx.schema", "")
+			var sess *xsd.Session
 			if v != nil {
+				v.Start(&p.sess, &p.sc, tok, p)
+				sess = &p.sess
 				p.part = partDoc
 				if isHdr {
 					p.part = partHdr
-					p.hdr.text = p.hdr.text[:0]
 				}
-				v.Start(&p.sess, &p.sc, tok, p)
 			}
-			// The typed model reads the part's tokens through p.Next, which
-			// checks them against the schema; a part without a typed model
-			// is read on by this loop (checked) or skipped (unchecked).
-			if isHdr || typed.Known(m.Type) {
+			switch {
+			case isHdr || typed.Known(m.Type):
+				// The typed decoder reads the part's tokens and hands each
+				// to the schema session: the input is read once for both.
 				if p.tm == nil {
 					p.tm = typed.NewMessage(raw)
 				}
 				var err error
 				if isHdr {
-					err = p.tm.DecodeAppHdr(p, tok)
+					err = p.tm.DecodeAppHdr(&p.sc, sess, tok)
 				} else {
-					err = p.tm.DecodeDocument(m.Namespace, m.Type, p, tok)
+					err = p.tm.DecodeDocument(m.Namespace, m.Type, &p.sc, sess, tok)
 				}
 				if err != nil {
 					p.xmlError(err)
 					p.tm.Recycle()
 					return nil
 				}
-			} else if v == nil {
+			case v != nil:
+				continue // checked token by token above
+			default:
+				// Unvalidated part: skipped.
 				if err := p.skip(tok); err != nil {
 					p.scanError(err, "/"+string(local))
 					return nil
 				}
 			}
-			if v == nil {
-				if isHdr {
-					m.AppHdr.Span.End = p.sc.Pos()
-				} else {
-					m.Doc.End = p.sc.Pos()
+			p.part = partNone
+			ok := v != nil && p.sess.Errors() == 0
+			if isHdr {
+				m.AppHdr.Span.End = p.sc.Pos()
+				p.hdrOK = ok
+				if v != nil {
+					header(m.AppHdr, p.tm.AppHdr)
 				}
+			} else {
+				m.Doc.End = p.sc.Pos()
+				p.docOK = ok
 			}
 		case xmlscan.EndElement:
 			// Parts consume their own end tags: this closes a wrapper.
@@ -334,7 +306,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 		}
 		if h.MsgDefIdr != "" && !m.Doc.IsZero() && h.MsgDefIdr != m.Type {
 			fs.SetRule("mx.envelope", "")
-			fs.Errorf(CodeHeaderMismatch, engine.Location{Path: "/AppHdr/MsgDefIdr", Line: p.sc.Line(p.hdr.defOff)}, "the AppHdr is for message %s but the Document is %s", engine.Echo(h.MsgDefIdr), engine.Echo(m.Type))
+			fs.Errorf(CodeHeaderMismatch, engine.Location{Path: "/AppHdr/MsgDefIdr", Line: p.sc.Line(h.msgDefOff)}, "the AppHdr is for message %s but the Document is %s", engine.Echo(h.MsgDefIdr), engine.Echo(m.Type))
 		}
 	}
 	// The typed model goes with a Document that has one (the AppHdr alone
@@ -409,48 +381,24 @@ func (p *parser) skip(t *xmlscan.Token) error {
 	}
 }
 
-// header records the AppHdr fields from the tokens of the AppHdr subtree.
-func (p *parser) header(tok *xmlscan.Token, h *AppHdr) {
-	rel := tok.Depth - p.hdr.depth // 0 for AppHdr itself
-	switch tok.Kind {
-	case xmlscan.StartElement:
-		if rel > 0 && rel <= len(p.names) {
-			p.names[rel-1] = tok.Name.Local
-		}
-		p.hdr.text = p.hdr.text[:0]
-		p.hdr.textOff = tok.Offset
-	case xmlscan.Text:
-		p.hdr.text = append(p.hdr.text, tok.Text...)
-	case xmlscan.EndElement:
-		if rel < 1 || rel > len(p.names) {
-			return
-		}
-		v := bytes.TrimSpace(p.hdr.text)
-		switch {
-		case rel == 1:
-			switch string(tok.Name.Local) {
-			case "BizMsgIdr":
-				h.BizMsgIdr = string(v)
-			case "MsgDefIdr":
-				h.MsgDefIdr = string(v)
-				p.hdr.defOff = p.hdr.textOff
-			case "BizSvc":
-				h.BizSvc = string(v)
-			case "CreDt":
-				h.CreDt = string(v)
-			case "CpyDplct":
-				h.CpyDplct = string(v)
-			case "Prty":
-				h.Prty = string(v)
-			}
-		case rel == 4 && string(tok.Name.Local) == "BICFI" && string(p.names[1]) == "FIId" && string(p.names[2]) == "FinInstnId":
-			switch string(p.names[0]) {
-			case "Fr":
-				h.FromBIC = string(v)
-			case "To":
-				h.ToBIC = string(v)
-			}
-		}
-		p.hdr.text = p.hdr.text[:0]
+// header copies the AppHdr fields rules and routing use from the typed
+// AppHdr (decoded with the head.001.001.02 model, whose names these fields
+// share with the other head.001 versions), trimmed of surrounding
+// whitespace. They are copies: the typed message goes back to its pool,
+// and the input may be reused, once the engine releases the message.
+func header(h *AppHdr, t *typed.BusinessApplicationHeaderV02) {
+	if t == nil {
+		return
 	}
+	text := func(x typed.Text) string { return strings.Clone(strings.TrimSpace(x.Value)) }
+	h.BizMsgIdr, h.MsgDefIdr, h.BizSvc = text(t.BizMsgIdr), text(t.MsgDefIdr), text(t.BizSvc)
+	h.CreDt, h.CpyDplct, h.Prty = text(t.CreDt), text(t.CpyDplct), text(t.Prty)
+	h.msgDefOff = int(t.MsgDefIdr.Pos) - 1
+	bic := func(p *typed.Party44Choice) string {
+		if p.FIId == nil {
+			return ""
+		}
+		return text(p.FIId.FinInstnId.BICFI)
+	}
+	h.FromBIC, h.ToBIC = bic(&t.Fr), bic(&t.To)
 }

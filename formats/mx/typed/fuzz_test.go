@@ -90,10 +90,10 @@ func streamDecode(raw []byte) *Message {
 		}
 		switch string(tok.Name.Local) {
 		case "AppHdr":
-			err = m.DecodeAppHdr(sc, tok)
+			err = m.DecodeAppHdr(sc, nil, tok)
 		case "Document":
 			ns := string(tok.Name.Space)
-			err = m.DecodeDocument(ns, strings.TrimPrefix(ns, NamespacePrefix), sc, tok)
+			err = m.DecodeDocument(ns, strings.TrimPrefix(ns, NamespacePrefix), sc, nil, tok)
 		}
 		if err != nil {
 			m.Recycle()

@@ -7,18 +7,8 @@ import (
 
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mx/xmlscan"
+	"github.com/swiftval/swiftval/formats/mx/xsd"
 )
-
-// Tokens is a stream of XML tokens over one input, such as an
-// xmlscan.Scanner's. The MX format hands the typed decoder a stream that
-// validates each token against the schema as it passes it on, so the input
-// is read once for both.
-type Tokens interface {
-	// Next returns the next token (valid until the following call), or an
-	// error: io.EOF at the end of the input, else why the input could not
-	// be read further (an *xmlscan.Error).
-	Next() (*xmlscan.Token, error)
-}
 
 // NewMessage returns an empty Message over raw (recycled when one is
 // pooled), to fill from a token stream with DecodeAppHdr and
@@ -30,11 +20,13 @@ func NewMessage(raw []byte) *Message {
 }
 
 // DecodeAppHdr decodes an AppHdr element (with the head.001.001.02 model)
-// whose start tag tok was just read from src, reading src up to and
-// including the element's end tag. The error is src's (the input ended or
-// could not be read), after what was decoded up to there.
-func (m *Message) DecodeAppHdr(src Tokens, tok *xmlscan.Token) error {
-	d := decoder{b: m.Raw, a: m.arena, src: src, tok: tok}
+// whose start tag tok was just read from sc, reading sc up to and
+// including the element's end tag. When check is not nil (the MX format's
+// schema session, started on tok), every token read is handed to it too,
+// so the input is read once for both. The error is sc's (the input is not
+// well-formed or ends early), after what was decoded up to there.
+func (m *Message) DecodeAppHdr(sc *xmlscan.Scanner, check *xsd.Session, tok *xmlscan.Token) error {
+	d := decoder{b: m.Raw, a: m.arena, sc: sc, check: check, tok: tok}
 	m.AppHdrNamespace = d.str(tok.Name.Space)
 	t := d.startToken(tok)
 	d.decodeAppHdr(&m.Documents, &t)
@@ -43,11 +35,12 @@ func (m *Message) DecodeAppHdr(src Tokens, tok *xmlscan.Token) error {
 
 // DecodeDocument decodes a Document element of the message definition id
 // ("pacs.008.001.08", namespace ns) whose start tag tok was just read from
-// src, reading src up to and including the element's end tag. A message
+// sc, reading sc up to and including the element's end tag, and handing
+// every token to check when it is not nil, as DecodeAppHdr does. A message
 // definition without a typed model is read through and leaves the
-// document fields nil. The error is src's, as for DecodeAppHdr.
-func (m *Message) DecodeDocument(ns, id string, src Tokens, tok *xmlscan.Token) error {
-	d := decoder{b: m.Raw, a: m.arena, src: src, tok: tok}
+// document fields nil. The error is sc's, as for DecodeAppHdr.
+func (m *Message) DecodeDocument(ns, id string, sc *xmlscan.Scanner, check *xsd.Session, tok *xmlscan.Token) error {
+	d := decoder{b: m.Raw, a: m.arena, sc: sc, check: check, tok: tok}
 	m.ID, m.Namespace = id, ns
 	t := d.startToken(tok)
 	m.DocPos = t.pos
@@ -64,9 +57,7 @@ func (m *Message) DecodeDocument(ns, id string, src Tokens, tok *xmlscan.Token) 
 func (m *Message) done(d *decoder) error {
 	if d.swallow && d.err == nil {
 		d.swallow = false
-		if _, err := d.src.Next(); err != nil {
-			d.fail(err)
-		}
+		d.pull() // the end tag of the empty root
 	}
 	m.nTexts += d.texts
 	m.nStarts += d.starts
@@ -85,18 +76,21 @@ func (d *decoder) fail(err error) {
 	d.err = err
 }
 
-// pull returns the next token of the stream, or nil when it has ended or
-// failed (d.err says why). The end tag of an empty element, which the
-// decoder never asks for, is read past.
+// pull returns the next token of the stream (handed to the checker
+// first), or nil when it has ended or failed (d.err says why). The end tag
+// of an empty element, which the decoder never asks for, is read past.
 func (d *decoder) pull() *xmlscan.Token {
 	if d.err != nil {
 		return nil
 	}
 	for {
-		tok, err := d.src.Next()
+		tok, err := d.sc.Next()
 		if err != nil {
 			d.fail(err)
 			return nil
+		}
+		if d.check != nil {
+			d.check.Token(tok)
 		}
 		if d.swallow {
 			d.swallow = false

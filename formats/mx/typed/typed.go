@@ -39,6 +39,7 @@ import (
 	"github.com/govalues/decimal"
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mx/xmlscan"
+	"github.com/swiftval/swiftval/formats/mx/xsd"
 )
 
 // Pos is the position of an element in the input: its byte offset plus one
@@ -305,10 +306,12 @@ type decoder struct {
 	err    error
 	texts  int // textOf calls: an upper bound of the leaves
 	starts int // start tags read: an upper bound of the walker frames
-	// src, when set, is the token stream the decoder reads instead of
-	// scanning b itself (see stream.go); tok is its last token, swallow
-	// says the next one is the end tag of an empty element.
-	src     Tokens
+	// sc, when set, is the scanner whose tokens the decoder reads instead
+	// of scanning b itself (see stream.go), check the schema session that
+	// gets each of them too; tok is the last token, swallow says the next
+	// one is the end tag of an empty element.
+	sc      *xmlscan.Scanner
+	check   *xsd.Session
 	tok     *xmlscan.Token
 	swallow bool
 }
@@ -316,7 +319,7 @@ type decoder struct {
 // next reads the next start or end tag, skipping text, comments, CDATA,
 // processing instructions and declarations.
 func (d *decoder) next(t *token) int {
-	if d.src != nil {
+	if d.sc != nil {
 		return d.nextStream(t)
 	}
 	b := d.b
@@ -510,7 +513,7 @@ func (d *decoder) text(t *token) Text { return Text{Value: d.textOf(t), Pos: t.p
 // textOf reads the character data of the element started by t up to its end
 // tag. Child elements (not allowed by the schema) are skipped.
 func (d *decoder) textOf(t *token) string {
-	if d.src != nil {
+	if d.sc != nil {
 		return d.textStream(t)
 	}
 	d.texts++
@@ -580,7 +583,7 @@ func alias(b []byte) string {
 
 // attr returns the unescaped value of the attribute with that local name, or "".
 func (d *decoder) attr(t *token, name string) string {
-	if d.src != nil {
+	if d.sc != nil {
 		return d.attrStream(t, name)
 	}
 	v, _ := attrValue(t.attrs, name, false)
