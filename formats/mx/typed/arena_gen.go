@@ -5,8 +5,11 @@ package typed
 // arena holds the elements a decoder allocates through a pointer (optional
 // elements and message roots), one slab per type: a recycled Message keeps
 // its arena, so decoding the next message reuses the slabs. A nil arena
-// (a Message never recycled) allocates each element on its own.
+// (a Message never recycled) allocates each element on its own. used lists
+// the slabs handed out from since the last reset (a message uses a few of
+// them), so reset touches only those.
 type arena struct {
+	used                                          []uint16
 	sAccountSchemeName1Choice                     []AccountSchemeName1Choice
 	sActiveCurrencyAndAmount                      []ActiveCurrencyAndAmount
 	sActiveOrHistoricCurrencyAnd13DecimalAmount   []ActiveOrHistoricCurrencyAnd13DecimalAmount
@@ -181,12 +184,18 @@ func (a *arena) newAccountSchemeName1Choice() *AccountSchemeName1Choice {
 	if a == nil {
 		return new(AccountSchemeName1Choice)
 	}
+	if len(a.sAccountSchemeName1Choice) == 0 {
+		a.used = append(a.used, 0)
+	}
 	return alloc(&a.sAccountSchemeName1Choice)
 }
 
 func (a *arena) newActiveCurrencyAndAmount() *ActiveCurrencyAndAmount {
 	if a == nil {
 		return new(ActiveCurrencyAndAmount)
+	}
+	if len(a.sActiveCurrencyAndAmount) == 0 {
+		a.used = append(a.used, 1)
 	}
 	return alloc(&a.sActiveCurrencyAndAmount)
 }
@@ -195,12 +204,18 @@ func (a *arena) newActiveOrHistoricCurrencyAnd13DecimalAmount() *ActiveOrHistori
 	if a == nil {
 		return new(ActiveOrHistoricCurrencyAnd13DecimalAmount)
 	}
+	if len(a.sActiveOrHistoricCurrencyAnd13DecimalAmount) == 0 {
+		a.used = append(a.used, 2)
+	}
 	return alloc(&a.sActiveOrHistoricCurrencyAnd13DecimalAmount)
 }
 
 func (a *arena) newActiveOrHistoricCurrencyAndAmount() *ActiveOrHistoricCurrencyAndAmount {
 	if a == nil {
 		return new(ActiveOrHistoricCurrencyAndAmount)
+	}
+	if len(a.sActiveOrHistoricCurrencyAndAmount) == 0 {
+		a.used = append(a.used, 3)
 	}
 	return alloc(&a.sActiveOrHistoricCurrencyAndAmount)
 }
@@ -209,12 +224,18 @@ func (a *arena) newActiveOrHistoricCurrencyAndAmountRange2() *ActiveOrHistoricCu
 	if a == nil {
 		return new(ActiveOrHistoricCurrencyAndAmountRange2)
 	}
+	if len(a.sActiveOrHistoricCurrencyAndAmountRange2) == 0 {
+		a.used = append(a.used, 4)
+	}
 	return alloc(&a.sActiveOrHistoricCurrencyAndAmountRange2)
 }
 
 func (a *arena) newAddressType3Choice() *AddressType3Choice {
 	if a == nil {
 		return new(AddressType3Choice)
+	}
+	if len(a.sAddressType3Choice) == 0 {
+		a.used = append(a.used, 5)
 	}
 	return alloc(&a.sAddressType3Choice)
 }
@@ -223,12 +244,18 @@ func (a *arena) newAmendmentInformationDetails13() *AmendmentInformationDetails1
 	if a == nil {
 		return new(AmendmentInformationDetails13)
 	}
+	if len(a.sAmendmentInformationDetails13) == 0 {
+		a.used = append(a.used, 6)
+	}
 	return alloc(&a.sAmendmentInformationDetails13)
 }
 
 func (a *arena) newAmountAndCurrencyExchange3() *AmountAndCurrencyExchange3 {
 	if a == nil {
 		return new(AmountAndCurrencyExchange3)
+	}
+	if len(a.sAmountAndCurrencyExchange3) == 0 {
+		a.used = append(a.used, 7)
 	}
 	return alloc(&a.sAmountAndCurrencyExchange3)
 }
@@ -237,12 +264,18 @@ func (a *arena) newAmountAndCurrencyExchangeDetails3() *AmountAndCurrencyExchang
 	if a == nil {
 		return new(AmountAndCurrencyExchangeDetails3)
 	}
+	if len(a.sAmountAndCurrencyExchangeDetails3) == 0 {
+		a.used = append(a.used, 8)
+	}
 	return alloc(&a.sAmountAndCurrencyExchangeDetails3)
 }
 
 func (a *arena) newAmountAndDirection35() *AmountAndDirection35 {
 	if a == nil {
 		return new(AmountAndDirection35)
+	}
+	if len(a.sAmountAndDirection35) == 0 {
+		a.used = append(a.used, 9)
 	}
 	return alloc(&a.sAmountAndDirection35)
 }
@@ -251,12 +284,18 @@ func (a *arena) newAmountRangeBoundary1() *AmountRangeBoundary1 {
 	if a == nil {
 		return new(AmountRangeBoundary1)
 	}
+	if len(a.sAmountRangeBoundary1) == 0 {
+		a.used = append(a.used, 10)
+	}
 	return alloc(&a.sAmountRangeBoundary1)
 }
 
 func (a *arena) newAmountType4Choice() *AmountType4Choice {
 	if a == nil {
 		return new(AmountType4Choice)
+	}
+	if len(a.sAmountType4Choice) == 0 {
+		a.used = append(a.used, 11)
 	}
 	return alloc(&a.sAmountType4Choice)
 }
@@ -265,12 +304,18 @@ func (a *arena) newBalanceSubType1Choice() *BalanceSubType1Choice {
 	if a == nil {
 		return new(BalanceSubType1Choice)
 	}
+	if len(a.sBalanceSubType1Choice) == 0 {
+		a.used = append(a.used, 12)
+	}
 	return alloc(&a.sBalanceSubType1Choice)
 }
 
 func (a *arena) newBankToCustomerAccountReportV08() *BankToCustomerAccountReportV08 {
 	if a == nil {
 		return new(BankToCustomerAccountReportV08)
+	}
+	if len(a.sBankToCustomerAccountReportV08) == 0 {
+		a.used = append(a.used, 13)
 	}
 	return alloc(&a.sBankToCustomerAccountReportV08)
 }
@@ -279,12 +324,18 @@ func (a *arena) newBankToCustomerDebitCreditNotificationV08() *BankToCustomerDeb
 	if a == nil {
 		return new(BankToCustomerDebitCreditNotificationV08)
 	}
+	if len(a.sBankToCustomerDebitCreditNotificationV08) == 0 {
+		a.used = append(a.used, 14)
+	}
 	return alloc(&a.sBankToCustomerDebitCreditNotificationV08)
 }
 
 func (a *arena) newBankToCustomerStatementV08() *BankToCustomerStatementV08 {
 	if a == nil {
 		return new(BankToCustomerStatementV08)
+	}
+	if len(a.sBankToCustomerStatementV08) == 0 {
+		a.used = append(a.used, 15)
 	}
 	return alloc(&a.sBankToCustomerStatementV08)
 }
@@ -293,12 +344,18 @@ func (a *arena) newBankTransactionCodeStructure4() *BankTransactionCodeStructure
 	if a == nil {
 		return new(BankTransactionCodeStructure4)
 	}
+	if len(a.sBankTransactionCodeStructure4) == 0 {
+		a.used = append(a.used, 16)
+	}
 	return alloc(&a.sBankTransactionCodeStructure4)
 }
 
 func (a *arena) newBankTransactionCodeStructure5() *BankTransactionCodeStructure5 {
 	if a == nil {
 		return new(BankTransactionCodeStructure5)
+	}
+	if len(a.sBankTransactionCodeStructure5) == 0 {
+		a.used = append(a.used, 17)
 	}
 	return alloc(&a.sBankTransactionCodeStructure5)
 }
@@ -307,12 +364,18 @@ func (a *arena) newBatchInformation2() *BatchInformation2 {
 	if a == nil {
 		return new(BatchInformation2)
 	}
+	if len(a.sBatchInformation2) == 0 {
+		a.used = append(a.used, 18)
+	}
 	return alloc(&a.sBatchInformation2)
 }
 
 func (a *arena) newBranchAndFinancialInstitutionIdentification6() *BranchAndFinancialInstitutionIdentification6 {
 	if a == nil {
 		return new(BranchAndFinancialInstitutionIdentification6)
+	}
+	if len(a.sBranchAndFinancialInstitutionIdentification6) == 0 {
+		a.used = append(a.used, 19)
 	}
 	return alloc(&a.sBranchAndFinancialInstitutionIdentification6)
 }
@@ -321,12 +384,18 @@ func (a *arena) newBranchData3() *BranchData3 {
 	if a == nil {
 		return new(BranchData3)
 	}
+	if len(a.sBranchData3) == 0 {
+		a.used = append(a.used, 20)
+	}
 	return alloc(&a.sBranchData3)
 }
 
 func (a *arena) newBusinessApplicationHeaderV02() *BusinessApplicationHeaderV02 {
 	if a == nil {
 		return new(BusinessApplicationHeaderV02)
+	}
+	if len(a.sBusinessApplicationHeaderV02) == 0 {
+		a.used = append(a.used, 21)
 	}
 	return alloc(&a.sBusinessApplicationHeaderV02)
 }
@@ -335,12 +404,18 @@ func (a *arena) newCancellationReason33Choice() *CancellationReason33Choice {
 	if a == nil {
 		return new(CancellationReason33Choice)
 	}
+	if len(a.sCancellationReason33Choice) == 0 {
+		a.used = append(a.used, 22)
+	}
 	return alloc(&a.sCancellationReason33Choice)
 }
 
 func (a *arena) newCancellationStatusReason3Choice() *CancellationStatusReason3Choice {
 	if a == nil {
 		return new(CancellationStatusReason3Choice)
+	}
+	if len(a.sCancellationStatusReason3Choice) == 0 {
+		a.used = append(a.used, 23)
 	}
 	return alloc(&a.sCancellationStatusReason3Choice)
 }
@@ -349,12 +424,18 @@ func (a *arena) newCardAggregated2() *CardAggregated2 {
 	if a == nil {
 		return new(CardAggregated2)
 	}
+	if len(a.sCardAggregated2) == 0 {
+		a.used = append(a.used, 24)
+	}
 	return alloc(&a.sCardAggregated2)
 }
 
 func (a *arena) newCardEntry4() *CardEntry4 {
 	if a == nil {
 		return new(CardEntry4)
+	}
+	if len(a.sCardEntry4) == 0 {
+		a.used = append(a.used, 25)
 	}
 	return alloc(&a.sCardEntry4)
 }
@@ -363,12 +444,18 @@ func (a *arena) newCardIndividualTransaction2() *CardIndividualTransaction2 {
 	if a == nil {
 		return new(CardIndividualTransaction2)
 	}
+	if len(a.sCardIndividualTransaction2) == 0 {
+		a.used = append(a.used, 26)
+	}
 	return alloc(&a.sCardIndividualTransaction2)
 }
 
 func (a *arena) newCardSecurityInformation1() *CardSecurityInformation1 {
 	if a == nil {
 		return new(CardSecurityInformation1)
+	}
+	if len(a.sCardSecurityInformation1) == 0 {
+		a.used = append(a.used, 27)
 	}
 	return alloc(&a.sCardSecurityInformation1)
 }
@@ -377,12 +464,18 @@ func (a *arena) newCardSequenceNumberRange1() *CardSequenceNumberRange1 {
 	if a == nil {
 		return new(CardSequenceNumberRange1)
 	}
+	if len(a.sCardSequenceNumberRange1) == 0 {
+		a.used = append(a.used, 28)
+	}
 	return alloc(&a.sCardSequenceNumberRange1)
 }
 
 func (a *arena) newCardTransaction17() *CardTransaction17 {
 	if a == nil {
 		return new(CardTransaction17)
+	}
+	if len(a.sCardTransaction17) == 0 {
+		a.used = append(a.used, 29)
 	}
 	return alloc(&a.sCardTransaction17)
 }
@@ -391,12 +484,18 @@ func (a *arena) newCardTransaction3Choice() *CardTransaction3Choice {
 	if a == nil {
 		return new(CardTransaction3Choice)
 	}
+	if len(a.sCardTransaction3Choice) == 0 {
+		a.used = append(a.used, 30)
+	}
 	return alloc(&a.sCardTransaction3Choice)
 }
 
 func (a *arena) newCardholderAuthentication2() *CardholderAuthentication2 {
 	if a == nil {
 		return new(CardholderAuthentication2)
+	}
+	if len(a.sCardholderAuthentication2) == 0 {
+		a.used = append(a.used, 31)
 	}
 	return alloc(&a.sCardholderAuthentication2)
 }
@@ -405,12 +504,18 @@ func (a *arena) newCase5() *Case5 {
 	if a == nil {
 		return new(Case5)
 	}
+	if len(a.sCase5) == 0 {
+		a.used = append(a.used, 32)
+	}
 	return alloc(&a.sCase5)
 }
 
 func (a *arena) newCashAccount38() *CashAccount38 {
 	if a == nil {
 		return new(CashAccount38)
+	}
+	if len(a.sCashAccount38) == 0 {
+		a.used = append(a.used, 33)
 	}
 	return alloc(&a.sCashAccount38)
 }
@@ -419,12 +524,18 @@ func (a *arena) newCashAccountType2Choice() *CashAccountType2Choice {
 	if a == nil {
 		return new(CashAccountType2Choice)
 	}
+	if len(a.sCashAccountType2Choice) == 0 {
+		a.used = append(a.used, 34)
+	}
 	return alloc(&a.sCashAccountType2Choice)
 }
 
 func (a *arena) newCategoryPurpose1Choice() *CategoryPurpose1Choice {
 	if a == nil {
 		return new(CategoryPurpose1Choice)
+	}
+	if len(a.sCategoryPurpose1Choice) == 0 {
+		a.used = append(a.used, 35)
 	}
 	return alloc(&a.sCategoryPurpose1Choice)
 }
@@ -433,12 +544,18 @@ func (a *arena) newChargeType3Choice() *ChargeType3Choice {
 	if a == nil {
 		return new(ChargeType3Choice)
 	}
+	if len(a.sChargeType3Choice) == 0 {
+		a.used = append(a.used, 36)
+	}
 	return alloc(&a.sChargeType3Choice)
 }
 
 func (a *arena) newCharges6() *Charges6 {
 	if a == nil {
 		return new(Charges6)
+	}
+	if len(a.sCharges6) == 0 {
+		a.used = append(a.used, 37)
 	}
 	return alloc(&a.sCharges6)
 }
@@ -447,12 +564,18 @@ func (a *arena) newCheque11() *Cheque11 {
 	if a == nil {
 		return new(Cheque11)
 	}
+	if len(a.sCheque11) == 0 {
+		a.used = append(a.used, 38)
+	}
 	return alloc(&a.sCheque11)
 }
 
 func (a *arena) newChequeDeliveryMethod1Choice() *ChequeDeliveryMethod1Choice {
 	if a == nil {
 		return new(ChequeDeliveryMethod1Choice)
+	}
+	if len(a.sChequeDeliveryMethod1Choice) == 0 {
+		a.used = append(a.used, 39)
 	}
 	return alloc(&a.sChequeDeliveryMethod1Choice)
 }
@@ -461,12 +584,18 @@ func (a *arena) newClaimNonReceipt2() *ClaimNonReceipt2 {
 	if a == nil {
 		return new(ClaimNonReceipt2)
 	}
+	if len(a.sClaimNonReceipt2) == 0 {
+		a.used = append(a.used, 40)
+	}
 	return alloc(&a.sClaimNonReceipt2)
 }
 
 func (a *arena) newClaimNonReceipt2Choice() *ClaimNonReceipt2Choice {
 	if a == nil {
 		return new(ClaimNonReceipt2Choice)
+	}
+	if len(a.sClaimNonReceipt2Choice) == 0 {
+		a.used = append(a.used, 41)
 	}
 	return alloc(&a.sClaimNonReceipt2Choice)
 }
@@ -475,12 +604,18 @@ func (a *arena) newClaimNonReceiptRejectReason1Choice() *ClaimNonReceiptRejectRe
 	if a == nil {
 		return new(ClaimNonReceiptRejectReason1Choice)
 	}
+	if len(a.sClaimNonReceiptRejectReason1Choice) == 0 {
+		a.used = append(a.used, 42)
+	}
 	return alloc(&a.sClaimNonReceiptRejectReason1Choice)
 }
 
 func (a *arena) newClearingSystemIdentification2Choice() *ClearingSystemIdentification2Choice {
 	if a == nil {
 		return new(ClearingSystemIdentification2Choice)
+	}
+	if len(a.sClearingSystemIdentification2Choice) == 0 {
+		a.used = append(a.used, 43)
 	}
 	return alloc(&a.sClearingSystemIdentification2Choice)
 }
@@ -489,12 +624,18 @@ func (a *arena) newClearingSystemIdentification3Choice() *ClearingSystemIdentifi
 	if a == nil {
 		return new(ClearingSystemIdentification3Choice)
 	}
+	if len(a.sClearingSystemIdentification3Choice) == 0 {
+		a.used = append(a.used, 44)
+	}
 	return alloc(&a.sClearingSystemIdentification3Choice)
 }
 
 func (a *arena) newClearingSystemMemberIdentification2() *ClearingSystemMemberIdentification2 {
 	if a == nil {
 		return new(ClearingSystemMemberIdentification2)
+	}
+	if len(a.sClearingSystemMemberIdentification2) == 0 {
+		a.used = append(a.used, 45)
 	}
 	return alloc(&a.sClearingSystemMemberIdentification2)
 }
@@ -503,12 +644,18 @@ func (a *arena) newCompensation2() *Compensation2 {
 	if a == nil {
 		return new(Compensation2)
 	}
+	if len(a.sCompensation2) == 0 {
+		a.used = append(a.used, 46)
+	}
 	return alloc(&a.sCompensation2)
 }
 
 func (a *arena) newContact4() *Contact4 {
 	if a == nil {
 		return new(Contact4)
+	}
+	if len(a.sContact4) == 0 {
+		a.used = append(a.used, 47)
 	}
 	return alloc(&a.sContact4)
 }
@@ -517,12 +664,18 @@ func (a *arena) newControlData1() *ControlData1 {
 	if a == nil {
 		return new(ControlData1)
 	}
+	if len(a.sControlData1) == 0 {
+		a.used = append(a.used, 48)
+	}
 	return alloc(&a.sControlData1)
 }
 
 func (a *arena) newCorporateAction9() *CorporateAction9 {
 	if a == nil {
 		return new(CorporateAction9)
+	}
+	if len(a.sCorporateAction9) == 0 {
+		a.used = append(a.used, 49)
 	}
 	return alloc(&a.sCorporateAction9)
 }
@@ -531,12 +684,18 @@ func (a *arena) newCorrectiveGroupInformation1() *CorrectiveGroupInformation1 {
 	if a == nil {
 		return new(CorrectiveGroupInformation1)
 	}
+	if len(a.sCorrectiveGroupInformation1) == 0 {
+		a.used = append(a.used, 50)
+	}
 	return alloc(&a.sCorrectiveGroupInformation1)
 }
 
 func (a *arena) newCorrectiveInterbankTransaction2() *CorrectiveInterbankTransaction2 {
 	if a == nil {
 		return new(CorrectiveInterbankTransaction2)
+	}
+	if len(a.sCorrectiveInterbankTransaction2) == 0 {
+		a.used = append(a.used, 51)
 	}
 	return alloc(&a.sCorrectiveInterbankTransaction2)
 }
@@ -545,12 +704,18 @@ func (a *arena) newCorrectivePaymentInitiation4() *CorrectivePaymentInitiation4 
 	if a == nil {
 		return new(CorrectivePaymentInitiation4)
 	}
+	if len(a.sCorrectivePaymentInitiation4) == 0 {
+		a.used = append(a.used, 52)
+	}
 	return alloc(&a.sCorrectivePaymentInitiation4)
 }
 
 func (a *arena) newCorrectiveTransaction4Choice() *CorrectiveTransaction4Choice {
 	if a == nil {
 		return new(CorrectiveTransaction4Choice)
+	}
+	if len(a.sCorrectiveTransaction4Choice) == 0 {
+		a.used = append(a.used, 53)
 	}
 	return alloc(&a.sCorrectiveTransaction4Choice)
 }
@@ -559,12 +724,18 @@ func (a *arena) newCreditLineType1Choice() *CreditLineType1Choice {
 	if a == nil {
 		return new(CreditLineType1Choice)
 	}
+	if len(a.sCreditLineType1Choice) == 0 {
+		a.used = append(a.used, 54)
+	}
 	return alloc(&a.sCreditLineType1Choice)
 }
 
 func (a *arena) newCreditTransferTransaction37() *CreditTransferTransaction37 {
 	if a == nil {
 		return new(CreditTransferTransaction37)
+	}
+	if len(a.sCreditTransferTransaction37) == 0 {
+		a.used = append(a.used, 55)
 	}
 	return alloc(&a.sCreditTransferTransaction37)
 }
@@ -573,12 +744,18 @@ func (a *arena) newCreditorReferenceInformation2() *CreditorReferenceInformation
 	if a == nil {
 		return new(CreditorReferenceInformation2)
 	}
+	if len(a.sCreditorReferenceInformation2) == 0 {
+		a.used = append(a.used, 56)
+	}
 	return alloc(&a.sCreditorReferenceInformation2)
 }
 
 func (a *arena) newCreditorReferenceType2() *CreditorReferenceType2 {
 	if a == nil {
 		return new(CreditorReferenceType2)
+	}
+	if len(a.sCreditorReferenceType2) == 0 {
+		a.used = append(a.used, 57)
 	}
 	return alloc(&a.sCreditorReferenceType2)
 }
@@ -587,12 +764,18 @@ func (a *arena) newCurrencyExchange5() *CurrencyExchange5 {
 	if a == nil {
 		return new(CurrencyExchange5)
 	}
+	if len(a.sCurrencyExchange5) == 0 {
+		a.used = append(a.used, 58)
+	}
 	return alloc(&a.sCurrencyExchange5)
 }
 
 func (a *arena) newCustomerCreditTransferInitiationV09() *CustomerCreditTransferInitiationV09 {
 	if a == nil {
 		return new(CustomerCreditTransferInitiationV09)
+	}
+	if len(a.sCustomerCreditTransferInitiationV09) == 0 {
+		a.used = append(a.used, 59)
 	}
 	return alloc(&a.sCustomerCreditTransferInitiationV09)
 }
@@ -601,12 +784,18 @@ func (a *arena) newDateAndDateTime2Choice() *DateAndDateTime2Choice {
 	if a == nil {
 		return new(DateAndDateTime2Choice)
 	}
+	if len(a.sDateAndDateTime2Choice) == 0 {
+		a.used = append(a.used, 60)
+	}
 	return alloc(&a.sDateAndDateTime2Choice)
 }
 
 func (a *arena) newDateAndPlaceOfBirth1() *DateAndPlaceOfBirth1 {
 	if a == nil {
 		return new(DateAndPlaceOfBirth1)
+	}
+	if len(a.sDateAndPlaceOfBirth1) == 0 {
+		a.used = append(a.used, 61)
 	}
 	return alloc(&a.sDateAndPlaceOfBirth1)
 }
@@ -615,12 +804,18 @@ func (a *arena) newDateOrDateTimePeriod1Choice() *DateOrDateTimePeriod1Choice {
 	if a == nil {
 		return new(DateOrDateTimePeriod1Choice)
 	}
+	if len(a.sDateOrDateTimePeriod1Choice) == 0 {
+		a.used = append(a.used, 62)
+	}
 	return alloc(&a.sDateOrDateTimePeriod1Choice)
 }
 
 func (a *arena) newDatePeriod2() *DatePeriod2 {
 	if a == nil {
 		return new(DatePeriod2)
+	}
+	if len(a.sDatePeriod2) == 0 {
+		a.used = append(a.used, 63)
 	}
 	return alloc(&a.sDatePeriod2)
 }
@@ -629,12 +824,18 @@ func (a *arena) newDateTimePeriod1() *DateTimePeriod1 {
 	if a == nil {
 		return new(DateTimePeriod1)
 	}
+	if len(a.sDateTimePeriod1) == 0 {
+		a.used = append(a.used, 64)
+	}
 	return alloc(&a.sDateTimePeriod1)
 }
 
 func (a *arena) newDiscountAmountType1Choice() *DiscountAmountType1Choice {
 	if a == nil {
 		return new(DiscountAmountType1Choice)
+	}
+	if len(a.sDiscountAmountType1Choice) == 0 {
+		a.used = append(a.used, 65)
 	}
 	return alloc(&a.sDiscountAmountType1Choice)
 }
@@ -643,12 +844,18 @@ func (a *arena) newDocumentLineType1() *DocumentLineType1 {
 	if a == nil {
 		return new(DocumentLineType1)
 	}
+	if len(a.sDocumentLineType1) == 0 {
+		a.used = append(a.used, 66)
+	}
 	return alloc(&a.sDocumentLineType1)
 }
 
 func (a *arena) newEquivalentAmount2() *EquivalentAmount2 {
 	if a == nil {
 		return new(EquivalentAmount2)
+	}
+	if len(a.sEquivalentAmount2) == 0 {
+		a.used = append(a.used, 67)
 	}
 	return alloc(&a.sEquivalentAmount2)
 }
@@ -657,12 +864,18 @@ func (a *arena) newExchangeRate1() *ExchangeRate1 {
 	if a == nil {
 		return new(ExchangeRate1)
 	}
+	if len(a.sExchangeRate1) == 0 {
+		a.used = append(a.used, 68)
+	}
 	return alloc(&a.sExchangeRate1)
 }
 
 func (a *arena) newFIToFICustomerCreditTransferV08() *FIToFICustomerCreditTransferV08 {
 	if a == nil {
 		return new(FIToFICustomerCreditTransferV08)
+	}
+	if len(a.sFIToFICustomerCreditTransferV08) == 0 {
+		a.used = append(a.used, 69)
 	}
 	return alloc(&a.sFIToFICustomerCreditTransferV08)
 }
@@ -671,12 +884,18 @@ func (a *arena) newFIToFIPaymentCancellationRequestV08() *FIToFIPaymentCancellat
 	if a == nil {
 		return new(FIToFIPaymentCancellationRequestV08)
 	}
+	if len(a.sFIToFIPaymentCancellationRequestV08) == 0 {
+		a.used = append(a.used, 70)
+	}
 	return alloc(&a.sFIToFIPaymentCancellationRequestV08)
 }
 
 func (a *arena) newFIToFIPaymentStatusReportV10() *FIToFIPaymentStatusReportV10 {
 	if a == nil {
 		return new(FIToFIPaymentStatusReportV10)
+	}
+	if len(a.sFIToFIPaymentStatusReportV10) == 0 {
+		a.used = append(a.used, 71)
 	}
 	return alloc(&a.sFIToFIPaymentStatusReportV10)
 }
@@ -685,12 +904,18 @@ func (a *arena) newFinancialIdentificationSchemeName1Choice() *FinancialIdentifi
 	if a == nil {
 		return new(FinancialIdentificationSchemeName1Choice)
 	}
+	if len(a.sFinancialIdentificationSchemeName1Choice) == 0 {
+		a.used = append(a.used, 72)
+	}
 	return alloc(&a.sFinancialIdentificationSchemeName1Choice)
 }
 
 func (a *arena) newFinancialInstitutionCreditTransferV08() *FinancialInstitutionCreditTransferV08 {
 	if a == nil {
 		return new(FinancialInstitutionCreditTransferV08)
+	}
+	if len(a.sFinancialInstitutionCreditTransferV08) == 0 {
+		a.used = append(a.used, 73)
 	}
 	return alloc(&a.sFinancialInstitutionCreditTransferV08)
 }
@@ -699,12 +924,18 @@ func (a *arena) newFinancialInstrumentQuantity1Choice() *FinancialInstrumentQuan
 	if a == nil {
 		return new(FinancialInstrumentQuantity1Choice)
 	}
+	if len(a.sFinancialInstrumentQuantity1Choice) == 0 {
+		a.used = append(a.used, 74)
+	}
 	return alloc(&a.sFinancialInstrumentQuantity1Choice)
 }
 
 func (a *arena) newFrequency36Choice() *Frequency36Choice {
 	if a == nil {
 		return new(Frequency36Choice)
+	}
+	if len(a.sFrequency36Choice) == 0 {
+		a.used = append(a.used, 75)
 	}
 	return alloc(&a.sFrequency36Choice)
 }
@@ -713,12 +944,18 @@ func (a *arena) newFrequencyAndMoment1() *FrequencyAndMoment1 {
 	if a == nil {
 		return new(FrequencyAndMoment1)
 	}
+	if len(a.sFrequencyAndMoment1) == 0 {
+		a.used = append(a.used, 76)
+	}
 	return alloc(&a.sFrequencyAndMoment1)
 }
 
 func (a *arena) newFrequencyPeriod1() *FrequencyPeriod1 {
 	if a == nil {
 		return new(FrequencyPeriod1)
+	}
+	if len(a.sFrequencyPeriod1) == 0 {
+		a.used = append(a.used, 77)
 	}
 	return alloc(&a.sFrequencyPeriod1)
 }
@@ -727,12 +964,18 @@ func (a *arena) newFromToAmountRange1() *FromToAmountRange1 {
 	if a == nil {
 		return new(FromToAmountRange1)
 	}
+	if len(a.sFromToAmountRange1) == 0 {
+		a.used = append(a.used, 78)
+	}
 	return alloc(&a.sFromToAmountRange1)
 }
 
 func (a *arena) newGarnishment3() *Garnishment3 {
 	if a == nil {
 		return new(Garnishment3)
+	}
+	if len(a.sGarnishment3) == 0 {
+		a.used = append(a.used, 79)
 	}
 	return alloc(&a.sGarnishment3)
 }
@@ -741,12 +984,18 @@ func (a *arena) newGenericAccountIdentification1() *GenericAccountIdentification
 	if a == nil {
 		return new(GenericAccountIdentification1)
 	}
+	if len(a.sGenericAccountIdentification1) == 0 {
+		a.used = append(a.used, 80)
+	}
 	return alloc(&a.sGenericAccountIdentification1)
 }
 
 func (a *arena) newGenericFinancialIdentification1() *GenericFinancialIdentification1 {
 	if a == nil {
 		return new(GenericFinancialIdentification1)
+	}
+	if len(a.sGenericFinancialIdentification1) == 0 {
+		a.used = append(a.used, 81)
 	}
 	return alloc(&a.sGenericFinancialIdentification1)
 }
@@ -755,12 +1004,18 @@ func (a *arena) newGenericIdentification1() *GenericIdentification1 {
 	if a == nil {
 		return new(GenericIdentification1)
 	}
+	if len(a.sGenericIdentification1) == 0 {
+		a.used = append(a.used, 82)
+	}
 	return alloc(&a.sGenericIdentification1)
 }
 
 func (a *arena) newGenericIdentification3() *GenericIdentification3 {
 	if a == nil {
 		return new(GenericIdentification3)
+	}
+	if len(a.sGenericIdentification3) == 0 {
+		a.used = append(a.used, 83)
 	}
 	return alloc(&a.sGenericIdentification3)
 }
@@ -769,12 +1024,18 @@ func (a *arena) newGenericIdentification30() *GenericIdentification30 {
 	if a == nil {
 		return new(GenericIdentification30)
 	}
+	if len(a.sGenericIdentification30) == 0 {
+		a.used = append(a.used, 84)
+	}
 	return alloc(&a.sGenericIdentification30)
 }
 
 func (a *arena) newImplementationSpecification1() *ImplementationSpecification1 {
 	if a == nil {
 		return new(ImplementationSpecification1)
+	}
+	if len(a.sImplementationSpecification1) == 0 {
+		a.used = append(a.used, 85)
 	}
 	return alloc(&a.sImplementationSpecification1)
 }
@@ -783,12 +1044,18 @@ func (a *arena) newInterestType1Choice() *InterestType1Choice {
 	if a == nil {
 		return new(InterestType1Choice)
 	}
+	if len(a.sInterestType1Choice) == 0 {
+		a.used = append(a.used, 86)
+	}
 	return alloc(&a.sInterestType1Choice)
 }
 
 func (a *arena) newLocalInstrument2Choice() *LocalInstrument2Choice {
 	if a == nil {
 		return new(LocalInstrument2Choice)
+	}
+	if len(a.sLocalInstrument2Choice) == 0 {
+		a.used = append(a.used, 87)
 	}
 	return alloc(&a.sLocalInstrument2Choice)
 }
@@ -797,12 +1064,18 @@ func (a *arena) newMandateRelatedInformation14() *MandateRelatedInformation14 {
 	if a == nil {
 		return new(MandateRelatedInformation14)
 	}
+	if len(a.sMandateRelatedInformation14) == 0 {
+		a.used = append(a.used, 88)
+	}
 	return alloc(&a.sMandateRelatedInformation14)
 }
 
 func (a *arena) newMandateSetupReason1Choice() *MandateSetupReason1Choice {
 	if a == nil {
 		return new(MandateSetupReason1Choice)
+	}
+	if len(a.sMandateSetupReason1Choice) == 0 {
+		a.used = append(a.used, 89)
 	}
 	return alloc(&a.sMandateSetupReason1Choice)
 }
@@ -811,12 +1084,18 @@ func (a *arena) newMessageIdentification2() *MessageIdentification2 {
 	if a == nil {
 		return new(MessageIdentification2)
 	}
+	if len(a.sMessageIdentification2) == 0 {
+		a.used = append(a.used, 90)
+	}
 	return alloc(&a.sMessageIdentification2)
 }
 
 func (a *arena) newModificationStatusReason1Choice() *ModificationStatusReason1Choice {
 	if a == nil {
 		return new(ModificationStatusReason1Choice)
+	}
+	if len(a.sModificationStatusReason1Choice) == 0 {
+		a.used = append(a.used, 91)
 	}
 	return alloc(&a.sModificationStatusReason1Choice)
 }
@@ -825,12 +1104,18 @@ func (a *arena) newNameAndAddress16() *NameAndAddress16 {
 	if a == nil {
 		return new(NameAndAddress16)
 	}
+	if len(a.sNameAndAddress16) == 0 {
+		a.used = append(a.used, 92)
+	}
 	return alloc(&a.sNameAndAddress16)
 }
 
 func (a *arena) newNumberAndSumOfTransactions1() *NumberAndSumOfTransactions1 {
 	if a == nil {
 		return new(NumberAndSumOfTransactions1)
+	}
+	if len(a.sNumberAndSumOfTransactions1) == 0 {
+		a.used = append(a.used, 93)
 	}
 	return alloc(&a.sNumberAndSumOfTransactions1)
 }
@@ -839,12 +1124,18 @@ func (a *arena) newNumberAndSumOfTransactions4() *NumberAndSumOfTransactions4 {
 	if a == nil {
 		return new(NumberAndSumOfTransactions4)
 	}
+	if len(a.sNumberAndSumOfTransactions4) == 0 {
+		a.used = append(a.used, 94)
+	}
 	return alloc(&a.sNumberAndSumOfTransactions4)
 }
 
 func (a *arena) newOrganisationIdentification29() *OrganisationIdentification29 {
 	if a == nil {
 		return new(OrganisationIdentification29)
+	}
+	if len(a.sOrganisationIdentification29) == 0 {
+		a.used = append(a.used, 95)
 	}
 	return alloc(&a.sOrganisationIdentification29)
 }
@@ -853,12 +1144,18 @@ func (a *arena) newOrganisationIdentificationSchemeName1Choice() *OrganisationId
 	if a == nil {
 		return new(OrganisationIdentificationSchemeName1Choice)
 	}
+	if len(a.sOrganisationIdentificationSchemeName1Choice) == 0 {
+		a.used = append(a.used, 96)
+	}
 	return alloc(&a.sOrganisationIdentificationSchemeName1Choice)
 }
 
 func (a *arena) newOriginalAndCurrentQuantities1() *OriginalAndCurrentQuantities1 {
 	if a == nil {
 		return new(OriginalAndCurrentQuantities1)
+	}
+	if len(a.sOriginalAndCurrentQuantities1) == 0 {
+		a.used = append(a.used, 97)
 	}
 	return alloc(&a.sOriginalAndCurrentQuantities1)
 }
@@ -867,12 +1164,18 @@ func (a *arena) newOriginalBusinessQuery1() *OriginalBusinessQuery1 {
 	if a == nil {
 		return new(OriginalBusinessQuery1)
 	}
+	if len(a.sOriginalBusinessQuery1) == 0 {
+		a.used = append(a.used, 98)
+	}
 	return alloc(&a.sOriginalBusinessQuery1)
 }
 
 func (a *arena) newOriginalGroupHeader14() *OriginalGroupHeader14 {
 	if a == nil {
 		return new(OriginalGroupHeader14)
+	}
+	if len(a.sOriginalGroupHeader14) == 0 {
+		a.used = append(a.used, 99)
 	}
 	return alloc(&a.sOriginalGroupHeader14)
 }
@@ -881,12 +1184,18 @@ func (a *arena) newOriginalGroupHeader15() *OriginalGroupHeader15 {
 	if a == nil {
 		return new(OriginalGroupHeader15)
 	}
+	if len(a.sOriginalGroupHeader15) == 0 {
+		a.used = append(a.used, 100)
+	}
 	return alloc(&a.sOriginalGroupHeader15)
 }
 
 func (a *arena) newOriginalGroupHeader18() *OriginalGroupHeader18 {
 	if a == nil {
 		return new(OriginalGroupHeader18)
+	}
+	if len(a.sOriginalGroupHeader18) == 0 {
+		a.used = append(a.used, 101)
 	}
 	return alloc(&a.sOriginalGroupHeader18)
 }
@@ -895,12 +1204,18 @@ func (a *arena) newOriginalGroupInformation29() *OriginalGroupInformation29 {
 	if a == nil {
 		return new(OriginalGroupInformation29)
 	}
+	if len(a.sOriginalGroupInformation29) == 0 {
+		a.used = append(a.used, 102)
+	}
 	return alloc(&a.sOriginalGroupInformation29)
 }
 
 func (a *arena) newOriginalTransactionReference28() *OriginalTransactionReference28 {
 	if a == nil {
 		return new(OriginalTransactionReference28)
+	}
+	if len(a.sOriginalTransactionReference28) == 0 {
+		a.used = append(a.used, 103)
 	}
 	return alloc(&a.sOriginalTransactionReference28)
 }
@@ -909,12 +1224,18 @@ func (a *arena) newPagination1() *Pagination1 {
 	if a == nil {
 		return new(Pagination1)
 	}
+	if len(a.sPagination1) == 0 {
+		a.used = append(a.used, 104)
+	}
 	return alloc(&a.sPagination1)
 }
 
 func (a *arena) newParty38Choice() *Party38Choice {
 	if a == nil {
 		return new(Party38Choice)
+	}
+	if len(a.sParty38Choice) == 0 {
+		a.used = append(a.used, 105)
 	}
 	return alloc(&a.sParty38Choice)
 }
@@ -923,12 +1244,18 @@ func (a *arena) newParty40Choice() *Party40Choice {
 	if a == nil {
 		return new(Party40Choice)
 	}
+	if len(a.sParty40Choice) == 0 {
+		a.used = append(a.used, 106)
+	}
 	return alloc(&a.sParty40Choice)
 }
 
 func (a *arena) newPartyIdentification135() *PartyIdentification135 {
 	if a == nil {
 		return new(PartyIdentification135)
+	}
+	if len(a.sPartyIdentification135) == 0 {
+		a.used = append(a.used, 107)
 	}
 	return alloc(&a.sPartyIdentification135)
 }
@@ -937,12 +1264,18 @@ func (a *arena) newPaymentCard4() *PaymentCard4 {
 	if a == nil {
 		return new(PaymentCard4)
 	}
+	if len(a.sPaymentCard4) == 0 {
+		a.used = append(a.used, 108)
+	}
 	return alloc(&a.sPaymentCard4)
 }
 
 func (a *arena) newPaymentContext3() *PaymentContext3 {
 	if a == nil {
 		return new(PaymentContext3)
+	}
+	if len(a.sPaymentContext3) == 0 {
+		a.used = append(a.used, 109)
 	}
 	return alloc(&a.sPaymentContext3)
 }
@@ -951,12 +1284,18 @@ func (a *arena) newPaymentReturnReason5() *PaymentReturnReason5 {
 	if a == nil {
 		return new(PaymentReturnReason5)
 	}
+	if len(a.sPaymentReturnReason5) == 0 {
+		a.used = append(a.used, 110)
+	}
 	return alloc(&a.sPaymentReturnReason5)
 }
 
 func (a *arena) newPaymentReturnV09() *PaymentReturnV09 {
 	if a == nil {
 		return new(PaymentReturnV09)
+	}
+	if len(a.sPaymentReturnV09) == 0 {
+		a.used = append(a.used, 111)
 	}
 	return alloc(&a.sPaymentReturnV09)
 }
@@ -965,12 +1304,18 @@ func (a *arena) newPaymentTransaction107() *PaymentTransaction107 {
 	if a == nil {
 		return new(PaymentTransaction107)
 	}
+	if len(a.sPaymentTransaction107) == 0 {
+		a.used = append(a.used, 112)
+	}
 	return alloc(&a.sPaymentTransaction107)
 }
 
 func (a *arena) newPaymentTypeInformation26() *PaymentTypeInformation26 {
 	if a == nil {
 		return new(PaymentTypeInformation26)
+	}
+	if len(a.sPaymentTypeInformation26) == 0 {
+		a.used = append(a.used, 113)
 	}
 	return alloc(&a.sPaymentTypeInformation26)
 }
@@ -979,12 +1324,18 @@ func (a *arena) newPaymentTypeInformation27() *PaymentTypeInformation27 {
 	if a == nil {
 		return new(PaymentTypeInformation27)
 	}
+	if len(a.sPaymentTypeInformation27) == 0 {
+		a.used = append(a.used, 114)
+	}
 	return alloc(&a.sPaymentTypeInformation27)
 }
 
 func (a *arena) newPaymentTypeInformation28() *PaymentTypeInformation28 {
 	if a == nil {
 		return new(PaymentTypeInformation28)
+	}
+	if len(a.sPaymentTypeInformation28) == 0 {
+		a.used = append(a.used, 115)
 	}
 	return alloc(&a.sPaymentTypeInformation28)
 }
@@ -993,12 +1344,18 @@ func (a *arena) newPersonIdentification13() *PersonIdentification13 {
 	if a == nil {
 		return new(PersonIdentification13)
 	}
+	if len(a.sPersonIdentification13) == 0 {
+		a.used = append(a.used, 116)
+	}
 	return alloc(&a.sPersonIdentification13)
 }
 
 func (a *arena) newPersonIdentificationSchemeName1Choice() *PersonIdentificationSchemeName1Choice {
 	if a == nil {
 		return new(PersonIdentificationSchemeName1Choice)
+	}
+	if len(a.sPersonIdentificationSchemeName1Choice) == 0 {
+		a.used = append(a.used, 117)
 	}
 	return alloc(&a.sPersonIdentificationSchemeName1Choice)
 }
@@ -1007,12 +1364,18 @@ func (a *arena) newPlainCardData1() *PlainCardData1 {
 	if a == nil {
 		return new(PlainCardData1)
 	}
+	if len(a.sPlainCardData1) == 0 {
+		a.used = append(a.used, 118)
+	}
 	return alloc(&a.sPlainCardData1)
 }
 
 func (a *arena) newPointOfInteraction1() *PointOfInteraction1 {
 	if a == nil {
 		return new(PointOfInteraction1)
+	}
+	if len(a.sPointOfInteraction1) == 0 {
+		a.used = append(a.used, 119)
 	}
 	return alloc(&a.sPointOfInteraction1)
 }
@@ -1021,12 +1384,18 @@ func (a *arena) newPointOfInteractionCapabilities1() *PointOfInteractionCapabili
 	if a == nil {
 		return new(PointOfInteractionCapabilities1)
 	}
+	if len(a.sPointOfInteractionCapabilities1) == 0 {
+		a.used = append(a.used, 120)
+	}
 	return alloc(&a.sPointOfInteractionCapabilities1)
 }
 
 func (a *arena) newPostalAddress24() *PostalAddress24 {
 	if a == nil {
 		return new(PostalAddress24)
+	}
+	if len(a.sPostalAddress24) == 0 {
+		a.used = append(a.used, 121)
 	}
 	return alloc(&a.sPostalAddress24)
 }
@@ -1035,12 +1404,18 @@ func (a *arena) newPrice7() *Price7 {
 	if a == nil {
 		return new(Price7)
 	}
+	if len(a.sPrice7) == 0 {
+		a.used = append(a.used, 122)
+	}
 	return alloc(&a.sPrice7)
 }
 
 func (a *arena) newProduct2() *Product2 {
 	if a == nil {
 		return new(Product2)
+	}
+	if len(a.sProduct2) == 0 {
+		a.used = append(a.used, 123)
 	}
 	return alloc(&a.sProduct2)
 }
@@ -1049,12 +1424,18 @@ func (a *arena) newProprietaryBankTransactionCodeStructure1() *ProprietaryBankTr
 	if a == nil {
 		return new(ProprietaryBankTransactionCodeStructure1)
 	}
+	if len(a.sProprietaryBankTransactionCodeStructure1) == 0 {
+		a.used = append(a.used, 124)
+	}
 	return alloc(&a.sProprietaryBankTransactionCodeStructure1)
 }
 
 func (a *arena) newProprietaryQuantity1() *ProprietaryQuantity1 {
 	if a == nil {
 		return new(ProprietaryQuantity1)
+	}
+	if len(a.sProprietaryQuantity1) == 0 {
+		a.used = append(a.used, 125)
 	}
 	return alloc(&a.sProprietaryQuantity1)
 }
@@ -1063,12 +1444,18 @@ func (a *arena) newProxyAccountIdentification1() *ProxyAccountIdentification1 {
 	if a == nil {
 		return new(ProxyAccountIdentification1)
 	}
+	if len(a.sProxyAccountIdentification1) == 0 {
+		a.used = append(a.used, 126)
+	}
 	return alloc(&a.sProxyAccountIdentification1)
 }
 
 func (a *arena) newProxyAccountType1Choice() *ProxyAccountType1Choice {
 	if a == nil {
 		return new(ProxyAccountType1Choice)
+	}
+	if len(a.sProxyAccountType1Choice) == 0 {
+		a.used = append(a.used, 127)
 	}
 	return alloc(&a.sProxyAccountType1Choice)
 }
@@ -1077,12 +1464,18 @@ func (a *arena) newPurpose2Choice() *Purpose2Choice {
 	if a == nil {
 		return new(Purpose2Choice)
 	}
+	if len(a.sPurpose2Choice) == 0 {
+		a.used = append(a.used, 128)
+	}
 	return alloc(&a.sPurpose2Choice)
 }
 
 func (a *arena) newRate4() *Rate4 {
 	if a == nil {
 		return new(Rate4)
+	}
+	if len(a.sRate4) == 0 {
+		a.used = append(a.used, 129)
 	}
 	return alloc(&a.sRate4)
 }
@@ -1091,12 +1484,18 @@ func (a *arena) newReferredDocumentType4() *ReferredDocumentType4 {
 	if a == nil {
 		return new(ReferredDocumentType4)
 	}
+	if len(a.sReferredDocumentType4) == 0 {
+		a.used = append(a.used, 130)
+	}
 	return alloc(&a.sReferredDocumentType4)
 }
 
 func (a *arena) newRegulatoryAuthority2() *RegulatoryAuthority2 {
 	if a == nil {
 		return new(RegulatoryAuthority2)
+	}
+	if len(a.sRegulatoryAuthority2) == 0 {
+		a.used = append(a.used, 131)
 	}
 	return alloc(&a.sRegulatoryAuthority2)
 }
@@ -1105,12 +1504,18 @@ func (a *arena) newRemittanceAmount2() *RemittanceAmount2 {
 	if a == nil {
 		return new(RemittanceAmount2)
 	}
+	if len(a.sRemittanceAmount2) == 0 {
+		a.used = append(a.used, 132)
+	}
 	return alloc(&a.sRemittanceAmount2)
 }
 
 func (a *arena) newRemittanceAmount3() *RemittanceAmount3 {
 	if a == nil {
 		return new(RemittanceAmount3)
+	}
+	if len(a.sRemittanceAmount3) == 0 {
+		a.used = append(a.used, 133)
 	}
 	return alloc(&a.sRemittanceAmount3)
 }
@@ -1119,12 +1524,18 @@ func (a *arena) newRemittanceInformation16() *RemittanceInformation16 {
 	if a == nil {
 		return new(RemittanceInformation16)
 	}
+	if len(a.sRemittanceInformation16) == 0 {
+		a.used = append(a.used, 134)
+	}
 	return alloc(&a.sRemittanceInformation16)
 }
 
 func (a *arena) newRemittanceInformation2() *RemittanceInformation2 {
 	if a == nil {
 		return new(RemittanceInformation2)
+	}
+	if len(a.sRemittanceInformation2) == 0 {
+		a.used = append(a.used, 135)
 	}
 	return alloc(&a.sRemittanceInformation2)
 }
@@ -1133,12 +1544,18 @@ func (a *arena) newReportingSource1Choice() *ReportingSource1Choice {
 	if a == nil {
 		return new(ReportingSource1Choice)
 	}
+	if len(a.sReportingSource1Choice) == 0 {
+		a.used = append(a.used, 136)
+	}
 	return alloc(&a.sReportingSource1Choice)
 }
 
 func (a *arena) newResolutionData1() *ResolutionData1 {
 	if a == nil {
 		return new(ResolutionData1)
+	}
+	if len(a.sResolutionData1) == 0 {
+		a.used = append(a.used, 137)
 	}
 	return alloc(&a.sResolutionData1)
 }
@@ -1147,12 +1564,18 @@ func (a *arena) newResolutionOfInvestigationV09() *ResolutionOfInvestigationV09 
 	if a == nil {
 		return new(ResolutionOfInvestigationV09)
 	}
+	if len(a.sResolutionOfInvestigationV09) == 0 {
+		a.used = append(a.used, 138)
+	}
 	return alloc(&a.sResolutionOfInvestigationV09)
 }
 
 func (a *arena) newReturnReason5Choice() *ReturnReason5Choice {
 	if a == nil {
 		return new(ReturnReason5Choice)
+	}
+	if len(a.sReturnReason5Choice) == 0 {
+		a.used = append(a.used, 139)
 	}
 	return alloc(&a.sReturnReason5Choice)
 }
@@ -1161,12 +1584,18 @@ func (a *arena) newSecuritiesAccount19() *SecuritiesAccount19 {
 	if a == nil {
 		return new(SecuritiesAccount19)
 	}
+	if len(a.sSecuritiesAccount19) == 0 {
+		a.used = append(a.used, 140)
+	}
 	return alloc(&a.sSecuritiesAccount19)
 }
 
 func (a *arena) newSecurityIdentification19() *SecurityIdentification19 {
 	if a == nil {
 		return new(SecurityIdentification19)
+	}
+	if len(a.sSecurityIdentification19) == 0 {
+		a.used = append(a.used, 141)
 	}
 	return alloc(&a.sSecurityIdentification19)
 }
@@ -1175,12 +1604,18 @@ func (a *arena) newSequenceRange1Choice() *SequenceRange1Choice {
 	if a == nil {
 		return new(SequenceRange1Choice)
 	}
+	if len(a.sSequenceRange1Choice) == 0 {
+		a.used = append(a.used, 142)
+	}
 	return alloc(&a.sSequenceRange1Choice)
 }
 
 func (a *arena) newSettlementDateTimeIndication1() *SettlementDateTimeIndication1 {
 	if a == nil {
 		return new(SettlementDateTimeIndication1)
+	}
+	if len(a.sSettlementDateTimeIndication1) == 0 {
+		a.used = append(a.used, 143)
 	}
 	return alloc(&a.sSettlementDateTimeIndication1)
 }
@@ -1189,12 +1624,18 @@ func (a *arena) newSettlementInstruction7() *SettlementInstruction7 {
 	if a == nil {
 		return new(SettlementInstruction7)
 	}
+	if len(a.sSettlementInstruction7) == 0 {
+		a.used = append(a.used, 144)
+	}
 	return alloc(&a.sSettlementInstruction7)
 }
 
 func (a *arena) newSettlementTimeRequest2() *SettlementTimeRequest2 {
 	if a == nil {
 		return new(SettlementTimeRequest2)
+	}
+	if len(a.sSettlementTimeRequest2) == 0 {
+		a.used = append(a.used, 145)
 	}
 	return alloc(&a.sSettlementTimeRequest2)
 }
@@ -1203,12 +1644,18 @@ func (a *arena) newSignatureEnvelope() *SignatureEnvelope {
 	if a == nil {
 		return new(SignatureEnvelope)
 	}
+	if len(a.sSignatureEnvelope) == 0 {
+		a.used = append(a.used, 146)
+	}
 	return alloc(&a.sSignatureEnvelope)
 }
 
 func (a *arena) newStatementResolutionEntry4() *StatementResolutionEntry4 {
 	if a == nil {
 		return new(StatementResolutionEntry4)
+	}
+	if len(a.sStatementResolutionEntry4) == 0 {
+		a.used = append(a.used, 147)
 	}
 	return alloc(&a.sStatementResolutionEntry4)
 }
@@ -1217,12 +1664,18 @@ func (a *arena) newStatusReason6Choice() *StatusReason6Choice {
 	if a == nil {
 		return new(StatusReason6Choice)
 	}
+	if len(a.sStatusReason6Choice) == 0 {
+		a.used = append(a.used, 148)
+	}
 	return alloc(&a.sStatusReason6Choice)
 }
 
 func (a *arena) newTaxAmount2() *TaxAmount2 {
 	if a == nil {
 		return new(TaxAmount2)
+	}
+	if len(a.sTaxAmount2) == 0 {
+		a.used = append(a.used, 149)
 	}
 	return alloc(&a.sTaxAmount2)
 }
@@ -1231,12 +1684,18 @@ func (a *arena) newTaxAmountType1Choice() *TaxAmountType1Choice {
 	if a == nil {
 		return new(TaxAmountType1Choice)
 	}
+	if len(a.sTaxAmountType1Choice) == 0 {
+		a.used = append(a.used, 150)
+	}
 	return alloc(&a.sTaxAmountType1Choice)
 }
 
 func (a *arena) newTaxAuthorisation1() *TaxAuthorisation1 {
 	if a == nil {
 		return new(TaxAuthorisation1)
+	}
+	if len(a.sTaxAuthorisation1) == 0 {
+		a.used = append(a.used, 151)
 	}
 	return alloc(&a.sTaxAuthorisation1)
 }
@@ -1245,12 +1704,18 @@ func (a *arena) newTaxCharges2() *TaxCharges2 {
 	if a == nil {
 		return new(TaxCharges2)
 	}
+	if len(a.sTaxCharges2) == 0 {
+		a.used = append(a.used, 152)
+	}
 	return alloc(&a.sTaxCharges2)
 }
 
 func (a *arena) newTaxInformation7() *TaxInformation7 {
 	if a == nil {
 		return new(TaxInformation7)
+	}
+	if len(a.sTaxInformation7) == 0 {
+		a.used = append(a.used, 153)
 	}
 	return alloc(&a.sTaxInformation7)
 }
@@ -1259,12 +1724,18 @@ func (a *arena) newTaxInformation8() *TaxInformation8 {
 	if a == nil {
 		return new(TaxInformation8)
 	}
+	if len(a.sTaxInformation8) == 0 {
+		a.used = append(a.used, 154)
+	}
 	return alloc(&a.sTaxInformation8)
 }
 
 func (a *arena) newTaxParty1() *TaxParty1 {
 	if a == nil {
 		return new(TaxParty1)
+	}
+	if len(a.sTaxParty1) == 0 {
+		a.used = append(a.used, 155)
 	}
 	return alloc(&a.sTaxParty1)
 }
@@ -1273,12 +1744,18 @@ func (a *arena) newTaxParty2() *TaxParty2 {
 	if a == nil {
 		return new(TaxParty2)
 	}
+	if len(a.sTaxParty2) == 0 {
+		a.used = append(a.used, 156)
+	}
 	return alloc(&a.sTaxParty2)
 }
 
 func (a *arena) newTaxPeriod2() *TaxPeriod2 {
 	if a == nil {
 		return new(TaxPeriod2)
+	}
+	if len(a.sTaxPeriod2) == 0 {
+		a.used = append(a.used, 157)
 	}
 	return alloc(&a.sTaxPeriod2)
 }
@@ -1287,12 +1764,18 @@ func (a *arena) newTechnicalInputChannel1Choice() *TechnicalInputChannel1Choice 
 	if a == nil {
 		return new(TechnicalInputChannel1Choice)
 	}
+	if len(a.sTechnicalInputChannel1Choice) == 0 {
+		a.used = append(a.used, 158)
+	}
 	return alloc(&a.sTechnicalInputChannel1Choice)
 }
 
 func (a *arena) newTotalTransactions6() *TotalTransactions6 {
 	if a == nil {
 		return new(TotalTransactions6)
+	}
+	if len(a.sTotalTransactions6) == 0 {
+		a.used = append(a.used, 159)
 	}
 	return alloc(&a.sTotalTransactions6)
 }
@@ -1301,12 +1784,18 @@ func (a *arena) newTransactionAgents5() *TransactionAgents5 {
 	if a == nil {
 		return new(TransactionAgents5)
 	}
+	if len(a.sTransactionAgents5) == 0 {
+		a.used = append(a.used, 160)
+	}
 	return alloc(&a.sTransactionAgents5)
 }
 
 func (a *arena) newTransactionDates3() *TransactionDates3 {
 	if a == nil {
 		return new(TransactionDates3)
+	}
+	if len(a.sTransactionDates3) == 0 {
+		a.used = append(a.used, 161)
 	}
 	return alloc(&a.sTransactionDates3)
 }
@@ -1315,12 +1804,18 @@ func (a *arena) newTransactionIdentifier1() *TransactionIdentifier1 {
 	if a == nil {
 		return new(TransactionIdentifier1)
 	}
+	if len(a.sTransactionIdentifier1) == 0 {
+		a.used = append(a.used, 162)
+	}
 	return alloc(&a.sTransactionIdentifier1)
 }
 
 func (a *arena) newTransactionInterest4() *TransactionInterest4 {
 	if a == nil {
 		return new(TransactionInterest4)
+	}
+	if len(a.sTransactionInterest4) == 0 {
+		a.used = append(a.used, 163)
 	}
 	return alloc(&a.sTransactionInterest4)
 }
@@ -1329,12 +1824,18 @@ func (a *arena) newTransactionParties6() *TransactionParties6 {
 	if a == nil {
 		return new(TransactionParties6)
 	}
+	if len(a.sTransactionParties6) == 0 {
+		a.used = append(a.used, 164)
+	}
 	return alloc(&a.sTransactionParties6)
 }
 
 func (a *arena) newTransactionParties7() *TransactionParties7 {
 	if a == nil {
 		return new(TransactionParties7)
+	}
+	if len(a.sTransactionParties7) == 0 {
+		a.used = append(a.used, 165)
 	}
 	return alloc(&a.sTransactionParties7)
 }
@@ -1343,6 +1844,9 @@ func (a *arena) newTransactionPrice4Choice() *TransactionPrice4Choice {
 	if a == nil {
 		return new(TransactionPrice4Choice)
 	}
+	if len(a.sTransactionPrice4Choice) == 0 {
+		a.used = append(a.used, 166)
+	}
 	return alloc(&a.sTransactionPrice4Choice)
 }
 
@@ -1350,177 +1854,353 @@ func (a *arena) newTransactionReferences6() *TransactionReferences6 {
 	if a == nil {
 		return new(TransactionReferences6)
 	}
+	if len(a.sTransactionReferences6) == 0 {
+		a.used = append(a.used, 167)
+	}
 	return alloc(&a.sTransactionReferences6)
 }
 
-// reset zeroes every element handed out and empties the slabs.
+// reset zeroes every element handed out and empties the slabs used.
 func (a *arena) reset() {
-	resetSlab(&a.sAccountSchemeName1Choice)
-	resetSlab(&a.sActiveCurrencyAndAmount)
-	resetSlab(&a.sActiveOrHistoricCurrencyAnd13DecimalAmount)
-	resetSlab(&a.sActiveOrHistoricCurrencyAndAmount)
-	resetSlab(&a.sActiveOrHistoricCurrencyAndAmountRange2)
-	resetSlab(&a.sAddressType3Choice)
-	resetSlab(&a.sAmendmentInformationDetails13)
-	resetSlab(&a.sAmountAndCurrencyExchange3)
-	resetSlab(&a.sAmountAndCurrencyExchangeDetails3)
-	resetSlab(&a.sAmountAndDirection35)
-	resetSlab(&a.sAmountRangeBoundary1)
-	resetSlab(&a.sAmountType4Choice)
-	resetSlab(&a.sBalanceSubType1Choice)
-	resetSlab(&a.sBankToCustomerAccountReportV08)
-	resetSlab(&a.sBankToCustomerDebitCreditNotificationV08)
-	resetSlab(&a.sBankToCustomerStatementV08)
-	resetSlab(&a.sBankTransactionCodeStructure4)
-	resetSlab(&a.sBankTransactionCodeStructure5)
-	resetSlab(&a.sBatchInformation2)
-	resetSlab(&a.sBranchAndFinancialInstitutionIdentification6)
-	resetSlab(&a.sBranchData3)
-	resetSlab(&a.sBusinessApplicationHeaderV02)
-	resetSlab(&a.sCancellationReason33Choice)
-	resetSlab(&a.sCancellationStatusReason3Choice)
-	resetSlab(&a.sCardAggregated2)
-	resetSlab(&a.sCardEntry4)
-	resetSlab(&a.sCardIndividualTransaction2)
-	resetSlab(&a.sCardSecurityInformation1)
-	resetSlab(&a.sCardSequenceNumberRange1)
-	resetSlab(&a.sCardTransaction17)
-	resetSlab(&a.sCardTransaction3Choice)
-	resetSlab(&a.sCardholderAuthentication2)
-	resetSlab(&a.sCase5)
-	resetSlab(&a.sCashAccount38)
-	resetSlab(&a.sCashAccountType2Choice)
-	resetSlab(&a.sCategoryPurpose1Choice)
-	resetSlab(&a.sChargeType3Choice)
-	resetSlab(&a.sCharges6)
-	resetSlab(&a.sCheque11)
-	resetSlab(&a.sChequeDeliveryMethod1Choice)
-	resetSlab(&a.sClaimNonReceipt2)
-	resetSlab(&a.sClaimNonReceipt2Choice)
-	resetSlab(&a.sClaimNonReceiptRejectReason1Choice)
-	resetSlab(&a.sClearingSystemIdentification2Choice)
-	resetSlab(&a.sClearingSystemIdentification3Choice)
-	resetSlab(&a.sClearingSystemMemberIdentification2)
-	resetSlab(&a.sCompensation2)
-	resetSlab(&a.sContact4)
-	resetSlab(&a.sControlData1)
-	resetSlab(&a.sCorporateAction9)
-	resetSlab(&a.sCorrectiveGroupInformation1)
-	resetSlab(&a.sCorrectiveInterbankTransaction2)
-	resetSlab(&a.sCorrectivePaymentInitiation4)
-	resetSlab(&a.sCorrectiveTransaction4Choice)
-	resetSlab(&a.sCreditLineType1Choice)
-	resetSlab(&a.sCreditTransferTransaction37)
-	resetSlab(&a.sCreditorReferenceInformation2)
-	resetSlab(&a.sCreditorReferenceType2)
-	resetSlab(&a.sCurrencyExchange5)
-	resetSlab(&a.sCustomerCreditTransferInitiationV09)
-	resetSlab(&a.sDateAndDateTime2Choice)
-	resetSlab(&a.sDateAndPlaceOfBirth1)
-	resetSlab(&a.sDateOrDateTimePeriod1Choice)
-	resetSlab(&a.sDatePeriod2)
-	resetSlab(&a.sDateTimePeriod1)
-	resetSlab(&a.sDiscountAmountType1Choice)
-	resetSlab(&a.sDocumentLineType1)
-	resetSlab(&a.sEquivalentAmount2)
-	resetSlab(&a.sExchangeRate1)
-	resetSlab(&a.sFIToFICustomerCreditTransferV08)
-	resetSlab(&a.sFIToFIPaymentCancellationRequestV08)
-	resetSlab(&a.sFIToFIPaymentStatusReportV10)
-	resetSlab(&a.sFinancialIdentificationSchemeName1Choice)
-	resetSlab(&a.sFinancialInstitutionCreditTransferV08)
-	resetSlab(&a.sFinancialInstrumentQuantity1Choice)
-	resetSlab(&a.sFrequency36Choice)
-	resetSlab(&a.sFrequencyAndMoment1)
-	resetSlab(&a.sFrequencyPeriod1)
-	resetSlab(&a.sFromToAmountRange1)
-	resetSlab(&a.sGarnishment3)
-	resetSlab(&a.sGenericAccountIdentification1)
-	resetSlab(&a.sGenericFinancialIdentification1)
-	resetSlab(&a.sGenericIdentification1)
-	resetSlab(&a.sGenericIdentification3)
-	resetSlab(&a.sGenericIdentification30)
-	resetSlab(&a.sImplementationSpecification1)
-	resetSlab(&a.sInterestType1Choice)
-	resetSlab(&a.sLocalInstrument2Choice)
-	resetSlab(&a.sMandateRelatedInformation14)
-	resetSlab(&a.sMandateSetupReason1Choice)
-	resetSlab(&a.sMessageIdentification2)
-	resetSlab(&a.sModificationStatusReason1Choice)
-	resetSlab(&a.sNameAndAddress16)
-	resetSlab(&a.sNumberAndSumOfTransactions1)
-	resetSlab(&a.sNumberAndSumOfTransactions4)
-	resetSlab(&a.sOrganisationIdentification29)
-	resetSlab(&a.sOrganisationIdentificationSchemeName1Choice)
-	resetSlab(&a.sOriginalAndCurrentQuantities1)
-	resetSlab(&a.sOriginalBusinessQuery1)
-	resetSlab(&a.sOriginalGroupHeader14)
-	resetSlab(&a.sOriginalGroupHeader15)
-	resetSlab(&a.sOriginalGroupHeader18)
-	resetSlab(&a.sOriginalGroupInformation29)
-	resetSlab(&a.sOriginalTransactionReference28)
-	resetSlab(&a.sPagination1)
-	resetSlab(&a.sParty38Choice)
-	resetSlab(&a.sParty40Choice)
-	resetSlab(&a.sPartyIdentification135)
-	resetSlab(&a.sPaymentCard4)
-	resetSlab(&a.sPaymentContext3)
-	resetSlab(&a.sPaymentReturnReason5)
-	resetSlab(&a.sPaymentReturnV09)
-	resetSlab(&a.sPaymentTransaction107)
-	resetSlab(&a.sPaymentTypeInformation26)
-	resetSlab(&a.sPaymentTypeInformation27)
-	resetSlab(&a.sPaymentTypeInformation28)
-	resetSlab(&a.sPersonIdentification13)
-	resetSlab(&a.sPersonIdentificationSchemeName1Choice)
-	resetSlab(&a.sPlainCardData1)
-	resetSlab(&a.sPointOfInteraction1)
-	resetSlab(&a.sPointOfInteractionCapabilities1)
-	resetSlab(&a.sPostalAddress24)
-	resetSlab(&a.sPrice7)
-	resetSlab(&a.sProduct2)
-	resetSlab(&a.sProprietaryBankTransactionCodeStructure1)
-	resetSlab(&a.sProprietaryQuantity1)
-	resetSlab(&a.sProxyAccountIdentification1)
-	resetSlab(&a.sProxyAccountType1Choice)
-	resetSlab(&a.sPurpose2Choice)
-	resetSlab(&a.sRate4)
-	resetSlab(&a.sReferredDocumentType4)
-	resetSlab(&a.sRegulatoryAuthority2)
-	resetSlab(&a.sRemittanceAmount2)
-	resetSlab(&a.sRemittanceAmount3)
-	resetSlab(&a.sRemittanceInformation16)
-	resetSlab(&a.sRemittanceInformation2)
-	resetSlab(&a.sReportingSource1Choice)
-	resetSlab(&a.sResolutionData1)
-	resetSlab(&a.sResolutionOfInvestigationV09)
-	resetSlab(&a.sReturnReason5Choice)
-	resetSlab(&a.sSecuritiesAccount19)
-	resetSlab(&a.sSecurityIdentification19)
-	resetSlab(&a.sSequenceRange1Choice)
-	resetSlab(&a.sSettlementDateTimeIndication1)
-	resetSlab(&a.sSettlementInstruction7)
-	resetSlab(&a.sSettlementTimeRequest2)
-	resetSlab(&a.sSignatureEnvelope)
-	resetSlab(&a.sStatementResolutionEntry4)
-	resetSlab(&a.sStatusReason6Choice)
-	resetSlab(&a.sTaxAmount2)
-	resetSlab(&a.sTaxAmountType1Choice)
-	resetSlab(&a.sTaxAuthorisation1)
-	resetSlab(&a.sTaxCharges2)
-	resetSlab(&a.sTaxInformation7)
-	resetSlab(&a.sTaxInformation8)
-	resetSlab(&a.sTaxParty1)
-	resetSlab(&a.sTaxParty2)
-	resetSlab(&a.sTaxPeriod2)
-	resetSlab(&a.sTechnicalInputChannel1Choice)
-	resetSlab(&a.sTotalTransactions6)
-	resetSlab(&a.sTransactionAgents5)
-	resetSlab(&a.sTransactionDates3)
-	resetSlab(&a.sTransactionIdentifier1)
-	resetSlab(&a.sTransactionInterest4)
-	resetSlab(&a.sTransactionParties6)
-	resetSlab(&a.sTransactionParties7)
-	resetSlab(&a.sTransactionPrice4Choice)
-	resetSlab(&a.sTransactionReferences6)
+	for _, k := range a.used {
+		switch k {
+		case 0:
+			resetSlab(&a.sAccountSchemeName1Choice)
+		case 1:
+			resetSlab(&a.sActiveCurrencyAndAmount)
+		case 2:
+			resetSlab(&a.sActiveOrHistoricCurrencyAnd13DecimalAmount)
+		case 3:
+			resetSlab(&a.sActiveOrHistoricCurrencyAndAmount)
+		case 4:
+			resetSlab(&a.sActiveOrHistoricCurrencyAndAmountRange2)
+		case 5:
+			resetSlab(&a.sAddressType3Choice)
+		case 6:
+			resetSlab(&a.sAmendmentInformationDetails13)
+		case 7:
+			resetSlab(&a.sAmountAndCurrencyExchange3)
+		case 8:
+			resetSlab(&a.sAmountAndCurrencyExchangeDetails3)
+		case 9:
+			resetSlab(&a.sAmountAndDirection35)
+		case 10:
+			resetSlab(&a.sAmountRangeBoundary1)
+		case 11:
+			resetSlab(&a.sAmountType4Choice)
+		case 12:
+			resetSlab(&a.sBalanceSubType1Choice)
+		case 13:
+			resetSlab(&a.sBankToCustomerAccountReportV08)
+		case 14:
+			resetSlab(&a.sBankToCustomerDebitCreditNotificationV08)
+		case 15:
+			resetSlab(&a.sBankToCustomerStatementV08)
+		case 16:
+			resetSlab(&a.sBankTransactionCodeStructure4)
+		case 17:
+			resetSlab(&a.sBankTransactionCodeStructure5)
+		case 18:
+			resetSlab(&a.sBatchInformation2)
+		case 19:
+			resetSlab(&a.sBranchAndFinancialInstitutionIdentification6)
+		case 20:
+			resetSlab(&a.sBranchData3)
+		case 21:
+			resetSlab(&a.sBusinessApplicationHeaderV02)
+		case 22:
+			resetSlab(&a.sCancellationReason33Choice)
+		case 23:
+			resetSlab(&a.sCancellationStatusReason3Choice)
+		case 24:
+			resetSlab(&a.sCardAggregated2)
+		case 25:
+			resetSlab(&a.sCardEntry4)
+		case 26:
+			resetSlab(&a.sCardIndividualTransaction2)
+		case 27:
+			resetSlab(&a.sCardSecurityInformation1)
+		case 28:
+			resetSlab(&a.sCardSequenceNumberRange1)
+		case 29:
+			resetSlab(&a.sCardTransaction17)
+		case 30:
+			resetSlab(&a.sCardTransaction3Choice)
+		case 31:
+			resetSlab(&a.sCardholderAuthentication2)
+		case 32:
+			resetSlab(&a.sCase5)
+		case 33:
+			resetSlab(&a.sCashAccount38)
+		case 34:
+			resetSlab(&a.sCashAccountType2Choice)
+		case 35:
+			resetSlab(&a.sCategoryPurpose1Choice)
+		case 36:
+			resetSlab(&a.sChargeType3Choice)
+		case 37:
+			resetSlab(&a.sCharges6)
+		case 38:
+			resetSlab(&a.sCheque11)
+		case 39:
+			resetSlab(&a.sChequeDeliveryMethod1Choice)
+		case 40:
+			resetSlab(&a.sClaimNonReceipt2)
+		case 41:
+			resetSlab(&a.sClaimNonReceipt2Choice)
+		case 42:
+			resetSlab(&a.sClaimNonReceiptRejectReason1Choice)
+		case 43:
+			resetSlab(&a.sClearingSystemIdentification2Choice)
+		case 44:
+			resetSlab(&a.sClearingSystemIdentification3Choice)
+		case 45:
+			resetSlab(&a.sClearingSystemMemberIdentification2)
+		case 46:
+			resetSlab(&a.sCompensation2)
+		case 47:
+			resetSlab(&a.sContact4)
+		case 48:
+			resetSlab(&a.sControlData1)
+		case 49:
+			resetSlab(&a.sCorporateAction9)
+		case 50:
+			resetSlab(&a.sCorrectiveGroupInformation1)
+		case 51:
+			resetSlab(&a.sCorrectiveInterbankTransaction2)
+		case 52:
+			resetSlab(&a.sCorrectivePaymentInitiation4)
+		case 53:
+			resetSlab(&a.sCorrectiveTransaction4Choice)
+		case 54:
+			resetSlab(&a.sCreditLineType1Choice)
+		case 55:
+			resetSlab(&a.sCreditTransferTransaction37)
+		case 56:
+			resetSlab(&a.sCreditorReferenceInformation2)
+		case 57:
+			resetSlab(&a.sCreditorReferenceType2)
+		case 58:
+			resetSlab(&a.sCurrencyExchange5)
+		case 59:
+			resetSlab(&a.sCustomerCreditTransferInitiationV09)
+		case 60:
+			resetSlab(&a.sDateAndDateTime2Choice)
+		case 61:
+			resetSlab(&a.sDateAndPlaceOfBirth1)
+		case 62:
+			resetSlab(&a.sDateOrDateTimePeriod1Choice)
+		case 63:
+			resetSlab(&a.sDatePeriod2)
+		case 64:
+			resetSlab(&a.sDateTimePeriod1)
+		case 65:
+			resetSlab(&a.sDiscountAmountType1Choice)
+		case 66:
+			resetSlab(&a.sDocumentLineType1)
+		case 67:
+			resetSlab(&a.sEquivalentAmount2)
+		case 68:
+			resetSlab(&a.sExchangeRate1)
+		case 69:
+			resetSlab(&a.sFIToFICustomerCreditTransferV08)
+		case 70:
+			resetSlab(&a.sFIToFIPaymentCancellationRequestV08)
+		case 71:
+			resetSlab(&a.sFIToFIPaymentStatusReportV10)
+		case 72:
+			resetSlab(&a.sFinancialIdentificationSchemeName1Choice)
+		case 73:
+			resetSlab(&a.sFinancialInstitutionCreditTransferV08)
+		case 74:
+			resetSlab(&a.sFinancialInstrumentQuantity1Choice)
+		case 75:
+			resetSlab(&a.sFrequency36Choice)
+		case 76:
+			resetSlab(&a.sFrequencyAndMoment1)
+		case 77:
+			resetSlab(&a.sFrequencyPeriod1)
+		case 78:
+			resetSlab(&a.sFromToAmountRange1)
+		case 79:
+			resetSlab(&a.sGarnishment3)
+		case 80:
+			resetSlab(&a.sGenericAccountIdentification1)
+		case 81:
+			resetSlab(&a.sGenericFinancialIdentification1)
+		case 82:
+			resetSlab(&a.sGenericIdentification1)
+		case 83:
+			resetSlab(&a.sGenericIdentification3)
+		case 84:
+			resetSlab(&a.sGenericIdentification30)
+		case 85:
+			resetSlab(&a.sImplementationSpecification1)
+		case 86:
+			resetSlab(&a.sInterestType1Choice)
+		case 87:
+			resetSlab(&a.sLocalInstrument2Choice)
+		case 88:
+			resetSlab(&a.sMandateRelatedInformation14)
+		case 89:
+			resetSlab(&a.sMandateSetupReason1Choice)
+		case 90:
+			resetSlab(&a.sMessageIdentification2)
+		case 91:
+			resetSlab(&a.sModificationStatusReason1Choice)
+		case 92:
+			resetSlab(&a.sNameAndAddress16)
+		case 93:
+			resetSlab(&a.sNumberAndSumOfTransactions1)
+		case 94:
+			resetSlab(&a.sNumberAndSumOfTransactions4)
+		case 95:
+			resetSlab(&a.sOrganisationIdentification29)
+		case 96:
+			resetSlab(&a.sOrganisationIdentificationSchemeName1Choice)
+		case 97:
+			resetSlab(&a.sOriginalAndCurrentQuantities1)
+		case 98:
+			resetSlab(&a.sOriginalBusinessQuery1)
+		case 99:
+			resetSlab(&a.sOriginalGroupHeader14)
+		case 100:
+			resetSlab(&a.sOriginalGroupHeader15)
+		case 101:
+			resetSlab(&a.sOriginalGroupHeader18)
+		case 102:
+			resetSlab(&a.sOriginalGroupInformation29)
+		case 103:
+			resetSlab(&a.sOriginalTransactionReference28)
+		case 104:
+			resetSlab(&a.sPagination1)
+		case 105:
+			resetSlab(&a.sParty38Choice)
+		case 106:
+			resetSlab(&a.sParty40Choice)
+		case 107:
+			resetSlab(&a.sPartyIdentification135)
+		case 108:
+			resetSlab(&a.sPaymentCard4)
+		case 109:
+			resetSlab(&a.sPaymentContext3)
+		case 110:
+			resetSlab(&a.sPaymentReturnReason5)
+		case 111:
+			resetSlab(&a.sPaymentReturnV09)
+		case 112:
+			resetSlab(&a.sPaymentTransaction107)
+		case 113:
+			resetSlab(&a.sPaymentTypeInformation26)
+		case 114:
+			resetSlab(&a.sPaymentTypeInformation27)
+		case 115:
+			resetSlab(&a.sPaymentTypeInformation28)
+		case 116:
+			resetSlab(&a.sPersonIdentification13)
+		case 117:
+			resetSlab(&a.sPersonIdentificationSchemeName1Choice)
+		case 118:
+			resetSlab(&a.sPlainCardData1)
+		case 119:
+			resetSlab(&a.sPointOfInteraction1)
+		case 120:
+			resetSlab(&a.sPointOfInteractionCapabilities1)
+		case 121:
+			resetSlab(&a.sPostalAddress24)
+		case 122:
+			resetSlab(&a.sPrice7)
+		case 123:
+			resetSlab(&a.sProduct2)
+		case 124:
+			resetSlab(&a.sProprietaryBankTransactionCodeStructure1)
+		case 125:
+			resetSlab(&a.sProprietaryQuantity1)
+		case 126:
+			resetSlab(&a.sProxyAccountIdentification1)
+		case 127:
+			resetSlab(&a.sProxyAccountType1Choice)
+		case 128:
+			resetSlab(&a.sPurpose2Choice)
+		case 129:
+			resetSlab(&a.sRate4)
+		case 130:
+			resetSlab(&a.sReferredDocumentType4)
+		case 131:
+			resetSlab(&a.sRegulatoryAuthority2)
+		case 132:
+			resetSlab(&a.sRemittanceAmount2)
+		case 133:
+			resetSlab(&a.sRemittanceAmount3)
+		case 134:
+			resetSlab(&a.sRemittanceInformation16)
+		case 135:
+			resetSlab(&a.sRemittanceInformation2)
+		case 136:
+			resetSlab(&a.sReportingSource1Choice)
+		case 137:
+			resetSlab(&a.sResolutionData1)
+		case 138:
+			resetSlab(&a.sResolutionOfInvestigationV09)
+		case 139:
+			resetSlab(&a.sReturnReason5Choice)
+		case 140:
+			resetSlab(&a.sSecuritiesAccount19)
+		case 141:
+			resetSlab(&a.sSecurityIdentification19)
+		case 142:
+			resetSlab(&a.sSequenceRange1Choice)
+		case 143:
+			resetSlab(&a.sSettlementDateTimeIndication1)
+		case 144:
+			resetSlab(&a.sSettlementInstruction7)
+		case 145:
+			resetSlab(&a.sSettlementTimeRequest2)
+		case 146:
+			resetSlab(&a.sSignatureEnvelope)
+		case 147:
+			resetSlab(&a.sStatementResolutionEntry4)
+		case 148:
+			resetSlab(&a.sStatusReason6Choice)
+		case 149:
+			resetSlab(&a.sTaxAmount2)
+		case 150:
+			resetSlab(&a.sTaxAmountType1Choice)
+		case 151:
+			resetSlab(&a.sTaxAuthorisation1)
+		case 152:
+			resetSlab(&a.sTaxCharges2)
+		case 153:
+			resetSlab(&a.sTaxInformation7)
+		case 154:
+			resetSlab(&a.sTaxInformation8)
+		case 155:
+			resetSlab(&a.sTaxParty1)
+		case 156:
+			resetSlab(&a.sTaxParty2)
+		case 157:
+			resetSlab(&a.sTaxPeriod2)
+		case 158:
+			resetSlab(&a.sTechnicalInputChannel1Choice)
+		case 159:
+			resetSlab(&a.sTotalTransactions6)
+		case 160:
+			resetSlab(&a.sTransactionAgents5)
+		case 161:
+			resetSlab(&a.sTransactionDates3)
+		case 162:
+			resetSlab(&a.sTransactionIdentifier1)
+		case 163:
+			resetSlab(&a.sTransactionInterest4)
+		case 164:
+			resetSlab(&a.sTransactionParties6)
+		case 165:
+			resetSlab(&a.sTransactionParties7)
+		case 166:
+			resetSlab(&a.sTransactionPrice4Choice)
+		case 167:
+			resetSlab(&a.sTransactionReferences6)
+		}
+	}
+	a.used = a.used[:0]
 }

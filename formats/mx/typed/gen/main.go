@@ -366,19 +366,19 @@ func main() {
 	}
 	sort.Strings(slabNames)
 	ab.WriteString(hdr)
-	ab.WriteString("// arena holds the elements a decoder allocates through a pointer (optional\n// elements and message roots), one slab per type: a recycled Message keeps\n// its arena, so decoding the next message reuses the slabs. A nil arena\n// (a Message never recycled) allocates each element on its own.\ntype arena struct {\n")
+	ab.WriteString("// arena holds the elements a decoder allocates through a pointer (optional\n// elements and message roots), one slab per type: a recycled Message keeps\n// its arena, so decoding the next message reuses the slabs. A nil arena\n// (a Message never recycled) allocates each element on its own. used lists\n// the slabs handed out from since the last reset (a message uses a few of\n// them), so reset touches only those.\ntype arena struct {\n\tused []uint16\n")
 	for _, n := range slabNames {
 		fmt.Fprintf(&ab, "\ts%s []%s\n", n, n)
 	}
 	ab.WriteString("}\n\n")
-	for _, n := range slabNames {
-		fmt.Fprintf(&ab, "func (a *arena) new%s() *%s {\n\tif a == nil {\n\t\treturn new(%s)\n\t}\n\treturn alloc(&a.s%s)\n}\n\n", n, n, n, n)
+	for i, n := range slabNames {
+		fmt.Fprintf(&ab, "func (a *arena) new%s() *%s {\n\tif a == nil {\n\t\treturn new(%s)\n\t}\n\tif len(a.s%s) == 0 {\n\t\ta.used = append(a.used, %d)\n\t}\n\treturn alloc(&a.s%s)\n}\n\n", n, n, n, n, i, n)
 	}
-	ab.WriteString("// reset zeroes every element handed out and empties the slabs.\nfunc (a *arena) reset() {\n")
-	for _, n := range slabNames {
-		fmt.Fprintf(&ab, "\tresetSlab(&a.s%s)\n", n)
+	ab.WriteString("// reset zeroes every element handed out and empties the slabs used.\nfunc (a *arena) reset() {\n\tfor _, k := range a.used {\n\t\tswitch k {\n")
+	for i, n := range slabNames {
+		fmt.Fprintf(&ab, "\t\tcase %d:\n\t\t\tresetSlab(&a.s%s)\n", i, n)
 	}
-	ab.WriteString("}\n")
+	ab.WriteString("\t\t}\n\t}\n\ta.used = a.used[:0]\n}\n")
 
 	wb.WriteString("// walkDocuments walks the AppHdr and the document that are set.\nfunc (docs *Documents) walk(w *walker) {\n")
 	for _, m := range messages {
