@@ -3,11 +3,12 @@
 package typed
 
 // arena holds the elements a decoder allocates through a pointer (optional
-// elements and message roots), one slab per type: a recycled Message keeps
-// its arena, so decoding the next message reuses the slabs. A nil arena
-// (a Message never recycled) allocates each element on its own. used lists
-// the slabs handed out from since the last reset (a message uses a few of
-// them), so reset touches only those.
+// elements and message roots), one slab per type, and the arrays behind
+// repeated elements, per type: a recycled Message keeps its arena, so
+// decoding the next message reuses them. A nil arena (a Message never
+// recycled) allocates each on its own. used lists the slabs and arrays
+// handed out from since the last reset (a message uses a few of them), so
+// reset touches only those.
 type arena struct {
 	used                                          []uint16
 	sAccountSchemeName1Choice                     []AccountSchemeName1Choice
@@ -178,6 +179,81 @@ type arena struct {
 	sTransactionParties7                          []TransactionParties7
 	sTransactionPrice4Choice                      []TransactionPrice4Choice
 	sTransactionReferences6                       []TransactionReferences6
+	rAccountInterest4                             reps[AccountInterest4]
+	rAccountNotification17                        reps[AccountNotification17]
+	rAccountReport25                              reps[AccountReport25]
+	rAccountStatement9                            reps[AccountStatement9]
+	rAmountAndCurrencyExchangeDetails4            reps[AmountAndCurrencyExchangeDetails4]
+	rAuthorisation1Choice                         reps[Authorisation1Choice]
+	rBusinessApplicationHeader5                   reps[BusinessApplicationHeader5]
+	rCancellationStatusReason4                    reps[CancellationStatusReason4]
+	rCashAvailability1                            reps[CashAvailability1]
+	rCashBalance8                                 reps[CashBalance8]
+	rCashDeposit1                                 reps[CashDeposit1]
+	rCharges6                                     reps[Charges6]
+	rCharges7                                     reps[Charges7]
+	rChargesRecord3                               reps[ChargesRecord3]
+	rCreditLine3                                  reps[CreditLine3]
+	rCreditTransferTransaction34                  reps[CreditTransferTransaction34]
+	rCreditTransferTransaction36                  reps[CreditTransferTransaction36]
+	rCreditTransferTransaction39                  reps[CreditTransferTransaction39]
+	rDiscountAmountAndType1                       reps[DiscountAmountAndType1]
+	rDisplayCapabilities1                         reps[DisplayCapabilities1]
+	rDocumentAdjustment1                          reps[DocumentAdjustment1]
+	rDocumentLineIdentification1                  reps[DocumentLineIdentification1]
+	rDocumentLineInformation1                     reps[DocumentLineInformation1]
+	rEntryDetails9                                reps[EntryDetails9]
+	rEntryTransaction10                           reps[EntryTransaction10]
+	rGenericOrganisationIdentification1           reps[GenericOrganisationIdentification1]
+	rGenericPersonIdentification1                 reps[GenericPersonIdentification1]
+	rInstructionForCreditorAgent1                 reps[InstructionForCreditorAgent1]
+	rInstructionForCreditorAgent2                 reps[InstructionForCreditorAgent2]
+	rInstructionForNextAgent1                     reps[InstructionForNextAgent1]
+	rInterestRecord2                              reps[InterestRecord2]
+	rModificationStatusReason1Choice              reps[ModificationStatusReason1Choice]
+	rModificationStatusReason2                    reps[ModificationStatusReason2]
+	rNumberOfCancellationsPerStatus1              reps[NumberOfCancellationsPerStatus1]
+	rNumberOfTransactionsPerStatus1               reps[NumberOfTransactionsPerStatus1]
+	rNumberOfTransactionsPerStatus5               reps[NumberOfTransactionsPerStatus5]
+	rOriginalGroupHeader17                        reps[OriginalGroupHeader17]
+	rOriginalPaymentInstruction30                 reps[OriginalPaymentInstruction30]
+	rOtherContact1                                reps[OtherContact1]
+	rOtherIdentification1                         reps[OtherIdentification1]
+	rPaymentCancellationReason5                   reps[PaymentCancellationReason5]
+	rPaymentInstruction30                         reps[PaymentInstruction30]
+	rPaymentReturnReason6                         reps[PaymentReturnReason6]
+	rPaymentTransaction102                        reps[PaymentTransaction102]
+	rPaymentTransaction103                        reps[PaymentTransaction103]
+	rPaymentTransaction106                        reps[PaymentTransaction106]
+	rPaymentTransaction110                        reps[PaymentTransaction110]
+	rPaymentTransaction112                        reps[PaymentTransaction112]
+	rPointOfInteractionComponent1                 reps[PointOfInteractionComponent1]
+	rProprietaryAgent4                            reps[ProprietaryAgent4]
+	rProprietaryDate3                             reps[ProprietaryDate3]
+	rProprietaryParty5                            reps[ProprietaryParty5]
+	rProprietaryPrice2                            reps[ProprietaryPrice2]
+	rProprietaryReference1                        reps[ProprietaryReference1]
+	rRate4                                        reps[Rate4]
+	rReferredDocumentInformation7                 reps[ReferredDocumentInformation7]
+	rRegulatoryReporting3                         reps[RegulatoryReporting3]
+	rRemittanceLocation7                          reps[RemittanceLocation7]
+	rRemittanceLocationData1                      reps[RemittanceLocationData1]
+	rReportEntry10                                reps[ReportEntry10]
+	rSequenceRange1                               reps[SequenceRange1]
+	rServiceLevel8Choice                          reps[ServiceLevel8Choice]
+	rStatusReasonInformation12                    reps[StatusReasonInformation12]
+	rStructuredRegulatoryReporting3               reps[StructuredRegulatoryReporting3]
+	rStructuredRemittanceInformation16            reps[StructuredRemittanceInformation16]
+	rSupplementaryData1                           reps[SupplementaryData1]
+	rTaxAmountAndType1                            reps[TaxAmountAndType1]
+	rTaxRecord2                                   reps[TaxRecord2]
+	rTaxRecordDetails2                            reps[TaxRecordDetails2]
+	rText                                         reps[Text]
+	rTotalsPerBankTransactionCode5                reps[TotalsPerBankTransactionCode5]
+	rTrackData1                                   reps[TrackData1]
+	rTransactionQuantities3Choice                 reps[TransactionQuantities3Choice]
+	rUnderlyingTransaction22                      reps[UnderlyingTransaction22]
+	rUnderlyingTransaction23                      reps[UnderlyingTransaction23]
 }
 
 func (a *arena) newAccountSchemeName1Choice() *AccountSchemeName1Choice {
@@ -1860,7 +1936,758 @@ func (a *arena) newTransactionReferences6() *TransactionReferences6 {
 	return alloc(&a.sTransactionReferences6)
 }
 
-// reset zeroes every element handed out and empties the slabs used.
+func (a *arena) addAccountInterest4(s []AccountInterest4) []AccountInterest4 {
+	if a == nil {
+		return append(s, AccountInterest4{})
+	}
+	if len(a.rAccountInterest4.live) == 0 {
+		a.used = append(a.used, 168)
+	}
+	return a.rAccountInterest4.add(s)
+}
+
+func (a *arena) addAccountNotification17(s []AccountNotification17) []AccountNotification17 {
+	if a == nil {
+		return append(s, AccountNotification17{})
+	}
+	if len(a.rAccountNotification17.live) == 0 {
+		a.used = append(a.used, 169)
+	}
+	return a.rAccountNotification17.add(s)
+}
+
+func (a *arena) addAccountReport25(s []AccountReport25) []AccountReport25 {
+	if a == nil {
+		return append(s, AccountReport25{})
+	}
+	if len(a.rAccountReport25.live) == 0 {
+		a.used = append(a.used, 170)
+	}
+	return a.rAccountReport25.add(s)
+}
+
+func (a *arena) addAccountStatement9(s []AccountStatement9) []AccountStatement9 {
+	if a == nil {
+		return append(s, AccountStatement9{})
+	}
+	if len(a.rAccountStatement9.live) == 0 {
+		a.used = append(a.used, 171)
+	}
+	return a.rAccountStatement9.add(s)
+}
+
+func (a *arena) addAmountAndCurrencyExchangeDetails4(s []AmountAndCurrencyExchangeDetails4) []AmountAndCurrencyExchangeDetails4 {
+	if a == nil {
+		return append(s, AmountAndCurrencyExchangeDetails4{})
+	}
+	if len(a.rAmountAndCurrencyExchangeDetails4.live) == 0 {
+		a.used = append(a.used, 172)
+	}
+	return a.rAmountAndCurrencyExchangeDetails4.add(s)
+}
+
+func (a *arena) addAuthorisation1Choice(s []Authorisation1Choice) []Authorisation1Choice {
+	if a == nil {
+		return append(s, Authorisation1Choice{})
+	}
+	if len(a.rAuthorisation1Choice.live) == 0 {
+		a.used = append(a.used, 173)
+	}
+	return a.rAuthorisation1Choice.add(s)
+}
+
+func (a *arena) addBusinessApplicationHeader5(s []BusinessApplicationHeader5) []BusinessApplicationHeader5 {
+	if a == nil {
+		return append(s, BusinessApplicationHeader5{})
+	}
+	if len(a.rBusinessApplicationHeader5.live) == 0 {
+		a.used = append(a.used, 174)
+	}
+	return a.rBusinessApplicationHeader5.add(s)
+}
+
+func (a *arena) addCancellationStatusReason4(s []CancellationStatusReason4) []CancellationStatusReason4 {
+	if a == nil {
+		return append(s, CancellationStatusReason4{})
+	}
+	if len(a.rCancellationStatusReason4.live) == 0 {
+		a.used = append(a.used, 175)
+	}
+	return a.rCancellationStatusReason4.add(s)
+}
+
+func (a *arena) addCashAvailability1(s []CashAvailability1) []CashAvailability1 {
+	if a == nil {
+		return append(s, CashAvailability1{})
+	}
+	if len(a.rCashAvailability1.live) == 0 {
+		a.used = append(a.used, 176)
+	}
+	return a.rCashAvailability1.add(s)
+}
+
+func (a *arena) addCashBalance8(s []CashBalance8) []CashBalance8 {
+	if a == nil {
+		return append(s, CashBalance8{})
+	}
+	if len(a.rCashBalance8.live) == 0 {
+		a.used = append(a.used, 177)
+	}
+	return a.rCashBalance8.add(s)
+}
+
+func (a *arena) addCashDeposit1(s []CashDeposit1) []CashDeposit1 {
+	if a == nil {
+		return append(s, CashDeposit1{})
+	}
+	if len(a.rCashDeposit1.live) == 0 {
+		a.used = append(a.used, 178)
+	}
+	return a.rCashDeposit1.add(s)
+}
+
+func (a *arena) addCharges6(s []Charges6) []Charges6 {
+	if a == nil {
+		return append(s, Charges6{})
+	}
+	if len(a.rCharges6.live) == 0 {
+		a.used = append(a.used, 179)
+	}
+	return a.rCharges6.add(s)
+}
+
+func (a *arena) addCharges7(s []Charges7) []Charges7 {
+	if a == nil {
+		return append(s, Charges7{})
+	}
+	if len(a.rCharges7.live) == 0 {
+		a.used = append(a.used, 180)
+	}
+	return a.rCharges7.add(s)
+}
+
+func (a *arena) addChargesRecord3(s []ChargesRecord3) []ChargesRecord3 {
+	if a == nil {
+		return append(s, ChargesRecord3{})
+	}
+	if len(a.rChargesRecord3.live) == 0 {
+		a.used = append(a.used, 181)
+	}
+	return a.rChargesRecord3.add(s)
+}
+
+func (a *arena) addCreditLine3(s []CreditLine3) []CreditLine3 {
+	if a == nil {
+		return append(s, CreditLine3{})
+	}
+	if len(a.rCreditLine3.live) == 0 {
+		a.used = append(a.used, 182)
+	}
+	return a.rCreditLine3.add(s)
+}
+
+func (a *arena) addCreditTransferTransaction34(s []CreditTransferTransaction34) []CreditTransferTransaction34 {
+	if a == nil {
+		return append(s, CreditTransferTransaction34{})
+	}
+	if len(a.rCreditTransferTransaction34.live) == 0 {
+		a.used = append(a.used, 183)
+	}
+	return a.rCreditTransferTransaction34.add(s)
+}
+
+func (a *arena) addCreditTransferTransaction36(s []CreditTransferTransaction36) []CreditTransferTransaction36 {
+	if a == nil {
+		return append(s, CreditTransferTransaction36{})
+	}
+	if len(a.rCreditTransferTransaction36.live) == 0 {
+		a.used = append(a.used, 184)
+	}
+	return a.rCreditTransferTransaction36.add(s)
+}
+
+func (a *arena) addCreditTransferTransaction39(s []CreditTransferTransaction39) []CreditTransferTransaction39 {
+	if a == nil {
+		return append(s, CreditTransferTransaction39{})
+	}
+	if len(a.rCreditTransferTransaction39.live) == 0 {
+		a.used = append(a.used, 185)
+	}
+	return a.rCreditTransferTransaction39.add(s)
+}
+
+func (a *arena) addDiscountAmountAndType1(s []DiscountAmountAndType1) []DiscountAmountAndType1 {
+	if a == nil {
+		return append(s, DiscountAmountAndType1{})
+	}
+	if len(a.rDiscountAmountAndType1.live) == 0 {
+		a.used = append(a.used, 186)
+	}
+	return a.rDiscountAmountAndType1.add(s)
+}
+
+func (a *arena) addDisplayCapabilities1(s []DisplayCapabilities1) []DisplayCapabilities1 {
+	if a == nil {
+		return append(s, DisplayCapabilities1{})
+	}
+	if len(a.rDisplayCapabilities1.live) == 0 {
+		a.used = append(a.used, 187)
+	}
+	return a.rDisplayCapabilities1.add(s)
+}
+
+func (a *arena) addDocumentAdjustment1(s []DocumentAdjustment1) []DocumentAdjustment1 {
+	if a == nil {
+		return append(s, DocumentAdjustment1{})
+	}
+	if len(a.rDocumentAdjustment1.live) == 0 {
+		a.used = append(a.used, 188)
+	}
+	return a.rDocumentAdjustment1.add(s)
+}
+
+func (a *arena) addDocumentLineIdentification1(s []DocumentLineIdentification1) []DocumentLineIdentification1 {
+	if a == nil {
+		return append(s, DocumentLineIdentification1{})
+	}
+	if len(a.rDocumentLineIdentification1.live) == 0 {
+		a.used = append(a.used, 189)
+	}
+	return a.rDocumentLineIdentification1.add(s)
+}
+
+func (a *arena) addDocumentLineInformation1(s []DocumentLineInformation1) []DocumentLineInformation1 {
+	if a == nil {
+		return append(s, DocumentLineInformation1{})
+	}
+	if len(a.rDocumentLineInformation1.live) == 0 {
+		a.used = append(a.used, 190)
+	}
+	return a.rDocumentLineInformation1.add(s)
+}
+
+func (a *arena) addEntryDetails9(s []EntryDetails9) []EntryDetails9 {
+	if a == nil {
+		return append(s, EntryDetails9{})
+	}
+	if len(a.rEntryDetails9.live) == 0 {
+		a.used = append(a.used, 191)
+	}
+	return a.rEntryDetails9.add(s)
+}
+
+func (a *arena) addEntryTransaction10(s []EntryTransaction10) []EntryTransaction10 {
+	if a == nil {
+		return append(s, EntryTransaction10{})
+	}
+	if len(a.rEntryTransaction10.live) == 0 {
+		a.used = append(a.used, 192)
+	}
+	return a.rEntryTransaction10.add(s)
+}
+
+func (a *arena) addGenericOrganisationIdentification1(s []GenericOrganisationIdentification1) []GenericOrganisationIdentification1 {
+	if a == nil {
+		return append(s, GenericOrganisationIdentification1{})
+	}
+	if len(a.rGenericOrganisationIdentification1.live) == 0 {
+		a.used = append(a.used, 193)
+	}
+	return a.rGenericOrganisationIdentification1.add(s)
+}
+
+func (a *arena) addGenericPersonIdentification1(s []GenericPersonIdentification1) []GenericPersonIdentification1 {
+	if a == nil {
+		return append(s, GenericPersonIdentification1{})
+	}
+	if len(a.rGenericPersonIdentification1.live) == 0 {
+		a.used = append(a.used, 194)
+	}
+	return a.rGenericPersonIdentification1.add(s)
+}
+
+func (a *arena) addInstructionForCreditorAgent1(s []InstructionForCreditorAgent1) []InstructionForCreditorAgent1 {
+	if a == nil {
+		return append(s, InstructionForCreditorAgent1{})
+	}
+	if len(a.rInstructionForCreditorAgent1.live) == 0 {
+		a.used = append(a.used, 195)
+	}
+	return a.rInstructionForCreditorAgent1.add(s)
+}
+
+func (a *arena) addInstructionForCreditorAgent2(s []InstructionForCreditorAgent2) []InstructionForCreditorAgent2 {
+	if a == nil {
+		return append(s, InstructionForCreditorAgent2{})
+	}
+	if len(a.rInstructionForCreditorAgent2.live) == 0 {
+		a.used = append(a.used, 196)
+	}
+	return a.rInstructionForCreditorAgent2.add(s)
+}
+
+func (a *arena) addInstructionForNextAgent1(s []InstructionForNextAgent1) []InstructionForNextAgent1 {
+	if a == nil {
+		return append(s, InstructionForNextAgent1{})
+	}
+	if len(a.rInstructionForNextAgent1.live) == 0 {
+		a.used = append(a.used, 197)
+	}
+	return a.rInstructionForNextAgent1.add(s)
+}
+
+func (a *arena) addInterestRecord2(s []InterestRecord2) []InterestRecord2 {
+	if a == nil {
+		return append(s, InterestRecord2{})
+	}
+	if len(a.rInterestRecord2.live) == 0 {
+		a.used = append(a.used, 198)
+	}
+	return a.rInterestRecord2.add(s)
+}
+
+func (a *arena) addModificationStatusReason1Choice(s []ModificationStatusReason1Choice) []ModificationStatusReason1Choice {
+	if a == nil {
+		return append(s, ModificationStatusReason1Choice{})
+	}
+	if len(a.rModificationStatusReason1Choice.live) == 0 {
+		a.used = append(a.used, 199)
+	}
+	return a.rModificationStatusReason1Choice.add(s)
+}
+
+func (a *arena) addModificationStatusReason2(s []ModificationStatusReason2) []ModificationStatusReason2 {
+	if a == nil {
+		return append(s, ModificationStatusReason2{})
+	}
+	if len(a.rModificationStatusReason2.live) == 0 {
+		a.used = append(a.used, 200)
+	}
+	return a.rModificationStatusReason2.add(s)
+}
+
+func (a *arena) addNumberOfCancellationsPerStatus1(s []NumberOfCancellationsPerStatus1) []NumberOfCancellationsPerStatus1 {
+	if a == nil {
+		return append(s, NumberOfCancellationsPerStatus1{})
+	}
+	if len(a.rNumberOfCancellationsPerStatus1.live) == 0 {
+		a.used = append(a.used, 201)
+	}
+	return a.rNumberOfCancellationsPerStatus1.add(s)
+}
+
+func (a *arena) addNumberOfTransactionsPerStatus1(s []NumberOfTransactionsPerStatus1) []NumberOfTransactionsPerStatus1 {
+	if a == nil {
+		return append(s, NumberOfTransactionsPerStatus1{})
+	}
+	if len(a.rNumberOfTransactionsPerStatus1.live) == 0 {
+		a.used = append(a.used, 202)
+	}
+	return a.rNumberOfTransactionsPerStatus1.add(s)
+}
+
+func (a *arena) addNumberOfTransactionsPerStatus5(s []NumberOfTransactionsPerStatus5) []NumberOfTransactionsPerStatus5 {
+	if a == nil {
+		return append(s, NumberOfTransactionsPerStatus5{})
+	}
+	if len(a.rNumberOfTransactionsPerStatus5.live) == 0 {
+		a.used = append(a.used, 203)
+	}
+	return a.rNumberOfTransactionsPerStatus5.add(s)
+}
+
+func (a *arena) addOriginalGroupHeader17(s []OriginalGroupHeader17) []OriginalGroupHeader17 {
+	if a == nil {
+		return append(s, OriginalGroupHeader17{})
+	}
+	if len(a.rOriginalGroupHeader17.live) == 0 {
+		a.used = append(a.used, 204)
+	}
+	return a.rOriginalGroupHeader17.add(s)
+}
+
+func (a *arena) addOriginalPaymentInstruction30(s []OriginalPaymentInstruction30) []OriginalPaymentInstruction30 {
+	if a == nil {
+		return append(s, OriginalPaymentInstruction30{})
+	}
+	if len(a.rOriginalPaymentInstruction30.live) == 0 {
+		a.used = append(a.used, 205)
+	}
+	return a.rOriginalPaymentInstruction30.add(s)
+}
+
+func (a *arena) addOtherContact1(s []OtherContact1) []OtherContact1 {
+	if a == nil {
+		return append(s, OtherContact1{})
+	}
+	if len(a.rOtherContact1.live) == 0 {
+		a.used = append(a.used, 206)
+	}
+	return a.rOtherContact1.add(s)
+}
+
+func (a *arena) addOtherIdentification1(s []OtherIdentification1) []OtherIdentification1 {
+	if a == nil {
+		return append(s, OtherIdentification1{})
+	}
+	if len(a.rOtherIdentification1.live) == 0 {
+		a.used = append(a.used, 207)
+	}
+	return a.rOtherIdentification1.add(s)
+}
+
+func (a *arena) addPaymentCancellationReason5(s []PaymentCancellationReason5) []PaymentCancellationReason5 {
+	if a == nil {
+		return append(s, PaymentCancellationReason5{})
+	}
+	if len(a.rPaymentCancellationReason5.live) == 0 {
+		a.used = append(a.used, 208)
+	}
+	return a.rPaymentCancellationReason5.add(s)
+}
+
+func (a *arena) addPaymentInstruction30(s []PaymentInstruction30) []PaymentInstruction30 {
+	if a == nil {
+		return append(s, PaymentInstruction30{})
+	}
+	if len(a.rPaymentInstruction30.live) == 0 {
+		a.used = append(a.used, 209)
+	}
+	return a.rPaymentInstruction30.add(s)
+}
+
+func (a *arena) addPaymentReturnReason6(s []PaymentReturnReason6) []PaymentReturnReason6 {
+	if a == nil {
+		return append(s, PaymentReturnReason6{})
+	}
+	if len(a.rPaymentReturnReason6.live) == 0 {
+		a.used = append(a.used, 210)
+	}
+	return a.rPaymentReturnReason6.add(s)
+}
+
+func (a *arena) addPaymentTransaction102(s []PaymentTransaction102) []PaymentTransaction102 {
+	if a == nil {
+		return append(s, PaymentTransaction102{})
+	}
+	if len(a.rPaymentTransaction102.live) == 0 {
+		a.used = append(a.used, 211)
+	}
+	return a.rPaymentTransaction102.add(s)
+}
+
+func (a *arena) addPaymentTransaction103(s []PaymentTransaction103) []PaymentTransaction103 {
+	if a == nil {
+		return append(s, PaymentTransaction103{})
+	}
+	if len(a.rPaymentTransaction103.live) == 0 {
+		a.used = append(a.used, 212)
+	}
+	return a.rPaymentTransaction103.add(s)
+}
+
+func (a *arena) addPaymentTransaction106(s []PaymentTransaction106) []PaymentTransaction106 {
+	if a == nil {
+		return append(s, PaymentTransaction106{})
+	}
+	if len(a.rPaymentTransaction106.live) == 0 {
+		a.used = append(a.used, 213)
+	}
+	return a.rPaymentTransaction106.add(s)
+}
+
+func (a *arena) addPaymentTransaction110(s []PaymentTransaction110) []PaymentTransaction110 {
+	if a == nil {
+		return append(s, PaymentTransaction110{})
+	}
+	if len(a.rPaymentTransaction110.live) == 0 {
+		a.used = append(a.used, 214)
+	}
+	return a.rPaymentTransaction110.add(s)
+}
+
+func (a *arena) addPaymentTransaction112(s []PaymentTransaction112) []PaymentTransaction112 {
+	if a == nil {
+		return append(s, PaymentTransaction112{})
+	}
+	if len(a.rPaymentTransaction112.live) == 0 {
+		a.used = append(a.used, 215)
+	}
+	return a.rPaymentTransaction112.add(s)
+}
+
+func (a *arena) addPointOfInteractionComponent1(s []PointOfInteractionComponent1) []PointOfInteractionComponent1 {
+	if a == nil {
+		return append(s, PointOfInteractionComponent1{})
+	}
+	if len(a.rPointOfInteractionComponent1.live) == 0 {
+		a.used = append(a.used, 216)
+	}
+	return a.rPointOfInteractionComponent1.add(s)
+}
+
+func (a *arena) addProprietaryAgent4(s []ProprietaryAgent4) []ProprietaryAgent4 {
+	if a == nil {
+		return append(s, ProprietaryAgent4{})
+	}
+	if len(a.rProprietaryAgent4.live) == 0 {
+		a.used = append(a.used, 217)
+	}
+	return a.rProprietaryAgent4.add(s)
+}
+
+func (a *arena) addProprietaryDate3(s []ProprietaryDate3) []ProprietaryDate3 {
+	if a == nil {
+		return append(s, ProprietaryDate3{})
+	}
+	if len(a.rProprietaryDate3.live) == 0 {
+		a.used = append(a.used, 218)
+	}
+	return a.rProprietaryDate3.add(s)
+}
+
+func (a *arena) addProprietaryParty5(s []ProprietaryParty5) []ProprietaryParty5 {
+	if a == nil {
+		return append(s, ProprietaryParty5{})
+	}
+	if len(a.rProprietaryParty5.live) == 0 {
+		a.used = append(a.used, 219)
+	}
+	return a.rProprietaryParty5.add(s)
+}
+
+func (a *arena) addProprietaryPrice2(s []ProprietaryPrice2) []ProprietaryPrice2 {
+	if a == nil {
+		return append(s, ProprietaryPrice2{})
+	}
+	if len(a.rProprietaryPrice2.live) == 0 {
+		a.used = append(a.used, 220)
+	}
+	return a.rProprietaryPrice2.add(s)
+}
+
+func (a *arena) addProprietaryReference1(s []ProprietaryReference1) []ProprietaryReference1 {
+	if a == nil {
+		return append(s, ProprietaryReference1{})
+	}
+	if len(a.rProprietaryReference1.live) == 0 {
+		a.used = append(a.used, 221)
+	}
+	return a.rProprietaryReference1.add(s)
+}
+
+func (a *arena) addRate4(s []Rate4) []Rate4 {
+	if a == nil {
+		return append(s, Rate4{})
+	}
+	if len(a.rRate4.live) == 0 {
+		a.used = append(a.used, 222)
+	}
+	return a.rRate4.add(s)
+}
+
+func (a *arena) addReferredDocumentInformation7(s []ReferredDocumentInformation7) []ReferredDocumentInformation7 {
+	if a == nil {
+		return append(s, ReferredDocumentInformation7{})
+	}
+	if len(a.rReferredDocumentInformation7.live) == 0 {
+		a.used = append(a.used, 223)
+	}
+	return a.rReferredDocumentInformation7.add(s)
+}
+
+func (a *arena) addRegulatoryReporting3(s []RegulatoryReporting3) []RegulatoryReporting3 {
+	if a == nil {
+		return append(s, RegulatoryReporting3{})
+	}
+	if len(a.rRegulatoryReporting3.live) == 0 {
+		a.used = append(a.used, 224)
+	}
+	return a.rRegulatoryReporting3.add(s)
+}
+
+func (a *arena) addRemittanceLocation7(s []RemittanceLocation7) []RemittanceLocation7 {
+	if a == nil {
+		return append(s, RemittanceLocation7{})
+	}
+	if len(a.rRemittanceLocation7.live) == 0 {
+		a.used = append(a.used, 225)
+	}
+	return a.rRemittanceLocation7.add(s)
+}
+
+func (a *arena) addRemittanceLocationData1(s []RemittanceLocationData1) []RemittanceLocationData1 {
+	if a == nil {
+		return append(s, RemittanceLocationData1{})
+	}
+	if len(a.rRemittanceLocationData1.live) == 0 {
+		a.used = append(a.used, 226)
+	}
+	return a.rRemittanceLocationData1.add(s)
+}
+
+func (a *arena) addReportEntry10(s []ReportEntry10) []ReportEntry10 {
+	if a == nil {
+		return append(s, ReportEntry10{})
+	}
+	if len(a.rReportEntry10.live) == 0 {
+		a.used = append(a.used, 227)
+	}
+	return a.rReportEntry10.add(s)
+}
+
+func (a *arena) addSequenceRange1(s []SequenceRange1) []SequenceRange1 {
+	if a == nil {
+		return append(s, SequenceRange1{})
+	}
+	if len(a.rSequenceRange1.live) == 0 {
+		a.used = append(a.used, 228)
+	}
+	return a.rSequenceRange1.add(s)
+}
+
+func (a *arena) addServiceLevel8Choice(s []ServiceLevel8Choice) []ServiceLevel8Choice {
+	if a == nil {
+		return append(s, ServiceLevel8Choice{})
+	}
+	if len(a.rServiceLevel8Choice.live) == 0 {
+		a.used = append(a.used, 229)
+	}
+	return a.rServiceLevel8Choice.add(s)
+}
+
+func (a *arena) addStatusReasonInformation12(s []StatusReasonInformation12) []StatusReasonInformation12 {
+	if a == nil {
+		return append(s, StatusReasonInformation12{})
+	}
+	if len(a.rStatusReasonInformation12.live) == 0 {
+		a.used = append(a.used, 230)
+	}
+	return a.rStatusReasonInformation12.add(s)
+}
+
+func (a *arena) addStructuredRegulatoryReporting3(s []StructuredRegulatoryReporting3) []StructuredRegulatoryReporting3 {
+	if a == nil {
+		return append(s, StructuredRegulatoryReporting3{})
+	}
+	if len(a.rStructuredRegulatoryReporting3.live) == 0 {
+		a.used = append(a.used, 231)
+	}
+	return a.rStructuredRegulatoryReporting3.add(s)
+}
+
+func (a *arena) addStructuredRemittanceInformation16(s []StructuredRemittanceInformation16) []StructuredRemittanceInformation16 {
+	if a == nil {
+		return append(s, StructuredRemittanceInformation16{})
+	}
+	if len(a.rStructuredRemittanceInformation16.live) == 0 {
+		a.used = append(a.used, 232)
+	}
+	return a.rStructuredRemittanceInformation16.add(s)
+}
+
+func (a *arena) addSupplementaryData1(s []SupplementaryData1) []SupplementaryData1 {
+	if a == nil {
+		return append(s, SupplementaryData1{})
+	}
+	if len(a.rSupplementaryData1.live) == 0 {
+		a.used = append(a.used, 233)
+	}
+	return a.rSupplementaryData1.add(s)
+}
+
+func (a *arena) addTaxAmountAndType1(s []TaxAmountAndType1) []TaxAmountAndType1 {
+	if a == nil {
+		return append(s, TaxAmountAndType1{})
+	}
+	if len(a.rTaxAmountAndType1.live) == 0 {
+		a.used = append(a.used, 234)
+	}
+	return a.rTaxAmountAndType1.add(s)
+}
+
+func (a *arena) addTaxRecord2(s []TaxRecord2) []TaxRecord2 {
+	if a == nil {
+		return append(s, TaxRecord2{})
+	}
+	if len(a.rTaxRecord2.live) == 0 {
+		a.used = append(a.used, 235)
+	}
+	return a.rTaxRecord2.add(s)
+}
+
+func (a *arena) addTaxRecordDetails2(s []TaxRecordDetails2) []TaxRecordDetails2 {
+	if a == nil {
+		return append(s, TaxRecordDetails2{})
+	}
+	if len(a.rTaxRecordDetails2.live) == 0 {
+		a.used = append(a.used, 236)
+	}
+	return a.rTaxRecordDetails2.add(s)
+}
+
+func (a *arena) addText(s []Text) []Text {
+	if a == nil {
+		return append(s, Text{})
+	}
+	if len(a.rText.live) == 0 {
+		a.used = append(a.used, 237)
+	}
+	return a.rText.add(s)
+}
+
+func (a *arena) addTotalsPerBankTransactionCode5(s []TotalsPerBankTransactionCode5) []TotalsPerBankTransactionCode5 {
+	if a == nil {
+		return append(s, TotalsPerBankTransactionCode5{})
+	}
+	if len(a.rTotalsPerBankTransactionCode5.live) == 0 {
+		a.used = append(a.used, 238)
+	}
+	return a.rTotalsPerBankTransactionCode5.add(s)
+}
+
+func (a *arena) addTrackData1(s []TrackData1) []TrackData1 {
+	if a == nil {
+		return append(s, TrackData1{})
+	}
+	if len(a.rTrackData1.live) == 0 {
+		a.used = append(a.used, 239)
+	}
+	return a.rTrackData1.add(s)
+}
+
+func (a *arena) addTransactionQuantities3Choice(s []TransactionQuantities3Choice) []TransactionQuantities3Choice {
+	if a == nil {
+		return append(s, TransactionQuantities3Choice{})
+	}
+	if len(a.rTransactionQuantities3Choice.live) == 0 {
+		a.used = append(a.used, 240)
+	}
+	return a.rTransactionQuantities3Choice.add(s)
+}
+
+func (a *arena) addUnderlyingTransaction22(s []UnderlyingTransaction22) []UnderlyingTransaction22 {
+	if a == nil {
+		return append(s, UnderlyingTransaction22{})
+	}
+	if len(a.rUnderlyingTransaction22.live) == 0 {
+		a.used = append(a.used, 241)
+	}
+	return a.rUnderlyingTransaction22.add(s)
+}
+
+func (a *arena) addUnderlyingTransaction23(s []UnderlyingTransaction23) []UnderlyingTransaction23 {
+	if a == nil {
+		return append(s, UnderlyingTransaction23{})
+	}
+	if len(a.rUnderlyingTransaction23.live) == 0 {
+		a.used = append(a.used, 242)
+	}
+	return a.rUnderlyingTransaction23.add(s)
+}
+
+// reset zeroes every element handed out and empties the slabs and arrays
+// used.
 func (a *arena) reset() {
 	for _, k := range a.used {
 		switch k {
@@ -2200,6 +3027,156 @@ func (a *arena) reset() {
 			resetSlab(&a.sTransactionPrice4Choice)
 		case 167:
 			resetSlab(&a.sTransactionReferences6)
+		case 168:
+			a.rAccountInterest4.reset()
+		case 169:
+			a.rAccountNotification17.reset()
+		case 170:
+			a.rAccountReport25.reset()
+		case 171:
+			a.rAccountStatement9.reset()
+		case 172:
+			a.rAmountAndCurrencyExchangeDetails4.reset()
+		case 173:
+			a.rAuthorisation1Choice.reset()
+		case 174:
+			a.rBusinessApplicationHeader5.reset()
+		case 175:
+			a.rCancellationStatusReason4.reset()
+		case 176:
+			a.rCashAvailability1.reset()
+		case 177:
+			a.rCashBalance8.reset()
+		case 178:
+			a.rCashDeposit1.reset()
+		case 179:
+			a.rCharges6.reset()
+		case 180:
+			a.rCharges7.reset()
+		case 181:
+			a.rChargesRecord3.reset()
+		case 182:
+			a.rCreditLine3.reset()
+		case 183:
+			a.rCreditTransferTransaction34.reset()
+		case 184:
+			a.rCreditTransferTransaction36.reset()
+		case 185:
+			a.rCreditTransferTransaction39.reset()
+		case 186:
+			a.rDiscountAmountAndType1.reset()
+		case 187:
+			a.rDisplayCapabilities1.reset()
+		case 188:
+			a.rDocumentAdjustment1.reset()
+		case 189:
+			a.rDocumentLineIdentification1.reset()
+		case 190:
+			a.rDocumentLineInformation1.reset()
+		case 191:
+			a.rEntryDetails9.reset()
+		case 192:
+			a.rEntryTransaction10.reset()
+		case 193:
+			a.rGenericOrganisationIdentification1.reset()
+		case 194:
+			a.rGenericPersonIdentification1.reset()
+		case 195:
+			a.rInstructionForCreditorAgent1.reset()
+		case 196:
+			a.rInstructionForCreditorAgent2.reset()
+		case 197:
+			a.rInstructionForNextAgent1.reset()
+		case 198:
+			a.rInterestRecord2.reset()
+		case 199:
+			a.rModificationStatusReason1Choice.reset()
+		case 200:
+			a.rModificationStatusReason2.reset()
+		case 201:
+			a.rNumberOfCancellationsPerStatus1.reset()
+		case 202:
+			a.rNumberOfTransactionsPerStatus1.reset()
+		case 203:
+			a.rNumberOfTransactionsPerStatus5.reset()
+		case 204:
+			a.rOriginalGroupHeader17.reset()
+		case 205:
+			a.rOriginalPaymentInstruction30.reset()
+		case 206:
+			a.rOtherContact1.reset()
+		case 207:
+			a.rOtherIdentification1.reset()
+		case 208:
+			a.rPaymentCancellationReason5.reset()
+		case 209:
+			a.rPaymentInstruction30.reset()
+		case 210:
+			a.rPaymentReturnReason6.reset()
+		case 211:
+			a.rPaymentTransaction102.reset()
+		case 212:
+			a.rPaymentTransaction103.reset()
+		case 213:
+			a.rPaymentTransaction106.reset()
+		case 214:
+			a.rPaymentTransaction110.reset()
+		case 215:
+			a.rPaymentTransaction112.reset()
+		case 216:
+			a.rPointOfInteractionComponent1.reset()
+		case 217:
+			a.rProprietaryAgent4.reset()
+		case 218:
+			a.rProprietaryDate3.reset()
+		case 219:
+			a.rProprietaryParty5.reset()
+		case 220:
+			a.rProprietaryPrice2.reset()
+		case 221:
+			a.rProprietaryReference1.reset()
+		case 222:
+			a.rRate4.reset()
+		case 223:
+			a.rReferredDocumentInformation7.reset()
+		case 224:
+			a.rRegulatoryReporting3.reset()
+		case 225:
+			a.rRemittanceLocation7.reset()
+		case 226:
+			a.rRemittanceLocationData1.reset()
+		case 227:
+			a.rReportEntry10.reset()
+		case 228:
+			a.rSequenceRange1.reset()
+		case 229:
+			a.rServiceLevel8Choice.reset()
+		case 230:
+			a.rStatusReasonInformation12.reset()
+		case 231:
+			a.rStructuredRegulatoryReporting3.reset()
+		case 232:
+			a.rStructuredRemittanceInformation16.reset()
+		case 233:
+			a.rSupplementaryData1.reset()
+		case 234:
+			a.rTaxAmountAndType1.reset()
+		case 235:
+			a.rTaxRecord2.reset()
+		case 236:
+			a.rTaxRecordDetails2.reset()
+		case 237:
+			a.rText.reset()
+		case 238:
+			a.rTotalsPerBankTransactionCode5.reset()
+		case 239:
+			a.rTrackData1.reset()
+		case 240:
+			a.rTransactionQuantities3Choice.reset()
+		case 241:
+			a.rUnderlyingTransaction22.reset()
+		case 242:
+			a.rUnderlyingTransaction23.reset()
 		}
 	}
 	a.used = a.used[:0]

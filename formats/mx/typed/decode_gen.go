@@ -39,7 +39,7 @@ func (d *decoder) decAccountInterest4(v *AccountInterest4, t *token) {
 			v.Tp = d.a.newInterestType1Choice()
 			d.decInterestType1Choice(v.Tp, &c)
 		case "Rate":
-			v.Rate = append(v.Rate, Rate4{})
+			v.Rate = d.a.addRate4(v.Rate)
 			d.decRate4(&v.Rate[len(v.Rate)-1], &c)
 		case "FrToDt":
 			v.FrToDt = d.a.newDateTimePeriod1()
@@ -94,13 +94,13 @@ func (d *decoder) decAccountNotification17(v *AccountNotification17, t *token) {
 			v.RltdAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.RltdAcct, &c)
 		case "Intrst":
-			v.Intrst = append(v.Intrst, AccountInterest4{})
+			v.Intrst = d.a.addAccountInterest4(v.Intrst)
 			d.decAccountInterest4(&v.Intrst[len(v.Intrst)-1], &c)
 		case "TxsSummry":
 			v.TxsSummry = d.a.newTotalTransactions6()
 			d.decTotalTransactions6(v.TxsSummry, &c)
 		case "Ntry":
-			v.Ntry = append(v.Ntry, ReportEntry10{})
+			v.Ntry = d.a.addReportEntry10(v.Ntry)
 			d.decReportEntry10(&v.Ntry[len(v.Ntry)-1], &c)
 		case "AddtlNtfctnInf":
 			v.AddtlNtfctnInf = d.text(&c)
@@ -149,16 +149,16 @@ func (d *decoder) decAccountReport25(v *AccountReport25, t *token) {
 			v.RltdAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.RltdAcct, &c)
 		case "Intrst":
-			v.Intrst = append(v.Intrst, AccountInterest4{})
+			v.Intrst = d.a.addAccountInterest4(v.Intrst)
 			d.decAccountInterest4(&v.Intrst[len(v.Intrst)-1], &c)
 		case "Bal":
-			v.Bal = append(v.Bal, CashBalance8{})
+			v.Bal = d.a.addCashBalance8(v.Bal)
 			d.decCashBalance8(&v.Bal[len(v.Bal)-1], &c)
 		case "TxsSummry":
 			v.TxsSummry = d.a.newTotalTransactions6()
 			d.decTotalTransactions6(v.TxsSummry, &c)
 		case "Ntry":
-			v.Ntry = append(v.Ntry, ReportEntry10{})
+			v.Ntry = d.a.addReportEntry10(v.Ntry)
 			d.decReportEntry10(&v.Ntry[len(v.Ntry)-1], &c)
 		case "AddtlRptInf":
 			v.AddtlRptInf = d.text(&c)
@@ -228,16 +228,16 @@ func (d *decoder) decAccountStatement9(v *AccountStatement9, t *token) {
 			v.RltdAcct = d.a.newCashAccount38()
 			d.decCashAccount38(v.RltdAcct, &c)
 		case "Intrst":
-			v.Intrst = append(v.Intrst, AccountInterest4{})
+			v.Intrst = d.a.addAccountInterest4(v.Intrst)
 			d.decAccountInterest4(&v.Intrst[len(v.Intrst)-1], &c)
 		case "Bal":
-			v.Bal = append(v.Bal, CashBalance8{})
+			v.Bal = d.a.addCashBalance8(v.Bal)
 			d.decCashBalance8(&v.Bal[len(v.Bal)-1], &c)
 		case "TxsSummry":
 			v.TxsSummry = d.a.newTotalTransactions6()
 			d.decTotalTransactions6(v.TxsSummry, &c)
 		case "Ntry":
-			v.Ntry = append(v.Ntry, ReportEntry10{})
+			v.Ntry = d.a.addReportEntry10(v.Ntry)
 			d.decReportEntry10(&v.Ntry[len(v.Ntry)-1], &c)
 		case "AddtlStmtInf":
 			v.AddtlStmtInf = d.text(&c)
@@ -384,7 +384,7 @@ func (d *decoder) decAmountAndCurrencyExchange3(v *AmountAndCurrencyExchange3, t
 			v.AnncdPstngAmt = d.a.newAmountAndCurrencyExchangeDetails3()
 			d.decAmountAndCurrencyExchangeDetails3(v.AnncdPstngAmt, &c)
 		case "PrtryAmt":
-			v.PrtryAmt = append(v.PrtryAmt, AmountAndCurrencyExchangeDetails4{})
+			v.PrtryAmt = d.a.addAmountAndCurrencyExchangeDetails4(v.PrtryAmt)
 			d.decAmountAndCurrencyExchangeDetails4(&v.PrtryAmt[len(v.PrtryAmt)-1], &c)
 		default:
 			d.skip(&c)
@@ -602,10 +602,10 @@ func (d *decoder) decBankToCustomerAccountReportV08(v *BankToCustomerAccountRepo
 		case "GrpHdr":
 			d.decGroupHeader81(&v.GrpHdr, &c)
 		case "Rpt":
-			v.Rpt = append(v.Rpt, AccountReport25{})
+			v.Rpt = d.a.addAccountReport25(v.Rpt)
 			d.decAccountReport25(&v.Rpt[len(v.Rpt)-1], &c)
 		case "SplmtryData":
-			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			v.SplmtryData = d.a.addSupplementaryData1(v.SplmtryData)
 			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
 		default:
 			d.skip(&c)
@@ -627,10 +627,10 @@ func (d *decoder) decBankToCustomerDebitCreditNotificationV08(v *BankToCustomerD
 		case "GrpHdr":
 			d.decGroupHeader81(&v.GrpHdr, &c)
 		case "Ntfctn":
-			v.Ntfctn = append(v.Ntfctn, AccountNotification17{})
+			v.Ntfctn = d.a.addAccountNotification17(v.Ntfctn)
 			d.decAccountNotification17(&v.Ntfctn[len(v.Ntfctn)-1], &c)
 		case "SplmtryData":
-			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			v.SplmtryData = d.a.addSupplementaryData1(v.SplmtryData)
 			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
 		default:
 			d.skip(&c)
@@ -652,10 +652,10 @@ func (d *decoder) decBankToCustomerStatementV08(v *BankToCustomerStatementV08, t
 		case "GrpHdr":
 			d.decGroupHeader81(&v.GrpHdr, &c)
 		case "Stmt":
-			v.Stmt = append(v.Stmt, AccountStatement9{})
+			v.Stmt = d.a.addAccountStatement9(v.Stmt)
 			d.decAccountStatement9(&v.Stmt[len(v.Stmt)-1], &c)
 		case "SplmtryData":
-			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			v.SplmtryData = d.a.addSupplementaryData1(v.SplmtryData)
 			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
 		default:
 			d.skip(&c)
@@ -884,7 +884,7 @@ func (d *decoder) decBusinessApplicationHeaderV02(v *BusinessApplicationHeaderV0
 			v.Sgntr = d.a.newSignatureEnvelope()
 			d.decSignatureEnvelope(v.Sgntr, &c)
 		case "Rltd":
-			v.Rltd = append(v.Rltd, BusinessApplicationHeader5{})
+			v.Rltd = d.a.addBusinessApplicationHeader5(v.Rltd)
 			d.decBusinessApplicationHeader5(&v.Rltd[len(v.Rltd)-1], &c)
 		default:
 			d.skip(&c)
@@ -952,7 +952,8 @@ func (d *decoder) decCancellationStatusReason4(v *CancellationStatusReason4, t *
 			v.Rsn = d.a.newCancellationStatusReason3Choice()
 			d.decCancellationStatusReason3Choice(v.Rsn, &c)
 		case "AddtlInf":
-			v.AddtlInf = append(v.AddtlInf, d.text(&c))
+			v.AddtlInf = d.a.addText(v.AddtlInf)
+			v.AddtlInf[len(v.AddtlInf)-1] = d.text(&c)
 		default:
 			d.skip(&c)
 		}
@@ -1367,7 +1368,7 @@ func (d *decoder) decCashBalance8(v *CashBalance8, t *token) {
 		case "Tp":
 			d.decBalanceType13(&v.Tp, &c)
 		case "CdtLine":
-			v.CdtLine = append(v.CdtLine, CreditLine3{})
+			v.CdtLine = d.a.addCreditLine3(v.CdtLine)
 			d.decCreditLine3(&v.CdtLine[len(v.CdtLine)-1], &c)
 		case "Amt":
 			d.decActiveOrHistoricCurrencyAndAmount(&v.Amt, &c)
@@ -1376,7 +1377,7 @@ func (d *decoder) decCashBalance8(v *CashBalance8, t *token) {
 		case "Dt":
 			d.decDateAndDateTime2Choice(&v.Dt, &c)
 		case "Avlbty":
-			v.Avlbty = append(v.Avlbty, CashAvailability1{})
+			v.Avlbty = d.a.addCashAvailability1(v.Avlbty)
 			d.decCashAvailability1(&v.Avlbty[len(v.Avlbty)-1], &c)
 		default:
 			d.skip(&c)
@@ -1465,7 +1466,7 @@ func (d *decoder) decCharges6(v *Charges6, t *token) {
 			v.TtlChrgsAndTaxAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlChrgsAndTaxAmt, &c)
 		case "Rcrd":
-			v.Rcrd = append(v.Rcrd, ChargesRecord3{})
+			v.Rcrd = d.a.addChargesRecord3(v.Rcrd)
 			d.decChargesRecord3(&v.Rcrd[len(v.Rcrd)-1], &c)
 		default:
 			d.skip(&c)
@@ -1561,13 +1562,15 @@ func (d *decoder) decCheque11(v *Cheque11, t *token) {
 		case "FrmsCd":
 			v.FrmsCd = d.text(&c)
 		case "MemoFld":
-			v.MemoFld = append(v.MemoFld, d.text(&c))
+			v.MemoFld = d.a.addText(v.MemoFld)
+			v.MemoFld[len(v.MemoFld)-1] = d.text(&c)
 		case "RgnlClrZone":
 			v.RgnlClrZone = d.text(&c)
 		case "PrtLctn":
 			v.PrtLctn = d.text(&c)
 		case "Sgntr":
-			v.Sgntr = append(v.Sgntr, d.text(&c))
+			v.Sgntr = d.a.addText(v.Sgntr)
+			v.Sgntr[len(v.Sgntr)-1] = d.text(&c)
 		default:
 			d.skip(&c)
 		}
@@ -1803,7 +1806,7 @@ func (d *decoder) decContact4(v *Contact4, t *token) {
 		case "Dept":
 			v.Dept = d.text(&c)
 		case "Othr":
-			v.Othr = append(v.Othr, OtherContact1{})
+			v.Othr = d.a.addOtherContact1(v.Othr)
 			d.decOtherContact1(&v.Othr[len(v.Othr)-1], &c)
 		case "PrefrdMtd":
 			v.PrefrdMtd = d.text(&c)
@@ -2080,7 +2083,7 @@ func (d *decoder) decCreditTransferTransaction34(v *CreditTransferTransaction34,
 			v.UltmtCdtr = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.UltmtCdtr, &c)
 		case "InstrForCdtrAgt":
-			v.InstrForCdtrAgt = append(v.InstrForCdtrAgt, InstructionForCreditorAgent1{})
+			v.InstrForCdtrAgt = d.a.addInstructionForCreditorAgent1(v.InstrForCdtrAgt)
 			d.decInstructionForCreditorAgent1(&v.InstrForCdtrAgt[len(v.InstrForCdtrAgt)-1], &c)
 		case "InstrForDbtrAgt":
 			v.InstrForDbtrAgt = d.text(&c)
@@ -2088,19 +2091,19 @@ func (d *decoder) decCreditTransferTransaction34(v *CreditTransferTransaction34,
 			v.Purp = d.a.newPurpose2Choice()
 			d.decPurpose2Choice(v.Purp, &c)
 		case "RgltryRptg":
-			v.RgltryRptg = append(v.RgltryRptg, RegulatoryReporting3{})
+			v.RgltryRptg = d.a.addRegulatoryReporting3(v.RgltryRptg)
 			d.decRegulatoryReporting3(&v.RgltryRptg[len(v.RgltryRptg)-1], &c)
 		case "Tax":
 			v.Tax = d.a.newTaxInformation8()
 			d.decTaxInformation8(v.Tax, &c)
 		case "RltdRmtInf":
-			v.RltdRmtInf = append(v.RltdRmtInf, RemittanceLocation7{})
+			v.RltdRmtInf = d.a.addRemittanceLocation7(v.RltdRmtInf)
 			d.decRemittanceLocation7(&v.RltdRmtInf[len(v.RltdRmtInf)-1], &c)
 		case "RmtInf":
 			v.RmtInf = d.a.newRemittanceInformation16()
 			d.decRemittanceInformation16(v.RmtInf, &c)
 		case "SplmtryData":
-			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			v.SplmtryData = d.a.addSupplementaryData1(v.SplmtryData)
 			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
 		default:
 			d.skip(&c)
@@ -2207,10 +2210,10 @@ func (d *decoder) decCreditTransferTransaction36(v *CreditTransferTransaction36,
 			v.UltmtCdtr = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.UltmtCdtr, &c)
 		case "InstrForCdtrAgt":
-			v.InstrForCdtrAgt = append(v.InstrForCdtrAgt, InstructionForCreditorAgent2{})
+			v.InstrForCdtrAgt = d.a.addInstructionForCreditorAgent2(v.InstrForCdtrAgt)
 			d.decInstructionForCreditorAgent2(&v.InstrForCdtrAgt[len(v.InstrForCdtrAgt)-1], &c)
 		case "InstrForNxtAgt":
-			v.InstrForNxtAgt = append(v.InstrForNxtAgt, InstructionForNextAgent1{})
+			v.InstrForNxtAgt = d.a.addInstructionForNextAgent1(v.InstrForNxtAgt)
 			d.decInstructionForNextAgent1(&v.InstrForNxtAgt[len(v.InstrForNxtAgt)-1], &c)
 		case "Purp":
 			v.Purp = d.a.newPurpose2Choice()
@@ -2222,7 +2225,7 @@ func (d *decoder) decCreditTransferTransaction36(v *CreditTransferTransaction36,
 			v.UndrlygCstmrCdtTrf = d.a.newCreditTransferTransaction37()
 			d.decCreditTransferTransaction37(v.UndrlygCstmrCdtTrf, &c)
 		case "SplmtryData":
-			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			v.SplmtryData = d.a.addSupplementaryData1(v.SplmtryData)
 			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
 		default:
 			d.skip(&c)
@@ -2307,10 +2310,10 @@ func (d *decoder) decCreditTransferTransaction37(v *CreditTransferTransaction37,
 			v.UltmtCdtr = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.UltmtCdtr, &c)
 		case "InstrForCdtrAgt":
-			v.InstrForCdtrAgt = append(v.InstrForCdtrAgt, InstructionForCreditorAgent1{})
+			v.InstrForCdtrAgt = d.a.addInstructionForCreditorAgent1(v.InstrForCdtrAgt)
 			d.decInstructionForCreditorAgent1(&v.InstrForCdtrAgt[len(v.InstrForCdtrAgt)-1], &c)
 		case "InstrForNxtAgt":
-			v.InstrForNxtAgt = append(v.InstrForNxtAgt, InstructionForNextAgent1{})
+			v.InstrForNxtAgt = d.a.addInstructionForNextAgent1(v.InstrForNxtAgt)
 			d.decInstructionForNextAgent1(&v.InstrForNxtAgt[len(v.InstrForNxtAgt)-1], &c)
 		case "Tax":
 			v.Tax = d.a.newTaxInformation8()
@@ -2367,7 +2370,7 @@ func (d *decoder) decCreditTransferTransaction39(v *CreditTransferTransaction39,
 		case "ChrgBr":
 			v.ChrgBr = d.text(&c)
 		case "ChrgsInf":
-			v.ChrgsInf = append(v.ChrgsInf, Charges7{})
+			v.ChrgsInf = d.a.addCharges7(v.ChrgsInf)
 			d.decCharges7(&v.ChrgsInf[len(v.ChrgsInf)-1], &c)
 		case "PrvsInstgAgt1":
 			v.PrvsInstgAgt1 = d.a.newBranchAndFinancialInstitutionIdentification6()
@@ -2441,28 +2444,28 @@ func (d *decoder) decCreditTransferTransaction39(v *CreditTransferTransaction39,
 			v.UltmtCdtr = d.a.newPartyIdentification135()
 			d.decPartyIdentification135(v.UltmtCdtr, &c)
 		case "InstrForCdtrAgt":
-			v.InstrForCdtrAgt = append(v.InstrForCdtrAgt, InstructionForCreditorAgent1{})
+			v.InstrForCdtrAgt = d.a.addInstructionForCreditorAgent1(v.InstrForCdtrAgt)
 			d.decInstructionForCreditorAgent1(&v.InstrForCdtrAgt[len(v.InstrForCdtrAgt)-1], &c)
 		case "InstrForNxtAgt":
-			v.InstrForNxtAgt = append(v.InstrForNxtAgt, InstructionForNextAgent1{})
+			v.InstrForNxtAgt = d.a.addInstructionForNextAgent1(v.InstrForNxtAgt)
 			d.decInstructionForNextAgent1(&v.InstrForNxtAgt[len(v.InstrForNxtAgt)-1], &c)
 		case "Purp":
 			v.Purp = d.a.newPurpose2Choice()
 			d.decPurpose2Choice(v.Purp, &c)
 		case "RgltryRptg":
-			v.RgltryRptg = append(v.RgltryRptg, RegulatoryReporting3{})
+			v.RgltryRptg = d.a.addRegulatoryReporting3(v.RgltryRptg)
 			d.decRegulatoryReporting3(&v.RgltryRptg[len(v.RgltryRptg)-1], &c)
 		case "Tax":
 			v.Tax = d.a.newTaxInformation8()
 			d.decTaxInformation8(v.Tax, &c)
 		case "RltdRmtInf":
-			v.RltdRmtInf = append(v.RltdRmtInf, RemittanceLocation7{})
+			v.RltdRmtInf = d.a.addRemittanceLocation7(v.RltdRmtInf)
 			d.decRemittanceLocation7(&v.RltdRmtInf[len(v.RltdRmtInf)-1], &c)
 		case "RmtInf":
 			v.RmtInf = d.a.newRemittanceInformation16()
 			d.decRemittanceInformation16(v.RmtInf, &c)
 		case "SplmtryData":
-			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			v.SplmtryData = d.a.addSupplementaryData1(v.SplmtryData)
 			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
 		default:
 			d.skip(&c)
@@ -2577,10 +2580,10 @@ func (d *decoder) decCustomerCreditTransferInitiationV09(v *CustomerCreditTransf
 		case "GrpHdr":
 			d.decGroupHeader85(&v.GrpHdr, &c)
 		case "PmtInf":
-			v.PmtInf = append(v.PmtInf, PaymentInstruction30{})
+			v.PmtInf = d.a.addPaymentInstruction30(v.PmtInf)
 			d.decPaymentInstruction30(&v.PmtInf[len(v.PmtInf)-1], &c)
 		case "SplmtryData":
-			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			v.SplmtryData = d.a.addSupplementaryData1(v.SplmtryData)
 			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
 		default:
 			d.skip(&c)
@@ -2826,7 +2829,7 @@ func (d *decoder) decDocumentLineInformation1(v *DocumentLineInformation1, t *to
 		}
 		switch string(c.name) {
 		case "Id":
-			v.Id = append(v.Id, DocumentLineIdentification1{})
+			v.Id = d.a.addDocumentLineIdentification1(v.Id)
 			d.decDocumentLineIdentification1(&v.Id[len(v.Id)-1], &c)
 		case "Desc":
 			v.Desc = d.text(&c)
@@ -2896,7 +2899,7 @@ func (d *decoder) decEntryDetails9(v *EntryDetails9, t *token) {
 			v.Btch = d.a.newBatchInformation2()
 			d.decBatchInformation2(v.Btch, &c)
 		case "TxDtls":
-			v.TxDtls = append(v.TxDtls, EntryTransaction10{})
+			v.TxDtls = d.a.addEntryTransaction10(v.TxDtls)
 			d.decEntryTransaction10(&v.TxDtls[len(v.TxDtls)-1], &c)
 		default:
 			d.skip(&c)
@@ -2948,7 +2951,7 @@ func (d *decoder) decEntryTransaction10(v *EntryTransaction10, t *token) {
 			v.AmtDtls = d.a.newAmountAndCurrencyExchange3()
 			d.decAmountAndCurrencyExchange3(v.AmtDtls, &c)
 		case "Avlbty":
-			v.Avlbty = append(v.Avlbty, CashAvailability1{})
+			v.Avlbty = d.a.addCashAvailability1(v.Avlbty)
 			d.decCashAvailability1(&v.Avlbty[len(v.Avlbty)-1], &c)
 		case "BkTxCd":
 			v.BkTxCd = d.a.newBankTransactionCodeStructure4()
@@ -2972,7 +2975,7 @@ func (d *decoder) decEntryTransaction10(v *EntryTransaction10, t *token) {
 			v.Purp = d.a.newPurpose2Choice()
 			d.decPurpose2Choice(v.Purp, &c)
 		case "RltdRmtInf":
-			v.RltdRmtInf = append(v.RltdRmtInf, RemittanceLocation7{})
+			v.RltdRmtInf = d.a.addRemittanceLocation7(v.RltdRmtInf)
 			d.decRemittanceLocation7(&v.RltdRmtInf[len(v.RltdRmtInf)-1], &c)
 		case "RmtInf":
 			v.RmtInf = d.a.newRemittanceInformation16()
@@ -2984,7 +2987,7 @@ func (d *decoder) decEntryTransaction10(v *EntryTransaction10, t *token) {
 			v.RltdPric = d.a.newTransactionPrice4Choice()
 			d.decTransactionPrice4Choice(v.RltdPric, &c)
 		case "RltdQties":
-			v.RltdQties = append(v.RltdQties, TransactionQuantities3Choice{})
+			v.RltdQties = d.a.addTransactionQuantities3Choice(v.RltdQties)
 			d.decTransactionQuantities3Choice(&v.RltdQties[len(v.RltdQties)-1], &c)
 		case "FinInstrmId":
 			v.FinInstrmId = d.a.newSecurityIdentification19()
@@ -3002,7 +3005,7 @@ func (d *decoder) decEntryTransaction10(v *EntryTransaction10, t *token) {
 			v.SfkpgAcct = d.a.newSecuritiesAccount19()
 			d.decSecuritiesAccount19(v.SfkpgAcct, &c)
 		case "CshDpst":
-			v.CshDpst = append(v.CshDpst, CashDeposit1{})
+			v.CshDpst = d.a.addCashDeposit1(v.CshDpst)
 			d.decCashDeposit1(&v.CshDpst[len(v.CshDpst)-1], &c)
 		case "CardTx":
 			v.CardTx = d.a.newCardTransaction17()
@@ -3010,7 +3013,7 @@ func (d *decoder) decEntryTransaction10(v *EntryTransaction10, t *token) {
 		case "AddtlTxInf":
 			v.AddtlTxInf = d.text(&c)
 		case "SplmtryData":
-			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			v.SplmtryData = d.a.addSupplementaryData1(v.SplmtryData)
 			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
 		default:
 			d.skip(&c)
@@ -3078,10 +3081,10 @@ func (d *decoder) decFIToFICustomerCreditTransferV08(v *FIToFICustomerCreditTran
 		case "GrpHdr":
 			d.decGroupHeader93(&v.GrpHdr, &c)
 		case "CdtTrfTxInf":
-			v.CdtTrfTxInf = append(v.CdtTrfTxInf, CreditTransferTransaction39{})
+			v.CdtTrfTxInf = d.a.addCreditTransferTransaction39(v.CdtTrfTxInf)
 			d.decCreditTransferTransaction39(&v.CdtTrfTxInf[len(v.CdtTrfTxInf)-1], &c)
 		case "SplmtryData":
-			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			v.SplmtryData = d.a.addSupplementaryData1(v.SplmtryData)
 			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
 		default:
 			d.skip(&c)
@@ -3109,10 +3112,10 @@ func (d *decoder) decFIToFIPaymentCancellationRequestV08(v *FIToFIPaymentCancell
 			v.CtrlData = d.a.newControlData1()
 			d.decControlData1(v.CtrlData, &c)
 		case "Undrlyg":
-			v.Undrlyg = append(v.Undrlyg, UnderlyingTransaction23{})
+			v.Undrlyg = d.a.addUnderlyingTransaction23(v.Undrlyg)
 			d.decUnderlyingTransaction23(&v.Undrlyg[len(v.Undrlyg)-1], &c)
 		case "SplmtryData":
-			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			v.SplmtryData = d.a.addSupplementaryData1(v.SplmtryData)
 			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
 		default:
 			d.skip(&c)
@@ -3134,13 +3137,13 @@ func (d *decoder) decFIToFIPaymentStatusReportV10(v *FIToFIPaymentStatusReportV1
 		case "GrpHdr":
 			d.decGroupHeader91(&v.GrpHdr, &c)
 		case "OrgnlGrpInfAndSts":
-			v.OrgnlGrpInfAndSts = append(v.OrgnlGrpInfAndSts, OriginalGroupHeader17{})
+			v.OrgnlGrpInfAndSts = d.a.addOriginalGroupHeader17(v.OrgnlGrpInfAndSts)
 			d.decOriginalGroupHeader17(&v.OrgnlGrpInfAndSts[len(v.OrgnlGrpInfAndSts)-1], &c)
 		case "TxInfAndSts":
-			v.TxInfAndSts = append(v.TxInfAndSts, PaymentTransaction110{})
+			v.TxInfAndSts = d.a.addPaymentTransaction110(v.TxInfAndSts)
 			d.decPaymentTransaction110(&v.TxInfAndSts[len(v.TxInfAndSts)-1], &c)
 		case "SplmtryData":
-			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			v.SplmtryData = d.a.addSupplementaryData1(v.SplmtryData)
 			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
 		default:
 			d.skip(&c)
@@ -3183,10 +3186,10 @@ func (d *decoder) decFinancialInstitutionCreditTransferV08(v *FinancialInstituti
 		case "GrpHdr":
 			d.decGroupHeader93(&v.GrpHdr, &c)
 		case "CdtTrfTxInf":
-			v.CdtTrfTxInf = append(v.CdtTrfTxInf, CreditTransferTransaction36{})
+			v.CdtTrfTxInf = d.a.addCreditTransferTransaction36(v.CdtTrfTxInf)
 			d.decCreditTransferTransaction36(&v.CdtTrfTxInf[len(v.CdtTrfTxInf)-1], &c)
 		case "SplmtryData":
-			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			v.SplmtryData = d.a.addSupplementaryData1(v.SplmtryData)
 			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
 		default:
 			d.skip(&c)
@@ -3651,7 +3654,7 @@ func (d *decoder) decGroupHeader85(v *GroupHeader85, t *token) {
 		case "CreDtTm":
 			v.CreDtTm = d.text(&c)
 		case "Authstn":
-			v.Authstn = append(v.Authstn, Authorisation1Choice{})
+			v.Authstn = d.a.addAuthorisation1Choice(v.Authstn)
 			d.decAuthorisation1Choice(&v.Authstn[len(v.Authstn)-1], &c)
 		case "NbOfTxs":
 			v.NbOfTxs = d.text(&c)
@@ -3684,7 +3687,7 @@ func (d *decoder) decGroupHeader90(v *GroupHeader90, t *token) {
 		case "CreDtTm":
 			v.CreDtTm = d.text(&c)
 		case "Authstn":
-			v.Authstn = append(v.Authstn, Authorisation1Choice{})
+			v.Authstn = d.a.addAuthorisation1Choice(v.Authstn)
 			d.decAuthorisation1Choice(&v.Authstn[len(v.Authstn)-1], &c)
 		case "BtchBookg":
 			v.BtchBookg = d.text(&c)
@@ -3988,7 +3991,7 @@ func (d *decoder) decInvestigationStatus5Choice(v *InvestigationStatus5Choice, t
 		case "Conf":
 			v.Conf = d.text(&c)
 		case "RjctdMod":
-			v.RjctdMod = append(v.RjctdMod, ModificationStatusReason1Choice{})
+			v.RjctdMod = d.a.addModificationStatusReason1Choice(v.RjctdMod)
 			d.decModificationStatusReason1Choice(&v.RjctdMod[len(v.RjctdMod)-1], &c)
 		case "DplctOf":
 			v.DplctOf = d.a.newCase5()
@@ -4143,7 +4146,8 @@ func (d *decoder) decModificationStatusReason2(v *ModificationStatusReason2, t *
 			v.Rsn = d.a.newModificationStatusReason1Choice()
 			d.decModificationStatusReason1Choice(v.Rsn, &c)
 		case "AddtlInf":
-			v.AddtlInf = append(v.AddtlInf, d.text(&c))
+			v.AddtlInf = d.a.addText(v.AddtlInf)
+			v.AddtlInf[len(v.AddtlInf)-1] = d.text(&c)
 		default:
 			d.skip(&c)
 		}
@@ -4301,7 +4305,7 @@ func (d *decoder) decOrganisationIdentification29(v *OrganisationIdentification2
 		case "LEI":
 			v.LEI = d.text(&c)
 		case "Othr":
-			v.Othr = append(v.Othr, GenericOrganisationIdentification1{})
+			v.Othr = d.a.addGenericOrganisationIdentification1(v.Othr)
 			d.decGenericOrganisationIdentification1(&v.Othr[len(v.Othr)-1], &c)
 		default:
 			d.skip(&c)
@@ -4403,10 +4407,10 @@ func (d *decoder) decOriginalGroupHeader14(v *OriginalGroupHeader14, t *token) {
 		case "GrpCxlSts":
 			v.GrpCxlSts = d.text(&c)
 		case "CxlStsRsnInf":
-			v.CxlStsRsnInf = append(v.CxlStsRsnInf, CancellationStatusReason4{})
+			v.CxlStsRsnInf = d.a.addCancellationStatusReason4(v.CxlStsRsnInf)
 			d.decCancellationStatusReason4(&v.CxlStsRsnInf[len(v.CxlStsRsnInf)-1], &c)
 		case "NbOfTxsPerCxlSts":
-			v.NbOfTxsPerCxlSts = append(v.NbOfTxsPerCxlSts, NumberOfTransactionsPerStatus1{})
+			v.NbOfTxsPerCxlSts = d.a.addNumberOfTransactionsPerStatus1(v.NbOfTxsPerCxlSts)
 			d.decNumberOfTransactionsPerStatus1(&v.NbOfTxsPerCxlSts[len(v.NbOfTxsPerCxlSts)-1], &c)
 		default:
 			d.skip(&c)
@@ -4443,7 +4447,7 @@ func (d *decoder) decOriginalGroupHeader15(v *OriginalGroupHeader15, t *token) {
 		case "GrpCxl":
 			v.GrpCxl = d.text(&c)
 		case "CxlRsnInf":
-			v.CxlRsnInf = append(v.CxlRsnInf, PaymentCancellationReason5{})
+			v.CxlRsnInf = d.a.addPaymentCancellationReason5(v.CxlRsnInf)
 			d.decPaymentCancellationReason5(&v.CxlRsnInf[len(v.CxlRsnInf)-1], &c)
 		default:
 			d.skip(&c)
@@ -4475,10 +4479,10 @@ func (d *decoder) decOriginalGroupHeader17(v *OriginalGroupHeader17, t *token) {
 		case "GrpSts":
 			v.GrpSts = d.text(&c)
 		case "StsRsnInf":
-			v.StsRsnInf = append(v.StsRsnInf, StatusReasonInformation12{})
+			v.StsRsnInf = d.a.addStatusReasonInformation12(v.StsRsnInf)
 			d.decStatusReasonInformation12(&v.StsRsnInf[len(v.StsRsnInf)-1], &c)
 		case "NbOfTxsPerSts":
-			v.NbOfTxsPerSts = append(v.NbOfTxsPerSts, NumberOfTransactionsPerStatus5{})
+			v.NbOfTxsPerSts = d.a.addNumberOfTransactionsPerStatus5(v.NbOfTxsPerSts)
 			d.decNumberOfTransactionsPerStatus5(&v.NbOfTxsPerSts[len(v.NbOfTxsPerSts)-1], &c)
 		default:
 			d.skip(&c)
@@ -4504,7 +4508,7 @@ func (d *decoder) decOriginalGroupHeader18(v *OriginalGroupHeader18, t *token) {
 		case "OrgnlCreDtTm":
 			v.OrgnlCreDtTm = d.text(&c)
 		case "RtrRsnInf":
-			v.RtrRsnInf = append(v.RtrRsnInf, PaymentReturnReason6{})
+			v.RtrRsnInf = d.a.addPaymentReturnReason6(v.RtrRsnInf)
 			d.decPaymentReturnReason6(&v.RtrRsnInf[len(v.RtrRsnInf)-1], &c)
 		default:
 			d.skip(&c)
@@ -4563,13 +4567,13 @@ func (d *decoder) decOriginalPaymentInstruction30(v *OriginalPaymentInstruction3
 		case "PmtInfCxlSts":
 			v.PmtInfCxlSts = d.text(&c)
 		case "CxlStsRsnInf":
-			v.CxlStsRsnInf = append(v.CxlStsRsnInf, CancellationStatusReason4{})
+			v.CxlStsRsnInf = d.a.addCancellationStatusReason4(v.CxlStsRsnInf)
 			d.decCancellationStatusReason4(&v.CxlStsRsnInf[len(v.CxlStsRsnInf)-1], &c)
 		case "NbOfTxsPerCxlSts":
-			v.NbOfTxsPerCxlSts = append(v.NbOfTxsPerCxlSts, NumberOfCancellationsPerStatus1{})
+			v.NbOfTxsPerCxlSts = d.a.addNumberOfCancellationsPerStatus1(v.NbOfTxsPerCxlSts)
 			d.decNumberOfCancellationsPerStatus1(&v.NbOfTxsPerCxlSts[len(v.NbOfTxsPerCxlSts)-1], &c)
 		case "TxInfAndSts":
-			v.TxInfAndSts = append(v.TxInfAndSts, PaymentTransaction103{})
+			v.TxInfAndSts = d.a.addPaymentTransaction103(v.TxInfAndSts)
 			d.decPaymentTransaction103(&v.TxInfAndSts[len(v.TxInfAndSts)-1], &c)
 		default:
 			d.skip(&c)
@@ -4839,7 +4843,8 @@ func (d *decoder) decPaymentCancellationReason5(v *PaymentCancellationReason5, t
 			v.Rsn = d.a.newCancellationReason33Choice()
 			d.decCancellationReason33Choice(v.Rsn, &c)
 		case "AddtlInf":
-			v.AddtlInf = append(v.AddtlInf, d.text(&c))
+			v.AddtlInf = d.a.addText(v.AddtlInf)
+			v.AddtlInf[len(v.AddtlInf)-1] = d.text(&c)
 		default:
 			d.skip(&c)
 		}
@@ -5014,7 +5019,7 @@ func (d *decoder) decPaymentInstruction30(v *PaymentInstruction30, t *token) {
 			v.ChrgsAcctAgt = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.ChrgsAcctAgt, &c)
 		case "CdtTrfTxInf":
-			v.CdtTrfTxInf = append(v.CdtTrfTxInf, CreditTransferTransaction34{})
+			v.CdtTrfTxInf = d.a.addCreditTransferTransaction34(v.CdtTrfTxInf)
 			d.decCreditTransferTransaction34(&v.CdtTrfTxInf[len(v.CdtTrfTxInf)-1], &c)
 		default:
 			d.skip(&c)
@@ -5043,7 +5048,8 @@ func (d *decoder) decPaymentReturnReason5(v *PaymentReturnReason5, t *token) {
 			v.Rsn = d.a.newReturnReason5Choice()
 			d.decReturnReason5Choice(v.Rsn, &c)
 		case "AddtlInf":
-			v.AddtlInf = append(v.AddtlInf, d.text(&c))
+			v.AddtlInf = d.a.addText(v.AddtlInf)
+			v.AddtlInf[len(v.AddtlInf)-1] = d.text(&c)
 		default:
 			d.skip(&c)
 		}
@@ -5068,7 +5074,8 @@ func (d *decoder) decPaymentReturnReason6(v *PaymentReturnReason6, t *token) {
 			v.Rsn = d.a.newReturnReason5Choice()
 			d.decReturnReason5Choice(v.Rsn, &c)
 		case "AddtlInf":
-			v.AddtlInf = append(v.AddtlInf, d.text(&c))
+			v.AddtlInf = d.a.addText(v.AddtlInf)
+			v.AddtlInf[len(v.AddtlInf)-1] = d.text(&c)
 		default:
 			d.skip(&c)
 		}
@@ -5092,10 +5099,10 @@ func (d *decoder) decPaymentReturnV09(v *PaymentReturnV09, t *token) {
 			v.OrgnlGrpInf = d.a.newOriginalGroupHeader18()
 			d.decOriginalGroupHeader18(v.OrgnlGrpInf, &c)
 		case "TxInf":
-			v.TxInf = append(v.TxInf, PaymentTransaction112{})
+			v.TxInf = d.a.addPaymentTransaction112(v.TxInf)
 			d.decPaymentTransaction112(&v.TxInf[len(v.TxInf)-1], &c)
 		case "SplmtryData":
-			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			v.SplmtryData = d.a.addSupplementaryData1(v.SplmtryData)
 			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
 		default:
 			d.skip(&c)
@@ -5135,7 +5142,7 @@ func (d *decoder) decPaymentTransaction102(v *PaymentTransaction102, t *token) {
 		case "TxCxlSts":
 			v.TxCxlSts = d.text(&c)
 		case "CxlStsRsnInf":
-			v.CxlStsRsnInf = append(v.CxlStsRsnInf, CancellationStatusReason4{})
+			v.CxlStsRsnInf = d.a.addCancellationStatusReason4(v.CxlStsRsnInf)
 			d.decCancellationStatusReason4(&v.CxlStsRsnInf[len(v.CxlStsRsnInf)-1], &c)
 		case "RsltnRltdInf":
 			v.RsltnRltdInf = d.a.newResolutionData1()
@@ -5185,7 +5192,7 @@ func (d *decoder) decPaymentTransaction103(v *PaymentTransaction103, t *token) {
 		case "TxCxlSts":
 			v.TxCxlSts = d.text(&c)
 		case "CxlStsRsnInf":
-			v.CxlStsRsnInf = append(v.CxlStsRsnInf, CancellationStatusReason4{})
+			v.CxlStsRsnInf = d.a.addCancellationStatusReason4(v.CxlStsRsnInf)
 			d.decCancellationStatusReason4(&v.CxlStsRsnInf[len(v.CxlStsRsnInf)-1], &c)
 		case "OrgnlInstdAmt":
 			v.OrgnlInstdAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
@@ -5245,13 +5252,13 @@ func (d *decoder) decPaymentTransaction106(v *PaymentTransaction106, t *token) {
 			v.Assgne = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.Assgne, &c)
 		case "CxlRsnInf":
-			v.CxlRsnInf = append(v.CxlRsnInf, PaymentCancellationReason5{})
+			v.CxlRsnInf = d.a.addPaymentCancellationReason5(v.CxlRsnInf)
 			d.decPaymentCancellationReason5(&v.CxlRsnInf[len(v.CxlRsnInf)-1], &c)
 		case "OrgnlTxRef":
 			v.OrgnlTxRef = d.a.newOriginalTransactionReference28()
 			d.decOriginalTransactionReference28(v.OrgnlTxRef, &c)
 		case "SplmtryData":
-			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			v.SplmtryData = d.a.addSupplementaryData1(v.SplmtryData)
 			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
 		default:
 			d.skip(&c)
@@ -5290,7 +5297,7 @@ func (d *decoder) decPaymentTransaction107(v *PaymentTransaction107, t *token) {
 		case "OrgnlUETR":
 			v.OrgnlUETR = d.text(&c)
 		case "ModStsRsnInf":
-			v.ModStsRsnInf = append(v.ModStsRsnInf, ModificationStatusReason2{})
+			v.ModStsRsnInf = d.a.addModificationStatusReason2(v.ModStsRsnInf)
 			d.decModificationStatusReason2(&v.ModStsRsnInf[len(v.ModStsRsnInf)-1], &c)
 		case "RsltnRltdInf":
 			v.RsltnRltdInf = d.a.newResolutionData1()
@@ -5342,10 +5349,10 @@ func (d *decoder) decPaymentTransaction110(v *PaymentTransaction110, t *token) {
 		case "TxSts":
 			v.TxSts = d.text(&c)
 		case "StsRsnInf":
-			v.StsRsnInf = append(v.StsRsnInf, StatusReasonInformation12{})
+			v.StsRsnInf = d.a.addStatusReasonInformation12(v.StsRsnInf)
 			d.decStatusReasonInformation12(&v.StsRsnInf[len(v.StsRsnInf)-1], &c)
 		case "ChrgsInf":
-			v.ChrgsInf = append(v.ChrgsInf, Charges7{})
+			v.ChrgsInf = d.a.addCharges7(v.ChrgsInf)
 			d.decCharges7(&v.ChrgsInf[len(v.ChrgsInf)-1], &c)
 		case "AccptncDtTm":
 			v.AccptncDtTm = d.text(&c)
@@ -5366,7 +5373,7 @@ func (d *decoder) decPaymentTransaction110(v *PaymentTransaction110, t *token) {
 			v.OrgnlTxRef = d.a.newOriginalTransactionReference28()
 			d.decOriginalTransactionReference28(v.OrgnlTxRef, &c)
 		case "SplmtryData":
-			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			v.SplmtryData = d.a.addSupplementaryData1(v.SplmtryData)
 			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
 		default:
 			d.skip(&c)
@@ -5425,7 +5432,7 @@ func (d *decoder) decPaymentTransaction112(v *PaymentTransaction112, t *token) {
 		case "ChrgBr":
 			v.ChrgBr = d.text(&c)
 		case "ChrgsInf":
-			v.ChrgsInf = append(v.ChrgsInf, Charges7{})
+			v.ChrgsInf = d.a.addCharges7(v.ChrgsInf)
 			d.decCharges7(&v.ChrgsInf[len(v.ChrgsInf)-1], &c)
 		case "ClrSysRef":
 			v.ClrSysRef = d.text(&c)
@@ -5439,13 +5446,13 @@ func (d *decoder) decPaymentTransaction112(v *PaymentTransaction112, t *token) {
 			v.RtrChain = d.a.newTransactionParties7()
 			d.decTransactionParties7(v.RtrChain, &c)
 		case "RtrRsnInf":
-			v.RtrRsnInf = append(v.RtrRsnInf, PaymentReturnReason6{})
+			v.RtrRsnInf = d.a.addPaymentReturnReason6(v.RtrRsnInf)
 			d.decPaymentReturnReason6(&v.RtrRsnInf[len(v.RtrRsnInf)-1], &c)
 		case "OrgnlTxRef":
 			v.OrgnlTxRef = d.a.newOriginalTransactionReference28()
 			d.decOriginalTransactionReference28(v.OrgnlTxRef, &c)
 		case "SplmtryData":
-			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			v.SplmtryData = d.a.addSupplementaryData1(v.SplmtryData)
 			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
 		default:
 			d.skip(&c)
@@ -5467,7 +5474,7 @@ func (d *decoder) decPaymentTypeInformation26(v *PaymentTypeInformation26, t *to
 		case "InstrPrty":
 			v.InstrPrty = d.text(&c)
 		case "SvcLvl":
-			v.SvcLvl = append(v.SvcLvl, ServiceLevel8Choice{})
+			v.SvcLvl = d.a.addServiceLevel8Choice(v.SvcLvl)
 			d.decServiceLevel8Choice(&v.SvcLvl[len(v.SvcLvl)-1], &c)
 		case "LclInstrm":
 			v.LclInstrm = d.a.newLocalInstrument2Choice()
@@ -5497,7 +5504,7 @@ func (d *decoder) decPaymentTypeInformation27(v *PaymentTypeInformation27, t *to
 		case "ClrChanl":
 			v.ClrChanl = d.text(&c)
 		case "SvcLvl":
-			v.SvcLvl = append(v.SvcLvl, ServiceLevel8Choice{})
+			v.SvcLvl = d.a.addServiceLevel8Choice(v.SvcLvl)
 			d.decServiceLevel8Choice(&v.SvcLvl[len(v.SvcLvl)-1], &c)
 		case "LclInstrm":
 			v.LclInstrm = d.a.newLocalInstrument2Choice()
@@ -5529,7 +5536,7 @@ func (d *decoder) decPaymentTypeInformation28(v *PaymentTypeInformation28, t *to
 		case "ClrChanl":
 			v.ClrChanl = d.text(&c)
 		case "SvcLvl":
-			v.SvcLvl = append(v.SvcLvl, ServiceLevel8Choice{})
+			v.SvcLvl = d.a.addServiceLevel8Choice(v.SvcLvl)
 			d.decServiceLevel8Choice(&v.SvcLvl[len(v.SvcLvl)-1], &c)
 		case "LclInstrm":
 			v.LclInstrm = d.a.newLocalInstrument2Choice()
@@ -5558,7 +5565,7 @@ func (d *decoder) decPersonIdentification13(v *PersonIdentification13, t *token)
 			v.DtAndPlcOfBirth = d.a.newDateAndPlaceOfBirth1()
 			d.decDateAndPlaceOfBirth1(v.DtAndPlcOfBirth, &c)
 		case "Othr":
-			v.Othr = append(v.Othr, GenericPersonIdentification1{})
+			v.Othr = d.a.addGenericPersonIdentification1(v.Othr)
 			d.decGenericPersonIdentification1(&v.Othr[len(v.Othr)-1], &c)
 		default:
 			d.skip(&c)
@@ -5609,7 +5616,7 @@ func (d *decoder) decPlainCardData1(v *PlainCardData1, t *token) {
 		case "SvcCd":
 			v.SvcCd = d.text(&c)
 		case "TrckData":
-			v.TrckData = append(v.TrckData, TrackData1{})
+			v.TrckData = d.a.addTrackData1(v.TrckData)
 			d.decTrackData1(&v.TrckData[len(v.TrckData)-1], &c)
 		case "CardSctyCd":
 			v.CardSctyCd = d.a.newCardSecurityInformation1()
@@ -5641,7 +5648,7 @@ func (d *decoder) decPointOfInteraction1(v *PointOfInteraction1, t *token) {
 			v.Cpblties = d.a.newPointOfInteractionCapabilities1()
 			d.decPointOfInteractionCapabilities1(v.Cpblties, &c)
 		case "Cmpnt":
-			v.Cmpnt = append(v.Cmpnt, PointOfInteractionComponent1{})
+			v.Cmpnt = d.a.addPointOfInteractionComponent1(v.Cmpnt)
 			d.decPointOfInteractionComponent1(&v.Cmpnt[len(v.Cmpnt)-1], &c)
 		default:
 			d.skip(&c)
@@ -5661,13 +5668,15 @@ func (d *decoder) decPointOfInteractionCapabilities1(v *PointOfInteractionCapabi
 		}
 		switch string(c.name) {
 		case "CardRdngCpblties":
-			v.CardRdngCpblties = append(v.CardRdngCpblties, d.text(&c))
+			v.CardRdngCpblties = d.a.addText(v.CardRdngCpblties)
+			v.CardRdngCpblties[len(v.CardRdngCpblties)-1] = d.text(&c)
 		case "CrdhldrVrfctnCpblties":
-			v.CrdhldrVrfctnCpblties = append(v.CrdhldrVrfctnCpblties, d.text(&c))
+			v.CrdhldrVrfctnCpblties = d.a.addText(v.CrdhldrVrfctnCpblties)
+			v.CrdhldrVrfctnCpblties[len(v.CrdhldrVrfctnCpblties)-1] = d.text(&c)
 		case "OnLineCpblties":
 			v.OnLineCpblties = d.text(&c)
 		case "DispCpblties":
-			v.DispCpblties = append(v.DispCpblties, DisplayCapabilities1{})
+			v.DispCpblties = d.a.addDisplayCapabilities1(v.DispCpblties)
 			d.decDisplayCapabilities1(&v.DispCpblties[len(v.DispCpblties)-1], &c)
 		case "PrtLineWidth":
 			v.PrtLineWidth = d.text(&c)
@@ -5699,7 +5708,8 @@ func (d *decoder) decPointOfInteractionComponent1(v *PointOfInteractionComponent
 		case "SrlNb":
 			v.SrlNb = d.text(&c)
 		case "ApprvlNb":
-			v.ApprvlNb = append(v.ApprvlNb, d.text(&c))
+			v.ApprvlNb = d.a.addText(v.ApprvlNb)
+			v.ApprvlNb[len(v.ApprvlNb)-1] = d.text(&c)
 		default:
 			d.skip(&c)
 		}
@@ -5749,7 +5759,8 @@ func (d *decoder) decPostalAddress24(v *PostalAddress24, t *token) {
 		case "Ctry":
 			v.Ctry = d.text(&c)
 		case "AdrLine":
-			v.AdrLine = append(v.AdrLine, d.text(&c))
+			v.AdrLine = d.a.addText(v.AdrLine)
+			v.AdrLine[len(v.AdrLine)-1] = d.text(&c)
 		default:
 			d.skip(&c)
 		}
@@ -6103,7 +6114,7 @@ func (d *decoder) decReferredDocumentInformation7(v *ReferredDocumentInformation
 		case "RltdDt":
 			v.RltdDt = d.text(&c)
 		case "LineDtls":
-			v.LineDtls = append(v.LineDtls, DocumentLineInformation1{})
+			v.LineDtls = d.a.addDocumentLineInformation1(v.LineDtls)
 			d.decDocumentLineInformation1(&v.LineDtls[len(v.LineDtls)-1], &c)
 		default:
 			d.skip(&c)
@@ -6191,7 +6202,7 @@ func (d *decoder) decRegulatoryReporting3(v *RegulatoryReporting3, t *token) {
 			v.Authrty = d.a.newRegulatoryAuthority2()
 			d.decRegulatoryAuthority2(v.Authrty, &c)
 		case "Dtls":
-			v.Dtls = append(v.Dtls, StructuredRegulatoryReporting3{})
+			v.Dtls = d.a.addStructuredRegulatoryReporting3(v.Dtls)
 			d.decStructuredRegulatoryReporting3(&v.Dtls[len(v.Dtls)-1], &c)
 		default:
 			d.skip(&c)
@@ -6214,16 +6225,16 @@ func (d *decoder) decRemittanceAmount2(v *RemittanceAmount2, t *token) {
 			v.DuePyblAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.DuePyblAmt, &c)
 		case "DscntApldAmt":
-			v.DscntApldAmt = append(v.DscntApldAmt, DiscountAmountAndType1{})
+			v.DscntApldAmt = d.a.addDiscountAmountAndType1(v.DscntApldAmt)
 			d.decDiscountAmountAndType1(&v.DscntApldAmt[len(v.DscntApldAmt)-1], &c)
 		case "CdtNoteAmt":
 			v.CdtNoteAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.CdtNoteAmt, &c)
 		case "TaxAmt":
-			v.TaxAmt = append(v.TaxAmt, TaxAmountAndType1{})
+			v.TaxAmt = d.a.addTaxAmountAndType1(v.TaxAmt)
 			d.decTaxAmountAndType1(&v.TaxAmt[len(v.TaxAmt)-1], &c)
 		case "AdjstmntAmtAndRsn":
-			v.AdjstmntAmtAndRsn = append(v.AdjstmntAmtAndRsn, DocumentAdjustment1{})
+			v.AdjstmntAmtAndRsn = d.a.addDocumentAdjustment1(v.AdjstmntAmtAndRsn)
 			d.decDocumentAdjustment1(&v.AdjstmntAmtAndRsn[len(v.AdjstmntAmtAndRsn)-1], &c)
 		case "RmtdAmt":
 			v.RmtdAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
@@ -6249,16 +6260,16 @@ func (d *decoder) decRemittanceAmount3(v *RemittanceAmount3, t *token) {
 			v.DuePyblAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.DuePyblAmt, &c)
 		case "DscntApldAmt":
-			v.DscntApldAmt = append(v.DscntApldAmt, DiscountAmountAndType1{})
+			v.DscntApldAmt = d.a.addDiscountAmountAndType1(v.DscntApldAmt)
 			d.decDiscountAmountAndType1(&v.DscntApldAmt[len(v.DscntApldAmt)-1], &c)
 		case "CdtNoteAmt":
 			v.CdtNoteAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.CdtNoteAmt, &c)
 		case "TaxAmt":
-			v.TaxAmt = append(v.TaxAmt, TaxAmountAndType1{})
+			v.TaxAmt = d.a.addTaxAmountAndType1(v.TaxAmt)
 			d.decTaxAmountAndType1(&v.TaxAmt[len(v.TaxAmt)-1], &c)
 		case "AdjstmntAmtAndRsn":
-			v.AdjstmntAmtAndRsn = append(v.AdjstmntAmtAndRsn, DocumentAdjustment1{})
+			v.AdjstmntAmtAndRsn = d.a.addDocumentAdjustment1(v.AdjstmntAmtAndRsn)
 			d.decDocumentAdjustment1(&v.AdjstmntAmtAndRsn[len(v.AdjstmntAmtAndRsn)-1], &c)
 		case "RmtdAmt":
 			v.RmtdAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
@@ -6281,9 +6292,10 @@ func (d *decoder) decRemittanceInformation16(v *RemittanceInformation16, t *toke
 		}
 		switch string(c.name) {
 		case "Ustrd":
-			v.Ustrd = append(v.Ustrd, d.text(&c))
+			v.Ustrd = d.a.addText(v.Ustrd)
+			v.Ustrd[len(v.Ustrd)-1] = d.text(&c)
 		case "Strd":
-			v.Strd = append(v.Strd, StructuredRemittanceInformation16{})
+			v.Strd = d.a.addStructuredRemittanceInformation16(v.Strd)
 			d.decStructuredRemittanceInformation16(&v.Strd[len(v.Strd)-1], &c)
 		default:
 			d.skip(&c)
@@ -6303,7 +6315,8 @@ func (d *decoder) decRemittanceInformation2(v *RemittanceInformation2, t *token)
 		}
 		switch string(c.name) {
 		case "Ustrd":
-			v.Ustrd = append(v.Ustrd, d.text(&c))
+			v.Ustrd = d.a.addText(v.Ustrd)
+			v.Ustrd[len(v.Ustrd)-1] = d.text(&c)
 		default:
 			d.skip(&c)
 		}
@@ -6324,7 +6337,7 @@ func (d *decoder) decRemittanceLocation7(v *RemittanceLocation7, t *token) {
 		case "RmtId":
 			v.RmtId = d.text(&c)
 		case "RmtLctnDtls":
-			v.RmtLctnDtls = append(v.RmtLctnDtls, RemittanceLocationData1{})
+			v.RmtLctnDtls = d.a.addRemittanceLocationData1(v.RmtLctnDtls)
 			d.decRemittanceLocationData1(&v.RmtLctnDtls[len(v.RmtLctnDtls)-1], &c)
 		default:
 			d.skip(&c)
@@ -6386,7 +6399,7 @@ func (d *decoder) decReportEntry10(v *ReportEntry10, t *token) {
 		case "AcctSvcrRef":
 			v.AcctSvcrRef = d.text(&c)
 		case "Avlbty":
-			v.Avlbty = append(v.Avlbty, CashAvailability1{})
+			v.Avlbty = d.a.addCashAvailability1(v.Avlbty)
 			d.decCashAvailability1(&v.Avlbty[len(v.Avlbty)-1], &c)
 		case "BkTxCd":
 			d.decBankTransactionCodeStructure4(&v.BkTxCd, &c)
@@ -6411,7 +6424,7 @@ func (d *decoder) decReportEntry10(v *ReportEntry10, t *token) {
 			v.CardTx = d.a.newCardEntry4()
 			d.decCardEntry4(v.CardTx, &c)
 		case "NtryDtls":
-			v.NtryDtls = append(v.NtryDtls, EntryDetails9{})
+			v.NtryDtls = d.a.addEntryDetails9(v.NtryDtls)
 			d.decEntryDetails9(&v.NtryDtls[len(v.NtryDtls)-1], &c)
 		case "AddtlNtryInf":
 			v.AddtlNtryInf = d.text(&c)
@@ -6470,7 +6483,7 @@ func (d *decoder) decResolutionData1(v *ResolutionData1, t *token) {
 			v.Compstn = d.a.newCompensation2()
 			d.decCompensation2(v.Compstn, &c)
 		case "Chrgs":
-			v.Chrgs = append(v.Chrgs, Charges7{})
+			v.Chrgs = d.a.addCharges7(v.Chrgs)
 			d.decCharges7(&v.Chrgs[len(v.Chrgs)-1], &c)
 		default:
 			d.skip(&c)
@@ -6497,7 +6510,7 @@ func (d *decoder) decResolutionOfInvestigationV09(v *ResolutionOfInvestigationV0
 		case "Sts":
 			d.decInvestigationStatus5Choice(&v.Sts, &c)
 		case "CxlDtls":
-			v.CxlDtls = append(v.CxlDtls, UnderlyingTransaction22{})
+			v.CxlDtls = d.a.addUnderlyingTransaction22(v.CxlDtls)
 			d.decUnderlyingTransaction22(&v.CxlDtls[len(v.CxlDtls)-1], &c)
 		case "ModDtls":
 			v.ModDtls = d.a.newPaymentTransaction107()
@@ -6515,7 +6528,7 @@ func (d *decoder) decResolutionOfInvestigationV09(v *ResolutionOfInvestigationV0
 			v.RsltnRltdInf = d.a.newResolutionData1()
 			d.decResolutionData1(v.RsltnRltdInf, &c)
 		case "SplmtryData":
-			v.SplmtryData = append(v.SplmtryData, SupplementaryData1{})
+			v.SplmtryData = d.a.addSupplementaryData1(v.SplmtryData)
 			d.decSupplementaryData1(&v.SplmtryData[len(v.SplmtryData)-1], &c)
 		default:
 			d.skip(&c)
@@ -6582,7 +6595,7 @@ func (d *decoder) decSecurityIdentification19(v *SecurityIdentification19, t *to
 		case "ISIN":
 			v.ISIN = d.text(&c)
 		case "OthrId":
-			v.OthrId = append(v.OthrId, OtherIdentification1{})
+			v.OthrId = d.a.addOtherIdentification1(v.OthrId)
 			d.decOtherIdentification1(&v.OthrId[len(v.OthrId)-1], &c)
 		case "Desc":
 			v.Desc = d.text(&c)
@@ -6629,12 +6642,14 @@ func (d *decoder) decSequenceRange1Choice(v *SequenceRange1Choice, t *token) {
 		case "ToSeq":
 			v.ToSeq = d.text(&c)
 		case "FrToSeq":
-			v.FrToSeq = append(v.FrToSeq, SequenceRange1{})
+			v.FrToSeq = d.a.addSequenceRange1(v.FrToSeq)
 			d.decSequenceRange1(&v.FrToSeq[len(v.FrToSeq)-1], &c)
 		case "EQSeq":
-			v.EQSeq = append(v.EQSeq, d.text(&c))
+			v.EQSeq = d.a.addText(v.EQSeq)
+			v.EQSeq[len(v.EQSeq)-1] = d.text(&c)
 		case "NEQSeq":
-			v.NEQSeq = append(v.NEQSeq, d.text(&c))
+			v.NEQSeq = d.a.addText(v.NEQSeq)
+			v.NEQSeq[len(v.NEQSeq)-1] = d.text(&c)
 		default:
 			d.skip(&c)
 		}
@@ -6789,7 +6804,7 @@ func (d *decoder) decStatementResolutionEntry4(v *StatementResolutionEntry4, t *
 			v.CrrctdAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.CrrctdAmt, &c)
 		case "Chrgs":
-			v.Chrgs = append(v.Chrgs, Charges6{})
+			v.Chrgs = d.a.addCharges6(v.Chrgs)
 			d.decCharges6(&v.Chrgs[len(v.Chrgs)-1], &c)
 		case "Purp":
 			v.Purp = d.a.newPurpose2Choice()
@@ -6839,7 +6854,8 @@ func (d *decoder) decStatusReasonInformation12(v *StatusReasonInformation12, t *
 			v.Rsn = d.a.newStatusReason6Choice()
 			d.decStatusReason6Choice(v.Rsn, &c)
 		case "AddtlInf":
-			v.AddtlInf = append(v.AddtlInf, d.text(&c))
+			v.AddtlInf = d.a.addText(v.AddtlInf)
+			v.AddtlInf[len(v.AddtlInf)-1] = d.text(&c)
 		default:
 			d.skip(&c)
 		}
@@ -6869,7 +6885,8 @@ func (d *decoder) decStructuredRegulatoryReporting3(v *StructuredRegulatoryRepor
 			v.Amt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.Amt, &c)
 		case "Inf":
-			v.Inf = append(v.Inf, d.text(&c))
+			v.Inf = d.a.addText(v.Inf)
+			v.Inf[len(v.Inf)-1] = d.text(&c)
 		default:
 			d.skip(&c)
 		}
@@ -6888,7 +6905,7 @@ func (d *decoder) decStructuredRemittanceInformation16(v *StructuredRemittanceIn
 		}
 		switch string(c.name) {
 		case "RfrdDocInf":
-			v.RfrdDocInf = append(v.RfrdDocInf, ReferredDocumentInformation7{})
+			v.RfrdDocInf = d.a.addReferredDocumentInformation7(v.RfrdDocInf)
 			d.decReferredDocumentInformation7(&v.RfrdDocInf[len(v.RfrdDocInf)-1], &c)
 		case "RfrdDocAmt":
 			v.RfrdDocAmt = d.a.newRemittanceAmount2()
@@ -6909,7 +6926,8 @@ func (d *decoder) decStructuredRemittanceInformation16(v *StructuredRemittanceIn
 			v.GrnshmtRmt = d.a.newGarnishment3()
 			d.decGarnishment3(v.GrnshmtRmt, &c)
 		case "AddtlRmtInf":
-			v.AddtlRmtInf = append(v.AddtlRmtInf, d.text(&c))
+			v.AddtlRmtInf = d.a.addText(v.AddtlRmtInf)
+			v.AddtlRmtInf[len(v.AddtlRmtInf)-1] = d.text(&c)
 		default:
 			d.skip(&c)
 		}
@@ -6971,7 +6989,7 @@ func (d *decoder) decTaxAmount2(v *TaxAmount2, t *token) {
 			v.TtlAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlAmt, &c)
 		case "Dtls":
-			v.Dtls = append(v.Dtls, TaxRecordDetails2{})
+			v.Dtls = d.a.addTaxRecordDetails2(v.Dtls)
 			d.decTaxRecordDetails2(&v.Dtls[len(v.Dtls)-1], &c)
 		default:
 			d.skip(&c)
@@ -7104,7 +7122,7 @@ func (d *decoder) decTaxInformation7(v *TaxInformation7, t *token) {
 		case "SeqNb":
 			v.SeqNb = d.text(&c)
 		case "Rcrd":
-			v.Rcrd = append(v.Rcrd, TaxRecord2{})
+			v.Rcrd = d.a.addTaxRecord2(v.Rcrd)
 			d.decTaxRecord2(&v.Rcrd[len(v.Rcrd)-1], &c)
 		default:
 			d.skip(&c)
@@ -7146,7 +7164,7 @@ func (d *decoder) decTaxInformation8(v *TaxInformation8, t *token) {
 		case "SeqNb":
 			v.SeqNb = d.text(&c)
 		case "Rcrd":
-			v.Rcrd = append(v.Rcrd, TaxRecord2{})
+			v.Rcrd = d.a.addTaxRecord2(v.Rcrd)
 			d.decTaxRecord2(&v.Rcrd[len(v.Rcrd)-1], &c)
 		default:
 			d.skip(&c)
@@ -7328,7 +7346,7 @@ func (d *decoder) decTotalTransactions6(v *TotalTransactions6, t *token) {
 			v.TtlDbtNtries = d.a.newNumberAndSumOfTransactions1()
 			d.decNumberAndSumOfTransactions1(v.TtlDbtNtries, &c)
 		case "TtlNtriesPerBkTxCd":
-			v.TtlNtriesPerBkTxCd = append(v.TtlNtriesPerBkTxCd, TotalsPerBankTransactionCode5{})
+			v.TtlNtriesPerBkTxCd = d.a.addTotalsPerBankTransactionCode5(v.TtlNtriesPerBkTxCd)
 			d.decTotalsPerBankTransactionCode5(&v.TtlNtriesPerBkTxCd[len(v.TtlNtriesPerBkTxCd)-1], &c)
 		default:
 			d.skip(&c)
@@ -7365,7 +7383,7 @@ func (d *decoder) decTotalsPerBankTransactionCode5(v *TotalsPerBankTransactionCo
 		case "BkTxCd":
 			d.decBankTransactionCodeStructure4(&v.BkTxCd, &c)
 		case "Avlbty":
-			v.Avlbty = append(v.Avlbty, CashAvailability1{})
+			v.Avlbty = d.a.addCashAvailability1(v.Avlbty)
 			d.decCashAvailability1(&v.Avlbty[len(v.Avlbty)-1], &c)
 		case "Dt":
 			v.Dt = d.a.newDateAndDateTime2Choice()
@@ -7442,7 +7460,7 @@ func (d *decoder) decTransactionAgents5(v *TransactionAgents5, t *token) {
 			v.SttlmPlc = d.a.newBranchAndFinancialInstitutionIdentification6()
 			d.decBranchAndFinancialInstitutionIdentification6(v.SttlmPlc, &c)
 		case "Prtry":
-			v.Prtry = append(v.Prtry, ProprietaryAgent4{})
+			v.Prtry = d.a.addProprietaryAgent4(v.Prtry)
 			d.decProprietaryAgent4(&v.Prtry[len(v.Prtry)-1], &c)
 		default:
 			d.skip(&c)
@@ -7476,7 +7494,7 @@ func (d *decoder) decTransactionDates3(v *TransactionDates3, t *token) {
 		case "TxDtTm":
 			v.TxDtTm = d.text(&c)
 		case "Prtry":
-			v.Prtry = append(v.Prtry, ProprietaryDate3{})
+			v.Prtry = d.a.addProprietaryDate3(v.Prtry)
 			d.decProprietaryDate3(&v.Prtry[len(v.Prtry)-1], &c)
 		default:
 			d.skip(&c)
@@ -7520,7 +7538,7 @@ func (d *decoder) decTransactionInterest4(v *TransactionInterest4, t *token) {
 			v.TtlIntrstAndTaxAmt = d.a.newActiveOrHistoricCurrencyAndAmount()
 			d.decActiveOrHistoricCurrencyAndAmount(v.TtlIntrstAndTaxAmt, &c)
 		case "Rcrd":
-			v.Rcrd = append(v.Rcrd, InterestRecord2{})
+			v.Rcrd = d.a.addInterestRecord2(v.Rcrd)
 			d.decInterestRecord2(&v.Rcrd[len(v.Rcrd)-1], &c)
 		default:
 			d.skip(&c)
@@ -7564,7 +7582,7 @@ func (d *decoder) decTransactionParties6(v *TransactionParties6, t *token) {
 			v.TradgPty = d.a.newParty40Choice()
 			d.decParty40Choice(v.TradgPty, &c)
 		case "Prtry":
-			v.Prtry = append(v.Prtry, ProprietaryParty5{})
+			v.Prtry = d.a.addProprietaryParty5(v.Prtry)
 			d.decProprietaryParty5(&v.Prtry[len(v.Prtry)-1], &c)
 		default:
 			d.skip(&c)
@@ -7641,7 +7659,7 @@ func (d *decoder) decTransactionPrice4Choice(v *TransactionPrice4Choice, t *toke
 			v.DealPric = d.a.newPrice7()
 			d.decPrice7(v.DealPric, &c)
 		case "Prtry":
-			v.Prtry = append(v.Prtry, ProprietaryPrice2{})
+			v.Prtry = d.a.addProprietaryPrice2(v.Prtry)
 			d.decProprietaryPrice2(&v.Prtry[len(v.Prtry)-1], &c)
 		default:
 			d.skip(&c)
@@ -7715,7 +7733,7 @@ func (d *decoder) decTransactionReferences6(v *TransactionReferences6, t *token)
 		case "PrcgId":
 			v.PrcgId = d.text(&c)
 		case "Prtry":
-			v.Prtry = append(v.Prtry, ProprietaryReference1{})
+			v.Prtry = d.a.addProprietaryReference1(v.Prtry)
 			d.decProprietaryReference1(&v.Prtry[len(v.Prtry)-1], &c)
 		default:
 			d.skip(&c)
@@ -7738,10 +7756,10 @@ func (d *decoder) decUnderlyingTransaction22(v *UnderlyingTransaction22, t *toke
 			v.OrgnlGrpInfAndSts = d.a.newOriginalGroupHeader14()
 			d.decOriginalGroupHeader14(v.OrgnlGrpInfAndSts, &c)
 		case "OrgnlPmtInfAndSts":
-			v.OrgnlPmtInfAndSts = append(v.OrgnlPmtInfAndSts, OriginalPaymentInstruction30{})
+			v.OrgnlPmtInfAndSts = d.a.addOriginalPaymentInstruction30(v.OrgnlPmtInfAndSts)
 			d.decOriginalPaymentInstruction30(&v.OrgnlPmtInfAndSts[len(v.OrgnlPmtInfAndSts)-1], &c)
 		case "TxInfAndSts":
-			v.TxInfAndSts = append(v.TxInfAndSts, PaymentTransaction102{})
+			v.TxInfAndSts = d.a.addPaymentTransaction102(v.TxInfAndSts)
 			d.decPaymentTransaction102(&v.TxInfAndSts[len(v.TxInfAndSts)-1], &c)
 		default:
 			d.skip(&c)
@@ -7764,7 +7782,7 @@ func (d *decoder) decUnderlyingTransaction23(v *UnderlyingTransaction23, t *toke
 			v.OrgnlGrpInfAndCxl = d.a.newOriginalGroupHeader15()
 			d.decOriginalGroupHeader15(v.OrgnlGrpInfAndCxl, &c)
 		case "TxInf":
-			v.TxInf = append(v.TxInf, PaymentTransaction106{})
+			v.TxInf = d.a.addPaymentTransaction106(v.TxInf)
 			d.decPaymentTransaction106(&v.TxInf[len(v.TxInf)-1], &c)
 		default:
 			d.skip(&c)
