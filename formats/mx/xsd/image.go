@@ -521,14 +521,16 @@ func LoadCompiled(data string) (*Validator, error) {
 	for i := range dfas {
 		d := &dfas[i]
 		d.tns = r.str()
-		k := r.count()
-		if len(symsAll) < k {
-			symsAll = make([]*celem, max(k, 256))
+		if k := r.count(); k > 0 {
+			if len(symsAll) < k {
+				symsAll = make([]*celem, max(k, 256))
+			}
+			d.syms, symsAll = symsAll[:k:k], symsAll[k:]
+			for j := range d.syms {
+				d.syms[j] = elem()
+			}
 		}
-		d.syms, symsAll = symsAll[:k:k], symsAll[k:]
-		for j := range d.syms {
-			d.syms[j] = elem()
-		}
+		var k int
 		k = r.count()
 		if k > len(states) {
 			r.fail()

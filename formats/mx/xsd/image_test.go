@@ -2,8 +2,11 @@ package xsd
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
+	"reflect"
 	"testing"
+	"unsafe"
 )
 
 // TestImageRoundTrip loads the load-ready form of every readable schema
@@ -33,8 +36,10 @@ func TestImageRoundTrip(t *testing.T) {
 		if !bytes.Equal(img, again) {
 			t.Errorf("%s: the loaded validator writes other bytes (%d, was %d)", f, len(again), len(img))
 		}
-		if w.Namespace() != v.Namespace() || w.File() != v.File() || w.HasElement("Document") != v.HasElement("Document") {
-			t.Errorf("%s: loaded %s %s, compiled %s %s", f, w.Namespace(), w.File(), v.Namespace(), v.File())
+		// Field by field: a field Compile sets that the load-ready form
+		// forgets shows up here.
+		if !reflect.DeepEqual(v, w) {
+			t.Errorf("%s: the loaded validator differs from the compiled one at %s", f, firstDiff(reflect.ValueOf(v), reflect.ValueOf(w), "v", map[[2]uintptr]bool{}))
 		}
 	}
 }
@@ -65,3 +70,61 @@ func TestImageCorrupt(t *testing.T) {
 		LoadCompiled(string(b))
 	}
 }
+
+// firstDiff returns the path of the first difference between two values
+// (unexported fields included, pointer cycles followed once), or "".
+func firstDiff(a, b reflect.Value, path string, seen map[[2]uintptr]bool) string {
+	if a.Kind() != b.Kind() {
+		return path + ": kind"
+	}
+	switch a.Kind() {
+	case reflect.Pointer:
+		if a.IsNil() != b.IsNil() {
+			return path + ": nil vs non-nil"
+		}
+		if a.IsNil() {
+			return ""
+		}
+		k := [2]uintptr{a.Pointer(), b.Pointer()}
+		if seen[k] {
+			return ""
+		}
+		seen[k] = true
+		return firstDiff(a.Elem(), b.Elem(), path+"*", seen)
+	case reflect.Struct:
+		for i := 0; i < a.NumField(); i++ {
+			fa := a.Field(i)
+			fb := b.Field(i)
+			fa = reflect.NewAt(fa.Type(), unsafe.Pointer(fa.UnsafeAddr())).Elem()
+			fb = reflect.NewAt(fb.Type(), unsafe.Pointer(fb.UnsafeAddr())).Elem()
+			if d := firstDiff(fa, fb, path+"."+a.Type().Field(i).Name, seen); d != "" {
+				return d
+			}
+		}
+		return ""
+	case reflect.Slice:
+		if a.IsNil() != b.IsNil() {
+			return fmt.Sprintf("%s: nil %v vs %v (len %d %d)", path, a.IsNil(), b.IsNil(), a.Len(), b.Len())
+		}
+		if a.Len() != b.Len() {
+			return fmt.Sprintf("%s: len %d vs %d", path, a.Len(), b.Len())
+		}
+		for i := 0; i < a.Len(); i++ {
+			if d := firstDiff(a.Index(i), b.Index(i), fmt.Sprintf("%s[%d]", path, i), seen); d != "" {
+				return d
+			}
+		}
+		return ""
+	case reflect.Map:
+		if a.Len() != b.Len() {
+			return path + ": map len"
+		}
+		return ""
+	default:
+		if !reflect.DeepEqual(a.Interface(), b.Interface()) {
+			return fmt.Sprintf("%s: %v vs %v", path, a.Interface(), b.Interface())
+		}
+		return ""
+	}
+}
+
