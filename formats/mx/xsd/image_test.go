@@ -127,4 +127,3 @@ func firstDiff(a, b reflect.Value, path string, seen map[[2]uintptr]bool) string
 		return ""
 	}
 }
-
