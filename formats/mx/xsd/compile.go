@@ -112,11 +112,10 @@ type dstate struct {
 }
 
 type dtrans struct {
-	key  uint64 // nameKey(name): most ISO 20022 tags fit in 8 bytes
-	n    int    // len(name)
-	name string
-	next int32
+	key  uint64 // nameKey(elem.name): most ISO 20022 tags fit in 8 bytes
 	elem *celem
+	n    int32 // len(elem.name)
+	next int32
 }
 
 // nameKey packs the first 8 bytes of a name into an integer, so matching a
@@ -130,7 +129,7 @@ func nameKey[T string | []byte](b T) uint64 {
 }
 
 func (t *dtrans) matches(key uint64, local []byte) bool {
-	return t.key == key && t.n == len(local) && (t.n <= 8 || t.name == string(local))
+	return t.key == key && int(t.n) == len(local) && (t.n <= 8 || t.elem.name == string(local))
 }
 
 type cany struct {
@@ -541,7 +540,7 @@ func (b *modelBuilder) determinise(start, end int32, d *ComplexType) (*dfa, erro
 				continue
 			}
 			name := b.syms[sym].name
-			st.trans = append(st.trans, dtrans{key: nameKey(name), n: len(name), name: name, next: next, elem: b.syms[sym]})
+			st.trans = append(st.trans, dtrans{key: nameKey(name), n: int32(len(name)), next: next, elem: b.syms[sym]})
 		}
 	}
 	m.states = slices.Clip(slices.Clone(m.states))

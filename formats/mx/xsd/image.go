@@ -604,8 +604,7 @@ func LoadCompiled(data string) (*Validator, error) {
 		for j := range dfas[i].states {
 			for x := range dfas[i].states[j].trans {
 				t := &dfas[i].states[j].trans[x]
-				t.name = t.elem.name
-				t.key, t.n = nameKey(t.name), len(t.name)
+				t.key, t.n = nameKey(t.elem.name), int32(len(t.elem.name))
 			}
 		}
 	}
