@@ -1,8 +1,11 @@
 // Package typed holds Go structs for the CBPR+ ISO 20022 message set and a
-// fast decoder from XML bytes into them.
+// fast decoder into them: from XML bytes (Decode, lenient), or from the
+// tokens of an xmlscan.Scanner as the MX format checks them against the
+// schema (NewMessage, DecodeAppHdr, DecodeDocument: the input is read once).
 //
-// The structs are generated (go generate; see ./gen) from the base ISO 20022
-// XSDs of the message versions CBPR+ uses: head.001.001.02 (AppHdr),
+// The structs are generated (make generate; see ./gen) for the entries of
+// the manifest (formats/mx/manifest/messages.txt) with a typed field, from
+// the base ISO 20022 XSDs of the message versions CBPR+ uses: head.001.001.02 (AppHdr),
 // pacs.008.001.08, pacs.009.001.08 (core, COV and ADV use the same schema),
 // pacs.002.001.10, pacs.004.001.09, camt.052/053/054.001.08,
 // pain.001.001.09, and the Stop and Recall pair camt.056.001.08 (payment
