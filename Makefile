@@ -87,7 +87,9 @@ CA_BUNDLE ?= /etc/ssl/certs/ca-certificates.crt
 
 image: ## build the container image $(IMAGE) from deploy/Containerfile (static binary on scratch) and print its size
 	@mkdir -p bin/image
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o bin/image/swiftval ./cmd/swiftval
+	@# No embedded NATS server in the image (consume connects to the
+	@# cluster's; see docs/deploy.md): 9 MB less, and fewer initialisers.
+	CGO_ENABLED=0 $(GO) build -tags noembeddednats -trimpath -ldflags='-s -w' -o bin/image/swiftval ./cmd/swiftval
 	@test -r $(CA_BUNDLE) || { echo "make image: no CA bundle at $(CA_BUNDLE) (install ca-certificates or set CA_BUNDLE)" >&2; exit 1; }
 	cp $(CA_BUNDLE) bin/image/ca-certificates.crt
 	$(PODMAN) build --quiet -f deploy/Containerfile -t $(IMAGE) bin/image

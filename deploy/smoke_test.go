@@ -22,7 +22,8 @@ import (
 // machine, not of the image), it is skipped with the reason.
 //
 // It checks the image's configuration (user, default command), validates
-// one valid and one invalid MT103 with `validate -` in the image, starts the
+// one valid and one invalid MT103 with `validate -` in the image, runs
+// `consume --help` there, starts the
 // image with no arguments (serve on :8080), measures container start to
 // the first 200 on /readyz, validates the same two messages over HTTP, and
 // stops the container with SIGTERM, which must end it with status 0.
@@ -85,6 +86,11 @@ func TestImageSmoke(t *testing.T) {
 	}
 	if out, code, _ = pod(invalid, append(append([]string{"run", "--rm", "-i"}, secure...), image, "validate", "-")...); code != 1 {
 		t.Errorf("validate of the invalid MT103 in the image: status %d, want 1:\n%s", code, out)
+	}
+	// The stream consumer is in the image too (without a broker here, its
+	// help is what can be run).
+	if out, code, _ = pod(nil, append(append([]string{"run", "--rm"}, secure...), image, "consume", "--help")...); code != 0 || !strings.Contains(out, "consume") {
+		t.Errorf("consume --help in the image: status %d:\n%s", code, out)
 	}
 
 	// The server: no arguments, a free port of the loopback interface.
