@@ -24,9 +24,6 @@ import (
 	"github.com/swiftval/swiftval/server"
 )
 
-// startupGCPercent is the GOGC while the engine is built.
-const startupGCPercent = 400
-
 // serveOptions are the flags of the serve command: server.Config and the
 // command's own.
 type serveOptions struct {
@@ -144,15 +141,9 @@ func runServe(s streams, o *serveOptions) error {
 		debug.SetMemoryLimit(o.memLimit)
 	}
 
-	// Building the engine allocates about 8 MB, mostly garbage (schema
-	// decoding, compiler scratch) around 2 MB that stays: collecting while
-	// the heap is that small takes several cycles that compete with the
-	// compilation for the cores. A GOGC of 400 meanwhile (a 16 MB minimum
-	// heap goal, still bounded for a large --schemas directory), then one
-	// full collection (FreeOSMemory below).
-	prevGC := debug.SetGCPercent(startupGCPercent)
-	restoreGC := sync.OnceFunc(func() { debug.SetGCPercent(prevGC) })
-	defer restoreGC()
+	// Building the engine reads no ISO 20022 schema (each is loaded by the
+	// first message of its namespace) and allocates under 1 MB; only a BIC
+	// directory leaves start-up garbage worth a forced collection (below).
 	start := time.Now()
 	dir, err := openBICDirectory(o.bicDirectory, logger)
 	if err != nil {
@@ -193,11 +184,12 @@ func runServe(s streams, o *serveOptions) error {
 	if err != nil {
 		return err
 	}
-	// Collect the start-up garbage and return it to the OS now, once,
-	// rather than over minutes, so the idle footprint is the live heap.
-	// About 2 ms.
-	restoreGC()
-	debug.FreeOSMemory()
+	if o.bicDirectory != "" {
+		// The directory's parsing garbage, collected and returned to the
+		// OS now rather than over minutes: the idle footprint is the live
+		// heap.
+		debug.FreeOSMemory()
+	}
 	logger.Info("engine loaded", "formats", len(eng.Formats()), "rule_sets", len(eng.RuleSets()), "rules", len(eng.Rules()),
 		"startup_ms", float64(time.Since(start).Microseconds())/1e3, "tracing", tp != nil)
 	if reload != nil || reloadDir != nil {

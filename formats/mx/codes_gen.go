@@ -32,7 +32,7 @@ const (
 	CodeDuplicatePart = "SVX214"
 	// CodeTypedDecode (SVX215): the typed decoder failed on the `Document`.
 	CodeTypedDecode = "SVX215"
-	// CodeSchemaBroken (SVX216): the schema of the namespace does not compile (user-supplied schema).
+	// CodeSchemaBroken (SVX216): the shipped schema of the namespace could not be loaded (a damaged build).
 	CodeSchemaBroken = "SVX216"
 	// CodeTooManyFindings (SVX217): more than 1000 schema findings in one message; the rest are not reported.
 	CodeTooManyFindings = "SVX217"

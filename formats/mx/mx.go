@@ -13,18 +13,24 @@
 // Validation is one streaming pass (package xmlscan tokenizes, package xsd
 // checks each token against the compiled schema) that reports every
 // violation with its XPath and line; well-formedness errors stop the parse
-// (Parse returns nil). DOCTYPE declarations and entities are refused, and
-// input size, nesting depth, element count and findings per message are
-// bounded. The message level is engine.LevelSchema, engine.LevelFull when a
-// typed decoder is registered for the type (RegisterDecoder; package typed
-// registers itself), engine.LevelSyntax when no schema is known.
+// (Parse returns nil). For message definitions with a typed model (package
+// typed: the CBPR+ set, listed in the manifest), the same pass decodes the
+// message into Go structs: the typed decoder reads the tokens the schema
+// check reads, so the input is read once. DOCTYPE declarations and
+// entities are refused, and input size, nesting depth, element count and
+// findings per message are bounded. The message level is
+// engine.LevelFull for a message with a typed model, engine.LevelSchema
+// for one with a schema only, engine.LevelSyntax when no schema is known.
+//
+// Shipped schemas are loaded on the first message of their namespace, from
+// their load-ready form (package schemas): building the format costs
+// microseconds, and a one-message run loads only the schemas it meets.
 //
 // Findings use the SVX2xx codes listed in docs/codes.md.
 package mx
 
 import (
 	"maps"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -34,6 +40,7 @@ import (
 
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mx/schemas"
+	"github.com/swiftval/swiftval/formats/mx/typed"
 	"github.com/swiftval/swiftval/formats/mx/xmlscan"
 	"github.com/swiftval/swiftval/formats/mx/xsd"
 )
@@ -71,9 +78,9 @@ type Message struct {
 	// SchemaValid is true when the AppHdr and Document passed schema
 	// validation.
 	SchemaValid bool
-	// Typed is the typed form of the message from the decoder registered for
-	// Type (see RegisterDecoder); nil when there is none or it failed.
-	Typed any
+	// Typed is the typed form of the message (package typed) when its
+	// message definition has a typed model; nil otherwise.
+	Typed *typed.Message
 }
 
 // AppHdr holds the fields of the business application header that rules
@@ -92,32 +99,8 @@ type AppHdr struct {
 	// BizMsgIdr, MsgDefIdr, BizSvc, CreDt, CpyDplct and Prty are the
 	// elements of those names.
 	BizMsgIdr, MsgDefIdr, BizSvc, CreDt, CpyDplct, Prty string
-}
 
-// DecodeFunc decodes a message into typed values. msgType is the Document
-// type ("pacs.008.001.08"); raw is the whole input; doc and hdr locate the
-// Document and the AppHdr in raw (zero when absent). It must not retain raw
-// beyond the returned value's use, must not modify it, and must not panic.
-type DecodeFunc func(msgType string, raw []byte, doc, hdr Span) (any, error)
-
-var decoders sync.Map // message type -> DecodeFunc
-
-// RegisterDecoder registers fn as the typed decoder of the given message
-// types. The typed model package calls it from an init function; from then
-// on Parse fills Message.Typed for those types and reports level
-// engine.LevelFull for them. A later registration for a type replaces the
-// earlier one. Safe for concurrent use.
-func RegisterDecoder(fn DecodeFunc, types ...string) {
-	for _, t := range types {
-		decoders.Store(t, fn)
-	}
-}
-
-func decoderFor(t string) DecodeFunc {
-	if v, ok := decoders.Load(t); ok {
-		return v.(DecodeFunc)
-	}
-	return nil
+	msgDefOff int // offset of the MsgDefIdr start tag
 }
 
 // Options configures the MX format.
@@ -129,39 +112,27 @@ type Options struct {
 	// Limits bound the XML of one message; zero fields take the xmlscan
 	// defaults.
 	Limits xmlscan.Limits
-	// CompileAll compiles every schema when the format is built (about
-	// 0.15 s of CPU for the ~150 shipped ones, spread over GOMAXPROCS
-	// goroutines) instead of on first use. The CBPR+ schemas are always
-	// compiled up front, in parallel; any other is otherwise
-	// compiled by the first message of its namespace, which then takes a
-	// few milliseconds longer. Servers set it; one-shot CLI runs do not.
-	CompileAll bool
+	// LoadAll loads every shipped schema when the format is built (about
+	// 150 of them: 14 MB, and 80-90 ms on a loaded 2-core machine) instead of on the
+	// first message of each namespace, which then takes a few tenths of a
+	// millisecond longer.
+	LoadAll bool
 }
 
-// lazy is one schema, compiled on first use.
+// lazy is one schema, loaded on first use.
 type lazy struct {
-	ns     string
-	typ    string // "pacs.008.001.08"
-	once   sync.Once
-	load   func() (*xsd.Schema, error)
-	v      *xsd.Validator
-	err    error
-	preset *xsd.Validator
-	done   atomic.Bool // compiled (or failed): once has run
+	ns   string
+	typ  string // "pacs.008.001.08"
+	once sync.Once
+	load func() (*xsd.Validator, error)
+	v    *xsd.Validator
+	err  error
+	done atomic.Bool // loaded (or failed): once has run
 }
 
 func (l *lazy) validator() (*xsd.Validator, error) {
-	if l.preset != nil {
-		return l.preset, nil
-	}
 	l.once.Do(func() {
-		s, err := l.load()
-		if err != nil {
-			l.err = err
-			l.done.Store(true)
-			return
-		}
-		l.v, l.err = xsd.Compile(s)
+		l.v, l.err = l.load()
 		l.done.Store(true)
 	})
 	return l.v, l.err
@@ -175,19 +146,13 @@ type Format struct {
 	pool    sync.Pool        // *parser
 }
 
-// cbprPlus lists the CBPR+ message versions (mx-facts.md §2; swift.com CBPR+
-// self-attestation page), compiled when the format is built so the first
-// message of each does not pay for it.
-var cbprPlus = []string{"head.001.001.02", "pacs.008.001.08", "pacs.009.001.08", "pacs.002.001.10", "pacs.004.001.09", "camt.052.001.08", "camt.053.001.08", "camt.054.001.08", "pain.001.001.09", "camt.056.001.08", "camt.029.001.09"}
-
 // NewFormat returns the MX format with the shipped schemas and, when
 // opts.SchemaDir is set, the schemas of that directory. The error comes
 // from LoadSchemas and names the file and line at fault.
 func NewFormat(opts Options) (*Format, error) {
 	f := &Format{lim: opts.Limits, schemas: map[string]*lazy{}}
 	for _, ns := range schemas.Namespaces() {
-		ns := ns
-		f.schemas[ns] = &lazy{ns: ns, typ: typeOf(ns), load: func() (*xsd.Schema, error) { return schemas.Load(ns) }}
+		f.schemas[ns] = &lazy{ns: ns, typ: typeOf(ns), load: func() (*xsd.Validator, error) { return schemas.Load(ns) }}
 	}
 	if opts.SchemaDir != "" {
 		vs, err := LoadSchemas(opts.SchemaDir)
@@ -195,60 +160,29 @@ func NewFormat(opts Options) (*Format, error) {
 			return nil, err
 		}
 		for _, v := range vs {
-			f.schemas[v.Namespace()] = &lazy{ns: v.Namespace(), typ: typeOf(v.Namespace()), preset: v}
+			l := &lazy{ns: v.Namespace(), typ: typeOf(v.Namespace()), v: v}
+			l.once.Do(func() {})
+			l.done.Store(true)
+			f.schemas[v.Namespace()] = l
 		}
 	}
-	var up []*lazy
-	if opts.CompileAll {
+	if opts.LoadAll {
 		for _, ns := range slices.Sorted(maps.Keys(f.schemas)) {
-			up = append(up, f.schemas[ns])
-		}
-	} else {
-		for _, t := range cbprPlus {
-			if l := f.schemas[NamespacePrefix+t]; l != nil {
-				up = append(up, l)
+			if _, err := f.schemas[ns].validator(); err != nil {
+				return nil, err
 			}
 		}
-	}
-	if err := compileParallel(up); err != nil {
-		return nil, err
 	}
 	f.pool.New = func() any { return &parser{} }
 	return f, nil
 }
 
-// compileParallel compiles the schemas on GOMAXPROCS goroutines (start-up
-// time is mostly this) and returns the first error in list order.
-func compileParallel(ls []*lazy) error {
-	errs := make([]error, len(ls))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(ls)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(ls) {
-					return
-				}
-				_, errs[i] = ls[i].validator()
-			}
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// Default returns the MX format with the shipped schemas only. It panics
-// only if a shipped schema is broken, which the package tests rule out.
+// Default returns the MX format with the shipped schemas only. It loads
+// nothing yet and cannot fail.
 func Default() *Format {
 	f, err := NewFormat(Options{})
 	if err != nil {
-		panic("mx: shipped schema does not compile: " + err.Error())
+		panic("mx: " + err.Error()) // unreachable: no schema is read
 	}
 	return f
 }
@@ -375,8 +309,8 @@ func detectWide(raw []byte) bool {
 }
 
 // MessageTypes implements engine.Format: one entry per known Document
-// schema (head.001 excluded), sorted, with LevelFull where a typed decoder
-// is registered.
+// schema (head.001 excluded), sorted, with LevelFull where a typed model
+// exists.
 func (f *Format) MessageTypes() []engine.TypeInfo {
 	var out []engine.TypeInfo
 	for ns, l := range f.schemas {
@@ -384,7 +318,7 @@ func (f *Format) MessageTypes() []engine.TypeInfo {
 			continue
 		}
 		lvl := engine.LevelSchema
-		if decoderFor(l.typ) != nil {
+		if typed.Known(l.typ) {
 			lvl = engine.LevelFull
 		}
 		out = append(out, engine.TypeInfo{Format: "mx", Type: l.typ, Level: lvl})
@@ -393,7 +327,7 @@ func (f *Format) MessageTypes() []engine.TypeInfo {
 	return out
 }
 
-// Validator returns the compiled schema of a namespace, compiling it on
+// Validator returns the compiled schema of a namespace, loading it on
 // first use; nil when the namespace is unknown.
 func (f *Format) Validator(ns string) (*xsd.Validator, error) {
 	l := f.schemas[ns]
@@ -403,13 +337,14 @@ func (f *Format) Validator(ns string) (*xsd.Validator, error) {
 	return l.validator()
 }
 
-// Compiled returns the namespaces whose schemas are compiled so far
-// (including those loaded from Options.SchemaDir), sorted. Start-up
-// compiles the CBPR+ ones; any other is compiled by its first message.
-func (f *Format) Compiled() []string {
+// Loaded returns the namespaces whose schemas are loaded so far (including
+// those compiled from Options.SchemaDir), sorted. A new format has loaded
+// none of the shipped ones; each is loaded by the first message of its
+// namespace.
+func (f *Format) Loaded() []string {
 	var out []string
 	for ns, l := range f.schemas {
-		if l.preset != nil || l.done.Load() {
+		if l.done.Load() {
 			out = append(out, ns)
 		}
 	}
@@ -417,6 +352,6 @@ func (f *Format) Compiled() []string {
 	return out
 }
 
-// TypedValue returns Typed: typed models reach their value through this
-// method (an interface of their own) without importing this package.
-func (m *Message) TypedValue() any { return m.Typed }
+// TypedMessage returns Typed (it implements typed.Carrier, through which
+// rules reach the typed model of an engine message).
+func (m *Message) TypedMessage() *typed.Message { return m.Typed }

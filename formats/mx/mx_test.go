@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -180,22 +179,54 @@ func TestParseFields(t *testing.T) {
 	}
 }
 
-func TestRegisterDecoder(t *testing.T) {
-	prev, had := decoders.Load("pacs.008.001.08")
-	defer func() {
-		if had {
-			decoders.Store("pacs.008.001.08", prev)
+// TestTypedModel: a message definition with a typed model is decoded in
+// the same pass (level full, Typed set, AppHdr included); one without stays
+// at level schema with no typed value.
+func TestTypedModel(t *testing.T) {
+	tests := []struct {
+		file   string
+		level  string
+		typed  bool
+		appHdr bool
+	}{
+		{"../../testdata/mx/schema/valid_pacs008_bare.xml", engine.LevelFull, true, false},
+	}
+	if cbpr := "../../../shared/corpus/mx/phoughton__iso20022-cbpr-ur/y2025__pacs.008.max.xml"; fileExists(cbpr) {
+		tests = append(tests, struct {
+			file   string
+			level  string
+			typed  bool
+			appHdr bool
+		}{cbpr, engine.LevelFull, true, true})
+	}
+	for _, tt := range tests {
+		raw, err := os.ReadFile(tt.file)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}()
-	RegisterDecoder(func(msgType string, raw []byte, doc, hdr Span) (any, error) {
-		return msgType + ":" + string(raw[doc.Start:doc.Start+9]), nil
-	}, "pacs.008.001.08")
-	defer decoders.Delete("pacs.008.001.08")
-	raw, _ := os.ReadFile("../../testdata/mx/schema/valid_pacs008_bare.xml")
+		var fs engine.Findings
+		em := testFormat.Parse(raw, &fs)
+		if em == nil || fs.Len() != 0 {
+			t.Fatalf("%s: %v", tt.file, fs.List())
+		}
+		m := em.Body.(*Message)
+		if em.Level != tt.level || (m.Typed != nil) != tt.typed || m.Typed != nil && (m.Typed.AppHdr != nil) != tt.appHdr {
+			t.Errorf("%s: level %s, typed %v", tt.file, em.Level, m.Typed != nil)
+		}
+		if m.Typed != nil && (m.Typed.Pacs008 == nil || m.Typed.ID != em.Type || m.Typed.Element != "FIToFICstmrCdtTrf") {
+			t.Errorf("%s: typed message %q %q not decoded", tt.file, m.Typed.ID, m.Typed.Element)
+		}
+		testFormat.Release(em)
+		if m.Typed != nil {
+			t.Error("Release kept the typed message")
+		}
+	}
+	// A message definition without a typed model.
+	raw := []byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.060.001.05"><AcctRptgReq><GrpHdr><MsgId>1</MsgId><CreDtTm>2026-01-01T00:00:00</CreDtTm></GrpHdr><RptgReq><ReqdMsgNmId>camt.053.001.08</ReqdMsgNmId><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct><AcctOwnr><Pty/></AcctOwnr></RptgReq></AcctRptgReq></Document>`)
 	var fs engine.Findings
 	em := testFormat.Parse(raw, &fs)
-	if em.Level != engine.LevelFull || em.Body.(*Message).TypedValue() != "pacs.008.001.08:<Document" {
-		t.Errorf("level %s typed %v", em.Level, em.Body.(*Message).Typed)
+	if em == nil || em.Level != engine.LevelSchema || em.Body.(*Message).Typed != nil {
+		t.Errorf("camt.060: %+v %v", em, fs.List())
 	}
 }
 
@@ -242,16 +273,13 @@ func TestEngine(t *testing.T) {
 
 // TestConcurrentParse parses from many goroutines at once, on a fresh
 // format whose lazily compiled schemas are first used concurrently.
-func TestCompileAll(t *testing.T) {
-	if testing.Short() {
-		t.Skip("compiles every shipped schema")
-	}
-	f, err := NewFormat(Options{CompileAll: true})
+func TestLoadAll(t *testing.T) {
+	f, err := NewFormat(Options{LoadAll: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(f.MessageTypes()); n < 140 {
-		t.Errorf("%d message types", n)
+	if n := len(f.MessageTypes()); n < 140 || len(f.Loaded()) != n+2 {
+		t.Errorf("%d message types, %d schemas loaded", n, len(f.Loaded()))
 	}
 }
 
@@ -291,28 +319,22 @@ func TestConcurrentParse(t *testing.T) {
 	}
 }
 
-// TestStartupCompilesCBPROnly pins the start-up work: building the format
-// compiles exactly the CBPR+ schemas (the first message of any of them
-// pays no compilation); any other schema is compiled by its first use.
-func TestStartupCompilesCBPROnly(t *testing.T) {
+// TestLoadsOnFirstUse pins the start-up work: building the format loads
+// no schema; each is loaded by the first use of its namespace.
+func TestLoadsOnFirstUse(t *testing.T) {
 	f, err := NewFormat(Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want []string
-	for _, v := range cbprPlus {
-		want = append(want, NamespacePrefix+v)
-	}
-	sort.Strings(want)
-	if got := f.Compiled(); !slices.Equal(got, want) {
-		t.Fatalf("compiled at start:\n got %v\nwant %v", got, want)
+	if got := f.Loaded(); len(got) != 0 {
+		t.Fatalf("loaded at start: %v", got)
 	}
 	tests := []struct {
-		ns       string
-		compiled bool // after the call
+		ns     string
+		loaded bool // after the call
 	}{
 		{NamespacePrefix + "pacs.008.001.08", true},
-		{NamespacePrefix + "camt.056.001.09", true},
+		{NamespacePrefix + "camt.056.001.08", true},
 		{"urn:nope", false},
 	}
 	for _, tt := range tests {
@@ -320,12 +342,20 @@ func TestStartupCompilesCBPROnly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if (v != nil) != tt.compiled || slices.Contains(f.Compiled(), tt.ns) != tt.compiled {
-			t.Errorf("%s: validator %v, listed %v; want %v", tt.ns, v != nil, slices.Contains(f.Compiled(), tt.ns), tt.compiled)
+		if (v != nil) != tt.loaded || slices.Contains(f.Loaded(), tt.ns) != tt.loaded {
+			t.Errorf("%s: validator %v, listed %v; want %v", tt.ns, v != nil, slices.Contains(f.Loaded(), tt.ns), tt.loaded)
 		}
 	}
-	if got := len(f.Compiled()); got != len(want)+1 {
-		t.Errorf("%d schemas compiled after one lazy use, want %d", got, len(want)+1)
+	if got := len(f.Loaded()); got != 2 {
+		t.Errorf("%d schemas loaded after two uses, want 2", got)
+	}
+	raw, err := os.ReadFile("../../testdata/mx/schema/valid_pacs008_bare.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fs engine.Findings
+	if em := f.Parse(raw, &fs); em == nil || fs.Len() != 0 || len(f.Loaded()) != 2 {
+		t.Errorf("parse of a pacs.008 loaded %v (findings %v)", f.Loaded(), fs.List())
 	}
 }
 
@@ -348,3 +378,5 @@ func TestCorpusHeaderMismatch(t *testing.T) {
 		}
 	}
 }
+
+func fileExists(name string) bool { _, err := os.Stat(name); return err == nil }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mx/typed"
 	"github.com/swiftval/swiftval/formats/mx/xmlscan"
 	"github.com/swiftval/swiftval/formats/mx/xsd"
 )
@@ -21,18 +22,16 @@ var (
 )
 
 // Release implements engine.Releaser: the engine calls it once the last
-// rule has run on m. It hands the typed message (Typed) back for reuse when
-// it has a Recycle method (the typed package's does): its decoded elements
-// and leaf lists serve the next message. Findings, the report and the
-// strings of m are left alone.
+// rule has run on m. It hands the typed message (Typed) back for reuse:
+// its decoded elements and leaf lists serve the next message. Findings,
+// the report and the strings of m are left alone.
 func (f *Format) Release(m *engine.Message) {
 	if m == nil {
 		return
 	}
-	if b, ok := m.Body.(*Message); ok {
-		if r, ok := b.Typed.(interface{ Recycle() }); ok {
-			r.Recycle()
-		}
+	if b, ok := m.Body.(*Message); ok && b.Typed != nil {
+		b.Typed.Recycle()
+		b.Typed = nil
 	}
 }
 
@@ -89,21 +88,18 @@ const (
 
 // parser is the reusable state of one Parse.
 type parser struct {
-	sc    xmlscan.Scanner
-	sess  xsd.Session
-	f     *engine.Findings
-	part  int
-	errs  int
-	path  [][]byte // open wrapper elements (local names, in the input)
-	hdr   hdrState
-	names [8][]byte // AppHdr element path, relative to AppHdr
-}
-
-type hdrState struct {
-	depth   int // depth of the AppHdr element
-	text    []byte
-	defOff  int // offset of the MsgDefIdr start tag
-	textOff int // offset of the last start tag inside the AppHdr
+	sc   xmlscan.Scanner
+	sess xsd.Session
+	f    *engine.Findings
+	m    *Message
+	part int // the part the schema session is checking
+	errs int
+	path [][]byte // open wrapper elements (local names, in the input)
+	// docOK and hdrOK say whether each part is schema-valid so far.
+	docOK, hdrOK bool
+	// tm is the typed message being decoded, nil before the first part
+	// with a typed model.
+	tm *typed.Message
 }
 
 // maxFindings bounds the schema findings of one message: a hostile 16 MiB
@@ -139,22 +135,20 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 	defer func() {
 		// Drop every reference to the input: a pooled parser must not keep
 		// payment data alive (or reachable) after the call.
-		p.f = nil
+		p.f, p.m, p.tm = nil, nil, nil
 		clear(p.path[:cap(p.path)])
 		p.path = p.path[:0]
 		p.sc.Wipe()
 		p.sess.Release()
-		clear(p.names[:])
-		clear(p.hdr.text[:cap(p.hdr.text)])
 		f.pool.Put(p)
 	}()
-	p.f, p.errs, p.part = fs, 0, partNone
+	m := &Message{Raw: raw}
+	p.f, p.m, p.errs, p.part = fs, m, 0, partNone
+	p.docOK, p.hdrOK = true, true
 	p.sc.Reset(raw)
 	p.sc.SetLimits(f.lim)
 	fs.SetRule("mx.xml", "")
 
-	m := &Message{Raw: raw}
-	docOK, hdrOK := true, true
 	docSchema, hdrSchema := true, true // whether each part had a schema
 	for {
 		tok, err := p.sc.Next()
@@ -162,32 +156,14 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 			if errors.Is(err, io.EOF) {
 				break
 			}
-			var e *xmlscan.Error
-			if errors.As(err, &e) {
-				path := ""
-				switch {
-				case p.part != partNone:
-					path = p.sess.Path()
-				case len(p.path) > 0:
-					path = "/" + string(bytes.Join(p.path, []byte("/")))
-				}
-				fs.SetRule("mx.xml", "")
-				fs.Add(scanCodes[e.Kind], engine.Error, xmlLoc(path, e.Line, e.Column), "XML: "+e.Msg)
-			}
+			p.xmlError(err)
 			return nil
 		}
 		if p.part != partNone {
-			if p.part == partHdr {
-				p.header(tok, m.AppHdr)
-			}
+			// A part without a typed model, checked here token by token.
 			if p.sess.Token(tok) {
-				if p.part == partHdr {
-					m.AppHdr.Span.End = tok.End
-					hdrOK = p.sess.Errors() == 0
-				} else {
-					m.Doc.End = tok.End
-					docOK = p.sess.Errors() == 0
-				}
+				m.Doc.End = tok.End
+				p.docOK = p.sess.Errors() == 0
 				p.part = partNone
 			}
 			continue
@@ -222,7 +198,6 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 					m.AppHdr.Namespace = string(ns)
 					m.AppHdr.Type = typeOf(m.AppHdr.Namespace)
 				}
-				p.hdr.depth = tok.Depth
 			} else {
 				m.Doc = Span{Start: tok.Offset}
 				m.DocLine = p.sc.Line(tok.Offset)
@@ -236,16 +211,12 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 			if len(p.path) > 0 && m.Envelope == "" {
 				m.Envelope = string(p.path[len(p.path)-1])
 			}
-			part := partDoc
-			if isHdr {
-				part = partHdr
-			}
 			var v *xsd.Validator
 			if l != nil {
 				var err error
 				if v, err = l.validator(); err != nil {
 					fs.SetRule("mx.schema", "")
-					fs.Errorf(CodeSchemaBroken, engine.Location{Path: "/" + string(local), Line: p.sc.Line(tok.Offset)}, "the schema for %s does not compile: %v", engine.Echo(string(ns)), err)
+					fs.Errorf(CodeSchemaBroken, engine.Location{Path: "/" + string(local), Line: p.sc.Line(tok.Offset)}, "the schema for %s could not be loaded: %v", engine.Echo(string(ns)), err)
 				}
 			} else {
 				fs.SetRule("mx.schema", "")
@@ -253,34 +224,59 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 			}
 			if v == nil {
 				if isHdr {
-					hdrOK = false
+					p.hdrOK, hdrSchema = false, false
 				} else {
-					docOK = false
-				}
-				if isDoc {
-					docSchema = false
-				} else {
-					hdrSchema = false
+					p.docOK, docSchema = false, false
 				}
 			}
 			fs.SetRule("mx.schema", "")
+			var sess *xsd.Session
 			if v != nil {
-				p.part = part
 				v.Start(&p.sess, &p.sc, tok, p)
-				if part == partHdr {
-					p.hdr.text = p.hdr.text[:0]
+				sess = &p.sess
+				p.part = partDoc
+				if isHdr {
+					p.part = partHdr
 				}
-				continue
 			}
-			// Unvalidated part: skip it (header fields are not read).
-			if err := p.skip(tok); err != nil {
-				p.scanError(err, "/"+string(local))
-				return nil
+			switch {
+			case isHdr || typed.Known(m.Type):
+				// The typed decoder reads the part's tokens and hands each
+				// to the schema session: the input is read once for both.
+				if p.tm == nil {
+					p.tm = typed.NewMessage(raw)
+				}
+				var err error
+				if isHdr {
+					err = p.tm.DecodeAppHdr(&p.sc, sess, tok)
+				} else {
+					err = p.tm.DecodeDocument(m.Namespace, m.Type, &p.sc, sess, tok)
+				}
+				if err != nil {
+					p.xmlError(err)
+					p.tm.Recycle()
+					return nil
+				}
+			case v != nil:
+				continue // checked token by token above
+			default:
+				// Unvalidated part: skipped.
+				if err := p.skip(tok); err != nil {
+					p.scanError(err, "/"+string(local))
+					return nil
+				}
 			}
+			p.part = partNone
+			ok := v != nil && p.sess.Errors() == 0
 			if isHdr {
 				m.AppHdr.Span.End = p.sc.Pos()
+				p.hdrOK = ok
+				if v != nil {
+					header(m.AppHdr, p.tm.AppHdr)
+				}
 			} else {
 				m.Doc.End = p.sc.Pos()
+				p.docOK = ok
 			}
 		case xmlscan.EndElement:
 			// Parts consume their own end tags: this closes a wrapper.
@@ -294,7 +290,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 		fs.Error(CodeNoDocument, xmlLoc("", 1, 0), "no ISO 20022 Document or AppHdr element found")
 		return nil
 	}
-	m.SchemaValid = docOK && hdrOK
+	m.SchemaValid = p.docOK && p.hdrOK
 	em := &engine.Message{Format: "mx", Raw: raw, Body: m, Level: engine.LevelSchema}
 	if !m.Doc.IsZero() && !docSchema || m.Doc.IsZero() && !hdrSchema {
 		em.Level = engine.LevelSyntax // no schema for the main part
@@ -310,26 +306,40 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 		}
 		if h.MsgDefIdr != "" && !m.Doc.IsZero() && h.MsgDefIdr != m.Type {
 			fs.SetRule("mx.envelope", "")
-			fs.Errorf(CodeHeaderMismatch, engine.Location{Path: "/AppHdr/MsgDefIdr", Line: p.sc.Line(p.hdr.defOff)}, "the AppHdr is for message %s but the Document is %s", engine.Echo(h.MsgDefIdr), engine.Echo(m.Type))
+			fs.Errorf(CodeHeaderMismatch, engine.Location{Path: "/AppHdr/MsgDefIdr", Line: p.sc.Line(h.msgDefOff)}, "the AppHdr is for message %s but the Document is %s", engine.Echo(h.MsgDefIdr), engine.Echo(m.Type))
 		}
 	}
-	if !m.Doc.IsZero() {
-		if dec := decoderFor(m.Type); dec != nil {
-			var hdr Span
-			if m.AppHdr != nil {
-				hdr = m.AppHdr.Span
-			}
-			typed, err := dec(m.Type, raw, m.Doc, hdr)
-			if err != nil {
-				fs.SetRule("mx.typed", "")
-				fs.Errorf(CodeTypedDecode, engine.Location{Path: "/Document", Line: m.DocLine}, "the Document could not be decoded into the typed model: %v", err)
-			} else {
-				m.Typed = typed
-				em.Level = engine.LevelFull
-			}
+	// The typed model goes with a Document that has one (the AppHdr alone
+	// is decoded on the chance that such a Document follows).
+	if p.tm != nil {
+		if !m.Doc.IsZero() && typed.Known(m.Type) {
+			m.Typed = p.tm
+			em.Level = engine.LevelFull
+		} else {
+			p.tm.Recycle()
 		}
 	}
 	return em
+}
+
+// xmlError reports a well-formedness error (an *xmlscan.Error) at the
+// innermost open element.
+func (p *parser) xmlError(err error) {
+	var e *xmlscan.Error
+	if !errors.As(err, &e) {
+		p.f.SetRule("mx.typed", "")
+		p.f.Errorf(CodeTypedDecode, engine.Location{Path: "/Document", Line: p.m.DocLine}, "the message could not be decoded into the typed model: %v", err)
+		return
+	}
+	path := ""
+	switch {
+	case p.part != partNone:
+		path = p.sess.Path()
+	case len(p.path) > 0:
+		path = "/" + string(bytes.Join(p.path, []byte("/")))
+	}
+	p.f.SetRule("mx.xml", "")
+	p.f.Add(scanCodes[e.Kind], engine.Error, xmlLoc(path, e.Line, e.Column), "XML: "+e.Msg)
 }
 
 // scanError reports a well-formedness error met while skipping the
@@ -371,48 +381,24 @@ func (p *parser) skip(t *xmlscan.Token) error {
 	}
 }
 
-// header records the AppHdr fields from the tokens of the AppHdr subtree.
-func (p *parser) header(tok *xmlscan.Token, h *AppHdr) {
-	rel := tok.Depth - p.hdr.depth // 0 for AppHdr itself
-	switch tok.Kind {
-	case xmlscan.StartElement:
-		if rel > 0 && rel <= len(p.names) {
-			p.names[rel-1] = tok.Name.Local
-		}
-		p.hdr.text = p.hdr.text[:0]
-		p.hdr.textOff = tok.Offset
-	case xmlscan.Text:
-		p.hdr.text = append(p.hdr.text, tok.Text...)
-	case xmlscan.EndElement:
-		if rel < 1 || rel > len(p.names) {
-			return
-		}
-		v := bytes.TrimSpace(p.hdr.text)
-		switch {
-		case rel == 1:
-			switch string(tok.Name.Local) {
-			case "BizMsgIdr":
-				h.BizMsgIdr = string(v)
-			case "MsgDefIdr":
-				h.MsgDefIdr = string(v)
-				p.hdr.defOff = p.hdr.textOff
-			case "BizSvc":
-				h.BizSvc = string(v)
-			case "CreDt":
-				h.CreDt = string(v)
-			case "CpyDplct":
-				h.CpyDplct = string(v)
-			case "Prty":
-				h.Prty = string(v)
-			}
-		case rel == 4 && string(tok.Name.Local) == "BICFI" && string(p.names[1]) == "FIId" && string(p.names[2]) == "FinInstnId":
-			switch string(p.names[0]) {
-			case "Fr":
-				h.FromBIC = string(v)
-			case "To":
-				h.ToBIC = string(v)
-			}
-		}
-		p.hdr.text = p.hdr.text[:0]
+// header copies the AppHdr fields rules and routing use from the typed
+// AppHdr (decoded with the head.001.001.02 model, whose names these fields
+// share with the other head.001 versions), trimmed of surrounding
+// whitespace. They are copies: the typed message goes back to its pool,
+// and the input may be reused, once the engine releases the message.
+func header(h *AppHdr, t *typed.BusinessApplicationHeaderV02) {
+	if t == nil {
+		return
 	}
+	text := func(x typed.Text) string { return strings.Clone(strings.TrimSpace(x.Value)) }
+	h.BizMsgIdr, h.MsgDefIdr, h.BizSvc = text(t.BizMsgIdr), text(t.MsgDefIdr), text(t.BizSvc)
+	h.CreDt, h.CpyDplct, h.Prty = text(t.CreDt), text(t.CpyDplct), text(t.Prty)
+	h.msgDefOff = int(t.MsgDefIdr.Pos) - 1
+	bic := func(p *typed.Party44Choice) string {
+		if p.FIId == nil {
+			return ""
+		}
+		return text(p.FIId.FinInstnId.BICFI)
+	}
+	h.FromBIC, h.ToBIC = bic(&t.Fr), bic(&t.To)
 }

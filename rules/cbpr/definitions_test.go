@@ -20,16 +20,15 @@ import (
 const definitionSamples = "../../testdata/mx/definitions"
 
 // TestMXDefinitionsComplete: an MX message definition is one entry of the
-// typed generator's message list (formats/mx/typed/gen, generated into
-// typed.Definitions); everything else is derived from it or must follow it.
-// A definition added there but registered by halves fails here: no shipped
-// schema, schema not compiled at start, no typed decoder at the format, no
-// business-service rows (TestBuiltinTableComplete), no CBPR+ rule applying,
-// no sample, or a payment-view adapter missing (Payment set) or present
-// without the flag.
+// manifest with a typed field (formats/mx/manifest/messages.txt, generated
+// into typed.Definitions); everything else is derived from it or must
+// follow it. A definition added there but registered by halves fails here:
+// no shipped schema, a schema that does not load, no typed decoder at the
+// format, no business-service rows (TestBuiltinTableComplete), no CBPR+ rule
+// applying, no sample, or a payment-view adapter missing (view payment) or
+// present without it.
 func TestMXDefinitionsComplete(t *testing.T) {
 	f := mx.Default()
-	compiled := f.Compiled()
 	types := map[string]string{}
 	for _, ti := range f.MessageTypes() {
 		types[ti.Type] = ti.Level
@@ -46,8 +45,8 @@ func TestMXDefinitionsComplete(t *testing.T) {
 			if !schemas.Has(ns) {
 				t.Errorf("no shipped schema for %s (formats/mx/schemas)", ns)
 			}
-			if !slices.Contains(compiled, ns) {
-				t.Errorf("%s is not compiled when the MX format is built (formats/mx cbprPlus)", d.ID)
+			if v, err := f.Validator(ns); v == nil || err != nil {
+				t.Errorf("the shipped schema of %s does not load: %v", d.ID, err)
 			}
 			if d.Element == "AppHdr" {
 				return
@@ -73,7 +72,7 @@ func TestMXDefinitionsComplete(t *testing.T) {
 				t.Fatal("payment.FromMX: no view of a typed message")
 			}
 			if got := len(v.Transactions) > 0; got != d.Payment {
-				t.Errorf("payment view maps %d transactions; the definition says Payment %v (formats/mx/typed/gen messages, payment/mx.go)", len(v.Transactions), d.Payment)
+				t.Errorf("payment view maps %d transactions; the definition says Payment %v (the view column of formats/mx/manifest/messages.txt, payment/mx.go)", len(v.Transactions), d.Payment)
 			}
 		})
 	}

@@ -1,13 +1,19 @@
 package typed
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/swiftval/swiftval/formats/mx/xmlscan"
 )
 
-// FuzzDecode checks that Decode, DecodeSpans and Leaves never panic and that
-// every position they report lies inside the input.
+// FuzzDecode checks that Decode, the stream decoder (over a plain scanner)
+// and Leaves never panic and that every position they report lies inside
+// the input.
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{
 		`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"><FIToFICstmrCdtTrf><GrpHdr><MsgId>A&amp;B</MsgId></GrpHdr></FIToFICstmrCdtTrf></Document>`,
@@ -38,8 +44,15 @@ func FuzzDecode(f *testing.F) {
 			}
 			_ = m.LeafLoc(&ls[i])
 		}
-		if m.DocPos > 0 && m.ID != "" {
-			DecodeSpans(m.ID, raw, int(m.DocPos)-1, len(raw)/2, true)
+		m.Recycle()
+		if s := streamDecode(raw); s != nil {
+			ls := s.Leaves()
+			for i := range ls {
+				if p := ls[i].Pos; p <= 0 || int(p) > len(raw) {
+					t.Fatalf("stream: leaf %s at %d outside input of %d bytes", ls[i].Name, p, len(raw))
+				}
+			}
+			s.Recycle()
 		}
 	})
 }
@@ -54,5 +67,37 @@ func TestDecodeAllocs(t *testing.T) {
 	})
 	if n > 20 {
 		t.Errorf("Decode+Leaves allocates %.0f times, want at most 20", n)
+	}
+}
+
+// streamDecode decodes raw from a plain scanner's tokens, as the MX format
+// does from its validating stream: the AppHdr and the Document found at any
+// depth. It returns nil when the input is not well-formed.
+func streamDecode(raw []byte) *Message {
+	sc := xmlscan.NewScanner(raw, xmlscan.Limits{})
+	m := NewMessage(raw)
+	for {
+		tok, err := sc.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return m
+			}
+			m.Recycle()
+			return nil
+		}
+		if tok.Kind != xmlscan.StartElement {
+			continue
+		}
+		switch string(tok.Name.Local) {
+		case "AppHdr":
+			err = m.DecodeAppHdr(sc, nil, tok)
+		case "Document":
+			ns := string(tok.Name.Space)
+			err = m.DecodeDocument(ns, strings.TrimPrefix(ns, NamespacePrefix), sc, nil, tok)
+		}
+		if err != nil {
+			m.Recycle()
+			return nil
+		}
 	}
 }

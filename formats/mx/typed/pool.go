@@ -4,7 +4,7 @@ import "sync"
 
 // Messages are recycled: Recycle empties a Message (its arena of decoded
 // elements and its leaf and frame lists keep their memory) and puts it in
-// msgPool, where the next Decode or DecodeSpans takes it from. The engine
+// msgPool, where the next Decode or NewMessage takes it from. The engine
 // recycles through the MX format's Release (engine.Releaser), once the last
 // rule has run; a Message nobody recycles is simply garbage collected.
 
@@ -15,7 +15,8 @@ var msgPool sync.Pool
 // message are left to the garbage collector instead.
 const (
 	maxPooledLeaves = 1024 // leaf list entries (128 KiB)
-	maxPooledSlab   = 256  // elements of one type in the arena
+	maxPooledSlab   = 256  // elements of one type in the arena, or in one array of repeated elements
+	maxPooledArrays = 64   // arrays of repeated elements of one type kept for reuse
 )
 
 // newMessage returns an empty Message, recycled when one is pooled.
@@ -29,7 +30,7 @@ func newMessage() *Message {
 	return &Message{}
 }
 
-// Recycle hands m back for reuse by a later Decode or DecodeSpans. Neither
+// Recycle hands m back for reuse by a later Decode or NewMessage. Neither
 // m nor anything reached through it (its Documents, the slice Leaves
 // returned) may be used afterwards; strings taken from it (values alias
 // the input) and the paths LeafPath returned stay valid. Call it at most
@@ -82,4 +83,46 @@ func resetSlab[T any](s *[]T) {
 		clear(b)
 		*s = b[:0]
 	}
+}
+
+// reps keeps the arrays behind the repeated elements of one type (the
+// slices of a Message): those handed out since the last reset (live), and
+// cleared ones waiting for the next message (free).
+type reps[T any] struct {
+	live, free [][]T
+}
+
+// add returns s with one more, zero, element. A slice without an array
+// gets a free one when there is; an array that is full is replaced by one
+// twice its size. Every array handed out is recorded, so reset can clear
+// it.
+func (r *reps[T]) add(s []T) []T {
+	if len(s) < cap(s) {
+		return s[:len(s)+1]
+	}
+	var b []T
+	if cap(s) == 0 && len(r.free) > 0 {
+		b = r.free[len(r.free)-1]
+		r.free[len(r.free)-1] = nil
+		r.free = r.free[:len(r.free)-1]
+	} else {
+		b = make([]T, 0, max(2*cap(s), 2))
+	}
+	b = append(b, s...)
+	r.live = append(r.live, b)
+	return b[:len(b)+1]
+}
+
+// reset zeroes every array handed out (so none keeps the input alive) and
+// keeps the smaller ones for reuse.
+func (r *reps[T]) reset() {
+	for i, b := range r.live {
+		b = b[:cap(b)]
+		clear(b)
+		if cap(b) <= maxPooledSlab && len(r.free) < maxPooledArrays {
+			r.free = append(r.free, b[:0])
+		}
+		r.live[i] = nil
+	}
+	r.live = r.live[:0]
 }

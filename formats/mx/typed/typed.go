@@ -1,8 +1,11 @@
 // Package typed holds Go structs for the CBPR+ ISO 20022 message set and a
-// fast decoder from XML bytes into them.
+// fast decoder into them: from XML bytes (Decode, lenient), or from the
+// tokens of an xmlscan.Scanner as the MX format checks them against the
+// schema (NewMessage, DecodeAppHdr, DecodeDocument: the input is read once).
 //
-// The structs are generated (go generate; see ./gen) from the base ISO 20022
-// XSDs of the message versions CBPR+ uses: head.001.001.02 (AppHdr),
+// The structs are generated (make generate; see ./gen) for the entries of
+// the manifest (formats/mx/manifest/messages.txt) with a typed field, from
+// the base ISO 20022 XSDs of the message versions CBPR+ uses: head.001.001.02 (AppHdr),
 // pacs.008.001.08, pacs.009.001.08 (core, COV and ADV use the same schema),
 // pacs.002.001.10, pacs.004.001.09, camt.052/053/054.001.08,
 // pain.001.001.09, and the Stop and Recall pair camt.056.001.08 (payment
@@ -25,7 +28,7 @@
 // decoded from it is in use.
 package typed
 
-//go:generate go run ./gen -xsd ../../../../shared/xsd -out .
+//go:generate go run ./gen
 
 import (
 	"bytes"
@@ -38,6 +41,8 @@ import (
 
 	"github.com/govalues/decimal"
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mx/xmlscan"
+	"github.com/swiftval/swiftval/formats/mx/xsd"
 )
 
 // Pos is the position of an element in the input: its byte offset plus one
@@ -299,16 +304,27 @@ type token struct {
 // decoder reads markup from b. It never panics: every index is checked.
 type decoder struct {
 	a      *arena // where optional elements are allocated
-	b      []byte
+	b      []byte // the input
 	i      int
 	err    error
 	texts  int // textOf calls: an upper bound of the leaves
 	starts int // start tags read: an upper bound of the walker frames
+	// sc, when set, is the scanner whose tokens the decoder reads instead
+	// of scanning b itself (see stream.go), check the schema session that
+	// gets each of them too; tok is the last token, swallow says the next
+	// one is the end tag of an empty element.
+	sc      *xmlscan.Scanner
+	check   *xsd.Session
+	tok     *xmlscan.Token
+	swallow bool
 }
 
 // next reads the next start or end tag, skipping text, comments, CDATA,
 // processing instructions and declarations.
 func (d *decoder) next(t *token) int {
+	if d.sc != nil {
+		return d.nextStream(t)
+	}
 	b := d.b
 	for {
 		if i := skipIndent(b, d.i); i < len(b) && b[i] == '<' {
@@ -463,7 +479,9 @@ func (d *decoder) child(c *token) bool {
 	case kStart:
 		return true
 	case kEOF:
-		d.err = ErrTruncated
+		if d.err == nil {
+			d.err = ErrTruncated
+		}
 	}
 	return false
 }
@@ -484,7 +502,9 @@ func (d *decoder) skip(t *token) {
 		case kEnd:
 			depth--
 		case kEOF:
-			d.err = ErrTruncated
+			if d.err == nil {
+				d.err = ErrTruncated
+			}
 			return
 		}
 	}
@@ -496,6 +516,9 @@ func (d *decoder) text(t *token) Text { return Text{Value: d.textOf(t), Pos: t.p
 // textOf reads the character data of the element started by t up to its end
 // tag. Child elements (not allowed by the schema) are skipped.
 func (d *decoder) textOf(t *token) string {
+	if d.sc != nil {
+		return d.textStream(t)
+	}
 	d.texts++
 	if t.empty {
 		return ""
@@ -563,6 +586,9 @@ func alias(b []byte) string {
 
 // attr returns the unescaped value of the attribute with that local name, or "".
 func (d *decoder) attr(t *token, name string) string {
+	if d.sc != nil {
+		return d.attrStream(t, name)
+	}
 	v, _ := attrValue(t.attrs, name, false)
 	return v
 }

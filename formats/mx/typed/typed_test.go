@@ -269,3 +269,47 @@ func TestRecycle(t *testing.T) {
 		t.Error("paths or values taken before Recycle changed")
 	}
 }
+
+// TestStreamMatchesDecode decodes every corpus message both ways, from the
+// bytes (Decode) and from a scanner's tokens (the MX format's way), and
+// requires the same leaves: names, paths, values, currencies, positions.
+func TestStreamMatchesDecode(t *testing.T) {
+	var files []string
+	for _, d := range []string{"phoughton__iso20022-cbpr-ur", "moov-io__wire20022", "prowide__prowide-iso20022"} {
+		m, _ := filepath.Glob(filepath.Join(corpusDir, d, "*.xml"))
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		t.Skipf("shared corpus absent at %s", corpusDir)
+	}
+	compared := 0
+	for _, f := range files {
+		raw, _ := os.ReadFile(f)
+		want, err := Decode(raw)
+		if err != nil || want.Element == "" {
+			continue // not a message with a typed model
+		}
+		got := streamDecode(raw)
+		if got == nil {
+			t.Errorf("%s: the stream decoder failed", filepath.Base(f))
+			continue
+		}
+		compared++
+		wl, gl := want.Leaves(), got.Leaves()
+		if len(wl) != len(gl) || got.Element != want.Element || got.DocPos != want.DocPos || (got.AppHdr == nil) != (want.AppHdr == nil) {
+			t.Errorf("%s: %d leaves, element %s at %d; Decode: %d, %s at %d", filepath.Base(f), len(gl), got.Element, got.DocPos, len(wl), want.Element, want.DocPos)
+			continue
+		}
+		for i := range wl {
+			w, g := &wl[i], &gl[i]
+			if w.Name != g.Name || w.Value != g.Value || w.Ccy != g.Ccy || w.Pos != g.Pos || want.LeafPath(w) != got.LeafPath(g) {
+				t.Errorf("%s: leaf %d: stream %s=%q %q at %d, Decode %s=%q %q at %d", filepath.Base(f), i, got.LeafPath(g), g.Value, g.Ccy, g.Pos, want.LeafPath(w), w.Value, w.Ccy, w.Pos)
+				break
+			}
+		}
+	}
+	if compared == 0 {
+		t.Skip("no message with a typed model in the corpus")
+	}
+	t.Logf("%d messages compared", compared)
+}

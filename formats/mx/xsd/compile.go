@@ -112,11 +112,10 @@ type dstate struct {
 }
 
 type dtrans struct {
-	key  uint64 // nameKey(name): most ISO 20022 tags fit in 8 bytes
-	n    int    // len(name)
-	name string
-	next int32
+	key  uint64 // nameKey(elem.name): most ISO 20022 tags fit in 8 bytes
 	elem *celem
+	n    int32 // len(elem.name)
+	next int32
 }
 
 // nameKey packs the first 8 bytes of a name into an integer, so matching a
@@ -130,7 +129,7 @@ func nameKey[T string | []byte](b T) uint64 {
 }
 
 func (t *dtrans) matches(key uint64, local []byte) bool {
-	return t.key == key && t.n == len(local) && (t.n <= 8 || t.name == string(local))
+	return t.key == key && int(t.n) == len(local) && (t.n <= 8 || t.elem.name == string(local))
 }
 
 type cany struct {
@@ -541,7 +540,7 @@ func (b *modelBuilder) determinise(start, end int32, d *ComplexType) (*dfa, erro
 				continue
 			}
 			name := b.syms[sym].name
-			st.trans = append(st.trans, dtrans{key: nameKey(name), n: len(name), name: name, next: next, elem: b.syms[sym]})
+			st.trans = append(st.trans, dtrans{key: nameKey(name), n: int32(len(name)), next: next, elem: b.syms[sym]})
 		}
 	}
 	m.states = slices.Clip(slices.Clone(m.states))
@@ -589,25 +588,79 @@ type stype struct {
 	builtin  string
 	prim     prim
 	ws       wsMode
-	patterns []*regexp.Regexp // all must match (one per restriction step)
-	fast     []*fastPattern   // per pattern: a regexp-free matcher, or nil
-	srcs     []string
-	enum     []string
-	enumSet  map[string]struct{}
-	length   int
-	minLen   int
-	maxLen   int
-	total    int
-	frac     int
-	minIncl  string
-	maxIncl  string
-	minExcl  string
-	maxExcl  string
-	nonNeg   bool // integer subtypes that forbid negatives
-	positive bool
+	patterns []*pattern // all must match (one per restriction step)
+	// enum lists the allowed values, in declaration order; sorted when
+	// enumSorted (more than enumLinear of them), for a binary search.
+	enum       []string
+	enumSorted bool
+	length     int
+	minLen     int
+	maxLen     int
+	total      int
+	frac       int
+	minIncl    string
+	maxIncl    string
+	minExcl    string
+	maxExcl    string
+	nonNeg     bool // integer subtypes that forbid negatives
+	positive   bool
 }
 
-var patternCache sync.Map // XSD pattern source -> *regexp.Regexp
+// enumLinear is the most enumeration values checked by a linear scan;
+// longer lists are kept sorted and searched by halves.
+const enumLinear = 8
+
+// pattern is one pattern facet (an XSD regular expression), shared by every
+// type of every schema that has the same source text, and compiled on
+// first use: a regexp-free matcher for the simple patterns ISO 20022 uses,
+// the RE2 translation for the rest (and for values the fast matcher cannot
+// decide). Compile translates and compiles the RE2 form at once, so a
+// schema with a pattern that does not translate fails there; a Validator
+// from LoadCompiled compiles nothing until a value meets the pattern.
+type pattern struct {
+	src      string
+	fastOnce sync.Once
+	fast     *fastPattern
+	reOnce   sync.Once
+	re       *regexp.Regexp
+	err      error
+}
+
+// patterns holds every pattern met so far, by source text: each is compiled
+// at most once per process, whichever schema needs it first.
+var patterns sync.Map // XSD pattern source -> *pattern
+
+// patternFor returns the shared pattern of an XSD pattern source.
+func patternFor(src string) *pattern {
+	if p, ok := patterns.Load(src); ok {
+		return p.(*pattern)
+	}
+	p, _ := patterns.LoadOrStore(src, &pattern{src: src})
+	return p.(*pattern)
+}
+
+// regexp returns the compiled RE2 translation, compiling it on first use.
+func (p *pattern) regexp() (*regexp.Regexp, error) {
+	p.reOnce.Do(func() { p.re, p.err = compilePattern(p.src) })
+	return p.re, p.err
+}
+
+// match reports whether the whole of v matches. The error, which a shipped
+// or compiled schema never gives (Compile checked the pattern), says the
+// pattern could not be compiled, so the value could not be checked.
+func (p *pattern) match(v []byte) (bool, error) {
+	p.fastOnce.Do(func() { p.fast = compileFast(p.src) })
+	if p.fast != nil {
+		if matched, decided := p.fast.match(v); decided {
+			return matched, nil
+		}
+	}
+	re, err := p.regexp()
+	if err != nil {
+		return false, err
+	}
+	return re.Match(v), nil
+}
 
 func (c *compiler) simpleType(q QName, line int) (*stype, error) {
 	if q.IsBuiltin() {
@@ -651,31 +704,24 @@ func (c *compiler) simpleType(q QName, line int) (*stype, error) {
 	}
 	st := *base
 	st.name = d.Name
-	st.patterns = append([]*regexp.Regexp(nil), base.patterns...)
-	st.fast = append([]*fastPattern(nil), base.fast...)
-	st.srcs = append([]string(nil), base.srcs...)
+	st.patterns = slices.Clip(base.patterns)
 	f := &d.Facets
 	if len(f.Patterns) > 0 {
 		src := f.Patterns[0]
 		if len(f.Patterns) > 1 {
 			src = "(" + strings.Join(f.Patterns, ")|(") + ")"
 		}
-		re, err := compilePattern(src)
-		if err != nil {
+		p := patternFor(src)
+		if _, err := p.regexp(); err != nil {
 			return nil, c.errf(d.Line, "pattern of %s: %v", d.Name, err)
 		}
-		st.patterns = append(st.patterns, re)
-		st.fast = append(st.fast, compileFast(src))
-		st.srcs = append(st.srcs, src)
+		st.patterns = append(st.patterns, p)
 	}
 	if len(f.Enumeration) > 0 {
-		st.enum = f.Enumeration
-		st.enumSet = nil
-		if len(f.Enumeration) > 8 {
-			st.enumSet = make(map[string]struct{}, len(f.Enumeration))
-			for _, e := range f.Enumeration {
-				st.enumSet[e] = struct{}{}
-			}
+		st.enum, st.enumSorted = f.Enumeration, false
+		if len(f.Enumeration) > enumLinear {
+			st.enum, st.enumSorted = slices.Clone(f.Enumeration), true
+			slices.Sort(st.enum)
 		}
 	}
 	set := func(dst *int, v int) {
@@ -717,10 +763,8 @@ func (c *compiler) simpleType(q QName, line int) (*stype, error) {
 	return &st, nil
 }
 
+// compilePattern translates an XSD pattern and compiles it.
 func compilePattern(src string) (*regexp.Regexp, error) {
-	if re, ok := patternCache.Load(src); ok {
-		return re.(*regexp.Regexp), nil
-	}
 	tr, err := TranslatePattern(src)
 	if err != nil {
 		return nil, err
@@ -729,7 +773,6 @@ func compilePattern(src string) (*regexp.Regexp, error) {
 	if err != nil {
 		return nil, fmt.Errorf("translated pattern %q does not compile: %v", tr, err)
 	}
-	patternCache.Store(src, re)
 	return re, nil
 }
 

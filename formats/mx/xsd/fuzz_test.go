@@ -65,3 +65,31 @@ func FuzzValidate(f *testing.F) {
 		_ = v.Validate(doc, &r)
 	})
 }
+
+// FuzzLoadCompiled loads arbitrary bytes as a load-ready schema and, when
+// they load, validates a fixed document with the result: errors are fine,
+// a panic or a hang is not.
+func FuzzLoadCompiled(f *testing.F) {
+	s, err := Read("fuzz.xsd", []byte(fuzzSchema))
+	if err != nil {
+		f.Fatal(err)
+	}
+	v, err := Compile(s)
+	if err != nil {
+		f.Fatal(err)
+	}
+	img, err := v.MarshalBinary()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(img)
+	f.Add([]byte(imageMagic))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		w, err := LoadCompiled(string(data))
+		if err != nil {
+			return
+		}
+		var r countReporter
+		_ = w.Validate([]byte(`<Document xmlns="urn:f"><A Ccy="EUR">1.5</A><A Ccy="EUR">1.5</A><B>USD</B><C>2024-01-01</C></Document>`), &r)
+	})
+}

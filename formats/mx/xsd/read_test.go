@@ -1,49 +1,30 @@
 package xsd
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/swiftval/swiftval/formats/mx/manifest"
 )
 
-// moovSpecs returns the directory of the XSDs shipped in the moov-io module,
-// or "" when the module is not in the module cache.
-func moovSpecs(t testing.TB) string {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/moov-io/iso20022").Output()
-	if err != nil {
-		return ""
-	}
-	dir := filepath.Join(strings.TrimSpace(string(out)), "docs", "specifications")
-	if _, err := os.Stat(dir); err != nil {
-		return ""
-	}
-	return dir
-}
-
-// schemaFiles lists every XSD of the shared corpus and of the moov module.
+// schemaFiles lists the XSD files of the shipped message definitions (the
+// manifest's entries), failing the test when the shared schemas or the
+// moov-io module are absent. An XSD that lies in ../shared/xsd without a
+// manifest entry is not read.
 func schemaFiles(t testing.TB) []string {
-	var files []string
-	if m, _ := filepath.Glob("../../../../shared/xsd/*.xsd"); len(m) > 0 {
-		files = append(files, m...)
+	shared, moov, err := manifest.Dirs("")
+	if err != nil {
+		t.Fatalf("XSD sources absent: %v", err)
 	}
-	if d := moovSpecs(t); d != "" {
-		_ = filepath.Walk(d, func(p string, info os.FileInfo, err error) error {
-			if err == nil && strings.HasSuffix(p, ".xsd") {
-				files = append(files, p)
-			}
-			return nil
-		})
+	var files []string
+	for _, e := range manifest.All() {
+		files = append(files, e.XSDPath(shared, moov))
 	}
 	return files
 }
 
 func TestReadAllSchemas(t *testing.T) {
 	files := schemaFiles(t)
-	if len(files) == 0 {
-		t.Skip("no XSD files found (shared/xsd and the moov-io module are both absent)")
-	}
 	for _, f := range files {
 		s, err := ReadFile(f)
 		if err != nil {

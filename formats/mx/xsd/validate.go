@@ -498,7 +498,7 @@ func (s *Session) missing(m *dfa, p *frame, dist []int32, tok *xmlscan.Token) (i
 			if dist[t.next] != dist[st]-1 {
 				continue
 			}
-			names = append(names, t.name)
+			names = append(names, t.elem.name)
 			if next < 0 {
 				next, only = t.next, t.elem
 			} else if !sameShape(&m.states[t.next], &m.states[next]) {
@@ -561,7 +561,7 @@ func expected(m *dfa, state int32) []string {
 	st := &m.states[state]
 	out := make([]string, 0, len(st.trans)+1)
 	for _, t := range st.trans {
-		out = append(out, t.name)
+		out = append(out, t.elem.name)
 	}
 	if st.wild >= 0 {
 		out = append(out, "*")
@@ -669,7 +669,7 @@ func sameShape(a, b *dstate) bool {
 		return false
 	}
 	for i := range a.trans {
-		if a.trans[i].name != b.trans[i].name {
+		if a.trans[i].elem.name != b.trans[i].elem.name {
 			return false
 		}
 	}

@@ -353,8 +353,8 @@ func (st *stype) check(v []byte, out []valueFault) []valueFault {
 	}
 	if st.enum != nil {
 		ok := false
-		if st.enumSet != nil {
-			_, ok = st.enumSet[string(v)]
+		if st.enumSorted {
+			ok = searchSorted(st.enum, v)
 		} else {
 			for _, e := range st.enum {
 				if e == string(v) {
@@ -378,18 +378,15 @@ func (st *stype) check(v []byte, out []valueFault) []valueFault {
 			out = append(out, valueFault{KindLength, "has " + strconv.Itoa(n) + " characters; " + st.name + " allows at most " + strconv.Itoa(st.maxLen)})
 		}
 	}
-	for i, re := range st.patterns {
-		matched, decided := false, false
-		if fp := st.fast[i]; fp != nil {
-			matched, decided = fp.match(v)
-		}
-		if !decided {
-			matched = re.Match(v)
-		}
-		if !matched {
-			msg := "does not match the pattern " + st.srcs[i] + " of " + st.name
-			if fp := st.fast[i]; fp != nil {
-				if why := fp.explain(v, strings.Contains(st.name, "BIC")); why != "" {
+	for _, p := range st.patterns {
+		matched, err := p.match(v)
+		switch {
+		case err != nil:
+			out = append(out, valueFault{KindPattern, "could not be checked against the pattern " + p.src + " of " + st.name + ": " + err.Error()})
+		case !matched:
+			msg := "does not match the pattern " + p.src + " of " + st.name
+			if p.fast != nil { // compiled by match
+				if why := p.fast.explain(v, strings.Contains(st.name, "BIC")); why != "" {
 					msg += ": " + why
 				}
 			}
@@ -442,8 +439,23 @@ func (st *stype) check(v []byte, out []valueFault) []valueFault {
 	return out
 }
 
+// searchSorted reports whether v is in the sorted list (a binary search
+// whose comparisons convert v without allocating).
+func searchSorted(list []string, v []byte) bool {
+	lo, hi := 0, len(list)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if list[m] < string(v) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(list) && list[lo] == string(v)
+}
+
 func enumHint(e []string) string {
-	if len(e) > 8 {
+	if len(e) > enumLinear {
 		return ""
 	}
 	s := " ("
