@@ -573,11 +573,17 @@ func TestCluster(t *testing.T) {
 	}
 	all := strings.Join(urls, ",")
 	_, js := connect(t, all)
-	// Wait for the cluster to elect its meta leader before creating streams.
+	// Wait for the cluster to elect its meta leader and to know all three
+	// peers: until then an R3 stream is refused ("no suitable peers for
+	// placement"), which a fast machine hits right after the meta leader is
+	// elected. Poll until the input stream can be created.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_, err := js.AccountInfo(ctx)
+		if err == nil {
+			err = sj.EnsureInputStream(ctx, js, sj.Options{Replicas: 3})
+		}
 		cancel()
 		if err == nil {
 			break
@@ -587,17 +593,12 @@ func TestCluster(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond) // polling the cluster, not synchronising
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := sj.EnsureInputStream(ctx, js, sj.Options{Replicas: 3}); err != nil {
-		t.Fatal(err)
-	}
 	for range 3 {
 		startConsumer(t, all, "--replicas", "3")
 	}
 	publishMix(t, js, samples, "c", 0, n)
 	waitResults(t, js, n/3, 3*time.Minute)
-	ctx, cancel = context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	st, err := js.Stream(ctx, "PAYMENTS")
 	if err != nil {
