@@ -9,13 +9,14 @@
 #   benchmarks/stream-bench.sh backlog [N]                   one consumer's peak RSS while draining an N-message backlog
 #
 # Every run stops what it started. Results go to $OUT (default /tmp/swiftval-stream-bench).
+# TAGS=noembeddednats builds the consumer without the embedded NATS server (as the image does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/swiftval-stream-bench}
 mkdir -p "$OUT"
 BIN=$OUT/bin
 mkdir -p "$BIN"
-go build -o "$BIN/swiftval" ./cmd/swiftval
+go build ${TAGS:+-tags "$TAGS"} -o "$BIN/swiftval" ./cmd/swiftval
 go build -o "$BIN/nats-server" github.com/nats-io/nats-server/v2
 SAMPLE=loadtest/samples/mt103.fin
 PORT=${PORT:-24222}
