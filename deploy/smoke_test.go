@@ -64,7 +64,7 @@ func TestImageSmoke(t *testing.T) {
 	t.Logf("image %s: %s bytes", image, f[len(f)-1])
 
 	secure := []string{"--read-only", "--user", "65532:65532", "--cap-drop", "all", "--security-opt", "no-new-privileges"}
-	valid, err := os.ReadFile("../bench/samples/mt103.fin")
+	valid, err := os.ReadFile("../loadtest/samples/mt103.fin")
 	if err != nil {
 		t.Fatal(err)
 	}
