@@ -37,10 +37,18 @@ const (
 	// (30 000/s × 5 ms = 150) without holding much memory (the inputs are
 	// already in memory; an output adds its headers, about 300 bytes).
 	DefaultPipeline = 256
+	// DefaultAckers is how many acknowledgements may await the broker's
+	// confirmation at once (Delivery.Ack of a transport that confirms acks
+	// takes a round trip; these run beside the workers, so a slow
+	// confirmation does not hold up validation).
+	DefaultAckers = 64
 	// DefaultLagInterval is how often the consumer's lag is read.
 	DefaultLagInterval = 5 * time.Second
 
 	maxRetryDelay = time.Minute
+	// maxAckTries bounds the attempts to have one acknowledgement
+	// confirmed.
+	maxAckTries = 3
 )
 
 // ErrDrainTimeout is returned by Run when the graceful shutdown did not
@@ -64,6 +72,9 @@ type Config struct {
 	// Pipeline is how many outputs one worker may have awaiting
 	// confirmation; DefaultPipeline when zero.
 	Pipeline int
+	// Ackers is how many inputs may be being acknowledged at once;
+	// DefaultAckers when zero.
+	Ackers int
 	// MaxDeliver is how many times an input that cannot be judged is tried
 	// before it is dead-lettered; DefaultMaxDeliver when zero. An input
 	// delivered more often than that without a result (its consumer crashed
@@ -104,7 +115,7 @@ func (c *Config) defaults() error {
 	if c.Options.Format != "" {
 		return errors.New("stream: Config.Options.Format must be empty (formats are detected per message)")
 	}
-	if c.Workers < 0 || c.Pipeline < 0 || c.MaxDeliver < 0 || c.RetryDelay < 0 || c.DrainTimeout < 0 || c.LagInterval < 0 {
+	if c.Workers < 0 || c.Pipeline < 0 || c.Ackers < 0 || c.MaxDeliver < 0 || c.RetryDelay < 0 || c.DrainTimeout < 0 || c.LagInterval < 0 {
 		return errors.New("stream: negative Config value")
 	}
 	if c.Workers == 0 {
@@ -112,6 +123,9 @@ func (c *Config) defaults() error {
 	}
 	if c.Pipeline == 0 {
 		c.Pipeline = DefaultPipeline
+	}
+	if c.Ackers == 0 {
+		c.Ackers = DefaultAckers
 	}
 	if c.MaxDeliver == 0 {
 		c.MaxDeliver = DefaultMaxDeliver
@@ -175,10 +189,20 @@ func Run(ctx context.Context, cfg Config, t Transport) error {
 	go p.pollLag(hard, lagDone)
 
 	work := make(chan Delivery, cfg.Workers)
-	var wg sync.WaitGroup
+	p.acks = make(chan pending, cfg.Ackers)
+	var wg, ackWG sync.WaitGroup
 	for range cfg.Workers {
 		wg.Add(1)
 		go p.worker(work, &wg)
+	}
+	for range cfg.Ackers {
+		ackWG.Add(1)
+		go func() {
+			defer ackWG.Done()
+			for pd := range p.acks {
+				p.ack(&pd)
+			}
+		}()
 	}
 	srcErr := make(chan error, 1)
 	go func() {
@@ -195,7 +219,14 @@ func Run(ctx context.Context, cfg Config, t Transport) error {
 		}
 	}()
 	drained := make(chan struct{})
-	go func() { wg.Wait(); close(drained) }()
+	go func() {
+		// The workers' confirmers hand their inputs to the ackers: those
+		// end after the last worker.
+		wg.Wait()
+		close(p.acks)
+		ackWG.Wait()
+		close(drained)
+	}()
 
 	var failed error
 	select {
@@ -245,6 +276,7 @@ type processor struct {
 	log      *slog.Logger
 	tracer   trace.Tracer
 	hard     context.Context
+	acks     chan pending // confirmed outputs whose inputs are to be acknowledged
 	draining atomic.Bool
 	inFlight atomic.Int64
 	// taken, acked and retried count inputs over the process's life (for
@@ -442,15 +474,16 @@ func (p *processor) done() {
 	p.inFlight.Add(-1)
 }
 
-// confirm acknowledges each input once its output is confirmed, in
-// publication order (confirmations arrive in about that order).
+// confirm hands each input to the ackers once its output is confirmed,
+// taking the outputs in publication order (confirmations arrive in about
+// that order).
 func (p *processor) confirm(conf <-chan pending) {
 	for pd := range conf {
 		err := p.confirmed(&pd)
-		if pd.span != nil {
-			pd.span.End()
-		}
 		if err != nil {
+			if pd.span != nil {
+				pd.span.End()
+			}
 			if p.hard.Err() != nil {
 				// Drain time is up: leave the input for redelivery.
 				p.done()
@@ -460,22 +493,51 @@ func (p *processor) confirm(conf <-chan pending) {
 			p.retry(pd.d, pd.d.Attempt())
 			continue
 		}
-		if err := pd.d.Ack(); err != nil {
-			// The output is safe; the input will be redelivered and its
-			// output de-duplicated by the broker.
-			p.m.ackErrs.Inc()
-			p.done()
-			continue
-		}
-		p.acked.Add(1)
-		p.m.result(pd.verdict)
-		if pd.verdict == Dead {
-			p.m.deadReasons.WithLabelValues(pd.cause).Inc()
-			p.log.Warn("dead letter", "id", pd.d.ID(), "cause", pd.cause, "attempt", pd.d.Attempt())
-		}
-		p.m.latency.Observe(time.Since(pd.start).Seconds())
-		p.done()
+		p.acks <- pd
 	}
+}
+
+// ack acknowledges the input of a confirmed output. A transport that
+// confirms acknowledgements makes this a round trip, retried (an ack is
+// idempotent) while the drain time lasts: an ack lost in a leader change
+// or a reconnect would otherwise cost a redelivery. An input whose ack
+// could not be confirmed is redelivered after the broker's ack wait; its
+// output is already safe and is de-duplicated by the broker.
+func (p *processor) ack(pd *pending) {
+	if pd.span != nil {
+		defer pd.span.End()
+	}
+	var err error
+	backoff := 50 * time.Millisecond
+	for try := 1; ; try++ {
+		if p.hard.Err() != nil {
+			// Drain time is up: leave the input for redelivery.
+			p.done()
+			return
+		}
+		if err = pd.d.Ack(p.hard); err == nil || errors.Is(err, ErrAckFinal) || try == maxAckTries {
+			break
+		}
+		select {
+		case <-p.hard.Done():
+		case <-time.After(backoff):
+		}
+		backoff *= 2
+	}
+	if err != nil {
+		p.m.ackErrs.Inc()
+		p.log.Warn("acknowledgement not confirmed; the input will be redelivered and its output de-duplicated", "id", pd.d.ID(), "error", err.Error())
+		p.done()
+		return
+	}
+	p.acked.Add(1)
+	p.m.result(pd.verdict)
+	if pd.verdict == Dead {
+		p.m.deadReasons.WithLabelValues(pd.cause).Inc()
+		p.log.Warn("dead letter", "id", pd.d.ID(), "cause", pd.cause, "attempt", pd.d.Attempt())
+	}
+	p.m.latency.Observe(time.Since(pd.start).Seconds())
+	p.done()
 }
 
 // confirmed waits for pd's output to be confirmed. While the broker is in

@@ -32,8 +32,27 @@ func (d *fakeDelivery) Subject() string       { return "payments.in.test" }
 func (d *fakeDelivery) Header() stream.Header { return d.header }
 func (d *fakeDelivery) ID() string            { return d.id }
 func (d *fakeDelivery) Attempt() int          { return d.attempt }
-func (d *fakeDelivery) Ack() error            { d.t.record(d.id, "ack"); return nil }
-func (d *fakeDelivery) Extend() error         { return nil }
+func (d *fakeDelivery) Ack(context.Context) error {
+	t := d.t
+	t.mu.Lock()
+	err := t.ackErr
+	if t.ackErrCount > 0 {
+		if t.ackErrCount--; t.ackErrCount == 0 {
+			t.ackErr = nil // the broker answers again
+		}
+	}
+	t.mu.Unlock()
+	if t.ackGate != nil {
+		t.ackGate(d.id)
+	}
+	if err != nil {
+		t.record(d.id, "ack-failed")
+		return err
+	}
+	t.record(d.id, "ack")
+	return nil
+}
+func (d *fakeDelivery) Extend() error { return nil }
 func (d *fakeDelivery) Retry(time.Duration) error {
 	d.t.record(d.id, "retry")
 	return nil
@@ -51,6 +70,12 @@ type fakeTransport struct {
 	// pubErr before they succeed.
 	pubErrCount int
 	discard     bool // record nothing (benchmarks)
+	// ackErr, when set, fails acknowledgements: ackErrCount of them when
+	// positive, else all.
+	ackErr      error
+	ackErrCount int
+	// ackGate, when set, is called by every Ack before it returns.
+	ackGate func(id string)
 }
 
 func newFake(ds ...*fakeDelivery) *fakeTransport {
@@ -268,4 +293,102 @@ func TestSplitInputs(t *testing.T) {
 			t.Errorf("ndjson %q: %v, want a located error", bad, err)
 		}
 	}
+}
+
+// TestAcks: an acknowledgement the broker did not confirm is sent again
+// (an ack is idempotent) before the input is counted; one that cannot be
+// retried, or is never confirmed, leaves the input for redelivery and is
+// counted as an ack error; acknowledgements are confirmed concurrently.
+func TestAcks(t *testing.T) {
+	data := readFile(t, "../testdata/mt/valid_mt103.fin")
+	eng := swiftval.New(engine.Options{})
+	tests := []struct {
+		name    string
+		err     error
+		count   int
+		events  string
+		ackErrs float64
+	}{
+		{name: "confirmed at the second try", err: errors.New("nats: timeout"), count: 1, events: "out:valid,ack-failed,ack"},
+		{name: "never confirmed", err: errors.New("nats: timeout"), events: "out:valid,ack-failed,ack-failed,ack-failed", ackErrs: 1},
+		{name: "final", err: fmt.Errorf("%w: message was already acknowledged", stream.ErrAckFinal), events: "out:valid,ack-failed", ackErrs: 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := newFake(&fakeDelivery{id: "a", data: data, attempt: 1})
+			tr.ackErr, tr.ackErrCount = tc.err, tc.count
+			m := stream.NewMetrics()
+			if err := stream.Run(context.Background(), stream.Config{Engine: eng, Metrics: m, Logger: quiet()}, tr); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(tr.events["a"], ","); got != tc.events {
+				t.Fatalf("events %q, want %q", got, tc.events)
+			}
+			if got := counterValue(t, m, "swiftval_stream_ack_errors_total"); got != tc.ackErrs {
+				t.Errorf("ack errors %v, want %v", got, tc.ackErrs)
+			}
+			want := 1.0
+			if tc.ackErrs > 0 {
+				want = 0
+			}
+			if got := counterValue(t, m, "swiftval_stream_results_total"); got != want {
+				t.Errorf("results %v, want %v", got, want)
+			}
+		})
+	}
+	t.Run("concurrent", func(t *testing.T) {
+		// Each ack waits until eight are in flight at once: with acks
+		// confirmed one after the other this would never happen (each
+		// would wait out the gate's 10 s).
+		const n = 8
+		ds := make([]*fakeDelivery, n)
+		for i := range ds {
+			ds[i] = &fakeDelivery{id: fmt.Sprint("c", i), data: data, attempt: 1}
+		}
+		tr := newFake(ds...)
+		var mu sync.Mutex
+		inFlight, most := 0, 0
+		all := make(chan struct{})
+		tr.ackGate = func(string) {
+			mu.Lock()
+			inFlight++
+			most = max(most, inFlight)
+			if inFlight == n {
+				close(all)
+			}
+			mu.Unlock()
+			select {
+			case <-all:
+			case <-time.After(10 * time.Second):
+			}
+			mu.Lock()
+			inFlight--
+			mu.Unlock()
+		}
+		if err := stream.Run(context.Background(), stream.Config{Engine: eng, Workers: 1, Logger: quiet()}, tr); err != nil {
+			t.Fatal(err)
+		}
+		if most != n {
+			t.Fatalf("at most %d acknowledgements in flight at once, want %d", most, n)
+		}
+	})
+}
+
+// counterValue sums the samples of the counter family name in m.
+func counterValue(t *testing.T, m *stream.Metrics, name string) float64 {
+	t.Helper()
+	fams, err := m.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, f := range fams {
+		if f.GetName() != name {
+			continue
+		}
+		for _, s := range f.GetMetric() {
+			sum += s.GetCounter().GetValue()
+		}
+	}
+	return sum
 }

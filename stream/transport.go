@@ -40,8 +40,10 @@ type Delivery interface {
 	// Attempt is the delivery count: 1 on the first delivery.
 	Attempt() int
 	// Ack tells the broker the input is done; called only after the output's
-	// publication was confirmed.
-	Ack() error
+	// publication was confirmed. A transport that can have the broker
+	// confirm the acknowledgement returns once it did (or ctx ended); an
+	// error wrapping ErrAckFinal is not worth retrying.
+	Ack(ctx context.Context) error
 	// Retry asks for the input to be delivered again after delay.
 	Retry(delay time.Duration) error
 	// Extend tells the broker the input is still being worked on (its
@@ -144,3 +146,9 @@ func (h Header) Keys() []string {
 	}
 	return out
 }
+
+// ErrAckFinal wraps an acknowledgement error that trying again cannot
+// cure (the delivery is no longer the broker's to acknowledge: it was
+// acknowledged already, or its subscription is gone). The input may be
+// redelivered; its output is de-duplicated.
+var ErrAckFinal = errors.New("stream: acknowledgement cannot be retried")

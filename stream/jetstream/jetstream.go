@@ -54,7 +54,8 @@ const (
 	// such an input is redelivered after AckWait (never lost). Five seconds
 	// keeps the number of requests, and so the chances, low.
 	DefaultFetchWait = 5 * time.Second
-	// DefaultPublishTimeout bounds the wait for an output's PubAck.
+	// DefaultPublishTimeout bounds the wait for an output's PubAck and for
+	// the confirmation of an input's acknowledgement.
 	DefaultPublishTimeout = 10 * time.Second
 
 	// fetchers is the number of pull requests kept open at once, so the
@@ -100,8 +101,16 @@ type Options struct {
 	FetchBatch int
 	FetchBytes int
 	FetchWait  time.Duration
-	// PublishTimeout bounds the wait for a PubAck (DefaultPublishTimeout).
+	// PublishTimeout bounds the wait for a PubAck, and for the broker's
+	// confirmation of an acknowledgement (DefaultPublishTimeout).
 	PublishTimeout time.Duration
+	// PlainAcks sends acknowledgements without asking the broker to
+	// confirm them: one message less per input, but an acknowledgement
+	// lost (in a reconnect or a leader change) goes unnoticed and costs a
+	// redelivery after AckWait (whose output is de-duplicated). By default
+	// each acknowledgement is confirmed (JetStream's double ack) and sent
+	// again when it is not.
+	PlainAcks bool
 	// CredsFile is a NATS credentials file (JWT and NKey seed); NKeyFile a
 	// file holding an NKey seed. At most one.
 	CredsFile, NKeyFile string
@@ -444,7 +453,7 @@ func (t *Transport) fetch() {
 		if err == nil {
 			for m := range batch.Messages() {
 				select {
-				case t.msgs <- newDelivery(m):
+				case t.msgs <- t.newDelivery(m):
 				case <-t.closed:
 					// Closed before the message was taken: the broker
 					// redelivers it after AckWait.
@@ -569,12 +578,13 @@ func (t *Transport) Conn() *nats.Conn { return t.nc }
 // delivery adapts a JetStream message to stream.Delivery.
 type delivery struct {
 	m       jetstream.Msg
+	t       *Transport
 	id      string
 	attempt int
 }
 
-func newDelivery(m jetstream.Msg) *delivery {
-	d := &delivery{m: m, attempt: 1}
+func (t *Transport) newDelivery(m jetstream.Msg) *delivery {
+	d := &delivery{m: m, t: t, attempt: 1}
 	if h := m.Headers(); h != nil {
 		d.id = h.Get(nats.MsgIdHdr)
 	}
@@ -587,12 +597,35 @@ func newDelivery(m jetstream.Msg) *delivery {
 	return d
 }
 
-func (d *delivery) Data() []byte                    { return d.m.Data() }
-func (d *delivery) Subject() string                 { return d.m.Subject() }
-func (d *delivery) Header() stream.Header           { return stream.Header(d.m.Headers()) }
-func (d *delivery) ID() string                      { return d.id }
-func (d *delivery) Attempt() int                    { return d.attempt }
-func (d *delivery) Ack() error                      { return d.m.Ack() }
+func (d *delivery) Data() []byte          { return d.m.Data() }
+func (d *delivery) Subject() string       { return d.m.Subject() }
+func (d *delivery) Header() stream.Header { return stream.Header(d.m.Headers()) }
+func (d *delivery) ID() string            { return d.id }
+func (d *delivery) Attempt() int          { return d.attempt }
+
+// Ack implements stream.Delivery: a double ack (the broker confirms it)
+// unless Options.PlainAcks.
+func (d *delivery) Ack(ctx context.Context) error {
+	if d.t.o.PlainAcks {
+		return ackError(d.m.Ack())
+	}
+	ctx, cancel := context.WithTimeout(ctx, d.t.o.PublishTimeout)
+	defer cancel()
+	return ackError(d.m.DoubleAck(ctx))
+}
+
+// ackError marks the acknowledgement errors that trying again cannot
+// cure.
+func ackError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, jetstream.ErrMsgAlreadyAckd) || errors.Is(err, jetstream.ErrMsgNotBound) || errors.Is(err, jetstream.ErrMsgNoReply) || errors.Is(err, nats.ErrConnectionClosed) {
+		return fmt.Errorf("%w: %w", stream.ErrAckFinal, err)
+	}
+	return err
+}
+
 func (d *delivery) Retry(delay time.Duration) error { return d.m.NakWithDelay(delay) }
 func (d *delivery) Extend() error                   { return d.m.InProgress() }
 
