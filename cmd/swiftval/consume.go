@@ -93,7 +93,7 @@ See docs/stream.md.`,
 	f.Int(&o.batch, "fetch-batch", jetstream.DefaultFetchBatch, "most inputs asked for in one pull request")
 	f.Duration(&o.fetchWt, "fetch-wait", jetstream.DefaultFetchWait, "how long one pull request waits for inputs (a drain waits for the open ones to end)")
 	f.Duration(&n.PublishTimeout, "publish-timeout", jetstream.DefaultPublishTimeout, "how long to wait for an output's PubAck before publishing it again, and for the broker's confirmation of an acknowledgement")
-	f.Bool(&n.PlainAcks, "plain-acks", "", "acknowledge inputs without the broker's confirmation (one message less per input; a lost acknowledgement then costs a redelivery, its output de-duplicated)")
+	f.Bool(&n.ConfirmAcks, "confirm-acks", "", "have the broker confirm each acknowledgement and send again one it did not (a broker message more per input; without it a lost acknowledgement costs a redelivery, its output de-duplicated)")
 	f.Int(&o.workers, "workers", 0, "validating goroutines (0: one per CPU)")
 	f.Int(&o.maxDeliver, "max-deliver", stream.DefaultMaxDeliver, "attempts at an input that cannot be judged (a rule failed) before it goes to .dead")
 	f.Duration(&o.retryDelay, "retry-delay", stream.DefaultRetryDelay, "redelivery delay after a failed attempt, doubling with each attempt")

@@ -13,13 +13,14 @@ import (
 	"github.com/swiftval/swiftval/stream/jetstream/embedded"
 )
 
-// TestAckConfirmed: an input's acknowledgement is confirmed by the broker
-// by the time Ack returns (double ack), in either mode it is recorded, and
-// a second acknowledgement of the same delivery is final (not retried).
+// TestAckConfirmed: with ConfirmAcks an input's acknowledgement is
+// recorded by the broker by the time Ack returns (double ack); in either
+// mode a second acknowledgement of the same delivery is final (not
+// retried).
 func TestAckConfirmed(t *testing.T) {
-	for _, plain := range []bool{false, true} {
+	for _, confirm := range []bool{true, false} {
 		name := "confirmed"
-		if plain {
+		if !confirm {
 			name = "plain"
 		}
 		t.Run(name, func(t *testing.T) {
@@ -28,7 +29,7 @@ func TestAckConfirmed(t *testing.T) {
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			tr, err := sj.Open(ctx, sj.Options{URLs: srv.URL(), PlainAcks: plain, Logger: log})
+			tr, err := sj.Open(ctx, sj.Options{URLs: srv.URL(), ConfirmAcks: confirm, Logger: log})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -43,7 +44,7 @@ func TestAckConfirmed(t *testing.T) {
 			if err := d.Ack(ctx); err != nil {
 				t.Fatalf("Ack: %v", err)
 			}
-			if !plain {
+			if confirm {
 				// Confirmed: the broker has recorded it already.
 				if ci := consumerState(t, js); ci.NumAckPending != 0 || ci.AckFloor.Consumer != 1 {
 					t.Fatalf("after a confirmed ack: %d awaiting ack, ack floor %d", ci.NumAckPending, ci.AckFloor.Consumer)

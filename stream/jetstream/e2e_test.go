@@ -616,8 +616,8 @@ func TestCluster(t *testing.T) {
 		t.Fatalf("stream leader %q is none of the nodes", leader)
 	}
 	waitResults(t, js, n, 5*time.Minute)
-	// Acknowledgements sent while the consumer's leader moved may go
-	// unconfirmed even after their retries: those inputs are redelivered
+	// Acknowledgements sent while the consumer's leader moved may be lost
+	// (by default an ack is not confirmed, see --confirm-acks): those inputs are redelivered
 	// after the ack wait, validated again and their outputs de-duplicated
 	// by the broker. So the consumer settles to nothing pending and nothing awaiting ack
 	// within a few ack waits, and the outputs stay one per input.

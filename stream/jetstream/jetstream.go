@@ -104,13 +104,14 @@ type Options struct {
 	// PublishTimeout bounds the wait for a PubAck, and for the broker's
 	// confirmation of an acknowledgement (DefaultPublishTimeout).
 	PublishTimeout time.Duration
-	// PlainAcks sends acknowledgements without asking the broker to
-	// confirm them: one message less per input, but an acknowledgement
-	// lost (in a reconnect or a leader change) goes unnoticed and costs a
-	// redelivery after AckWait (whose output is de-duplicated). By default
-	// each acknowledgement is confirmed (JetStream's double ack) and sent
-	// again when it is not.
-	PlainAcks bool
+	// ConfirmAcks has the broker confirm each acknowledgement (JetStream's
+	// double ack); one not confirmed is sent again. Without it an
+	// acknowledgement lost in a reconnect or a leader change goes
+	// unnoticed and costs a redelivery after AckWait, whose output is
+	// de-duplicated: nothing is lost either way. The confirmation costs a
+	// broker message per input (measured in benchmarks/README.md, "Stream
+	// mode").
+	ConfirmAcks bool
 	// CredsFile is a NATS credentials file (JWT and NKey seed); NKeyFile a
 	// file holding an NKey seed. At most one.
 	CredsFile, NKeyFile string
@@ -603,10 +604,10 @@ func (d *delivery) Header() stream.Header { return stream.Header(d.m.Headers()) 
 func (d *delivery) ID() string            { return d.id }
 func (d *delivery) Attempt() int          { return d.attempt }
 
-// Ack implements stream.Delivery: a double ack (the broker confirms it)
-// unless Options.PlainAcks.
+// Ack implements stream.Delivery: with Options.ConfirmAcks a double ack
+// (the broker confirms it), else a plain one.
 func (d *delivery) Ack(ctx context.Context) error {
-	if d.t.o.PlainAcks {
+	if !d.t.o.ConfirmAcks {
 		return ackError(d.m.Ack())
 	}
 	ctx, cancel := context.WithTimeout(ctx, d.t.o.PublishTimeout)
