@@ -34,14 +34,7 @@ func (d *fakeDelivery) ID() string            { return d.id }
 func (d *fakeDelivery) Attempt() int          { return d.attempt }
 func (d *fakeDelivery) Ack(context.Context) error {
 	t := d.t
-	t.mu.Lock()
-	err := t.ackErr
-	if t.ackErrCount > 0 {
-		if t.ackErrCount--; t.ackErrCount == 0 {
-			t.ackErr = nil // the broker answers again
-		}
-	}
-	t.mu.Unlock()
+	err := t.ackErr.next(&t.mu)
 	if t.ackGate != nil {
 		t.ackGate(d.id)
 	}
@@ -64,16 +57,10 @@ type fakeTransport struct {
 	in      chan stream.Delivery
 	outs    map[string]*stream.Output
 	events  map[string][]string
-	maxSize int   // outputs larger than this fail with ErrTooLarge
-	pubErr  error // publications fail with this
-	// pubErrCount, when positive, is how many publications fail with
-	// pubErr before they succeed.
-	pubErrCount int
-	discard     bool // record nothing (benchmarks)
-	// ackErr, when set, fails acknowledgements: ackErrCount of them when
-	// positive, else all.
-	ackErr      error
-	ackErrCount int
+	maxSize int // outputs larger than this fail with ErrTooLarge
+	pubErr  failures
+	discard bool // record nothing (benchmarks)
+	ackErr  failures
 	// ackGate, when set, is called by every Ack before it returns.
 	ackGate func(id string)
 }
@@ -106,6 +93,26 @@ func (t *fakeTransport) Next(ctx context.Context) (stream.Delivery, error) {
 }
 func (t *fakeTransport) Drain() {}
 
+// failures makes calls fail with err: the first count of them when count
+// is positive (the broker then answers again), else all.
+type failures struct {
+	err   error
+	count int
+}
+
+// next is the error of the next call (nil: success).
+func (f *failures) next(mu *sync.Mutex) error {
+	mu.Lock()
+	defer mu.Unlock()
+	err := f.err
+	if f.count > 0 {
+		if f.count--; f.count == 0 {
+			f.err = nil
+		}
+	}
+	return err
+}
+
 type doneReceipt struct{}
 
 func (doneReceipt) Wait(context.Context) error { return nil }
@@ -118,15 +125,7 @@ func (t *fakeTransport) Publish(_ context.Context, o *stream.Output) (stream.Rec
 	if size > t.maxSize {
 		return nil, stream.ErrTooLarge
 	}
-	if t.pubErr != nil {
-		t.mu.Lock()
-		err := t.pubErr
-		if t.pubErrCount > 0 {
-			if t.pubErrCount--; t.pubErrCount == 0 {
-				t.pubErr = nil // the connection is back
-			}
-		}
-		t.mu.Unlock()
+	if err := t.pubErr.next(&t.mu); err != nil {
 		return nil, err
 	}
 	if t.discard {
@@ -245,7 +244,7 @@ func TestPublishFailures(t *testing.T) {
 	data := readFile(t, "../testdata/mt/valid_mt103.fin")
 	t.Run("rejected", func(t *testing.T) {
 		tr := newFake(&fakeDelivery{id: "a", data: data, attempt: 1})
-		tr.pubErr = fmt.Errorf("%w: maximum messages exceeded", stream.ErrRejected)
+		tr.pubErr = failures{err: fmt.Errorf("%w: maximum messages exceeded", stream.ErrRejected)}
 		if err := stream.Run(context.Background(), stream.Config{Engine: swiftval.New(engine.Options{}), Logger: quiet()}, tr); err != nil {
 			t.Fatal(err)
 		}
@@ -255,8 +254,7 @@ func TestPublishFailures(t *testing.T) {
 	})
 	t.Run("connection", func(t *testing.T) {
 		tr := newFake(&fakeDelivery{id: "a", data: data, attempt: 1})
-		tr.pubErr = errors.New("nats: connection closed")
-		tr.pubErrCount = 3
+		tr.pubErr = failures{errors.New("nats: connection closed"), 3}
 		if err := stream.Run(context.Background(), stream.Config{Engine: swiftval.New(engine.Options{}), Logger: quiet()}, tr); err != nil {
 			t.Fatal(err)
 		}
@@ -316,7 +314,7 @@ func TestAcks(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := newFake(&fakeDelivery{id: "a", data: data, attempt: 1})
-			tr.ackErr, tr.ackErrCount = tc.err, tc.count
+			tr.ackErr = failures{tc.err, tc.count}
 			m := stream.NewMetrics()
 			if err := stream.Run(context.Background(), stream.Config{Engine: eng, Metrics: m, Logger: quiet()}, tr); err != nil {
 				t.Fatal(err)
