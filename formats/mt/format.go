@@ -70,6 +70,8 @@ func (*Format) MessageTypes() []engine.TypeInfo {
 var (
 	textEnd = []byte("\n-}")
 	newline = []byte{'\n'}
+	// splitStop marks the bytes Split looks at within a message's headers.
+	splitStop = [256]bool{'{': true, '}': true, '$': true, '\n': true}
 )
 
 // Split cuts an input holding several messages (an RJE batch with '$'
@@ -123,6 +125,20 @@ func (*Format) Split(raw []byte) []engine.Segment {
 			line++
 			col = 1
 			continue
+		}
+		if start >= 0 {
+			// Inside a message's headers only braces, '$' and line ends
+			// matter: skip to the next one (a byte-at-a-time pass through
+			// the switch below was a sixth of ValidateAll's time on an RJE
+			// file of MT103s).
+			j := i
+			for j < len(raw) && !splitStop[raw[j]] {
+				j++
+			}
+			col += j - i
+			if i = j; i == len(raw) {
+				break
+			}
 		}
 		c := raw[i]
 		switch {
