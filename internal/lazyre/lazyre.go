@@ -47,6 +47,9 @@ func (r *Regexp) String() string { return r.expr }
 // MatchString reports whether s contains a match of the expression.
 func (r *Regexp) MatchString(s string) bool { return r.get().MatchString(s) }
 
+// FindString is regexp.Regexp.FindString.
+func (r *Regexp) FindString(s string) string { return r.get().FindString(s) }
+
 // FindStringSubmatch is regexp.Regexp.FindStringSubmatch.
 func (r *Regexp) FindStringSubmatch(s string) []string { return r.get().FindStringSubmatch(s) }
 
