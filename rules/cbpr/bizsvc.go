@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/swiftval/swiftval/internal/lazyre"
 )
 
 // builtinTable is the business-service table shipped in the binary: the
@@ -124,10 +125,10 @@ func LoadBizSvcTable(path string, base *BizSvcTable) (*BizSvcTable, error) {
 // bizSvcValue is the form of a BizSvc value (the CBPR+ BAH pattern
 // [a-z0-9]{1,10}\.([a-z0-9]{1,10}\.)+\d\d, GoPlasmatic/MXMessage
 // header types; mx-facts.md).
-var bizSvcValue = regexp.MustCompile(`^[a-z0-9]{1,10}\.([a-z0-9]{1,10}\.)+[0-9][0-9]$`)
+var bizSvcValue = lazyre.New(`^[a-z0-9]{1,10}\.([a-z0-9]{1,10}\.)+[0-9][0-9]$`)
 
 // messageID is the form of an ISO 20022 message identifier.
-var messageID = regexp.MustCompile(`^[a-z]{4}\.[0-9]{3}\.[0-9]{3}\.[0-9]{2}$`)
+var messageID = lazyre.New(`^[a-z]{4}\.[0-9]{3}\.[0-9]{3}\.[0-9]{2}$`)
 
 // maxTableLines bounds a table file: the built-in one has under 60 rows; a
 // table of thousands is a mistake, not a configuration.

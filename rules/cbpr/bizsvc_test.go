@@ -10,6 +10,7 @@ import (
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mx/typed"
 	"github.com/swiftval/swiftval/formats/mx/typed/typedtest"
+	"github.com/swiftval/swiftval/internal/lazyre"
 )
 
 // variantsOf are the CBPR+ usage variants of each message definition: the
@@ -298,3 +299,11 @@ func TestBizSvcDoc(t *testing.T) {
 }
 
 func mdCell(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
+
+// TestRegexpsCompile: the package's regular expressions are compiled on
+// first use; each must compile, so that none can fail in a user's run.
+func TestRegexpsCompile(t *testing.T) {
+	if err := lazyre.CompileAll(); err != nil {
+		t.Fatal(err)
+	}
+}
