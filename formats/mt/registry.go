@@ -81,8 +81,9 @@ type TypeInfo struct {
 // Types returns the message types with a full definition, in declaration
 // order. The slice is new on each call.
 func Types() []TypeInfo {
-	out := make([]TypeInfo, len(typeList))
-	for i, d := range typeList {
+	list := defs().list
+	out := make([]TypeInfo, len(list))
+	for i, d := range list {
 		out[i] = d.info()
 	}
 	return out
@@ -91,7 +92,7 @@ func Types() []TypeInfo {
 // Lookup returns the TypeInfo of a full type ("MT103", "MT202COV"), or ok
 // false when the type has no full definition.
 func Lookup(typ string) (TypeInfo, bool) {
-	d := typeMap[typ]
+	d := defFor(typ)
 	if d == nil {
 		return TypeInfo{}, false
 	}

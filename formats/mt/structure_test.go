@@ -1,6 +1,7 @@
 package mt
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -39,7 +40,7 @@ func (w *walker) missingRef(from, to int, f *Field) {
 func TestMissingJumpTable(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	field := &Field{Tag: "32A", Line: 3, Column: 1}
-	for _, d := range typeList {
+	for _, d := range defs().list {
 		m := &Message{Type: d.Type, TextLine: 7, TextColumn: 2}
 		for n := 0; n < 2000; n++ {
 			var fa, fb engine.Findings
@@ -66,11 +67,53 @@ func TestMissingJumpTable(t *testing.T) {
 	}
 }
 
+// TestDefinitionsCompile builds the definitions, as the first parse of a
+// message does: a definition that does not compile (or a variant without
+// its base type) must fail here, never panic in a user's run.
+func TestDefinitionsCompile(t *testing.T) {
+	var d *defTable
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				t.Fatalf("the built-in definitions do not compile: %v", r)
+			}
+		}()
+		d = defs()
+	}()
+	if len(d.list) != len(typeSources) || len(d.byName) != len(typeSources) {
+		t.Fatalf("%d definitions (%d names) from %d declarations", len(d.list), len(d.byName), len(typeSources))
+	}
+	for i, def := range d.list {
+		if def.src != &typeSources[i] || def.Type != typeSources[i].typ {
+			t.Errorf("definition %d is %s, declared %s", i, def.Type, typeSources[i].typ)
+		}
+	}
+	if defs() != d {
+		t.Error("defs() built the table twice")
+	}
+}
+
+// TestMTNames: mtName gives "MT" + the digits, from the table for three
+// digits and by concatenation otherwise.
+func TestMTNames(t *testing.T) {
+	for n := 0; n < 1000; n++ {
+		d := fmt.Sprintf("%03d", n)
+		if got := mtName(d); got != "MT"+d {
+			t.Fatalf("mtName(%q) = %q", d, got)
+		}
+	}
+	for _, d := range []string{"", "1", "10A", "1034"} {
+		if got := mtName(d); got != "MT"+d {
+			t.Errorf("mtName(%q) = %q", d, got)
+		}
+	}
+}
+
 // TestDefByNum checks the by-number table against the name map.
 func TestDefByNum(t *testing.T) {
 	for n := 0; n < 1000; n++ {
-		if got, want := defByNum[n], defFor(mtNames[n]); got != want {
-			t.Errorf("defByNum[%d] = %v, want %v", n, got, want)
+		if got, want := defs().byNum[n], defFor(mtNames()[n]); got != want {
+			t.Errorf("defs().byNum[%d] = %v, want %v", n, got, want)
 		}
 	}
 }
@@ -81,7 +124,7 @@ func TestDefByNum(t *testing.T) {
 func TestInOrderAgreesWithWalk(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	direct := 0
-	for _, d := range typeList {
+	for _, d := range defs().list {
 		if !d.direct {
 			continue
 		}

@@ -3,6 +3,7 @@ package mt
 import (
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // slot is one field position of a message definition.
@@ -47,16 +48,23 @@ type typeDef struct {
 	first  [100]int8
 }
 
-var (
-	typeList []*typeDef
-	typeMap  = map[string]*typeDef{}
-	// defByNum holds the definitions of base types ("MT103") by number.
-	defByNum [1000]*typeDef
+// defTable holds the compiled message definitions.
+type defTable struct {
+	list   []*typeDef // in declaration order
+	byName map[string]*typeDef
+	// byNum holds the definitions of base types ("MT103") by number.
+	byNum [1000]*typeDef
 	// variants are the definitions selected by a tag 119 flag.
 	variants []*typeDef
-)
+}
 
-func init() {
+// defs returns the message definitions, compiled on first use rather than
+// at package initialisation, which every swiftval command pays (about half
+// a millisecond and 1600 allocations). A definition that does not compile
+// is a bug of this package: it panics, and TestDefinitionsCompile catches
+// it at test time.
+var defs = sync.OnceValue(func() *defTable {
+	t := &defTable{byName: make(map[string]*typeDef, len(typeSources))}
 	for i := range typeSources {
 		src := &typeSources[i]
 		d, err := compileDef(src.typ, src.desc, src.def)
@@ -67,24 +75,24 @@ func init() {
 			panic("mt: " + err.Error())
 		}
 		d.src = src
-		if typeMap[d.Type] != nil {
+		if t.byName[d.Type] != nil {
 			panic("mt: type " + d.Type + " defined twice")
 		}
-		typeList = append(typeList, d)
-		typeMap[d.Type] = d
+		t.list = append(t.list, d)
+		t.byName[d.Type] = d
 		if src.variant != "" {
-			variants = append(variants, d)
+			t.variants = append(t.variants, d)
 			continue
 		}
-		t := d.Type
-		defByNum[int(t[2]-'0')*100+int(t[3]-'0')*10+int(t[4]-'0')] = d
+		t.byNum[src.num()] = d
 	}
-	for _, v := range variants {
-		if defByNum[v.src.num()] == nil {
+	for _, v := range t.variants {
+		if t.byNum[v.src.num()] == nil {
 			panic("mt: variant " + v.Type + " without its base type")
 		}
 	}
-}
+	return t
+})
 
 // check reports a declaration that does not name its type as "MT" + three
 // digits + the variant flag.
@@ -266,29 +274,36 @@ func (e *defError) Error() string {
 	return "definition of " + e.typ + " line " + strconv.Itoa(e.line) + " " + strconv.Quote(e.text) + ": " + e.why
 }
 
-func defFor(t string) *typeDef { return typeMap[t] }
+func defFor(t string) *typeDef { return defs().byName[t] }
 
-var mtNames [1000]string
-
-func init() {
-	for i := range mtNames {
-		mtNames[i] = "MT" + string([]byte{byte('0' + i/100), byte('0' + i/10%10), byte('0' + i%10)})
+// mtNames holds "MT000" to "MT999", slices of one string built on first
+// use (two allocations, rather than a thousand at initialisation).
+var mtNames = sync.OnceValue(func() *[1000]string {
+	b := make([]byte, 0, 5*1000)
+	for i := range 1000 {
+		b = append(b, 'M', 'T', byte('0'+i/100), byte('0'+i/10%10), byte('0'+i%10))
 	}
-}
+	all := string(b)
+	var names [1000]string
+	for i := range names {
+		names[i] = all[5*i : 5*i+5]
+	}
+	return &names
+})
 
 // mtName returns "MT" + the three digits d without allocating.
 func mtName(d string) string {
 	if len(d) != 3 || !isDigits(d) {
 		return "MT" + d
 	}
-	return mtNames[int(d[0]-'0')*100+int(d[1]-'0')*10+int(d[2]-'0')]
+	return mtNames()[int(d[0]-'0')*100+int(d[1]-'0')*10+int(d[2]-'0')]
 }
 
 // variantType returns the full type for a base type and a 119 validation
 // flag ("MT103" + "STP" → "MT103STP"), or "" when the flag is not defined
 // for that type: the variants declared in typeSources.
 func variantType(base, v string) string {
-	for _, d := range variants {
+	for _, d := range defs().variants {
 		if d.src.variant == v && d.Type[:5] == base {
 			return d.Type
 		}
@@ -298,7 +313,7 @@ func variantType(base, v string) string {
 
 // hasVariants reports whether a base type has 119 validation flags.
 func hasVariants(base string) bool {
-	for _, d := range variants {
+	for _, d := range defs().variants {
 		if d.Type[:5] == base {
 			return true
 		}
