@@ -48,51 +48,79 @@ type typeDef struct {
 	first  [100]int8
 }
 
-// defTable holds the compiled message definitions.
+// defTable indexes the declared message types (typeSources). Each
+// declaration's definition is compiled on its first use (typeSource.get):
+// a run validates a few types, and compiling all 47 at package
+// initialisation cost every swiftval command about half a millisecond and
+// 1600 allocations. TestDefinitionsCompile compiles every one, so a bad
+// definition fails the tests, never a user's run.
 type defTable struct {
-	list   []*typeDef // in declaration order
-	byName map[string]*typeDef
-	// byNum holds the definitions of base types ("MT103") by number.
-	byNum [1000]*typeDef
-	// variants are the definitions selected by a tag 119 flag.
-	variants []*typeDef
+	byName map[string]*typeSource
+	// byNum holds the declarations of base types ("MT103") by number.
+	byNum [1000]*typeSource
+	// variants are the declarations selected by a tag 119 flag.
+	variants []*typeSource
 }
 
-// defs returns the message definitions, compiled on first use rather than
-// at package initialisation, which every swiftval command pays (about half
-// a millisecond and 1600 allocations). A definition that does not compile
-// is a bug of this package: it panics, and TestDefinitionsCompile catches
-// it at test time.
+// defs returns the index of the declarations, built on first use (no
+// definition is compiled). A malformed declaration is a bug of this
+// package: it panics, and TestDefinitionsCompile catches it.
 var defs = sync.OnceValue(func() *defTable {
-	t := &defTable{byName: make(map[string]*typeDef, len(typeSources))}
+	t := &defTable{byName: make(map[string]*typeSource, len(typeSources))}
 	for i := range typeSources {
 		src := &typeSources[i]
-		d, err := compileDef(src.typ, src.desc, src.def)
-		if err == nil {
-			err = src.check()
-		}
-		if err != nil {
+		if err := src.check(); err != nil {
 			panic("mt: " + err.Error())
 		}
-		d.src = src
-		if t.byName[d.Type] != nil {
-			panic("mt: type " + d.Type + " defined twice")
+		if t.byName[src.typ] != nil {
+			panic("mt: type " + src.typ + " defined twice")
 		}
-		t.list = append(t.list, d)
-		t.byName[d.Type] = d
+		t.byName[src.typ] = src
 		if src.variant != "" {
-			t.variants = append(t.variants, d)
+			t.variants = append(t.variants, src)
 			continue
 		}
-		t.byNum[src.num()] = d
+		t.byNum[src.num()] = src
 	}
 	for _, v := range t.variants {
-		if t.byNum[v.src.num()] == nil {
-			panic("mt: variant " + v.Type + " without its base type")
+		if t.byNum[v.num()] == nil {
+			panic("mt: variant " + v.typ + " without its base type")
 		}
 	}
 	return t
 })
+
+// get returns the compiled definition, compiling it on first use; after
+// that it is one atomic load. Two first uses at once may both compile; the
+// first stored wins (the two are equal).
+func (s *typeSource) get() *typeDef {
+	if d := s.compiled.Load(); d != nil {
+		return d
+	}
+	d, err := compileDef(s.typ, s.desc, s.def)
+	if err != nil {
+		panic("mt: " + err.Error())
+	}
+	d.src = s
+	if !s.compiled.CompareAndSwap(nil, d) {
+		return s.compiled.Load()
+	}
+	return d
+}
+
+// sequences returns the names of the sequences of the definition, in
+// order, without compiling it: the second word of each "seq" line.
+// TestDefinitionsCompile checks it against the compiled groups.
+func (s *typeSource) sequences() []string {
+	var out []string
+	for line := range strings.Lines(s.def) {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "seq "); ok {
+			name, _, _ := strings.Cut(strings.TrimSpace(rest), " ")
+			out = append(out, name)
+		}
+	}
+	return out
+}
 
 // check reports a declaration that does not name its type as "MT" + three
 // digits + the variant flag.
@@ -274,7 +302,13 @@ func (e *defError) Error() string {
 	return "definition of " + e.typ + " line " + strconv.Itoa(e.line) + " " + strconv.Quote(e.text) + ": " + e.why
 }
 
-func defFor(t string) *typeDef { return defs().byName[t] }
+// defFor returns the compiled definition of a full type, or nil.
+func defFor(t string) *typeDef {
+	if src := defs().byName[t]; src != nil {
+		return src.get()
+	}
+	return nil
+}
 
 // mtNames holds "MT000" to "MT999", slices of one string built on first
 // use (two allocations, rather than a thousand at initialisation).
@@ -303,9 +337,9 @@ func mtName(d string) string {
 // flag ("MT103" + "STP" → "MT103STP"), or "" when the flag is not defined
 // for that type: the variants declared in typeSources.
 func variantType(base, v string) string {
-	for _, d := range defs().variants {
-		if d.src.variant == v && d.Type[:5] == base {
-			return d.Type
+	for _, src := range defs().variants {
+		if src.variant == v && src.typ[:5] == base {
+			return src.typ
 		}
 	}
 	return ""
@@ -313,8 +347,8 @@ func variantType(base, v string) string {
 
 // hasVariants reports whether a base type has 119 validation flags.
 func hasVariants(base string) bool {
-	for _, d := range defs().variants {
-		if d.Type[:5] == base {
+	for _, src := range defs().variants {
+		if src.typ[:5] == base {
 			return true
 		}
 	}
