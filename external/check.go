@@ -8,7 +8,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"regexp"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -21,6 +20,7 @@ import (
 	"github.com/sony/gobreaker/v2"
 
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/internal/lazyre"
 	"github.com/swiftval/swiftval/payment"
 )
 
@@ -520,7 +520,7 @@ func mapString(m traits.Mapper, key string) (string, bool) {
 	return string(s), ok
 }
 
-var mtTagRe = regexp.MustCompile(`^[0-9]{2}[A-Za-z]?$`)
+var mtTagRe = lazyre.New(`^[0-9]{2}[A-Za-z]?$`)
 
 // locate turns a location named by an answer into a Location: an absolute
 // MX path ("/Document/...") or an MT field tag ("59", "57A").

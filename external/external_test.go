@@ -21,6 +21,7 @@ import (
 	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/external"
+	"github.com/swiftval/swiftval/internal/lazyre"
 	"github.com/swiftval/swiftval/rules/custom"
 )
 
@@ -534,4 +535,12 @@ func gather(t *testing.T, c prometheus.Collector) string {
 		}
 	}
 	return sb.String()
+}
+
+// TestRegexpsCompile: the package's regular expressions are compiled on
+// first use; each must compile, so that none can fail in a user's run.
+func TestRegexpsCompile(t *testing.T) {
+	if err := lazyre.CompileAll(); err != nil {
+		t.Fatal(err)
+	}
 }

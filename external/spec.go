@@ -3,7 +3,6 @@ package external
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/internal/lazyre"
 	"github.com/swiftval/swiftval/rules/custom"
 )
 
@@ -109,10 +109,10 @@ var (
 	breakerKeys = []string{"window", "buckets", "min_requests", "failure_ratio", "open_for", "half_open_probes"}
 	cacheKeys   = []string{"ttl", "size"}
 
-	idRe     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,127}$`)
-	codeRe   = regexp.MustCompile(`^[A-Z][A-Z0-9]{1,9}$`)
-	headerRe = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
-	envRe    = regexp.MustCompile(`^[A-Z_][A-Z0-9_]{0,127}$`)
+	idRe     = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,127}$`)
+	codeRe   = lazyre.New(`^[A-Z][A-Z0-9]{1,9}$`)
+	headerRe = lazyre.New(`^[A-Za-z0-9-]{1,64}$`)
+	envRe    = lazyre.New(`^[A-Z_][A-Z0-9_]{0,127}$`)
 )
 
 // probs collects the problems of one rule-set file.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
 )
 
 // WriteHTML writes a self-contained HTML report (no external resource):
@@ -57,7 +58,7 @@ func WriteHTML(w io.Writer, rep *Report, ramp *RampResult) error {
 	if ramp != nil && len(ramp.Steps) > 0 {
 		data.RampChart = template.HTML(rampSVG(ramp))
 	}
-	return htmlTmpl.Execute(w, data)
+	return htmlTmpl().Execute(w, data)
 }
 
 // badge is the verdict shown at the top of the report.
@@ -115,7 +116,14 @@ func gateLines(g *Gate) []hline {
 	return out
 }
 
-var htmlTmpl = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+// htmlTmpl is the report page, parsed on first use rather than at package
+// initialisation: every swiftval command links this package, few write HTML.
+var htmlTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Parse(htmlReportPage))
+})
+
+// htmlReportPage is the template of WriteHTML's page.
+const htmlReportPage = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1000px}
@@ -135,7 +143,7 @@ svg text{font-size:11px;font-family:system-ui,sans-serif}
 {{if .RampText}}<h2>Ramp</h2><pre>{{.RampText}}</pre>{{.RampChart}}{{end}}
 <p><small>Latency is measured from each request's scheduled send time (open loop: queueing counted, no coordinated omission). Percentiles from an HDR histogram, 3 significant digits. Latency axes are logarithmic; dashed lines are the targets.</small></p>
 </body></html>
-`))
+`
 
 type series struct {
 	name, color string

@@ -355,13 +355,14 @@ func summarize(h *hdrhistogram.Histogram) Summary {
 
 // distributionQuantiles are the points of the percentile plot: 0 to
 // 99.999 % on a log scale of 1/(1-q), eight points per decade.
-var distributionQuantiles = func() []float64 {
+// They are computed on first use, not at package initialisation.
+var distributionQuantiles = sync.OnceValue(func() []float64 {
 	var qs []float64
 	for k := 0; k <= 40; k++ {
 		qs = append(qs, 100*(1-pow10(-float64(k)/8)))
 	}
 	return qs
-}()
+})
 
 func (r *recorder) report(cfg Config) *Report {
 	r.mu.Lock()
@@ -405,12 +406,12 @@ func (r *recorder) report(cfg Config) *Report {
 		rep.Series = append(rep.Series, p)
 	}
 	if r.lat.TotalCount() > 0 {
-		vals := r.lat.ValueAtPercentilesSlice(distributionQuantiles)
+		vals := r.lat.ValueAtPercentilesSlice(distributionQuantiles())
 		var srv []int64
 		if r.srv.TotalCount() > 0 {
-			srv = r.srv.ValueAtPercentilesSlice(distributionQuantiles)
+			srv = r.srv.ValueAtPercentilesSlice(distributionQuantiles())
 		}
-		for i, q := range distributionQuantiles {
+		for i, q := range distributionQuantiles() {
 			pt := Point{Quantile: q, Latency: Millis(vals[i])}
 			if srv != nil {
 				pt.Server = Millis(srv[i])

@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -183,17 +184,20 @@ func readAll(r io.Reader, buf []byte) ([]byte, error) {
 	}
 }
 
-var statusKinds [600]string
-
-func init() {
-	for i := range statusKinds {
-		statusKinds[i] = "http_" + strconv.Itoa(i)
+// statusKinds holds "http_<code>" for every status code below 600, built on
+// first use (not at package initialisation, which every swiftval command
+// pays) so that recording a failed request does not allocate.
+var statusKinds = sync.OnceValue(func() *[600]string {
+	var kinds [600]string
+	for i := range kinds {
+		kinds[i] = "http_" + strconv.Itoa(i)
 	}
-}
+	return &kinds
+})
 
 func statusKind(code int) string {
-	if code >= 0 && code < len(statusKinds) {
-		return statusKinds[code]
+	if kinds := statusKinds(); code >= 0 && code < len(kinds) {
+		return kinds[code]
 	}
 	return "http_other"
 }

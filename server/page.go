@@ -2,32 +2,30 @@ package server
 
 import (
 	"crypto/sha256"
-	"embed"
+	_ "embed" // the page and the OpenAPI document
 	"encoding/base64"
 	"net/http"
 	"regexp"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 )
 
-//go:embed web/index.html openapi.json
-var assets embed.FS
+// The page and the OpenAPI document are embedded as byte slices: unlike
+// reading them from an embed.FS at package initialisation, this costs
+// nothing until they are served.
 
-var (
-	pageHTML    = mustAsset("web/index.html")
-	openAPIJSON = mustAsset("openapi.json")
-	// pageCSP allows exactly the page's own inline style and script (by
-	// hash) and requests to this origin: no CDN, nothing else.
-	pageCSP = contentSecurityPolicy(pageHTML)
-)
+//go:embed web/index.html
+var pageHTML []byte
 
-func mustAsset(name string) []byte {
-	b, err := assets.ReadFile(name)
-	if err != nil {
-		panic("server: missing embedded " + name) // a build error
-	}
-	return b
-}
+//go:embed openapi.json
+var openAPIJSON []byte
+
+// pageCSP allows exactly the page's own inline style and script (by hash)
+// and requests to this origin: no CDN, nothing else. It is computed on the
+// first request for the page, not at package initialisation, which every
+// swiftval command pays.
+var pageCSP = sync.OnceValue(func() string { return contentSecurityPolicy(pageHTML) })
 
 // contentSecurityPolicy hashes the inline <style> and <script> of page.
 func contentSecurityPolicy(page []byte) string {
@@ -46,7 +44,7 @@ func contentSecurityPolicy(page []byte) string {
 // handlePage serves the embedded web page.
 func (s *Server) handlePage(c echo.Context) error {
 	h := c.Response().Header()
-	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("Content-Security-Policy", pageCSP())
 	h.Set("Referrer-Policy", "no-referrer")
 	return c.Blob(http.StatusOK, "text/html; charset=utf-8", pageHTML)
 }

@@ -1,7 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"net/http/httptest"
 	"net/url"
@@ -383,4 +386,32 @@ func saveArtifact(t *testing.T, name string, data []byte) {
 		return
 	}
 	t.Logf("screenshot: %s", p)
+}
+
+// TestPageContentSecurityPolicy: GET / serves the embedded page with a
+// policy that allows exactly its inline <style> and <script>, by SHA-256,
+// and nothing from elsewhere (the policy is computed on the first request).
+func TestPageContentSecurityPolicy(t *testing.T) {
+	s, _ := newTestServer(t, nil)
+	rec := do(t, s, "GET", "/", "", nil)
+	if rec.Code != 200 || !bytes.Equal(rec.Body.Bytes(), pageHTML) {
+		t.Fatalf("GET / = %d, %d bytes; want 200 and the embedded page (%d bytes)", rec.Code, rec.Body.Len(), len(pageHTML))
+	}
+	csp := rec.Header().Get("Content-Security-Policy")
+	for _, tag := range []string{"style", "script"} {
+		page := string(pageHTML)
+		start := strings.Index(page, "<"+tag+">")
+		end := strings.Index(page, "</"+tag+">")
+		if start < 0 || end < start {
+			t.Fatalf("the page has no inline <%s>", tag)
+		}
+		sum := sha256.Sum256([]byte(page[start+len(tag)+2 : end]))
+		want := tag + "-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+		if !strings.Contains(csp, want) {
+			t.Errorf("Content-Security-Policy = %q; want it to contain %q", csp, want)
+		}
+	}
+	if !strings.HasPrefix(csp, "default-src 'none'; connect-src 'self';") {
+		t.Errorf("Content-Security-Policy = %q; want default-src 'none' and connect-src 'self' first", csp)
+	}
 }

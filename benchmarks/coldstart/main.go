@@ -40,7 +40,7 @@ import (
 
 // Inputs, relative to the repository root.
 const (
-	mt103   = "bench/samples/mt103.fin"
+	mt103   = "loadtest/samples/mt103.fin"
 	fedwire = "../shared/corpus/mx/moov-io__wire20022/CustomerCreditTransfer__swiftSample__CustomerCreditTransfer_Scenario1_Step1_pacs.008.xml"
 	cbprMax = "../shared/corpus/mx/phoughton__iso20022-cbpr-ur/y2025__pacs.008.max.xml"
 	pacsXSD = "../shared/xsd/pacs.008.001.08.xsd"

@@ -143,7 +143,7 @@ func BenchmarkBaselineAlloc6K(b *testing.B) {
 // BenchmarkMatchPartyA matches the values an option-A party field takes
 // (a BIC alone, BIC11, an account line then a BIC) against its format.
 func BenchmarkMatchPartyA(b *testing.B) {
-	p := specFor("57A").pat
+	p := specFor("57A").get().pat
 	for _, c := range []struct{ name, v string }{{"BIC8", "BANKBEBB"}, {"BIC11", "BANKDEFFXXX"},
 		{"IBAN", "/DE44500105175407324931\r\nBANKDEFFXXX"}, {"DC", "/D/12345\r\nBANKDEFFXXX"}} {
 		b.Run(c.name, func(b *testing.B) {

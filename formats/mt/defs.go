@@ -1,5 +1,7 @@
 package mt
 
+import "sync/atomic"
+
 // The message-type definitions: the one place a message type is declared.
 // Everything else that depends on the set of types is derived from this
 // table: the structure check and the variant (tag 119) resolution here, the
@@ -338,6 +340,8 @@ type typeSource struct {
 	// REMIT, 202, 202 COV, 205, 205 COV; mt-facts 2.2).
 	uetr bool
 	def  string
+	// compiled is def compiled, set on first use (see get).
+	compiled atomic.Pointer[typeDef]
 }
 
 // typeSources are the message types with a full definition.

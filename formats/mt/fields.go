@@ -1,6 +1,9 @@
 package mt
 
-import "strings"
+import (
+	"strings"
+	"sync/atomic"
+)
 
 // fieldSpec is the format of one field tag (number plus option): its SWIFT
 // notation and the names of its components, in order of appearance.
@@ -10,9 +13,41 @@ type fieldSpec struct {
 	names    string // comma-separated component names
 	slash    bool   // T26: must not start or end with '/' nor contain "//"
 	numbered byte   // > 0: NameAndAddress lines are "1!n/33x", numbers 1..numbered ascending (T56)
-	pat      *Pattern
-	post     bool // postCheck has something to check: slash, numbered or a component with a semKind
-	is61     bool // the spec of field 61, whose D/C mark checkSyntax re-splits (fix61)
+	is61     bool   // the spec of field 61, whose D/C mark checkSyntax re-splits (fix61)
+	// compiled is the notation compiled, set on the spec's first use (see
+	// get): a message uses a few dozen of the table's specs, and compiling
+	// every one at package initialisation cost each run of every swiftval
+	// command about a millisecond. TestFieldSpecsCompile compiles them all,
+	// so a bad notation fails the tests, never a user's run.
+	compiled atomic.Pointer[compiledSpec]
+}
+
+// compiledSpec is what a spec's notation compiles to.
+type compiledSpec struct {
+	pat  *Pattern
+	post bool // postCheck has something to check: slash, numbered or a component with a semKind
+}
+
+// get returns the compiled spec, compiling it on first use. After that it
+// is one atomic load, cheap enough for the per-field hot path.
+func (s *fieldSpec) get() *compiledSpec {
+	if c := s.compiled.Load(); c != nil {
+		return c
+	}
+	return s.compile()
+}
+
+// compile compiles the notation and publishes the result. Two first uses
+// at once may both compile; the first stored wins (the two are equal).
+func (s *fieldSpec) compile() *compiledSpec {
+	c := &compiledSpec{pat: MustCompile(s.notation, strings.Split(s.names, ",")...), post: s.slash || s.numbered > 0}
+	for _, ci := range c.pat.comps {
+		c.post = c.post || ci.kind != semNone
+	}
+	if !s.compiled.CompareAndSwap(nil, c) {
+		return s.compiled.Load()
+	}
+	return c
 }
 
 // Party-field notations. The account/party-identifier line and its line
@@ -142,18 +177,15 @@ var fieldSpecs = []fieldSpec{
 }
 
 // specIndex finds a spec by tag number and option without hashing:
-// [number][0 for no letter, 1..26 for A..Z].
+// [number][0 for no letter, 1..26 for A..Z]. Filling it at initialisation
+// takes about a microsecond and allocates nothing; the notations are
+// compiled on first use (fieldSpec.get).
 var specIndex [100][27]*fieldSpec
 
 func init() {
 	for i := range fieldSpecs {
 		s := &fieldSpecs[i]
-		s.pat = MustCompile(s.notation, strings.Split(s.names, ",")...)
-		s.post = s.slash || s.numbered > 0
 		s.is61 = s.tag == "61"
-		for _, c := range s.pat.comps {
-			s.post = s.post || c.kind != semNone
-		}
 		num, opt := tagKey(s.tag)
 		if num < 0 || specIndex[num][opt] != nil {
 			panic("mt: bad or duplicate field spec " + s.tag)

@@ -3,6 +3,8 @@ package mt
 import (
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 )
 
@@ -103,6 +105,53 @@ var fieldCases = map[string]struct {
 	"86":  {"DETAILS", "DETAILS\r\n\r\nMORE", "T17", 9},
 	"90C": {"1EUR10,", "1EUR", "T40", 4},
 	"90D": {"12EUR10,", "EUR10,", "T34", 0},
+}
+
+// TestFieldSpecsCompile compiles every built-in notation, as the parser
+// does on a spec's first use: a bad notation must fail here, never panic in
+// a user's run. The compiled spec is published once and kept.
+func TestFieldSpecsCompile(t *testing.T) {
+	for i := range fieldSpecs {
+		s := &fieldSpecs[i]
+		names := strings.Split(s.names, ",")
+		p, err := Compile(s.notation, names...)
+		if err != nil {
+			t.Errorf("%s %q: %v", s.tag, s.notation, err)
+			continue
+		}
+		if p.ncomp != len(names) {
+			t.Errorf("%s %q: %d components, %d names %q", s.tag, s.notation, p.ncomp, len(names), s.names)
+		}
+		c := s.get()
+		if c != s.get() || c.pat.Notation != s.notation || c.pat.ncomp != p.ncomp {
+			t.Errorf("%s: get() did not keep one compiled spec of its notation", s.tag)
+		}
+		post := s.slash || s.numbered > 0
+		for _, ci := range p.comps {
+			post = post || ci.kind != semNone
+		}
+		if c.post != post {
+			t.Errorf("%s: post = %v, want %v", s.tag, c.post, post)
+		}
+	}
+}
+
+// TestFieldSpecCompileRace: first uses of one spec from several goroutines
+// at once all get the same compiled spec (go test -race checks the
+// publication).
+func TestFieldSpecCompileRace(t *testing.T) {
+	s := &fieldSpec{tag: "32A", notation: "6!n3!a15d", names: "Date,Currency,Amount"}
+	got := make([]*compiledSpec, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() { got[i] = s.get() })
+	}
+	wg.Wait()
+	for _, c := range got {
+		if c != got[0] || c.pat.ncomp != 3 || !c.post {
+			t.Fatalf("first uses disagree: %p %p (ncomp %d, post %v)", c, got[0], c.pat.ncomp, c.post)
+		}
+	}
 }
 
 func TestFieldSpecs(t *testing.T) {

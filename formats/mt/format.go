@@ -60,9 +60,10 @@ func (*Format) Detect(raw []byte) bool {
 // "MT*" for every other MT, which parses and gets syntax checks of known
 // fields (level syntax).
 func (*Format) MessageTypes() []engine.TypeInfo {
-	out := make([]engine.TypeInfo, 0, len(typeList)+1)
-	for _, d := range typeList {
-		out = append(out, engine.TypeInfo{Format: "mt", Type: d.Type, Level: engine.LevelFull, Description: d.Desc})
+	out := make([]engine.TypeInfo, 0, len(typeSources)+1)
+	for i := range typeSources {
+		src := &typeSources[i]
+		out = append(out, engine.TypeInfo{Format: "mt", Type: src.typ, Level: engine.LevelFull, Description: src.desc})
 	}
 	return append(out, engine.TypeInfo{Format: "mt", Type: "MT*", Level: engine.LevelSyntax, Description: "any other MT: blocks, headers and the syntax of known fields"})
 }
@@ -468,7 +469,10 @@ func (m *Message) resolveType(p *parser) {
 	if m.Variant == "" && len(m.App.MsgType) == 3 && isDigits(m.App.MsgType) {
 		// A base type: index by number rather than hash the name.
 		d := m.App.MsgType
-		m.def = defByNum[int(d[0]-'0')*100+int(d[1]-'0')*10+int(d[2]-'0')]
+		m.def = nil
+		if src := defs().byNum[int(d[0]-'0')*100+int(d[1]-'0')*10+int(d[2]-'0')]; src != nil {
+			m.def = src.get()
+		}
 	} else {
 		m.def = defFor(m.Type)
 	}

@@ -68,7 +68,7 @@ func FuzzPartyA(f *testing.F) {
 	for _, v := range []string{"BANKBEBB", "BANKBEBBXXX", "/D/1\r\nBANKBEBB", "/C\nBANKBEBB", "/DE89\r\nBANKDEFFXXX", "//FW1\nBANKUS33", "/D/\nX"} {
 		f.Add(v)
 	}
-	p := specFor("52A").pat
+	p := specFor("52A").get().pat
 	f.Fuzz(func(t *testing.T, value string) {
 		checkPartyA(t, p, value)
 	})

@@ -32,9 +32,9 @@ const (
 )
 
 // setTable is filled by a variable initializer rather than an init
-// function so that it is ready when the init functions of other files
-// (fields.go compiles the field formats) run: package variables are
-// initialised before any init function.
+// function so that it is ready before any init function of the package
+// could compile a notation (package variables are initialised first). It
+// takes about a microsecond and allocates nothing.
 var setTable = buildSetTable()
 
 func buildSetTable() [numSets][256]bool {

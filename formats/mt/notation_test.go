@@ -172,11 +172,12 @@ func TestFirstPathAgrees(t *testing.T) {
 	matched, hand := map[string]bool{}, 0
 	for i := range fieldSpecs {
 		s := &fieldSpecs[i]
+		p := s.get().pat
 		for v := range values {
-			if checkFirst(t, s.pat, v) {
+			if checkFirst(t, p, v) {
 				matched[s.tag] = true
 			}
-			if s.pat.partyA && checkPartyA(t, s.pat, v) {
+			if p.partyA && checkPartyA(t, p, v) {
 				hand++
 			}
 		}
@@ -185,7 +186,7 @@ func TestFirstPathAgrees(t *testing.T) {
 	for _, c := range []struct{ tag, v string }{{"52A", "BANKBEBB"}, {"57A", "/D/1\r\nBANKBEBBXXX"}, {"50K", "/1\r\nA\r\nB"},
 		{"59", "A\r\nB"}, {"23E", "SDVA"}, {"23E", "PHOB/123"}, {"61", "2501150115D1,5NTRFREF//BANK\r\nDETAILS"}, {"61", "250115D1,NTRFNONREF"}} {
 		var mt matcher
-		if !specFor(c.tag).pat.matchFirst(&mt, c.v) {
+		if !specFor(c.tag).get().pat.matchFirst(&mt, c.v) {
 			t.Errorf("%s %q: first path does not match", c.tag, c.v)
 		}
 	}
@@ -224,18 +225,18 @@ func checkPartyA(t testing.TB, p *Pattern, value string) bool {
 	return true
 }
 
-// TestFieldFormatsCompiledWithSets checks that the built-in formats were
-// compiled with the character sets in place (package initialisation
-// order): compiling them again now gives the same linearity and first sets.
+// TestFieldFormatsCompiledWithSets checks that the built-in formats,
+// compiled on first use, were compiled with the character sets in place:
+// compiling them again now gives the same linearity and first sets.
 func TestFieldFormatsCompiledWithSets(t *testing.T) {
 	for i := range fieldSpecs {
 		s := &fieldSpecs[i]
 		p := MustCompile(s.notation)
-		if p.linear != s.pat.linear || !reflect.DeepEqual(p.nodes, s.pat.nodes) {
-			t.Errorf("%s %s: compiled differently at init", s.tag, s.notation)
+		if q := s.get().pat; p.linear != q.linear || !reflect.DeepEqual(p.nodes, q.nodes) {
+			t.Errorf("%s %s: compiled differently on first use", s.tag, s.notation)
 		}
 	}
-	if !specFor("61").pat.nodes[1].first.has('0') {
+	if !specFor("61").get().pat.nodes[1].first.has('0') {
 		t.Error("first set of 61's entry date is empty")
 	}
 }

@@ -81,9 +81,9 @@ type TypeInfo struct {
 // Types returns the message types with a full definition, in declaration
 // order. The slice is new on each call.
 func Types() []TypeInfo {
-	out := make([]TypeInfo, len(typeList))
-	for i, d := range typeList {
-		out[i] = d.info()
+	out := make([]TypeInfo, len(typeSources))
+	for i := range typeSources {
+		out[i] = typeSources[i].info()
 	}
 	return out
 }
@@ -91,20 +91,17 @@ func Types() []TypeInfo {
 // Lookup returns the TypeInfo of a full type ("MT103", "MT202COV"), or ok
 // false when the type has no full definition.
 func Lookup(typ string) (TypeInfo, bool) {
-	d := typeMap[typ]
-	if d == nil {
+	s := defs().byName[typ]
+	if s == nil {
 		return TypeInfo{}, false
 	}
-	return d.info(), true
+	return s.info(), true
 }
 
-func (d *typeDef) info() TypeInfo {
-	s := d.src
-	ti := TypeInfo{Type: d.Type, Base: d.Type[:5], Variant: s.variant, Description: d.Desc, Family: s.family, Payment: s.payment, UETR: s.uetr}
-	for _, g := range d.groups {
-		ti.Sequences = append(ti.Sequences, g.name)
-	}
-	return ti
+// info describes the declared type without compiling its definition.
+func (s *typeSource) info() TypeInfo {
+	return TypeInfo{Type: s.typ, Base: s.typ[:5], Variant: s.variant, Description: s.desc, Family: s.family, Payment: s.payment, UETR: s.uetr,
+		Sequences: s.sequences()}
 }
 
 // Payment returns the payment shape of the message's type (PayNone when it

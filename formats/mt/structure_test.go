@@ -1,8 +1,10 @@
 package mt
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/swiftval/swiftval/engine"
@@ -39,7 +41,7 @@ func (w *walker) missingRef(from, to int, f *Field) {
 func TestMissingJumpTable(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	field := &Field{Tag: "32A", Line: 3, Column: 1}
-	for _, d := range typeList {
+	for _, d := range compiledDefs() {
 		m := &Message{Type: d.Type, TextLine: 7, TextColumn: 2}
 		for n := 0; n < 2000; n++ {
 			var fa, fb engine.Findings
@@ -66,11 +68,94 @@ func TestMissingJumpTable(t *testing.T) {
 	}
 }
 
+// compiledDefs compiles and returns every definition, in declaration
+// order.
+func compiledDefs() []*typeDef {
+	out := make([]*typeDef, len(typeSources))
+	for i := range typeSources {
+		out[i] = typeSources[i].get()
+	}
+	return out
+}
+
+// TestDefinitionsCompile indexes the declarations and compiles every
+// definition, as the first parse of a message of each type does: a
+// definition that does not compile (or a duplicate type, or a variant
+// without its base type) must fail here, never panic in a user's run. The
+// sequence names Types reports without compiling must be those of the
+// compiled definition.
+func TestDefinitionsCompile(t *testing.T) {
+	var list []*typeDef
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				t.Fatalf("the built-in definitions do not compile: %v", r)
+			}
+		}()
+		list = compiledDefs()
+	}()
+	if len(defs().byName) != len(typeSources) {
+		t.Fatalf("%d names from %d declarations", len(defs().byName), len(typeSources))
+	}
+	for i, d := range list {
+		src := &typeSources[i]
+		if d.src != src || d.Type != src.typ || defFor(src.typ) != d || src.get() != d {
+			t.Errorf("definition %d is %s, declared %s (or not kept)", i, d.Type, src.typ)
+		}
+		var groups []string
+		for _, g := range d.groups {
+			groups = append(groups, g.name)
+		}
+		if seqs := src.sequences(); !reflect.DeepEqual(seqs, groups) {
+			t.Errorf("%s: sequences() = %q, compiled groups %q", src.typ, seqs, groups)
+		}
+	}
+}
+
+// TestDefinitionCompileRace: first uses of one definition from several
+// goroutines at once all get the same compiled definition (go test -race
+// checks the publication).
+func TestDefinitionCompileRace(t *testing.T) {
+	d0 := &typeSources[0]
+	src := &typeSource{typ: d0.typ, desc: d0.desc, family: d0.family, payment: d0.payment, def: d0.def} // nothing compiled yet
+	got := make([]*typeDef, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() { got[i] = src.get() })
+	}
+	wg.Wait()
+	for _, d := range got {
+		if d != got[0] || d.Type != src.typ {
+			t.Fatalf("first uses disagree: %p %p", d, got[0])
+		}
+	}
+}
+
+// TestMTNames: mtName gives "MT" + the digits, from the table for three
+// digits and by concatenation otherwise.
+func TestMTNames(t *testing.T) {
+	for n := 0; n < 1000; n++ {
+		d := fmt.Sprintf("%03d", n)
+		if got := mtName(d); got != "MT"+d {
+			t.Fatalf("mtName(%q) = %q", d, got)
+		}
+	}
+	for _, d := range []string{"", "1", "10A", "1034"} {
+		if got := mtName(d); got != "MT"+d {
+			t.Errorf("mtName(%q) = %q", d, got)
+		}
+	}
+}
+
 // TestDefByNum checks the by-number table against the name map.
 func TestDefByNum(t *testing.T) {
 	for n := 0; n < 1000; n++ {
-		if got, want := defByNum[n], defFor(mtNames[n]); got != want {
-			t.Errorf("defByNum[%d] = %v, want %v", n, got, want)
+		var got *typeDef
+		if src := defs().byNum[n]; src != nil {
+			got = src.get()
+		}
+		if want := defFor(mtNames()[n]); got != want {
+			t.Errorf("defs().byNum[%d] gives %v, want %v", n, got, want)
 		}
 	}
 }
@@ -81,7 +166,7 @@ func TestDefByNum(t *testing.T) {
 func TestInOrderAgreesWithWalk(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	direct := 0
-	for _, d := range typeList {
+	for _, d := range compiledDefs() {
 		if !d.direct {
 			continue
 		}

@@ -3,6 +3,7 @@ package mt
 import (
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // slot is one field position of a message definition.
@@ -47,43 +48,78 @@ type typeDef struct {
 	first  [100]int8
 }
 
-var (
-	typeList []*typeDef
-	typeMap  = map[string]*typeDef{}
-	// defByNum holds the definitions of base types ("MT103") by number.
-	defByNum [1000]*typeDef
-	// variants are the definitions selected by a tag 119 flag.
-	variants []*typeDef
-)
+// defTable indexes the declared message types (typeSources). Each
+// declaration's definition is compiled on its first use (typeSource.get):
+// a run validates a few types, and compiling all 47 at package
+// initialisation cost every swiftval command about half a millisecond and
+// 1600 allocations. TestDefinitionsCompile compiles every one, so a bad
+// definition fails the tests, never a user's run.
+type defTable struct {
+	byName map[string]*typeSource
+	// byNum holds the declarations of base types ("MT103") by number.
+	byNum [1000]*typeSource
+	// variants are the declarations selected by a tag 119 flag.
+	variants []*typeSource
+}
 
-func init() {
+// defs returns the index of the declarations, built on first use (no
+// definition is compiled). A malformed declaration is a bug of this
+// package: it panics, and TestDefinitionsCompile catches it.
+var defs = sync.OnceValue(func() *defTable {
+	t := &defTable{byName: make(map[string]*typeSource, len(typeSources))}
 	for i := range typeSources {
 		src := &typeSources[i]
-		d, err := compileDef(src.typ, src.desc, src.def)
-		if err == nil {
-			err = src.check()
-		}
-		if err != nil {
+		if err := src.check(); err != nil {
 			panic("mt: " + err.Error())
 		}
-		d.src = src
-		if typeMap[d.Type] != nil {
-			panic("mt: type " + d.Type + " defined twice")
+		if t.byName[src.typ] != nil {
+			panic("mt: type " + src.typ + " defined twice")
 		}
-		typeList = append(typeList, d)
-		typeMap[d.Type] = d
+		t.byName[src.typ] = src
 		if src.variant != "" {
-			variants = append(variants, d)
+			t.variants = append(t.variants, src)
 			continue
 		}
-		t := d.Type
-		defByNum[int(t[2]-'0')*100+int(t[3]-'0')*10+int(t[4]-'0')] = d
+		t.byNum[src.num()] = src
 	}
-	for _, v := range variants {
-		if defByNum[v.src.num()] == nil {
-			panic("mt: variant " + v.Type + " without its base type")
+	for _, v := range t.variants {
+		if t.byNum[v.num()] == nil {
+			panic("mt: variant " + v.typ + " without its base type")
 		}
 	}
+	return t
+})
+
+// get returns the compiled definition, compiling it on first use; after
+// that it is one atomic load. Two first uses at once may both compile; the
+// first stored wins (the two are equal).
+func (s *typeSource) get() *typeDef {
+	if d := s.compiled.Load(); d != nil {
+		return d
+	}
+	d, err := compileDef(s.typ, s.desc, s.def)
+	if err != nil {
+		panic("mt: " + err.Error())
+	}
+	d.src = s
+	if !s.compiled.CompareAndSwap(nil, d) {
+		return s.compiled.Load()
+	}
+	return d
+}
+
+// sequences returns the names of the sequences of the definition, in
+// order, without compiling it: the second word of each "seq" line.
+// TestDefinitionsCompile checks it against the compiled groups.
+func (s *typeSource) sequences() []string {
+	var out []string
+	for line := range strings.Lines(s.def) {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "seq "); ok {
+			name, _, _ := strings.Cut(strings.TrimSpace(rest), " ")
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // check reports a declaration that does not name its type as "MT" + three
@@ -266,31 +302,44 @@ func (e *defError) Error() string {
 	return "definition of " + e.typ + " line " + strconv.Itoa(e.line) + " " + strconv.Quote(e.text) + ": " + e.why
 }
 
-func defFor(t string) *typeDef { return typeMap[t] }
-
-var mtNames [1000]string
-
-func init() {
-	for i := range mtNames {
-		mtNames[i] = "MT" + string([]byte{byte('0' + i/100), byte('0' + i/10%10), byte('0' + i%10)})
+// defFor returns the compiled definition of a full type, or nil.
+func defFor(t string) *typeDef {
+	if src := defs().byName[t]; src != nil {
+		return src.get()
 	}
+	return nil
 }
+
+// mtNames holds "MT000" to "MT999", slices of one string built on first
+// use (two allocations, rather than a thousand at initialisation).
+var mtNames = sync.OnceValue(func() *[1000]string {
+	b := make([]byte, 0, 5*1000)
+	for i := range 1000 {
+		b = append(b, 'M', 'T', byte('0'+i/100), byte('0'+i/10%10), byte('0'+i%10))
+	}
+	all := string(b)
+	var names [1000]string
+	for i := range names {
+		names[i] = all[5*i : 5*i+5]
+	}
+	return &names
+})
 
 // mtName returns "MT" + the three digits d without allocating.
 func mtName(d string) string {
 	if len(d) != 3 || !isDigits(d) {
 		return "MT" + d
 	}
-	return mtNames[int(d[0]-'0')*100+int(d[1]-'0')*10+int(d[2]-'0')]
+	return mtNames()[int(d[0]-'0')*100+int(d[1]-'0')*10+int(d[2]-'0')]
 }
 
 // variantType returns the full type for a base type and a 119 validation
 // flag ("MT103" + "STP" → "MT103STP"), or "" when the flag is not defined
 // for that type: the variants declared in typeSources.
 func variantType(base, v string) string {
-	for _, d := range variants {
-		if d.src.variant == v && d.Type[:5] == base {
-			return d.Type
+	for _, src := range defs().variants {
+		if src.variant == v && src.typ[:5] == base {
+			return src.typ
 		}
 	}
 	return ""
@@ -298,8 +347,8 @@ func variantType(base, v string) string {
 
 // hasVariants reports whether a base type has 119 validation flags.
 func hasVariants(base string) bool {
-	for _, d := range variants {
-		if d.Type[:5] == base {
+	for _, src := range defs().variants {
+		if src.typ[:5] == base {
 			return true
 		}
 	}

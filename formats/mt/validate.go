@@ -41,7 +41,9 @@ func (m *Message) checkSyntax(p *parser) {
 		if s == nil {
 			continue
 		}
-		if !s.pat.match(&mt, f.Value) {
+		cs := s.get()
+		pat := cs.pat
+		if !pat.match(&mt, f.Value) {
 			fl := mt.failure()
 			msg := "field " + f.Tag + ": " + fl.Reason + " (format " + s.notation + ")"
 			if fl.Char != 0 {
@@ -49,28 +51,28 @@ func (m *Message) checkSyntax(p *parser) {
 			} else {
 				p.err(fl.Code, f.locAt(fl.Offset), msg)
 			}
-			p.partialCheck(f, s, &mt, fl)
+			p.partialCheck(f, pat, &mt, fl)
 			continue
 		}
 		if s.is61 {
-			fix61(&mt, s.pat, f.Value)
+			fix61(&mt, pat, f.Value)
 		}
 		buf := m.compBuf
-		if cap(buf)-len(buf) < s.pat.ncomp {
+		if cap(buf)-len(buf) < pat.ncomp {
 			// Earlier fields keep pointing into the old buffer, which
 			// stays valid.
 			buf = make([]Component, 0, len(buf)+compsNeeded(m.Fields[i:]))
 		}
 		start := len(buf)
-		buf = buf[:start+s.pat.ncomp]
+		buf = buf[:start+pat.ncomp]
 		w := start
-		for c, sp := range mt.caps[:s.pat.ncomp] {
+		for c, sp := range mt.caps[:pat.ncomp] {
 			if sp.lo >= 0 {
 				// Field by field: a composite literal is built on the
 				// stack and copied with wide loads that stall on the
 				// narrow stores just made (store forwarding).
 				d := &buf[w]
-				d.Name = s.pat.comps[c].name
+				d.Name = pat.comps[c].name
 				d.Value = f.Value[sp.lo:sp.hi]
 				d.Offset = int(sp.lo)
 				w++
@@ -79,8 +81,8 @@ func (m *Message) checkSyntax(p *parser) {
 		buf = buf[:w]
 		m.compBuf = buf
 		f.Components = buf[start:w:w]
-		if s.post {
-			p.postCheck(f, s, &mt)
+		if cs.post {
+			p.postCheck(f, s, pat, &mt)
 		}
 	}
 }
@@ -90,7 +92,7 @@ func compsNeeded(fs []Field) int {
 	n := 0
 	for i := range fs {
 		if s := specOf(&fs[i]); s != nil {
-			n += s.pat.ncomp
+			n += s.get().pat.ncomp
 		}
 	}
 	return n
@@ -140,7 +142,7 @@ func validMark61(s string) bool {
 // mt holds the captures the components of f were built from, in the same
 // order, so the kind of each comes from the pattern rather than from its
 // name.
-func (p *parser) postCheck(f *Field, s *fieldSpec, mt *matcher) {
+func (p *parser) postCheck(f *Field, s *fieldSpec, pat *Pattern, mt *matcher) {
 	if s.slash {
 		v := f.Value
 		if len(v) > 0 && (v[0] == '/' || v[len(v)-1] == '/' || containsSlashSlash(v)) {
@@ -151,13 +153,13 @@ func (p *parser) postCheck(f *Field, s *fieldSpec, mt *matcher) {
 		p.checkNumbered(f, s.numbered)
 	}
 	i := 0
-	for k, sp := range mt.caps[:s.pat.ncomp] {
+	for k, sp := range mt.caps[:pat.ncomp] {
 		if sp.lo < 0 {
 			continue
 		}
 		c := &f.Components[i]
 		i++
-		if kind := s.pat.comps[k].kind; kind != semNone {
+		if kind := pat.comps[k].kind; kind != semNone {
 			if code, bad := semCheck(kind, f.Tag, c.Value); bad != "" {
 				p.err(code, f.locAt(c.Offset), "field "+f.Tag+": "+c.Name+" "+engine.Echo(c.Value)+" "+bad)
 			}
@@ -215,17 +217,17 @@ func semCheck(k semKind, tag, v string) (code, bad string) {
 // partialCheck runs the semantic checks on the components before a
 // structural failure at offset off (linear patterns only), so a wrong date
 // is reported even when the amount after it is malformed too.
-func (p *parser) partialCheck(f *Field, s *fieldSpec, mt *matcher, fail Failure) {
-	if !s.pat.linear {
+func (p *parser) partialCheck(f *Field, pat *Pattern, mt *matcher, fail Failure) {
+	if !pat.linear {
 		return
 	}
-	for i := range mt.caps[:s.pat.ncomp] {
+	for i := range mt.caps[:pat.ncomp] {
 		mt.caps[i] = span{-1, -1}
 	}
-	s.pat.matchLinear(mt, f.Value)
-	for c := 0; c < s.pat.ncomp; c++ {
+	pat.matchLinear(mt, f.Value)
+	for c := 0; c < pat.ncomp; c++ {
 		sp := mt.caps[c]
-		ci := &s.pat.comps[c]
+		ci := &pat.comps[c]
 		if sp.lo < 0 || c == fail.Component || int(sp.hi) > fail.Offset || ci.kind == semNone || ci.kind == semDecimal {
 			continue
 		}

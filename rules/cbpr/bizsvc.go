@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -121,13 +120,50 @@ func LoadBizSvcTable(path string, base *BizSvcTable) (*BizSvcTable, error) {
 	return ParseBizSvcTable(path, f, base)
 }
 
-// bizSvcValue is the form of a BizSvc value (the CBPR+ BAH pattern
-// [a-z0-9]{1,10}\.([a-z0-9]{1,10}\.)+\d\d, GoPlasmatic/MXMessage
-// header types; mx-facts.md).
-var bizSvcValue = regexp.MustCompile(`^[a-z0-9]{1,10}\.([a-z0-9]{1,10}\.)+[0-9][0-9]$`)
+// isBizSvcValue reports whether s has the form of a BizSvc value: the
+// CBPR+ BAH pattern [a-z0-9]{1,10}\.([a-z0-9]{1,10}\.)+\d\d (GoPlasmatic/
+// MXMessage header types; mx-facts.md), that is at least two labels of 1
+// to 10 lower-case letters or digits and a two-digit version, each
+// followed by a dot but the last. It is written by hand rather than as a
+// regexp because the built-in table is parsed whenever an engine is built
+// (every swiftval command), and compiling the regexp cost more than
+// parsing the table; TestBizSvcValueMatchesPattern checks it against the
+// pattern.
+func isBizSvcValue(s string) bool {
+	labels := 0
+	for {
+		dot := strings.IndexByte(s, '.')
+		if dot < 0 {
+			return labels >= 2 && len(s) == 2 && isDigit(s[0]) && isDigit(s[1])
+		}
+		if dot < 1 || dot > 10 || !allOf(s[:dot], isLowerOrDigit) {
+			return false
+		}
+		labels++
+		s = s[dot+1:]
+	}
+}
 
-// messageID is the form of an ISO 20022 message identifier.
-var messageID = regexp.MustCompile(`^[a-z]{4}\.[0-9]{3}\.[0-9]{3}\.[0-9]{2}$`)
+// isMessageID reports whether s has the form of an ISO 20022 message
+// identifier, [a-z]{4}\.[0-9]{3}\.[0-9]{3}\.[0-9]{2} ("pacs.008.001.08"); by
+// hand for the reason given at isBizSvcValue.
+func isMessageID(s string) bool {
+	return len(s) == 15 && allOf(s[:4], isLower) && s[4] == '.' && allOf(s[5:8], isDigit) && s[8] == '.' &&
+		allOf(s[9:12], isDigit) && s[12] == '.' && allOf(s[13:], isDigit)
+}
+
+func isDigit(c byte) bool        { return '0' <= c && c <= '9' }
+func isLower(c byte) bool        { return 'a' <= c && c <= 'z' }
+func isLowerOrDigit(c byte) bool { return isLower(c) || isDigit(c) }
+
+func allOf(s string, ok func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return true
+}
 
 // maxTableLines bounds a table file: the built-in one has under 60 rows; a
 // table of thousands is a mistake, not a configuration.
@@ -195,7 +231,7 @@ func ParseBizSvcTable(name string, r io.Reader, base *BizSvcTable) (*BizSvcTable
 			return nil, fmt.Errorf("%s: a row has 6 tab-separated cells (message, variant, release, values, confidence, source), not %d", at, len(cells))
 		}
 		row := BizSvcRow{Message: cells[0], Variant: cells[1], Release: cells[2], Confidence: cells[4], Source: cells[5], From: at}
-		if !messageID.MatchString(row.Message) {
+		if !isMessageID(row.Message) {
 			return nil, fmt.Errorf("%s: %q is not a message identifier such as pacs.008.001.08", at, row.Message)
 		}
 		if !contains(Variants, row.Variant) {
@@ -209,7 +245,7 @@ func ParseBizSvcTable(name string, r io.Reader, base *BizSvcTable) (*BizSvcTable
 		}
 		for _, v := range strings.Split(cells[3], ",") {
 			v = strings.TrimSpace(v)
-			if !bizSvcValue.MatchString(v) || len(v) > 35 {
+			if !isBizSvcValue(v) || len(v) > 35 {
 				return nil, fmt.Errorf("%s: %q is not a BizSvc value (such as swift.cbprplus.04)", at, v)
 			}
 			row.Values = append(row.Values, v)

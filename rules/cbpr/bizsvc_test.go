@@ -3,6 +3,7 @@ package cbpr
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -298,3 +299,39 @@ func TestBizSvcDoc(t *testing.T) {
 }
 
 func mdCell(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
+
+// TestBizSvcValueMatchesPattern checks the hand-written matchers against
+// the patterns they implement, on values built to sit on each boundary.
+func TestBizSvcValueMatchesPattern(t *testing.T) {
+	bizSvc := regexp.MustCompile(`^[a-z0-9]{1,10}\.([a-z0-9]{1,10}\.)+[0-9][0-9]$`)
+	msgID := regexp.MustCompile(`^[a-z]{4}\.[0-9]{3}\.[0-9]{3}\.[0-9]{2}$`)
+	values := []string{"", ".", "..", "01", "swift.01", "swift.cbprplus.04", "swift.cbprplus.cov.04", "swift.cbprplus.4",
+		"swift.cbprplus.004", "swift..04", ".swift.cbprplus.04", "swift.cbprplus.04.", "Swift.cbprplus.04", "swift.cbpr-plus.04",
+		"abcdefghij.k.01", "abcdefghijk.k.01", "a.abcdefghij.99", "a.abcdefghijk.99", "0.0.00", "a.b.0a", "a.b.a0", "a.b.c.d.e.f.12",
+		"pacs.008.001.08", "pacs.008.001.8", "pacs.008.001.088", "PACS.008.001.08", "pac1.008.001.08", "pacs.00a.001.08",
+		"pacs-008.001.08", "pacs.008-001.08", "pacs.008.001-08", "pacs.008.001.08x", "xpacs.008.001.08", "camt.056.001.08",
+		"pacs.008.001.0\n", "a.b.1\u0660"}
+	for _, v := range values {
+		if got, want := isBizSvcValue(v), bizSvc.MatchString(v); got != want {
+			t.Errorf("isBizSvcValue(%q) = %v, the pattern says %v", v, got, want)
+		}
+		if got, want := isMessageID(v), msgID.MatchString(v); got != want {
+			t.Errorf("isMessageID(%q) = %v, the pattern says %v", v, got, want)
+		}
+	}
+}
+
+// FuzzBizSvcMatchers: the hand-written matchers agree with the patterns
+// on any input.
+func FuzzBizSvcMatchers(f *testing.F) {
+	bizSvc := regexp.MustCompile(`^[a-z0-9]{1,10}\.([a-z0-9]{1,10}\.)+[0-9][0-9]$`)
+	msgID := regexp.MustCompile(`^[a-z]{4}\.[0-9]{3}\.[0-9]{3}\.[0-9]{2}$`)
+	for _, s := range []string{"swift.cbprplus.04", "pacs.008.001.08", "a.b.c.01", "x..01"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if isBizSvcValue(v) != bizSvc.MatchString(v) || isMessageID(v) != msgID.MatchString(v) {
+			t.Fatalf("%q: matchers %v %v, patterns %v %v", v, isBizSvcValue(v), isMessageID(v), bizSvc.MatchString(v), msgID.MatchString(v))
+		}
+	})
+}

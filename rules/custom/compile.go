@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"cel.dev/cel-go/cel"
@@ -14,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/internal/lazyre"
 )
 
 // DefaultMaxCost is the largest static cost estimate (CEL cost units) a
@@ -293,7 +293,7 @@ type tplPart struct {
 	v   *varDef
 }
 
-var placeholderRe = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_.]+)\s*\}\}|\$\{\s*([A-Za-z0-9_.]+)\s*\}`)
+var placeholderRe = lazyre.New(`\{\{\s*([A-Za-z0-9_.]+)\s*\}\}|\$\{\s*([A-Za-z0-9_.]+)\s*\}`)
 
 // parseTemplate compiles a message with {{name}} or ${name} placeholders
 // naming simple view values.
@@ -301,14 +301,14 @@ func parseTemplate(s string, lists map[string]ref.Val) (*template, error) {
 	t := &template{}
 	last := 0
 	var bad []string
-	for _, m := range placeholderRe.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range placeholderRe.Get().FindAllStringSubmatchIndex(s, -1) {
 		var name string // {{name}} is group 1, ${name} group 2
 		if m[2] >= 0 {
 			name = s[m[2]:m[3]]
 		} else {
 			name = s[m[4]:m[5]]
 		}
-		d := viewIndex[name]
+		d := view().index[name]
 		if d == nil || d.typ == MTType || d.typ == MXType {
 			bad = append(bad, name)
 			continue

@@ -51,7 +51,7 @@ func TestDocExamples(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a := &activation{v: v}
+		a := newActivation(v)
 		a.at(0)
 		got, fail := comp.rules[0].prog.eval(nil, a)
 		if fail != "" || got != c.want {

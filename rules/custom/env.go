@@ -71,8 +71,17 @@ func party(prefix string, p func(t *payment.Transaction) *payment.Party) []varDe
 	return append(out, agent(prefix+".agent", func(t *payment.Transaction) *payment.Agent { return &p(t).Agent })...)
 }
 
-// viewVars lists every variable of the view. docs/rules.md documents each.
-var viewVars = func() []varDef {
+// viewTable is the view's variables as CEL sees them.
+type viewTable struct {
+	vars  []varDef           // every variable; docs/rules.md documents each
+	index map[string]*varDef // by name
+	pos   map[string]int     // name -> position in vars
+}
+
+// view returns the view's variables, built on first use rather than at
+// package initialisation (every swiftval command links this package; only
+// one that loads a rule set needs the table).
+var view = sync.OnceValue(func() *viewTable {
 	v := []varDef{
 		{"message.format", cel.StringType, str(func(a *activation) string { return a.v.Format })},
 		{"message.type", cel.StringType, str(func(a *activation) string { return a.v.Type })},
@@ -104,29 +113,18 @@ var viewVars = func() []varDef {
 	v = append(v, party("underlying.creditor", func(t *payment.Transaction) *payment.Party { return &t.Underlying.Creditor })...)
 	v = append(v, money("underlying.instructed", func(t *payment.Transaction) *payment.Money { return &t.Underlying.Instructed })...)
 	v = append(v, varDef{"underlying.remittance", cel.StringType, str(func(a *activation) string { return a.tx.Underlying.Remittance })})
-	return v
-}()
-
-var viewIndex = func() map[string]*varDef {
-	m := make(map[string]*varDef, len(viewVars))
-	for i := range viewVars {
-		m[viewVars[i].name] = &viewVars[i]
+	t := &viewTable{vars: v, index: make(map[string]*varDef, len(v)), pos: make(map[string]int, len(v))}
+	for i := range v {
+		t.index[v[i].name] = &v[i]
+		t.pos[v[i].name] = i
 	}
-	return m
-}()
-
-// viewPos maps a variable name to its position in viewVars.
-var viewPos = func() map[string]int {
-	m := make(map[string]int, len(viewVars))
-	for i := range viewVars {
-		m[viewVars[i].name] = i
-	}
-	return m
-}()
+	return t
+})
 
 // activation resolves the view's variables for one transaction, and the
 // rule set's lists.
 type activation struct {
+	view  *viewTable
 	v     *payment.View
 	tx    *payment.Transaction
 	lists map[string]ref.Val
@@ -147,10 +145,13 @@ func activationOf(m *engine.Message, v *payment.View) *activation {
 	if a, ok := m.Cached(celSlot).(*activation); ok && a.v == v {
 		return a
 	}
-	a := &activation{v: v}
+	a := newActivation(v)
 	m.SetCached(celSlot, a)
 	return a
 }
+
+// newActivation returns an activation of v with no transaction selected.
+func newActivation(v *payment.View) *activation { return &activation{view: view(), v: v} }
 
 // at makes transaction i of the view the one being evaluated.
 func (a *activation) at(i int) {
@@ -159,17 +160,17 @@ func (a *activation) at(i int) {
 	}
 	a.tx = &a.v.Transactions[i]
 	if a.cache[i] == nil {
-		a.cache[i] = make([]ref.Val, len(viewVars))
+		a.cache[i] = make([]ref.Val, len(a.view.vars))
 	}
 	a.vals = a.cache[i]
 }
 
 // ResolveName implements interpreter.Activation.
 func (a *activation) ResolveName(name string) (any, bool) {
-	if i, ok := viewPos[name]; ok {
+	if i, ok := a.view.pos[name]; ok {
 		v := a.vals[i]
 		if v == nil {
-			v = viewVars[i].get(a)
+			v = a.view.vars[i].get(a)
 			a.vals[i] = v
 		}
 		return v, true
@@ -233,16 +234,25 @@ func (v mxVal) Type() ref.Type { return MXType }
 // Value implements ref.Val: the source.
 func (v mxVal) Value() any { return v.src }
 
-// fnCost is the fixed cost, in CEL cost units, of each of our overloads, used
-// both by the static estimate and by the runtime tracker. The figures are
-// in proportion to the work: one unit is about one comparison.
-var fnCost = map[string]uint64{
-	"decimal_string": 3, "decimal_int": 1, "is_decimal_string": 3, "decimal_scale": 1, "string_decimal": 3,
-	"is_bic_string": 3, "is_iban_string": 10, "is_country_string": 1, "is_currency_string": 1,
-	"bic_country_string": 1, "iban_country_string": 1, "currency_digits_string": 1,
-	"date_string": 3, "days_between_string_string": 6, "is_weekend_string": 3,
-	"mt_field": 5, "mt_fields": 10, "mt_has": 5, "mx_path": 10, "mx_has": 10,
-}
+// fnCost returns the fixed cost, in CEL cost units, of each of our
+// overloads, used both by the static estimate and by the runtime tracker
+// (as pointers, which the tracker returns without allocating). The figures
+// are in proportion to the work: one unit is about one comparison. The
+// table is built on first use, not at package initialisation.
+var fnCost = sync.OnceValue(func() map[string]*uint64 {
+	costs := map[string]uint64{
+		"decimal_string": 3, "decimal_int": 1, "is_decimal_string": 3, "decimal_scale": 1, "string_decimal": 3,
+		"is_bic_string": 3, "is_iban_string": 10, "is_country_string": 1, "is_currency_string": 1,
+		"bic_country_string": 1, "iban_country_string": 1, "currency_digits_string": 1,
+		"date_string": 3, "days_between_string_string": 6, "is_weekend_string": 3,
+		"mt_field": 5, "mt_fields": 10, "mt_has": 5, "mx_path": 10, "mx_has": 10,
+	}
+	m := make(map[string]*uint64, len(costs))
+	for k, v := range costs {
+		m[k] = &v
+	}
+	return m
+})
 
 // maxViewString bounds the size the static estimate assumes for any string
 // of the view: the longest MT field is 35 lines of 50 characters (1750) and
@@ -260,14 +270,14 @@ type estimator struct {
 
 // EstimateCallCost implements cost.Estimator.
 func (e estimator) EstimateCallCost(function, overloadID string, target *cost.AstNode, args []cost.AstNode) *cost.CallEstimate {
-	c, ok := fnCost[overloadID]
+	c, ok := fnCost()[overloadID]
 	if !ok {
 		if strings.Contains(overloadID, "decimal") {
 			return &cost.CallEstimate{CostEstimate: cost.FixedCostEstimate(1)}
 		}
 		return nil
 	}
-	est := &cost.CallEstimate{CostEstimate: cost.FixedCostEstimate(c)}
+	est := &cost.CallEstimate{CostEstimate: cost.FixedCostEstimate(*c)}
 	switch overloadID {
 	case "mt_field", "mx_path", "string_decimal", "bic_country_string", "iban_country_string":
 		sz := cost.RangedSizeEstimate(0, maxViewString)
@@ -291,7 +301,7 @@ func (e estimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
 		sz := cost.SizeEstimate{Min: n, Max: n, Key: &k, Elem: &k}
 		return &sz
 	}
-	if viewIndex[p[0]] != nil {
+	if view().index[p[0]] != nil {
 		sz := cost.RangedSizeEstimate(0, maxViewString)
 		return &sz
 	}
@@ -301,21 +311,11 @@ func (e estimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
 // tracker prices our overloads at run time, as the estimator does.
 type tracker struct{}
 
-// fnCostPtr holds the costs of fnCost as pointers, so the tracker returns
-// them without allocating.
-var fnCostPtr = func() map[string]*uint64 {
-	m := make(map[string]*uint64, len(fnCost))
-	for k, v := range fnCost {
-		m[k] = &v
-	}
-	return m
-}()
-
 var costOne = uint64(1)
 
 // CallCost implements cost.ActualCostEstimator.
 func (tracker) CallCost(function, overloadID string, args []ref.Val, result ref.Val) *uint64 {
-	if c, ok := fnCostPtr[overloadID]; ok {
+	if c, ok := fnCost()[overloadID]; ok {
 		return c
 	}
 	if strings.Contains(overloadID, "decimal") {
@@ -334,7 +334,7 @@ var baseEnv = sync.OnceValues(newBaseEnv)
 
 func newBaseEnv() (*cel.Env, error) {
 	opts := []cel.EnvOption{cel.StdLib(), cel.DefaultUTCTimeZone(true)}
-	for _, v := range viewVars {
+	for _, v := range view().vars {
 		opts = append(opts, cel.Variable(v.name, v.typ))
 	}
 	opts = append(opts, functions()...)

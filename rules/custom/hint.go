@@ -1,13 +1,14 @@
 package custom
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/swiftval/swiftval/internal/lazyre"
 )
 
 // overloadRe matches cel-go's type-check error for an operator applied to
 // operands it has no overload for.
-var overloadRe = regexp.MustCompile(`^found no matching overload for '_(==|!=|<|<=|>|>=)_' applied to '\((\S+), (\S+)\)'$`)
+var overloadRe = lazyre.New(`^found no matching overload for '_(==|!=|<|<=|>|>=)_' applied to '\((\S+), (\S+)\)'$`)
 
 // decimalHint rewrites cel-go's "found no matching overload" error for a
 // comparison of a decimal amount with a number or string literal into
@@ -58,7 +59,7 @@ func decimalHint(expr string, line, col int, msg string) string {
 }
 
 // literalRe matches a number or a quoted string literal at the start.
-var literalRe = regexp.MustCompile(`^(-?[0-9][0-9.eE+-]*|"[^"\\]*"|'[^'\\]*')`)
+var literalRe = lazyre.New(`^(-?[0-9][0-9.eE+-]*|"[^"\\]*"|'[^'\\]*')`)
 
 // literalBeside returns the literal operand next to the operator at line,
 // col of expr: after it when the decimal is on the left, before it

@@ -5,10 +5,20 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/swiftval/swiftval/internal/lazyre"
 )
 
 // TestLoadErrors: every kind of broken rule set is refused with the problem
 // located (file, line, column, rule ID).
+// TestRegexpsCompile: the package's regular expressions are compiled on
+// first use; each must compile, so that none can fail in a user's run.
+func TestRegexpsCompile(t *testing.T) {
+	if err := lazyre.CompileAll(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestLoadErrors(t *testing.T) {
 	const head = "name: t\nversion: \"1\"\nrules:\n"
 	for _, c := range []struct {

@@ -3,14 +3,15 @@ package custom
 import (
 	"bytes"
 	"fmt"
-	"github.com/swiftval/swiftval/formats/mt"
-	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mt"
+	"github.com/swiftval/swiftval/internal/lazyre"
 )
 
 // setSpec is a rule-set file as written, with the YAML nodes kept for
@@ -76,10 +77,10 @@ var (
 )
 
 var (
-	nameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_.+-]{0,63}$`)
-	idRe   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,127}$`)
-	codeRe = regexp.MustCompile(`^[A-Z][A-Z0-9]{1,9}$`)
-	typeRe = regexp.MustCompile(`^(\*|MT[0-9]{0,3}[A-Z]*\*?|[a-z]{4}\.[0-9]{3}(\.[0-9]{3}(\.[0-9]{2})?)?(\.\*)?|[a-z]{4}\.\*)$`)
+	nameRe = lazyre.New(`^[a-z0-9][a-z0-9_.+-]{0,63}$`)
+	idRe   = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,127}$`)
+	codeRe = lazyre.New(`^[A-Z][A-Z0-9]{1,9}$`)
+	typeRe = lazyre.New(`^(\*|MT[0-9]{0,3}[A-Z]*\*?|[a-z]{4}\.[0-9]{3}(\.[0-9]{3}(\.[0-9]{2})?)?(\.\*)?|[a-z]{4}\.\*)$`)
 )
 
 // mapping iterates the key/value pairs of a mapping node, refusing keys not
@@ -219,7 +220,7 @@ func parseSet(file string, data []byte) (*setSpec, []Problem) {
 	return s, p.list
 }
 
-var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
+var identRe = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
 
 func (p *problems) rule(n *yaml.Node) *ruleSpec {
 	r := &ruleSpec{node: n, at: map[string]*yaml.Node{}}
@@ -308,7 +309,7 @@ func (p *problems) rule(n *yaml.Node) *ruleSpec {
 	return r
 }
 
-var mtTagRe = regexp.MustCompile(`^[0-9]{2}[A-Z]?$`)
+var mtTagRe = lazyre.New(`^[0-9]{2}[A-Z]?$`)
 
 func (p *problems) test(n *yaml.Node) *testSpec {
 	t := &testSpec{node: n, at: map[string]*yaml.Node{}}
@@ -324,7 +325,7 @@ func (p *problems) test(n *yaml.Node) *testSpec {
 		case "view":
 			t.View = map[string]string{}
 			p.mapping(v, "", "test view", nil, func(name string, k, vv *yaml.Node) {
-				if viewIndex[name] == nil || viewIndex[name].typ == MTType || viewIndex[name].typ == MXType {
+				if d := view().index[name]; d == nil || d.typ == MTType || d.typ == MXType {
 					p.add(k, "", "test %q: view has no value %q (see docs/rules.md for the names)", t.Name, name)
 					return
 				}
@@ -360,7 +361,7 @@ func (p *problems) test(n *yaml.Node) *testSpec {
 	return t
 }
 
-var yamlLineRe = regexp.MustCompile(`^line (\d+)(?::(?: column)? ?(\d+))?: `)
+var yamlLineRe = lazyre.New(`^line (\d+)(?::(?: column)? ?(\d+))?: `)
 
 // maxYAMLProbe bounds how many lines past the reported one yamlProblem
 // tries (each try parses the lines before it): a construct that spans more
@@ -429,8 +430,9 @@ func yamlErrorLine(data []byte, reported int, problem string) int {
 // families maps the family names usable in applies_to to the type
 // patterns they stand for. The MT types of each family come from the one
 // declaration of each type in formats/mt (mt.Types: Family and Payment),
-// so a new MT type joins its families without an edit here.
-var families = func() map[string][]string {
+// so a new MT type joins its families without an edit here. The map is
+// built on first use, not at package initialisation.
+var families = sync.OnceValue(func() map[string][]string {
 	f := map[string][]string{
 		// payments: every credit transfer, direct debit or notice between
 		// customers or institutions.
@@ -467,11 +469,11 @@ var families = func() map[string][]string {
 		f[k] = append(v, f[k]...)
 	}
 	return f
-}()
+})
 
 func familyNames() []string {
-	out := make([]string, 0, len(families))
-	for k := range families {
+	out := make([]string, 0, len(families()))
+	for k := range families() {
 		out = append(out, k)
 	}
 	sort.Strings(out)
@@ -480,7 +482,7 @@ func familyNames() []string {
 
 // expandFamily turns an applies_to entry into engine type patterns.
 func expandFamily(s string) ([]string, bool) {
-	if f, ok := families[s]; ok {
+	if f, ok := families()[s]; ok {
 		return f, true
 	}
 	if typeRe.MatchString(s) {

@@ -9,11 +9,12 @@ import (
 	"github.com/swiftval/swiftval/rules/common"
 )
 
-// tAll lists every type the pack covers: every base type formats/mt
-// declares (registry.go).
-var tAll = declaredTypes()
-
+// fieldRules are the field rules of every type the pack covers: every
+// base type formats/mt declares (registry.go). The list of types is made
+// when the pack is built, not at package initialisation, which would
+// compile formats/mt's definitions in every swiftval command.
 func fieldRules() []engine.Rule {
+	tAll := declaredTypes()
 	return []engine.Rule{
 		newRule("mt.amount.C03", "C03", tAll, "SWIFT Standards MT SR2006, Category 9, MT 910, field 32A (C03); ISO 4217 (minor units)",
 			"The number of decimals of an amount must not exceed the minor units of its currency (ISO 4217)", ruleC03),
