@@ -3,6 +3,9 @@ package custom
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/swiftval/swiftval/engine"
 )
@@ -55,6 +58,7 @@ func Lint(e *engine.Engine, file string, data []byte, opts ManagerOptions) (warn
 		own[r.Info().ID] = true
 	}
 	ps = append(ps, unknownIDs(c, func(id string) bool { _, ok := known[id]; return ok || own[id] })...)
+	ps = append(ps, unknownTypes(c, e.MessageTypes())...)
 	if len(ps) > 0 {
 		return nil, &LoadError{Problems: ps}
 	}
@@ -62,4 +66,77 @@ func Lint(e *engine.Engine, file string, data []byte, opts ManagerOptions) (warn
 		warnings = append(warnings, Problem{File: file, Message: "the set has rules but no tests"})
 	}
 	return warnings, nil
+}
+
+// unknownTypes locates the applies_to entries of the set's rules and
+// external checks that match no message type of types (the engine's): such
+// a rule would never run, silently (a typo such as MT10 or
+// pacs.008.001). They are errors, failing closed. An MT type of three
+// digits always counts as known: any MT parses (level syntax), so a rule
+// may target a type the engine has no definition of. A family name
+// stands for patterns of the engine's own types and is not checked.
+func unknownTypes(c *compiled, types []engine.TypeInfo) []Problem {
+	known := func(p string) bool {
+		if isMTNumber(p) || (strings.HasPrefix(p, "MT") && strings.HasSuffix(p, "*") && isDigits(p[2:len(p)-1])) {
+			return true
+		}
+		for _, t := range types {
+			if engine.MatchType(p, t.Type, baseType(t.Type)) {
+				return true
+			}
+		}
+		return false
+	}
+	const why = "applies_to: %q matches no message type the engine knows, so the rule would never run (an MT type is MT and three digits, or a variant such as MT103STP; an MX type is like pacs.008.001.08, its base pacs.008, or a pattern such as pacs.008.*)"
+	var out []Problem
+	for _, r := range c.spec.Rules {
+		v := r.at["applies_to"]
+		if v == nil {
+			continue
+		}
+		entries := []*yaml.Node{v}
+		if v.Kind == yaml.SequenceNode {
+			entries = v.Content
+		}
+		for _, e := range entries {
+			if _, family := families()[e.Value]; e.Kind != yaml.ScalarNode || family || known(e.Value) {
+				continue
+			}
+			out = append(out, Problem{File: c.file, Line: e.Line, Column: e.Column, RuleID: r.ID, Message: fmt.Sprintf(why, e.Value)})
+		}
+	}
+	for _, x := range c.external {
+		info := x.Info()
+		for _, p := range info.AppliesTo {
+			if !known(p) {
+				out = append(out, Problem{File: c.file, RuleID: info.ID, Message: fmt.Sprintf("external check "+why, p)})
+			}
+		}
+	}
+	return out
+}
+
+// isMTNumber reports whether s is "MT" and three digits.
+func isMTNumber(s string) bool { return len(s) == 5 && strings.HasPrefix(s, "MT") && isDigits(s[2:]) }
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// baseType is the base type of a message type as the formats set it
+// (engine.Message.Base): MT103 for MT103STP, pacs.008 for
+// pacs.008.001.08.
+func baseType(t string) string {
+	switch {
+	case len(t) > 5 && strings.HasPrefix(t, "MT") && isDigits(t[2:5]):
+		return t[:5]
+	case len(t) == 15 && t[4] == '.' && t[8] == '.' && t[12] == '.':
+		return t[:8]
+	}
+	return t
 }

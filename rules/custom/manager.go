@@ -261,8 +261,10 @@ func (m *Manager) install(next map[string]*loaded) error {
 	if len(ps) > 0 {
 		return &LoadError{Problems: ps}
 	}
+	types := m.e.MessageTypes()
 	for _, n := range names {
 		ps = append(ps, unknownIDs(next[n].c, func(id string) bool { _, ok := owner[id]; return ok })...)
+		ps = append(ps, unknownTypes(next[n].c, types)...)
 	}
 	if len(ps) > 0 {
 		return &LoadError{Problems: ps}

@@ -505,3 +505,50 @@ func TestLintUnknownIDsAndWarnings(t *testing.T) {
 		t.Errorf("duplicate id: %v", err)
 	}
 }
+
+// TestUnknownTypesRefused: an applies_to entry that matches no message
+// type the engine knows would leave its rule never run, silently: loading
+// and Lint refuse it with its place; every form that can match is
+// accepted (an MT of three digits the engine has no definition of too:
+// any MT parses).
+func TestUnknownTypesRefused(t *testing.T) {
+	set := func(entry string) string {
+		return "name: t\nrules:\n  - id: t.r\n    applies_to: [" + entry + "]\n    check: \"true\"\n"
+	}
+	tests := []struct {
+		entry string
+		ok    bool
+	}{
+		{"MT103", true}, {"MT103STP", true}, {"MT798", true}, {"MT1*", true}, {"MT*", true}, {"MT103S*", true},
+		{"pacs.008.001.08", true}, {"pacs.008", true}, {"pacs.008.*", true}, {"camt.*", true}, {`"*"`, true}, {"payments", true},
+		{"MT10", false}, {"MT103XYZ", false}, {"MT10Z*", false},
+		{"pacs.008.001", false}, {"pacs.008.001.99", false}, {"pacs.999", false}, {"abcd.*", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.entry, func(t *testing.T) {
+			e := newEngine()
+			m, _ := NewManager(e, ManagerOptions{})
+			err := m.Put("t", []byte(set(tc.entry)))
+			_, lintErr := Lint(e, "t.yaml", []byte(set(tc.entry)), ManagerOptions{})
+			if tc.ok {
+				if err != nil || lintErr != nil {
+					t.Fatalf("refused: Put %v, Lint %v", err, lintErr)
+				}
+				return
+			}
+			var le *LoadError
+			if !errors.As(err, &le) || len(le.Problems) != 1 {
+				t.Fatalf("Put = %v, want one problem", err)
+			}
+			if p := le.Problems[0]; p.Line != 4 || p.Column != 18 || p.RuleID != "t.r" || !strings.Contains(p.Message, `applies_to: "`+tc.entry+`" matches no message type`) {
+				t.Errorf("problem %+v", p)
+			}
+			if !errors.As(lintErr, &le) || !strings.Contains(le.Error(), "matches no message type") {
+				t.Errorf("Lint = %v, want the problem", lintErr)
+			}
+			if _, _, ok := m.Get("t"); ok {
+				t.Error("set loaded despite the problem")
+			}
+		})
+	}
+}
