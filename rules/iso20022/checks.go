@@ -113,16 +113,27 @@ func checkBIC(s string) common.BICProblem {
 // an element is named by its XSD type (a Cd of type ExternalPurpose1Code
 // takes ExternalPurpose1Code codes), so every message and element using a
 // listed set is covered without a table of paths.
-type externalCodes struct{ sets *CodeSets }
+type externalCodes struct {
+	sets func() *CodeSets // the built-in lists are parsed on the first call
+}
 
-// releases names the releases of the lists in force, at most three, for
-// the rule's Source (a short citation; the lists are named in
-// docs/sources.md and docs/external-codes.md): "3Q2025 v2".
-func (x *externalCodes) releases() string {
+// releasesOf returns the release of each list of s, in name order.
+func releasesOf(s *CodeSets) []string {
 	var out []string
-	for _, l := range x.sets.Lists() {
-		if !slices.Contains(out, l.Release) {
-			out = append(out, l.Release)
+	for _, l := range s.Lists() {
+		out = append(out, l.Release)
+	}
+	return out
+}
+
+// releaseCitation names the releases of the lists in force, at most three,
+// for the rule's Source (a short citation; the lists are named in
+// docs/sources.md and docs/external-codes.md): "3Q2025 v2".
+func releaseCitation(releases []string) string {
+	var out []string
+	for _, r := range releases {
+		if !slices.Contains(out, r) {
+			out = append(out, r)
 		}
 	}
 	if len(out) > 3 {
@@ -133,11 +144,15 @@ func (x *externalCodes) releases() string {
 
 func (x *externalCodes) check(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
+	var sets *CodeSets
 	for l := range t.LeavesOf(typed.KindOther) {
 		if len(l.Type) < 12 || l.Type[0] != 'E' || !strings.HasPrefix(l.Type, "External") {
 			continue
 		}
-		list := x.sets.byName[l.Type]
+		if sets == nil {
+			sets = x.sets()
+		}
+		list := sets.byName[l.Type]
 		if list == nil {
 			continue
 		}

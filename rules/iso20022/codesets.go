@@ -8,7 +8,9 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -63,13 +65,42 @@ func (s *CodeSets) Lists() []*CodeList {
 	return out
 }
 
-// BuiltinCodeSets returns the code sets shipped in the binary.
+// BuiltinCodeSets returns the code sets shipped in the binary, parsed on
+// the first call (the first MX message whose rules need them, or an
+// operator file laid over them) and shared after that: building an engine
+// does not pay for them.
 func BuiltinCodeSets() *CodeSets {
-	s, err := ParseCodeSets("external_codes.txt", bytes.NewReader(builtinCodeSets), nil)
+	s, err := parseBuiltin()
 	if err != nil {
-		panic("iso20022: built-in external_codes.txt: " + err.Error()) // ruled out by the package tests
+		panic("iso20022: built-in external_codes.txt: " + err.Error()) // ruled out by TestBuiltinCodeSets
 	}
 	return s
+}
+
+var parseBuiltin = sync.OnceValues(func() (*CodeSets, error) {
+	return ParseCodeSets("external_codes.txt", bytes.NewReader(builtinCodeSets), nil)
+})
+
+// builtinReleases returns the releases of the built-in lists, read from
+// their list lines alone (in name order, as CodeSets.Lists gives them),
+// so that the rule's Source can name them without parsing every code;
+// TestBuiltinCodeSets checks them against the parsed lists.
+func builtinReleases() []string {
+	type list struct{ name, release string }
+	var lists []list
+	for rest := builtinCodeSets; len(rest) > 0; {
+		line, next, _ := bytes.Cut(rest, []byte{'\n'})
+		rest = next
+		if cells := bytes.Split(bytes.TrimSpace(line), []byte{'\t'}); len(cells) == 4 && string(cells[0]) == "list" {
+			lists = append(lists, list{string(bytes.TrimSpace(cells[1])), string(bytes.TrimSpace(cells[2]))})
+		}
+	}
+	sort.Slice(lists, func(i, j int) bool { return lists[i].name < lists[j].name })
+	out := make([]string, len(lists))
+	for i, l := range lists {
+		out[i] = l.release
+	}
+	return out
 }
 
 // LoadCodeSets reads an operator's code-set file (the format of
@@ -131,45 +162,47 @@ func ParseCodeSets(name string, r io.Reader, base *CodeSets) (*CodeSets, error) 
 		if n > maxCodeSetLines {
 			return nil, fmt.Errorf("%s: more than %d lines", name, maxCodeSetLines)
 		}
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == '#' {
+		raw := bytes.TrimSpace(sc.Bytes())
+		if len(raw) == 0 || raw[0] == '#' {
 			continue
 		}
-		at := fmt.Sprintf("%s:%d", name, n)
-		if strings.HasPrefix(line, "list\t") || line == "list" {
-			if err := finish(); err != nil {
-				return nil, err
+		line := string(raw)
+		if !strings.HasPrefix(line, "list\t") && line != "list" {
+			// A code: the common line, so the place is formatted only for an error.
+			if cur == nil {
+				return nil, fmt.Errorf("%s:%d: code %q before any list line", name, n, line)
 			}
-			cells := strings.Split(line, "\t")
-			if len(cells) != 4 {
-				return nil, fmt.Errorf("%s: a list line has 4 tab-separated cells (list, name, release, published), not %d", at, len(cells))
+			if !codeOK(line, 35) {
+				return nil, fmt.Errorf("%s:%d: %q is not an external code (1 to 35 letters and digits)", name, n, line)
 			}
-			pub, err := time.Parse("2006-01-02", strings.TrimSpace(cells[3]))
-			if err != nil {
-				return nil, fmt.Errorf("%s: publication date %q is not YYYY-MM-DD", at, cells[3])
-			}
-			ln := strings.TrimSpace(cells[1])
-			if !strings.HasPrefix(ln, "External") || !strings.HasSuffix(ln, "Code") || !codeOK(ln, 70) {
-				return nil, fmt.Errorf("%s: %q is not the name of an ISO 20022 external code set (External...Code)", at, ln)
-			}
-			if seen[ln] {
-				return nil, fmt.Errorf("%s: list %s appears twice", at, ln)
-			}
-			seen[ln] = true
-			rel := strings.TrimSpace(cells[2])
-			if rel == "" {
-				return nil, fmt.Errorf("%s: the release of list %s is empty", at, ln)
-			}
-			cur = &CodeList{Name: ln, Release: rel, Published: pub, From: at}
+			cur.codes = append(cur.codes, line)
 			continue
 		}
-		if cur == nil {
-			return nil, fmt.Errorf("%s: code %q before any list line", at, line)
+		at := name + ":" + strconv.Itoa(n)
+		if err := finish(); err != nil {
+			return nil, err
 		}
-		if !codeOK(line, 35) {
-			return nil, fmt.Errorf("%s: %q is not an external code (1 to 35 letters and digits)", at, line)
+		cells := strings.Split(line, "\t")
+		if len(cells) != 4 {
+			return nil, fmt.Errorf("%s: a list line has 4 tab-separated cells (list, name, release, published), not %d", at, len(cells))
 		}
-		cur.codes = append(cur.codes, line)
+		pub, err := time.Parse("2006-01-02", strings.TrimSpace(cells[3]))
+		if err != nil {
+			return nil, fmt.Errorf("%s: publication date %q is not YYYY-MM-DD", at, cells[3])
+		}
+		ln := strings.TrimSpace(cells[1])
+		if !strings.HasPrefix(ln, "External") || !strings.HasSuffix(ln, "Code") || !codeOK(ln, 70) {
+			return nil, fmt.Errorf("%s: %q is not the name of an ISO 20022 external code set (External...Code)", at, ln)
+		}
+		if seen[ln] {
+			return nil, fmt.Errorf("%s: list %s appears twice", at, ln)
+		}
+		seen[ln] = true
+		rel := strings.TrimSpace(cells[2])
+		if rel == "" {
+			return nil, fmt.Errorf("%s: the release of list %s is empty", at, ln)
+		}
+		cur = &CodeList{Name: ln, Release: rel, Published: pub, From: at}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)

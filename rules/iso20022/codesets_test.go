@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -150,4 +151,25 @@ func mustSets(t *testing.T, file string) *CodeSets {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// TestBuiltinCodeSets: the shipped lists parse (they are parsed on first
+// use, so a broken file would otherwise fail a user's run, not the build),
+// and the releases the rule cites, read from the list lines alone, are
+// those of the parsed lists.
+func TestBuiltinCodeSets(t *testing.T) {
+	s, err := parseBuiltin()
+	if err != nil {
+		t.Fatalf("built-in external_codes.txt: %v", err)
+	}
+	if len(s.Lists()) == 0 {
+		t.Fatal("built-in external_codes.txt: no list")
+	}
+	got, want := builtinReleases(), releasesOf(s)
+	if !slices.Equal(got, want) {
+		t.Errorf("releases from the list lines %q, parsed %q", got, want)
+	}
+	if c := releaseCitation(got); c == "" || !strings.Contains(RuleSet().Rules[len(RuleSet().Rules)-1].Info().Source, "("+c+")") {
+		t.Errorf("the external-code rule does not cite %q", c)
+	}
 }

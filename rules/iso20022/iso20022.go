@@ -50,31 +50,40 @@ func RuleSet() *engine.RuleSet {
 }
 
 // New returns the "iso20022" rule set with the given options. An unreadable
-// or malformed CodeSetsFile is an error naming the file and line.
+// or malformed CodeSetsFile is an error naming the file and line, at once.
+// The built-in lists alone are parsed on their first use (the first MX
+// message with a code of an external code set), not here.
 func New(o Options) (*engine.RuleSet, error) {
-	sets := o.CodeSets
-	if sets == nil {
-		sets = BuiltinCodeSets()
-	}
-	if o.CodeSetsFile != "" {
-		var err error
-		if sets, err = LoadCodeSets(o.CodeSetsFile, sets); err != nil {
-			return nil, err
+	sets, rels := BuiltinCodeSets, builtinReleases()
+	if o.CodeSets != nil || o.CodeSetsFile != "" {
+		s := o.CodeSets
+		if s == nil {
+			s = BuiltinCodeSets()
 		}
+		if o.CodeSetsFile != "" {
+			var err error
+			if s, err = LoadCodeSets(o.CodeSetsFile, s); err != nil {
+				return nil, err
+			}
+		}
+		sets, rels = func() *CodeSets { return s }, releasesOf(s)
 	}
 	return &engine.RuleSet{
 		Name:        Name,
 		Version:     "2019",
 		Description: "ISO 20022 constraints beyond the XSD: ISO 4217/3166 code lists, minor units, IBAN, BIC, transaction counts and control sums, external code sets",
 		Source:      engine.SourceBuiltin,
-		Rules:       rules(sets),
+		Rules:       rules(sets, rels),
 	}, nil
 }
 
 // Rules returns the rules of the built-in set, in the order they run.
-func Rules() []engine.Rule { return rules(BuiltinCodeSets()) }
+func Rules() []engine.Rule { return rules(BuiltinCodeSets, builtinReleases()) }
 
-func rules(sets *CodeSets) []engine.Rule {
+// rules returns the rules checking codes against sets(), called on each
+// check (it may parse the lists on its first call); releases are the
+// releases of its lists, in name order, for the citation.
+func rules(sets func() *CodeSets, releases []string) []engine.Rule {
 	ext := &externalCodes{sets: sets}
 	return []engine.Rule{engine.NewRule(info("iso20022.amount.minor-units", CodeMinorUnits,
 		"ISO 20022 CurrencyAmount rule (fractional digits per ISO 4217); ISO 4217 (minor units)",
@@ -101,7 +110,7 @@ func rules(sets *CodeSets) []engine.Rule {
 			"ISO 20022 pacs.008, pacs.009 TotalInterbankSettlementAmountAndSumRule, TotalInterbankSettlementAmountRule; pacs.004 TotalReturned… rule",
 			"TtlIntrBkSttlmAmt (TtlRtrdIntrBkSttlmAmt) equals the sum of the transactions' settlement amounts, all in its currency"), checkTotalSettlement),
 		engine.NewRule(warnInfo(info("iso20022.external-code", CodeExternal,
-			"ISO 20022 external code sets ("+ext.releases()+"); https://www.iso20022.org/catalogue-messages/additional-content-messages/external-code-sets",
+			"ISO 20022 external code sets ("+releaseCitation(releases)+"); https://www.iso20022.org/catalogue-messages/additional-content-messages/external-code-sets",
 			"codes of an ISO external code set (the element's XSD type names the set) are in the list")), ext.check),
 	}
 }
