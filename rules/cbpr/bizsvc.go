@@ -8,7 +8,9 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -60,10 +62,16 @@ type BizSvcRow struct {
 // BizSvcTable is the business-service table: the releases (oldest first)
 // and the rows. It is immutable once built and safe for concurrent use.
 type BizSvcTable struct {
+	releaseList
+	rows  []BizSvcRow
+	byMsg []map[string][]int // per release: indexes into rows, by message
+}
+
+// releaseList is the releases of a table, oldest first: all that choosing
+// a release needs, without the rows.
+type releaseList struct {
 	releases []Release
 	live     []int64 // Unix seconds of each release's first day
-	rows     []BizSvcRow
-	byMsg    []map[string][]int // per release: indexes into rows, by message
 }
 
 // Releases returns the releases, oldest first.
@@ -77,34 +85,130 @@ func (t *BizSvcTable) Rows() []BizSvcRow { return append([]BizSvcRow(nil), t.row
 func (t *BizSvcTable) lookup(msg string, rel int) []int { return t.byMsg[rel][msg] }
 
 // release returns the named release.
-func (t *BizSvcTable) release(name string) (Release, bool) {
-	for _, r := range t.releases {
-		if r.Name == name {
-			return r, true
-		}
+func (l *releaseList) release(name string) (Release, bool) {
+	if i := l.index(name); i < len(l.releases) {
+		return l.releases[i], true
 	}
 	return Release{}, false
 }
 
+// index returns the index of the named release, or len(releases).
+func (l *releaseList) index(name string) int {
+	for i, r := range l.releases {
+		if r.Name == name {
+			return i
+		}
+	}
+	return len(l.releases)
+}
+
 // at returns the index of the release in force at Unix time at: the latest
 // one live by then, or the oldest when at precedes them all.
-func (t *BizSvcTable) at(at int64) int {
+func (l *releaseList) at(at int64) int {
 	i := 0
-	for j, l := range t.live {
-		if at >= l {
+	for j, t := range l.live {
+		if at >= t {
 			i = j
 		}
 	}
 	return i
 }
 
-// BuiltinBizSvcTable returns the table shipped in the binary.
+// newReleaseList orders releases by their live date; two live on the same
+// day are an error naming name.
+func newReleaseList(name string, rels []Release) (releaseList, error) {
+	sort.Slice(rels, func(i, j int) bool { return rels[i].Live.Before(rels[j].Live) })
+	if len(rels) == 0 {
+		return releaseList{}, fmt.Errorf("%s: no release is declared", name)
+	}
+	l := releaseList{releases: rels}
+	for i, rel := range rels {
+		if i > 0 && rel.Live.Equal(rels[i-1].Live) {
+			return releaseList{}, fmt.Errorf("%s: releases %s and %s go live on the same day", name, rels[i-1].Name, rel.Name)
+		}
+		l.live = append(l.live, rel.Live.Unix())
+	}
+	return l, nil
+}
+
+// BuiltinBizSvcTable returns the table shipped in the binary, parsed on the
+// first call (the first message checked for its BizSvc under the cbpr+
+// profile, or an operator file laid over it) and shared after that:
+// building an engine does not pay for it.
 func BuiltinBizSvcTable() *BizSvcTable {
-	t, err := ParseBizSvcTable("bizsvc.tsv", bytes.NewReader(builtinTable), nil)
+	t, err := parseBuiltinTable()
 	if err != nil {
-		panic("cbpr: built-in bizsvc.tsv: " + err.Error()) // ruled out by the package tests
+		panic("cbpr: built-in bizsvc.tsv: " + err.Error()) // ruled out by TestBuiltinTableParses
 	}
 	return t
+}
+
+var parseBuiltinTable = sync.OnceValues(func() (*BizSvcTable, error) {
+	return ParseBizSvcTable("bizsvc.tsv", bytes.NewReader(builtinTable), nil)
+})
+
+// builtinReleases returns the releases of the built-in table, read from
+// its release lines alone: the rule set's version and the choice of a
+// release need them when the engine is built, the rows only when a
+// message's BizSvc is checked. TestBuiltinTableParses checks them against
+// the parsed table.
+func builtinReleases() *releaseList {
+	l, err := parseBuiltinReleases()
+	if err != nil {
+		panic("cbpr: built-in bizsvc.tsv: " + err.Error()) // ruled out by TestBuiltinTableParses
+	}
+	return l
+}
+
+var parseBuiltinReleases = sync.OnceValues(func() (*releaseList, error) {
+	var rels []Release
+	n := 0
+	for rest := builtinTable; len(rest) > 0; {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte{'\n'})
+		n++
+		if !bytes.HasPrefix(bytes.TrimSpace(line), []byte("release")) {
+			continue
+		}
+		cells := cellsOf(string(line))
+		if cells[0] != "release" {
+			continue
+		}
+		rel, err := parseRelease("bizsvc.tsv:"+strconv.Itoa(n), cells)
+		if err != nil {
+			return nil, err
+		}
+		rels = append(rels, rel)
+	}
+	l, err := newReleaseList("bizsvc.tsv", rels)
+	return &l, err
+})
+
+// cellsOf splits a table line into its tab-separated cells, trimmed.
+func cellsOf(line string) []string {
+	cells := strings.Split(strings.TrimRight(line, "\r"), "\t")
+	for i := range cells {
+		cells[i] = strings.TrimSpace(cells[i])
+	}
+	return cells
+}
+
+// parseRelease reads a release line's cells (at names the place in errors).
+func parseRelease(at string, cells []string) (Release, error) {
+	if len(cells) != 5 {
+		return Release{}, fmt.Errorf("%s: a release line has 5 tab-separated cells (release, name, live date, confidence, source), not %d", at, len(cells))
+	}
+	live, err := time.Parse("2006-01-02", cells[2])
+	if err != nil {
+		return Release{}, fmt.Errorf("%s: live date %q is not YYYY-MM-DD", at, cells[2])
+	}
+	if err := checkCell(at, "release name", cells[1]); err != nil {
+		return Release{}, err
+	}
+	if err := checkConfidence(at, cells[3]); err != nil {
+		return Release{}, err
+	}
+	return Release{Name: cells[1], Live: live, Confidence: cells[3], Source: cells[4]}, nil
 }
 
 // LoadBizSvcTable reads an operator's table file and lays it over base:
@@ -125,9 +229,9 @@ func LoadBizSvcTable(path string, base *BizSvcTable) (*BizSvcTable, error) {
 // MXMessage header types; mx-facts.md), that is at least two labels of 1
 // to 10 lower-case letters or digits and a two-digit version, each
 // followed by a dot but the last. It is written by hand rather than as a
-// regexp because the built-in table is parsed whenever an engine is built
-// (every swiftval command), and compiling the regexp cost more than
-// parsing the table; TestBizSvcValueMatchesPattern checks it against the
+// regexp because the built-in table is parsed in every process that checks
+// a CBPR+ message, and compiling the regexp cost more than parsing the
+// table; TestBizSvcValueMatchesPattern checks it against the
 // pattern.
 func isBizSvcValue(s string) bool {
 	labels := 0
@@ -200,31 +304,19 @@ func ParseBizSvcTable(name string, r io.Reader, base *BizSvcTable) (*BizSvcTable
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(strings.TrimSpace(line), "#") {
 			continue
 		}
-		at := fmt.Sprintf("%s:%d", name, n)
-		cells := strings.Split(line, "\t")
-		for i := range cells {
-			cells[i] = strings.TrimSpace(cells[i])
-		}
+		at := name + ":" + strconv.Itoa(n)
+		cells := cellsOf(line)
 		entries++
 		if cells[0] == "release" {
-			if len(cells) != 5 {
-				return nil, fmt.Errorf("%s: a release line has 5 tab-separated cells (release, name, live date, confidence, source), not %d", at, len(cells))
-			}
-			live, err := time.Parse("2006-01-02", cells[2])
+			rel, err := parseRelease(at, cells)
 			if err != nil {
-				return nil, fmt.Errorf("%s: live date %q is not YYYY-MM-DD", at, cells[2])
-			}
-			if err := checkCell(at, "release name", cells[1]); err != nil {
 				return nil, err
 			}
-			if err := checkConfidence(at, cells[3]); err != nil {
-				return nil, err
+			if seenRel[rel.Name] {
+				return nil, fmt.Errorf("%s: release %s is declared twice", at, rel.Name)
 			}
-			if seenRel[cells[1]] {
-				return nil, fmt.Errorf("%s: release %s is declared twice", at, cells[1])
-			}
-			seenRel[cells[1]] = true
-			rels[cells[1]] = Release{Name: cells[1], Live: live, Confidence: cells[3], Source: cells[4]}
+			seenRel[rel.Name] = true
+			rels[rel.Name] = rel
 			continue
 		}
 		if len(cells) != 6 {
@@ -270,23 +362,18 @@ func ParseBizSvcTable(name string, r io.Reader, base *BizSvcTable) (*BizSvcTable
 		}
 		rows[[3]string{row.Message, row.Variant, row.Release}] = row
 	}
-	t := &BizSvcTable{}
+	var list []Release
 	for _, rel := range rels {
-		t.releases = append(t.releases, rel)
+		list = append(list, rel)
 	}
-	sort.Slice(t.releases, func(i, j int) bool { return t.releases[i].Live.Before(t.releases[j].Live) })
-	if len(t.releases) == 0 {
-		return nil, fmt.Errorf("%s: no release is declared", name)
+	rl, err := newReleaseList(name, list)
+	if err != nil {
+		return nil, err
 	}
+	t := &BizSvcTable{releaseList: rl}
 	order := map[string]int{}
-	for _, rel := range t.releases {
-		t.live = append(t.live, rel.Live.Unix())
-		t.byMsg = append(t.byMsg, map[string][]int{})
-	}
 	for i, rel := range t.releases {
-		if i > 0 && rel.Live.Equal(t.releases[i-1].Live) {
-			return nil, fmt.Errorf("%s: releases %s and %s go live on the same day", name, t.releases[i-1].Name, rel.Name)
-		}
+		t.byMsg = append(t.byMsg, map[string][]int{})
 		order[rel.Name] = i
 	}
 	for _, row := range rows {

@@ -3,7 +3,9 @@ package cbpr
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -334,4 +336,25 @@ func FuzzBizSvcMatchers(f *testing.F) {
 			t.Fatalf("%q: matchers %v %v, patterns %v %v", v, isBizSvcValue(v), isMessageID(v), bizSvc.MatchString(v), msgID.MatchString(v))
 		}
 	})
+}
+
+// TestBuiltinTableParses: the shipped table parses (its rows are parsed on
+// first use, so a broken file would otherwise fail a user's run, not the
+// build), and the releases read from its release lines alone, which the
+// rule set's version and the choice of release use, are the parsed table's.
+func TestBuiltinTableParses(t *testing.T) {
+	tab, err := parseBuiltinTable()
+	if err != nil {
+		t.Fatalf("built-in bizsvc.tsv: %v", err)
+	}
+	rels, err := parseBuiltinReleases()
+	if err != nil {
+		t.Fatalf("built-in bizsvc.tsv, release lines: %v", err)
+	}
+	if !reflect.DeepEqual(rels.releases, tab.releases) || !slices.Equal(rels.live, tab.live) {
+		t.Errorf("releases from the release lines %v, parsed %v", rels.releases, tab.releases)
+	}
+	if len(tab.rows) == 0 {
+		t.Error("built-in bizsvc.tsv: no row")
+	}
 }

@@ -69,35 +69,41 @@ func RuleSet() *engine.RuleSet {
 
 // New returns the "cbpr+" rule set with the given options. It fails closed:
 // an unknown Release or an unreadable or malformed BizSvcFile is an error
-// (naming the file and line), never a rule set that checks less.
+// (naming the file and line), never a rule set that checks less. The file
+// is read here; the rows of the built-in table alone are parsed on their
+// first use (the first message whose BizSvc is checked), its releases here.
 func New(o Options) (*engine.RuleSet, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	tab := o.BizSvc
-	if tab == nil {
-		tab = BuiltinBizSvcTable()
-	}
-	if o.BizSvcFile != "" {
-		var err error
-		if tab, err = LoadBizSvcTable(o.BizSvcFile, tab); err != nil {
-			return nil, err
+	rels, tab := builtinReleases(), BuiltinBizSvcTable
+	if o.BizSvc != nil || o.BizSvcFile != "" {
+		t := o.BizSvc
+		if t == nil {
+			t = BuiltinBizSvcTable()
 		}
+		if o.BizSvcFile != "" {
+			var err error
+			if t, err = LoadBizSvcTable(o.BizSvcFile, t); err != nil {
+				return nil, err
+			}
+		}
+		rels, tab = &t.releaseList, func() *BizSvcTable { return t }
 	}
 	var names []string
-	for _, r := range tab.releases {
+	for _, r := range rels.releases {
 		names = append(names, r.Name)
 	}
 	version := strings.Join(names, "+")
 	if o.Release != "" {
-		if _, ok := tab.release(o.Release); !ok {
+		if _, ok := rels.release(o.Release); !ok {
 			return nil, fmt.Errorf("cbpr: unknown standards release %q (known: %s)", o.Release, strings.Join(names, ", "))
 		}
 		version = o.Release
 	}
-	c := &checker{o: o, tab: tab, sr2026: releaseIndex(tab, "SR2026"), pinned: -1}
+	c := &checker{o: o, rels: rels, tab: tab, sr2026: rels.index("SR2026"), pinned: -1}
 	if o.Release != "" {
-		c.pinned = releaseIndex(tab, o.Release)
+		c.pinned = rels.index(o.Release)
 	}
 	return &engine.RuleSet{
 		Name:        Name,
@@ -110,22 +116,16 @@ func New(o Options) (*engine.RuleSet, error) {
 }
 
 type checker struct {
-	o      Options
-	tab    *BizSvcTable
-	sr2026 int // index of SR2026 in tab.releases
+	o    Options
+	rels *releaseList
+	// tab returns the table whose rows are checked, rels its releases; the
+	// built-in one is parsed on the first call.
+	tab    func() *BizSvcTable
+	sr2026 int // index of SR2026 in rels
 	pinned int // index of Options.Release, or -1
 }
 
-func releaseIndex(t *BizSvcTable, name string) int {
-	for i, r := range t.releases {
-		if r.Name == name {
-			return i
-		}
-	}
-	return len(t.releases)
-}
-
-// release returns the index (in c.tab) of the release in force for a
+// release returns the index (in c.rels) of the release in force for a
 // message, and whether it was chosen by the AppHdr CreDt (rather than
 // pinned or by the clock).
 func (c *checker) release(t *typed.Message) (rel int, byCreDt bool) {
@@ -140,11 +140,11 @@ func (c *checker) release(t *typed.Message) (rel int, byCreDt bool) {
 	if !ok {
 		at = c.o.Now().Unix()
 	}
-	return c.tab.at(at), ok
+	return c.rels.at(at), ok
 }
 
 // relName returns the name of release index rel.
-func (c *checker) relName(rel int) string { return c.tab.releases[rel].Name }
+func (c *checker) relName(rel int) string { return c.rels.releases[rel].Name }
 
 // sinceSR2026 reports whether release index rel is SR2026 or later (the
 // postal address, agent and ADV settlement rules of SR2026 apply).

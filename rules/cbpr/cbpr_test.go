@@ -106,7 +106,7 @@ func TestRelease(t *testing.T) {
 			}
 		})
 	}
-	c := &checker{o: Options{Now: func() time.Time { return time.Date(2026, 11, 13, 23, 0, 0, 0, time.UTC) }}, tab: BuiltinBizSvcTable(), pinned: -1}
+	c := &checker{o: Options{Now: func() time.Time { return time.Date(2026, 11, 13, 23, 0, 0, 0, time.UTC) }}, rels: builtinReleases(), tab: BuiltinBizSvcTable, pinned: -1}
 	if got, byDate := c.release(&typedMessageNoHdr); c.relName(got) != "SR2025" || byDate {
 		t.Errorf("release on 13 Nov 2026 = %s (by CreDt %v), want SR2025 by the clock", c.relName(got), byDate)
 	}

@@ -678,9 +678,10 @@ func (c *checker) checkBizSvc(m *engine.Message, f *engine.Findings) {
 	}
 	v := trim(b.Value)
 	rel, byDate := c.release(t)
-	rows := c.tab.lookup(t.ID, rel)
+	tab := c.tab()
+	rows := tab.lookup(t.ID, rel)
 	for _, i := range rows {
-		for _, w := range c.tab.rows[i].Values {
+		for _, w := range tab.rows[i].Values {
 			if v == w {
 				return
 			}
@@ -696,7 +697,7 @@ func (c *checker) checkBizSvc(m *engine.Message, f *engine.Findings) {
 	}
 	var allowed []string
 	for _, i := range rows {
-		r := &c.tab.rows[i]
+		r := &tab.rows[i]
 		for _, w := range r.Values {
 			allowed = append(allowed, w+" ("+r.Variant+")")
 		}
