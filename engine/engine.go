@@ -158,7 +158,7 @@ func (e *Engine) RemoveRuleSet(name string) bool {
 func (e *Engine) ReplaceRuleSets(edit func([]*RuleSet) []*RuleSet) error {
 	return e.update(func(c *config) (*config, error) {
 		sets := edit(append([]*RuleSet(nil), c.sets...))
-		seen := map[string]string{}
+		seen := make(map[string]string, ruleCount(sets))
 		for _, s := range sets {
 			for _, r := range s.Rules {
 				id := r.Info().ID
@@ -628,7 +628,7 @@ type config struct {
 }
 
 func newConfig(formats []Format, sets []*RuleSet, disabled map[string]bool, old map[Rule]*ruleState) *config {
-	c := &config{formats: formats, sets: sets, disabled: disabled, states: map[Rule]*ruleState{}}
+	c := &config{formats: formats, sets: sets, disabled: disabled, states: make(map[Rule]*ruleState, ruleCount(sets))}
 	for _, s := range sets {
 		for _, r := range s.Rules {
 			if st := old[r]; st != nil {
@@ -642,6 +642,15 @@ func newConfig(formats []Format, sets []*RuleSet, disabled map[string]bool, old 
 	empty := map[bucketKey]*bucket{}
 	c.buckets.Store(&empty)
 	return c
+}
+
+// ruleCount returns the number of rules of sets (to size maps of them).
+func ruleCount(sets []*RuleSet) int {
+	n := 0
+	for _, s := range sets {
+		n += len(s.Rules)
+	}
+	return n
 }
 
 func (c *config) pickFormat(raw []byte, forced string) Format {
