@@ -128,3 +128,29 @@ func BenchmarkValidateDir(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkColdValidateOne is one `swiftval validate FILE` of one MT103 in
+// process: the command tree, the engine and the one validation, what a
+// process pays on top of the runtime's and the packages' initialisation
+// (benchmarks/coldstart times the whole process).
+func BenchmarkColdValidateOne(b *testing.B) {
+	path := filepath.Join("..", "..", "loadtest", "samples", "mt103.fin")
+	if _, err := os.Stat(path); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if code := run([]string{"validate", "--quiet", path}, strings.NewReader(""), io.Discard, io.Discard); code != exitOK {
+			b.Fatalf("exit status %d", code)
+		}
+	}
+}
+
+// BenchmarkNewRoot is the construction of the command tree alone.
+func BenchmarkNewRoot(b *testing.B) {
+	b.ReportAllocs()
+	s := streams{in: strings.NewReader(""), out: io.Discard, err: io.Discard, lookupEnv: os.LookupEnv}
+	for b.Loop() {
+		_ = newRoot(s)
+	}
+}

@@ -22,6 +22,7 @@ func manCommand(root *cobra.Command) *cobra.Command {
 			if err := os.MkdirAll(args[0], 0o755); err != nil {
 				return err
 			}
+			noteEnvTree(root)
 			root.DisableAutoGenTag = true // the date comes from SOURCE_DATE_EPOCH when set (reproducible pages)
 			hdr := &doc.GenManHeader{Title: "SWIFTVAL", Section: "1", Source: "swiftval", Manual: "swiftval manual"}
 			if err := doc.GenManTree(root, hdr, args[0]); err != nil {

@@ -57,6 +57,9 @@ failed rule test or missed bench gate, 2 usage or I/O error.`,
 			return exitStatus(exitUsage)
 		},
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if n := cmd.Name(); n == cobra.ShellCompRequestCmd || n == cobra.ShellCompNoDescRequestCmd {
+				noteEnvTree(cmd.Root()) // completions show the flags' help
+			}
 			if cmd.Annotations[envBound] == "" {
 				return nil
 			}
@@ -67,6 +70,15 @@ failed rule test or missed bench gate, 2 usage or I/O error.`,
 	root.SetOut(s.out)
 	root.SetErr(s.err)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{cmd, err} })
+	help, usage := root.HelpFunc(), root.UsageFunc()
+	root.SetHelpFunc(func(cmd *cobra.Command, args []string) {
+		noteEnv(cmd)
+		help(cmd, args)
+	})
+	root.SetUsageFunc(func(cmd *cobra.Command) error {
+		noteEnv(cmd)
+		return usage(cmd)
+	})
 	root.AddCommand(newValidateCmd(s), newServeCmd(s), newConsumeCmd(s), newPublishCmd(s), newRulesCmd(s), newBenchCmd(s))
 	if c := manCommand(root); c != nil {
 		root.AddCommand(c)
@@ -77,8 +89,9 @@ failed rule test or missed bench gate, 2 usage or I/O error.`,
 	return root
 }
 
-// markEnv marks cmd and its subcommands for bindEnv and names the variable
-// in each flag's help.
+// markEnv marks cmd and its subcommands for bindEnv. The flags' help names
+// their variables only when it is shown (noteEnv): a run that shows no help
+// does not rewrite every flag's help of every command.
 func markEnv(cmd *cobra.Command) {
 	if cmd.DisableFlagParsing {
 		return
@@ -86,12 +99,40 @@ func markEnv(cmd *cobra.Command) {
 	if cmd.Annotations == nil {
 		cmd.Annotations = map[string]string{}
 	}
-	cmd.Annotations[envBound] = "yes"
-	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		f.Usage += " (env " + envName(f.Name) + ")"
-	})
+	cmd.Annotations[envBound] = envUnnoted
 	for _, c := range cmd.Commands() {
 		markEnv(c)
+	}
+}
+
+// envUnnoted and envNoted are the values of a command's envBound
+// annotation before and after noteEnv named the variables in its flags'
+// help.
+const (
+	envUnnoted = "yes"
+	envNoted   = "noted"
+)
+
+// noteEnv names the SWIFTVAL_ variable in the help of each flag of cmd,
+// once, when cmd is bound to the environment.
+func noteEnv(cmd *cobra.Command) {
+	if cmd.Annotations[envBound] != envUnnoted {
+		return
+	}
+	cmd.Annotations[envBound] = envNoted
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Name != "help" { // cobra's own, added at run time; bindEnv skips it
+			f.Usage += " (env " + envName(f.Name) + ")"
+		}
+	})
+}
+
+// noteEnvTree is noteEnv on cmd and every command under it (for shell
+// completion and man pages, which show the help of other commands).
+func noteEnvTree(cmd *cobra.Command) {
+	noteEnv(cmd)
+	for _, c := range cmd.Commands() {
+		noteEnvTree(c)
 	}
 }
 

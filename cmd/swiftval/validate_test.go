@@ -127,6 +127,43 @@ func TestEnvBinding(t *testing.T) {
 	}
 }
 
+// TestEnvNamedInHelp: every flag's help names its SWIFTVAL_ variable,
+// once, wherever the help is shown (--help, help, shell completion), though
+// the names are added only when it is; cobra's --help and bench, which
+// parses its own flags, have none.
+func TestEnvNamedInHelp(t *testing.T) {
+	tests := []struct {
+		args       []string
+		want, not  []string
+		wantStatus int
+	}{
+		{[]string{"validate", "--help"}, []string{"report format: text, json", "(env SWIFTVAL_OUTPUT)", "(env SWIFTVAL_EXTERNAL_CODES)"}, []string{"SWIFTVAL_HELP", "(env SWIFTVAL_OUTPUT) (env"}, exitOK},
+		{[]string{"help", "serve"}, []string{"(env SWIFTVAL_ADDR)"}, []string{"SWIFTVAL_HELP"}, exitOK},
+		{[]string{"rules", "test", "-h"}, []string{"(env SWIFTVAL_VERBOSE)"}, []string{"SWIFTVAL_HELP"}, exitOK},
+		{[]string{"__complete", "validate", "--"}, []string{"--budget\tlatency budget per message (env SWIFTVAL_BUDGET)\n"}, []string{"SWIFTVAL_HELP"}, exitOK},
+		{[]string{"rules"}, []string{"Usage"}, []string{"SWIFTVAL_HELP"}, exitUsage},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, out, errs := runCLI(t, "", tc.args...)
+			all := out + errs
+			if code != tc.wantStatus {
+				t.Fatalf("exit %d, want %d: %s", code, tc.wantStatus, all)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("output lacks %q:\n%s", w, all)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(all, n) {
+					t.Errorf("output has %q:\n%s", n, all)
+				}
+			}
+		})
+	}
+}
+
 func TestValidateUnrecognisedInputIsInvalid(t *testing.T) {
 	code, out, _ := runCLI(t, "hello, world", "validate", "--output", "json", "-")
 	if code != exitInvalid {
