@@ -85,14 +85,17 @@ var parseBuiltin = sync.OnceValues(func() (*CodeSets, error) {
 // their list lines alone (in name order, as CodeSets.Lists gives them),
 // so that the rule's Source can name them without parsing every code;
 // TestBuiltinCodeSets checks them against the parsed lists.
-func builtinReleases() []string {
+var builtinReleases = sync.OnceValue(func() []string {
 	type list struct{ name, release string }
 	var lists []list
 	for rest := builtinCodeSets; len(rest) > 0; {
-		line, next, _ := bytes.Cut(rest, []byte{'\n'})
-		rest = next
-		if cells := bytes.Split(bytes.TrimSpace(line), []byte{'\t'}); len(cells) == 4 && string(cells[0]) == "list" {
-			lists = append(lists, list{string(bytes.TrimSpace(cells[1])), string(bytes.TrimSpace(cells[2]))})
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte{'\n'})
+		if len(line) < 5 || string(line[:5]) != "list\t" {
+			continue // a code, a comment or a blank line
+		}
+		if cells := strings.Split(strings.TrimSpace(string(line)), "\t"); len(cells) == 4 {
+			lists = append(lists, list{strings.TrimSpace(cells[1]), strings.TrimSpace(cells[2])})
 		}
 	}
 	sort.Slice(lists, func(i, j int) bool { return lists[i].name < lists[j].name })
@@ -101,7 +104,7 @@ func builtinReleases() []string {
 		out[i] = l.release
 	}
 	return out
-}
+})
 
 // LoadCodeSets reads an operator's code-set file (the format of
 // external_codes.txt, see docs/external-codes.md) and lays it over base:
