@@ -34,6 +34,11 @@ func TestTableFlags(t *testing.T) {
 	var codes strings.Builder
 	codes.WriteString("list\tExternalPurpose1Code\t1Q2026 v1\t2026-05-29\nGDDS\nZZZQ\n")
 	newer := write("codes.txt", codes.String())
+	mt103, err := os.ReadFile("../../testdata/mt/valid_mt103.fin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	badCodes := write("bad-codes.txt", "list\tExternalPurpose1Code\t1Q2026 v1\t2026-05-29\nGDDS\nZZ ZQ\n")
 
 	tests := []struct {
 		name   string
@@ -52,6 +57,9 @@ func TestTableFlags(t *testing.T) {
 		{"pinned release", nil, msg, []string{"--cbpr-release", "SR2025"}, exitOK, "VALID"},
 		{"built-in code sets", nil, string(pacs008), nil, exitOK, "SVI309"},
 		{"newer code sets", nil, string(pacs008), []string{"--external-codes", newer}, exitOK, "0 warning(s)"},
+		{"broken code sets", nil, string(pacs008), []string{"--external-codes", badCodes}, exitUsage, "bad-codes.txt:3"},
+		{"broken code sets from the environment", map[string]string{"SWIFTVAL_EXTERNAL_CODES": badCodes}, string(pacs008), nil, exitUsage, "bad-codes.txt:3"},
+		{"broken table, MT message", nil, string(mt103), []string{"--cbpr-bizsvc", broken}, exitUsage, "broken.tsv:1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -65,6 +73,9 @@ func TestTableFlags(t *testing.T) {
 			}
 			if code != tc.code || !strings.Contains(got, tc.output) {
 				t.Errorf("exit %d, want %d with %q in:\n%s%s", code, tc.code, tc.output, out, errOut)
+			}
+			if tc.code == exitUsage && out != "" {
+				t.Errorf("a refused table must stop the command before anything is validated; stdout:\n%s", out)
 			}
 		})
 	}
