@@ -57,12 +57,44 @@ type benchConfig struct {
 // when a gate (--p99, --p999, or a ramp where no rate passed) is missed, or
 // ExitUsage on a usage or setup error.
 func Main(args []string, stdout, stderr io.Writer, newEngine func() *engine.Engine) int {
-	// Spawned servers (--spawn, --noop-spawn, --overhead) copy their output
-	// to stderr from goroutines of their own, beside this one's writes.
-	stderr = &lockedWriter{w: stderr}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var c benchConfig
+	cmd := NewCommand(fs)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, Usage+"\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	return cmd.Run(fs.Args(), stdout, stderr, newEngine)
+}
+
+// Usage describes the bench command (its flags are listed after it).
+const Usage = `Usage: swiftval bench (--url URL | --inproc | --spawn | --noop-server | --noop-spawn) [flags]
+
+Sends messages at a constant arrival rate (open loop: latency is measured from
+each request's scheduled time, so queueing is counted) and reports P50, P90,
+P99, P99.9 and max from an HDR histogram, the achieved throughput, errors by
+kind and the server's own validation time (Server-Timing).
+Exit status: 0 ok, 1 gate (--p99/--p999) missed, 2 usage or setup error.
+
+`
+
+// Command is the bench command line: the flags NewCommand registers and
+// what Run does with them. swiftval's CLI registers them on its own flag
+// set (cobra, through pflag's Go flag adapter), so they get completion, man
+// pages and SWIFTVAL_ variables like every other command's.
+type Command struct{ c benchConfig }
+
+// NewCommand registers the harness's flags on fs and returns the command
+// they fill.
+func NewCommand(fs *flag.FlagSet) *Command {
+	cmd := &Command{}
+	c := &cmd.c
 	fs.StringVar(&c.url, "url", "", "base URL of a running server (requests go to <url>"+ValidatePath+"); loopback only unless --allow-remote")
 	fs.BoolVar(&c.inproc, "inproc", false, "load the engine in this process instead of a server (no HTTP)")
 	fs.BoolVar(&c.spawn, "spawn", false, "start 'swiftval serve' on a free loopback port, load it, and report its memory, CPU, goroutines and GC")
@@ -98,30 +130,22 @@ func Main(args []string, stdout, stderr io.Writer, newEngine func() *engine.Engi
 	fs.IntVar(&c.rampRetries, "ramp-retries", 1, "ramp: times a failing step is run again before it counts as the knee")
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress line on stderr")
 	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow a --url that is not a loopback address")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, `Usage: swiftval bench (--url URL | --inproc | --spawn | --noop-server | --noop-spawn) [flags]
+	return cmd
+}
 
-Sends messages at a constant arrival rate (open loop: latency is measured from
-each request's scheduled time, so queueing is counted) and reports P50, P90,
-P99, P99.9 and max from an HDR histogram, the achieved throughput, errors by
-kind and the server's own validation time (Server-Timing).
-Exit status: 0 ok, 1 gate (--p99/--p999) missed, 2 usage or setup error.
-
-Flags:`)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return ExitOK
-		}
-		return ExitUsage
-	}
+// Run runs the command with its flags parsed and args the rest of the
+// command line (none is accepted). It returns as Main does.
+func (cmd *Command) Run(args []string, stdout, stderr io.Writer, newEngine func() *engine.Engine) int {
+	// Spawned servers (--spawn, --noop-spawn, --overhead) copy their output
+	// to stderr from goroutines of their own, beside this one's writes.
+	stderr = &lockedWriter{w: stderr}
+	c := cmd.c
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "swiftval bench: "+format+"\n", a...)
 		return ExitUsage
 	}
-	if fs.NArg() > 0 {
-		return fail("unexpected argument %q", fs.Arg(0))
+	if len(args) > 0 {
+		return fail("unexpected argument %q", args[0])
 	}
 	if c.serveNoop {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

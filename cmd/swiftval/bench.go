@@ -1,24 +1,66 @@
 package main
 
 import (
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/loadtest"
 )
 
-// newBenchCmd is the bench command. The harness (package loadtest) parses its
-// own flags, so this command hands it the arguments untouched: its flags
-// are not bound to SWIFTVAL_ variables, and "swiftval bench --help" prints
-// the harness's list.
+// newBenchCmd is the bench command. The harness (package loadtest)
+// declares its flags on a Go flag set; pflag adopts them, so they parse,
+// complete, show in help and man pages and read SWIFTVAL_ variables like
+// every other command's flags.
 func newBenchCmd(s streams) *cobra.Command {
-	return &cobra.Command{
-		Use:                "bench [flags]",
-		Short:              "Open-loop load test of a server or the engine, with a P99 gate (exit 1 when missed)",
-		DisableFlagParsing: true,
+	gofs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	lc := loadtest.NewCommand(gofs)
+	usage, _, _ := strings.Cut(loadtest.Usage, "\n\n")
+	cmd := &cobra.Command{
+		Use:   "bench [flags]",
+		Short: "Open-loop load test of a server or the engine, with a P99 gate (exit 1 when missed)",
+		Long:  "Give exactly one of --url, --inproc, --spawn, --noop-server and --noop-spawn.\n\n" + strings.TrimSpace(strings.TrimPrefix(loadtest.Usage, usage)),
+		Example: `  swiftval bench --spawn --mix mt103=1 --rate 10000 --duration 10s --p99 2ms
+  swiftval bench --url http://127.0.0.1:8080 --ramp --p99 5ms --html report.html`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError{cmd, fmt.Errorf("unexpected argument %q (bench takes flags only)", args[0])}
+			}
+			return nil
+		},
 		RunE: func(_ *cobra.Command, args []string) error {
-			return status(loadtest.Main(args, s.out, s.err, func() *engine.Engine { return swiftval.New(engine.Options{}) }))
+			return status(lc.Run(args, s.out, s.err, func() *engine.Engine { return swiftval.New(engine.Options{}) }))
 		},
 	}
+	cmd.Flags().AddGoFlagSet(gofs)
+	cmd.Flags().VisitAll(func(f *pflag.Flag) { f.Value = formValue{f.Value} })
+	return cmd
+}
+
+// formValue names the form a value must take when it does not parse, as
+// the other commands' flag values do (flags.go), for the harness's Go
+// flags, whose parsers say only "parse error".
+type formValue struct{ pflag.Value }
+
+func (v formValue) Set(s string) error {
+	if err := v.Value.Set(s); err != nil {
+		switch v.Type() {
+		case "duration":
+			return errors.New("want a duration such as 5ms, 2s or 1m30s")
+		case "int":
+			return errors.New("want a whole number such as 100")
+		case "float64":
+			return errors.New("want a number such as 1000 or 0.95")
+		case "bool":
+			return errors.New("want true or false")
+		}
+		return err
+	}
+	return nil
 }

@@ -154,3 +154,45 @@ func BenchmarkNewRoot(b *testing.B) {
 		_ = newRoot(s)
 	}
 }
+
+// TestBenchFlags: bench's flags are parsed by the CLI like every other
+// command's: interspersed, bad values naming the form, and each readable
+// from its SWIFTVAL_ variable (the command line winning).
+func TestBenchFlags(t *testing.T) {
+	tests := []struct {
+		name   string
+		env    map[string]string
+		args   []string
+		code   int
+		stderr string
+		rate   float64 // the requested rate in the JSON report, when code is 0
+	}{
+		{name: "flags", args: []string{"bench", "--inproc", "--rate", "400", "--duration", "100ms", "--warmup", "0s", "--quiet", "--json"}, rate: 400},
+		{name: "from the environment", env: map[string]string{"SWIFTVAL_RATE": "300", "SWIFTVAL_INPROC": "true"}, args: []string{"bench", "--duration", "100ms", "--warmup", "0s", "--quiet", "--json"}, rate: 300},
+		{name: "command line wins", env: map[string]string{"SWIFTVAL_RATE": "300"}, args: []string{"bench", "--inproc", "--rate", "200", "--duration", "100ms", "--warmup", "0s", "--quiet", "--json"}, rate: 200},
+		{name: "bad value names the form", args: []string{"bench", "--inproc", "--duration", "5"}, code: exitUsage, stderr: `"--duration" flag: want a duration such as 5ms`},
+		{name: "bad variable names it", env: map[string]string{"SWIFTVAL_RATE": "fast"}, args: []string{"bench", "--inproc"}, code: exitUsage, stderr: "SWIFTVAL_RATE: want a number such as 1000"},
+		{name: "stray argument", args: []string{"bench", "--inproc", "extra"}, code: exitUsage, stderr: `unexpected argument "extra"`},
+		{name: "no target", args: []string{"bench", "--duration", "100ms"}, code: exitUsage, stderr: "give exactly one of --url"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			code, stdout, stderr := runCLI(t, "", tc.args...)
+			if code != tc.code || !strings.Contains(stderr, tc.stderr) {
+				t.Fatalf("exit %d, stderr %q; want %d and %q", code, stderr, tc.code, tc.stderr)
+			}
+			if tc.code != 0 {
+				return
+			}
+			var rep struct {
+				Rate float64 `json:"rate"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &rep); err != nil || rep.Rate != tc.rate {
+				t.Fatalf("report rate %v (%v), want %v", rep.Rate, err, tc.rate)
+			}
+		})
+	}
+}

@@ -21,8 +21,7 @@ type streams struct {
 	errTerminal, outTerminal bool
 }
 
-// envPrefix: every flag of every command (except bench, which parses its
-// own) can also be set by SWIFTVAL_<FLAG>, with dashes as underscores
+// envPrefix: every flag of every command can also be set by SWIFTVAL_<FLAG>, with dashes as underscores
 // (--max-body → SWIFTVAL_MAX_BODY); a flag on the command line wins.
 const envPrefix = "SWIFTVAL_"
 
@@ -42,7 +41,7 @@ func newRoot(s streams) *cobra.Command {
 		Long: `swiftval validates SWIFT MT (FIN) and ISO 20022 (MX) payment messages,
 from the command line or as an HTTP service.
 
-Every flag of validate, serve, consume, publish and rules can also be set from the environment
+Every flag of validate, serve, consume, publish, rules and bench can also be set from the environment
 as SWIFTVAL_<FLAG> (dashes as underscores: --max-body is SWIFTVAL_MAX_BODY);
 a flag on the command line wins.
 
