@@ -129,8 +129,7 @@ func TestEnvBinding(t *testing.T) {
 
 // TestEnvNamedInHelp: every flag's help names its SWIFTVAL_ variable,
 // once, wherever the help is shown (--help, help, shell completion), though
-// the names are added only when it is; cobra's --help and bench, which
-// parses its own flags, have none.
+// the names are added only when it is; cobra's --help has none.
 func TestEnvNamedInHelp(t *testing.T) {
 	tests := []struct {
 		args       []string
@@ -142,6 +141,7 @@ func TestEnvNamedInHelp(t *testing.T) {
 		{[]string{"rules", "test", "-h"}, []string{"(env SWIFTVAL_VERBOSE)"}, []string{"SWIFTVAL_HELP"}, exitOK},
 		{[]string{"__complete", "validate", "--"}, []string{"--budget\tlatency budget per message (env SWIFTVAL_BUDGET)\n"}, []string{"SWIFTVAL_HELP"}, exitOK},
 		{[]string{"rules"}, []string{"Usage"}, []string{"SWIFTVAL_HELP"}, exitUsage},
+		{[]string{"bench", "--help"}, []string{"(env SWIFTVAL_RATE)", "(env SWIFTVAL_P99)"}, []string{"SWIFTVAL_HELP"}, exitOK},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
