@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -118,30 +119,16 @@ func (c *Config) defaults() error {
 	if c.Workers < 0 || c.Pipeline < 0 || c.Ackers < 0 || c.MaxDeliver < 0 || c.RetryDelay < 0 || c.DrainTimeout < 0 || c.LagInterval < 0 {
 		return errors.New("stream: negative Config value")
 	}
-	if c.Workers == 0 {
-		c.Workers = runtime.GOMAXPROCS(0)
-	}
-	if c.Pipeline == 0 {
-		c.Pipeline = DefaultPipeline
-	}
-	if c.Ackers == 0 {
-		c.Ackers = DefaultAckers
-	}
-	if c.MaxDeliver == 0 {
-		c.MaxDeliver = DefaultMaxDeliver
-	}
-	if c.RetryDelay == 0 {
-		c.RetryDelay = DefaultRetryDelay
-	}
-	if c.DrainTimeout == 0 {
-		c.DrainTimeout = DefaultDrainTimeout
-	}
-	if c.LagInterval == 0 {
-		c.LagInterval = DefaultLagInterval
-	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
+	// cmp.Or: the first value that is not zero, so a zero field takes its
+	// default.
+	c.Workers = cmp.Or(c.Workers, runtime.GOMAXPROCS(0))
+	c.Pipeline = cmp.Or(c.Pipeline, DefaultPipeline)
+	c.Ackers = cmp.Or(c.Ackers, DefaultAckers)
+	c.MaxDeliver = cmp.Or(c.MaxDeliver, DefaultMaxDeliver)
+	c.RetryDelay = cmp.Or(c.RetryDelay, DefaultRetryDelay)
+	c.DrainTimeout = cmp.Or(c.DrainTimeout, DefaultDrainTimeout)
+	c.LagInterval = cmp.Or(c.LagInterval, DefaultLagInterval)
+	c.Logger = cmp.Or(c.Logger, slog.Default())
 	if c.Metrics == nil {
 		c.Metrics = NewMetrics()
 	}

@@ -5,6 +5,7 @@
 package jetstream
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -125,45 +126,24 @@ type Options struct {
 }
 
 func (o *Options) defaults() error {
-	def := func(s *string, v string) {
-		if *s == "" {
-			*s = v
-		}
-	}
-	def(&o.URLs, DefaultURL)
-	def(&o.Name, "swiftval")
-	def(&o.Stream, DefaultStream)
-	def(&o.Subject, DefaultSubject)
-	def(&o.Durable, DefaultDurable)
-	def(&o.OutputPrefix, DefaultOutputPrefix)
-	def(&o.ResultsStream, DefaultResultsStream)
-	if o.Replicas == 0 {
-		o.Replicas = 1
-	}
-	if o.DuplicateWindow == 0 {
-		o.DuplicateWindow = DefaultDuplicateWindow
-	}
-	if o.AckWait == 0 {
-		o.AckWait = DefaultAckWait
-	}
-	if o.MaxAckPending == 0 {
-		o.MaxAckPending = DefaultMaxAckPending
-	}
-	if o.FetchBatch == 0 {
-		o.FetchBatch = DefaultFetchBatch
-	}
-	if o.FetchBytes == 0 {
-		o.FetchBytes = DefaultFetchBytes
-	}
-	if o.FetchWait == 0 {
-		o.FetchWait = DefaultFetchWait
-	}
-	if o.PublishTimeout == 0 {
-		o.PublishTimeout = DefaultPublishTimeout
-	}
-	if o.Logger == nil {
-		o.Logger = slog.Default()
-	}
+	// cmp.Or: the first value that is not zero, so a zero field takes its
+	// default.
+	o.URLs = cmp.Or(o.URLs, DefaultURL)
+	o.Name = cmp.Or(o.Name, "swiftval")
+	o.Stream = cmp.Or(o.Stream, DefaultStream)
+	o.Subject = cmp.Or(o.Subject, DefaultSubject)
+	o.Durable = cmp.Or(o.Durable, DefaultDurable)
+	o.OutputPrefix = cmp.Or(o.OutputPrefix, DefaultOutputPrefix)
+	o.ResultsStream = cmp.Or(o.ResultsStream, DefaultResultsStream)
+	o.Replicas = cmp.Or(o.Replicas, 1)
+	o.DuplicateWindow = cmp.Or(o.DuplicateWindow, DefaultDuplicateWindow)
+	o.AckWait = cmp.Or(o.AckWait, DefaultAckWait)
+	o.MaxAckPending = cmp.Or(o.MaxAckPending, DefaultMaxAckPending)
+	o.FetchBatch = cmp.Or(o.FetchBatch, DefaultFetchBatch)
+	o.FetchBytes = cmp.Or(o.FetchBytes, DefaultFetchBytes)
+	o.FetchWait = cmp.Or(o.FetchWait, DefaultFetchWait)
+	o.PublishTimeout = cmp.Or(o.PublishTimeout, DefaultPublishTimeout)
+	o.Logger = cmp.Or(o.Logger, slog.Default())
 	switch {
 	case o.Replicas < 1 || o.Replicas > 5:
 		return errors.New("jetstream: replicas must be from 1 to 5")
