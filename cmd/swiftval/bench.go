@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -52,13 +51,13 @@ func (v formValue) Set(s string) error {
 	if err := v.Value.Set(s); err != nil {
 		switch v.Type() {
 		case "duration":
-			return errors.New("want a duration such as 5ms, 2s or 1m30s")
+			return errWantDuration
 		case "int":
-			return errors.New("want a whole number such as 100")
+			return errWantInt
 		case "float64":
-			return errors.New("want a number such as 1000 or 0.95")
+			return errWantNumber
 		case "bool":
-			return errors.New("want true or false")
+			return errWantBool
 		}
 		return err
 	}

@@ -17,6 +17,16 @@ import (
 // ("time: missing unit in duration"), for a flag and for its SWIFTVAL_
 // variable alike. pflag prefixes the flag and the value given.
 
+// The forms a bad value is told to take, one per kind of value (the
+// harness's Go flags get them too: formValue in bench.go).
+var (
+	errWantDuration = errors.New("want a duration such as 5ms, 2s or 1m30s")
+	errWantSize     = errors.New("want a size in bytes such as 1048576, 512KiB or 1MiB")
+	errWantInt      = errors.New("want a whole number such as 100")
+	errWantNumber   = errors.New("want a number such as 1000 or 0.95")
+	errWantBool     = errors.New("want true or false")
+)
+
 // durationValue is a non-negative time.Duration.
 type durationValue struct{ p *time.Duration }
 
@@ -25,7 +35,7 @@ func (v durationValue) Type() string   { return "duration" }
 func (v durationValue) Set(s string) error {
 	d, err := time.ParseDuration(s)
 	if err != nil || d < 0 {
-		return errors.New("want a duration such as 5ms, 2s or 1m30s")
+		return errWantDuration
 	}
 	*v.p = d
 	return nil
@@ -44,10 +54,10 @@ func (v sizeValue) Set(s string) error {
 	}
 	var b datasize.ByteSize
 	if s == "" {
-		return errors.New("want a size in bytes such as 1048576, 512KiB or 1MiB")
+		return errWantSize
 	}
 	if err := b.UnmarshalText([]byte(strings.ReplaceAll(s, "i", ""))); err != nil || b > 1<<62 {
-		return errors.New("want a size in bytes such as 1048576, 512KiB or 1MiB")
+		return errWantSize
 	}
 	*v.p = int64(b)
 	return nil
@@ -61,7 +71,7 @@ func (v intValue) Type() string   { return "int" }
 func (v intValue) Set(s string) error {
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return errors.New("want a whole number such as 100")
+		return errWantInt
 	}
 	*v.p = n
 	return nil
@@ -75,7 +85,7 @@ func (v boolValue) Type() string   { return "bool" }
 func (v boolValue) Set(s string) error {
 	b, err := strconv.ParseBool(s)
 	if err != nil {
-		return errors.New("want true or false")
+		return errWantBool
 	}
 	*v.p = b
 	return nil
