@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/rules/common"
 )
 
 // TestSet compiles a rule-set file without loading it anywhere and runs its
@@ -77,7 +78,7 @@ func Lint(e *engine.Engine, file string, data []byte, opts ManagerOptions) (warn
 // stands for patterns of the engine's own types and is not checked.
 func unknownTypes(c *compiled, types []engine.TypeInfo) []Problem {
 	known := func(p string) bool {
-		if isMTNumber(p) || (strings.HasPrefix(p, "MT") && strings.HasSuffix(p, "*") && isDigits(p[2:len(p)-1])) {
+		if isMTNumber(p) || p == "MT*" || (strings.HasPrefix(p, "MT") && strings.HasSuffix(p, "*") && common.AllDigits(p[2:len(p)-1])) {
 			return true
 		}
 		for _, t := range types {
@@ -117,15 +118,8 @@ func unknownTypes(c *compiled, types []engine.TypeInfo) []Problem {
 }
 
 // isMTNumber reports whether s is "MT" and three digits.
-func isMTNumber(s string) bool { return len(s) == 5 && strings.HasPrefix(s, "MT") && isDigits(s[2:]) }
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
+func isMTNumber(s string) bool {
+	return len(s) == 5 && strings.HasPrefix(s, "MT") && common.AllDigits(s[2:])
 }
 
 // baseType is the base type of a message type as the formats set it
@@ -133,7 +127,7 @@ func isDigits(s string) bool {
 // pacs.008.001.08.
 func baseType(t string) string {
 	switch {
-	case len(t) > 5 && strings.HasPrefix(t, "MT") && isDigits(t[2:5]):
+	case len(t) > 5 && strings.HasPrefix(t, "MT") && common.AllDigits(t[2:5]):
 		return t[:5]
 	case len(t) == 15 && t[4] == '.' && t[8] == '.' && t[12] == '.':
 		return t[:8]
