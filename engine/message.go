@@ -84,8 +84,12 @@ const (
 // TypeInfo describes a message type a format knows and the validation level
 // it gets.
 type TypeInfo struct {
-	Format      string `json:"format"`
-	Type        string `json:"type"`
+	Format string `json:"format"`
+	Type   string `json:"type"`
+	// Base is the type's base type, as its messages' Message.Base (MT103
+	// for MT103STP, pacs.008 for pacs.008.001.08): what an AppliesTo
+	// pattern of a base type matches (MatchType).
+	Base        string `json:"-"`
 	Level       string `json:"level"`
 	Description string `json:"description,omitempty"`
 }

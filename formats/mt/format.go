@@ -63,7 +63,7 @@ func (*Format) MessageTypes() []engine.TypeInfo {
 	out := make([]engine.TypeInfo, 0, len(typeSources)+1)
 	for i := range typeSources {
 		src := &typeSources[i]
-		out = append(out, engine.TypeInfo{Format: "mt", Type: src.typ, Level: engine.LevelFull, Description: src.desc})
+		out = append(out, engine.TypeInfo{Format: "mt", Type: src.typ, Base: src.typ[:5], Level: engine.LevelFull, Description: src.desc})
 	}
 	return append(out, engine.TypeInfo{Format: "mt", Type: "MT*", Level: engine.LevelSyntax, Description: "any other MT: blocks, headers and the syntax of known fields"})
 }

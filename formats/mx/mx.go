@@ -321,7 +321,7 @@ func (f *Format) MessageTypes() []engine.TypeInfo {
 		if typed.Known(l.typ) {
 			lvl = engine.LevelFull
 		}
-		out = append(out, engine.TypeInfo{Format: "mx", Type: l.typ, Level: lvl})
+		out = append(out, engine.TypeInfo{Format: "mx", Type: l.typ, Base: baseOf(l.typ), Level: lvl})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Type < out[j].Type })
 	return out

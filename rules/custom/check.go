@@ -82,7 +82,7 @@ func unknownTypes(c *compiled, types []engine.TypeInfo) []Problem {
 			return true
 		}
 		for _, t := range types {
-			if engine.MatchType(p, t.Type, baseType(t.Type)) {
+			if engine.MatchType(p, t.Type, t.Base) {
 				return true
 			}
 		}
@@ -120,17 +120,4 @@ func unknownTypes(c *compiled, types []engine.TypeInfo) []Problem {
 // isMTNumber reports whether s is "MT" and three digits.
 func isMTNumber(s string) bool {
 	return len(s) == 5 && strings.HasPrefix(s, "MT") && common.AllDigits(s[2:])
-}
-
-// baseType is the base type of a message type as the formats set it
-// (engine.Message.Base): MT103 for MT103STP, pacs.008 for
-// pacs.008.001.08.
-func baseType(t string) string {
-	switch {
-	case len(t) > 5 && strings.HasPrefix(t, "MT") && common.AllDigits(t[2:5]):
-		return t[:5]
-	case len(t) == 15 && t[4] == '.' && t[8] == '.' && t[12] == '.':
-		return t[:8]
-	}
-	return t
 }
