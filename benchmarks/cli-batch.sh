@@ -3,7 +3,9 @@
 # over 1 000 pacs.008 files against xmllint --noout --schema over the same
 # files, and 20 000 MT103 in one RJE file and in one NDJSON file. Run from the repository root,
 # beside ../shared; needs hyperfine and xmllint (apt-get install hyperfine
-# libxml2-utils). Writes nothing in the repository but bin/swiftval.
+# libxml2-utils). Times both builds: bin/swiftval (full) and bin/swiftval-lite
+# (-tags lite: validate only, no serve/consume/CEL libraries linked). Writes
+# nothing in the repository but those two binaries.
 #
 #   benchmarks/cli-batch.sh [RUNS]      (default 20 runs per command)
 set -euo pipefail
@@ -14,6 +16,7 @@ mt103=testdata/mt/valid_mt103.fin
 for tool in hyperfine xmllint; do command -v $tool >/dev/null || { echo "needs $tool" >&2; exit 2; }; done
 
 CGO_ENABLED=0 go build -ldflags='-s -w' -o bin/swiftval ./cmd/swiftval
+CGO_ENABLED=0 go build -tags lite -ldflags='-s -w' -o bin/swiftval-lite ./cmd/swiftval
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/mx"
@@ -37,15 +40,22 @@ echo "# $(date -u +%FT%TZ) $(nproc) CPUs, $(uname -r); load before: $(cut -d' ' 
 hyperfine -N -w 3 -r "$runs" --export-markdown "$work/mx.md" \
   -n 'xmllint --noout --schema (1000 files)' "xmllint --noout --schema $xsd $(echo $work/mx/*.xml)" \
   -n 'swiftval validate -q DIR (1000 files)' "bin/swiftval validate -q $work/mx" \
-  -n 'swiftval validate -q --jobs 1 DIR (1000 files, one core)' "bin/swiftval validate -q --jobs 1 $work/mx" \
-  -n 'swiftval validate -q one file (start-up)' "bin/swiftval validate -q $work/mx/p000.xml"
+  -n 'swiftval-lite validate -q DIR (1000 files)' "bin/swiftval-lite validate -q $work/mx" \
+  -n 'swiftval-lite validate -q --jobs 1 DIR (1000 files, one core)' "bin/swiftval-lite validate -q --jobs 1 $work/mx" \
+  -n 'swiftval validate -q one file (start-up)' "bin/swiftval validate -q $work/mx/p000.xml" \
+  -n 'swiftval-lite validate -q one file (start-up)' "bin/swiftval-lite validate -q $work/mx/p000.xml"
 hyperfine -N -w 3 -r "$runs" --export-markdown "$work/mt.md" \
   -n 'swiftval validate -q --output json RJE (20000 MT103)' "bin/swiftval validate -q --output json $work/mt103-20000.rje" \
-  -n 'swiftval validate -q --output json --jobs 1 RJE (20000 MT103, one core)' "bin/swiftval validate -q --output json --jobs 1 $work/mt103-20000.rje" \
-  -n 'swiftval validate -q --output json --ndjson (20000 MT103 lines)' "bin/swiftval validate -q --output json --ndjson $work/mt103-20000.ndjson" \
-  -n 'swiftval validate -q one MT103 (start-up)' "bin/swiftval validate -q $mt103"
+  -n 'swiftval-lite validate -q --output json RJE (20000 MT103)' "bin/swiftval-lite validate -q --output json $work/mt103-20000.rje" \
+  -n 'swiftval-lite validate -q --output json --jobs 1 RJE (20000 MT103, one core)' "bin/swiftval-lite validate -q --output json --jobs 1 $work/mt103-20000.rje" \
+  -n 'swiftval-lite validate -q --output json --ndjson (20000 MT103 lines)' "bin/swiftval-lite validate -q --output json --ndjson $work/mt103-20000.ndjson" \
+  -n 'swiftval validate -q one MT103 (start-up)' "bin/swiftval validate -q $mt103" \
+  -n 'swiftval-lite validate -q one MT103 (start-up)' "bin/swiftval-lite validate -q $mt103"
 cat "$work/mx.md" "$work/mt.md"
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/time -f 'peak RSS %M KB (1000 files)' bin/swiftval validate -q "$work/mx" >/dev/null
 /usr/bin/time -f 'peak RSS %M KB (20000-message RJE, json)' bin/swiftval validate -q --output json "$work/mt103-20000.rje" >/dev/null
 /usr/bin/time -f 'peak RSS %M KB (20000-line NDJSON, json)' bin/swiftval validate -q --output json --ndjson "$work/mt103-20000.ndjson" >/dev/null
+/usr/bin/time -f 'lite: peak RSS %M KB (1000 files)' bin/swiftval-lite validate -q "$work/mx" >/dev/null
+/usr/bin/time -f 'lite: peak RSS %M KB (20000-message RJE, json)' bin/swiftval-lite validate -q --output json "$work/mt103-20000.rje" >/dev/null
+/usr/bin/time -f 'lite: peak RSS %M KB (one MT103)' bin/swiftval-lite validate -q "$mt103" >/dev/null

@@ -12,10 +12,11 @@
 // as well as its heap), and the load average before and after. Run it with
 // `make timing`, which builds the binary first:
 //
-//	go run ./benchmarks/coldstart -bin bin/swiftval [-runs 15] [-baseline OLD-BINARY]
+//	go run ./benchmarks/coldstart -bin bin/swiftval [-runs 15] [-baseline OLD-BINARY] [-lite bin/swiftval-lite]
 //
 // -baseline times a second binary the same way, interleaved, for a before
-// and after comparison. Paths are relative to the repository root; the
+// and after comparison; -lite times the validate runs of a lite build
+// (go build -tags lite) too. Paths are relative to the repository root; the
 // shared corpus and schemas are read from ../shared beside it.
 package main
 
@@ -66,6 +67,7 @@ func main() {
 	base := flag.String("baseline", "", "a second swiftval binary to time the same way (before/after)")
 	runs := flag.Int("runs", 15, "runs of each command (the median is reported; at least 7)")
 	serverRuns := flag.Int("server-runs", 7, "server starts of each binary (0: none)")
+	lite := flag.String("lite", "", "a lite build (make build-lite) whose validate runs are timed too (it has no server)")
 	flag.Parse()
 	log.SetFlags(0)
 	if *runs < 7 {
@@ -85,6 +87,15 @@ func main() {
 		)
 		if exists(cbprMax) {
 			jobs = append(jobs, job{"swiftval validate pacs.008 40 KB + AppHdr" + tag, []string{b, "validate", cbprMax}, 0})
+		}
+	}
+	if *lite != "" {
+		jobs = append(jobs,
+			job{"swiftval-lite validate MT103", []string{*lite, "validate", mt103}, 0},
+			job{"swiftval-lite validate pacs.008 3.2 KB", []string{*lite, "validate", fedwire}, 0},
+		)
+		if exists(cbprMax) {
+			jobs = append(jobs, job{"swiftval-lite validate pacs.008 40 KB + AppHdr", []string{*lite, "validate", cbprMax}, 0})
 		}
 	}
 	if x, err := exec.LookPath("xmllint"); err == nil && exists(pacsXSD) {

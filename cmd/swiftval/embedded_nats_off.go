@@ -1,4 +1,4 @@
-//go:build noembeddednats
+//go:build noembeddednats && !lite
 
 package main
 

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 
 	"github.com/swiftval/swiftval/directory"
-	"github.com/swiftval/swiftval/external"
 )
 
 // bicDirectoryFlag is the flag of validate and serve naming the BIC
@@ -38,16 +37,6 @@ type externalOptions struct {
 func (x *externalOptions) add(f flagSet) {
 	f.List(&x.endpoints, "external-endpoints", "URL prefixes external checks may call (repeatable or comma-separated: https://screening.bank.internal/, http://127.0.0.1:8090/; a prefix without a port admits every port of its host); a rule set calling another is refused; none: no external check may load")
 	f.Dir(&x.secretDir, "secrets-dir", "directory external checks read their secret and TLS files from (default: the rule set's own directory)")
-}
-
-// hub returns a new Hub of external checks with these options; breaker
-// transitions are logged to log. Building one registers nothing and
-// starts nothing (no goroutine, no connection) until a check is loaded.
-func (x *externalOptions) hub(log *slog.Logger) *external.Hub {
-	if log == nil {
-		log = slog.Default()
-	}
-	return external.NewHub(external.HubOptions{Endpoints: x.endpoints, SecretDir: x.secretDir, Logger: log})
 }
 
 // stderrLogger is the logger of the one-shot commands (validate, rules):

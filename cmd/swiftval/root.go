@@ -78,7 +78,8 @@ failed rule test or missed bench gate, 2 usage or I/O error.`,
 		noteEnv(cmd)
 		return usage(cmd)
 	})
-	root.AddCommand(newValidateCmd(s), newServeCmd(s), newConsumeCmd(s), newPublishCmd(s), newRulesCmd(s), newBenchCmd(s))
+	root.AddCommand(newValidateCmd(s))
+	root.AddCommand(fullCommands(s)...)
 	if c := manCommand(root); c != nil {
 		root.AddCommand(c)
 	}
@@ -160,6 +161,14 @@ func bindEnv(fs *pflag.FlagSet, lookup func(string) (string, bool)) error {
 type exitStatus int
 
 func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// status turns an exit status into the error RunE returns.
+func status(code int) error {
+	if code == exitOK {
+		return nil
+	}
+	return exitStatus(code)
+}
 
 // usageError is a mistake in the command line: printed with a pointer to
 // the command's help, exit status 2.

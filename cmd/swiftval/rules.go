@@ -1,3 +1,5 @@
+//go:build !lite
+
 package main
 
 import (
@@ -61,14 +63,6 @@ func newRulesCmd(s streams) *cobra.Command {
 	ext.add(flagsOf(lint))
 	cmd.AddCommand(test, lint)
 	return cmd
-}
-
-// status turns an exit status into the error RunE returns.
-func status(code int) error {
-	if code == exitOK {
-		return nil
-	}
-	return exitStatus(code)
 }
 
 // printRuleErr prints a rule-set error, one located problem per line.

@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -17,7 +17,6 @@ import (
 	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/output"
-	"github.com/swiftval/swiftval/rules/custom"
 )
 
 // validateOptions are the flags of the validate command.
@@ -127,11 +126,8 @@ func runValidate(ctx context.Context, s streams, o *validateOptions, args []stri
 	if err != nil {
 		return o.tables.startError(err)
 	}
-	if o.rulesDir != "" {
-		if _, err := custom.NewManager(eng, custom.ManagerOptions{Dir: o.rulesDir, External: o.ext.hub(stderrLogger(s.err))}); err != nil {
-			printRuleErr(s.err, err)
-			return exitStatus(exitUsage)
-		}
+	if err := loadCustomRules(s, eng, o); err != nil {
+		return err
 	}
 	// A batch allocates fast (reports, findings, read buffers) over a small
 	// live heap, so with the default GOGC the collector runs every few
@@ -276,12 +272,23 @@ const maxBatchFactor = 64
 // size (no regrowth: a 10 MB RJE file costs 10 MB, not twice that).
 func readInput(name string, stdin io.Reader, maxBytes int) ([]byte, error) {
 	limit := int64(maxBytes) * maxBatchFactor
+	tooLarge := func() error {
+		return fmt.Errorf("%s: input is larger than %d bytes (%d messages of --max-bytes %d); refused", name, limit, maxBatchFactor, maxBytes)
+	}
 	var r io.Reader = stdin
 	size := int64(0)
 	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
+		raw, f, err := openInput(name, limit)
+		switch {
+		case errors.Is(err, errTooLarge):
+			return nil, tooLarge()
+		case err != nil:
 			return nil, err
+		case f == nil: // a regular file, read whole
+			if int64(len(raw)) > limit {
+				return nil, tooLarge()
+			}
+			return raw, nil
 		}
 		defer f.Close()
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
@@ -290,14 +297,14 @@ func readInput(name string, stdin io.Reader, maxBytes int) ([]byte, error) {
 		r = f
 	}
 	if size > limit {
-		return nil, fmt.Errorf("%s: input is larger than %d bytes (%d messages of --max-bytes %d); refused", name, limit, maxBatchFactor, maxBytes)
+		return nil, tooLarge()
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead)) // room for the read that sees EOF: no regrowth
 	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if int64(buf.Len()) > limit {
-		return nil, fmt.Errorf("%s: input is larger than %d bytes (%d messages of --max-bytes %d); refused", name, limit, maxBatchFactor, maxBytes)
+		return nil, tooLarge()
 	}
 	return buf.Bytes(), nil
 }
