@@ -16,10 +16,11 @@ import (
 //	        (one goroutine)  │                                 │ done
 //	                         └──► order (bounded) ──► writer ◄─┘ (this goroutine)
 //
-// A job is one input, or a chunk of up to chunkMessages messages of a
-// multi-message input (an RJE file). A file of at most smallInput bytes is
-// read by the worker that validates it (the reads of a thousand small
-// files then run on every core too); a larger one, and standard input, is
+// A job is one input, a group of consecutive small files (groupFiles), or
+// a chunk of up to chunkMessages messages of a multi-message input (an RJE
+// file). A file of at most smallInput bytes is read by the worker that
+// validates it (the reads of a thousand small files then run on every
+// core too); a larger one, and standard input, is
 // read and split by the producer so that its messages spread over the
 // workers. The order queue holds at most
 // queueJobs jobs, so memory is bounded by that many chunks of reports and
@@ -34,6 +35,17 @@ const chunkMessages = 128
 // smallInput: up to 256 KiB a file is one job (a few hundred MT messages at
 // most, ~1 ms of work); above it the producer splits it into chunks.
 const smallInput = 256 << 10
+
+// groupFiles and groupBytes: consecutive small files are handed to the
+// workers in groups of up to groupFiles files and groupBytes bytes, so that
+// the channel operations, wake-ups and bookkeeping of a job are paid once
+// per group and not once per file (a 3 KB pacs.008 validates in ~20-30 µs,
+// not much more than a job's share of scheduling). The bytes bound keeps
+// the memory bound above: a group holds no more than one small file would.
+const (
+	groupFiles = 16
+	groupBytes = smallInput
+)
 
 // job is a unit of work: read by the producer, validated by a worker,
 // written by the writer.
@@ -52,7 +64,10 @@ type job struct {
 	lineErrs []string
 	bad      []output.Unchecked
 	reps     []*engine.Report
-	done     chan struct{}
+	// group, when set, are small-file jobs validated one after the other
+	// by one worker and written in order; the group job has nothing else.
+	group []*job
+	done  chan struct{}
 }
 
 // validator validates jobs with an engine.
@@ -64,6 +79,17 @@ type validator struct {
 
 func (v *validator) run(ctx context.Context, j *job) {
 	defer close(j.done)
+	if j.group != nil {
+		for _, g := range j.group {
+			v.runOne(ctx, g)
+		}
+		return
+	}
+	v.runOne(ctx, j)
+}
+
+// runOne validates one job (not a group).
+func (v *validator) runOne(ctx context.Context, j *job) {
 	if j.err != nil {
 		return
 	}
@@ -141,10 +167,20 @@ func runPipeline(ctx context.Context, v *validator, workers int, produce func(em
 	var err error
 	for j := range order {
 		<-j.done
-		if err == nil {
-			if err = write(j); err != nil {
-				cancel()
+		if err != nil {
+			continue
+		}
+		if j.group == nil {
+			err = write(j)
+		} else {
+			for _, g := range j.group {
+				if err = write(g); err != nil {
+					break
+				}
 			}
+		}
+		if err != nil {
+			cancel()
 		}
 	}
 	wg.Wait()
@@ -155,7 +191,32 @@ func runPipeline(ctx context.Context, v *validator, workers int, produce func(em
 // file as it is (the worker reads it), a larger one or standard input read
 // and split here. An input that cannot be read is a job with err set.
 func produceJobs(eng *engine.Engine, opts engine.ValidateOptions, args []string, filter inputFilter, read func(string) ([]byte, error), ndjson func(src, path string, emit func(*job) bool) (bool, error)) func(emit func(*job) bool) {
-	return func(emit func(*job) bool) {
+	return func(emitOne func(*job) bool) {
+		// Small files wait in pending until a group is full or another
+		// kind of job comes: emit sends the group first, keeping the order.
+		var pending []*job
+		pendingBytes := int64(0)
+		flush := func() bool {
+			g := pending
+			pending, pendingBytes = nil, 0
+			switch len(g) {
+			case 0:
+				return true
+			case 1:
+				return emitOne(g[0])
+			}
+			return emitOne(&job{group: g})
+		}
+		emit := func(j *job) bool { return flush() && emitOne(j) }
+		emitSmall := func(j *job, size int64) bool {
+			if pendingBytes+size > groupBytes && !flush() {
+				return false
+			}
+			pending = append(pending, j)
+			pendingBytes += size
+			return len(pending) < groupFiles || flush()
+		}
+		defer flush()
 		stop := errStop{}
 		_ = expandInputs(args, filter, func(path string, size int64, err error) error {
 			src := sourceName(path)
@@ -173,7 +234,7 @@ func produceJobs(eng *engine.Engine, opts engine.ValidateOptions, args []string,
 				return nil
 			}
 			if path != "-" && size <= smallInput {
-				if !emit(&job{source: src, path: path}) {
+				if !emitSmall(&job{source: src, path: path}, size) {
 					return stop
 				}
 				return nil

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -323,5 +324,102 @@ func TestManyFilesKeepOrder(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("order:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestSmallFilesGrouped: consecutive small files go to the workers in
+// groups of at most groupFiles files and groupBytes bytes; any other job
+// (an unreadable input, a large file's chunks) first sends the pending
+// group, so the order of the inputs is kept; a file of a group that cannot
+// be read is reported in its place.
+func TestSmallFilesGrouped(t *testing.T) {
+	valid, err := os.ReadFile("../../testdata/mt/valid_mt103.fin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(name string, data []byte) {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// a000-a039: 40 small files; b: a large RJE file (chunked by the
+	// producer); c000-c002: 3 small; d, e and f: 100 KiB each (the bytes
+	// bound: d and e fit in the group, f starts the next).
+	for i := range 40 {
+		write(fmt.Sprintf("a%03d.fin", i), valid)
+	}
+	big, err := os.ReadFile(rjeFile(t, smallInput/300+5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("b.rje", big)
+	for i := range 3 {
+		write(fmt.Sprintf("c%03d.fin", i), valid)
+	}
+	pad := bytes.Repeat([]byte(" "), 100<<10)
+	write("d.fin", pad)
+	write("e.fin", pad)
+	write("f.fin", pad)
+
+	eng := swiftval.New(engine.Options{})
+	read := func(p string) ([]byte, error) { return readInput(p, nil, engine.DefaultMaxInput) }
+	var shape []string // one entry per job: "group:N" or the job's source
+	var sources []string
+	produceJobs(eng, engine.ValidateOptions{}, []string{dir}, inputFilter{}, read, nil)(func(j *job) bool {
+		if j.group == nil {
+			shape = append(shape, filepath.Base(j.source))
+			sources = append(sources, j.source)
+			return true
+		}
+		bytes := 0
+		for _, g := range j.group {
+			if g.group != nil || g.path == "" {
+				t.Errorf("group member %+v", g)
+			}
+			st, _ := os.Stat(g.path)
+			bytes += int(st.Size())
+			sources = append(sources, g.source)
+		}
+		if bytes > groupBytes {
+			t.Errorf("a group of %d bytes", bytes)
+		}
+		shape = append(shape, fmt.Sprintf("group:%d", len(j.group)))
+		return true
+	})
+	wantShape := "group:16 group:16 group:8"
+	for range (smallInput/300 + 5 + chunkMessages - 1) / chunkMessages {
+		wantShape += " b.rje"
+	}
+	wantShape += " group:5 f.fin" // c000-c002, d and e; f would take the group past 256 KiB
+	if got := strings.Join(shape, " "); got != wantShape {
+		t.Errorf("jobs:\n%s\nwant\n%s", got, wantShape)
+	}
+	if !slices.IsSorted(sources) {
+		t.Errorf("order: %q", sources)
+	}
+
+	// A member that cannot be read is reported in its place.
+	gone := filepath.Join(dir, "gone.fin")
+	v := &validator{eng: eng, read: read}
+	group := &job{group: []*job{
+		{source: "a", path: filepath.Join(dir, "a000.fin")},
+		{source: "gone", path: gone},
+		{source: "c", path: filepath.Join(dir, "c000.fin")},
+	}}
+	var got []string
+	err = runPipeline(context.Background(), v, 2, func(emit func(*job) bool) { emit(group) }, func(j *job) error {
+		switch {
+		case j.err != nil:
+			got = append(got, j.source+":unread")
+		case len(j.reps) == 1 && j.reps[0].Valid:
+			got = append(got, j.source+":valid")
+		default:
+			got = append(got, j.source+":?")
+		}
+		return nil
+	})
+	if err != nil || strings.Join(got, " ") != "a:valid gone:unread c:valid" {
+		t.Errorf("%v: %q", err, got)
 	}
 }
