@@ -52,6 +52,27 @@ hyperfine -N -w 3 -r "$runs" --export-markdown "$work/mt.md" \
   -n 'swiftval validate -q one MT103 (start-up)' "bin/swiftval validate -q $mt103" \
   -n 'swiftval-lite validate -q one MT103 (start-up)' "bin/swiftval-lite validate -q $mt103"
 cat "$work/mx.md" "$work/mt.md"
+# hyperfine runs each command's rounds one after the other, so a machine
+# whose speed drifts (a shared VM) skews the ratio; the same comparison
+# interleaved, with the ratio of each round's pair:
+python3 - "$runs" "$xsd" "$work/mx" <<'PY'
+import glob, statistics, subprocess, sys, time
+runs, xsd, d = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+cmds = {'xmllint': ['xmllint', '--noout', '--schema', xsd] + sorted(glob.glob(d + '/*.xml')),
+        'swiftval': ['bin/swiftval', 'validate', '-q', d],
+        'swiftval-lite': ['bin/swiftval-lite', 'validate', '-q', d]}
+res = {k: [] for k in cmds}
+for r in range(runs + 1):
+    for k, c in cmds.items():
+        t = time.perf_counter()
+        subprocess.run(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if r:  # the first round warms the page cache
+            res[k].append((time.perf_counter() - t) * 1000)
+for k in ('swiftval', 'swiftval-lite'):
+    q = sorted(x / y for x, y in zip(res['xmllint'], res[k]))
+    print(f"1000 files, interleaved, {runs} rounds: xmllint {statistics.median(res['xmllint']):.1f} ms, {k} {statistics.median(res[k]):.1f} ms; "
+          f"xmllint/{k} per round: median {statistics.median(q):.2f}x, range {q[0]:.2f}-{q[-1]:.2f}")
+PY
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/time -f 'peak RSS %M KB (1000 files)' bin/swiftval validate -q "$work/mx" >/dev/null
 /usr/bin/time -f 'peak RSS %M KB (20000-message RJE, json)' bin/swiftval validate -q --output json "$work/mt103-20000.rje" >/dev/null
