@@ -209,6 +209,14 @@ type nsBinding struct {
 
 // openElem holds no pointers (offsets only): pushing and popping it costs
 // no GC write barriers.
+//
+// Read it through a pointer, field by field (top := &s.stack[n-1]), never
+// as a copy (top := s.stack[n-1]): startTag writes it with 4-byte stores,
+// and in a bare scan the end tag comes a few dozen instructions later,
+// while those stores are still in flight. A copy is done with two
+// overlapping 16-byte loads that cannot be forwarded from the narrower
+// stores and wait for them to retire; 4-byte loads of single fields are
+// forwarded.
 type openElem struct {
 	start, end int32 // raw qualified name in the input
 	colon      int32 // offset of the prefix colon; -1 for none
@@ -1042,7 +1050,7 @@ func (s *Scanner) endTag() (*Token, error) {
 	nameStart := s.pos
 	if n := len(s.stack); n > 0 {
 		// Fast path: the name of the open element, then '>' or space.
-		top := s.stack[n-1]
+		top := &s.stack[n-1] // by pointer: see openElem
 		want := d[top.start:top.end]
 		if e := nameStart + len(want); e < len(d) && (d[e] == '>' || isSpace(d[e])) && bytes.Equal(d[nameStart:e], want) {
 			s.pos = e
@@ -1066,7 +1074,7 @@ func (s *Scanner) endTag() (*Token, error) {
 	if len(s.stack) == 0 {
 		return s.fail(ErrSyntax, open, "end tag </%s> without a start tag", clip(name))
 	}
-	top := s.stack[len(s.stack)-1]
+	top := &s.stack[len(s.stack)-1]
 	if !bytes.Equal(d[top.start:top.end], name) {
 		return s.fail(ErrSyntax, open, "end tag </%s> does not match start tag <%s>", clip(name), clip(d[top.start:top.end]))
 	}
@@ -1074,7 +1082,9 @@ func (s *Scanner) endTag() (*Token, error) {
 }
 
 func (s *Scanner) popEnd(off, end int) (*Token, error) {
-	top := s.stack[len(s.stack)-1]
+	// By pointer: see openElem. The pop below only shortens the slice, so
+	// top stays readable after it.
+	top := &s.stack[len(s.stack)-1]
 	depth := len(s.stack)
 	t := &s.tok
 	selfClosing := off == t.Offset && t.SelfClosing && t.Kind == StartElement

@@ -173,6 +173,21 @@ func TestCheckChars(t *testing.T) {
 	if _, ok := checkChars(base); !ok {
 		t.Error("valid input refused")
 	}
+	// Every byte value at every position of a run long enough for the
+	// word-at-a-time paths, among neighbours that are themselves allowed
+	// control bytes.
+	run := []byte("ab\tcd\nef\rgh ij\t\nklmnopqrstuvwxyz0123456789\r\n\t<>")
+	for c := 0; c < 256; c++ {
+		for i := range run {
+			d := append([]byte(nil), run...)
+			d[i] = byte(c)
+			gi, gok := checkChars(d)
+			wi, wok := plain(d)
+			if gi != wi || gok != wok {
+				t.Fatalf("%q: got %d %v, want %d %v", d, gi, gok, wi, wok)
+			}
+		}
+	}
 }
 
 func TestWipe(t *testing.T) {
