@@ -941,6 +941,11 @@ loop:
 		c := d[s.pos]
 		if c == '<' {
 			rest := d[s.pos:]
+			if len(rest) < 2 || rest[1] != '!' && rest[1] != '?' {
+				// A tag ends the text: the common case, decided on one
+				// byte before the prefix comparisons below (each a call).
+				break loop
+			}
 			switch {
 			case bytes.HasPrefix(rest, cdataOpen):
 				e := bytes.Index(rest[len(cdataOpen):], cdataClose)
