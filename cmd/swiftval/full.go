@@ -1,5 +1,8 @@
 //go:build !lite
 
+// The full build: every command, custom rule sets and external checks
+// (lite.go is the other side of the lite build tag).
+
 package main
 
 import (
@@ -11,10 +14,6 @@ import (
 	"github.com/swiftval/swiftval/external"
 	"github.com/swiftval/swiftval/rules/custom"
 )
-
-// lite is false in the full build: every command, custom rule sets and
-// external checks (lite.go is the other side).
-const lite = false
 
 // fullCommands are the commands that need the libraries the lite build
 // leaves out (Echo, Prometheus, OpenTelemetry, NATS, CEL).

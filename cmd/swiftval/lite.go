@@ -1,5 +1,15 @@
 //go:build lite
 
+// The lite build (go build -tags lite; make build-lite) is swiftval for
+// scripts and CI jobs: validate, with every shipped format, rule pack,
+// profile, table and the BIC directory. It leaves out what needs Echo,
+// Prometheus, OpenTelemetry, NATS, CEL or net/http: serve, consume,
+// publish, rules, bench, and validate --rules. Go runs the package
+// initialisers of everything linked into a binary at every start, used or
+// not; without those libraries a one-message run starts in about a third
+// of the time and a third of the memory (benchmarks/README.md, "Lite build
+// and grouped small files").
+
 package main
 
 import (
@@ -7,16 +17,6 @@ import (
 
 	"github.com/swiftval/swiftval/engine"
 )
-
-// The lite build (go build -tags lite; make build-lite) is swiftval for
-// scripts and CI jobs: validate, with every shipped format, rule pack,
-// profile, table and the BIC directory, and bench. It leaves out what
-// needs Echo, Prometheus, OpenTelemetry, NATS or CEL: serve, consume,
-// publish, rules, and validate --rules. Go runs the package initialisers
-// of everything linked into a binary at every start, used or not; without
-// those libraries a one-message run starts in about a third of the time
-// and a fifth of the memory (benchmarks/README.md, "Lite build").
-const lite = true
 
 // liteCommands are the names fullCommands has in the full build.
 var liteCommands = []string{"serve", "consume", "publish", "rules", "bench"}
