@@ -3,6 +3,8 @@
 //
 //	swiftval validate [flags] FILE|DIR|GLOB|-...
 //	swiftval serve [flags]
+//	swiftval consume [flags]
+//	swiftval publish [flags] FILE...
 //	swiftval rules test|lint ...
 //	swiftval bench [flags]
 //	swiftval completion bash|zsh|fish|powershell
@@ -10,7 +12,7 @@
 // Run "swiftval help" or "swiftval <command> --help" for the flags. The
 // command tree is built by newRoot (root.go), one constructor per command
 // in its own file; there is no registration through init and no package
-// state.
+// state. Built with -tags lite it holds validate only (lite.go).
 package main
 
 import (
