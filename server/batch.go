@@ -4,28 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/swiftval/swiftval/internal/ndjson"
 	"github.com/swiftval/swiftval/output"
 )
-
-// batchItem is one input line of POST /v1/validate/batch.
-type batchItem struct {
-	ID      string  `json:"id"`
-	Message *string `json:"message"`
-}
-
-// batchLineSlack: a message is JSON-escaped on its line; CR LF line ends
-// double in size (\r\n), so twice the body limit plus room for the id holds
-// any realistic message.
-const batchLineSlack = 64 << 10
 
 // handleBatch validates NDJSON lines ({"id","message"}) and streams one
 // report per line, in order, through the output writer that ?output= names
@@ -83,7 +70,7 @@ func (s *Server) handleBatch(c echo.Context) error {
 	lineError := func(id string, index, status int, detail string) error {
 		return out.WriteUnchecked(output.Unchecked{ID: id, Index: index, Status: status, Title: http.StatusText(status), Detail: detail})
 	}
-	maxLine := int(s.cfg.MaxBodyBytes)*2 + batchLineSlack
+	maxLine := ndjson.MaxLine(int(s.cfg.MaxBodyBytes))
 	var line []byte
 	var werr error
 	index := 0
@@ -102,7 +89,7 @@ func (s *Server) handleBatch(c echo.Context) error {
 		}
 		var tooLong bool
 		var err error
-		line, tooLong, err = readLine(br, line[:0], maxLine)
+		line, tooLong, err = ndjson.ReadLine(br, line[:0], maxLine)
 		if len(bytes.TrimSpace(line)) == 0 && !tooLong {
 			if err != nil {
 				break
@@ -119,22 +106,24 @@ func (s *Server) handleBatch(c echo.Context) error {
 		case tooLong:
 			werr = lineError("", index, http.StatusRequestEntityTooLarge, "line is longer than "+itoa(int64(maxLine))+" bytes")
 		default:
-			var it batchItem
-			if jerr := json.Unmarshal(line, &it); jerr != nil || it.Message == nil {
-				werr = lineError(it.ID, index, http.StatusBadRequest, "line is not a JSON object with a string \"message\"")
+			// msg may alias line: it is validated and its report written
+			// before the next line is read into the buffer.
+			id, msg, hasMsg, jerr := ndjson.Decode(line)
+			if jerr != nil || !hasMsg {
+				werr = lineError(id, index, http.StatusBadRequest, "line is not a JSON object with a string \"message\"")
 				break
 			}
-			if int64(len(*it.Message)) > s.cfg.MaxBodyBytes {
-				werr = lineError(it.ID, index, http.StatusRequestEntityTooLarge, "message is above the limit of "+itoa(s.cfg.MaxBodyBytes)+" bytes")
+			if int64(len(msg)) > s.cfg.MaxBodyBytes {
+				werr = lineError(id, index, http.StatusRequestEntityTooLarge, "message is above the limit of "+itoa(s.cfg.MaxBodyBytes)+" bytes")
 				break
 			}
 			s.acquireWait()
-			rep := s.validate(ctx, []byte(*it.Message), opts)
+			rep := s.validate(ctx, msg, opts)
 			s.release()
-			rep.ID, rep.Index = it.ID, index
+			rep.ID, rep.Index = id, index
 			s.note(rc, rep)
 			if p := internalFailure(rep); p != nil {
-				werr = lineError(it.ID, index, p.status, p.detail)
+				werr = lineError(id, index, p.status, p.detail)
 				break
 			}
 			werr = out.Write(rep)
@@ -167,38 +156,6 @@ func (s *Server) extendDeadlines(ctl *http.ResponseController) {
 	now := time.Now()
 	_ = ctl.SetReadDeadline(now.Add(s.cfg.ReadTimeout))
 	_ = ctl.SetWriteDeadline(now.Add(s.cfg.WriteTimeout))
-}
-
-// readLine appends the next line (without its end) to buf. A line longer
-// than max is skipped up to its end and reported with tooLong. err is
-// io.EOF after the last line.
-func readLine(br *bufio.Reader, buf []byte, max int) (line []byte, tooLong bool, err error) {
-	for {
-		chunk, rerr := br.ReadSlice('\n')
-		if !tooLong {
-			if len(buf)+len(chunk) > max+1 {
-				tooLong = true
-				buf = buf[:0]
-			} else {
-				buf = append(buf, chunk...)
-			}
-		}
-		switch {
-		case rerr == nil:
-			return trimEOL(buf), tooLong, nil
-		case errors.Is(rerr, bufio.ErrBufferFull):
-			continue
-		case errors.Is(rerr, io.EOF):
-			return trimEOL(buf), tooLong, io.EOF
-		default:
-			return trimEOL(buf), tooLong, rerr
-		}
-	}
-}
-
-func trimEOL(b []byte) []byte {
-	b = bytes.TrimSuffix(b, []byte{'\n'})
-	return bytes.TrimSuffix(b, []byte{'\r'})
 }
 
 // batchOutput checks the ?output= of a batch request: one of

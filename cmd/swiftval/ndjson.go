@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/internal/ndjson"
 	"github.com/swiftval/swiftval/output"
 )
 
@@ -18,17 +19,6 @@ import (
 // non-blank lines); a line that is not such an object, or is too long, is
 // an unchecked entry and the rest go on. The input is read line by line,
 // so its size is not limited: memory holds a few chunks of lines.
-
-// ndjsonItem is one line of an NDJSON input.
-type ndjsonItem struct {
-	ID      string  `json:"id"`
-	Message *string `json:"message"`
-}
-
-// ndjsonLineSlack: a message is JSON-escaped on its line (CR LF doubles to
-// \r\n), so a line may be twice --max-bytes plus room for the id; the
-// batch endpoint allows the same.
-const ndjsonLineSlack = 64 << 10
 
 // emitNDJSON reads the NDJSON input at path ("-": stdin) and emits jobs of
 // up to chunkMessages lines. It returns the read error, if any, after
@@ -44,11 +34,11 @@ func emitNDJSON(src, path string, stdin io.Reader, maxBytes int, emit func(*job)
 		r = f
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
-	maxLine := 2*maxBytes + ndjsonLineSlack
+	maxLine := ndjson.MaxLine(maxBytes) // as the batch endpoint allows
 	j := &job{source: src, first: 1}
 	index := 0
 	for {
-		line, tooLong, rerr := readNDJSONLine(br, maxLine)
+		line, tooLong, rerr := ndjson.ReadLine(br, nil, maxLine) // a fresh slice: the job keeps it
 		if rerr != nil && !errors.Is(rerr, io.EOF) {
 			err = fmt.Errorf("%s: line %d: %w", src, index+1, rerr)
 		}
@@ -79,26 +69,6 @@ func emitNDJSON(src, path string, stdin io.Reader, maxBytes int, emit func(*job)
 	return false, err
 }
 
-// readNDJSONLine returns the next line (a copy, without its end). A line
-// longer than max is skipped to its end and reported with tooLong.
-func readNDJSONLine(br *bufio.Reader, max int) (line []byte, tooLong bool, err error) {
-	for {
-		chunk, rerr := br.ReadSlice('\n')
-		if !tooLong {
-			if len(line)+len(chunk) > max+1 {
-				tooLong, line = true, nil
-			} else {
-				line = append(line, chunk...)
-			}
-		}
-		if errors.Is(rerr, bufio.ErrBufferFull) {
-			continue
-		}
-		line = bytes.TrimSuffix(bytes.TrimSuffix(line, []byte{'\n'}), []byte{'\r'})
-		return line, tooLong, rerr
-	}
-}
-
 // runNDJSON validates the lines of an NDJSON job with validate: reps[i] is
 // the report of line i, or nil when the line was not a message (bad[i]
 // says why).
@@ -111,7 +81,7 @@ func runNDJSON(j *job, validate func([]byte) *engine.Report) {
 			j.bad[i] = output.Unchecked{Source: j.source, Index: index, Detail: j.lineErrs[i]}
 			continue
 		}
-		id, msg, hasMsg, err := decodeItem(line)
+		id, msg, hasMsg, err := ndjson.Decode(line)
 		if err != nil || !hasMsg {
 			j.bad[i] = output.Unchecked{Source: j.source, ID: id, Index: index, Detail: `line is not a JSON object with a string "message"`}
 			continue

@@ -16,6 +16,7 @@ import (
 
 	"github.com/swiftval/swiftval"
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/internal/ndjson"
 )
 
 // rjeFile writes an RJE batch of n MT messages ('$' between them), every
@@ -229,7 +230,7 @@ func TestNDJSONInput(t *testing.T) {
 		case 6:
 			in.WriteString("\n  \n" + line("m6") + "\r\n") // blank lines do not count
 		case 7: // above twice --max-bytes plus the slack for escapes and the id
-			in.WriteString(`{"id":"m7","message":"` + strings.Repeat("x", 2*1000+ndjsonLineSlack) + `"}` + "\n")
+			in.WriteString(`{"id":"m7","message":"` + strings.Repeat("x", ndjson.MaxLine(1000)) + `"}` + "\n")
 		case 8: // a line that fits, with a message above --max-bytes: a finding
 			in.WriteString(`{"id":"m8","message":"` + strings.Repeat("x", 3000) + `"}` + "\n")
 		default:

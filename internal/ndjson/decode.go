@@ -1,4 +1,4 @@
-package main
+package ndjson
 
 import (
 	"encoding/json"
@@ -6,19 +6,19 @@ import (
 	"unicode/utf8"
 )
 
-// decodeItem decodes one NDJSON line: its id and message (hasMsg false
-// when the line has no string "message"). The common line
+// Decode decodes one line: its id and message (hasMsg false when the line
+// has no string "message"). The common line
 // {"id":"...","message":"..."} is decoded by hand, the message without a
 // copy when it has no escapes: encoding/json's reflection and copies cost
 // more than validating an MT103. Anything else (other keys, other value
 // types, surrogate escapes, invalid UTF-8, malformed JSON) goes to
 // json.Unmarshal, so the result is always what json.Unmarshal gives into
-// an ndjsonItem (FuzzDecodeItem checks this).
-func decodeItem(line []byte) (id string, msg []byte, hasMsg bool, err error) {
+// an Item (FuzzDecode checks this). msg may alias line.
+func Decode(line []byte) (id string, msg []byte, hasMsg bool, err error) {
 	if id, msg, hasMsg, ok := fastDecodeItem(line); ok {
 		return id, msg, hasMsg, nil
 	}
-	var it ndjsonItem
+	var it Item
 	if err := json.Unmarshal(line, &it); err != nil {
 		return it.ID, nil, false, err
 	}
