@@ -51,7 +51,7 @@ type consumeOptions struct {
 	tables                              tableOptions
 	ext                                 externalOptions
 	bicDirectory                        string
-	logLevel, logFormat                 string
+	log                                 logOptions
 	memLimit, maxBytes                  int64
 	workers, maxDeliver, maxAck, batch  int
 	retryDelay, drain, ackWait, fetchWt time.Duration
@@ -111,8 +111,7 @@ See docs/stream.md.`,
 	o.ext.add(f)
 	f.File(&o.bicDirectory, bicDirectoryFlag, bicDirectoryUsage+"; reloaded on SIGHUP and when the file changes")
 	f.Size(&o.memLimit, "memory-limit", 0, "soft memory limit of the process, e.g. 64MiB (0: GOMEMLIMIT, else none)")
-	f.Choice(&o.logLevel, "log-level", "info", []string{"debug", "info", "warn", "error"}, "log level: debug, info, warn, error")
-	f.Choice(&o.logFormat, "log-format", "json", []string{"json", "text"}, "log format: json or text")
+	o.log.add(f, "log level: debug, info, warn, error")
 	return cmd
 }
 
@@ -127,7 +126,7 @@ func runConsume(s streams, o *consumeOptions) error {
 	n := o.o
 	cfg.Workers, cfg.MaxDeliver, cfg.RetryDelay, cfg.DrainTimeout = o.workers, o.maxDeliver, o.retryDelay, o.drain
 	n.AckWait, n.MaxAckPending, n.FetchBatch, n.FetchWait = o.ackWait, o.maxAck, o.batch, o.fetchWt
-	logger, err := newLogger(s.err, o.logLevel, o.logFormat)
+	logger, err := newLogger(s.err, o.log.level, o.log.format)
 	if err != nil {
 		return usageErrorf("%v", err)
 	}

@@ -30,8 +30,7 @@ import (
 // command's own.
 type serveOptions struct {
 	cfg        server.Config
-	logLevel   string
-	logFormat  string
+	log        logOptions
 	logFlush   time.Duration
 	rulesDir   string
 	watchRules bool
@@ -100,8 +99,7 @@ func (o *serveOptions) addFlags(cmd *cobra.Command) {
 	f.Bool(&o.watchRules, "rules-watch", "", "with --rules, also reload when a file in the directory changes")
 	f.File(&o.bicDirectory, bicDirectoryFlag, bicDirectoryUsage+"; reloaded on SIGHUP and when the file changes")
 	f.Size(&o.memLimit, "memory-limit", 0, "soft memory limit of the process, e.g. 256MiB: the garbage collector works harder as the heap nears it (0: GOMEMLIMIT, else none)")
-	f.Choice(&o.logLevel, "log-level", "info", []string{"debug", "info", "warn", "error"}, "log level: debug, info (one line per request), warn, error")
-	f.Choice(&o.logFormat, "log-format", "json", []string{"json", "text"}, "log format: json or text")
+	o.log.add(f, "log level: debug, info (one line per request), warn, error")
 	f.Duration(&o.logFlush, "log-flush", 100*time.Millisecond, "request log lines are written in batches at most this far apart (0: each at once); other lines at once")
 }
 
@@ -127,7 +125,7 @@ func runServe(s streams, o *serveOptions) error {
 		defer stopFlush()
 		logOut = lw
 	}
-	logger, err := newLogger(logOut, o.logLevel, o.logFormat)
+	logger, err := newLogger(logOut, o.log.level, o.log.format)
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
@@ -276,6 +274,19 @@ func (b *lineBuffer) flushEvery(d time.Duration) (stop func()) {
 	return func() { close(done) }
 }
 
+// logOptions are the --log-level and --log-format flags of the commands
+// that run until stopped (serve, consume).
+type logOptions struct{ level, format string }
+
+// add declares the two flags; levelUsage is the command's help of
+// --log-level.
+func (l *logOptions) add(f flagSet, levelUsage string) {
+	f.Choice(&l.level, "log-level", "info", []string{"debug", "info", "warn", "error"}, levelUsage)
+	f.Choice(&l.format, "log-format", "json", []string{"json", "text"}, "log format: json or text")
+}
+
+// newLogger is the slog logger of a level and a format as the log flags
+// name them.
 func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {

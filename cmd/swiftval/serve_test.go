@@ -122,7 +122,7 @@ func TestServeFlagsAndEnv(t *testing.T) {
 	if cfg.MaxBodyBytes != 2<<20 || cfg.DrainTimeout != 3*time.Second || cfg.AdminToken != "env-token-0123456789" || !o.watchRules || o.memLimit != 256<<20 {
 		t.Errorf("environment not applied: %+v %+v", cfg, o)
 	}
-	if cfg.MaxBatchMessages != 7 || o.logLevel != "warn" {
+	if cfg.MaxBatchMessages != 7 || o.log.level != "warn" {
 		t.Errorf("flags not applied: %+v %+v", cfg, o)
 	}
 	if cfg.ReadHeaderTimeout != 5*time.Second || cfg.Budget != 5*time.Millisecond || cfg.TLSCertFile != "" {
