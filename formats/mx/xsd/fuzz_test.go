@@ -43,8 +43,9 @@ func FuzzCompile(f *testing.F) {
 	})
 }
 
-// FuzzValidate validates arbitrary documents against a fixed schema.
-func FuzzValidate(f *testing.F) {
+// fuzzValidator compiles fuzzSchema, the fixed schema of the fuzz targets.
+func fuzzValidator(f *testing.F) *Validator {
+	f.Helper()
 	s, err := Read("fuzz.xsd", []byte(fuzzSchema))
 	if err != nil {
 		f.Fatal(err)
@@ -53,6 +54,12 @@ func FuzzValidate(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	return v
+}
+
+// FuzzValidate validates arbitrary documents against a fixed schema.
+func FuzzValidate(f *testing.F) {
+	v := fuzzValidator(f)
 	for _, d := range []string{
 		`<Document xmlns="urn:f"><A Ccy="EUR">1.5</A><B>USD</B></Document>`,
 		`<Document xmlns="urn:f"><A>1.555</A><A Ccy="x">-1</A><C>2024-02-30</C><x:Y xmlns:x="u"/></Document>`,
@@ -70,14 +77,7 @@ func FuzzValidate(f *testing.F) {
 // they load, validates a fixed document with the result: errors are fine,
 // a panic or a hang is not.
 func FuzzLoadCompiled(f *testing.F) {
-	s, err := Read("fuzz.xsd", []byte(fuzzSchema))
-	if err != nil {
-		f.Fatal(err)
-	}
-	v, err := Compile(s)
-	if err != nil {
-		f.Fatal(err)
-	}
+	v := fuzzValidator(f)
 	img, err := v.MarshalBinary()
 	if err != nil {
 		f.Fatal(err)
