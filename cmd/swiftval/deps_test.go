@@ -14,15 +14,7 @@ import (
 // 1.9 MB of binary and about 1.5 MB of idle RSS (docs/server.md,
 // "Start-up and memory").
 func TestNoGRPCLinked(t *testing.T) {
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command")
-	}
-	out, err := exec.Command(gobin, "list", "-deps", ".").Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
-	for _, p := range strings.Fields(string(out)) {
+	for _, p := range linked(t) {
 		if strings.HasPrefix(p, "google.golang.org/grpc") || strings.HasPrefix(p, "go.opentelemetry.io/otel/exporters/") {
 			t.Errorf("%s is linked into swiftval", p)
 		}
@@ -32,19 +24,26 @@ func TestNoGRPCLinked(t *testing.T) {
 // TestShippedBinaryDeps: the man-page generator (cobra/doc and its
 // Markdown-to-roff libraries) is built only with -tags mangen.
 func TestShippedBinaryDeps(t *testing.T) {
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command")
-	}
-	out, err := exec.Command(gobin, "list", "-deps", ".").Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
-	for _, p := range strings.Fields(string(out)) {
+	for _, p := range linked(t) {
 		if strings.HasPrefix(p, "github.com/spf13/cobra/doc") || strings.HasPrefix(p, "github.com/cpuguy83/") || strings.HasPrefix(p, "github.com/russross/") {
 			t.Errorf("%s is linked into swiftval", p)
 		}
 	}
+}
+
+// linked lists the packages swiftval links, built with tags (go list
+// -deps).
+func linked(t *testing.T, tags ...string) []string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-tags", strings.Join(tags, ","), "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	pkgs := strings.Fields(string(out))
+	if len(pkgs) < 20 {
+		t.Fatalf("go list -deps named %d packages: %q", len(pkgs), pkgs)
+	}
+	return pkgs
 }
 
 // TestManPages builds the generator (-tags mangen) and writes the pages.

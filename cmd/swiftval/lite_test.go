@@ -31,15 +31,7 @@ var liteLeftOut = []string{
 
 // TestLiteDeps: the lite build links none of liteLeftOut.
 func TestLiteDeps(t *testing.T) {
-	out, err := exec.Command("go", "list", "-tags", "lite", "-deps", ".").Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
-	pkgs := strings.Fields(string(out))
-	if len(pkgs) < 20 {
-		t.Fatalf("go list -deps named %d packages: %q", len(pkgs), pkgs)
-	}
-	for _, p := range pkgs {
+	for _, p := range linked(t, "lite") {
 		for _, bad := range liteLeftOut {
 			if p == bad || strings.HasPrefix(p, strings.TrimSuffix(bad, "/")+"/") {
 				t.Errorf("the lite build links %s", p)
