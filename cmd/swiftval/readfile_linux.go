@@ -1,15 +1,10 @@
 package main
 
 import (
-	"errors"
 	"io/fs"
 	"os"
 	"syscall"
 )
-
-// errTooLarge: openInput found a regular file above the limit (and read
-// none of it).
-var errTooLarge = errors.New("input too large")
 
 // openInput opens the input file name. A regular file is read whole, with
 // plain system calls (open, fstat, read, close), and returned as raw; a

@@ -2,14 +2,7 @@
 
 package main
 
-import (
-	"errors"
-	"os"
-)
-
-// errTooLarge is openInput's on Linux (readfile_linux.go); never returned
-// here.
-var errTooLarge = errors.New("input too large")
+import "os"
 
 // openInput opens name for readInput to read as a stream: the Linux fast
 // path for regular files is in readfile_linux.go.

@@ -267,6 +267,10 @@ const batchGCPercent = 400
 // file may be this many times the per-message limit.
 const maxBatchFactor = 64
 
+// errTooLarge: openInput found a regular file above the limit and read none
+// of it (readInput then says which limit).
+var errTooLarge = errors.New("input too large")
+
 // readInput reads a file, or stdin for "-", refusing anything above the
 // batch limit without reading it all. A file is read into a buffer of its
 // size (no regrowth: a 10 MB RJE file costs 10 MB, not twice that).
