@@ -69,7 +69,7 @@ type Config struct {
 	Warmup time.Duration
 	// Connections is the number of requests that can be in flight at once
 	// (one keep-alive connection each, and one worker goroutine each unless
-	// the event loop drives them).
+	// the event loop drives them or the target is an AsyncTarget).
 	Connections int
 	// Drain is how long in-flight requests may take to finish after the last
 	// one is scheduled before the run is cut (they count as "canceled");
@@ -84,9 +84,10 @@ type Config struct {
 	// Label prefixes the progress line (a ramp step, say).
 	Label string
 	// Goroutines makes a RawTarget use one goroutine per connection (the
-	// Target's Workers) instead of the event loop it gets on Linux. The loop
-	// costs the harness about a third of the CPU a request; this is for
-	// comparing the two.
+	// Target's Workers) instead of the event loop it gets on Linux, and an
+	// AsyncTarget one goroutine per request in flight instead of sending
+	// from the pacer. The loop costs the harness about a third of the CPU a
+	// request; this is for comparing the two.
 	Goroutines bool
 	// MeasureStart, when set, is called once when the warm-up ends (at the
 	// start when there is none), from its own goroutine: the place to take
@@ -167,13 +168,17 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		// connection, with no goroutine per connection.
 		loop, _ = newEventLoop(rt, plan)
 	}
-	if loop != nil {
+	at, async := cfg.Target.(AsyncTarget)
+	switch {
+	case loop != nil:
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			loop.runLoop(runCtx)
 		}()
-	} else {
+	case async && !cfg.Goroutines:
+		runAsync(runCtx, &wg, at, plan)
+	default:
 		runWorkers(runCtx, &wg, workers(cfg), plan)
 	}
 

@@ -1,6 +1,7 @@
 package jetstream
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -119,45 +120,72 @@ func Publish(ctx context.Context, js jetstream.JetStream, inputs []stream.Input,
 }
 
 // BenchTarget drives a stream for "swiftval publish --rate": each request
-// publishes one input with a fresh de-duplication ID and waits for its
-// output on <prefix>.{valid,invalid,dead}, so the latency measured is from
-// the scheduled publication to the result's arrival (loadtest.Run's open
-// loop). Invalid outputs count as Outcome.Invalid, dead letters as errors
-// of kind "dead".
+// publishes one input with a fresh de-duplication ID, and its result is the
+// output on <prefix>.{valid,invalid,dead} that names that ID, so the latency
+// measured is from the scheduled publication to the result's arrival
+// (loadtest.Run's open loop). Invalid outputs count as Outcome.Invalid,
+// dead letters as errors of kind "dead", a PubAck with an error as
+// "publish", no result within the timeout as "timeout".
+//
+// It is a loadtest.AsyncTarget: requests are published from the run's pacer
+// with core NATS publications whose reply subject collects the PubAck, and
+// the PubAcks and results of every request arrive on one channel read by
+// one goroutine. The JetStream client's asynchronous publication (a future,
+// its channels and a goroutine waiting on it per message) and a timer per
+// message cost the harness 60 µs of CPU per message, more than the broker
+// and the consumer together, which on a two-core machine showed up as
+// latency of the system measured.
 type BenchTarget struct {
 	nc      *nats.Conn
-	js      jetstream.JetStream
 	subject string
 	prefix  string
 	timeout time.Duration
-	run     string
-	seq     atomic.Int64
-	waiters sync.Map // id -> chan string (verdict)
-	sub     *nats.Subscription
+	run     string // this run's ID prefix: its inputs' Nats-Msg-Id is run + number
+	acks    string // PubAcks arrive on acks + number
+
+	mu        sync.Mutex
+	seq       uint64
+	out       map[uint64]*benchReq
+	free      []*benchReq
+	abandoned string
+
+	in   chan *nats.Msg
+	subs []*nats.Subscription
+	stop chan struct{}
+	wg   sync.WaitGroup
 }
 
-// NewBenchTarget subscribes to the outputs under prefix and returns the
-// target. subject is the subject template of the inputs; timeout bounds
-// the wait for one result.
+// benchReq is one request awaiting its result.
+type benchReq struct {
+	r    loadtest.Request
+	done loadtest.Done
+	at   time.Time // published at
+}
+
+// benchInbox bounds the results and PubAcks received and not yet matched
+// (the channel's capacity); beyond it the client drops messages (reported
+// as a slow consumer) and their requests end as timeouts, never as
+// successes.
+const benchInbox = 64 << 10
+
+// NewBenchTarget subscribes to the outputs under prefix and to its PubAcks,
+// and returns the target. subject is the subject template of the inputs;
+// timeout bounds the wait for one result.
 func NewBenchTarget(nc *nats.Conn, subject, prefix string, timeout time.Duration) (*BenchTarget, error) {
-	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(maxPendingPublishes))
-	if err != nil {
-		return nil, err
-	}
-	t := &BenchTarget{nc: nc, js: js, subject: subject, prefix: prefix, timeout: timeout,
-		run: "bench-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-"}
-	t.sub, err = nc.Subscribe(prefix+".*", func(m *nats.Msg) {
-		id := m.Header.Get(stream.HeaderInputID)
-		if ch, ok := t.waiters.LoadAndDelete(id); ok {
-			ch.(chan string) <- m.Header.Get(stream.HeaderVerdict)
+	run := "bench-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	t := &BenchTarget{nc: nc, subject: subject, prefix: prefix, timeout: timeout,
+		run: run + "-", acks: nats.InboxPrefix + run + ".",
+		out: map[uint64]*benchReq{}, in: make(chan *nats.Msg, benchInbox), stop: make(chan struct{})}
+	for _, subj := range []string{prefix + ".*", t.acks + "*"} {
+		sub, err := nc.ChanSubscribe(subj, t.in)
+		if err != nil {
+			t.Close()
+			return nil, err
 		}
-	})
-	if err != nil {
-		return nil, err
+		t.subs = append(t.subs, sub)
 	}
-	if err := t.sub.SetPendingLimits(-1, -1); err != nil {
-		return nil, err
-	}
+	t.wg.Add(1)
+	go t.receive()
 	return t, nc.Flush()
 }
 
@@ -166,51 +194,170 @@ func (t *BenchTarget) Name() string {
 	return "nats " + strings.ReplaceAll(t.subject, "{format}", "*") + " -> " + t.prefix + ".*"
 }
 
-// NewWorker implements loadtest.Target.
-func (t *BenchTarget) NewWorker() loadtest.Worker {
-	return &benchWorker{t: t, ch: make(chan string, 1)}
+// Send implements loadtest.AsyncTarget: one core publication of s with its
+// Nats-Msg-Id, its PubAck addressed to this target.
+func (t *BenchTarget) Send(r loadtest.Request, s *loadtest.Sample, done loadtest.Done) {
+	t.mu.Lock()
+	if t.abandoned != "" {
+		kind := t.abandoned
+		t.mu.Unlock()
+		done(r, loadtest.Outcome{Err: kind})
+		return
+	}
+	t.seq++
+	n := t.seq
+	q := t.newReq()
+	*q = benchReq{r: r, done: done, at: time.Now()}
+	t.out[n] = q
+	t.mu.Unlock()
+
+	num := strconv.FormatUint(n, 10)
+	in := stream.Input{Data: s.Body, Format: formatOf(s)}
+	m := &nats.Msg{Subject: SubjectFor(t.subject, &in), Reply: t.acks + num, Data: s.Body,
+		Header: nats.Header{nats.MsgIdHdr: []string{t.run + num}}}
+	if err := t.nc.PublishMsg(m); err != nil {
+		t.complete(n, loadtest.Outcome{Err: "publish"})
+	}
 }
 
-// Close implements loadtest.Target.
-func (t *BenchTarget) Close() { _ = t.sub.Unsubscribe() }
+// newReq takes a request record from the free list; t.mu is held.
+func (t *BenchTarget) newReq() *benchReq {
+	if k := len(t.free); k > 0 {
+		q := t.free[k-1]
+		t.free = t.free[:k-1]
+		return q
+	}
+	return new(benchReq)
+}
+
+// complete ends request n with o, once: a second result or PubAck for it
+// (a redelivered input's output) finds nothing.
+func (t *BenchTarget) complete(n uint64, o loadtest.Outcome) {
+	t.mu.Lock()
+	q := t.out[n]
+	if q == nil {
+		t.mu.Unlock()
+		return
+	}
+	delete(t.out, n)
+	r, done := q.r, q.done
+	*q = benchReq{}
+	t.free = append(t.free, q)
+	t.mu.Unlock()
+	done(r, o)
+}
+
+// receive matches results and PubAcks to their requests, and times out the
+// requests left unanswered, until Close.
+func (t *BenchTarget) receive() {
+	defer t.wg.Done()
+	tick := time.NewTicker(min(t.timeout/4, 50*time.Millisecond))
+	defer tick.Stop()
+	for {
+		select {
+		case m := <-t.in:
+			t.receiveOne(m)
+		case now := <-tick.C:
+			t.expire(now)
+		case <-t.stop:
+			return
+		}
+	}
+}
+
+var errorField = []byte(`"error"`)
+
+func (t *BenchTarget) receiveOne(m *nats.Msg) {
+	if num, ok := strings.CutPrefix(m.Subject, t.acks); ok { // a PubAck
+		// An error, or a status with no body: no stream took the input
+		// (503 "no responders").
+		if bytes.Contains(m.Data, errorField) || len(m.Data) == 0 && m.Header.Get("Status") != "" {
+			if n, err := strconv.ParseUint(num, 10, 64); err == nil {
+				t.complete(n, loadtest.Outcome{Err: "publish"})
+			}
+		}
+		return
+	}
+	num, ok := strings.CutPrefix(m.Header.Get(stream.HeaderInputID), t.run)
+	if !ok {
+		return // another run's, or another publisher's
+	}
+	n, err := strconv.ParseUint(num, 10, 64)
+	if err != nil {
+		return
+	}
+	var o loadtest.Outcome
+	switch m.Header.Get(stream.HeaderVerdict) {
+	case string(stream.Valid):
+	case string(stream.Invalid):
+		o.Invalid = true
+	default:
+		o.Err = "dead"
+	}
+	t.complete(n, o)
+}
+
+// expire times out the requests published more than the timeout ago.
+func (t *BenchTarget) expire(now time.Time) {
+	var late []uint64
+	t.mu.Lock()
+	for n, q := range t.out {
+		if now.Sub(q.at) > t.timeout {
+			late = append(late, n)
+		}
+	}
+	t.mu.Unlock()
+	for _, n := range late {
+		t.complete(n, loadtest.Outcome{Err: "timeout"})
+	}
+}
+
+// Abandon implements loadtest.AsyncTarget.
+func (t *BenchTarget) Abandon(kind string) {
+	t.mu.Lock()
+	t.abandoned = kind
+	ns := make([]uint64, 0, len(t.out))
+	for n := range t.out {
+		ns = append(ns, n)
+	}
+	t.mu.Unlock()
+	for _, n := range ns {
+		t.complete(n, loadtest.Outcome{Err: kind})
+	}
+}
+
+// NewWorker implements loadtest.Target: one request at a time, for
+// loadtest.Config.Goroutines.
+func (t *BenchTarget) NewWorker() loadtest.Worker {
+	w := &benchWorker{t: t, ch: make(chan loadtest.Outcome, 1)}
+	w.done = func(_ loadtest.Request, o loadtest.Outcome) { w.ch <- o }
+	return w
+}
+
+// Close implements loadtest.Target: it stops receiving.
+func (t *BenchTarget) Close() {
+	for _, s := range t.subs {
+		_ = s.Unsubscribe()
+	}
+	select {
+	case <-t.stop:
+	default:
+		close(t.stop)
+	}
+	t.wg.Wait()
+}
 
 type benchWorker struct {
-	t  *BenchTarget
-	ch chan string
+	t    *BenchTarget
+	ch   chan loadtest.Outcome
+	done loadtest.Done
 }
 
-// Do publishes s and waits for its result.
-func (w *benchWorker) Do(ctx context.Context, s *loadtest.Sample) loadtest.Outcome {
-	t := w.t
-	id := t.run + strconv.FormatInt(t.seq.Add(1), 10)
-	in := stream.Input{Data: s.Body, Format: formatOf(s)}
-	m := &nats.Msg{Subject: SubjectFor(t.subject, &in), Data: s.Body, Header: nats.Header{nats.MsgIdHdr: []string{id}}}
-	t.waiters.Store(id, w.ch)
-	if _, err := t.js.PublishMsgAsync(m); err != nil {
-		t.waiters.Delete(id)
-		return loadtest.Outcome{Err: "publish"}
-	}
-	timer := time.NewTimer(t.timeout)
-	defer timer.Stop()
-	select {
-	case v := <-w.ch:
-		switch v {
-		case string(stream.Valid):
-			return loadtest.Outcome{}
-		case string(stream.Invalid):
-			return loadtest.Outcome{Invalid: true}
-		}
-		return loadtest.Outcome{Err: "dead"}
-	case <-timer.C:
-	case <-ctx.Done():
-	}
-	if _, ok := t.waiters.LoadAndDelete(id); !ok {
-		<-w.ch // the result arrived meanwhile: empty the channel for reuse
-	}
-	if ctx.Err() != nil {
-		return loadtest.Outcome{Err: "canceled"}
-	}
-	return loadtest.Outcome{Err: "timeout"}
+// Do publishes s and waits for its outcome: the target ends every request
+// within its timeout.
+func (w *benchWorker) Do(_ context.Context, s *loadtest.Sample) loadtest.Outcome {
+	w.t.Send(loadtest.Request{Sent: time.Now()}, s, w.done)
+	return <-w.ch
 }
 
 func formatOf(s *loadtest.Sample) string {
