@@ -135,8 +135,13 @@ latency)
 	start_broker
 	CONSUMERS=()
 	start_consumer 0 - --memory-storage
-	"$BIN/swiftval" publish --nats "$URL" --memory-storage --rate "${2:-10000}" --duration "${3:-20}s" --warmup 3s --sample mt103 \
+	rate=${2:-10000} secs=${3:-20}
+	b0=$(ticks "$BROKER") c0=$(ticks "${CONSUMERS[0]}")
+	"$BIN/swiftval" publish --nats "$URL" --memory-storage --rate "$rate" --duration "${secs}s" --warmup 3s --sample mt103 \
 		--html "$OUT/latency.html" --json "$OUT/latency.json"
+	# CPU per message over the whole run (warm-up included).
+	awk -v b="$(ticks "$BROKER")" -v b0="$b0" -v c="$(ticks "${CONSUMERS[0]}")" -v c0="$c0" -v n="$(awk -v r="$rate" -v s="$secs" 'BEGIN {print r*(s+3)}')" \
+		'BEGIN {printf "broker_cpu_per_msg=%.1fus consumer_cpu_per_msg=%.1fus\n", (b-b0)*1e6/n, (c-c0)*1e6/n}'
 	;;
 scale)
 	n=${2:-100000}
