@@ -95,31 +95,29 @@ func codesOf(rep *engine.Report) string {
 }
 
 // summaryHeader is the verdict summary every output carries.
+// Its values share one array (one allocation, not one per header); each
+// is a slice of capacity one, so a later Set or append does not touch its
+// neighbours.
 func summaryHeader(d Delivery, v Verdict, rep *engine.Report, uetr, ruleSets string) Header {
 	h := make(Header, 10)
-	h.Set(HeaderVerdict, string(v))
-	h.Set(HeaderInputID, d.ID())
-	if s := d.Subject(); s != "" {
-		h.Set(HeaderInputSubject, s)
+	vals := make([]string, 0, 8)
+	set := func(name, v string) {
+		if v != "" {
+			vals = append(vals, v)
+			h[name] = vals[len(vals)-1 : len(vals) : len(vals)]
+		}
 	}
-	if ruleSets != "" {
-		h.Set(HeaderRuleSets, ruleSets)
-	}
+	set(HeaderVerdict, string(v))
+	set(HeaderInputID, d.ID())
+	set(HeaderInputSubject, d.Subject())
+	set(HeaderRuleSets, ruleSets)
 	if rep == nil {
 		return h
 	}
-	if rep.Format != "" {
-		h.Set(HeaderFormat, rep.Format)
-	}
-	if rep.Type != "" {
-		h.Set(HeaderType, rep.Type)
-	}
-	if uetr != "" {
-		h.Set(HeaderUETR, uetr)
-	}
-	if c := codesOf(rep); c != "" {
-		h.Set(HeaderCodes, c)
-	}
+	set(HeaderFormat, rep.Format)
+	set(HeaderType, rep.Type)
+	set(HeaderUETR, uetr)
+	set(HeaderCodes, codesOf(rep))
 	return h
 }
 
