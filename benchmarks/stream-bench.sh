@@ -142,6 +142,10 @@ latency)
 	# CPU per message over the whole run (warm-up included).
 	awk -v b="$(ticks "$BROKER")" -v b0="$b0" -v c="$(ticks "${CONSUMERS[0]}")" -v c0="$c0" -v n="$(awk -v r="$rate" -v s="$secs" 'BEGIN {print r*(s+3)}')" \
 		'BEGIN {printf "broker_cpu_per_msg=%.1fus consumer_cpu_per_msg=%.1fus\n", (b-b0)*1e6/n, (c-c0)*1e6/n}'
+	# The consumer's own share: its processing histogram (taking an input to
+	# acknowledging it), as the fraction of inputs done within each bound.
+	curl -sf 127.0.0.1:29460/metrics | awk -F'[{}" ]+' '/^swiftval_stream_processing_seconds_bucket/ {le[++k]=$3; c[k]=$NF} /^swiftval_stream_processing_seconds_count/ {n=$NF}
+		END {printf "consumer_processing:"; for (i = 1; i <= k; i++) if (le[i] ~ /^(0.001|0.005|0.025|0.1)$/) printf " <=%ss %.2f%%", le[i], 100*c[i]/n; printf "\n"}'
 	;;
 scale)
 	n=${2:-100000}

@@ -80,6 +80,8 @@ func runPublish(s streams, po *publishOptions, files []string) error {
 	switch {
 	case po.count < 0 || po.rate < 0:
 		return usageErrorf("--count and --rate must not be negative")
+	case po.timeout <= 0:
+		return usageErrorf("--timeout must be positive")
 	case len(files) == 0 && po.rate > 0 && po.sample == "":
 		return usageErrorf("--rate needs files or --sample")
 	case len(files) == 0 && po.rate == 0:

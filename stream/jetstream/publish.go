@@ -172,6 +172,9 @@ const benchInbox = 64 << 10
 // and returns the target. subject is the subject template of the inputs;
 // timeout bounds the wait for one result.
 func NewBenchTarget(nc *nats.Conn, subject, prefix string, timeout time.Duration) (*BenchTarget, error) {
+	if timeout <= 0 {
+		return nil, errors.New("publish: the result timeout must be positive")
+	}
 	run := "bench-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	t := &BenchTarget{nc: nc, subject: subject, prefix: prefix, timeout: timeout,
 		run: run + "-", acks: nats.InboxPrefix + run + ".",
