@@ -156,6 +156,9 @@ func Run(ctx context.Context, cfg Config, t Transport) error {
 		return err
 	}
 	p := &processor{cfg: cfg, t: t, m: cfg.Metrics, log: cfg.Logger}
+	if q, ok := t.(QuickAcker); ok {
+		p.quickAcks = q.QuickAcks()
+	}
 	if cfg.TracerProvider != nil {
 		p.tracer = cfg.TracerProvider.Tracer("github.com/swiftval/swiftval/stream")
 	}
@@ -175,14 +178,23 @@ func Run(ctx context.Context, cfg Config, t Transport) error {
 	lagDone := make(chan struct{})
 	go p.pollLag(hard, lagDone)
 
-	work := make(chan Delivery, cfg.Workers)
 	p.acks = make(chan pending, cfg.Ackers)
+	srcErr := make(chan error, 1)
 	var wg, ackWG sync.WaitGroup
+	// The workers take their inputs from the source themselves: a
+	// goroutine handing them over would cost a thread wake-up per input.
+	// The first to see the source fail stops the others.
+	src, srcStop := context.WithCancel(hard)
+	defer srcStop()
 	for range cfg.Workers {
 		wg.Add(1)
-		go p.worker(work, &wg)
+		go p.worker(src, srcStop, srcErr, &wg)
 	}
-	for range cfg.Ackers {
+	ackers := cfg.Ackers
+	if p.quickAcks {
+		ackers = 0
+	}
+	for range ackers {
 		ackWG.Add(1)
 		go func() {
 			defer ackWG.Done()
@@ -191,20 +203,6 @@ func Run(ctx context.Context, cfg Config, t Transport) error {
 			}
 		}()
 	}
-	srcErr := make(chan error, 1)
-	go func() {
-		defer close(work)
-		for {
-			d, err := t.Next(hard)
-			if err != nil {
-				if !errors.Is(err, ErrDrained) && hard.Err() == nil {
-					srcErr <- err
-				}
-				return
-			}
-			work <- d
-		}
-	}()
 	drained := make(chan struct{})
 	go func() {
 		// The workers' confirmers hand their inputs to the ackers: those
@@ -257,15 +255,18 @@ func Run(ctx context.Context, cfg Config, t Transport) error {
 }
 
 type processor struct {
-	cfg      Config
-	t        Transport
-	m        *Metrics
-	log      *slog.Logger
-	tracer   trace.Tracer
-	hard     context.Context
-	acks     chan pending // confirmed outputs whose inputs are to be acknowledged
-	draining atomic.Bool
-	inFlight atomic.Int64
+	cfg    Config
+	t      Transport
+	m      *Metrics
+	log    *slog.Logger
+	tracer trace.Tracer
+	hard   context.Context
+	acks   chan pending // confirmed outputs whose inputs are to be acknowledged
+	// quickAcks: the transport's acks do not wait for the broker, so the
+	// confirmers acknowledge themselves and acks is not used.
+	quickAcks bool
+	draining  atomic.Bool
+	inFlight  atomic.Int64
 	// taken, acked and retried count inputs over the process's life (for
 	// the closing log line).
 	taken, acked, retried atomic.Int64
@@ -316,16 +317,30 @@ type pending struct {
 	span    trace.Span
 }
 
-// worker validates deliveries and publishes their outputs; its confirmer
-// acknowledges each input once the broker confirmed its output.
-func (p *processor) worker(work <-chan Delivery, wg *sync.WaitGroup) {
+// worker takes deliveries from the source until it is drained or fails,
+// validates them and publishes their outputs; its confirmer acknowledges
+// each input once the broker confirmed its output. A source error other
+// than the drain's end goes to srcErr (the first only) and stops every
+// worker's taking (stop).
+func (p *processor) worker(src context.Context, stop context.CancelFunc, srcErr chan<- error, wg *sync.WaitGroup) {
 	defer wg.Done()
 	conf := make(chan pending, p.cfg.Pipeline)
 	done := make(chan struct{})
 	go func() { p.confirm(conf); close(done) }()
 	c := new(capture)
 	ctx := withCapture(p.hard, c)
-	for d := range work {
+	for {
+		d, err := p.t.Next(src)
+		if err != nil {
+			if !errors.Is(err, ErrDrained) && src.Err() == nil {
+				select {
+				case srcErr <- err:
+				default:
+				}
+				stop()
+			}
+			break
+		}
 		p.handle(ctx, c, d, conf)
 	}
 	close(conf)
@@ -478,6 +493,10 @@ func (p *processor) confirm(conf <-chan pending) {
 			}
 			p.log.Warn("output rejected; retrying", "id", pd.d.ID(), "verdict", string(pd.verdict), "error", err.Error())
 			p.retry(pd.d, pd.d.Attempt())
+			continue
+		}
+		if p.quickAcks {
+			p.ack(&pd)
 			continue
 		}
 		p.acks <- pd

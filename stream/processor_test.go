@@ -63,7 +63,11 @@ type fakeTransport struct {
 	ackErr  failures
 	// ackGate, when set, is called by every Ack before it returns.
 	ackGate func(id string)
+	// quick is what QuickAcks says.
+	quick bool
 }
+
+func (t *fakeTransport) QuickAcks() bool { return t.quick }
 
 func newFake(ds ...*fakeDelivery) *fakeTransport {
 	t := &fakeTransport{in: make(chan stream.Delivery, len(ds)), outs: map[string]*stream.Output{}, events: map[string][]string{}, maxSize: 1 << 30}
@@ -312,27 +316,11 @@ func TestAcks(t *testing.T) {
 		{name: "final", err: fmt.Errorf("%w: message was already acknowledged", stream.ErrAckFinal), events: "out:valid,ack-failed", ackErrs: 1},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			tr := newFake(&fakeDelivery{id: "a", data: data, attempt: 1})
-			tr.ackErr = failures{tc.err, tc.count}
-			m := stream.NewMetrics()
-			if err := stream.Run(context.Background(), stream.Config{Engine: eng, Metrics: m, Logger: quiet()}, tr); err != nil {
-				t.Fatal(err)
-			}
-			if got := strings.Join(tr.events["a"], ","); got != tc.events {
-				t.Fatalf("events %q, want %q", got, tc.events)
-			}
-			if got := counterValue(t, m, "swiftval_stream_ack_errors_total"); got != tc.ackErrs {
-				t.Errorf("ack errors %v, want %v", got, tc.ackErrs)
-			}
-			want := 1.0
-			if tc.ackErrs > 0 {
-				want = 0
-			}
-			if got := counterValue(t, m, "swiftval_stream_results_total"); got != want {
-				t.Errorf("results %v, want %v", got, want)
-			}
-		})
+		for _, quick := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/quick=%v", tc.name, quick), func(t *testing.T) {
+				testAck(t, eng, data, quick, tc.err, tc.count, tc.events, tc.ackErrs)
+			})
+		}
 	}
 	t.Run("concurrent", func(t *testing.T) {
 		// Each ack waits until eight are in flight at once: with acks
@@ -370,6 +358,31 @@ func TestAcks(t *testing.T) {
 			t.Fatalf("at most %d acknowledgements in flight at once, want %d", most, n)
 		}
 	})
+}
+
+// testAck runs one input whose acks fail with err (the first count of
+// them, or all) and checks the events and counters.
+func testAck(t *testing.T, eng *engine.Engine, data []byte, quick bool, err error, count int, events string, ackErrs float64) {
+	tr := newFake(&fakeDelivery{id: "a", data: data, attempt: 1})
+	tr.ackErr = failures{err, count}
+	tr.quick = quick
+	m := stream.NewMetrics()
+	if err := stream.Run(context.Background(), stream.Config{Engine: eng, Metrics: m, Logger: quiet()}, tr); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(tr.events["a"], ","); got != events {
+		t.Fatalf("events %q, want %q", got, events)
+	}
+	if got := counterValue(t, m, "swiftval_stream_ack_errors_total"); got != ackErrs {
+		t.Errorf("ack errors %v, want %v", got, ackErrs)
+	}
+	want := 1.0
+	if ackErrs > 0 {
+		want = 0
+	}
+	if got := counterValue(t, m, "swiftval_stream_results_total"); got != want {
+		t.Errorf("results %v, want %v", got, want)
+	}
 }
 
 // counterValue sums the samples of the counter family name in m.

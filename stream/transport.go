@@ -94,6 +94,15 @@ type Transport interface {
 	Close(ctx context.Context) error
 }
 
+// QuickAcker is implemented by a Transport that says whether its
+// acknowledgements are quick: sent without waiting for the broker, so the
+// processor acknowledges each input from the goroutine that saw its output
+// confirmed, without a hand-over (a thread wake-up per input) to the
+// ackers. A transport that does not implement it is taken to wait.
+type QuickAcker interface {
+	QuickAcks() bool
+}
+
 // ErrDrained is returned by Source.Next once a drained source has handed
 // out everything it had.
 var ErrDrained = errors.New("stream: source drained")

@@ -527,6 +527,10 @@ func (r receipt) Wait(ctx context.Context) error {
 	}
 }
 
+// QuickAcks implements stream.QuickAcker: plain acks are quick, double
+// acks (Options.ConfirmAcks) wait for the broker.
+func (t *Transport) QuickAcks() bool { return !t.o.ConfirmAcks }
+
 // Ready implements stream.Transport.
 func (t *Transport) Ready() bool { return t.nc.IsConnected() }
 
