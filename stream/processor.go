@@ -41,7 +41,8 @@ const (
 	// DefaultAckers is how many acknowledgements may await the broker's
 	// confirmation at once (Delivery.Ack of a transport that confirms acks
 	// takes a round trip; these run beside the workers, so a slow
-	// confirmation does not hold up validation).
+	// confirmation does not hold up validation). A transport whose acks
+	// are quick (QuickAcker) needs none.
 	DefaultAckers = 64
 	// DefaultLagInterval is how often the consumer's lag is read.
 	DefaultLagInterval = 5 * time.Second
@@ -74,7 +75,8 @@ type Config struct {
 	// confirmation; DefaultPipeline when zero.
 	Pipeline int
 	// Ackers is how many inputs may be being acknowledged at once;
-	// DefaultAckers when zero.
+	// DefaultAckers when zero; unused when the transport's acks are quick
+	// (QuickAcker).
 	Ackers int
 	// MaxDeliver is how many times an input that cannot be judged is tried
 	// before it is dead-lettered; DefaultMaxDeliver when zero. An input
