@@ -12,6 +12,8 @@
 # TAGS=noembeddednats builds the consumer without the embedded NATS server (as the image does).
 # BROKER_CPUS, CONSUMER_CPUS, PUBLISHER_CPUS (taskset lists such as 1 or 0,1) pin the processes,
 # to see what each costs when it does not share a core with the others.
+# BROKER_ENV, CONSUMER_ENV, PUBLISHER_ENV (such as GOMAXPROCS=1 GOGC=200) set
+# the environment of each process alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/swiftval-stream-bench}
@@ -40,7 +42,7 @@ hwm() { # peak RSS in MiB
 }
 start_broker() {
 	rm -rf "$OUT/js"
-	${BROKER_CPUS:+taskset -c "$BROKER_CPUS"} "$BIN/nats-server" -js -sd "$OUT/js" -a 127.0.0.1 -p "$PORT" >"$OUT/broker.log" 2>&1 &
+	env ${BROKER_ENV:-} ${BROKER_CPUS:+taskset -c "$BROKER_CPUS"} "$BIN/nats-server" -js -sd "$OUT/js" -a 127.0.0.1 -p "$PORT" >"$OUT/broker.log" 2>&1 &
 	BROKER=$!
 	PIDS+=("$BROKER")
 	for _ in $(seq 100); do
@@ -55,7 +57,7 @@ start_broker() {
 start_consumer() {
 	local i=$1 cpu=$2
 	shift 2
-	local cmd=(${CONSUMER_CPUS:+taskset -c "$CONSUMER_CPUS"} "$BIN/swiftval" consume --nats "$URL" --ops-addr "127.0.0.1:2946$i" --log-level warn "$@")
+	local cmd=(env ${CONSUMER_ENV:-} ${CONSUMER_CPUS:+taskset -c "$CONSUMER_CPUS"} "$BIN/swiftval" consume --nats "$URL" --ops-addr "127.0.0.1:2946$i" --log-level warn "$@")
 	if [ "$cpu" != "-" ]; then
 		local cg=/sys/fs/cgroup/cpu/swiftval-bench-$i
 		mkdir -p "$cg"
@@ -139,7 +141,7 @@ latency)
 	start_consumer 0 - --memory-storage
 	rate=${2:-10000} secs=${3:-20}
 	b0=$(ticks "$BROKER") c0=$(ticks "${CONSUMERS[0]}")
-	${PUBLISHER_CPUS:+taskset -c "$PUBLISHER_CPUS"} "$BIN/swiftval" publish --nats "$URL" --memory-storage --rate "$rate" --duration "${secs}s" --warmup 3s --sample mt103 \
+	env ${PUBLISHER_ENV:-} ${PUBLISHER_CPUS:+taskset -c "$PUBLISHER_CPUS"} "$BIN/swiftval" publish --nats "$URL" --memory-storage --rate "$rate" --duration "${secs}s" --warmup 3s --sample mt103 \
 		--html "$OUT/latency.html" --json "$OUT/latency.json"
 	# CPU per message over the whole run (warm-up included).
 	awk -v b="$(ticks "$BROKER")" -v b0="$b0" -v c="$(ticks "${CONSUMERS[0]}")" -v c0="$c0" -v n="$(awk -v r="$rate" -v s="$secs" 'BEGIN {print r*(s+3)}')" \
