@@ -57,7 +57,7 @@ start_broker() {
 start_consumer() {
 	local i=$1 cpu=$2
 	shift 2
-	local cmd=(env ${CONSUMER_ENV:-} ${CONSUMER_CPUS:+taskset -c "$CONSUMER_CPUS"} "$BIN/swiftval" consume --nats "$URL" --ops-addr "127.0.0.1:2946$i" --log-level warn "$@")
+	local cmd=(env ${CONSUMER_ENV:-} ${CONSUMER_CPUS:+taskset -c "$CONSUMER_CPUS"} "$BIN/swiftval" consume --nats "$URL" --ops-addr "127.0.0.1:2946$i" --log-level warn ${CONSUMER_ARGS:-} "$@")
 	if [ "$cpu" != "-" ]; then
 		local cg=/sys/fs/cgroup/cpu/swiftval-bench-$i
 		mkdir -p "$cg"

@@ -90,6 +90,8 @@ See docs/stream.md.`,
 	f.String(&n.OutputPrefix, "output-prefix", jetstream.DefaultOutputPrefix, "outputs go to PREFIX.valid, PREFIX.invalid and PREFIX.dead")
 	f.String(&n.ResultsStream, "results-stream", jetstream.DefaultResultsStream, "name of the stream created for the outputs when none captures them")
 	f.Duration(&n.DuplicateWindow, "duplicate-window", jetstream.DefaultDuplicateWindow, "de-duplication window of streams created; must exceed the longest time every consumer may be down")
+	f.Duration(&n.ResultsMaxAge, "results-max-age", 0, "outputs older than this are removed from the results stream created (0: kept until removed; at least the duplicate window)")
+	f.Size(&n.ResultsMaxBytes, "results-max-bytes", 0, "the results stream created keeps at most this many bytes (such as 2GiB), the oldest outputs removed first (0: no limit)")
 	f.Duration(&o.ackWait, "ack-wait", jetstream.DefaultAckWait, "an input not acknowledged this long after delivery is redelivered")
 	f.Int(&o.maxAck, "max-ack-pending", jetstream.DefaultMaxAckPending, "most inputs delivered and not yet acknowledged, over all instances")
 	f.Int(&o.batch, "fetch-batch", jetstream.DefaultFetchBatch, "most inputs asked for in one pull request")

@@ -94,6 +94,13 @@ type Options struct {
 	Replicas int
 	// DuplicateWindow of a results stream created (DefaultDuplicateWindow).
 	DuplicateWindow time.Duration
+	// ResultsMaxAge, ResultsMaxBytes: the limits of a results stream
+	// created (zero: none, the stream keeps every output until the
+	// operator removes it). Outputs older or beyond them are removed by the
+	// broker, so they bound its memory or disk when nothing downstream
+	// removes outputs it has taken.
+	ResultsMaxAge   time.Duration
+	ResultsMaxBytes int64
 	// AckWait, MaxAckPending: the durable consumer's (DefaultAckWait,
 	// DefaultMaxAckPending).
 	AckWait       time.Duration
@@ -149,6 +156,12 @@ func (o *Options) defaults() error {
 		return errors.New("jetstream: replicas must be from 1 to 5")
 	case o.DuplicateWindow < 0 || o.AckWait < time.Second/10 || o.MaxAckPending < 1 || o.FetchBatch < 1 || o.FetchBytes < 1 || o.FetchWait < time.Second || o.PublishTimeout < 0:
 		return errors.New("jetstream: ack-wait must be at least 100ms, fetch-wait at least 1s, max-ack-pending and fetch sizes positive")
+	case o.ResultsMaxAge < 0 || o.ResultsMaxBytes < 0:
+		return errors.New("jetstream: the results stream's limits cannot be negative")
+	case o.ResultsMaxAge > 0 && o.ResultsMaxAge < o.DuplicateWindow:
+		// The broker refuses it too: an output removed before its
+		// de-duplication window ends could be published again.
+		return errors.New("jetstream: results-max-age must be at least the duplicate window")
 	case o.CredsFile != "" && o.NKeyFile != "":
 		return errors.New("jetstream: give a credentials file or an NKey seed file, not both")
 	case (o.TLSCert == "") != (o.TLSKey == ""):
@@ -401,6 +414,8 @@ func ensureResultsStreamOnce(ctx context.Context, js jetstream.JetStream, o Opti
 		Description: "swiftval results: valid, invalid and dead-lettered payments",
 		Subjects:    subj,
 		Retention:   jetstream.LimitsPolicy,
+		MaxAge:      o.ResultsMaxAge,
+		MaxBytes:    cmp.Or(o.ResultsMaxBytes, -1),
 		Storage:     storage(o),
 		Replicas:    o.Replicas,
 		Duplicates:  o.DuplicateWindow,

@@ -3,6 +3,7 @@ package jetstream
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSubjects(t *testing.T) {
@@ -42,6 +43,9 @@ func TestOptionsFailClosed(t *testing.T) {
 		{"creds and nkey", Options{CredsFile: "a", NKeyFile: "b"}, "not both"},
 		{"cert without key", Options{TLSCert: "c"}, "needs its key"},
 		{"replicas", Options{Replicas: 7}, "replicas"},
+		{"negative results age", Options{ResultsMaxAge: -time.Second}, "cannot be negative"},
+		{"negative results bytes", Options{ResultsMaxBytes: -1}, "cannot be negative"},
+		{"results age within the window", Options{ResultsMaxAge: time.Minute}, "at least the duplicate window"},
 	} {
 		err := tc.o.defaults()
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
