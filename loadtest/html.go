@@ -2,11 +2,9 @@ package loadtest
 
 import (
 	"fmt"
-	"html/template"
 	"io"
 	"math"
 	"strings"
-	"sync"
 )
 
 // WriteHTML writes a self-contained HTML report (no external resource):
@@ -17,6 +15,20 @@ import (
 // latency target is drawn as a dashed line on the plots it applies to. rep
 // may be nil when only a ramp is reported (its best step is then plotted).
 func WriteHTML(w io.Writer, rep *Report, ramp *RampResult) error {
+	p := reportPage(rep, ramp)
+	_, err := io.WriteString(w, p.html())
+	return err
+}
+
+// page is what the HTML report shows; the SVG fields are markup.
+type page struct {
+	Title                            string
+	Badge                            badge
+	Text, RampText                   string
+	OverTime, Percentiles, RampChart string
+}
+
+func reportPage(rep *Report, ramp *RampResult) page {
 	if rep == nil && ramp != nil {
 		rep = ramp.BestReport
 	}
@@ -28,22 +40,15 @@ func WriteHTML(w io.Writer, rep *Report, ramp *RampResult) error {
 	if ramp != nil {
 		_ = ramp.WriteText(&rampText)
 	}
-	data := struct {
-		Title          string
-		Badge          badge
-		Text, RampText string
-		OverTime       template.HTML
-		Percentiles    template.HTML
-		RampChart      template.HTML
-	}{Title: "swiftval bench", Text: text.String(), RampText: rampText.String()}
+	p := page{Title: "swiftval bench", Text: text.String(), RampText: rampText.String()}
 	switch {
 	case ramp != nil:
-		data.Badge = rampBadge(ramp)
+		p.Badge = rampBadge(ramp)
 	case rep != nil:
-		data.Badge = gateBadge(rep.Gate)
+		p.Badge = gateBadge(rep.Gate)
 	}
 	if rep != nil {
-		data.Title = "swiftval bench: " + rep.Target
+		p.Title = "swiftval bench: " + rep.Target
 		targets := gateLines(rep.Gate)
 		if ramp != nil && rep.Gate == nil {
 			targets = []hline{{ms(ramp.P99), "P99 target " + ramp.P99.String(), colorTarget}}
@@ -52,14 +57,67 @@ func WriteHTML(w io.Writer, rep *Report, ramp *RampResult) error {
 		if g := rep.Gate; g != nil && g.ServerP99 > 0 {
 			all = append(all[:len(all):len(all)], hline{ms(g.ServerP99), "server P99 target " + g.ServerP99.String(), "#1e8449"})
 		}
-		data.OverTime = template.HTML(overTimeSVG(rep, targets))
-		data.Percentiles = template.HTML(percentileSVG(rep, all))
+		p.OverTime = overTimeSVG(rep, targets)
+		p.Percentiles = percentileSVG(rep, all)
 	}
 	if ramp != nil && len(ramp.Steps) > 0 {
-		data.RampChart = template.HTML(rampSVG(ramp))
+		p.RampChart = rampSVG(ramp)
 	}
-	return htmlTmpl().Execute(w, data)
+	return p
 }
+
+// html is the page. It is written by hand, not by html/template: a
+// template looks its fields and methods up by name at run time, and one
+// reachable call of reflect's MethodByName makes the linker keep every
+// exported method of every type in the binary (its dead-code elimination
+// gives up), 6 MB of the 35 MB image. escapeHTML escapes as the template did.
+func (p *page) html() string {
+	var b strings.Builder
+	b.WriteString(htmlPageStart)
+	b.WriteString(escapeHTML(p.Title))
+	b.WriteString(htmlPageStyle)
+	b.WriteString(escapeHTML(p.Title))
+	b.WriteString("</h1>\n")
+	if bd := p.Badge; bd.Text != "" {
+		b.WriteString(`<div class="verdict"><span class="badge `)
+		b.WriteString(escapeHTML(bd.Class))
+		b.WriteString(`">`)
+		b.WriteString(escapeHTML(bd.Text))
+		b.WriteString(`</span><div>`)
+		b.WriteString(escapeHTML(bd.Detail))
+		if len(bd.Failures) > 0 {
+			b.WriteString("<ul>")
+			for _, f := range bd.Failures {
+				b.WriteString("<li>" + escapeHTML(f) + "</li>")
+			}
+			b.WriteString("</ul>")
+		}
+		b.WriteString("</div></div>")
+	}
+	b.WriteString("\n")
+	if p.Text != "" {
+		b.WriteString("<pre>" + escapeHTML(p.Text) + "</pre>")
+	}
+	b.WriteString("\n")
+	if p.OverTime != "" {
+		b.WriteString("<h2>Latency over time</h2>" + p.OverTime)
+	}
+	b.WriteString("\n")
+	if p.Percentiles != "" {
+		b.WriteString("<h2>Latency by percentile</h2>" + p.Percentiles)
+	}
+	b.WriteString("\n")
+	if p.RampText != "" {
+		b.WriteString("<h2>Ramp</h2><pre>" + escapeHTML(p.RampText) + "</pre>" + p.RampChart)
+	}
+	b.WriteString("\n")
+	b.WriteString(htmlPageEnd)
+	return b.String()
+}
+
+// escapeHTML escapes s for HTML text and quoted attribute values with
+// html/template's replacements (NUL, quotes, ampersand, plus, angle brackets).
+var escapeHTML = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;").Replace
 
 // badge is the verdict shown at the top of the report.
 type badge struct {
@@ -116,15 +174,12 @@ func gateLines(g *Gate) []hline {
 	return out
 }
 
-// htmlTmpl is the report page, parsed on first use rather than at package
-// initialisation: every swiftval command links this package, few write HTML.
-var htmlTmpl = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("report").Parse(htmlReportPage))
-})
-
-// htmlReportPage is the template of WriteHTML's page.
-const htmlReportPage = `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
+// The fixed parts of the HTML report: before the title, between the title
+// and the heading (the style), and after the content.
+const (
+	htmlPageStart = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>`
+	htmlPageStyle = `</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1000px}
 pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:13px}
@@ -135,15 +190,11 @@ svg text{font-size:11px;font-family:system-ui,sans-serif}
 .badge.pass{background:#1a7f37}.badge.fail{background:#cf222e}.badge.none{background:#57606a}
 .verdict ul{margin:.3em 0;padding-left:1.2em;color:#a40e26}
 </style></head><body>
-<h1>{{.Title}}</h1>
-{{with .Badge}}{{if .Text}}<div class="verdict"><span class="badge {{.Class}}">{{.Text}}</span><div>{{.Detail}}{{if .Failures}}<ul>{{range .Failures}}<li>{{.}}</li>{{end}}</ul>{{end}}</div></div>{{end}}{{end}}
-{{if .Text}}<pre>{{.Text}}</pre>{{end}}
-{{if .OverTime}}<h2>Latency over time</h2>{{.OverTime}}{{end}}
-{{if .Percentiles}}<h2>Latency by percentile</h2>{{.Percentiles}}{{end}}
-{{if .RampText}}<h2>Ramp</h2><pre>{{.RampText}}</pre>{{.RampChart}}{{end}}
-<p><small>Latency is measured from each request's scheduled send time (open loop: queueing counted, no coordinated omission). Percentiles from an HDR histogram, 3 significant digits. Latency axes are logarithmic; dashed lines are the targets.</small></p>
+<h1>`
+	htmlPageEnd = `<p><small>Latency is measured from each request's scheduled send time (open loop: queueing counted, no coordinated omission). Percentiles from an HDR histogram, 3 significant digits. Latency axes are logarithmic; dashed lines are the targets.</small></p>
 </body></html>
 `
+)
 
 type series struct {
 	name, color string
@@ -235,10 +286,10 @@ func lineChart(xlabel, ylabel string, ss []series, xt []tick, logY bool, lines [
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="%s by %s">`, chartW, chartH, chartW, chartH, template.HTMLEscapeString(ylabel), template.HTMLEscapeString(xlabel))
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="%s by %s">`, chartW, chartH, chartW, chartH, escapeHTML(ylabel), escapeHTML(xlabel))
 	for _, t := range yt {
 		fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#eee"/>`, padL, py(t.at), chartW-padR, py(t.at))
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end">%s</text>`, padL-6, py(t.at)+4, template.HTMLEscapeString(t.label))
+		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end">%s</text>`, padL-6, py(t.at)+4, escapeHTML(t.label))
 	}
 	if xt == nil {
 		xs := niceStep((xmax - xmin) / 8)
@@ -248,14 +299,14 @@ func lineChart(xlabel, ylabel string, ss []series, xt []tick, logY bool, lines [
 	}
 	for _, t := range xt {
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#eee"/>`, px(t.at), padT, px(t.at), chartH-padB)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle">%s</text>`, px(t.at), chartH-padB+14, template.HTMLEscapeString(t.label))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle">%s</text>`, px(t.at), chartH-padB+14, escapeHTML(t.label))
 	}
 	fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.0f" height="%.0f" fill="none" stroke="#999"/>`, padL, padT, pw, ph)
-	fmt.Fprintf(&b, `<text x="%.0f" y="%d" text-anchor="middle">%s</text>`, padL+pw/2, chartH-6, template.HTMLEscapeString(xlabel))
+	fmt.Fprintf(&b, `<text x="%.0f" y="%d" text-anchor="middle">%s</text>`, padL+pw/2, chartH-6, escapeHTML(xlabel))
 	if logY {
 		ylabel += ", log scale"
 	}
-	fmt.Fprintf(&b, `<text x="14" y="%.0f" text-anchor="middle" transform="rotate(-90 14 %.0f)">%s</text>`, padT+ph/2, padT+ph/2, template.HTMLEscapeString(ylabel))
+	fmt.Fprintf(&b, `<text x="14" y="%.0f" text-anchor="middle" transform="rotate(-90 14 %.0f)">%s</text>`, padT+ph/2, padT+ph/2, escapeHTML(ylabel))
 	k := 0
 	legend := func(color, name string, dash bool) {
 		ly := padT + 14 + 18*k
@@ -264,7 +315,7 @@ func lineChart(xlabel, ylabel string, ss []series, xt []tick, logY bool, lines [
 			d = ` stroke-dasharray="6 4"`
 		}
 		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="3"%s/><text x="%d" y="%d">%s</text>`,
-			chartW-padR+10, ly-4, chartW-padR+30, ly-4, color, d, chartW-padR+36, ly, template.HTMLEscapeString(name))
+			chartW-padR+10, ly-4, chartW-padR+30, ly-4, color, d, chartW-padR+36, ly, escapeHTML(name))
 		k++
 	}
 	for _, s := range ss {
