@@ -15,7 +15,7 @@ xsd=../shared/xsd/pacs.008.001.08.xsd
 mt103=testdata/mt/valid_mt103.fin
 for tool in hyperfine xmllint; do command -v $tool >/dev/null || { echo "needs $tool" >&2; exit 2; }; done
 
-CGO_ENABLED=0 go build -ldflags='-s -w' -o bin/swiftval ./cmd/swiftval
+CGO_ENABLED=0 go build -tags validator_novalidatefn -ldflags='-s -w' -o bin/swiftval ./cmd/swiftval # as make build
 CGO_ENABLED=0 go build -tags lite -ldflags='-s -w' -o bin/swiftval-lite ./cmd/swiftval
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

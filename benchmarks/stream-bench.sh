@@ -20,7 +20,7 @@ OUT=${OUT:-/tmp/swiftval-stream-bench}
 mkdir -p "$OUT"
 BIN=$OUT/bin
 mkdir -p "$BIN"
-go build ${TAGS:+-tags "$TAGS"} -o "$BIN/swiftval" ./cmd/swiftval
+go build -tags "validator_novalidatefn${TAGS:+,$TAGS}" -o "$BIN/swiftval" ./cmd/swiftval # the tags of make build
 go build -o "$BIN/nats-server" github.com/nats-io/nats-server/v2
 SAMPLE=loadtest/samples/mt103.fin
 PORT=${PORT:-24222}
