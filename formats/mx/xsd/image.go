@@ -530,9 +530,10 @@ func LoadCompiled(data string) (*Validator, error) {
 				d.syms[j] = elem()
 			}
 		}
-		var k int
-		k = r.count()
-		if k > len(states) {
+		// Every compiled automaton has its start state: one without states
+		// would be indexed at state 0 by the first child element.
+		k := r.count()
+		if k == 0 || k > len(states) {
 			r.fail()
 			break
 		}

@@ -71,6 +71,30 @@ func TestImageCorrupt(t *testing.T) {
 	}
 }
 
+// TestImageNoStates: an automaton without states (no compiled schema has
+// one: the start state always exists) is refused, not indexed at state 0
+// by the first child element (found by FuzzLoadCompiled; the crasher is a
+// seed in testdata/fuzz).
+func TestImageNoStates(t *testing.T) {
+	s, err := Read("fuzz.xsd", []byte(fuzzSchema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := Compile(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := v.roots[0].model()
+	d.states, d.toAccept = nil, nil
+	img, err := v.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadCompiled(string(img)); err == nil {
+		t.Fatal("LoadCompiled of an automaton without states: no error")
+	}
+}
+
 // firstDiff returns the path of the first difference between two values
 // (unexported fields included, pointer cycles followed once), or "".
 func firstDiff(a, b reflect.Value, path string, seen map[[2]uintptr]bool) string {
