@@ -138,6 +138,19 @@ func (d *decoder) textStream(t *token) string {
 	if t.empty {
 		return ""
 	}
+	// The usual leaf, plain text and the end tag, in one step.
+	if d.err == nil && d.tok != nil && Pos(d.tok.Offset+1) == t.pos {
+		if text, end, ok := d.sc.LeafText(); ok {
+			if d.check != nil {
+				d.check.Leaf(text, end)
+			}
+			d.tok = end
+			if text == nil {
+				return ""
+			}
+			return alias(text.Text) // a slice of the input
+		}
+	}
 	var val string
 	var buf []byte
 	n := 0

@@ -244,6 +244,7 @@ type Scanner struct {
 	attrs []Attr
 	buf   []byte // scratch for decoded text and attribute values
 	tok   Token
+	ttok  Token // the Text token of LeafText
 	elems int
 	root  bool // root element seen
 	done  bool // root element closed
@@ -268,7 +269,7 @@ func (s *Scanner) Wipe() {
 	clear(s.buf[:cap(s.buf)])
 	clear(s.attrs[:cap(s.attrs)])
 	clear(s.ns[:cap(s.ns)])
-	s.tok = Token{}
+	s.tok, s.ttok = Token{}, Token{}
 }
 
 // Reset makes s scan data from the start, keeping its buffers.
@@ -1107,6 +1108,41 @@ func (s *Scanner) popEnd(off, end int) (*Token, error) {
 		s.done = true
 	}
 	return t, nil
+}
+
+// LeafText reads, right after Next returned a start tag that is not
+// self-closing, the element's content and end tag in one step when the
+// content is plain text or nothing: no reference, CDATA section, comment,
+// processing instruction, carriage return or ']', and the end tag written
+// as the start tag's name followed at once by '>' (the usual leaf of an
+// ISO 20022 message). It then returns what two calls of Next would have
+// returned: the Text token (nil when the element is empty) and the
+// EndElement token, and ok true. Otherwise it reads nothing and returns ok
+// false, and Next reads on as usual. The tokens are valid until the next
+// call of Next or LeafText; the text is a slice of the input.
+func (s *Scanner) LeafText() (text, end *Token, ok bool) {
+	if s.err != nil || s.tok.Kind != StartElement || s.pendingEnd || len(s.stack) == 0 {
+		return nil, nil, false
+	}
+	d := s.data
+	start := s.pos
+	i := start
+	for i < len(d) && !textStop[d[i]] {
+		i++
+	}
+	// The end tag of the open element, by name, then '>' at once.
+	top := &s.stack[len(s.stack)-1] // by pointer: see openElem
+	e := i + 2 + int(top.end-top.start)
+	if e >= len(d) || d[i] != '<' || d[i+1] != '/' || d[e] != '>' || string(d[i+2:e]) != string(d[top.start:top.end]) {
+		return nil, nil, false
+	}
+	if i > start {
+		text = &s.ttok
+		text.Kind, text.Text, text.Offset, text.End, text.Depth, text.CDATA = Text, d[start:i:i], start, i, len(s.stack), false
+	}
+	s.pos = e + 1
+	end, _ = s.popEnd(i, s.pos)
+	return text, end, true
 }
 
 func (s *Scanner) skipPI() error {

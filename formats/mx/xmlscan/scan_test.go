@@ -124,11 +124,82 @@ func TestScanAllocs(t *testing.T) {
 	}
 }
 
+// trace renders every token of data with all of its fields, or the error;
+// with leaf set, it reads the content of each element through LeafText
+// where that takes it.
+func trace(data []byte, lim Limits, leaf bool) (string, error) {
+	s := NewScanner(data, lim)
+	var b strings.Builder
+	put := func(t *Token) {
+		fmt.Fprintf(&b, "%d %d-%d d%d", t.Kind, t.Offset, t.End, t.Depth)
+		switch t.Kind {
+		case StartElement, EndElement:
+			fmt.Fprintf(&b, " {%s}%s:%s sc=%v", t.Name.Space, t.Name.Prefix, t.Name.Local, t.SelfClosing)
+		case Text:
+			fmt.Fprintf(&b, " %q cdata=%v", t.Text, t.CDATA)
+		}
+		b.WriteString("\n")
+	}
+	for {
+		t, err := s.Next()
+		if err == io.EOF {
+			return b.String(), nil
+		}
+		if err != nil {
+			return b.String(), err
+		}
+		put(t)
+		if leaf && t.Kind == StartElement && !t.SelfClosing {
+			if text, end, ok := s.LeafText(); ok {
+				if text != nil {
+					put(text)
+				}
+				put(end)
+			}
+		}
+	}
+}
+
+// TestLeafText: reading leaves through LeafText gives the tokens Next
+// gives, and takes the usual leaves.
+func TestLeafText(t *testing.T) {
+	docs := []string{
+		`<a>x</a>`, `<a><b>1</b><c></c><d/><e> </e><p:f xmlns:p="u">v</p:f></a>`,
+		`<a><b>x &amp; y</b><c>x<![CDATA[y]]></c><d>x<!-- c -->y</d><e>a]b</e><f>a` + "\r\n" + `b</f></a>`,
+		`<a><b>x</b ><c>y</cc></a>`, `<a><b>x<c/></b></a>`, `<a><b>x</b>`, `<a><b>x</`, `<a><b>x</b`,
+	}
+	for _, doc := range docs {
+		want, werr := trace([]byte(doc), Limits{}, false)
+		got, gerr := trace([]byte(doc), Limits{}, true)
+		if got != want || fmt.Sprint(gerr) != fmt.Sprint(werr) {
+			t.Errorf("%s: LeafText gives\n%s%v\nNext gives\n%s%v", doc, got, gerr, want, werr)
+		}
+	}
+	s := NewScanner([]byte(`<a><b>12</b><c></c></a>`), Limits{})
+	s.Next()
+	if _, _, ok := s.LeafText(); ok {
+		t.Error("LeafText took an element with element content")
+	}
+	for _, want := range []string{"12", ""} {
+		s.Next()
+		text, end, ok := s.LeafText()
+		if !ok || end.Kind != EndElement || (text == nil) != (want == "") || text != nil && string(text.Text) != want {
+			t.Errorf("LeafText: %v %+v %+v, want text %q", ok, text, end, want)
+		}
+	}
+}
+
 func FuzzScan(f *testing.F) {
-	for _, s := range []string{`<a>x</a>`, `<p:a xmlns:p="u" p:x="&amp;"><![CDATA[x]]></p:a>`, `<!DOCTYPE a><a/>`, "<a>\xff</a>"} {
+	for _, s := range []string{`<a>x</a>`, `<p:a xmlns:p="u" p:x="&amp;"><![CDATA[x]]></p:a>`, `<!DOCTYPE a><a/>`, "<a>\xff</a>", `<a><b>1</b><c></c><d> </d></a>`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		lim := Limits{MaxDepth: 20, MaxElements: 1000}
+		want, werr := trace(data, lim, false)
+		got, gerr := trace(data, lim, true)
+		if got != want || fmt.Sprint(gerr) != fmt.Sprint(werr) {
+			t.Fatalf("LeafText gives\n%s%v\nNext gives\n%s%v", got, gerr, want, werr)
+		}
 		s := NewScanner(data, Limits{MaxDepth: 20, MaxElements: 1000})
 		for i := 0; ; i++ {
 			tok, err := s.Next()

@@ -196,6 +196,38 @@ func (s *Session) Token(tok *xmlscan.Token) bool {
 	return false
 }
 
+// Leaf feeds the tokens xmlscan.Scanner.LeafText returned (text is nil
+// for an element without content): the same as Token(text) then
+// Token(end), in one call. The value of an element of simple type is
+// checked where it stands in the input, without being gathered first.
+func (s *Session) Leaf(text, end *xmlscan.Token) bool {
+	if !s.done && s.skipDepth == 0 && len(s.frames) > 0 {
+		f := &s.frames[len(s.frames)-1]
+		e := s.v.elems[f.e]
+		if st := e.value(); st != nil && e.fixed == nil && e.model() == nil && int(f.textStart) == len(s.text) {
+			var v []byte
+			if text != nil {
+				v = text.Text
+			}
+			if len(v) == 0 && e.def != nil {
+				v = e.def
+			}
+			s.value(st, v, "", int(f.off))
+			s.names = s.names[:f.namesMark]
+			s.frames = s.frames[:len(s.frames)-1]
+			if len(s.frames) == 0 {
+				s.done = true
+				return true
+			}
+			return false
+		}
+	}
+	if text != nil {
+		s.Token(text)
+	}
+	return s.Token(end)
+}
+
 // sameValue compares two values of a simple type: decimals by value,
 // anything else as normalised text.
 func sameValue(st *stype, a, b []byte) bool {
