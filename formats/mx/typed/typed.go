@@ -475,6 +475,9 @@ var nameStop = [256]bool{' ': true, '\n': true, '\r': true, '\t': true, '/': tru
 // child reads the next child start tag of the current element into c. It
 // returns false at the current element's end tag or at the end of input.
 func (d *decoder) child(c *token) bool {
+	if d.sc != nil {
+		return d.childStream(c)
+	}
 	switch d.next(c) {
 	case kStart:
 		return true
