@@ -128,6 +128,20 @@ func nameKey[T string | []byte](b T) uint64 {
 	return k
 }
 
+// tagKey is nameKey of a tag's local name, from one 8-byte load masked to
+// the name's length where the slice's capacity allows it (a name read from
+// the input: the bytes after it are the input's), instead of a byte loop.
+func tagKey(b []byte) uint64 {
+	if cap(b) < 8 {
+		return nameKey(b)
+	}
+	k := binary.LittleEndian.Uint64(b[:8])
+	if n := len(b); n < 8 {
+		k &= 1<<(8*uint(n)) - 1
+	}
+	return k
+}
+
 func (t *dtrans) matches(key uint64, local []byte) bool {
 	return t.key == key && int(t.n) == len(local) && (t.n <= 8 || t.elem.name == string(local))
 }

@@ -425,7 +425,7 @@ func (s *Session) child(tok *xmlscan.Token) {
 	}
 	st := &m.states[p.state]
 	if s.inNS(tok.Name.Space, m.tns) {
-		key := nameKey(tok.Name.Local)
+		key := tagKey(tok.Name.Local)
 		for i := range st.trans {
 			t := &st.trans[i]
 			if t.matches(key, tok.Name.Local) {
@@ -457,7 +457,7 @@ func (s *Session) child(tok *xmlscan.Token) {
 	// they had been there.
 	if s.inNS(tok.Name.Space, m.tns) && s.searches < maxSearches {
 		s.searches++
-		key := nameKey(tok.Name.Local)
+		key := tagKey(tok.Name.Local)
 		dist := distances(m, func(st *dstate) bool {
 			for i := range st.trans {
 				if st.trans[i].matches(key, tok.Name.Local) {

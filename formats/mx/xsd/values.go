@@ -368,7 +368,13 @@ func (st *stype) check(v []byte, out []valueFault) []valueFault {
 		}
 	}
 	if st.length != NoLimit || st.minLen != NoLimit || st.maxLen != NoLimit {
-		n := utf8.RuneCount(v)
+		// The byte length bounds the characters from above, and is at
+		// least 1 exactly when they are: the usual facets (a maxLength the
+		// value is within, minLength 1) need no count.
+		n := len(v)
+		if st.length != NoLimit || st.minLen > 1 || st.maxLen != NoLimit && n > st.maxLen {
+			n = utf8.RuneCount(v)
+		}
 		switch {
 		case st.length != NoLimit && n != st.length:
 			out = append(out, valueFault{KindLength, "has " + strconv.Itoa(n) + " characters; " + st.name + " needs exactly " + strconv.Itoa(st.length)})

@@ -291,3 +291,18 @@ func TestMissingSearchBound(t *testing.T) {
 		t.Errorf("%d missing, %d unexpected; want %d and 1", missing, unexpected, maxSearches)
 	}
 }
+
+// TestTagKey: the key from one masked load is nameKey's, for every name
+// length, whether or not the slice has room for the load.
+func TestTagKey(t *testing.T) {
+	in := []byte("FIToFICstmrCdtTrfX")
+	for i := 0; i <= len(in); i++ {
+		for j := i; j <= len(in); j++ {
+			for _, b := range [][]byte{in[i:j], in[i:j:j]} {
+				if got, want := tagKey(b), nameKey(b); got != want {
+					t.Fatalf("tagKey(%q) (cap %d) = %x, want %x", b, cap(b), got, want)
+				}
+			}
+		}
+	}
+}
