@@ -32,7 +32,7 @@ import (
 // sample of moov-io/wire20022, and the Document of the CBPR+ "max"
 // pacs.008.001.08 of phoughton/iso20022-cbpr-ur (moov-io reads no envelope,
 // so every contender gets the Document alone; "cbpr-max-envelope" adds the
-// AppHdr for swiftval).
+// AppHdr for swiftval: parse alone, and the whole engine).
 
 const corpus = "../../../shared/corpus/mx/"
 
@@ -137,6 +137,17 @@ func BenchmarkParseValidate(b *testing.B) {
 				for b.Loop() {
 					fs.Reset()
 					f.Parse(full, &fs)
+				}
+			})
+			// The whole engine on the envelope: its AppHdr names a CBPR+
+			// service, so the CBPR+ rules run too, which they do not on
+			// the Document alone.
+			b.Run("cbpr-max-envelope/engine", func(b *testing.B) {
+				b.SetBytes(int64(len(full)))
+				b.ReportAllocs()
+				defer cpuTime(b)()
+				for b.Loop() {
+					eng.Validate(context.Background(), full)
 				}
 			})
 		}
