@@ -81,6 +81,8 @@ type Message struct {
 	// Typed is the typed form of the message (package typed) when its
 	// message definition has a typed model; nil otherwise.
 	Typed *typed.Message
+
+	own *parsed // what holds m when Parse made it (see Release)
 }
 
 // AppHdr holds the fields of the business application header that rules
@@ -144,6 +146,7 @@ type Format struct {
 	lim     xmlscan.Limits
 	schemas map[string]*lazy // by namespace
 	pool    sync.Pool        // *parser
+	msgs    sync.Pool        // *parsed: messages Release handed back
 }
 
 // NewFormat returns the MX format with the shipped schemas and, when

@@ -22,17 +22,32 @@ var (
 )
 
 // Release implements engine.Releaser: the engine calls it once the last
-// rule has run on m. It hands the typed message (Typed) back for reuse:
-// its decoded elements and leaf lists serve the next message. Findings,
-// the report and the strings of m are left alone.
+// rule has run on m. It hands the typed message (Typed) back for reuse
+// (its decoded elements and leaf lists serve the next message), and m
+// itself with its body when Parse made them: neither may be used
+// afterwards. Findings, the report and the strings taken from m (copies
+// or the input's) are left alone. Call it at most once per message.
 func (f *Format) Release(m *engine.Message) {
 	if m == nil {
 		return
 	}
-	if b, ok := m.Body.(*Message); ok && b.Typed != nil {
+	b, ok := m.Body.(*Message)
+	if !ok {
+		return
+	}
+	if b.Typed != nil {
 		b.Typed.Recycle()
 		b.Typed = nil
 	}
+	if pm := b.own; pm != nil && m == &pm.msg {
+		f.putParsed(pm)
+	}
+}
+
+// putParsed empties pm, so the pool keeps no input alive, and pools it.
+func (f *Format) putParsed(pm *parsed) {
+	*pm = parsed{}
+	f.msgs.Put(pm)
 }
 
 // LoadSchemas reads and compiles every *.xsd file of dir (not recursive),
@@ -86,6 +101,14 @@ const (
 	partDoc
 )
 
+// parsed is what Parse returns, in one piece: the engine message, its
+// body and the body's AppHdr. Release hands it back to the format's pool.
+type parsed struct {
+	msg  engine.Message
+	body Message
+	hdr  AppHdr // body.AppHdr when there is one
+}
+
 // parser is the reusable state of one Parse.
 type parser struct {
 	sc   xmlscan.Scanner
@@ -130,9 +153,18 @@ func (p *parser) Violation(v *xsd.Violation) {
 // Parse implements engine.Format. Not-well-formed input gives one located
 // finding and a nil Message; schema violations give one finding each and
 // a Message for rules to run on.
-func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
+func (f *Format) Parse(raw []byte, fs *engine.Findings) (em *engine.Message) {
 	p := f.pool.Get().(*parser)
+	// The engine message, the MX body and its AppHdr come together from
+	// the format's pool (and go back through Release).
+	pm, _ := f.msgs.Get().(*parsed)
+	if pm == nil {
+		pm = new(parsed)
+	}
 	defer func() {
+		if em == nil {
+			f.putParsed(pm)
+		}
 		// Drop every reference to the input: a pooled parser must not keep
 		// payment data alive (or reachable) after the call.
 		p.f, p.m, p.tm = nil, nil, nil
@@ -142,7 +174,8 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 		p.sess.Release()
 		f.pool.Put(p)
 	}()
-	m := &Message{Raw: raw}
+	m := &pm.body
+	m.Raw, m.own = raw, pm
 	p.f, p.m, p.errs, p.part = fs, m, 0, partNone
 	p.docOK, p.hdrOK = true, true
 	p.sc.Reset(raw)
@@ -191,7 +224,8 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 			ns := tok.Name.Space
 			l := f.schemas[string(ns)]
 			if isHdr {
-				m.AppHdr = &AppHdr{Span: Span{Start: tok.Offset}, Line: p.sc.Line(tok.Offset)}
+				m.AppHdr = &pm.hdr
+				*m.AppHdr = AppHdr{Span: Span{Start: tok.Offset}, Line: p.sc.Line(tok.Offset)}
 				if l != nil {
 					m.AppHdr.Namespace, m.AppHdr.Type = l.ns, l.typ
 				} else {
@@ -291,7 +325,8 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) *engine.Message {
 		return nil
 	}
 	m.SchemaValid = p.docOK && p.hdrOK
-	em := &engine.Message{Format: "mx", Raw: raw, Body: m, Level: engine.LevelSchema}
+	em = &pm.msg
+	em.Format, em.Raw, em.Body, em.Level = "mx", raw, m, engine.LevelSchema
 	if !m.Doc.IsZero() && !docSchema || m.Doc.IsZero() && !hdrSchema {
 		em.Level = engine.LevelSyntax // no schema for the main part
 	}
@@ -390,15 +425,29 @@ func header(h *AppHdr, t *typed.BusinessApplicationHeaderV02) {
 	if t == nil {
 		return
 	}
-	text := func(x typed.Text) string { return strings.Clone(strings.TrimSpace(x.Value)) }
-	h.BizMsgIdr, h.MsgDefIdr, h.BizSvc = text(t.BizMsgIdr), text(t.MsgDefIdr), text(t.BizSvc)
-	h.CreDt, h.CpyDplct, h.Prty = text(t.CreDt), text(t.CpyDplct), text(t.Prty)
-	h.msgDefOff = int(t.MsgDefIdr.Pos) - 1
 	bic := func(p *typed.Party44Choice) string {
 		if p.FIId == nil {
 			return ""
 		}
-		return text(p.FIId.FinInstnId.BICFI)
+		return p.FIId.FinInstnId.BICFI.Value
 	}
-	h.FromBIC, h.ToBIC = bic(&t.Fr), bic(&t.To)
+	// One copy holds all eight (one allocation, not eight).
+	dst := [...]*string{&h.BizMsgIdr, &h.MsgDefIdr, &h.BizSvc, &h.CreDt, &h.CpyDplct, &h.Prty, &h.FromBIC, &h.ToBIC}
+	src := [...]string{t.BizMsgIdr.Value, t.MsgDefIdr.Value, t.BizSvc.Value, t.CreDt.Value, t.CpyDplct.Value, t.Prty.Value, bic(&t.Fr), bic(&t.To)}
+	n := 0
+	for i := range src {
+		src[i] = strings.TrimSpace(src[i])
+		n += len(src[i])
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i := range src {
+		b.WriteString(src[i])
+	}
+	all, off := b.String(), 0
+	for i := range src {
+		*dst[i] = all[off : off+len(src[i])]
+		off += len(src[i])
+	}
+	h.msgDefOff = int(t.MsgDefIdr.Pos) - 1
 }
