@@ -154,7 +154,12 @@ func (d *decoder) childStream(c *token) bool {
 		d.tok = tok
 		switch tok.Kind {
 		case xmlscan.StartElement:
-			*c = d.startToken(tok)
+			// Field by field: a token built by startToken and copied into
+			// c is read back before its stores retire, a stall (measured).
+			d.starts++
+			d.swallow = tok.SelfClosing
+			c.name, c.prefix, c.attrs = tok.Name.Local, tok.Name.Prefix, nil
+			c.pos, c.empty = Pos(tok.Offset+1), tok.SelfClosing
 			return true
 		case xmlscan.EndElement:
 			return false
