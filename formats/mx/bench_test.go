@@ -185,3 +185,22 @@ func TestParseAllocs(t *testing.T) {
 		t.Errorf("engine: %v allocations per message, want at most 4", n)
 	}
 }
+
+// BenchmarkParseSchemaOnly parses and validates a message definition
+// without a typed model (a 24 KB camt.053.001.02 statement), which the
+// MX format checks against its schema token by token.
+func BenchmarkParseSchemaOnly(b *testing.B) {
+	f := mx.Default()
+	raw := load(b, "svapnil__iso20022.js/ing__example_camt.xml")
+	var fs engine.Findings
+	if m := f.Parse(raw, &fs); m == nil || m.Level != engine.LevelSchema {
+		b.Fatalf("not parsed at schema level: %v", fs.List())
+	}
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	defer cpuTime(b)()
+	for b.Loop() {
+		fs.Reset()
+		f.Release(f.Parse(raw, &fs))
+	}
+}

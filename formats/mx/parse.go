@@ -193,8 +193,15 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) (em *engine.Message) {
 			return nil
 		}
 		if p.part != partNone {
-			// A part without a typed model, checked here token by token.
-			if p.sess.Token(tok) {
+			// A part without a typed model, checked here token by token
+			// (a leaf's text and end tag in one step).
+			done := p.sess.Token(tok)
+			if !done && tok.Kind == xmlscan.StartElement && !tok.SelfClosing {
+				if text, end, ok := p.sc.LeafText(); ok {
+					done, tok = p.sess.Leaf(text, end), end
+				}
+			}
+			if done {
 				m.Doc.End = tok.End
 				p.docOK = p.sess.Errors() == 0
 				p.part = partNone
