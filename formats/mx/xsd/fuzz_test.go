@@ -1,7 +1,12 @@
 package xsd
 
 import (
+	"errors"
+	"fmt"
+	"io"
 	"testing"
+
+	"github.com/swiftval/swiftval/formats/mx/xmlscan"
 )
 
 const fuzzSchema = `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns="urn:f" targetNamespace="urn:f" elementFormDefault="qualified">
@@ -70,7 +75,52 @@ func FuzzValidate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		var r countReporter
 		_ = v.Validate(doc, &r)
+		// Leaves fed through Scanner.LeafText and Session.Leaf give the
+		// violations token by token gives.
+		var a, b listReporter
+		errA := v.Validate(doc, &a)
+		errB := validateLeaves(v, doc, &b)
+		if fmt.Sprint(a.list, errA) != fmt.Sprint(b.list, errB) {
+			t.Fatalf("token by token:\n%v %v\nleaf by leaf:\n%v %v", a.list, errA, b.list, errB)
+		}
 	})
+}
+
+type listReporter struct{ list []string }
+
+func (l *listReporter) Violation(v *Violation) {
+	l.list = append(l.list, fmt.Sprintf("%d %s %d:%d %s %q\n", v.Kind, v.Path, v.Line, v.Column, v.Msg, v.Expected))
+}
+
+// validateLeaves is Validate reading each leaf element through
+// Scanner.LeafText and Session.Leaf, as the MX format's typed decoder does.
+func validateLeaves(v *Validator, doc []byte, rep Reporter) error {
+	sc := xmlscan.NewScanner(doc, xmlscan.Limits{})
+	var s Session
+	started := false
+	for {
+		tok, err := sc.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		if !started {
+			if tok.Kind != xmlscan.StartElement {
+				continue
+			}
+			v.Start(&s, sc, tok, rep)
+			started = true
+			continue
+		}
+		s.Token(tok)
+		if tok.Kind == xmlscan.StartElement && !tok.SelfClosing {
+			if text, end, ok := sc.LeafText(); ok {
+				s.Leaf(text, end)
+			}
+		}
+	}
 }
 
 // FuzzLoadCompiled loads arbitrary bytes as a load-ready schema and, when
