@@ -156,9 +156,11 @@ func BenchmarkParseValidate(b *testing.B) {
 
 // TestParseAllocs pins the allocations of parsing, validating and
 // decoding into the typed model the 3.2 KB Fedwire message, and of the
-// whole engine on it: a released message hands its typed model back, so
-// the next one decodes into recycled elements and arrays. What is left per
-// message is the mx.Message and the engine's Message and Report.
+// whole engine on it: a released message hands its typed model and itself
+// (the engine's Message with the mx.Message) back, so the next one decodes
+// into recycled elements and arrays. What is left per message is the
+// engine's Report (measured: 0 for parse and release, 1 for the engine;
+// the bounds leave one for a pool emptied by a garbage collection).
 func TestParseAllocs(t *testing.T) {
 	if testenv.RaceEnabled {
 		t.Skip("the race detector drops pooled items at random (make test pins allocations without it)")
@@ -176,13 +178,13 @@ func TestParseAllocs(t *testing.T) {
 	if fs.Len() != 0 {
 		t.Fatalf("findings %v", fs.List())
 	}
-	if n > 4 {
-		t.Errorf("parse: %v allocations per message, want at most 4", n)
+	if n > 1 {
+		t.Errorf("parse: %v allocations per message, want at most 1", n)
 	}
 	eng := swiftval.New(engine.Options{})
 	n = testing.AllocsPerRun(200, func() { eng.Validate(context.Background(), raw) })
-	if n > 4 {
-		t.Errorf("engine: %v allocations per message, want at most 4", n)
+	if n > 2 {
+		t.Errorf("engine: %v allocations per message, want at most 2", n)
 	}
 }
 
