@@ -250,7 +250,7 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) (em *engine.Message) {
 				}
 			}
 			if len(p.path) > 0 && m.Envelope == "" {
-				m.Envelope = string(p.path[len(p.path)-1])
+				m.Envelope = wrapperName(p.path[len(p.path)-1])
 			}
 			var v *xsd.Validator
 			if l != nil {
@@ -362,6 +362,23 @@ func (f *Format) Parse(raw []byte, fs *engine.Findings) (em *engine.Message) {
 		}
 	}
 	return em
+}
+
+// wrapperName returns the local name of a wrapper element as a string:
+// the usual ones (those of the shared corpus and the package doc) without
+// a copy.
+func wrapperName(b []byte) string {
+	switch string(b) {
+	case "Envelope":
+		return "Envelope"
+	case "BizMsg":
+		return "BizMsg"
+	case "RequestPayload":
+		return "RequestPayload"
+	case "Message":
+		return "Message"
+	}
+	return string(b)
 }
 
 // xmlError reports a well-formedness error (an *xmlscan.Error) at the
