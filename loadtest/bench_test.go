@@ -671,15 +671,7 @@ func TestHTTPWorkerAllocs(t *testing.T) {
 // latency target as a dashed line on the plots, and latency on log axes
 // (so the P50 is readable beside the maximum).
 func TestHTMLReport(t *testing.T) {
-	rep := &Report{Target: "http://127.0.0.1:1/v1/validate", Rate: 100, OK: 100, Completed: 100,
-		Latency: Summary{P50: Millis(200 * time.Microsecond), P99: Millis(3 * time.Millisecond)}}
-	for i := 0; i < 10; i++ {
-		rep.Series = append(rep.Series, Window{Start: Seconds(time.Duration(i) * time.Second), Count: 10,
-			P50: Millis(200 * time.Microsecond), P99: Millis(3 * time.Millisecond), Max: Millis(50 * time.Millisecond)})
-	}
-	for _, q := range []float64{0, 50, 90, 99, 99.9} {
-		rep.Distribution = append(rep.Distribution, Point{Quantile: q, Latency: Millis(time.Duration(1+q) * 10 * time.Microsecond)})
-	}
+	rep := plotReport("http://127.0.0.1:1/v1/validate", 10)
 	for _, tt := range []struct {
 		name  string
 		gate  *Gate

@@ -21,15 +21,7 @@ var templatePage = template.Must(template.New("report").Parse(htmlPageStart + `{
 // template gave, escaping included, for reports with and without a gate,
 // a ramp, and text that needs escaping everywhere text goes.
 func TestPageAsTemplate(t *testing.T) {
-	rep := &Report{Target: "http://127.0.0.1:1/v1/validate?a=1&b=<2>", Rate: 100, OK: 100, Completed: 100,
-		Latency: Summary{P50: Millis(200 * time.Microsecond), P99: Millis(3 * time.Millisecond)}}
-	for i := 0; i < 5; i++ {
-		rep.Series = append(rep.Series, Window{Start: Seconds(time.Duration(i) * time.Second), Count: 10,
-			P50: Millis(200 * time.Microsecond), P99: Millis(3 * time.Millisecond), Max: Millis(50 * time.Millisecond)})
-	}
-	for _, q := range []float64{0, 50, 99, 99.9} {
-		rep.Distribution = append(rep.Distribution, Point{Quantile: q, Latency: Millis(time.Duration(1+q) * 10 * time.Microsecond)})
-	}
+	rep := plotReport("http://127.0.0.1:1/v1/validate?a=1&b=<2>", 5)
 	gated := *rep
 	(&Gate{P99: Millis(2 * time.Millisecond), P999: Millis(4 * time.Millisecond), ServerP99: Millis(time.Millisecond), MaxErrorRate: 0.001}).Check(&gated)
 	ramp := &RampResult{Target: rep.Target, P99: Millis(5 * time.Millisecond), Best: 800, Knee: 1600, BestReport: rep,
@@ -57,4 +49,20 @@ func TestPageAsTemplate(t *testing.T) {
 			t.Errorf("%s: the page differs from the template's:\n got %q\nwant %q", name, got, want.String())
 		}
 	}
+}
+
+// plotReport is a report of a run at 100/s with windows latency windows
+// (P50 0.2 ms, P99 3 ms, maximum 50 ms) and a percentile curve: enough for
+// every plot of the HTML report.
+func plotReport(target string, windows int) *Report {
+	rep := &Report{Target: target, Rate: 100, OK: 100, Completed: 100,
+		Latency: Summary{P50: Millis(200 * time.Microsecond), P99: Millis(3 * time.Millisecond)}}
+	for i := range windows {
+		rep.Series = append(rep.Series, Window{Start: Seconds(time.Duration(i) * time.Second), Count: 10,
+			P50: Millis(200 * time.Microsecond), P99: Millis(3 * time.Millisecond), Max: Millis(50 * time.Millisecond)})
+	}
+	for _, q := range []float64{0, 50, 90, 99, 99.9} {
+		rep.Distribution = append(rep.Distribution, Point{Quantile: q, Latency: Millis(time.Duration(1+q) * 10 * time.Microsecond)})
+	}
+	return rep
 }
