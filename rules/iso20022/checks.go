@@ -2,6 +2,7 @@ package iso20022
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/swiftval/swiftval/engine"
@@ -160,6 +161,44 @@ func (x *externalCodes) check(m *engine.Message, f *engine.Findings) {
 		if list.Has(v) {
 			continue
 		}
-		f.Warnf(CodeExternal, t.LeafLoc(l), "%s %s is not in the ISO external code set %s (release %s, published %s); if it comes from a newer release, admit it with a code-set file (--external-codes)", l.Name, engine.Echo(v), list.Name, list.Release, list.Published.Format("2006-01-02"))
+		f.Warn(CodeExternal, t.LeafLoc(l), externalMessage(l.Name, v, list))
 	}
+}
+
+// externalMessage builds the message of a code v of element name that list
+// does not hold, in one allocation (the string): the text Warnf would make
+// of "%s %s is not in the ISO external code set %s (release %s, published
+// %s); ..." with engine.Echo(v), without boxing five arguments, quoting the
+// value and formatting the date into strings of their own first.
+func externalMessage(name, v string, list *CodeList) string {
+	var buf [512]byte
+	b := append(buf[:0], name...)
+	b = append(b, ' ')
+	b = appendEcho(b, v)
+	b = append(b, " is not in the ISO external code set "...)
+	b = append(b, list.Name...)
+	b = append(b, " (release "...)
+	b = append(b, list.Release...)
+	b = append(b, ", published "...)
+	b = list.Published.AppendFormat(b, "2006-01-02")
+	b = append(b, "); if it comes from a newer release, admit it with a code-set file (--external-codes)"...)
+	return string(b)
+}
+
+// appendEcho appends engine.Echo(v) to b: v quoted in Go syntax, cut after
+// engine.MaxEcho characters with "…" (TestAppendEcho holds them equal).
+func appendEcho(b []byte, v string) []byte {
+	n, cut := 0, len(v)
+	for i := range v {
+		if n == engine.MaxEcho {
+			cut = i
+			break
+		}
+		n++
+	}
+	b = strconv.AppendQuote(b, v[:cut])
+	if cut < len(v) {
+		b = append(b, "…"...)
+	}
+	return b
 }

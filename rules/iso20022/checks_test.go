@@ -1,0 +1,42 @@
+package iso20022
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/swiftval/swiftval/engine"
+)
+
+// echoInputs are values to quote: plain, empty, needing escapes, multi-byte,
+// invalid UTF-8, and around the engine.MaxEcho cut.
+var echoInputs = []string{
+	"", "EXCd", "a\"b\\c", "tab\there", "no-break\u00a0space", "é€😀", "\xff\xfe",
+	strings.Repeat("x", engine.MaxEcho-1), strings.Repeat("x", engine.MaxEcho), strings.Repeat("x", engine.MaxEcho+1),
+	strings.Repeat("é", engine.MaxEcho+3), strings.Repeat("\x00", 2*engine.MaxEcho),
+}
+
+// TestAppendEcho holds appendEcho to engine.Echo.
+func TestAppendEcho(t *testing.T) {
+	for _, v := range echoInputs {
+		if got, want := string(appendEcho([]byte("pre "), v)), "pre "+engine.Echo(v); got != want {
+			t.Errorf("appendEcho(%q) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+// TestExternalMessage holds externalMessage to the message the rule built
+// with Warnf before.
+func TestExternalMessage(t *testing.T) {
+	list := &CodeList{Name: "ExternalPurpose1Code", Release: "3Q2025 v2", Published: time.Date(2025, 11, 30, 0, 0, 0, 0, time.UTC)}
+	for _, v := range echoInputs {
+		want := fmt.Sprintf("%s %s is not in the ISO external code set %s (release %s, published %s); if it comes from a newer release, admit it with a code-set file (--external-codes)", "Cd", engine.Echo(v), list.Name, list.Release, list.Published.Format("2006-01-02"))
+		if got := externalMessage("Cd", v, list); got != want {
+			t.Errorf("externalMessage(%q) = %q, want %q", v, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { externalMessage("Cd", "EXCd", list) }); n != 1 {
+		t.Errorf("externalMessage: %v allocations, want 1 (the string)", n)
+	}
+}
