@@ -16,11 +16,17 @@ type address struct {
 	twn, ctry bool
 }
 
-// addresses groups the direct children of each PstlAdr (they are
-// contiguous in walk order and share ParentPos) into address summaries.
-// Remittance location addresses (under RltdRmtInf) are left out: the CBPR+
-// address rules cover party and agent addresses.
-func addresses(t *typed.Message, out []address) []address {
+// eachAddress calls fn with the summary of each PstlAdr element, in input
+// order, built from its direct children (they are contiguous in walk order
+// and share ParentPos). A leaf nested deeper (AdrTp/Cd and the like) marks
+// the address summarised last as having other elements. Remittance location
+// addresses (under RltdRmtInf) are left out: the CBPR+ address rules cover
+// party and agent addresses. One summary is kept, on the stack, so any
+// number of addresses costs no allocation (fn gets a copy: a pointer
+// to it would move it to the heap).
+func eachAddress(t *typed.Message, fn func(a address)) {
+	var cur address
+	open := false
 	ls := t.Leaves()
 	for i := range ls {
 		l := &ls[i]
@@ -29,30 +35,34 @@ func addresses(t *typed.Message, out []address) []address {
 		}
 		if l.Parent != "PstlAdr" {
 			// AdrTp/Cd and the like: part of the enclosing address.
-			if len(out) > 0 {
-				out[len(out)-1].other = true
+			if open {
+				cur.other = true
 			}
 			continue
 		}
-		if len(out) == 0 || out[len(out)-1].ppos != l.ParentPos {
-			out = append(out, address{leaf: l, pos: l.ParentPos, ppos: l.ParentPos})
+		if !open || cur.ppos != l.ParentPos {
+			if open {
+				fn(cur)
+			}
+			cur, open = address{leaf: l, pos: l.ParentPos, ppos: l.ParentPos}, true
 		}
-		a := &out[len(out)-1]
 		switch l.Name {
 		case "AdrLine":
-			a.adrLines++
-			if a.adrLines == 3 {
-				a.line3 = l.Pos
+			cur.adrLines++
+			if cur.adrLines == 3 {
+				cur.line3 = l.Pos
 			}
 		case "TwnNm":
-			a.twn, a.other = true, true
+			cur.twn, cur.other = true, true
 		case "Ctry":
-			a.ctry, a.other = true, true
+			cur.ctry, cur.other = true, true
 		default:
-			a.other = true
+			cur.other = true
 		}
 	}
-	return out
+	if open {
+		fn(cur)
+	}
 }
 
 func (c *checker) checkAddress(m *engine.Message, f *engine.Findings) {
@@ -60,10 +70,9 @@ func (c *checker) checkAddress(m *engine.Message, f *engine.Findings) {
 	if t == nil {
 		return
 	}
-	var buf [8]address
-	for _, a := range addresses(t, buf[:0]) {
+	eachAddress(t, func(a address) {
 		if !a.other {
-			continue // unstructured: cbpr.address.unstructured
+			return // unstructured: cbpr.address.unstructured
 		}
 		kind := "structured"
 		if a.adrLines > 0 {
@@ -81,7 +90,7 @@ func (c *checker) checkAddress(m *engine.Message, f *engine.Findings) {
 		if a.adrLines > 2 {
 			f.Errorf(CodeAddress, t.Loc(t.ParentPath(a.leaf)+"/AdrLine[3]", a.line3), "hybrid postal address has %d AdrLine; CBPR+ allows at most 2 with structured elements", a.adrLines)
 		}
-	}
+	})
 }
 
 func (c *checker) checkUnstructured(m *engine.Message, f *engine.Findings) {
@@ -90,18 +99,17 @@ func (c *checker) checkUnstructured(m *engine.Message, f *engine.Findings) {
 		return
 	}
 	rel := -1
-	var buf [8]address
-	for _, a := range addresses(t, buf[:0]) {
+	eachAddress(t, func(a address) {
 		if a.other || a.adrLines == 0 {
-			continue
+			return
 		}
 		if rel < 0 {
 			rel, _ = c.release(t)
 		}
 		if !c.sinceSR2026(rel) {
 			f.Warnf(CodeUnstructured, t.Loc(t.ParentPath(a.leaf), a.pos), "postal address is unstructured (AdrLine only): accepted under %s, refused from 14 November 2026 (SR2026); use TwnNm and Ctry", c.relName(rel))
-			continue
+			return
 		}
 		f.Errorf(CodeUnstructured, t.Loc(t.ParentPath(a.leaf), a.pos), "postal address is unstructured (AdrLine only), refused under %s; a structured or hybrid address with TwnNm and Ctry is required", c.relName(rel))
-	}
+	})
 }

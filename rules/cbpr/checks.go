@@ -395,27 +395,48 @@ func checkCred(m *engine.Message, f *engine.Findings) {
 func checkInstrForCdtrAgt(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
 	for i, tx := range pacs008Tx(t) {
-		if len(tx.InstrForCdtrAgt) == 0 {
+		in := tx.InstrForCdtrAgt
+		if len(in) == 0 {
 			continue
 		}
-		seen := map[string]int{}
-		for j, in := range tx.InstrForCdtrAgt {
-			cd := trim(in.Cd.Value)
-			if cd == "" {
-				continue
+		// A code's first occurrence: looked for in place in the usual short
+		// list (CBPR+ allows two), in a map in a long one, so that the check
+		// stays linear; the paths are built for a finding only.
+		var firsts map[string]int
+		if len(in) > 8 {
+			firsts = make(map[string]int, len(in))
+			for k := range in {
+				if cd := trim(in[k].Cd.Value); cd != "" {
+					if _, dup := firsts[cd]; !dup {
+						firsts[cd] = k
+					}
+				}
 			}
-			p := txPath(t, i) + "/InstrForCdtrAgt[" + strconv.Itoa(j+1) + "]/Cd"
-			if _, dup := seen[cd]; dup {
-				f.Errorf(CodeInstrForCdtr, t.Loc(p, in.Cd.Pos), "InstrForCdtrAgt code %s is used more than once", engine.Echo(cd))
-				continue
-			}
-			seen[cd] = j
 		}
-		for _, pair := range [][2]string{{"HOLD", "CHQB"}, {"TELB", "PHOB"}} {
-			j, has := seen[pair[0]]
-			if _, other := seen[pair[1]]; has && other {
-				in := tx.InstrForCdtrAgt[j]
-				f.Errorf(CodeInstrForCdtr, t.Loc(txPath(t, i)+"/InstrForCdtrAgt["+strconv.Itoa(j+1)+"]/Cd", in.Cd.Pos), "InstrForCdtrAgt code %s is not allowed together with %s", pair[0], pair[1])
+		first := func(cd string) int {
+			if firsts != nil {
+				if k, ok := firsts[cd]; ok {
+					return k
+				}
+				return -1
+			}
+			for k := range in {
+				if trim(in[k].Cd.Value) == cd {
+					return k
+				}
+			}
+			return -1
+		}
+		for j := range in {
+			cd := trim(in[j].Cd.Value)
+			if cd == "" || first(cd) == j {
+				continue
+			}
+			f.Errorf(CodeInstrForCdtr, t.Loc(txPath(t, i)+"/InstrForCdtrAgt["+strconv.Itoa(j+1)+"]/Cd", in[j].Cd.Pos), "InstrForCdtrAgt code %s is used more than once", engine.Echo(cd))
+		}
+		for _, pair := range [...][2]string{{"HOLD", "CHQB"}, {"TELB", "PHOB"}} {
+			if j := first(pair[0]); j >= 0 && first(pair[1]) >= 0 {
+				f.Errorf(CodeInstrForCdtr, t.Loc(txPath(t, i)+"/InstrForCdtrAgt["+strconv.Itoa(j+1)+"]/Cd", in[j].Cd.Pos), "InstrForCdtrAgt code %s is not allowed together with %s", pair[0], pair[1])
 			}
 		}
 	}

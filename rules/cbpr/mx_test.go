@@ -148,3 +148,36 @@ func TestRulesDoNotAllocate(t *testing.T) {
 func typedtestEngineBoth(t testing.TB) *engine.Engine {
 	return typedtest.Engine(t, iso20022.RuleSet(), RuleSet())
 }
+
+// TestRulesAllocsMax pins the allocations of both sets on the CBPR+ "max"
+// pacs.008 of the shared corpus (AppHdr and Document, every optional
+// element present, four codes outside their ISO external code sets): one
+// per finding, its message, and none for the rest of the message (its
+// dozens of postal addresses and agents).
+func TestRulesAllocsMax(t *testing.T) {
+	if testenv.RaceEnabled {
+		t.Skip("allocation counts are distorted by the race detector; make test runs this test without -race")
+	}
+	raw, err := os.ReadFile("../../../shared/corpus/mx/phoughton__iso20022-cbpr-ur/y2025__pacs.008.max.xml")
+	if err != nil {
+		t.Skipf("shared corpus absent: %v", err)
+	}
+	m := typedtest.Format{}.Parse(raw, new(engine.Findings))
+	rules := append(iso20022.Rules(), RuleSet().Rules...)
+	var f engine.Findings
+	run := func() {
+		f.Reset()
+		for _, r := range rules {
+			r.Check(m, &f)
+		}
+	}
+	run()
+	if f.Len() != 4 {
+		t.Fatalf("%d findings, want the 4 external codes: %v", f.Len(), f.List())
+	}
+	n := testing.AllocsPerRun(50, run)
+	t.Logf("%.0f allocations, %d findings", n, f.Len())
+	if n > float64(f.Len()) {
+		t.Errorf("rules allocate %.0f times on the max message, want at most %d (one message per finding)", n, f.Len())
+	}
+}
