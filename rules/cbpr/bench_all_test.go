@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/swiftval/swiftval/engine"
 	"github.com/swiftval/swiftval/formats/mx/typed/typedtest"
 	"github.com/swiftval/swiftval/rules/iso20022"
 )
@@ -21,5 +22,28 @@ func BenchmarkDecodeAndBothSets(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		e.Validate(nil, raw)
+	}
+}
+
+// BenchmarkRulesMax measures the iso20022 and cbpr+ rules alone (no
+// decoding: the message is decoded and walked once) on the CBPR+ "max"
+// pacs.008 of the shared corpus, AppHdr and Document: the rule packs' share
+// of the engine's cost on the largest CBPR+ message, and their allocations
+// (one per finding: its four external-code warnings).
+func BenchmarkRulesMax(b *testing.B) {
+	raw, err := os.ReadFile("../../../shared/corpus/mx/phoughton__iso20022-cbpr-ur/y2025__pacs.008.max.xml")
+	if err != nil {
+		b.Skipf("shared corpus absent: %v", err)
+	}
+	m := typedtest.Format{}.Parse(raw, new(engine.Findings))
+	rules := append(iso20022.Rules(), RuleSet().Rules...)
+	var f engine.Findings
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		f.Reset()
+		for _, r := range rules {
+			r.Check(m, &f)
+		}
 	}
 }
