@@ -3,6 +3,7 @@ package cbpr
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/swiftval/swiftval/engine"
@@ -304,19 +305,41 @@ func checkUETR(m *engine.Message, f *engine.Findings) {
 // (GoPlasmatic/MXMessage pacs_008_001_08, SR2025; dosgmbh.de character sets).
 const finxExtra = "!#$%&*=^_`{|}~\";<>@[\\]"
 
-// indexNotFINX returns the index of the first byte of s outside FIN-X (the
-// SWIFT X set without CR and LF, which the CBPR+ pattern excludes), or with
-// extended also outside finxExtra; -1 when all are in.
-func indexNotFINX(s string, extended bool) int {
+// Bits of finxTable: the byte is in FIN-X (the SWIFT X set without CR and
+// LF, which the CBPR+ pattern excludes), or in the extended set (FIN-X and
+// finxExtra).
+const (
+	inFINX uint8 = 1 << iota
+	inExtended
+)
+
+// finxTable classifies every byte for indexNotFINX, built on first use
+// (TestFINXTable holds it to the sets' definitions).
+var finxTable = sync.OnceValue(func() *[256]uint8 {
+	var tab [256]uint8
+	for c := 0; c < 256; c++ {
+		if common.IsX(byte(c)) && c != '\r' && c != '\n' {
+			tab[c] = inFINX | inExtended
+		}
+	}
+	for i := 0; i < len(finxExtra); i++ {
+		tab[finxExtra[i]] |= inExtended
+	}
+	return &tab
+})
+
+// indexNotFINX returns the index of the first byte of s outside FIN-X, or
+// with extended outside the extended set; -1 when all are in. tab is
+// finxTable(), fetched once per message by the caller.
+func indexNotFINX(tab *[256]uint8, s string, extended bool) int {
+	mask := inFINX
+	if extended {
+		mask = inExtended
+	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if common.IsX(c) && c != '\r' && c != '\n' {
-			continue
+		if tab[s[i]]&mask == 0 {
+			return i
 		}
-		if extended && strings.IndexByte(finxExtra, c) >= 0 {
-			continue
-		}
-		return i
 	}
 	return -1
 }
@@ -329,9 +352,10 @@ func extendedText(l *typed.Leaf) bool {
 
 func checkCharset(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
+	tab := finxTable()
 	for l := range t.LeavesOf(typed.KindText) {
 		ext := extendedText(l)
-		j := indexNotFINX(l.Value, ext)
+		j := indexNotFINX(tab, l.Value, ext)
 		if j < 0 {
 			continue
 		}
