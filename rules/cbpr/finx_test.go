@@ -20,8 +20,13 @@ func TestFINXTable(t *testing.T) {
 			if extended {
 				want = ext
 			}
-			if got := indexNotFINX(tab, "ok"+string(b), extended) < 0; got != want {
-				t.Errorf("byte %#x extended=%v: in the set %v, want %v", c, extended, got, want)
+			// At every offset of the four-byte steps and the tail.
+			for n := 0; n < 9; n++ {
+				s := strings.Repeat("a", n) + string(b) + "bcdefgh"
+				j := indexNotFINX(tab, s, extended)
+				if got := j < 0; got != want || !want && j != n {
+					t.Errorf("byte %#x extended=%v at %d: index %d, want in the set %v", c, extended, n, j, want)
+				}
 			}
 		}
 	}
