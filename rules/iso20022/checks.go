@@ -1,6 +1,7 @@
 package iso20022
 
 import (
+	"bytes"
 	"slices"
 	"strconv"
 	"strings"
@@ -146,6 +147,7 @@ func releaseCitation(releases []string) string {
 func (x *externalCodes) check(m *engine.Message, f *engine.Findings) {
 	t := typed.Of(m)
 	var sets *CodeSets
+	var lines lineCounter
 	for l := range t.LeavesOf(typed.KindOther) {
 		if len(l.Type) < 12 || l.Type[0] != 'E' || !strings.HasPrefix(l.Type, "External") {
 			continue
@@ -161,8 +163,31 @@ func (x *externalCodes) check(m *engine.Message, f *engine.Findings) {
 		if list.Has(v) {
 			continue
 		}
-		f.Warn(CodeExternal, t.LeafLoc(l), externalMessage(l.Name, v, list))
+		loc := engine.Location{Path: t.LeafPath(l), Line: lines.at(t, l.Pos)}
+		f.Warn(CodeExternal, loc, externalMessage(l.Name, v, list))
 	}
+}
+
+// lineCounter gives the line of a position as typed.Message.Line does,
+// counting from the position asked for last when the next one lies after
+// it: a rule reporting several leaves in input order reads the input once,
+// not once from its start for each finding.
+type lineCounter struct {
+	pos  typed.Pos // last position asked for (0: none yet)
+	line int       // its line
+}
+
+// at returns t.Line(p).
+func (c *lineCounter) at(t *typed.Message, p typed.Pos) int {
+	if p <= 0 || int(p) > len(t.Raw)+1 {
+		return 0
+	}
+	if c.pos == 0 || p < c.pos {
+		c.pos, c.line = 1, 1
+	}
+	c.line += bytes.Count(t.Raw[c.pos-1:p-1], []byte{'\n'})
+	c.pos = p
+	return c.line
 }
 
 // externalMessage builds the message of a code v of element name that list

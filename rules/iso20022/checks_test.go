@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/swiftval/swiftval/engine"
+	"github.com/swiftval/swiftval/formats/mx/typed"
 )
 
 // echoInputs are values to quote: plain, empty, needing escapes, multi-byte,
@@ -38,5 +39,17 @@ func TestExternalMessage(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(100, func() { externalMessage("Cd", "EXCd", list) }); n != 1 {
 		t.Errorf("externalMessage: %v allocations, want 1 (the string)", n)
+	}
+}
+
+// TestLineCounter holds lineCounter to typed.Message.Line for positions
+// asked for in order, backwards, repeated, and out of range.
+func TestLineCounter(t *testing.T) {
+	m := &typed.Message{Raw: []byte("<a>\n<b>x</b>\n\n<c/>\n")}
+	var c lineCounter
+	for _, p := range []typed.Pos{1, 2, 5, 5, 9, 14, 16, 3, 0, -1, 21, 22, 23, 12, 1} {
+		if got, want := c.at(m, p), m.Line(p); got != want {
+			t.Errorf("at(%d) = %d, want %d", p, got, want)
+		}
 	}
 }
