@@ -13,7 +13,8 @@
 # BROKER_CPUS, CONSUMER_CPUS, PUBLISHER_CPUS (taskset lists such as 1 or 0,1) pin the processes,
 # to see what each costs when it does not share a core with the others.
 # BROKER_ENV, CONSUMER_ENV, PUBLISHER_ENV (such as GOMAXPROCS=1 GOGC=200) set
-# the environment of each process alone.
+# the environment of each process alone; CONSUMER_ARGS adds consume flags
+# (such as --results-max-age 2m).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/swiftval-stream-bench}
