@@ -394,6 +394,13 @@ func TestEcho(t *testing.T) {
 			t.Errorf("Echo(%q) = %s, want %s", tt.in, got, tt.want)
 		}
 	}
+	// AppendEcho appends what Echo returns, around the cut too.
+	for _, v := range []string{"", "a\"b\\c", "é€😀", "\xff\xfe", strings.Repeat("x", engine.MaxEcho-1),
+		strings.Repeat("x", engine.MaxEcho), strings.Repeat("x", engine.MaxEcho+1), long, strings.Repeat("\x00", 2*engine.MaxEcho)} {
+		if got, want := string(engine.AppendEcho([]byte("pre "), v)), "pre "+engine.Echo(v); got != want {
+			t.Errorf("AppendEcho(%q) = %q, want %q", v, got, want)
+		}
+	}
 }
 
 func TestReportJSON(t *testing.T) {

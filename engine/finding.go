@@ -83,20 +83,35 @@ const MaxEcho = 64
 // characters (runes) with an ellipsis, and with invalid UTF-8 and control
 // characters escaped, so a message never carries more payment data than that.
 func Echo(v string) string {
-	n := 0
-	cut := len(v)
-	for i := range v {
-		if n == MaxEcho {
-			cut = i
-			break
-		}
-		n++
-	}
+	cut := echoCut(v)
 	q := strconv.Quote(v[:cut])
 	if cut < len(v) {
 		q += "…"
 	}
 	return q
+}
+
+// AppendEcho appends Echo(v) to b, for a finding message built in one
+// buffer (one allocation for the whole message instead of one per part).
+func AppendEcho(b []byte, v string) []byte {
+	cut := echoCut(v)
+	b = strconv.AppendQuote(b, v[:cut])
+	if cut < len(v) {
+		b = append(b, "…"...)
+	}
+	return b
+}
+
+// echoCut is the length in bytes of v's first MaxEcho characters.
+func echoCut(v string) int {
+	n := 0
+	for i := range v {
+		if n == MaxEcho {
+			return i
+		}
+		n++
+	}
+	return len(v)
 }
 
 // EchoBytes is Echo for a byte slice.

@@ -3,7 +3,6 @@ package iso20022
 import (
 	"bytes"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/swiftval/swiftval/engine"
@@ -199,7 +198,7 @@ func externalMessage(name, v string, list *CodeList) string {
 	var buf [512]byte
 	b := append(buf[:0], name...)
 	b = append(b, ' ')
-	b = appendEcho(b, v)
+	b = engine.AppendEcho(b, v)
 	b = append(b, " is not in the ISO external code set "...)
 	b = append(b, list.Name...)
 	b = append(b, " (release "...)
@@ -208,22 +207,4 @@ func externalMessage(name, v string, list *CodeList) string {
 	b = list.Published.AppendFormat(b, "2006-01-02")
 	b = append(b, "); if it comes from a newer release, admit it with a code-set file (--external-codes)"...)
 	return string(b)
-}
-
-// appendEcho appends engine.Echo(v) to b: v quoted in Go syntax, cut after
-// engine.MaxEcho characters with "…" (TestAppendEcho holds them equal).
-func appendEcho(b []byte, v string) []byte {
-	n, cut := 0, len(v)
-	for i := range v {
-		if n == engine.MaxEcho {
-			cut = i
-			break
-		}
-		n++
-	}
-	b = strconv.AppendQuote(b, v[:cut])
-	if cut < len(v) {
-		b = append(b, "…"...)
-	}
-	return b
 }

@@ -18,15 +18,6 @@ var echoInputs = []string{
 	strings.Repeat("é", engine.MaxEcho+3), strings.Repeat("\x00", 2*engine.MaxEcho),
 }
 
-// TestAppendEcho holds appendEcho to engine.Echo.
-func TestAppendEcho(t *testing.T) {
-	for _, v := range echoInputs {
-		if got, want := string(appendEcho([]byte("pre "), v)), "pre "+engine.Echo(v); got != want {
-			t.Errorf("appendEcho(%q) = %q, want %q", v, got, want)
-		}
-	}
-}
-
 // TestExternalMessage holds externalMessage to the message the rule built
 // with Warnf before.
 func TestExternalMessage(t *testing.T) {
