@@ -48,16 +48,17 @@ func FuzzCompile(f *testing.F) {
 	})
 }
 
-// fuzzValidator compiles fuzzSchema, the fixed schema of the fuzz targets.
-func fuzzValidator(f *testing.F) *Validator {
-	f.Helper()
+// fuzzValidator compiles fuzzSchema, the fixed schema of the fuzz targets
+// and of the tests that use the same schema.
+func fuzzValidator(tb testing.TB) *Validator {
+	tb.Helper()
 	s, err := Read("fuzz.xsd", []byte(fuzzSchema))
 	if err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
 	v, err := Compile(s)
 	if err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
 	return v
 }

@@ -76,14 +76,7 @@ func TestImageCorrupt(t *testing.T) {
 // by the first child element (found by FuzzLoadCompiled; the crasher is a
 // seed in testdata/fuzz).
 func TestImageNoStates(t *testing.T) {
-	s, err := Read("fuzz.xsd", []byte(fuzzSchema))
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := Compile(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := fuzzValidator(t)
 	d := v.roots[0].model()
 	d.states, d.toAccept = nil, nil
 	img, err := v.MarshalBinary()

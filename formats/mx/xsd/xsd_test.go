@@ -92,14 +92,7 @@ func (c *collect) Violation(v *Violation) { c.v = append(c.v, *v) }
 
 // TestValidate checks each violation kind with its path and line.
 func TestValidate(t *testing.T) {
-	s, err := Read("fuzz.xsd", []byte(fuzzSchema))
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := Compile(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := fuzzValidator(t)
 	tests := []struct {
 		name string
 		doc  string
