@@ -31,14 +31,9 @@ func BenchmarkDecodeAndBothSets(b *testing.B) {
 // of the engine's cost on the largest CBPR+ message, and their allocations
 // (one per finding: its four external-code warnings).
 func BenchmarkRulesMax(b *testing.B) {
-	raw, err := os.ReadFile("../../../shared/corpus/mx/phoughton__iso20022-cbpr-ur/y2025__pacs.008.max.xml")
-	if err != nil {
-		b.Skipf("shared corpus absent: %v", err)
-	}
-	m := typedtest.Format{}.Parse(raw, new(engine.Findings))
-	rules := append(iso20022.Rules(), RuleSet().Rules...)
+	m, rules, size := maxPacs008(b)
 	var f engine.Findings
-	b.SetBytes(int64(len(raw)))
+	b.SetBytes(int64(size))
 	b.ReportAllocs()
 	for b.Loop() {
 		f.Reset()

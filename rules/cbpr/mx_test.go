@@ -158,12 +158,7 @@ func TestRulesAllocsMax(t *testing.T) {
 	if testenv.RaceEnabled {
 		t.Skip("allocation counts are distorted by the race detector; make test runs this test without -race")
 	}
-	raw, err := os.ReadFile("../../../shared/corpus/mx/phoughton__iso20022-cbpr-ur/y2025__pacs.008.max.xml")
-	if err != nil {
-		t.Skipf("shared corpus absent: %v", err)
-	}
-	m := typedtest.Format{}.Parse(raw, new(engine.Findings))
-	rules := append(iso20022.Rules(), RuleSet().Rules...)
+	m, rules, _ := maxPacs008(t)
 	var f engine.Findings
 	run := func() {
 		f.Reset()
@@ -180,4 +175,17 @@ func TestRulesAllocsMax(t *testing.T) {
 	if n > float64(f.Len()) {
 		t.Errorf("rules allocate %.0f times on the max message, want at most %d (one message per finding)", n, f.Len())
 	}
+}
+
+// maxPacs008 is the CBPR+ "max" pacs.008 of the shared corpus (AppHdr and
+// Document, every optional element present), decoded, with the iso20022 and
+// cbpr+ rules to run on it and its size in bytes.
+func maxPacs008(tb testing.TB) (*engine.Message, []engine.Rule, int) {
+	tb.Helper()
+	raw, err := os.ReadFile(testenv.Shared(tb, "corpus", "mx", "phoughton__iso20022-cbpr-ur", "y2025__pacs.008.max.xml"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m := typedtest.Format{}.Parse(raw, new(engine.Findings))
+	return m, append(iso20022.Rules(), RuleSet().Rules...), len(raw)
 }
